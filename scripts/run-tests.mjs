@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// The project's test command (`npm test`): type-checks the project, then runs every uvu test file
+// in a process of its own (so one file's servers, ports and crashes cannot disturb another), a few
+// at a time, and ends with one line `N passed, N failed` for the whole run (CI reads that line).
+//
+//   npm test                 everything
+//   npm test -- lake render  only test files whose path contains "lake" or "render" (no typecheck)
+//   TEST_CONCURRENCY=1       run files one after another (default: 2)
+//
+// Plain JavaScript on purpose: it must run before anything else is known to compile.
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cpus } from 'node:os'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.min(2, cpus().length)
+const ANSI = /\x1b\[[0-9;]*m/g
+
+function findTests(dir) {
+  const found = []
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) found.push(...findTests(path))
+    else if (name.endsWith('.test.ts')) found.push(path)
+  }
+  return found
+}
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now()
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? 1, signal, output: output.replace(ANSI, ''), ms: Date.now() - started }),
+    )
+  })
+}
+
+/** uvu prints `Total: N`, `Passed: N`, `Skipped: N` at the end of a file's run. */
+function parseUvuSummary(output) {
+  const grab = (label) => {
+    const matches = [...output.matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'gm'))]
+    return matches.length ? Number(matches[matches.length - 1][1]) : undefined
+  }
+  const total = grab('Total')
+  const passed = grab('Passed')
+  const skipped = grab('Skipped') ?? 0
+  if (total === undefined || passed === undefined) return undefined
+  return { passed, skipped, failed: Math.max(0, total - passed - skipped) }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 }
+const failures = []
+
+if (filters.length === 0) {
+  process.stdout.write('typecheck (tsc --noEmit) ... ')
+  const tsc = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])
+  if (tsc.code === 0) {
+    totals.passed += 1
+    console.log(`ok (${(tsc.ms / 1000).toFixed(1)} s)`)
+  } else {
+    totals.failed += 1
+    failures.push({ file: 'typecheck', output: tsc.output })
+    console.log('FAILED')
+  }
+}
+
+const files = findTests(join(root, 'test')).filter(
+  (f) => filters.length === 0 || filters.some((flt) => relative(root, f).includes(flt)),
+)
+
+let next = 0
+async function worker() {
+  while (next < files.length) {
+    const file = files[next++]
+    const name = relative(root, file)
+    const result = await run(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', file])
+    const summary = parseUvuSummary(result.output)
+    const secs = (result.ms / 1000).toFixed(1)
+    if (!summary) {
+      // No summary: the file crashed or hung before uvu could report. Count it as one failure.
+      totals.failed += 1
+      failures.push({ file: name, output: result.output })
+      console.log(`${name}: CRASHED (exit ${result.code}${result.signal ? `, ${result.signal}` : ''}, ${secs} s)`)
+      continue
+    }
+    if (result.code !== 0 && summary.failed === 0) summary.failed = 1
+    totals.passed += summary.passed
+    totals.failed += summary.failed
+    totals.skipped += summary.skipped
+    if (summary.failed > 0) failures.push({ file: name, output: result.output })
+    const skipped = summary.skipped ? `, ${summary.skipped} skipped` : ''
+    console.log(`${name}: ${summary.passed} passed, ${summary.failed} failed${skipped} (${secs} s)`)
+  }
+}
+await Promise.all(Array.from({ length: concurrency }, worker))
+
+for (const { file, output } of failures) {
+  console.log(`\n──── ${file} ────\n${output.trim()}`)
+}
+const skipped = totals.skipped ? `, ${totals.skipped} skipped` : ''
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${skipped}`)
+process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1)
