@@ -1,0 +1,92 @@
+// The one place a `@sanity/client` for delivery is configured. Delivery talks to a Content Lake
+// only through this client, so the same code reads the local lake (`lake/`) or a hosted Sanity
+// project; only the configuration differs.
+//
+// - `apiVersion` is pinned: a new API version changes query semantics only when we choose to.
+// - `perspective: 'published'`: drafts are never delivered, whatever token the client carries.
+// - Hosted reads go through the API CDN (`useCdn`); the local lake has no CDN.
+// - Tokens stay on the server: this module is imported by the Node delivery server only, and the
+//   token is never put in a response (see delivery/http).
+// - Every request carries a tag (`clinic.delivery.<name>`), visible in Sanity's request logs.
+import { createClient, type ClientConfig, type QueryParams, type SanityClient } from '@sanity/client'
+import type { ClientReturn } from '@sanity/client'
+import type { ContentSourceConfig } from './config.js'
+
+/** The Content Lake API version every delivery query is written against. */
+export const DELIVERY_API_VERSION = '2025-02-19'
+
+/** Prefix of every request tag delivery sends. */
+export const REQUEST_TAG_PREFIX = 'clinic.delivery'
+
+/**
+ * Network behaviour: fail fast enough that a down content source is noticed (and cached responses
+ * served stale) within seconds, while riding out a single dropped connection.
+ */
+const NETWORK: Pick<ClientConfig, 'timeout' | 'maxRetries'> = { timeout: 8_000, maxRetries: 1 }
+
+/** Builds the delivery client for the local lake or a hosted Sanity project. */
+export function createDeliveryClient(source: ContentSourceConfig): SanityClient {
+  if (source.kind === 'local') {
+    return createClient({
+      projectId: 'local',
+      dataset: source.dataset,
+      apiHost: source.lakeUrl,
+      useProjectHostname: false,
+      apiVersion: DELIVERY_API_VERSION,
+      perspective: 'published',
+      useCdn: false,
+      token: source.token,
+      requestTagPrefix: REQUEST_TAG_PREFIX,
+      ...NETWORK,
+    })
+  }
+  return createClient({
+    projectId: source.projectId,
+    dataset: source.dataset,
+    apiVersion: DELIVERY_API_VERSION,
+    perspective: 'published',
+    useCdn: source.useCdn,
+    token: source.token,
+    requestTagPrefix: REQUEST_TAG_PREFIX,
+    ...NETWORK,
+  })
+}
+
+/**
+ * Takes any client pointed at a lake (e.g. one a test helper or another area built) and returns a
+ * copy with delivery's settings: pinned API version, published perspective, request tags. The
+ * original client is not changed.
+ */
+export function asDeliveryClient(client: SanityClient): SanityClient {
+  return client.withConfig({
+    apiVersion: DELIVERY_API_VERSION,
+    perspective: 'published',
+    requestTagPrefix: REQUEST_TAG_PREFIX,
+    ...NETWORK,
+  })
+}
+
+/** A client for `client.listen` (the listen API is never served by the CDN). */
+export function listenerClient(client: SanityClient): SanityClient {
+  return client.config().useCdn ? client.withConfig({ useCdn: false }) : client
+}
+
+/**
+ * The result type of a delivery query: the type TypeGen generated for it, or `unknown` when the
+ * query is not registered (so an unregistered query fails the typecheck instead of leaking `any`).
+ */
+export type QueryResult<Q extends string> = ClientReturn<Q, unknown>
+
+/**
+ * Runs one delivery query with its parameters and a request tag (`[a-z0-9._-]`). Typed by the
+ * query string: the result is the TypeGen type of that exact query.
+ */
+export async function runQuery<const Q extends string>(
+  client: SanityClient,
+  query: Q,
+  params: QueryParams,
+  tag: string,
+): Promise<QueryResult<Q>> {
+  const result: unknown = await client.fetch(query, params, { tag })
+  return result as QueryResult<Q>
+}

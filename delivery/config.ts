@@ -1,0 +1,117 @@
+// Delivery configuration from environment variables, validated once at start-up so a typo fails
+// loudly with the variable's name and how to fix it, instead of surfacing as a confusing request
+// error later.
+//
+//   SANITY_PROJECT_ID     hosted Sanity project id; when set, delivery reads the hosted Content Lake
+//   SANITY_DATASET        dataset name (default `production`)
+//   SANITY_API_TOKEN      optional read token (server-side only; never sent to browsers)
+//   SANITY_USE_CDN        `false` to bypass the API CDN for hosted reads (default on without a token)
+//   SANITY_WEBHOOK_SECRET secret of the GROQ-powered webhook that invalidates the cache (hosted)
+//   LAKE_URL              the local lake's plain-HTTP address (default http://127.0.0.1:3333),
+//                         used when SANITY_PROJECT_ID is not set
+//   DELIVERY_HOST         interface to listen on (default 127.0.0.1)
+//   DELIVERY_PORT         port to listen on (default 3000; 0 = any free port)
+//   DELIVERY_PUBLIC_URL   the public base URL of the API (default http://<host>:<port>)
+//   DELIVERY_CACHE_ENTRIES  response cache size in entries (default 1000)
+//   DELIVERY_CACHE_TTL_SECONDS  how long a cached response is fresh without an invalidation
+//                         signal (default 60 hosted without webhook, else 3600)
+
+export const DEFAULT_DATASET = 'production'
+export const DEFAULT_LAKE_URL = 'http://127.0.0.1:3333'
+export const DEFAULT_DELIVERY_HOST = '127.0.0.1'
+export const DEFAULT_DELIVERY_PORT = 3000
+
+/** Where content comes from: the local lake, or a hosted Sanity project. */
+export type ContentSourceConfig =
+  | { kind: 'local'; lakeUrl: string; dataset: string; token?: string }
+  | { kind: 'hosted'; projectId: string; dataset: string; token?: string; useCdn: boolean }
+
+export interface DeliveryConfig {
+  source: ContentSourceConfig
+  host: string
+  port: number
+  publicUrl?: string
+  webhookSecret?: string
+  cacheEntries: number
+  cacheTtlSeconds: number
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value ? value : undefined
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name}="${raw}" is not valid: use a whole number from ${min} to ${max}.`)
+  }
+  return Number(raw)
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = nonEmpty(env, name) ?? fallback
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name}="${raw}" is not a URL: use e.g. ${fallback}.`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name}="${raw}" must be an http: or https: URL, e.g. ${fallback}.`)
+  }
+  return raw.replace(/\/+$/, '')
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(`${name}="${raw}" is not a boolean: use true or false.`)
+}
+
+/** Reads and validates the delivery configuration (throws a ConfigError naming the variable). */
+export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
+  const dataset = nonEmpty(env, 'SANITY_DATASET') ?? DEFAULT_DATASET
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(dataset)) {
+    throw new ConfigError(
+      `SANITY_DATASET="${dataset}" is not a valid dataset name: use lowercase letters, digits, "_" and "-" (at most 64).`,
+    )
+  }
+  const projectId = nonEmpty(env, 'SANITY_PROJECT_ID')
+  const token = nonEmpty(env, 'SANITY_API_TOKEN')
+  let source: ContentSourceConfig
+  if (projectId) {
+    if (!/^[a-z0-9-]+$/.test(projectId)) {
+      throw new ConfigError(
+        `SANITY_PROJECT_ID="${projectId}" is not a valid project id: it has lowercase letters, digits and "-" (see sanity.io/manage).`,
+      )
+    }
+    source = { kind: 'hosted', projectId, dataset, token, useCdn: bool(env, 'SANITY_USE_CDN', true) }
+  } else {
+    source = { kind: 'local', lakeUrl: httpUrl(env, 'LAKE_URL', DEFAULT_LAKE_URL), dataset, token }
+  }
+  const webhookSecret = nonEmpty(env, 'SANITY_WEBHOOK_SECRET')
+  const hasPushInvalidation = source.kind === 'local' || webhookSecret !== undefined
+  const publicUrl = nonEmpty(env, 'DELIVERY_PUBLIC_URL')
+  return {
+    source,
+    host: nonEmpty(env, 'DELIVERY_HOST') ?? DEFAULT_DELIVERY_HOST,
+    port: integer(env, 'DELIVERY_PORT', DEFAULT_DELIVERY_PORT, 0, 65535),
+    publicUrl: publicUrl ? httpUrl(env, 'DELIVERY_PUBLIC_URL', 'https://clinic.example') : undefined,
+    webhookSecret,
+    cacheEntries: integer(env, 'DELIVERY_CACHE_ENTRIES', 1000, 1, 1_000_000),
+    cacheTtlSeconds: integer(env, 'DELIVERY_CACHE_TTL_SECONDS', hasPushInvalidation ? 3600 : 60, 1, 86_400 * 7),
+  }
+}

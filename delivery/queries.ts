@@ -1,0 +1,252 @@
+// Every GROQ query the delivery layer sends, written once. Field names follow
+// docs/content-model.md; result types come from TypeGen (`npm run typegen` -> sanity.types.ts),
+// which finds each `defineQuery` here and registers its result type with `@sanity/client`.
+//
+// Rules (docs/engineering.md): values only ever enter as `$params`; the constant fragments below
+// are composed into queries at build time (TypeGen resolves them), never with runtime values.
+// Projections dereference what renderers need, e.g. an `internalLink` mark carries
+// `target: {_type, slug}` so the render layer can build the URL from its route table.
+import { defineQuery } from 'groq'
+
+/** Mark definitions of Portable Text: internal links resolved to their target's type and slug. */
+const MARK_DEFS = /* groq */ `markDefs[]{
+    ...,
+    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}
+  }`
+
+/** A Portable Text field without nested blocks (`simpleBlockContent`). */
+const SIMPLE_PORTABLE_TEXT = /* groq */ `{
+  ...,
+  ${MARK_DEFS}
+}`
+
+/** An `accessibleImage` with its asset's URL and intrinsic size (for width/height/srcset). */
+const IMAGE = /* groq */ `{
+  ...,
+  "asset": asset->{_id, url, "width": metadata.dimensions.width, "height": metadata.dimensions.height, "lqip": metadata.lqip}
+}`
+
+/** A Portable Text field (`blockContent`): links resolved, callout bodies too, images with assets. */
+const PORTABLE_TEXT = /* groq */ `{
+  ...,
+  _type == "block" => {${MARK_DEFS}},
+  _type == "callout" => {"body": body[]${SIMPLE_PORTABLE_TEXT}},
+  _type == "accessibleImage" => ${IMAGE}
+}`
+
+const CLINICIAN = /* groq */ `{
+  _id,
+  _type,
+  name,
+  handle,
+  "slug": slug.current,
+  role,
+  credentials,
+  certifications,
+  bio,
+  photo${IMAGE}
+}`
+
+const CATEGORY = /* groq */ `{_id, _type, title, "slug": slug.current, description}`
+
+const CONDITION_SUMMARY = /* groq */ `{
+  _id,
+  _type,
+  name,
+  "slug": slug.current,
+  alsoCalled,
+  bodyRegion,
+  summary,
+  icd10Codes
+}`
+
+const TREATMENT_SUMMARY = /* groq */ `{_id, _type, name, "slug": slug.current, summary}`
+
+const FAQ = /* groq */ `{
+  _id,
+  _type,
+  question,
+  "answer": answer[]${SIMPLE_PORTABLE_TEXT},
+  order,
+  "treatments": treatments[]->{_id, name, "slug": slug.current},
+  "conditions": conditions[]->{_id, name, "slug": slug.current}
+}`
+
+const CARE_INSTRUCTION = /* groq */ `{
+  _id,
+  _type,
+  title,
+  "slug": slug.current,
+  phase,
+  steps,
+  contactTherapistWhen,
+  "treatment": treatment->{_id, name, "slug": slug.current}
+}`
+
+/** What an article list item carries (no body). */
+const ARTICLE_SUMMARY_FIELDS = /* groq */ `
+  _id,
+  _type,
+  _updatedAt,
+  title,
+  "slug": slug.current,
+  excerpt,
+  publishedAt,
+  heroImage${IMAGE},
+  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},
+  "categories": categories[]->${CATEGORY}
+`
+const ARTICLE_SUMMARY = /* groq */ `{${ARTICLE_SUMMARY_FIELDS}}`
+
+/** Articles that can be listed: published (the client's perspective), slugged and dated. */
+const LISTABLE_ARTICLE = /* groq */ `_type == "article" && defined(slug.current) && defined(publishedAt)`
+
+/** One article with everything a page about it needs resolved. */
+export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.current == $slug][0]{
+  _id,
+  _type,
+  _updatedAt,
+  title,
+  "slug": slug.current,
+  excerpt,
+  heroImage${IMAGE},
+  "body": body[]${PORTABLE_TEXT},
+  "author": author->${CLINICIAN},
+  "medicalReviewer": medicalReviewer->${CLINICIAN},
+  lastReviewed,
+  nextReviewDue,
+  publishedAt,
+  "categories": categories[]->${CATEGORY},
+  "conditions": conditions[]->${CONDITION_SUMMARY},
+  "treatments": treatments[]->${TREATMENT_SUMMARY},
+  "faqs": faqs[]->${FAQ},
+  "careInstructions": careInstructions[]->${CARE_INSTRUCTION},
+  citations,
+  callToAction,
+  seo
+}`)
+
+/**
+ * A page of articles, newest first, ordered by (publishedAt, _id) descending so the order is total
+ * and stable. `$afterPublishedAt`/`$afterId` are the last item of the previous page (both null for
+ * the first page); `$category`, `$condition`, `$treatment` are slugs or null; `$limit` is the page
+ * size plus one (the extra item says whether there is a next page).
+ */
+export const ARTICLE_LIST_QUERY = defineQuery(`*[
+  ${LISTABLE_ARTICLE}
+  && ($category == null || $category in categories[]->slug.current)
+  && ($condition == null || $condition in conditions[]->slug.current)
+  && ($treatment == null || $treatment in treatments[]->slug.current)
+  && ($afterId == null || publishedAt < $afterPublishedAt || (publishedAt == $afterPublishedAt && _id < $afterId))
+] | order(publishedAt desc, _id desc) [0...$limit] ${ARTICLE_SUMMARY}`)
+
+/** A condition with the articles, treatments and FAQs that reference it (or that it references). */
+export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && slug.current == $slug][0]{
+  _id,
+  _type,
+  _updatedAt,
+  name,
+  "slug": slug.current,
+  alsoCalled,
+  bodyRegion,
+  summary,
+  symptoms,
+  icd10Codes,
+  "sections": sections[]{_key, aspect, "body": body[]${PORTABLE_TEXT}},
+  "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) ${TREATMENT_SUMMARY},
+  "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY},
+  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ}
+}`)
+
+/** Conditions of one body region, by name. */
+export const CONDITIONS_BY_BODY_REGION_QUERY = defineQuery(
+  `*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion] | order(name asc) ${CONDITION_SUMMARY}`,
+)
+
+/** Conditions carrying an ICD-10-CM code (normally one; a code may be shared). */
+export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
+  `*[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) ${CONDITION_SUMMARY}`,
+)
+
+/** Every condition, for indexes and the home page. */
+export const ALL_CONDITIONS_QUERY = defineQuery(
+  `*[_type == "condition" && defined(slug.current)] | order(name asc) ${CONDITION_SUMMARY}`,
+)
+
+/** A treatment with its FAQs (in order) and its before/after care instructions. */
+export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && slug.current == $slug][0]{
+  _id,
+  _type,
+  _updatedAt,
+  name,
+  "slug": slug.current,
+  summary,
+  "howItWorks": howItWorks[]${PORTABLE_TEXT},
+  differsFrom,
+  whoMayPerform,
+  "conditions": conditions[]->${CONDITION_SUMMARY},
+  "whatToExpect": whatToExpect[]${PORTABLE_TEXT},
+  sideEffects,
+  complementaryTreatments,
+  "faqs": faqs[]->${FAQ},
+  "beforeCare": *[_type == "careInstruction" && phase == "before" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(title asc, _id asc) ${CARE_INSTRUCTION},
+  "afterCare": *[_type == "careInstruction" && phase == "after" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(title asc, _id asc) ${CARE_INSTRUCTION},
+  "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY}
+}`)
+
+/** Every treatment, for indexes and the home page. */
+export const ALL_TREATMENTS_QUERY = defineQuery(
+  `*[_type == "treatment" && defined(slug.current)] | order(name asc) ${TREATMENT_SUMMARY}`,
+)
+
+/** FAQs about a treatment and/or a condition (slugs; null = any), in display order. */
+export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
+  _type == "faq"
+  && ($treatment == null || $treatment in treatments[]->slug.current)
+  && ($condition == null || $condition in conditions[]->slug.current)
+] | order(order asc, _id asc) ${FAQ}`)
+
+/** Care instructions of a treatment (slug), optionally of one phase (null = both), before first. */
+export const CARE_INSTRUCTIONS_QUERY = defineQuery(`*[
+  _type == "careInstruction"
+  && treatment->slug.current == $treatment
+  && ($phase == null || phase == $phase)
+] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION}`)
+
+/**
+ * Full-text search over article titles, excerpts and bodies. `$terms` is an array of words (each
+ * with a trailing `*` for prefix matching): every word must match somewhere. Title hits weigh most.
+ */
+export const ARTICLE_SEARCH_QUERY = defineQuery(`*[
+  ${LISTABLE_ARTICLE}
+  && [title, excerpt, pt::text(body)] match $terms
+] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)
+  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {
+  "score": _score,${ARTICLE_SUMMARY_FIELDS}}`)
+
+/** Everything that has a public page, with its last modification (for /sitemap.xml). */
+export const SITEMAP_QUERY = defineQuery(`*[
+  _type in ["article", "condition", "treatment"]
+  && defined(slug.current)
+  && !(seo.noIndex == true)
+] | order(_type asc, slug.current asc) {_id, _type, "slug": slug.current, _updatedAt}`)
+
+/** The clinic singleton. */
+export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{
+  _id,
+  _type,
+  _updatedAt,
+  name,
+  siteUrl,
+  bookingUrl,
+  phone,
+  email,
+  address,
+  logo${IMAGE},
+  medicalDisclaimer,
+  syndicationLicence,
+  attributionText
+}`)
+
+/** A cheap probe of the content source for /health. */
+export const HEALTH_PROBE_QUERY = defineQuery(`count(*[_id == "clinic"])`)
