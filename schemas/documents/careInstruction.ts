@@ -1,0 +1,65 @@
+import { ClipboardIcon } from '@sanity/icons'
+import { defineArrayMember, defineField, defineType } from 'sanity'
+import { CARE_PHASES, titleOf } from '../constants.js'
+import { checkSlugFormat } from '../validation.js'
+
+export const careInstruction = defineType({
+  name: 'careInstruction',
+  title: 'Care instruction',
+  type: 'document',
+  icon: ClipboardIcon,
+  fields: [
+    defineField({
+      name: 'title',
+      title: 'Title',
+      type: 'string',
+      validation: (rule) => rule.required().error('Give the care instruction a title, e.g. "Before dry needling".'),
+    }),
+    defineField({
+      name: 'slug',
+      title: 'Slug',
+      type: 'slug',
+      options: { source: 'title', maxLength: 96 },
+      validation: (rule) => [
+        rule.required().error('The care instruction needs a slug: click "Generate".'),
+        rule.custom(checkSlugFormat),
+      ],
+    }),
+    defineField({
+      name: 'treatment',
+      title: 'Treatment',
+      type: 'reference',
+      to: [{ type: 'treatment' }],
+      validation: (rule) => rule.required().error('Choose the treatment these instructions are for.'),
+    }),
+    defineField({
+      name: 'phase',
+      title: 'When',
+      type: 'string',
+      options: { list: [...CARE_PHASES], layout: 'radio', direction: 'horizontal' },
+      validation: (rule) => rule.required().error('Choose whether these steps are for before or after the treatment.'),
+    }),
+    defineField({
+      name: 'steps',
+      title: 'Steps',
+      type: 'array',
+      of: [defineArrayMember({ type: 'careStep' })],
+      validation: (rule) => rule.required().min(1).error('Add at least one step.'),
+    }),
+    defineField({
+      name: 'contactTherapistWhen',
+      title: 'Contact your therapist when',
+      type: 'text',
+      rows: 3,
+    }),
+  ],
+  preview: {
+    select: { title: 'title', phase: 'phase', treatment: 'treatment.name' },
+    prepare({ title, phase, treatment }: { title?: string; phase?: string; treatment?: string }) {
+      return {
+        title: title || 'Untitled care instruction',
+        subtitle: [titleOf(CARE_PHASES, phase) ?? 'No phase', treatment].filter(Boolean).join(' · '),
+      }
+    },
+  },
+})

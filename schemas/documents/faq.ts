@@ -1,0 +1,58 @@
+import { HelpCircleIcon } from '@sanity/icons'
+import { defineArrayMember, defineField, defineType } from 'sanity'
+
+export const faq = defineType({
+  name: 'faq',
+  title: 'FAQ',
+  type: 'document',
+  icon: HelpCircleIcon,
+  fields: [
+    defineField({
+      name: 'question',
+      title: 'Question',
+      type: 'string',
+      description: 'As a patient would ask it.',
+      validation: (rule) => rule.required().error('Write the question.'),
+    }),
+    defineField({
+      name: 'answer',
+      title: 'Answer',
+      type: 'simpleBlockContent',
+      validation: (rule) => rule.required().min(1).error('Write the answer to the question.'),
+    }),
+    defineField({
+      name: 'treatments',
+      title: 'About treatments',
+      type: 'array',
+      of: [defineArrayMember({ type: 'reference', to: [{ type: 'treatment' }] })],
+      validation: (rule) => rule.unique().error('Each treatment can be added only once.'),
+    }),
+    defineField({
+      name: 'conditions',
+      title: 'About conditions',
+      type: 'array',
+      of: [defineArrayMember({ type: 'reference', to: [{ type: 'condition' }] })],
+      validation: (rule) => rule.unique().error('Each condition can be added only once.'),
+    }),
+    defineField({
+      name: 'order',
+      title: 'Display order',
+      type: 'number',
+      description: 'Position among the FAQs of the same treatment or condition (1 = first).',
+      validation: (rule) => rule.integer().min(0).error('The display order is a whole number, 1 for the first FAQ.'),
+    }),
+  ],
+  orderings: [{ title: 'Display order', name: 'orderAsc', by: [{ field: 'order', direction: 'asc' }] }],
+  preview: {
+    select: { title: 'question', treatment: 'treatments.0.name', condition: 'conditions.0.name', order: 'order' },
+    prepare({ title, treatment, condition, order }: { title?: string; treatment?: string; condition?: string; order?: number }) {
+      const topic = treatment || condition
+      return {
+        title: title || 'Unwritten question',
+        subtitle: [topic ?? 'No treatment or condition', order !== undefined ? `#${order}` : undefined]
+          .filter(Boolean)
+          .join(' · '),
+      }
+    },
+  },
+})

@@ -1,0 +1,84 @@
+import { HomeIcon } from '@sanity/icons'
+import { defineField, defineType } from 'sanity'
+import { checkEmail, checkWebUrl } from '../validation.js'
+
+/** The clinic's settings. A singleton: the one document has `_id` `clinic` (CLINIC_ID). */
+export const clinic = defineType({
+  name: 'clinic',
+  title: 'Clinic settings',
+  type: 'document',
+  icon: HomeIcon,
+  groups: [
+    { name: 'details', title: 'Details', default: true },
+    { name: 'legal', title: 'Disclaimer and syndication' },
+  ],
+  fields: [
+    defineField({
+      name: 'name',
+      title: 'Name',
+      type: 'string',
+      group: 'details',
+      validation: (rule) => rule.required().error('Enter the clinic\'s name.'),
+    }),
+    defineField({
+      name: 'siteUrl',
+      title: 'Website',
+      type: 'url',
+      group: 'details',
+      description: 'Used for canonical links and structured data.',
+      validation: (rule) => [
+        rule.required().error('Enter the clinic\'s website address: pages and feeds link to it.'),
+        rule.custom(checkWebUrl),
+      ],
+    }),
+    defineField({
+      name: 'bookingUrl',
+      title: 'Booking URL',
+      type: 'url',
+      group: 'details',
+      description: 'Where "Book an appointment" buttons go unless an article says otherwise.',
+      validation: (rule) => rule.custom(checkWebUrl),
+    }),
+    defineField({ name: 'phone', title: 'Phone', type: 'string', group: 'details' }),
+    defineField({
+      name: 'email',
+      title: 'E-mail',
+      type: 'string',
+      group: 'details',
+      validation: (rule) => rule.custom(checkEmail),
+    }),
+    defineField({ name: 'address', title: 'Address', type: 'postalAddress', group: 'details' }),
+    defineField({ name: 'logo', title: 'Logo', type: 'accessibleImage', group: 'details' }),
+    defineField({
+      name: 'medicalDisclaimer',
+      title: 'Medical disclaimer',
+      type: 'text',
+      rows: 4,
+      group: 'legal',
+      description: 'Shown under every article.',
+      validation: (rule) => rule.required().warning('Add the medical disclaimer shown under articles.'),
+    }),
+    defineField({
+      name: 'syndicationLicence',
+      title: 'Syndication licence',
+      type: 'text',
+      rows: 4,
+      group: 'legal',
+      description: 'The terms partners republish articles under (sent with every syndicated article).',
+    }),
+    defineField({
+      name: 'attributionText',
+      title: 'Attribution text',
+      type: 'text',
+      rows: 2,
+      group: 'legal',
+      description: 'What partners must show with a republished article.',
+    }),
+  ],
+  preview: {
+    select: { title: 'name', subtitle: 'siteUrl' },
+    prepare({ title, subtitle }: { title?: string; subtitle?: string }) {
+      return { title: title || 'Clinic settings', subtitle: subtitle ?? 'Clinic settings' }
+    },
+  },
+})
