@@ -23,7 +23,7 @@ const SIMPLE_PORTABLE_TEXT = /* groq */ `{
 /** An `accessibleImage` with its asset's URL and intrinsic size (for width/height/srcset). */
 const IMAGE = /* groq */ `{
   ...,
-  "asset": asset->{_id, url, "width": metadata.dimensions.width, "height": metadata.dimensions.height, "lqip": metadata.lqip}
+  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}
 }`
 
 /** A Portable Text field (`blockContent`): links resolved, callout bodies too, images with assets. */
@@ -173,7 +173,7 @@ export const ALL_CONDITIONS_QUERY = defineQuery(
   `*[_type == "condition" && defined(slug.current)] | order(name asc) ${CONDITION_SUMMARY}`,
 )
 
-/** A treatment with its FAQs (in order) and its before/after care instructions. */
+/** A treatment with its FAQs (in order) and its care instructions (before-care first). */
 export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && slug.current == $slug][0]{
   _id,
   _type,
@@ -189,8 +189,7 @@ export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && sl
   sideEffects,
   complementaryTreatments,
   "faqs": faqs[]->${FAQ},
-  "beforeCare": *[_type == "careInstruction" && phase == "before" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(title asc, _id asc) ${CARE_INSTRUCTION},
-  "afterCare": *[_type == "careInstruction" && phase == "after" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(title asc, _id asc) ${CARE_INSTRUCTION},
+  "careInstructions": *[_type == "careInstruction" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
   "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY}
 }`)
 
@@ -250,3 +249,11 @@ export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{
 
 /** A cheap probe of the content source for /health. */
 export const HEALTH_PROBE_QUERY = defineQuery(`count(*[_id == "clinic"])`)
+
+/**
+ * The listen filter of cache invalidation: every published document (drafts and release versions
+ * change nothing delivered).
+ */
+export const PUBLISHED_CHANGES_LISTEN_QUERY = defineQuery(
+  `*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]`,
+)

@@ -1,0 +1,31 @@
+// Care instructions of a treatment, by phase (before / after).
+import type { SanityClient } from '@sanity/client'
+import type { CareInstruction as CareInstructionDocument } from '../../sanity.types.js'
+import { runQuery, type QueryResult } from '../client.js'
+import { CARE_INSTRUCTIONS_QUERY } from '../queries.js'
+import { InvalidInputError, requireSlug } from './result.js'
+
+export type CareInstruction = QueryResult<typeof CARE_INSTRUCTIONS_QUERY>[number]
+export type CarePhase = NonNullable<CareInstructionDocument['phase']>
+
+export const CARE_PHASES = ['before', 'after'] as const satisfies readonly CarePhase[]
+type UnlistedPhase = Exclude<CarePhase, (typeof CARE_PHASES)[number]>
+const everyPhaseListed: [UnlistedPhase] extends [never] ? true : UnlistedPhase = true
+void everyPhaseListed
+
+export function isCarePhase(value: unknown): value is CarePhase {
+  return typeof value === 'string' && (CARE_PHASES as readonly string[]).includes(value)
+}
+
+/** A treatment's care instructions (treatment slug), of one phase or both (before first). */
+export async function listCareInstructions(
+  client: SanityClient,
+  options: { treatment: string; phase?: string | null },
+): Promise<CareInstruction[]> {
+  const treatment = requireSlug('treatment', options.treatment)
+  const phase = options.phase ?? null
+  if (phase !== null && !isCarePhase(phase)) {
+    throw new InvalidInputError('phase', `"${String(phase).slice(0, 40)}" is not a phase`, `Use one of: ${CARE_PHASES.join(', ')}`)
+  }
+  return runQuery(client, CARE_INSTRUCTIONS_QUERY, { treatment, phase }, 'care-instructions')
+}

@@ -1,0 +1,95 @@
+// Conditions: by slug (with what references them), by body region, by ICD-10-CM code, all.
+import type { SanityClient } from '@sanity/client'
+import type { Condition as ConditionDocument } from '../../sanity.types.js'
+import { runQuery, type QueryResult } from '../client.js'
+import {
+  ALL_CONDITIONS_QUERY,
+  CONDITION_BY_SLUG_QUERY,
+  CONDITIONS_BY_BODY_REGION_QUERY,
+  CONDITIONS_BY_ICD10_QUERY,
+} from '../queries.js'
+import { found, InvalidInputError, notFound, requireSlug, type Lookup } from './result.js'
+
+export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>>
+export type ConditionSummary = QueryResult<typeof ALL_CONDITIONS_QUERY>[number]
+export type BodyRegion = NonNullable<ConditionDocument['bodyRegion']>
+
+/**
+ * The body regions of the content model, in head-to-toe order. Typed against the generated schema
+ * type: adding or renaming a region in schemas/ fails the typecheck here until this list follows.
+ */
+export const BODY_REGIONS = [
+  'head',
+  'jaw',
+  'neck',
+  'shoulder',
+  'arm-elbow',
+  'wrist-hand',
+  'upper-back',
+  'lower-back',
+  'hip-buttock',
+  'leg',
+  'knee',
+  'ankle-foot',
+  'whole-body',
+] as const satisfies readonly BodyRegion[]
+type UnlistedRegion = Exclude<BodyRegion, (typeof BODY_REGIONS)[number]>
+const everyRegionListed: [UnlistedRegion] extends [never] ? true : UnlistedRegion = true
+void everyRegionListed
+
+export function isBodyRegion(value: unknown): value is BodyRegion {
+  return typeof value === 'string' && (BODY_REGIONS as readonly string[]).includes(value)
+}
+
+/** A condition with its treatments, the articles that reference it and its FAQs (in order). */
+export async function getConditionBySlug(client: SanityClient, slug: string): Promise<Lookup<Condition>> {
+  requireSlug('slug', slug)
+  const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, { slug }, 'condition-by-slug')
+  return condition ? found(condition) : notFound('condition', slug)
+}
+
+/** Conditions of one body region, by name (an empty list when none). */
+export async function listConditionsByBodyRegion(client: SanityClient, bodyRegion: string): Promise<ConditionSummary[]> {
+  if (!isBodyRegion(bodyRegion)) {
+    throw new InvalidInputError(
+      'bodyRegion',
+      `"${String(bodyRegion).slice(0, 80)}" is not a body region`,
+      `Use one of: ${BODY_REGIONS.join(', ')}`,
+    )
+  }
+  return runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
+}
+
+/** Every condition, by name. */
+export async function listConditions(client: SanityClient): Promise<ConditionSummary[]> {
+  return runQuery(client, ALL_CONDITIONS_QUERY, {}, 'conditions')
+}
+
+const ICD10_RE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$/
+
+/**
+ * Normalizes an ICD-10-CM code as people type it: case, spaces and a missing dot
+ * ("m771" -> "M77.1"). Throws InvalidInputError when it cannot be a code.
+ */
+export function normalizeIcd10Code(input: string): string {
+  const compact = String(input).trim().toUpperCase().replace(/\s+/g, '')
+  const dotted = !compact.includes('.') && compact.length > 3 ? `${compact.slice(0, 3)}.${compact.slice(3)}` : compact
+  if (!ICD10_RE.test(dotted)) {
+    throw new InvalidInputError(
+      'code',
+      `"${String(input).slice(0, 40)}" is not an ICD-10-CM code`,
+      'Use a letter, two characters, and optionally a dot and 1-4 more, e.g. "M77.1"',
+    )
+  }
+  return dotted
+}
+
+/** The conditions carrying an ICD-10-CM code; not found when no condition has it. */
+export async function getConditionsByIcd10Code(
+  client: SanityClient,
+  code: string,
+): Promise<Lookup<{ code: string; conditions: ConditionSummary[] }>> {
+  const normalized = normalizeIcd10Code(code)
+  const conditions = await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized }, 'conditions-by-icd10')
+  return conditions.length > 0 ? found({ code: normalized, conditions }) : notFound('icd10Code', normalized)
+}

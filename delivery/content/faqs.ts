@@ -1,0 +1,24 @@
+// FAQs by topic: a treatment and/or a condition.
+import type { SanityClient } from '@sanity/client'
+import { runQuery, type QueryResult } from '../client.js'
+import { FAQS_BY_TOPIC_QUERY } from '../queries.js'
+import { InvalidInputError, optionalSlug } from './result.js'
+
+export type Faq = QueryResult<typeof FAQS_BY_TOPIC_QUERY>[number]
+
+export interface FaqTopic {
+  /** Treatment slug. */
+  treatment?: string | null
+  /** Condition slug. */
+  condition?: string | null
+}
+
+/** FAQs about a treatment, a condition, or both (at least one), in display order. */
+export async function listFaqsByTopic(client: SanityClient, topic: FaqTopic): Promise<Faq[]> {
+  const treatment = optionalSlug('treatment', topic.treatment)
+  const condition = optionalSlug('condition', topic.condition)
+  if (treatment === null && condition === null) {
+    throw new InvalidInputError('topic', 'no topic was given', 'Pass a treatment slug, a condition slug, or both')
+  }
+  return runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition }, 'faqs-by-topic')
+}

@@ -1,0 +1,50 @@
+// The content functions a frontend developer calls. Each takes a delivery client (see
+// delivery/client.ts) first; `createContentApi(client)` binds one so calls read naturally:
+//
+//   const content = createContentApi(createDeliveryClient(loadDeliveryConfig().source))
+//   const result = await content.articleBySlug('why-you-shouldnt-be-afraid-of-needles')
+//   if (result.found) render(result.value) else show404(result.resource, result.key)
+import type { SanityClient } from '@sanity/client'
+import { getArticleBySlug, listArticles, type ArticleListOptions } from './articles.js'
+import { listCareInstructions } from './care.js'
+import {
+  getConditionBySlug,
+  getConditionsByIcd10Code,
+  listConditions,
+  listConditionsByBodyRegion,
+} from './conditions.js'
+import { listFaqsByTopic, type FaqTopic } from './faqs.js'
+import { searchArticles } from './search.js'
+import { getClinicSettings, listSitemapEntries } from './site.js'
+import { getTreatmentBySlug, listTreatments } from './treatments.js'
+
+export * from './articles.js'
+export * from './care.js'
+export * from './conditions.js'
+export * from './faqs.js'
+export * from './result.js'
+export * from './search.js'
+export * from './site.js'
+export * from './treatments.js'
+
+/** The content functions bound to one client. */
+export function createContentApi(client: SanityClient) {
+  return {
+    client,
+    articleBySlug: (slug: string) => getArticleBySlug(client, slug),
+    articles: (options?: ArticleListOptions) => listArticles(client, options),
+    conditionBySlug: (slug: string) => getConditionBySlug(client, slug),
+    conditions: () => listConditions(client),
+    conditionsByBodyRegion: (bodyRegion: string) => listConditionsByBodyRegion(client, bodyRegion),
+    conditionsByIcd10Code: (code: string) => getConditionsByIcd10Code(client, code),
+    treatmentBySlug: (slug: string) => getTreatmentBySlug(client, slug),
+    treatments: () => listTreatments(client),
+    faqsByTopic: (topic: FaqTopic) => listFaqsByTopic(client, topic),
+    careInstructions: (options: { treatment: string; phase?: string | null }) => listCareInstructions(client, options),
+    search: (options: { q: string; limit?: number }) => searchArticles(client, options),
+    sitemapEntries: () => listSitemapEntries(client),
+    clinicSettings: () => getClinicSettings(client),
+  }
+}
+
+export type ContentApi = ReturnType<typeof createContentApi>
