@@ -4,14 +4,16 @@
 //
 // Pure and browser-safe (the Studio can import it for "open on site" links): no Node imports.
 
-/** Document types that have a page of their own on the clinic's site. */
+/**
+ * Document types that have a page of their own on the clinic's site (and so can be the target of
+ * an `internalLink`, appear in the sitemap, and have a JSON-LD `url`). Care instructions and FAQs
+ * are shown on their treatment's and article's pages; clinicians and categories have no pages yet:
+ * add a row here (and a page renderer) to give them one.
+ */
 export const ROUTES = {
   article: { collection: '/articles', label: 'Articles' },
   condition: { collection: '/conditions', label: 'Conditions' },
   treatment: { collection: '/treatments', label: 'Treatments' },
-  careInstruction: { collection: '/care-instructions', label: 'Care instructions' },
-  category: { collection: '/topics', label: 'Topics' },
-  clinician: { collection: '/team', label: 'Our team' },
 } as const satisfies Record<string, { collection: `/${string}`; label: string }>
 
 export type RoutableType = keyof typeof ROUTES

@@ -2,7 +2,7 @@
 // Browser-safe.
 
 import { escapeHtml, safeLinkUrl } from './escape.js'
-import type { CitationInput } from './types.js'
+import type { CitationShape } from './types.js'
 
 /** `10.NNNN/suffix`: a DOI (the suffix may contain almost anything printable). */
 const DOI = /^10\.\d{4,9}\/\S+$/
@@ -32,7 +32,7 @@ export function pubmedUrl(pmid: unknown): string | null {
 }
 
 /** Maps each citation `_key` to its 1-based number (its position in `citations[]`). */
-export function citationNumbers(citations: ReadonlyArray<CitationInput | null | undefined> | null | undefined): Map<string, number> {
+export function citationNumbers(citations: ReadonlyArray<CitationShape | null | undefined> | null | undefined): Map<string, number> {
   const numbers = new Map<string, number>()
   ;(citations ?? []).forEach((citation, index) => {
     const key = citation?._key
@@ -55,7 +55,7 @@ export function footnoteRefId(n: number): string {
  * A citation in Vancouver-like style as HTML:
  * `Gattie E, Cleland JA, Snodgrass S. Title. J Orthop Sports Phys Ther. 2017;47(3):133-149. doi:<a>…</a>`
  */
-export function formatCitationHtml(citation: CitationInput): string {
+export function formatCitationHtml(citation: CitationShape): string {
   const parts: string[] = []
   const authors = (citation.authors ?? []).map(clean).filter((a) => a !== '')
   if (authors.length > 0) parts.push(`${escapeHtml(authors.join(', '))}.`)
@@ -90,7 +90,7 @@ export function formatCitationHtml(citation: CitationInput): string {
  * Empty string when there are no citations.
  */
 export function renderFootnotesHtml(
-  citations: ReadonlyArray<CitationInput | null | undefined> | null | undefined,
+  citations: ReadonlyArray<CitationShape | null | undefined> | null | undefined,
   options: { heading?: string; referenced?: ReadonlySet<number> } = {},
 ): string {
   const list = citations ?? []

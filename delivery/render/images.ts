@@ -5,7 +5,7 @@
 import { createImageUrlBuilder } from '@sanity/image-url'
 import type { ImageUrlBuilder } from '@sanity/image-url'
 import { escapeHtml } from './escape.js'
-import type { AccessibleImageInput, ImageConfig, WarningHandler } from './types.js'
+import type { AccessibleImageShape, ImageConfig, WarningHandler } from './types.js'
 
 /** Widths offered in `srcset` (capped at the image's own width). */
 export const DEFAULT_SRCSET_WIDTHS: readonly number[] = [320, 480, 640, 960, 1280, 1600, 1920]
@@ -81,7 +81,7 @@ function fraction(value: unknown): number {
  * Accepts the asset as a reference (`{_ref}`) or dereferenced (`{_id}`).
  */
 export function responsiveImage(
-  image: AccessibleImageInput,
+  image: AccessibleImageShape,
   builder: ImageUrlBuilder,
   options: { widths?: readonly number[]; onWarning?: WarningHandler } = {},
 ): ResponsiveImage | null {
@@ -134,7 +134,7 @@ export interface ImageHtmlOptions {
  * `<img>`. Every attribute is escaped. Missing alt text renders `alt=""` (decorative) with a warning,
  * and an image without a usable asset renders nothing.
  */
-export function renderImageHtml(image: AccessibleImageInput | null | undefined, builder: ImageUrlBuilder, options: ImageHtmlOptions = {}): string {
+export function renderImageHtml(image: AccessibleImageShape | null | undefined, builder: ImageUrlBuilder, options: ImageHtmlOptions = {}): string {
   if (!image || typeof image !== 'object') return ''
   const img = responsiveImage(image, builder, options)
   if (!img) return ''

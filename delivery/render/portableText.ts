@@ -20,11 +20,11 @@ import { absoluteUrl, pathFor, type RoutableRef } from '../routes.js'
 import { escapeHtml, linkHtml, safeLinkUrl } from './escape.js'
 import { citationNumbers, footnoteId, footnoteRefId } from './citations.js'
 import { createImageBuilder, renderImageHtml } from './images.js'
-import type { CitationInput, ImageConfig, PortableTextInput, RenderWarning, WarningHandler } from './types.js'
+import type { CitationShape, ImageConfig, PortableTextInput, RenderWarning, WarningHandler } from './types.js'
 
 export interface PortableTextRenderOptions {
   /** The article's `citations[]`: `citationRef` marks are numbered by position in it. */
-  citations?: ReadonlyArray<CitationInput | null | undefined> | null
+  citations?: ReadonlyArray<CitationShape | null | undefined> | null
   /**
    * The clinic's site URL. When set, internal links are absolute (`https://site/articles/x`), which
    * syndicated copies need, and links to other hosts are marked external (rel="noopener noreferrer").

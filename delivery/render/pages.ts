@@ -1,0 +1,437 @@
+// Reference HTML pages: the clinic's content as a patient would read it. Each function returns a
+// complete, self-contained HTML document (inline CSS, the page's JSON-LD, canonical link, meta
+// description from the SEO fields). The HTTP layer serves them; they are also the visual check
+// that the content model renders well. Pure string building, browser-safe.
+
+import type { ImageUrlBuilder } from '@sanity/image-url'
+import { absoluteUrl, pathFor, slugOf } from '../routes.js'
+import { renderFootnotesHtml } from './citations.js'
+import { escapeHtml, safeLinkUrl } from './escape.js'
+import { createImageBuilder, renderImageHtml } from './images.js'
+import {
+  articleJsonLd,
+  bodyRegionName,
+  conditionPageJsonLd,
+  requireSiteUrl,
+  treatmentPageJsonLd,
+  websiteJsonLd,
+} from './jsonld.js'
+import { renderDocument } from './layout.js'
+import { renderPortableTextWithInfo, type PortableTextRenderOptions } from './portableText.js'
+import { analyseReadability } from './readability.js'
+import type {
+  ArticleInput,
+  ArticleSummaryShape,
+  CallToActionShape,
+  CareInstructionShape,
+  ClinicInput,
+  ClinicianShape,
+  ConditionShape,
+  ConditionInput,
+  ConditionSummaryInput,
+  ArticleSummaryInput,
+  TreatmentSummaryInput,
+  FaqShape,
+  ImageConfig,
+  TreatmentInput,
+  TreatmentSummaryShape,
+  WarningHandler,
+} from './types.js'
+
+export interface PageOptions {
+  /** Where images are served from (local lake or hosted Sanity); without it pages have no images. */
+  images?: ImageConfig | ImageUrlBuilder | null
+  /** Problems found in the content (unknown blocks, unsafe links, missing alt text...). */
+  onWarning?: WarningHandler
+}
+
+type Maybe<T> = T | null | undefined
+
+function present<T>(list: Maybe<ReadonlyArray<Maybe<T>>>): T[] {
+  return (list ?? []).filter((x): x is T => x !== null && x !== undefined)
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : ''
+}
+
+function builderFrom(images: PageOptions['images']): ImageUrlBuilder | null {
+  if (!images) return null
+  if ('url' in images && typeof images.url === 'function') return images as ImageUrlBuilder
+  return createImageBuilder(images as ImageConfig)
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+/** `2024-05-01` or `2024-05-01T10:00:00Z` -> `<time datetime="2024-05-01">May 1, 2024</time>`; '' when not a date. */
+export function formatDateHtml(value: unknown): string {
+  if (typeof value !== 'string') return ''
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim())
+  if (!m) return ''
+  const month = MONTHS[Number(m[2]) - 1]
+  const day = Number(m[3])
+  if (!month || day < 1 || day > 31) return ''
+  return `<time datetime="${escapeHtml(`${m[1]}-${m[2]}-${m[3]}`)}">${month} ${day}, ${escapeHtml(m[1])}</time>`
+}
+
+/** "Jane Doe, PT, DPT" */
+function clinicianName(person: Maybe<ClinicianShape>): string {
+  if (!person) return ''
+  const name = text(person.name)
+  if (name === '') return ''
+  const credentials = present(person.credentials).map(text).filter((c) => c !== '')
+  return escapeHtml(credentials.length > 0 ? `${name}, ${credentials.join(', ')}` : name)
+}
+
+function requireDoc(value: unknown, what: string): void {
+  if (!value || typeof value !== 'object') {
+    throw new TypeError(
+      `${what}: expected a document object, got ${value === null ? 'null' : typeof value} (handle a not-found result before rendering)`,
+    )
+  }
+}
+
+function requirePath(doc: { _type?: Maybe<string>; slug?: Parameters<typeof slugOf>[0] }, type: 'article' | 'condition' | 'treatment', label: string): string {
+  const path = pathFor({ _type: type, slug: doc.slug })
+  if (path === null) {
+    throw new TypeError(`${label} has no valid slug (${JSON.stringify(slugOf(doc.slug))}); generate its slug in the Studio before rendering its page`)
+  }
+  return path
+}
+
+function linkList(items: Array<{ href: string | null; label: string; note?: string }>, className = 'card-list'): string {
+  const li = items
+    .filter((i) => i.label !== '')
+    .map((i) => {
+      const label = i.href ? `<a href="${escapeHtml(i.href)}">${escapeHtml(i.label)}</a>` : escapeHtml(i.label)
+      return `<li>${label}${i.note ? `<p>${escapeHtml(i.note)}</p>` : ''}</li>`
+    })
+    .join('')
+  return li === '' ? '' : `<ul class="${className}">${li}</ul>`
+}
+
+function section(id: string, heading: string, inner: string): string {
+  if (inner.trim() === '') return ''
+  return `<section id="${escapeHtml(id)}" aria-labelledby="${escapeHtml(id)}-heading"><h2 id="${escapeHtml(id)}-heading">${escapeHtml(heading)}</h2>${inner}</section>`
+}
+
+function faqsHtml(faqs: Maybe<ReadonlyArray<Maybe<FaqShape>>>, pt: PortableTextRenderOptions): string {
+  const items = present(faqs)
+    .map((faq) => {
+      const question = text(faq.question)
+      if (question === '') return ''
+      const answer = renderPortableTextWithInfo(faq.answer, { ...pt, variant: 'simple' }).html
+      return `<div class="faq"><h3>${escapeHtml(question)}</h3>${answer}</div>`
+    })
+    .join('')
+  return section('page-faqs', 'Frequently asked questions', items)
+}
+
+function careInstructionHtml(care: CareInstructionShape, headingLevel: 'h2' | 'h3'): string {
+  const steps = present(care.steps)
+    .filter((s) => text(s.instruction) !== '')
+    .map((s) => {
+      const timing = text(s.timing)
+      return `<li>${escapeHtml(text(s.instruction))}${timing ? ` <span class="timing">(${escapeHtml(timing)})</span>` : ''}</li>`
+    })
+    .join('')
+  if (steps === '') return ''
+  const title = text(care.title) || (care.phase === 'before' ? 'Before your treatment' : care.phase === 'after' ? 'After your treatment' : 'Care instructions')
+  const contact = text(care.contactTherapistWhen)
+  const contactHtml = contact
+    ? `<aside class="callout callout--warning" role="note" aria-label="When to contact your physical therapist"><p><strong>Contact your physical therapist if:</strong> ${escapeHtml(contact)}</p></aside>`
+    : ''
+  return `<div class="care-instruction care-instruction--${care.phase === 'before' ? 'before' : 'after'}"><${headingLevel}>${escapeHtml(title)}</${headingLevel}><ol class="care-steps">${steps}</ol>${contactHtml}</div>`
+}
+
+/** Before-care first, then after-care, keeping the editors' order within a phase. */
+function orderedCare(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>): CareInstructionShape[] {
+  const all = present(list)
+  return [...all.filter((c) => c.phase === 'before'), ...all.filter((c) => c.phase !== 'before')]
+}
+
+function careHtml(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>): string {
+  return section('page-care', 'Care instructions', orderedCare(list).map((c) => careInstructionHtml(c, 'h3')).join(''))
+}
+
+function ctaHtml(cta: Maybe<CallToActionShape>, clinic: ClinicInput): string {
+  const url = safeLinkUrl(text(cta?.url) || text(clinic.bookingUrl))
+  const heading = text(cta?.heading) || 'Book an appointment'
+  const body = text(cta?.text)
+  const label = text(cta?.buttonLabel) || 'Book an appointment'
+  const phone = text(clinic.phone)
+  const phoneHref = phone ? safeLinkUrl(`tel:${phone.replace(/[^\d+]/g, '')}`) : null
+  const action = url
+    ? `<p><a class="button" href="${escapeHtml(url)}">${escapeHtml(label)}</a></p>`
+    : phoneHref
+      ? `<p>Call us: <a href="${escapeHtml(phoneHref)}">${escapeHtml(phone)}</a></p>`
+      : ''
+  if (action === '' && body === '') return ''
+  return `<section class="cta" aria-labelledby="page-cta-heading"><h2 id="page-cta-heading">${escapeHtml(heading)}</h2>${body ? `<p>${escapeHtml(body)}</p>` : ''}${action}</section>`
+}
+
+function relatedTopics(conditions: Maybe<ReadonlyArray<Maybe<ConditionShape>>>, treatments: Maybe<ReadonlyArray<Maybe<TreatmentSummaryShape>>>): string {
+  const items = [
+    ...present(conditions).map((c) => ({ href: pathFor({ _type: 'condition', slug: c.slug }), label: text(c.name), note: text(c.summary) || undefined })),
+    ...present(treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined })),
+  ]
+  return section('page-related', 'Related conditions and treatments', linkList(items))
+}
+
+function articleList(articles: Maybe<ReadonlyArray<Maybe<ArticleSummaryShape>>>): string {
+  return linkList(
+    present(articles).map((a) => ({ href: pathFor({ _type: 'article', slug: a.slug }), label: text(a.title), note: text(a.excerpt) || undefined })),
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An article page: title, byline (author, medical reviewer with review date, published date,
+ * reading time), hero image, body, care instructions, FAQs, footnotes, related topics, call to
+ * action, medical disclaimer; with its MedicalWebPage JSON-LD.
+ */
+export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, options: PageOptions = {}): string {
+  requireDoc(article, 'renderArticlePage')
+  requireDoc(clinic, 'renderArticlePage clinic')
+  const siteUrl = requireSiteUrl(clinic)
+  const title = text(article.title)
+  if (title === '') throw new TypeError(`renderArticlePage: article ${JSON.stringify(article._id ?? slugOf(article.slug))} has no title`)
+  const path = requirePath(article, 'article', `Article ${JSON.stringify(title)}`)
+  const builder = builderFrom(options.images)
+  const pt: PortableTextRenderOptions = { siteUrl, images: builder, citations: article.citations, onWarning: options.onWarning }
+  const body = renderPortableTextWithInfo(article.body, pt)
+  const readability = analyseReadability(article.body)
+
+  const byline: string[] = []
+  const author = clinicianName(article.author)
+  if (author) byline.push(`<p>By ${author}${text(article.author?.role) ? `, ${escapeHtml(text(article.author?.role))}` : ''}</p>`)
+  const reviewer = clinicianName(article.medicalReviewer)
+  const reviewed = formatDateHtml(article.lastReviewed)
+  if (reviewer || reviewed) {
+    byline.push(
+      `<p class="reviewed">Medically reviewed${reviewer ? ` by ${reviewer}` : ''}${reviewed ? ` on ${reviewed}` : ''}${
+        formatDateHtml(article.nextReviewDue) ? ` · Next review due ${formatDateHtml(article.nextReviewDue)}` : ''
+      }</p>`,
+    )
+  }
+  const meta = [
+    formatDateHtml(article.publishedAt) ? `Published ${formatDateHtml(article.publishedAt)}` : '',
+    readability.readingTimeMinutes > 0 ? `${readability.readingTimeMinutes} min read` : '',
+  ].filter((x) => x !== '')
+  if (meta.length > 0) byline.push(`<p>${meta.join(' · ')}</p>`)
+
+  const hero = builder ? renderImageHtml(article.heroImage, builder, { loading: 'eager', className: 'hero', sizes: '(min-width: 48rem) 46rem, 100vw', onWarning: options.onWarning }) : ''
+  const excerpt = text(article.excerpt)
+  const main = [
+    '<article>',
+    `<header><h1>${escapeHtml(title)}</h1>`,
+    excerpt ? `<p class="lede">${escapeHtml(excerpt)}</p>` : '',
+    byline.length > 0 ? `<div class="byline">${byline.join('')}</div>` : '',
+    '</header>',
+    hero,
+    `<div class="article-body">${body.html}</div>`,
+    careHtml(article.careInstructions),
+    faqsHtml(article.faqs, pt),
+    renderFootnotesHtml(article.citations, { referenced: body.citedNumbers }),
+    relatedTopics(article.conditions, article.treatments),
+    ctaHtml(article.callToAction, clinic),
+    '</article>',
+  ].join('')
+  return renderDocument({
+    clinic,
+    title: text(article.seo?.metaTitle) || title,
+    titleIsComplete: text(article.seo?.metaTitle) !== '',
+    description: text(article.seo?.metaDescription) || excerpt,
+    path,
+    noIndex: article.seo?.noIndex === true,
+    jsonLd: articleJsonLd(article, clinic, { images: builder }),
+    main,
+    section: 'article',
+  })
+}
+
+const ASPECT_HEADINGS: Record<string, string> = {
+  overview: 'Overview',
+  symptoms: 'Symptoms',
+  causes: 'Causes',
+  treatments: 'Treatment',
+  'self-care': 'Self-care',
+}
+
+/**
+ * A condition page: name, other names, body region, summary, symptoms, one section per aspect
+ * (overview, symptoms, causes, treatments, self-care), treatments, related articles, FAQs, call to
+ * action; with MedicalWebPage/MedicalCondition JSON-LD (ICD-10-CM codes).
+ */
+export function renderConditionPage(condition: ConditionInput, clinic: ClinicInput, options: PageOptions = {}): string {
+  requireDoc(condition, 'renderConditionPage')
+  requireDoc(clinic, 'renderConditionPage clinic')
+  const siteUrl = requireSiteUrl(clinic)
+  const name = text(condition.name)
+  if (name === '') throw new TypeError(`renderConditionPage: condition ${JSON.stringify(slugOf(condition.slug))} has no name`)
+  const path = requirePath(condition, 'condition', `Condition ${JSON.stringify(name)}`)
+  const builder = builderFrom(options.images)
+  const pt: PortableTextRenderOptions = { siteUrl, images: builder, onWarning: options.onWarning }
+  const alsoCalled = present(condition.alsoCalled).map(text).filter((x) => x !== '')
+  const region = bodyRegionName(condition.bodyRegion)
+  const symptoms = present(condition.symptoms).map(text).filter((x) => x !== '')
+  const order = Object.keys(ASPECT_HEADINGS)
+  const rank = (aspect: unknown) => (order.indexOf(text(aspect)) === -1 ? order.length : order.indexOf(text(aspect)))
+  const sections = present(condition.sections)
+    .slice()
+    .sort((a, b) => rank(a.aspect) - rank(b.aspect))
+    .map((s) => {
+      const html = renderPortableTextWithInfo(s.body, pt).html
+      if (html === '') return ''
+      const heading = ASPECT_HEADINGS[text(s.aspect)] ?? 'More information'
+      return `<section class="condition-section"><h2>${escapeHtml(heading)}</h2>${html}</section>`
+    })
+    .join('')
+  const main = [
+    '<article>',
+    `<header><h1>${escapeHtml(name)}</h1>`,
+    alsoCalled.length > 0 ? `<p class="byline">Also called: ${escapeHtml(alsoCalled.join(', '))}</p>` : '',
+    region ? `<p class="byline">Body region: ${escapeHtml(region)}</p>` : '',
+    text(condition.summary) ? `<p class="lede">${escapeHtml(text(condition.summary))}</p>` : '',
+    '</header>',
+    symptoms.length > 0 && !present(condition.sections).some((s) => s.aspect === 'symptoms')
+      ? section('page-symptoms', 'Common symptoms', `<ul>${symptoms.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`)
+      : '',
+    sections,
+    section(
+      'page-treatments',
+      'Treatments we offer',
+      linkList(present(condition.treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined }))),
+    ),
+    section('page-articles', 'Articles', articleList(condition.articles)),
+    faqsHtml(condition.faqs, pt),
+    ctaHtml(null, clinic),
+    '</article>',
+  ].join('')
+  return renderDocument({
+    clinic,
+    title: name,
+    description: text(condition.summary),
+    path,
+    jsonLd: conditionPageJsonLd(condition, clinic, { images: builder }),
+    main,
+    section: 'condition',
+  })
+}
+
+/**
+ * A treatment page: summary, how it works, how it differs from similar treatments, who may perform
+ * it, what to expect, side effects, complementary treatments, conditions treated, before/after care,
+ * FAQs, related articles, call to action; with MedicalWebPage/MedicalTherapy JSON-LD.
+ */
+export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInput, options: PageOptions = {}): string {
+  requireDoc(treatment, 'renderTreatmentPage')
+  requireDoc(clinic, 'renderTreatmentPage clinic')
+  const siteUrl = requireSiteUrl(clinic)
+  const name = text(treatment.name)
+  if (name === '') throw new TypeError(`renderTreatmentPage: treatment ${JSON.stringify(slugOf(treatment.slug))} has no name`)
+  const path = requirePath(treatment, 'treatment', `Treatment ${JSON.stringify(name)}`)
+  const builder = builderFrom(options.images)
+  const pt: PortableTextRenderOptions = { siteUrl, images: builder, onWarning: options.onWarning }
+  const differs = present(treatment.differsFrom)
+    .filter((d) => text(d.comparedTo) !== '' && text(d.difference) !== '')
+    .map((d) => `<dt>${escapeHtml(text(d.comparedTo))}</dt><dd>${escapeHtml(text(d.difference))}</dd>`)
+    .join('')
+  const bullets = (list: Maybe<ReadonlyArray<Maybe<string>>>) => {
+    const items = present(list).map(text).filter((x) => x !== '')
+    return items.length === 0 ? '' : `<ul>${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`
+  }
+  const main = [
+    '<article>',
+    `<header><h1>${escapeHtml(name)}</h1>`,
+    text(treatment.summary) ? `<p class="lede">${escapeHtml(text(treatment.summary))}</p>` : '',
+    '</header>',
+    section('page-how-it-works', 'How it works', renderPortableTextWithInfo(treatment.howItWorks, pt).html),
+    section('page-differs', 'How it differs', differs ? `<dl class="comparisons">${differs}</dl>` : ''),
+    section('page-who', 'Who may perform it', text(treatment.whoMayPerform) ? `<p>${escapeHtml(text(treatment.whoMayPerform))}</p>` : ''),
+    section('page-expect', 'What to expect', renderPortableTextWithInfo(treatment.whatToExpect, pt).html),
+    section('page-side-effects', 'Possible side effects', bullets(treatment.sideEffects)),
+    section('page-complementary', 'Works well with', bullets(treatment.complementaryTreatments)),
+    section(
+      'page-conditions',
+      'Conditions it may help',
+      linkList(present(treatment.conditions).map((c) => ({ href: pathFor({ _type: 'condition', slug: c.slug }), label: text(c.name), note: text(c.summary) || undefined }))),
+    ),
+    careHtml(treatment.careInstructions),
+    faqsHtml(treatment.faqs, pt),
+    section('page-articles', 'Articles', articleList(treatment.articles)),
+    ctaHtml(null, clinic),
+    '</article>',
+  ].join('')
+  return renderDocument({
+    clinic,
+    title: name,
+    description: text(treatment.summary),
+    path,
+    jsonLd: treatmentPageJsonLd(treatment, clinic, { images: builder }),
+    main,
+    section: 'treatment',
+  })
+}
+
+export interface IndexPageContent {
+  articles?: Maybe<ReadonlyArray<Maybe<ArticleSummaryInput>>>
+  conditions?: Maybe<ReadonlyArray<Maybe<ConditionSummaryInput>>>
+  treatments?: Maybe<ReadonlyArray<Maybe<TreatmentSummaryInput>>>
+}
+
+/** The home/index page: every article (newest first as given), condition (by body region) and treatment. */
+export function renderIndexPage(content: IndexPageContent, clinic: ClinicInput, _options: PageOptions = {}): string {
+  requireDoc(clinic, 'renderIndexPage clinic')
+  requireSiteUrl(clinic)
+  const name = text(clinic.name) || 'Clinic'
+  const conditions = present(content?.conditions)
+  const regions = new Map<string, ConditionSummaryInput[]>()
+  for (const c of conditions) {
+    const region = bodyRegionName(c.bodyRegion) ?? 'Other'
+    regions.set(region, [...(regions.get(region) ?? []), c])
+  }
+  const conditionsHtml = [...regions.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([region, list]) =>
+        `<h3>${escapeHtml(region)}</h3>${linkList(list.map((c) => ({ href: pathFor({ _type: 'condition', slug: c.slug }), label: text(c.name), note: text(c.summary) || undefined })))}`,
+    )
+    .join('')
+  const main = [
+    `<h1>${escapeHtml(name)}</h1>`,
+    '<p class="lede">Patient education from our physical therapists: articles, conditions we treat, and the treatments we offer.</p>',
+    section('articles', 'Articles', articleList(content?.articles) || '<p>No articles yet.</p>'),
+    section('conditions', 'Conditions', conditionsHtml || '<p>No conditions yet.</p>'),
+    section(
+      'treatments',
+      'Treatments',
+      linkList(present(content?.treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined }))) ||
+        '<p>No treatments yet.</p>',
+    ),
+    ctaHtml(null, clinic),
+  ].join('')
+  return renderDocument({
+    clinic,
+    title: name,
+    titleIsComplete: true,
+    description: `Patient education from ${name}: articles, conditions and treatments.`,
+    path: '/',
+    jsonLd: websiteJsonLd(clinic),
+    main,
+    section: 'home',
+  })
+}
+
+/** A plain "not found" page (404) in the site's layout, never indexed. */
+export function renderNotFoundPage(clinic: ClinicInput, message = 'We could not find that page.'): string {
+  requireSiteUrl(clinic)
+  return renderDocument({
+    clinic,
+    title: 'Page not found',
+    path: null,
+    noIndex: true,
+    main: `<h1>Page not found</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(absoluteUrl(requireSiteUrl(clinic), '/'))}">Go to the home page</a></p>`,
+  })
+}
