@@ -113,6 +113,29 @@ export function checkSlugFormat(value: SlugValue | undefined): CustomValidatorRe
   return true
 }
 
+/**
+ * Required-slug rule as a custom validator. Slug fields must use ONE rule chain
+ * (`rule.custom(requireSlug(msg)).custom(checkSlugFormat)`): Sanity's built-in uniqueness check is
+ * part of every rule derived from a slug field's base rule, so an array of rules would run (and
+ * report) it once per entry.
+ */
+export function requireSlug(message: string) {
+  return (value: SlugValue | undefined): CustomValidatorResult =>
+    value?.current && value.current.trim() !== '' ? true : message
+}
+
+/**
+ * For fields with a fixed list of values: a missing value gets `missingMessage`; a value outside
+ * the list (e.g. from an import) is named, with the allowed values.
+ */
+export function requiredChoice(list: ReadonlyArray<{ title: string; value: string }>, missingMessage: string) {
+  return (value: unknown): CustomValidatorResult => {
+    if (value === undefined || value === null || value === '') return missingMessage
+    if (typeof value === 'string' && list.some((item) => item.value === value)) return true
+    return `"${String(value)}" is not one of the allowed values: ${list.map((item) => item.value).join(', ')}.`
+  }
+}
+
 /** Today as `YYYY-MM-DD` (UTC), the format of Sanity `date` fields. */
 export function todayIsoDate(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10)

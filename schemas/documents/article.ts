@@ -7,6 +7,7 @@ import {
   checkNextReviewNotPast,
   checkNotInFuture,
   checkSlugFormat,
+  requireSlug,
   todayIsoDate,
 } from '../validation.js'
 
@@ -38,10 +39,7 @@ export const article = defineType({
       group: 'content',
       description: 'The last part of the article\'s web address. Click "Generate" to make it from the title.',
       options: { source: 'title', maxLength: 96 },
-      validation: (rule) => [
-        rule.required().error('The article needs a slug for its web address: click "Generate".'),
-        rule.custom(checkSlugFormat),
-      ],
+      validation: (rule) => rule.custom(requireSlug('The article needs a slug for its web address: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({
       name: 'excerpt',

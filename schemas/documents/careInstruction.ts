@@ -1,7 +1,7 @@
 import { ClipboardIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { CARE_PHASES, titleOf } from '../constants.js'
-import { checkSlugFormat } from '../validation.js'
+import { checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
 
 export const careInstruction = defineType({
   name: 'careInstruction',
@@ -20,10 +20,7 @@ export const careInstruction = defineType({
       title: 'Slug',
       type: 'slug',
       options: { source: 'title', maxLength: 96 },
-      validation: (rule) => [
-        rule.required().error('The care instruction needs a slug: click "Generate".'),
-        rule.custom(checkSlugFormat),
-      ],
+      validation: (rule) => rule.custom(requireSlug('The care instruction needs a slug: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({
       name: 'treatment',
@@ -37,7 +34,7 @@ export const careInstruction = defineType({
       title: 'When',
       type: 'string',
       options: { list: [...CARE_PHASES], layout: 'radio', direction: 'horizontal' },
-      validation: (rule) => rule.required().error('Choose whether these steps are for before or after the treatment.'),
+      validation: (rule) => rule.custom(requiredChoice(CARE_PHASES, 'Choose whether these steps are for before or after the treatment.')),
     }),
     defineField({
       name: 'steps',

@@ -1,6 +1,6 @@
 import { TagIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
-import { checkSlugFormat } from '../validation.js'
+import { checkSlugFormat, requireSlug } from '../validation.js'
 
 export const category = defineType({
   name: 'category',
@@ -19,10 +19,7 @@ export const category = defineType({
       title: 'Slug',
       type: 'slug',
       options: { source: 'title', maxLength: 96 },
-      validation: (rule) => [
-        rule.required().error('The category needs a slug: click "Generate".'),
-        rule.custom(checkSlugFormat),
-      ],
+      validation: (rule) => rule.custom(requireSlug('The category needs a slug: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({ name: 'description', title: 'Description', type: 'text', rows: 2 }),
   ],

@@ -1,6 +1,6 @@
 import { UserIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { checkSlugFormat } from '../validation.js'
+import { checkSlugFormat, requireSlug } from '../validation.js'
 
 export const clinician = defineType({
   name: 'clinician',
@@ -27,10 +27,7 @@ export const clinician = defineType({
       title: 'Slug',
       type: 'slug',
       options: { source: 'name', maxLength: 96 },
-      validation: (rule) => [
-        rule.required().error('The clinician needs a slug for their profile page: click "Generate".'),
-        rule.custom(checkSlugFormat),
-      ],
+      validation: (rule) => rule.custom(requireSlug('The clinician needs a slug for their profile page: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({ name: 'role', title: 'Role', type: 'string', description: 'e.g. "Physical Therapist"' }),
     defineField({

@@ -1,7 +1,7 @@
 import { ActivityIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { BODY_REGIONS, titleOf } from '../constants.js'
-import { checkIcd10Code, checkSlugFormat } from '../validation.js'
+import { checkIcd10Code, checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
 
 export const condition = defineType({
   name: 'condition',
@@ -27,10 +27,7 @@ export const condition = defineType({
       type: 'slug',
       group: 'main',
       options: { source: 'name', maxLength: 96 },
-      validation: (rule) => [
-        rule.required().error('The condition needs a slug for its web address: click "Generate".'),
-        rule.custom(checkSlugFormat),
-      ],
+      validation: (rule) => rule.custom(requireSlug('The condition needs a slug for its web address: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({
       name: 'alsoCalled',
@@ -47,7 +44,7 @@ export const condition = defineType({
       type: 'string',
       group: 'main',
       options: { list: [...BODY_REGIONS] },
-      validation: (rule) => rule.required().error('Choose the body region, so the condition is listed under it.'),
+      validation: (rule) => rule.custom(requiredChoice(BODY_REGIONS, 'Choose the body region, so the condition is listed under it.')),
     }),
     defineField({ name: 'summary', title: 'Summary', type: 'text', rows: 3, group: 'main' }),
     defineField({

@@ -1,7 +1,7 @@
 import { UsersIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { PARTNER_STATUSES, titleOf } from '../constants.js'
-import { checkEmail, checkWebUrl } from '../validation.js'
+import { checkEmail, checkWebUrl, requiredChoice } from '../validation.js'
 
 /** A partner clinic that republishes articles. API key storage is added by syndication. */
 export const partner = defineType({
@@ -35,7 +35,7 @@ export const partner = defineType({
       type: 'string',
       options: { list: [...PARTNER_STATUSES], layout: 'radio', direction: 'horizontal' },
       initialValue: 'active',
-      validation: (rule) => rule.required().error('Choose whether the partner is active or suspended.'),
+      validation: (rule) => rule.custom(requiredChoice(PARTNER_STATUSES, 'Choose whether the partner is active or suspended.')),
     }),
     defineField({
       name: 'allowedCategories',

@@ -1,6 +1,6 @@
 import { HeartIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { checkSlugFormat } from '../validation.js'
+import { checkSlugFormat, requireSlug } from '../validation.js'
 
 export const treatment = defineType({
   name: 'treatment',
@@ -26,10 +26,7 @@ export const treatment = defineType({
       type: 'slug',
       group: 'about',
       options: { source: 'name', maxLength: 96 },
-      validation: (rule) => [
-        rule.required().error('The treatment needs a slug for its web address: click "Generate".'),
-        rule.custom(checkSlugFormat),
-      ],
+      validation: (rule) => rule.custom(requireSlug('The treatment needs a slug for its web address: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({
       name: 'summary',

@@ -1,5 +1,6 @@
 import { BulbOutlineIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
+import { requiredChoice } from '../validation.js'
 
 export const CALLOUT_TONES = [
   { title: 'Information', value: 'info' },
@@ -20,7 +21,7 @@ export const callout = defineType({
       type: 'string',
       options: { list: CALLOUT_TONES, layout: 'radio', direction: 'horizontal' },
       initialValue: 'info',
-      validation: (rule) => rule.required().error('Choose the tone of the callout: information, tip or warning.'),
+      validation: (rule) => rule.custom(requiredChoice(CALLOUT_TONES, 'Choose the tone of the callout: information, tip or warning.')),
     }),
     defineField({ name: 'title', title: 'Title', type: 'string' }),
     defineField({

@@ -1,5 +1,6 @@
 import { BlockContentIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
+import { requiredChoice } from '../validation.js'
 
 export const CONDITION_ASPECTS = [
   { title: 'Overview', value: 'overview' },
@@ -21,7 +22,7 @@ export const conditionSection = defineType({
       title: 'Aspect',
       type: 'string',
       options: { list: CONDITION_ASPECTS },
-      validation: (rule) => rule.required().error('Choose which aspect of the condition this section covers.'),
+      validation: (rule) => rule.custom(requiredChoice(CONDITION_ASPECTS, 'Choose which aspect of the condition this section covers.')),
     }),
     defineField({
       name: 'body',

@@ -26,10 +26,8 @@ export const clinic = defineType({
       type: 'url',
       group: 'details',
       description: 'Used for canonical links and structured data.',
-      validation: (rule) => [
-        rule.required().error('Enter the clinic\'s website address: pages and feeds link to it.'),
-        rule.custom(checkWebUrl),
-      ],
+      validation: (rule) =>
+        rule.custom((value: unknown) => (value ? true : 'Enter the clinic\'s website address: pages and feeds link to it.')).custom(checkWebUrl),
     }),
     defineField({
       name: 'bookingUrl',

@@ -1,0 +1,251 @@
+// Validates documents outside the Studio with the Studio's own rules: a workspace built from the
+// project's schema (`schemaTypes`, the same list `sanity.config.ts` uses) with
+// `createWorkspaceFromConfig`, and Sanity's `validateDocument`. Adds the structural checks Sanity's
+// importer would reject (JSON, `_id`, `_type`, `_key`s, references to missing documents).
+//
+// Queries made by validation rules (unique slugs) are answered either by a real `@sanity/client` you
+// pass (e.g. one pointed at the local lake or a hosted project) or, by default, by a `@sanity/client`
+// pointed at an in-memory GROQ endpoint holding exactly the documents being validated.
+//
+//   const validator = await createDocumentValidator({ documents })
+//   const problems = await validator.validate(documents)   // [{line, id, path, level, message}]
+//   await validator.close()
+import { createClient, type SanityClient } from '@sanity/client'
+import { createWorkspaceFromConfig, validateDocument, type SanityDocument, type Workspace } from 'sanity'
+import { schemaTypes } from '../../schemas/index.js'
+import { startMemoryQueryServer, type MemoryQueryServer } from './memory-query-server.js'
+
+export type ProblemLevel = 'error' | 'warning' | 'info'
+
+export interface DocumentProblem {
+  /** 1-based line in the NDJSON file, when the document came from one. */
+  line?: number
+  /** The document's `_id` (or `?` when it has none). */
+  id: string
+  /** Path inside the document, e.g. `body[_key=="p1"].markDefs[0].href`, or `` for the whole document. */
+  path: string
+  level: ProblemLevel
+  message: string
+}
+
+/** A document and where it came from. */
+export interface SourcedDocument {
+  line?: number
+  document: Record<string, unknown>
+}
+
+export class NdjsonParseError extends Error {
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    message: string,
+  ) {
+    super(`${source} line ${line}: ${message}`)
+    this.name = 'NdjsonParseError'
+  }
+}
+
+/**
+ * Parses Sanity's NDJSON import format: one JSON object per line, blank lines ignored. Lines that
+ * are not JSON objects are reported as problems (not thrown), so one run lists every bad line.
+ */
+export function parseNdjson(text: string): { documents: SourcedDocument[]; problems: DocumentProblem[] } {
+  const documents: SourcedDocument[] = []
+  const problems: DocumentProblem[] = []
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1
+    if (raw.trim() === '') return
+    let value: unknown
+    try {
+      value = JSON.parse(raw)
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err)
+      problems.push({ line, id: '?', path: '', level: 'error', message: `Not valid JSON (${reason}). Each line must be one complete JSON document.` })
+      return
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push({ line, id: '?', path: '', level: 'error', message: 'Each line must be a JSON object (a document), not an array or a plain value.' })
+      return
+    }
+    documents.push({ line, document: value as Record<string, unknown> })
+  })
+  return { documents, problems }
+}
+
+const UNKNOWN_FIELD = /^Field '(.+)' does not exist on type '(.+)'$/
+
+/** Document ids as Sanity accepts them (letters, digits, `_`, `-`, `.` separated path segments). */
+const DOCUMENT_ID = /^[a-zA-Z0-9_][a-zA-Z0-9_-]*(\.[a-zA-Z0-9_-]+)*$/
+
+function pathString(path: ReadonlyArray<string | number | { _key: string } | [number | '', number | '']>): string {
+  let out = ''
+  for (const segment of path) {
+    if (typeof segment === 'string') out += out === '' ? segment : `.${segment}`
+    else if (typeof segment === 'number') out += `[${segment}]`
+    else if (Array.isArray(segment)) out += `[${segment[0]}:${segment[1]}]`
+    else out += `[_key=="${segment._key}"]`
+  }
+  return out
+}
+
+/** Checks Sanity's importer would make: keys on array objects, well-formed references. */
+function structuralProblems(value: unknown, path: string, out: Array<{ path: string; message: string }>, ids?: Set<string>): void {
+  if (Array.isArray(value)) {
+    const seen = new Set<string>()
+    value.forEach((item, i) => {
+      const itemPath = `${path}[${i}]`
+      if (item && typeof item === 'object' && !Array.isArray(item)) {
+        const key = (item as { _key?: unknown })._key
+        if (typeof key !== 'string' || key === '') {
+          out.push({ path: itemPath, message: 'Objects in arrays need a unique string `_key` (Sanity uses it to track edits).' })
+        } else if (seen.has(key)) {
+          out.push({ path: itemPath, message: `Duplicate _key "${key}" in this array: keys must be unique within an array.` })
+        } else seen.add(key)
+      }
+      structuralProblems(item, itemPath, out, ids)
+    })
+    return
+  }
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>
+    if (obj._type === 'reference') {
+      if (typeof obj._ref !== 'string' || obj._ref === '') {
+        out.push({ path, message: 'A reference needs `_ref`: the `_id` of the document it points at.' })
+      } else if (ids && !obj._weak && !ids.has(obj._ref)) {
+        out.push({ path, message: `References "${obj._ref}", which is not in this dataset. Add that document or fix the id.` })
+      }
+    }
+    for (const [name, child] of Object.entries(obj)) {
+      structuralProblems(child, path === '' ? name : `${path}.${name}`, out, ids)
+    }
+  }
+}
+
+export interface DocumentValidatorOptions {
+  /**
+   * The dataset the documents live in: answers reference and unique-slug checks. Defaults to the
+   * documents passed to `validate()` when no `client` is given.
+   */
+  documents?: ReadonlyArray<Record<string, unknown>>
+  /** A real client to answer the rules' queries instead (e.g. the local lake, a hosted project). */
+  client?: SanityClient
+}
+
+export interface DocumentValidator {
+  workspace: Workspace
+  /** Validates documents; returns every problem (structural, then Sanity's markers) in input order. */
+  validate(input: ReadonlyArray<SourcedDocument | Record<string, unknown>>): Promise<DocumentProblem[]>
+  close(): Promise<void>
+}
+
+function isSourced(x: SourcedDocument | Record<string, unknown>): x is SourcedDocument {
+  return 'document' in x && typeof x.document === 'object' && x.document !== null && !('_id' in x)
+}
+
+const CURRENT_USER = {
+  id: 'offline-validator',
+  name: 'Offline validator',
+  email: 'validator@localhost',
+  role: 'administrator',
+  roles: [{ name: 'administrator', title: 'Administrator' }],
+}
+
+export async function createDocumentValidator(options: DocumentValidatorOptions = {}): Promise<DocumentValidator> {
+  let server: MemoryQueryServer | undefined
+  let client = options.client
+  let ids: Set<string> | undefined
+  if (!client) {
+    const docs = (options.documents ?? []).filter((d): d is { _id: string } & Record<string, unknown> => typeof d._id === 'string')
+    server = await startMemoryQueryServer(docs)
+    ids = new Set(docs.map((d) => d._id))
+    client = createClient({
+      projectId: 'local',
+      dataset: 'production',
+      apiHost: server.url,
+      useProjectHostname: false,
+      useCdn: false,
+      apiVersion: '2025-02-19',
+      perspective: 'raw',
+    })
+  }
+  const baseClient = client
+  const workspace = await createWorkspaceFromConfig({
+    projectId: baseClient.config().projectId ?? 'local',
+    dataset: baseClient.config().dataset ?? 'production',
+    name: 'default',
+    basePath: '/',
+    schema: { types: schemaTypes },
+    currentUser: CURRENT_USER,
+    getClient: ({ apiVersion }) => baseClient.withConfig({ apiVersion }),
+  })
+  const knownTypes = new Set(workspace.schema.getTypeNames().filter((name) => workspace.schema.get(name)?.type?.name === 'document'))
+
+  async function validate(input: ReadonlyArray<SourcedDocument | Record<string, unknown>>): Promise<DocumentProblem[]> {
+    const sourced = input.map((x) => (isSourced(x) ? x : { document: x }))
+    const datasetIds = ids ?? undefined
+    const problems: DocumentProblem[] = []
+    const seenIds = new Map<string, number | undefined>()
+    for (const { line, document } of sourced) {
+      const id = typeof document._id === 'string' ? document._id : '?'
+      const report = (path: string, message: string, level: ProblemLevel = 'error') => problems.push({ line, id, path, level, message })
+      if (typeof document._id !== 'string' || document._id === '') {
+        report('_id', 'Missing `_id`: every document needs a string id, e.g. "condition.tennis-elbow".')
+      } else if (!DOCUMENT_ID.test(document._id) || document._id.length > 128) {
+        report('_id', `"${document._id}" is not a valid document id: use letters, digits, "_" and "-", in segments separated by single dots (at most 128 characters).`)
+      } else if (seenIds.has(document._id)) {
+        const first = seenIds.get(document._id)
+        report('_id', `Duplicate _id: the same id is already used${first ? ` on line ${first}` : ''}. Each document needs its own id.`)
+      } else seenIds.set(document._id, line)
+      const type = document._type
+      if (typeof type !== 'string' || type === '') {
+        report('_type', 'Missing `_type`: say which schema type this document is, e.g. "article".')
+        continue
+      }
+      if (!knownTypes.has(type)) {
+        report('_type', `Unknown document type "${type}". Known types: ${[...knownTypes].sort().join(', ')}.`)
+        continue
+      }
+      const structural: Array<{ path: string; message: string }> = []
+      structuralProblems(document, '', structural, datasetIds)
+      for (const s of structural) report(s.path, s.message)
+
+      // Two passes: `studio` gives the levels editors see in the Studio; `cli` adds Sanity's
+      // unknown-field check (a typo in a field name would otherwise be silently ignored), but in doing
+      // so downgrades the other rules of object-typed fields (e.g. slugs) to warnings, so only its
+      // unknown-field markers are kept, as errors.
+      const existence = datasetIds
+        ? { getDocumentExists: ({ id: refId }: { id: string }) => Promise.resolve(datasetIds.has(refId)) }
+        : {}
+      const [studioMarkers, cliMarkers] = await Promise.all(
+        (['studio', 'cli'] as const).map((environment) =>
+          validateDocument({ document: document as SanityDocument, workspace, environment, currentUser: CURRENT_USER, ...existence }),
+        ),
+      )
+      for (const marker of studioMarkers) report(pathString(marker.path), marker.message, marker.level)
+      for (const marker of cliMarkers) {
+        const unknown = UNKNOWN_FIELD.exec(marker.message)
+        if (!unknown) continue
+        report(
+          pathString(marker.path),
+          `Field "${unknown[1]}" does not exist on type "${unknown[2]}": fix the field name or remove it (field names are listed in docs/content-model.md).`,
+        )
+      }
+    }
+    return problems
+  }
+
+  return {
+    workspace,
+    validate,
+    close: async () => {
+      await server?.close()
+    },
+  }
+}
+
+/** `line N  <_id>  <path>: <message>` (with `warning` in front of advice). */
+export function formatProblem(p: DocumentProblem): string {
+  const where = p.line !== undefined ? `line ${p.line}` : 'line ?'
+  const level = p.level === 'error' ? '' : `${p.level}: `
+  return `${where}  ${p.id}  ${p.path || '(document)'}: ${level}${p.message}`
+}
