@@ -1,0 +1,128 @@
+// Serving a resource through the response cache: fresh hit -> served from memory; otherwise the
+// content is fetched and rendered (one fetch per key at a time, however many requests wait); if
+// the content source is unreachable, the last good copy is served marked stale (`X-Cache: STALE`,
+// `Warning: 110`), or a 503 problem when there is none. Every 200/404 carries an ETag; a matching
+// If-None-Match answers 304.
+import { createHash } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
+import { isSourceUnavailable, type SourceHealth } from '../cache/source-health.js'
+import { problem, PROBLEM_CONTENT_TYPE } from './problem.js'
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
+export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
+
+/** Default Cache-Control of content responses: short freshness downstream, long grace periods. */
+export const DEFAULT_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=300, stale-if-error=86400'
+
+/** What a route produces for the cache: status, type and the serialized body. */
+export interface Produced {
+  status: number
+  contentType: string
+  body: string
+  headers?: Record<string, string>
+}
+
+export function jsonBody(status: number, value: unknown): Produced {
+  return { status, contentType: JSON_CONTENT_TYPE, body: JSON.stringify(value) }
+}
+
+export function problemBody(status: number, value: unknown): Produced {
+  return { status, contentType: PROBLEM_CONTENT_TYPE, body: JSON.stringify(value) }
+}
+
+export function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+}
+
+/** RFC 9110 weak comparison of If-None-Match against an ETag (`*`, lists, `W/`). */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '')
+  if (ifNoneMatch.trim() === '*') return true
+  return ifNoneMatch.split(',').some((candidate) => bare(candidate) === bare(etag))
+}
+
+export interface ServeContext {
+  cache: ResponseCache
+  health: SourceHealth
+  cacheControl: string
+  inflight: Map<string, Promise<CachedResponse>>
+}
+
+/** The cache key of a request: method-independent (HEAD shares GET's), path + sorted query. */
+export function cacheKeyOf(request: FastifyRequest): string {
+  const url = new URL(request.url, 'http://delivery.invalid')
+  url.searchParams.sort()
+  return `${url.pathname}?${url.searchParams.toString()}`
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, response: CachedResponse, cacheState: string, cacheControl: string) {
+  reply.header('ETag', response.etag)
+  reply.header('Cache-Control', cacheControl)
+  reply.header('X-Cache', cacheState)
+  reply.header('Vary', 'Accept-Encoding')
+  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value)
+  if (cacheState === 'STALE') reply.header('Warning', '110 - "Response is Stale"')
+  if ((response.status === 200 || response.status === 404) && etagMatches(request.headers['if-none-match'], response.etag)) {
+    return reply.code(304).send()
+  }
+  return reply.code(response.status).type(response.contentType).send(response.body)
+}
+
+/**
+ * Answers `request` with what `produce` makes, through the cache. `produce` throws on source
+ * errors; InvalidInputError and other request errors propagate to the error handler (not cached).
+ */
+export async function serveCached(
+  context: ServeContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  produce: () => Promise<Produced>,
+): Promise<FastifyReply> {
+  const key = cacheKeyOf(request)
+  const cached = context.cache.get(key)
+  if (cached?.fresh) return send(request, reply, cached.response, 'HIT', context.cacheControl)
+
+  const generation = context.cache.generation
+  const flightKey = `${generation}\u0000${key}`
+  let flight = context.inflight.get(flightKey)
+  if (!flight) {
+    flight = (async () => {
+      const produced = await produce()
+      context.health.recordSuccess()
+      const response: CachedResponse = {
+        status: produced.status,
+        contentType: produced.contentType,
+        body: produced.body,
+        etag: etagOf(produced.body),
+        headers: produced.headers,
+      }
+      if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
+      return response
+    })()
+    context.inflight.set(flightKey, flight)
+    const settled = () => context.inflight.delete(flightKey)
+    flight.then(settled, settled)
+  }
+  try {
+    return send(request, reply, await flight, 'MISS', context.cacheControl)
+  } catch (error) {
+    if (!isSourceUnavailable(error)) throw error
+    context.health.recordFailure(error)
+    if (cached) {
+      context.cache.noteStaleServed()
+      return send(request, reply, cached.response, 'STALE', context.cacheControl)
+    }
+    reply.header('Retry-After', '5')
+    const body = problem(
+      'content-source-unavailable',
+      503,
+      'Content source unavailable',
+      'The content source (Content Lake) cannot be reached and there is no cached copy of this resource yet. Try again shortly; /health shows the source state.',
+      request.url,
+    )
+    return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+  }
+}

@@ -1,0 +1,92 @@
+// The reference frontend: plain HTML pages per article, condition and treatment, and the home
+// page, rendered by delivery/render/pages.ts (with their JSON-LD in the page), through the same
+// cache, ETags and stale serving as the API.
+import type { FastifyPluginAsync } from 'fastify'
+import { MAX_PAGE_SIZE } from '../../content/articles.js'
+import type { ClinicSettings } from '../../content/site.js'
+import { renderArticlePage, renderConditionPage, renderIndexPage, renderNotFoundPage, renderTreatmentPage } from '../../render/pages.js'
+import { collectionPath } from '../../routes.js'
+import type { DeliveryContext } from '../context.js'
+import { problem } from '../problem.js'
+import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../respond.js'
+import { slugParams } from '../schemas.js'
+
+const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const
+
+function html(status: number, body: string): Produced {
+  return { status, contentType: HTML_CONTENT_TYPE, body }
+}
+
+/** Pages need the clinic (name, site URL, disclaimer); until it is published they cannot render. */
+function clinicMissing(url: string): Produced {
+  return problemBody(
+    503,
+    problem(
+      'content-source-unavailable',
+      503,
+      'Clinic settings not published',
+      'Pages need the clinic settings document ("clinic") with a name and site URL: publish it in the Studio.',
+      url,
+    ),
+  )
+}
+
+export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
+  const clinicOrNull = async (): Promise<ClinicSettings | null> => {
+    const clinic = await context.content.clinicSettings()
+    return clinic.found && clinic.value.siteUrl && clinic.value.name ? clinic.value : null
+  }
+  const options = { images: context.images }
+
+  app.get(
+    '/',
+    { schema: { summary: 'Home page (HTML)', description: 'Every article, condition (by body region) and treatment.', tags: ['pages'], querystring: noQuery } },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [clinic, articles, conditions, treatments] = await Promise.all([
+          clinicOrNull(),
+          context.content.articles({ limit: MAX_PAGE_SIZE }),
+          context.content.conditions(),
+          context.content.treatments(),
+        ])
+        if (!clinic) return clinicMissing(request.url)
+        return html(200, renderIndexPage({ articles: articles.items, conditions, treatments }, clinic, options))
+      }),
+  )
+
+  app.get<{ Params: { slug: string } }>(
+    `${collectionPath('article')}/:slug`,
+    { schema: { summary: 'Article page (HTML)', description: 'The article as a patient sees it, with MedicalWebPage JSON-LD.', tags: ['pages'], params: slugParams, querystring: noQuery } },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [clinic, result] = await Promise.all([clinicOrNull(), context.content.articleBySlug(request.params.slug)])
+        if (!clinic) return clinicMissing(request.url)
+        if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that article.'))
+        return html(200, renderArticlePage(result.value, clinic, options))
+      }),
+  )
+
+  app.get<{ Params: { slug: string } }>(
+    `${collectionPath('condition')}/:slug`,
+    { schema: { summary: 'Condition page (HTML)', description: 'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.', tags: ['pages'], params: slugParams, querystring: noQuery } },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [clinic, result] = await Promise.all([clinicOrNull(), context.content.conditionBySlug(request.params.slug)])
+        if (!clinic) return clinicMissing(request.url)
+        if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that condition.'))
+        return html(200, renderConditionPage(result.value, clinic, options))
+      }),
+  )
+
+  app.get<{ Params: { slug: string } }>(
+    `${collectionPath('treatment')}/:slug`,
+    { schema: { summary: 'Treatment page (HTML)', description: 'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.', tags: ['pages'], params: slugParams, querystring: noQuery } },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [clinic, result] = await Promise.all([clinicOrNull(), context.content.treatmentBySlug(request.params.slug)])
+        if (!clinic) return clinicMissing(request.url)
+        if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that treatment.'))
+        return html(200, renderTreatmentPage(result.value, clinic, options))
+      }),
+  )
+}

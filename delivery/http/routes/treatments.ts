@@ -1,0 +1,100 @@
+// /api/v1/treatments, /api/v1/treatments/:slug, /api/v1/treatments/:slug/care-instructions,
+// /api/v1/faqs (by topic).
+import type { FastifyPluginAsync } from 'fastify'
+import type { DeliveryContext } from '../context.js'
+import { presentContext } from '../context.js'
+import { API_PREFIX, presentCareInstructions, presentFaqs, presentTreatment, presentTreatmentList } from '../present.js'
+import { problem } from '../problem.js'
+import { jsonBody, problemBody, serveCached } from '../respond.js'
+import { carePhaseSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams, slugSchema } from '../schemas.js'
+
+export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
+  app.get(
+    `${API_PREFIX}/treatments`,
+    {
+      schema: {
+        summary: 'List treatments',
+        tags: ['treatments'],
+        querystring: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: listResponse('Treatment summaries'), ...errorResponses },
+      },
+    },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [treatments, present] = await Promise.all([context.content.treatments(), presentContext(context)])
+        return jsonBody(200, presentTreatmentList(treatments, request.url, present))
+      }),
+  )
+
+  app.get<{ Params: { slug: string } }>(
+    `${API_PREFIX}/treatments/:slug`,
+    {
+      schema: {
+        summary: 'One treatment by slug',
+        description: 'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
+        tags: ['treatments'],
+        params: slugParams,
+        response: { 200: documentResponse('The treatment'), 404: problemResponse('No treatment has this slug'), ...errorResponses },
+      },
+    },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [result, present] = await Promise.all([context.content.treatmentBySlug(request.params.slug), presentContext(context)])
+        if (!result.found) {
+          return problemBody(
+            404,
+            problem('not-found', 404, 'Treatment not found', `No treatment has the slug "${result.key}". List treatments at ${API_PREFIX}/treatments.`, request.url),
+          )
+        }
+        return jsonBody(200, presentTreatment(result.value, present))
+      }),
+  )
+
+  app.get<{ Params: { slug: string }; Querystring: { phase?: string } }>(
+    `${API_PREFIX}/treatments/:slug/care-instructions`,
+    {
+      schema: {
+        summary: "A treatment's care instructions",
+        description: 'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
+        tags: ['treatments'],
+        params: slugParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { phase: carePhaseSchema } },
+        response: { 200: listResponse('Care instructions'), 404: problemResponse('No treatment has this slug'), ...errorResponses },
+      },
+    },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [treatment, care] = await Promise.all([
+          context.content.treatmentBySlug(request.params.slug),
+          context.content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
+        ])
+        if (!treatment.found) {
+          return problemBody(404, problem('not-found', 404, 'Treatment not found', `No treatment has the slug "${treatment.key}".`, request.url))
+        }
+        return jsonBody(200, presentCareInstructions(care, request.url))
+      }),
+  )
+
+  app.get<{ Querystring: { treatment?: string; condition?: string } }>(
+    `${API_PREFIX}/faqs`,
+    {
+      schema: {
+        summary: 'FAQs by topic',
+        description: 'FAQs about a treatment and/or a condition (slugs; at least one), in display order; answers as HTML and Portable Text; FAQPage JSON-LD.',
+        tags: ['faqs'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          anyOf: [{ required: ['treatment'] }, { required: ['condition'] }],
+          properties: { treatment: slugSchema, condition: slugSchema },
+        },
+        response: { 200: listResponse('FAQs in display order'), ...errorResponses },
+      },
+    },
+    (request, reply) =>
+      serveCached(context, request, reply, async () => {
+        const [faqs, present] = await Promise.all([context.content.faqsByTopic(request.query), presentContext(context)])
+        return jsonBody(200, presentFaqs(faqs, request.url, present))
+      }),
+  )
+}

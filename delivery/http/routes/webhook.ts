@@ -1,0 +1,65 @@
+// POST /api/v1/webhooks/sanity: hosted cache invalidation by a Sanity GROQ-powered webhook.
+// The body is taken raw (the signature covers the exact bytes sent), checked by WebhookVerifier,
+// and only then parsed. Encapsulated: the raw-body parser applies to this route only.
+import type { FastifyPluginAsync } from 'fastify'
+import type { WebhookVerifier } from '../../cache/webhook.js'
+import { SIGNATURE_HEADER_NAME } from '../../cache/webhook.js'
+import type { DeliveryContext } from '../context.js'
+import { API_PREFIX } from '../present.js'
+import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js'
+import { problemResponse } from '../schemas.js'
+import { JSON_CONTENT_TYPE } from '../respond.js'
+
+export const WEBHOOK_PATH = `${API_PREFIX}/webhooks/sanity`
+
+export const webhookRoutes: FastifyPluginAsync<DeliveryContext & { verifier: WebhookVerifier | null; onInvalidate?: () => void }> = async (
+  app,
+  context,
+) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
+    done(null, body)
+  })
+
+  app.post<{ Body: string }>(
+    WEBHOOK_PATH,
+    {
+      schema: {
+        summary: 'Sanity webhook: invalidate the cache on publish',
+        description: `Configure a GROQ-powered webhook in sanity.io/manage (trigger on create/update/delete of published documents) with this URL and a secret equal to SANITY_WEBHOOK_SECRET. Calls must carry a valid \`${SIGNATURE_HEADER_NAME}\` over the raw body, signed within the last 5 minutes; replays are refused.`,
+        tags: ['operations'],
+        response: {
+          200: { description: 'Accepted: the cache was invalidated', type: 'object', properties: { invalidated: { type: 'boolean' } } },
+          400: problemResponse('Malformed signature header or body'),
+          401: problemResponse('Unsigned, badly signed or expired call'),
+          409: problemResponse('Replayed call (message already received)'),
+          503: problemResponse('No webhook secret is configured on this server'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const refuse = (status: number, title: string, detail: string) =>
+        reply.code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem('webhook-refused', status, title, detail, request.url)))
+      if (!context.verifier) {
+        return reply
+          .code(503)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(
+            JSON.stringify(
+              problem('webhook-not-configured', 503, 'Webhook not configured', 'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.', request.url),
+            ),
+          )
+      }
+      const raw = typeof request.body === 'string' ? request.body : ''
+      const verdict = await context.verifier.verify(raw, request.headers)
+      if (!verdict.accepted) return refuse(verdict.status, verdict.title, verdict.detail)
+      try {
+        JSON.parse(raw)
+      } catch {
+        return refuse(400, 'Webhook body is not JSON', 'A Sanity webhook sends a JSON body (the projection of the changed document).')
+      }
+      context.cache.invalidateAll()
+      context.onInvalidate?.()
+      return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify({ invalidated: true }))
+    },
+  )
+}

@@ -1,0 +1,79 @@
+// JSON schemas shared by the routes: request validation (Fastify/Ajv) and, from the same objects,
+// the OpenAPI document. Kept as plain `as const` objects so they are both data and documentation.
+import { MAX_PAGE_SIZE } from '../content/articles.js'
+import { CARE_PHASES } from '../content/care.js'
+import { BODY_REGIONS } from '../content/conditions.js'
+import { SLUG_PATTERN } from '../content/result.js'
+import { MAX_SEARCH_RESULTS } from '../content/search.js'
+import { PROBLEM_SCHEMA } from './problem.js'
+
+export const slugSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 200,
+  pattern: SLUG_PATTERN,
+  description: 'A slug: letters, digits and "-", e.g. "tennis-elbow"',
+} as const
+
+export const slugParams = {
+  type: 'object',
+  required: ['slug'],
+  additionalProperties: false,
+  properties: { slug: slugSchema },
+} as const
+
+export const bodyRegionSchema = { type: 'string', enum: [...BODY_REGIONS], description: 'A body region of the content model' } as const
+export const carePhaseSchema = { type: 'string', enum: [...CARE_PHASES], description: 'before or after treatment' } as const
+export const pageSizeSchema = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, description: `Page size (1-${MAX_PAGE_SIZE}, default 10)` } as const
+export const searchLimitSchema = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_SEARCH_RESULTS,
+  description: `Most results to return (1-${MAX_SEARCH_RESULTS}, default 20)`,
+} as const
+export const cursorSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 700,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'The nextCursor of the previous page',
+} as const
+
+/** A JSON body of the API: documented loosely (content shapes come from the content model). */
+function envelope(description: string, properties: Record<string, unknown>) {
+  return { description, type: 'object', properties } as const
+}
+
+export const problemResponse = (description: string) => ({ description, ...PROBLEM_SCHEMA })
+
+/** The error responses every content route can give. */
+export const errorResponses = {
+  400: problemResponse('Invalid parameters: `errors` lists each bad parameter and how to fix it'),
+  503: problemResponse('The content source is unreachable and nothing is cached for this resource'),
+} as const
+
+const anyJson = {} as const
+
+export function documentResponse(description: string) {
+  return envelope(description, {
+    data: { type: 'object', description: 'The content, as queried (TypeGen-typed)' },
+    html: { description: 'Rendered, sanitized HTML' },
+    portableText: { description: 'The raw Portable Text' },
+    jsonLd: { description: 'schema.org JSON-LD, or null when the clinic settings are incomplete' },
+    links: { type: 'object', description: 'API, page and canonical URLs' },
+    warnings: { type: 'array', items: { type: 'string' } },
+    readability: anyJson,
+  })
+}
+
+export function listResponse(description: string) {
+  return envelope(description, {
+    data: { type: 'array', items: { type: 'object' } },
+    jsonLd: anyJson,
+    portableText: anyJson,
+    nextCursor: { type: ['string', 'null'] },
+    query: { type: 'string' },
+    links: { type: 'object' },
+    warnings: { type: 'array', items: { type: 'string' } },
+  })
+}

@@ -1,0 +1,51 @@
+// Runs the delivery server from environment configuration (see delivery/config.ts):
+//
+//   npm run serve                                  # local lake at http://127.0.0.1:3333
+//   SANITY_PROJECT_ID=abc123 SANITY_DATASET=production SANITY_WEBHOOK_SECRET=... npm run serve
+//
+// DELIVERY_PORT (default 3000) and DELIVERY_HOST (default 127.0.0.1) choose where it listens.
+import { createDeliveryClient } from '../delivery/client.js'
+import { ConfigError, loadDeliveryConfig } from '../delivery/config.js'
+import { startDeliveryServer } from '../delivery/http/server.js'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadDeliveryConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`delivery: ${error.message}`)
+      process.exit(2)
+    }
+    throw error
+  }
+  const client = createDeliveryClient(config.source)
+  const server = await startDeliveryServer({
+    client,
+    host: config.host,
+    port: config.port,
+    publicUrl: config.publicUrl,
+    listen: config.source.kind === 'local',
+    webhookSecret: config.webhookSecret,
+    cacheEntries: config.cacheEntries,
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    logger: process.env.DELIVERY_LOG === '1',
+  })
+  const source = config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`
+  console.log(`delivery: serving ${source} (dataset ${config.source.dataset}) at ${server.url}`)
+  console.log(`delivery: API docs at ${server.url}/api/docs, health at ${server.url}/health`)
+  if (config.source.kind === 'hosted' && !config.webhookSecret) {
+    console.log(`delivery: no SANITY_WEBHOOK_SECRET: cached responses refresh after ${config.cacheTtlSeconds} s`)
+  }
+  const stop = async () => {
+    await server.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  console.error('delivery: failed to start:', error instanceof Error ? error.message : error)
+  process.exit(1)
+})
