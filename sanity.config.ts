@@ -1,15 +1,8 @@
-// The Studio configuration. Minimal for now: the studio/ area extends it with the editors'
-// structure, actions, badges and the local-lake workspace.
+// The Studio configuration: the editors' workspaces (studio/workspaces.ts) over the content model
+// (schemas/). Everything Studio-specific lives in studio/; this file only wires it up.
 import { defineConfig } from 'sanity'
-import { structureTool } from 'sanity/structure'
-import { visionTool } from '@sanity/vision'
 import { schemaTypes } from './schemas/index.js'
+import { runtimeConfig } from './studio/runtimeConfig.js'
+import { clinicWorkspaces } from './studio/workspaces.js'
 
-export default defineConfig({
-  name: 'default',
-  title: 'Dynamic Physical Therapy & Wellness',
-  projectId: process.env.SANITY_STUDIO_PROJECT_ID ?? 'local',
-  dataset: process.env.SANITY_STUDIO_DATASET ?? 'production',
-  plugins: [structureTool(), visionTool()],
-  schema: { types: schemaTypes },
-})
+export default defineConfig(clinicWorkspaces(runtimeConfig, schemaTypes))
