@@ -1,0 +1,129 @@
+import crypto from 'node:crypto'
+import {LakeError} from '../errors.js'
+import type {SqliteDatabase} from '../store/db.js'
+
+/**
+ * Local editor accounts and API tokens. Tokens are random, shown once, and stored only as their
+ * sha256. Roles: `administrator` and `editor` read everything and write; `viewer` reads drafts but
+ * cannot write.
+ */
+export type Role = 'administrator' | 'editor' | 'viewer'
+export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer']
+
+export interface User {
+  id: string
+  name: string
+  email: string
+  role: Role
+  createdAt: string
+}
+
+/** Who is asking: nobody (anonymous) or a local user. */
+export type Identity = {kind: 'anonymous'} | {kind: 'user'; user: User}
+
+export const ANONYMOUS: Identity = {kind: 'anonymous'}
+
+export function canReadPrivate(identity: Identity): boolean {
+  return identity.kind === 'user'
+}
+
+export function canWrite(identity: Identity): boolean {
+  return identity.kind === 'user' && identity.user.role !== 'viewer'
+}
+
+/** Throws 401 (anonymous) or 403 (read-only user) unless the identity may write. */
+export function requireWriter(identity: Identity, what: string): void {
+  if (identity.kind === 'anonymous') {
+    throw new LakeError(401, 'unauthorizedError', `${what} needs an editor token: send "Authorization: Bearer <token>" (create one with \`npm run lake -- create-editor\`)`)
+  }
+  if (!canWrite(identity)) {
+    throw new LakeError(403, 'permissionDeniedError', `${what} is not allowed for ${identity.user.email}: the role "${identity.user.role}" may only read`)
+  }
+}
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex')
+}
+
+interface UserRow {
+  id: string
+  name: string
+  email: string
+  role: string
+  created_at: string
+}
+
+function toUser(row: UserRow): User {
+  return {id: row.id, name: row.name, email: row.email, role: row.role as Role, createdAt: row.created_at}
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/
+
+export class Accounts {
+  private readonly db: SqliteDatabase
+
+  constructor(db: SqliteDatabase) {
+    this.db = db
+  }
+
+  /** Creates a local editor account; throws 400/409 with the reason on bad input or a taken email. */
+  createUser(input: {name: string; email: string; role?: Role}): User {
+    const name = input.name.trim()
+    const email = input.email.trim().toLowerCase()
+    const role = input.role ?? 'administrator'
+    if (!name) throw new LakeError(400, 'invalidUserError', 'an editor needs a name')
+    if (!EMAIL.test(email)) throw new LakeError(400, 'invalidUserError', `"${input.email}" is not an email address`)
+    if (!ROLES.includes(role)) throw new LakeError(400, 'invalidUserError', `role "${role}" is unknown: use ${ROLES.join(', ')}`)
+    if (this.findByEmail(email)) throw new LakeError(409, 'conflict', `an editor with email ${email} already exists`)
+    const user: User = {id: 'p' + crypto.randomBytes(6).toString('hex'), name, email, role, createdAt: new Date().toISOString()}
+    this.db.prepare('INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)').run(user.id, user.name, user.email, user.role, user.createdAt)
+    return user
+  }
+
+  findByEmail(email: string): User | undefined {
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as UserRow | undefined
+    return row ? toUser(row) : undefined
+  }
+
+  findById(id: string): User | undefined {
+    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
+    return row ? toUser(row) : undefined
+  }
+
+  listUsers(): User[] {
+    return (this.db.prepare('SELECT * FROM users ORDER BY created_at').all() as UserRow[]).map(toUser)
+  }
+
+  /** Issues a new token for a user. The token is returned once; only its hash is kept. */
+  issueToken(userId: string, label = 'token'): {token: string; tokenId: string} {
+    if (!this.findById(userId)) throw new LakeError(404, 'notFoundError', `no editor with id ${userId}`)
+    const token = 'sk' + crypto.randomBytes(32).toString('base64url')
+    const tokenId = 't' + crypto.randomBytes(6).toString('hex')
+    this.db
+      .prepare('INSERT INTO tokens (id, user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(tokenId, userId, hashToken(token), label, new Date().toISOString())
+    return {token, tokenId}
+  }
+
+  revokeToken(tokenId: string): boolean {
+    return this.db.prepare('DELETE FROM tokens WHERE id = ?').run(tokenId).changes > 0
+  }
+
+  /** The user a token belongs to, or undefined for an unknown token. */
+  userForToken(token: string): User | undefined {
+    const row = this.db
+      .prepare('SELECT users.* FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.token_hash = ?')
+      .get(hashToken(token)) as UserRow | undefined
+    return row ? toUser(row) : undefined
+  }
+
+  /** Resolves an `Authorization` header; a present but unknown token is a 401, not anonymous. */
+  identify(authorization: string | undefined): Identity {
+    if (!authorization) return ANONYMOUS
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim())
+    if (!match) throw new LakeError(401, 'unauthorizedError', 'the Authorization header must be "Bearer <token>"')
+    const user = this.userForToken(match[1])
+    if (!user) throw new LakeError(401, 'unauthorizedError', 'the token is not valid (unknown or revoked): issue a new one with `npm run lake -- create-token`')
+    return {kind: 'user', user}
+  }
+}

@@ -1,0 +1,116 @@
+import type {FastifyPluginAsync} from 'fastify'
+import {badRequest} from '../../errors.js'
+import {randomId} from '../../ids.js'
+import {Listener, type MutationEvent} from '../../listen/listener.js'
+import type {CommittedTransaction} from '../../store/index.js'
+import type {RouteOptions} from '../context.js'
+import {boolParam, groqParamsFromQuery, queryString, stringParam} from '../util.js'
+
+/**
+ * `GET /data/listen/<dataset>`: server-sent events. `welcome` first (or `welcomeback` when a
+ * `Last-Event-ID` could be resumed with `enableResume=true`), then one `mutation` event per document
+ * change the listener may see, keep-alive comments while idle.
+ */
+const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
+  app.get<{Params: {dataset: string}}>('/data/listen/:dataset', async (request, reply) => {
+    const q = queryString(request)
+    const query = stringParam(q, 'query')
+    if (!query) throw badRequest('the "query" parameter is missing: listen needs a GROQ filter such as *[_type == "article"]', 'queryParseError')
+    const effectFormat = stringParam(q, 'effectFormat')
+    const listener = new Listener({
+      query,
+      params: groqParamsFromQuery(q),
+      identity: request.identity,
+      includeResult: boolParam(q, 'includeResult', true),
+      includePreviousRevision: boolParam(q, 'includePreviousRevision', false),
+      includeMutations: boolParam(q, 'includeMutations', true),
+      includeAllVersions: boolParam(q, 'includeAllVersions', false),
+      effects: effectFormat === 'mendoza',
+      visibility: 'query',
+    })
+    const store = ctx.store.dataset(request.params.dataset)
+    const enableResume = boolParam(q, 'enableResume', false)
+    const lastEventId = headerValue(request.headers['last-event-id'])
+
+    reply.hijack()
+    const raw = reply.raw
+    const headers: Record<string, string | number | string[]> = {}
+    for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v
+    headers['content-type'] = 'text/event-stream; charset=utf-8'
+    headers['cache-control'] = 'no-cache, no-transform'
+    headers['x-accel-buffering'] = 'no'
+    if (request.raw.httpVersionMajor < 2) headers.connection = 'keep-alive'
+    raw.writeHead(200, headers)
+
+    let closed = false
+    const write = (chunk: string): void => {
+      if (!closed) raw.write(chunk)
+    }
+    const send = (event: MutationEvent): void => write(`id: ${event.eventId}\nevent: mutation\ndata: ${JSON.stringify(event)}\n\n`)
+
+    // Events are produced in commit order: each transaction waits for the previous one.
+    let chain: Promise<void> = Promise.resolve()
+    const pending: CommittedTransaction[] = []
+    const enqueue = (tx: CommittedTransaction, afterDocumentId?: string): void => {
+      chain = chain.then(async () => {
+        if (closed) return
+        for (const event of await listener.eventsFor(tx, afterDocumentId)) send(event)
+      }).catch((err: unknown) => {
+        write(`event: channelError\ndata: ${JSON.stringify({message: err instanceof Error ? err.message : String(err)})}\n\n`)
+      })
+    }
+    let buffering = true
+    const unsubscribe = store.subscribe((tx) => {
+      if (buffering) pending.push(tx)
+      else enqueue(tx)
+    })
+
+    const listenerName = 'L' + randomId(16)
+    const resumed = enableResume && lastEventId ? resumePoint(lastEventId) : undefined
+    if (resumed) {
+      write(`event: welcomeback\ndata: ${JSON.stringify({listenerName})}\n\n`)
+      for (const tx of store.transactionsAfter(resumed.seq - 1)) {
+        if (pending.some((p) => p.seq === tx.seq)) continue
+        enqueue(tx, tx.seq === resumed.seq ? resumed.documentId : undefined)
+      }
+    } else {
+      write(`event: welcome\ndata: ${JSON.stringify({listenerName})}\n\n`)
+    }
+    buffering = false
+    for (const tx of pending.splice(0)) enqueue(tx)
+
+    const keepAlive = setInterval(() => write(': keep-alive\n\n'), ctx.config.keepAliveMs)
+    const shutdown = (): void => {
+      close()
+      raw.end()
+    }
+    const close = (): void => {
+      if (closed) return
+      closed = true
+      clearInterval(keepAlive)
+      unsubscribe()
+      closeOnShutdown.delete(shutdown)
+    }
+    raw.on('close', close)
+    raw.on('error', close)
+    closeOnShutdown.add(shutdown)
+
+    function resumePoint(eventId: string): {seq: number; documentId: string} | undefined {
+      const hash = eventId.indexOf('#')
+      if (hash === -1) return undefined
+      const seq = store.sequenceOf(eventId.slice(0, hash))
+      return seq === undefined ? undefined : {seq, documentId: eventId.slice(hash + 1)}
+    }
+  })
+
+  const closeOnShutdown = new Set<() => void>()
+  app.addHook('onClose', async () => {
+    for (const close of closeOnShutdown) close()
+  })
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
+}
+
+export default listenRoutes

@@ -1,0 +1,88 @@
+/**
+ * The local Content Lake: Sanity's HTTP API on SQLite. Programmatic entry points:
+ * - `startLake(options)` -> `{httpUrl, httpsUrl, projectId, dataset, store, accounts, close()}`
+ * - `createEditor(lake, {name, email, role?})` -> `{user, token}` (token shown once)
+ * - `LakeStore` / `DatasetStore` (store/): the internal store API for import/export and assets
+ */
+import {Accounts, type Role, type User} from './auth/index.js'
+import {configFromEnv, type LakeConfig} from './config.js'
+import type {RouteOptions} from './http/context.js'
+import {buildServers, listen} from './http/server.js'
+import {LakeStore} from './store/index.js'
+import {ensureTls} from './tls.js'
+import type {FastifyPluginAsync} from 'fastify'
+
+export {LakeStore, DatasetStore} from './store/index.js'
+export type {LakeDocument, CommitResult, CommittedTransaction, CommitOptions} from './store/index.js'
+export {Accounts} from './auth/index.js'
+export type {Identity, Role, User} from './auth/index.js'
+export {configFromEnv} from './config.js'
+export type {LakeConfig} from './config.js'
+export type {LakeContext, RouteOptions} from './http/context.js'
+
+export interface StartLakeOptions extends Partial<LakeConfig> {
+  /** Extra route groups (Fastify plugins mounted under `/:apiVersion`), e.g. assets. */
+  routes?: Array<FastifyPluginAsync<RouteOptions>>
+  /** Read unset options from LAKE_* env vars (default true); false = built-in defaults only. */
+  env?: boolean
+}
+
+export interface RunningLake {
+  httpUrl: string
+  /** Undefined when the HTTPS listener is disabled (`httpsPort: -1`). */
+  httpsUrl: string | undefined
+  /** The CA certificate browsers must trust for `httpsUrl`. */
+  caCertPath: string | undefined
+  projectId: string
+  dataset: string
+  config: LakeConfig
+  store: LakeStore
+  accounts: Accounts
+  close(): Promise<void>
+}
+
+export async function startLake(options: StartLakeOptions = {}): Promise<RunningLake> {
+  const {routes = [], env = true, ...overrides} = options
+  const base = configFromEnv(env ? process.env : {})
+  const config: LakeConfig = {...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))}
+  const store = new LakeStore(config.dataDir)
+  const accounts = new Accounts(store.db)
+  store.dataset(config.dataset)
+  const tls = config.httpsPort >= 0 ? ensureTls(config.dataDir, config.projectId) : undefined
+  const {app, httpServer, httpsServer} = await buildServers({store, accounts, config}, tls ? {key: tls.key, cert: tls.cert} : undefined, routes)
+  const httpPort = await listen(httpServer, config.httpPort, config.host)
+  const httpsPort = httpsServer ? await listen(httpsServer, config.httpsPort, config.host) : undefined
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host
+  let closed = false
+  return {
+    httpUrl: `http://${hostForUrl}:${httpPort}`,
+    httpsUrl: httpsPort === undefined ? undefined : `https://localhost:${httpsPort}`,
+    caCertPath: tls?.caPath,
+    projectId: config.projectId,
+    dataset: config.dataset,
+    config,
+    store,
+    accounts,
+    async close() {
+      if (closed) return
+      closed = true
+      await app.close()
+      if (httpsServer) {
+        await new Promise<void>((resolve) => {
+          httpsServer.close(() => resolve())
+          // HTTP/2 sessions keep the server open: end them.
+          setImmediate(() => resolve())
+        })
+      }
+      httpServer.closeAllConnections()
+      store.close()
+    },
+  }
+}
+
+/** Creates a local editor account and issues its first token (shown once, stored hashed). */
+export function createEditor(lake: {accounts: Accounts}, input: {name: string; email: string; role?: Role}, tokenLabel = 'first token'): {user: User; token: string} {
+  const user = lake.accounts.createUser(input)
+  const {token} = lake.accounts.issueToken(user.id, tokenLabel)
+  return {user, token}
+}

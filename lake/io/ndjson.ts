@@ -1,0 +1,143 @@
+/**
+ * Import and export in Sanity's NDJSON format (one document per line), as `sanity dataset
+ * import/export` read and write it. An import is one store transaction: any bad line aborts it
+ * and nothing is written.
+ */
+import {isRecord, LakeError} from '../errors.js'
+import {invalidIdReason} from '../ids.js'
+import type {CommitResult, DatasetStore, LakeDocument} from '../store/index.js'
+
+/** `fail`: an id that already exists aborts the import (Sanity's default); `replace`: overwrite; `missing`: skip existing. */
+export type ImportMode = 'fail' | 'replace' | 'missing'
+
+export interface ImportOptions {
+  mode?: ImportMode
+  /** Called with (done, total) while documents are written. */
+  onProgress?: (done: number, total: number) => void
+  /**
+   * Resolves Sanity export asset markers (`{"_sanityAsset": "image@file://./images/x.jpg"}`) into
+   * asset references; added by the assets area. Without it such a document is an error.
+   */
+  resolveAsset?: (marker: string, line: number) => Promise<Record<string, unknown>>
+  author?: string
+}
+
+export interface ImportResult {
+  /** Documents written (created or replaced). */
+  written: number
+  /** Documents skipped (`missing` mode, already present). */
+  skipped: number
+  transactionId: string | undefined
+}
+
+export class ImportError extends LakeError {
+  readonly line: number
+  constructor(line: number, description: string) {
+    super(400, 'importError', `line ${line}: ${description}`, {line})
+    this.line = line
+  }
+}
+
+/** Parses NDJSON text into documents, naming the line of the first problem. */
+export function parseNdjson(text: string): Array<{line: number; doc: Record<string, unknown>}> {
+  const out: Array<{line: number; doc: Record<string, unknown>}> = []
+  const seen = new Map<string, number>()
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim()
+    const line = i + 1
+    if (raw === '') continue
+    let value: unknown
+    try {
+      value = JSON.parse(raw)
+    } catch (err) {
+      throw new ImportError(line, `not valid JSON (${(err as Error).message}); each line must be one JSON document`)
+    }
+    if (!isRecord(value)) throw new ImportError(line, 'must be a JSON object (a document with _id and _type)')
+    if (value._id === undefined) throw new ImportError(line, 'the document has no _id: every imported document needs one')
+    const reason = invalidIdReason(value._id)
+    if (reason) throw new ImportError(line, reason)
+    if (typeof value._type !== 'string' || value._type === '') throw new ImportError(line, `document "${String(value._id)}" has no _type (a non-empty string)`)
+    const id = value._id as string
+    const earlier = seen.get(id)
+    if (earlier !== undefined) throw new ImportError(line, `document id "${id}" appears twice (also on line ${earlier})`)
+    seen.set(id, line)
+    out.push({line, doc: value})
+  }
+  return out
+}
+
+/** Finds asset markers anywhere in a document. */
+function assetMarkers(value: unknown, found: Array<{holder: Record<string, unknown>; marker: string}> = []): typeof found {
+  if (Array.isArray(value)) for (const v of value) assetMarkers(v, found)
+  else if (isRecord(value)) {
+    if (typeof value._sanityAsset === 'string') found.push({holder: value, marker: value._sanityAsset})
+    for (const v of Object.values(value)) assetMarkers(v, found)
+  }
+  return found
+}
+
+export async function importDocuments(
+  store: DatasetStore,
+  entries: Array<{line: number; doc: Record<string, unknown>}>,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
+  const mode = opts.mode ?? 'fail'
+  for (const {line, doc} of entries) {
+    for (const {holder, marker} of assetMarkers(doc)) {
+      if (!opts.resolveAsset) throw new ImportError(line, `document "${String(doc._id)}" refers to an asset file (${marker}): importing assets needs the assets plugin`)
+      const ref = await opts.resolveAsset(marker, line)
+      delete holder._sanityAsset
+      Object.assign(holder, ref)
+    }
+  }
+  const kind = mode === 'fail' ? 'create' : mode === 'replace' ? 'createOrReplace' : 'createIfNotExists'
+  let skipped = 0
+  let result: CommitResult
+  try {
+    result = await store.transact(
+      async (tx) => {
+        for (let i = 0; i < entries.length; i++) {
+          const {line, doc} = entries[i]
+          const id = doc._id as string
+          if (tx.get(id)) {
+            if (mode === 'fail') throw new ImportError(line, `document "${id}" already exists in dataset "${store.name}": use --replace to overwrite or --missing to skip existing documents`)
+            if (mode === 'missing') {
+              skipped++
+              continue
+            }
+          }
+          const {_rev, ...body} = doc
+          void _rev
+          await tx.apply({[kind]: body}, i)
+          if (opts.onProgress && (i % 500 === 0 || i === entries.length - 1)) opts.onProgress(i + 1, entries.length)
+        }
+      },
+      {author: opts.author ?? '', preserveTimestamps: true, errorKind: 'mutationError'},
+    )
+  } catch (err) {
+    if (err instanceof LakeError && !(err instanceof ImportError) && Array.isArray(err.details.items)) {
+      const item = err.details.items[0] as {index?: number; error?: {description?: string}} | undefined
+      const entry = item?.index !== undefined ? entries[item.index] : undefined
+      if (entry) throw new ImportError(entry.line, item?.error?.description ?? err.message)
+    }
+    throw err
+  }
+  return {written: entries.length - skipped, skipped, transactionId: result.transaction ? result.transactionId : undefined}
+}
+
+export async function importNdjson(store: DatasetStore, text: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  return importDocuments(store, parseNdjson(text), opts)
+}
+
+/** Every document of the dataset (drafts included), sorted by id, as NDJSON. */
+export function exportNdjson(store: DatasetStore, opts: {drafts?: boolean; types?: string[]} = {}): string {
+  return exportDocuments(store, opts).map((d) => JSON.stringify(d) + '\n').join('')
+}
+
+export function exportDocuments(store: DatasetStore, opts: {drafts?: boolean; types?: string[]} = {}): LakeDocument[] {
+  return [...store.documents()]
+    .filter((d) => (opts.drafts ?? true) || !d._id.startsWith('drafts.'))
+    .filter((d) => !opts.types || opts.types.includes(d._type))
+    .sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+}

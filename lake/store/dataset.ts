@@ -1,0 +1,240 @@
+import {LakeError} from '../errors.js'
+import {randomId} from '../ids.js'
+import type {SqliteDatabase} from './db.js'
+import {TransactionBuilder} from './transaction.js'
+import type {
+  CommitOptions,
+  CommitResult,
+  CommittedTransaction,
+  DocumentChange,
+  LakeDocument,
+  RevisionEntry,
+} from './types.js'
+
+/** Builds a transaction against the current state: apply mutations, read documents. */
+export type TransactionBody = (tx: TransactionBuilder) => Promise<void> | void
+
+export type TransactionListener = (transaction: CommittedTransaction) => void
+
+const TRANSACTION_ID = /^[A-Za-z0-9._-]{1,128}$/
+
+/**
+ * One dataset: its documents in memory (the query view), kept in step with SQLite. Writes are
+ * serialised (one transaction at a time) and reach disk in one SQLite transaction before `commit`
+ * resolves; subscribers hear about a transaction only after it is durable.
+ *
+ * The store's API (used by the HTTP routes, import/export and later the asset routes and planner):
+ * - `commit(mutations, opts)` / `transact(body, opts)` -> `CommitResult`
+ * - `get(id)`, `documents()`, `version` (bumps on every commit; cache key for derived views)
+ * - `subscribe(listener)` -> unsubscribe
+ * - `revisions(id)`, `revision(id, rev)`, `transactionsAfter(id)` for history and listener resume
+ */
+export class DatasetStore {
+  readonly name: string
+  private readonly db: SqliteDatabase
+  private readonly docs = new Map<string, LakeDocument>()
+  private readonly listeners = new Set<TransactionListener>()
+  private lock: Promise<unknown> = Promise.resolve()
+  private cachedList: LakeDocument[] | null = null
+  private lastSeq = 0
+  version = 0
+
+  constructor(db: SqliteDatabase, name: string) {
+    this.db = db
+    this.name = name
+    for (const row of db.prepare('SELECT doc FROM documents WHERE dataset = ?').iterate(name) as Iterable<{doc: string}>) {
+      const doc = JSON.parse(row.doc) as LakeDocument
+      this.docs.set(doc._id, doc)
+    }
+    const seq = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(name) as {seq: number | null}
+    this.lastSeq = seq.seq ?? 0
+  }
+
+  get(id: string): LakeDocument | undefined {
+    return this.docs.get(id)
+  }
+
+  /** All documents (a shared array: do not modify it). */
+  documents(): readonly LakeDocument[] {
+    if (!this.cachedList) this.cachedList = [...this.docs.values()]
+    return this.cachedList
+  }
+
+  get size(): number {
+    return this.docs.size
+  }
+
+  subscribe(listener: TransactionListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Commits mutations in Sanity's wire format as one atomic transaction. */
+  commit(mutations: readonly unknown[], opts: CommitOptions = {}): Promise<CommitResult> {
+    return this.transact(async (tx) => {
+      for (let i = 0; i < mutations.length; i++) await tx.apply(mutations[i], i)
+    }, opts)
+  }
+
+  /**
+   * Runs `body` against the current state under the write lock, then stores everything it did as
+   * one transaction. If `body` throws, nothing is written.
+   */
+  transact(body: TransactionBody, opts: CommitOptions = {}): Promise<CommitResult> {
+    const run = this.lock.then(() => this.runTransaction(body, opts))
+    this.lock = run.catch(() => undefined)
+    return run
+  }
+
+  private async runTransaction(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
+    const transactionId = opts.transactionId ?? randomId()
+    if (!TRANSACTION_ID.test(transactionId)) {
+      throw new LakeError(400, 'invalidTransactionIdError', `transactionId "${transactionId}" is invalid: use 1-128 characters from a-z A-Z 0-9 . _ -`)
+    }
+    if (this.db.prepare('SELECT 1 FROM transactions WHERE dataset = ? AND id = ?').get(this.name, transactionId)) {
+      throw new LakeError(409, 'conflict', `transactionId "${transactionId}" was already used in dataset "${this.name}": every transaction needs a new id`)
+    }
+    const timestamp = new Date().toISOString()
+    const tx = new TransactionBuilder(this.docs, {
+      transactionId,
+      timestamp,
+      autoGenerateArrayKeys: opts.autoGenerateArrayKeys,
+      preserveTimestamps: opts.preserveTimestamps,
+      errorKind: opts.errorKind,
+    })
+    await body(tx)
+    const touched = tx.changes()
+    const results = touched.map((t) => ({id: t.id, operation: t.operation, document: t.after}))
+    const changes: DocumentChange[] = touched
+      .filter((t) => t.before !== t.after)
+      .map((t) => ({id: t.id, before: t.before, after: t.after, mutations: t.mutations}))
+    if (opts.dryRun || changes.length === 0) return {transactionId, results, transaction: null}
+
+    const transaction: CommittedTransaction = {
+      seq: this.lastSeq + 1,
+      transactionId,
+      timestamp,
+      author: opts.author ?? '',
+      changes,
+    }
+    this.persist(transaction)
+    this.lastSeq = transaction.seq
+    for (const change of changes) {
+      if (change.after) this.docs.set(change.id, change.after)
+      else this.docs.delete(change.id)
+    }
+    this.cachedList = null
+    this.version++
+    for (const listener of this.listeners) {
+      try {
+        listener(transaction)
+      } catch (err) {
+        console.error('lake: a transaction listener failed', err)
+      }
+    }
+    return {transactionId, results, transaction}
+  }
+
+  private persist(t: CommittedTransaction): void {
+    const upsert = this.db.prepare('INSERT INTO documents (dataset, id, doc) VALUES (?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET doc = excluded.doc')
+    const remove = this.db.prepare('DELETE FROM documents WHERE dataset = ? AND id = ?')
+    const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.db.transaction(() => {
+      for (const c of t.changes) {
+        const json = c.after ? JSON.stringify(c.after) : null
+        if (json) upsert.run(this.name, c.id, json)
+        else remove.run(this.name, c.id)
+        logRev.run(this.name, c.id, t.seq, t.transactionId, t.timestamp, t.author, json)
+      }
+      const mutations = t.changes.flatMap((c) => c.mutations)
+      logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(t.changes.map((c) => c.id)), JSON.stringify(mutations))
+    })()
+  }
+
+  /** The revisions of a document, oldest first. */
+  revisions(documentId: string, opts: {limit?: number} = {}): RevisionEntry[] {
+    const rows = this.db
+      .prepare('SELECT document_id, seq, rev, timestamp, author, doc FROM revisions WHERE dataset = ? AND document_id = ? ORDER BY seq DESC LIMIT ?')
+      .all(this.name, documentId, opts.limit ?? 1000) as RevisionRow[]
+    return rows.reverse().map(toRevision)
+  }
+
+  /** The document as revision `rev` left it, or undefined when there is no such revision. */
+  revision(documentId: string, rev: string): RevisionEntry | undefined {
+    const row = this.db
+      .prepare('SELECT document_id, seq, rev, timestamp, author, doc FROM revisions WHERE dataset = ? AND document_id = ? AND rev = ?')
+      .get(this.name, documentId, rev) as RevisionRow | undefined
+    return row ? toRevision(row) : undefined
+  }
+
+  /** The document as it was at `time` (ISO date), or null when it did not exist then. */
+  documentAt(documentId: string, time: string): RevisionEntry | undefined {
+    const row = this.db
+      .prepare('SELECT document_id, seq, rev, timestamp, author, doc FROM revisions WHERE dataset = ? AND document_id = ? AND timestamp <= ? ORDER BY seq DESC LIMIT 1')
+      .get(this.name, documentId, time) as RevisionRow | undefined
+    return row ? toRevision(row) : undefined
+  }
+
+  /** Sequence number of a committed transaction, or undefined. */
+  sequenceOf(transactionId: string): number | undefined {
+    const row = this.db.prepare('SELECT seq FROM transactions WHERE dataset = ? AND id = ?').get(this.name, transactionId) as {seq: number} | undefined
+    return row?.seq
+  }
+
+  /** Rebuilds committed transactions after `seq` (for listener resume), oldest first. */
+  transactionsAfter(seq: number, limit = 1000): CommittedTransaction[] {
+    const txs = this.db
+      .prepare('SELECT seq, id, timestamp, author, document_ids, mutations FROM transactions WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(this.name, seq, limit) as Array<{seq: number; id: string; timestamp: string; author: string; document_ids: string; mutations: string}>
+    const before = this.db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1')
+    const after = this.db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?')
+    return txs.map((t) => {
+      const ids = JSON.parse(t.document_ids) as string[]
+      const mutations = JSON.parse(t.mutations) as Record<string, unknown>[]
+      const changes = ids.map((id) => {
+        const b = before.get(this.name, id, t.seq) as {doc: string | null} | undefined
+        const a = after.get(this.name, id, t.seq) as {doc: string | null} | undefined
+        return {
+          id,
+          before: b?.doc ? (JSON.parse(b.doc) as LakeDocument) : null,
+          after: a?.doc ? (JSON.parse(a.doc) as LakeDocument) : null,
+          mutations: mutations.filter((m) => mutationTargets(m) === id),
+        }
+      })
+      return {seq: t.seq, transactionId: t.id, timestamp: t.timestamp, author: t.author, changes}
+    })
+  }
+}
+
+interface RevisionRow {
+  document_id: string
+  seq: number
+  rev: string
+  timestamp: string
+  author: string
+  doc: string | null
+}
+
+function toRevision(row: RevisionRow): RevisionEntry {
+  return {
+    documentId: row.document_id,
+    rev: row.rev,
+    seq: row.seq,
+    transactionId: row.rev,
+    timestamp: row.timestamp,
+    author: row.author,
+    document: row.doc ? (JSON.parse(row.doc) as LakeDocument) : null,
+  }
+}
+
+function mutationTargets(mutation: Record<string, unknown>): string | undefined {
+  for (const value of Object.values(mutation)) {
+    if (typeof value === 'object' && value !== null) {
+      const v = value as Record<string, unknown>
+      if (typeof v._id === 'string') return v._id
+      if (typeof v.id === 'string') return v.id
+    }
+  }
+  return undefined
+}

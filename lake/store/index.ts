@@ -1,0 +1,45 @@
+/**
+ * The lake's storage: one SQLite database holding every dataset, plus accounts. See
+ * `DatasetStore` (dataset.ts) for the per-dataset API: commit/transact, get, documents, subscribe,
+ * history. Nothing here knows HTTP.
+ */
+import {LakeError} from '../errors.js'
+import {invalidDatasetReason} from '../ids.js'
+import {DatasetStore} from './dataset.js'
+import {openDatabase, type SqliteDatabase} from './db.js'
+
+export {DatasetStore} from './dataset.js'
+export type {TransactionBody, TransactionListener} from './dataset.js'
+export {TransactionBuilder} from './transaction.js'
+export type * from './types.js'
+
+export class LakeStore {
+  readonly db: SqliteDatabase
+  private readonly datasets = new Map<string, DatasetStore>()
+
+  constructor(dataDir: string) {
+    this.db = openDatabase(dataDir)
+  }
+
+  /** The dataset named `name`, created (empty) on first use. Throws 400 on an invalid name. */
+  dataset(name: string): DatasetStore {
+    let store = this.datasets.get(name)
+    if (!store) {
+      const reason = invalidDatasetReason(name)
+      if (reason) throw new LakeError(400, 'invalidDatasetError', reason)
+      store = new DatasetStore(this.db, name)
+      this.datasets.set(name, store)
+    }
+    return store
+  }
+
+  /** Names of datasets that hold documents or were opened in this process. */
+  datasetNames(): string[] {
+    const rows = this.db.prepare('SELECT DISTINCT dataset FROM documents').all() as Array<{dataset: string}>
+    return [...new Set([...rows.map((r) => r.dataset), ...this.datasets.keys()])].sort()
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
