@@ -49,7 +49,11 @@ export function safeLinkUrl(href: unknown): string | null {
   }
   if (!ALLOWED_LINK_PROTOCOLS.has(url.protocol)) return null
   if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname === '') return null
-  return url.href
+  // tel: is a phone number (RFC 3966: digits, visual separators, parameters), nothing else.
+  if (url.protocol === 'tel:' && !/^tel:[0-9A-Za-z+()\-.;=,*#%]+$/.test(url.href)) return null
+  // The URL parser leaves quotes and angle brackets alone in opaque (mailto:) URLs; encode them
+  // so the URL is clean even before attribute escaping.
+  return url.href.replace(/["'<>`\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
 /** True when `url` is an http(s) URL on a different host than `siteUrl` (or there is no siteUrl). */

@@ -159,10 +159,12 @@ export function renderPortableTextWithInfo(blocks: PortableTextInput | unknown, 
     warnings.push(w)
     options.onWarning?.(w)
   }
-  const state = {
+  const state: RenderState = {
     cited: new Set<number>(),
     citationRefCounts: new Map<number, number>(),
     headingIds: new Map<string, number>(),
+    // Resolved once per render, and before anything else so a bad image config always throws.
+    imageBuilder: resolveImageBuilder(options.images),
   }
   const html = renderWith(blocks, options, warn, state, options.variant ?? 'block', 0)
   return { html, citedNumbers: state.cited, warnings }
@@ -177,6 +179,7 @@ interface RenderState {
   cited: Set<number>
   citationRefCounts: Map<number, number>
   headingIds: Map<string, number>
+  imageBuilder: ImageUrlBuilder | null
 }
 
 function resolveImageBuilder(images: PortableTextRenderOptions['images']): ImageUrlBuilder | null {
@@ -197,7 +200,7 @@ function renderWith(
   if (normalised.length === 0) return ''
   const numbers = citationNumbers(options.citations)
   const siteUrl = options.siteUrl ?? null
-  const imageBuilder = variant === 'block' ? resolveImageBuilder(options.images) : null
+  const imageBuilder = variant === 'block' ? state.imageBuilder : null
 
   const paragraph: PortableTextBlockComponent = ({ children }) => (children && children.trim() !== '' ? `<p>${children}</p>` : '')
   const heading =
