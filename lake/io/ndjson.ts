@@ -97,6 +97,7 @@ export async function importDocuments(
   try {
     result = await store.transact(
       async (tx) => {
+        skipped = 0
         for (let i = 0; i < entries.length; i++) {
           const {line, doc} = entries[i]
           const id = doc._id as string

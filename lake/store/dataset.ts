@@ -37,6 +37,7 @@ export class DatasetStore {
   private lock: Promise<unknown> = Promise.resolve()
   private cachedList: LakeDocument[] | null = null
   private lastSeq = 0
+  private dataVersion: number
   version = 0
 
   constructor(db: SqliteDatabase, name: string) {
@@ -48,19 +49,57 @@ export class DatasetStore {
     }
     const seq = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(name) as {seq: number | null}
     this.lastSeq = seq.seq ?? 0
+    this.dataVersion = this.readDataVersion()
+  }
+
+  private readDataVersion(): number {
+    return Number(this.db.pragma('data_version', {simple: true}))
+  }
+
+  /**
+   * Catches up with transactions committed by another process on the same database (an import
+   * CLI while the server runs): SQLite's `data_version` changes when another connection commits.
+   * Cheap when nothing changed; listeners hear about the caught-up transactions too.
+   */
+  refresh(): void {
+    if (!this.db.open) return
+    const current = this.readDataVersion()
+    if (current === this.dataVersion) return
+    this.dataVersion = current
+    for (const tx of this.transactionsAfter(this.lastSeq, Number.MAX_SAFE_INTEGER)) this.applyCommitted(tx)
+  }
+
+  private applyCommitted(transaction: CommittedTransaction): void {
+    this.lastSeq = transaction.seq
+    for (const change of transaction.changes) {
+      if (change.after) this.docs.set(change.id, change.after)
+      else this.docs.delete(change.id)
+    }
+    this.cachedList = null
+    this.version++
+    for (const listener of this.listeners) {
+      try {
+        listener(transaction)
+      } catch (err) {
+        console.error('lake: a transaction listener failed', err)
+      }
+    }
   }
 
   get(id: string): LakeDocument | undefined {
+    this.refresh()
     return this.docs.get(id)
   }
 
   /** All documents (a shared array: do not modify it). */
   documents(): readonly LakeDocument[] {
+    this.refresh()
     if (!this.cachedList) this.cachedList = [...this.docs.values()]
     return this.cachedList
   }
 
   get size(): number {
+    this.refresh()
     return this.docs.size
   }
 
@@ -81,12 +120,24 @@ export class DatasetStore {
    * one transaction. If `body` throws, nothing is written.
    */
   transact(body: TransactionBody, opts: CommitOptions = {}): Promise<CommitResult> {
-    const run = this.lock.then(() => this.runTransaction(body, opts))
+    const run = this.lock.then(() => this.runWithRetry(body, opts))
     this.lock = run.catch(() => undefined)
     return run
   }
 
+  /** Another process may commit between our read and our write: then catch up and run again. */
+  private async runWithRetry(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runTransaction(body, opts)
+      } catch (err) {
+        if (!(err instanceof ConcurrentWriteError) || attempt >= 5) throw err
+      }
+    }
+  }
+
   private async runTransaction(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
+    this.refresh()
     const transactionId = opts.transactionId ?? randomId()
     if (!TRANSACTION_ID.test(transactionId)) {
       throw new LakeError(400, 'invalidTransactionIdError', `transactionId "${transactionId}" is invalid: use 1-128 characters from a-z A-Z 0-9 . _ -`)
@@ -118,20 +169,7 @@ export class DatasetStore {
       changes,
     }
     this.persist(transaction)
-    this.lastSeq = transaction.seq
-    for (const change of changes) {
-      if (change.after) this.docs.set(change.id, change.after)
-      else this.docs.delete(change.id)
-    }
-    this.cachedList = null
-    this.version++
-    for (const listener of this.listeners) {
-      try {
-        listener(transaction)
-      } catch (err) {
-        console.error('lake: a transaction listener failed', err)
-      }
-    }
+    this.applyCommitted(transaction)
     return {transactionId, results, transaction}
   }
 
@@ -141,6 +179,11 @@ export class DatasetStore {
     const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
     const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
     this.db.transaction(() => {
+      const head = this.db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(this.name) as {seq: number | null}
+      if ((head.seq ?? 0) !== t.seq - 1) throw new ConcurrentWriteError()
+      // We hold the write lock and have seen every commit: remember this data_version as seen
+      // (our own commit does not change it for this connection).
+      this.dataVersion = this.readDataVersion()
       for (const c of t.changes) {
         const json = c.after ? JSON.stringify(c.after) : null
         if (json) upsert.run(this.name, c.id, json)
@@ -149,7 +192,7 @@ export class DatasetStore {
       }
       const mutations = t.changes.flatMap((c) => c.mutations)
       logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(t.changes.map((c) => c.id)), JSON.stringify(mutations))
-    })()
+    }).immediate()
   }
 
   /** The revisions of a document, oldest first. */
@@ -204,6 +247,13 @@ export class DatasetStore {
       })
       return {seq: t.seq, transactionId: t.id, timestamp: t.timestamp, author: t.author, changes}
     })
+  }
+}
+
+/** Another process committed to this dataset since we last read it. */
+class ConcurrentWriteError extends Error {
+  constructor() {
+    super('another process committed to this dataset meanwhile')
   }
 }
 

@@ -16,9 +16,15 @@ export type * from './types.js'
 export class LakeStore {
   readonly db: SqliteDatabase
   private readonly datasets = new Map<string, DatasetStore>()
+  private readonly poll: NodeJS.Timeout
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: {pollMs?: number} = {}) {
     this.db = openDatabase(dataDir)
+    // Pick up transactions other processes commit (CLI imports) even when nobody reads.
+    this.poll = setInterval(() => {
+      for (const store of this.datasets.values()) store.refresh()
+    }, opts.pollMs ?? 500)
+    this.poll.unref()
   }
 
   /** The dataset named `name`, created (empty) on first use. Throws 400 on an invalid name. */
@@ -40,6 +46,7 @@ export class LakeStore {
   }
 
   close(): void {
+    clearInterval(this.poll)
     this.db.close()
   }
 }
