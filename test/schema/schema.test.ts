@@ -91,22 +91,28 @@ model('references point at the contract\'s types', () => {
 })
 model.run()
 
-type BlockType = SchemaType & {
-  styles?: Array<{ value: string }>
-  lists?: Array<{ value: string }>
-  marks?: { decorators?: Array<{ value: string }>; annotations?: Array<{ name: string; fields?: Array<{ name: string }> }> }
+/** The parts of a compiled Portable Text block type read here (they live on its fields). */
+interface CompiledField {
+  name: string
+  type: {
+    name: string
+    options?: { list?: Array<{ value: string }> }
+    of?: Array<{ name: string; decorators?: Array<{ value: string }> }>
+  }
 }
 function portableText(name: string) {
-  const type = schema.get(name) as SchemaType & { of: SchemaType[] }
-  const block = type.of.find((m) => m.name === 'block') as BlockType
-  const blockType = block as BlockType & { fields?: Array<{ name: string; type: BlockType }> }
-  // The compiled block type keeps styles, lists and marks on its fields.
-  const field = (n: string) => blockType.fields?.find((f) => f.name === n)?.type as (BlockType & { of?: BlockType[]; options?: { list?: Array<{ value: string }> } }) | undefined
-  const styles = field('style')?.options?.list?.map((s) => s.value)
-  const lists = field('listItem')?.options?.list?.map((s) => s.value)
-  const markDefs = field('markDefs')?.of?.map((a) => a.name)
-  const decorators = (field('children')?.of?.find((c) => c.name === 'span') as { decorators?: Array<{ value: string }> } | undefined)?.decorators?.map((d) => d.value)
-  return { members: type.of.map((m) => m.name), styles, lists, markDefs, decorators }
+  const type = schema.get(name) as SchemaType & { of: Array<{ name: string; fields?: CompiledField[] }> }
+  const block = type.of.find((m) => m.name === 'block')
+  assert.ok(block, `${name} has no block member`)
+  const field = (n: string) => block.fields?.find((f) => f.name === n)?.type
+  const values = (list: Array<{ value: string }> | undefined) => list?.map((item) => item.value)
+  return {
+    members: type.of.map((m) => m.name),
+    styles: values(field('style')?.options?.list),
+    lists: values(field('listItem')?.options?.list),
+    markDefs: field('markDefs')?.of?.map((a) => a.name),
+    decorators: values(field('children')?.of?.find((c) => c.name === 'span')?.decorators),
+  }
 }
 
 const pt = suite('Portable Text')
