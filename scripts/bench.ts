@@ -1,0 +1,354 @@
+// `npm run bench`: issue 7's measurements in one run, for each dataset size.
+//
+//   npm run bench                                  sizes 1000,10000,100000
+//   BENCH_SIZES=1000,10000 npm run bench            other sizes
+//   BENCH_SEED=7 BENCH_HTTP_SECONDS=3 BENCH_QUERY_BUDGET_MS=1000 npm run bench
+//
+// For each size: generate (cached under bench-results/datasets/) -> import into a fresh lake
+// (docs/s) -> resident memory against the NDJSON size -> Q1-Q5 and every delivery query, naive
+// groq-js over the whole published dataset vs the lake's query path (median, p95, ratio, and a
+// check that both give the same result) -> HTTP req/s and p99 of a cached and an uncached delivery
+// endpoint next to a raw `node:http` server sending a body of the same size -> listen latency
+// (commit -> event). Figures go to bench-results/bench-<time>.json; a table is printed.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import readline from 'node:readline'
+import {isDeepStrictEqual} from 'node:util'
+import {evaluate, parse} from 'groq-js'
+import {createClient} from '@sanity/client'
+import {startLake} from '../lake/index.js'
+import {ANONYMOUS} from '../lake/auth/index.js'
+import {importDocuments} from '../lake/io/ndjson.js'
+import {perspectiveDocuments, runQuery} from '../lake/query/index.js'
+import type {DatasetStore} from '../lake/store/index.js'
+import {writeDatasetNdjson} from './generate-dataset.js'
+import {runLoad, startRawServer, type LoadResult} from './bench/http.js'
+import {measureListenLatency, type ListenResult} from './bench/listen.js'
+import {deliveryQueries, issueQueries, pickParams, type BenchQuery} from './bench/queries.js'
+import {fmtMs, table, time, type Timing} from './bench/stats.js'
+
+/** Bump when the generator's output changes, so cached datasets are regenerated. */
+const GENERATOR_VERSION = 1
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+const resultsDir = path.join(root, 'bench-results')
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}="${raw}" must be a positive number`)
+  return n
+}
+
+function envSizes(): number[] {
+  const raw = process.env.BENCH_SIZES ?? '1000,10000,100000'
+  const sizes = raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => Number(s.replace(/_/g, '').replace(/k$/i, '000')))
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100)) {
+    throw new Error(`BENCH_SIZES="${raw}" must be a comma-separated list of whole numbers >= 100, e.g. 1000,10000`)
+  }
+  return sizes
+}
+
+const config = {
+  sizes: envSizes(),
+  seed: process.env.BENCH_SEED ?? 'bench',
+  queryBudgetMs: envInt('BENCH_QUERY_BUDGET_MS', 1500),
+  httpSeconds: envInt('BENCH_HTTP_SECONDS', 5),
+  httpConnections: envInt('BENCH_HTTP_CONNECTIONS', 10),
+  listenEvents: envInt('BENCH_LISTEN_EVENTS', 200),
+}
+
+const gc = (): void => {
+  const g = (globalThis as {gc?: () => void}).gc
+  if (g) {
+    g()
+    g()
+  }
+}
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
+}
+
+async function ensureDataset(size: number): Promise<string> {
+  const dir = path.join(resultsDir, 'datasets')
+  fs.mkdirSync(dir, {recursive: true})
+  const file = path.join(dir, `synthetic-v${GENERATOR_VERSION}-${config.seed}-${size}.ndjson`)
+  if (fs.existsSync(file)) return file
+  log(`generating ${size} documents (seed ${config.seed}) -> ${path.relative(root, file)}`)
+  const tmp = `${file}.tmp-${process.pid}`
+  await writeDatasetNdjson({size, seed: config.seed}, tmp)
+  fs.renameSync(tmp, file)
+  return file
+}
+
+async function readEntries(file: string): Promise<Array<{line: number; doc: Record<string, unknown>}>> {
+  const entries: Array<{line: number; doc: Record<string, unknown>}> = []
+  const rl = readline.createInterface({input: fs.createReadStream(file), crlfDelay: Infinity})
+  let line = 0
+  for await (const text of rl) {
+    line++
+    if (text.trim()) entries.push({line, doc: JSON.parse(text) as Record<string, unknown>})
+  }
+  return entries
+}
+
+interface QueryResult {
+  name: string
+  kind: BenchQuery['kind']
+  naive: Timing
+  lake: Timing
+  ratio: number
+  sameResult: boolean
+  resultBytes: number
+  error?: string
+}
+
+interface HttpResult {
+  endpoint: string
+  bodyBytes: number
+  cached?: LoadResult
+  uncached?: LoadResult
+  raw?: LoadResult
+  cachedVsRaw?: number
+  error?: string
+}
+
+interface SizeResult {
+  size: number
+  ndjsonBytes: number
+  import: {documents: number; ms: number; docsPerSec: number}
+  memory: {baselineRssBytes: number; afterImportRssBytes: number; afterQueriesRssBytes: number; importedVsNdjson: number; withIndexesVsNdjson: number}
+  queries: QueryResult[]
+  skippedDeliveryQueries: string[]
+  http: HttpResult | {error: string}
+  listen: ListenResult | {error: string}
+}
+
+async function benchQueries(store: DatasetStore, size: number): Promise<{results: QueryResult[]; skipped: string[]}> {
+  const published = perspectiveDocuments(store, 'published', ANONYMOUS)
+  const picked = pickParams(store.documents())
+  const delivery = await deliveryQueries(picked).catch((err: unknown) => {
+    log(`delivery queries unavailable: ${err instanceof Error ? err.message : String(err)}`)
+    return {queries: [] as BenchQuery[], skipped: ['(delivery/queries.ts failed to load)']}
+  })
+  const queries = [...issueQueries(picked), ...delivery.queries]
+  const results: QueryResult[] = []
+  const large = size >= 50_000
+  for (const q of queries) {
+    try {
+      const naive = await time(
+        async () => {
+          const tree = parse(q.query, {params: q.params})
+          return (await evaluate(tree, {dataset: published, params: q.params})).get() as Promise<unknown>
+        },
+        {budgetMs: config.queryBudgetMs, minRuns: 3, maxRuns: 200, warmup: large ? 0 : 1},
+      )
+      const lake = await time(
+        () => runQuery({store, query: q.query, params: q.params, perspective: 'published', identity: ANONYMOUS, projectId: 'local'}),
+        {budgetMs: config.queryBudgetMs, minRuns: 5, maxRuns: 2000, warmup: 2},
+      )
+      const same = isDeepStrictEqual(JSON.parse(JSON.stringify(naive.result ?? null)), JSON.parse(JSON.stringify(lake.result ?? null)))
+      results.push({
+        name: q.name,
+        kind: q.kind,
+        naive: naive.timing,
+        lake: lake.timing,
+        ratio: naive.timing.medianMs / lake.timing.medianMs,
+        sameResult: same,
+        resultBytes: JSON.stringify(lake.result ?? null).length,
+      })
+      log(`${size}: ${q.name}: naive ${fmtMs(naive.timing.medianMs)} ms, lake ${fmtMs(lake.timing.medianMs)} ms${same ? '' : '  RESULTS DIFFER'}`)
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      const nan: Timing = {runs: 0, medianMs: Number.NaN, p95Ms: Number.NaN, minMs: Number.NaN}
+      results.push({name: q.name, kind: q.kind, naive: nan, lake: nan, ratio: Number.NaN, sameResult: false, resultBytes: 0, error: message})
+      log(`${size}: ${q.name}: FAILED ${message}`)
+    }
+  }
+  return {results, skipped: delivery.skipped}
+}
+
+async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResult> {
+  const {startDeliveryServer} = await import('../delivery/http/server.js')
+  const client = createClient({projectId: 'local', dataset: store.name, apiHost: lakeUrl, useProjectHostname: false, apiVersion: '2025-02-19', useCdn: false})
+  const articles = perspectiveDocuments(store, 'published', ANONYMOUS).filter(
+    (d) => d._type === 'article' && typeof (d.slug as {current?: unknown} | undefined)?.current === 'string' && d.publishedAt,
+  )
+  const slugs = articles.slice(0, 200).map((d) => (d.slug as {current: string}).current)
+  const endpoint = `/api/v1/articles/${encodeURIComponent(slugs[0] ?? '')}`
+  const cachedServer = await startDeliveryServer({client, port: 0, host: '127.0.0.1'})
+  // "Uncached": a one-entry cache and 200 different articles in turn, so every request misses.
+  const uncachedServer = await startDeliveryServer({client, port: 0, host: '127.0.0.1', cacheEntries: 1, listen: false})
+  try {
+    const first = await fetch(cachedServer.url + endpoint)
+    const body = await first.text()
+    if (first.status !== 200) throw new Error(`${endpoint} answered ${first.status}: ${body.slice(0, 300)}`)
+    const opts = {connections: config.httpConnections, durationSeconds: config.httpSeconds}
+    const cached = await runLoad({url: cachedServer.url, paths: [endpoint], ...opts})
+    const uncached = await runLoad({url: uncachedServer.url, paths: slugs.map((s) => `/api/v1/articles/${encodeURIComponent(s)}`), ...opts})
+    const rawServer = await startRawServer(body, first.headers.get('content-type') ?? 'application/json')
+    let raw: LoadResult
+    try {
+      raw = await runLoad({url: rawServer.url, paths: ['/'], ...opts})
+    } finally {
+      await rawServer.close()
+    }
+    return {endpoint, bodyBytes: Buffer.byteLength(body), cached, uncached, raw, cachedVsRaw: cached.rps / raw.rps}
+  } finally {
+    await cachedServer.close()
+    await uncachedServer.close()
+  }
+}
+
+async function benchSize(size: number): Promise<SizeResult> {
+  const file = await ensureDataset(size)
+  const ndjsonBytes = fs.statSync(file).size
+  gc()
+  const baselineRssBytes = process.memoryUsage().rss
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-'))
+  const lake = await startLake({dataDir, httpPort: 0, httpsPort: -1, env: false, dataset: 'production', projectId: 'local'})
+  try {
+    const store = lake.store.dataset('production')
+    log(`${size}: importing ${(ndjsonBytes / 1e6).toFixed(1)} MB`)
+    let entries: Array<{line: number; doc: Record<string, unknown>}> | null = await readEntries(file)
+    const t0 = performance.now()
+    const imported = await importDocuments(store, entries, {mode: 'fail'})
+    const importMs = performance.now() - t0
+    entries = null
+    gc()
+    const afterImportRssBytes = process.memoryUsage().rss
+    log(`${size}: imported ${imported.written} documents in ${fmtMs(importMs)} ms`)
+
+    const {results, skipped} = await benchQueries(store, size)
+    gc()
+    const afterQueriesRssBytes = process.memoryUsage().rss
+
+    let http: SizeResult['http']
+    try {
+      log(`${size}: HTTP load (${config.httpSeconds} s per run)`)
+      http = await benchHttp(lake.httpUrl, store)
+    } catch (err) {
+      http = {error: err instanceof Error ? err.message : String(err)}
+      log(`${size}: HTTP FAILED ${http.error}`)
+    }
+
+    let listen: SizeResult['listen']
+    try {
+      const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')
+      if (!target) throw new Error('no published article to patch')
+      const query = encodeURIComponent(`*[_id == "${target._id}"]`)
+      listen = await measureListenLatency(store, `${lake.httpUrl}/v2025-02-19/data/listen/production?query=${query}&includeResult=false`, target._id, config.listenEvents)
+    } catch (err) {
+      listen = {error: err instanceof Error ? err.message : String(err)}
+      log(`${size}: listen FAILED ${listen.error}`)
+    }
+
+    return {
+      size,
+      ndjsonBytes,
+      import: {documents: imported.written, ms: importMs, docsPerSec: imported.written / (importMs / 1000)},
+      memory: {
+        baselineRssBytes,
+        afterImportRssBytes,
+        afterQueriesRssBytes,
+        importedVsNdjson: (afterImportRssBytes - baselineRssBytes) / ndjsonBytes,
+        withIndexesVsNdjson: (afterQueriesRssBytes - baselineRssBytes) / ndjsonBytes,
+      },
+      queries: results,
+      skippedDeliveryQueries: skipped,
+      http,
+      listen,
+    }
+  } finally {
+    await lake.close()
+    fs.rmSync(dataDir, {recursive: true, force: true})
+  }
+}
+
+interface TargetCheck {
+  target: string
+  reached: boolean | null
+  value: string
+}
+
+function checkTargets(r: SizeResult): TargetCheck[] {
+  const out: TargetCheck[] = []
+  for (const q of r.queries.filter((x) => x.kind === 'issue')) {
+    out.push({target: `${q.name.slice(0, 2)} >= 100x naive`, reached: q.ratio >= 100, value: `${q.ratio.toFixed(0)}x`})
+  }
+  const slow = r.queries.filter((x) => x.kind === 'delivery' && !(x.lake.medianMs < 10))
+  out.push({target: 'every delivery query < 10 ms median', reached: slow.length === 0, value: slow.length ? `over: ${slow.map((s) => `${s.name} ${fmtMs(s.lake.medianMs)} ms`).join(', ')}` : 'all under'})
+  out.push({target: 'results identical (naive vs lake)', reached: r.queries.every((q) => q.sameResult), value: r.queries.filter((q) => !q.sameResult).map((q) => q.name).join(', ') || 'all'})
+  if ('cachedVsRaw' in r.http && r.http.cachedVsRaw !== undefined) {
+    out.push({target: 'cached delivery >= 70% of raw http req/s', reached: r.http.cachedVsRaw >= 0.7, value: `${(r.http.cachedVsRaw * 100).toFixed(0)}%`})
+  } else out.push({target: 'cached delivery >= 70% of raw http req/s', reached: null, value: 'error' in r.http ? `not measured: ${r.http.error ?? ''}` : 'not measured'})
+  if ('p99Ms' in r.listen) out.push({target: 'listen latency p99 < 10 ms', reached: r.listen.p99Ms < 10, value: `${fmtMs(r.listen.p99Ms)} ms`})
+  else out.push({target: 'listen latency p99 < 10 ms', reached: null, value: `not measured: ${r.listen.error}`})
+  out.push({target: 'import >= 20k docs/s', reached: r.import.docsPerSec >= 20_000, value: `${r.import.docsPerSec.toFixed(0)} docs/s`})
+  out.push({target: 'memory < 3x NDJSON size', reached: r.memory.withIndexesVsNdjson < 3, value: `${r.memory.withIndexesVsNdjson.toFixed(2)}x (${r.memory.importedVsNdjson.toFixed(2)}x before indexes)`})
+  return out
+}
+
+function printSize(r: SizeResult): void {
+  const mb = (b: number): string => (b / 1e6).toFixed(0)
+  console.log(`\n=== ${r.size} documents (${mb(r.ndjsonBytes)} MB NDJSON) ===`)
+  console.log(
+    `import ${r.import.docsPerSec.toFixed(0)} docs/s (${fmtMs(r.import.ms)} ms); RSS +${mb(r.memory.afterImportRssBytes - r.memory.baselineRssBytes)} MB after import ` +
+      `(${r.memory.importedVsNdjson.toFixed(2)}x NDJSON), +${mb(r.memory.afterQueriesRssBytes - r.memory.baselineRssBytes)} MB with indexes (${r.memory.withIndexesVsNdjson.toFixed(2)}x)`,
+  )
+  console.log(
+    table(
+      ['query', 'naive med', 'naive p95', 'lake med', 'lake p95', 'ratio', 'same', 'result KB'],
+      r.queries.map((q) => [
+        q.name,
+        fmtMs(q.naive.medianMs),
+        fmtMs(q.naive.p95Ms),
+        fmtMs(q.lake.medianMs),
+        fmtMs(q.lake.p95Ms),
+        Number.isFinite(q.ratio) ? `${q.ratio.toFixed(q.ratio >= 10 ? 0 : 1)}x` : '-',
+        q.error ? 'ERROR' : q.sameResult ? 'yes' : 'NO',
+        (q.resultBytes / 1024).toFixed(1),
+      ]),
+    ),
+  )
+  if (r.skippedDeliveryQueries.length) console.log(`delivery queries without known parameters (not timed): ${r.skippedDeliveryQueries.join(', ')}`)
+  if ('error' in r.http && r.http.error) console.log(`HTTP: not measured (${r.http.error})`)
+  else if ('cached' in r.http && r.http.cached && r.http.uncached && r.http.raw) {
+    const h = r.http
+    const row = (name: string, l: LoadResult): string[] => [name, l.rps.toFixed(0), String(l.latency.p50), String(l.latency.p99), String(l.non2xx + l.errors + l.timeouts)]
+    console.log(`HTTP (${config.httpConnections} connections, ${config.httpSeconds} s each; ${h.endpoint}, ${h.bodyBytes} bytes):`)
+    console.log(table(['server', 'req/s', 'p50 ms', 'p99 ms', 'errors'], [row('delivery cached', h.cached!), row('delivery uncached', h.uncached!), row('raw node:http, same body', h.raw!)]))
+  }
+  if ('p99Ms' in r.listen) console.log(`listen commit->event: median ${fmtMs(r.listen.medianMs)} ms, p95 ${fmtMs(r.listen.p95Ms)} ms, p99 ${fmtMs(r.listen.p99Ms)} ms (${r.listen.events} events)`)
+  else console.log(`listen: not measured (${r.listen.error})`)
+  console.log('targets:')
+  for (const t of checkTargets(r)) console.log(`  [${t.reached === null ? '?' : t.reached ? 'x' : ' '}] ${t.target}: ${t.value}`)
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(resultsDir, {recursive: true})
+  const started = new Date()
+  log(`sizes ${config.sizes.join(', ')}; seed ${config.seed}; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  const sizes: SizeResult[] = []
+  for (const size of config.sizes) {
+    const r = await benchSize(size)
+    sizes.push(r)
+    printSize(r)
+    gc()
+  }
+  const report = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg(), totalMemBytes: os.totalmem()},
+    config,
+    sizes: sizes.map((r) => ({...r, targets: checkTargets(r)})),
+  }
+  const out = path.join(resultsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`)
+  fs.writeFileSync(out, JSON.stringify(report, null, 2))
+  console.log(`\nwrote ${path.relative(root, out)}`)
+}
+
+await main()

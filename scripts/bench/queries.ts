@@ -1,0 +1,156 @@
+// The queries `npm run bench` times: Q1-Q5 of issue 7, and every query of delivery/queries.ts with
+// parameters picked from the loaded dataset (the way the delivery API issues them).
+
+export interface BenchQuery {
+  name: string
+  query: string
+  params: Record<string, unknown>
+  /** Q1-Q5 (issue 7's table) or a delivery query. */
+  kind: 'issue' | 'delivery'
+}
+
+interface Doc {
+  _id: string
+  _type: string
+  [field: string]: unknown
+}
+
+/** Values from the dataset that make the queries find something (a middle article, its condition...). */
+export interface PickedParams {
+  articleSlug: string
+  conditionSlug: string
+  categorySlug: string
+  treatmentSlug: string
+  bodyRegion: string
+  icd10Code: string
+  searchTerm: string
+  searchTerms: string[]
+}
+
+const slugOf = (d: Doc | undefined): string | undefined => {
+  const slug = d?.slug as {current?: unknown} | undefined
+  return typeof slug?.current === 'string' ? slug.current : undefined
+}
+
+/** Picks parameters from the published documents, deterministically (the middle of each type). */
+export function pickParams(documents: readonly Doc[]): PickedParams {
+  const published = documents.filter((d) => !d._id.startsWith('drafts.'))
+  const ofType = (type: string): Doc[] => published.filter((d) => d._type === type)
+  const middle = <T>(list: readonly T[], what: string): T => {
+    if (list.length === 0) throw new Error(`the dataset has no ${what}: generate a bigger one`)
+    return list[Math.floor(list.length / 2)] as T
+  }
+  const byId = new Map(published.map((d) => [d._id, d]))
+  const articles = ofType('article').filter((a) => slugOf(a) && a.publishedAt)
+  const article = middle(articles, 'published article')
+  const refId = (value: unknown): string | undefined => {
+    const list = Array.isArray(value) ? value : []
+    const first = list[0] as {_ref?: unknown} | undefined
+    return typeof first?._ref === 'string' ? first._ref : undefined
+  }
+  const condition = byId.get(refId(article.conditions) ?? '') ?? middle(ofType('condition'), 'condition')
+  const category = byId.get(refId(article.categories) ?? '') ?? middle(ofType('category'), 'category')
+  const treatmentRef = (article.treatments as unknown[] | undefined)?.length ? refId(article.treatments) : undefined
+  const treatment = byId.get(treatmentRef ?? '') ?? middle(ofType('treatment'), 'treatment')
+  return {
+    articleSlug: slugOf(article) ?? '',
+    conditionSlug: slugOf(condition) ?? '',
+    categorySlug: slugOf(category) ?? '',
+    treatmentSlug: slugOf(treatment) ?? '',
+    bodyRegion: String(condition.bodyRegion ?? 'knee'),
+    icd10Code: String((condition.icd10Codes as unknown[] | undefined)?.[0] ?? 'M10.0'),
+    // A rare-ish word pair: both must match (prefix), like a patient's search.
+    searchTerm: 'tendon',
+    searchTerms: ['tendon*', 'gentle*'],
+  }
+}
+
+/** Q1-Q5 of issue 7. */
+export function issueQueries(p: PickedParams): BenchQuery[] {
+  return [
+    {
+      name: 'Q1 article by slug + joins',
+      kind: 'issue',
+      query: `*[_type == "article" && slug.current == $slug][0]{
+        ..., "author": author->{name, role}, "conditions": conditions[]->{name, "slug": slug.current},
+        "categories": categories[]->{title, "slug": slug.current}}`,
+      params: {slug: p.articleSlug},
+    },
+    {
+      name: 'Q2 newest 20 articles',
+      kind: 'issue',
+      query: `*[_type == "article" && defined(publishedAt)] | order(publishedAt desc)[0...20]{_id, title, "slug": slug.current, publishedAt}`,
+      params: {},
+    },
+    {
+      name: 'Q3 condition + referencing articles',
+      kind: 'issue',
+      query: `*[_type == "condition" && slug.current == $slug][0]{_id, name,
+        "articles": *[_type == "article" && references(^._id)]{_id, title, "slug": slug.current}}`,
+      params: {slug: p.conditionSlug},
+    },
+    {
+      name: 'Q4 article search (match)',
+      kind: 'issue',
+      query: `*[_type == "article" && [title, excerpt] match $term]{_id, title, "slug": slug.current}`,
+      params: {term: p.searchTerm},
+    },
+    {
+      name: 'Q5 counts per type',
+      kind: 'issue',
+      query: `{
+        "article": count(*[_type == "article"]), "condition": count(*[_type == "condition"]),
+        "treatment": count(*[_type == "treatment"]), "faq": count(*[_type == "faq"]),
+        "careInstruction": count(*[_type == "careInstruction"]), "clinician": count(*[_type == "clinician"]),
+        "category": count(*[_type == "category"])}`,
+      params: {},
+    },
+  ]
+}
+
+/** Parameters for each delivery query, by its export name in delivery/queries.ts. */
+function deliveryParams(p: PickedParams): Record<string, Array<{label: string; params: Record<string, unknown>}>> {
+  const page = {category: null, condition: null, treatment: null, afterId: null, afterPublishedAt: null, limit: 21}
+  return {
+    ARTICLE_BY_SLUG_QUERY: [{label: '', params: {slug: p.articleSlug}}],
+    ARTICLE_LIST_QUERY: [
+      {label: 'first page', params: page},
+      {label: 'by category', params: {...page, category: p.categorySlug}},
+    ],
+    CONDITION_BY_SLUG_QUERY: [{label: '', params: {slug: p.conditionSlug}}],
+    CONDITIONS_BY_BODY_REGION_QUERY: [{label: '', params: {bodyRegion: p.bodyRegion}}],
+    CONDITIONS_BY_ICD10_QUERY: [{label: '', params: {code: p.icd10Code}}],
+    ALL_CONDITIONS_QUERY: [{label: '', params: {}}],
+    TREATMENT_BY_SLUG_QUERY: [{label: '', params: {slug: p.treatmentSlug}}],
+    ALL_TREATMENTS_QUERY: [{label: '', params: {}}],
+    FAQS_BY_TOPIC_QUERY: [{label: '', params: {treatment: p.treatmentSlug, condition: null}}],
+    CARE_INSTRUCTIONS_QUERY: [{label: '', params: {treatment: p.treatmentSlug, phase: null}}],
+    ARTICLE_SEARCH_QUERY: [{label: '', params: {terms: p.searchTerms, limit: 20}}],
+    SITEMAP_QUERY: [{label: '', params: {}}],
+    CLINIC_SETTINGS_QUERY: [{label: '', params: {}}],
+    HEALTH_PROBE_QUERY: [{label: '', params: {}}],
+  }
+}
+
+/**
+ * Every `*_QUERY` export of delivery/queries.ts with parameters. A query added later without
+ * known parameters is listed in `skipped` (the bench says so rather than guessing).
+ */
+export async function deliveryQueries(p: PickedParams): Promise<{queries: BenchQuery[]; skipped: string[]}> {
+  const mod = (await import('../../delivery/queries.js')) as Record<string, unknown>
+  const known = deliveryParams(p)
+  const queries: BenchQuery[] = []
+  const skipped: string[] = []
+  for (const [name, value] of Object.entries(mod)) {
+    if (!name.endsWith('_QUERY') || typeof value !== 'string') continue
+    const variants = known[name] ?? (value.includes('$') ? undefined : [{label: '', params: {}}])
+    if (!variants) {
+      skipped.push(name)
+      continue
+    }
+    for (const v of variants) {
+      queries.push({name: `${name.replace(/_QUERY$/, '')}${v.label ? ` (${v.label})` : ''}`, kind: 'delivery', query: value, params: v.params})
+    }
+  }
+  return {queries, skipped}
+}
