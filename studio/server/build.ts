@@ -1,0 +1,135 @@
+// Keeps a `sanity build` of the Studio up to date (Node only; not part of the Studio bundle).
+//
+// The build is stale when the source it was built from changed: the files reachable from
+// sanity.config.ts by relative imports (studio/, schemas/, the delivery modules the Studio
+// reuses), sanity.cli.ts and package-lock.json (dependency versions). A fingerprint of those
+// files is written next to the build. Port numbers and URLs are NOT baked in: the Studio server
+// injects them at request time (studio/runtimeConfig.ts), so one build serves any configuration.
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const BUILD_STAMP = '.clinic-studio-build.json'
+
+interface BuildStamp {
+  fingerprint: string
+  builtAt: string
+  files: number
+}
+
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g
+/** `import type {...} from` / `export type {...} from`: erased from the bundle, so not followed. */
+const TYPE_ONLY_IMPORT = /\b(?:import|export)\s+type\s[^;]*?from\s*['"][^'"]+['"]/g
+
+/** Resolves a relative import as written in this project (`./x.js` names `x.ts` or `x.tsx`). */
+function resolveImport(fromFile: string, specifier: string): string | undefined {
+  const base = path.resolve(path.dirname(fromFile), specifier)
+  const candidates = [base]
+  if (base.endsWith('.js')) candidates.unshift(base.slice(0, -3) + '.ts', base.slice(0, -3) + '.tsx')
+  else candidates.push(`${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'))
+  return candidates.find((file) => fs.existsSync(file) && fs.statSync(file).isFile())
+}
+
+/** Every project file the Studio bundle is built from, starting at sanity.config.ts. */
+export function studioSourceFiles(root: string): string[] {
+  const seen = new Set<string>()
+  const queue = [path.join(root, 'sanity.config.ts')]
+  while (queue.length > 0) {
+    const file = queue.pop()!
+    if (seen.has(file)) continue
+    seen.add(file)
+    const text = fs.readFileSync(file, 'utf8').replace(TYPE_ONLY_IMPORT, '')
+    for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+      const resolved = resolveImport(file, match[1]!)
+      if (resolved && resolved.startsWith(root + path.sep) && !resolved.includes(`${path.sep}node_modules${path.sep}`)) {
+        queue.push(resolved)
+      }
+    }
+  }
+  for (const extra of ['sanity.cli.ts', 'package-lock.json']) {
+    const file = path.join(root, extra)
+    if (fs.existsSync(file)) seen.add(file)
+  }
+  return [...seen].sort()
+}
+
+export function studioFingerprint(root: string): { fingerprint: string; files: number } {
+  const files = studioSourceFiles(root)
+  const hash = createHash('sha256')
+  for (const file of files) {
+    hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file)).update('\0')
+  }
+  return { fingerprint: hash.digest('hex'), files: files.length }
+}
+
+export type BuildState = { state: 'fresh' } | { state: 'missing' } | { state: 'stale'; builtAt: string }
+
+export function studioBuildState(root: string, distDir: string): BuildState {
+  const stampFile = path.join(distDir, BUILD_STAMP)
+  if (!fs.existsSync(path.join(distDir, 'index.html')) || !fs.existsSync(stampFile)) return { state: 'missing' }
+  let stamp: BuildStamp
+  try {
+    stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8')) as BuildStamp
+  } catch {
+    return { state: 'missing' }
+  }
+  return stamp.fingerprint === studioFingerprint(root).fingerprint ? { state: 'fresh' } : { state: 'stale', builtAt: stamp.builtAt }
+}
+
+export interface BuildOptions {
+  /** Receives the build's output lines (default: discarded). */
+  log?: (line: string) => void
+  /** Extra environment for `sanity build`. */
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * Runs `sanity build` into a temporary sibling directory, then swaps it into `distDir`, so a
+ * running server never sees a half-written build and concurrent builds cannot mix files.
+ */
+export async function buildStudio(root: string, distDir: string, options: BuildOptions = {}): Promise<void> {
+  const { fingerprint, files } = studioFingerprint(root)
+  fs.mkdirSync(path.dirname(distDir), { recursive: true })
+  const tmpDir = `${distDir}.building-${process.pid}-${Date.now()}`
+  const sanityBin = path.join(root, 'node_modules', 'sanity', 'bin', 'sanity')
+  if (!fs.existsSync(sanityBin)) {
+    throw new Error(`Cannot build the Studio: ${sanityBin} is missing. Run "npm install" first.`)
+  }
+  const output: string[] = []
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [sanityBin, 'build', tmpDir, '--yes'], {
+      cwd: root,
+      env: { ...process.env, ...options.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split(/\r?\n/)) {
+        if (line.trim() === '') continue
+        output.push(line)
+        options.log?.(line)
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('error', reject)
+    child.on('close', (exitCode) => resolve(exitCode ?? 1))
+  })
+  if (code !== 0 || !fs.existsSync(path.join(tmpDir, 'index.html'))) {
+    fs.rmSync(tmpDir, { recursive: true, force: true })
+    throw new Error(`sanity build failed (exit ${code}):\n${output.slice(-30).join('\n')}`)
+  }
+  const stamp: BuildStamp = { fingerprint, builtAt: new Date().toISOString(), files }
+  fs.writeFileSync(path.join(tmpDir, BUILD_STAMP), JSON.stringify(stamp, null, 2))
+  const oldDir = `${distDir}.old-${process.pid}-${Date.now()}`
+  if (fs.existsSync(distDir)) fs.renameSync(distDir, oldDir)
+  fs.renameSync(tmpDir, distDir)
+  fs.rmSync(oldDir, { recursive: true, force: true })
+}
+
+/** Builds when the build is missing or stale; returns what it found. */
+export async function ensureStudioBuild(root: string, distDir: string, options: BuildOptions = {}): Promise<BuildState> {
+  const state = studioBuildState(root, distDir)
+  if (state.state !== 'fresh') await buildStudio(root, distDir, options)
+  return state
+}
