@@ -115,11 +115,33 @@ function section(id: string, heading: string, inner: string): string {
   return `<section id="${escapeHtml(id)}" aria-labelledby="${escapeHtml(id)}-heading"><h2 id="${escapeHtml(id)}-heading">${escapeHtml(heading)}</h2>${inner}</section>`
 }
 
-function faqsHtml(faqs: Maybe<ReadonlyArray<Maybe<FaqShape>>>, pt: PortableTextRenderOptions): string {
+/** Whitespace- and case-insensitive form of a text, for "is this already on the page" checks. */
+function sameText(value: string): string {
+  return value.replace(/\s+/g, ' ').trim().toLowerCase()
+}
+
+/** The texts of a body's text blocks (headings, paragraphs, list items), in `sameText` form. */
+function blockTexts(body: unknown): Set<string> {
+  const out = new Set<string>()
+  if (!Array.isArray(body)) return out
+  for (const block of body as unknown[]) {
+    if (typeof block !== 'object' || block === null || (block as { _type?: unknown })._type !== 'block') continue
+    const children = (block as { children?: unknown }).children
+    if (!Array.isArray(children)) continue
+    out.add(sameText(children.map((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : '')).join('')))
+  }
+  return out
+}
+
+/**
+ * FAQs, skipping any whose question is already a heading of the body above (articles often carry
+ * their questions in the body as well as FAQ documents, which feed the FAQPage JSON-LD).
+ */
+function faqsHtml(faqs: Maybe<ReadonlyArray<Maybe<FaqShape>>>, pt: PortableTextRenderOptions, alreadyShown: ReadonlySet<string> = new Set()): string {
   const items = present(faqs)
     .map((faq) => {
       const question = text(faq.question)
-      if (question === '') return ''
+      if (question === '' || alreadyShown.has(sameText(question))) return ''
       const answer = renderPortableTextWithInfo(faq.answer, { ...pt, variant: 'simple' }).html
       return `<div class="faq"><h3>${escapeHtml(question)}</h3>${answer}</div>`
     })
@@ -150,8 +172,13 @@ function orderedCare(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>): C
   return [...all.filter((c) => c.phase === 'before'), ...all.filter((c) => c.phase !== 'before')]
 }
 
-function careHtml(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>): string {
-  return section('page-care', 'Care instructions', orderedCare(list).map((c) => careInstructionHtml(c, 'h3')).join(''))
+/** Care instructions, skipping any whose every step is already a block of the body above. */
+function careHtml(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>, alreadyShown: ReadonlySet<string> = new Set()): string {
+  const shown = (care: CareInstructionShape) => {
+    const steps = present(care.steps).map((s) => sameText(text(s.instruction))).filter((s) => s !== '')
+    return steps.length > 0 && steps.every((s) => alreadyShown.has(s))
+  }
+  return section('page-care', 'Care instructions', orderedCare(list).filter((c) => !shown(c)).map((c) => careInstructionHtml(c, 'h3')).join(''))
 }
 
 function ctaHtml(cta: Maybe<CallToActionShape>, clinic: ClinicInput): string {
@@ -202,6 +229,7 @@ export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, op
   const pt: PortableTextRenderOptions = { siteUrl, images: builder, citations: article.citations, onWarning: options.onWarning }
   const body = renderPortableTextWithInfo(article.body, pt)
   const readability = analyseReadability(article.body)
+  const inBody = blockTexts(article.body)
 
   const byline: string[] = []
   const author = clinicianName(article.author)
@@ -231,8 +259,8 @@ export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, op
     '</header>',
     hero,
     `<div class="article-body">${body.html}</div>`,
-    careHtml(article.careInstructions),
-    faqsHtml(article.faqs, pt),
+    careHtml(article.careInstructions, inBody),
+    faqsHtml(article.faqs, pt, inBody),
     renderFootnotesHtml(article.citations, { referenced: body.citedNumbers }),
     relatedTopics(article.conditions, article.treatments),
     ctaHtml(article.callToAction, clinic),

@@ -1,0 +1,59 @@
+// The seed as the renderers receive it: content/production.ndjson queried with the delivery layer's
+// own GROQ queries (evaluated by groq-js, the reference GROQ implementation), so these tests see the
+// exact shapes the HTTP API passes to the renderers. The post itself comes from the shared seeds
+// folder (<repo>/../shared/seeds), as the clinic published it.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { evaluate, parse } from 'groq-js'
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const datasetPath = join(repoRoot, 'content', 'production.ndjson')
+const seedsDir = join(repoRoot, '..', 'shared', 'seeds')
+
+export function loadSeedDataset(): unknown[] | null {
+  if (!existsSync(datasetPath)) return null
+  return readFileSync(datasetPath, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as unknown)
+}
+
+/** Runs a GROQ query over documents, like the Content Lake would (published perspective). */
+export async function runGroq(documents: unknown[], query: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  const result = await evaluate(parse(query), { dataset: documents, params })
+  return result.get()
+}
+
+/** Wix page chrome around the post, not part of it. */
+const CHROME = new Set(['top of page', 'bottom of page', 'Recent Posts', 'See All'])
+
+export interface SeedPost {
+  title: string
+  /** The author line ("kelliegomia"). */
+  handle: string
+  /** Every paragraph, heading and list item of the post, in order. */
+  paragraphs: string[]
+  /** The printed footnote ("1. J Orthop Sports Phys Ther 2017;47(3):133-149. ..."). */
+  footnotes: string[]
+}
+
+export function readSeedPost(): SeedPost {
+  if (!existsSync(seedsDir)) throw new Error(`the shared seeds folder ${seedsDir} is missing (expected <repo>/../shared/seeds)`)
+  const file = readdirSync(seedsDir).filter((f) => f.endsWith('.txt')).sort()[0]
+  if (!file) throw new Error(`no .txt post in ${seedsDir}`)
+  const lines = readFileSync(join(seedsDir, file), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !CHROME.has(l) && !/^\d+ views/.test(l))
+  const handleLine = lines.find((l) => l.startsWith('•'))!
+  const rest = lines.filter((l) => l !== handleLine)
+  const [title, ...body] = rest
+  return {
+    title: title!,
+    handle: handleLine.replace(/^•\s*/, ''),
+    paragraphs: body.filter((l) => !/^\d+\.\s/.test(l)).map((l) => l.replace(/^•\s*/, '')),
+    footnotes: body.filter((l) => /^\d+\.\s/.test(l)),
+  }
+}
