@@ -223,7 +223,8 @@ function careText(care: CareInstructionShape): string {
   const steps = present(care.steps)
     .filter((s) => typeof s.instruction === 'string' && s.instruction.trim() !== '')
     .map((s) => stepText(s.instruction!, s.timing))
-  const title = typeof care.title === 'string' && care.title.trim() !== '' ? `${care.title.trim()}:` : ''
+  const raw = typeof care.title === 'string' ? care.title.trim() : ''
+  const title = raw === '' ? '' : /[?!.:]$/.test(raw) ? raw : `${raw}:`
   return [title, steps.join('; ')].filter((x) => x !== '').join(' ')
 }
 
