@@ -84,7 +84,7 @@ j('citations are ScholarlyArticles identified by DOI and PMID', () => {
 })
 
 j('FAQPage: questions in order with plain-text answers; FAQs without answers are left out', () => {
-  const faq = faqPageJsonLd([...article.faqs!, { _id: 'x', _type: 'faq', question: 'Empty?', answer: [], order: 9, treatments: null, conditions: null }], 'https://x.example/a')!
+  const faq = faqPageJsonLd([...article.faqs!, { question: 'Empty?', answer: [] }], 'https://x.example/a')!
   assert.is(faq['@type'], 'FAQPage')
   const questions = faq.mainEntity as JsonLdObject[]
   assert.equal(questions.map((q) => q.name), ['Are the needles sterile?', 'Is the procedure painful?', 'Are other treatments received in conjunction with Integrative Dry Needling?'])
