@@ -89,6 +89,18 @@ interface ValidationIssue {
 /** Ajv errors -> one entry per bad parameter, in words: `query.limit: must be <= 50`. */
 function parameterProblems(issues: readonly ValidationIssue[], where: string | undefined): ParameterProblem[] {
   const location = where === 'querystring' ? 'query' : where === 'params' ? 'path' : (where ?? 'request')
+  // `anyOf: [{required: [a]}, {required: [b]}]` (at least one of a, b) reports each `required`
+  // and then the anyOf: say it once, in words.
+  const anyOf = issues.find((issue) => issue.keyword === 'anyOf')
+  if (anyOf) {
+    const alternatives = issues.filter((i) => i.keyword === 'required' && typeof i.params?.missingProperty === 'string')
+    const names = alternatives.map((i) => String(i.params?.missingProperty))
+    const rest = issues.filter((i) => i !== anyOf && !alternatives.includes(i))
+    return [
+      { parameter: location, message: `needs at least one of: ${names.join(', ')}` },
+      ...parameterProblems(rest, where),
+    ]
+  }
   return issues.map((issue) => {
     const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
     const params = issue.params ?? {}
