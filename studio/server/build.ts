@@ -82,6 +82,8 @@ export interface BuildOptions {
   log?: (line: string) => void
   /** Extra environment for `sanity build`. */
   env?: NodeJS.ProcessEnv
+  /** Aborting stops the build (its temporary output is removed). */
+  signal?: AbortSignal
 }
 
 /**
@@ -112,9 +114,18 @@ export async function buildStudio(root: string, distDir: string, options: BuildO
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)
+    const abort = () => child.kill('SIGTERM')
+    options.signal?.addEventListener('abort', abort, { once: true })
     child.on('error', reject)
-    child.on('close', (exitCode) => resolve(exitCode ?? 1))
+    child.on('close', (exitCode) => {
+      options.signal?.removeEventListener('abort', abort)
+      resolve(exitCode ?? 1)
+    })
   })
+  if (options.signal?.aborted) {
+    fs.rmSync(tmpDir, { recursive: true, force: true })
+    throw new Error('The Studio build was stopped.')
+  }
   if (code !== 0 || !fs.existsSync(path.join(tmpDir, 'index.html'))) {
     fs.rmSync(tmpDir, { recursive: true, force: true })
     throw new Error(`sanity build failed (exit ${code}):\n${output.slice(-30).join('\n')}`)

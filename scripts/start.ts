@@ -1,0 +1,135 @@
+// npm start: the whole platform offline on this machine: the local Content Lake (seeded from
+// content/production.ndjson on first start; data kept in LAKE_DATA_DIR across restarts), the
+// delivery API and the editors' Studio (built with `sanity build` when missing or stale, then
+// served). Prints the URLs and the local editor's sign-in; Ctrl-C stops everything.
+//
+// Environment (all optional):
+//   LAKE_DATA_DIR (.data)  LAKE_HOST (127.0.0.1)  LAKE_HTTP_PORT (3333)  LAKE_HTTPS_PORT (3334)
+//   LAKE_PROJECT_ID (local)  LAKE_DATASET (production)
+//   DELIVERY_PORT (3000)  STUDIO_PORT (3335)  STUDIO_DIST_DIR (dist/studio)
+//   SEED_FILE (content/production.ndjson)
+//   SANITY_STUDIO_PROJECT_ID + SANITY_STUDIO_DATASET: also offer the hosted project's workspace
+//   START_INFO_FILE: write the running stack's URLs and sign-in as JSON there (used by tests)
+//   Port 0 picks a free port.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { configFromEnv } from '../lake/config.js'
+import { startLocalStack, type RunningStack } from '../studio/server/stack.js'
+
+const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)))
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim()
+  if (!raw) return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name}="${raw}" is not a port: use a whole number from 0 to 65535 (0 picks a free port).`)
+  }
+  return value
+}
+
+function hostedFromEnv(): { projectId: string; dataset: string } | null {
+  const projectId = process.env.SANITY_STUDIO_PROJECT_ID?.trim()
+  const dataset = process.env.SANITY_STUDIO_DATASET?.trim()
+  if (projectId && dataset) return { projectId, dataset }
+  if (projectId || dataset) {
+    console.warn('npm start: set both SANITY_STUDIO_PROJECT_ID and SANITY_STUDIO_DATASET for the hosted workspace; ignoring the one that is set.')
+  }
+  return null
+}
+
+function banner(stack: RunningStack): string {
+  const signIn = stack.studio.signInUrl(stack.editor.token)
+  const lines = [
+    '',
+    'clinic-content is running, offline.',
+    '',
+    `  Studio         ${stack.studio.url}/local`,
+    `  Sign in        ${signIn}`,
+    `                 (local editor ${stack.editor.name} <${stack.editor.email}>; token ${stack.editor.token})`,
+    `  API docs       ${stack.delivery.url}/api/docs`,
+    `  Article page   ${stack.articlePreviewUrl ?? '(no published article yet)'}`,
+    `  Lake           ${stack.lake.httpUrl}  (Studio: ${stack.lakeStudioHost}, HTTP/2 over TLS)`,
+    `  Data           ${stack.lake.config.dataDir}${stack.seeded ? '  (seeded from content/ now)' : ''}`,
+    '',
+    'The Studio reaches the lake over HTTPS with a locally made certificate. If the Studio cannot',
+    'connect, trust the lake\'s CA in your browser' +
+      (stack.lake.caCertPath ? ` (${stack.lake.caCertPath})` : '') +
+      `, or open ${stack.lakeStudioHost}/v1/ping once and accept the warning.`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ]
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  const lakeConfig = configFromEnv(process.env)
+  const controller = new AbortController()
+  let stack: RunningStack | null = null
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.error(`npm start: ${signal} again, exiting without waiting.`)
+      process.exit(130)
+    }
+    stopping = true
+    console.log(`\nnpm start: stopping (${signal})...`)
+    controller.abort()
+    if (stack) await stack.close()
+    console.log('npm start: stopped.')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+
+  console.log('npm start: starting the lake, the delivery API and the Studio (a first Studio build takes a minute or two)...')
+  stack = await startLocalStack({
+    root,
+    dataDir: lakeConfig.dataDir,
+    host: lakeConfig.host,
+    lakeHttpPort: lakeConfig.httpPort,
+    lakeHttpsPort: lakeConfig.httpsPort,
+    deliveryPort: port('DELIVERY_PORT', 3000),
+    studioPort: port('STUDIO_PORT', 3335),
+    studioDistDir: path.resolve(root, process.env.STUDIO_DIST_DIR?.trim() || 'dist/studio'),
+    seedFile: path.resolve(root, process.env.SEED_FILE?.trim() || 'content/production.ndjson'),
+    hosted: hostedFromEnv(),
+    log: (line) => console.log(line),
+    signal: controller.signal,
+  })
+  if (stopping) {
+    await stack.close()
+    return
+  }
+  if (stack.studioBuild.state !== 'fresh') {
+    console.log(`npm start: Studio built (${stack.studioBuild.state === 'missing' ? 'first build' : 'sources changed'}).`)
+  }
+  console.log(banner(stack))
+  const infoFile = process.env.START_INFO_FILE?.trim()
+  if (infoFile) {
+    const info = {
+      studioUrl: stack.studio.url,
+      signInUrl: stack.studio.signInUrl(stack.editor.token),
+      editor: stack.editor,
+      deliveryUrl: stack.delivery.url,
+      articlePreviewUrl: stack.articlePreviewUrl,
+      lakeHttpUrl: stack.lake.httpUrl,
+      lakeHttpsUrl: stack.lake.httpsUrl,
+      lakeStudioHost: stack.lakeStudioHost,
+      projectId: stack.lake.projectId,
+      dataset: stack.lake.dataset,
+      dataDir: stack.lake.config.dataDir,
+      seeded: stack.seeded,
+      pid: process.pid,
+    }
+    fs.writeFileSync(infoFile + '.tmp', JSON.stringify(info, null, 2))
+    fs.renameSync(infoFile + '.tmp', infoFile)
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start: failed: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})
