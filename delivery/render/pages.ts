@@ -216,7 +216,9 @@ function articleList(articles: Maybe<ReadonlyArray<Maybe<ArticleSummaryShape>>>)
 /**
  * An article page: title, byline (author, medical reviewer with review date, published date,
  * reading time), hero image, body, care instructions, FAQs, footnotes, related topics, call to
- * action, medical disclaimer; with its MedicalWebPage JSON-LD.
+ * action, medical disclaimer; with its MedicalWebPage JSON-LD (which always lists every FAQ and
+ * care instruction). FAQs whose question is a heading of the body, and care instructions whose
+ * steps are all blocks of the body, are not shown a second time.
  */
 export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, options: PageOptions = {}): string {
   requireDoc(article, 'renderArticlePage')

@@ -69,6 +69,8 @@ function keyOf(value: PlainObject): string | undefined {
 }
 
 const MAX_LIST_LEVEL = 8
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
 /**
  * Returns well-formed Portable Text: blocks with array children of spans (string text, string
@@ -102,7 +104,8 @@ export function normalisePortableText(value: unknown, warn: WarningHandler): Por
         children.push({
           _type: 'span',
           ...(typeof child._key === 'string' ? { _key: child._key } : {}),
-          text: typeof child.text === 'string' ? child.text : '',
+          // Control characters (other than tab and line breaks) have no business in prose.
+          text: typeof child.text === 'string' ? child.text.replace(CONTROL_CHARS, '') : '',
           marks: Array.isArray(child.marks) ? child.marks.filter((m: unknown): m is string => typeof m === 'string') : [],
         })
       } else {
