@@ -21,7 +21,8 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
       query,
       params: groqParamsFromQuery(q),
       identity: request.identity,
-      includeResult: boolParam(q, 'includeResult', true),
+      // @sanity/client drops false options from the URL, so absent means false (client defaults to true).
+      includeResult: boolParam(q, 'includeResult', false),
       includePreviousRevision: boolParam(q, 'includePreviousRevision', false),
       includeMutations: boolParam(q, 'includeMutations', true),
       includeAllVersions: boolParam(q, 'includeAllVersions', false),
