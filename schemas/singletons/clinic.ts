@@ -1,5 +1,6 @@
 import { HomeIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
+import { CLINIC_ID } from '../constants.js'
 import { checkEmail, checkWebUrl } from '../validation.js'
 
 /** The clinic's settings. A singleton: the one document has `_id` `clinic` (CLINIC_ID). */
@@ -8,6 +9,15 @@ export const clinic = defineType({
   title: 'Clinic settings',
   type: 'document',
   icon: HomeIcon,
+  // Delivery reads the settings by id: a second clinic document would be silently ignored.
+  validation: (rule) =>
+    rule.custom((doc: { _id?: string } | undefined) => {
+      const id = doc?._id ?? ''
+      const publishedId = id.replace(/^drafts\./, '').replace(/^versions\.[^.]+\./, '')
+      return publishedId === CLINIC_ID
+        ? true
+        : `There is one clinic settings document, with the id "${CLINIC_ID}"; this one is "${id}". Edit "Clinic settings" instead and delete this copy.`
+    }),
   groups: [
     { name: 'details', title: 'Details', default: true },
     { name: 'legal', title: 'Disclaimer and syndication' },

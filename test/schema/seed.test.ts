@@ -97,7 +97,8 @@ validation('a broken document fails with the expected messages', async () => {
     bodyRegion: 'elbow',
     icd10Codes: ['M7710', 'not-a-code'],
   }
-  const problems = await validator.validate([broken, badCondition, { _id: 'article.untitled', _type: 'article' }])
+  const clinicCopy = { ...get('clinic'), _id: 'clinic.copy' }
+  const problems = await validator.validate([broken, badCondition, { _id: 'article.untitled', _type: 'article' }, clinicCopy])
   const find = (id: string, path: string, text: string) =>
     problems.find((p) => p.id === id && p.path === path && p.level === 'error' && p.message.includes(text))
   const expected: Array<[string, string, string]> = [
@@ -116,6 +117,7 @@ validation('a broken document fails with the expected messages', async () => {
     ['article.untitled', 'author', 'Choose the clinician who wrote the article'],
     ['article.untitled', 'medicalReviewer', 'Choose the clinician who reviewed the article'],
     ['article.untitled', 'lastReviewed', 'date of the last medical review'],
+    ['clinic.copy', '', 'There is one clinic settings document, with the id "clinic"'],
   ]
   for (const [id, path, text] of expected) {
     assert.ok(find(id, path, text), `expected error at ${id} ${path} containing "${text}"; got:\n${problems.map(formatProblem).join('\n')}`)
