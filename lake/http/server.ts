@@ -11,6 +11,7 @@ import actionRoutes from './routes/actions.js'
 import dataRoutes from './routes/data.js'
 import historyRoutes from './routes/history.js'
 import listenRoutes from './routes/listen.js'
+import assetRoutes from './routes/assets.js'
 
 /**
  * Route groups, each a Fastify plugin mounted under `/:apiVersion` (`/v2025-02-19`, `/vX`, `/v1`).
@@ -112,6 +113,8 @@ export async function buildServers(ctx: LakeContext, tls?: {key: string; cert: s
     })
     for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await versioned.register(group, {ctx})
   }, {prefix: '/:apiVersion'})
+  // Assets: uploads under /v<date>/assets/..., originals and image variants at /images/... and /files/... (no version segment).
+  await app.register(assetRoutes, {ctx})
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
 
   await app.ready()
