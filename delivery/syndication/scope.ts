@@ -3,7 +3,8 @@
 // - a partner: published articles whose `syndication.allowed` is true, whose embargo (if any) has
 //   passed, and which have at least one category among the partner's `allowedCategories`
 //   (a partner with no allowed categories sees nothing: least privilege);
-// - the public feed: published, syndication allowed, past embargo, and not `seo.noIndex`.
+// - the public feed: published, syndication allowed, past embargo, and not `seo.noIndex`;
+// - embeds (iframe snippet, oEmbed): the same without the noIndex rule (embed pages are noindex).
 //
 // Drafts and release versions are never in scope. The rule exists twice, as a JS predicate (used by
 // the change ledger, which has the documents in hand) and as a GROQ filter (used by the API and the
@@ -35,6 +36,8 @@ export const SCOPE_FIELDS = /* groq */ `{
 export type Audience =
   | { kind: 'partner'; partnerId: string; allowedCategories: ReadonlyArray<string> }
   | { kind: 'public' }
+  /** Embeds (iframe, oEmbed): the public rule without the noIndex exclusion (embed pages are noindex themselves). */
+  | { kind: 'embed' }
 
 /** Why an article is not (or no longer) in an audience's scope. */
 export type ExclusionReason =
@@ -74,7 +77,7 @@ export function scopeDecision(article: ScopeArticle, audience: Audience, now: Da
   if (audience.kind === 'partner') {
     const allowed = new Set(audience.allowedCategories)
     if (!(article.categories ?? []).some((c) => allowed.has(c))) return { visible: false, reason: 'out-of-scope' }
-  } else if (article.noIndex === true) {
+  } else if (audience.kind === 'public' && article.noIndex === true) {
     return { visible: false, reason: 'no-index' }
   }
   return { visible: true }
@@ -95,10 +98,11 @@ export function scopeFilter(audience: Audience, now: Date): { filter: string; pa
       params: { now: now.toISOString(), allowedCategories: [...audience.allowedCategories] },
     }
   }
+  if (audience.kind === 'embed') return { filter: base, params: { now: now.toISOString() } }
   return { filter: `${base} && !(seo.noIndex == true)`, params: { now: now.toISOString() } }
 }
 
 /** A stable name of an audience for document ids and logs: the partner id, or `public`. */
 export function audienceKey(audience: Audience): string {
-  return audience.kind === 'partner' ? audience.partnerId : 'public'
+  return audience.kind === 'partner' ? audience.partnerId : audience.kind
 }

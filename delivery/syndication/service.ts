@@ -1,0 +1,178 @@
+// The syndication runtime: configuration, the reconciler trigger (lake listener + timer + reads),
+// the webhook dispatcher, WebSub pings, rate limiting and usage counting. The HTTP routes
+// (http.ts) are a Fastify plugin over one Syndication instance.
+//
+//   const syndication = createSyndication({client, publicUrl: () => 'https://api.clinic.example'})
+//   await app.register(syndicationPlugin, {syndication})
+//   syndication.start()             // listener, timers, webhook dispatcher
+//   ...
+//   await syndication.stop()
+//
+// `client` must carry a token that may read and write the private syndication documents (on hosted
+// Sanity: a robot token with write access, server-side only).
+import type { SanityClient } from '@sanity/client'
+import type { ImageConfig } from '../render/types.js'
+import type { LedgerEntry } from './ledger.js'
+import { DOC_TYPES } from './documents.js'
+import { RateLimiter, type RateLimitConfig } from './rateLimit.js'
+import { reconcileOnce, type ReconcileResult } from './reconcile.js'
+import type { Audience } from './scope.js'
+import { UsageRecorder } from './usage.js'
+import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.js'
+import { pingHub, type HubPingResult } from './websub.js'
+
+export interface SyndicationOptions {
+  /** A client for the lake or hosted project, with a server-side token (reads and writes private documents). */
+  client: SanityClient
+  /** Public base URL of the API (links, feed self URLs, embed snippets). */
+  publicUrl: () => string
+  /** Image source for the article HTML and feeds (null: no images). */
+  images?: ImageConfig | null
+  /** Per API key (default 120 requests/minute, burst 60). */
+  rateLimit?: RateLimitConfig
+  /** Per feed token (default 30/minute, burst 30: feed readers poll). */
+  feedRateLimit?: RateLimitConfig
+  /** WebSub hub URL: advertised as rel=hub and pinged when a feed changes. */
+  websubHub?: string | null
+  /** Webhook dispatcher options (backoff, timeouts); `enabled: false` to not send webhooks from this instance. */
+  webhooks?: DispatcherOptions & { enabled?: boolean }
+  /** How often to re-check the scope without a lake change (embargoes expiring). Default 60 s. */
+  reconcileIntervalMs?: number
+  /** Debounce of lake changes before reconciling. Default 250 ms. */
+  reconcileDebounceMs?: number
+  /** Items in a feed (newest first). Default 50. */
+  feedItems?: number
+  /** Flush interval of usage counts. Default 10 s. */
+  usageFlushMs?: number
+  now?: () => Date
+  /** Problems in background work (reconcile, webhooks, pings); default console.error. */
+  onError?: (error: unknown, where: string) => void
+  /** Observes WebSub pings (tests, logs). */
+  onHubPing?: (results: HubPingResult[]) => void
+}
+
+export interface Syndication {
+  readonly client: SanityClient
+  readonly options: SyndicationOptions
+  readonly limiter: RateLimiter
+  readonly feedLimiter: RateLimiter
+  readonly usage: UsageRecorder
+  readonly dispatcher: WebhookDispatcher
+  now(): Date
+  apiBaseUrl(): string
+  /** Brings all ledgers up to date (coalesced: concurrent calls share one run, plus one follow-up). */
+  reconcile(): Promise<ReconcileResult>
+  start(): void
+  stop(): Promise<void>
+}
+
+export function createSyndication(options: SyndicationOptions): Syndication {
+  const client = options.client.withConfig({ useCdn: false })
+  const onError = options.onError ?? ((error: unknown, where: string) => console.error(`[syndication] ${where}:`, error))
+  const now = options.now ?? (() => new Date())
+  const limiter = new RateLimiter(options.rateLimit ?? { perMinute: 120, burst: 60 })
+  const feedLimiter = new RateLimiter(options.feedRateLimit ?? { perMinute: 30, burst: 30 })
+  const usage = new UsageRecorder(client, { flushIntervalMs: options.usageFlushMs, onError: (e) => onError(e, 'usage flush') })
+  const dispatcher = new WebhookDispatcher(client, { ...options.webhooks, onError: (e) => onError(e, 'webhook dispatch') })
+  const apiBaseUrl = () => options.publicUrl().replace(/\/+$/, '')
+
+  let running: Promise<ReconcileResult> | null = null
+  let queued: Promise<ReconcileResult> | null = null
+  let subscription: { unsubscribe(): void } | null = null
+  let debounce: NodeJS.Timeout | null = null
+  let interval: NodeJS.Timeout | null = null
+  let started = false
+
+  const feedTopics = async (audience: Audience): Promise<string[]> => {
+    const base = apiBaseUrl()
+    if (audience.kind === 'public') return ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `${base}/feeds/${f}`)
+    if (audience.kind !== 'partner') return []
+    const tokens: unknown = await client.fetch(
+      `*[_type == $type && partnerId == $partnerId && !defined(revokedAt)].token`,
+      { type: DOC_TYPES.feedToken, partnerId: audience.partnerId },
+      { perspective: 'raw', tag: 'syndication.websub.topics' },
+    )
+    const list = Array.isArray(tokens) ? tokens.filter((t): t is string => typeof t === 'string') : []
+    return list.flatMap((t) => ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `${base}/feeds/partners/${t}/${f}`))
+  }
+
+  const onAppended = (audience: Audience, _appended: LedgerEntry[]) => {
+    if (audience.kind === 'partner') dispatcher.wake()
+    const hub = options.websubHub
+    if (!hub) return
+    void feedTopics(audience)
+      .then((topics) => (topics.length > 0 ? pingHub(hub, topics) : []))
+      .then((results) => {
+        options.onHubPing?.(results)
+        for (const r of results) if (!r.ok) onError(new Error(`WebSub hub ${hub} refused ${r.topic}: ${r.status ?? r.error}`), 'websub ping')
+      })
+      .catch((e: unknown) => onError(e, 'websub ping'))
+  }
+
+  const runOnce = () => reconcileOnce(client, { apiBaseUrl: apiBaseUrl(), now: now(), onAppended })
+
+  const reconcile = (): Promise<ReconcileResult> => {
+    if (!running) {
+      running = runOnce().finally(() => {
+        running = null
+      })
+      return running
+    }
+    // A run is in progress and may have read the lake before the change that triggered this call:
+    // schedule exactly one more run after it, shared by every caller that arrives meanwhile.
+    if (!queued) {
+      queued = running
+        .catch(() => undefined)
+        .then(() => {
+          queued = null
+          return reconcile()
+        })
+    }
+    return queued
+  }
+
+  const background = () => {
+    reconcile().catch((e: unknown) => onError(e, 'reconcile'))
+  }
+
+  return {
+    client,
+    options,
+    limiter,
+    feedLimiter,
+    usage,
+    dispatcher,
+    now,
+    apiBaseUrl,
+    reconcile,
+    start() {
+      if (started) return
+      started = true
+      usage.start()
+      if (options.webhooks?.enabled !== false) dispatcher.start()
+      subscription = client
+        .listen('*[_type in ["article", "partner", "clinic", "category"]]', {}, { includeResult: false, visibility: 'query', events: ['welcome', 'mutation', 'reconnect'] })
+        .subscribe({
+          next: () => {
+            // welcome (also after a reconnect: changes may have been missed) or a mutation.
+            if (debounce) clearTimeout(debounce)
+            debounce = setTimeout(background, options.reconcileDebounceMs ?? 250)
+            debounce.unref()
+          },
+          error: (e: unknown) => onError(e, 'lake listener'),
+        })
+      interval = setInterval(background, options.reconcileIntervalMs ?? 60_000)
+      interval.unref()
+    },
+    async stop() {
+      started = false
+      subscription?.unsubscribe()
+      subscription = null
+      if (debounce) clearTimeout(debounce)
+      if (interval) clearInterval(interval)
+      await dispatcher.stop()
+      await running?.catch(() => undefined)
+      await usage.stop()
+    },
+  }
+}
