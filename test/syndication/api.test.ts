@@ -30,7 +30,8 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 }
 
 test('no key, a malformed key and an unknown key get 401 problem+json', async () => {
-  for (const headers of [{}, { authorization: 'Bearer nonsense' }, { authorization: `Bearer dptk_0123456789abcdef_${'A'.repeat(43)}` }, { 'x-api-key': partner.apiKey.slice(0, -1) + (partner.apiKey.endsWith('A') ? 'B' : 'A') }]) {
+  const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nonsense' }, { authorization: `Bearer dptk_0123456789abcdef_${'A'.repeat(43)}` }, { 'x-api-key': partner.apiKey.slice(0, -1) + (partner.apiKey.endsWith('A') ? 'B' : 'A') }]
+  for (const headers of attempts) {
     const response = await bed.get('/syndication/v1/articles', headers)
     assert.is(response.status, 401, JSON.stringify(headers))
     assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/)
