@@ -70,7 +70,8 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
     const resumed = enableResume && lastEventId ? resumePoint(lastEventId) : undefined
     if (resumed) {
       write(`event: welcomeback\ndata: ${JSON.stringify({listenerName})}\n\n`)
-      for (const tx of store.transactionsAfter(resumed.seq - 1)) {
+      // Every missed transaction (not just the first page): a resumed listener must see no gap.
+      for (const tx of store.transactionsAfter(resumed.seq - 1, Number.MAX_SAFE_INTEGER)) {
         if (pending.some((p) => p.seq === tx.seq)) continue
         enqueue(tx, tx.seq === resumed.seq ? resumed.documentId : undefined)
       }
