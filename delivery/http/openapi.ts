@@ -71,8 +71,8 @@ export function openApiPath(url: string): string {
 }
 
 function operationId(method: string, url: string): string {
+  // Every word of the path, so ids are unique as paths are (`getApiV1ArticlesSlug`, `getArticlesSlug`).
   const words = url
-    .replace(/^\/api\/v1/, '')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
