@@ -85,12 +85,13 @@ export function checkLinkUrl(value: unknown): CustomValidatorResult {
 
 /** A web page address (http or https only), e.g. a site, booking or canonical URL. */
 export function checkWebUrl(value: unknown): CustomValidatorResult {
-  const link = checkLinkUrl(value)
-  if (link !== true) return link
-  if (typeof value === 'string' && value !== '' && !/^https?:/i.test(value)) {
-    return 'This must be a web page address starting with https:// (or http://).'
+  if (typeof value === 'string' && value !== '' && value.trim() === value) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase()
+    if (scheme && scheme !== 'http' && scheme !== 'https') {
+      return `This must be a web page address starting with https:// (or http://), not "${scheme}:".`
+    }
   }
-  return true
+  return checkLinkUrl(value)
 }
 
 /** An e-mail address (simple form check). */

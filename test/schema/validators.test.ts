@@ -75,7 +75,9 @@ links('explains relative and incomplete addresses', () => {
 })
 links('web URLs are http(s) only', () => {
   assert.is(checkWebUrl('https://clinic.example'), true)
-  assert.match(message(checkWebUrl('mailto:a@b.example')), 'web page address')
+  assert.match(message(checkWebUrl('mailto:a@b.example')), 'web page address starting with https://')
+  assert.match(message(checkWebUrl('javascript:alert(1)')), 'not "javascript:"')
+  assert.match(message(checkWebUrl('www.clinic.example')), 'Add "https://" in front')
 })
 links.run()
 
