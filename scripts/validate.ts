@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createDocumentValidator, formatProblem, parseNdjson } from './lib/validate-documents.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
@@ -25,6 +24,8 @@ try {
   process.exit(2)
 }
 
+// Imported only now: loading Sanity takes seconds, and a wrong path should fail at once.
+const { createDocumentValidator, formatProblem, parseNdjson } = await import('./lib/validate-documents.js')
 const { documents, problems: parseProblems } = parseNdjson(text)
 const validator = await createDocumentValidator({ documents: documents.map((d) => d.document) })
 try {
