@@ -74,7 +74,11 @@ export async function startLake(options: StartLakeOptions = {}): Promise<Running
           setImmediate(() => resolve())
         })
       }
-      httpServer.closeAllConnections()
+      // Stop listening too (closeAllConnections alone leaves the port open and the process alive).
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve())
+        httpServer.closeAllConnections()
+      })
       store.close()
     },
   }
