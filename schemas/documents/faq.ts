@@ -6,6 +6,16 @@ export const faq = defineType({
   title: 'FAQ',
   type: 'document',
   icon: HelpCircleIcon,
+  // FAQs are listed under their treatments and conditions: one linked to neither appears nowhere.
+  validation: (rule) =>
+    rule
+      .custom((doc) => {
+        const count = (value: unknown) => (Array.isArray(value) ? value.length : 0)
+        return count(doc?.treatments) + count(doc?.conditions) > 0
+          ? true
+          : 'This FAQ is not linked to a treatment or a condition, so patients will not find it. Add one under "About treatments" or "About conditions".'
+      })
+      .warning(),
   fields: [
     defineField({
       name: 'question',

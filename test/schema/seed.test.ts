@@ -122,7 +122,10 @@ validation('a broken document fails with the expected messages', async () => {
   for (const [id, path, text] of expected) {
     assert.ok(find(id, path, text), `expected error at ${id} ${path} containing "${text}"; got:\n${problems.map(formatProblem).join('\n')}`)
   }
-  // Advice stays advice: a past review date is a warning, not an error.
+  // Advice stays advice: a past review date and an FAQ without a topic are warnings, not errors.
+  const orphan = await validator.validate([{ _id: 'faq.orphan', _type: 'faq', question: 'Q?', answer: get('faq.dry-needling-sterile-needles').answer }])
+  assert.equal(orphan.map((p) => [p.level, p.path]), [['warning', '']])
+  assert.match(orphan[0].message, 'not linked to a treatment or a condition')
   assert.ok(problems.some((p) => p.id === 'article.broken' && p.path === 'nextReviewDue' && p.level === 'warning' && p.message.includes('was due on 2026-01-01')))
 })
 validation('structural problems are named: bad ids, unknown types and fields, missing keys, dangling references', async () => {
