@@ -6,6 +6,7 @@
 //   npm test                 everything
 //   npm test -- lake render  only test files whose path contains "lake" or "render" (no typecheck)
 //   TEST_CONCURRENCY=1       run files one after another (default: 2)
+//   TEST_FILE_TIMEOUT=600    seconds a file may run before it is killed and counted as failed
 //
 // Plain JavaScript on purpose: it must run before anything else is known to compile.
 import { spawn } from 'node:child_process'
@@ -17,6 +18,7 @@ import { cpus } from 'node:os'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.min(2, cpus().length)
+const fileTimeoutMs = (Number(process.env.TEST_FILE_TIMEOUT) || 600) * 1000
 const ANSI = /\x1b\[[0-9;]*m/g
 
 function findTests(dir) {
@@ -29,7 +31,7 @@ function findTests(dir) {
   return found
 }
 
-function run(command, args, env = {}) {
+function run(command, args, { env = {}, timeoutMs } = {}) {
   return new Promise((resolve) => {
     const started = Date.now()
     const child = spawn(command, args, {
@@ -38,11 +40,21 @@ function run(command, args, env = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
+    let timedOut = false
+    // A file that hangs (an open server or listener keeping the event loop alive) must not hang the
+    // whole run: kill it and report it, with whatever it printed.
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true
+          child.kill('SIGKILL')
+        }, timeoutMs)
+      : undefined
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? 1, signal, output: output.replace(ANSI, ''), ms: Date.now() - started }),
-    )
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? 1, signal, timedOut, output: output.replace(ANSI, ''), ms: Date.now() - started })
+    })
   })
 }
 
@@ -84,9 +96,19 @@ async function worker() {
   while (next < files.length) {
     const file = files[next++]
     const name = relative(root, file)
-    const result = await run(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', file])
+    const result = await run(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', file], {
+      timeoutMs: fileTimeoutMs,
+    })
     const summary = parseUvuSummary(result.output)
     const secs = (result.ms / 1000).toFixed(1)
+    if (result.timedOut) {
+      // Even when uvu reported, a file that never exits leaks servers or timers: count one failure.
+      totals.failed += 1
+      if (summary) totals.passed += summary.passed
+      failures.push({ file: name, output: `${result.output}\n[killed after ${fileTimeoutMs / 1000} s: the file did not exit]` })
+      console.log(`${name}: TIMED OUT after ${secs} s${summary ? ` (uvu had reported ${summary.passed} passed, ${summary.failed} failed)` : ''}`)
+      continue
+    }
     if (!summary) {
       // No summary: the file crashed or hung before uvu could report. Count it as one failure.
       totals.failed += 1
