@@ -53,12 +53,26 @@ export function createDeliveryClient(source: ContentSourceConfig): SanityClient 
 }
 
 /**
+ * A new client with `overrides` applied to `client`'s configuration. Unlike `withConfig`, this
+ * also applies the retry settings (`maxRetries` is fixed when a client's requester is built, so
+ * `withConfig({maxRetries})` is silently ignored).
+ */
+export function reconfigureClient(client: SanityClient, overrides: Partial<ClientConfig>): SanityClient {
+  const { url: _url, cdnUrl: _cdnUrl, isDefaultApi: _isDefaultApi, ...config } = client.config() as ClientConfig & {
+    url?: string
+    cdnUrl?: string
+    isDefaultApi?: boolean
+  }
+  return createClient({ ...config, ...overrides })
+}
+
+/**
  * Takes any client pointed at a lake (e.g. one a test helper or another area built) and returns a
- * copy with delivery's settings: pinned API version, published perspective, request tags. The
- * original client is not changed.
+ * new client with delivery's settings: pinned API version, published perspective, request tags,
+ * fail-fast retries. The original client is not changed.
  */
 export function asDeliveryClient(client: SanityClient): SanityClient {
-  return client.withConfig({
+  return reconfigureClient(client, {
     apiVersion: DELIVERY_API_VERSION,
     perspective: 'published',
     requestTagPrefix: REQUEST_TAG_PREFIX,
