@@ -9,6 +9,7 @@ import {parseApiVersion} from './util.js'
 import accountRoutes from './routes/account.js'
 import actionRoutes from './routes/actions.js'
 import dataRoutes from './routes/data.js'
+import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
 import listenRoutes from './routes/listen.js'
 import assetRoutes from './routes/assets.js'
@@ -18,7 +19,7 @@ import assetRoutes from './routes/assets.js'
  * To add a group (assets), write `routes/<name>.ts` exporting a `FastifyPluginAsync<RouteOptions>`
  * and list it here.
  */
-export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [dataRoutes, listenRoutes, actionRoutes, historyRoutes, accountRoutes]
+export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [dataRoutes, listenRoutes, actionRoutes, historyRoutes, exportRoutes, accountRoutes]
 
 export interface LakeServers {
   app: FastifyInstance

@@ -108,13 +108,11 @@ export async function importDocuments(
               continue
             }
           }
-          const {_rev, ...body} = doc
-          void _rev
-          await tx.apply({[kind]: body}, i)
+          await tx.apply({[kind]: doc}, i)
           if (opts.onProgress && (i % 500 === 0 || i === entries.length - 1)) opts.onProgress(i + 1, entries.length)
         }
       },
-      {author: opts.author ?? '', preserveTimestamps: true, errorKind: 'mutationError'},
+      {author: opts.author ?? '', preserveSystemFields: true, errorKind: 'mutationError'},
     )
   } catch (err) {
     if (err instanceof LakeError && !(err instanceof ImportError) && Array.isArray(err.details.items)) {

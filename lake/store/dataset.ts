@@ -1,3 +1,4 @@
+import type {Statement} from 'better-sqlite3'
 import {LakeError} from '../errors.js'
 import {randomId} from '../ids.js'
 import type {SqliteDatabase} from './db.js'
@@ -37,8 +38,8 @@ export class DatasetStore {
   private lock: Promise<unknown> = Promise.resolve()
   private cachedList: LakeDocument[] | null = null
   private lastSeq = 0
-  private dataVersion: number
-  version = 0
+  private readonly headStatement: Statement
+  private changeCount = 0
 
   constructor(db: SqliteDatabase, name: string) {
     this.db = db
@@ -49,24 +50,25 @@ export class DatasetStore {
     }
     const seq = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(name) as {seq: number | null}
     this.lastSeq = seq.seq ?? 0
-    this.dataVersion = this.readDataVersion()
-  }
-
-  private readDataVersion(): number {
-    return Number(this.db.pragma('data_version', {simple: true}))
+    this.headStatement = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?')
   }
 
   /**
    * Catches up with transactions committed by another process on the same database (an import
-   * CLI while the server runs): SQLite's `data_version` changes when another connection commits.
-   * Cheap when nothing changed; listeners hear about the caught-up transactions too.
+   * CLI while the server runs): one indexed `MAX(seq)` read, so cheap when nothing changed.
+   * Listeners hear about the caught-up transactions too. (SQLite's `data_version` pragma was tried
+   * first; it lags until the connection starts a new read transaction, so it missed commits.)
    */
   refresh(): void {
     if (!this.db.open) return
-    const current = this.readDataVersion()
-    if (current === this.dataVersion) return
-    this.dataVersion = current
+    const head = this.headSeq()
+    if (head === this.lastSeq) return
     for (const tx of this.transactionsAfter(this.lastSeq, Number.MAX_SAFE_INTEGER)) this.applyCommitted(tx)
+  }
+
+  private headSeq(): number {
+    const row = this.headStatement.get(this.name) as {seq: number | null}
+    return row.seq ?? 0
   }
 
   private applyCommitted(transaction: CommittedTransaction): void {
@@ -76,7 +78,7 @@ export class DatasetStore {
       else this.docs.delete(change.id)
     }
     this.cachedList = null
-    this.version++
+    this.changeCount++
     for (const listener of this.listeners) {
       try {
         listener(transaction)
@@ -84,6 +86,12 @@ export class DatasetStore {
         console.error('lake: a transaction listener failed', err)
       }
     }
+  }
+
+  /** Bumps on every commit (ours or another process's): a cache key for derived views. */
+  get version(): number {
+    this.refresh()
+    return this.changeCount
   }
 
   get(id: string): LakeDocument | undefined {
@@ -150,7 +158,7 @@ export class DatasetStore {
       transactionId,
       timestamp,
       autoGenerateArrayKeys: opts.autoGenerateArrayKeys,
-      preserveTimestamps: opts.preserveTimestamps,
+      preserveSystemFields: opts.preserveSystemFields,
       errorKind: opts.errorKind,
     })
     await body(tx)
@@ -179,16 +187,12 @@ export class DatasetStore {
     const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
     const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
     this.db.transaction(() => {
-      const head = this.db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(this.name) as {seq: number | null}
-      if ((head.seq ?? 0) !== t.seq - 1) throw new ConcurrentWriteError()
-      // We hold the write lock and have seen every commit: remember this data_version as seen
-      // (our own commit does not change it for this connection).
-      this.dataVersion = this.readDataVersion()
+      if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
       for (const c of t.changes) {
         const json = c.after ? JSON.stringify(c.after) : null
         if (json) upsert.run(this.name, c.id, json)
         else remove.run(this.name, c.id)
-        logRev.run(this.name, c.id, t.seq, t.transactionId, t.timestamp, t.author, json)
+        logRev.run(this.name, c.id, t.seq, c.after?._rev ?? t.transactionId, t.timestamp, t.author, json)
       }
       const mutations = t.changes.flatMap((c) => c.mutations)
       logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(t.changes.map((c) => c.id)), JSON.stringify(mutations))
@@ -198,7 +202,7 @@ export class DatasetStore {
   /** The revisions of a document, oldest first. */
   revisions(documentId: string, opts: {limit?: number} = {}): RevisionEntry[] {
     const rows = this.db
-      .prepare('SELECT document_id, seq, rev, timestamp, author, doc FROM revisions WHERE dataset = ? AND document_id = ? ORDER BY seq DESC LIMIT ?')
+      .prepare('SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? ORDER BY r.seq DESC LIMIT ?')
       .all(this.name, documentId, opts.limit ?? 1000) as RevisionRow[]
     return rows.reverse().map(toRevision)
   }
@@ -206,7 +210,7 @@ export class DatasetStore {
   /** The document as revision `rev` left it, or undefined when there is no such revision. */
   revision(documentId: string, rev: string): RevisionEntry | undefined {
     const row = this.db
-      .prepare('SELECT document_id, seq, rev, timestamp, author, doc FROM revisions WHERE dataset = ? AND document_id = ? AND rev = ?')
+      .prepare('SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.rev = ?')
       .get(this.name, documentId, rev) as RevisionRow | undefined
     return row ? toRevision(row) : undefined
   }
@@ -214,7 +218,7 @@ export class DatasetStore {
   /** The document as it was at `time` (ISO date), or null when it did not exist then. */
   documentAt(documentId: string, time: string): RevisionEntry | undefined {
     const row = this.db
-      .prepare('SELECT document_id, seq, rev, timestamp, author, doc FROM revisions WHERE dataset = ? AND document_id = ? AND timestamp <= ? ORDER BY seq DESC LIMIT 1')
+      .prepare('SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.timestamp <= ? ORDER BY r.seq DESC LIMIT 1')
       .get(this.name, documentId, time) as RevisionRow | undefined
     return row ? toRevision(row) : undefined
   }
@@ -264,6 +268,7 @@ interface RevisionRow {
   timestamp: string
   author: string
   doc: string | null
+  tx: string
 }
 
 function toRevision(row: RevisionRow): RevisionEntry {
@@ -271,7 +276,7 @@ function toRevision(row: RevisionRow): RevisionEntry {
     documentId: row.document_id,
     rev: row.rev,
     seq: row.seq,
-    transactionId: row.rev,
+    transactionId: row.tx,
     timestamp: row.timestamp,
     author: row.author,
     document: row.doc ? (JSON.parse(row.doc) as LakeDocument) : null,

@@ -26,18 +26,18 @@ export class TransactionBuilder {
   private readonly base: ReadonlyMap<string, LakeDocument>
   private readonly touched = new Map<string, Touched>()
   private readonly autoKeys: boolean
-  private readonly preserveTimestamps: boolean
+  private readonly preserveSystemFields: boolean
   readonly errorKind: 'mutationError' | 'actionError'
 
   constructor(
     base: ReadonlyMap<string, LakeDocument>,
-    opts: {transactionId: string; timestamp: string; autoGenerateArrayKeys?: boolean; preserveTimestamps?: boolean; errorKind?: 'mutationError' | 'actionError'},
+    opts: {transactionId: string; timestamp: string; autoGenerateArrayKeys?: boolean; preserveSystemFields?: boolean; errorKind?: 'mutationError' | 'actionError'},
   ) {
     this.base = base
     this.transactionId = opts.transactionId
     this.timestamp = opts.timestamp
     this.autoKeys = opts.autoGenerateArrayKeys ?? false
-    this.preserveTimestamps = opts.preserveTimestamps ?? false
+    this.preserveSystemFields = opts.preserveSystemFields ?? false
     this.errorKind = opts.errorKind ?? 'mutationError'
   }
 
@@ -75,14 +75,15 @@ export class TransactionBuilder {
 
   private stamp(doc: Record<string, unknown>, id: string, createdAt: string | undefined, isCreate = false): LakeDocument {
     const body = this.autoKeys ? addMissingKeys(doc) : doc
-    const keepUpdatedAt = isCreate && this.preserveTimestamps && typeof body._updatedAt === 'string'
+    const keep = isCreate && this.preserveSystemFields
+    const isNew = this.get(id) === null
     return {
       ...body,
       _id: id,
       _type: body._type as string,
       _createdAt: createdAt ?? this.timestamp,
-      _updatedAt: keepUpdatedAt ? (body._updatedAt as string) : this.timestamp,
-      _rev: this.transactionId,
+      _updatedAt: keep && typeof body._updatedAt === 'string' ? body._updatedAt : this.timestamp,
+      _rev: keep && isNew && typeof body._rev === 'string' ? body._rev : this.transactionId,
     }
   }
 

@@ -52,8 +52,11 @@ export interface CommitOptions {
   dryRun?: boolean
   /** Add `_key` to objects in arrays that lack one (Sanity's `autoGenerateArrayKeys`). */
   autoGenerateArrayKeys?: boolean
-  /** Keep `_createdAt`/`_updatedAt` given in created documents (imports); default: stamp now. */
-  preserveTimestamps?: boolean
+  /**
+   * Imports: keep `_createdAt`/`_updatedAt` given in created documents, and their `_rev` when the
+   * document is new (an export re-imported is identical). Default: stamp now.
+   */
+  preserveSystemFields?: boolean
   /** `mutationError` (mutate, import) or `actionError` (actions): the error type for failed items. */
   errorKind?: 'mutationError' | 'actionError'
 }
