@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs'
 import {parseArgs} from 'node:util'
+import {assetBaseUrl, createArchiveAssetHooks} from '../lake/assets/archive-hooks.js'
 import {configFromEnv} from '../lake/config.js'
 import {exportArchive} from '../lake/io/archive.js'
 import {exportNdjson} from '../lake/io/ndjson.js'
@@ -29,7 +30,8 @@ const opts = {drafts: !values['no-drafts'], types: values.types ? values.types.s
 try {
   if (/\.(tar\.gz|tgz)$/.test(file)) {
     const progress = progressBar(`exporting ${dataset.name}`)
-    const {documents} = await exportArchive(dataset, file, {...opts, onProgress: progress})
+    const assets = createArchiveAssetHooks({dataDir: config.dataDir, projectId: config.projectId, store: dataset, baseUrl: assetBaseUrl(config)})
+    const {documents} = await exportArchive(dataset, file, {...opts, onProgress: progress, assets})
     progress.finish()
     console.log(`Exported ${documents} document(s) from "${dataset.name}" to ${file}.`)
   } else {

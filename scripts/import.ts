@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs'
 import {parseArgs} from 'node:util'
+import {assetBaseUrl, createArchiveAssetHooks} from '../lake/assets/archive-hooks.js'
 import {configFromEnv} from '../lake/config.js'
 import {LakeError} from '../lake/errors.js'
 import {importArchive} from '../lake/io/archive.js'
@@ -41,7 +42,7 @@ const progress = progressBar(`importing into ${dataset.name}`)
 try {
   const archive = /\.(tar\.gz|tgz)$/.test(file)
   const result = archive
-    ? await importArchive(dataset, file, {mode, onProgress: progress})
+    ? await importArchive(dataset, file, {mode, onProgress: progress, assets: createArchiveAssetHooks({dataDir: config.dataDir, projectId: config.projectId, store: dataset, baseUrl: assetBaseUrl(config)})})
     : await importNdjson(dataset, fs.readFileSync(file, 'utf8'), {mode, onProgress: progress})
   progress.finish()
   console.log(`Imported ${result.written} document(s) into "${dataset.name}"${result.skipped ? `, skipped ${result.skipped} existing` : ''}.`)

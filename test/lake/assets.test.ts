@@ -1,10 +1,15 @@
 // Assets in the local lake, driven only through the real @sanity/client, @sanity/image-url and
 // plain HTTP: upload, dedup, Sanity-shaped URLs with transforms, auth, bad input, limits.
+import {execFile} from 'node:child_process'
 import {createHash} from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {Readable} from 'node:stream'
 
 import {createImageUrlBuilder} from '@sanity/image-url'
 import sharp from 'sharp'
+import * as tar from 'tar'
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
@@ -338,3 +343,148 @@ Assets('bad transform parameters answer 400 naming the parameter', async ({t, pn
 })
 
 Assets.run()
+
+// Export with assets -> import into an empty lake, through the project's CLIs (as an operator runs them).
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
+
+function cli(script: string, args: string[], env: Record<string, string>): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--loader', 'ts-node/esm', '--no-warnings', `scripts/${script}.ts`, ...args],
+      {cwd: root, env: {...process.env, LAKE_DATASET: 'production', ...env}},
+      (err, stdout, stderr) => resolve({code: err ? Number((err as {code?: number}).code ?? 1) : 0, stdout, stderr}),
+    )
+  })
+}
+
+interface TransferCtx {
+  source: TestLake
+  target: TestLake
+  work: string
+}
+
+const Transfer = suite<TransferCtx>('assets in tar.gz export and import')
+
+Transfer.before(async (ctx) => {
+  ctx.source = await startTestLake()
+  ctx.target = await startTestLake()
+  ctx.work = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+})
+Transfer.after(async (ctx) => {
+  await ctx.source?.close()
+  await ctx.target?.close()
+  if (ctx.work) fs.rmSync(ctx.work, {recursive: true, force: true})
+})
+
+Transfer('export -> import into an empty lake keeps assets, their metadata and the references', async ({source, target, work}) => {
+  const png = await makePng()
+  const pdf = Buffer.from('%PDF-1.4\n% exercise sheet\n')
+  const image = await source.client.assets.upload('image', png, {filename: 'halves.png', title: 'Two halves', description: 'red and blue'})
+  const file = await source.client.assets.upload('file', pdf, {filename: 'exercises.pdf', contentType: 'application/pdf'})
+  const heroImage = {
+    _type: 'image',
+    asset: {_type: 'reference', _ref: image._id},
+    alt: 'Red and blue',
+    hotspot: {_type: 'sanity.imageHotspot', x: 0.25, y: 0.5, width: 0.2, height: 0.2},
+  }
+  await source.client
+    .transaction()
+    .create({_id: 'asset-article', _type: 'article', title: 'With assets', heroImage})
+    .create({_id: 'drafts.asset-article', _type: 'article', title: 'Draft with assets', heroImage})
+    .create({_id: 'asset-sheet', _type: 'careInstruction', title: 'Sheet', attachment: {_type: 'file', asset: {_type: 'reference', _ref: file._id}}})
+    .commit()
+
+  const archive = path.join(work, 'with-assets.tar.gz')
+  const exported = await cli('export', [archive], {LAKE_DATA_DIR: source.dataDir})
+  assert.is(exported.code, 0, exported.stderr)
+
+  // The archive is laid out as `sanity dataset export` writes it.
+  const entries: string[] = []
+  await tar.t({file: archive, onReadEntry: (entry) => entries.push(entry.path)})
+  const inFolder = (name: string) => entries.find((e) => e.endsWith(`/${name}`))
+  assert.ok(inFolder(`images/${sha1(png)}-300x200.png`), entries.join(', '))
+  assert.ok(inFolder(`files/${sha1(pdf)}.pdf`), entries.join(', '))
+  const unpacked = path.join(work, 'unpacked')
+  fs.mkdirSync(unpacked)
+  await tar.x({file: archive, cwd: unpacked})
+  const folder = path.join(unpacked, path.dirname(inFolder('data.ndjson')!))
+  const lines = fs.readFileSync(path.join(folder, 'data.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  assert.not.ok(lines.some((d) => String(d._type).startsWith('sanity.') && String(d._type).endsWith('Asset')), 'asset documents are not in data.ndjson')
+  const article = lines.find((d) => d._id === 'asset-article') as {heroImage: Record<string, unknown>}
+  assert.is(article.heroImage._sanityAsset, `image@file://./images/${sha1(png)}-300x200.png`)
+  assert.is(article.heroImage.asset, undefined)
+  assert.is(article.heroImage.alt, 'Red and blue')
+  const assetsJson = JSON.parse(fs.readFileSync(path.join(folder, 'assets.json'), 'utf8')) as Record<string, Record<string, unknown>>
+  assert.is(assetsJson[`image-${sha1(png)}`]?.originalFilename, 'halves.png')
+  assert.is(assetsJson[`image-${sha1(png)}`]?.title, 'Two halves')
+
+  // Import into the (running, empty) target lake.
+  const imported = await cli('import', [archive], {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl})
+  assert.is(imported.code, 0, imported.stderr)
+
+  const read = (t: TestLake, id: string) => t.client.getDocument(id)
+  for (const id of ['asset-article', 'drafts.asset-article', 'asset-sheet']) {
+    const before = await read(source, id)
+    const after = await read(target, id)
+    const strip = (d: Record<string, unknown> | undefined) => {
+      const {_rev, ...rest} = d ?? {}
+      void _rev
+      return rest
+    }
+    assert.equal(strip(after), strip(before), id)
+  }
+  const importedImage = await target.client.getDocument(image._id)
+  assert.ok(importedImage, 'the image asset document exists in the target')
+  for (const key of ['_type', 'assetId', 'sha1hash', 'size', 'extension', 'mimeType', 'originalFilename', 'title', 'description', 'metadata', 'path']) {
+    assert.equal(importedImage[key], (image as unknown as Record<string, unknown>)[key], key)
+  }
+  assert.is(importedImage.url, `${target.httpUrl}/images/local/production/${sha1(png)}-300x200.png`)
+  const importedFile = await target.client.getDocument(file._id)
+  assert.is(importedFile?.originalFilename, 'exercises.pdf')
+  assert.is(importedFile?.mimeType, 'application/pdf')
+
+  // The originals are served by the target lake, transforms included.
+  assert.equal((await get(String(importedImage.url))).body, png)
+  assert.equal((await get(String(importedFile?.url))).body, pdf)
+  const builder = createImageUrlBuilder({projectId: 'local', dataset: 'production', baseUrl: target.httpUrl})
+  const thumb = await get(builder.image(heroImage).width(40).height(40).url())
+  assert.is(thumb.res.status, 200)
+  assert.equal([(await sharp(thumb.body).metadata()).width, (await sharp(thumb.body).metadata()).height], [40, 40])
+
+  // Importing the same archive again (--missing) reuses the stored assets: no duplicates.
+  const again = await cli('import', [archive, '--missing'], {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl})
+  assert.is(again.code, 0, again.stderr)
+  assert.is(await target.client.fetch('count(*[_type == "sanity.imageAsset"])'), 1)
+})
+
+Transfer('an archive whose asset markers point outside it, or at a non-image, is refused', async ({target, work}) => {
+  const make = async (name: string, doc: Record<string, unknown>, extra: Record<string, Buffer> = {}) => {
+    const dir = path.join(work, name)
+    fs.mkdirSync(path.join(dir, 'export', 'images'), {recursive: true})
+    fs.writeFileSync(path.join(dir, 'export', 'data.ndjson'), JSON.stringify(doc) + '\n')
+    for (const [file, bytes] of Object.entries(extra)) fs.writeFileSync(path.join(dir, 'export', file), bytes)
+    const file = path.join(work, `${name}.tar.gz`)
+    await tar.c({gzip: true, file, cwd: dir}, ['export'])
+    return file
+  }
+  const outside = await make('outside', {_id: 'evil', _type: 'article', heroImage: {_sanityAsset: 'image@file://./../../../../etc/hostname'}})
+  const notImage = await make('not-image', {_id: 'fake', _type: 'article', heroImage: {_sanityAsset: 'image@file://./images/fake.png'}}, {
+    'images/fake.png': Buffer.from('this is text, not a PNG'),
+  })
+  const remote = await make('remote', {_id: 'remote', _type: 'article', heroImage: {_sanityAsset: 'image@https://example.com/a.jpg'}})
+  const cases: Array<[string, RegExp]> = [
+    [outside, /outside the export folder|does not exist in the export/],
+    [notImage, /Invalid image/],
+    [remote, /remote/],
+  ]
+  for (const [archive, message] of cases) {
+    const result = await cli('import', [archive], {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl})
+    assert.is.not(result.code, 0, archive)
+    assert.match(result.stderr, message, archive)
+  }
+  const ids = await target.client.fetch<string[]>('*[_id in ["evil", "fake", "remote"]]._id')
+  assert.equal(ids, [])
+})
+
+Transfer.run()
