@@ -8,6 +8,7 @@ import {DRAFTS_PREFIX, isDraftId, isPrivateId, isVersionId, publishedIdOf, relea
 import {canReadPrivate, type Identity} from '../auth/index.js'
 import type {DatasetStore, LakeDocument} from '../store/index.js'
 import {evaluateGroq} from './evaluate.js'
+import {plannerEnabled, runPlannedQuery} from './planner/index.js'
 
 export {evaluateGroq, parseGroq} from './evaluate.js'
 
@@ -97,6 +98,19 @@ export interface QueryInput {
 }
 
 export async function runQuery(input: QueryInput): Promise<unknown> {
+  // Issue 7's planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
+  // views kept in step with the store. Release stacks are not indexed and take the path below.
+  const effective: Perspective = canReadPrivate(input.identity) ? input.perspective : 'published'
+  if (typeof effective === 'string' && plannerEnabled()) {
+    return runPlannedQuery({
+      store: input.store,
+      perspective: effective,
+      query: input.query,
+      params: input.params,
+      identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
+      sanity: {projectId: input.projectId, dataset: input.store.name},
+    })
+  }
   return evaluateGroq({
     query: input.query,
     params: input.params,

@@ -1,0 +1,165 @@
+/**
+ * One perspective view of a dataset (raw, published or drafts) with its indexes: documents by id,
+ * by `_type`, by `slug.current`, by referenced id, plus ordered and text indexes built on first use.
+ * Every change goes through `put`/`delete`, so all indexes move in step.
+ */
+import type {ExprNode} from 'groq-js'
+import type {LakeDocument} from '../store/types.js'
+import {insertSorted, removeSorted, type ViewEntry} from './entry-list.js'
+import {OrderedIndex} from './ordered-index.js'
+import {TextIndex} from './text-index.js'
+import {collectRefs, slugKey} from './values.js'
+
+/** An index built on demand; told about every entry added or removed afterwards. */
+interface DerivedIndex {
+  add(entry: ViewEntry): void
+  remove(entry: ViewEntry): void
+}
+
+export class View {
+  readonly name: string
+  private readonly byId = new Map<string, ViewEntry>()
+  private readonly all: ViewEntry[] = []
+  private readonly byType = new Map<string, ViewEntry[]>()
+  private readonly bySlug = new Map<string, ViewEntry[]>()
+  private readonly byRef = new Map<string, ViewEntry[]>()
+  private readonly refsOf = new Map<ViewEntry, string[]>()
+  private readonly derived = new Map<string, DerivedIndex | null>()
+  private docsCache: LakeDocument[] | null = null
+
+  constructor(name: string) {
+    this.name = name
+  }
+
+  get size(): number {
+    return this.all.length
+  }
+
+  /** The view's documents in `*` order (shared array: do not modify). */
+  documents(): readonly LakeDocument[] {
+    if (!this.docsCache) this.docsCache = this.all.map((e) => e.doc)
+    return this.docsCache
+  }
+
+  entries(): readonly ViewEntry[] {
+    return this.all
+  }
+
+  get(id: string): ViewEntry | undefined {
+    return this.byId.get(id)
+  }
+
+  ofType(type: string): readonly ViewEntry[] {
+    return this.byType.get(type) ?? []
+  }
+
+  withSlug(slug: string): readonly ViewEntry[] {
+    return this.bySlug.get(slug) ?? []
+  }
+
+  /** Entries with a `_ref` to `id` somewhere in them (a superset of `references(id)`). */
+  referencing(id: string): readonly ViewEntry[] {
+    return this.byRef.get(id) ?? []
+  }
+
+  /** Sets (or replaces) the document shown under `id`, at position `pos`. */
+  put(id: string, doc: LakeDocument, pos: number): void {
+    const old = this.byId.get(id)
+    if (old && old.doc === doc && old.pos === pos) return
+    if (old) this.unlink(old)
+    this.link({id, doc, pos})
+  }
+
+  delete(id: string): void {
+    const old = this.byId.get(id)
+    if (old) this.unlink(old)
+  }
+
+  private link(entry: ViewEntry): void {
+    this.byId.set(entry.id, entry)
+    insertSorted(this.all, entry)
+    addTo(this.byType, entry.doc._type, entry)
+    const slug = slugKey(entry.doc)
+    if (slug !== undefined) addTo(this.bySlug, slug, entry)
+    const refs = [...collectRefs(entry.doc)]
+    if (refs.length) {
+      this.refsOf.set(entry, refs)
+      for (const ref of refs) addTo(this.byRef, ref, entry)
+    }
+    for (const [key, index] of this.derived) {
+      if (!index) continue
+      try {
+        index.add(entry)
+      } catch {
+        this.derived.set(key, null) // cannot be kept: the planner stops using it
+      }
+    }
+    this.docsCache = null
+  }
+
+  private unlink(entry: ViewEntry): void {
+    this.byId.delete(entry.id)
+    removeSorted(this.all, entry)
+    removeFrom(this.byType, entry.doc._type, entry)
+    const slug = slugKey(entry.doc)
+    if (slug !== undefined) removeFrom(this.bySlug, slug, entry)
+    const refs = this.refsOf.get(entry)
+    if (refs) {
+      this.refsOf.delete(entry)
+      for (const ref of refs) removeFrom(this.byRef, ref, entry)
+    }
+    for (const [key, index] of this.derived) {
+      if (!index) continue
+      try {
+        index.remove(entry)
+      } catch {
+        this.derived.set(key, null)
+      }
+    }
+    this.docsCache = null
+  }
+
+  /** The ordered index over an attribute path, built on first use. */
+  ordered(path: readonly string[]): OrderedIndex | undefined {
+    const key = `order:${JSON.stringify(path)}`
+    return this.derive(key, () => new OrderedIndex(path, this.all)) as OrderedIndex | undefined
+  }
+
+  /**
+   * The token index over a text expression (`key` identifies it), built on first use; undefined
+   * when groq-js cannot evaluate the expression synchronously.
+   */
+  text(key: string, expr: ExprNode): TextIndex | undefined {
+    return this.derive(`text:${key}`, () => new TextIndex(expr, this.all)) as TextIndex | undefined
+  }
+
+  private derive(key: string, build: () => DerivedIndex): DerivedIndex | undefined {
+    if (this.derived.has(key)) return this.derived.get(key) ?? undefined
+    let index: DerivedIndex | null
+    try {
+      index = build()
+    } catch {
+      index = null
+    }
+    this.derived.set(key, index)
+    return index ?? undefined
+  }
+
+  /** Names of the derived indexes built so far (for `explain` and tests). */
+  derivedIndexes(): string[] {
+    return [...this.derived].filter(([, v]) => v).map(([k]) => k)
+  }
+}
+
+function addTo(map: Map<string, ViewEntry[]>, key: string, entry: ViewEntry): void {
+  let list = map.get(key)
+  if (!list) map.set(key, (list = []))
+  insertSorted(list, entry)
+}
+
+function removeFrom(map: Map<string, ViewEntry[]>, key: string, entry: ViewEntry): void {
+  const list = map.get(key)
+  if (!list) return
+  removeSorted(list, entry)
+  if (list.length === 0) map.delete(key)
+}

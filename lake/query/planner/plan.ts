@@ -1,0 +1,380 @@
+/**
+ * Rewriting a parsed query so that groq-js evaluates each `*[filter]` over the documents an index
+ * proves can pass the filter, instead of over the whole view. The filter itself is always kept and
+ * re-evaluated by groq-js (except where the index answer is exact), candidates keep dataset order,
+ * so results are the same as plain groq-js over the view.
+ *
+ * Three ways a `*` is narrowed:
+ * - constant lookup keys (`_type == "x"`, `slug.current == $slug`...): the candidates are computed
+ *   before evaluation and put in the tree as a literal array;
+ * - keys from the enclosing document (`references(^._id)`, `_id in ^.refs[]._ref`): the `*` becomes
+ *   `coalesce(<marker reference>->, *)`; groq-js evaluates the key expressions in the filter's
+ *   scope, and our `dereference` hook decodes the marker and answers with the candidates (when the
+ *   keys are not strings the marker is null and the `coalesce` falls back to the full `*`);
+ * - `order(path ...)[a...b]` over a large candidate set: the ordered index is walked from the
+ *   right end, the filter evaluated (by groq-js) on whole groups of equal keys until `b` documents
+ *   passed; only those groups' passing documents can be in the slice.
+ * Real `->` dereferences are answered from the view's id index through the same hook.
+ */
+import {randomBytes} from 'node:crypto'
+import {evaluate, evaluateSync, type DereferenceFunction, type ExprNode} from 'groq-js'
+import {intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
+import type {View} from '../../index/view.js'
+import {matchTerms, termLookup} from '../../index/values.js'
+import type {LakeDocument} from '../../store/types.js'
+import {childNodes, contains, elementPath, NotConstant, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
+
+export interface EvalOptions {
+  params: Record<string, unknown>
+  timestamp: Date
+  identity?: string
+  sanity?: {projectId: string; dataset: string}
+}
+
+/** What a planned evaluation did, for `explain` and tests. */
+export interface PlanNote {
+  at: string
+  how: string
+  candidates?: number
+}
+
+type Resolved = {all: true; exact: boolean} | {all: false; entries: readonly ViewEntry[]; exact: boolean}
+
+// Markers that carry runtime keys through groq-js to the dereference hook. The nonce makes them
+// impossible to produce from stored data (document ids cannot hold control characters either).
+const NONCE = randomBytes(8).toString('hex')
+const PREFIX = `\u0000planner:${NONCE}:`
+const SEP = `\u0001${NONCE}\u0001`
+const SEP2 = `\u0002${NONCE}\u0002`
+
+/** Above this many constant candidates an ordered slice walks the ordered index instead. */
+const SMALL_CANDIDATE_SET = 512
+
+type AnyNode = {type: string; [key: string]: unknown}
+
+const node = <T extends ExprNode>(n: Record<string, unknown>): T => n as unknown as T
+const value = (v: unknown): ExprNode => node({type: 'Value', value: v})
+
+export class QueryPlanner {
+  readonly notes: PlanNote[] = []
+  private readonly plans: Spec[] = []
+  private readonly memo = new Map<string, readonly LakeDocument[] | null>()
+  private readonly view: View
+  private readonly opts: EvalOptions
+
+  constructor(view: View, opts: EvalOptions) {
+    this.view = view
+    this.opts = opts
+  }
+
+  /** Options for every groq-js evaluation of this query (same clock, same hook). */
+  evaluateOptions(): Parameters<typeof evaluate>[1] {
+    return {
+      dataset: this.view.documents(),
+      params: this.opts.params,
+      timestamp: this.opts.timestamp,
+      identity: this.opts.identity,
+      sanity: this.opts.sanity,
+      // groq-js types the hook as returning one document; a runtime marker returns the candidate
+      // array, which groq-js wraps with fromJS like any value.
+      dereference: (({_ref}: {_ref: string}) => this.dereference(_ref)) as unknown as DereferenceFunction,
+    }
+  }
+
+  private dereference(ref: string): LakeDocument | readonly LakeDocument[] | null {
+    if (!ref.startsWith(PREFIX)) return this.view.get(ref)?.doc ?? null
+    if (this.memo.has(ref)) return this.memo.get(ref) ?? null
+    const [head, ...slots] = ref.slice(PREFIX.length).split(SEP)
+    const spec = this.plans[Number(head)]
+    if (!spec) throw new Error('query planner: unknown runtime plan (internal error)')
+    const values = slots.map((s) => (s.startsWith('s') ? [s.slice(1)] : s.slice(1).split(SEP2)))
+    const cursor = {i: 0}
+    const resolved = this.resolve(spec, values, cursor)
+    const docs = resolved.all ? this.view.documents() : resolved.entries.map((e) => e.doc)
+    this.memo.set(ref, docs)
+    return docs
+  }
+
+  /** groq-js's value of a constant expression (parameters are literals after parsing). */
+  private evalConstant = (n: ExprNode): unknown => {
+    try {
+      return evaluateSync(n, {params: this.opts.params, timestamp: this.opts.timestamp, identity: this.opts.identity, sanity: this.opts.sanity}).data
+    } catch {
+      throw new NotConstant()
+    }
+  }
+
+  private strings(v: unknown): string[] | undefined {
+    if (typeof v === 'string') return [v]
+    if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string')
+    return undefined
+  }
+
+  /** Candidates of a spec; `runtime` holds the decoded runtime keys in `runtimeKeys` order. */
+  private resolve(spec: Spec, runtime: string[][], cursor: {i: number}): Resolved {
+    const view = this.view
+    switch (spec.k) {
+      case 'all':
+        return {all: true, exact: spec.exact}
+      case 'none':
+        return {all: false, entries: [], exact: true}
+      case 'eq': {
+        const index = view.ordered(spec.path)
+        if (!index) return {all: true, exact: false}
+        return {all: false, entries: index.equal(spec.value), exact: true}
+      }
+      case 'lookup': {
+        const keys = spec.key.kind === 'static' ? this.strings(spec.key.value) : runtime[cursor.i++]
+        if (!keys) return {all: true, exact: false}
+        let entries: readonly ViewEntry[]
+        switch (spec.index) {
+          case 'type':
+            entries = unionSorted(keys.map((k) => view.ofType(k)))
+            break
+          case 'slug':
+            entries = unionSorted(keys.map((k) => view.withSlug(k)))
+            break
+          case 'ref':
+            entries = unionSorted(keys.map((k) => view.referencing(k)))
+            break
+          case 'id': {
+            const found = new Set<ViewEntry>()
+            for (const k of keys) {
+              const e = view.get(k)
+              if (e) found.add(e)
+            }
+            entries = sortByPos([...found])
+            break
+          }
+          case 'derefSlug':
+            entries = unionSorted(keys.flatMap((k) => view.withSlug(k).map((target) => view.referencing(target.id))))
+            break
+        }
+        return {all: false, entries, exact: spec.exact}
+      }
+      case 'text': {
+        const index = view.text(spec.exprKey, spec.expr)
+        const pattern = spec.key.kind === 'static' ? spec.key.value : undefined
+        const parts = typeof pattern === 'string' ? [pattern] : Array.isArray(pattern) && pattern.every((p) => typeof p === 'string') ? (pattern as string[]) : undefined
+        if (!index || !parts) return {all: true, exact: false}
+        const lists: Array<readonly ViewEntry[]> = []
+        for (const term of parts.flatMap(matchTerms)) {
+          const lookup = termLookup(term)
+          if (lookup) lists.push(lookup.kind === 'exact' ? index.exact(lookup.text) : index.prefix(lookup.text))
+        }
+        if (lists.length === 0) return {all: true, exact: false}
+        lists.sort((a, b) => a.length - b.length)
+        return {all: false, entries: intersectSorted(lists[0] as readonly ViewEntry[], lists.slice(1)), exact: false}
+      }
+      case 'and': {
+        const parts = spec.parts.map((p) => this.resolve(p, runtime, cursor))
+        const narrowing = parts.filter((p): p is Extract<Resolved, {all: false}> => !p.all)
+        const exact = parts.every((p) => p.exact)
+        if (narrowing.length === 0) return {all: true, exact}
+        narrowing.sort((a, b) => a.entries.length - b.entries.length)
+        const smallest = narrowing[0] as Extract<Resolved, {all: false}>
+        // A conjunct no document can pass: nothing passes, exactly.
+        if (smallest.entries.length === 0) return {all: false, entries: [], exact: true}
+        if (!exact) return {all: false, entries: smallest.entries, exact: false}
+        return {all: false, entries: intersectSorted(smallest.entries, narrowing.slice(1).map((p) => p.entries)), exact: true}
+      }
+      case 'or': {
+        const parts = spec.parts.map((p) => this.resolve(p, runtime, cursor))
+        if (parts.some((p) => p.all)) return {all: true, exact: parts.some((p) => p.all && p.exact)}
+        const lists = parts as Array<Extract<Resolved, {all: false}>>
+        return {all: false, entries: unionSorted(lists.map((p) => p.entries)), exact: lists.every((p) => p.exact)}
+      }
+    }
+  }
+
+  /** Rewrites the whole tree. */
+  async rewrite(tree: ExprNode): Promise<ExprNode> {
+    return (await this.visit(tree as unknown as AnyNode, 'query')) as unknown as ExprNode
+  }
+
+  private async visit(n: AnyNode, at: string): Promise<AnyNode> {
+    if (n.type === 'Value') return n
+    if (n.type === 'FuncCall' && n.namespace === 'global' && n.name === 'count' && Array.isArray(n.args) && n.args.length === 1) {
+      const counted = await this.countShortcut(n.args[0] as AnyNode, at)
+      if (counted) return counted
+    }
+    if ((n.type === 'Slice' || n.type === 'AccessElement') && isOrderOverFilter(n.base)) {
+      const walked = await this.orderedSlice(n, at)
+      if (walked) return walked
+    }
+    if (n.type === 'Filter' && isEverything(n.base)) return this.filter(n, at)
+    return this.visitChildren(n, at)
+  }
+
+  private async visitChildren(n: AnyNode, at: string): Promise<AnyNode> {
+    const out: AnyNode = {...n}
+    for (const key in n) {
+      if (key === 'type') continue
+      const v = n[key]
+      if (isNode(v)) out[key] = await this.visit(v, at)
+      else if (Array.isArray(v)) {
+        const items: unknown[] = []
+        for (const item of v) items.push(isNode(item) ? await this.visit(item, at) : item)
+        out[key] = items
+      }
+    }
+    return out
+  }
+
+  private staticResolve(spec: Spec): Resolved | undefined {
+    if (runtimeKeys(spec).length > 0) return undefined
+    return this.resolve(spec, [], {i: 0})
+  }
+
+  /** `count(*[cond])` with an exact constant lookup: the number itself. */
+  private async countShortcut(arg: AnyNode, at: string): Promise<AnyNode | undefined> {
+    if (arg.type !== 'Filter' || !isEverything(arg.base)) return undefined
+    const spec = specOf(arg.expr as ExprNode, this.evalConstant)
+    const resolved = this.staticResolve(spec)
+    if (!resolved || resolved.all || !resolved.exact) return undefined
+    this.notes.push({at, how: 'count from exact index lookup', candidates: resolved.entries.length})
+    return value(resolved.entries.length) as unknown as AnyNode
+  }
+
+  private async filter(n: AnyNode, at: string): Promise<AnyNode> {
+    const cond = n.expr as AnyNode
+    const spec = specOf(cond as unknown as ExprNode, this.evalConstant)
+    const expr = await this.visit(cond, `${at} > filter`)
+    const keys = runtimeKeys(spec)
+    if (keys.length === 0) {
+      const resolved = this.resolve(spec, [], {i: 0})
+      if (resolved.all) {
+        this.notes.push({at, how: 'full scan (no index applies)'})
+        return {...n, expr}
+      }
+      const docs = resolved.entries.map((e) => e.doc)
+      if (resolved.exact) {
+        this.notes.push({at, how: 'exact index lookup (filter not re-evaluated)', candidates: docs.length})
+        return value(docs) as unknown as AnyNode
+      }
+      this.notes.push({at, how: 'index candidates, filter re-evaluated', candidates: docs.length})
+      return {...n, base: value(docs), expr}
+    }
+    const planId = this.plans.push(spec) - 1
+    this.notes.push({at, how: `runtime index lookup #${planId} (${keys.length} key(s) from the enclosing scope)`})
+    return {...n, base: runtimeSource(planId, keys) as unknown as AnyNode, expr}
+  }
+
+  /** `*[cond] | order(path ...)[a...b]` (or `[i]`): walk the ordered index. */
+  private async orderedSlice(n: AnyNode, at: string): Promise<AnyNode | undefined> {
+    let need: number
+    if (n.type === 'Slice') {
+      const left = n.left as number
+      const right = n.right as number
+      if (typeof left !== 'number' || typeof right !== 'number' || left < 0 || right < 0) return undefined
+      need = n.isInclusive ? right + 1 : right
+    } else {
+      const index = n.index as number
+      if (typeof index !== 'number' || index < 0) return undefined
+      need = index + 1
+    }
+    const order = n.base as AnyNode
+    const filterNode = order.base as AnyNode
+    const cond = filterNode.expr as AnyNode
+    const args = (order.args as AnyNode[]) ?? []
+    const first = args[0]
+    if (!first) return undefined
+    const direction = first.type === 'Desc' ? 'desc' : 'asc'
+    const keyNode = first.type === 'Desc' || first.type === 'Asc' ? (first.base as AnyNode) : first
+    const path = elementPath(keyNode as unknown as ExprNode)
+    // The walk evaluates the filter outside its real scope: only for filters that read no `^`.
+    if (!path || contains(cond as unknown as ExprNode, new Set(['Parent']))) return undefined
+
+    const spec = specOf(cond as unknown as ExprNode, this.evalConstant)
+    const resolved = this.staticResolve(spec)
+    if (resolved && !resolved.all && resolved.entries.length <= Math.max(SMALL_CANDIDATE_SET, need * 8)) return undefined
+    const index = this.view.ordered(path)
+    if (!index) return undefined
+
+    const expr = await this.visit(cond, `${at} > filter`)
+    const skipNullish = requiresDefined(cond as unknown as ExprNode, path)
+    const chosen: ViewEntry[] = []
+    let passed = 0
+    let batchSize = Math.max(32, need * 2)
+    let walked = 0
+    const groups = index.groups(direction, skipNullish)
+    let exhausted = false
+    while (!exhausted && passed < need) {
+      const batch: ViewEntry[][] = []
+      let size = 0
+      while (size < batchSize) {
+        const g = groups.next()
+        if (g.done) {
+          exhausted = true
+          break
+        }
+        batch.push(g.value)
+        size += g.value.length
+      }
+      if (batch.length === 0) break
+      walked += size
+      const kept = await this.passing(batch.flat(), expr)
+      for (const group of batch) {
+        for (const e of group) {
+          if (kept.has(e.doc)) {
+            chosen.push(e)
+            passed++
+          }
+        }
+        if (passed >= need) break
+      }
+      batchSize *= 2
+    }
+    sortByPos(chosen)
+    this.notes.push({at, how: `ordered index walk on ${path.join('.')} ${direction}: ${walked} examined`, candidates: chosen.length})
+    const newFilter: AnyNode = {...filterNode, base: value(chosen.map((e) => e.doc)) as unknown as AnyNode, expr}
+    const newArgs: AnyNode[] = []
+    for (const a of args) newArgs.push(await this.visit(a, at))
+    return {...n, base: {...order, base: newFilter, args: newArgs}}
+  }
+
+  /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
+  private async passing(entries: ViewEntry[], cond: AnyNode): Promise<Set<LakeDocument>> {
+    const tree = node<ExprNode>({type: 'Filter', base: value(entries.map((e) => e.doc)), expr: cond})
+    const kept = (await (await evaluate(tree, this.evaluateOptions())).get()) as LakeDocument[]
+    return new Set(kept)
+  }
+}
+
+function isNode(v: unknown): v is AnyNode {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as {type?: unknown}).type === 'string'
+}
+
+function isEverything(v: unknown): boolean {
+  return isNode(v) && v.type === 'Everything'
+}
+
+function isOrderOverFilter(v: unknown): boolean {
+  return isNode(v) && v.type === 'PipeFuncCall' && v.name === 'order' && isNode(v.base) && v.base.type === 'Filter' && isEverything(v.base.base)
+}
+
+/**
+ * `coalesce({"_ref": <marker>}->, *)`: the marker is the plan id and each key, evaluated where the
+ * filter's elements would be (inside a projection of `{}`, a scope nested exactly like theirs),
+ * encoded as `s<string>` or `a<strings joined>`. A key of any other type makes the marker null.
+ */
+function runtimeSource(planId: number, keys: ExprNode[]): ExprNode {
+  const str = (s: string): ExprNode => value(s)
+  const plus = (left: ExprNode, right: ExprNode): ExprNode => node({type: 'OpCall', op: '+', left, right})
+  const inScope = (expr: ExprNode): ExprNode => node({type: 'Projection', base: node({type: 'Object', attributes: []}), expr})
+  let marker: ExprNode = str(`${PREFIX}${planId}`)
+  for (const key of keys) {
+    const k = inScope(key)
+    const encoded = node<ExprNode>({
+      type: 'FuncCall',
+      namespace: 'global',
+      name: 'coalesce',
+      args: [plus(str('s'), k), plus(str('a'), node({type: 'FuncCall', namespace: 'array', name: 'join', args: [k, str(SEP2)]}))],
+    })
+    marker = plus(plus(marker, str(SEP)), encoded)
+  }
+  const deref = node<ExprNode>({type: 'Deref', base: node({type: 'Object', attributes: [{type: 'ObjectAttributeValue', name: '_ref', value: marker}]})})
+  return node({type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [deref, node({type: 'Everything'})]})
+}
+
+export {childNodes}
