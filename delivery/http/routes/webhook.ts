@@ -16,6 +16,8 @@ export const webhookRoutes: FastifyPluginAsync<DeliveryContext & { verifier: Web
   app,
   context,
 ) => {
+  // Only JSON, and only raw: any other content type is a 415.
+  app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
     done(null, body)
   })

@@ -1,0 +1,102 @@
+// Hosted-mode invalidation: a Sanity GROQ-powered webhook, verified with @sanity/webhook's
+// signature over the raw body. Signed calls invalidate the cache; unsigned, badly signed, expired
+// and replayed calls are refused with problem+json and change nothing.
+import { encodeSignatureHeader, SIGNATURE_HEADER_NAME } from '@sanity/webhook'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
+import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+
+const seed = seedFacts()
+const SECRET = 'a-long-shared-webhook-secret-for-tests'
+const articlePath = `/api/v1/articles/${slugOf(seed.article)}`
+const test = suite('delivery: Sanity webhook invalidation')
+let lake: TestLake
+let server: DeliveryServer
+let unconfigured: DeliveryServer
+
+test.before(async () => {
+  lake = await startTestLake({ seed: SEED_PATH })
+  // As when hosted: no listen stream, only the webhook.
+  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0, listen: false, webhookSecret: SECRET })
+  unconfigured = await startDeliveryServer({ client: lake.anonymousClient, port: 0, listen: false })
+})
+test.after(async () => {
+  await server.close()
+  await unconfigured.close()
+  await lake.close()
+})
+
+async function title(): Promise<string> {
+  const response = await fetch(server.url + articlePath)
+  return ((await response.json()) as { data: { title: string } }).data.title
+}
+
+async function post(body: string, headers: Record<string, string>, target: DeliveryServer = server) {
+  const response = await fetch(`${target.url}/api/v1/webhooks/sanity`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  })
+  const text = await response.text()
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: JSON.parse(text) as Record<string, unknown> }
+}
+
+// Sanity sends the projection as the body; the signature is over exactly these bytes.
+const payload = (id: string) => `{"_id": "${seed.article._id}", "_type": "article", "transition": "update", "n": "${id}"}`
+
+test('a signed call invalidates the cache: the published edit shows', async () => {
+  assert.is(await title(), seed.article.title)
+  await lake.client.patch(seed.article._id).set({ title: 'Edited on the hosted lake' }).commit()
+  assert.is(await title(), seed.article.title, 'without a signal the cached copy is still served')
+  const body = payload('1')
+  const signature = await encodeSignatureHeader(body, Date.now(), SECRET)
+  const accepted = await post(body, { [SIGNATURE_HEADER_NAME]: signature, 'idempotency-key': 'msg-1' })
+  assert.is(accepted.status, 200)
+  assert.equal(accepted.body, { invalidated: true })
+  assert.is(await title(), 'Edited on the hosted lake')
+})
+
+test('refused: unsigned, wrong secret, tampered body, malformed header, expired timestamp, replay', async () => {
+  const generationBefore = server.cache.stats().generation
+  const body = payload('2')
+  const now = Date.now()
+  const good = await encodeSignatureHeader(body, now, SECRET)
+  const cases: Array<[string, string, Record<string, string>, number, RegExp]> = [
+    ['unsigned', body, {}, 401, /no sanity-webhook-signature header/],
+    ['wrong secret', body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, now, 'another-secret-entirely-xx') }, 401, /does not match/],
+    ['tampered body', body.replace('update', 'delete'), { [SIGNATURE_HEADER_NAME]: good }, 401, /does not match/],
+    ['malformed header', body, { [SIGNATURE_HEADER_NAME]: 'sha256=abc' }, 400, /t=<unix ms>,v1=/],
+    ['expired', body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, now - 10 * 60_000, SECRET) }, 401, /at most 300 s/],
+  ]
+  for (const [name, sent, headers, status, detail] of cases) {
+    const refused = await post(sent, headers)
+    assert.is(refused.status, status, `${name}: ${JSON.stringify(refused.body)}`)
+    assert.match(refused.type, /^application\/problem\+json/)
+    assert.match(String(refused.body.detail), detail, name)
+    assert.match(String(refused.body.type), /webhook-refused/)
+  }
+  assert.is(server.cache.stats().generation, generationBefore, 'refused calls invalidate nothing')
+
+  const first = await post(body, { [SIGNATURE_HEADER_NAME]: good, 'idempotency-key': 'msg-2' })
+  assert.is(first.status, 200)
+  const replay = await post(body, { [SIGNATURE_HEADER_NAME]: good, 'idempotency-key': 'msg-2' })
+  assert.is(replay.status, 409, 'the same call again is a replay')
+  assert.match(String(replay.body.title), /Replayed/)
+  const resigned = await post(body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now() + 1, SECRET), 'idempotency-key': 'msg-2' })
+  assert.is(resigned.status, 409, 'a seen message id is a replay even with a fresh signature')
+  assert.is(server.cache.stats().generation, generationBefore + 1, 'only the one accepted call invalidated')
+})
+
+test('wrong content type -> 415 problem; a server without a secret refuses every call', async () => {
+  const response = await fetch(`${server.url}/api/v1/webhooks/sanity`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' })
+  assert.is(response.status, 415)
+  assert.match(response.headers.get('content-type') ?? '', /problem\+json/)
+  const body = payload('3')
+  const refused = await post(body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now(), SECRET) }, unconfigured)
+  assert.is(refused.status, 503)
+  assert.match(String(refused.body.detail), /SANITY_WEBHOOK_SECRET/)
+})
+
+test.run()
