@@ -1,0 +1,206 @@
+// Shared set-up of the browser tests: `npm start`'s stack on free ports with a temp data dir,
+// and Debian's chromium driven by playwright-core (never a downloaded browser).
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createClient, type SanityClient } from '@sanity/client'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e')
+
+/** The flags every browser test runs chromium with (offline, no background traffic). */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+]
+
+/**
+ * Whether the browser tests can run. Without chromium they report ONE skip (not a pass) and say
+ * how to install it; under CI (`CI` set) a missing chromium is a failure instead.
+ */
+export function browserAvailability(): { ok: true } | { ok: false; reason: string } {
+  if (fs.existsSync(CHROMIUM)) return { ok: true }
+  return { ok: false, reason: `chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (Debian), never "npx playwright install"` }
+}
+
+/** What `npm start` writes to START_INFO_FILE once everything is up. */
+export interface StackInfo {
+  studioUrl: string
+  signInUrl: string
+  editor: { name: string; email: string; token: string }
+  deliveryUrl: string
+  articlePreviewUrl: string | null
+  lakeHttpUrl: string
+  lakeHttpsUrl: string
+  projectId: string
+  dataset: string
+  dataDir: string
+  seeded: boolean
+  pid: number
+}
+
+export interface RunningStart {
+  info: StackInfo
+  child: ChildProcess
+  output: () => string
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  interrupt(timeoutMs?: number): Promise<number | null>
+}
+
+/**
+ * Runs `npm start` (scripts/start.ts, the same entry point) with test ports and `dataDir`, and
+ * waits for it to report its URLs. The first run may build the Studio (a few minutes on a busy
+ * machine); later runs reuse the build in dist/studio.
+ */
+export async function startNpmStart(dataDir: string, timeoutMs = 12 * 60_000): Promise<RunningStart> {
+  const reuse = process.env.E2E_STACK_INFO
+  if (reuse) return attachToRunningStack(reuse)
+  const infoFile = path.join(dataDir, 'start-info.json')
+  fs.rmSync(infoFile, { force: true })
+  const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LAKE_DATA_DIR: dataDir,
+      LAKE_HOST: '127.0.0.1',
+      LAKE_HTTP_PORT: '0',
+      LAKE_HTTPS_PORT: '0',
+      DELIVERY_PORT: '0',
+      STUDIO_PORT: '0',
+      START_INFO_FILE: infoFile,
+      SANITY_STUDIO_PROJECT_ID: '',
+      SANITY_STUDIO_DATASET: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const started = Date.now()
+  while (!fs.existsSync(infoFile)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) before it was ready:\n${output}`)
+    if (Date.now() - started > timeoutMs) {
+      child.kill('SIGKILL')
+      throw new Error(`npm start was not ready after ${timeoutMs / 1000} s:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as StackInfo
+  return {
+    info,
+    child,
+    output: () => output,
+    async interrupt(waitMs = 20_000) {
+      if (child.exitCode !== null) return child.exitCode
+      child.kill('SIGINT')
+      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), waitMs))
+      const result = await Promise.race([exited, timer])
+      if (result === 'timeout') {
+        child.kill('SIGKILL')
+        throw new Error(`npm start did not stop within ${waitMs / 1000} s of Ctrl-C:\n${output.slice(-3000)}`)
+      }
+      return result
+    },
+  }
+}
+
+/**
+ * Developer shortcut: `E2E_STACK_INFO=<START_INFO_FILE of a running npm start>` runs the browser
+ * steps against that stack instead of starting one (the Ctrl-C/restart step is then skipped).
+ */
+function attachToRunningStack(infoFile: string): RunningStart {
+  const info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as StackInfo
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  return {
+    info,
+    child,
+    output: () => '',
+    interrupt: async () => null,
+  }
+}
+
+export const reusingStack = (): boolean => Boolean(process.env.E2E_STACK_INFO)
+
+export function editorClient(info: StackInfo): SanityClient {
+  return createClient({
+    projectId: info.projectId,
+    dataset: info.dataset,
+    apiHost: info.lakeHttpUrl,
+    useProjectHostname: false,
+    apiVersion: '2025-02-19',
+    useCdn: false,
+    token: info.editor.token,
+    perspective: 'raw',
+    ignoreBrowserTokenWarning: true,
+  })
+}
+
+export interface Browser {
+  context: BrowserContext
+  page: Page
+  /** Saves a screenshot as test-artifacts/e2e/<NN>-<name>.png. */
+  shot(name: string): Promise<string>
+  close(): Promise<void>
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  // Screenshots are this run's only: older ones would mislead whoever looks at them.
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true })
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-chromium-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1400, height: 1000 },
+  })
+  // Offline: only this machine answers. The Studio's calls to sanity.io CDNs fail fast, as offline.
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) => route.abort())
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.setDefaultTimeout(60_000)
+  let n = 0
+  return {
+    context,
+    page,
+    async shot(name: string) {
+      n += 1
+      const file = path.join(ARTIFACTS, `${String(n).padStart(2, '0')}-${name}.png`)
+      await page.screenshot({ path: file })
+      return file
+    },
+    async close() {
+      await context.close()
+      fs.rmSync(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined/null/false. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now()
+  let lastError: unknown
+  for (;;) {
+    try {
+      const value = await probe()
+      if (value !== undefined && value !== null && value !== false) return value
+    } catch (error) {
+      lastError = error
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}

@@ -1,0 +1,297 @@
+// The editors' Studio in a real browser (Debian chromium via playwright-core) against `npm start`'s
+// stack on free ports with a temp data dir. Screenshots of every step: test-artifacts/e2e/.
+//
+//   node --loader ts-node/esm test/e2e/studio.test.ts
+//
+// The first run may spend a few minutes building the Studio (dist/studio); later runs reuse it.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { SanityClient } from '@sanity/client'
+import type { Page } from 'playwright-core'
+import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
+import {
+  browserAvailability,
+  editorClient,
+  eventually,
+  launchBrowser,
+  reusingStack,
+  startNpmStart,
+  type Browser,
+  type RunningStart,
+} from './harness.js'
+
+const availability = browserAvailability()
+const test = suite('Studio in a real browser (npm start stack)')
+
+if (!availability.ok) {
+  if (process.env.CI) {
+    test('chromium is available for the browser tests', () => {
+      assert.unreachable(availability.reason)
+    })
+  } else {
+    console.log(`SKIPPED browser tests: ${availability.reason}`)
+    test.skip(`Studio browser tests (${availability.reason})`, () => undefined)
+  }
+} else {
+  defineBrowserTests()
+}
+test.run()
+
+interface State {
+  dataDir: string
+  start: RunningStart
+  browser: Browser
+  client: SanityClient
+  treatment: { _id: string; name: string }
+  runId: string
+  faqQuestion: string
+  faqId?: string
+  articleTitle: string
+  articleSlug?: string
+  articleId?: string
+}
+
+function defineBrowserTests(): void {
+  const state = {} as State
+
+  test.before(async () => {
+    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+    state.start = await startNpmStart(state.dataDir)
+    state.client = editorClient(state.start.info)
+    state.browser = await launchBrowser()
+    state.runId = Math.random().toString(36).slice(2, 7)
+    state.faqQuestion = `Can I exercise after dry needling (${state.runId})?`
+    state.articleTitle = `Moving well after dry needling ${state.runId}`
+    const treatment = await state.client.fetch<{ _id: string; name: string } | null>(
+      '*[_type == "treatment" && !(_id in path("drafts.**"))] | order(name asc)[0]{_id, name}',
+    )
+    if (!treatment) throw new Error('The seeded lake has no treatment: is content/production.ndjson complete?')
+    state.treatment = treatment
+  })
+
+  test.after(async () => {
+    await state.browser?.close().catch(() => undefined)
+    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
+    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+  })
+
+  test('npm start printed the Studio, sign-in, API docs, article preview and lake', () => {
+    if (reusingStack()) return
+    const out = state.start.output()
+    const info = state.start.info
+    assert.ok(info.seeded, 'a fresh data dir is seeded from content/production.ndjson')
+    for (const line of [`Studio         ${info.studioUrl}/local`, `Sign in        ${info.signInUrl}`, `API docs       ${info.deliveryUrl}/api/docs`, `Lake           ${info.lakeHttpUrl}`]) {
+      assert.ok(out.includes(line), `npm start output lacks "${line}":\n${out}`)
+    }
+    assert.ok(info.articlePreviewUrl && out.includes(`Article page   ${info.articlePreviewUrl}`), 'prints an article preview URL')
+  })
+
+  test('the Studio opens signed in', async () => {
+    const { page } = state.browser
+    await page.goto(state.start.info.signInUrl)
+    await page.waitForURL(/\/local(\/|$)/)
+    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    for (const section of ['Articles', 'Conditions', 'Treatments', 'FAQs', 'Care instructions', 'People', 'Categories', 'Partners', 'Clinic settings']) {
+      assert.ok(await page.locator(`[data-testid="pane-item-${section}"]`).isVisible(), `structure section "${section}" is shown`)
+    }
+    assert.is(await page.getByText('Choose login provider').count(), 0, 'no login screen')
+    await state.browser.shot('signed-in-structure')
+  })
+
+  test('an editor creates a treatment FAQ from the treatment and publishes it', async () => {
+    const { page, shot } = state.browser
+    await page.locator('[data-testid="pane-item-Treatments"]').click()
+    await page.locator(`a[href$=";${state.treatment._id}"]`).click()
+    await page.locator(`a[href$=";${state.treatment._id};faqs"]`).click()
+    await shot('treatment-faqs')
+    await page.locator('a[data-testid="action-intent-button"][aria-label="FAQ about this treatment"]').click()
+    const question = page.locator('input#question')
+    await question.waitFor()
+    // The template linked the FAQ to the treatment it was created from.
+    await page.locator('[data-testid="field-treatments"]').getByText(state.treatment.name).waitFor()
+    await question.fill(state.faqQuestion)
+    const answer = page.locator('[data-testid="field-answer"] [contenteditable="true"]')
+    await answer.click()
+    await page.keyboard.type('Yes. Gentle movement and light stretching are fine the same day. ')
+    await page.keyboard.type('Ask your physical therapist before hard exercise.')
+    await shot('faq-written')
+    const publish = page.locator('[data-testid="action-publish"]')
+    await eventually('the Publish button to be enabled', () => publish.isEnabled())
+    await publish.click()
+    const faq = await eventually('the FAQ to be published in the lake', () =>
+      state.client.fetch<{ _id: string; treatments: Array<{ _ref: string }>; answer: unknown[]; order?: number } | null>(
+        '*[_type == "faq" && question == $q && !(_id in path("drafts.**"))][0]{_id, treatments, answer, order}',
+        { q: state.faqQuestion },
+      ),
+    )
+    state.faqId = faq._id
+    assert.equal(faq.treatments.map((t) => t._ref), [state.treatment._id])
+    assert.ok(Array.isArray(faq.answer) && faq.answer.length >= 1, 'the answer is Portable Text')
+    assert.ok(typeof faq.order === 'number' && faq.order >= 1, 'the template gave it the next display order')
+    await shot('faq-published')
+  })
+
+  test('an article without alt text cannot be published; with alt text it publishes', async () => {
+    const { page, shot } = state.browser
+    await page.goto(`${state.start.info.studioUrl}/local/content/articles;all`)
+    await page.locator('a[data-testid="action-intent-button"][aria-label="Article"]').click()
+    await page.locator('input#title').waitFor()
+    await page.locator('[data-testid="group-tab-all-fields"]').click()
+    await page.locator('input#title').fill(state.articleTitle)
+    await page.locator('[data-testid="field-slug"] button', { hasText: 'Generate' }).click()
+    await eventually('the slug to be generated', async () => (await page.locator('input#slug').inputValue()) !== '')
+    await page.locator('textarea#excerpt').fill('What to do, and what to avoid, in the day after a dry needling session.')
+    await page.locator('[data-testid="field-body"] [contenteditable="true"]').click()
+    await page.keyboard.type('Move gently after your visit. Drink water. Use ice if a spot is sore. Call us if pain gets worse.')
+    await page.locator('[data-testid="reading-grade"]').waitFor()
+    await pickReference(page, page.locator('input#author'), 'kellie')
+    await page.locator('[data-testid="field-faqs"] button', { hasText: 'Add item' }).click()
+    await pickReference(page, page.locator('[data-testid="field-faqs"] input[data-testid="autocomplete"]').last(), state.runId)
+
+    // Hero image, without alt text yet. (Needs the lake's assets endpoint.)
+    const png = path.join(state.dataDir, 'hero.png')
+    await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 40, g: 120, b: 160 } } }).png().toFile(png)
+    await page.locator('input[data-testid="file-button-input"]').first().setInputFiles(png)
+    // Wait for the upload: the image preview replaces the upload prompt.
+    await eventually('the hero image to upload', async () => {
+      const doc = await state.client.fetch<{ heroImage?: { asset?: { _ref?: string } } } | null>(
+        '*[_type == "article" && title == $title][0]{heroImage}',
+        { title: state.articleTitle },
+      )
+      return Boolean(doc?.heroImage?.asset?._ref)
+    }, 120_000).catch(async (error: unknown) => {
+      await shot('FAILED-image-upload')
+      throw error
+    })
+    const altMessage = page.getByText('Describe the image for people who cannot see it')
+
+    // Reviewer and review dates through "Mark as reviewed" (the editor has no clinician record: it asks).
+    await markAsReviewed(page)
+    const publish = page.locator('[data-testid="action-publish"]')
+    await page.waitForTimeout(1500) // let validation settle after the last edits
+    assert.ok(await publish.isDisabled(), 'Publish is blocked while the alt text is missing')
+    await shot('article-missing-alt-blocked')
+    // The alt text field is marked as an error; its tooltip gives the schema's message.
+    const altError = page.locator('[data-testid="field-heroImage.alt"] [data-testid="input-validation-icon-error"]').first()
+    await altError.scrollIntoViewIfNeeded()
+    await altError.hover()
+    await altMessage.first().waitFor()
+    await shot('article-missing-alt-message')
+    const slug = await page.locator('input#slug').inputValue()
+    state.articleSlug = slug
+    const notPublished = await state.client.fetch<number>('count(*[_type == "article" && slug.current == $slug && !(_id in path("drafts.**"))])', { slug })
+    assert.is(notPublished, 0, 'nothing was published')
+
+    await page.locator('input[id="heroImage.alt"]').fill('A physical therapist placing a thin needle in a patient\'s shoulder')
+    await eventually('the alt text message to clear', async () => (await altMessage.count()) === 0)
+    await eventually('the Publish button to be enabled', () => publish.isEnabled())
+    await shot('article-ready')
+    await publish.click()
+    const article = await eventually('the article to be published in the lake', () =>
+      state.client.fetch<{ _id: string; heroImage?: { alt?: string; asset?: { _ref: string } }; faqs?: Array<{ _ref: string }> } | null>(
+        '*[_type == "article" && slug.current == $slug && !(_id in path("drafts.**"))][0]{_id, heroImage, faqs}',
+        { slug },
+      ),
+    )
+    state.articleId = article._id
+    assert.ok(article.heroImage?.asset?._ref, 'the hero image asset is referenced')
+    assert.match(article.heroImage?.alt ?? '', /thin needle/)
+    assert.equal(article.faqs?.map((f) => f._ref), [state.faqId])
+    await shot('article-published')
+  })
+
+  test('the delivery API and the HTML page show the new article and its FAQ', async () => {
+    const { deliveryUrl } = state.start.info
+    const slug = state.articleSlug
+    assert.ok(slug, 'the previous step published an article')
+    const json = await eventually('the API to serve the article', async () => {
+      const res = await fetch(`${deliveryUrl}/api/v1/articles/${slug}`)
+      return res.ok ? ((await res.json()) as unknown) : null
+    })
+    const text = JSON.stringify(json)
+    assert.ok(text.includes(state.articleTitle), 'API JSON has the title')
+    assert.ok(text.includes(state.faqQuestion), 'API JSON has the FAQ question')
+    assert.ok(text.includes('thin needle'), 'API JSON has the hero image alt text')
+    const html = await eventually('the HTML page', async () => {
+      const res = await fetch(`${deliveryUrl}/articles/${slug}`)
+      return res.ok ? await res.text() : null
+    })
+    assert.ok(html.includes(state.faqQuestion.replace(/'/g, '&#39;')) || html.includes(state.faqQuestion), 'page shows the FAQ')
+    assert.match(html, /<img[^>]+alt="A physical therapist placing a thin needle/)
+    const { page, shot } = state.browser
+    await page.goto(`${deliveryUrl}/articles/${slug}`)
+    await shot('delivery-article-page')
+  })
+
+  test('"Mark as reviewed" updates the dates and the "Review due" badge disappears', async () => {
+    const { page, shot } = state.browser
+    const today = localToday()
+    const seedArticle = await state.client.fetch<{ _id: string } | null>(
+      '*[_type == "article" && !(_id in path("drafts.**")) && _id != $mine][0]{_id}',
+      { mine: state.articleId ?? '' },
+    )
+    assert.ok(seedArticle, 'the seed has an article')
+    // Due in 10 days; any draft is discarded so the badge reads the published dates.
+    await state.client
+      .transaction()
+      .patch(seedArticle._id, (p) => p.set({ lastReviewed: addMonths(today, -12), nextReviewDue: addDays(today, 10) }))
+      .delete(`drafts.${seedArticle._id}`)
+      .commit()
+    await page.goto(`${state.start.info.studioUrl}/local/intent/edit/id=${seedArticle._id};type=article`)
+    const pane = page.locator('[data-testid="document-pane"]').last()
+    await pane.getByText('Review due', { exact: true }).first().waitFor()
+    await shot('review-due-badge')
+    await markAsReviewed(page)
+    await eventually('the badge to disappear', async () => (await pane.getByText('Review due', { exact: true }).count()) === 0)
+    const draft = await eventually('the draft to carry the new dates', () =>
+      state.client.fetch<{ lastReviewed: string; nextReviewDue: string; medicalReviewer?: { _ref: string } } | null>(
+        '*[_id == $id][0]{lastReviewed, nextReviewDue, medicalReviewer}',
+        { id: `drafts.${seedArticle._id}` },
+      ),
+    )
+    assert.is(draft.lastReviewed, today)
+    assert.is(draft.nextReviewDue, addMonths(today, 12))
+    assert.ok(draft.medicalReviewer?._ref, 'a reviewer is set')
+    await shot('reviewed-badge-gone')
+  })
+
+  test('Ctrl-C stops everything; a restart keeps the data and does not re-seed', async () => {
+    if (reusingStack()) return
+    const code = await state.start.interrupt()
+    assert.is(code, 0, `npm start exits cleanly on Ctrl-C:\n${state.start.output().slice(-2000)}`)
+    assert.match(state.start.output(), /npm start: stopped\./)
+    const refused = await fetch(`${state.start.info.deliveryUrl}/health`).then(() => false, () => true)
+    assert.ok(refused, 'the delivery port is closed')
+    state.start = await startNpmStart(state.dataDir)
+    assert.is(state.start.info.seeded, false, 'no second seeding')
+    state.client = editorClient(state.start.info)
+    const faq = await state.client.fetch<string | null>('*[_type == "faq" && question == $q][0]._id', { q: state.faqQuestion })
+    assert.ok(faq, 'the FAQ written in the browser survived the restart')
+  })
+}
+
+/** Types into a reference input and picks the first suggestion whose text contains `search`. */
+async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
+  await input.click()
+  await input.fill(search)
+  // Array item ids look like faqs[_key=="abc"]: escape the quotes inside the CSS string.
+  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
+  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
+  await option.waitFor()
+  await option.click()
+}
+
+/** Opens the document actions menu and runs "Mark as reviewed", choosing a reviewer if asked. */
+async function markAsReviewed(page: Page): Promise<void> {
+  await page.locator('[data-testid="action-menu-button"]').last().click()
+  await page.getByRole('menuitem', { name: /Mark as reviewed/ }).click()
+  const dialog = page.locator('[data-testid="mark-reviewed-dialog"]')
+  await dialog.waitFor({ timeout: 5_000 }).catch(() => undefined)
+  if (await dialog.isVisible()) {
+    await page.locator('[data-testid="mark-reviewed-confirm"]').click()
+  }
+}
