@@ -189,7 +189,7 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
       const id = typeof document._id === 'string' ? document._id : '?'
       const report = (path: string, message: string, level: ProblemLevel = 'error') => problems.push({ line, id, path, level, message })
       if (typeof document._id !== 'string' || document._id === '') {
-        report('_id', 'Missing `_id`: every document needs a string id, e.g. "condition.tennis-elbow".')
+        report('_id', 'Missing `_id`: every document needs a string id, e.g. "condition-tennis-elbow".')
       } else if (!DOCUMENT_ID.test(document._id) || document._id.length > 128) {
         report('_id', `"${document._id}" is not a valid document id: use letters, digits, "_" and "-", in segments separated by single dots (at most 128 characters).`)
       } else if (seenIds.has(document._id)) {

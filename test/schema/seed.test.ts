@@ -72,8 +72,8 @@ validation('a broken document fails with the expected messages', async () => {
     title: 'Broken',
     slug: { _type: 'slug', current: 'broken' },
     excerpt: 'x'.repeat(250),
-    author: { _type: 'reference', _ref: 'clinician.kelliegomia' },
-    medicalReviewer: { _type: 'reference', _ref: 'clinician.kelliegomia' },
+    author: { _type: 'reference', _ref: 'clinician-kelliegomia' },
+    medicalReviewer: { _type: 'reference', _ref: 'clinician-kelliegomia' },
     publishedAt: '2026-01-01T00:00:00Z',
     lastReviewed: '2026-06-01',
     nextReviewDue: '2026-01-01',
@@ -123,7 +123,7 @@ validation('a broken document fails with the expected messages', async () => {
     assert.ok(find(id, path, text), `expected error at ${id} ${path} containing "${text}"; got:\n${problems.map(formatProblem).join('\n')}`)
   }
   // Advice stays advice: a past review date and an FAQ without a topic are warnings, not errors.
-  const orphan = await validator.validate([{ _id: 'faq.orphan', _type: 'faq', question: 'Q?', answer: get('faq.dry-needling-sterile-needles').answer }])
+  const orphan = await validator.validate([{ _id: 'faq.orphan', _type: 'faq', question: 'Q?', answer: get('faq-dry-needling-sterile-needles').answer }])
   assert.equal(orphan.map((p) => [p.level, p.path]), [['warning', '']])
   assert.match(orphan[0].message, 'not linked to a treatment or a condition')
   assert.ok(problems.some((p) => p.id === 'article.broken' && p.path === 'nextReviewDue' && p.level === 'warning' && p.message.includes('was due on 2026-01-01')))
@@ -147,7 +147,7 @@ validation.run()
 const post = suite('seed reproduces the post')
 post('the article has the post\'s title and author', () => {
   const { title, author } = readPost()
-  const article = get('article.dry-needling')
+  const article = get('article-dry-needling')
   assert.is(article.title, title)
   const authorDoc = get((article.author as { _ref: string })._ref)
   assert.is(authorDoc.handle, author)
@@ -155,12 +155,12 @@ post('the article has the post\'s title and author', () => {
 })
 post('every paragraph and list item of the post is a body block, verbatim and in order', () => {
   const { paragraphs } = readPost()
-  const body = get('article.dry-needling').body as Block[]
+  const body = get('article-dry-needling').body as Block[]
   const texts = body.map(blockText)
   assert.equal(texts, paragraphs)
 })
 post('questions are h2 headings and the care lists are bullet lists', () => {
-  const body = get('article.dry-needling').body as Block[]
+  const body = get('article-dry-needling').body as Block[]
   const headings = body.filter((b) => b.style === 'h2').map(blockText)
   assert.equal(headings, [
     'What conditions can be treated?',
@@ -175,7 +175,7 @@ post('questions are h2 headings and the care lists are bullet lists', () => {
   assert.ok(bullets.includes('Heat application can help to decrease compliant of soreness'), 'the post\'s typo is kept')
 })
 post('"(1)" carries a citationRef mark pointing at the citation, which has the full DOI', () => {
-  const article = get('article.dry-needling')
+  const article = get('article-dry-needling')
   const evidence = (article.body as Block[]).find((b) => blockText(b).startsWith('Evidence suggests'))
   assert.ok(evidence)
   const marked = evidence.children?.find((c) => c.text === '(1)')
@@ -193,24 +193,24 @@ post.run()
 
 const links = suite('seed documents link up')
 links('the article links every condition, the treatment, FAQs in order, care before then after', () => {
-  const article = get('article.dry-needling')
+  const article = get('article-dry-needling')
   assert.is(refs(article.conditions).length, 14)
-  assert.equal(refs(article.treatments), ['treatment.integrative-dry-needling'])
+  assert.equal(refs(article.treatments), ['treatment-integrative-dry-needling'])
   assert.equal(refs(article.faqs).map((id) => (get(id).question as string)), readPost().paragraphs.filter((p) => p.endsWith('?')))
   assert.equal(refs(article.careInstructions).map((id) => get(id).phase), ['before', 'after'])
-  assert.equal(refs(article.categories), ['category.treatments'])
+  assert.equal(refs(article.categories), ['category-treatments'])
   assert.is((article.syndication as { allowed?: boolean }).allowed, true)
   assert.ok(article.callToAction, 'call to action to book')
 })
 links('FAQs are ordered 1-6 and linked to the treatment', () => {
-  const faqs = refs(get('article.dry-needling').faqs).map(get)
+  const faqs = refs(get('article-dry-needling').faqs).map(get)
   assert.equal(faqs.map((f) => f.order), [1, 2, 3, 4, 5, 6])
-  for (const f of faqs) assert.equal(refs(f.treatments), ['treatment.integrative-dry-needling'])
+  for (const f of faqs) assert.equal(refs(f.treatments), ['treatment-integrative-dry-needling'])
 })
 links('care steps carry the post\'s timings', () => {
   const steps = (id: string) => get(id).steps as Array<{ instruction: string; timing?: string }>
-  const before = steps('careInstruction.dry-needling-before')
-  const after = steps('careInstruction.dry-needling-after')
+  const before = steps('careInstruction-dry-needling-before')
+  const after = steps('careInstruction-dry-needling-after')
   assert.is(before.length, 3)
   assert.is(after.length, 4)
   assert.is(before.find((s) => s.instruction.includes('Do not eat'))?.timing, '30 minutes before')
@@ -226,7 +226,7 @@ links('conditions: the post\'s list, each with a body region, tennis elbow coded
     assert.ok(c.bodyRegion, `${c._id} has a body region`)
     assert.is(c._id, `condition.${(c.slug as { current: string }).current}`, 'readable, deterministic ids')
   }
-  assert.match((get('condition.tennis-elbow').icd10Codes as string[])[0], /^M77\.1/)
+  assert.match((get('condition-tennis-elbow').icd10Codes as string[])[0], /^M77\.1/)
 })
 links('the clinic singleton has _id "clinic" and only .example placeholder addresses', () => {
   const clinic = get('clinic')

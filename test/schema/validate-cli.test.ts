@@ -29,9 +29,9 @@ cli.after(() => rmSync(tmp, { recursive: true, force: true }))
 cli('the seed (default file) is clean: exit 0; a broken file: one line per problem, exit 1', async () => {
   // The seed with three lines broken: a bad DOI, a line that is not JSON, a condition without a name.
   const lines = readFileSync(join(repo, 'content/production.ndjson'), 'utf8').trimEnd().split('\n')
-  const articleLine = lines.findIndex((l) => l.includes('"_id":"article.dry-needling"'))
+  const articleLine = lines.findIndex((l) => l.includes('"_id":"article-dry-needling"'))
   lines[articleLine] = lines[articleLine].replace('"doi":"10.2519/jospt.2017.7096"', '"doi":"10.2519"')
-  const conditionLine = lines.findIndex((l) => l.includes('"_id":"condition.sciatica"'))
+  const conditionLine = lines.findIndex((l) => l.includes('"_id":"condition-sciatica"'))
   lines[conditionLine] = lines[conditionLine].replace('"name":"Sciatica",', '')
   lines.splice(3, 0, '{"_id": "broken", ')
   const broken = join(tmp, 'broken.ndjson')
@@ -46,8 +46,8 @@ cli('the seed (default file) is clean: exit 0; a broken file: one line per probl
   const problems = bad.stdout.split('\n').filter((l) => l.startsWith('line '))
   assert.ok(problems.some((l) => /^line 4  \?  \(document\): Not valid JSON/.test(l)), problems.join('\n'))
   // Line numbers count the inserted line: both documents moved down by one.
-  assert.ok(problems.some((l) => l.startsWith(`line ${articleLine + 2}  article.dry-needling  citations[_key=="gattie2017"].doi: "10.2519" is only the start of a DOI`)), problems.join('\n'))
-  assert.ok(problems.some((l) => l.startsWith(`line ${conditionLine + 2}  condition.sciatica  name: Give the condition a name.`)), problems.join('\n'))
+  assert.ok(problems.some((l) => l.startsWith(`line ${articleLine + 2}  article-dry-needling  citations[_key=="gattie2017"].doi: "10.2519" is only the start of a DOI`)), problems.join('\n'))
+  assert.ok(problems.some((l) => l.startsWith(`line ${conditionLine + 2}  condition-sciatica  name: Give the condition a name.`)), problems.join('\n'))
   assert.match(bad.stdout, /27 documents, 3 errors, 0 warnings/)
 })
 

@@ -78,7 +78,7 @@ test('replaying from any cursor converges after a random series of changes', asy
     const roll = random()
     const exists = (await bed.client.getDocument(id)) !== undefined
     if (roll < 0.25 || !exists) {
-      await publish(id, { categories: random() < 0.8 ? ['category.treatments'] : ['category.other'] }) // publish or edit
+      await publish(id, { categories: random() < 0.8 ? ['category-treatments'] : ['category.other'] }) // publish or edit
     } else if (roll < 0.35) {
       // Unpublish: the published document goes, a draft stays.
       const doc = await bed.client.getDocument(id)
@@ -95,11 +95,11 @@ test('replaying from any cursor converges after a random series of changes', asy
       const doc = await bed.client.getDocument(id)
       await bed.client.createOrReplace({ ...doc!, _id: `drafts.${id}`, body: [{ _key: 'd', _type: 'block', style: 'normal', markDefs: [], children: [{ _key: 'd1', _type: 'span', marks: [], text: 'DRAFT ONLY' }] }] })
     } else if (roll < 0.8) {
-      await bed.client.patch(id).set({ categories: [{ _key: 'x', _type: 'reference', _ref: random() < 0.5 ? 'category.other' : 'category.treatments' }] }).commit()
+      await bed.client.patch(id).set({ categories: [{ _key: 'x', _type: 'reference', _ref: random() < 0.5 ? 'category.other' : 'category-treatments' }] }).commit()
     } else if (roll < 0.86) {
       // The partner's own scope changes.
       const both = random() < 0.5
-      await bed.client.patch(partner.id).set({ allowedCategories: [{ _key: 't', _type: 'reference', _ref: 'category.treatments' }, ...(both ? [{ _key: 'o', _type: 'reference', _ref: 'category.other' }] : [])] }).commit()
+      await bed.client.patch(partner.id).set({ allowedCategories: [{ _key: 't', _type: 'reference', _ref: 'category-treatments' }, ...(both ? [{ _key: 'o', _type: 'reference', _ref: 'category.other' }] : [])] }).commit()
     } else {
       await bed.client.patch('clinic').set({ attributionText: `Originally published by Dynamic Physical Therapy & Wellness (${step}).` }).commit()
     }
@@ -127,7 +127,7 @@ test('replaying from any cursor converges after a random series of changes', asy
 
 test('tombstones say why; an unrelated partner hears nothing of articles outside its scope', async () => {
   const outsider = await bed.partner({ name: 'Outsider', categories: ['category.other'] })
-  await bed.article('article.t1', { slug: 't1', categories: ['category.treatments'] })
+  await bed.article('article.t1', { slug: 't1', categories: ['category-treatments'] })
   const outsiderCursor = String(((await (await bed.get('/syndication/v1/changes', bed.key(outsider))).json()) as { next: string }).next)
   const before = await getJson('/syndication/v1/changes')
   await bed.client.patch('article.t1').set({ 'syndication.embargoUntil': '2099-01-01T00:00:00Z' }).commit()

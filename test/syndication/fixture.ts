@@ -10,7 +10,7 @@ import { createPartner, type CreatedPartner } from '../../delivery/syndication/a
 
 export const SEED = 'content/production.ndjson'
 export const SEED_ARTICLE_SLUG = 'why-you-shouldnt-be-afraid-of-needles'
-export const SEED_CATEGORY = 'category.treatments'
+export const SEED_CATEGORY = 'category-treatments'
 
 export interface Bed {
   lake: TestLake
@@ -48,7 +48,7 @@ export function articleDocument(id: string, fields: ArticleFields): Record<strin
     publishedAt: '2026-01-01T10:00:00Z',
     lastReviewed: '2026-01-01',
     nextReviewDue: '2027-01-01',
-    author: { _type: 'reference', _ref: 'clinician.kelliegomia' },
+    author: { _type: 'reference', _ref: 'clinician-kelliegomia' },
     categories: (fields.categories ?? [SEED_CATEGORY]).map((c, i) => ({ _key: `c${i}`, _type: 'reference', _ref: c })),
     body: [
       {
