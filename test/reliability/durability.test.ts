@@ -247,7 +247,7 @@ test(`${TRIALS} SIGKILL trials during mutation, action and import traffic lose n
   await client.create({_id: 'probe.final', _type: 'probe'}, {transactionId: 'final'})
   const committed = committedTransactions().filter((t) => t.documentIds.some((id) => id.startsWith('probe.') || id.startsWith('drafts.probe.')))
   const expected = committed.flatMap((t) => t.documentIds.map((id) => `${t.id}#${id}`))
-  const waitUntil = Date.now() + 15_000
+  const waitUntil = Date.now() + 30_000
   while (Date.now() < waitUntil && received.length + (stream?.events.length ?? 0) < expected.length) await sleep(50)
   const all = [...received, ...(stream?.events ?? [])]
   const got = all.map((e) => `${e.transactionId}#${e.documentId}`)

@@ -1,0 +1,209 @@
+// The whole platform on 127.0.0.1 for reliability tests: a seeded local lake (test/helpers/lake.ts),
+// the delivery server (reading with the editor's token, to prove the published perspective and
+// not the token keeps drafts out), syndication on its own Fastify server with its background work
+// running (reconcile on lake changes, webhook dispatcher), one partner in the seed's category with
+// a webhook receiver that records every call, and a crawler that fetches every output.
+import Fastify, { type FastifyInstance } from 'fastify'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { SanityClient } from '@sanity/client'
+import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
+import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
+import { syndicationPlugin } from '../../delivery/syndication/http.js'
+import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
+import { startTestLake, type TestLake } from '../helpers/lake.js'
+
+export const SEED = 'content/production.ndjson'
+export const SEED_CATEGORY = 'category-treatments'
+
+/** One fetched output: where, what came back. */
+export interface Output {
+  url: string
+  status: number
+  contentType: string
+  body: string
+}
+
+export interface WebhookReceiver {
+  url: string
+  calls: Array<{ headers: http.IncomingHttpHeaders; body: string; at: number }>
+  /** When true, requests are accepted but never answered (a hung partner). */
+  hang: boolean
+  close(): Promise<void>
+}
+
+export async function startWebhookReceiver(options: { hang?: boolean } = {}): Promise<WebhookReceiver> {
+  const hung = new Set<http.ServerResponse>()
+  const receiver: WebhookReceiver = {
+    url: '',
+    calls: [],
+    hang: options.hang ?? false,
+    close: async () => {
+      for (const res of hung) res.destroy()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', (d: Buffer) => {
+      if (body.length < 1_000_000) body += d.toString()
+    })
+    req.on('end', () => {
+      receiver.calls.push({ headers: req.headers, body, at: Date.now() })
+      if (receiver.hang) {
+        hung.add(res)
+        return
+      }
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+  return receiver
+}
+
+export interface Platform {
+  lake: TestLake
+  /** Editor client, raw perspective (sees drafts): what the Studio would write with. */
+  editor: SanityClient
+  delivery: DeliveryServer
+  syndication: Syndication
+  syndicationApp: FastifyInstance
+  syndicationUrl: string
+  partner: CreatedPartner
+  receiver: WebhookReceiver
+  /** GET any URL; never throws for an HTTP status. */
+  get(url: string, headers?: Record<string, string>): Promise<Output>
+  /** Every delivery, page, feed, syndication and anonymous-lake output for these slugs. */
+  crawl(slugs: Slugs): Promise<Output[]>
+  close(): Promise<void>
+}
+
+export interface Slugs {
+  article: string[]
+  condition: string[]
+  treatment: string[]
+}
+
+export interface PlatformOptions {
+  syndication?: Partial<Omit<SyndicationOptions, 'client' | 'publicUrl'>>
+  /** Delivery reads with the editor's token (default true; false = anonymous). */
+  deliveryWithToken?: boolean
+  deliveryCacheEntries?: number
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const lake = await startTestLake({ seed: SEED })
+  const editor = lake.makeClient({ perspective: 'raw' })
+  const receiver = await startWebhookReceiver()
+  const delivery = await startDeliveryServer({
+    client: options.deliveryWithToken === false ? lake.anonymousClient : lake.client,
+    port: 0,
+    cacheEntries: options.deliveryCacheEntries,
+  })
+  let syndicationUrl = ''
+  const syndication = createSyndication({
+    client: lake.makeClient({ perspective: 'raw' }),
+    publicUrl: () => syndicationUrl,
+    onError: () => undefined,
+    rateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
+    feedRateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
+    reconcileDebounceMs: 50,
+    webhooks: { enabled: true, intervalMs: 200, timeoutMs: 2000, backoff: { baseMs: 200, maxMs: 1000 } },
+    ...options.syndication,
+  })
+  const syndicationApp = Fastify({ logger: false })
+  await syndicationApp.register(syndicationPlugin, { syndication })
+  syndicationUrl = (await syndicationApp.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
+  const partner = await createPartner(editor, {
+    name: 'Reliability Partner',
+    siteUrl: 'https://partner.example',
+    allowedCategories: [SEED_CATEGORY],
+    webhookUrl: receiver.url,
+    status: 'active',
+  })
+  syndication.start()
+
+  const get = async (url: string, headers: Record<string, string> = {}): Promise<Output> => {
+    const response = await fetch(url, { headers })
+    return { url, status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() }
+  }
+
+  const key = { authorization: `Bearer ${partner.apiKey}` }
+  const crawl = async (slugs: Slugs): Promise<Output[]> => {
+    const d = delivery.url
+    const s = syndicationUrl
+    const urls: Array<[string, Record<string, string>]> = [
+      [`${d}/`, {}],
+      [`${d}/sitemap.xml`, {}],
+      [`${d}/api/v1/articles?limit=50`, {}],
+      [`${d}/api/v1/conditions`, {}],
+      [`${d}/api/v1/treatments`, {}],
+      [`${d}/api/v1/faqs`, {}],
+      [`${d}/api/v1/clinic`, {}],
+      [`${d}/api/v1/sitemap`, {}],
+      [`${s}/syndication/v1/articles?limit=100`, key],
+      [`${s}/syndication/v1/changes`, key],
+      [`${s}/feeds/rss.xml`, {}],
+      [`${s}/feeds/atom.xml`, {}],
+      [`${s}/feeds/feed.json`, {}],
+      [`${s}/feeds/partners/${partner.feedToken}/rss.xml`, {}],
+      [`${s}/feeds/partners/${partner.feedToken}/atom.xml`, {}],
+      [`${s}/feeds/partners/${partner.feedToken}/feed.json`, {}],
+    ]
+    for (const slug of slugs.article) {
+      const e = encodeURIComponent(slug)
+      urls.push([`${d}/api/v1/articles/${e}`, {}], [`${d}/articles/${e}`, {}], [`${s}/syndication/v1/articles/${e}`, key], [`${s}/syndication/v1/embed/${e}`, {}])
+    }
+    for (const slug of slugs.condition) {
+      const e = encodeURIComponent(slug)
+      urls.push([`${d}/api/v1/conditions/${e}`, {}], [`${d}/conditions/${e}`, {}])
+    }
+    for (const slug of slugs.treatment) {
+      const e = encodeURIComponent(slug)
+      urls.push([`${d}/api/v1/treatments/${e}`, {}], [`${d}/treatments/${e}`, {}], [`${d}/api/v1/treatments/${e}/care-instructions`, {}])
+    }
+    const outputs: Output[] = []
+    // A few at a time: the point is coverage, not load.
+    for (let i = 0; i < urls.length; i += 6) {
+      outputs.push(
+        ...(await Promise.all(
+          urls.slice(i, i + 6).map(async ([url, headers]) => {
+            const started = Date.now()
+            const output = await get(url, headers)
+            if (process.env.RELIABILITY_DEBUG === '2') console.log(`${Date.now() - started} ms ${output.status} ${url}`)
+            return output
+          }),
+        )),
+      )
+    }
+    // Anonymous reads straight from the lake: a query over everything, in every perspective.
+    for (const perspective of ['raw', 'drafts', 'published'] as const) {
+      const result: unknown = await lake.anonymousClient.fetch('*', {}, { perspective })
+      outputs.push({ url: `lake anonymous query * (${perspective})`, status: 200, contentType: 'application/json', body: JSON.stringify(result) })
+    }
+    outputs.push({ url: 'partner webhooks', status: 200, contentType: 'application/json', body: `[${receiver.calls.map((c) => c.body).join(',')}]` })
+    return outputs
+  }
+
+  return {
+    lake,
+    editor,
+    delivery,
+    syndication,
+    syndicationApp,
+    syndicationUrl,
+    partner,
+    receiver,
+    get,
+    crawl,
+    async close() {
+      await syndication.stop().catch(() => undefined)
+      await syndicationApp.close()
+      await delivery.close()
+      await receiver.close()
+      await lake.close()
+    },
+  }
+}
