@@ -1,6 +1,7 @@
 // RSS 2.0 writer (https://www.rssboard.org/rss-specification) with the full article HTML in
 // `content:encoded` (RSS content module), `atom:link` for rel=self and rel=hub (WebSub), and
 // `dc:creator` for authors (RSS's own `author` element requires an e-mail address).
+import { escapeHtml } from '../../render/escape.js'
 import type { Feed, FeedLinks } from './model.js'
 import { attributes, cdata, element, rfc822 } from './xml.js'
 
@@ -15,7 +16,9 @@ export function renderRss(feed: Feed, links: FeedLinks): string {
   out.push('<channel>')
   out.push(element('title', feed.title))
   out.push(element('link', links.homePage))
-  out.push(element('description', feed.description))
+  // RSS readers render <description> as HTML: plain text is HTML-escaped first (then XML-escaped),
+  // so markup in a summary shows as text instead of running in the reader.
+  out.push(element('description', escapeHtml(feed.description)))
   out.push(element('language', feed.language))
   out.push(element('lastBuildDate', rfc822(feed.updated)))
   if (feed.rights) out.push(element('copyright', feed.rights))
@@ -30,7 +33,7 @@ export function renderRss(feed: Feed, links: FeedLinks): string {
     out.push(element('link', item.url))
     out.push(element('guid', item.id, { isPermaLink: item.id === item.url ? 'true' : 'false' }))
     out.push(element('pubDate', rfc822(item.datePublished)))
-    if (item.summary) out.push(element('description', item.summary))
+    if (item.summary) out.push(element('description', escapeHtml(item.summary)))
     for (const author of item.authors) out.push(element('dc:creator', author.name))
     for (const category of item.categories) out.push(element('category', category))
     out.push(`<content:encoded>${cdata(item.contentHtml)}</content:encoded>`)
