@@ -2,7 +2,8 @@
  * The local Content Lake CLI.
  *
  *   npm run lake                                   start the lake (LAKE_* env vars, see README)
- *   npm run lake -- create-editor --name "Ana" --email ana@clinic.test [--role editor]
+ *   npm run lake -- create-editor --name "Ana" --email ana@clinic.test [--role editor] [--password '...']
+ *   npm run lake -- set-password --email ana@clinic.test --password '...'   (for the Studio login screen)
  *   npm run lake -- create-token --email ana@clinic.test [--label laptop]
  *   npm run lake -- list-editors
  *   npm run lake -- revoke-token <tokenId>
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const {values, positionals} = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: {name: {type: 'string'}, email: {type: 'string'}, role: {type: 'string'}, label: {type: 'string'}},
+    options: {name: {type: 'string'}, email: {type: 'string'}, role: {type: 'string'}, label: {type: 'string'}, password: {type: 'string'}},
   })
   switch (command) {
     case 'start': {
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`)
       const {user, token} = withAccounts((a) => {
         const u = a.createUser({name: values.name as string, email: values.email as string, role})
+        if (values.password) a.setPassword(u.id, values.password)
         return {user: u, token: a.issueToken(u.id, values.label ?? 'cli').token}
       })
       console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`)
@@ -79,6 +81,16 @@ async function main(): Promise<void> {
       console.log(`Token ${token.tokenId} (shown once, keep it secret):\n${token.token}`)
       return
     }
+    case 'set-password': {
+      if (!values.email || !values.password) fail('set-password needs --email of an existing editor and --password (at least 8 characters)')
+      withAccounts((a) => {
+        const user = a.findByEmail(values.email as string)
+        if (!user) fail(`no editor with email ${values.email}; create one with create-editor`)
+        a.setPassword(user.id, values.password as string)
+      })
+      console.log(`Password set for ${values.email}: sign in on the Studio's login screen with "Local editor account".`)
+      return
+    }
     case 'list-editors': {
       const users = withAccounts((a) => a.listUsers())
       if (users.length === 0) console.log('No editors.')
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
       return
     }
     default:
-      fail(`unknown command "${command}": use start, create-editor, create-token, list-editors or revoke-token`)
+      fail(`unknown command "${command}": use start, create-editor, set-password, create-token, list-editors or revoke-token`)
   }
 }
 

@@ -117,6 +117,50 @@ export class Accounts {
     return row ? toUser(row) : undefined
   }
 
+  /** Sets (or replaces) the password an editor signs in with on the Studio's login screen. */
+  setPassword(userId: string, password: string): void {
+    if (password.length < 8) throw new LakeError(400, 'invalidUserError', 'a password needs at least 8 characters')
+    const salt = crypto.randomBytes(16)
+    const hash = crypto.scryptSync(password, salt, 32)
+    const stored = `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`
+    if (this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(stored, userId).changes === 0) {
+      throw new LakeError(404, 'notFoundError', `no editor with id ${userId}`)
+    }
+  }
+
+  /** The user whose email and password match, or undefined (same answer for unknown email and wrong password). */
+  verifyPassword(email: string, password: string): User | undefined {
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as (UserRow & {password_hash: string | null}) | undefined
+    const [scheme, salt, hash] = (row?.password_hash ?? 'scrypt$$').split('$')
+    const expected = Buffer.from(hash ?? '', 'base64')
+    const actual = crypto.scryptSync(password, Buffer.from(salt ?? '', 'base64'), 32)
+    const ok = scheme === 'scrypt' && expected.length === actual.length && crypto.timingSafeEqual(expected, actual)
+    return row && ok ? toUser(row) : undefined
+  }
+
+  /** A one-time login session id (the `#sid=` the Studio exchanges for a token), valid 5 minutes. */
+  createSession(userId: string): string {
+    const sid = crypto.randomBytes(24).toString('base64url')
+    const expires = new Date(Date.now() + 5 * 60_000).toISOString()
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date().toISOString())
+    this.db.prepare('INSERT INTO sessions (sid_hash, user_id, expires_at) VALUES (?, ?, ?)').run(hashToken(sid), userId, expires)
+    return sid
+  }
+
+  /** Exchanges a session id for a new token (once); undefined when unknown or expired. */
+  exchangeSession(sid: string): {token: string; user: User} | undefined {
+    const row = this.db.prepare('DELETE FROM sessions WHERE sid_hash = ? RETURNING user_id, expires_at').get(hashToken(sid)) as {user_id: string; expires_at: string} | undefined
+    if (!row || row.expires_at < new Date().toISOString()) return undefined
+    const user = this.findById(row.user_id)
+    if (!user) return undefined
+    return {token: this.issueToken(user.id, 'studio login').token, user}
+  }
+
+  /** Revokes the token itself (Studio logout). */
+  revokeTokenValue(token: string): boolean {
+    return this.db.prepare('DELETE FROM tokens WHERE token_hash = ?').run(hashToken(token)).changes > 0
+  }
+
   /** Resolves an `Authorization` header; a present but unknown token is a 401, not anonymous. */
   identify(authorization: string | undefined): Identity {
     if (!authorization) return ANONYMOUS

@@ -8,6 +8,7 @@ import type {LakeContext, RouteOptions} from './context.js'
 import {parseApiVersion} from './util.js'
 import accountRoutes from './routes/account.js'
 import actionRoutes from './routes/actions.js'
+import {authApiRoutes, loginPageRoutes} from './routes/auth.js'
 import dataRoutes from './routes/data.js'
 import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
@@ -19,7 +20,7 @@ import assetRoutes from './routes/assets.js'
  * To add a group (assets), write `routes/<name>.ts` exporting a `FastifyPluginAsync<RouteOptions>`
  * and list it here.
  */
-export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [dataRoutes, listenRoutes, actionRoutes, historyRoutes, exportRoutes, accountRoutes]
+export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [dataRoutes, listenRoutes, actionRoutes, historyRoutes, exportRoutes, accountRoutes, authApiRoutes]
 
 export interface LakeServers {
   app: FastifyInstance
@@ -117,6 +118,7 @@ export async function buildServers(ctx: LakeContext, tls?: {key: string; cert: s
   // Assets: uploads under /v<date>/assets/..., originals and image variants at /images/... and /files/... (no version segment).
   await app.register(assetRoutes, {ctx})
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
+  await app.register(loginPageRoutes, {ctx})
 
   await app.ready()
   if (!httpServer) throw new Error('lake: the HTTP server was not created')

@@ -20,12 +20,12 @@ export function openDatabase(dataDir: string): SqliteDatabase {
   return db
 }
 
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
 function migrate(db: SqliteDatabase): void {
   const version = Number(db.pragma('user_version', {simple: true}))
   if (version >= SCHEMA_VERSION) return
-  db.exec(`
+  if (version < 1) db.exec(`
     CREATE TABLE IF NOT EXISTS documents (
       dataset TEXT NOT NULL,
       id TEXT NOT NULL,
@@ -75,5 +75,16 @@ function migrate(db: SqliteDatabase): void {
       PRIMARY KEY (user_id, key)
     );
   `)
+  if (version < 2) {
+    // v2: passwords for the Studio's login screen, and one-time login sessions (sid -> token).
+    db.exec(`
+      ALTER TABLE users ADD COLUMN password_hash TEXT;
+      CREATE TABLE IF NOT EXISTS sessions (
+        sid_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at TEXT NOT NULL
+      );
+    `)
+  }
   db.pragma(`user_version = ${SCHEMA_VERSION}`)
 }
