@@ -15,15 +15,18 @@ export interface SourceHealthReport {
 }
 
 /**
- * True for errors that mean "the source cannot be reached or is failing" (network errors,
- * timeouts, 5xx, 429), as opposed to answers about the request itself (a 4xx query error).
+ * True for errors that mean "the source cannot be reached or is failing": network errors and
+ * timeouts of a request (`@sanity/client` rejects with the request and a code such as
+ * ECONNREFUSED or ESOCKETTIMEDOUT), 5xx, 408 and 429 answers. False for answers about the request
+ * itself (a 4xx query error) and for errors of our own code, so a bug is never mistaken for an
+ * outage.
  */
 export function isSourceUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
   const status = (error as { statusCode?: unknown }).statusCode
   if (typeof status === 'number') return status >= 500 || status === 429 || status === 408
-  // No HTTP status: the request never got an answer (ECONNREFUSED, ECONNRESET, timeout, DNS).
-  return true
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && 'request' in error
 }
 
 function describe(error: unknown): string {
