@@ -155,22 +155,32 @@ test('CORS: OPTIONS 204 echoing origin and requested headers; SSE carries the he
   assert.is(foreign.headers.get('access-control-allow-origin'), null)
 })
 
-test('history: revisions by id, document at a revision, transactions NDJSON, events', async () => {
+test('history: revisions by id, document at a revision, transactions NDJSON with mendoza effects, events', async () => {
   const a = await t.client.create({_id: 'h1', _type: 'note', n: 1})
   const b = await t.client.patch('h1').set({n: 2}).commit()
   const auth = {authorization: `Bearer ${t.token}`}
-  const at = await fetch(`${t.httpUrl}/v2025-02-19/data/history/production/documents/h1?revision=${a._rev}`, {headers: auth})
-  const old = (await at.json()) as {documents: Array<{n: number; _rev: string}>}
+  const history = (path: string) => fetch(`${t.httpUrl}/v2025-02-19/data/history/production/${path}`, {headers: auth})
+  const old = (await (await history(`documents/h1?revision=${a._rev}`)).json()) as {documents: Array<{n: number; _rev: string}>}
   assert.is(old.documents[0].n, 1)
   assert.is(old.documents[0]._rev, a._rev)
-  const txs = await fetch(`${t.httpUrl}/v2025-02-19/data/history/production/transactions/h1?excludeContent=true`, {headers: auth})
-  const lines = (await txs.text()).trim().split('\n').map((l) => JSON.parse(l) as {id: string; author: string})
-  assert.equal(lines.map((l) => l.id), [a._rev, b._rev])
+  const txs = await history('transactions/h1,drafts.h1?excludeContent=true&effectFormat=mendoza&reverse=true')
+  const lines = (await txs.text()).trim().split('\n').map((l) => JSON.parse(l) as {id: string; author: string; mutations?: unknown; effects: Record<string, {apply: unknown[]; revert: unknown[]}>})
+  assert.equal(lines.map((l) => l.id), [b._rev, a._rev], 'newest first')
+  assert.is(lines[0].mutations, undefined)
+  const {applyPatch} = await import('mendoza')
+  assert.equal(applyPatch(old.documents[0], lines[0].effects.h1.apply), b)
   const me = await t.client.request<{id: string}>({uri: '/users/me'})
   assert.is(lines[0].author, me.id)
-  const events = await fetch(`${t.httpUrl}/v2025-02-19/data/history/production/events/documents/h1`, {headers: auth})
-  const ev = (await events.json()) as {events: Array<{revisionId: string}>}
-  assert.is(ev.events[0].revisionId, b._rev)
+  const window = (await (await history(`transactions/h1?toTransaction=${a._rev}&reverse=true`)).text()).trim().split('\n')
+  assert.is(window.length, 1, 'toTransaction is inclusive and bounds the window')
+
+  await t.client.action({actionType: 'sanity.action.document.edit', draftId: 'drafts.h1', publishedId: 'h1', patch: {set: {n: 3}}}, {transactionId: 'h1-edit'})
+  await t.client.action({actionType: 'sanity.action.document.publish', draftId: 'drafts.h1', publishedId: 'h1'}, {transactionId: 'h1-publish'})
+  const ev = (await (await history('events/documents/h1')).json()) as {events: Record<string, Array<{type: string; id: string}>>; nextCursor: string}
+  assert.equal(ev.events.h1.map((e) => [e.type, e.id]).slice(0, 2), [
+    ['publishDocumentVersion', 'h1-publish'],
+    ['createDocumentVersion', 'h1-edit'],
+  ])
   const anon = await fetch(`${t.httpUrl}/v2025-02-19/data/history/production/documents/drafts.h1`)
   assert.is(anon.status, 401)
 })
