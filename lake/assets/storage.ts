@@ -70,6 +70,9 @@ export class AssetStorage {
     } catch (error) {
       await handle.close().catch(() => undefined)
       await rm(tempPath, {force: true})
+      if (isAbort(error)) {
+        throw new LakeError(400, 'uploadAborted', `The upload was interrupted after ${formatBytes(size)}: send the whole file again`)
+      }
       throw error
     }
     return {tempPath, sha1: hash.digest('hex'), size}
@@ -131,6 +134,12 @@ export class AssetStorage {
     await Promise.all(names.map((n) => rm(join(this.#incoming, n), {force: true})))
     return names.length
   }
+}
+
+/** A client that went away mid-upload (connection reset, HTTP/2 stream cancelled). */
+function isAbort(error: unknown): boolean {
+  const code = (error as {code?: unknown} | null)?.code
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR' || (error instanceof Error && error.message === 'aborted')
 }
 
 /** Hashes a buffer the way stored originals are named. */

@@ -13,6 +13,10 @@ import * as tar from 'tar'
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 
+import {ByteLru} from '../../lake/assets/lru.js'
+import {assetDocumentId, parseAssetDocumentId, parseAssetFilename} from '../../lake/assets/names.js'
+import {paletteFromPixels} from '../../lake/assets/palette.js'
+import {parseColor} from '../../lake/assets/transform.js'
 import {startTestLake, type TestLake} from '../helpers/lake.js'
 
 // Small limits so the limit checks stay cheap (read by the asset routes when the lake starts).
@@ -344,6 +348,59 @@ Assets('bad transform parameters answer 400 naming the parameter', async ({t, pn
 
 Assets.run()
 
+// The pure building blocks, through their exported functions.
+const Blocks = suite('asset building blocks')
+
+Blocks('asset names: ids round-trip; anything that is not a canonical name is rejected', () => {
+  const sha = 'a'.repeat(40)
+  const image = {kind: 'image', sha1: sha, width: 640, height: 480, extension: 'jpg'} as const
+  assert.is(assetDocumentId(image), `image-${sha}-640x480-jpg`)
+  assert.equal(parseAssetDocumentId(`image-${sha}-640x480-jpg`), image)
+  assert.equal(parseAssetDocumentId(`file-${sha}-pdf`), {kind: 'file', sha1: sha, extension: 'pdf'})
+  for (const name of [`../${sha}.pdf`, `${sha}.pdf/..`, `${sha.toUpperCase()}.pdf`, `${sha}.`, `${sha}`, `${sha}.p%2f`, `${sha}-0x10.png`]) {
+    assert.is(parseAssetFilename(name.includes('x') ? 'image' : 'file', name), undefined, name)
+  }
+  assert.throws(() => assetDocumentId({kind: 'image', sha1: 'xyz', width: 1, height: 1, extension: 'png'}), /sha1/)
+})
+
+Blocks('bg colours: RGB, ARGB, RRGGBB, AARRGGBB (alpha first)', () => {
+  assert.equal(parseColor('f00'), {r: 255, g: 0, b: 0, alpha: 1})
+  assert.equal(parseColor('00ff00'), {r: 0, g: 255, b: 0, alpha: 1})
+  assert.equal(parseColor('80ff0000'), {r: 255, g: 0, b: 0, alpha: 0.502})
+  assert.equal(parseColor('0f00'), {r: 255, g: 0, b: 0, alpha: 0})
+  assert.throws(() => parseColor('red'), /bg=/)
+})
+
+Blocks('palette: dominant by population, vibrant and dark swatches by saturation and lightness', () => {
+  // 70% a saturated mid red, 30% a very dark blue.
+  const pixels: number[] = []
+  for (let i = 0; i < 70; i++) pixels.push(220, 20, 20)
+  for (let i = 0; i < 30; i++) pixels.push(10, 10, 60)
+  const palette = paletteFromPixels(Uint8Array.from(pixels), 3)
+  assert.is(palette.dominant?.background, '#dc1414')
+  assert.is(palette.dominant?.population, 70)
+  assert.is(palette.vibrant?.background, '#dc1414')
+  assert.is(palette.vibrant?.foreground, '#fff')
+  assert.is(palette.darkVibrant?.background, '#0a0a3c')
+  assert.equal(paletteFromPixels(new Uint8Array(0), 3), {_type: 'sanity.imagePalette'})
+})
+
+Blocks('variant LRU: bounded by bytes, evicts the least recently used', () => {
+  const lru = new ByteLru<{byteLength: number; n: number}>(100)
+  lru.set('a', {byteLength: 40, n: 1})
+  lru.set('b', {byteLength: 40, n: 2})
+  assert.is(lru.get('a')?.n, 1)
+  lru.set('c', {byteLength: 40, n: 3})
+  assert.is(lru.get('b'), undefined)
+  assert.is(lru.get('a')?.n, 1)
+  assert.is(lru.bytes, 80)
+  lru.set('huge', {byteLength: 101, n: 4})
+  assert.is(lru.get('huge'), undefined)
+  assert.is(lru.size, 2)
+})
+
+Blocks.run()
+
 // Export with assets -> import into an empty lake, through the project's CLIs (as an operator runs them).
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 
@@ -452,13 +509,9 @@ Transfer('export -> import into an empty lake keeps assets, their metadata and t
   assert.is(thumb.res.status, 200)
   assert.equal([(await sharp(thumb.body).metadata()).width, (await sharp(thumb.body).metadata()).height], [40, 40])
 
-  // Importing the same archive again (--missing) reuses the stored assets: no duplicates.
-  const again = await cli('import', [archive, '--missing'], {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl})
-  assert.is(again.code, 0, again.stderr)
-  assert.is(await target.client.fetch('count(*[_type == "sanity.imageAsset"])'), 1)
 })
 
-Transfer('an archive whose asset markers point outside it, or at a non-image, is refused', async ({target, work}) => {
+Transfer('re-importing reuses stored assets; archives whose markers point outside them, at a non-image or at a remote URL are refused', async ({target, work}) => {
   const make = async (name: string, doc: Record<string, unknown>, extra: Record<string, Buffer> = {}) => {
     const dir = path.join(work, name)
     fs.mkdirSync(path.join(dir, 'export', 'images'), {recursive: true})
@@ -478,11 +531,22 @@ Transfer('an archive whose asset markers point outside it, or at a non-image, is
     [notImage, /Invalid image/],
     [remote, /remote/],
   ]
-  for (const [archive, message] of cases) {
-    const result = await cli('import', [archive], {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl})
+  // CLI runs are slow to start (ts-node): run the independent ones side by side, together with a
+  // re-import (--missing) of the archive of the previous test.
+  const env = {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl}
+  const [again, ...results] = await Promise.all([
+    cli('import', [path.join(work, 'with-assets.tar.gz'), '--missing'], env),
+    ...cases.map(([archive]) => cli('import', [archive], env)),
+  ])
+  assert.is(again!.code, 0, again!.stderr)
+  assert.is(await target.client.fetch('count(*[_type == "sanity.imageAsset"])'), 1)
+  assert.is(await target.client.fetch('count(*[_type == "sanity.fileAsset"])'), 1)
+  results.forEach((result, i) => {
+    const [archive, message] = cases[i]!
+    assert.ok(result)
     assert.is.not(result.code, 0, archive)
     assert.match(result.stderr, message, archive)
-  }
+  })
   const ids = await target.client.fetch<string[]>('*[_id in ["evil", "fake", "remote"]]._id')
   assert.equal(ids, [])
 })
