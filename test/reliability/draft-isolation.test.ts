@@ -40,7 +40,7 @@ function block(key: string, text: string) {
 
 /** The fields a draft edit sets: every text field of the type carries the marker. */
 function fieldsFor(type: DocType, id: string, marker: string, slugChange: boolean): Record<string, unknown> {
-  const base = id.replace(/^.*\./, '')
+  const base = id.replace(/^[a-zA-Z]+-/, '')
   const slug = { _type: 'slug', current: slugChange ? `${base}-${marker}` : base }
   switch (type) {
     case 'article':
@@ -100,7 +100,7 @@ function markersIn(text: string): string[] {
 function remember(docs: readonly LakeDoc[]): void {
   // Only this test's documents: the seed's pages hold no markers and never change here.
   for (const d of docs) {
-    if (!d._id.includes('.rel-')) continue
+    if (!d._id.includes('-rel-')) continue
     const slug = d.slug?.current
     const list = (slugsSeen as unknown as Record<string, string[] | undefined>)[d._type]
     if (slug && list && !list.includes(slug)) list.push(slug)
@@ -174,7 +174,7 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
   for (let seq = 0; seq < SEQUENCES && Date.now() < deadline; seq++) {
     const docs = Array.from({ length: DOCS_PER_SEQUENCE }, (_, i) => {
       const type: DocType = (['article', 'article', 'article', 'treatment', 'condition', 'faq'] as const)[i] as DocType
-      return { id: `${type}.rel-${seq}-${i}`, type }
+      return { id: `${type}-rel-${seq}-${i}`, type }
     })
     for (let step = 0; step < STEPS && Date.now() < deadline; step++) {
       const { published, drafts } = await lakeState()
@@ -198,7 +198,7 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
   assert.ok(figures.steps >= SEQUENCES * STEPS * 0.8, `only ${figures.steps} steps ran`)
   // Positive control: what is published does reach delivery (the crawl is not looking at nothing).
   const { published } = await lakeState()
-  const articles = published.filter((d) => d._type === 'article' && d._id.includes('.rel-'))
+  const articles = published.filter((d) => d._type === 'article' && d._id.includes('-rel-'))
   for (const a of articles) {
     const slug = a.slug?.current ?? ''
     const full = await platform.editor.getDocument<{ title?: string }>(a._id)
