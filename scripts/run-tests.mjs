@@ -38,6 +38,8 @@ function run(command, args, { env = {}, timeoutMs } = {}) {
       cwd: root,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a timeout can end the file together with the servers it started.
+      detached: true,
     })
     let output = ''
     let timedOut = false
@@ -46,7 +48,11 @@ function run(command, args, { env = {}, timeoutMs } = {}) {
     const timer = timeoutMs
       ? setTimeout(() => {
           timedOut = true
-          child.kill('SIGKILL')
+          try {
+            process.kill(-child.pid, 'SIGKILL')
+          } catch {
+            child.kill('SIGKILL')
+          }
         }, timeoutMs)
       : undefined
     child.stdout.on('data', (d) => (output += d))
