@@ -31,6 +31,19 @@ function findTests(dir) {
   return found
 }
 
+// Children run in process groups of their own (see run()): end them too when the runner is stopped.
+const runningGroups = new Set()
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const pid of runningGroups) {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {}
+    }
+    process.exit(130)
+  })
+}
+
 function run(command, args, { env = {}, timeoutMs } = {}) {
   return new Promise((resolve) => {
     const started = Date.now()
@@ -41,6 +54,7 @@ function run(command, args, { env = {}, timeoutMs } = {}) {
       // Its own process group, so a timeout can end the file together with the servers it started.
       detached: true,
     })
+    runningGroups.add(child.pid)
     let output = ''
     let timedOut = false
     // A file that hangs (an open server or listener keeping the event loop alive) must not hang the
@@ -58,6 +72,7 @@ function run(command, args, { env = {}, timeoutMs } = {}) {
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
     child.on('close', (code, signal) => {
+      runningGroups.delete(child.pid)
       clearTimeout(timer)
       resolve({ code: code ?? 1, signal, timedOut, output: output.replace(ANSI, ''), ms: Date.now() - started })
     })
