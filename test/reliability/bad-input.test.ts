@@ -151,7 +151,7 @@ test('queries: invalid GROQ and parameters', async () => {
 test('oversized bodies and uploads; uploads that are not what they claim', async () => {
   const big = JSON.stringify({ mutations: [{ create: { _id: 'big', _type: 'category', title: 'x'.repeat(5 * 1024 * 1024) } }] })
   await refused('mutation body over 4 MiB', () => call(api('/data/mutate/production'), json(big)), 413, /limit/)
-  const upload = (body: Buffer, type: string) => call(api('/assets/images/production'), { method: 'POST', headers: { 'content-type': type, ...auth() }, body })
+  const upload = (body: Buffer, type: string) => call(api('/assets/images/production'), { method: 'POST', headers: { 'content-type': type, ...auth() }, body: new Uint8Array(body) })
   await refused('image upload over the asset limit', () => upload(Buffer.alloc(300 * 1024, 1), 'image/png'), 413, /limit/)
   await refused('an "image" that is not an image', () => upload(Buffer.from('<svg onload=alert(1)>'.repeat(10)), 'image/png'), [400, 415], /image/i)
   await refused('empty upload', () => upload(Buffer.alloc(0), 'image/png'), [400, 411], /empty|body|bytes/i)
