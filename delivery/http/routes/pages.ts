@@ -6,7 +6,7 @@ import { MAX_PAGE_SIZE } from '../../content/articles.js'
 import type { ClinicSettings } from '../../content/site.js'
 import { renderArticlePage, renderConditionPage, renderIndexPage, renderNotFoundPage, renderTreatmentPage } from '../../render/pages.js'
 import { collectionPath } from '../../routes.js'
-import type { DeliveryContext } from '../context.js'
+import { clinicSettings, type DeliveryContext } from '../context.js'
 import { problem } from '../problem.js'
 import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../respond.js'
 import { slugParams } from '../schemas.js'
@@ -33,8 +33,8 @@ function clinicMissing(url: string): Produced {
 
 export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   const clinicOrNull = async (): Promise<ClinicSettings | null> => {
-    const clinic = await context.content.clinicSettings()
-    return clinic.found && clinic.value.siteUrl && clinic.value.name ? clinic.value : null
+    const clinic = await clinicSettings(context)
+    return clinic && clinic.siteUrl && clinic.name ? clinic : null
   }
   const options = { images: context.images }
 
