@@ -40,6 +40,7 @@ export class DatasetStore {
   private lastSeq = 0
   private readonly headStatement: Statement
   private changeCount = 0
+  private refreshing = false
 
   constructor(db: SqliteDatabase, name: string) {
     this.db = db
@@ -60,10 +61,17 @@ export class DatasetStore {
    * first; it lags until the connection starts a new read transaction, so it missed commits.)
    */
   refresh(): void {
-    if (!this.db.open) return
-    const head = this.headSeq()
-    if (head === this.lastSeq) return
-    for (const tx of this.transactionsAfter(this.lastSeq, Number.MAX_SAFE_INTEGER)) this.applyCommitted(tx)
+    // Listeners may read the store while we catch up: no nested catch-up (it would apply twice).
+    if (this.refreshing || !this.db.open) return
+    if (this.headSeq() === this.lastSeq) return
+    this.refreshing = true
+    try {
+      for (const tx of this.transactionsAfter(this.lastSeq, Number.MAX_SAFE_INTEGER)) {
+        if (tx.seq > this.lastSeq) this.applyCommitted(tx)
+      }
+    } finally {
+      this.refreshing = false
+    }
   }
 
   private headSeq(): number {
