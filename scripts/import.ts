@@ -8,6 +8,7 @@
  * transaction up). Uses LAKE_DATA_DIR / LAKE_DATASET.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {assetBaseUrl, createArchiveAssetHooks} from '../lake/assets/archive-hooks.js'
 import {configFromEnv} from '../lake/config.js'
@@ -41,9 +42,10 @@ const dataset = store.dataset(values.dataset ?? config.dataset)
 const progress = progressBar(`importing into ${dataset.name}`)
 try {
   const archive = /\.(tar\.gz|tgz)$/.test(file)
+  const assets = createArchiveAssetHooks({dataDir: config.dataDir, projectId: config.projectId, store: dataset, baseUrl: assetBaseUrl(config)})
   const result = archive
-    ? await importArchive(dataset, file, {mode, onProgress: progress, assets: createArchiveAssetHooks({dataDir: config.dataDir, projectId: config.projectId, store: dataset, baseUrl: assetBaseUrl(config)})})
-    : await importNdjson(dataset, fs.readFileSync(file, 'utf8'), {mode, onProgress: progress})
+    ? await importArchive(dataset, file, {mode, onProgress: progress, assets})
+    : await importNdjson(dataset, fs.readFileSync(file, 'utf8'), {mode, onProgress: progress, resolveAsset: assets.ndjsonResolver(path.dirname(path.resolve(file)))})
   progress.finish()
   console.log(`Imported ${result.written} document(s) into "${dataset.name}"${result.skipped ? `, skipped ${result.skipped} existing` : ''}.`)
 } catch (err) {

@@ -38,6 +38,11 @@ export interface ArchiveHookOptions {
 export interface ArchiveAssetHookFunctions {
   writeAssets: (dir: string, documents: LakeDocument[]) => Promise<Record<string, unknown>>
   resolveAsset: (marker: string, dir: string) => Promise<Record<string, unknown>>
+  /**
+   * The `resolveAsset` hook of a plain NDJSON import (`importNdjson`): markers are relative to
+   * `dir`, the NDJSON file's folder, and errors name the line.
+   */
+  ndjsonResolver: (dir: string) => (marker: string, line: number) => Promise<Record<string, unknown>>
 }
 
 /** `LAKE_ASSET_BASE_URL`, else the lake's plain-HTTP listener (`http://<host>:<httpPort>`). */
@@ -76,18 +81,22 @@ export function createArchiveAssetHooks(options: ArchiveHookOptions): ArchiveAss
       return prepared.assetMap
     },
 
-    async resolveAsset(marker, dir) {
-      const importer = await importerFor(dir)
-      const reference = await importer.resolveAsset(marker, 0)
-      const created = importer.documents().filter((d) => !committed.has(d._id))
-      for (const document of created) committed.add(document._id)
-      if (created.length > 0) {
-        await store.commit(
-          created.map((document) => ({createIfNotExists: document})),
-          {author: ''},
-        )
-      }
-      return reference
-    },
+    resolveAsset: (marker, dir) => resolve(marker, dir, 0),
+
+    ndjsonResolver: (dir) => (marker, line) => resolve(marker, dir, line),
+  }
+
+  async function resolve(marker: string, dir: string, line: number): Promise<Record<string, unknown>> {
+    const importer = await importerFor(dir)
+    const reference = await importer.resolveAsset(marker, line)
+    const created = importer.documents().filter((d) => !committed.has(d._id))
+    for (const document of created) committed.add(document._id)
+    if (created.length > 0) {
+      await store.commit(
+        created.map((document) => ({createIfNotExists: document})),
+        {author: ''},
+      )
+    }
+    return reference
   }
 }

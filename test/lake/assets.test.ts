@@ -533,13 +533,27 @@ Transfer('re-importing reuses stored assets; archives whose markers point outsid
   ]
   // CLI runs are slow to start (ts-node): run the independent ones side by side, together with a
   // re-import (--missing) of the archive of the previous test.
+  // Plus a plain NDJSON import whose markers are relative to the NDJSON file's folder.
+  const ndjsonDir = path.join(work, 'ndjson')
+  fs.mkdirSync(ndjsonDir)
+  const photo = await sharp({create: {width: 24, height: 12, channels: 3, background: '#208040'}}).jpeg().toBuffer()
+  fs.writeFileSync(path.join(ndjsonDir, 'photo.jpg'), photo)
+  fs.writeFileSync(
+    path.join(ndjsonDir, 'data.ndjson'),
+    JSON.stringify({_id: 'ndjson-photo', _type: 'clinician', photo: {_type: 'image', _sanityAsset: 'image@file://./photo.jpg', alt: 'Green'}}) + '\n',
+  )
   const env = {LAKE_DATA_DIR: target.dataDir, LAKE_ASSET_BASE_URL: target.httpUrl}
-  const [again, ...results] = await Promise.all([
+  const [again, fromNdjson, ...results] = await Promise.all([
     cli('import', [path.join(work, 'with-assets.tar.gz'), '--missing'], env),
+    cli('import', [path.join(ndjsonDir, 'data.ndjson')], env),
     ...cases.map(([archive]) => cli('import', [archive], env)),
   ])
   assert.is(again!.code, 0, again!.stderr)
-  assert.is(await target.client.fetch('count(*[_type == "sanity.imageAsset"])'), 1)
+  assert.is(fromNdjson!.code, 0, fromNdjson!.stderr)
+  const clinician = await target.client.getDocument('ndjson-photo')
+  assert.equal(clinician?.photo, {_type: 'image', alt: 'Green', asset: {_type: 'reference', _ref: `image-${sha1(photo)}-24x12-jpg`}})
+  assert.is((await get(`${target.httpUrl}/images/local/production/${sha1(photo)}-24x12.jpg`)).res.status, 200)
+  assert.is(await target.client.fetch('count(*[_type == "sanity.imageAsset"])'), 2)
   assert.is(await target.client.fetch('count(*[_type == "sanity.fileAsset"])'), 1)
   results.forEach((result, i) => {
     const [archive, message] = cases[i]!
