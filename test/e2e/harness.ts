@@ -151,6 +151,8 @@ export interface Browser {
   page: Page
   /** Saves a screenshot as test-artifacts/e2e/<NN>-<name>.png. */
   shot(name: string): Promise<string>
+  /** Failed requests to this machine and page errors seen so far (for failure reports). */
+  problems(): string[]
   close(): Promise<void>
 }
 
@@ -170,6 +172,19 @@ export async function launchBrowser(): Promise<Browser> {
   await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) => route.abort())
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(60_000)
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('response', (response) => {
+    const url = response.url()
+    // 404s of optional endpoints (presence socket, user applications) are expected offline.
+    if (response.status() >= 400 && response.status() !== 404 && /\/\/(127\.0\.0\.1|localhost|[a-z0-9-]+\.localhost)[:/]/.test(url)) {
+      const request = response.request()
+      void response.text().then(
+        (body) => problems.push(`${request.method()} ${url} -> ${response.status()} ${body.slice(0, 300)}`),
+        () => problems.push(`${request.method()} ${url} -> ${response.status()}`),
+      )
+    }
+  })
   let n = 0
   return {
     context,
@@ -180,6 +195,7 @@ export async function launchBrowser(): Promise<Browser> {
       await page.screenshot({ path: file })
       return file
     },
+    problems: () => [...problems],
     async close() {
       await context.close()
       fs.rmSync(userDataDir, { recursive: true, force: true })

@@ -74,6 +74,8 @@ function defineBrowserTests(): void {
   })
 
   test.after(async () => {
+    const problems = state.browser?.problems() ?? []
+    if (problems.length > 0) console.log(`Browser-side problems during the run:\n  ${problems.join('\n  ')}`)
     await state.browser?.close().catch(() => undefined)
     if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
     if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
@@ -119,6 +121,7 @@ function defineBrowserTests(): void {
     await page.keyboard.type('Yes. Gentle movement and light stretching are fine the same day. ')
     await page.keyboard.type('Ask your physical therapist before hard exercise.')
     await shot('faq-written')
+    await waitUntilSaved(page)
     const publish = page.locator('[data-testid="action-publish"]')
     await eventually('the Publish button to be enabled', () => publish.isEnabled())
     await publish.click()
@@ -188,6 +191,7 @@ function defineBrowserTests(): void {
 
     await page.locator('input[id="heroImage.alt"]').fill('A physical therapist placing a thin needle in a patient\'s shoulder')
     await eventually('the alt text message to clear', async () => (await altMessage.count()) === 0)
+    await waitUntilSaved(page)
     await eventually('the Publish button to be enabled', () => publish.isEnabled())
     await shot('article-ready')
     await publish.click()
@@ -230,27 +234,32 @@ function defineBrowserTests(): void {
   test('"Mark as reviewed" updates the dates and the "Review due" badge disappears', async () => {
     const { page, shot } = state.browser
     const today = localToday()
-    const seedArticle = await state.client.fetch<{ _id: string } | null>(
-      '*[_type == "article" && !(_id in path("drafts.**")) && _id != $mine][0]{_id}',
-      { mine: state.articleId ?? '' },
-    )
-    assert.ok(seedArticle, 'the seed has an article')
-    // Due in 10 days; any draft is discarded so the badge reads the published dates.
+    // The article published above, now due for review in 10 days (any draft discarded, so the
+    // Studio shows the published dates).
+    const articleId = state.articleId ?? (await state.client.fetch<string | null>('*[_type == "article" && !(_id in path("drafts.**"))][0]._id'))
+    assert.ok(articleId, 'there is a published article')
     await state.client
       .transaction()
-      .patch(seedArticle._id, (p) => p.set({ lastReviewed: addMonths(today, -12), nextReviewDue: addDays(today, 10) }))
-      .delete(`drafts.${seedArticle._id}`)
+      .patch(articleId, (p) => p.set({ lastReviewed: addMonths(today, -12), nextReviewDue: addDays(today, 10) }))
+      .delete(`drafts.${articleId}`)
       .commit()
-    await page.goto(`${state.start.info.studioUrl}/local/intent/edit/id=${seedArticle._id};type=article`)
+    await page.goto(`${state.start.info.studioUrl}/local/content/articles;all;${articleId}`)
     const pane = page.locator('[data-testid="document-pane"]').last()
-    await pane.getByText('Review due', { exact: true }).first().waitFor()
+    await pane
+      .getByText('Review due', { exact: true })
+      .first()
+      .waitFor()
+      .catch(async (error: unknown) => {
+        await shot('FAILED-review-due-badge')
+        throw error
+      })
     await shot('review-due-badge')
     await markAsReviewed(page)
     await eventually('the badge to disappear', async () => (await pane.getByText('Review due', { exact: true }).count()) === 0)
     const draft = await eventually('the draft to carry the new dates', () =>
       state.client.fetch<{ lastReviewed: string; nextReviewDue: string; medicalReviewer?: { _ref: string } } | null>(
         '*[_id == $id][0]{lastReviewed, nextReviewDue, medicalReviewer}',
-        { id: `drafts.${seedArticle._id}` },
+        { id: `drafts.${articleId}` },
       ),
     )
     assert.is(draft.lastReviewed, today)
@@ -283,6 +292,12 @@ async function pickReference(page: Page, input: ReturnType<Page['locator']>, sea
   const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
   await option.waitFor()
   await option.click()
+}
+
+/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
+async function waitUntilSaved(page: Page): Promise<void> {
+  const footer = page.locator('[data-testid="pane-footer"]').last()
+  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }
 
 /** Opens the document actions menu and runs "Mark as reviewed", choosing a reviewer if asked. */
