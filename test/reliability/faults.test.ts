@@ -182,6 +182,7 @@ test('a partner webhook receiver that hangs never slows publishing', async () =>
             syndication: { _type: 'syndicationSettings', allowed: true },
             body: [{ _type: 'block', _key: 'b', style: 'normal', markDefs: [], children: [{ _type: 'span', _key: 's', text: `Body ${i}`, marks: [] }] }],
           },
+          ifExists: 'fail',
         },
         { actionType: 'sanity.action.document.publish', draftId: `drafts.${id}`, publishedId: id },
       ])
