@@ -177,6 +177,11 @@ Assets('@sanity/image-url URLs resolve with the expected dimensions and format',
     {url: builder.image(image).rect(0, 0, 150, 100).width(30).url(), size: [30, 20], format: 'png'},
     {url: builder.image(image).width(40).orientation(90).url(), size: [40, 60], format: 'png'},
     {url: `${builder.image(image).width(50).blur(20).sharpen(30).saturation(-50).url()}&fm=avif`, size: [50, 33], format: 'heif'},
+    {url: builder.image(image).width(60).pad(10).bg('ffffff').format('pjpg').url(), size: [80, 60], format: 'jpeg'},
+    {url: builder.image(image).minWidth(450).invert(true).url(), size: [450, 300], format: 'png'},
+    {url: builder.image(image).maxHeight(40).url(), size: [60, 40], format: 'png'},
+    {url: builder.image(image).width(64).height(64).fit('crop').crop('entropy').url(), size: [64, 64], format: 'png'},
+    {url: builder.image(image).width(32).height(64).fit('crop').crop('focalpoint').focalPoint(0.9, 0.5).url(), size: [32, 64], format: 'png'},
   ]
   for (const c of cases) {
     const {res, body} = await get(c.url)
@@ -203,6 +208,8 @@ Assets('@sanity/image-url URLs resolve with the expected dimensions and format',
   // fit=crop&crop=right keeps the blue side; flip=h puts it on the left.
   const right = await get(builder.image(image).width(50).height(50).fit('crop').crop('right').url())
   assert.equal(await pixel(right.body, 25, 25), [0, 0, 220])
+  const focal = await get(builder.image(image).ignoreImageParams().width(32).height(64).fit('crop').crop('focalpoint').focalPoint(0.9, 0.5).url())
+  assert.equal(await pixel(focal.body, 16, 32), [0, 0, 220])
   const flipped = await get(builder.image(image).flipHorizontal().width(30).url())
   assert.equal(await pixel(flipped.body, 2, 10), [0, 0, 220])
 
