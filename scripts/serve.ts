@@ -7,6 +7,7 @@
 import { createDeliveryClient } from '../delivery/client.js'
 import { ConfigError, loadDeliveryConfig } from '../delivery/config.js'
 import { startDeliveryServer } from '../delivery/http/server.js'
+import { syndicationRoutesFromEnv } from '../delivery/syndication/mount.js'
 
 async function main(): Promise<void> {
   let config
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
     throw error
   }
   const client = createDeliveryClient(config.source)
+  // Partner syndication (/syndication/v1, /feeds) needs a server-side token with write access.
+  let publicBase = config.publicUrl ?? `http://${config.host}:${config.port}`
+  const syndication = syndicationRoutesFromEnv(client, () => publicBase, undefined)
   const server = await startDeliveryServer({
+    extraRoutes: syndication.register ?? undefined,
     client,
     host: config.host,
     port: config.port,
@@ -34,6 +39,8 @@ async function main(): Promise<void> {
   const source = config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`
   console.log(`delivery: serving ${source} (dataset ${config.source.dataset}) at ${server.url}`)
   console.log(`delivery: API docs at ${server.url}/api/docs, health at ${server.url}/health`)
+  if (!config.publicUrl) publicBase = server.url
+  console.log(syndication.register ? `delivery: partner syndication at ${server.url}/syndication/v1/ and ${server.url}/feeds/` : `delivery: ${syndication.reason}`)
   if (config.source.kind === 'hosted' && !config.webhookSecret) {
     console.log(`delivery: no SANITY_WEBHOOK_SECRET: cached responses refresh after ${config.cacheTtlSeconds} s`)
   }

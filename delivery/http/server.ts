@@ -53,6 +53,11 @@ export interface DeliveryServerOptions {
   probeTimeoutMs?: number
   /** Fastify request logging (default off). */
   logger?: boolean
+  /**
+   * Registers more route groups on the app (after the built-in ones), e.g. partner syndication's
+   * `syndicationRoutes(...).register`; they share the server's CORS and not-found handling.
+   */
+  extraRoutes?: (app: FastifyInstance) => Promise<void>
 }
 
 export interface DeliveryServer {
@@ -226,6 +231,7 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
   await app.register(siteRoutes, context)
   await app.register(pageRoutes, context)
   await app.register(webhookRoutes, { ...context, verifier })
+  if (options.extraRoutes) await options.extraRoutes(app)
 
   let openApi: string | null = null
   const openApiDocument = () => buildOpenApiDocument(routes, { title: 'Dynamic Physical Therapy & Wellness content API', version: API_VERSION, serverUrl: options.publicUrl() })

@@ -31,7 +31,7 @@ export interface NewPartner {
   allowedCategories: string[]
   webhookUrl?: string | null
   status?: PartnerStatus
-  /** Document id; default `partner.<slug of name>`. */
+  /** Document id; default `partner-<slug of name>` (no dots: dotted ids are private paths). */
   id?: string
 }
 
@@ -94,7 +94,7 @@ export async function createPartner(client: SanityClient, input: NewPartner): Pr
   if (!input.name.trim()) throw new AdminError('a partner needs a name (--name "Partner Clinic")')
   checkUrl(input.siteUrl, 'site URL')
   checkUrl(input.webhookUrl, 'webhook URL')
-  const id = input.id ?? `partner.${slugify(input.name)}`
+  const id = input.id ?? `partner-${slugify(input.name)}`
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(id) || id.startsWith('drafts.')) throw new AdminError(`partner id ${JSON.stringify(id)} is not a valid document id`)
   const categories = await resolveCategories(client, input.allowedCategories)
   const doc: Record<string, unknown> & { _id: string; _type: string } = {

@@ -210,7 +210,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   // -------------------------------------------------------------------------------------------
   // Index
 
-  app.get(`${SYNDICATION_PREFIX}/`, async (request, reply) =>
+  app.get(`${SYNDICATION_PREFIX}/`, { schema: { summary: 'What the syndication API offers, its problem types and the JSON Feed extension', tags: ['syndication'] } }, async (request, reply) =>
     sendJson(request, reply, {
       name: 'Partner syndication API',
       authentication: 'Send your API key as "Authorization: Bearer <key>". Feeds take a feed token in the URL instead.',
@@ -259,7 +259,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   // -------------------------------------------------------------------------------------------
   // Articles
 
-  app.get(`${SYNDICATION_PREFIX}/articles`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/articles`, { schema: { summary: 'Articles this partner may republish, with licensed payloads (API key)', tags: ['syndication'] } }, async (request, reply) => {
     const partner = await partnerOf(request, reply, 'articles')
     rejectUnknownParameters(request, ['offset', 'limit'])
     const offset = parseInteger(request, 'offset', 0, 0, 100_000)
@@ -276,7 +276,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
     }, PRIVATE)
   })
 
-  app.get(`${SYNDICATION_PREFIX}/articles/:slug`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/articles/:slug`, { schema: { summary: "One article's licensed payload: embed-ready HTML, Portable Text, JSON-LD, canonical URL, review dates, licence (API key)", tags: ['syndication'] } }, async (request, reply) => {
     const partner = await partnerOf(request, reply, 'article')
     rejectUnknownParameters(request, [])
     const slug = requireSlugParam(request)
@@ -288,7 +288,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   // -------------------------------------------------------------------------------------------
   // Changes
 
-  app.get(`${SYNDICATION_PREFIX}/changes`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/changes`, { schema: { summary: 'Upserts and tombstones since a cursor, in a stable order (API key)', tags: ['syndication'] } }, async (request, reply) => {
     const partner = await partnerOf(request, reply, 'changes')
     rejectUnknownParameters(request, ['since', 'limit'])
     const limitCount = parseInteger(request, 'limit', 100, 1, 500)
@@ -321,7 +321,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   // -------------------------------------------------------------------------------------------
   // The partner's own delivery log and usage
 
-  app.get(`${SYNDICATION_PREFIX}/webhooks/deliveries`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/webhooks/deliveries`, { schema: { summary: "This partner's webhook delivery log (API key)", tags: ['syndication'] } }, async (request, reply) => {
     const partner = await partnerOf(request, reply, 'deliveries')
     rejectUnknownParameters(request, ['limit'])
     const limitCount = parseInteger(request, 'limit', 50, 1, 200)
@@ -329,7 +329,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
     return sendJson(request, reply, { webhookUrl: partner.webhookUrl, deliveries }, PRIVATE)
   })
 
-  app.get(`${SYNDICATION_PREFIX}/usage`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/usage`, { schema: { summary: "This partner's daily request counts (API key)", tags: ['syndication'] } }, async (request, reply) => {
     const partner = await partnerOf(request, reply, 'usage')
     rejectUnknownParameters(request, ['days'])
     const days = parseInteger(request, 'days', 30, 1, 366)
@@ -343,7 +343,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   // -------------------------------------------------------------------------------------------
   // oEmbed and the embed page
 
-  app.get(`${SYNDICATION_PREFIX}/oembed`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/oembed`, { schema: { summary: "oEmbed 1.0 (JSON, rich) for an article URL on the clinic's site", tags: ['syndication'] } }, async (request, reply) => {
     rejectUnknownParameters(request, ['url', 'format', 'maxwidth', 'maxheight'])
     const url = queryString(request, 'url')
     if (!url) throw invalidParameter('query.url', 'is required: the URL of an article on the clinic\'s site')
@@ -383,7 +383,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
     }, 'public, max-age=300')
   })
 
-  app.get(`${SYNDICATION_PREFIX}/embed/:slug`, async (request, reply) => {
+  app.get(`${SYNDICATION_PREFIX}/embed/:slug`, { schema: { summary: 'The embeddable article page the copy-paste snippet loads in an iframe', tags: ['syndication'] } }, async (request, reply) => {
     rejectUnknownParameters(request, [])
     const slug = requireSlugParam(request)
     const found = await fetchScopedArticle(syndication.client, { kind: 'embed' }, slug, syndication.now())
@@ -448,11 +448,11 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   }
 
   for (const format of FORMATS) {
-    app.get(`${FEEDS_PREFIX}/${format}`, async (request, reply) => {
+    app.get(`${FEEDS_PREFIX}/${format}`, { schema: { summary: 'Public feed of articles licensed for republication (RSS 2.0, Atom 1.0 or JSON Feed 1.1)', tags: ['syndication'] } }, async (request, reply) => {
       rejectUnknownParameters(request, [])
       return serveFeed(request, reply, { kind: 'public' }, format, `${base()}${FEEDS_PREFIX}`, `${base()}${FEEDS_PREFIX}/public`, 'Patient education', PUBLIC_FEED)
     })
-    app.get(`${FEEDS_PREFIX}/partners/:token/${format}`, async (request, reply) => {
+    app.get(`${FEEDS_PREFIX}/partners/:token/${format}`, { schema: { summary: "A partner's feed; the feed token in the URL stands in for the API key", tags: ['syndication'] } }, async (request, reply) => {
       rejectUnknownParameters(request, [])
       const token = (request.params as Record<string, string>).token
       const auth = await authenticate(syndication.client, token, 'feedToken')

@@ -14,14 +14,14 @@ let other: CreatedPartner
 test.before(async () => {
   bed = await startBed({ rateLimit: { perMinute: 1000, burst: 1000 } })
   partner = await bed.partner({ name: 'Partner A' })
-  other = await bed.partner({ name: 'Partner B', categories: ['category.other'] })
-  await bed.article('article.in-scope', { slug: 'in-scope', body: 'Visible to partner A.' })
-  await bed.article('article.other-category', { slug: 'other-category', categories: ['category.other'] })
-  await bed.article('article.embargoed', { slug: 'embargoed', embargoUntil: '2099-01-01T00:00:00Z' })
-  await bed.article('article.not-licensed', { slug: 'not-licensed', allowed: false })
+  other = await bed.partner({ name: 'Partner B', categories: ['category-other'] })
+  await bed.article('article-in-scope', { slug: 'in-scope', body: 'Visible to partner A.' })
+  await bed.article('article-other-category', { slug: 'other-category', categories: ['category-other'] })
+  await bed.article('article-embargoed', { slug: 'embargoed', embargoUntil: '2099-01-01T00:00:00Z' })
+  await bed.article('article-not-licensed', { slug: 'not-licensed', allowed: false })
   // A draft that was never published, and a draft edit of a published article.
-  await bed.client.create({ ...articleDocument('drafts.article.draft-only', { slug: 'draft-only' }) })
-  await bed.client.create({ ...articleDocument('drafts.article.in-scope', { slug: 'in-scope', body: 'UNPUBLISHED DRAFT TEXT' }) })
+  await bed.client.create({ ...articleDocument('drafts.article-draft-only', { slug: 'draft-only' }) })
+  await bed.client.create({ ...articleDocument('drafts.article-in-scope', { slug: 'in-scope', body: 'UNPUBLISHED DRAFT TEXT' }) })
 })
 test.after(async () => bed?.close())
 

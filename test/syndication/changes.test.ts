@@ -65,7 +65,7 @@ function rng(seed: number): () => number {
 
 test('replaying from any cursor converges after a random series of changes', async () => {
   const random = rng(20261128)
-  const ids = ['article.c0', 'article.c1', 'article.c2', 'article.c3', 'article.c4']
+  const ids = ['article-c0', 'article-c1', 'article-c2', 'article-c3', 'article-c4']
   const everVisible = new Set<string>()
   const cursors: Array<{ cursor: string; copy: Copy }> = []
   let version = 0
@@ -78,7 +78,7 @@ test('replaying from any cursor converges after a random series of changes', asy
     const roll = random()
     const exists = (await bed.client.getDocument(id)) !== undefined
     if (roll < 0.25 || !exists) {
-      await publish(id, { categories: random() < 0.8 ? ['category-treatments'] : ['category.other'] }) // publish or edit
+      await publish(id, { categories: random() < 0.8 ? ['category-treatments'] : ['category-other'] }) // publish or edit
     } else if (roll < 0.35) {
       // Unpublish: the published document goes, a draft stays.
       const doc = await bed.client.getDocument(id)
@@ -95,11 +95,11 @@ test('replaying from any cursor converges after a random series of changes', asy
       const doc = await bed.client.getDocument(id)
       await bed.client.createOrReplace({ ...doc!, _id: `drafts.${id}`, body: [{ _key: 'd', _type: 'block', style: 'normal', markDefs: [], children: [{ _key: 'd1', _type: 'span', marks: [], text: 'DRAFT ONLY' }] }] })
     } else if (roll < 0.8) {
-      await bed.client.patch(id).set({ categories: [{ _key: 'x', _type: 'reference', _ref: random() < 0.5 ? 'category.other' : 'category-treatments' }] }).commit()
+      await bed.client.patch(id).set({ categories: [{ _key: 'x', _type: 'reference', _ref: random() < 0.5 ? 'category-other' : 'category-treatments' }] }).commit()
     } else if (roll < 0.86) {
       // The partner's own scope changes.
       const both = random() < 0.5
-      await bed.client.patch(partner.id).set({ allowedCategories: [{ _key: 't', _type: 'reference', _ref: 'category-treatments' }, ...(both ? [{ _key: 'o', _type: 'reference', _ref: 'category.other' }] : [])] }).commit()
+      await bed.client.patch(partner.id).set({ allowedCategories: [{ _key: 't', _type: 'reference', _ref: 'category-treatments' }, ...(both ? [{ _key: 'o', _type: 'reference', _ref: 'category-other' }] : [])] }).commit()
     } else {
       await bed.client.patch('clinic').set({ attributionText: `Originally published by Dynamic Physical Therapy & Wellness (${step}).` }).commit()
     }
@@ -126,19 +126,19 @@ test('replaying from any cursor converges after a random series of changes', asy
 })
 
 test('tombstones say why; an unrelated partner hears nothing of articles outside its scope', async () => {
-  const outsider = await bed.partner({ name: 'Outsider', categories: ['category.other'] })
-  await bed.article('article.t1', { slug: 't1', categories: ['category-treatments'] })
+  const outsider = await bed.partner({ name: 'Outsider', categories: ['category-other'] })
+  await bed.article('article-t1', { slug: 't1', categories: ['category-treatments'] })
   const outsiderCursor = String(((await (await bed.get('/syndication/v1/changes', bed.key(outsider))).json()) as { next: string }).next)
   const before = await getJson('/syndication/v1/changes')
-  await bed.client.patch('article.t1').set({ 'syndication.embargoUntil': '2099-01-01T00:00:00Z' }).commit()
+  await bed.client.patch('article-t1').set({ 'syndication.embargoUntil': '2099-01-01T00:00:00Z' }).commit()
   const after = await getJson(`/syndication/v1/changes?since=${encodeURIComponent(String(before.next))}`)
-  const tomb = (after.changes as Change[]).find((c) => c.id === 'article.t1')
+  const tomb = (after.changes as Change[]).find((c) => c.id === 'article-t1')
   assert.equal(tomb && { op: tomb.op, reason: tomb.reason }, { op: 'delete', reason: 'embargoed' })
-  await bed.client.patch('article.t1').unset(['syndication.embargoUntil']).set({ 'syndication.allowed': false }).commit()
+  await bed.client.patch('article-t1').unset(['syndication.embargoUntil']).set({ 'syndication.allowed': false }).commit()
   const later = await getJson(`/syndication/v1/changes?since=${encodeURIComponent(String(after.next))}`)
-  assert.equal((later.changes as Change[]).filter((c) => c.id === 'article.t1').map((c) => c.op), [], 'still removed: no new entry')
+  assert.equal((later.changes as Change[]).filter((c) => c.id === 'article-t1').map((c) => c.op), [], 'still removed: no new entry')
   const outsiderChanges = (await (await bed.get(`/syndication/v1/changes?since=${encodeURIComponent(outsiderCursor)}`, bed.key(outsider))).json()) as { changes: Change[] }
-  assert.equal(outsiderChanges.changes.filter((c) => c.id === 'article.t1'), [])
+  assert.equal(outsiderChanges.changes.filter((c) => c.id === 'article-t1'), [])
 })
 
 test.run()

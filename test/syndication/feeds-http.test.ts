@@ -19,12 +19,12 @@ test.before(async () => {
   hub = await startReceiver(() => 204)
   bed = await startBed({ websubHub: hub.url, feedRateLimit: { perMinute: 1000 } })
   partner = await bed.partner({ name: 'Feed Clinic' })
-  await bed.article('article.f1', { slug: 'f1', body: 'Feed body <with> & entities ]]> too' })
-  await bed.article('article.embargoed', { slug: 'embargoed', embargoUntil: '2099-01-01T00:00:00Z' })
-  await bed.article('article.not-licensed', { slug: 'not-licensed', allowed: false })
-  await bed.article('article.other-category', { slug: 'other-category', categories: ['category.other'] })
-  await bed.article('article.hidden-from-search', { slug: 'hidden-from-search', noIndex: true })
-  await bed.client.create(articleDocument('drafts.article.draft-only', { slug: 'draft-only' }))
+  await bed.article('article-f1', { slug: 'f1', body: 'Feed body <with> & entities ]]> too' })
+  await bed.article('article-embargoed', { slug: 'embargoed', embargoUntil: '2099-01-01T00:00:00Z' })
+  await bed.article('article-not-licensed', { slug: 'not-licensed', allowed: false })
+  await bed.article('article-other-category', { slug: 'other-category', categories: ['category-other'] })
+  await bed.article('article-hidden-from-search', { slug: 'hidden-from-search', noIndex: true })
+  await bed.client.create(articleDocument('drafts.article-draft-only', { slug: 'draft-only' }))
 })
 test.after(async () => {
   await bed?.close()
@@ -105,7 +105,7 @@ test('a change pings the WebSub hub with the public and partner feed URLs', asyn
   // The first reconcile announces everything: let those pings arrive before watching for new ones.
   await quiet()
   const before = hub.received.length
-  await bed.article('article.f2', { slug: 'f2' })
+  await bed.article('article-f2', { slug: 'f2' })
   await hub.waitFor((r) => r.length > before && r.slice(before).some((x) => x.body.includes(encodeURIComponent(`${bed.url}/feeds/rss.xml`))))
   await hub.waitFor((r) => r.slice(before).some((x) => x.body.includes(encodeURIComponent(partner.feedToken))))
   const ping = new URLSearchParams(hub.received[before]!.body)
@@ -113,7 +113,7 @@ test('a change pings the WebSub hub with the public and partner feed URLs', asyn
   // A change outside every scope (a draft) pings nothing.
   await quiet()
   const settled = hub.received.length
-  await bed.client.create(articleDocument('drafts.article.f3', { slug: 'f3' }))
+  await bed.client.create(articleDocument('drafts.article-f3', { slug: 'f3' }))
   await bed.syndication.reconcile()
   await new Promise((r) => setTimeout(r, 500))
   assert.is(hub.received.length, settled, JSON.stringify(hub.received.slice(settled - 2).map((r) => decodeURIComponent(r.body))))

@@ -67,7 +67,7 @@ export function articleDocument(id: string, fields: ArticleFields): Record<strin
 export async function startBed(options: Partial<Omit<SyndicationOptions, 'client' | 'publicUrl'>> = {}): Promise<Bed> {
   const lake = await startTestLake({ seed: SEED })
   const client = lake.makeClient({ perspective: 'raw' })
-  await client.createIfNotExists({ _id: 'category.other', _type: 'category', title: 'Other', slug: { _type: 'slug', current: 'other' } })
+  await client.createIfNotExists({ _id: 'category-other', _type: 'category', title: 'Other', slug: { _type: 'slug', current: 'other' } })
   let url = ''
   const syndication = createSyndication({
     client,

@@ -34,7 +34,7 @@ test.before(async () => {
     reconcileIntervalMs: 60_000,
   })
   partner = await bed.partner({ name: 'Hooked Clinic', webhookUrl: hook.url })
-  await bed.partner({ name: 'Other Clinic', categories: ['category.other'], webhookUrl: otherHook.url })
+  await bed.partner({ name: 'Other Clinic', categories: ['category-other'], webhookUrl: otherHook.url })
   bed.syndication.start()
 })
 test.after(async () => {
@@ -69,13 +69,13 @@ test('a receiver that fails twice then succeeds gets the event exactly once, sig
 
 test('publish, update and removal reach the partner in order; drafts and other categories do not', async () => {
   const before = hook.received.length
-  await bed.client.create(articleDocument('drafts.article.wh-draft', { slug: 'wh-draft' }))
-  await bed.client.create(articleDocument('article.wh-other', { slug: 'wh-other', categories: ['category.other'] }))
-  await bed.article('article.wh1', { slug: 'wh1', body: 'first' })
+  await bed.client.create(articleDocument('drafts.article-wh-draft', { slug: 'wh-draft' }))
+  await bed.client.create(articleDocument('article-wh-other', { slug: 'wh-other', categories: ['category-other'] }))
+  await bed.article('article-wh1', { slug: 'wh1', body: 'first' })
   await hook.waitFor((r) => r.slice(before).some((x) => x.body.includes('"wh1"')))
-  await bed.article('article.wh1', { slug: 'wh1', body: 'second' })
+  await bed.article('article-wh1', { slug: 'wh1', body: 'second' })
   await hook.waitFor((r) => r.slice(before).some((x) => x.body.includes('article.updated')))
-  await bed.client.patch('article.wh1').set({ 'syndication.embargoUntil': '2099-01-01T00:00:00Z' }).commit()
+  await bed.client.patch('article-wh1').set({ 'syndication.embargoUntil': '2099-01-01T00:00:00Z' }).commit()
   await hook.waitFor((r) => r.slice(before).some((x) => x.body.includes('article.removed')))
   const mine = events(hook).slice(before).filter((e) => e.status === 200).map((e) => e.event)
   assert.equal(
