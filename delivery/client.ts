@@ -22,7 +22,7 @@ export const REQUEST_TAG_PREFIX = 'clinic.delivery'
  * Network behaviour: fail fast enough that a down content source is noticed (and cached responses
  * served stale) within seconds, while riding out a single dropped connection.
  */
-const NETWORK: Pick<ClientConfig, 'timeout' | 'maxRetries'> = { timeout: 8_000, maxRetries: 1 }
+const NETWORK: Pick<ClientConfig, 'timeout' | 'maxRetries'> = { timeout: 5_000, maxRetries: 1 }
 
 /** Builds the delivery client for the local lake or a hosted Sanity project. */
 export function createDeliveryClient(source: ContentSourceConfig): SanityClient {

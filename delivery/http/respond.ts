@@ -49,6 +49,11 @@ export interface ServeContext {
   health: SourceHealth
   cacheControl: string
   inflight: Map<string, Promise<CachedResponse>>
+  /**
+   * With a cached copy at hand, how long to wait for the source before answering with the copy
+   * (marked stale) while the fetch carries on in the background (default 2000 ms).
+   */
+  staleAfterMs?: number
 }
 
 /** The cache key of a request: method-independent (HEAD shares GET's), path + sorted query. */
@@ -62,7 +67,6 @@ function send(request: FastifyRequest, reply: FastifyReply, response: CachedResp
   reply.header('ETag', response.etag)
   reply.header('Cache-Control', cacheControl)
   reply.header('X-Cache', cacheState)
-  reply.header('Vary', 'Accept-Encoding')
   for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value)
   if (cacheState === 'STALE') reply.header('Warning', '110 - "Response is Stale"')
   if ((response.status === 200 || response.status === 404) && etagMatches(request.headers['if-none-match'], response.etag)) {
@@ -72,8 +76,50 @@ function send(request: FastifyRequest, reply: FastifyReply, response: CachedResp
 }
 
 /**
+ * The one fetch of `key` in the current cache generation: started if none is running, shared by
+ * every request that needs it. It stores its result and tells source health how it went.
+ */
+function flightFor(context: ServeContext, key: string, produce: () => Promise<Produced>): Promise<CachedResponse> {
+  const generation = context.cache.generation
+  const flightKey = `${generation}\u0000${key}`
+  const running = context.inflight.get(flightKey)
+  if (running) return running
+  const flight = (async () => {
+    let produced: Produced
+    try {
+      produced = await produce()
+    } catch (error) {
+      if (isSourceUnavailable(error)) context.health.recordFailure(error)
+      throw error
+    }
+    context.health.recordSuccess()
+    const response: CachedResponse = {
+      status: produced.status,
+      contentType: produced.contentType,
+      body: produced.body,
+      etag: etagOf(produced.body),
+      headers: produced.headers,
+    }
+    if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
+    return response
+  })()
+  context.inflight.set(flightKey, flight)
+  const settled = () => context.inflight.delete(flightKey)
+  flight.then(settled, settled)
+  return flight
+}
+
+type Outcome = { response: CachedResponse } | { error: unknown } | 'slow'
+
+/**
  * Answers `request` with what `produce` makes, through the cache. `produce` throws on source
  * errors; InvalidInputError and other request errors propagate to the error handler (not cached).
+ *
+ * - fresh copy: served (`X-Cache: HIT`);
+ * - otherwise the content is fetched (`MISS`); but when a copy exists and the source is known to
+ *   be down, or does not answer within `staleAfterMs`, or fails, the copy is served marked stale
+ *   (`STALE`, `Warning: 110`) and the fetch, if running, still refreshes the cache when it ends;
+ * - no copy and no source: 503 problem.
  */
 export async function serveCached(
   context: ServeContext,
@@ -85,44 +131,41 @@ export async function serveCached(
   const cached = context.cache.get(key)
   if (cached?.fresh) return send(request, reply, cached.response, 'HIT', context.cacheControl)
 
-  const generation = context.cache.generation
-  const flightKey = `${generation}\u0000${key}`
-  let flight = context.inflight.get(flightKey)
-  if (!flight) {
-    flight = (async () => {
-      const produced = await produce()
-      context.health.recordSuccess()
-      const response: CachedResponse = {
-        status: produced.status,
-        contentType: produced.contentType,
-        body: produced.body,
-        etag: etagOf(produced.body),
-        headers: produced.headers,
-      }
-      if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
-      return response
-    })()
-    context.inflight.set(flightKey, flight)
-    const settled = () => context.inflight.delete(flightKey)
-    flight.then(settled, settled)
+  const flight = flightFor(context, key, produce)
+  const serveStale = () => {
+    context.cache.noteStaleServed()
+    return send(request, reply, cached!.response, 'STALE', context.cacheControl)
   }
-  try {
-    return send(request, reply, await flight, 'MISS', context.cacheControl)
-  } catch (error) {
-    if (!isSourceUnavailable(error)) throw error
-    context.health.recordFailure(error)
-    if (cached) {
-      context.cache.noteStaleServed()
-      return send(request, reply, cached.response, 'STALE', context.cacheControl)
+  if (cached && !context.health.reachable) {
+    // Known outage: answer now; the background fetch notices the recovery.
+    flight.catch(() => {})
+    return serveStale()
+  }
+  let outcome: Outcome
+  if (cached) {
+    let timer: NodeJS.Timeout | undefined
+    const slow = new Promise<'slow'>((resolve) => {
+      timer = setTimeout(() => resolve('slow'), context.staleAfterMs ?? 2000)
+    })
+    outcome = await Promise.race([flight.then((response) => ({ response }), (error: unknown) => ({ error })), slow])
+    clearTimeout(timer)
+    if (outcome === 'slow') {
+      flight.catch(() => {})
+      return serveStale()
     }
-    reply.header('Retry-After', '5')
-    const body = problem(
-      'content-source-unavailable',
-      503,
-      'Content source unavailable',
-      'The content source (Content Lake) cannot be reached and there is no cached copy of this resource yet. Try again shortly; /health shows the source state.',
-      request.url,
-    )
-    return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+  } else {
+    outcome = await flight.then((response) => ({ response }), (error: unknown) => ({ error }))
   }
+  if ('response' in outcome) return send(request, reply, outcome.response, 'MISS', context.cacheControl)
+  if (!isSourceUnavailable(outcome.error)) throw outcome.error
+  if (cached) return serveStale()
+  reply.header('Retry-After', '5')
+  const body = problem(
+    'content-source-unavailable',
+    503,
+    'Content source unavailable',
+    'The content source (Content Lake) cannot be reached and there is no cached copy of this resource yet. Try again shortly; /health shows the source state.',
+    request.url,
+  )
+  return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
 }

@@ -49,6 +49,8 @@ export interface DeliveryServerOptions {
   cacheControl?: string
   /** Image source for renderers; default derived from the client (the lake serves images itself). */
   images?: ImageConfig | null
+  /** With a cached copy, how long to wait for a slow source before serving the copy stale (default 2000 ms). */
+  staleAfterMs?: number
   /** Timeout of the /health probe (default 2000 ms). */
   probeTimeoutMs?: number
   /** Fastify request logging (default off). */
@@ -146,6 +148,7 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
     health,
     cacheControl: options.cacheControl ?? DEFAULT_CACHE_CONTROL,
     inflight: new Map(),
+    staleAfterMs: options.staleAfterMs,
     images: options.images === undefined ? defaultImages(client) : options.images,
     publicUrl: options.publicUrl,
   }
