@@ -6,6 +6,7 @@ import path from 'node:path'
 import { createClient } from '@sanity/client'
 import { createDeliveryClient } from '../../delivery/client.js'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
+import { syndicationRoutes } from '../../delivery/syndication/mount.js'
 import { startLake, type RunningLake } from '../../lake/index.js'
 import { importNdjson } from '../../lake/io/ndjson.js'
 import { STUDIO_API_VERSION } from '../constants.js'
@@ -135,12 +136,18 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     const seeded = await seedOnFirstStart(lake, options)
     const editor = ensureLocalEditor(lake, options.dataDir)
 
+    // Partner syndication (/syndication/v1, /feeds) keeps its state in the lake with the editor's token.
+    const deliveryClient = createDeliveryClient({ kind: 'local', lakeUrl: lake.httpUrl, dataset: lake.dataset })
+    let deliveryBase = ''
+    const syndication = syndicationRoutes({ client: deliveryClient, token: editor.token, publicUrl: () => deliveryBase })
     const delivery = await startDeliveryServer({
-      client: createDeliveryClient({ kind: 'local', lakeUrl: lake.httpUrl, dataset: lake.dataset }),
+      client: deliveryClient,
       host: options.host,
       port: options.deliveryPort,
       listen: true,
+      extraRoutes: syndication.register,
     })
+    deliveryBase = delivery.url
     closers.push(() => delivery.close())
 
     const studioBuild = await buildState
