@@ -29,7 +29,7 @@ import {deliveryQueries, issueQueries, pickParams, type BenchQuery} from './benc
 import {fmtMs, table, time, type Timing} from './bench/stats.js'
 
 /** Bump when the generator's output changes, so cached datasets are regenerated. */
-const GENERATOR_VERSION = 1
+const GENERATOR_VERSION = 2
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const resultsDir = path.join(root, 'bench-results')
@@ -118,6 +118,8 @@ interface HttpResult {
 
 interface SizeResult {
   size: number
+  /** 1/5/15-minute load averages when this size finished: wall times are only comparable at low load. */
+  loadAverage: number[]
   ndjsonBytes: number
   import: {documents: number; ms: number; docsPerSec: number}
   memory: {baselineRssBytes: number; afterImportRssBytes: number; afterQueriesRssBytes: number; importedVsNdjson: number; withIndexesVsNdjson: number}
@@ -248,6 +250,7 @@ async function benchSize(size: number): Promise<SizeResult> {
 
     return {
       size,
+      loadAverage: os.loadavg(),
       ndjsonBytes,
       import: {documents: imported.written, ms: importMs, docsPerSec: imported.written / (importMs / 1000)},
       memory: {
@@ -294,20 +297,22 @@ function checkTargets(r: SizeResult): TargetCheck[] {
 
 function printSize(r: SizeResult): void {
   const mb = (b: number): string => (b / 1e6).toFixed(0)
-  console.log(`\n=== ${r.size} documents (${mb(r.ndjsonBytes)} MB NDJSON) ===`)
+  console.log(`\n=== ${r.size} documents (${mb(r.ndjsonBytes)} MB NDJSON; load average ${r.loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores) ===`)
   console.log(
     `import ${r.import.docsPerSec.toFixed(0)} docs/s (${fmtMs(r.import.ms)} ms); RSS +${mb(r.memory.afterImportRssBytes - r.memory.baselineRssBytes)} MB after import ` +
       `(${r.memory.importedVsNdjson.toFixed(2)}x NDJSON), +${mb(r.memory.afterQueriesRssBytes - r.memory.baselineRssBytes)} MB with indexes (${r.memory.withIndexesVsNdjson.toFixed(2)}x)`,
   )
   console.log(
     table(
-      ['query', 'naive med', 'naive p95', 'lake med', 'lake p95', 'ratio', 'same', 'result KB'],
+      ['query', 'naive med', 'naive p95', 'naive cpu', 'lake med', 'lake p95', 'lake cpu', 'ratio', 'same', 'result KB'],
       r.queries.map((q) => [
         q.name,
         fmtMs(q.naive.medianMs),
         fmtMs(q.naive.p95Ms),
+        fmtMs(q.naive.cpuMedianMs ?? Number.NaN),
         fmtMs(q.lake.medianMs),
         fmtMs(q.lake.p95Ms),
+        fmtMs(q.lake.cpuMedianMs ?? Number.NaN),
         Number.isFinite(q.ratio) ? `${q.ratio.toFixed(q.ratio >= 10 ? 0 : 1)}x` : '-',
         q.error ? 'ERROR' : q.sameResult ? 'yes' : 'NO',
         (q.resultBytes / 1024).toFixed(1),

@@ -1,5 +1,6 @@
 // The queries `npm run bench` times: Q1-Q5 of issue 7, and every query of delivery/queries.ts with
 // parameters picked from the loaded dataset (the way the delivery API issues them).
+import {RARE_WORDS} from './synthetic-text.js'
 
 export interface BenchQuery {
   name: string
@@ -32,6 +33,14 @@ const slugOf = (d: Doc | undefined): string | undefined => {
   return typeof slug?.current === 'string' ? slug.current : undefined
 }
 
+const RARE = new Set(RARE_WORDS)
+
+/** A made-up rare word in the article's title or excerpt (see synthetic-text.ts). */
+function rareWordOf(article: Doc): string | undefined {
+  const text = `${String(article.title ?? '')} ${String(article.excerpt ?? '')}`
+  return text.toLowerCase().split(/[^a-z]+/).find((w) => RARE.has(w))
+}
+
 /** Picks parameters from the published documents, deterministically (the middle of each type). */
 export function pickParams(documents: readonly Doc[]): PickedParams {
   const published = documents.filter((d) => !d._id.startsWith('drafts.'))
@@ -52,6 +61,8 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
   const category = byId.get(refId(article.categories) ?? '') ?? middle(ofType('category'), 'category')
   const treatmentRef = (article.treatments as unknown[] | undefined)?.length ? refId(article.treatments) : undefined
   const treatment = byId.get(treatmentRef ?? '') ?? middle(ofType('treatment'), 'treatment')
+  const half = Math.floor(articles.length / 2)
+  const rare = [...articles.slice(half), ...articles.slice(0, half)].map(rareWordOf).find((w) => w !== undefined) ?? 'tendon'
   return {
     articleSlug: slugOf(article) ?? '',
     conditionSlug: slugOf(condition) ?? '',
@@ -59,9 +70,9 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
     treatmentSlug: slugOf(treatment) ?? '',
     bodyRegion: String(condition.bodyRegion ?? 'knee'),
     icd10Code: String((condition.icd10Codes as unknown[] | undefined)?.[0] ?? 'M10.0'),
-    // A rare-ish word pair: both must match (prefix), like a patient's search.
-    searchTerm: 'tendon',
-    searchTerms: ['tendon*', 'gentle*'],
+    // A rare word of the chosen article (so the search finds something), like a patient's search.
+    searchTerm: rare,
+    searchTerms: [`${rare.slice(0, 5)}*`],
   }
 }
 

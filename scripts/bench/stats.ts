@@ -5,6 +5,11 @@ export interface Timing {
   medianMs: number
   p95Ms: number
   minMs: number
+  /**
+   * Median CPU time of this process per run (user + system): unlike wall time, it does not grow
+   * when other processes compete for the cores, so it shows the cost on a loaded machine.
+   */
+  cpuMedianMs?: number
 }
 
 /** The q-quantile (0..1) of `values` by nearest rank; NaN for an empty list. */
@@ -38,13 +43,17 @@ export async function time<T>(fn: () => Promise<T>, opts: TimeOptions): Promise<
   let result: T | undefined
   for (let i = 0; i < opts.warmup; i++) result = await fn()
   const samples: number[] = []
+  const cpu: number[] = []
   const started = performance.now()
   while (samples.length < opts.maxRuns && (samples.length < opts.minRuns || performance.now() - started < opts.budgetMs)) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     result = await fn()
     samples.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  return {timing: summarize(samples), result: result as T}
+  return {timing: {...summarize(samples), cpuMedianMs: quantile(cpu, 0.5)}, result: result as T}
 }
 
 export function fmtMs(ms: number): string {

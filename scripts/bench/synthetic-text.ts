@@ -70,11 +70,25 @@ export const JOURNALS = [
   'Journal of Synthetic Physiotherapy', 'Archives of Generated Rehabilitation', 'Bench Test Manual Therapy Review',
 ] as const
 
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tu', 'vos', 'zel', 'dra', 'pim', 'qua', 'sor', 'bex'] as const
+
+/**
+ * 600 made-up words ("kalomi", "renvos"...): each is rare in the text (a word is one of them 3% of
+ * the time), so a search for one finds a handful of documents, as a patient's search for a
+ * specific term does. Common words alone would make every search match most of the dataset.
+ */
+export const RARE_WORDS: readonly string[] = (() => {
+  const out: string[] = []
+  for (const a of SYLLABLES) for (const b of SYLLABLES) for (const c of SYLLABLES.slice(0, 5)) if (a !== b) out.push(a + b + c)
+  return out.slice(0, 600)
+})()
+
 export class TextMaker {
   constructor(private readonly random: Random) {}
 
   word(): string {
     const r = this.random.next()
+    if (r < 0.03) return this.random.pick(RARE_WORDS)
     if (r < 0.45) return this.random.pick(NOUNS)
     if (r < 0.6) return this.random.pick(ADJECTIVES)
     if (r < 0.75) return this.random.pick(BODY_WORDS)

@@ -58,6 +58,7 @@ function oddDocuments(): Record<string, unknown>[] {
     {_id: 'odd-9', _type: 'article', publishedAt: '2020-01-01T00:00:00.000Z', title: 'tie one', slug: {current: 'odd-9'}},
     {_id: 'odd-10', _type: 'article', publishedAt: '2020-01-01T00:00:00.000Z', title: 'tie two', slug: {current: 'odd-10'}},
     {_id: 'odd-11', _type: 'condition', name: 'No slug condition', bodyRegion: 'knee', icd10Codes: ['M10.1']},
+    {_id: 'odd-12', _type: 'faq', author: {_ref: 7}, nums: [42, 'odd-9', 7], numRef: 7, order: 1},
   ]
 }
 
@@ -142,7 +143,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
   }
   const id = (): string => random.pick(data.ids)
   const atom = (depth: number): string => {
-    const r = random.int(0, 23)
+    const r = random.int(0, 24)
     switch (r) {
       case 0: return `_type == ${param(random.pick(data.types))}`
       case 1: return `_type in ${param(random.sample(data.types, random.int(0, 3)))}`
@@ -167,6 +168,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
       case 20: return random.pick(['true', 'false', 'null', '1 == 1'])
       case 21: return `_id in path("drafts.**")`
       case 22: return depth < 2 ? `(${filter(depth + 1)} || ${filter(depth + 1)})` : 'defined(title)'
+      case 23: return `slug.current in ${param([42, random.pick(data.slugs)])}`
       default: return `slug.current in ${param([random.pick(data.slugs), random.pick(data.slugs)])}`
     }
   }
@@ -191,6 +193,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
       '{_id, "same": *[_type == ^._type && slug.current == ^.slug.current]._id}',
       '{..., "n": count(*[references(^._id) && _type == "article"])}',
       '{_id, "t": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))]._id}',
+      '{_id, "s": *[slug.current in ^.nums]._id, "r": *[author._ref == ^.numRef]._id, "i": *[_id in ^.nums]._id}',
     ])
   // Subqueries per result document make plain groq-js quadratic: keep those results short.
   const shape = random.int(0, 7)
@@ -245,24 +248,24 @@ differential('random and delivery queries give identical results over random, th
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
     dirs.push(dir)
     const random = createRandom(seed)
-    const store = await buildStore(dir, seed, 120 + i * 60)
+    const store = await buildStore(dir, seed, 100 + i * 50)
     for (const phase of ['after import', 'after random transactions']) {
       if (phase !== 'after import') await mutate(store, random.fork('mutate'), 60)
       const picked = pickParams(store.documents())
       const fixed = [...issueQueries(picked), ...(await deliveryQueries(picked)).queries].map((q) => ({query: q.query, params: q.params}))
       const data = describe(store)
       const rnd = random.fork(phase)
-      const generated = Array.from({length: 75}, () => randomQuery(rnd, data))
+      const generated = Array.from({length: 45}, () => randomQuery(rnd, data))
       await compareAll(store, [...fixed, ...generated], tally, `dataset ${seed} (${phase})`)
-      for (const q of generated.slice(0, 30)) {
+      for (const q of generated.slice(0, 25)) {
         const ex = await explainQuery({store, perspective: 'published', query: q.query, params: q.params, timestamp: NOW})
         if (ex.notes.some((n) => !n.how.startsWith('full scan'))) tally.narrowed++
       }
     }
   }
-  assert.ok(tally.compared > 1500, `compared ${tally.compared} query results`)
+  assert.ok(tally.compared > 1000, `compared ${tally.compared} query results`)
   // Not vacuous: most random queries were in fact narrowed by an index.
-  assert.ok(tally.narrowed > 90, `narrowed ${tally.narrowed} of 180 sampled random queries`)
+  assert.ok(tally.narrowed > 75, `narrowed ${tally.narrowed} of 150 sampled random queries`)
 })
 
 const planning = suite('planner uses its indexes')
@@ -290,6 +293,34 @@ planning('Q1-Q5 are answered from indexes, with the same results', async () => {
   assert.match(await how(q3), /runtime index lookup/)
   assert.match(await how(q4), /index candidates/)
   assert.match(await how(q5), /count from exact index lookup/)
+})
+
+planning('edge cases of groq-js semantics give the same results both ways', async () => {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['*[slug.current in $a]._id', {a: [42]}],
+    ['*[slug.current in $a]._id', {a: [42, 'odd-9']}],
+    ['*[slug.current == 42]._id', {}],
+    ['*[_id == "odd-12"]{_id, "s": *[slug.current in ^.nums]._id, "r": *[author._ref == ^.numRef]._id, "i": *[_id in ^.nums]._id}', {}],
+    ['*[references("synthetic-condition-000001")]._id', {}],
+    ['*[references("synthetic-treatment-000001")]._id', {}],
+    ['*[nested.deeper._ref == "synthetic-treatment-000001"]._id', {}],
+    ...['tendon', 'TENDON*', 'k', 'a.b', 'tendon.tendon', 'Tendons', 'sign*', '', '*', 'x.y.z'].map((t): [string, Record<string, unknown>] => ['*[[title, excerpt] match $t]._id', {t}]),
+    ['*[_type == "article"] | order(publishedAt desc)[0...6]._id', {}],
+    ['*[_type == "article"] | order(publishedAt asc)[0...6]._id', {}],
+    ['*[defined(publishedAt)] | order(publishedAt desc)[0...60]{_id, publishedAt}', {}],
+    ['*[_type == "article"] | order(publishedAt desc, _id asc)[3..9]._id', {}],
+    ['*[_type == "article"] | order(order desc)[0]._id', {}],
+    ['count(*[_type in ["article", "faq"]])', {}],
+    ['*[_id in path("drafts.**")]._id', {}],
+    ['*[bodyRegion == "knee" && defined(icd10Codes)]._id', {}],
+  ]
+  for (const [query, params] of cases) {
+    for (const perspective of PERSPECTIVES) {
+      const expected = await naive(store, perspective, query, params)
+      const actual = await planned(store, perspective, query, params)
+      assert.equal(actual, expected, `${perspective}: ${query} ${JSON.stringify(params)}`)
+    }
+  }
 })
 
 planning('a query outside what the planner can prove runs as plain groq-js', async () => {

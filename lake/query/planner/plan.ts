@@ -126,6 +126,11 @@ export class QueryPlanner {
       case 'lookup': {
         const keys = spec.key.kind === 'static' ? this.strings(spec.key.value) : runtime[cursor.i++]
         if (!keys) return {all: true, exact: false}
+        // `slug.current in [42]` can match a number: only all-string lists narrow a slug lookup
+        // (`_type` and `_id` are always strings; references() ignores non-strings).
+        if (spec.key.kind === 'static' && spec.index === 'slug' && Array.isArray(spec.key.value) && keys.length !== spec.key.value.length) {
+          return {all: true, exact: false}
+        }
         let entries: readonly ViewEntry[]
         switch (spec.index) {
           case 'type':
@@ -354,6 +359,26 @@ function isOrderOverFilter(v: unknown): boolean {
 }
 
 /**
+ * `select(count(k) == count(k[string(@) == @]) => expr)`: `expr` when the array `k` holds only
+ * strings, else null. `array::join` would turn 42 into "42", and a lookup for the string "42"
+ * misses a document whose value is the number 42.
+ */
+function onlyStrings(k: ExprNode, expr: ExprNode): ExprNode {
+  const count = (e: ExprNode): ExprNode => node({type: 'FuncCall', namespace: 'global', name: 'count', args: [e]})
+  const isString = node<ExprNode>({
+    type: 'OpCall',
+    op: '==',
+    left: node({type: 'FuncCall', namespace: 'global', name: 'string', args: [node({type: 'This'})]}),
+    right: node({type: 'This'}),
+  })
+  const strings = node<ExprNode>({type: 'Filter', base: k, expr: isString})
+  return node({
+    type: 'Select',
+    alternatives: [{type: 'SelectAlternative', condition: node({type: 'OpCall', op: '==', left: count(k), right: count(strings)}), value: expr}],
+  })
+}
+
+/**
  * `coalesce({"_ref": <marker>}->, *)`: the marker is the plan id and each key, evaluated where the
  * filter's elements would be (inside a projection of `{}`, a scope nested exactly like theirs),
  * encoded as `s<string>` or `a<strings joined>`. A key of any other type makes the marker null.
@@ -369,7 +394,7 @@ function runtimeSource(planId: number, keys: ExprNode[]): ExprNode {
       type: 'FuncCall',
       namespace: 'global',
       name: 'coalesce',
-      args: [plus(str('s'), k), plus(str('a'), node({type: 'FuncCall', namespace: 'array', name: 'join', args: [k, str(SEP2)]}))],
+      args: [plus(str('s'), k), onlyStrings(k, plus(str('a'), node({type: 'FuncCall', namespace: 'array', name: 'join', args: [k, str(SEP2)]})))],
     })
     marker = plus(plus(marker, str(SEP)), encoded)
   }
