@@ -124,8 +124,7 @@ function defineBrowserTests(): void {
     await waitUntilSaved(page)
     const publish = page.locator('[data-testid="action-publish"]')
     await eventually('the Publish button to be enabled', () => publish.isEnabled())
-    await publish.click()
-    const faq = await eventually('the FAQ to be published in the lake', () =>
+    const faq = await publishAndWait(page, shot, 'the FAQ to be published in the lake', () =>
       state.client.fetch<{ _id: string; treatments: Array<{ _ref: string }>; answer: unknown[]; order?: number } | null>(
         '*[_type == "faq" && question == $q && !(_id in path("drafts.**"))][0]{_id, treatments, answer, order}',
         { q: state.faqQuestion },
@@ -194,8 +193,7 @@ function defineBrowserTests(): void {
     await waitUntilSaved(page)
     await eventually('the Publish button to be enabled', () => publish.isEnabled())
     await shot('article-ready')
-    await publish.click()
-    const article = await eventually('the article to be published in the lake', () =>
+    const article = await publishAndWait(page, shot, 'the article to be published in the lake', () =>
       state.client.fetch<{ _id: string; heroImage?: { alt?: string; asset?: { _ref: string } }; faqs?: Array<{ _ref: string }> } | null>(
         '*[_type == "article" && slug.current == $slug && !(_id in path("drafts.**"))][0]{_id, heroImage, faqs}',
         { slug },
@@ -292,6 +290,24 @@ async function pickReference(page: Page, input: ReturnType<Page['locator']>, sea
   const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
   await option.waitFor()
   await option.click()
+}
+
+/**
+ * Clicks Publish and waits for `published` to find the document in the lake. If nothing was
+ * published after a minute and Publish is still enabled, it is clicked once more (and a screenshot
+ * of the stuck state is kept): on a heavily loaded machine the first click has been seen to be
+ * lost while the Studio was still syncing.
+ */
+async function publishAndWait<T>(page: Page, shot: (name: string) => Promise<string>, what: string, published: () => Promise<T | null>): Promise<T> {
+  const publish = page.locator('[data-testid="action-publish"]')
+  await publish.click()
+  try {
+    return await eventually(what, published, 60_000)
+  } catch {
+    await shot('publish-not-done-yet')
+    if (await publish.isEnabled()) await publish.click()
+    return eventually(what, published, 120_000)
+  }
 }
 
 /** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
