@@ -73,7 +73,7 @@ test('replaying from any cursor converges after a random series of changes', asy
     bed.client.createOrReplace(articleDocument(id, { slug: id.slice(8), body: `${id} version ${++version}`, ...fields }))
 
   for (const id of ids.slice(0, 3)) await publish(id)
-  for (let step = 0; step < Number(process.env.SYNDICATION_STEPS ?? 24); step++) {
+  for (let step = 0; step < Number(process.env.SYNDICATION_STEPS ?? 16); step++) {
     const id = ids[Math.floor(random() * ids.length)]!
     const roll = random()
     const exists = (await bed.client.getDocument(id)) !== undefined
