@@ -52,6 +52,8 @@ export interface Rgba {
 export interface TransformPlan {
   key: string
   rect?: Rect
+  /** SVG originals: rasterise at this multiple of their intrinsic size, so upscaled output stays crisp. */
+  svgScale?: number
   flip: {horizontal: boolean; vertical: boolean}
   rotate: 0 | 90 | 180 | 270
   /** The size the (rect, rotated) region is resized to. */
@@ -299,8 +301,23 @@ export function planTransform(
   else if (autoRaw === 'format' && /\bimage\/webp\b/.test(accept)) format = 'webp'
   else format = defaultOutputFormat(source.extension)
 
+  // Vector originals are rasterised as large as the output needs (never beyond the output limit).
+  let svgScale: number | undefined
+  if (source.extension === 'svg') {
+    const needed = Math.max(
+      1,
+      (resize?.width ?? outW) / regionW,
+      (resize?.height ?? outH) / regionH,
+      window ? window.width / regionW : 1,
+      window ? window.height / regionH : 1,
+    )
+    const scale = Math.min(needed, max / Math.max(source.width, source.height))
+    if (scale > 1) svgScale = Math.round(scale * 100) / 100
+  }
+
   const plan: Omit<TransformPlan, 'key'> = {
     ...(rect ? {rect} : {}),
+    ...(svgScale ? {svgScale} : {}),
     flip,
     rotate,
     ...(resize ? {resize} : {}),
@@ -397,8 +414,21 @@ export async function renderTransform(
   plan: TransformPlan,
   decode: sharp.SharpOptions,
 ): Promise<RenderedImage> {
-  let image = sharp(path, decode).autoOrient()
-  if (plan.rect) image = image.extract(plan.rect)
+  const scale = plan.svgScale ?? 1
+  const options = scale > 1 ? {...decode, density: 72 * scale} : decode
+  let image = sharp(path, options).autoOrient()
+  if (plan.rect && scale > 1) {
+    // rect is in the original's pixels: scale it to the larger rasterisation.
+    const raster = await sharp(path, options).metadata()
+    const left = Math.min(Math.round(plan.rect.left * scale), (raster.width ?? 1) - 1)
+    const top = Math.min(Math.round(plan.rect.top * scale), (raster.height ?? 1) - 1)
+    image = image.extract({
+      left,
+      top,
+      width: Math.max(1, Math.min(Math.round(plan.rect.width * scale), (raster.width ?? 1) - left)),
+      height: Math.max(1, Math.min(Math.round(plan.rect.height * scale), (raster.height ?? 1) - top)),
+    })
+  } else if (plan.rect) image = image.extract(plan.rect)
   if (plan.flip.vertical) image = image.flip()
   if (plan.flip.horizontal) image = image.flop()
   if (plan.rotate) image = image.rotate(plan.rotate)
