@@ -140,7 +140,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       [`${d}/api/v1/articles?limit=50`, {}],
       [`${d}/api/v1/conditions`, {}],
       [`${d}/api/v1/treatments`, {}],
-      [`${d}/api/v1/faqs`, {}],
+      [`${d}/api/v1/faqs?treatment=integrative-dry-needling`, {}],
       [`${d}/api/v1/clinic`, {}],
       [`${d}/api/v1/sitemap`, {}],
       [`${s}/syndication/v1/articles?limit=100`, key],

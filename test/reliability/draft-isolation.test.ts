@@ -56,6 +56,8 @@ function fieldsFor(type: DocType, id: string, marker: string, slugChange: boolea
 
 function newDocument(type: DocType, id: string, marker: string): Record<string, unknown> {
   const doc: Record<string, unknown> = { _id: `drafts.${id}`, _type: type, ...fieldsFor(type, id, marker, false) }
+  // FAQs are listed per treatment: attach them to the seed's treatment so its FAQ list is searched.
+  if (type === 'faq') doc.treatments = [{ _key: 't0', _type: 'reference', _ref: 'treatment-integrative-dry-needling' }]
   if (type === 'article') {
     Object.assign(doc, {
       publishedAt: '2026-01-01T10:00:00Z',
