@@ -54,7 +54,7 @@ export interface SyndicationPluginOptions {
   syndication: Syndication
 }
 
-type ProblemKind = 'unauthorized' | 'rate-limited' | 'not-found' | 'invalid-parameters' | 'not-implemented' | 'clinic-not-configured' | 'content-source-unavailable'
+type ProblemKind = 'unauthorized' | 'rate-limited' | 'not-found' | 'invalid-parameters' | 'not-implemented' | 'clinic-not-configured' | 'content-source-unavailable' | 'internal-error'
 
 interface ParameterProblem {
   parameter: string
@@ -180,7 +180,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
       reply.header('Retry-After', '5')
       return sendProblem(reply, request, 503, 'content-source-unavailable', 'Content source unavailable', 'The Content Lake cannot be reached; retry shortly.')
     }
-    return sendProblem(reply, request, 500, 'invalid-parameters', 'Internal error', `The server failed to answer: ${(error as Error).message}`)
+    return sendProblem(reply, request, 500, 'internal-error', 'Internal error', `The server failed to answer: ${(error as Error).message}`)
   })
 
   /** Authenticates the API key, applies the rate limit and counts usage; throws a RequestProblem otherwise. */
@@ -252,6 +252,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
         'not-implemented': 'a format this API does not produce (501)',
         'clinic-not-configured': 'the clinic settings are incomplete (503)',
         'content-source-unavailable': 'the Content Lake cannot be reached (503)',
+        'internal-error': 'the server failed; retry, and tell the clinic if it persists (500)',
       },
     }, 'public, max-age=3600'),
   )
