@@ -42,6 +42,8 @@ export interface TestLakeOptions {
   https?: boolean
   /** Reuse a data dir (restart tests); default a fresh mkdtemp dir, deleted on close. */
   dataDir?: string
+  /** Interval of keep-alive comments on listener streams (default 5000 ms). */
+  keepAliveMs?: number
 }
 
 export async function startTestLake(options: TestLakeOptions = {}): Promise<TestLake> {
@@ -55,7 +57,7 @@ export async function startTestLake(options: TestLakeOptions = {}): Promise<Test
     httpsPort: options.https ? 0 : -1,
     projectId: options.projectId ?? 'local',
     dataset: options.dataset ?? 'production',
-    keepAliveMs: 5_000,
+    keepAliveMs: options.keepAliveMs ?? 5_000,
   })
   try {
     if (options.seed) {

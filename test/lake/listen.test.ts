@@ -106,6 +106,22 @@ test('resume with Last-Event-ID and enableResume replays what was missed (welcom
   assert.equal(data.map((d) => d.result.n), [2, 3])
 })
 
+test('idle streams get keep-alive comments', async () => {
+  const quick = await startTestLake({keepAliveMs: 100})
+  try {
+    const controller = new AbortController()
+    const res = await fetch(`${quick.httpUrl}/vX/data/listen/production?query=*`, {signal: controller.signal})
+    const reader = res.body!.getReader()
+    let text = ''
+    for (let i = 0; i < 50 && !text.includes(': keep-alive'); i++) text += new TextDecoder().decode((await reader.read()).value)
+    controller.abort()
+    assert.match(text, /^event: welcome\n/)
+    assert.match(text, /\n: keep-alive\n\n/)
+  } finally {
+    await quick.close()
+  }
+})
+
 test('a listen query that does not parse is a 400', async () => {
   const res = await fetch(`${t.httpUrl}/v2025-02-19/data/listen/production?query=${encodeURIComponent('*[')}`)
   assert.is(res.status, 400)
