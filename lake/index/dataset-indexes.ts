@@ -99,6 +99,12 @@ export class DatasetIndexes {
     // The store bumps `version` once per transaction before telling subscribers; a gap means
     // something was missed, and the next `view()` call rebuilds.
     if (this.store.version !== this.appliedVersion + 1) return
+    // A bulk transaction (an import) is cheaper to index from scratch than entry by entry (each
+    // replaced entry is a splice in every list it is in); derived indexes are rebuilt on next use.
+    if (tx.changes.length > Math.max(2000, this.seq.size / 10)) {
+      this.rebuild()
+      return
+    }
     const draftsBases = new Set<string>()
     for (const change of tx.changes) {
       const id = change.id
