@@ -1,0 +1,116 @@
+// The Studio's static server and build bookkeeping (studio/server/), through HTTP and the file system.
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { injectRuntimeConfig, startStudioServer, type RunningStudioServer } from '../../studio/server/serve.js'
+import { BUILD_STAMP, studioBuildState, studioFingerprint, studioSourceFiles } from '../../studio/server/build.js'
+
+const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
+
+const server = suite('studio static server')
+let dist = ''
+let running: RunningStudioServer
+
+server.before(async () => {
+  dist = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  fs.mkdirSync(path.join(dist, 'static'))
+  fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><html><head><title>Studio</title></head><body><script type="module" src="/static/app-AbCdEf12.js"></script></body></html>')
+  fs.writeFileSync(path.join(dist, 'static', 'app-AbCdEf12.js'), 'console.log(1)')
+  fs.writeFileSync(path.join(path.dirname(dist), 'clinic-outside.txt'), 'classified-content-42')
+  running = await startStudioServer({
+    distDir: dist,
+    port: 0,
+    config: { lakeUrl: 'https://localhost:4444', lakeProjectId: 'local', previewUrl: 'http://127.0.0.1:4000', hosted: null },
+  })
+})
+
+server.after(async () => {
+  await running.close()
+  fs.rmSync(dist, { recursive: true, force: true })
+  fs.rmSync(path.join(path.dirname(dist), 'clinic-outside.txt'), { force: true })
+})
+
+server('injects the runtime config before the Studio bundle runs', async () => {
+  const res = await fetch(`${running.url}/local/content/articles;all`)
+  assert.is(res.status, 200)
+  assert.is(res.headers.get('cache-control'), 'no-store')
+  const html = await res.text()
+  const at = html.indexOf('globalThis.__CLINIC_STUDIO__ = {"lakeUrl":"https://localhost:4444"')
+  assert.ok(at > 0 && at < html.indexOf('/static/app-AbCdEf12.js'), html)
+})
+
+server('serves hashed bundle files as immutable and 404s unknown assets', async () => {
+  const js = await fetch(`${running.url}/static/app-AbCdEf12.js`)
+  assert.is(js.status, 200)
+  assert.match(js.headers.get('content-type') ?? '', /text\/javascript/)
+  assert.match(js.headers.get('cache-control') ?? '', /immutable/)
+  const missing = await fetch(`${running.url}/static/nope.js`)
+  assert.is(missing.status, 404)
+  assert.match(await missing.text(), /not part of the Studio build/)
+})
+
+server('never serves files outside the build and only answers GET/HEAD', async () => {
+  // Raw paths (fetch would normalise them away): encoded slashes and dots must not climb out.
+  for (const raw of ['/..%2fclinic-outside.txt', '/static/..%2f..%2fclinic-outside.txt', '/%2e%2e/clinic-outside.txt']) {
+    const body = await new Promise<string>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: Number(new URL(running.url).port), path: raw }, (res) => {
+        let text = ''
+        res.on('data', (d: Buffer) => (text += d.toString()))
+        res.on('end', () => resolve(text))
+      }).on('error', reject)
+    })
+    assert.not.ok(body.includes('classified-content-42'), `${raw} escaped the build directory`)
+  }
+  const post = await fetch(`${running.url}/`, { method: 'POST' })
+  assert.is(post.status, 405)
+  const root = await fetch(`${running.url}/`, { redirect: 'manual' })
+  assert.is(root.status, 302)
+  assert.is(root.headers.get('location'), '/local')
+})
+
+server('the sign-in page stores the token under the key the Studio reads, from the URL fragment', async () => {
+  assert.is(running.signInUrl('sk abc'), `${running.url}/sign-in#token=sk%20abc`)
+  const res = await fetch(`${running.url}/sign-in`)
+  const html = await res.text()
+  assert.ok(html.includes('"__studio_auth_token_local"'))
+  assert.ok(html.includes('location.hash'))
+  assert.is(res.headers.get('referrer-policy'), 'no-referrer')
+})
+
+server('script-safe injection: a value cannot close the script element', () => {
+  const html = injectRuntimeConfig('<html><head></head></html>', { previewUrl: '</script><script>alert(1)</script>' })
+  assert.not.ok(html.includes('</script><script>alert'))
+  assert.throws(() => injectRuntimeConfig('<html></html>', {}), /no <head>/)
+})
+
+const build = suite('studio build freshness')
+
+build('the fingerprint covers what the bundle imports, not type-only imports', () => {
+  const files = studioSourceFiles(root).map((f) => path.relative(root, f))
+  for (const expected of ['sanity.config.ts', 'studio/plugin.ts', 'studio/structure/articles.ts', 'schemas/index.ts', 'delivery/render/readability.ts', 'package-lock.json']) {
+    assert.ok(files.includes(expected), `${expected} is part of the Studio's sources`)
+  }
+  assert.not.ok(files.includes('sanity.types.ts'), 'TypeGen output is imported for types only')
+  assert.not.ok(files.some((f) => f.startsWith('studio/server/')), 'the Node server is not in the bundle')
+})
+
+build('a build without a matching stamp is missing or stale', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  try {
+    assert.equal(studioBuildState(root, dir), { state: 'missing' })
+    fs.writeFileSync(path.join(dir, 'index.html'), '<html><head></head></html>')
+    fs.writeFileSync(path.join(dir, BUILD_STAMP), JSON.stringify({ fingerprint: 'old', builtAt: '2020-01-01T00:00:00Z', files: 1 }))
+    assert.equal(studioBuildState(root, dir), { state: 'stale', builtAt: '2020-01-01T00:00:00Z' })
+    fs.writeFileSync(path.join(dir, BUILD_STAMP), JSON.stringify({ ...studioFingerprint(root), builtAt: 'now' }))
+    assert.equal(studioBuildState(root, dir), { state: 'fresh' })
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+server.run()
+build.run()
