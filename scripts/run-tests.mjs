@@ -144,6 +144,8 @@ async function worker() {
     if (summary.failed > 0) failures.push({ file: name, output: result.output })
     const skipped = summary.skipped ? `, ${summary.skipped} skipped` : ''
     console.log(`${name}: ${summary.passed} passed, ${summary.failed} failed${skipped} (${secs} s)`)
+    // Figures a file reports (reliability: trials, requests, p99, RSS) are shown even when it passes.
+    for (const line of result.output.match(/\[reliability\][^\n]*/g) ?? []) console.log(`  ${line}`)
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker))
