@@ -7,14 +7,14 @@
 // a marker may appear only once the draft holding it was published. The partner's article list is
 // also compared with the published, licensed, past-embargo articles in its category.
 //
-// Sizes: DRAFT_SEQUENCES (default 2), DRAFT_STEPS per sequence (default 10); RELIABILITY_SEED replays.
+// Sizes: DRAFT_SEQUENCES (default 2), DRAFT_STEPS per sequence (default 8); RELIABILITY_SEED replays.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { prng, report, seedFromEnv, sizeFromEnv } from '../../scripts/reliability/figures.js'
 import { SEED_CATEGORY, startPlatform, type Output, type Platform, type Slugs } from './_platform.js'
 
 const SEQUENCES = sizeFromEnv('DRAFT_SEQUENCES', 2)
-const STEPS = sizeFromEnv('DRAFT_STEPS', 10)
+const STEPS = sizeFromEnv('DRAFT_STEPS', 8)
 const DOCS_PER_SEQUENCE = 6
 const SEED = seedFromEnv()
 const random = prng(SEED)
