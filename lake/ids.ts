@@ -32,6 +32,15 @@ export function isVersionId(id: string): boolean {
   return id.startsWith(VERSIONS_PREFIX)
 }
 
+/**
+ * Whether an id is a root-path id (no `.`). As on hosted Sanity, only root-path documents are
+ * readable without credentials: any dotted id is a sub-path (`drafts.x`, `versions.r.x`,
+ * `secrets.x`) that anonymous requests never see, under any perspective.
+ */
+export function isPublicId(id: string): boolean {
+  return !id.includes('.')
+}
+
 /** Drafts and release versions: only readable with credentials. */
 export function isPrivateId(id: string): boolean {
   return isDraftId(id) || isVersionId(id)

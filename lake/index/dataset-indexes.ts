@@ -5,6 +5,7 @@
  *
  * - `raw`: every document, in the store's order (a Map: insertion order, an update keeps its place).
  * - `published`: the documents that are not drafts or versions, in that order.
+ * - `public`: what anonymous callers read: `published` less every dotted (sub-path) id.
  * - `drafts`: published documents, each replaced by its draft when there is one
  *   (`{...draft, _id: publishedId, _originalId: draftId}`) in the published document's place; then
  *   drafts without a published document, in the order of the drafts.
@@ -13,7 +14,7 @@
  * published document), plus DRAFT_ONLY for drafts without one. The differential tests compare these
  * views and every planned query against the lake's own perspective code and plain groq-js.
  */
-import {isDraftId, isPrivateId, publishedIdOf, DRAFTS_PREFIX} from '../ids.js'
+import {isDraftId, isPrivateId, isPublicId, publishedIdOf, DRAFTS_PREFIX} from '../ids.js'
 import type {CommittedTransaction, LakeDocument} from '../store/types.js'
 import {View} from './view.js'
 
@@ -25,7 +26,7 @@ export interface IndexableStore {
   subscribe(listener: (transaction: CommittedTransaction) => void): () => void
 }
 
-export type ViewName = 'raw' | 'published' | 'drafts'
+export type ViewName = 'raw' | 'published' | 'public' | 'drafts'
 
 const DRAFT_ONLY = 2 ** 40
 
@@ -60,12 +61,13 @@ export class DatasetIndexes {
     this.seq.clear()
     this.nextSeq = 0
     for (const doc of this.store.documents()) this.seq.set(doc._id, this.nextSeq++)
-    this.views = {raw: new View('raw'), published: new View('published'), drafts: new View('drafts')}
+    this.views = {raw: new View('raw'), published: new View('published'), public: new View('public'), drafts: new View('drafts')}
     const items: Array<{id: string; doc: LakeDocument; pos: number}> = []
     for (const doc of this.store.documents()) {
       const pos = this.seq.get(doc._id) as number
       this.views.raw.put(doc._id, doc, pos)
       if (!isPrivateId(doc._id)) this.views.published.put(doc._id, doc, pos)
+      if (isPublicId(doc._id)) this.views.public.put(doc._id, doc, pos)
       if (!isPrivateId(doc._id) || isDraftId(doc._id)) {
         const base = publishedIdOf(doc._id)
         if (isDraftId(doc._id) || !this.store.get(DRAFTS_PREFIX + base)) {
@@ -117,6 +119,10 @@ export class DatasetIndexes {
       if (!isPrivateId(id)) {
         if (doc && pos !== undefined) this.views.published.put(id, doc, pos)
         else this.views.published.delete(id)
+      }
+      if (isPublicId(id)) {
+        if (doc && pos !== undefined) this.views.public.put(id, doc, pos)
+        else this.views.public.delete(id)
       }
       if (!isPrivateId(id) || isDraftId(id)) draftsBases.add(publishedIdOf(id))
     }

@@ -5,7 +5,7 @@
  */
 import {canReadPrivate, type Identity} from '../auth/index.js'
 import {LakeError} from '../errors.js'
-import {isDraftId, isVersionId} from '../ids.js'
+import {isPublicId, isVersionId} from '../ids.js'
 import {evaluateGroq, parseGroq} from '../query/evaluate.js'
 import type {CommittedTransaction, DocumentChange, LakeDocument} from '../store/index.js'
 import {effectsOf} from './effects.js'
@@ -54,7 +54,8 @@ export class Listener {
   }
 
   private visible(id: string): boolean {
-    if ((isDraftId(id) || isVersionId(id)) && !canReadPrivate(this.options.identity)) return false
+    // Anonymous listeners see root-path ids only (drafts, versions and every other dotted id are private).
+    if (!canReadPrivate(this.options.identity) && !isPublicId(id)) return false
     if (isVersionId(id) && !this.options.includeAllVersions) return false
     return true
   }

@@ -4,7 +4,7 @@
  * planner (issue 7) can be put in front of the full groq-js evaluation without touching routes.
  */
 import {LakeError} from '../errors.js'
-import {DRAFTS_PREFIX, isDraftId, isPrivateId, isVersionId, publishedIdOf, releaseOf} from '../ids.js'
+import {DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf} from '../ids.js'
 import {canReadPrivate, type Identity} from '../auth/index.js'
 import type {DatasetStore, LakeDocument} from '../store/index.js'
 import {evaluateGroq} from './evaluate.js'
@@ -59,12 +59,14 @@ const viewCache = new WeakMap<DatasetStore, Map<string, {version: number; docs: 
 export function perspectiveDocuments(store: DatasetStore, perspective: Perspective, identity: Identity): readonly LakeDocument[] {
   const privateOk = canReadPrivate(identity)
   const effective: Perspective = privateOk ? perspective : 'published'
-  const key = perspectiveKey(effective)
+  // Anonymous callers read the published view less every sub-path (dotted) id.
+  const key = privateOk ? perspectiveKey(effective) : 'public'
   let cache = viewCache.get(store)
   if (!cache) viewCache.set(store, (cache = new Map()))
   const hit = cache.get(key)
   if (hit && hit.version === store.version) return hit.docs
-  const docs = buildView(store.documents(), effective)
+  const view = buildView(store.documents(), effective)
+  const docs = privateOk ? view : view.filter((d) => isPublicId(d._id))
   cache.set(key, {version: store.version, docs})
   return docs
 }
@@ -100,11 +102,13 @@ export interface QueryInput {
 export async function runQuery(input: QueryInput): Promise<unknown> {
   // Issue 7's planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
   // views kept in step with the store. Release stacks are not indexed and take the path below.
-  const effective: Perspective = canReadPrivate(input.identity) ? input.perspective : 'published'
+  const privateOk = canReadPrivate(input.identity)
+  const effective: Perspective = privateOk ? input.perspective : 'published'
   if (typeof effective === 'string' && plannerEnabled()) {
     return runPlannedQuery({
       store: input.store,
-      perspective: effective,
+      // Anonymous callers get the 'public' view: published documents with root-path ids only.
+      perspective: privateOk ? effective : 'public',
       query: input.query,
       params: input.params,
       identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
@@ -120,9 +124,9 @@ export async function runQuery(input: QueryInput): Promise<unknown> {
   })
 }
 
-/** Whether a document id may be read by this identity (drafts/versions need credentials). */
+/** Whether a document id may be read by this identity (any dotted id needs credentials). */
 export function mayRead(identity: Identity, id: string): boolean {
-  return !isPrivateId(id) || canReadPrivate(identity)
+  return canReadPrivate(identity) || isPublicId(id)
 }
 
 export {DRAFTS_PREFIX}

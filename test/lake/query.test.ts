@@ -13,6 +13,7 @@ test.before(async () => {
     .create({_id: 'drafts.q-pub', _type: 'article', title: 'Draft title', slug: {current: 'pub'}})
     .create({_id: 'drafts.q-new', _type: 'article', title: 'Never published'})
     .create({_id: 'versions.spring.q-pub', _type: 'article', title: 'Release title'})
+    .create({_id: 'secrets.q-key', _type: 'apiKey', hash: 'not for the public'})
     .commit()
 })
 test.after(async () => {
@@ -54,6 +55,16 @@ test('anonymous: drafts and versions are invisible under every perspective', asy
   assert.is(await t.anonymousClient.fetch('count(*[_id in path("drafts.**")])', {}, {perspective: 'raw'}), 0)
   const direct = await t.anonymousClient.getDocument('drafts.q-pub')
   assert.is(direct, undefined)
+})
+
+test('any dotted id is a private path: editors read it, anonymous callers never do', async () => {
+  assert.is(await t.client.fetch('*[_id == "secrets.q-key"][0].hash'), 'not for the public')
+  for (const perspective of ['raw', 'published', 'drafts'] as const) {
+    assert.is(await t.anonymousClient.fetch('count(*[_type == "apiKey"])', {}, {perspective}), 0, perspective)
+  }
+  assert.is(await t.anonymousClient.getDocument('secrets.q-key'), undefined)
+  const acl = await fetch(`${t.httpUrl}/v2025-02-19/projects/${t.client.config().projectId}/datasets/production/acl`)
+  assert.equal(await acl.json(), [{filter: '_id in path("*")', permissions: ['read']}])
 })
 
 test('without a perspective, an older API version answers raw for editors', async () => {

@@ -22,14 +22,19 @@ import {deliveryQueries, issueQueries, pickParams} from '../../scripts/bench/que
 import {createRandom, type Random} from '../../scripts/bench/random.js'
 
 const ADMIN: Identity = {kind: 'user', user: {id: 'tester', name: 'Tester', email: 't@example.com', role: 'administrator', createdAt: '2025-01-01T00:00:00Z'}}
-const PERSPECTIVES: ViewName[] = ['raw', 'published', 'drafts']
+const ANONYMOUS: Identity = {kind: 'anonymous'}
+// 'public' is what anonymous callers read: the naive side gets it as an anonymous 'published' read.
+const PERSPECTIVES: ViewName[] = ['raw', 'published', 'public', 'drafts']
 const NOW = new Date('2025-06-01T12:00:00.000Z')
 
 type Outcome = {ok: true; value: unknown} | {ok: false}
 
 async function naive(store: DatasetStore, perspective: ViewName, query: string, params: Record<string, unknown>): Promise<Outcome> {
   try {
-    const docs = perspectiveDocuments(store, perspective, ADMIN)
+    const docs =
+      perspective === 'public'
+        ? perspectiveDocuments(store, 'published', ANONYMOUS)
+        : perspectiveDocuments(store, perspective, ADMIN)
     const value = await evaluate(parse(query, {params}), {dataset: docs, params, timestamp: NOW})
     return {ok: true, value: await value.get()}
   } catch {
@@ -59,6 +64,8 @@ function oddDocuments(): Record<string, unknown>[] {
     {_id: 'odd-10', _type: 'article', publishedAt: '2020-01-01T00:00:00.000Z', title: 'tie two', slug: {current: 'odd-10'}},
     {_id: 'odd-11', _type: 'condition', name: 'No slug condition', bodyRegion: 'knee', icd10Codes: ['M10.1']},
     {_id: 'odd-12', _type: 'faq', author: {_ref: 7}, nums: [42, 'odd-9', 7], numRef: 7, order: 1},
+    // A sub-path id: readable with credentials under 'published', never in the anonymous 'public' view.
+    {_id: 'secrets.odd-13', _type: 'article', title: 'private path gentle', slug: {current: 'odd-13'}, publishedAt: '2020-01-01T00:00:00.000Z'},
   ]
 }
 

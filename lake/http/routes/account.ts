@@ -56,7 +56,7 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
 
   app.get<{Params: {projectId: string; dataset: string}}>('/projects/:projectId/datasets/:dataset/acl', async (request) => {
     const identity = request.identity
-    if (identity.kind === 'anonymous') return [{filter: '!(_id in path("drafts.**")) && !(_id in path("versions.**"))', permissions: ['read']}]
+    if (identity.kind === 'anonymous') return [{filter: '_id in path("*")', permissions: ['read']}]
     const permissions = identity.user.role === 'viewer' ? ['read', 'history'] : ['read', 'create', 'history', 'update', 'manage']
     return [{filter: '_id in path("**")', permissions}]
   })
