@@ -59,6 +59,7 @@ export interface RunningStack {
 const EDITOR = { name: 'Local Editor', email: 'editor@clinic.localhost' }
 const SEEDED_MARKER = 'seeded-from'
 const EDITOR_FILE = 'local-editor.json'
+const CLOSE_TIMEOUT_MS = 5_000
 
 /**
  * Imports the seed once per data dir. A marker file records it, so later starts keep the data as
@@ -118,10 +119,25 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
   })
   buildState.catch(() => undefined) // awaited below; avoid an unhandled rejection meanwhile
 
-  const closers: Array<() => Promise<void>> = []
+  // Each part gets a few seconds to close; one held open by a client (a browser tab keeps the
+  // Studio's event streams open) must not keep Ctrl-C from stopping the rest.
+  const closers: Array<{ name: string; close: () => Promise<void> }> = []
   const closeAll = async () => {
-    for (const close of closers.reverse()) {
-      await close().catch((error: unknown) => log(`while stopping: ${error instanceof Error ? error.message : String(error)}`))
+    for (const { name, close } of closers.reverse()) {
+      let timer: NodeJS.Timeout | undefined
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)))
+      const result = await Promise.race([
+        close().then(
+          () => 'closed' as const,
+          (error: unknown) => {
+            log(`while stopping the ${name}: ${error instanceof Error ? error.message : String(error)}`)
+            return 'closed' as const
+          },
+        ),
+        timedOut,
+      ])
+      clearTimeout(timer)
+      if (result === 'timeout') log(`the ${name} did not finish closing within ${CLOSE_TIMEOUT_MS / 1000} s (open client connections); going on`)
     }
   }
   try {
@@ -131,7 +147,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       httpPort: options.lakeHttpPort,
       httpsPort: options.lakeHttpsPort,
     })
-    closers.push(() => lake.close())
+    closers.push({ name: 'lake', close: () => lake.close() })
     if (!lake.httpsUrl) throw new Error('The lake started without its HTTPS listener, which the Studio needs (LAKE_HTTPS_PORT=-1?).')
     const seeded = await seedOnFirstStart(lake, options)
     const editor = ensureLocalEditor(lake, options.dataDir)
@@ -148,7 +164,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       extraRoutes: syndication.register,
     })
     deliveryBase = delivery.url
-    closers.push(() => delivery.close())
+    closers.push({ name: 'delivery API', close: () => delivery.close() })
 
     const studioBuild = await buildState
     const config: InjectedStudioConfig & { lakeProjectId: string } = {
@@ -165,7 +181,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       port: options.studioPort,
       config,
     })
-    closers.push(() => studio.close())
+    closers.push({ name: 'Studio server', close: () => studio.close() })
 
     const reader = createClient({
       projectId: lake.projectId,
