@@ -37,6 +37,8 @@ export interface OpenListenOptions {
   query: string
   lastEventId?: string
   apiVersion?: string
+  /** Ask for the document after each change in the event (`result`). */
+  includeResult?: boolean
 }
 
 function isListenEvent(value: unknown): value is ListenEvent {
@@ -46,7 +48,7 @@ function isListenEvent(value: unknown): value is ListenEvent {
 }
 
 export function openListen(options: OpenListenOptions): ListenStream {
-  const params = new URLSearchParams({query: options.query, enableResume: 'true', includeResult: 'false', includeMutations: 'false'})
+  const params = new URLSearchParams({query: options.query, enableResume: 'true', includeResult: options.includeResult ? 'true' : 'false', includeMutations: 'false'})
   const url = `${options.baseUrl}/v${options.apiVersion ?? '2025-02-19'}/data/listen/${options.dataset ?? 'production'}?${params}`
   const headers: Record<string, string> = {accept: 'text/event-stream'}
   if (options.token) headers.authorization = `Bearer ${options.token}`

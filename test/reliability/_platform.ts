@@ -11,6 +11,7 @@ import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/se
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 import { syndicationPlugin } from '../../delivery/syndication/http.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
+import { openListen, type ListenStream } from '../../scripts/reliability/sse.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
 export const SEED = 'content/production.ndjson'
@@ -73,6 +74,8 @@ export interface Platform {
   syndicationUrl: string
   partner: CreatedPartner
   receiver: WebhookReceiver
+  /** An anonymous listen stream on `*` with results, open since start. */
+  anonymousListen: ListenStream
   /** GET any URL; never throws for an HTTP status. */
   get(url: string, headers?: Record<string, string>): Promise<Output>
   /** Every delivery, page, feed, syndication and anonymous-lake output for these slugs. */
@@ -124,6 +127,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     status: 'active',
   })
   syndication.start()
+  // An anonymous listener on everything, with documents in its events: it must never see a draft.
+  const anonymousListen: ListenStream = openListen({ baseUrl: lake.httpUrl, query: '*', includeResult: true })
+  await anonymousListen.opened
 
   const get = async (url: string, headers: Record<string, string> = {}): Promise<Output> => {
     const response = await fetch(url, { headers })
@@ -183,6 +189,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       const result: unknown = await lake.anonymousClient.fetch('*', {}, { perspective })
       outputs.push({ url: `lake anonymous query * (${perspective})`, status: 200, contentType: 'application/json', body: JSON.stringify(result) })
     }
+    outputs.push({ url: 'lake anonymous listen', status: 200, contentType: 'application/json', body: JSON.stringify(anonymousListen.events) })
     outputs.push({ url: 'partner webhooks', status: 200, contentType: 'application/json', body: `[${receiver.calls.map((c) => c.body).join(',')}]` })
     return outputs
   }
@@ -196,9 +203,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     syndicationUrl,
     partner,
     receiver,
+    anonymousListen,
     get,
     crawl,
     async close() {
+      anonymousListen.close()
       await syndication.stop().catch(() => undefined)
       await syndicationApp.close()
       await delivery.close()

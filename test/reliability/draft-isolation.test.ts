@@ -212,6 +212,7 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     }
     assert.ok(got.body.includes(String(full?.title)), `published article ${slug} is served with its published title`)
   }
+  assert.ok(platform.anonymousListen.events.length > 0, 'the anonymous listener saw published changes (it is not looking at nothing)')
   report('draft isolation', {
     seed: SEED,
     sequences: SEQUENCES,
@@ -222,6 +223,7 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     checks: figures.checks,
     outputsSearched: figures.outputs,
     webhookCalls: platform.receiver.calls.length,
+    anonymousListenEvents: platform.anonymousListen.events.length,
     leaks: 0,
   })
 })
