@@ -166,10 +166,13 @@ export function checkNextReviewNotPast(value: unknown): CustomValidatorResult {
   return true
 }
 
-/** `lastReviewed` cannot be in the future. */
+/** The latest calendar date anywhere on Earth (UTC+14), so an editor's local "today" is never "future". */
+const LATEST_UTC_OFFSET_MS = 14 * 60 * 60 * 1000
+
+/** `lastReviewed` cannot be in the future (in any time zone: the Studio's "today" is the editor's local date). */
 export function checkNotInFuture(value: unknown): CustomValidatorResult {
   if (typeof value !== 'string') return true
-  if (value.slice(0, 10) > todayIsoDate()) {
+  if (value.slice(0, 10) > todayIsoDate(new Date(Date.now() + LATEST_UTC_OFFSET_MS))) {
     return `This date (${value.slice(0, 10)}) is in the future. Use the date the review actually happened.`
   }
   return true

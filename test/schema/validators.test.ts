@@ -12,6 +12,8 @@ import {
   checkLinkUrl,
   checkNextReviewAfterLastReview,
   checkNextReviewNotPast,
+  checkNotInFuture,
+  todayIsoDate,
   checkSlugFormat,
   checkWebUrl,
   requiredChoice,
@@ -128,3 +130,15 @@ refs('a citation mark must name a citation of the same document', () => {
   assert.match(message(checkCitationKey('x', context({}))), 'has no citations')
 })
 refs.run()
+
+const future = suite('last reviewed not in the future')
+future('a date after every time zone\'s today is refused, with the fix', () => {
+  const farAhead = todayIsoDate(new Date(Date.now() + 3 * 24 * 60 * 60 * 1000))
+  assert.match(message(checkNotInFuture(farAhead)), `This date (${farAhead}) is in the future`)
+})
+future('today and tomorrow-in-UTC are allowed (an editor east of UTC is already on the next day)', () => {
+  assert.is(checkNotInFuture(todayIsoDate()), true)
+  assert.is(checkNotInFuture(todayIsoDate(new Date(Date.now() + 12 * 60 * 60 * 1000))), true)
+  assert.is(checkNotInFuture(undefined), true)
+})
+future.run()
