@@ -210,7 +210,7 @@ test('sitemap entries: the article, every condition and the treatment; clinic se
 test('article pagination: (publishedAt, _id) order, stable cursors across ties and new publishes', async () => {
   // Eight more articles; several share a publication time, so only _id breaks the tie.
   const extra = Array.from({ length: 8 }, (_, i) => ({
-    _id: `article.page-${i}`,
+    _id: `article-page-${i}`,
     _type: 'article',
     title: `Paging article ${i}`,
     slug: { _type: 'slug', current: `paging-article-${i}` },
@@ -235,7 +235,7 @@ test('article pagination: (publishedAt, _id) order, stable cursors across ties a
     if (pages === 2) {
       // A newer article published mid-way does not shift the pages after the cursor.
       await lake.client.createOrReplace({
-        _id: 'article.page-new',
+        _id: 'article-page-new',
         _type: 'article',
         title: 'Brand new',
         slug: { _type: 'slug', current: 'paging-article-new' },
@@ -247,7 +247,7 @@ test('article pagination: (publishedAt, _id) order, stable cursors across ties a
   assert.is(pages, Math.ceil(all.length / 2))
 
   const firstPage = await content.articles({ limit: 3 })
-  assert.is(firstPage.items[0]?._id, 'article.page-new')
+  assert.is(firstPage.items[0]?._id, 'article-page-new')
 
   const byCondition = await content.articles({ condition: slugOf(seed.tennisElbow), limit: 50 })
   assert.equal(

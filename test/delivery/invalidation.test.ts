@@ -83,7 +83,7 @@ listen('a draft changes nothing; publishing it changes the article and the pages
 
 listen('a new article appears in lists and search; an unpublished one disappears', async () => {
   const doc = {
-    _id: 'article.new-one',
+    _id: 'article-new-one',
     _type: 'article',
     title: 'Stretching after dry needling',
     slug: { _type: 'slug', current: 'stretching-after-dry-needling' },
@@ -97,7 +97,7 @@ listen('a new article appears in lists and search; an unpublished one disappears
   await waitFor(async () => ((await getJson(server, '/api/v1/articles')).body.data as unknown[]).length === 2, PUBLISH_DEADLINE_MS, 'the new article in the list')
   assert.is((await getJson(server, '/api/v1/articles/stretching-after-dry-needling')).status, 200, 'a cached 404 does not outlive the publish')
   const hits = (await getJson(server, '/api/v1/search?q=stretching')).body.data as Array<{ _id: string }>
-  assert.equal(hits.map((h) => h._id), ['article.new-one'])
+  assert.equal(hits.map((h) => h._id), ['article-new-one'])
   await lake.client.delete(doc._id)
   await waitFor(async () => (await getJson(server, '/api/v1/articles/stretching-after-dry-needling')).status === 404, PUBLISH_DEADLINE_MS, 'the deleted article gone')
 })
