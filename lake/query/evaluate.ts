@@ -18,8 +18,9 @@ type ParsedQuery = ReturnType<typeof parse>
  * (`{description, start, end, query}`), answered as 400.
  */
 export function parseGroq(query: string, params: Record<string, unknown> = {}): ParsedQuery {
+  let tree: ParsedQuery
   try {
-    return parse(query, {params})
+    tree = parse(query, {params})
   } catch (err) {
     if (err instanceof GroqSyntaxError) {
       const start = err.position
@@ -28,6 +29,34 @@ export function parseGroq(query: string, params: Record<string, unknown> = {}): 
     const message = err instanceof Error ? err.message : String(err)
     return throwParseError(query, message, 0, query.length)
   }
+  // groq-js turns every provided parameter into a value; a Parameter node left in the tree is one
+  // the request did not send. Sanity refuses such a query rather than reading it as null.
+  const missing = firstMissingParameter(tree)
+  if (missing !== undefined) {
+    const at = query.indexOf(`$${missing}`)
+    throwParseError(query, `param $${missing} referenced, but not provided: send it as $${missing}=<JSON value> (GET) or in "params" (POST)`, Math.max(0, at), at < 0 ? query.length : at + missing.length + 1)
+  }
+  return tree
+}
+
+function firstMissingParameter(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = firstMissingParameter(item)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  if (node === null || typeof node !== 'object') return undefined
+  const record = node as Record<string, unknown>
+  if (record.type === 'Parameter' && typeof record.name === 'string') return record.name
+  // A Value node's value is data (a parameter's JSON), not syntax: never look inside it.
+  if (record.type === 'Value') return undefined
+  for (const value of Object.values(record)) {
+    const found = firstMissingParameter(value)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 function throwParseError(query: string, description: string, start: number, end: number): never {

@@ -137,11 +137,8 @@ test('queries: invalid GROQ and parameters', async () => {
   const q = (query: string, extra = '') => call(api(`/data/query/production?query=${encodeURIComponent(query)}${extra}`), { headers: auth() })
   await refused('unterminated filter', () => q('*[_type == "article"'), 400, /./)
   await refused('unknown function', () => q('*[frobnicate(_id)]'), 400, /frobnicate|function/i)
-  if (process.env.RELIABILITY_KNOWN_BUGS === '1') {
-    // Known lake bug (reported): a parameter the query uses but the request does not send answers
-    // 200 with the parameter as null; Sanity answers 400 "param $type referenced, but not provided".
-    await refused('missing parameter', () => q('*[_type == $type]'), 400, /\$?type/)
-  }
+  // As Sanity: a parameter the query uses but the request does not send is a 400, not null.
+  await refused('missing parameter', () => q('*[_type == $type]'), 400, /\$type referenced, but not provided/)
   await refused('parameter that is not JSON', () => q('*[_type == $type]', '&%24type=article'), 400, /type|JSON/)
   await refused('missing query', () => call(api('/data/query/production'), { headers: auth() }), 400, /query/)
   await refused('POST query body not an object', () => call(api('/data/query/production'), json('[1,2]')), 400, /object/)
