@@ -224,7 +224,7 @@ links('conditions: the post\'s list, each with a body region, tennis elbow coded
   ])
   for (const c of conditions) {
     assert.ok(c.bodyRegion, `${c._id} has a body region`)
-    assert.is(c._id, `condition.${(c.slug as { current: string }).current}`, 'readable, deterministic ids')
+    assert.is(c._id, `condition-${(c.slug as { current: string }).current}`, 'readable, deterministic ids')
   }
   assert.match((get('condition-tennis-elbow').icd10Codes as string[])[0], /^M77\.1/)
 })
