@@ -5,7 +5,7 @@
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
 import type { SanityClient } from '@sanity/client'
 import { ARTICLE_BY_SLUG_QUERY, CLINIC_SETTINGS_QUERY } from '../queries.js'
-import { absoluteUrl, normaliseSiteUrl, slugOf, urlFor, type SlugValue } from '../routes.js'
+import { absoluteUrl, normaliseSiteUrl, pathFor, slugOf, urlFor, type SlugValue } from '../routes.js'
 import { renderPortableTextWithInfo } from '../render/portableText.js'
 import { renderFootnotesHtml } from '../render/citations.js'
 import { escapeHtml, safeLinkUrl } from '../render/escape.js'
@@ -43,6 +43,10 @@ export interface SyndicationClinic extends ClinicInput {
 
 function toArticle(value: unknown): SyndicatedArticleSource | null {
   if (!isRecord(value) || typeof value._id !== 'string') return null
+  // An article whose slug is not a valid slug has no page on the clinic's site, hence no canonical
+  // URL, and is not syndicated (the Studio's validation prevents it; an API write or an import may
+  // not). Skipping it here keeps one bad document from taking lists, changes and feeds down.
+  if (pathFor({ _type: 'article', slug: value.slug as SlugValue }) === null) return null
   // Every ArticleInput field is optional and nullable, and the renderers validate what they read,
   // so an object with an id is an acceptable article source.
   return value as unknown as SyndicatedArticleSource
