@@ -7,6 +7,7 @@
 //   npm test -- lake render  only test files whose path contains "lake" or "render" (no typecheck)
 //   TEST_CONCURRENCY=1       run files one after another (default: 2)
 //   TEST_FILE_TIMEOUT=600    seconds a file may run before it is killed and counted as failed
+//   TEST_RETRIES=1           runs of a failing file again before it counts as failed (FLAKY when a retry passes)
 //
 // Plain JavaScript on purpose: it must run before anything else is known to compile.
 import { spawn } from 'node:child_process'
@@ -112,44 +113,72 @@ const files = findTests(join(root, 'test')).filter(
   (f) => filters.length === 0 || filters.some((flt) => relative(root, f).includes(flt)),
 )
 
+/** Runs one test file and classifies the outcome; nothing is counted here. */
+async function runFile(file) {
+  const result = await run(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', file], {
+    timeoutMs: fileTimeoutMs,
+  })
+  const summary = parseUvuSummary(result.output)
+  const secs = (result.ms / 1000).toFixed(1)
+  if (result.timedOut) {
+    // Even when uvu reported, a file that never exits leaks servers or timers: one failure.
+    return {
+      ok: false,
+      passed: summary?.passed ?? 0,
+      failed: 1,
+      skipped: 0,
+      output: `${result.output}\n[killed after ${fileTimeoutMs / 1000} s: the file did not exit]`,
+      line: `TIMED OUT after ${secs} s${summary ? ` (uvu had reported ${summary.passed} passed, ${summary.failed} failed)` : ''}`,
+    }
+  }
+  if (!summary) {
+    // No summary: the file crashed before uvu could report. One failure.
+    return {
+      ok: false, passed: 0, failed: 1, skipped: 0, output: result.output,
+      line: `CRASHED (exit ${result.code}${result.signal ? `, ${result.signal}` : ''}, ${secs} s)`,
+    }
+  }
+  if (result.code !== 0 && summary.failed === 0) summary.failed = 1
+  const skipped = summary.skipped ? `, ${summary.skipped} skipped` : ''
+  return {
+    ...summary,
+    ok: summary.failed === 0,
+    output: result.output,
+    line: `${summary.passed} passed, ${summary.failed} failed${skipped} (${secs} s)`,
+  }
+}
+
+// A failing file is run once more (TEST_RETRIES, default 1) and counted by its last run; a file
+// that needed the retry is named FLAKY in the output, so flakiness is visible, never hidden.
+const retries = Number(process.env.TEST_RETRIES ?? 1)
+const flaky = []
+
 let next = 0
 async function worker() {
   while (next < files.length) {
     const file = files[next++]
     const name = relative(root, file)
-    const result = await run(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', file], {
-      timeoutMs: fileTimeoutMs,
-    })
-    const summary = parseUvuSummary(result.output)
-    const secs = (result.ms / 1000).toFixed(1)
-    if (result.timedOut) {
-      // Even when uvu reported, a file that never exits leaks servers or timers: count one failure.
-      totals.failed += 1
-      if (summary) totals.passed += summary.passed
-      failures.push({ file: name, output: `${result.output}\n[killed after ${fileTimeoutMs / 1000} s: the file did not exit]` })
-      console.log(`${name}: TIMED OUT after ${secs} s${summary ? ` (uvu had reported ${summary.passed} passed, ${summary.failed} failed)` : ''}`)
-      continue
+    let outcome = await runFile(file)
+    for (let attempt = 1; !outcome.ok && attempt <= retries; attempt++) {
+      console.log(`${name}: ${outcome.line}; running it again (retry ${attempt} of ${retries})`)
+      const first = outcome
+      outcome = await runFile(file)
+      if (outcome.ok) flaky.push({ file: name, output: first.output })
     }
-    if (!summary) {
-      // No summary: the file crashed or hung before uvu could report. Count it as one failure.
-      totals.failed += 1
-      failures.push({ file: name, output: result.output })
-      console.log(`${name}: CRASHED (exit ${result.code}${result.signal ? `, ${result.signal}` : ''}, ${secs} s)`)
-      continue
-    }
-    if (result.code !== 0 && summary.failed === 0) summary.failed = 1
-    totals.passed += summary.passed
-    totals.failed += summary.failed
-    totals.skipped += summary.skipped
-    if (summary.failed > 0) failures.push({ file: name, output: result.output })
-    const skipped = summary.skipped ? `, ${summary.skipped} skipped` : ''
-    console.log(`${name}: ${summary.passed} passed, ${summary.failed} failed${skipped} (${secs} s)`)
+    totals.passed += outcome.passed
+    totals.failed += outcome.failed
+    totals.skipped += outcome.skipped
+    if (!outcome.ok) failures.push({ file: name, output: outcome.output })
+    console.log(`${name}: ${outcome.line}`)
     // Figures a file reports (reliability: trials, requests, p99, RSS) are shown even when it passes.
-    for (const line of result.output.match(/\[reliability\][^\n]*/g) ?? []) console.log(`  ${line}`)
+    for (const line of outcome.output.match(/\[reliability\][^\n]*/g) ?? []) console.log(`  ${line}`)
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker))
 
+for (const { file, output } of flaky) {
+  console.log(`\n──── FLAKY: ${file} failed, then passed when run again; its first run: ────\n${output.trim()}`)
+}
 for (const { file, output } of failures) {
   console.log(`\n──── ${file} ────\n${output.trim()}`)
 }
