@@ -99,6 +99,31 @@ function requirePath(doc: { _type?: Maybe<string>; slug?: Parameters<typeof slug
   return path
 }
 
+/**
+ * What every document page checks and builds first: the document and clinic are objects, the page
+ * has a heading and a valid path, and the Portable Text options (site URL, images, citations).
+ */
+function setUpPage(
+  fn: string,
+  type: 'article' | 'condition' | 'treatment',
+  doc: { _type?: Maybe<string>; slug?: Parameters<typeof slugOf>[0] },
+  clinic: ClinicInput,
+  heading: { field: 'title' | 'name'; value: unknown; id: unknown },
+  options: PageOptions,
+  citations?: PortableTextRenderOptions['citations'],
+) {
+  requireDoc(doc, fn)
+  requireDoc(clinic, `${fn} clinic`)
+  const siteUrl = requireSiteUrl(clinic)
+  const title = text(heading.value)
+  if (title === '') throw new TypeError(`${fn}: ${type} ${JSON.stringify(heading.id)} has no ${heading.field}`)
+  const label = `${type[0]!.toUpperCase()}${type.slice(1)} ${JSON.stringify(title)}`
+  const path = requirePath(doc, type, label)
+  const builder = builderFrom(options.images)
+  const pt: PortableTextRenderOptions = { siteUrl, images: builder, citations, onWarning: options.onWarning }
+  return { title, path, builder, pt }
+}
+
 function linkList(items: Array<{ href: string | null; label: string; note?: string }>, className = 'card-list'): string {
   const li = items
     .filter((i) => i.label !== '')
@@ -221,14 +246,8 @@ function articleList(articles: Maybe<ReadonlyArray<Maybe<ArticleSummaryShape>>>)
  * steps are all blocks of the body, are not shown a second time.
  */
 export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  requireDoc(article, 'renderArticlePage')
-  requireDoc(clinic, 'renderArticlePage clinic')
-  const siteUrl = requireSiteUrl(clinic)
-  const title = text(article.title)
-  if (title === '') throw new TypeError(`renderArticlePage: article ${JSON.stringify(article._id ?? slugOf(article.slug))} has no title`)
-  const path = requirePath(article, 'article', `Article ${JSON.stringify(title)}`)
-  const builder = builderFrom(options.images)
-  const pt: PortableTextRenderOptions = { siteUrl, images: builder, citations: article.citations, onWarning: options.onWarning }
+  const heading = { field: 'title' as const, value: article?.title, id: article?._id ?? slugOf(article?.slug) }
+  const { title, path, builder, pt } = setUpPage('renderArticlePage', 'article', article, clinic, heading, options, article?.citations)
   const body = renderPortableTextWithInfo(article.body, pt)
   const readability = analyseReadability(article.body)
   const inBody = blockTexts(article.body)
@@ -295,14 +314,8 @@ const ASPECT_HEADINGS: Record<string, string> = {
  * action; with MedicalWebPage/MedicalCondition JSON-LD (ICD-10-CM codes).
  */
 export function renderConditionPage(condition: ConditionInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  requireDoc(condition, 'renderConditionPage')
-  requireDoc(clinic, 'renderConditionPage clinic')
-  const siteUrl = requireSiteUrl(clinic)
-  const name = text(condition.name)
-  if (name === '') throw new TypeError(`renderConditionPage: condition ${JSON.stringify(slugOf(condition.slug))} has no name`)
-  const path = requirePath(condition, 'condition', `Condition ${JSON.stringify(name)}`)
-  const builder = builderFrom(options.images)
-  const pt: PortableTextRenderOptions = { siteUrl, images: builder, onWarning: options.onWarning }
+  const heading = { field: 'name' as const, value: condition?.name, id: slugOf(condition?.slug) }
+  const { title: name, path, builder, pt } = setUpPage('renderConditionPage', 'condition', condition, clinic, heading, options)
   const alsoCalled = present(condition.alsoCalled).map(text).filter((x) => x !== '')
   const region = bodyRegionName(condition.bodyRegion)
   const symptoms = present(condition.symptoms).map(text).filter((x) => x !== '')
@@ -356,14 +369,8 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
  * FAQs, related articles, call to action; with MedicalWebPage/MedicalTherapy JSON-LD.
  */
 export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  requireDoc(treatment, 'renderTreatmentPage')
-  requireDoc(clinic, 'renderTreatmentPage clinic')
-  const siteUrl = requireSiteUrl(clinic)
-  const name = text(treatment.name)
-  if (name === '') throw new TypeError(`renderTreatmentPage: treatment ${JSON.stringify(slugOf(treatment.slug))} has no name`)
-  const path = requirePath(treatment, 'treatment', `Treatment ${JSON.stringify(name)}`)
-  const builder = builderFrom(options.images)
-  const pt: PortableTextRenderOptions = { siteUrl, images: builder, onWarning: options.onWarning }
+  const heading = { field: 'name' as const, value: treatment?.name, id: slugOf(treatment?.slug) }
+  const { title: name, path, builder, pt } = setUpPage('renderTreatmentPage', 'treatment', treatment, clinic, heading, options)
   const differs = present(treatment.differsFrom)
     .filter((d) => text(d.comparedTo) !== '' && text(d.difference) !== '')
     .map((d) => `<dt>${escapeHtml(text(d.comparedTo))}</dt><dd>${escapeHtml(text(d.difference))}</dd>`)
