@@ -150,7 +150,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
   }
   const id = (): string => random.pick(data.ids)
   const atom = (depth: number): string => {
-    const r = random.int(0, 24)
+    const r = random.int(0, 28)
     switch (r) {
       case 0: return `_type == ${param(random.pick(data.types))}`
       case 1: return `_type in ${param(random.sample(data.types, random.int(0, 3)))}`
@@ -176,6 +176,12 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
       case 21: return `_id in path("drafts.**")`
       case 22: return depth < 2 ? `(${filter(depth + 1)} || ${filter(depth + 1)})` : 'defined(title)'
       case 23: return `slug.current in ${param([42, random.pick(data.slugs)])}`
+      // Constant parts the planner folds (null parameters of optional filters), also under `!`,
+      // which tells false from null and must not be folded, and non-boolean constants.
+      case 25: return `(${param(random.pick([null, random.pick(data.slugs)]))} == null || ${param(random.pick(data.slugs))} in categories[]->slug.current)`
+      case 26: return `!(${param(random.pick([null, 'x']))} == null || defined(title))`
+      case 27: return `(${param(random.pick([null, 'x', 3]))} != null && ${random.pick(['defined(slug)', '"x"', 'null', 'title'])})`
+      case 28: return `(${param(random.pick([true, false, null, 'x']))} ${random.pick(['&&', '||'])} ${random.pick(['_type == "article"', 'publishedAt', 'references($p0)'])})`
       default: return `slug.current in ${param([random.pick(data.slugs), random.pick(data.slugs)])}`
     }
   }

@@ -320,6 +320,50 @@ function isTextExpr(node: ExprNode): boolean {
   return childNodes(n).every((c) => isTextExpr(c as unknown as ExprNode))
 }
 
+/**
+ * A filter condition with its constant parts folded (e.g. `$category == null || ...` when the
+ * parameter is null). Only for a filter's condition, where groq-js keeps an element exactly when
+ * the condition is `true`: there `a && b` is true exactly when both are true and `a || b` when
+ * either is (groq-js evaluates both sides, so dropping one saves its whole cost), so a constant
+ * conjunct or disjunct can be replaced by its truth. The safe nodes never throw, so dropping a
+ * side cannot hide an error. Never applied below `!`, which tells false from null.
+ */
+export function foldCondition(cond: ExprNode, evalConstant: (n: ExprNode) => unknown): ExprNode {
+  const n = cond as unknown as AnyNode
+  if (n.type === 'Value') return typeof n.value === 'boolean' ? cond : truth(false)
+  if (isConstant(cond)) {
+    const key = keyOf(cond, evalConstant)
+    return key?.kind === 'static' ? truth(key.value === true) : cond
+  }
+  switch (n.type) {
+    case 'Group':
+      return foldCondition(n.base as unknown as ExprNode, evalConstant)
+    case 'And':
+    case 'Or': {
+      const left = foldCondition(n.left as unknown as ExprNode, evalConstant)
+      const right = foldCondition(n.right as unknown as ExprNode, evalConstant)
+      // `true && x` and `false || x` keep what x keeps; `false && x` nothing, `true || x` everything.
+      const neutral = n.type === 'And'
+      for (const [side, other] of [[left, right], [right, left]] as const) {
+        const v = truthOf(side)
+        if (v === undefined) continue
+        return v === neutral ? other : truth(!neutral)
+      }
+      if (left === n.left && right === n.right) return cond
+      return {...n, left, right} as unknown as ExprNode
+    }
+    default:
+      return cond
+  }
+}
+
+const truth = (v: boolean): ExprNode => ({type: 'Value', value: v}) as unknown as ExprNode
+
+function truthOf(node: ExprNode): boolean | undefined {
+  const n = node as unknown as AnyNode
+  return n.type === 'Value' && typeof n.value === 'boolean' ? n.value : undefined
+}
+
 /** Whether a condition requires `defined(path)` (a top-level conjunct says so). */
 export function requiresDefined(cond: ExprNode, path: readonly string[]): boolean {
   const n = cond as unknown as AnyNode

@@ -10,12 +10,12 @@
  * Perspectives are applied first (lake/index keeps one view per perspective, in step with every
  * transaction); `perspective` here is the effective one (anonymous callers get 'published').
  */
-import {evaluate, type ExprNode} from 'groq-js'
+import type {ExprNode} from 'groq-js'
 import {LakeError} from '../../errors.js'
 import {indexesFor, type IndexableStore, type ViewName} from '../../index/index.js'
 import {parseGroq} from '../evaluate.js'
 import {isPlannable} from './analyze.js'
-import {QueryPlanner, type PlanNote} from './plan.js'
+import {evaluateTree, QueryPlanner, type PlanNote} from './plan.js'
 
 export type {PlanNote} from './plan.js'
 export type {ViewName} from '../../index/index.js'
@@ -74,8 +74,8 @@ async function plan(input: PlannedQueryInput): Promise<{planner: QueryPlanner; t
 async function run(input: PlannedQueryInput): Promise<{result: unknown; notes: PlanNote[]; plannable: boolean}> {
   try {
     const {planner, tree, plannable} = await plan(input)
-    const value = await evaluate(tree, planner.evaluateOptions())
-    return {result: await value.get(), notes: planner.notes, plannable}
+    const result = await evaluateTree(tree, planner.evaluateOptions())
+    return {result, notes: planner.notes, plannable}
   } catch (err) {
     if (err instanceof LakeError) throw err
     // The same error shape as evaluate.ts gives for a failing query.

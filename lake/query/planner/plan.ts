@@ -22,7 +22,7 @@ import {intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../ind
 import type {View} from '../../index/view.js'
 import {matchTerms, termLookup} from '../../index/values.js'
 import type {LakeDocument} from '../../store/types.js'
-import {childNodes, contains, elementPath, NotConstant, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
+import {childNodes, contains, elementPath, foldCondition, NotConstant, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
 
 export interface EvalOptions {
   params: Record<string, unknown>
@@ -234,7 +234,7 @@ export class QueryPlanner {
   /** `count(*[cond])` with an exact constant lookup: the number itself. */
   private async countShortcut(arg: AnyNode, at: string): Promise<AnyNode | undefined> {
     if (arg.type !== 'Filter' || !isEverything(arg.base)) return undefined
-    const spec = specOf(arg.expr as ExprNode, this.evalConstant)
+    const spec = specOf(foldCondition(arg.expr as ExprNode, this.evalConstant), this.evalConstant)
     const resolved = this.staticResolve(spec)
     if (!resolved || resolved.all || !resolved.exact) return undefined
     this.notes.push({at, how: 'count from exact index lookup', candidates: resolved.entries.length})
@@ -242,7 +242,7 @@ export class QueryPlanner {
   }
 
   private async filter(n: AnyNode, at: string): Promise<AnyNode> {
-    const cond = n.expr as AnyNode
+    const cond = foldCondition(n.expr as ExprNode, this.evalConstant) as unknown as AnyNode
     const spec = specOf(cond as unknown as ExprNode, this.evalConstant)
     const expr = await this.visit(cond, `${at} > filter`)
     const keys = runtimeKeys(spec)
@@ -280,7 +280,7 @@ export class QueryPlanner {
     }
     const order = n.base as AnyNode
     const filterNode = order.base as AnyNode
-    const cond = filterNode.expr as AnyNode
+    const cond = foldCondition(filterNode.expr as ExprNode, this.evalConstant) as unknown as AnyNode
     const args = (order.args as AnyNode[]) ?? []
     const first = args[0]
     if (!first) return undefined
@@ -341,8 +341,22 @@ export class QueryPlanner {
   /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
   private async passing(entries: ViewEntry[], cond: AnyNode): Promise<Set<LakeDocument>> {
     const tree = node<ExprNode>({type: 'Filter', base: value(entries.map((e) => e.doc)), expr: cond})
-    const kept = (await (await evaluate(tree, this.evaluateOptions())).get()) as LakeDocument[]
+    const kept = (await evaluateTree(tree, this.evaluateOptions())) as LakeDocument[]
     return new Set(kept)
+  }
+}
+
+/**
+ * groq-js's value of a tree: its synchronous evaluator first (the same executors without a promise
+ * per node, several times faster), its asynchronous one when the synchronous one cannot evaluate
+ * the tree (it throws on anything needing a stream or an async-only function) or the query fails,
+ * so errors are the ones plain groq-js gives.
+ */
+export async function evaluateTree(tree: ExprNode, options: Parameters<typeof evaluate>[1]): Promise<unknown> {
+  try {
+    return evaluateSync(tree, options).data
+  } catch {
+    return (await evaluate(tree, options)).get()
   }
 }
 
