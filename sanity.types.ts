@@ -1290,9 +1290,9 @@ export type CONDITIONS_BY_ICD10_QUERY_RESULT = Array<{
 }>;
 
 // Source: delivery/queries.ts
-// Variable: ALL_CONDITIONS_QUERY
-// Query: *[_type == "condition" && defined(slug.current)] | order(name asc) {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes}
-export type ALL_CONDITIONS_QUERY_RESULT = Array<{
+// Variable: CONDITION_LIST_QUERY
+// Query: *[  _type == "condition" && defined(slug.current) && defined(name)  && ($bodyRegion == null || bodyRegion == $bodyRegion)  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes}
+export type CONDITION_LIST_QUERY_RESULT = Array<{
   _id: string;
   _type: "condition";
   name: string | null;
@@ -1705,9 +1705,9 @@ export type TREATMENT_BY_SLUG_QUERY_RESULT = {
 } | null;
 
 // Source: delivery/queries.ts
-// Variable: ALL_TREATMENTS_QUERY
-// Query: *[_type == "treatment" && defined(slug.current)] | order(name asc) {_id, _type, name, "slug": slug.current, summary}
-export type ALL_TREATMENTS_QUERY_RESULT = Array<{
+// Variable: TREATMENT_LIST_QUERY
+// Query: *[  _type == "treatment" && defined(slug.current) && defined(name)  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))] | order(name asc, _id asc) [0...$limit] {_id, _type, name, "slug": slug.current, summary}
+export type TREATMENT_LIST_QUERY_RESULT = Array<{
   _id: string;
   _type: "treatment";
   name: string | null;
@@ -1846,12 +1846,48 @@ export type ARTICLE_SEARCH_QUERY_RESULT = Array<{
 }>;
 
 // Source: delivery/queries.ts
-// Variable: SITEMAP_QUERY
-// Query: *[  _type in ["article", "condition", "treatment"]  && defined(slug.current)  && !(seo.noIndex == true)] | order(_type asc, slug.current asc) {_id, _type, "slug": slug.current, _updatedAt}
-export type SITEMAP_QUERY_RESULT = Array<
+// Variable: SITEMAP_INDEX_QUERY
+// Query: {  "article": {    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt  },  "condition": {    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt  },  "treatment": {    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt  }}
+export type SITEMAP_INDEX_QUERY_RESULT = {
+  article: {
+    count: number;
+    lastmod: string | null;
+  };
+  condition: {
+    count: number;
+    lastmod: string | null;
+  };
+  treatment: {
+    count: number;
+    lastmod: string | null;
+  };
+};
+
+// Source: delivery/queries.ts
+// Variable: SITEMAP_PAGE_QUERY
+// Query: *[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {  _id,  _type,  "slug": slug.current,  _updatedAt}
+export type SITEMAP_PAGE_QUERY_RESULT = Array<
   | {
       _id: string;
       _type: "article";
+      slug: string | null;
+      _updatedAt: string;
+    }
+  | {
+      _id: string;
+      _type: "careInstruction";
+      slug: string | null;
+      _updatedAt: string;
+    }
+  | {
+      _id: string;
+      _type: "category";
+      slug: string | null;
+      _updatedAt: string;
+    }
+  | {
+      _id: string;
+      _type: "clinician";
       slug: string | null;
       _updatedAt: string;
     }
@@ -2340,13 +2376,14 @@ declare module "@sanity/client" {
     '*[_type == "condition" && slug.current == $slug][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  symptoms,\n  icd10Codes,\n  "sections": sections[]{_key, aspect, "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n}},\n  "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) {_id, _type, name, "slug": slug.current, summary},\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n},\n  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n}\n}': CONDITION_BY_SLUG_QUERY_RESULT;
     '*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': CONDITIONS_BY_BODY_REGION_QUERY_RESULT;
     '*[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': CONDITIONS_BY_ICD10_QUERY_RESULT;
-    '*[_type == "condition" && defined(slug.current)] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': ALL_CONDITIONS_QUERY_RESULT;
+    '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && ($bodyRegion == null || bodyRegion == $bodyRegion)\n  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': CONDITION_LIST_QUERY_RESULT;
     '*[_type == "treatment" && slug.current == $slug][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  summary,\n  "howItWorks": howItWorks[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  differsFrom,\n  whoMayPerform,\n  "conditions": conditions[]->{\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n},\n  "whatToExpect": whatToExpect[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  sideEffects,\n  complementaryTreatments,\n  "faqs": faqs[]->{\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n},\n  "careInstructions": *[_type == "careInstruction" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "treatment": treatment->{_id, name, "slug": slug.current}\n},\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}\n}': TREATMENT_BY_SLUG_QUERY_RESULT;
-    '*[_type == "treatment" && defined(slug.current)] | order(name asc) {_id, _type, name, "slug": slug.current, summary}': ALL_TREATMENTS_QUERY_RESULT;
+    '*[\n  _type == "treatment" && defined(slug.current) && defined(name)\n  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))\n] | order(name asc, _id asc) [0...$limit] {_id, _type, name, "slug": slug.current, summary}': TREATMENT_LIST_QUERY_RESULT;
     '*[\n  _type == "faq"\n  && ($treatment == null || $treatment in treatments[]->slug.current)\n  && ($condition == null || $condition in conditions[]->slug.current)\n] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n}': FAQS_BY_TOPIC_QUERY_RESULT;
     '*[\n  _type == "careInstruction"\n  && treatment->slug.current == $treatment\n  && ($phase == null || phase == $phase)\n] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "treatment": treatment->{_id, name, "slug": slug.current}\n}': CARE_INSTRUCTIONS_QUERY_RESULT;
     '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
-    '*[\n  _type in ["article", "condition", "treatment"]\n  && defined(slug.current)\n  && !(seo.noIndex == true)\n] | order(_type asc, slug.current asc) {_id, _type, "slug": slug.current, _updatedAt}': SITEMAP_QUERY_RESULT;
+    '{\n  "article": {\n    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "condition": {\n    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "treatment": {\n    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  }\n}': SITEMAP_INDEX_QUERY_RESULT;
+    '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt\n}': SITEMAP_PAGE_QUERY_RESULT;
     '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText\n}': CLINIC_SETTINGS_QUERY_RESULT;
     'count(*[_id == "clinic"])': HEALTH_PROBE_QUERY_RESULT;
     '*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]': PUBLISHED_CHANGES_LISTEN_QUERY_RESULT;

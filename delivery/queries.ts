@@ -168,10 +168,18 @@ export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
   `*[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) ${CONDITION_SUMMARY}`,
 )
 
-/** Every condition, for indexes and the home page. */
-export const ALL_CONDITIONS_QUERY = defineQuery(
-  `*[_type == "condition" && defined(slug.current)] | order(name asc) ${CONDITION_SUMMARY}`,
-)
+/**
+ * A page of conditions by name, ordered by (name, _id) ascending so the order is total and stable
+ * (keyset pagination, like ARTICLE_LIST_QUERY). Only named, slugged conditions are listed.
+ * `$bodyRegion` is a region or null (any); `$afterName`/`$afterId` are the last item of the previous
+ * page (both null for the first page); `$limit` is the page size plus one (the extra item says
+ * whether there is a next page). Never unbounded: at 100k documents there are thousands.
+ */
+export const CONDITION_LIST_QUERY = defineQuery(`*[
+  _type == "condition" && defined(slug.current) && defined(name)
+  && ($bodyRegion == null || bodyRegion == $bodyRegion)
+  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))
+] | order(name asc, _id asc) [0...$limit] ${CONDITION_SUMMARY}`)
 
 /** A treatment with its FAQs (in order) and its care instructions (before-care first). */
 export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && slug.current == $slug][0]{
@@ -193,10 +201,11 @@ export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && sl
   "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY}
 }`)
 
-/** Every treatment, for indexes and the home page. */
-export const ALL_TREATMENTS_QUERY = defineQuery(
-  `*[_type == "treatment" && defined(slug.current)] | order(name asc) ${TREATMENT_SUMMARY}`,
-)
+/** A page of treatments by (name, _id) ascending: the same keyset pagination as CONDITION_LIST_QUERY. */
+export const TREATMENT_LIST_QUERY = defineQuery(`*[
+  _type == "treatment" && defined(slug.current) && defined(name)
+  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))
+] | order(name asc, _id asc) [0...$limit] ${TREATMENT_SUMMARY}`)
 
 /** FAQs about a treatment and/or a condition (slugs; null = any), in display order. */
 export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
@@ -223,12 +232,39 @@ export const ARTICLE_SEARCH_QUERY = defineQuery(`*[
   | order(_score desc, publishedAt desc, _id desc) [0...$limit] {
   "score": _score,${ARTICLE_SUMMARY_FIELDS}}`)
 
-/** Everything that has a public page, with its last modification (for /sitemap.xml). */
-export const SITEMAP_QUERY = defineQuery(`*[
-  _type in ["article", "condition", "treatment"]
-  && defined(slug.current)
-  && !(seo.noIndex == true)
-] | order(_type asc, slug.current asc) {_id, _type, "slug": slug.current, _updatedAt}`)
+/** Documents of a routable type that have a public page (and so a sitemap entry). */
+const SITEMAP_ENTRY = /* groq */ `_type == $type && defined(slug.current) && !(seo.noIndex == true)`
+
+/**
+ * The sitemap index (/sitemap.xml): per routable type, how many pages have a sitemap entry and
+ * when the newest of them changed. The child sitemaps are pages of SITEMAP_PAGE_QUERY.
+ */
+export const SITEMAP_INDEX_QUERY = defineQuery(`{
+  "article": {
+    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),
+    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt
+  },
+  "condition": {
+    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),
+    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt
+  },
+  "treatment": {
+    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),
+    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt
+  }
+}`)
+
+/**
+ * One child sitemap: the entries `$start` (inclusive) to `$end` (exclusive) of a routable `$type`
+ * (article, condition, treatment) in (slug, _id) order, with their last modification. A slice, not
+ * a keyset: a child sitemap is addressed by its page number from the index.
+ */
+export const SITEMAP_PAGE_QUERY = defineQuery(`*[${SITEMAP_ENTRY}] | order(slug.current asc, _id asc) [$start...$end] {
+  _id,
+  _type,
+  "slug": slug.current,
+  _updatedAt
+}`)
 
 /** The clinic singleton. */
 export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{

@@ -3,15 +3,16 @@ import type { SanityClient } from '@sanity/client'
 import type { Condition as ConditionDocument } from '../../sanity.types.js'
 import { runQuery, type QueryResult } from '../client.js'
 import {
-  ALL_CONDITIONS_QUERY,
   CONDITION_BY_SLUG_QUERY,
+  CONDITION_LIST_QUERY,
   CONDITIONS_BY_BODY_REGION_QUERY,
   CONDITIONS_BY_ICD10_QUERY,
 } from '../queries.js'
+import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
 import { found, InvalidInputError, notFound, requireSlug, type Lookup } from './result.js'
 
 export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>>
-export type ConditionSummary = QueryResult<typeof ALL_CONDITIONS_QUERY>[number]
+export type ConditionSummary = QueryResult<typeof CONDITION_LIST_QUERY>[number]
 export type BodyRegion = NonNullable<ConditionDocument['bodyRegion']>
 
 /**
@@ -60,9 +61,31 @@ export async function listConditionsByBodyRegion(client: SanityClient, bodyRegio
   return runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
 }
 
-/** Every condition, by name. */
-export async function listConditions(client: SanityClient): Promise<ConditionSummary[]> {
-  return runQuery(client, ALL_CONDITIONS_QUERY, {}, 'conditions')
+/** Page sizes of the condition list: a whole body region usually fits in the maximum. */
+export const CONDITION_PAGE_SIZE = 50
+export const MAX_CONDITION_PAGE_SIZE = 200
+
+export interface ConditionListOptions extends PageOptions {
+  /** Only conditions of this body region (see BODY_REGIONS). */
+  bodyRegion?: string | null
+}
+
+/**
+ * A page of conditions by name (ties by _id), optionally of one body region; pass `nextCursor` as
+ * `cursor` for the next page. Only conditions with a slug and a name are listed.
+ */
+export async function listConditions(client: SanityClient, options: ConditionListOptions = {}): Promise<Page<ConditionSummary>> {
+  const bodyRegion = options.bodyRegion === undefined || options.bodyRegion === null || options.bodyRegion === '' ? null : options.bodyRegion
+  if (bodyRegion !== null && !isBodyRegion(bodyRegion)) {
+    throw new InvalidInputError(
+      'bodyRegion',
+      `"${String(bodyRegion).slice(0, 80)}" is not a body region`,
+      `Use one of: ${BODY_REGIONS.join(', ')}`,
+    )
+  }
+  return nameOrderedPage(options, { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE }, (page) =>
+    runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...page }, 'condition-list'),
+  )
 }
 
 const ICD10_RE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$/

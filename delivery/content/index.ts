@@ -12,16 +12,19 @@ import {
   getConditionsByIcd10Code,
   listConditions,
   listConditionsByBodyRegion,
+  type ConditionListOptions,
 } from './conditions.js'
 import { listFaqsByTopic, type FaqTopic } from './faqs.js'
 import { searchArticles } from './search.js'
-import { getClinicSettings, listSitemapEntries } from './site.js'
+import { getClinicSettings, getSitemapIndex, getSitemapPage } from './site.js'
 import { getTreatmentBySlug, listTreatments } from './treatments.js'
+import type { PageOptions } from './pagination.js'
 
 export * from './articles.js'
 export * from './care.js'
 export * from './conditions.js'
 export * from './faqs.js'
+export * from './pagination.js'
 export * from './result.js'
 export * from './search.js'
 export * from './site.js'
@@ -34,15 +37,16 @@ export function createContentApi(client: SanityClient) {
     articleBySlug: (slug: string) => getArticleBySlug(client, slug),
     articles: (options?: ArticleListOptions) => listArticles(client, options),
     conditionBySlug: (slug: string) => getConditionBySlug(client, slug),
-    conditions: () => listConditions(client),
+    conditions: (options?: ConditionListOptions) => listConditions(client, options),
     conditionsByBodyRegion: (bodyRegion: string) => listConditionsByBodyRegion(client, bodyRegion),
     conditionsByIcd10Code: (code: string) => getConditionsByIcd10Code(client, code),
     treatmentBySlug: (slug: string) => getTreatmentBySlug(client, slug),
-    treatments: () => listTreatments(client),
+    treatments: (options?: PageOptions) => listTreatments(client, options),
     faqsByTopic: (topic: FaqTopic) => listFaqsByTopic(client, topic),
     careInstructions: (options: { treatment: string; phase?: string | null }) => listCareInstructions(client, options),
     search: (options: { q: string; limit?: number }) => searchArticles(client, options),
-    sitemapEntries: () => listSitemapEntries(client),
+    sitemapIndex: () => getSitemapIndex(client),
+    sitemapPage: (type: string, page: number) => getSitemapPage(client, type, page),
     clinicSettings: () => getClinicSettings(client),
   }
 }

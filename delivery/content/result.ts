@@ -15,6 +15,7 @@ export type ResourceKind =
   | 'treatment'
   | 'icd10Code'
   | 'clinic'
+  | 'sitemap'
 
 /** A lookup that found nothing: which kind of resource, by which key (slug, code, id). */
 export interface NotFound {

@@ -1,7 +1,8 @@
 // Treatments: by slug (FAQs, before/after care, conditions, articles) and all.
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
-import { ALL_TREATMENTS_QUERY, TREATMENT_BY_SLUG_QUERY } from '../queries.js'
+import { TREATMENT_BY_SLUG_QUERY, TREATMENT_LIST_QUERY } from '../queries.js'
+import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
 import { found, notFound, requireSlug, type Lookup } from './result.js'
 
 type TreatmentQueryResult = NonNullable<QueryResult<typeof TREATMENT_BY_SLUG_QUERY>>
@@ -12,7 +13,7 @@ export type Treatment = TreatmentQueryResult & {
   beforeCare: TreatmentCareInstruction[]
   afterCare: TreatmentCareInstruction[]
 }
-export type TreatmentSummary = QueryResult<typeof ALL_TREATMENTS_QUERY>[number]
+export type TreatmentSummary = QueryResult<typeof TREATMENT_LIST_QUERY>[number]
 
 /** A treatment with its FAQs (in order), before- and after-care, conditions and articles. */
 export async function getTreatmentBySlug(client: SanityClient, slug: string): Promise<Lookup<Treatment>> {
@@ -26,7 +27,12 @@ export async function getTreatmentBySlug(client: SanityClient, slug: string): Pr
   })
 }
 
-/** Every treatment, by name. */
-export async function listTreatments(client: SanityClient): Promise<TreatmentSummary[]> {
-  return runQuery(client, ALL_TREATMENTS_QUERY, {}, 'treatments')
+export const TREATMENT_PAGE_SIZE = 50
+export const MAX_TREATMENT_PAGE_SIZE = 200
+
+/** A page of treatments by name (ties by _id); pass `nextCursor` as `cursor` for the next page. */
+export async function listTreatments(client: SanityClient, options: PageOptions = {}): Promise<Page<TreatmentSummary>> {
+  return nameOrderedPage(options, { fallback: TREATMENT_PAGE_SIZE, max: MAX_TREATMENT_PAGE_SIZE }, (page) =>
+    runQuery(client, TREATMENT_LIST_QUERY, page, 'treatment-list'),
+  )
 }

@@ -140,7 +140,22 @@ export function presentCondition(condition: Condition, context: PresentContext) 
   }
 }
 
-export function presentConditionList(conditions: ConditionSummary[], selfPath: string, context: PresentContext) {
+/** Where a keyset page continues: `nextCursor` and the URL of the next page (null on the last page). */
+export interface PageLinks {
+  nextCursor: string | null
+  next: string | null
+}
+
+/** The request URL with `cursor` set to the next page's cursor (other parameters kept), or null. */
+export function nextPageLink(requestUrl: string, nextCursor: string | null): string | null {
+  if (!nextCursor) return null
+  const url = new URL(requestUrl, 'http://delivery.invalid')
+  url.searchParams.set('cursor', nextCursor)
+  return `${url.pathname}?${url.searchParams.toString()}`
+}
+
+/** A list of condition summaries; `page` when it is a page of the paginated list. */
+export function presentConditionList(conditions: ConditionSummary[], selfPath: string, context: PresentContext, page?: PageLinks) {
   const warnings: string[] = []
   return {
     data: conditions.map((c) => withLinks(c, context.clinic)),
@@ -149,7 +164,8 @@ export function presentConditionList(conditions: ConditionSummary[], selfPath: s
       context,
       warnings,
     ),
-    links: { self: selfPath },
+    ...(page ? { nextCursor: page.nextCursor } : {}),
+    links: page ? { self: selfPath, next: page.next } : { self: selfPath },
     warnings,
   }
 }
@@ -182,8 +198,8 @@ export function presentTreatment(treatment: Treatment, context: PresentContext) 
   }
 }
 
-export function presentTreatmentList(treatments: TreatmentSummary[], selfPath: string, context: PresentContext) {
-  return { data: treatments.map((t) => withLinks(t, context.clinic)), links: { self: selfPath } }
+export function presentTreatmentList(treatments: TreatmentSummary[], selfPath: string, context: PresentContext, page: PageLinks) {
+  return { data: treatments.map((t) => withLinks(t, context.clinic)), nextCursor: page.nextCursor, links: { self: selfPath, next: page.next } }
 }
 
 export function presentFaqs(faqs: Faq[], selfPath: string, context: PresentContext) {
@@ -226,12 +242,16 @@ export interface SitemapUrl {
   lastmod: string
 }
 
-/** Sitemap URLs: absolute on the clinic's site when its URL is set, else on `fallbackBase`. */
-export function sitemapUrls(entries: SitemapEntry[], clinic: ClinicSettings | null, fallbackBase: string): SitemapUrl[] {
-  const base = clinic?.siteUrl ?? fallbackBase
+/** The absolute URL of a sitemap entry on `base` (the clinic's site), or null when it has no route. */
+export function sitemapLoc(entry: SitemapEntry, base: string): string | null {
+  return safeUrlFor(entry, base)
+}
+
+/** Sitemap URLs, absolute on `base` (the clinic's site URL, else this server); routeless entries left out. */
+export function sitemapUrls(entries: SitemapEntry[], base: string): SitemapUrl[] {
   const urls: SitemapUrl[] = []
   for (const entry of entries) {
-    const loc = safeUrlFor(entry, base)
+    const loc = sitemapLoc(entry, base)
     if (loc) urls.push({ loc, lastmod: entry._updatedAt })
   }
   return urls

@@ -2,9 +2,10 @@
 // the OpenAPI document. Kept as plain `as const` objects so they are both data and documentation.
 import { MAX_PAGE_SIZE } from '../content/articles.js'
 import { CARE_PHASES } from '../content/care.js'
-import { BODY_REGIONS } from '../content/conditions.js'
+import { BODY_REGIONS, CONDITION_PAGE_SIZE, MAX_CONDITION_PAGE_SIZE } from '../content/conditions.js'
 import { SLUG_PATTERN } from '../content/result.js'
 import { MAX_SEARCH_RESULTS } from '../content/search.js'
+import { MAX_TREATMENT_PAGE_SIZE, TREATMENT_PAGE_SIZE } from '../content/treatments.js'
 import { PROBLEM_SCHEMA } from './problem.js'
 
 export const slugSchema = {
@@ -25,6 +26,18 @@ export const slugParams = {
 export const bodyRegionSchema = { type: 'string', enum: [...BODY_REGIONS], description: 'A body region of the content model' } as const
 export const carePhaseSchema = { type: 'string', enum: [...CARE_PHASES], description: 'before or after treatment' } as const
 export const pageSizeSchema = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, description: `Page size (1-${MAX_PAGE_SIZE}, default 10)` } as const
+export const conditionPageSizeSchema = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_CONDITION_PAGE_SIZE,
+  description: `Page size (1-${MAX_CONDITION_PAGE_SIZE}, default ${CONDITION_PAGE_SIZE})`,
+} as const
+export const treatmentPageSizeSchema = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_TREATMENT_PAGE_SIZE,
+  description: `Page size (1-${MAX_TREATMENT_PAGE_SIZE}, default ${TREATMENT_PAGE_SIZE})`,
+} as const
 export const searchLimitSchema = {
   type: 'integer',
   minimum: 1,

@@ -416,9 +416,22 @@ export interface IndexPageContent {
   articles?: Maybe<ReadonlyArray<Maybe<ArticleSummaryInput>>>
   conditions?: Maybe<ReadonlyArray<Maybe<ConditionSummaryInput>>>
   treatments?: Maybe<ReadonlyArray<Maybe<TreatmentSummaryInput>>>
+  /**
+   * The lists are first pages (at 100k documents there are thousands of each): where more exist,
+   * the URL of the next page, shown as a "More ..." link after the list.
+   */
+  more?: Maybe<{ articles?: Maybe<string>; conditions?: Maybe<string>; treatments?: Maybe<string> }>
 }
 
-/** The home/index page: every article (newest first as given), condition (by body region) and treatment. */
+/** A "More ..." link after a list that is only its first page ('' when there is no more). */
+function moreLink(href: Maybe<string>, label: string): string {
+  return href ? `<p class="more"><a href="${escapeHtml(href)}" rel="next">${escapeHtml(label)}</a></p>` : ''
+}
+
+/**
+ * The home/index page: the articles (newest first as given), conditions (by body region) and
+ * treatments given, each list followed by a "More ..." link when `content.more` names a next page.
+ */
 export function renderIndexPage(content: IndexPageContent, clinic: ClinicInput, _options: PageOptions = {}): string {
   requireDoc(clinic, 'renderIndexPage clinic')
   requireSiteUrl(clinic)
@@ -439,13 +452,13 @@ export function renderIndexPage(content: IndexPageContent, clinic: ClinicInput, 
   const main = [
     `<h1>${escapeHtml(name)}</h1>`,
     '<p class="lede">Patient education from our physical therapists: articles, conditions we treat, and the treatments we offer.</p>',
-    section('articles', 'Articles', articleList(content?.articles) || '<p>No articles yet.</p>'),
-    section('conditions', 'Conditions', conditionsHtml || '<p>No conditions yet.</p>'),
+    section('articles', 'Articles', (articleList(content?.articles) || '<p>No articles yet.</p>') + moreLink(content?.more?.articles, 'More articles')),
+    section('conditions', 'Conditions', (conditionsHtml || '<p>No conditions yet.</p>') + moreLink(content?.more?.conditions, 'More conditions')),
     section(
       'treatments',
       'Treatments',
-      linkList(present(content?.treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined }))) ||
-        '<p>No treatments yet.</p>',
+      (linkList(present(content?.treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined }))) ||
+        '<p>No treatments yet.</p>') + moreLink(content?.more?.treatments, 'More treatments'),
     ),
     ctaHtml(null, clinic),
   ].join('')

@@ -13,8 +13,8 @@
 
 import type { SlugValue } from '../routes.js'
 import type {
-  ALL_CONDITIONS_QUERY_RESULT,
-  ALL_TREATMENTS_QUERY_RESULT,
+  CONDITION_LIST_QUERY_RESULT,
+  TREATMENT_LIST_QUERY_RESULT,
   ARTICLE_BY_SLUG_QUERY_RESULT,
   ARTICLE_LIST_QUERY_RESULT,
   CLINIC_SETTINGS_QUERY_RESULT,
@@ -299,10 +299,10 @@ export type ClinicInput = Partial<
 
 /** An article in a list (ARTICLE_LIST_QUERY item). */
 export type ArticleSummaryInput = Partial<Pick<ARTICLE_LIST_QUERY_RESULT[number], 'title' | 'slug' | 'excerpt' | 'publishedAt'>>
-/** A condition in a list (ALL_CONDITIONS_QUERY item). */
-export type ConditionSummaryInput = Partial<Pick<ALL_CONDITIONS_QUERY_RESULT[number], 'name' | 'slug' | 'bodyRegion' | 'summary' | 'icd10Codes'>>
-/** A treatment in a list (ALL_TREATMENTS_QUERY item). */
-export type TreatmentSummaryInput = Partial<Pick<ALL_TREATMENTS_QUERY_RESULT[number], 'name' | 'slug' | 'summary'>>
+/** A condition in a list (CONDITION_LIST_QUERY item). */
+export type ConditionSummaryInput = Partial<Pick<CONDITION_LIST_QUERY_RESULT[number], 'name' | 'slug' | 'bodyRegion' | 'summary' | 'icd10Codes'>>
+/** A treatment in a list (TREATMENT_LIST_QUERY item). */
+export type TreatmentSummaryInput = Partial<Pick<TREATMENT_LIST_QUERY_RESULT[number], 'name' | 'slug' | 'summary'>>
 
 /** An FAQ, care instruction or citation as the article query returns them. */
 export type FaqInput = NonNullable<ArticleResult['faqs']>[number]

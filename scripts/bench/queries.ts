@@ -1,5 +1,8 @@
 // The queries `npm run bench` times: Q1-Q5 of issue 7, and every query of delivery/queries.ts with
 // parameters picked from the loaded dataset (the way the delivery API issues them).
+import {SITEMAP_PAGE_SIZE} from '../../delivery/content/site.js'
+import {CONDITION_PAGE_SIZE} from '../../delivery/content/conditions.js'
+import {TREATMENT_PAGE_SIZE} from '../../delivery/content/treatments.js'
 import {RARE_WORDS} from './synthetic-text.js'
 
 export interface BenchQuery {
@@ -26,6 +29,12 @@ export interface PickedParams {
   icd10Code: string
   searchTerm: string
   searchTerms: string[]
+  /** Keyset cursors from the middle of the name-ordered lists (a later page, as a client pages). */
+  conditionAfter: {name: string; id: string}
+  treatmentAfter: {name: string; id: string}
+  /** Sitemap page sizes, and a middle page of the article sitemap (a slice from the middle). */
+  sitemapPageSize: number
+  articleSitemapMiddleStart: number
 }
 
 const slugOf = (d: Doc | undefined): string | undefined => {
@@ -61,6 +70,15 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
   const category = byId.get(refId(article.categories) ?? '') ?? middle(ofType('category'), 'category')
   const treatmentRef = (article.treatments as unknown[] | undefined)?.length ? refId(article.treatments) : undefined
   const treatment = byId.get(treatmentRef ?? '') ?? middle(ofType('treatment'), 'treatment')
+  // The item in the middle of a list ordered by (name, _id), as the last item of a previous page.
+  const middleByName = (type: string): {name: string; id: string} => {
+    const named = ofType(type)
+      .filter((d) => slugOf(d) && typeof d.name === 'string')
+      .sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+    const item = middle(named, `named ${type}`)
+    return {name: String(item.name), id: item._id}
+  }
+  const sitemapArticles = ofType('article').filter((a) => slugOf(a) && (a.seo as {noIndex?: unknown} | undefined)?.noIndex !== true).length
   const half = Math.floor(articles.length / 2)
   const rare = [...articles.slice(half), ...articles.slice(0, half)].map(rareWordOf).find((w) => w !== undefined) ?? 'tendon'
   return {
@@ -73,6 +91,10 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
     // A rare word of the chosen article (so the search finds something), like a patient's search.
     searchTerm: rare,
     searchTerms: [`${rare.slice(0, 5)}*`],
+    conditionAfter: middleByName('condition'),
+    treatmentAfter: middleByName('treatment'),
+    sitemapPageSize: SITEMAP_PAGE_SIZE,
+    articleSitemapMiddleStart: Math.floor(sitemapArticles / 2 / SITEMAP_PAGE_SIZE) * SITEMAP_PAGE_SIZE,
   }
 }
 
@@ -122,6 +144,9 @@ export function issueQueries(p: PickedParams): BenchQuery[] {
 /** Parameters for each delivery query, by its export name in delivery/queries.ts. */
 function deliveryParams(p: PickedParams): Record<string, Array<{label: string; params: Record<string, unknown>}>> {
   const page = {category: null, condition: null, treatment: null, afterId: null, afterPublishedAt: null, limit: 21}
+  // Default page sizes plus one, as the content functions ask.
+  const conditionPage = {bodyRegion: null, limit: CONDITION_PAGE_SIZE + 1}
+  const treatmentPage = {limit: TREATMENT_PAGE_SIZE + 1}
   return {
     ARTICLE_BY_SLUG_QUERY: [{label: '', params: {slug: p.articleSlug}}],
     ARTICLE_LIST_QUERY: [
@@ -131,29 +156,59 @@ function deliveryParams(p: PickedParams): Record<string, Array<{label: string; p
     CONDITION_BY_SLUG_QUERY: [{label: '', params: {slug: p.conditionSlug}}],
     CONDITIONS_BY_BODY_REGION_QUERY: [{label: '', params: {bodyRegion: p.bodyRegion}}],
     CONDITIONS_BY_ICD10_QUERY: [{label: '', params: {code: p.icd10Code}}],
-    ALL_CONDITIONS_QUERY: [{label: '', params: {}}],
+    CONDITION_LIST_QUERY: [
+      {label: 'first page', params: {...conditionPage, afterName: null, afterId: null}},
+      {label: 'middle page', params: {...conditionPage, afterName: p.conditionAfter.name, afterId: p.conditionAfter.id}},
+      {label: 'by body region', params: {...conditionPage, bodyRegion: p.bodyRegion, afterName: null, afterId: null}},
+    ],
     TREATMENT_BY_SLUG_QUERY: [{label: '', params: {slug: p.treatmentSlug}}],
-    ALL_TREATMENTS_QUERY: [{label: '', params: {}}],
+    TREATMENT_LIST_QUERY: [
+      {label: 'first page', params: {...treatmentPage, afterName: null, afterId: null}},
+      {label: 'middle page', params: {...treatmentPage, afterName: p.treatmentAfter.name, afterId: p.treatmentAfter.id}},
+    ],
     FAQS_BY_TOPIC_QUERY: [{label: '', params: {treatment: p.treatmentSlug, condition: null}}],
     CARE_INSTRUCTIONS_QUERY: [{label: '', params: {treatment: p.treatmentSlug, phase: null}}],
     ARTICLE_SEARCH_QUERY: [{label: '', params: {terms: p.searchTerms, limit: 20}}],
-    SITEMAP_QUERY: [{label: '', params: {}}],
+    SITEMAP_INDEX_QUERY: [{label: '', params: {}}],
+    SITEMAP_PAGE_QUERY: [
+      {label: 'articles, first page', params: {type: 'article', start: 0, end: p.sitemapPageSize}},
+      {label: 'articles, middle page', params: {type: 'article', start: p.articleSitemapMiddleStart, end: p.articleSitemapMiddleStart + p.sitemapPageSize}},
+      {label: 'conditions, first page', params: {type: 'condition', start: 0, end: p.sitemapPageSize}},
+    ],
     CLINIC_SETTINGS_QUERY: [{label: '', params: {}}],
     HEALTH_PROBE_QUERY: [{label: '', params: {}}],
   }
 }
 
 /**
- * Every `*_QUERY` export of delivery/queries.ts with parameters. A query added later without
- * known parameters is listed in `skipped` (the bench says so rather than guessing).
+ * Exports of delivery/queries.ts that are not queries the API runs, and why the bench does not time
+ * them as delivery queries.
  */
-export async function deliveryQueries(p: PickedParams): Promise<{queries: BenchQuery[]; skipped: string[]}> {
+export const NOT_TIMED: Readonly<Record<string, string>> = {
+  PUBLISHED_CHANGES_LISTEN_QUERY:
+    'a listen filter (cache invalidation subscribes with it), never run as a query: its cost is the listen latency figure',
+}
+
+/**
+ * Every `*_QUERY` export of delivery/queries.ts with parameters. A query added later without
+ * known parameters is listed in `skipped` (the bench says so rather than guessing); the exports of
+ * NOT_TIMED are listed in `notTimed` with the reason.
+ */
+export async function deliveryQueries(
+  p: PickedParams,
+): Promise<{queries: BenchQuery[]; skipped: string[]; notTimed: Array<{name: string; why: string}>}> {
   const mod = (await import('../../delivery/queries.js')) as Record<string, unknown>
   const known = deliveryParams(p)
   const queries: BenchQuery[] = []
   const skipped: string[] = []
+  const notTimed: Array<{name: string; why: string}> = []
   for (const [name, value] of Object.entries(mod)) {
     if (!name.endsWith('_QUERY') || typeof value !== 'string') continue
+    const why = NOT_TIMED[name]
+    if (why) {
+      notTimed.push({name, why})
+      continue
+    }
     const variants = known[name] ?? (value.includes('$') ? undefined : [{label: '', params: {}}])
     if (!variants) {
       skipped.push(name)
@@ -163,5 +218,5 @@ export async function deliveryQueries(p: PickedParams): Promise<{queries: BenchQ
       queries.push({name: `${name.replace(/_QUERY$/, '')}${v.label ? ` (${v.label})` : ''}`, kind: 'delivery', query: value, params: v.params})
     }
   }
-  return {queries, skipped}
+  return {queries, skipped, notTimed}
 }

@@ -128,7 +128,13 @@ test('conditions by body region, sorted by name; an unknown region is refused wi
   const error = await rejectsWith(content.conditionsByBodyRegion('elbow'), 'bodyRegion')
   assert.match(error.fix, /arm-elbow/)
   const all = await content.conditions()
-  assert.is(all.length, seed.docs.filter((d) => d._type === 'condition').length)
+  assert.is(all.items.length, seed.docs.filter((d) => d._type === 'condition').length)
+  assert.is(all.nextCursor, null, 'the seed fits in one page')
+  const names = all.items.map((c) => c.name ?? '')
+  assert.equal(names, [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'by name')
+  const armElbow = await content.conditions({ bodyRegion: 'arm-elbow' })
+  assert.equal(armElbow.items.map((c) => c.name), expected, 'the list filters by body region too')
+  await rejectsWith(content.conditions({ bodyRegion: 'elbow' }), 'bodyRegion')
 })
 
 test('condition by ICD-10-CM code: exact, lowercase and without the dot; unknown -> not found; malformed -> refused', async () => {
@@ -158,7 +164,8 @@ test('treatment by slug: FAQs in order, before- and after-care with their steps,
   assert.ok(treatment.articles.some((a) => a._id === seed.article._id))
   assert.ok((treatment.conditions?.length ?? 0) > 0)
   const all = await content.treatments()
-  assert.equal(all.map((t) => t._id), [seed.treatment._id])
+  assert.equal(all.items.map((t) => t._id), [seed.treatment._id])
+  assert.is(all.nextCursor, null)
 })
 
 test('FAQs by topic (treatment / condition) in display order; no topic is refused', async () => {
@@ -196,12 +203,28 @@ test('search finds the article by title, excerpt and body words (prefixes too); 
   await rejectsWith(content.search({ q: 'needles', limit: 500 }), 'limit')
 })
 
-test('sitemap entries: the article, every condition and the treatment; clinic settings', async () => {
-  const entries = await content.sitemapEntries()
-  const expected = seed.docs.filter((d) => ['article', 'condition', 'treatment'].includes(d._type)).length
-  assert.is(entries.length, expected)
-  assert.ok(entries.some((e) => e._type === 'article' && e.slug === slugOf(seed.article)))
-  for (const entry of entries) assert.ok(!Number.isNaN(Date.parse(entry._updatedAt)))
+test('sitemap: an index of one page per type on the seed, each page the entries in slug order; clinic settings', async () => {
+  const index = await content.sitemapIndex()
+  const types = ['article', 'condition', 'treatment'] as const
+  assert.equal(index.map((p) => [p.type, p.page]), types.map((t) => [t, 1]))
+  for (const ref of index) {
+    const docs = seed.docs.filter((d) => d._type === ref.type)
+    assert.is(ref.count, docs.length, `${ref.type} count`)
+    const newest = docs.map((d) => String(d._updatedAt ?? '')).sort().pop()
+    if (newest) assert.ok(ref.lastmod, `${ref.type} has a lastmod`)
+    const page = await content.sitemapPage(ref.type, 1)
+    if (!page.found) throw new Error(`${ref.type} page 1 not found`)
+    assert.is(page.value.length, docs.length)
+    const slugs = page.value.map((e) => e.slug ?? '')
+    assert.equal(slugs, [...slugs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'slug order')
+    for (const entry of page.value) assert.ok(!Number.isNaN(Date.parse(entry._updatedAt)))
+    assert.ok(page.value.some((e) => e._type === ref.type))
+  }
+  const article = await content.sitemapPage('article', 1)
+  assert.ok(article.found && article.value.some((e) => e.slug === slugOf(seed.article)))
+  assert.equal(await content.sitemapPage('article', 2), { found: false, resource: 'sitemap', key: 'article-2' })
+  await rejectsWith(content.sitemapPage('faq', 1), 'type')
+  await rejectsWith(content.sitemapPage('article', 0), 'page')
   const clinic = await content.clinicSettings()
   if (!clinic.found) throw new Error('clinic not found')
   assert.is(clinic.value.name, seed.byId.get('clinic')?.name)
@@ -260,6 +283,69 @@ test('article pagination: (publishedAt, _id) order, stable cursors across ties a
 
   await rejectsWith(content.articles({ cursor: 'not-a-cursor' }), 'cursor')
   await rejectsWith(content.articles({ limit: 0 }), 'limit')
+})
+
+test('condition and treatment pagination: (name, _id) order, ties by _id, stable cursors, page sizes checked', async () => {
+  // Seven more conditions, three sharing one name (only _id orders them) and one without a name.
+  const names = ['Aaa shared', 'Aaa shared', 'Aaa shared', 'Mmm middle', 'Zzz last', 'Bbb second']
+  const extra = names.map((name, i) => ({
+    _id: `condition-page-${i}`,
+    _type: 'condition',
+    name,
+    slug: { _type: 'slug', current: `paging-condition-${i}` },
+    bodyRegion: i % 2 === 0 ? 'knee' : 'arm-elbow',
+  }))
+  const tx = lake.client.transaction()
+  for (const doc of extra) tx.createOrReplace(doc)
+  tx.createOrReplace({ _id: 'condition-page-unnamed', _type: 'condition', slug: { _type: 'slug', current: 'paging-condition-unnamed' } })
+  await tx.commit()
+
+  const named = [...seed.docs.filter((d) => d._type === 'condition'), ...extra].map((d) => ({ id: d._id, name: String(d.name) }))
+  named.sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1))
+  const seen: string[] = []
+  let cursor: string | null = null
+  let pages = 0
+  do {
+    const page = await content.conditions({ limit: 2, cursor })
+    assert.ok(page.items.length <= 2)
+    seen.push(...page.items.map((c) => c._id))
+    cursor = page.nextCursor
+    pages++
+    if (pages === 2) {
+      // A condition added before the cursor does not shift the pages after it.
+      await lake.client.createOrReplace({ _id: 'condition-page-new', _type: 'condition', name: 'Aaa added', slug: { _type: 'slug', current: 'paging-condition-new' } })
+    }
+  } while (cursor && pages < 50)
+  assert.equal(seen, named.map((c) => c.id), 'every named condition once, in (name, _id) order')
+  assert.not.ok(seen.includes('condition-page-unnamed'), 'unnamed conditions are not listed')
+
+  const knee = await content.conditions({ bodyRegion: 'knee', limit: 200 })
+  assert.equal(knee.items.map((c) => c._id).sort(), extra.filter((_, i) => i % 2 === 0).map((d) => d._id).sort())
+
+  const treatments = lake.client.transaction()
+  for (const [i, name] of ['Alpha', 'Alpha', 'Omega'].entries()) {
+    treatments.createOrReplace({ _id: `treatment-page-${i}`, _type: 'treatment', name, slug: { _type: 'slug', current: `paging-treatment-${i}` } })
+  }
+  await treatments.commit()
+  const treatmentIds: string[] = []
+  cursor = null
+  do {
+    const page = await content.treatments({ limit: 1, cursor })
+    treatmentIds.push(...page.items.map((t) => t._id))
+    cursor = page.nextCursor
+  } while (cursor && treatmentIds.length < 20)
+  const seedTreatment = { id: seed.treatment._id, name: String(seed.treatment.name) }
+  const expectedTreatments = [seedTreatment, { id: 'treatment-page-0', name: 'Alpha' }, { id: 'treatment-page-1', name: 'Alpha' }, { id: 'treatment-page-2', name: 'Omega' }]
+  expectedTreatments.sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1))
+  assert.equal(treatmentIds, expectedTreatments.map((t) => t.id))
+
+  await rejectsWith(content.conditions({ cursor: 'not-a-cursor!' }), 'cursor')
+  // An article cursor is not a condition cursor (and the other way round).
+  const articleCursor = (await content.articles({ limit: 1 })).nextCursor
+  if (articleCursor) await rejectsWith(content.conditions({ cursor: articleCursor }), 'cursor')
+  await rejectsWith(content.conditions({ limit: 0 }), 'limit')
+  await rejectsWith(content.conditions({ limit: 201 }), 'limit')
+  await rejectsWith(content.treatments({ limit: 2.5 }), 'limit')
 })
 
 test.run()

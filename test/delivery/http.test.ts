@@ -125,6 +125,13 @@ test('400s name each bad parameter and how to fix it', async () => {
     ['/api/v1/articles?colour=red', /query\.colour is not a parameter/],
     ['/api/v1/articles?cursor=abc', /cursor/],
     ['/api/v1/conditions?bodyRegion=elbow', /one of: .*arm-elbow/],
+    ['/api/v1/conditions?limit=0', /query\.limit/],
+    ['/api/v1/conditions?limit=201', /query\.limit must be <= 200/],
+    ['/api/v1/conditions?cursor=abc', /cursor: "abc" is not a cursor this API issued/],
+    ['/api/v1/treatments?cursor=abc', /cursor/],
+    ['/api/v1/treatments?limit=x', /query\.limit/],
+    ['/api/v1/sitemap/article/0', /path\.page/],
+    ['/api/v1/sitemap/faq/1', /path\.type must be one of: article, condition, treatment/],
     ['/api/v1/faqs', /at least one of: treatment, condition/],
     ['/api/v1/treatments/integrative-dry-needling/care-instructions?phase=during', /query\.phase must be one of: before, after/],
     ['/api/v1/search', /query\.q is required/],
@@ -141,6 +148,26 @@ test('400s name each bad parameter and how to fix it', async () => {
   assert.is((both.errors as unknown[]).length, 2, 'all errors at once, not only the first')
 })
 
+test('condition list pages: links.next follows the cursor, keeps the other parameters, and ends with null', async () => {
+  const expected = seed.docs.filter((d) => d._type === 'condition').length
+  assert.ok(expected > 2, 'the seed has several conditions')
+  const seen: string[] = []
+  let path: string | null = '/api/v1/conditions?limit=2'
+  while (path && seen.length <= expected) {
+    const got = await get(path)
+    assert.is(got.status, 200, path)
+    const body = got.json() as { data: Array<{ _id: string }>; nextCursor: string | null; links: { next: string | null } }
+    seen.push(...body.data.map((c) => c._id))
+    if (body.links.next) {
+      assert.match(body.links.next, /^\/api\/v1\/conditions\?limit=2&cursor=[A-Za-z0-9_-]+$/)
+      assert.ok(body.nextCursor && body.links.next.endsWith(body.nextCursor))
+    } else assert.is(body.nextCursor, null)
+    path = body.links.next
+  }
+  assert.is(seen.length, expected)
+  assert.is(new Set(seen).size, expected, 'no repeats')
+})
+
 test('every resource answers 200 with the seed content', async () => {
   const treatment = slugOf(seed.treatment)
   const tennis = slugOf(seed.tennisElbow)
@@ -148,7 +175,14 @@ test('every resource answers 200 with the seed content', async () => {
   const checks: Array<[string, (body: Record<string, unknown>) => void]> = [
     ['/api/v1/articles', (b) => assert.equal((b.data as Array<{ _id: string }>).map((a) => a._id), [seed.article._id])],
     [`/api/v1/articles?condition=${tennis}`, (b) => assert.is((b.data as unknown[]).length, 1)],
-    ['/api/v1/conditions', (b) => assert.is((b.data as unknown[]).length, seed.docs.filter((d) => d._type === 'condition').length)],
+    [
+      '/api/v1/conditions',
+      (b) => {
+        assert.is((b.data as unknown[]).length, seed.docs.filter((d) => d._type === 'condition').length)
+        assert.is(b.nextCursor, null, 'the seed is one page')
+        assert.equal(b.links, { self: '/api/v1/conditions', next: null })
+      },
+    ],
     ['/api/v1/conditions?bodyRegion=arm-elbow', (b) => assert.ok((b.data as Array<{ _id: string }>).some((c) => c._id === seed.tennisElbow._id))],
     [
       `/api/v1/conditions/${tennis}`,
@@ -160,6 +194,7 @@ test('every resource answers 200 with the seed content', async () => {
     ],
     [`/api/v1/icd10/${code.toLowerCase()}`, (b) => assert.equal((b.data as Array<{ _id: string }>).map((c) => c._id), [seed.tennisElbow._id])],
     ['/api/v1/treatments', (b) => assert.is((b.data as unknown[]).length, 1)],
+    ['/api/v1/treatments?limit=1', (b) => assert.is(b.nextCursor, null)],
     [
       `/api/v1/treatments/${treatment}`,
       (b) => {
@@ -186,7 +221,23 @@ test('every resource answers 200 with the seed content', async () => {
     ],
     ['/api/v1/search?q=dry+needling', (b) => assert.equal((b.data as Array<{ _id: string }>).map((a) => a._id), [seed.article._id])],
     ['/api/v1/clinic', (b) => assert.is((b.data as { name: string }).name, seed.byId.get('clinic')?.name)],
-    ['/api/v1/sitemap', (b) => assert.ok((b.data as unknown[]).length > 10)],
+    [
+      '/api/v1/sitemap',
+      (b) => {
+        const index = b.data as Array<{ type: string; page: number; count: number; xml: string; json: string }>
+        assert.equal(index.map((p) => p.xml), ['/sitemaps/articles-1.xml', '/sitemaps/conditions-1.xml', '/sitemaps/treatments-1.xml'])
+        assert.is(index.reduce((n, p) => n + p.count, 0), seed.docs.filter((d) => ['article', 'condition', 'treatment'].includes(d._type)).length)
+      },
+    ],
+    [
+      '/api/v1/sitemap/condition/1',
+      (b) => {
+        const entries = b.data as Array<{ _type: string; loc: string | null }>
+        assert.is(entries.length, seed.docs.filter((d) => d._type === 'condition').length)
+        assert.ok(entries.every((e) => e._type === 'condition' && e.loc?.includes('/conditions/')))
+        assert.is((b.links as { next: unknown }).next, null)
+      },
+    ],
   ]
   for (const [path, check] of checks) {
     const got = await get(path)
@@ -196,14 +247,34 @@ test('every resource answers 200 with the seed content', async () => {
   }
 })
 
-test('/sitemap.xml lists every public page; CORS preflight; /health ok', async () => {
+test('/sitemap.xml is a sitemap index of one child sitemap per type (seed); children list every public page; CORS preflight; /health ok', async () => {
   const sitemap = await get('/sitemap.xml')
   assert.is(sitemap.status, 200)
   assert.match(sitemap.headers.get('content-type') ?? '', /xml/)
-  const locs = [...sitemap.text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!)
+  assert.match(sitemap.text, /<sitemapindex xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/)
+  const children = [...sitemap.text.matchAll(/<sitemap><loc>([^<]+)<\/loc>(?:<lastmod>([^<]+)<\/lastmod>)?<\/sitemap>/g)]
+  assert.equal(
+    children.map((m) => new URL(m[1]!).pathname),
+    ['/sitemaps/articles-1.xml', '/sitemaps/conditions-1.xml', '/sitemaps/treatments-1.xml'],
+  )
+  for (const m of children) assert.ok(m[2] && !Number.isNaN(Date.parse(m[2])), `lastmod of ${m[1]}`)
+
+  const locs: string[] = []
+  for (const m of children) {
+    const child = await get(new URL(m[1]!).pathname)
+    assert.is(child.status, 200, m[1])
+    assert.match(child.headers.get('content-type') ?? '', /xml/)
+    assert.match(child.text, /<urlset xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/)
+    const urls = [...child.text.matchAll(/<url><loc>([^<]+)<\/loc><lastmod>([^<]+)<\/lastmod><\/url>/g)]
+    for (const u of urls) assert.ok(!Number.isNaN(Date.parse(u[2]!)), `lastmod of ${u[1]}`)
+    locs.push(...urls.map((u) => u[1]!))
+  }
   assert.ok(locs.some((l) => l.endsWith(`/articles/${slugOf(seed.article)}`)))
   assert.ok(locs.some((l) => l.endsWith(`/conditions/${slugOf(seed.tennisElbow)}`)))
   assert.is(locs.length, seed.docs.filter((d) => ['article', 'condition', 'treatment'].includes(d._type)).length)
+  for (const missing of ['/sitemaps/articles-2.xml', '/sitemaps/faqs-1.xml', '/sitemaps/articles-0.xml', '/sitemaps/articles.xml']) {
+    assertProblem(await get(missing), 404, missing)
+  }
 
   const preflight = await fetch(server.url + articlePath, {
     method: 'OPTIONS',
@@ -259,6 +330,7 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
     'get /api/v1/openapi.json',
     'get /api/v1/search',
     'get /api/v1/sitemap',
+    'get /api/v1/sitemap/{type}/{page}',
     'get /api/v1/treatments',
     'get /api/v1/treatments/{slug}',
     'get /api/v1/treatments/{slug}/care-instructions',
@@ -267,6 +339,7 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
     'get /conditions/{slug}',
     'get /health',
     'get /sitemap.xml',
+    'get /sitemaps/{file}',
     'get /treatments/{slug}',
   ]
   const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
@@ -304,6 +377,8 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
       .slice(4)
       .replace('{slug}', 'integrative-dry-needling')
       .replace('{code}', 'M77.10')
+      .replace('{type}/{page}', 'article/1')
+      .replace('{file}', 'articles-1.xml')
     const status = (await get(path)).status
     assert.ok(status !== 404 || path.startsWith('/articles/') || path.startsWith('/conditions/') || path.startsWith('/api/v1/articles/') || path.startsWith('/api/v1/conditions/'), `${path}: ${status}`)
   }

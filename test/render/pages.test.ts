@@ -2,8 +2,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  ALL_CONDITIONS_QUERY,
-  ALL_TREATMENTS_QUERY,
+  CONDITION_LIST_QUERY,
+  TREATMENT_LIST_QUERY,
   ARTICLE_BY_SLUG_QUERY,
   CLINIC_SETTINGS_QUERY,
   CONDITION_BY_SLUG_QUERY,
@@ -65,10 +65,11 @@ async function loadSeed(): Promise<Seed> {
     clinic: (await q<ClinicInput | null>(CLINIC_SETTINGS_QUERY))!,
     condition: (await q<ConditionInput | null>(CONDITION_BY_SLUG_QUERY, { slug: 'tennis-elbow' }))!,
     treatment: (await q<TreatmentInput | null>(TREATMENT_BY_SLUG_QUERY, { slug: 'integrative-dry-needling' }))!,
-    // (ARTICLE_LIST_QUERY slices with $limit, which groq-js cannot evaluate; the seed has one article.)
+    // (The seed has one article: its page stands for the list.)
     articles: [(await q<ArticleInput | null>(ARTICLE_BY_SLUG_QUERY, { slug: SLUG }))!],
-    conditions: await q<ConditionSummaryInput[]>(ALL_CONDITIONS_QUERY),
-    treatments: await q<TreatmentSummaryInput[]>(ALL_TREATMENTS_QUERY),
+    // First pages of the paginated lists, as the home page asks for them (the seed fits in one).
+    conditions: await q<ConditionSummaryInput[]>(CONDITION_LIST_QUERY, { bodyRegion: null, afterName: null, afterId: null, limit: 201 }),
+    treatments: await q<TreatmentSummaryInput[]>(TREATMENT_LIST_QUERY, { afterName: null, afterId: null, limit: 201 }),
   }
 }
 
@@ -259,6 +260,18 @@ others('index page lists every article, condition (by body region) and treatment
   for (const t of seed.treatments) assert.ok(hrefs.has(`/treatments/${t.slug}`), `treatment ${t.slug}`)
   for (const id of ['articles', 'conditions', 'treatments']) assert.ok(parsed.elements.some((e) => attr(e, 'id') === id), `#${id} exists for the navigation`)
   assert.is(obj(jsonLdScripts(html)[0]!.data)['@type'], 'WebSite')
+  assert.not.ok(html.includes('class="more"'), 'no "More ..." link when the lists are complete')
+})
+
+others('index page: a list that is only its first page ends with a link to the next page (escaped)', () => {
+  const next = '/api/v1/conditions?limit=200&cursor=abc"<'
+  const html = renderIndexPage({ conditions: seed.conditions, more: { conditions: next, treatments: null } }, seed.clinic)
+  const parsed = parseDocument(html)
+  assert.equal(safetyProblems(parsed), [])
+  const more = byTag(parsed, 'a').filter((a) => attr(a, 'rel') === 'next')
+  assert.equal(more.map((a) => attr(a, 'href')), [next])
+  assert.ok(parsed.text.includes('More conditions'))
+  assert.not.ok(parsed.text.includes('More treatments'))
 })
 
 others('not-found page is not indexed and has no canonical link', () => {

@@ -22,7 +22,8 @@ export function loadSeedDataset(): unknown[] | null {
 
 /** Runs a GROQ query over documents, like the Content Lake would (published perspective). */
 export async function runGroq(documents: unknown[], query: string, params: Record<string, unknown> = {}): Promise<unknown> {
-  const result = await evaluate(parse(query), { dataset: documents, params })
+  // Params at parse time too: groq-js resolves slice bounds like `[0...$limit]` while parsing.
+  const result = await evaluate(parse(query, { params }), { dataset: documents, params })
   return result.get()
 }
 

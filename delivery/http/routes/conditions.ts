@@ -3,31 +3,32 @@ import type { FastifyPluginAsync } from 'fastify'
 import { BODY_REGIONS, normalizeIcd10Code } from '../../content/conditions.js'
 import type { DeliveryContext } from '../context.js'
 import { presentContext } from '../context.js'
-import { API_PREFIX, presentCondition, presentConditionList } from '../present.js'
+import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../present.js'
 import { problem } from '../problem.js'
 import { jsonBody, problemBody, serveCached } from '../respond.js'
-import { bodyRegionSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams } from '../schemas.js'
+import { bodyRegionSchema, conditionPageSizeSchema, cursorSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams } from '../schemas.js'
 
 export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
-  app.get<{ Querystring: { bodyRegion?: string } }>(
+  app.get<{ Querystring: { bodyRegion?: string; limit?: number; cursor?: string } }>(
     `${API_PREFIX}/conditions`,
     {
       schema: {
-        summary: 'List conditions, optionally of one body region',
-        description: `Conditions by name. \`bodyRegion\` is one of: ${BODY_REGIONS.join(', ')}.`,
+        summary: 'List conditions by name, optionally of one body region',
+        description: `Conditions ordered by (name, _id), a page at a time: pass \`nextCursor\` as \`cursor\` (or follow \`links.next\`) for the next page. \`bodyRegion\` is one of: ${BODY_REGIONS.join(', ')}.`,
         tags: ['conditions'],
-        querystring: { type: 'object', additionalProperties: false, properties: { bodyRegion: bodyRegionSchema } },
-        response: { 200: listResponse('Condition summaries with MedicalCondition JSON-LD'), ...errorResponses },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { bodyRegion: bodyRegionSchema, limit: conditionPageSizeSchema, cursor: cursorSchema },
+        },
+        response: { 200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'), ...errorResponses },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const region = request.query.bodyRegion
-        const [conditions, present] = await Promise.all([
-          region ? context.content.conditionsByBodyRegion(region) : context.content.conditions(),
-          presentContext(context),
-        ])
-        return jsonBody(200, presentConditionList(conditions, request.url, present))
+        const [page, present] = await Promise.all([context.content.conditions(request.query), presentContext(context)])
+        const next = nextPageLink(request.url, page.nextCursor)
+        return jsonBody(200, presentConditionList(page.items, request.url, present, { nextCursor: page.nextCursor, next }))
       }),
   )
 

@@ -3,10 +3,13 @@
 // cache, ETags and stale serving as the API.
 import type { FastifyPluginAsync } from 'fastify'
 import { MAX_PAGE_SIZE } from '../../content/articles.js'
+import { MAX_CONDITION_PAGE_SIZE } from '../../content/conditions.js'
+import { MAX_TREATMENT_PAGE_SIZE } from '../../content/treatments.js'
 import type { ClinicSettings } from '../../content/site.js'
 import { renderArticlePage, renderConditionPage, renderIndexPage, renderNotFoundPage, renderTreatmentPage } from '../../render/pages.js'
 import { collectionPath } from '../../routes.js'
 import { clinicSettings, type DeliveryContext } from '../context.js'
+import { API_PREFIX, nextPageLink } from '../present.js'
 import { problem } from '../problem.js'
 import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../respond.js'
 import { slugParams } from '../schemas.js'
@@ -40,17 +43,30 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
 
   app.get(
     '/',
-    { schema: { summary: 'Home page (HTML)', description: 'Every article, condition (by body region) and treatment.', tags: ['pages'], querystring: noQuery } },
+    {
+      schema: {
+        summary: 'Home page (HTML)',
+        description: `The newest ${MAX_PAGE_SIZE} articles and the first ${MAX_CONDITION_PAGE_SIZE} conditions (by body region) and ${MAX_TREATMENT_PAGE_SIZE} treatments by name, each with a link to the next page of the API list when there are more.`,
+        tags: ['pages'],
+        querystring: noQuery,
+      },
+    },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
         const [clinic, articles, conditions, treatments] = await Promise.all([
           clinicOrNull(),
           context.content.articles({ limit: MAX_PAGE_SIZE }),
-          context.content.conditions(),
-          context.content.treatments(),
+          context.content.conditions({ limit: MAX_CONDITION_PAGE_SIZE }),
+          context.content.treatments({ limit: MAX_TREATMENT_PAGE_SIZE }),
         ])
         if (!clinic) return clinicMissing(request.url)
-        return html(200, renderIndexPage({ articles: articles.items, conditions, treatments }, clinic, options))
+        const more = {
+          articles: nextPageLink(`${API_PREFIX}/articles?limit=${MAX_PAGE_SIZE}`, articles.nextCursor),
+          conditions: nextPageLink(`${API_PREFIX}/conditions?limit=${MAX_CONDITION_PAGE_SIZE}`, conditions.nextCursor),
+          treatments: nextPageLink(`${API_PREFIX}/treatments?limit=${MAX_TREATMENT_PAGE_SIZE}`, treatments.nextCursor),
+        }
+        const lists = { articles: articles.items, conditions: conditions.items, treatments: treatments.items, more }
+        return html(200, renderIndexPage(lists, clinic, options))
       }),
   )
 

@@ -3,26 +3,28 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { DeliveryContext } from '../context.js'
 import { presentContext } from '../context.js'
-import { API_PREFIX, presentCareInstructions, presentFaqs, presentTreatment, presentTreatmentList } from '../present.js'
+import { API_PREFIX, nextPageLink, presentCareInstructions, presentFaqs, presentTreatment, presentTreatmentList } from '../present.js'
 import { problem } from '../problem.js'
 import { jsonBody, problemBody, serveCached } from '../respond.js'
-import { carePhaseSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams, slugSchema } from '../schemas.js'
+import { carePhaseSchema, cursorSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams, slugSchema, treatmentPageSizeSchema } from '../schemas.js'
 
 export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
-  app.get(
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     `${API_PREFIX}/treatments`,
     {
       schema: {
-        summary: 'List treatments',
+        summary: 'List treatments by name',
+        description: 'Treatments ordered by (name, _id), a page at a time: pass `nextCursor` as `cursor` (or follow `links.next`) for the next page.',
         tags: ['treatments'],
-        querystring: { type: 'object', additionalProperties: false, properties: {} },
-        response: { 200: listResponse('Treatment summaries'), ...errorResponses },
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: treatmentPageSizeSchema, cursor: cursorSchema } },
+        response: { 200: listResponse('A page of treatment summaries'), ...errorResponses },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const [treatments, present] = await Promise.all([context.content.treatments(), presentContext(context)])
-        return jsonBody(200, presentTreatmentList(treatments, request.url, present))
+        const [page, present] = await Promise.all([context.content.treatments(request.query), presentContext(context)])
+        const next = nextPageLink(request.url, page.nextCursor)
+        return jsonBody(200, presentTreatmentList(page.items, request.url, present, { nextCursor: page.nextCursor, next }))
       }),
   )
 

@@ -1,0 +1,84 @@
+// Keyset pagination shared by the name-ordered lists (conditions, treatments): a page is the items
+// after the previous page's last (name, _id) in (name asc, _id asc) order, so pages never overlap or
+// skip when names repeat, and a cursor stays valid while content changes. Articles have their own
+// (publishedAt, _id) cursor in articles.ts.
+import { InvalidInputError } from './result.js'
+
+/** A page of a keyset-paginated list. */
+export interface Page<T> {
+  items: T[]
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null
+}
+
+export interface PageOptions {
+  /** Page size (default and maximum depend on the list). */
+  limit?: number
+  /** `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string | null
+}
+
+/** The position after an item in (name asc, _id asc) order. */
+export interface NamePosition {
+  name: string
+  id: string
+}
+
+/** Cursors are opaque to callers: base64url of `["n", name, _id]` of the page's last item. */
+export function encodeNameCursor(position: NamePosition): string {
+  return Buffer.from(JSON.stringify(['n', position.name, position.id]), 'utf8').toString('base64url')
+}
+
+export function decodeNameCursor(cursor: string): NamePosition {
+  const invalid = () =>
+    new InvalidInputError(
+      'cursor',
+      `"${cursor.slice(0, 80)}" is not a cursor this API issued`,
+      'Pass the nextCursor of the previous page unchanged, or leave cursor out for the first page',
+    )
+  if (!/^[A-Za-z0-9_-]{1,700}$/.test(cursor)) throw invalid()
+  let decoded: unknown
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw invalid()
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 3 ||
+    decoded[0] !== 'n' ||
+    typeof decoded[1] !== 'string' ||
+    typeof decoded[2] !== 'string' ||
+    decoded[2].length === 0
+  ) {
+    throw invalid()
+  }
+  return { name: decoded[1], id: decoded[2] }
+}
+
+/** Checks a page size: undefined -> `fallback`; otherwise a whole number 1..max. */
+export function pageSizeOf(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined) return fallback
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new InvalidInputError('limit', `${String(limit)} is not a page size`, `Use a whole number from 1 to ${max}`)
+  }
+  return limit
+}
+
+/**
+ * Runs a name-ordered keyset query for one page: asks for one item more than the page size (that
+ * item only says whether there is a next page) and builds the next cursor from the last item kept.
+ */
+export async function nameOrderedPage<T extends { _id: string; name: string | null }>(
+  options: PageOptions,
+  sizes: { fallback: number; max: number },
+  run: (params: { afterName: string | null; afterId: string | null; limit: number }) => Promise<T[]>,
+): Promise<Page<T>> {
+  const limit = pageSizeOf(options.limit, sizes.fallback, sizes.max)
+  const after = options.cursor ? decodeNameCursor(options.cursor) : null
+  const rows = await run({ afterName: after?.name ?? null, afterId: after?.id ?? null, limit: limit + 1 })
+  const items = rows.slice(0, limit)
+  const last = items[items.length - 1]
+  const nextCursor = rows.length > limit && last && typeof last.name === 'string' ? encodeNameCursor({ name: last.name, id: last._id }) : null
+  return { items, nextCursor }
+}
