@@ -6,6 +6,7 @@
 import type {ExprNode} from 'groq-js'
 import type {LakeDocument} from '../store/types.js'
 import {insertSorted, removeSorted, type ViewEntry} from './entry-list.js'
+import {MemberIndex} from './member-index.js'
 import {OrderedIndex} from './ordered-index.js'
 import {TextIndex} from './text-index.js'
 import {collectRefs, slugKey} from './values.js'
@@ -123,6 +124,12 @@ export class View {
   ordered(path: readonly string[]): OrderedIndex | undefined {
     const key = `order:${JSON.stringify(path)}`
     return this.derive(key, () => new OrderedIndex(path, this.all)) as OrderedIndex | undefined
+  }
+
+  /** The index over the elements of an array attribute (`$v in path`), built on first use. */
+  members(path: readonly string[]): MemberIndex | undefined {
+    const key = `member:${JSON.stringify(path)}`
+    return this.derive(key, () => new MemberIndex(path, this.all)) as MemberIndex | undefined
   }
 
   /**

@@ -64,6 +64,7 @@ function oddDocuments(): Record<string, unknown>[] {
     {_id: 'odd-10', _type: 'article', publishedAt: '2020-01-01T00:00:00.000Z', title: 'tie two', slug: {current: 'odd-10'}},
     {_id: 'odd-11', _type: 'condition', name: 'No slug condition', bodyRegion: 'knee', icd10Codes: ['M10.1']},
     {_id: 'odd-12', _type: 'faq', author: {_ref: 7}, nums: [42, 'odd-9', 7], numRef: 7, order: 1},
+    {_id: 'odd-14', _type: 'condition', name: 'Mixed codes', slug: {current: 'odd-14'}, icd10Codes: ['M10.1', 42, true, null, ['M10.0'], {code: 'M10.0'}], nums: ['42', 7]},
     // A sub-path id: readable with credentials under 'published', never in the anonymous 'public' view.
     {_id: 'secrets.odd-13', _type: 'article', title: 'private path gentle', slug: {current: 'odd-13'}, publishedAt: '2020-01-01T00:00:00.000Z'},
   ]
@@ -123,6 +124,8 @@ interface Dataset {
   slugs: string[]
   types: string[]
   terms: string[]
+  /** Elements of array attributes (`icd10Codes`), for `$v in array`. */
+  codes: string[]
 }
 
 function describe(store: DatasetStore): Dataset {
@@ -131,9 +134,11 @@ function describe(store: DatasetStore): Dataset {
   const slugs = docs
     .map((d) => (d.slug as {current?: unknown} | undefined)?.current)
     .filter((s): s is string => typeof s === 'string')
+  const codes = docs.flatMap((d) => (Array.isArray(d.icd10Codes) ? d.icd10Codes : [])).filter((c): c is string => typeof c === 'string')
   return {
     ids,
     slugs,
+    codes: codes.length ? codes : ['M10.1'],
     types: ['article', 'condition', 'treatment', 'faq', 'careInstruction', 'clinician', 'category', 'clinic', 'nothing'],
     terms: ['tendon', 'gentle*', 'TENDON', 'ten*', 'knee pain', 'synthetic', 'k', 'tendon.tendon', 'a.b', '*', '', 'sign', 'zzznotthere', 'gentle tendon*'],
   }
@@ -150,7 +155,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
   }
   const id = (): string => random.pick(data.ids)
   const atom = (depth: number): string => {
-    const r = random.int(0, 28)
+    const r = random.int(0, 29)
     switch (r) {
       case 0: return `_type == ${param(random.pick(data.types))}`
       case 1: return `_type in ${param(random.sample(data.types, random.int(0, 3)))}`
@@ -181,6 +186,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
       case 25: return `(${param(random.pick([null, random.pick(data.slugs)]))} == null || ${param(random.pick(data.slugs))} in categories[]->slug.current)`
       case 26: return `!(${param(random.pick([null, 'x']))} == null || defined(title))`
       case 27: return `(${param(random.pick([null, 'x', 3]))} != null && ${random.pick(['defined(slug)', '"x"', 'null', 'title'])})`
+      case 29: return `${param(random.pick([random.pick(data.codes), random.pick(data.codes), 42, '42', 7, 'odd-9', true, null, [42]]))} in ${random.pick(['icd10Codes', 'nums', 'alsoCalled', 'title', 'slug.current'])}`
       case 28: return `(${param(random.pick([true, false, null, 'x']))} ${random.pick(['&&', '||'])} ${random.pick(['_type == "article"', 'publishedAt', 'references($p0)'])})`
       default: return `slug.current in ${param([random.pick(data.slugs), random.pick(data.slugs)])}`
     }
@@ -326,6 +332,7 @@ planning('edge cases of groq-js semantics give the same results both ways', asyn
     ['count(*[_type in ["article", "faq"]])', {}],
     ['*[_id in path("drafts.**")]._id', {}],
     ['*[bodyRegion == "knee" && defined(icd10Codes)]._id', {}],
+    ...[42, '42', 'M10.1', 'M10.0', true, null, 7].map((v): [string, Record<string, unknown>] => ['*[$v in icd10Codes || $v in nums]._id', {v}]),
   ]
   for (const [query, params] of cases) {
     for (const perspective of PERSPECTIVES) {

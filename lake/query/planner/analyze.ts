@@ -17,6 +17,8 @@ export type Spec =
   | {k: 'lookup'; index: LookupIndex; key: KeySource; exact: boolean}
   /** `path == value` for any other attribute path: answered by an ordered index's equal range. */
   | {k: 'eq'; path: string[]; value: string | number | boolean}
+  /** `value in path` where `path` holds an array: answered by the member index of that path. */
+  | {k: 'member'; path: string[]; value: string | number | boolean}
   | {k: 'text'; exprKey: string; expr: ExprNode; key: KeySource}
   | {k: 'and' | 'or'; parts: Spec[]}
 
@@ -281,6 +283,12 @@ export function specOf(cond: ExprNode, evalConstant: (n: ExprNode) => unknown): 
         }
         // `$slug in categories[]->slug.current`
         const leftKey = keyOf(left, evalConstant)
+        // `$code in icd10Codes`: documents whose array holds the value
+        const arrayPath = elementPath(right)
+        if (leftKey?.kind === 'static' && arrayPath) {
+          const v = leftKey.value
+          return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? {k: 'member', path: arrayPath, value: v} : ALL
+        }
         if (leftKey && isDerefSlugMap(right)) {
           if (leftKey.kind === 'static' && typeof leftKey.value !== 'string') return ALL
           return {k: 'lookup', index: 'derefSlug', key: leftKey, exact: false}

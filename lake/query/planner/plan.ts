@@ -123,6 +123,11 @@ export class QueryPlanner {
         if (!index) return {all: true, exact: false}
         return {all: false, entries: index.equal(spec.value), exact: true}
       }
+      case 'member': {
+        const index = view.members(spec.path)
+        if (!index) return {all: true, exact: false}
+        return {all: false, entries: index.holding(spec.value), exact: false}
+      }
       case 'lookup': {
         const keys = spec.key.kind === 'static' ? this.strings(spec.key.value) : runtime[cursor.i++]
         if (!keys) return {all: true, exact: false}
