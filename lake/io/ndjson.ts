@@ -5,7 +5,7 @@
  */
 import {isRecord, LakeError} from '../errors.js'
 import {invalidIdReason} from '../ids.js'
-import type {CommitResult, DatasetStore, LakeDocument} from '../store/index.js'
+import type {BulkItem, DatasetStore, LakeDocument} from '../store/index.js'
 
 /** `fail`: an id that already exists aborts the import (Sanity's default); `replace`: overwrite; `missing`: skip existing. */
 export type ImportMode = 'fail' | 'replace' | 'missing'
@@ -38,9 +38,17 @@ export class ImportError extends LakeError {
   }
 }
 
+/** One document to import: where it came from (line number) and, when known, its JSON text. */
+export interface ImportEntry {
+  line: number
+  doc: Record<string, unknown>
+  /** The text `doc` was parsed from (unchanged since): written as is instead of serialised again. */
+  json?: string
+}
+
 /** Parses NDJSON text into documents, naming the line of the first problem. */
-export function parseNdjson(text: string): Array<{line: number; doc: Record<string, unknown>}> {
-  const out: Array<{line: number; doc: Record<string, unknown>}> = []
+export function parseNdjson(text: string): ImportEntry[] {
+  const out: ImportEntry[] = []
   const seen = new Map<string, number>()
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -62,7 +70,7 @@ export function parseNdjson(text: string): Array<{line: number; doc: Record<stri
     const earlier = seen.get(id)
     if (earlier !== undefined) throw new ImportError(line, `document id "${id}" appears twice (also on line ${earlier})`)
     seen.set(id, line)
-    out.push({line, doc: value})
+    out.push({line, doc: value, json: raw})
   }
   return out
 }
@@ -77,43 +85,38 @@ function assetMarkers(value: unknown, found: Array<{holder: Record<string, unkno
   return found
 }
 
-export async function importDocuments(
-  store: DatasetStore,
-  entries: Array<{line: number; doc: Record<string, unknown>}>,
-  opts: ImportOptions = {},
-): Promise<ImportResult> {
+const STORE_KIND = {fail: 'create', replace: 'createOrReplace', missing: 'createIfNotExists'} as const
+
+/**
+ * Imports documents as one transaction through the store's bulk path (`DatasetStore.bulkWrite`):
+ * every document is checked first (a bad one, or in `fail` mode an existing id, aborts the import
+ * naming its line; nothing is written), then all are written in one SQLite transaction. Each id
+ * may appear once.
+ */
+export async function importDocuments(store: DatasetStore, entries: readonly ImportEntry[], opts: ImportOptions = {}): Promise<ImportResult> {
   const mode = opts.mode ?? 'fail'
-  for (const {line, doc} of entries) {
-    for (const {holder, marker} of assetMarkers(doc)) {
+  const items: BulkItem[] = new Array(entries.length)
+  for (let i = 0; i < entries.length; i++) {
+    const {line, doc, json} = entries[i]
+    // The text tells cheaply that a document has no marker (the walk costs as much as the write).
+    const markers = json !== undefined && !json.includes('_sanityAsset') ? [] : assetMarkers(doc)
+    for (const {holder, marker} of markers) {
       if (!opts.resolveAsset) throw new ImportError(line, `document "${String(doc._id)}" refers to an asset file (${marker}): importing assets needs the assets plugin`)
       const ref = await opts.resolveAsset(marker, line)
       delete holder._sanityAsset
       Object.assign(holder, ref)
     }
+    items[i] = markers.length === 0 && json !== undefined ? {doc, json} : {doc}
   }
-  const kind = mode === 'fail' ? 'create' : mode === 'replace' ? 'createOrReplace' : 'createIfNotExists'
-  let skipped = 0
-  let result: CommitResult
   try {
-    result = await store.transact(
-      async (tx) => {
-        skipped = 0
-        for (let i = 0; i < entries.length; i++) {
-          const {line, doc} = entries[i]
-          const id = doc._id as string
-          if (tx.get(id)) {
-            if (mode === 'fail') throw new ImportError(line, `document "${id}" already exists in dataset "${store.name}": use --replace to overwrite or --missing to skip existing documents`)
-            if (mode === 'missing') {
-              skipped++
-              continue
-            }
-          }
-          await tx.apply({[kind]: doc}, i)
-          if (opts.onProgress && (i % 500 === 0 || i === entries.length - 1)) opts.onProgress(i + 1, entries.length)
-        }
-      },
-      {author: opts.author ?? '', preserveSystemFields: true, errorKind: 'mutationError'},
-    )
+    const result = await store.bulkWrite(items, {
+      kind: STORE_KIND[mode],
+      author: opts.author ?? '',
+      onProgress: opts.onProgress,
+      conflict: (index, id) =>
+        new ImportError(entries[index].line, `document "${id}" already exists in dataset "${store.name}": use --replace to overwrite or --missing to skip existing documents`),
+    })
+    return {written: result.written, skipped: result.skipped, transactionId: result.written > 0 ? result.transactionId : undefined}
   } catch (err) {
     if (err instanceof LakeError && !(err instanceof ImportError) && Array.isArray(err.details.items)) {
       const item = err.details.items[0] as {index?: number; error?: {description?: string}} | undefined
@@ -122,7 +125,6 @@ export async function importDocuments(
     }
     throw err
   }
-  return {written: entries.length - skipped, skipped, transactionId: result.transaction ? result.transactionId : undefined}
 }
 
 export async function importNdjson(store: DatasetStore, text: string, opts: ImportOptions = {}): Promise<ImportResult> {

@@ -2,6 +2,7 @@ import type {Statement} from 'better-sqlite3'
 import {LakeError} from '../errors.js'
 import {randomId} from '../ids.js'
 import type {SqliteDatabase} from './db.js'
+import {planBulk, validateBulk, type BulkItem, type BulkOptions, type BulkResult, type BulkWrite} from './bulk.js'
 import {TransactionBuilder} from './transaction.js'
 import type {
   CommitOptions,
@@ -45,7 +46,12 @@ export class DatasetStore {
   constructor(db: SqliteDatabase, name: string) {
     this.db = db
     this.name = name
-    for (const row of db.prepare('SELECT doc FROM documents WHERE dataset = ?').iterate(name) as Iterable<{doc: string}>) {
+    // A bulk-imported document's JSON is in its revision row (`rev_seq`), not in `documents.doc`.
+    const load = db.prepare(
+      'SELECT CASE WHEN d.rev_seq IS NULL THEN d.doc ELSE r.doc END AS doc FROM documents d LEFT JOIN revisions r ON d.rev_seq IS NOT NULL AND r.dataset = d.dataset AND r.document_id = d.id AND r.seq = d.rev_seq WHERE d.dataset = ? ORDER BY d.id',
+    )
+    for (const row of load.iterate(name) as Iterable<{doc: string | null}>) {
+      if (row.doc === null) throw new Error(`lake: dataset "${name}" has a document whose revision row is missing: the database is damaged`)
       const doc = JSON.parse(row.doc) as LakeDocument
       this.docs.set(doc._id, doc)
     }
@@ -136,31 +142,73 @@ export class DatasetStore {
    * one transaction. If `body` throws, nothing is written.
    */
   transact(body: TransactionBody, opts: CommitOptions = {}): Promise<CommitResult> {
-    const run = this.lock.then(() => this.runWithRetry(body, opts))
+    return this.serialised(() => this.runTransaction(body, opts))
+  }
+
+  /**
+   * Creates (`create`), replaces (`createOrReplace`) or adds when missing (`createIfNotExists`)
+   * many documents as ONE transaction, as `commit` of those mutations with `preserveSystemFields`
+   * would, but in one pass: validate everything, stamp, write in one SQLite transaction, update the
+   * in-memory map and `version` once, tell subscribers once. Nothing is written if any item is bad
+   * (400 naming its index) or, in `create` mode, already exists (`opts.conflict` or 409). Each id
+   * may appear once. Used by imports (lake/io/ndjson.ts).
+   */
+  bulkWrite(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
+    validateBulk(items)
+    return this.serialised(() => this.runBulk(items, opts))
+  }
+
+  /**
+   * Runs `fn` under the write lock (one transaction at a time in this process). Another process
+   * may commit between our read and our write: then `fn` catches up and runs again.
+   */
+  private serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn()
+        } catch (err) {
+          if (!(err instanceof ConcurrentWriteError) || attempt >= 5) throw err
+        }
+      }
+    })
     this.lock = run.catch(() => undefined)
     return run
   }
 
-  /** Another process may commit between our read and our write: then catch up and run again. */
-  private async runWithRetry(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.runTransaction(body, opts)
-      } catch (err) {
-        if (!(err instanceof ConcurrentWriteError) || attempt >= 5) throw err
-      }
-    }
-  }
-
-  private async runTransaction(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
-    this.refresh()
-    const transactionId = opts.transactionId ?? randomId()
+  private newTransactionId(requested: string | undefined): string {
+    const transactionId = requested ?? randomId()
     if (!TRANSACTION_ID.test(transactionId)) {
       throw new LakeError(400, 'invalidTransactionIdError', `transactionId "${transactionId}" is invalid: use 1-128 characters from a-z A-Z 0-9 . _ -`)
     }
     if (this.db.prepare('SELECT 1 FROM transactions WHERE dataset = ? AND id = ?').get(this.name, transactionId)) {
       throw new LakeError(409, 'conflict', `transactionId "${transactionId}" was already used in dataset "${this.name}": every transaction needs a new id`)
     }
+    return transactionId
+  }
+
+  private async runBulk(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
+    this.refresh()
+    const transactionId = this.newTransactionId(opts.transactionId)
+    const timestamp = new Date().toISOString()
+    const writes = planBulk(items, this.docs, {kind: opts.kind, transactionId, timestamp, conflict: opts.conflict})
+    const result = {transactionId, written: writes.length, skipped: items.length - writes.length}
+    if (writes.length === 0) return result
+    const transaction: CommittedTransaction = {
+      seq: this.lastSeq + 1,
+      transactionId,
+      timestamp,
+      author: opts.author ?? '',
+      changes: writes.map((w) => ({id: w.id, before: w.before, after: w.after, mutations: [{[opts.kind]: w.after}]})),
+    }
+    this.persistBulk(transaction, writes, opts)
+    this.applyCommitted(transaction)
+    return result
+  }
+
+  private async runTransaction(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
+    this.refresh()
+    const transactionId = this.newTransactionId(opts.transactionId)
     const timestamp = new Date().toISOString()
     const tx = new TransactionBuilder(this.docs, {
       transactionId,
@@ -190,7 +238,7 @@ export class DatasetStore {
   }
 
   private persist(t: CommittedTransaction): void {
-    const upsert = this.db.prepare('INSERT INTO documents (dataset, id, doc) VALUES (?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET doc = excluded.doc')
+    const upsert = this.db.prepare('INSERT INTO documents (dataset, id, doc, rev_seq) VALUES (?, ?, ?, NULL) ON CONFLICT (dataset, id) DO UPDATE SET doc = excluded.doc, rev_seq = NULL')
     const remove = this.db.prepare('DELETE FROM documents WHERE dataset = ? AND id = ?')
     const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
     const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -204,6 +252,32 @@ export class DatasetStore {
       }
       const mutations = t.changes.flatMap((c) => c.mutations)
       logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(t.changes.map((c) => c.id)), JSON.stringify(mutations))
+    }).immediate()
+  }
+
+  /**
+   * A bulk transaction in one SQLite transaction: each document's JSON (already built) goes into
+   * its `revisions` row only, and its `documents` row points there (`rev_seq`): an import writes
+   * its documents once, not twice. The transaction row stores a marker (`{"bulk": kind}`) instead of
+   * every mutation, because each mutation is `{<kind>: <the revision's document>}` and
+   * `transactionsAfter` rebuilds it from the revision (an import's documents are not written a
+   * third time).
+   */
+  private persistBulk(t: CommittedTransaction, writes: readonly BulkWrite[], opts: BulkOptions): void {
+    // The document's JSON is written once, in its revision row; `documents` points at it (rev_seq).
+    const upsert = this.db.prepare("INSERT INTO documents (dataset, id, doc, rev_seq) VALUES (?, ?, '', ?) ON CONFLICT (dataset, id) DO UPDATE SET doc = '', rev_seq = excluded.rev_seq")
+    const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const total = writes.length
+    this.db.transaction(() => {
+      if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
+      for (let i = 0; i < total; i++) {
+        const w = writes[i]
+        upsert.run(this.name, w.id, t.seq)
+        logRev.run(this.name, w.id, t.seq, w.after._rev, t.timestamp, t.author, w.json)
+        if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
+      }
+      logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(writes.map((w) => w.id)), JSON.stringify({bulk: opts.kind}))
     }).immediate()
   }
 
@@ -246,15 +320,27 @@ export class DatasetStore {
     const after = this.db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?')
     return txs.map((t) => {
       const ids = JSON.parse(t.document_ids) as string[]
-      const mutations = JSON.parse(t.mutations) as Record<string, unknown>[]
+      const logged = JSON.parse(t.mutations) as Record<string, unknown>[] | {bulk: string}
+      // Group once by target (not a filter per document: an import has 100k of each).
+      const byTarget = new Map<string | undefined, Record<string, unknown>[]>()
+      if (Array.isArray(logged)) {
+        for (const m of logged) {
+          const target = mutationTargets(m)
+          const list = byTarget.get(target)
+          if (list) list.push(m)
+          else byTarget.set(target, [m])
+        }
+      }
       const changes = ids.map((id) => {
         const b = before.get(this.name, id, t.seq) as {doc: string | null} | undefined
         const a = after.get(this.name, id, t.seq) as {doc: string | null} | undefined
+        const afterDoc = a?.doc ? (JSON.parse(a.doc) as LakeDocument) : null
         return {
           id,
           before: b?.doc ? (JSON.parse(b.doc) as LakeDocument) : null,
-          after: a?.doc ? (JSON.parse(a.doc) as LakeDocument) : null,
-          mutations: mutations.filter((m) => mutationTargets(m) === id),
+          after: afterDoc,
+          // A bulk write's mutation of each document is {<kind>: <the document it wrote>}.
+          mutations: Array.isArray(logged) ? (byTarget.get(id) ?? []) : afterDoc ? [{[logged.bulk]: afterDoc}] : [],
         }
       })
       return {seq: t.seq, transactionId: t.id, timestamp: t.timestamp, author: t.author, changes}

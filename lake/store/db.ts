@@ -20,9 +20,16 @@ export function openDatabase(dataDir: string): SqliteDatabase {
   return db
 }
 
-const SCHEMA_VERSION = 2
+const SCHEMA_VERSION = 3
 
 function migrate(db: SqliteDatabase): void {
+  if (Number(db.pragma('user_version', {simple: true})) >= SCHEMA_VERSION) return
+  // Under the write lock, reading the version again: a lake and an import CLI may open a new
+  // database at the same moment, and only one of them may run each step.
+  db.transaction(() => migrateSteps(db)).immediate()
+}
+
+function migrateSteps(db: SqliteDatabase): void {
   const version = Number(db.pragma('user_version', {simple: true}))
   if (version >= SCHEMA_VERSION) return
   if (version < 1) db.exec(`
@@ -85,6 +92,12 @@ function migrate(db: SqliteDatabase): void {
         expires_at TEXT NOT NULL
       );
     `)
+  }
+  if (version < 3) {
+    // v3: a document written by a bulk import keeps its JSON once, in its revision row:
+    // `documents.doc` is '' and `rev_seq` names the revision (seq) that holds it. Other writes store
+    // the JSON in `doc` with `rev_seq` NULL. See DatasetStore.persistBulk.
+    db.exec('ALTER TABLE documents ADD COLUMN rev_seq INTEGER')
   }
   db.pragma(`user_version = ${SCHEMA_VERSION}`)
 }

@@ -11,6 +11,7 @@ import {openDatabase, type SqliteDatabase} from './db.js'
 export {DatasetStore} from './dataset.js'
 export type {TransactionBody, TransactionListener} from './dataset.js'
 export {TransactionBuilder} from './transaction.js'
+export type {BulkItem, BulkKind, BulkOptions, BulkResult} from './bulk.js'
 export type * from './types.js'
 
 export class LakeStore {

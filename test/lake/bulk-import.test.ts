@@ -1,0 +1,147 @@
+import {suite} from 'uvu'
+import * as assert from 'uvu/assert'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {ImportError, importDocuments, importNdjson, parseNdjson} from '../../lake/io/ndjson.js'
+import {LakeStore, type CommittedTransaction, type LakeDocument} from '../../lake/store/index.js'
+
+/**
+ * The store's bulk path (`DatasetStore.bulkWrite`, used by imports) must leave exactly what
+ * `commit` of the same create/createOrReplace/createIfNotExists mutations leaves: documents,
+ * revisions, the transaction listeners and `transactionsAfter` (listener resume) see, and what a
+ * restarted lake loads from disk.
+ */
+const test = suite('lake: bulk import path (store.bulkWrite)')
+const dirs: string[] = []
+
+function open(dir?: string): {lake: LakeStore; dir: string} {
+  const d = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bulk-'))
+  if (!dir) dirs.push(d)
+  return {lake: new LakeStore(d), dir: d}
+}
+
+test.after(() => {
+  for (const d of dirs) fs.rmSync(d, {recursive: true, force: true})
+})
+
+const docs = (): Record<string, unknown>[] => [
+  {_id: 'a', _type: 'article', title: 'With all system fields', _createdAt: '2020-01-01T00:00:00.000Z', _updatedAt: '2020-01-02T00:00:00.000Z', _rev: 'given-rev'},
+  {_id: 'b', _type: 'article', title: 'No system fields', body: [{_key: 'k', _type: 'block', children: [{_type: 'span', text: 'é ✓ "q"', marks: []}]}]},
+  {_id: 'drafts.b', _type: 'article', title: 'Draft', _createdAt: 5},
+  {_id: 'c', _type: 'category', _updatedAt: '2021-01-01T00:00:00.000Z', nested: {deep: [1, 2.5, null, true]}},
+]
+
+/** The transaction with its timestamp (now) replaced, so two runs compare equal. */
+function normalise(tx: CommittedTransaction): unknown {
+  return JSON.parse(JSON.stringify(tx).split(tx.timestamp).join('<now>'))
+}
+
+test('bulkWrite leaves what commit of the same mutations leaves (documents, transaction, revisions)', async () => {
+  for (const kind of ['create', 'createOrReplace', 'createIfNotExists'] as const) {
+    const bulk = open()
+    const single = open()
+    try {
+      const seen: CommittedTransaction[] = []
+      bulk.lake.dataset('production').subscribe((tx) => seen.push(tx))
+      const versionBefore = bulk.lake.dataset('production').version
+      await bulk.lake.dataset('production').bulkWrite(docs().map((doc) => ({doc})), {kind, transactionId: 'tx-1'})
+      const viaCommit = await single.lake.dataset('production').commit(docs().map((doc) => ({[kind]: doc})), {transactionId: 'tx-1', preserveSystemFields: true})
+      assert.is(seen.length, 1, 'listeners hear one transaction')
+      assert.is(bulk.lake.dataset('production').version, versionBefore + 1, 'version moves once')
+      assert.equal(normalise(seen[0]), normalise(viaCommit.transaction!), `${kind}: same committed transaction`)
+      const resumed = bulk.lake.dataset('production').transactionsAfter(0)
+      assert.equal(normalise(resumed[0]), normalise(viaCommit.transaction!), `${kind}: transactionsAfter rebuilds it`)
+      for (const d of docs()) {
+        const id = d._id as string
+        const a = bulk.lake.dataset('production').revisions(id)
+        const b = single.lake.dataset('production').revisions(id)
+        assert.equal(JSON.stringify(a).split(seen[0].timestamp).join('<now>'), JSON.stringify(b).split(viaCommit.transaction!.timestamp).join('<now>'), `${kind}: revisions of ${id}`)
+      }
+    } finally {
+      bulk.lake.close()
+      single.lake.close()
+    }
+  }
+})
+
+test('imported documents come back identical after a restart; a later edit and history still work', async () => {
+  const {lake, dir} = open()
+  const text = docs().map((d) => JSON.stringify(d, null, d._id === 'c' ? 1 : 0).replace(/\n/g, ' ')).join('\n') + '\n'
+  await importNdjson(lake.dataset('production'), text)
+  const before = structuredClone(lake.dataset('production').documents())
+  lake.close()
+  const reopened = open(dir).lake
+  try {
+    const store = reopened.dataset('production')
+    const byId = (list: readonly LakeDocument[]): LakeDocument[] => [...list].sort((x, y) => (x._id < y._id ? -1 : 1))
+    assert.equal(byId(store.documents()), byId(before))
+    assert.equal(Object.keys(store.get('b')!), ['_id', '_type', 'title', 'body', '_createdAt', '_updatedAt', '_rev'], 'key order as the spread of a create')
+    assert.is(store.get('a')!._rev, 'given-rev')
+    await store.commit([{patch: {id: 'b', set: {title: 'Edited'}}}])
+    reopened.close()
+    const again = open(dir).lake
+    const s2 = again.dataset('production')
+    assert.is(s2.get('b')!.title, 'Edited')
+    assert.is(s2.get('c')!._updatedAt, '2021-01-01T00:00:00.000Z')
+    const revs = s2.revisions('b')
+    assert.is(revs.length, 2)
+    assert.is(revs[0].document!.title, 'No system fields')
+    const txs = s2.transactionsAfter(0)
+    assert.is(txs.length, 2)
+    assert.equal(txs[0].changes.map((c) => c.mutations), txs[0].changes.map((c) => [{create: c.after}]), 'import mutations rebuilt')
+    assert.is(txs[1].changes[0].before!.title, 'No system fields')
+    again.close()
+  } catch (err) {
+    reopened.close()
+    throw err
+  }
+})
+
+test('modes: fail names the line of an existing id; replace and missing', async () => {
+  const {lake} = open()
+  try {
+    const store = lake.dataset('production')
+    await store.commit([{create: {_id: 'b', _type: 'article', title: 'Existing', _createdAt: '2019-01-01T00:00:00.000Z'}}])
+    const entries = parseNdjson(docs().map((d) => JSON.stringify(d)).join('\n'))
+    const err = await importDocuments(store, entries).then(() => undefined, (e: unknown) => e)
+    assert.ok(err instanceof ImportError)
+    assert.match((err as Error).message, /^line 2: document "b" already exists in dataset "production": use --replace/)
+    assert.is(store.size, 1, 'nothing written')
+    const missing = await importDocuments(store, parseNdjson(docs().map((d) => JSON.stringify(d)).join('\n')), {mode: 'missing'})
+    assert.equal([missing.written, missing.skipped], [3, 1])
+    assert.is(store.get('b')!.title, 'Existing')
+    const replaced = await importDocuments(store, parseNdjson(docs().map((d) => JSON.stringify(d)).join('\n')), {mode: 'replace'})
+    assert.equal([replaced.written, replaced.skipped], [4, 0])
+    const b = store.get('b')!
+    assert.is(b.title, 'No system fields')
+    assert.is(b._createdAt, '2019-01-01T00:00:00.000Z', 'a replaced document keeps its _createdAt')
+    assert.is(b._rev, replaced.transactionId)
+    assert.is(store.get('a')!._rev, replaced.transactionId, 'a given _rev is kept only for a new document')
+  } finally {
+    lake.close()
+  }
+})
+
+test('bad entries abort the whole import and name their line', async () => {
+  const {lake} = open()
+  try {
+    const store = lake.dataset('production')
+    const cases: Array<[Record<string, unknown>[], RegExp]> = [
+      [[{_id: 'ok', _type: 'x'}, {_id: 'bad id', _type: 'x'}], /^line 2: document id "bad id" contains " "/],
+      [[{_id: 'ok', _type: 'x'}, {_id: 'ok2'}], /^line 2: document "ok2" has no _type/],
+      [[{_id: 'ok', _type: 'x'}, {_id: 'ok', _type: 'x'}], /^line 2: document id "ok" appears twice/],
+    ]
+    for (const [list, message] of cases) {
+      const err = await importDocuments(store, list.map((doc, i) => ({line: i + 1, doc}))).then(() => undefined, (e: unknown) => e)
+      assert.ok(err instanceof ImportError, String(err))
+      assert.match((err as Error).message, message)
+      assert.is(store.size, 0)
+      assert.is(store.transactionsAfter(0).length, 0)
+    }
+  } finally {
+    lake.close()
+  }
+})
+
+test.run()
