@@ -87,32 +87,103 @@ export class OrderedIndex {
 
   /**
    * Groups of entries with equal keys (in groq-js's comparison), in `direction` order. With
-   * `skipNullish`, null/missing keys are left out (the filter requires `defined(path)`).
+   * `skipNullish`, null/missing keys are left out (the filter requires `defined(path)`); with
+   * `range`, only keys inside it (the filter requires them, e.g. a keyset cursor's
+   * `publishedAt < $after`).
    */
-  *groups(direction: 'asc' | 'desc', skipNullish: boolean): Generator<ViewEntry[]> {
-    const items = this.items
-    const n = items.length
-    const same = (a: Item, b: Item): boolean => a.cls === b.cls && (a.cls === ORDER_OTHER || compareKeys(a.cls, a.key, b.cls, b.key) === 0)
-    if (direction === 'asc') {
-      let i = 0
-      while (i < n) {
-        const first = items[i] as Item
-        let j = i + 1
-        while (j < n && same(first, items[j] as Item)) j++
-        const group = collect(items, i, j, skipNullish)
-        if (group.length) yield group
-        i = j
-      }
-    } else {
-      let j = n
-      while (j > 0) {
-        const last = items[j - 1] as Item
-        let i = j - 1
-        while (i > 0 && same(last, items[i - 1] as Item)) i--
-        const group = collect(items, i, j, skipNullish)
-        if (group.length) yield group
-        j = i
-      }
+  groups(direction: 'asc' | 'desc', skipNullish: boolean, range?: KeyRange): Generator<ViewEntry[]> {
+    const from = range ? this.firstInRange(range) : 0
+    const to = range ? this.endOfRange(range) : this.items.length
+    return groupsOf(this.items, Math.min(from, to), to, direction, skipNullish)
+  }
+
+  /**
+   * The same groups, over `entries` only (a candidate set much smaller than the index): they are
+   * keyed and sorted here instead of walking the whole index.
+   */
+  groupsAmong(entries: readonly ViewEntry[], direction: 'asc' | 'desc', skipNullish: boolean, range?: KeyRange): Generator<ViewEntry[]> {
+    let items = entries.map((e) => this.itemOf(e))
+    if (range) items = items.filter((item) => inRange(item, range))
+    items.sort(compareItems)
+    return groupsOf(items, 0, items.length, direction, skipNullish)
+  }
+
+  /** First position whose key is >= the range's start (its class's first when it has no lower bound). */
+  private firstInRange(range: KeyRange): number {
+    const lower = range.lower
+    return this.search((item) => {
+      if (item.cls !== range.cls) return item.cls > range.cls
+      if (!lower) return true
+      const c = compareKeys(item.cls, item.key, range.cls, lower.value)
+      return lower.inclusive ? c >= 0 : c > 0
+    })
+  }
+
+  /** First position past the range's end. */
+  private endOfRange(range: KeyRange): number {
+    const upper = range.upper
+    return this.search((item) => {
+      if (item.cls !== range.cls) return item.cls > range.cls
+      if (!upper) return false
+      const c = compareKeys(item.cls, item.key, range.cls, upper.value)
+      return upper.inclusive ? c > 0 : c >= 0
+    })
+  }
+
+  /** First position where `past` (monotone over the sorted items) holds. */
+  private search(past: (item: Item) => boolean): number {
+    let lo = 0
+    let hi = this.items.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (past(this.items[mid] as Item)) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+}
+
+/** Keys of one ordering class between optional bounds (groq-js `<`, `<=`, `==` compare within a type). */
+export interface KeyRange {
+  cls: number
+  lower?: {value: string | number | boolean; inclusive: boolean}
+  upper?: {value: string | number | boolean; inclusive: boolean}
+}
+
+function inRange(item: Item, range: KeyRange): boolean {
+  if (item.cls !== range.cls) return false
+  if (range.lower) {
+    const c = compareKeys(item.cls, item.key, range.cls, range.lower.value)
+    if (range.lower.inclusive ? c < 0 : c <= 0) return false
+  }
+  if (range.upper) {
+    const c = compareKeys(item.cls, item.key, range.cls, range.upper.value)
+    if (range.upper.inclusive ? c > 0 : c >= 0) return false
+  }
+  return true
+}
+
+function* groupsOf(items: readonly Item[], from: number, to: number, direction: 'asc' | 'desc', skipNullish: boolean): Generator<ViewEntry[]> {
+  const same = (a: Item, b: Item): boolean => a.cls === b.cls && (a.cls === ORDER_OTHER || compareKeys(a.cls, a.key, b.cls, b.key) === 0)
+  if (direction === 'asc') {
+    let i = from
+    while (i < to) {
+      const first = items[i] as Item
+      let j = i + 1
+      while (j < to && same(first, items[j] as Item)) j++
+      const group = collect(items, i, j, skipNullish)
+      if (group.length) yield group
+      i = j
+    }
+  } else {
+    let j = to
+    while (j > from) {
+      const last = items[j - 1] as Item
+      let i = j - 1
+      while (i > from && same(last, items[i - 1] as Item)) i--
+      const group = collect(items, i, j, skipNullish)
+      if (group.length) yield group
+      j = i
     }
   }
 }

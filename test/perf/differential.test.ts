@@ -155,7 +155,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
   }
   const id = (): string => random.pick(data.ids)
   const atom = (depth: number): string => {
-    const r = random.int(0, 29)
+    const r = random.int(0, 31)
     switch (r) {
       case 0: return `_type == ${param(random.pick(data.types))}`
       case 1: return `_type in ${param(random.sample(data.types, random.int(0, 3)))}`
@@ -187,6 +187,15 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
       case 26: return `!(${param(random.pick([null, 'x']))} == null || defined(title))`
       case 27: return `(${param(random.pick([null, 'x', 3]))} != null && ${random.pick(['defined(slug)', '"x"', 'null', 'title'])})`
       case 29: return `${param(random.pick([random.pick(data.codes), random.pick(data.codes), 42, '42', 7, 'odd-9', true, null, [42]]))} in ${random.pick(['icd10Codes', 'nums', 'alsoCalled', 'title', 'slug.current'])}`
+      // Keyset cursors and comparisons the ordered walk turns into a key range (any type of value).
+      case 30: {
+        const after = param(random.pick(['2020-01-01T00:00:00.000Z', '2023-03-01', '2024-05-05T05:05:00.000Z', 12345, null]))
+        return `(publishedAt < ${after} || (publishedAt == ${after} && _id < ${param(id())}))`
+      }
+      case 31: {
+        const key = random.pick(['publishedAt', 'order', 'title', '_id', 'name'])
+        return `${key} ${random.pick(['<', '<=', '>', '>=', '=='])} ${param(random.pick(['2022-01-01', 'M', 'Synthetic', 2, 1.5, true, null, 12345]))}`
+      }
       case 28: return `(${param(random.pick([true, false, null, 'x']))} ${random.pick(['&&', '||'])} ${random.pick(['_type == "article"', 'publishedAt', 'references($p0)'])})`
       default: return `slug.current in ${param([random.pick(data.slugs), random.pick(data.slugs)])}`
     }
@@ -339,6 +348,26 @@ planning('edge cases of groq-js semantics give the same results both ways', asyn
       const expected = await naive(store, perspective, query, params)
       const actual = await planned(store, perspective, query, params)
       assert.equal(actual, expected, `${perspective}: ${query} ${JSON.stringify(params)}`)
+    }
+  }
+})
+
+planning('keyset pages of an article list (cursor after each page) are the same both ways, and walk a key range', async () => {
+  const query = `*[_type == "article" && defined(slug.current) && defined(publishedAt)
+    && ($category == null || $category in categories[]->slug.current)
+    && ($afterId == null || publishedAt < $afterPublishedAt || (publishedAt == $afterPublishedAt && _id < $afterId))
+  ] | order(publishedAt desc, _id desc) [0...$limit] {_id, publishedAt}`
+  for (const perspective of PERSPECTIVES) {
+    let params: Record<string, unknown> = {category: null, afterId: null, afterPublishedAt: null, limit: 7}
+    for (let page = 0; page < 6; page++) {
+      const expected = await naive(store, perspective, query, params)
+      const ex = await explainQuery({store, perspective, query, params, timestamp: NOW})
+      assert.equal({ok: true, value: ex.result}, expected, `${perspective} page ${page}`)
+      if (page > 0) assert.match(ex.notes.map((n) => n.how).join('; '), /key range/)
+      const items = ex.result as Array<{_id: string; publishedAt: string}>
+      const last = items[items.length - 2]
+      if (!last) break
+      params = {...params, afterId: last._id, afterPublishedAt: last.publishedAt}
     }
   }
 })

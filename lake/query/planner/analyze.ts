@@ -372,6 +372,81 @@ function truthOf(node: ExprNode): boolean | undefined {
   return n.type === 'Value' && typeof n.value === 'boolean' ? n.value : undefined
 }
 
+type Bound = {value: string | number | boolean; inclusive: boolean}
+
+/** Keys of one groq-js type between optional bounds (see lake/index/ordered-index.ts `KeyRange`). */
+export interface PathRange {
+  type: 'string' | 'number' | 'boolean'
+  lower?: Bound
+  upper?: Bound
+}
+
+const FLIP: Record<string, string> = {'<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '=='}
+
+/**
+ * The keys of `path` a (folded) filter condition can keep, when it says: `path < v`, `<=`, `>`,
+ * `>=`, `==` with a constant string, number or boolean (groq-js compares only values of one type,
+ * anything else is null), combined by `&&` (both hold: the tighter bounds) and `||` (either: the
+ * looser). A keyset cursor `publishedAt < $a || (publishedAt == $a && _id < $b)` gives `<= $a`.
+ * Undefined when the condition does not confine the key.
+ */
+export function pathRange(cond: ExprNode, path: readonly string[], evalConstant: (n: ExprNode) => unknown): PathRange | undefined {
+  const n = cond as unknown as AnyNode
+  switch (n.type) {
+    case 'Group':
+      return pathRange(n.base as unknown as ExprNode, path, evalConstant)
+    case 'And': {
+      const a = pathRange(n.left as unknown as ExprNode, path, evalConstant)
+      const b = pathRange(n.right as unknown as ExprNode, path, evalConstant)
+      if (!a || !b || a.type !== b.type) return a ?? b
+      return {type: a.type, lower: tighter(a.lower, b.lower, 1), upper: tighter(a.upper, b.upper, -1)}
+    }
+    case 'Or': {
+      const a = pathRange(n.left as unknown as ExprNode, path, evalConstant)
+      const b = pathRange(n.right as unknown as ExprNode, path, evalConstant)
+      if (!a || !b || a.type !== b.type) return undefined
+      return {type: a.type, lower: looser(a.lower, b.lower, -1), upper: looser(a.upper, b.upper, 1)}
+    }
+    case 'OpCall': {
+      const op = String(n.op)
+      if (!(op in FLIP)) return undefined
+      for (const [side, other, o] of [[n.left, n.right, op], [n.right, n.left, FLIP[op] as string]] as const) {
+        const p = elementPath(side as unknown as ExprNode)
+        if (!p || p.length !== path.length || !p.every((x, i) => x === path[i])) continue
+        const key = keyOf(other as unknown as ExprNode, evalConstant)
+        if (key?.kind !== 'static') return undefined
+        const v = key.value
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined
+        const type = typeof v as PathRange['type']
+        if (o === '==') return {type, lower: {value: v, inclusive: true}, upper: {value: v, inclusive: true}}
+        const bound = {value: v, inclusive: o.endsWith('=')}
+        return o.startsWith('<') ? {type, upper: bound} : {type, lower: bound}
+      }
+      return undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+const cmp = (a: Bound['value'], b: Bound['value']): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Of two bounds on one side, the one keeping fewer keys (`sign` 1: lower bounds, -1: upper). */
+function tighter(a: Bound | undefined, b: Bound | undefined, sign: number): Bound | undefined {
+  if (!a || !b) return a ?? b
+  const c = cmp(a.value, b.value) * sign
+  if (c !== 0) return c > 0 ? a : b
+  return a.inclusive ? b : a
+}
+
+/** Of two bounds on one side, the one keeping more keys; none when either side has none. */
+function looser(a: Bound | undefined, b: Bound | undefined, sign: number): Bound | undefined {
+  if (!a || !b) return undefined
+  const c = cmp(a.value, b.value) * sign
+  if (c !== 0) return c > 0 ? a : b
+  return a.inclusive ? a : b
+}
+
 /** Whether a condition requires `defined(path)` (a top-level conjunct says so). */
 export function requiresDefined(cond: ExprNode, path: readonly string[]): boolean {
   const n = cond as unknown as AnyNode

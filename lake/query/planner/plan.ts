@@ -20,9 +20,10 @@ import {randomBytes} from 'node:crypto'
 import {evaluate, evaluateSync, type DereferenceFunction, type ExprNode} from 'groq-js'
 import {intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
 import type {View} from '../../index/view.js'
-import {matchTerms, termLookup} from '../../index/values.js'
+import type {KeyRange} from '../../index/ordered-index.js'
+import {matchTerms, ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING, termLookup} from '../../index/values.js'
 import type {LakeDocument} from '../../store/types.js'
-import {childNodes, contains, elementPath, foldCondition, NotConstant, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
+import {childNodes, contains, elementPath, foldCondition, NotConstant, pathRange, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
 
 export interface EvalOptions {
   params: Record<string, unknown>
@@ -47,8 +48,18 @@ const PREFIX = `\u0000planner:${NONCE}:`
 const SEP = `\u0001${NONCE}\u0001`
 const SEP2 = `\u0002${NONCE}\u0002`
 
-/** Above this many constant candidates an ordered slice walks the ordered index instead. */
-const SMALL_CANDIDATE_SET = 512
+/** Above this many constant candidates (and twice the slice's end) an ordered slice walks the ordered index. */
+const SMALL_CANDIDATE_SET = 64
+
+const RANGE_CLASS = {string: ORDER_STRING, number: ORDER_NUMBER, boolean: ORDER_BOOLEAN} as const
+
+/** The groups' entries that are candidates (groups left empty are skipped). */
+function* onlyAmong(groups: Iterator<ViewEntry[]>, candidates: ReadonlySet<ViewEntry>): Generator<ViewEntry[]> {
+  for (let g = groups.next(); !g.done; g = groups.next()) {
+    const kept = g.value.filter((e) => candidates.has(e))
+    if (kept.length) yield kept
+  }
+}
 
 type AnyNode = {type: string; [key: string]: unknown}
 
@@ -297,17 +308,31 @@ export class QueryPlanner {
 
     const spec = specOf(cond as unknown as ExprNode, this.evalConstant)
     const resolved = this.staticResolve(spec)
-    if (resolved && !resolved.all && resolved.entries.length <= Math.max(SMALL_CANDIDATE_SET, need * 8)) return undefined
+    const candidates = resolved && !resolved.all ? resolved.entries : undefined
+    // Few candidates: groq-js filters and sorts them all (the plain filter path).
+    if (candidates && candidates.length <= Math.max(SMALL_CANDIDATE_SET, need * 2)) return undefined
     const index = this.view.ordered(path)
     if (!index) return undefined
 
     const expr = await this.visit(cond, `${at} > filter`)
     const skipNullish = requiresDefined(cond as unknown as ExprNode, path)
+    const found = pathRange(cond as unknown as ExprNode, path, this.evalConstant)
+    const range: KeyRange | undefined = found && {cls: RANGE_CLASS[found.type], lower: found.lower, upper: found.upper}
+    let groups: Iterator<ViewEntry[]>
+    let how: string
+    if (candidates && candidates.length * 8 < index.size) {
+      // Much fewer candidates than indexed documents: sort the candidates rather than walk past the rest.
+      groups = index.groupsAmong(candidates, direction, skipNullish, range)
+      how = `${candidates.length} index candidates sorted on ${path.join('.')}`
+    } else {
+      groups = index.groups(direction, skipNullish, range)
+      if (candidates) groups = onlyAmong(groups, new Set(candidates))
+      how = `ordered index walk on ${path.join('.')} ${direction}${range ? ' (key range)' : ''}${candidates ? ` over ${candidates.length} candidates` : ''}`
+    }
     const chosen: ViewEntry[] = []
     let passed = 0
     let batchSize = Math.max(32, need * 2)
     let walked = 0
-    const groups = index.groups(direction, skipNullish)
     let exhausted = false
     while (!exhausted && passed < need) {
       const batch: ViewEntry[][] = []
@@ -336,7 +361,7 @@ export class QueryPlanner {
       batchSize *= 2
     }
     sortByPos(chosen)
-    this.notes.push({at, how: `ordered index walk on ${path.join('.')} ${direction}: ${walked} examined`, candidates: chosen.length})
+    this.notes.push({at, how: `${how}: ${walked} examined`, candidates: chosen.length})
     const newFilter: AnyNode = {...filterNode, base: value(chosen.map((e) => e.doc)) as unknown as AnyNode, expr}
     const newArgs: AnyNode[] = []
     for (const a of args) newArgs.push(await this.visit(a, at))
