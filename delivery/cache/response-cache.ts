@@ -12,6 +12,11 @@ export interface CachedResponse {
   etag: string
   /** Extra headers to replay (e.g. Link), lowercase names. */
   headers?: Record<string, string>
+  /**
+   * `body` encoded once as UTF-8 when the response is produced, so a hit writes bytes instead of
+   * encoding the (often 30+ KB) string on every request. Absent on responses built elsewhere.
+   */
+  payload?: Buffer
 }
 
 interface Entry {
@@ -31,7 +36,7 @@ export interface CacheLookup {
 
 export interface ResponseCacheOptions {
   maxEntries: number
-  /** Upper bound of the summed body sizes (UTF-16 length * 2 as an estimate); default 64 MiB. */
+  /** Upper bound of the summed body sizes (UTF-16 length * 2 plus the encoded payload, as an estimate); default 64 MiB. */
   maxBytes?: number
   /** A response older than this is stale even without an invalidation. */
   ttlMs: number
@@ -92,6 +97,20 @@ export class ResponseCache {
   }
 
   /**
+   * The response under `key` only when it is fresh (counted as a hit and refreshed in the LRU);
+   * otherwise undefined without counting anything, so the caller can fall back to `get` (the
+   * server's fast path for hits, see delivery/http/fast-path.ts).
+   */
+  freshHit(key: string): CachedResponse | undefined {
+    const entry = this.#entries.get(key)
+    if (!entry || entry.generation !== this.#generation || this.#now() - entry.storedAt >= this.#ttlMs) return undefined
+    this.#entries.delete(key)
+    this.#entries.set(key, entry)
+    this.#stats.hits++
+    return entry.response
+  }
+
+  /**
    * Stores a response produced from content read in `generation` (read it before fetching): when an
    * invalidation happened meanwhile, the response is stored already stale, so a publish that raced
    * the fetch is never hidden.
@@ -102,7 +121,7 @@ export class ResponseCache {
       this.#entries.delete(key)
       this.#bytes -= previous.bytes
     }
-    const bytes = response.body.length * 2 + key.length * 2 + 256
+    const bytes = response.body.length * 2 + (response.payload?.length ?? 0) + key.length * 2 + 256
     this.#entries.set(key, { response, generation, storedAt: this.#now(), bytes })
     this.#bytes += bytes
     while (this.#entries.size > this.#maxEntries || (this.#bytes > this.#maxBytes && this.#entries.size > 1)) {

@@ -33,7 +33,12 @@ export function problemBody(status: number, value: unknown): Produced {
 }
 
 export function etagOf(body: string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+  return etagOfBytes(Buffer.from(body, 'utf8'))
+}
+
+/** The ETag of a body's UTF-8 bytes (the same tag as etagOf of the string). */
+export function etagOfBytes(bytes: Buffer): string {
+  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`
 }
 
 /** RFC 9110 weak comparison of If-None-Match against an ETag (`*`, lists, `W/`). */
@@ -56,23 +61,36 @@ export interface ServeContext {
   staleAfterMs?: number
 }
 
-/** The cache key of a request: method-independent (HEAD shares GET's), path + sorted query. */
-export function cacheKeyOf(request: FastifyRequest): string {
-  const url = new URL(request.url, 'http://delivery.invalid')
+/**
+ * A path that the WHATWG URL parser leaves exactly as it is: no query, no dot segment, no percent
+ * escape (`%2e` can be a dot segment), no `//`, nothing it would escape. For such a URL the cache key
+ * is the URL plus `?`, computed without parsing (the per-request cost of a cache hit matters).
+ */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)*\/?$/
+
+/** The cache key of a request URL: path + sorted query (`/api/v1/articles?cursor=x&limit=2`). */
+export function cacheKeyOfUrl(requestUrl: string): string {
+  if (PLAIN_PATH.test(requestUrl)) return `${requestUrl}?`
+  const url = new URL(requestUrl, 'http://delivery.invalid')
   url.searchParams.sort()
   return `${url.pathname}?${url.searchParams.toString()}`
+}
+
+/** The cache key of a request: method-independent (HEAD shares GET's), path + sorted query. */
+export function cacheKeyOf(request: FastifyRequest): string {
+  return cacheKeyOfUrl(request.url)
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, response: CachedResponse, cacheState: string, cacheControl: string) {
   reply.header('ETag', response.etag)
   reply.header('Cache-Control', cacheControl)
   reply.header('X-Cache', cacheState)
-  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value)
+  if (response.headers) for (const [name, value] of Object.entries(response.headers)) reply.header(name, value)
   if (cacheState === 'STALE') reply.header('Warning', '110 - "Response is Stale"')
   if ((response.status === 200 || response.status === 404) && etagMatches(request.headers['if-none-match'], response.etag)) {
     return reply.code(304).send()
   }
-  return reply.code(response.status).type(response.contentType).send(response.body)
+  return reply.code(response.status).type(response.contentType).send(response.payload ?? response.body)
 }
 
 /**
@@ -93,12 +111,15 @@ function flightFor(context: ServeContext, key: string, produce: () => Promise<Pr
       throw error
     }
     context.health.recordSuccess()
+    // Encoded and hashed once here, not per request: hits send these bytes as they are.
+    const payload = Buffer.from(produced.body, 'utf8')
     const response: CachedResponse = {
       status: produced.status,
       contentType: produced.contentType,
       body: produced.body,
-      etag: etagOf(produced.body),
+      etag: etagOfBytes(payload),
       headers: produced.headers,
+      payload,
     }
     if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
     return response

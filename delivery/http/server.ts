@@ -5,6 +5,7 @@
 //   const server = await startDeliveryServer({client, port: 0})
 //   await fetch(`${server.url}/api/v1/articles`)
 //   await server.close()
+import http from 'node:http'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { asDeliveryClient } from '../client.js'
@@ -15,6 +16,7 @@ import { WebhookVerifier } from '../cache/webhook.js'
 import { createContentApi, InvalidInputError } from '../content/index.js'
 import type { ImageConfig } from '../render/types.js'
 import type { DeliveryContext } from './context.js'
+import { ALWAYS_HEADERS, PUBLIC_READ_HEADERS, serveFreshHit } from './fast-path.js'
 import { buildOpenApiDocument, renderDocsPage, type RouteRecord, type RouteSchema } from './openapi.js'
 import { API_PREFIX } from './present.js'
 import { problem, PROBLEM_CONTENT_TYPE, type ParameterProblem, type ProblemType } from './problem.js'
@@ -53,8 +55,13 @@ export interface DeliveryServerOptions {
   staleAfterMs?: number
   /** Timeout of the /health probe (default 2000 ms). */
   probeTimeoutMs?: number
-  /** Fastify request logging (default off). */
+  /** Fastify request logging (default off). With logging on, cache hits go through Fastify too (and are logged). */
   logger?: boolean
+  /**
+   * Answer fresh cache hits from node:http before Fastify (delivery/http/fast-path.ts); default on
+   * unless `logger` is on. Only for comparisons: the answers are the same.
+   */
+  fastHits?: boolean
   /**
    * Registers more route groups on the app (after the built-in ones), e.g. partner syndication's
    * `syndicationRoutes(...).register`; they share the server's CORS and not-found handling.
@@ -153,8 +160,24 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
     publicUrl: options.publicUrl,
   }
 
+  const fastHits = options.fastHits ?? !options.logger
   const app = Fastify({
     logger: options.logger ?? false,
+    // Cache hits skip Fastify: the server answers them before handing the request over. The
+    // server gets the timeouts Fastify would give its own.
+    ...(fastHits
+      ? {
+          serverFactory: (handler: http.RequestListener, fastifyOptions: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number }) => {
+            const server = http.createServer((req, res) => {
+              if (!serveFreshHit(cache, context.cacheControl, req, res)) handler(req, res)
+            })
+            if (typeof fastifyOptions.keepAliveTimeout === 'number') server.keepAliveTimeout = fastifyOptions.keepAliveTimeout
+            if (typeof fastifyOptions.requestTimeout === 'number') server.requestTimeout = fastifyOptions.requestTimeout
+            if (typeof fastifyOptions.connectionTimeout === 'number') server.setTimeout(fastifyOptions.connectionTimeout)
+            return server
+          },
+        }
+      : {}),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true } },
     // Slugs and codes are case-sensitive; trailing slashes are forgiven.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
@@ -167,12 +190,10 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
   })
 
   // CORS: the read API is public; any origin may GET it (no credentials).
+  // (delivery/http/fast-path.ts sends the same headers on cache hits.)
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') {
-      reply.header('Access-Control-Allow-Origin', '*')
-      reply.header('Access-Control-Expose-Headers', 'ETag, X-Cache, Warning, Retry-After')
-    }
-    reply.header('X-Content-Type-Options', 'nosniff')
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') reply.headers(PUBLIC_READ_HEADERS)
+    reply.headers(ALWAYS_HEADERS)
     return payload
   })
   app.options('/*', { schema: { hide: true } }, async (_request, reply) =>

@@ -105,6 +105,35 @@ test('ETag + If-None-Match -> 304 (also a weak or listed tag); a second request 
   assert.is(head.headers.get('etag'), etag)
 })
 
+test('cache hits answered before Fastify (fast path) are the same answers as through Fastify: 200, 404, HEAD, 304', async () => {
+  const viaFastify = await startDeliveryServer({ client: lake.anonymousClient, port: 0, fastHits: false })
+  try {
+    const answer = async (base: string, path: string, init: RequestInit = {}) => {
+      const response = await fetch(base + path, init)
+      const headers = [...response.headers.entries()].filter(([name]) => name !== 'date').sort()
+      return { status: response.status, headers, body: await response.text() }
+    }
+    const paths = [articlePath, '/api/v1/articles/no-such-article', '/sitemap.xml', '/sitemaps/conditions-1.xml', '/', '/api/v1/conditions?limit=2', `/articles/${slugOf(seed.article)}`]
+    for (const path of paths) {
+      for (const base of [server.url, viaFastify.url]) await fetch(base + path) // fill both caches
+      const fast = await answer(server.url, path)
+      const slow = await answer(viaFastify.url, path)
+      assert.equal(fast, slow, `GET ${path}`)
+      assert.ok(fast.headers.some(([name, value]) => name === 'x-cache' && value === 'HIT'), `${path} is a hit`)
+      assert.equal(await answer(server.url, path, { method: 'HEAD' }), await answer(viaFastify.url, path, { method: 'HEAD' }), `HEAD ${path}`)
+      const etag = fast.headers.find(([name]) => name === 'etag')?.[1] ?? ''
+      const conditional = { headers: { 'if-none-match': `W/${etag}` } }
+      const notModified = await answer(server.url, path, conditional)
+      assert.is(notModified.status, 304, `304 ${path}`)
+      assert.equal(notModified, await answer(viaFastify.url, path, conditional), `304 ${path}`)
+    }
+    const stats = server.cache.stats()
+    assert.ok(stats.hits > 0)
+  } finally {
+    await viaFastify.close()
+  }
+})
+
 test('404s are problem+json: unknown slugs of each resource, unknown paths and methods', async () => {
   for (const path of ['/api/v1/articles/no-such-article', '/api/v1/conditions/no-such', '/api/v1/treatments/no-such', '/api/v1/treatments/no-such/care-instructions', '/api/v1/icd10/Z99.89', '/api/v1/nothing-here']) {
     const body = assertProblem(await get(path), 404, path)

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert'
 import { createDeliveryClient, DELIVERY_API_VERSION } from '../../delivery/client.js'
 import { ConfigError, loadDeliveryConfig } from '../../delivery/config.js'
 import { ResponseCache } from '../../delivery/cache/response-cache.js'
+import { cacheKeyOfUrl, etagOf, etagOfBytes } from '../../delivery/http/respond.js'
 import { isSourceUnavailable } from '../../delivery/cache/source-health.js'
 import { WebhookVerifier } from '../../delivery/cache/webhook.js'
 import { decodeCursor, encodeCursor, getArticleBySlug, normalizeIcd10Code, searchTerms } from '../../delivery/content/index.js'
@@ -130,6 +131,32 @@ cache('invalidation keeps copies but marks them stale; a fetch that raced a publ
   assert.ok(c.get('c')?.fresh)
   now += 5_001
   assert.equal(c.get('c')?.fresh, false, 'older than the TTL')
+})
+
+cache('freshHit: only fresh entries, counted as hits; stale or missing ones count nothing', () => {
+  let now = 1_000
+  const c = new ResponseCache({ maxEntries: 10, ttlMs: 5_000, now: () => now })
+  assert.is(c.freshHit('a'), undefined)
+  c.set('a', response('1'))
+  assert.is(c.freshHit('a')?.body, '1')
+  assert.equal([c.stats().hits, c.stats().misses], [1, 0])
+  c.invalidateAll()
+  assert.is(c.freshHit('a'), undefined, 'stale after an invalidation')
+  c.set('b', response('2'))
+  now += 5_001
+  assert.is(c.freshHit('b'), undefined, 'stale after the TTL')
+  assert.equal([c.stats().hits, c.stats().misses], [1, 0])
+})
+
+cache('cache keys: plain paths skip URL parsing but give the key URL parsing gives', () => {
+  const parsed = (u: string) => {
+    const url = new URL(u, 'http://delivery.invalid')
+    url.searchParams.sort()
+    return `${url.pathname}?${url.searchParams.toString()}`
+  }
+  const urls = ['/', '/api/v1/articles/a-b.c', '/sitemaps/articles-1.xml', '/a/b/', '/a/./b', '/a/../b', '/a//b', '/x/%2e%2e/y', '/x%20y', '/a b', '/c?b=2&a=1', '/c?', '/.x', '/~a_b']
+  for (const u of urls) assert.is(cacheKeyOfUrl(u), parsed(u), u)
+  assert.is(etagOfBytes(Buffer.from('héllo')), etagOf('héllo'), 'one ETag for the string and its UTF-8 bytes')
 })
 
 cache.run()

@@ -1,0 +1,72 @@
+// The fast path of cache hits: answered straight from node:http, before Fastify builds a request,
+// routes it and runs its hooks. A fresh cached response is sent as its prebuilt UTF-8 payload with
+// headers prepared once per response (ETag, Content-Length, Cache-Control, CORS), so a hit costs
+// little more than a static file from memory. Everything else (misses, stale copies, other
+// methods, URLs that need parsing) goes to Fastify unchanged, and the answers are the same either
+// way: test/delivery/http.test.ts compares them.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
+import { cacheKeyOfUrl, etagMatches } from './respond.js'
+
+/** Headers on every public read response (GET, HEAD, OPTIONS): the read API is open to any origin. */
+export const PUBLIC_READ_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag, X-Cache, Warning, Retry-After',
+}
+
+/** Headers on every response. */
+export const ALWAYS_HEADERS: Readonly<Record<string, string>> = { 'x-content-type-options': 'nosniff' }
+
+interface Prepared {
+  cacheControl: string
+  full: OutgoingHttpHeaders
+  notModified: OutgoingHttpHeaders
+}
+
+/** Headers of a response, built on its first hit (a response lives in one server's cache). */
+const prepared = new WeakMap<CachedResponse, Prepared>()
+
+function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl: string): Prepared {
+  const known = prepared.get(response)
+  if (known && known.cacheControl === cacheControl) return known
+  // The same headers, in the same order, as respond.ts `send` and the server's onSend hook give.
+  const notModified: OutgoingHttpHeaders = {
+    etag: response.etag,
+    'cache-control': cacheControl,
+    'x-cache': 'HIT',
+    ...response.headers,
+    ...PUBLIC_READ_HEADERS,
+    ...ALWAYS_HEADERS,
+  }
+  const full: OutgoingHttpHeaders = {
+    ...notModified,
+    'content-type': response.contentType,
+    'content-length': response.payload.length,
+  }
+  const made = { cacheControl, full, notModified }
+  prepared.set(response, made)
+  return made
+}
+
+/**
+ * Answers `req` from the cache when it is a GET or HEAD of a fresh cached response whose URL is a
+ * plain path (no query, nothing to normalise); returns false (having written nothing) otherwise.
+ */
+export function serveFreshHit(cache: ResponseCache, cacheControl: string, req: IncomingMessage, res: ServerResponse): boolean {
+  const method = req.method
+  if (method !== 'GET' && method !== 'HEAD') return false
+  const url = req.url
+  if (!url || url.includes('?')) return false
+  const response = cache.freshHit(cacheKeyOfUrl(url))
+  if (!response || !response.payload) return false
+  const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl)
+  if ((response.status === 200 || response.status === 404) && etagMatches(req.headers['if-none-match'], response.etag)) {
+    res.writeHead(304, headers.notModified)
+    res.end()
+    return true
+  }
+  res.writeHead(response.status, headers.full)
+  if (method === 'HEAD') res.end()
+  else res.end(response.payload)
+  return true
+}
