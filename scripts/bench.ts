@@ -160,6 +160,8 @@ interface SizeResult {
   }
   queries: QueryResult[]
   skippedDeliveryQueries: string[]
+  /** Exports of delivery/queries.ts that are not queries the API runs (e.g. the listen filter), and why. */
+  notTimedDeliveryQueries?: Array<{name: string; why: string}>
   http: HttpResult | {error: string}
   listen: ListenResult | {error: string}
 }
@@ -230,12 +232,12 @@ async function measureLakeProcess(
 /** Naive median ms per query name at the last size measured (to predict the next size). */
 const lastNaive = new Map<string, {size: number; ms: number}>()
 
-async function benchQueries(store: DatasetStore, size: number): Promise<{results: QueryResult[]; skipped: string[]}> {
+async function benchQueries(store: DatasetStore, size: number): Promise<{results: QueryResult[]; skipped: string[]; notTimed: Array<{name: string; why: string}>}> {
   const published = perspectiveDocuments(store, 'published', ANONYMOUS)
   const picked = pickParams(store.documents())
   const delivery = await deliveryQueries(picked).catch((err: unknown) => {
     log(`delivery queries unavailable: ${err instanceof Error ? err.message : String(err)}`)
-    return {queries: [] as BenchQuery[], skipped: ['(delivery/queries.ts failed to load)']}
+    return {queries: [] as BenchQuery[], skipped: ['(delivery/queries.ts failed to load)'], notTimed: []}
   })
   const queries = [...issueQueries(picked), ...delivery.queries]
   const results: QueryResult[] = []
@@ -289,7 +291,7 @@ async function benchQueries(store: DatasetStore, size: number): Promise<{results
       log(`${size}: ${q.name}: FAILED ${message}`)
     }
   }
-  return {results, skipped: delivery.skipped}
+  return {results, skipped: delivery.skipped, notTimed: delivery.notTimed}
 }
 
 async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResult> {
@@ -362,7 +364,7 @@ async function benchSize(size: number): Promise<SizeResult> {
       log(`${size}: lake process memory FAILED ${lakeMemory.error}`)
     }
 
-    const {results, skipped} = await benchQueries(store, size)
+    const {results, skipped, notTimed} = await benchQueries(store, size)
     gc()
     const afterQueriesRssBytes = process.memoryUsage().rss
 
@@ -409,6 +411,7 @@ async function benchSize(size: number): Promise<SizeResult> {
       },
       queries: results,
       skippedDeliveryQueries: skipped,
+      notTimedDeliveryQueries: notTimed,
       http,
       listen,
     }
@@ -483,6 +486,7 @@ function printSize(r: SizeResult): void {
       ]),
     ),
   )
+  for (const n of r.notTimedDeliveryQueries ?? []) console.log(`${n.name.replace(/_QUERY$/, '')} not timed as a delivery query: ${n.why}`)
   if (r.skippedDeliveryQueries.length) console.log(`delivery queries without known parameters (not timed): ${r.skippedDeliveryQueries.join(', ')}`)
   if ('error' in r.http && r.http.error) console.log(`HTTP: not measured (${r.http.error})`)
   else if ('cached' in r.http && r.http.cached && r.http.uncached && r.http.raw) {
