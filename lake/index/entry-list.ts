@@ -25,6 +25,11 @@ function lowerBound(list: readonly ViewEntry[], target: number): number {
   return lo
 }
 
+/** Whether `entry` is in the position-sorted `list` (a binary search: no set to build per query). */
+export function hasSorted(list: readonly ViewEntry[], entry: ViewEntry): boolean {
+  return list[lowerBound(list, entry.pos)] === entry
+}
+
 export function insertSorted(list: ViewEntry[], entry: ViewEntry): void {
   const at = lowerBound(list, entry.pos)
   if (at === list.length) list.push(entry)

@@ -18,7 +18,7 @@
  */
 import {randomBytes} from 'node:crypto'
 import {evaluate, evaluateSync, type DereferenceFunction, type ExprNode} from 'groq-js'
-import {intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
+import {hasSorted, intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
 import type {View} from '../../index/view.js'
 import type {KeyRange} from '../../index/ordered-index.js'
 import {matchTerms, ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING, termLookup} from '../../index/values.js'
@@ -54,9 +54,9 @@ const SMALL_CANDIDATE_SET = 64
 const RANGE_CLASS = {string: ORDER_STRING, number: ORDER_NUMBER, boolean: ORDER_BOOLEAN} as const
 
 /** The groups' entries that are candidates (groups left empty are skipped). */
-function* onlyAmong(groups: Iterator<ViewEntry[]>, candidates: ReadonlySet<ViewEntry>): Generator<ViewEntry[]> {
+function* onlyAmong(groups: Iterator<ViewEntry[]>, candidates: readonly ViewEntry[]): Generator<ViewEntry[]> {
   for (let g = groups.next(); !g.done; g = groups.next()) {
-    const kept = g.value.filter((e) => candidates.has(e))
+    const kept = g.value.filter((e) => hasSorted(candidates, e))
     if (kept.length) yield kept
   }
 }
@@ -326,7 +326,7 @@ export class QueryPlanner {
       how = `${candidates.length} index candidates sorted on ${path.join('.')}`
     } else {
       groups = index.groups(direction, skipNullish, range)
-      if (candidates) groups = onlyAmong(groups, new Set(candidates))
+      if (candidates) groups = onlyAmong(groups, candidates)
       how = `ordered index walk on ${path.join('.')} ${direction}${range ? ' (key range)' : ''}${candidates ? ` over ${candidates.length} candidates` : ''}`
     }
     const chosen: ViewEntry[] = []
