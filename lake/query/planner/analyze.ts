@@ -37,6 +37,9 @@ const SAFE_FUNCTIONS = new Set([
   'pt::text', 'dateTime::now', 'sanity::projectId', 'sanity::dataset', 'sanity::versionOf', 'sanity::partOfRelease',
 ])
 
+/** Safe functions that read the current document (`@`) implicitly, like a path would. */
+const READS_THIS = new Set(['global::references', 'sanity::versionOf', 'sanity::partOfRelease'])
+
 const SAFE_NODES = new Set([
   'AccessAttribute', 'AccessElement', 'And', 'Array', 'ArrayCoerce', 'ArrayElement', 'Asc', 'Deref', 'Desc',
   'Everything', 'Filter', 'FlatMap', 'FuncCall', 'Group', 'InRange', 'Map', 'Neg', 'Not', 'Object',
@@ -105,8 +108,8 @@ export function isConstant(node: ExprNode): boolean {
   if (!CONSTANT_NODES.has(n.type)) return false
   if (n.type === 'FuncCall') {
     const name = `${String(n.namespace)}::${String(n.name)}`
-    // references() reads `@` without naming it: never a constant.
-    if (!SAFE_FUNCTIONS.has(name) || name === 'global::references') return false
+    // These read `@` (the document's _id) without naming it: never constants.
+    if (!SAFE_FUNCTIONS.has(name) || READS_THIS.has(name)) return false
   }
   return childNodes(n).every((c) => isConstant(c as unknown as ExprNode))
 }
