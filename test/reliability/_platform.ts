@@ -149,6 +149,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       [`${d}/api/v1/faqs?treatment=integrative-dry-needling`, {}],
       [`${d}/api/v1/clinic`, {}],
       [`${d}/api/v1/sitemap`, {}],
+      // /sitemap.xml is an index: the entries are in its child sitemaps (one per type at this size).
+      [`${d}/sitemaps/articles-1.xml`, {}],
+      [`${d}/sitemaps/conditions-1.xml`, {}],
+      [`${d}/sitemaps/treatments-1.xml`, {}],
+      [`${d}/api/v1/sitemap/article/1`, {}],
       [`${s}/syndication/v1/articles?limit=100`, key],
       [`${s}/syndication/v1/changes`, key],
       [`${s}/feeds/rss.xml`, {}],
