@@ -155,7 +155,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
   }
   const id = (): string => random.pick(data.ids)
   const atom = (depth: number): string => {
-    const r = random.int(0, 31)
+    const r = random.int(0, 33)
     switch (r) {
       case 0: return `_type == ${param(random.pick(data.types))}`
       case 1: return `_type in ${param(random.sample(data.types, random.int(0, 3)))}`
@@ -196,6 +196,9 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
         const key = random.pick(['publishedAt', 'order', 'title', '_id', 'name'])
         return `${key} ${random.pick(['<', '<=', '>', '>=', '=='])} ${param(random.pick(['2022-01-01', 'M', 'Synthetic', 2, 1.5, true, null, 12345]))}`
       }
+      // Conditions decided natively (native.ts) over values of every type, nested under ! and ||.
+      case 32: return `!(${random.pick(['order', 'publishedAt', 'seo.noIndex', 'slug', 'title', 'nums'])} ${random.pick(['==', '!=', '<', '>='])} ${param(random.pick([1, 2, '2', true, false, null, 'tie one', 12345, '2020-01-01T00:00:00.000Z']))})`
+      case 33: return `(${random.pick(['!defined(slug.current)', 'defined(publishedAt)', 'seo.noIndex != true', 'null == order'])} ${random.pick(['||', '&&'])} !(${random.pick(['_type == "faq"', 'order < 2', 'true', 'null', '"x"'])}))`
       case 28: return `(${param(random.pick([true, false, null, 'x']))} ${random.pick(['&&', '||'])} ${random.pick(['_type == "article"', 'publishedAt', 'references($p0)'])})`
       default: return `slug.current in ${param([random.pick(data.slugs), random.pick(data.slugs)])}`
     }

@@ -23,6 +23,7 @@ import type {View} from '../../index/view.js'
 import type {KeyRange} from '../../index/ordered-index.js'
 import {matchTerms, ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING, termLookup} from '../../index/values.js'
 import type {LakeDocument} from '../../store/types.js'
+import {compileConjuncts, Undecidable} from './native.js'
 import {childNodes, contains, elementPath, foldCondition, NotConstant, pathRange, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
 
 export interface EvalOptions {
@@ -252,9 +253,31 @@ export class QueryPlanner {
     if (arg.type !== 'Filter' || !isEverything(arg.base)) return undefined
     const spec = specOf(foldCondition(arg.expr as ExprNode, this.evalConstant), this.evalConstant)
     const resolved = this.staticResolve(spec)
-    if (!resolved || resolved.all || !resolved.exact) return undefined
-    this.notes.push({at, how: 'count from exact index lookup', candidates: resolved.entries.length})
-    return value(resolved.entries.length) as unknown as AnyNode
+    if (!resolved) return undefined
+    if (!resolved.all && resolved.exact) {
+      this.notes.push({at, how: 'count from exact index lookup', candidates: resolved.entries.length})
+      return value(resolved.entries.length) as unknown as AnyNode
+    }
+    const cond = foldCondition(arg.expr as ExprNode, this.evalConstant)
+    const native = this.nativeFilter(cond, resolved.all ? this.view.entries() : resolved.entries)
+    if (!native?.exact) return undefined
+    this.notes.push({at, how: 'count of a filter decided natively', candidates: native.entries.length})
+    return value(native.entries.length) as unknown as AnyNode
+  }
+
+  /**
+   * The entries a condition's natively decidable conjuncts keep (native.ts), and whether those are
+   * the whole condition; undefined when none is decidable or a document is left to groq-js.
+   */
+  private nativeFilter(cond: ExprNode, entries: readonly ViewEntry[]): {entries: ViewEntry[]; exact: boolean} | undefined {
+    const compiled = compileConjuncts(cond, this.evalConstant)
+    if (!compiled) return undefined
+    try {
+      return {entries: entries.filter((e) => compiled.test(e.doc)), exact: compiled.exact}
+    } catch (err) {
+      if (err instanceof Undecidable) return undefined
+      throw err
+    }
   }
 
   private async filter(n: AnyNode, at: string): Promise<AnyNode> {
@@ -264,17 +287,27 @@ export class QueryPlanner {
     const keys = runtimeKeys(spec)
     if (keys.length === 0) {
       const resolved = this.resolve(spec, [], {i: 0})
+      if (!resolved.all && resolved.exact) {
+        this.notes.push({at, how: 'exact index lookup (filter not re-evaluated)', candidates: resolved.entries.length})
+        return value(resolved.entries.map((e) => e.doc)) as unknown as AnyNode
+      }
+      const native = this.nativeFilter(cond as unknown as ExprNode, resolved.all ? this.view.entries() : resolved.entries)
+      if (native) {
+        const docs = native.entries.map((e) => e.doc)
+        const from = resolved.all ? 'all documents' : 'index candidates'
+        if (native.exact) {
+          this.notes.push({at, how: `${from} filtered natively (exact)`, candidates: docs.length})
+          return value(docs) as unknown as AnyNode
+        }
+        this.notes.push({at, how: `${from} narrowed natively, filter re-evaluated`, candidates: docs.length})
+        return {...n, base: value(docs), expr}
+      }
       if (resolved.all) {
         this.notes.push({at, how: 'full scan (no index applies)'})
         return {...n, expr}
       }
-      const docs = resolved.entries.map((e) => e.doc)
-      if (resolved.exact) {
-        this.notes.push({at, how: 'exact index lookup (filter not re-evaluated)', candidates: docs.length})
-        return value(docs) as unknown as AnyNode
-      }
-      this.notes.push({at, how: 'index candidates, filter re-evaluated', candidates: docs.length})
-      return {...n, base: value(docs), expr}
+      this.notes.push({at, how: 'index candidates, filter re-evaluated', candidates: resolved.entries.length})
+      return {...n, base: value(resolved.entries.map((e) => e.doc)), expr}
     }
     const planId = this.plans.push(spec) - 1
     this.notes.push({at, how: `runtime index lookup #${planId} (${keys.length} key(s) from the enclosing scope)`})
@@ -348,7 +381,7 @@ export class QueryPlanner {
       }
       if (batch.length === 0) break
       walked += size
-      const kept = await this.passing(batch.flat(), expr)
+      const kept = await this.passing(batch.flat(), cond as unknown as ExprNode, expr)
       for (const group of batch) {
         for (const e of group) {
           if (kept.has(e.doc)) {
@@ -369,8 +402,12 @@ export class QueryPlanner {
   }
 
   /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
-  private async passing(entries: ViewEntry[], cond: AnyNode): Promise<Set<LakeDocument>> {
-    const tree = node<ExprNode>({type: 'Filter', base: value(entries.map((e) => e.doc)), expr: cond})
+  private async passing(entries: ViewEntry[], cond: ExprNode, rewritten: AnyNode): Promise<Set<LakeDocument>> {
+    const native = this.nativeFilter(cond, entries)
+    if (native?.exact) return new Set(native.entries.map((e) => e.doc))
+    const docs = (native?.entries ?? entries).map((e) => e.doc)
+    if (docs.length === 0) return new Set()
+    const tree = node<ExprNode>({type: 'Filter', base: value(docs), expr: rewritten})
     const kept = (await evaluateTree(tree, this.evaluateOptions())) as LakeDocument[]
     return new Set(kept)
   }
