@@ -14,7 +14,7 @@ import {assetBaseUrl, createArchiveAssetHooks} from '../lake/assets/archive-hook
 import {configFromEnv} from '../lake/config.js'
 import {LakeError} from '../lake/errors.js'
 import {importArchive} from '../lake/io/archive.js'
-import {importNdjson, type ImportMode} from '../lake/io/ndjson.js'
+import {importNdjsonFile, type ImportMode} from '../lake/io/ndjson.js'
 import {progressBar} from '../lake/io/progress.js'
 import {LakeStore} from '../lake/store/index.js'
 
@@ -45,7 +45,7 @@ try {
   const assets = createArchiveAssetHooks({dataDir: config.dataDir, projectId: config.projectId, store: dataset, baseUrl: assetBaseUrl(config)})
   const result = archive
     ? await importArchive(dataset, file, {mode, onProgress: progress, assets})
-    : await importNdjson(dataset, fs.readFileSync(file, 'utf8'), {mode, onProgress: progress, resolveAsset: assets.ndjsonResolver(path.dirname(path.resolve(file)))})
+    : await importNdjsonFile(dataset, file, {mode, onProgress: progress, resolveAsset: assets.ndjsonResolver(path.dirname(path.resolve(file)))})
   progress.finish()
   console.log(`Imported ${result.written} document(s) into "${dataset.name}"${result.skipped ? `, skipped ${result.skipped} existing` : ''}.`)
 } catch (err) {

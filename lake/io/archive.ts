@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as tar from 'tar'
 import type {DatasetStore, LakeDocument} from '../store/index.js'
-import {exportDocuments, importNdjson, type ImportOptions, type ImportResult} from './ndjson.js'
+import {exportDocuments, importNdjsonFile, type ImportOptions, type ImportResult} from './ndjson.js'
 
 export interface ArchiveAssetHooks {
   /** Writes asset binaries under `dir` (`images/`, `files/`) and returns the `assets.json` content. */
@@ -78,7 +78,7 @@ export async function importArchive(
     if (!dataFile) throw new Error(`${file} has no data.ndjson: is it a \`sanity dataset export\` archive?`)
     const dir = path.dirname(dataFile)
     const resolve = opts.assets?.resolveAsset
-    return await importNdjson(store, fs.readFileSync(dataFile, 'utf8'), {
+    return await importNdjsonFile(store, dataFile, {
       ...opts,
       resolveAsset: resolve ? (marker) => resolve(marker, dir) : undefined,
     })
