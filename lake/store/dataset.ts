@@ -2,6 +2,7 @@ import type {Statement} from 'better-sqlite3'
 import {LakeError} from '../errors.js'
 import {randomId} from '../ids.js'
 import type {SqliteDatabase} from './db.js'
+import type {BackgroundCheckpointer, CheckpointResult} from './checkpoint.js'
 import {planBulk, validateBulk, type BulkItem, type BulkOptions, type BulkResult, type BulkWrite} from './bulk.js'
 import {TransactionBuilder} from './transaction.js'
 import type {
@@ -42,10 +43,14 @@ export class DatasetStore {
   private readonly headStatement: Statement
   private changeCount = 0
   private refreshing = false
+  private readonly checkpointer: (() => BackgroundCheckpointer) | undefined
+  private bulkCheckpoint: Promise<CheckpointResult> | undefined
 
-  constructor(db: SqliteDatabase, name: string) {
+  /** `checkpointer`: where bulk writes hand their WAL checkpoint (absent: on commit, as usual). */
+  constructor(db: SqliteDatabase, name: string, checkpointer?: () => BackgroundCheckpointer) {
     this.db = db
     this.name = name
+    this.checkpointer = checkpointer
     // A bulk-imported document's JSON is in its revision row (`rev_seq`), not in `documents.doc`.
     const load = db.prepare(
       'SELECT CASE WHEN d.rev_seq IS NULL THEN d.doc ELSE r.doc END AS doc FROM documents d LEFT JOIN revisions r ON d.rev_seq IS NOT NULL AND r.dataset = d.dataset AND r.document_id = d.id AND r.seq = d.rev_seq WHERE d.dataset = ? ORDER BY d.id',
@@ -268,6 +273,32 @@ export class DatasetStore {
     const upsert = this.db.prepare("INSERT INTO documents (dataset, id, doc, rev_seq) VALUES (?, ?, '', ?) ON CONFLICT (dataset, id) DO UPDATE SET doc = '', rev_seq = excluded.rev_seq")
     const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
     const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    // Only when the WAL will be large (SQLite's autocheckpoint starts at ~4 MB): small imports
+    // (tests, seeds) do not start a thread.
+    let bytes = 0
+    for (const w of writes) bytes += w.json.length
+    const checkpointer = bytes > 4 * 1024 * 1024 ? this.checkpointer?.() : undefined
+    const background = checkpointer?.available ?? false
+    const autocheckpoint = Number(this.db.pragma('wal_autocheckpoint', {simple: true}))
+    // The WAL now holds the whole import: copy it into the database in the worker, not here.
+    if (background) this.db.pragma('wal_autocheckpoint = 0')
+    try {
+      this.writeBulk(t, writes, opts, upsert, logTx, logRev)
+    } finally {
+      if (background) this.db.pragma(`wal_autocheckpoint = ${autocheckpoint}`)
+    }
+    if (background && checkpointer) this.bulkCheckpoint = checkpointer.request()
+  }
+
+  /**
+   * Resolves once the WAL checkpoint after the last bulk write has run (immediately if there was
+   * none): for measurements and tests; the data is durable before that.
+   */
+  async bulkCheckpointed(): Promise<CheckpointResult | undefined> {
+    return this.bulkCheckpoint
+  }
+
+  private writeBulk(t: CommittedTransaction, writes: readonly BulkWrite[], opts: BulkOptions, upsert: Statement, logTx: Statement, logRev: Statement): void {
     const total = writes.length
     this.db.transaction(() => {
       if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()

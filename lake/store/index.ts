@@ -5,6 +5,7 @@
  */
 import {LakeError} from '../errors.js'
 import {invalidDatasetReason} from '../ids.js'
+import {BackgroundCheckpointer} from './checkpoint.js'
 import {DatasetStore} from './dataset.js'
 import {openDatabase, type SqliteDatabase} from './db.js'
 
@@ -18,6 +19,8 @@ export class LakeStore {
   readonly db: SqliteDatabase
   private readonly datasets = new Map<string, DatasetStore>()
   private readonly poll: NodeJS.Timeout
+  /** Started on the first bulk write (imports): see checkpoint.ts. */
+  private checkpointer: BackgroundCheckpointer | undefined
 
   constructor(dataDir: string, opts: {pollMs?: number} = {}) {
     this.db = openDatabase(dataDir)
@@ -34,7 +37,7 @@ export class LakeStore {
     if (!store) {
       const reason = invalidDatasetReason(name)
       if (reason) throw new LakeError(400, 'invalidDatasetError', reason)
-      store = new DatasetStore(this.db, name)
+      store = new DatasetStore(this.db, name, () => (this.checkpointer ??= new BackgroundCheckpointer(this.db.name)))
       this.datasets.set(name, store)
     }
     return store
@@ -48,6 +51,7 @@ export class LakeStore {
 
   close(): void {
     clearInterval(this.poll)
+    void this.checkpointer?.close()
     this.db.close()
   }
 }

@@ -144,4 +144,25 @@ test('bad entries abort the whole import and name their line', async () => {
   }
 })
 
+test('a large import is checkpointed in the background worker; the data is durable before that', async () => {
+  const {lake, dir} = open()
+  const store = lake.dataset('production')
+  const filler = 'x'.repeat(4000)
+  const entries = Array.from({length: 1500}, (_, i) => ({line: i + 1, doc: {_id: `big-${i}`, _type: 'note', filler}}))
+  await importDocuments(store, entries)
+  const result = await store.bulkCheckpointed()
+  assert.ok(result, 'a checkpoint was requested (the import wrote more than 4 MB)')
+  assert.is(result!.busy, 0)
+  assert.is(result!.checkpointed, result!.log, 'every WAL frame copied into the database')
+  assert.ok(result!.log > 1000)
+  lake.close()
+  const again = open(dir).lake
+  try {
+    assert.is(again.dataset('production').size, 1500)
+    assert.is(again.dataset('production').get('big-1499')!.filler, filler)
+  } finally {
+    again.close()
+  }
+})
+
 test.run()
