@@ -2,8 +2,8 @@
 // routes it and runs its hooks. A fresh cached response is sent as its prebuilt UTF-8 payload with
 // headers prepared once per response (ETag, Content-Length, Cache-Control, CORS), so a hit costs
 // little more than a static file from memory. Everything else (misses, stale copies, other
-// methods, URLs that need parsing) goes to Fastify unchanged, and the answers are the same either
-// way: test/delivery/http.test.ts compares them.
+// methods) goes to Fastify unchanged, and the answers are the same either way:
+// test/delivery/http.test.ts compares them.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
 import { cacheKeyOfUrl, etagMatches } from './respond.js'
@@ -49,15 +49,22 @@ function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl:
 }
 
 /**
- * Answers `req` from the cache when it is a GET or HEAD of a fresh cached response whose URL is a
- * plain path (no query, nothing to normalise); returns false (having written nothing) otherwise.
+ * Answers `req` from the cache when it is a GET or HEAD of a fresh cached response; returns false
+ * (having written nothing) otherwise. Plain paths are keyed without parsing the URL.
  */
 export function serveFreshHit(cache: ResponseCache, cacheControl: string, req: IncomingMessage, res: ServerResponse): boolean {
   const method = req.method
   if (method !== 'GET' && method !== 'HEAD') return false
   const url = req.url
-  if (!url || url.includes('?')) return false
-  const response = cache.freshHit(cacheKeyOfUrl(url))
+  if (!url) return false
+  // The key serveCached stores under: requests whose URLs normalise to one key are one resource.
+  let key: string
+  try {
+    key = cacheKeyOfUrl(url)
+  } catch {
+    return false // not a URL: let Fastify answer it
+  }
+  const response = cache.freshHit(key)
   if (!response || !response.payload) return false
   const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl)
   if ((response.status === 200 || response.status === 404) && etagMatches(req.headers['if-none-match'], response.etag)) {
