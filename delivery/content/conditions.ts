@@ -42,6 +42,10 @@ export function isBodyRegion(value: unknown): value is BodyRegion {
   return typeof value === 'string' && (BODY_REGIONS as readonly string[]).includes(value)
 }
 
+function notABodyRegion(value: unknown): InvalidInputError {
+  return new InvalidInputError('bodyRegion', `"${String(value).slice(0, 80)}" is not a body region`, `Use one of: ${BODY_REGIONS.join(', ')}`)
+}
+
 /** A condition with its treatments, the articles that reference it and its FAQs (in order). */
 export async function getConditionBySlug(client: SanityClient, slug: string): Promise<Lookup<Condition>> {
   requireSlug('slug', slug)
@@ -52,11 +56,7 @@ export async function getConditionBySlug(client: SanityClient, slug: string): Pr
 /** Conditions of one body region, by name (an empty list when none). */
 export async function listConditionsByBodyRegion(client: SanityClient, bodyRegion: string): Promise<ConditionSummary[]> {
   if (!isBodyRegion(bodyRegion)) {
-    throw new InvalidInputError(
-      'bodyRegion',
-      `"${String(bodyRegion).slice(0, 80)}" is not a body region`,
-      `Use one of: ${BODY_REGIONS.join(', ')}`,
-    )
+    throw notABodyRegion(bodyRegion)
   }
   return runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
 }
@@ -77,11 +77,7 @@ export interface ConditionListOptions extends PageOptions {
 export async function listConditions(client: SanityClient, options: ConditionListOptions = {}): Promise<Page<ConditionSummary>> {
   const bodyRegion = options.bodyRegion === undefined || options.bodyRegion === null || options.bodyRegion === '' ? null : options.bodyRegion
   if (bodyRegion !== null && !isBodyRegion(bodyRegion)) {
-    throw new InvalidInputError(
-      'bodyRegion',
-      `"${String(bodyRegion).slice(0, 80)}" is not a body region`,
-      `Use one of: ${BODY_REGIONS.join(', ')}`,
-    )
+    throw notABodyRegion(bodyRegion)
   }
   return nameOrderedPage(options, { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE }, (page) =>
     runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...page }, 'condition-list'),
