@@ -4,9 +4,9 @@
  * them into Sanity's mutation events.
  */
 import {canReadPrivate, type Identity} from '../auth/index.js'
-import {LakeError} from '../errors.js'
 import {isPublicId, isVersionId} from '../ids.js'
-import {evaluateGroq, parseGroq} from '../query/evaluate.js'
+import {evaluate} from 'groq-js'
+import {parseGroq} from '../query/evaluate.js'
 import type {CommittedTransaction, DocumentChange, LakeDocument} from '../store/index.js'
 import {effectsOf} from './effects.js'
 
@@ -46,10 +46,12 @@ export interface MutationEvent {
 
 export class Listener {
   readonly options: ListenOptions
+  /** The filter, parsed once: it runs twice per changed document (before and after). */
+  private readonly tree: ReturnType<typeof parseGroq>
 
   constructor(options: ListenOptions) {
     // Fail early (400 on the listen request) on a filter that does not parse.
-    parseGroq(options.query, options.params)
+    this.tree = parseGroq(options.query, options.params)
     this.options = options
   }
 
@@ -64,10 +66,11 @@ export class Listener {
     if (!doc || !this.visible(doc._id)) return false
     let result: unknown
     try {
-      result = await evaluateGroq({query: this.options.query, params: this.options.params, documents: [doc]})
-    } catch (err) {
-      if (err instanceof LakeError) return false
-      throw err
+      // As evaluateGroq (lake/query/evaluate.ts) evaluates, without parsing the filter again.
+      result = await (await evaluate(this.tree, {dataset: [doc], params: this.options.params})).get()
+    } catch {
+      // A filter that fails on this document (evaluateGroq's queryError) does not match it.
+      return false
     }
     if (Array.isArray(result)) return result.length > 0
     return result !== null && result !== undefined && result !== false
