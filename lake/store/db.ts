@@ -15,7 +15,9 @@ export type SqliteDatabase = Database.Database
  * moves from the commit into the checkpoint). The page cache stays SQLite's default (2 MB): the
  * lake reads documents from memory, SQLite only at start, for history and for listener resume; no
  * mmap for the same reason. `journal_size_limit` truncates the WAL after a checkpoint, so a large
- * import does not leave a WAL as large as itself on disk.
+ * import does not leave a WAL as large as itself on disk. `page_size` stays 4 KiB: 64 KiB pages
+ * made a 100k-document import 30% cheaper in CPU but a one-document commit 3x slower (median
+ * 1.3 -> 4.2 ms), and the lake is mostly edited one document at a time.
  */
 export function openDatabase(dataDir: string): SqliteDatabase {
   fs.mkdirSync(dataDir, {recursive: true})
