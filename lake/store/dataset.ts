@@ -159,7 +159,11 @@ export class DatasetStore {
    * may appear once. Used by imports (lake/io/ndjson.ts).
    */
   bulkWrite(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
-    validateBulk(items)
+    try {
+      validateBulk(items)
+    } catch (err) {
+      return Promise.reject(err)
+    }
     return this.serialised(() => this.runBulk(items, opts))
   }
 
