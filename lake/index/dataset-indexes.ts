@@ -34,14 +34,15 @@ export class DatasetIndexes {
   private readonly store: IndexableStore
   private readonly seq = new Map<string, number>()
   private nextSeq = 0
-  private views!: Record<ViewName, View>
+  /** Views are built on first use: a lake read only anonymously indexes only 'public'. */
+  private views: Partial<Record<ViewName, View>> = {}
   private appliedVersion = -1
   private readonly unsubscribe: () => void
 
   constructor(store: IndexableStore) {
     this.store = store
     this.unsubscribe = store.subscribe((tx) => this.apply(tx))
-    this.rebuild()
+    this.reset()
   }
 
   close(): void {
@@ -53,21 +54,38 @@ export class DatasetIndexes {
    * transaction reaching us (it should not happen), the views are rebuilt rather than trusted.
    */
   view(name: ViewName): View {
-    if (this.appliedVersion !== this.store.version) this.rebuild()
-    return this.views[name]
+    if (this.appliedVersion !== this.store.version) this.reset()
+    let view = this.views[name]
+    if (!view) this.views[name] = view = this.build(name)
+    return view
   }
 
-  private rebuild(): void {
+  /** Names of the views built so far (for tests and memory checks). */
+  builtViews(): ViewName[] {
+    return (Object.keys(this.views) as ViewName[]).filter((k) => this.views[k])
+  }
+
+  /** Forgets every view (they are built again on next use) and renumbers the store's order. */
+  private reset(): void {
     this.seq.clear()
     this.nextSeq = 0
     for (const doc of this.store.documents()) this.seq.set(doc._id, this.nextSeq++)
-    this.views = {raw: new View('raw'), published: new View('published'), public: new View('public'), drafts: new View('drafts')}
+    this.views = {}
+    this.appliedVersion = this.store.version
+  }
+
+  private build(name: ViewName): View {
+    const view = new View(name)
+    if (name !== 'drafts') {
+      for (const doc of this.store.documents()) {
+        const id = doc._id
+        const shown = name === 'raw' || (name === 'published' ? !isPrivateId(id) : isPublicId(id))
+        if (shown) view.put(id, doc, this.seq.get(id) as number)
+      }
+      return view
+    }
     const items: Array<{id: string; doc: LakeDocument; pos: number}> = []
     for (const doc of this.store.documents()) {
-      const pos = this.seq.get(doc._id) as number
-      this.views.raw.put(doc._id, doc, pos)
-      if (!isPrivateId(doc._id)) this.views.published.put(doc._id, doc, pos)
-      if (isPublicId(doc._id)) this.views.public.put(doc._id, doc, pos)
       if (!isPrivateId(doc._id) || isDraftId(doc._id)) {
         const base = publishedIdOf(doc._id)
         if (isDraftId(doc._id) || !this.store.get(DRAFTS_PREFIX + base)) {
@@ -78,8 +96,8 @@ export class DatasetIndexes {
     }
     // Insert in position order so building is appends, not splices.
     items.sort((a, b) => a.pos - b.pos)
-    for (const item of items) this.views.drafts.put(item.id, item.doc, item.pos)
-    this.appliedVersion = this.store.version
+    for (const item of items) view.put(item.id, item.doc, item.pos)
+    return view
   }
 
   /** The drafts view's document and position for a published id, or undefined when it has none. */
@@ -97,16 +115,16 @@ export class DatasetIndexes {
   }
 
   private apply(tx: CommittedTransaction): void {
-    if (this.appliedVersion === -1) return
     // The store bumps `version` once per transaction before telling subscribers; a gap means
     // something was missed, and the next `view()` call rebuilds.
     if (this.store.version !== this.appliedVersion + 1) return
     // A bulk transaction (an import) is cheaper to index from scratch than entry by entry (each
-    // replaced entry is a splice in every list it is in); derived indexes are rebuilt on next use.
+    // replaced entry is a splice in every list it is in): views are built again on next use.
     if (tx.changes.length > Math.max(2000, this.seq.size / 10)) {
-      this.rebuild()
+      this.reset()
       return
     }
+    const {raw, published, public: pub, drafts} = this.views
     const draftsBases = new Set<string>()
     for (const change of tx.changes) {
       const id = change.id
@@ -114,22 +132,22 @@ export class DatasetIndexes {
       else if (!this.seq.has(id)) this.seq.set(id, this.nextSeq++)
       const doc = this.store.get(id)
       const pos = this.seq.get(id)
-      if (doc && pos !== undefined) this.views.raw.put(id, doc, pos)
-      else this.views.raw.delete(id)
-      if (!isPrivateId(id)) {
-        if (doc && pos !== undefined) this.views.published.put(id, doc, pos)
-        else this.views.published.delete(id)
+      const set = (view: View | undefined): void => {
+        if (!view) return
+        if (doc && pos !== undefined) view.put(id, doc, pos)
+        else view.delete(id)
       }
-      if (isPublicId(id)) {
-        if (doc && pos !== undefined) this.views.public.put(id, doc, pos)
-        else this.views.public.delete(id)
-      }
-      if (!isPrivateId(id) || isDraftId(id)) draftsBases.add(publishedIdOf(id))
+      set(raw)
+      if (!isPrivateId(id)) set(published)
+      if (isPublicId(id)) set(pub)
+      if (drafts && (!isPrivateId(id) || isDraftId(id))) draftsBases.add(publishedIdOf(id))
     }
-    for (const base of draftsBases) {
-      const entry = this.draftsEntry(base)
-      if (entry) this.views.drafts.put(base, entry.doc, entry.pos)
-      else this.views.drafts.delete(base)
+    if (drafts) {
+      for (const base of draftsBases) {
+        const entry = this.draftsEntry(base)
+        if (entry) drafts.put(base, entry.doc, entry.pos)
+        else drafts.delete(base)
+      }
     }
     this.appliedVersion = this.store.version
   }

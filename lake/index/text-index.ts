@@ -10,7 +10,6 @@ import {matchTokens, textParts} from './values.js'
 
 export class TextIndex {
   private readonly postings = new Map<string, ViewEntry[]>()
-  private readonly tokensOf = new Map<string, {entry: ViewEntry; tokens: string[]}>()
   private sortedTokens: string[] | null = null
   readonly expr: ExprNode
 
@@ -28,9 +27,7 @@ export class TextIndex {
   }
 
   add(entry: ViewEntry): void {
-    const tokens = this.tokens(entry.doc)
-    this.tokensOf.set(entry.id, {entry, tokens})
-    for (const token of tokens) {
+    for (const token of this.tokens(entry.doc)) {
       let list = this.postings.get(token)
       if (!list) {
         this.postings.set(token, (list = []))
@@ -40,11 +37,12 @@ export class TextIndex {
     }
   }
 
+  /**
+   * Nothing is kept per entry (the tokens of every body would double the index): the tokens are
+   * those of the entry's document again, which the store never modifies in place.
+   */
   remove(entry: ViewEntry): void {
-    const known = this.tokensOf.get(entry.id)
-    if (!known || known.entry !== entry) return
-    this.tokensOf.delete(entry.id)
-    for (const token of known.tokens) {
+    for (const token of this.tokens(entry.doc)) {
       const list = this.postings.get(token)
       if (!list) continue
       removeSorted(list, entry)

@@ -24,7 +24,6 @@ export class View {
   private readonly byType = new Map<string, ViewEntry[]>()
   private readonly bySlug = new Map<string, ViewEntry[]>()
   private readonly byRef = new Map<string, ViewEntry[]>()
-  private readonly refsOf = new Map<ViewEntry, string[]>()
   private readonly derived = new Map<string, DerivedIndex | null>()
   private docsCache: LakeDocument[] | null = null
 
@@ -82,11 +81,7 @@ export class View {
     addTo(this.byType, entry.doc._type, entry)
     const slug = slugKey(entry.doc)
     if (slug !== undefined) addTo(this.bySlug, slug, entry)
-    const refs = [...collectRefs(entry.doc)]
-    if (refs.length) {
-      this.refsOf.set(entry, refs)
-      for (const ref of refs) addTo(this.byRef, ref, entry)
-    }
+    for (const ref of collectRefs(entry.doc)) addTo(this.byRef, ref, entry)
     for (const [key, index] of this.derived) {
       if (!index) continue
       try {
@@ -104,11 +99,8 @@ export class View {
     removeFrom(this.byType, entry.doc._type, entry)
     const slug = slugKey(entry.doc)
     if (slug !== undefined) removeFrom(this.bySlug, slug, entry)
-    const refs = this.refsOf.get(entry)
-    if (refs) {
-      this.refsOf.delete(entry)
-      for (const ref of refs) removeFrom(this.byRef, ref, entry)
-    }
+    // The references of the (never modified in place) document, read again rather than kept.
+    for (const ref of collectRefs(entry.doc)) removeFrom(this.byRef, ref, entry)
     for (const [key, index] of this.derived) {
       if (!index) continue
       try {

@@ -15,6 +15,7 @@ import * as assert from 'uvu/assert'
 import type {Identity} from '../../lake/auth/index.js'
 import {importDocuments} from '../../lake/io/ndjson.js'
 import {perspectiveDocuments} from '../../lake/query/index.js'
+import {indexesFor} from '../../lake/index/index.js'
 import {explainQuery, runPlannedQuery, type ViewName} from '../../lake/query/planner/index.js'
 import {LakeStore, type DatasetStore, type LakeDocument} from '../../lake/store/index.js'
 import {generateDataset} from '../../scripts/bench/dataset.js'
@@ -70,8 +71,12 @@ function oddDocuments(): Record<string, unknown>[] {
   ]
 }
 
+// Stores are closed when their suite ends (a bulk import's checkpoint worker would keep the process up).
+const lakes: LakeStore[] = []
+
 async function buildStore(dir: string, seed: string, size: number): Promise<DatasetStore> {
   const lake = new LakeStore(dir)
+  lakes.push(lake)
   const store = lake.dataset('production')
   const docs: Record<string, unknown>[] = [...generateDataset({size, seed})]
   await importDocuments(store, [...docs, ...oddDocuments()].map((doc, i) => ({line: i + 1, doc})))
@@ -244,9 +249,11 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
 
 const differential = suite('planner differential')
 const dirs: string[] = []
-differential.after(() => {
-  for (const d of dirs) fs.rmSync(d, {recursive: true, force: true})
-})
+function cleanUp(): void {
+  for (const lake of lakes.splice(0)) lake.close()
+  for (const d of dirs.splice(0)) fs.rmSync(d, {recursive: true, force: true})
+}
+differential.after(cleanUp)
 
 interface Tally {
   compared: number
@@ -306,9 +313,7 @@ planning.before(async () => {
   dirs.push(dir)
   store = await buildStore(dir, 'explain', 1500)
 })
-planning.after(() => {
-  for (const d of dirs) fs.rmSync(d, {recursive: true, force: true})
-})
+planning.after(cleanUp)
 
 planning('Q1-Q5 are answered from indexes, with the same results', async () => {
   const picked = pickParams(store.documents())
@@ -373,6 +378,21 @@ planning('keyset pages of an article list (cursor after each page) are the same 
       params = {...params, afterId: last._id, afterPublishedAt: last.publishedAt}
     }
   }
+})
+
+planning('only the views and derived indexes that queries use are built', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  dirs.push(dir)
+  const fresh = await buildStore(dir, 'lazy', 120)
+  assert.equal(indexesFor(fresh).builtViews(), [])
+  await runPlannedQuery({store: fresh, perspective: 'public', query: '*[_type == "article"] | order(publishedAt desc)[0...3]._id', params: {}})
+  assert.equal(indexesFor(fresh).builtViews(), ['public'])
+  assert.equal(indexesFor(fresh).view('public').derivedIndexes(), ['order:["publishedAt"]'])
+  // A transaction keeps the built view in step and builds no other.
+  await fresh.commit([{create: {_id: 'lazy-new', _type: 'article', publishedAt: '2999-01-01T00:00:00.000Z'}}])
+  // (Documents without a string publishedAt sort above every string in groq-js: compare strings only.)
+  assert.equal(await runPlannedQuery({store: fresh, perspective: 'public', query: '*[_type == "article" && publishedAt > "2000"] | order(publishedAt desc)[0]._id', params: {}}), 'lazy-new')
+  assert.equal(indexesFor(fresh).builtViews(), ['public'])
 })
 
 planning('a query outside what the planner can prove runs as plain groq-js', async () => {
