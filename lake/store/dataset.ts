@@ -366,8 +366,10 @@ export class DatasetStore {
           else byTarget.set(target, [m])
         }
       }
+      // A bulk create (or create-if-missing) only wrote documents that did not exist before it.
+      const nothingBefore = !Array.isArray(logged) && (logged.bulk === 'create' || logged.bulk === 'createIfNotExists')
       const changes = ids.map((id) => {
-        const b = before.get(this.name, id, t.seq) as {doc: string | null} | undefined
+        const b = nothingBefore ? undefined : (before.get(this.name, id, t.seq) as {doc: string | null} | undefined)
         const a = after.get(this.name, id, t.seq) as {doc: string | null} | undefined
         const afterDoc = a?.doc ? (JSON.parse(a.doc) as LakeDocument) : null
         return {
