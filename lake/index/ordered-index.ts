@@ -15,8 +15,12 @@ interface Item {
   nullish: boolean
 }
 
+/**
+ * Key order, then (within the class of null/objects/arrays, which groq-js holds equal) non-null
+ * before null, then position: the nulls are a run that `defined(path)` skips by binary search.
+ */
 function compareItems(a: Item, b: Item): number {
-  return compareKeys(a.cls, a.key, b.cls, b.key) || a.entry.pos - b.entry.pos
+  return compareKeys(a.cls, a.key, b.cls, b.key) || Number(a.nullish) - Number(b.nullish) || a.entry.pos - b.entry.pos
 }
 
 export class OrderedIndex {
@@ -164,36 +168,58 @@ function inRange(item: Item, range: KeyRange): boolean {
 }
 
 function* groupsOf(items: readonly Item[], from: number, to: number, direction: 'asc' | 'desc', skipNullish: boolean): Generator<ViewEntry[]> {
-  const same = (a: Item, b: Item): boolean => a.cls === b.cls && (a.cls === ORDER_OTHER || compareKeys(a.cls, a.key, b.cls, b.key) === 0)
+  const same = (a: Item, b: Item): boolean => a.cls === b.cls && compareKeys(a.cls, a.key, b.cls, b.key) === 0
+  // Null, objects and arrays (class ORDER_OTHER, the last class) are all equal in groq-js: one
+  // group, found by binary search rather than stepped through (at 100k documents, every document
+  // without the attribute is in it).
+  const other = firstWhere(items, from, to, (item) => item.cls === ORDER_OTHER)
+  const otherGroup = (): ViewEntry[] => {
+    const end = skipNullish ? firstWhere(items, other, to, (item) => item.nullish) : to
+    return collect(items, other, end)
+  }
   if (direction === 'asc') {
     let i = from
-    while (i < to) {
+    while (i < other) {
       const first = items[i] as Item
       let j = i + 1
-      while (j < to && same(first, items[j] as Item)) j++
-      const group = collect(items, i, j, skipNullish)
-      if (group.length) yield group
+      while (j < other && same(first, items[j] as Item)) j++
+      yield collect(items, i, j)
       i = j
     }
+    if (other < to) {
+      const group = otherGroup()
+      if (group.length) yield group
+    }
   } else {
-    let j = to
+    if (other < to) {
+      const group = otherGroup()
+      if (group.length) yield group
+    }
+    let j = other
     while (j > from) {
       const last = items[j - 1] as Item
       let i = j - 1
       while (i > from && same(last, items[i - 1] as Item)) i--
-      const group = collect(items, i, j, skipNullish)
-      if (group.length) yield group
+      yield collect(items, i, j)
       j = i
     }
   }
 }
 
-function collect(items: readonly Item[], from: number, to: number, skipNullish: boolean): ViewEntry[] {
-  const out: ViewEntry[] = []
-  for (let k = from; k < to; k++) {
-    const item = items[k] as Item
-    if (skipNullish && item.nullish) continue
-    out.push(item.entry)
+/** First index in [from, to) where `past` holds (monotone over the range), else `to`. */
+function firstWhere(items: readonly Item[], from: number, to: number, past: (item: Item) => boolean): number {
+  let lo = from
+  let hi = to
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (past(items[mid] as Item)) hi = mid
+    else lo = mid + 1
   }
+  return lo
+}
+
+function collect(items: readonly Item[], from: number, to: number): ViewEntry[] {
+  const out: ViewEntry[] = []
+  for (let k = from; k < to; k++) out.push((items[k] as Item).entry)
   return out
 }
