@@ -217,7 +217,9 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
   const slice = (): string => {
     const a = random.int(0, 5)
     const b = a + random.int(0, 12)
-    return random.pick([`[${a}...${b}]`, `[${a}..${b}]`, `[${random.int(0, 3)}]`, '[-3...-1]', `[0...${param(random.int(1, 30))}]`.replace(/\$p\d+/, String(random.int(1, 30)))])
+    // Deep slices: the ordered walk drops whole groups of equal keys before the start.
+    const deep = random.int(8, 70)
+    return random.pick([`[${a}...${b}]`, `[${a}..${b}]`, `[${random.int(0, 3)}]`, `[${deep}...${deep + random.int(0, 9)}]`, `[${deep}..${deep + 2}]`, `[${deep}]`, `[${deep}...${deep - 2}]`, '[-3...-1]', `[0...${param(random.int(1, 30))}]`.replace(/\$p\d+/, String(random.int(1, 30)))])
   }
   const projection = (): string =>
     random.pick([
@@ -346,6 +348,10 @@ planning('edge cases of groq-js semantics give the same results both ways', asyn
     ['*[defined(publishedAt)] | order(publishedAt desc)[0...60]{_id, publishedAt}', {}],
     ['*[_type == "article"] | order(publishedAt desc, _id asc)[3..9]._id', {}],
     ['*[_type == "article"] | order(order desc)[0]._id', {}],
+    ['*[_type == "article" && defined(slug.current)] | order(slug.current asc, _id asc)[200...230]{_id, "s": slug.current}', {}],
+    ['*[defined(publishedAt)] | order(publishedAt desc, _id asc)[150..160]._id', {}],
+    ['*[_type in ["article", "faq"]] | order(_type asc)[700...705]._id', {}],
+    ['*[_type == "article"] | order(publishedAt desc)[400]._id', {}],
     ['count(*[_type in ["article", "faq"]])', {}],
     ['*[_id in path("drafts.**")]._id', {}],
     ['*[bodyRegion == "knee" && defined(icd10Codes)]._id', {}],

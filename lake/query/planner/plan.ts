@@ -317,15 +317,19 @@ export class QueryPlanner {
   /** `*[cond] | order(path ...)[a...b]` (or `[i]`): walk the ordered index. */
   private async orderedSlice(n: AnyNode, at: string): Promise<AnyNode | undefined> {
     let need: number
+    // The slice's first wanted element: whole groups of equal first keys before it are dropped.
+    let skip: number
     if (n.type === 'Slice') {
       const left = n.left as number
       const right = n.right as number
       if (typeof left !== 'number' || typeof right !== 'number' || left < 0 || right < 0) return undefined
       need = n.isInclusive ? right + 1 : right
+      skip = left
     } else {
       const index = n.index as number
       if (typeof index !== 'number' || index < 0) return undefined
       need = index + 1
+      skip = index
     }
     const order = n.base as AnyNode
     const filterNode = order.base as AnyNode
@@ -343,7 +347,7 @@ export class QueryPlanner {
     const resolved = this.staticResolve(spec)
     const candidates = resolved && !resolved.all ? resolved.entries : undefined
     // Few candidates: groq-js filters and sorts them all (the plain filter path).
-    if (candidates && candidates.length <= Math.max(SMALL_CANDIDATE_SET, need * 2)) return undefined
+    if (candidates && candidates.length <= Math.max(SMALL_CANDIDATE_SET, need * 2) && skip === 0) return undefined
     const index = this.view.ordered(path)
     if (!index) return undefined
 
@@ -364,6 +368,7 @@ export class QueryPlanner {
     }
     const chosen: ViewEntry[] = []
     let passed = 0
+    let dropped = 0
     let batchSize = Math.max(32, need * 2)
     let walked = 0
     let exhausted = false
@@ -383,22 +388,23 @@ export class QueryPlanner {
       walked += size
       const kept = await this.passing(batch.flat(), cond as unknown as ExprNode, expr)
       for (const group of batch) {
-        for (const e of group) {
-          if (kept.has(e.doc)) {
-            chosen.push(e)
-            passed++
-          }
-        }
+        const passing = group.filter((e) => kept.has(e.doc))
+        // Every document of a group sorts before every later group's: a group wholly before the
+        // slice's start can only fill the places before it, so it is dropped and the slice moved.
+        if (passed + passing.length <= skip) dropped += passing.length
+        else chosen.push(...passing)
+        passed += passing.length
         if (passed >= need) break
       }
       batchSize *= 2
     }
     sortByPos(chosen)
-    this.notes.push({at, how: `${how}: ${walked} examined`, candidates: chosen.length})
+    this.notes.push({at, how: `${how}: ${walked} examined${dropped ? `, ${dropped} before the slice dropped` : ''}`, candidates: chosen.length})
     const newFilter: AnyNode = {...filterNode, base: value(chosen.map((e) => e.doc)) as unknown as AnyNode, expr}
     const newArgs: AnyNode[] = []
     for (const a of args) newArgs.push(await this.visit(a, at))
-    return {...n, base: {...order, base: newFilter, args: newArgs}}
+    const moved = n.type === 'Slice' ? {left: (n.left as number) - dropped, right: (n.right as number) - dropped} : {index: (n.index as number) - dropped}
+    return {...n, ...moved, base: {...order, base: newFilter, args: newArgs}}
   }
 
   /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
