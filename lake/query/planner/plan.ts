@@ -12,9 +12,14 @@
  *   scope, and our `dereference` hook decodes the marker and answers with the candidates (when the
  *   keys are not strings the marker is null and the `coalesce` falls back to the full `*`);
  * - `order(path ...)[a...b]` over a large candidate set: the ordered index is walked from the
- *   right end, the filter evaluated (by groq-js) on whole groups of equal keys until `b` documents
- *   passed; only those groups' passing documents can be in the slice.
- * Real `->` dereferences are answered from the view's id index through the same hook.
+ *   right end (within the key range the filter allows, skipping non-candidates), the filter
+ *   evaluated on whole groups of equal keys until `b` documents passed; only those groups' passing
+ *   documents can be in the slice, and groups wholly before `a` are dropped (the slice moved).
+ * Before any of this, constant parts of a filter are folded (`$x == null || ...`), and conditions
+ * made only of `&&`, `||`, `!`, `defined()` and comparisons with constants are decided natively
+ * (native.ts) instead of by groq-js. Real `->` dereferences are answered from the view's id index
+ * through the same hook. The rewritten tree is evaluated with groq-js's synchronous evaluator when
+ * it can (evaluateTree).
  */
 import {randomBytes} from 'node:crypto'
 import {evaluate, evaluateSync, type DereferenceFunction, type ExprNode} from 'groq-js'
