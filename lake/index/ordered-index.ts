@@ -47,6 +47,11 @@ export class OrderedIndex {
     return this.items.length
   }
 
+  /** How many entries have a non-null key (nulls are the last run of the index). */
+  definedCount(): number {
+    return firstWhere(this.items, 0, this.items.length, (item) => item.nullish)
+  }
+
   private lowerBound(item: Item): number {
     let lo = 0
     let hi = this.items.length

@@ -362,7 +362,11 @@ export class QueryPlanner {
     const range: KeyRange | undefined = found && {cls: RANGE_CLASS[found.type], lower: found.lower, upper: found.upper}
     let groups: Iterator<ViewEntry[]>
     let how: string
-    if (candidates && candidates.length * 8 < index.size) {
+    // Sorting c candidates costs about c steps; walking the index past non-candidates about
+    // need * walkable / c: sort when that is less (a category's articles), else walk (all articles,
+    // or conditions in an index mostly of names of other types).
+    const walkable = skipNullish ? index.definedCount() : index.size
+    if (candidates && candidates.length * candidates.length < need * walkable) {
       // Much fewer candidates than indexed documents: sort the candidates rather than walk past the rest.
       groups = index.groupsAmong(candidates, direction, skipNullish, range)
       how = `${candidates.length} index candidates sorted on ${path.join('.')}`
@@ -393,11 +397,16 @@ export class QueryPlanner {
       walked += size
       const kept = await this.passing(batch.flat(), cond as unknown as ExprNode, expr)
       for (const group of batch) {
-        const passing = group.filter((e) => kept.has(e.doc))
+        let passing = group.filter((e) => kept.has(e.doc))
         // Every document of a group sorts before every later group's: a group wholly before the
         // slice's start can only fill the places before it, so it is dropped and the slice moved.
         if (passed + passing.length <= skip) dropped += passing.length
-        else chosen.push(...passing)
+        else {
+          // Ordered by this key alone, equal keys keep dataset order (groq-js's sort is stable):
+          // of the last group only its first documents by position can be in the slice.
+          if (args.length === 1 && passed + passing.length > need) passing = sortByPos([...passing]).slice(0, need - passed)
+          chosen.push(...passing)
+        }
         passed += passing.length
         if (passed >= need) break
       }
