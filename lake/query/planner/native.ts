@@ -153,19 +153,26 @@ const own = Object.prototype.hasOwnProperty
 /**
  * An attribute path's value as groq-js reads it (`AccessAttribute`: an own property of an object,
  * else null). groq-js calls the object's own `hasOwnProperty`, which a document can shadow with a
- * non-function and so make groq-js throw: such a document is left to groq-js.
+ * non-function and so make groq-js throw: such a document is left to groq-js. JSON objects hold
+ * no `undefined` and inherit only Object.prototype's members, so for any other name a plain read
+ * that gives undefined means "not an own property" (one lookup instead of two).
  */
 function read(doc: unknown, path: readonly string[]): unknown {
   let value: unknown = doc
   for (const name of path) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
-    if (own.call(value, 'hasOwnProperty')) throw new Undecidable()
-    if (!own.call(value, name)) return null
-    value = (value as Record<string, unknown>)[name]
+    const record = value as Record<string, unknown>
+    if (record.hasOwnProperty !== own) throw new Undecidable()
+    if (name in Object.prototype) {
+      if (!own.call(record, name)) return null
+      value = record[name]
+    } else {
+      value = record[name]
+    }
+    if (value === undefined) return null
   }
-  return value === undefined ? null : value
+  return value
 }
-
 /**
  * The top-level conjuncts of a filter condition (`a && (b && c)`) that compile: a document the
  * filter keeps passes all of them (groq-js's `&&` is true only when both sides are), so they narrow
