@@ -19,7 +19,8 @@ export interface LakeProcess {
 /** Starts `scripts/lake.ts` on `dataDir` (any free port, no HTTPS) and waits until it listens. */
 export function startLakeProcess(dataDir: string, dataset: string): Promise<LakeProcess> {
   const env = {...process.env, LAKE_DATA_DIR: dataDir, LAKE_DATASET: dataset, LAKE_HTTP_PORT: '0', LAKE_HTTPS_PORT: '-1', LAKE_HOST: '127.0.0.1'}
-  const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {cwd: root, env, stdio: ['ignore', 'pipe', 'pipe']})
+  // The same V8 flags as `npm run lake` (package.json): the memory figure includes their cost.
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {cwd: root, env, stdio: ['ignore', 'pipe', 'pipe']})
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => {
