@@ -2,7 +2,8 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_BY_SLUG_QUERY, ARTICLE_LIST_QUERY } from '../queries.js'
-import { found, InvalidInputError, notFound, optionalSlug, requireSlug, type Lookup } from './result.js'
+import { decodeTupleCursor, encodeTupleCursor, pageSizeOf } from './pagination.js'
+import { found, notFound, optionalSlug, requireSlug, type Lookup } from './result.js'
 
 export type Article = NonNullable<QueryResult<typeof ARTICLE_BY_SLUG_QUERY>>
 export type ArticleSummary = QueryResult<typeof ARTICLE_LIST_QUERY>[number]
@@ -44,42 +45,12 @@ interface CursorPosition {
 
 /** Cursors are opaque to callers: base64url of `[publishedAt, _id]` of the page's last item. */
 export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.publishedAt, position.id]), 'utf8').toString('base64url')
+  return encodeTupleCursor([position.publishedAt, position.id])
 }
 
 export function decodeCursor(cursor: string): CursorPosition {
-  const invalid = () =>
-    new InvalidInputError(
-      'cursor',
-      `"${cursor.slice(0, 80)}" is not a cursor this API issued`,
-      'Pass the nextCursor of the previous page unchanged, or leave cursor out for the first page',
-    )
-  if (!/^[A-Za-z0-9_-]{1,700}$/.test(cursor)) throw invalid()
-  let decoded: unknown
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    throw invalid()
-  }
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 2 ||
-    typeof decoded[0] !== 'string' ||
-    typeof decoded[1] !== 'string' ||
-    Number.isNaN(Date.parse(decoded[0])) ||
-    decoded[1].length === 0
-  ) {
-    throw invalid()
-  }
-  return { publishedAt: decoded[0], id: decoded[1] }
-}
-
-function pageSize(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_SIZE
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new InvalidInputError('limit', `${String(limit)} is not a page size`, `Use a whole number from 1 to ${MAX_PAGE_SIZE}`)
-  }
-  return limit
+  const [publishedAt, id] = decodeTupleCursor(cursor, (parts) => parts.length === 2 && !Number.isNaN(Date.parse(parts[0])) && parts[1].length > 0)
+  return { publishedAt, id }
 }
 
 /**
@@ -88,7 +59,7 @@ function pageSize(limit: number | undefined): number {
  * when articles share a publication time; a cursor stays valid while content changes.
  */
 export async function listArticles(client: SanityClient, options: ArticleListOptions = {}): Promise<ArticlePage> {
-  const limit = pageSize(options.limit)
+  const limit = pageSizeOf(options.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
   const after = options.cursor ? decodeCursor(options.cursor) : null
   const params = {
     category: optionalSlug('category', options.category),

@@ -24,12 +24,16 @@ export interface NamePosition {
   id: string
 }
 
-/** Cursors are opaque to callers: base64url of `["n", name, _id]` of the page's last item. */
-export function encodeNameCursor(position: NamePosition): string {
-  return Buffer.from(JSON.stringify(['n', position.name, position.id]), 'utf8').toString('base64url')
+/**
+ * Cursors are opaque to callers: base64url of a JSON array of strings (the page's last item's sort
+ * keys). Every list's cursor goes through these two functions, so a bad one always gets the same
+ * error; `valid` checks the decoded tuple's shape for one list.
+ */
+export function encodeTupleCursor(parts: readonly string[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url')
 }
 
-export function decodeNameCursor(cursor: string): NamePosition {
+export function decodeTupleCursor(cursor: string, valid: (parts: string[]) => boolean): string[] {
   const invalid = () =>
     new InvalidInputError(
       'cursor',
@@ -43,17 +47,18 @@ export function decodeNameCursor(cursor: string): NamePosition {
   } catch {
     throw invalid()
   }
-  if (
-    !Array.isArray(decoded) ||
-    decoded.length !== 3 ||
-    decoded[0] !== 'n' ||
-    typeof decoded[1] !== 'string' ||
-    typeof decoded[2] !== 'string' ||
-    decoded[2].length === 0
-  ) {
-    throw invalid()
-  }
-  return { name: decoded[1], id: decoded[2] }
+  if (!Array.isArray(decoded) || !decoded.every((part) => typeof part === 'string') || !valid(decoded)) throw invalid()
+  return decoded
+}
+
+/** A name-ordered list's cursor: `["n", name, _id]` of the page's last item. */
+export function encodeNameCursor(position: NamePosition): string {
+  return encodeTupleCursor(['n', position.name, position.id])
+}
+
+export function decodeNameCursor(cursor: string): NamePosition {
+  const [, name, id] = decodeTupleCursor(cursor, (parts) => parts.length === 3 && parts[0] === 'n' && parts[2].length > 0)
+  return { name, id }
 }
 
 /** Checks a page size: undefined -> `fallback`; otherwise a whole number 1..max. */
