@@ -1,79 +1,167 @@
 /**
- * A token index of one view over one text expression (the left side of `match`, e.g.
- * `[title, excerpt]` or `pt::text(body)`): lower-cased token -> entries whose text has it. The
- * text of each document is computed by groq-js itself (`evaluateSync` with the document as `@`),
- * then cut into tokens exactly as `match` cuts it (values.ts).
+ * A token index of one view over one text expression (the left side of `match`, e.g. `title` or
+ * `pt::text(body)`; an array literal such as `[title, excerpt, pt::text(body)]` is answered by
+ * combining the indexes of its elements, see lake/query/planner/text-score.ts): token key ->
+ * postings with how many times each document's text has a token of that key, which is what
+ * groq-js's `match` score counts. The text of each document is computed by groq-js itself
+ * (`evaluateSync` with the document as `@`), then cut into tokens exactly as `match` cuts it
+ * (values.ts `textParts`, `matchTokens`). Keys are tokens with ASCII letters lower-cased
+ * (values.ts `tokenKey`), so a term's regular expression tested on a key gives what it gives on
+ * the token, and a term is answered by testing groq-js's own regex on the keys of the sorted
+ * vocabulary that start with the term's literal prefix.
+ *
+ * Memory: a posting is one number in a plain array (`slot * 2^16 + count`, 8 bytes), not an
+ * object; documents are numbered by slot. A removed document's slot is only marked dead (its
+ * postings are skipped) and the postings are compacted once dead ones are as many as half the
+ * live ones, so a transaction never re-tokenises the old document.
  */
 import {evaluateSync, type ExprNode} from 'groq-js'
-import {insertSorted, removeSorted, unionSorted, type ViewEntry} from './entry-list.js'
-import {matchTokens, textParts} from './values.js'
+import type {ViewEntry} from './entry-list.js'
+import {matchTokens, textParts, tokenKey} from './values.js'
+
+const COUNT_BASE = 65536
+const MAX_COUNT = COUNT_BASE - 1
+
+/** Term frequencies of one term in one index: entry -> number of matching tokens (> 0 only). */
+export type TermFrequencies = Map<ViewEntry, number>
 
 export class TextIndex {
-  private readonly postings = new Map<string, ViewEntry[]>()
-  private sortedTokens: string[] | null = null
   readonly expr: ExprNode
+  private readonly postings = new Map<string, number[]>()
+  private sortedKeys: string[] | null = null
+  private readonly slots: Array<ViewEntry | null> = []
+  /** Postings per slot, to know how many become dead when its document goes. */
+  private readonly slotPostings: number[] = []
+  private readonly slotOf = new Map<ViewEntry, number>()
+  /** Slots whose value is an array (its string elements are tokenised; see `notAString`). */
+  private readonly arrayValued = new Set<number>()
+  /** Slots with a token key more than MAX_COUNT times (the stored count is not the real one). */
+  private readonly overflowed = new Set<number>()
+  private livePostings = 0
+  private deadPostings = 0
 
   constructor(expr: ExprNode, entries: Iterable<ViewEntry>) {
     this.expr = expr
     for (const entry of entries) this.add(entry)
+    // Arrays grown by push keep spare capacity: copy each to its exact size once built.
+    for (const [key, list] of this.postings) this.postings.set(key, list.slice())
   }
 
-  /** The distinct lower-cased tokens groq-js `match` would see in the expression's value for `doc`. */
-  private tokens(doc: unknown): string[] {
+  /** Token key -> count of the expression's tokens for `doc`, and whether its value is an array. */
+  private tokens(doc: unknown): {counts: Map<string, number>; isArray: boolean} {
     const value = evaluateSync(this.expr, {root: doc}).data
-    const out = new Set<string>()
-    for (const part of textParts(value)) for (const token of matchTokens(part)) out.add(token.toLowerCase())
-    return [...out]
+    const counts = new Map<string, number>()
+    for (const part of textParts(value)) {
+      for (const token of matchTokens(part)) {
+        const key = tokenKey(token)
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+      }
+    }
+    return {counts, isArray: Array.isArray(value)}
   }
 
   add(entry: ViewEntry): void {
-    for (const token of this.tokens(entry.doc)) {
-      let list = this.postings.get(token)
-      if (!list) {
-        this.postings.set(token, (list = []))
-        this.sortedTokens = null
+    const {counts, isArray} = this.tokens(entry.doc)
+    if (counts.size === 0) return // no token: no posting, every term's frequency is 0
+    const slot = this.slots.length
+    this.slots.push(entry)
+    this.slotPostings.push(counts.size)
+    this.slotOf.set(entry, slot)
+    if (isArray) this.arrayValued.add(slot)
+    for (const [key, count] of counts) {
+      if (count > MAX_COUNT) this.overflowed.add(slot)
+      const posting = slot * COUNT_BASE + Math.min(count, MAX_COUNT)
+      const list = this.postings.get(key)
+      if (list) list.push(posting)
+      else {
+        this.postings.set(key, [posting])
+        if (this.sortedKeys) this.sortedKeys.splice(lowerBound(this.sortedKeys, key), 0, key)
       }
-      insertSorted(list, entry)
     }
+    this.livePostings += counts.size
+  }
+
+  remove(entry: ViewEntry): void {
+    const slot = this.slotOf.get(entry)
+    if (slot === undefined) return
+    this.slotOf.delete(entry)
+    this.slots[slot] = null
+    this.arrayValued.delete(slot)
+    this.overflowed.delete(slot)
+    const n = this.slotPostings[slot] as number
+    this.livePostings -= n
+    this.deadPostings += n
+    if (this.deadPostings > 10000 && this.deadPostings > this.livePostings / 2) this.compact()
+  }
+
+  /** Drops the postings of removed documents (and keys left without any). */
+  private compact(): void {
+    for (const [key, list] of this.postings) {
+      const kept = list.filter((p) => this.slots[Math.floor(p / COUNT_BASE)] !== null)
+      if (kept.length === 0) this.postings.delete(key)
+      else if (kept.length !== list.length) this.postings.set(key, kept)
+    }
+    this.sortedKeys = null
+    this.deadPostings = 0
+  }
+
+  /** Keys the term's regex matches, found among the sorted keys starting with `prefix`. */
+  private keysMatching(regex: RegExp, prefix: string): string[] {
+    if (!this.sortedKeys) this.sortedKeys = [...this.postings.keys()].sort()
+    const keys = this.sortedKeys
+    const out: string[] = []
+    for (let i = lowerBound(keys, prefix); i < keys.length; i++) {
+      const key = keys[i] as string
+      if (!key.startsWith(prefix)) break
+      if (regex.test(key)) out.push(key)
+    }
+    return out
   }
 
   /**
-   * Nothing is kept per entry (the tokens of every body would double the index): the tokens are
-   * those of the entry's document again, which the store never modifies in place.
+   * For one term (groq-js's regex for it, and the literal prefix every matching key starts with,
+   * values.ts `termRegex`/`termKeyPrefix`): each entry with a matching token and how many of its
+   * tokens match, the `freq` of groq-js's match score.
    */
-  remove(entry: ViewEntry): void {
-    for (const token of this.tokens(entry.doc)) {
-      const list = this.postings.get(token)
-      if (!list) continue
-      removeSorted(list, entry)
-      if (list.length === 0) {
-        this.postings.delete(token)
-        this.sortedTokens = null
+  frequencies(regex: RegExp, prefix: string): TermFrequencies {
+    const out: TermFrequencies = new Map()
+    for (const key of this.keysMatching(regex, prefix)) {
+      for (const posting of this.postings.get(key) as number[]) {
+        const slot = Math.floor(posting / COUNT_BASE)
+        const entry = this.slots[slot]
+        if (!entry) continue
+        const count = posting - slot * COUNT_BASE
+        out.set(entry, (out.get(entry) ?? 0) + count)
       }
     }
+    return out
   }
 
-  /** Entries having the token (lower-cased). */
-  exact(token: string): readonly ViewEntry[] {
-    return this.postings.get(token) ?? []
+  /**
+   * Entries whose frequencies this index cannot give exactly for a use: a token key repeated more
+   * than 65,535 times, or (`asArrayElement`: the expression as an element of an array literal,
+   * where groq-js skips a value that is not a string) a value that is an array.
+   */
+  unproven(asArrayElement: boolean): ViewEntry[] {
+    const out: ViewEntry[] = []
+    for (const slot of this.overflowed) out.push(this.slots[slot] as ViewEntry)
+    if (asArrayElement) for (const slot of this.arrayValued) if (!this.overflowed.has(slot)) out.push(this.slots[slot] as ViewEntry)
+    return out
   }
 
-  /** Entries having a token that starts with `prefix` (lower-cased). */
-  prefix(prefix: string): readonly ViewEntry[] {
-    if (!this.sortedTokens) this.sortedTokens = [...this.postings.keys()].sort()
-    const tokens = this.sortedTokens
-    let lo = 0
-    let hi = tokens.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if ((tokens[mid] as string) < prefix) lo = mid + 1
-      else hi = mid
-    }
-    const lists: ViewEntry[][] = []
-    for (let i = lo; i < tokens.length && (tokens[i] as string).startsWith(prefix); i++) {
-      const list = this.postings.get(tokens[i] as string)
-      if (list) lists.push(list)
-    }
-    return unionSorted(lists)
+  /** Sizes, for memory checks and `explain`. */
+  stats(): {keys: number; documents: number; postings: number} {
+    return {keys: this.postings.size, documents: this.slotOf.size, postings: this.livePostings}
   }
+}
+
+function lowerBound(keys: readonly string[], target: string): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((keys[mid] as string) < target) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

@@ -102,21 +102,58 @@ export function matchTerms(pattern: string): string[] {
 }
 
 /**
- * How a pattern term can be looked up in a token index, or undefined when it cannot (then it
- * narrows nothing). groq-js turns a term into `^term$` with `*` as `.*`, case-insensitive, and
- * does not escape `.` (it matches any character). Only plain ASCII terms are used: an ASCII
- * regex character matches, case-insensitively, only the same ASCII letter (non-ASCII characters
- * never canonicalise to ASCII without the `u` flag), so the token, lower-cased, equals the term
- * lower-cased (`exact`) or starts with its part before a single trailing `*` (`prefix`).
+ * The regular expression groq-js builds for one term of a `match` pattern: the term's first 1,024
+ * characters between `^` and `$`, each `*` as `.*`, flag `i`, nothing escaped (a term cannot hold
+ * a regex character other than `.` and `*`: matchTerms cuts at all the others), so `.` matches any
+ * one UTF-16 unit. Tokens never hold line terminators (they are cut at whitespace), so `.` and
+ * `.*` match any character of a token.
  */
-export function termLookup(term: string): {kind: 'exact' | 'prefix'; text: string} | undefined {
-  if (term.length === 0 || term.length > 1024) return undefined
-  // eslint-disable-next-line no-control-regex
-  if (!/^[\x21-\x7e]+$/.test(term) || term.includes('.')) return undefined
-  const star = term.indexOf('*')
-  if (star === -1) return {kind: 'exact', text: term.toLowerCase()}
-  if (star === term.length - 1 && star > 0) return {kind: 'prefix', text: term.slice(0, -1).toLowerCase()}
-  return undefined
+export function termRegex(term: string): RegExp {
+  return new RegExp(`^${term.slice(0, 1024).replace(/\*/g, '.*')}$`, 'i')
+}
+
+/**
+ * The key a token is stored under in a text index: its ASCII letters lower-cased, every other
+ * UTF-16 unit unchanged (same length). A term regex matches the key exactly when it matches the
+ * token: without the `u` flag, `i` compares characters by their upper case (Canonicalize), and an
+ * ASCII letter's upper case is that of its lower-case form, while a non-ASCII character is left
+ * as it is by this folding (so `K`, the Kelvin sign, is not folded to `k` here, and groq-js does
+ * not match it with `k` either: Canonicalize never maps non-ASCII to ASCII).
+ */
+export function tokenKey(token: string): string {
+  return /[A-Z]/.test(token) ? token.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : token
+}
+
+/**
+ * The literal start every key matching `termRegex(term)` begins with: the term's characters
+ * before the first `*`, `.` or non-ASCII character, ASCII letters lower-cased (an ASCII character
+ * of the pattern matches only a token character with the same key). May be empty.
+ */
+export function termKeyPrefix(term: string): string {
+  const t = term.slice(0, 1024)
+  let end = 0
+  while (end < t.length) {
+    const c = t.charCodeAt(end)
+    if (c > 0x7f || c === 0x2a /* * */ || c === 0x2e /* . */) break
+    end++
+  }
+  return tokenKey(t.slice(0, end))
+}
+
+/**
+ * groq-js `gatherText` over a `match` pattern value, then its terms: a string's terms, or the
+ * terms of every element of an array of strings; `undefined` when the pattern is of another type
+ * or an array holding a non-string (groq-js then matches nothing and scores 0).
+ */
+export function patternTerms(pattern: unknown): string[] | undefined {
+  if (typeof pattern === 'string') return matchTerms(pattern)
+  if (!Array.isArray(pattern)) return undefined
+  const out: string[] = []
+  for (const p of pattern) {
+    if (typeof p !== 'string') return undefined
+    out.push(...matchTerms(p))
+  }
+  return out
 }
 
 /**

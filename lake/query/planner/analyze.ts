@@ -324,7 +324,7 @@ const TEXT_NODES = new Set(['AccessAttribute', 'AccessElement', 'This', 'Array',
  * The text side of a `match` the text index can be built for: the element's own attributes,
  * arrays of them and `pt::text(...)`; nothing that reads another scope, the dataset or the clock.
  */
-function isTextExpr(node: ExprNode): boolean {
+export function isTextExpr(node: ExprNode): boolean {
   const n = node as unknown as AnyNode
   if (!TEXT_NODES.has(n.type)) return false
   if (n.type === 'FuncCall' && !(n.namespace === 'pt' && n.name === 'text')) return false

@@ -26,9 +26,10 @@ import {evaluate, evaluateSync, type DereferenceFunction, type ExprNode} from 'g
 import {hasSorted, intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
 import type {View} from '../../index/view.js'
 import type {KeyRange} from '../../index/ordered-index.js'
-import {matchTerms, ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING, termLookup} from '../../index/values.js'
+import {ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING} from '../../index/values.js'
 import type {LakeDocument} from '../../store/types.js'
 import {compileConjuncts, Undecidable} from './native.js'
+import {argFields, matchCondition, matchFor, scoreArg, TextLookups, type MatchCondition, type ScoreArg} from './text-score.js'
 import {childNodes, contains, elementPath, foldCondition, NotConstant, pathRange, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
 
 export interface EvalOptions {
@@ -180,18 +181,11 @@ export class QueryPlanner {
         return {all: false, entries, exact: spec.exact}
       }
       case 'text': {
-        const index = view.text(spec.exprKey, spec.expr)
-        const pattern = spec.key.kind === 'static' ? spec.key.value : undefined
-        const parts = typeof pattern === 'string' ? [pattern] : Array.isArray(pattern) && pattern.every((p) => typeof p === 'string') ? (pattern as string[]) : undefined
-        if (!index || !parts) return {all: true, exact: false}
-        const lists: Array<readonly ViewEntry[]> = []
-        for (const term of parts.flatMap(matchTerms)) {
-          const lookup = termLookup(term)
-          if (lookup) lists.push(lookup.kind === 'exact' ? index.exact(lookup.text) : index.prefix(lookup.text))
-        }
-        if (lists.length === 0) return {all: true, exact: false}
-        lists.sort((a, b) => a.length - b.length)
-        return {all: false, entries: intersectSorted(lists[0] as readonly ViewEntry[], lists.slice(1)), exact: false}
+        // The text side's indexes (one per element of an array literal), a superset: re-evaluated.
+        const match = spec.key.kind === 'static' ? matchFor(spec.expr, spec.key.value) : undefined
+        const entries = match && new TextLookups(view).candidates(match)
+        if (!entries) return {all: true, exact: false}
+        return {all: false, entries, exact: false}
       }
       case 'and': {
         const parts = spec.parts.map((p) => this.resolve(p, runtime, cursor))
@@ -229,8 +223,122 @@ export class QueryPlanner {
       const walked = await this.orderedSlice(n, at)
       if (walked) return walked
     }
+    if (n.type === 'Slice' && isNode(n.base) && n.base.type === 'PipeFuncCall' && n.base.name === 'order' && isScoreOverFilter(n.base.base)) {
+      const scored = await this.scoredSlice(n, at)
+      if (scored) return scored
+    }
+    if (isScoreOverFilter(n)) {
+      const scored = await this.scoreNatively(n, at, undefined)
+      if (scored) return value(scored) as unknown as AnyNode
+    }
     if (n.type === 'Filter' && isEverything(n.base)) return this.filter(n, at)
     return this.visitChildren(n, at)
+  }
+
+  /**
+   * `*[cond] | score(...) | order(_score desc, ...)[a...b]`: the scored documents computed natively,
+   * and of them only those the slice can reach: every document scoring at least the b-th best
+   * (ties on `_score` are all kept, later order keys decide between them). groq-js then orders
+   * and slices those few exactly as it would have ordered all of them.
+   */
+  private async scoredSlice(n: AnyNode, at: string): Promise<AnyNode | undefined> {
+    const order = n.base as AnyNode
+    const args = (order.args as AnyNode[]) ?? []
+    const first = args[0]
+    const byScore = first?.type === 'Desc' && isNode(first.base) && first.base.type === 'AccessAttribute' && first.base.name === '_score' && first.base.base === undefined
+    const left = n.left
+    const right = n.right
+    const need = byScore && typeof left === 'number' && typeof right === 'number' && left >= 0 && right >= 0 ? (n.isInclusive ? right + 1 : right) : undefined
+    const scored = await this.scoreNatively(order.base as AnyNode, at, need)
+    if (!scored) return undefined
+    const newArgs: AnyNode[] = []
+    for (const a of args) newArgs.push(await this.visit(a, at))
+    return {...n, base: {...order, base: value(scored) as unknown as AnyNode, args: newArgs}}
+  }
+
+  /**
+   * `*[cond] | score(args)` evaluated from the text indexes (text-score.ts): the array groq-js's
+   * score() returns (`{...doc, _score}` sorted by score, stable), or only its documents scoring at
+   * least the `need`-th best. Undefined (groq-js evaluates it) unless every score argument is a
+   * `match`/`boost()` the indexes answer exactly and the rest of the filter reads only the document.
+   */
+  private async scoreNatively(n: AnyNode, at: string, need: number | undefined): Promise<Record<string, unknown>[] | undefined> {
+    const filterNode = n.base as AnyNode
+    const original = filterNode.expr as ExprNode
+    if (contains(original, new Set(['Parent']))) return undefined
+    const args: ScoreArg[] = []
+    for (const a of (n.args as ExprNode[]) ?? []) {
+      const arg = scoreArg(a, this.evalConstant)
+      if (!arg) return undefined
+      args.push(arg)
+    }
+    if (args.length === 0) return undefined
+    const cond = foldCondition(original, this.evalConstant)
+    const matches: MatchCondition[] = []
+    const rest: ExprNode[] = []
+    for (const c of conjuncts(cond)) {
+      const m = matchCondition(c, this.evalConstant)
+      if (m) matches.push(m)
+      else rest.push(c)
+    }
+    const lookups = new TextLookups(this.view)
+    const fields = [...matches.flatMap((m) => m.fields), ...args.flatMap(argFields)]
+    if (!lookups.available(fields)) return undefined
+
+    // Documents the `match` conditions keep (exactly, except the unproven, left to groq-js), with
+    // their scores; the unproven ones are filtered and scored by groq-js alone.
+    const narrowed = matches.map((m) => lookups.candidates(m) as readonly ViewEntry[]).sort((a, b) => a.length - b.length)
+    const entries = narrowed.length > 0 ? intersectSorted(narrowed[0] as readonly ViewEntry[], narrowed.slice(1)) : this.view.entries()
+    const unproven = new Set(lookups.unproven(fields))
+    const scored: Array<{entry: ViewEntry; score: number; decided: boolean}> = []
+    let byGroq = 0
+    for (const entry of entries) {
+      if (unproven.has(entry)) {
+        byGroq++
+        const tree = node<ExprNode>({...n, base: {...filterNode, base: value([entry.doc])}})
+        const [one] = (await evaluateTree(tree, this.evaluateOptions())) as Array<{_score: number}>
+        if (one) scored.push({entry, score: one._score, decided: true})
+        continue
+      }
+      if (!matches.every((m) => lookups.passes(m, entry))) continue
+      const own = (entry.doc as {_score?: unknown})._score
+      let score = typeof own === 'number' ? own : 0
+      for (const arg of args) score += lookups.score(arg, entry)
+      scored.push({entry, score, decided: false})
+    }
+    // groq-js sorts the filter's output (view order) by `b._score - a._score`, stably: the same
+    // comparison with position as the tie-break gives the same order.
+    scored.sort((a, b) => b.score - a.score || a.entry.pos - b.entry.pos)
+
+    // The other conditions, walking in that order: once `need` documents passed, the rest can only
+    // be in the slice if they tie with the last one's score. Natively when exact, else groq-js.
+    const restCond = rest.length > 0 ? rest.reduce((l, r) => node<ExprNode>({type: 'And', left: l, right: r})) : undefined
+    const compiled = restCond && compileConjuncts(restCond, this.evalConstant)
+    const restPasses = async (entry: ViewEntry): Promise<boolean> => {
+      if (!restCond) return true
+      if (compiled?.exact) {
+        try {
+          return compiled.test(entry.doc)
+        } catch (err) {
+          if (!(err instanceof Undecidable)) throw err
+        }
+      }
+      const tree = node<ExprNode>({type: 'Filter', base: value([entry.doc]), expr: restCond})
+      return ((await evaluateTree(tree, this.evaluateOptions())) as unknown[]).length === 1
+    }
+    const kept: typeof scored = []
+    let examined = 0
+    for (const item of scored) {
+      if (need !== undefined && kept.length >= need && (need === 0 || item.score < (kept[need - 1] as {score: number}).score)) break
+      examined++
+      if (item.decided || (await restPasses(item.entry))) kept.push(item)
+    }
+    this.notes.push({
+      at,
+      how: `scored natively from text indexes: ${entries.length} candidates, ${scored.length} matched${byGroq ? ` (${byGroq} decided by groq-js)` : ''}, ${examined} examined in score order${need !== undefined ? ` for the slice's ${need}` : ''}`,
+      candidates: kept.length,
+    })
+    return kept.map(({entry, score}) => ({...entry.doc, _score: score}))
   }
 
   private async visitChildren(n: AnyNode, at: string): Promise<AnyNode> {
@@ -453,6 +561,18 @@ function isNode(v: unknown): v is AnyNode {
 
 function isEverything(v: unknown): boolean {
   return isNode(v) && v.type === 'Everything'
+}
+
+function isScoreOverFilter(v: unknown): v is AnyNode {
+  return isNode(v) && v.type === 'PipeFuncCall' && v.name === 'score' && isNode(v.base) && v.base.type === 'Filter' && isEverything(v.base.base)
+}
+
+/** The conjuncts of a condition (`a && (b && c)` -> a, b, c). */
+function conjuncts(cond: ExprNode): ExprNode[] {
+  const n = cond as unknown as AnyNode
+  if (n.type === 'Group') return conjuncts(n.base as ExprNode)
+  if (n.type === 'And') return [...conjuncts(n.left as ExprNode), ...conjuncts(n.right as ExprNode)]
+  return [cond]
 }
 
 function isOrderOverFilter(v: unknown): boolean {
