@@ -129,6 +129,8 @@ interface Dataset {
   slugs: string[]
   types: string[]
   terms: string[]
+  /** Words of the dataset's titles and excerpts (scored searches draw terms from them). */
+  words: string[]
   /** Elements of array attributes (`icd10Codes`), for `$v in array`. */
   codes: string[]
 }
@@ -146,7 +148,71 @@ function describe(store: DatasetStore): Dataset {
     codes: codes.length ? codes : ['M10.1'],
     types: ['article', 'condition', 'treatment', 'faq', 'careInstruction', 'clinician', 'category', 'clinic', 'nothing'],
     terms: ['tendon', 'gentle*', 'TENDON', 'ten*', 'knee pain', 'synthetic', 'k', 'tendon.tendon', 'a.b', '*', '', 'sign', 'zzznotthere', 'gentle tendon*'],
+    words: datasetWords(docs),
   }
+}
+
+/** Up to 60 distinct words of titles and excerpts, spread over the dataset (deterministic). */
+function datasetWords(docs: readonly LakeDocument[]): string[] {
+  const all = new Set<string>()
+  for (const d of docs) {
+    for (const v of [d.title, d.excerpt]) if (typeof v === 'string') for (const w of v.split(/[^A-Za-z0-9]+/)) if (w.length > 1) all.add(w)
+  }
+  const list = [...all]
+  const step = Math.max(1, Math.floor(list.length / 60))
+  return list.filter((_, i) => i % step === 0).slice(0, 60)
+}
+
+/**
+ * A `match` pattern for scored searches: words of the dataset as they are, as prefixes, in other
+ * cases, with `.` or `*` inside, several at once, non-ASCII and case-folding traps (the Kelvin sign,
+ * long s, dotted I of the odd documents), and now and then a pattern that is not strings.
+ */
+function searchPattern(random: Random, data: Dataset): unknown {
+  const word = (): string => {
+    const w = random.pick(data.words.length ? data.words : ['tendon'])
+    switch (random.int(0, 9)) {
+      case 0: return `${w.slice(0, random.int(1, 5))}*`
+      case 1: return w.toUpperCase()
+      case 2: return w.length > 2 ? `${w.slice(0, 1)}.${w.slice(2)}` : w
+      case 3: return w.length > 3 ? `${w.slice(0, 2)}*${w.slice(-1)}` : `*${w}`
+      case 4: return `*${w.slice(-3)}`
+      case 5: return random.pick(['\u212a*', 'si*', 'SIGN', '\u017fign', '\u0130*', 'i*', 'K', 'kelvin', 't\u00e9*', 'a.b', 'x.y.z', 'tendon.tendon', '...', '**'])
+      default: return w
+    }
+  }
+  const r = random.int(0, 9)
+  if (r === 0) return random.pick([[1], null, 42, ['ok', 2]])
+  if (r < 4) return Array.from({length: random.int(1, 3)}, word)
+  if (r < 6) return `${word()} ${word()}`
+  return word()
+}
+
+/** A scored search: `score()` of matches and boosts, ordered by `_score` (or not), sliced. */
+function scoredQuery(random: Random, data: Dataset, filter: () => string, param: (v: unknown) => string): string {
+  const t = param(searchPattern(random, data))
+  const boost = (): string => random.pick(['3', '2', '0.5', '0', '-1', '"x"', 'null', '1.25', '$p0 == null'])
+  const args = random.pick([
+    `title match ${t}`,
+    `boost(title match ${t}, ${boost()}), boost(excerpt match ${t}, ${boost()}), pt::text(body) match ${t}`,
+    `[title, excerpt] match ${t}`,
+    `boost(boost(pt::text(body) match ${t}, 1), ${boost()}), excerpt match ${t}`,
+    `pt::text(body) match ${t}, title match ${param(searchPattern(random, data))}`,
+    `title match ${t} || excerpt match ${t}`,
+  ])
+  const where = random.pick([
+    `_type == "article" && defined(slug.current) && defined(publishedAt) && [title, excerpt, pt::text(body)] match ${t}`,
+    `[title, excerpt] match ${t}`,
+    `${filter()} && pt::text(body) match ${t}`,
+    filter(),
+    `_type == "article"`,
+  ])
+  const tail = random.pick([
+    `| order(_score desc, publishedAt desc, _id desc)[0...${random.int(0, 12)}]{_id, _score}`,
+    `| order(_score desc, _id asc)[${random.int(0, 4)}..${random.int(3, 9)}]{_id, "s": _score}`,
+    `| order(_id asc)[0...5]{_id, _score}`,
+  ])
+  return random.chance(0.2) ? `(*[${where}] | score(${args}))[0...40]{_id, _score}` : `*[${where}] | score(${args}) ${tail}`
 }
 
 /** A random query with its parameters. */
@@ -243,7 +309,7 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
     case 3: query = `count(*[${filter()}])`; break
     case 4: query = random.chance(0.5) ? `*[${filter()}][0]${projection()}` : `*[${filter()}]{_id, title}`; break
     case 5: query = `{"a": count(*[${filter()}]), "b": *[${filter()}] | order(${orderKey()} desc)[0...3]._id}`; break
-    case 6: query = `*[${filter()}] | score(title match ${param(random.pick(data.terms))}) | order(_score desc, _id asc)[0...5]{_id, _score}`; break
+    case 6: query = random.chance(0.3) ? `*[${filter()}] | score(title match ${param(random.pick(data.terms))}) | order(_score desc, _id asc)[0...5]{_id, _score}` : scoredQuery(random, data, () => filter(), param); break
     default: query = `*[${filter()}][0...6]{_id, "inner": *[${filter(1)} && references(^._id)] | order(${orderKey()} desc)[0...2]._id}`
   }
   return {query, params}
@@ -362,6 +428,72 @@ planning('edge cases of groq-js semantics give the same results both ways', asyn
       const expected = await naive(store, perspective, query, params)
       const actual = await planned(store, perspective, query, params)
       assert.equal(actual, expected, `${perspective}: ${query} ${JSON.stringify(params)}`)
+    }
+  }
+})
+
+planning('scored searches: _score (compared as exact floats) and order are those of groq-js, before and after transactions', async () => {
+  const random = createRandom('scored')
+  const run = async (label: string, count: number): Promise<number> => {
+    const data = describe(store)
+    let native = 0
+    for (let i = 0; i < count; i++) {
+      const params: Record<string, unknown> = {}
+      let n = 0
+      const param = (v: unknown): string => {
+        params[`p${n}`] = v
+        return `$p${n++}`
+      }
+      const query = scoredQuery(random, data, () => random.pick(['_type == "article"', 'defined(title)', 'publishedAt > "2019"', '_type in ["article", "faq"] && !defined(seo.noIndex)']), param)
+      const perspective = random.pick(PERSPECTIVES)
+      const expected = await naive(store, perspective, query, params)
+      const ex = await explainQuery({store, perspective, query, params, timestamp: NOW}).then(
+        (e) => ({ok: true as const, value: e.result, notes: e.notes}),
+        () => ({ok: false as const}),
+      )
+      const actual: Outcome = ex.ok ? {ok: true, value: ex.value} : {ok: false}
+      if (!isDeepStrictEqual(actual, expected)) {
+        assert.unreachable(`${label}, ${perspective}: results differ\nquery: ${query}\nparams: ${JSON.stringify(params)}\ngroq-js: ${JSON.stringify(expected).slice(0, 800)}\nplanner: ${JSON.stringify(actual).slice(0, 800)}`)
+      }
+      if (ex.ok && ex.notes.some((note) => note.how.startsWith('scored natively'))) native++
+    }
+    return native
+  }
+  const before = await run('after import', 120)
+  // Scored natively unless an argument is not a match/boost (`||`): most of them.
+  assert.ok(before > 70, `${before} of 120 scored natively`)
+  // Transactions after the indexes exist: edited titles and bodies, deletions, drafts, a document
+  // with its own _score, one with a token repeated more than the index counts (left to groq-js).
+  const articles = store.documents().filter((d) => d._type === 'article' && !d._id.startsWith('drafts.'))
+  const word = describe(store).words[0] ?? 'tendon'
+  const body = (text: string): unknown[] => [{_type: 'block', _key: 'b', children: [{_type: 'span', _key: 's', text}]}]
+  await store.commit([
+    {patch: {id: (articles[0] as LakeDocument)._id, set: {title: `${word} ${word} ${word.toUpperCase()}`, body: body(`${word}. ${word}s ${word}`)}}},
+    {delete: {id: (articles[1] as LakeDocument)._id}},
+    {createOrReplace: {...(articles[2] as LakeDocument), _id: `drafts.${(articles[2] as LakeDocument)._id}`, excerpt: `draft ${word} ${word}`}},
+    {create: {_id: 'scored-own', _type: 'article', _score: 2.5, title: `${word} own score`, slug: {current: 'scored-own'}, publishedAt: '2021-01-01T00:00:00.000Z'}},
+    {create: {_id: 'scored-many', _type: 'article', title: `${word} ${'x '.repeat(65600)}`, slug: {current: 'scored-many'}, publishedAt: '2021-01-01T00:00:00.000Z'}},
+  ])
+  await run('after transactions', 80)
+  const many = await explainQuery({store, perspective: 'published', query: '*[title match $t] | score(title match $t) | order(_score desc)[0...3]{_id, _score}', params: {t: 'x'}, timestamp: NOW})
+  assert.equal(many.result, (await naive(store, 'published', '*[title match $t] | score(title match $t) | order(_score desc)[0...3]{_id, _score}', {t: 'x'}) as {value: unknown}).value)
+  assert.match(many.notes.map((note) => note.how).join('; '), /decided by groq-js/)
+  await store.commit([{delete: {id: 'scored-many'}}, {delete: {id: 'scored-own'}}])
+  await run('after deleting them', 40)
+})
+
+planning('the delivery search (ARTICLE_SEARCH) is scored natively and identical to groq-js', async () => {
+  const {queries} = await deliveryQueries(pickParams(store.documents()))
+  const search = queries.find((q) => q.name.startsWith('ARTICLE_SEARCH'))
+  if (!search) throw new Error('ARTICLE_SEARCH_QUERY missing from the bench queries')
+  const words = describe(store).words
+  const patterns: unknown[] = [search.params.terms, ...words.slice(0, 8).map((w) => [`${w.slice(0, 5)}*`]), [words[0], `${words[1] ?? 'a'}*`], ['*'], ['T.NDON'], ['\u212a*'], [7]]
+  for (const terms of patterns) {
+    for (const perspective of PERSPECTIVES) {
+      const params = {...search.params, terms}
+      const ex = await explainQuery({store, perspective, query: search.query, params, timestamp: NOW})
+      assert.equal(ex.result, (await naive(store, perspective, search.query, params) as {value: unknown}).value, `${perspective} ${JSON.stringify(terms)}`)
+      assert.match(ex.notes.map((n) => n.how).join('; '), /scored natively/)
     }
   }
 })

@@ -287,8 +287,8 @@ export class QueryPlanner {
 
     // Documents the `match` conditions keep (exactly, except the unproven, left to groq-js), with
     // their scores; the unproven ones are filtered and scored by groq-js alone.
-    const narrowed = matches.map((m) => lookups.candidates(m) as readonly ViewEntry[]).sort((a, b) => a.length - b.length)
-    const entries = narrowed.length > 0 ? intersectSorted(narrowed[0] as readonly ViewEntry[], narrowed.slice(1)) : this.view.entries()
+    // (Unordered: the sort below orders by score, then position.)
+    const entries = matches.length > 0 ? lookups.firstTermEntries(matches[0] as MatchCondition) : this.view.entries()
     const unproven = new Set(lookups.unproven(fields))
     const scored: Array<{entry: ViewEntry; score: number; decided: boolean}> = []
     let byGroq = 0

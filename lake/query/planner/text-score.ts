@@ -170,6 +170,20 @@ export class TextLookups {
     return intersectSorted(perTerm[0] as readonly ViewEntry[], perTerm.slice(1))
   }
 
+  /**
+   * The entries with a token matching the first term in some field (unordered): every entry the
+   * match can keep is among them. Empty when the pattern has no term or is not strings.
+   */
+  firstTermEntries(match: MatchCondition): ViewEntry[] {
+    const term = match.terms?.[0]
+    if (term === undefined) return []
+    const maps = match.fields.map((f) => this.frequencies(f, term))
+    if (maps.length === 1) return [...(maps[0] as TermFrequencies).keys()]
+    const seen = new Set<ViewEntry>()
+    for (const m of maps) for (const e of m.keys()) seen.add(e)
+    return [...seen]
+  }
+
   /** Entries some field's index cannot answer exactly for this condition (groq-js decides them). */
   unproven(fields: readonly Field[]): ViewEntry[] {
     return fields.flatMap((f) => (this.index(f) as TextIndex).unproven(f.asArrayElement))
