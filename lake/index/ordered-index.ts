@@ -107,6 +107,40 @@ export class OrderedIndex {
   }
 
   /**
+   * The groups `groups(direction, skipNullish, range)` yields, less the whole groups that lie
+   * within its first `skip` entries (found by position, not by stepping through them), and how
+   * many entries those dropped groups held. For an index of only documents a filter keeps (a
+   * FilteredOrderedIndex), a slice `[skip...]` starts in the first group yielded.
+   */
+  groupsSkipping(direction: 'asc' | 'desc', skipNullish: boolean, range: KeyRange | undefined, skip: number): {groups: Generator<ViewEntry[]>; dropped: number} {
+    const items = this.items
+    let from = range ? this.firstInRange(range) : 0
+    const to = range ? this.endOfRange(range) : items.length
+    from = Math.min(from, to)
+    // The walk: keys in order over [from, other), then the null/object class as one group over
+    // [other, end) (nulls left out with skipNullish); descending, that group comes first.
+    const other = firstWhere(items, from, to, (item) => item.cls === ORDER_OTHER)
+    const end = skipNullish ? firstWhere(items, other, to, (item) => item.nullish) : to
+    const same = (a: Item, b: Item): boolean => a.cls === b.cls && compareKeys(a.cls, a.key, b.cls, b.key) === 0
+    const otherCount = end - other
+    if (direction === 'asc') {
+      const t = from + skip
+      if (t >= end) return {groups: groupsOf(items, end, end, direction, skipNullish), dropped: end - from}
+      if (t >= other) return {groups: groupsOf(items, other, to, direction, skipNullish), dropped: other - from}
+      let g = t
+      while (g > from && same(items[g - 1] as Item, items[t] as Item)) g--
+      return {groups: groupsOf(items, g, to, direction, skipNullish), dropped: g - from}
+    }
+    if (skip < otherCount) return {groups: groupsOf(items, from, to, direction, skipNullish), dropped: 0}
+    const t = other - 1 - (skip - otherCount)
+    if (t < from) return {groups: groupsOf(items, from, from, direction, skipNullish), dropped: otherCount + (other - from)}
+    let j = t + 1
+    while (j < other && same(items[j] as Item, items[t] as Item)) j++
+    // [from, j) holds no null/object key: groupsOf walks it downwards from j.
+    return {groups: groupsOf(items, from, j, direction, skipNullish), dropped: otherCount + (other - j)}
+  }
+
+  /**
    * The same groups, over `entries` only (a candidate set much smaller than the index): they are
    * keyed and sorted here instead of walking the whole index.
    */

@@ -6,6 +6,7 @@
 import type {ExprNode} from 'groq-js'
 import type {LakeDocument} from '../store/types.js'
 import {insertSorted, removeSorted, type ViewEntry} from './entry-list.js'
+import {FilteredOrderedIndex, FilterIndex, type DocumentTest} from './filter-index.js'
 import {MemberIndex} from './member-index.js'
 import {OrderedIndex} from './ordered-index.js'
 import {TextIndex} from './text-index.js'
@@ -17,6 +18,12 @@ interface DerivedIndex {
   remove(entry: ViewEntry): void
 }
 
+/**
+ * Entries all materialized filters of one view may hold together (pointers, plus an ordered
+ * index's key per entry): a few MB at 100k documents, whatever queries arrive.
+ */
+const MATERIALIZED_BUDGET = 400_000
+
 export class View {
   readonly name: string
   private readonly byId = new Map<string, ViewEntry>()
@@ -25,6 +32,8 @@ export class View {
   private readonly bySlug = new Map<string, ViewEntry[]>()
   private readonly byRef = new Map<string, ViewEntry[]>()
   private readonly derived = new Map<string, DerivedIndex | null>()
+  /** Materialized filters (filter-index.ts) by key, least recently used first, with their sizes. */
+  private readonly bounded = new Map<string, number>()
   private docsCache: LakeDocument[] | null = null
 
   constructor(name: string) {
@@ -130,6 +139,43 @@ export class View {
    */
   text(key: string, expr: ExprNode): TextIndex | undefined {
     return this.derive(`text:${key}`, () => new TextIndex(expr, this.all)) as TextIndex | undefined
+  }
+
+  /**
+   * The entries passing `test`, a native filter the caller names by `key` (equal keys must mean
+   * equal predicates), built on first use and kept in step. Materialized filters share a budget
+   * of MATERIALIZED_BUDGET entries per view: the least recently used are dropped beyond it.
+   */
+  filtered(key: string, test: DocumentTest): FilterIndex | undefined {
+    return this.deriveBounded(`filter:${key}`, () => new FilterIndex(test, this.all)) as FilterIndex | undefined
+  }
+
+  /** The entries passing `test` ordered on `path` (see `filtered`). */
+  filteredOrdered(key: string, path: readonly string[], test: DocumentTest): FilteredOrderedIndex | undefined {
+    return this.deriveBounded(`filterOrder:${JSON.stringify(path)}:${key}`, () => new FilteredOrderedIndex(path, test, this.all)) as FilteredOrderedIndex | undefined
+  }
+
+  /** Whether a materialized filter (`kind`: 'filter' or 'filterOrder:<path JSON>') is kept now. */
+  hasMaterialized(kind: string, key: string): boolean {
+    return this.bounded.has(`${kind}:${key}`)
+  }
+
+  private deriveBounded(key: string, build: () => FilterIndex | FilteredOrderedIndex): DerivedIndex | undefined {
+    const known = this.bounded.has(key)
+    const index = this.derive(key, build) as FilterIndex | FilteredOrderedIndex | undefined
+    this.bounded.delete(key)
+    this.bounded.set(key, index?.size ?? 0)
+    if (!known) {
+      let total = 0
+      for (const size of this.bounded.values()) total += size
+      for (const [old, size] of this.bounded) {
+        if (total <= MATERIALIZED_BUDGET || old === key) break
+        this.bounded.delete(old)
+        this.derived.delete(old)
+        total -= size
+      }
+    }
+    return index
   }
 
   private derive(key: string, build: () => DerivedIndex): DerivedIndex | undefined {

@@ -84,7 +84,7 @@ async function buildStore(dir: string, seed: string, size: number): Promise<Data
 }
 
 /** Random transactions: edits, ties, new and deleted documents, drafts created, published, discarded. */
-async function mutate(store: DatasetStore, random: Random, rounds: number): Promise<void> {
+async function mutate(store: DatasetStore, random: Random, rounds: number, newIds = 'new'): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     const all = store.documents()
     const pick = (): LakeDocument => random.pick(all)
@@ -115,7 +115,7 @@ async function mutate(store: DatasetStore, random: Random, rounds: number): Prom
       const d = random.pick(published)
       mutations.push({patch: {id: d._id, set: {categories: [{_type: 'reference', _key: `k${round}`, _ref: random.pick(published)._id}]}}})
     } else if (r < 0.85) {
-      mutations.push({create: {_id: `new-${round}`, _type: random.pick(['article', 'faq', 'condition']), title: `New ${round} tendon`, slug: {current: `new-${round}`}, publishedAt: '2020-01-01T00:00:00.000Z', order: random.int(1, 3), references: [{_ref: random.pick(published)._id}]}})
+      mutations.push({create: {_id: `${newIds}-${round}`, _type: random.pick(['article', 'faq', 'condition']), title: `New ${round} tendon`, slug: {current: `new-${round}`}, publishedAt: '2020-01-01T00:00:00.000Z', order: random.int(1, 3), references: [{_ref: random.pick(published)._id}]}})
     } else {
       const d = random.pick(published)
       mutations.push({patch: {id: d._id, unset: ['slug']}})
@@ -298,6 +298,12 @@ function randomQuery(random: Random, data: Dataset): {query: string; params: Rec
       '{..., "n": count(*[references(^._id) && _type == "article"])}',
       '{_id, "t": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))]._id}',
       '{_id, "s": *[slug.current in ^.nums]._id, "r": *[author._ref == ^.numRef]._id, "i": *[_id in ^.nums]._id}',
+      // Projections evaluated natively (native-tail.ts): paths, renamed and missing attributes,
+      // nested paths through non-objects, constants, splats, repeated names, arrays and nulls.
+      '{_id, _type, "slug": slug.current, _updatedAt}',
+      '{"a": seo.noIndex, "n": null, "codes": icd10Codes, "k": "page", "s": slug, "deep": slug.current.deeper, "t": title.x, "o": publishedAt}',
+      '{..., "slug": slug.current, "title": null}',
+      '{"t": title, _id, "t": _id, "c": [1, $p0 == null], "__proto__": title, ...seo}',
     ])
   // Subqueries per result document make plain groq-js quadratic: keep those results short.
   const shape = random.int(0, 7)
@@ -372,6 +378,50 @@ differential('random and delivery queries give identical results over random, th
   assert.ok(tally.compared > 1000, `compared ${tally.compared} query results`)
   // Not vacuous: most random queries were in fact narrowed by an index.
   assert.ok(tally.narrowed > 75, `narrowed ${tally.narrowed} of 150 sampled random queries`)
+})
+
+differential('materialized filters (from their first use) and native projections give identical results, also after changes', async () => {
+  // Every exactly native filter is materialized from its first use, so the small datasets
+  // exercise what 100k documents do (counts, ordered slices at any depth), and the random
+  // transactions then check the materialized filters are kept in step.
+  const before = process.env.LAKE_PLANNER_MATERIALIZE_MIN
+  process.env.LAKE_PLANNER_MATERIALIZE_MIN = '0'
+  try {
+    const tally: Tally = {compared: 0, narrowed: 0}
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+    dirs.push(dir)
+    const random = createRandom('materialized')
+    const store = await buildStore(dir, 'materialized', 220)
+    const sitemap = (type: string, start: number, end: number): {query: string; params: Record<string, unknown>} => ({
+      query: `*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {_id, _type, "slug": slug.current, _updatedAt}`,
+      params: {type, start, end},
+    })
+    const fixedShapes = (): Array<{query: string; params: Record<string, unknown>}> => [
+      ...['article', 'condition', 'faq', 'nothing'].flatMap((t) => [sitemap(t, 0, 7), sitemap(t, 5, 12), sitemap(t, 40, 47), sitemap(t, 3, 1), sitemap(t, 500, 510)]),
+      {query: '{"a": {"count": count(*[_type == "article" && defined(slug.current)]), "lastmod": *[_type == "article" && defined(slug.current)] | order(_updatedAt desc)[0]._updatedAt}, "b": count(*[defined(publishedAt) && !(order == 2)])}', params: {}},
+      {query: '*[_type == "article" && defined(slug.current)] | order(publishedAt desc)[3..9]{_id, publishedAt, "s": slug.current}', params: {}},
+      {query: '*[_type == "article" && defined(title)] | order(title asc)[25]{_id, title}', params: {}},
+      {query: '*[_type == "article" && !(order == 2)] | order(order desc, _id asc)[30...36]._id', params: {}},
+      {query: '*[_type in ["article", "faq"] && publishedAt != null] | order(publishedAt asc)[60...64]{...}', params: {}},
+      {query: '*[_type == "article" && defined(slug.current)] | order(slug.current desc)[10]', params: {}},
+      {query: '*[_type == "article"][0...20]{_id, "slug": slug.current, "missing": seo.nothing}', params: {}},
+      {query: '*[_id == $id][0]{_id, "slug": slug.current, "c": "x"}', params: {id: 'odd-9'}},
+    ]
+    for (const phase of ['after import', 'after random transactions', 'after more transactions']) {
+      if (phase !== 'after import') await mutate(store, random.fork(phase), 60, phase.replace(/ /g, '-'))
+      const picked = pickParams(store.documents())
+      const fixed = [...(await deliveryQueries(picked)).queries].map((q) => ({query: q.query, params: q.params}))
+      const rnd = random.fork(`queries ${phase}`)
+      const generated = Array.from({length: 40}, () => randomQuery(rnd, describe(store)))
+      await compareAll(store, [...fixedShapes(), ...fixed, ...generated], tally, `materialized (${phase})`)
+    }
+    const built = indexesFor(store).view('published').derivedIndexes()
+    assert.ok(built.some((k) => k.startsWith('filterOrder:')) && built.some((k) => k.startsWith('filter:')), `materialized filters were used: ${built.join(', ')}`)
+    assert.ok(tally.compared > 500, `compared ${tally.compared} query results`)
+  } finally {
+    if (before === undefined) delete process.env.LAKE_PLANNER_MATERIALIZE_MIN
+    else process.env.LAKE_PLANNER_MATERIALIZE_MIN = before
+  }
 })
 
 const planning = suite('planner uses its indexes')

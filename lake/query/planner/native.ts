@@ -157,7 +157,7 @@ const own = Object.prototype.hasOwnProperty
  * no `undefined` and inherit only Object.prototype's members, so for any other name a plain read
  * that gives undefined means "not an own property" (one lookup instead of two).
  */
-function read(doc: unknown, path: readonly string[]): unknown {
+export function read(doc: unknown, path: readonly string[]): unknown {
   let value: unknown = doc
   for (const name of path) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return null

@@ -29,6 +29,8 @@ import type {KeyRange} from '../../index/ordered-index.js'
 import {ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING} from '../../index/values.js'
 import type {LakeDocument} from '../../store/types.js'
 import {compileConjuncts, Undecidable} from './native.js'
+import {materializedCount, materializedSlice} from './materialized.js'
+import {compileOrder, compileProjectionNode, elementAt, sliceArray} from './native-tail.js'
 import {argFields, matchCondition, matchFor, scoreArg, TextLookups, type MatchCondition, type ScoreArg} from './text-score.js'
 import {childNodes, contains, elementPath, foldCondition, NotConstant, pathRange, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
 
@@ -232,7 +234,33 @@ export class QueryPlanner {
       if (scored) return value(scored) as unknown as AnyNode
     }
     if (n.type === 'Filter' && isEverything(n.base)) return this.filter(n, at)
+    if (n.type === 'Map' || n.type === 'Projection') return this.projection(n, at)
     return this.visitChildren(n, at)
+  }
+
+  /**
+   * `X{...}` or `X[i]{...}`: when X is planned into a literal (an index answer) and the projection
+   * is made of paths and constants, the projected value itself (native-tail.ts), else the usual
+   * rewrite of both parts.
+   */
+  private async projection(n: AnyNode, at: string): Promise<AnyNode> {
+    const compiled = compileProjectionNode(n as unknown as ExprNode, this.evalConstant)
+    if (!compiled || !isNode(n.base) || !isNode(n.expr)) return this.visitChildren(n, at)
+    const base = await this.visit(n.base, at)
+    const literal = literalOf(base)
+    if (literal) {
+      const v = literal.value
+      try {
+        let projected: unknown
+        if (!compiled.each) projected = compiled.project(v)
+        else projected = Array.isArray(v) ? v.map(compiled.project) : null
+        this.notes.push({at, how: 'projection evaluated natively', candidates: Array.isArray(v) ? v.length : 1})
+        return value(projected) as unknown as AnyNode
+      } catch (err) {
+        if (!(err instanceof Undecidable)) throw err
+      }
+    }
+    return {...n, base, expr: await this.visit(n.expr, at)}
   }
 
   /**
@@ -372,6 +400,12 @@ export class QueryPlanner {
       return value(resolved.entries.length) as unknown as AnyNode
     }
     const cond = foldCondition(arg.expr as ExprNode, this.evalConstant)
+    const scanned = resolved.all ? this.view.size : resolved.entries.length
+    const kept = materializedCount(this.view, cond, this.evalConstant, scanned)
+    if (kept !== undefined) {
+      this.notes.push({at, how: 'count of a materialized filter', candidates: kept})
+      return value(kept) as unknown as AnyNode
+    }
     const native = this.nativeFilter(cond, resolved.all ? this.view.entries() : resolved.entries)
     if (!native?.exact) return undefined
     this.notes.push({at, how: 'count of a filter decided natively', candidates: native.entries.length})
@@ -461,6 +495,11 @@ export class QueryPlanner {
     const candidates = resolved && !resolved.all ? resolved.entries : undefined
     // Few candidates: groq-js filters and sorts them all (the plain filter path).
     if (candidates && candidates.length <= Math.max(SMALL_CANDIDATE_SET, need * 2) && skip === 0) return undefined
+    if (resolved) {
+      const scanned = candidates ? candidates.length : this.view.size
+      const materialized = await this.materializedOrderedSlice(n, at, cond as unknown as ExprNode, path, direction, {skip, need, scanned})
+      if (materialized) return materialized
+    }
     const index = this.view.ordered(path)
     if (!index) return undefined
 
@@ -529,6 +568,46 @@ export class QueryPlanner {
     return {...n, ...moved, base: {...order, base: newFilter, args: newArgs}}
   }
 
+  /**
+   * An ordered slice of a filter kept materialized (materialized.ts): the slice's documents from
+   * a position in the filter's ordered list, then ordered, sliced (and projected by the caller)
+   * natively (native-tail.ts) when the order keys are paths, else by groq-js on those documents.
+   */
+  private async materializedOrderedSlice(
+    n: AnyNode,
+    at: string,
+    cond: ExprNode,
+    path: string[],
+    direction: 'asc' | 'desc',
+    want: {skip: number; need: number; scanned: number},
+  ): Promise<AnyNode | undefined> {
+    const skipNullish = requiresDefined(cond, path)
+    // A key range (a keyset cursor, new per page) already bounds the walk: not worth a filter kept per cursor.
+    if (pathRange(cond, path, this.evalConstant)) return undefined
+    const order = n.base as AnyNode
+    const args = (order.args as AnyNode[]) ?? []
+    const m = materializedSlice(this.view, {cond, path, direction, skipNullish, ...want, singleKey: args.length === 1}, this.evalConstant)
+    if (!m) return undefined
+    const docs = m.chosen.map((e) => e.doc)
+    this.notes.push({at, how: `materialized filter ordered on ${path.join('.')} ${direction}${m.dropped ? `, ${m.dropped} before the slice dropped` : ''}`, candidates: docs.length})
+    // `[5...3]`: empty whatever the documents (the moved ends could turn negative, counted from the end).
+    if (n.type === 'Slice' && want.need <= want.skip) return value([]) as unknown as AnyNode
+    const moved = n.type === 'Slice' ? {left: (n.left as number) - m.dropped, right: (n.right as number) - m.dropped} : {index: (n.index as number) - m.dropped}
+    const sort = compileOrder(args as unknown as ExprNode[])
+    if (sort) {
+      try {
+        const sorted = sort(docs)
+        const result = n.type === 'Slice' ? sliceArray(sorted, moved.left as number, moved.right as number, n.isInclusive === true) : elementAt(sorted, moved.index as number)
+        return value(result) as unknown as AnyNode
+      } catch (err) {
+        if (!(err instanceof Undecidable)) throw err
+      }
+    }
+    const newArgs: AnyNode[] = []
+    for (const a of args) newArgs.push(await this.visit(a, at))
+    return {...n, ...moved, base: {...order, base: value(docs) as unknown as AnyNode, args: newArgs}}
+  }
+
   /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
   private async passing(entries: ViewEntry[], cond: ExprNode, rewritten: AnyNode): Promise<Set<LakeDocument>> {
     const native = this.nativeFilter(cond, entries)
@@ -557,6 +636,19 @@ export async function evaluateTree(tree: ExprNode, options: Parameters<typeof ev
 
 function isNode(v: unknown): v is AnyNode {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as {type?: unknown}).type === 'string'
+}
+
+/** A planned value known before evaluation: a literal, or an element or slice of a literal array. */
+function literalOf(n: AnyNode): {value: unknown} | undefined {
+  if (n.type === 'Value') return {value: n.value}
+  if ((n.type === 'AccessElement' || n.type === 'Slice') && isNode(n.base) && n.base.type === 'Value') {
+    const array = n.base.value
+    if (!Array.isArray(array)) return {value: null}
+    if (n.type === 'AccessElement') return typeof n.index === 'number' ? {value: elementAt(array, n.index)} : undefined
+    if (typeof n.left !== 'number' || typeof n.right !== 'number') return undefined
+    return {value: sliceArray(array, n.left, n.right, n.isInclusive === true)}
+  }
+  return undefined
 }
 
 function isEverything(v: unknown): boolean {

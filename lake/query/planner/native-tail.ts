@@ -1,0 +1,171 @@
+/**
+ * The end of a query the planner computes without groq-js once the documents are known: ordering
+ * by attribute paths, slicing, and projections made of attribute paths, renamed attributes and
+ * constants (`{_id, "slug": slug.current, "kind": "page", ...}`), which is what list endpoints and
+ * sitemaps ask for. groq-js spends tens of microseconds per document on these through its scopes
+ * and value wrappers; each function here gives exactly what groq-js 1.x gives:
+ *
+ * - `order(a, b desc)`: groq-js `totalCompare` per key (type order number < string < boolean <
+ *   everything else, which compares equal), `desc` negates, ties keep the input order (its sort
+ *   compares the element's index last). Keys are read as `AccessAttribute` reads them.
+ * - `[a...b]`, `[a..b]`, `[i]`: JavaScript `slice` with negative ends counted from the end and
+ *   clamped at 0; an element past the end is null.
+ * - `{...}` over a value: null unless it is an object; then each attribute in order, assigned as
+ *   groq-js assigns them (`result[name] = value`, a missing attribute gives null, a later equal
+ *   name overwrites in the first one's place), `...` and `...path` copy an object's attributes.
+ *
+ * Anything else is not compiled (undefined) and groq-js evaluates that part as before. Reading an
+ * attribute of a document whose `hasOwnProperty` is shadowed throws `Undecidable` (native.ts):
+ * the caller then leaves the whole expression to groq-js, which decides what happens.
+ */
+import type {ExprNode} from 'groq-js'
+import {compareKeys, orderClass} from '../../index/values.js'
+import {elementPath, isConstant, NotConstant} from './analyze.js'
+import {read} from './native.js'
+
+type Node = {type: string; [key: string]: unknown}
+
+/** A compiled `order(...)`: the documents sorted as groq-js sorts them (a new array). */
+export type NativeOrder = (docs: readonly unknown[]) => unknown[]
+
+/** Compiles `order(args)` when every argument is an attribute path of the element, asc or desc. */
+export function compileOrder(args: readonly ExprNode[]): NativeOrder | undefined {
+  const keys: Array<{path: string[]; sign: number}> = []
+  for (const arg of args as unknown as Node[]) {
+    const desc = arg.type === 'Desc'
+    const base = (arg.type === 'Desc' || arg.type === 'Asc' ? arg.base : arg) as ExprNode
+    const path = elementPath(base)
+    if (!path) return undefined
+    keys.push({path, sign: desc ? -1 : 1})
+  }
+  if (keys.length === 0) return undefined
+  const n = keys.length
+  return (docs) => {
+    const rows = docs.map((doc, idx) => {
+      const cls: number[] = []
+      const vals: unknown[] = []
+      for (const k of keys) {
+        const v = read(doc, k.path)
+        cls.push(orderClass(v))
+        vals.push(v)
+      }
+      return {doc, idx, cls, vals}
+    })
+    rows.sort((a, b) => {
+      for (let i = 0; i < n; i++) {
+        const c = compareKeys(a.cls[i] as number, a.vals[i], b.cls[i] as number, b.vals[i]) * (keys[i] as {sign: number}).sign
+        if (c !== 0) return c
+      }
+      return a.idx - b.idx
+    })
+    return rows.map((r) => r.doc)
+  }
+}
+
+/** groq-js `Slice` over an array. */
+export function sliceArray<T>(array: readonly T[], left: number, right: number, isInclusive: boolean): T[] {
+  let l = left < 0 ? array.length + left : left
+  let r = right < 0 ? array.length + right : right
+  if (isInclusive) r++
+  if (l < 0) l = 0
+  if (r < 0) r = 0
+  return array.slice(l, r)
+}
+
+/** groq-js `AccessElement` over an array (null past either end). */
+export function elementAt<T>(array: readonly T[], index: number): T | null {
+  const v = array[index < 0 ? index + array.length : index]
+  return v === undefined ? null : v
+}
+
+/** A compiled projection: groq-js's value of `{...}` with the given value as `@`. */
+export type NativeProjection = (value: unknown) => unknown
+
+type Part =
+  | {kind: 'path'; name: string; path: string[]}
+  | {kind: 'this'; name: string}
+  | {kind: 'constant'; name: string; value: unknown}
+  | {kind: 'splat'; path: string[] | undefined}
+
+/** Compiles an `Object` node (a projection's body) made only of paths, constants and splats. */
+export function compileProjection(object: ExprNode, evalConstant: (n: ExprNode) => unknown): NativeProjection | undefined {
+  const o = object as unknown as Node
+  if (o.type !== 'Object' || !Array.isArray(o.attributes)) return undefined
+  const parts: Part[] = []
+  for (const attr of o.attributes as Node[]) {
+    const v = attr.value as Node
+    if (attr.type === 'ObjectSplat') {
+      if (v.type === 'This') parts.push({kind: 'splat', path: undefined})
+      else {
+        const path = elementPath(v as unknown as ExprNode)
+        if (!path) return undefined
+        parts.push({kind: 'splat', path})
+      }
+      continue
+    }
+    if (attr.type !== 'ObjectAttributeValue' || typeof attr.name !== 'string') return undefined
+    const name = attr.name
+    if (v.type === 'This') {
+      parts.push({kind: 'this', name})
+      continue
+    }
+    const path = elementPath(v as unknown as ExprNode)
+    if (path) {
+      parts.push({kind: 'path', name, path})
+      continue
+    }
+    if (!isConstant(v as unknown as ExprNode)) return undefined
+    let value: unknown
+    try {
+      value = evalConstant(v as unknown as ExprNode)
+    } catch (err) {
+      if (err instanceof NotConstant) return undefined
+      throw err
+    }
+    // groq-js's value data: a constant evaluating to undefined is null.
+    parts.push({kind: 'constant', name, value: value === undefined ? null : value})
+  }
+  return (doc) => {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null
+    const result: Record<string, unknown> = {}
+    for (const part of parts) {
+      switch (part.kind) {
+        case 'path':
+          result[part.name] = read(doc, part.path)
+          break
+        case 'this':
+          result[part.name] = doc
+          break
+        case 'constant':
+          result[part.name] = part.value
+          break
+        case 'splat': {
+          const v = part.path ? read(doc, part.path) : doc
+          if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(result, v)
+          break
+        }
+      }
+    }
+    return result
+  }
+}
+
+/**
+ * A projection over each element (`X{...}` parses to a Map of `Projection(@, {...})`) or over one
+ * value (`X[0]{...}`): the compiled body, or undefined when the node is neither or the body does
+ * not compile.
+ */
+export function compileProjectionNode(n: ExprNode, evalConstant: (n: ExprNode) => unknown): {each: boolean; project: NativeProjection} | undefined {
+  const node = n as unknown as Node
+  if (node.type === 'Map') {
+    const expr = node.expr as Node
+    if (expr?.type !== 'Projection' || (expr.base as Node)?.type !== 'This') return undefined
+    const project = compileProjection(expr.expr as ExprNode, evalConstant)
+    return project && {each: true, project}
+  }
+  if (node.type === 'Projection') {
+    const project = compileProjection(node.expr as ExprNode, evalConstant)
+    return project && {each: false, project}
+  }
+  return undefined
+}
