@@ -22,8 +22,11 @@ import {matchTokens, textParts, tokenKey} from './values.js'
 const COUNT_BASE = 65536
 const MAX_COUNT = COUNT_BASE - 1
 
-/** Term frequencies of one term in one index: entry -> number of matching tokens (> 0 only). */
-export type TermFrequencies = Map<ViewEntry, number>
+/** Term frequencies of one term in one index: the entries with a matching token, and how many. */
+export interface TermFrequencies {
+  readonly entries: readonly ViewEntry[]
+  readonly counts: readonly number[]
+}
 
 export class TextIndex {
   readonly expr: ExprNode
@@ -124,17 +127,37 @@ export class TextIndex {
    * tokens match, the `freq` of groq-js's match score.
    */
   frequencies(regex: RegExp, prefix: string): TermFrequencies {
-    const out: TermFrequencies = new Map()
-    for (const key of this.keysMatching(regex, prefix)) {
+    const keys = this.keysMatching(regex, prefix)
+    const entries: ViewEntry[] = []
+    const counts: number[] = []
+    if (keys.length === 1) {
+      // One key: a document is in its postings once.
+      for (const posting of this.postings.get(keys[0] as string) as number[]) {
+        const slot = Math.floor(posting / COUNT_BASE)
+        const entry = this.slots[slot]
+        if (!entry) continue
+        entries.push(entry)
+        counts.push(posting - slot * COUNT_BASE)
+      }
+      return {entries, counts}
+    }
+    // Several keys: a document's counts are summed (slot -> its place in the result).
+    const at = new Map<number, number>()
+    for (const key of keys) {
       for (const posting of this.postings.get(key) as number[]) {
         const slot = Math.floor(posting / COUNT_BASE)
         const entry = this.slots[slot]
         if (!entry) continue
         const count = posting - slot * COUNT_BASE
-        out.set(entry, (out.get(entry) ?? 0) + count)
+        const i = at.get(slot)
+        if (i === undefined) {
+          at.set(slot, entries.length)
+          entries.push(entry)
+          counts.push(count)
+        } else counts[i] = (counts[i] as number) + count
       }
     }
-    return out
+    return {entries, counts}
   }
 
   /**

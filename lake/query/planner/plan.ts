@@ -316,27 +316,29 @@ export class QueryPlanner {
     // Documents the `match` conditions keep (exactly, except the unproven, left to groq-js), with
     // their scores; the unproven ones are filtered and scored by groq-js alone.
     // (Unordered: the sort below orders by score, then position.)
-    const entries = matches.length > 0 ? lookups.firstTermEntries(matches[0] as MatchCondition) : this.view.entries()
+    const scoring = lookups.scoring(matches[0], this.view.entries())
+    const entries = scoring.entries
     const unproven = new Set(lookups.unproven(fields))
     const scored: Array<{entry: ViewEntry; score: number; decided: boolean}> = []
     let byGroq = 0
-    for (const entry of entries) {
-      if (unproven.has(entry)) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as ViewEntry
+      if (unproven.size > 0 && unproven.has(entry)) {
         byGroq++
         const tree = node<ExprNode>({...n, base: {...filterNode, base: value([entry.doc])}})
         const [one] = (await evaluateTree(tree, this.evaluateOptions())) as Array<{_score: number}>
         if (one) scored.push({entry, score: one._score, decided: true})
         continue
       }
-      if (!matches.every((m) => lookups.passes(m, entry))) continue
+      if (!matches.every((m) => scoring.passes(m, i))) continue
       const own = (entry.doc as {_score?: unknown})._score
       let score = typeof own === 'number' ? own : 0
-      for (const arg of args) score += lookups.score(arg, entry)
+      for (const arg of args) score += scoring.score(arg, i)
       scored.push({entry, score, decided: false})
     }
     // groq-js sorts the filter's output (view order) by `b._score - a._score`, stably: the same
     // comparison with position as the tie-break gives the same order.
-    scored.sort((a, b) => b.score - a.score || a.entry.pos - b.entry.pos)
+    const byScore = (a: {entry: ViewEntry; score: number}, b: {entry: ViewEntry; score: number}): number => b.score - a.score || a.entry.pos - b.entry.pos
 
     // The other conditions, walking in that order: once `need` documents passed, the rest can only
     // be in the slice if they tie with the last one's score. Natively when exact, else groq-js.
@@ -354,13 +356,29 @@ export class QueryPlanner {
       const tree = node<ExprNode>({type: 'Filter', base: value([entry.doc]), expr: restCond})
       return ((await evaluateTree(tree, this.evaluateOptions())) as unknown[]).length === 1
     }
-    const kept: typeof scored = []
-    let examined = 0
-    for (const item of scored) {
-      if (need !== undefined && kept.length >= need && (need === 0 || item.score < (kept[need - 1] as {score: number}).score)) break
-      examined++
-      if (item.decided || (await restPasses(item.entry))) kept.push(item)
+    /** The walk over `items` (in score order); `done` unless it ran out before the slice was full. */
+    const walk = async (items: typeof scored): Promise<{kept: typeof scored; examined: number; done: boolean}> => {
+      const kept: typeof scored = []
+      let examined = 0
+      for (const item of items) {
+        if (need !== undefined && kept.length >= need && (need === 0 || item.score < (kept[need - 1] as {score: number}).score)) return {kept, examined, done: true}
+        examined++
+        if (item.decided || (await restPasses(item.entry))) kept.push(item)
+      }
+      return {kept, examined, done: need !== undefined && kept.length >= need}
     }
+    let walked: {kept: typeof scored; examined: number; done: boolean} | undefined
+    if (need !== undefined && need > 0 && scored.length > need * 4) {
+      // Only the documents scoring at least the need-th best score are sorted and walked first:
+      // they come first in the full order. If the other conditions drop too many of them, the
+      // whole list is sorted and walked.
+      const scores = Float64Array.from(scored, (item) => item.score).sort()
+      const threshold = scores[scores.length - need] as number
+      walked = await walk(scored.filter((item) => item.score >= threshold).sort(byScore))
+      if (!walked.done) walked = undefined
+    }
+    walked ??= await walk(scored.sort(byScore))
+    const {kept, examined} = walked
     this.notes.push({
       at,
       how: `scored natively from text indexes: ${entries.length} candidates, ${scored.length} matched${byGroq ? ` (${byGroq} decided by groq-js)` : ''}, ${examined} examined in score order${need !== undefined ? ` for the slice's ${need}` : ''}`,

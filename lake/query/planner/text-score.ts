@@ -129,7 +129,6 @@ export class TextLookups {
   private readonly view: View
   private readonly regexes = new Map<string, {regex: RegExp; prefix: string}>()
   private readonly freqs = new Map<string, TermFrequencies>()
-  private readonly compiled = new Map<MatchCondition, TermFrequencies[][]>()
 
   constructor(view: View) {
     this.view = view
@@ -139,7 +138,7 @@ export class TextLookups {
     return this.view.text(field.key, field.expr)
   }
 
-  /** Entry -> number of the field's tokens the term matches (entries with none are absent). */
+  /** The entries with a token of the field the term matches, and how many such tokens each has. */
   frequencies(field: Field, term: string): TermFrequencies {
     const cacheKey = `${field.key}\u0000${term}`
     let found = this.freqs.get(cacheKey)
@@ -165,23 +164,9 @@ export class TextLookups {
     if (!this.available(match.fields)) return undefined
     const terms = match.terms
     if (!terms || terms.length === 0) return []
-    const perTerm = terms.map((term) => unionSorted(match.fields.map((f) => sortByPos([...this.frequencies(f, term).keys()]))))
+    const perTerm = terms.map((term) => unionSorted(match.fields.map((f) => sortByPos([...this.frequencies(f, term).entries]))))
     perTerm.sort((a, b) => a.length - b.length)
     return intersectSorted(perTerm[0] as readonly ViewEntry[], perTerm.slice(1))
-  }
-
-  /**
-   * The entries with a token matching the first term in some field (unordered): every entry the
-   * match can keep is among them. Empty when the pattern has no term or is not strings.
-   */
-  firstTermEntries(match: MatchCondition): ViewEntry[] {
-    const term = match.terms?.[0]
-    if (term === undefined) return []
-    const maps = match.fields.map((f) => this.frequencies(f, term))
-    if (maps.length === 1) return [...(maps[0] as TermFrequencies).keys()]
-    const seen = new Set<ViewEntry>()
-    for (const m of maps) for (const e of m.keys()) seen.add(e)
-    return [...seen]
   }
 
   /** Entries some field's index cannot answer exactly for this condition (groq-js decides them). */
@@ -189,32 +174,93 @@ export class TextLookups {
     return fields.flatMap((f) => (this.index(f) as TextIndex).unproven(f.asArrayElement))
   }
 
-  /** Each term's frequency maps, one per field (looked up once per query, not per document). */
-  private perTerm(match: MatchCondition): TermFrequencies[][] {
-    let found = this.compiled.get(match)
-    if (!found) this.compiled.set(match, (found = (match.terms ?? []).map((term) => match.fields.map((f) => this.frequencies(f, term)))))
+  /**
+   * What scoring reads, over a list of entries: the entries with a token matching `first`'s first
+   * term in some field (every entry that match can keep is among them; none when it has no term),
+   * or `all` when there is no match condition. Unordered.
+   */
+  scoring(first: MatchCondition | undefined, all: readonly ViewEntry[]): Scoring {
+    if (!first) return new Scoring(this, all, undefined)
+    const term = first.terms?.[0]
+    const entries: ViewEntry[] = []
+    const at = new Map<ViewEntry, number>()
+    if (term !== undefined) {
+      for (const f of first.fields) {
+        for (const e of this.frequencies(f, term).entries) {
+          if (at.has(e)) continue
+          at.set(e, entries.length)
+          entries.push(e)
+        }
+      }
+    }
+    return new Scoring(this, entries, at)
+  }
+}
+
+/**
+ * Frequencies as columns over a fixed list of entries (entry i's count in column[i]), so deciding
+ * and scoring a document reads arrays, not maps.
+ */
+export class Scoring {
+  readonly entries: readonly ViewEntry[]
+  private readonly lookups: TextLookups
+  private at: Map<ViewEntry, number> | undefined
+  private readonly columns = new Map<string, Int32Array>()
+  private readonly perTerm = new Map<MatchCondition, Int32Array[][]>()
+
+  constructor(lookups: TextLookups, entries: readonly ViewEntry[], at: Map<ViewEntry, number> | undefined) {
+    this.lookups = lookups
+    this.entries = entries
+    this.at = at
+  }
+
+  private column(field: Field, term: string): Int32Array {
+    const key = `${field.key}\u0000${term}`
+    let col = this.columns.get(key)
+    if (!col) {
+      if (!this.at) this.at = new Map(this.entries.map((e, i) => [e, i]))
+      const at = this.at
+      col = new Int32Array(this.entries.length)
+      const {entries, counts} = this.lookups.frequencies(field, term)
+      for (let k = 0; k < entries.length; k++) {
+        const i = at.get(entries[k] as ViewEntry)
+        if (i !== undefined) col[i] = counts[k] as number
+      }
+      this.columns.set(key, col)
+    }
+    return col
+  }
+
+  /** Each term's columns, one per field. */
+  private termColumns(match: MatchCondition): Int32Array[][] {
+    let found = this.perTerm.get(match)
+    if (!found) this.perTerm.set(match, (found = (match.terms ?? []).map((term) => match.fields.map((f) => this.column(f, term)))))
     return found
   }
 
-  /** Exactly groq-js's `match` for an entry not in `unproven(match.fields)`. */
-  passes(match: MatchCondition, entry: ViewEntry): boolean {
-    const perTerm = this.perTerm(match)
+  /** Exactly groq-js's `match` for entry i (not unproven). */
+  passes(match: MatchCondition, i: number): boolean {
+    const perTerm = this.termColumns(match)
     if (perTerm.length === 0) return false
-    return perTerm.every((maps) => maps.some((m) => m.has(entry)))
+    for (const cols of perTerm) {
+      let any = false
+      for (const col of cols) if ((col[i] as number) > 0) any = true
+      if (!any) return false
+    }
+    return true
   }
 
-  /** Exactly groq-js's score of a `score()` argument for an entry not in `unproven` of its fields. */
-  score(arg: ScoreArg, entry: ViewEntry): number {
+  /** Exactly groq-js's score of a `score()` argument for entry i (not unproven). */
+  score(arg: ScoreArg, i: number): number {
     if (arg.k === 'boost') {
-      const inner = this.score(arg.inner, entry)
+      const inner = this.score(arg.inner, i)
       return typeof arg.boost === 'number' && inner > 0 ? inner + arg.boost : 0
     }
     // An array literal's tokens are those of its (string) elements: a term's count is their sum.
-    const perTerm = this.perTerm(arg.match)
     let score = 0
-    for (const maps of perTerm) {
+    for (const cols of this.termColumns(arg.match)) {
       let freq = 0
-      for (const m of maps) freq += m.get(entry) ?? 0
+      for (const col of cols) freq += col[i] as number
       // groq-js: `score += freq * (BM25k + 1) / (freq + BM25k)`, the same operations in the same order.
       score += (freq * (BM25_K + 1)) / (freq + BM25_K)
     }
