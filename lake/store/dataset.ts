@@ -2,8 +2,8 @@ import type {Statement} from 'better-sqlite3'
 import {LakeError} from '../errors.js'
 import {randomId} from '../ids.js'
 import type {SqliteDatabase} from './db.js'
-import type {BackgroundCheckpointer, CheckpointResult} from './checkpoint.js'
-import {planBulk, validateBulk, type BulkItem, type BulkOptions, type BulkResult, type BulkWrite} from './bulk.js'
+import {BulkThreadError, type BulkThread, type CheckpointResult} from './bulk-thread.js'
+import {bulkJsonMaxBytes, encodeBulkJson, planBulk, planItem, validateBulk, type BulkItem, type BulkOptions, type BulkPlanOptions, type BulkResult, type BulkWrite} from './bulk.js'
 import {TransactionBuilder} from './transaction.js'
 import type {
   CommitOptions,
@@ -43,14 +43,14 @@ export class DatasetStore {
   private readonly headStatement: Statement
   private changeCount = 0
   private refreshing = false
-  private readonly checkpointer: (() => BackgroundCheckpointer) | undefined
+  private readonly bulkThread: (() => BulkThread) | undefined
   private bulkCheckpoint: Promise<CheckpointResult> | undefined
 
-  /** `checkpointer`: where bulk writes hand their WAL checkpoint (absent: on commit, as usual). */
-  constructor(db: SqliteDatabase, name: string, checkpointer?: () => BackgroundCheckpointer) {
+  /** `bulkThread`: the worker that writes large bulk writes and checkpoints after them (absent: all on this thread). */
+  constructor(db: SqliteDatabase, name: string, bulkThread?: () => BulkThread) {
     this.db = db
     this.name = name
-    this.checkpointer = checkpointer
+    this.bulkThread = bulkThread
     // A bulk-imported document's JSON is in its revision row (`rev_seq`), not in `documents.doc`.
     const load = db.prepare(
       'SELECT CASE WHEN d.rev_seq IS NULL THEN d.doc ELSE r.doc END AS doc FROM documents d LEFT JOIN revisions r ON d.rev_seq IS NOT NULL AND r.dataset = d.dataset AND r.document_id = d.id AND r.seq = d.rev_seq WHERE d.dataset = ? ORDER BY d.id',
@@ -196,25 +196,6 @@ export class DatasetStore {
     return transactionId
   }
 
-  private async runBulk(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
-    this.refresh()
-    const transactionId = this.newTransactionId(opts.transactionId)
-    const timestamp = new Date().toISOString()
-    const writes = planBulk(items, this.docs, {kind: opts.kind, transactionId, timestamp, conflict: opts.conflict})
-    const result = {transactionId, written: writes.length, skipped: items.length - writes.length}
-    if (writes.length === 0) return result
-    const transaction: CommittedTransaction = {
-      seq: this.lastSeq + 1,
-      transactionId,
-      timestamp,
-      author: opts.author ?? '',
-      changes: writes.map((w) => ({id: w.id, before: w.before, after: w.after, mutations: [{[opts.kind]: w.after}]})),
-    }
-    this.persistBulk(transaction, writes, opts)
-    this.applyCommitted(transaction)
-    return result
-  }
-
   private async runTransaction(body: TransactionBody, opts: CommitOptions): Promise<CommitResult> {
     this.refresh()
     const transactionId = this.newTransactionId(opts.transactionId)
@@ -264,56 +245,118 @@ export class DatasetStore {
     }).immediate()
   }
 
-  /**
-   * A bulk transaction in one SQLite transaction: each document's JSON (already built) goes into
-   * its `revisions` row only, and its `documents` row points there (`rev_seq`): an import writes
-   * its documents once, not twice. The transaction row stores a marker (`{"bulk": kind}`) instead of
-   * every mutation, because each mutation is `{<kind>: <the revision's document>}` and
-   * `transactionsAfter` rebuilds it from the revision (an import's documents are not written a
-   * third time).
-   */
-  private persistBulk(t: CommittedTransaction, writes: readonly BulkWrite[], opts: BulkOptions): void {
-    // The document's JSON is written once, in its revision row; `documents` points at it (rev_seq).
-    const upsert = this.db.prepare("INSERT INTO documents (dataset, id, doc, rev_seq) VALUES (?, ?, '', ?) ON CONFLICT (dataset, id) DO UPDATE SET doc = '', rev_seq = excluded.rev_seq")
-    const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    // Only when the WAL will be large (SQLite's autocheckpoint starts at ~4 MB): small imports
-    // (tests, seeds) do not start a thread.
-    let bytes = 0
-    for (const w of writes) bytes += w.json.length
-    const checkpointer = bytes > 4 * 1024 * 1024 ? this.checkpointer?.() : undefined
-    const background = checkpointer?.available ?? false
-    const autocheckpoint = Number(this.db.pragma('wal_autocheckpoint', {simple: true}))
-    // The WAL now holds the whole import: copy it into the database in the worker, not here.
-    if (background) this.db.pragma('wal_autocheckpoint = 0')
-    try {
-      this.writeBulk(t, writes, opts, upsert, logTx, logRev)
-    } finally {
-      if (background) this.db.pragma(`wal_autocheckpoint = ${autocheckpoint}`)
+  private async runBulk(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
+    this.refresh()
+    const transactionId = this.newTransactionId(opts.transactionId)
+    const timestamp = new Date().toISOString()
+    const plan = {kind: opts.kind, transactionId, timestamp, conflict: opts.conflict}
+    const t = {seq: this.lastSeq + 1, transactionId, timestamp, author: opts.author ?? ''}
+    const thread = this.bulkThreadFor(items)
+    let writes: BulkWrite[]
+    if (thread) {
+      writes = this.writeBulkInThread(thread, items, plan, t, opts)
+    } else {
+      writes = planBulk(items, this.docs, plan)
+      if (writes.length > 0) this.writeBulk(t, writes, opts)
     }
-    if (background && checkpointer) this.bulkCheckpoint = checkpointer.request()
+    const result = {transactionId, written: writes.length, skipped: items.length - writes.length}
+    if (writes.length === 0) return result
+    const changes: DocumentChange[] = new Array(writes.length)
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i]
+      changes[i] = {id: w.id, before: w.before, after: w.after, mutations: [{[opts.kind]: w.after}]}
+    }
+    this.applyCommitted({...t, changes})
+    return result
   }
 
   /**
-   * Resolves once the WAL checkpoint after the last bulk write has run (immediately if there was
-   * none): for measurements and tests; the data is durable before that.
+   * The worker that writes this bulk write, or undefined to write it on this thread: only when the
+   * WAL may be large (SQLite's autocheckpoint starts at ~4 MB: more source text than that, or
+   * 1,000 documents or more when their text is not known), so small imports (tests, seeds) do not
+   * start a thread, and only while the worker runs.
    */
-  async bulkCheckpointed(): Promise<CheckpointResult | undefined> {
-    return this.bulkCheckpoint
+  private bulkThreadFor(items: readonly BulkItem[]): BulkThread | undefined {
+    let bytes = 0
+    for (const item of items) bytes += item.json?.length ?? 0
+    if (bytes <= 4 * 1024 * 1024 && items.length < 1000) return undefined
+    const thread = this.bulkThread?.()
+    return thread?.available ? thread : undefined
   }
 
-  private writeBulk(t: CommittedTransaction, writes: readonly BulkWrite[], opts: BulkOptions, upsert: Statement, logTx: Statement, logRev: Statement): void {
+  /*
+   * How a bulk transaction is stored (both paths): each document's JSON goes into its `revisions`
+   * row only, and its `documents` row points there (`rev_seq`): an import writes its documents
+   * once, not twice. The transaction row stores a marker (`{"bulk": kind}`) instead of every
+   * mutation, because each mutation is `{<kind>: <the revision's document>}` and
+   * `transactionsAfter` rebuilds it from the revision (an import's documents are not written a
+   * third time). The `documents` rows are written in one statement from the id list the
+   * transaction row stores anyway (100k statement runs from JavaScript cost more than SQLite
+   * reading the list).
+   */
+
+  /**
+   * A large bulk write: stamps and encodes the documents here while the worker inserts them
+   * (bulk-thread.ts), in one SQLite transaction on the worker's connection; returns once it is
+   * committed (durable). The worker then checkpoints the WAL.
+   */
+  private writeBulkInThread(thread: BulkThread, items: readonly BulkItem[], plan: BulkPlanOptions, t: BulkTransaction, opts: BulkOptions): BulkWrite[] {
+    const writes: BulkWrite[] = []
+    const checkpointed = thread.nextCheckpoint()
+    const total = items.length
+    try {
+      thread.writeTransaction(
+        {dataset: this.name, ...t},
+        (add) => {
+          for (let i = 0; i < total; i++) {
+            const w = planItem(items[i], i, this.docs, plan)
+            if (w) {
+              writes.push(w)
+              add(w.id, w.after._rev, bulkJsonMaxBytes(w), (into, offset) => encodeBulkJson(w, into, offset))
+            }
+            if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
+          }
+        },
+        () => (writes.length === 0 ? null : {ids: JSON.stringify(writes.map((w) => w.id)), mutations: JSON.stringify({bulk: opts.kind})}),
+      )
+    } catch (err) {
+      if (err instanceof BulkThreadError && err.concurrent) throw new ConcurrentWriteError()
+      throw err
+    }
+    if (writes.length > 0) this.bulkCheckpoint = checkpointed
+    return writes
+  }
+
+  /** A small bulk write (or any, when the worker is not running) on the lake's connection. */
+  private writeBulk(t: BulkTransaction, writes: readonly BulkWrite[], opts: BulkOptions): void {
+    const upsert = this.db.prepare("INSERT INTO documents (dataset, id, doc, rev_seq) SELECT ?, value, '', ? FROM json_each(?) WHERE true ON CONFLICT (dataset, id) DO UPDATE SET doc = '', rev_seq = excluded.rev_seq")
+    const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    // The JSON comes as UTF-8 bytes (see encodeBulkJson) and is stored as TEXT, as `persist` stores it.
+    const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))')
     const total = writes.length
     this.db.transaction(() => {
       if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
+      let arena = Buffer.allocUnsafe(1 << 16)
       for (let i = 0; i < total; i++) {
         const w = writes[i]
-        upsert.run(this.name, w.id, t.seq)
-        logRev.run(this.name, w.id, t.seq, w.after._rev, t.timestamp, t.author, w.json)
+        const max = bulkJsonMaxBytes(w)
+        if (arena.length < max) arena = Buffer.allocUnsafe(max)
+        logRev.run(this.name, w.id, t.seq, w.after._rev, t.timestamp, t.author, arena.subarray(0, encodeBulkJson(w, arena, 0)))
         if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
       }
-      logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(writes.map((w) => w.id)), JSON.stringify({bulk: opts.kind}))
+      const ids = JSON.stringify(writes.map((w) => w.id))
+      // (`WHERE true`: SQLite's parser needs it before ON CONFLICT in an INSERT ... SELECT.)
+      upsert.run(this.name, t.seq, ids)
+      logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, ids, JSON.stringify({bulk: opts.kind}))
     }).immediate()
+  }
+
+  /**
+   * Resolves once the WAL checkpoint after the last large bulk write has run (immediately if
+   * there was none): for measurements and tests; the data is durable before that.
+   */
+  async bulkCheckpointed(): Promise<CheckpointResult | undefined> {
+    return this.bulkCheckpoint
   }
 
   /** The revisions of a document, oldest first. */
@@ -383,6 +426,14 @@ export class DatasetStore {
       return {seq: t.seq, transactionId: t.id, timestamp: t.timestamp, author: t.author, changes}
     })
   }
+}
+
+/** The transaction fields of a bulk write (its changes are built after it is stored). */
+interface BulkTransaction {
+  seq: number
+  transactionId: string
+  timestamp: string
+  author: string
 }
 
 /** Another process committed to this dataset since we last read it. */

@@ -5,7 +5,7 @@
  */
 import {LakeError} from '../errors.js'
 import {invalidDatasetReason} from '../ids.js'
-import {BackgroundCheckpointer} from './checkpoint.js'
+import {BulkThread} from './bulk-thread.js'
 import {DatasetStore} from './dataset.js'
 import {openDatabase, type SqliteDatabase} from './db.js'
 
@@ -19,8 +19,8 @@ export class LakeStore {
   readonly db: SqliteDatabase
   private readonly datasets = new Map<string, DatasetStore>()
   private readonly poll: NodeJS.Timeout
-  /** Started on the first bulk write (imports): see checkpoint.ts. */
-  private checkpointer: BackgroundCheckpointer | undefined
+  /** Started on the first large bulk write (imports): see bulk-thread.ts. */
+  private bulkThread: BulkThread | undefined
 
   constructor(dataDir: string, opts: {pollMs?: number} = {}) {
     this.db = openDatabase(dataDir)
@@ -37,7 +37,7 @@ export class LakeStore {
     if (!store) {
       const reason = invalidDatasetReason(name)
       if (reason) throw new LakeError(400, 'invalidDatasetError', reason)
-      store = new DatasetStore(this.db, name, () => (this.checkpointer ??= new BackgroundCheckpointer(this.db.name)))
+      store = new DatasetStore(this.db, name, () => (this.bulkThread ??= new BulkThread(this.db.name)))
       this.datasets.set(name, store)
     }
     return store
@@ -51,7 +51,7 @@ export class LakeStore {
 
   close(): void {
     clearInterval(this.poll)
-    void this.checkpointer?.close()
+    void this.bulkThread?.close()
     this.db.close()
   }
 }

@@ -165,4 +165,83 @@ test('a large import is checkpointed in the background worker; the data is durab
   }
 })
 
+test('the source text is written as UTF-8 bytes: whitespace, non-ASCII text and documents larger than the write buffer survive', async () => {
+  const {lake, dir} = open()
+  const big = 'ü✓😀'.repeat(200_000) // ~1.8 MB of UTF-8: more than the bulk write's 1 MB buffer
+  const lines = [
+    {line: 1, json: '{"_id":"ws","_type":"t","s":"é"}  \t '},
+    {line: 2, json: '{ "_id" : "inner", "_type" : "t" , "n" : [1, 2]   }'},
+    {line: 3, json: `{"_id":"big","_type":"t","big":"${big}","_createdAt":"2020-01-01T00:00:00.000Z"}`},
+    {line: 4, json: '{"_id":"emoji","_type":"t","s":"\\u00e9 😀 \\ud83d\\ude00"}'},
+    {line: 5, json: '{"_id":"full","_type":"t","_createdAt":"a","_updatedAt":"b","_rev":"r"}'},
+  ]
+  const entries = lines.map(({line, json}) => ({line, json, doc: JSON.parse(json) as Record<string, unknown>}))
+  await importDocuments(lake.dataset('production'), entries)
+  const before = structuredClone(lake.dataset('production').documents())
+  lake.close()
+  const reopened = open(dir).lake
+  try {
+    const store = reopened.dataset('production')
+    for (const doc of before) {
+      assert.equal(store.get(doc._id), doc, `${doc._id} as imported`)
+      assert.equal(Object.keys(store.get(doc._id)!), Object.keys(doc), `${doc._id}: key order`)
+      assert.equal(store.revisions(doc._id)[0].document, doc, `${doc._id}: its revision`)
+    }
+    assert.is(store.get('big')!.big, big)
+    assert.equal(Object.keys(store.get('ws')!), ['_id', '_type', 's', '_createdAt', '_updatedAt', '_rev'])
+    assert.is(store.get('full')!._rev, 'r')
+    const types = reopened.db.prepare('SELECT DISTINCT typeof(doc) AS t FROM revisions').all() as Array<{t: string}>
+    assert.equal(types.map((r) => r.t), ['text'], 'stored as TEXT, as a single commit stores it')
+  } finally {
+    reopened.close()
+  }
+})
+
+test('a large import (written by the worker thread) is all or nothing: a conflict late in it writes nothing, and the next import works', async () => {
+  const {lake, dir} = open()
+  const store = lake.dataset('production')
+  try {
+    await store.commit([{create: {_id: 'doc-1200', _type: 'note', title: 'already here'}}])
+    const seqBefore = store.transactionsAfter(0).length
+    const entries = Array.from({length: 1500}, (_, i) => {
+      const doc = {_id: `doc-${i}`, _type: 'note', body: 'y'.repeat(3000)}
+      return {line: i + 1, doc, json: JSON.stringify(doc)}
+    })
+    const err = await importDocuments(store, entries).then(() => undefined, (e: unknown) => e)
+    assert.instance(err, ImportError)
+    assert.is((err as ImportError).line, 1201)
+    assert.match((err as ImportError).message, 'doc-1200')
+    assert.is(store.size, 1)
+    assert.is(store.transactionsAfter(0).length, seqBefore, 'no transaction stored')
+    // createIfNotExists of documents that all exist: nothing to write, no transaction.
+    const many = [{line: 1, doc: {_id: 'doc-1200', _type: 'note'}}, ...Array.from({length: 999}, (_, i) => ({line: i + 2, doc: {_id: `other-${i}`, _type: 'note'}}))]
+    await importDocuments(store, many.slice(1), {mode: 'missing'})
+    const skipped = await importDocuments(store, many, {mode: 'missing'})
+    assert.is(skipped.written, 0)
+    assert.is(skipped.skipped, 1000)
+    assert.is(skipped.transactionId, undefined)
+    // A document larger than one of the worker's buffers (16 MB of UTF-8) among them.
+    const huge = '✓'.repeat(6_000_000)
+    const second = entries.map((e) => (e.line === 1201 ? {line: e.line, doc: {_id: 'huge', _type: 'note', huge}} : e))
+    const result = await importDocuments(store, second)
+    assert.is(result.written, 1500)
+    assert.is(store.get('huge')!.huge, huge)
+  } finally {
+    lake.close()
+  }
+  const again = open(dir).lake
+  try {
+    const store = again.dataset('production')
+    assert.is(store.size, 1 + 999 + 1500)
+    assert.is(store.get('huge')!.huge, '✓'.repeat(6_000_000))
+    assert.is(store.get('doc-1499')!.body, 'y'.repeat(3000))
+    assert.is(store.revisions('doc-7')[0].document!._id, 'doc-7')
+    const last = store.transactionsAfter(0).at(-1)!
+    assert.is(last.changes.length, 1500)
+    assert.equal(last.changes[0].mutations, [{create: store.get(last.changes[0].id)}])
+  } finally {
+    again.close()
+  }
+})
+
 test.run()
