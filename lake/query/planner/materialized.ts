@@ -51,8 +51,23 @@ function secondUse(view: View, key: string): boolean {
   return false
 }
 
+/**
+ * Whether a condition's value depends on nothing but the document and its literals: no function
+ * but `defined()`. A materialized filter outlives the query, and `now()` or `identity()` would
+ * give another predicate under the same text.
+ */
+function onlyLiterals(node: unknown): boolean {
+  if (Array.isArray(node)) return node.every(onlyLiterals)
+  if (node === null || typeof node !== 'object') return true
+  const n = node as {type?: unknown; namespace?: unknown; name?: unknown}
+  if (n.type === 'Value') return true
+  if (n.type === 'FuncCall' && !(n.namespace === 'global' && n.name === 'defined')) return false
+  return Object.values(node).every(onlyLiterals)
+}
+
 /** The predicate of a condition native.ts decides wholly, with the key naming it, else undefined. */
 function exactPredicate(view: View, cond: ExprNode, evalConstant: (n: ExprNode) => unknown, kind: string): {key: string; test: (doc: LakeDocument) => boolean} | undefined {
+  if (!onlyLiterals(cond)) return undefined
   const compiled = compileConjuncts(cond, evalConstant)
   if (!compiled?.exact) return undefined
   // The folded condition with its parameters as literals: equal text, equal predicate.
