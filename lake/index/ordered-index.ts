@@ -107,16 +107,15 @@ export class OrderedIndex {
   }
 
   /**
-   * The groups `groups(direction, skipNullish, range)` yields, less the whole groups that lie
+   * The groups `groups(direction, skipNullish)` yields, less the whole groups that lie
    * within its first `skip` entries (found by position, not by stepping through them), and how
    * many entries those dropped groups held. For an index of only documents a filter keeps (a
    * FilteredOrderedIndex), a slice `[skip...]` starts in the first group yielded.
    */
-  groupsSkipping(direction: 'asc' | 'desc', skipNullish: boolean, range: KeyRange | undefined, skip: number): {groups: Generator<ViewEntry[]>; dropped: number} {
+  groupsSkipping(direction: 'asc' | 'desc', skipNullish: boolean, skip: number): {groups: Generator<ViewEntry[]>; dropped: number} {
     const items = this.items
-    let from = range ? this.firstInRange(range) : 0
-    const to = range ? this.endOfRange(range) : items.length
-    from = Math.min(from, to)
+    const from = 0
+    const to = items.length
     // The walk: keys in order over [from, other), then the null/object class as one group over
     // [other, end) (nulls left out with skipNullish); descending, that group comes first.
     const other = firstWhere(items, from, to, (item) => item.cls === ORDER_OTHER)

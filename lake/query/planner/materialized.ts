@@ -112,7 +112,7 @@ export function materializedSlice(view: View, req: SliceRequest, evalConstant: (
   if (!predicate) return undefined
   const index = view.filteredOrdered(predicate.key, req.path, predicate.test)
   if (!index) return undefined
-  const {groups, dropped} = index.index.groupsSkipping(req.direction, req.skipNullish, undefined, req.skip)
+  const {groups, dropped} = index.index.groupsSkipping(req.direction, req.skipNullish, req.skip)
   const chosen: ViewEntry[] = []
   let covered = dropped
   while (covered < req.need) {
