@@ -366,7 +366,7 @@ async function benchSize(size: number): Promise<SizeResult> {
     const imported = await importDocuments(store, entries, {mode: 'fail'})
     const importMs = performance.now() - t0
     const importCpu = process.cpuUsage(cpu0)
-    // The WAL checkpoint runs in a worker after the commit (lake/store/checkpoint.ts): reported apart.
+    // The WAL checkpoint runs in a worker after the commit (lake/store/bulk-thread.ts): reported apart.
     await store.bulkCheckpointed()
     const checkpointMs = performance.now() - t0 - importMs
     entries = null
