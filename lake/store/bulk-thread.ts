@@ -170,8 +170,11 @@ export class BulkThreadError extends Error {
 }
 
 const SLOTS = 3
-/** Bytes per slot: a chunk of ~2,000 synthetic documents (7 KB each). */
-const SLOT_BYTES = 16 * 1024 * 1024
+/**
+ * Bytes per slot: a chunk of ~1,000 synthetic documents (7 KB each); 24 MB shared with the worker
+ * in all, allocated when the first large import starts. A larger document gets a buffer of its own.
+ */
+const SLOT_BYTES = 8 * 1024 * 1024
 /** How long to wait for the worker before declaring it dead. */
 const WAIT_MS = 120_000
 

@@ -160,6 +160,8 @@ export class DatasetStore {
    */
   bulkWrite(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
     try {
+      // Starts the worker (first large write only: ~0.2 s) while the items are validated.
+      this.bulkThreadFor(items)
       validateBulk(items)
     } catch (err) {
       return Promise.reject(err)

@@ -220,7 +220,7 @@ test('a large import (written by the worker thread) is all or nothing: a conflic
     assert.is(skipped.written, 0)
     assert.is(skipped.skipped, 1000)
     assert.is(skipped.transactionId, undefined)
-    // A document larger than one of the worker's buffers (16 MB of UTF-8) among them.
+    // A document larger than one of the worker's buffers (8 MB; up to 18 MB of UTF-8) among them.
     const huge = '✓'.repeat(6_000_000)
     const second = entries.map((e) => (e.line === 1201 ? {line: e.line, doc: {_id: 'huge', _type: 'note', huge}} : e))
     const result = await importDocuments(store, second)
