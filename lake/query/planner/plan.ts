@@ -235,6 +235,7 @@ export class QueryPlanner {
     }
     if (n.type === 'Filter' && isEverything(n.base)) return this.filter(n, at)
     if (n.type === 'Map' || n.type === 'Projection') return this.projection(n, at)
+    if (n.type === 'PipeFuncCall' && n.name === 'order') return this.order(n, at)
     return this.visitChildren(n, at)
   }
 
@@ -243,6 +244,25 @@ export class QueryPlanner {
    * is made of paths and constants, the projected value itself (native-tail.ts), else the usual
    * rewrite of both parts.
    */
+  /** `X | order(paths)` over a planned literal: sorted natively (native-tail.ts), else as before. */
+  private async order(n: AnyNode, at: string): Promise<AnyNode> {
+    const sort = Array.isArray(n.args) ? compileOrder(n.args as ExprNode[]) : undefined
+    if (!sort || !isNode(n.base)) return this.visitChildren(n, at)
+    const base = await this.visit(n.base, at)
+    const literal = literalOf(base)
+    if (literal) {
+      try {
+        const v = literal.value
+        return value(Array.isArray(v) ? sort(v) : null) as unknown as AnyNode
+      } catch (err) {
+        if (!(err instanceof Undecidable)) throw err
+      }
+    }
+    const args: AnyNode[] = []
+    for (const a of n.args as AnyNode[]) args.push(await this.visit(a, at))
+    return {...n, base, args}
+  }
+
   private async projection(n: AnyNode, at: string): Promise<AnyNode> {
     const compiled = compileProjectionNode(n as unknown as ExprNode, this.evalConstant)
     if (!compiled || !isNode(n.base) || !isNode(n.expr)) return this.visitChildren(n, at)
