@@ -3,8 +3,10 @@
  * `pt::text(body)`; an array literal such as `[title, excerpt, pt::text(body)]` is answered by
  * combining the indexes of its elements, see lake/query/planner/text-score.ts): token key ->
  * postings with how many times each document's text has a token of that key, which is what
- * groq-js's `match` score counts. The text of each document is computed by groq-js itself
- * (`evaluateSync` with the document as `@`), then cut into tokens exactly as `match` cuts it
+ * groq-js's `match` score counts. The text of each document is groq-js's value of the expression
+ * (`evaluateSync` with the document as `@`), computed natively for attribute paths and
+ * `pt::text(path)` when the document is JSON-shaped (text-value.ts; groq-js evaluates anything
+ * else), then cut into tokens exactly as `match` cuts it
  * (values.ts `textParts`, `matchTokens`). Keys are tokens with ASCII letters lower-cased
  * (values.ts `tokenKey`), so a term's regular expression tested on a key gives what it gives on
  * the token, and a term is answered by testing groq-js's own regex on the keys of the sorted
@@ -17,6 +19,7 @@
  */
 import {evaluateSync, type ExprNode} from 'groq-js'
 import type {ViewEntry} from './entry-list.js'
+import {nativeTextReader, UNSURE, type TextValueReader} from './text-value.js'
 import {matchTokens, textParts, tokenKey} from './values.js'
 
 const COUNT_BASE = 65536
@@ -30,6 +33,8 @@ export interface TermFrequencies {
 
 export class TextIndex {
   readonly expr: ExprNode
+  /** The expression's value without groq-js, for the expressions text-value.ts knows. */
+  private readonly native: TextValueReader | undefined
   private readonly postings = new Map<string, number[]>()
   private sortedKeys: string[] | null = null
   private readonly slots: Array<ViewEntry | null> = []
@@ -45,6 +50,7 @@ export class TextIndex {
 
   constructor(expr: ExprNode, entries: Iterable<ViewEntry>) {
     this.expr = expr
+    this.native = nativeTextReader(expr)
     for (const entry of entries) this.add(entry)
     // Arrays grown by push keep spare capacity: copy each to its exact size once built.
     for (const [key, list] of this.postings) this.postings.set(key, list.slice())
@@ -52,7 +58,8 @@ export class TextIndex {
 
   /** Token key -> count of the expression's tokens for `doc`, and whether its value is an array. */
   private tokens(doc: unknown): {counts: Map<string, number>; isArray: boolean} {
-    const value = evaluateSync(this.expr, {root: doc}).data
+    const native = this.native ? this.native(doc) : UNSURE
+    const value = native === UNSURE ? evaluateSync(this.expr, {root: doc}).data : native
     const counts = new Map<string, number>()
     for (const part of textParts(value)) {
       for (const token of matchTokens(part)) {

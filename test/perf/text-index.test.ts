@@ -1,12 +1,14 @@
 // The scored text index (lake/index/text-index.ts) kept in step by add/remove, including the
 // compaction of removed documents' postings: its term frequencies always equal those of an index
 // built afresh over the same documents, and those counted by hand the way groq-js counts.
-import {parse, type ExprNode} from 'groq-js'
+import {evaluateSync, parse, type ExprNode} from 'groq-js'
 import {suite} from 'uvu'
 import * as assert from 'uvu/assert'
 import type {ViewEntry} from '../../lake/index/entry-list.js'
 import {TextIndex, type TermFrequencies} from '../../lake/index/text-index.js'
+import {nativeTextReader, UNSURE} from '../../lake/index/text-value.js'
 import {matchTokens, termKeyPrefix, termRegex} from '../../lake/index/values.js'
+import {generateDataset} from '../../scripts/bench/dataset.js'
 import {createRandom} from '../../scripts/bench/random.js'
 
 const test = suite('text index')
@@ -61,6 +63,95 @@ test('frequencies equal a fresh build and groq-js counting after many adds and r
     assert.equal(a, byHand(entries, term), term)
   }
   assert.is(index.stats().documents, fresh.stats().documents)
+})
+
+// The text of each indexed expression is computed natively (lake/index/text-value.ts) when that is
+// certainly groq-js's value: it must be exactly evaluateSync's, and UNSURE shapes must be reported.
+const NATIVE_EXPRESSIONS = ['title', 'excerpt', 'seo.title', '@.title', 'pt::text(body)', 'pt::text(seo)', 'pt::text(title)', 'pt::text(a.b)']
+
+function assertNativeExact(docs: readonly unknown[], expectUnsure = 0): void {
+  let unsure = 0
+  for (const source of NATIVE_EXPRESSIONS) {
+    const expr = parse(source) as ExprNode
+    const read = nativeTextReader(expr)
+    assert.ok(read, source)
+    for (const doc of docs) {
+      const native = (read as (d: unknown) => unknown)(doc)
+      if (native === UNSURE) {
+        unsure++
+        continue
+      }
+      const expected = evaluateSync(expr, {root: doc}).data
+      assert.equal(native, expected, `${source} of ${JSON.stringify(doc)}`)
+    }
+  }
+  if (expectUnsure === 0) assert.is(unsure, 0, 'every JSON document is read natively')
+  else assert.ok(unsure >= expectUnsure, `${unsure} unsure, expected at least ${expectUnsure}`)
+}
+
+test('native text values equal groq-js over the synthetic dataset', () => {
+  assertNativeExact([...generateDataset({size: 3000, seed: 'native-text'})])
+})
+
+test('native text values equal groq-js on odd shapes', () => {
+  const span = (text: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({_type: 'span', text, ...extra})
+  const block = (children: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({_type: 'block', children, ...extra})
+  const bodies: unknown[] = [
+    undefined, null, [], {}, 'plain string', 42, true, [null], [[]], [[], []],
+    [block([])], [block([]), block([])], [block([span('a')]), block([])], [block([span('')])],
+    [block([span('a', {marks: ['strong']}), span('b', {marks: ['em', 'link-1']})], {markDefs: [{_key: 'link-1', _type: 'link', href: 'x'}], style: 'h2'})],
+    [{_type: 'block'}], [{_type: 'block', children: null}], [{_type: 'block', children: 'abc'}], [{children: [span('no type')]}],
+    [{_type: 7, children: [span('numeric type')]}], [{_type: 'image', asset: {_ref: 'x'}}], [{_type: 'code', children: [span('code block')]}],
+    [block([span(7), span(null), span(['x']), span({t: 1}), span(undefined), span('kept')])],
+    [block([null, 3, 'str', ['nested', span('in array')], {text: 'no type'}, {_type: 'text', text: 'other type'}, {_type: 'span'}, span('ok')])],
+    [[block([span('nested')]), [block([span('deeper')])]], block([span('top')])],
+    ['string member', 5, true, null, block([span('after')])],
+    block([span('an object body')]), {_type: 'block', children: {}}, {_type: 'block'},
+    [block([span('line\nbreak'), span('  spaced  ')]), block([span('\u212a caf\u00e9 x.y')])],
+  ]
+  const docs: unknown[] = []
+  for (const body of bodies) {
+    docs.push({_id: 'x', body}, {_id: 'x', title: body, seo: body, a: {b: body}})
+  }
+  docs.push(null, 'not an object', [], {title: null}, {seo: {title: ['a', 'b', 3]}}, {seo: []}, {seo: 'x'}, {a: {b: null}}, {a: [{b: 'x'}]})
+  assertNativeExact(docs)
+})
+
+test('non-JSON shapes are left to groq-js', () => {
+  const weird: unknown[] = [
+    {body: [{_type: 'block', children: [{_type: 'span', text: 'x'}], hasOwnProperty: 1}]},
+    {body: Object.assign(Object.create(null) as object, {_type: 'block', children: []})},
+    {body: [new Date(0)]},
+    {body: () => 'x'},
+    {body: [{_type: 'block', children: [], next: () => 1}]},
+  ]
+  let unsure = 0
+  const read = nativeTextReader(parse('pt::text(body)') as ExprNode) as (d: unknown) => unknown
+  for (const doc of weird) if (read(doc) === UNSURE) unsure++
+  assert.is(unsure, weird.length)
+  // Other expressions are not read natively at all.
+  for (const source of ['upper(title)', 'title + excerpt', 'body[0].children[0].text', '(title)', 'pt::text(body[0])']) {
+    assert.is(nativeTextReader(parse(source) as ExprNode), undefined, source)
+  }
+})
+
+test('an index over odd bodies gives the frequencies of groq-js counting', () => {
+  const docs: Record<string, unknown>[] = [
+    {body: [{_type: 'block', children: [{_type: 'span', text: 'knee pain'}, {_type: 'span', text: 7}]}, [{_type: 'b', children: [{_type: 'span', text: 'Knee'}]}]]},
+    {body: {_type: 'block', children: [{_type: 'span', text: 'kneecap'}]}},
+    {body: 'knee'},
+  ]
+  const entries: ViewEntry[] = docs.map((d, i) => ({id: `d${i}`, pos: i, doc: {_id: `d${i}`, _type: 't', _rev: 'r', _createdAt: '', _updatedAt: '', ...d}}))
+  const expr = parse('pt::text(body)') as ExprNode
+  const index = new TextIndex(expr, entries)
+  const re = termRegex('knee*')
+  const expected: Record<string, number> = {}
+  for (const e of entries) {
+    const text = evaluateSync(expr, {root: e.doc}).data
+    const n = typeof text === 'string' ? matchTokens(text).filter((t) => re.test(t)).length : 0
+    if (n > 0) expected[e.id] = n
+  }
+  assert.equal(asObject(index.frequencies(re, termKeyPrefix('knee*'))), expected)
 })
 
 test.run()
