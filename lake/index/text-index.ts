@@ -7,7 +7,8 @@
  * (`evaluateSync` with the document as `@`), computed natively for attribute paths and
  * `pt::text(path)` when the document is JSON-shaped (text-value.ts; groq-js evaluates anything
  * else), then cut into tokens exactly as `match` cuts it
- * (values.ts `textParts`, `matchTokens`). Keys are tokens with ASCII letters lower-cased
+ * (values.ts `textParts`, `matchTokenKeys`: `matchTokens` and `tokenKey` in one pass). Keys are
+ * tokens with ASCII letters lower-cased
  * (values.ts `tokenKey`), so a term's regular expression tested on a key gives what it gives on
  * the token, and a term is answered by testing groq-js's own regex on the keys of the sorted
  * vocabulary that start with the term's literal prefix.
@@ -20,7 +21,7 @@
 import {evaluateSync, type ExprNode} from 'groq-js'
 import type {ViewEntry} from './entry-list.js'
 import {nativeTextReader, UNSURE, type TextValueReader} from './text-value.js'
-import {matchTokens, textParts, tokenKey} from './values.js'
+import {matchTokenKeys, textParts} from './values.js'
 
 const COUNT_BASE = 65536
 const MAX_COUNT = COUNT_BASE - 1
@@ -46,6 +47,12 @@ export class TextIndex {
   /** Slots with a token key more than MAX_COUNT times (the stored count is not the real one). */
   private readonly overflowed = new Set<number>()
   private livePostings = 0
+  /** Token key -> id, only for counting in `tokens` (reset at compaction so it stays bounded). */
+  private keyIds = new Map<string, number>()
+  private keyNames: string[] = []
+  /** Count per key id of the document being added (all zero between adds). */
+  private scratch = new Uint32Array(1024)
+  private readonly touched: number[] = []
   private deadPostings = 0
 
   constructor(expr: ExprNode, entries: Iterable<ViewEntry>) {
@@ -56,29 +63,56 @@ export class TextIndex {
     for (const [key, list] of this.postings) this.postings.set(key, list.slice())
   }
 
-  /** Token key -> count of the expression's tokens for `doc`, and whether its value is an array. */
-  private tokens(doc: unknown): {counts: Map<string, number>; isArray: boolean} {
+  /**
+   * Counts the expression's token keys for `doc` into `scratch` (by key id; the ids with a count
+   * are listed in `touched`, in first-seen order) and says whether its value is an array. One
+   * lookup per token in a shared key -> id map, instead of a fresh Map per document, because
+   * counting was the largest cost of building a body index once tokenising was one pass.
+   */
+  private tokens(doc: unknown): boolean {
     const native = this.native ? this.native(doc) : UNSURE
     const value = native === UNSURE ? evaluateSync(this.expr, {root: doc}).data : native
-    const counts = new Map<string, number>()
     for (const part of textParts(value)) {
-      for (const token of matchTokens(part)) {
-        const key = tokenKey(token)
-        counts.set(key, (counts.get(key) ?? 0) + 1)
+      for (const key of matchTokenKeys(part)) {
+        let id = this.keyIds.get(key)
+        if (id === undefined) {
+          id = this.keyNames.length
+          this.keyIds.set(key, id)
+          this.keyNames.push(key)
+          if (id >= this.scratch.length) {
+            const grown = new Uint32Array(this.scratch.length * 2)
+            grown.set(this.scratch)
+            this.scratch = grown
+          }
+        }
+        if (this.scratch[id]++ === 0) this.touched.push(id)
       }
     }
-    return {counts, isArray: Array.isArray(value)}
+    return Array.isArray(value)
   }
 
   add(entry: ViewEntry): void {
-    const {counts, isArray} = this.tokens(entry.doc)
-    if (counts.size === 0) return // no token: no posting, every term's frequency is 0
+    let isArray: boolean
+    try {
+      isArray = this.tokens(entry.doc)
+    } catch (error) {
+      // groq-js threw on this document: leave the counting state clean for the next one.
+      for (const id of this.touched) this.scratch[id] = 0
+      this.touched.length = 0
+      throw error
+    }
+    const touched = this.touched
+    const size = touched.length
+    if (size === 0) return // no token: no posting, every term's frequency is 0
     const slot = this.slots.length
     this.slots.push(entry)
-    this.slotPostings.push(counts.size)
+    this.slotPostings.push(size)
     this.slotOf.set(entry, slot)
     if (isArray) this.arrayValued.add(slot)
-    for (const [key, count] of counts) {
+    for (const id of touched) {
+      const key = this.keyNames[id] as string
+      const count = this.scratch[id] as number
+      this.scratch[id] = 0
       if (count > MAX_COUNT) this.overflowed.add(slot)
       const posting = slot * COUNT_BASE + Math.min(count, MAX_COUNT)
       const list = this.postings.get(key)
@@ -88,7 +122,8 @@ export class TextIndex {
         if (this.sortedKeys) this.sortedKeys.splice(lowerBound(this.sortedKeys, key), 0, key)
       }
     }
-    this.livePostings += counts.size
+    touched.length = 0
+    this.livePostings += size
   }
 
   remove(entry: ViewEntry): void {
@@ -113,6 +148,8 @@ export class TextIndex {
     }
     this.sortedKeys = null
     this.deadPostings = 0
+    this.keyIds = new Map()
+    this.keyNames = []
   }
 
   /** Keys the term's regex matches, found among the sorted keys starting with `prefix`. */

@@ -165,3 +165,74 @@ export function textParts(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
   return []
 }
+
+// One pass over a text giving the keys of its `match` tokens (`matchTokens` then `tokenKey`), used
+// to build text indexes: groq-js's two regular expressions, the tokens' arrays and a third regex
+// per token were most of the CPU of indexing every article's body. The character classes are
+// taken from the regexes themselves, for every UTF-16 unit, so they cannot drift from them.
+const CODE_UNITS = 0x10000
+/** 1 for a character CHARS excludes (a token delimiter), else 0. */
+const DELIMITER = new Uint8Array(CODE_UNITS)
+/** 1 for a `\b` word character ([A-Za-z0-9_]), else 0. */
+const WORD = new Uint8Array(CODE_UNITS)
+{
+  const delimiter = /[!@#$%^&*(),\\/?";:{}|[\]+<>\s-]/
+  for (let c = 0; c < CODE_UNITS; c++) {
+    const s = String.fromCharCode(c)
+    if (delimiter.test(s)) DELIMITER[c] = 1
+    if (/\w/.test(s)) WORD[c] = 1
+  }
+}
+const DOT = 0x2e
+
+/**
+ * The keys of `matchTokens(text)`, in order (same as `matchTokens(text).map(tokenKey)`).
+ * EDGE_CHARS removes a whole run of dots exactly when the character before it or after it is a
+ * word character (`\b` next to a dot), and the removal joins what surrounds the run; CHARS then
+ * takes the maximal runs of non-delimiters.
+ */
+export function matchTokenKeys(text: string): string[] {
+  const out: string[] = []
+  const n = text.length
+  let token = '' // the current token's parts before a removed run of dots
+  let start = -1 // start of the current token's pending slice, or -1
+  let upper = false // the pending slice or `token` has an ASCII capital
+  let ascii = true // ... and every character of the token is ASCII (then toLowerCase is tokenKey)
+  let i = 0
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (c === DOT) {
+      let end = i + 1
+      while (end < n && text.charCodeAt(end) === DOT) end++
+      const removed = (i > 0 && WORD[text.charCodeAt(i - 1)] === 1) || (end < n && WORD[text.charCodeAt(end)] === 1)
+      if (removed) {
+        if (start >= 0) {
+          token += text.slice(start, i)
+          start = end // the token goes on after the run (or ends there, empty slice)
+        }
+      } else if (start < 0) start = i
+      i = end
+      continue
+    }
+    if (DELIMITER[c] === 1) {
+      if (start >= 0) {
+        const t = token + text.slice(start, i)
+        if (t.length > 0) out.push(upper ? (ascii ? t.toLowerCase() : tokenKey(t)) : t)
+        token = ''
+        start = -1
+        upper = false
+        ascii = true
+      }
+    } else {
+      if (start < 0) start = i
+      if (c >= 0x41 && c <= 0x5a) upper = true
+      else if (c > 0x7f) ascii = false
+    }
+    i++
+  }
+  if (start >= 0) {
+    const t = token + text.slice(start, n)
+    if (t.length > 0) out.push(upper ? (ascii ? t.toLowerCase() : tokenKey(t)) : t)
+  }
+  return out
+}

@@ -66,6 +66,11 @@ function oddDocuments(): Record<string, unknown>[] {
     {_id: 'odd-11', _type: 'condition', name: 'No slug condition', bodyRegion: 'knee', icd10Codes: ['M10.1']},
     {_id: 'odd-12', _type: 'faq', author: {_ref: 7}, nums: [42, 'odd-9', 7], numRef: 7, order: 1},
     {_id: 'odd-14', _type: 'condition', name: 'Mixed codes', slug: {current: 'odd-14'}, icd10Codes: ['M10.1', 42, true, null, ['M10.0'], {code: 'M10.0'}], nums: ['42', 7]},
+    // Bodies pt::text reads oddly (the text index computes it natively: it must equal groq-js's).
+    {_id: 'odd-15', _type: 'article', title: 'odd body', body: [{_type: 'block', children: [{_type: 'span', text: 'Tendon..pain gentle'}, {_type: 'span', text: 7}, null, ['gentle']]}, [{_type: 'x', children: [{_type: 'span', text: 'nested gentle'}]}], 'loose gentle', {_type: 'image'}, {children: [{_type: 'span', text: 'untyped gentle'}]}]},
+    {_id: 'odd-16', _type: 'article', title: 'object body', body: {_type: 'block', children: [{_type: 'span', text: 'object body TENDON gentle'}]}},
+    {_id: 'odd-17', _type: 'article', title: 'string body', body: 'string body tendon gentle', excerpt: ['tendon gentle', 3]},
+    {_id: 'odd-18', _type: 'article', title: 'empty body', body: [{_type: 'block', children: []}, {_type: 'block'}]},
     // A sub-path id: readable with credentials under 'published', never in the anonymous 'public' view.
     {_id: 'secrets.odd-13', _type: 'article', title: 'private path gentle', slug: {current: 'odd-13'}, publishedAt: '2020-01-01T00:00:00.000Z'},
   ]

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert'
 import type {ViewEntry} from '../../lake/index/entry-list.js'
 import {TextIndex, type TermFrequencies} from '../../lake/index/text-index.js'
 import {nativeTextReader, UNSURE} from '../../lake/index/text-value.js'
-import {matchTokens, termKeyPrefix, termRegex} from '../../lake/index/values.js'
+import {matchTokenKeys, matchTokens, termKeyPrefix, termRegex, tokenKey} from '../../lake/index/values.js'
 import {generateDataset} from '../../scripts/bench/dataset.js'
 import {createRandom} from '../../scripts/bench/random.js'
 
@@ -132,6 +132,21 @@ test('non-JSON shapes are left to groq-js', () => {
   // Other expressions are not read natively at all.
   for (const source of ['upper(title)', 'title + excerpt', 'body[0].children[0].text', '(title)', 'pt::text(body[0])']) {
     assert.is(nativeTextReader(parse(source) as ExprNode), undefined, source)
+  }
+})
+
+test('matchTokenKeys equals matchTokens then tokenKey (random texts, every special character, the dataset)', () => {
+  const random = createRandom('token-keys')
+  const alphabet = [...'..........aAzZ09_ \t\n!@#$%^&*(),\\/?";:{}|[]+<>-~`\'=', '\u00e9', '\u00c9', '\u212a', '\u017f', '\u00a0', '\u2028', '\u2029', '\ufeff', '\u3000', '\u200b', '\ud83d', '\ude00', 'x.y', '...', 'Knee']
+  const check = (text: string): void => assert.equal(matchTokenKeys(text), matchTokens(text).map(tokenKey), JSON.stringify(text))
+  for (let round = 0; round < 20000; round++) {
+    check(Array.from({length: random.int(0, 24)}, () => random.pick(alphabet)).join(''))
+  }
+  for (let c = 0; c < 0x10000; c += 1) check(`a${String.fromCharCode(c)}b .${String.fromCharCode(c)}. ${String.fromCharCode(c)}`)
+  const read = nativeTextReader(parse('pt::text(body)') as ExprNode) as (d: unknown) => unknown
+  for (const doc of generateDataset({size: 1500, seed: 'token-keys'})) {
+    const text = read(doc)
+    if (typeof text === 'string') check(text)
   }
 })
 
