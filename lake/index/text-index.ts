@@ -13,18 +13,19 @@
  * the token, and a term is answered by testing groq-js's own regex on the keys of the sorted
  * vocabulary that start with the term's literal prefix.
  *
- * Memory: a posting is one number in a plain array (`slot * 2^16 + count`, 8 bytes), not an
- * object; documents are numbered by slot. A removed document's slot is only marked dead (its
+ * Memory: a key's postings are a PostingList (postings.ts: plain numbers while short, a Uint32Array
+ * of slots and a Uint16Array of counts, 6 bytes a posting, once long); documents are numbered by
+ * slot. A removed document's slot is only marked dead (its
  * postings are skipped) and the postings are compacted once dead ones are as many as half the
  * live ones, so a transaction never re-tokenises the old document.
  */
 import {evaluateSync, type ExprNode} from 'groq-js'
 import type {ViewEntry} from './entry-list.js'
+import {PostingList} from './postings.js'
 import {nativeTextReader, UNSURE, type TextValueReader} from './text-value.js'
 import {matchTokenKeys, textParts} from './values.js'
 
-const COUNT_BASE = 65536
-const MAX_COUNT = COUNT_BASE - 1
+const MAX_COUNT = 65535
 
 /** Term frequencies of one term in one index: the entries with a matching token, and how many. */
 export interface TermFrequencies {
@@ -36,7 +37,7 @@ export class TextIndex {
   readonly expr: ExprNode
   /** The expression's value without groq-js, for the expressions text-value.ts knows. */
   private readonly native: TextValueReader | undefined
-  private readonly postings = new Map<string, number[]>()
+  private readonly postings = new Map<string, PostingList>()
   private sortedKeys: string[] | null = null
   private readonly slots: Array<ViewEntry | null> = []
   /** Postings per slot, to know how many become dead when its document goes. */
@@ -59,8 +60,10 @@ export class TextIndex {
     this.expr = expr
     this.native = nativeTextReader(expr)
     for (const entry of entries) this.add(entry)
-    // Arrays grown by push keep spare capacity: copy each to its exact size once built.
-    for (const [key, list] of this.postings) this.postings.set(key, list.slice())
+    // Lists grown by push keep spare capacity: cut each to its exact size once built.
+    for (const list of this.postings.values()) list.trim()
+    this.keyIds = new Map() // only for counting: regrown by later adds, bounded by compaction
+    this.keyNames = []
   }
 
   /**
@@ -114,13 +117,13 @@ export class TextIndex {
       const count = this.scratch[id] as number
       this.scratch[id] = 0
       if (count > MAX_COUNT) this.overflowed.add(slot)
-      const posting = slot * COUNT_BASE + Math.min(count, MAX_COUNT)
-      const list = this.postings.get(key)
-      if (list) list.push(posting)
-      else {
-        this.postings.set(key, [posting])
+      let list = this.postings.get(key)
+      if (!list) {
+        list = new PostingList()
+        this.postings.set(key, list)
         if (this.sortedKeys) this.sortedKeys.splice(lowerBound(this.sortedKeys, key), 0, key)
       }
+      list.push(slot, Math.min(count, MAX_COUNT))
     }
     touched.length = 0
     this.livePostings += size
@@ -141,11 +144,8 @@ export class TextIndex {
 
   /** Drops the postings of removed documents (and keys left without any). */
   private compact(): void {
-    for (const [key, list] of this.postings) {
-      const kept = list.filter((p) => this.slots[Math.floor(p / COUNT_BASE)] !== null)
-      if (kept.length === 0) this.postings.delete(key)
-      else if (kept.length !== list.length) this.postings.set(key, kept)
-    }
+    const live = (slot: number): boolean => this.slots[slot] !== null
+    for (const [key, list] of this.postings) if (list.retain(live) === 0) this.postings.delete(key)
     this.sortedKeys = null
     this.deadPostings = 0
     this.keyIds = new Map()
@@ -176,23 +176,25 @@ export class TextIndex {
     const counts: number[] = []
     if (keys.length === 1) {
       // One key: a document is in its postings once.
-      for (const posting of this.postings.get(keys[0] as string) as number[]) {
-        const slot = Math.floor(posting / COUNT_BASE)
+      const list = this.postings.get(keys[0] as string) as PostingList
+      for (let p = 0; p < list.length; p++) {
+        const slot = list.slotAt(p)
         const entry = this.slots[slot]
         if (!entry) continue
         entries.push(entry)
-        counts.push(posting - slot * COUNT_BASE)
+        counts.push(list.countAt(p))
       }
       return {entries, counts}
     }
     // Several keys: a document's counts are summed (slot -> its place in the result).
     const at = new Map<number, number>()
     for (const key of keys) {
-      for (const posting of this.postings.get(key) as number[]) {
-        const slot = Math.floor(posting / COUNT_BASE)
+      const list = this.postings.get(key) as PostingList
+      for (let p = 0; p < list.length; p++) {
+        const slot = list.slotAt(p)
         const entry = this.slots[slot]
         if (!entry) continue
-        const count = posting - slot * COUNT_BASE
+        const count = list.countAt(p)
         const i = at.get(slot)
         if (i === undefined) {
           at.set(slot, entries.length)
