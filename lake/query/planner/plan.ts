@@ -239,11 +239,6 @@ export class QueryPlanner {
     return this.visitChildren(n, at)
   }
 
-  /**
-   * `X{...}` or `X[i]{...}`: when X is planned into a literal (an index answer) and the projection
-   * is made of paths and constants, the projected value itself (native-tail.ts), else the usual
-   * rewrite of both parts.
-   */
   /** `X | order(paths)` over a planned literal: sorted natively (native-tail.ts), else as before. */
   private async order(n: AnyNode, at: string): Promise<AnyNode> {
     const sort = Array.isArray(n.args) ? compileOrder(n.args as ExprNode[]) : undefined
@@ -263,6 +258,11 @@ export class QueryPlanner {
     return {...n, base, args}
   }
 
+  /**
+   * `X{...}` or `X[i]{...}`: when X is planned into a literal (an index answer) and the projection
+   * is made of paths and constants, the projected value itself (native-tail.ts), else the usual
+   * rewrite of both parts.
+   */
   private async projection(n: AnyNode, at: string): Promise<AnyNode> {
     const compiled = compileProjectionNode(n as unknown as ExprNode, this.evalConstant)
     if (!compiled || !isNode(n.base) || !isNode(n.expr)) return this.visitChildren(n, at)
