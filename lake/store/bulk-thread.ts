@@ -21,6 +21,7 @@
  */
 import {createRequire} from 'node:module'
 import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from 'node:worker_threads'
+import {STORE_SQL} from './statements.js'
 
 // CommonJS run by the worker (`eval`): no TypeScript loader needed in the thread.
 const WORKER_SOURCE = `
@@ -35,6 +36,8 @@ db.pragma('wal_autocheckpoint = 0')
 const control = new Int32Array(workerData.control)
 const slots = workerData.slots.map((sab) => Buffer.from(sab))
 const replies = workerData.replies
+// The store's statements (statements.ts), the same text the lake's connection runs.
+const SQL = workerData.sql
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 let job = null
 
@@ -82,14 +85,14 @@ parentPort.on('message', (m) => {
     job = {error: null}
     try {
       db.exec('BEGIN IMMEDIATE')
-      const head = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(m.dataset).seq || 0
+      const head = db.prepare(SQL.headSeq).get(m.dataset).seq || 0
       if (head !== m.seq - 1) {
         job.error = {message: 'another process committed to this dataset meanwhile', concurrent: true}
         db.exec('ROLLBACK')
         return
       }
       // The JSON comes as UTF-8 bytes and is stored as TEXT, as every other write stores it.
-      job.rev = db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))')
+      job.rev = db.prepare(SQL.logBulkRevision)
       job.m = m
     } catch (err) {
       fail(err)
@@ -120,9 +123,8 @@ parentPort.on('message', (m) => {
     if (!job.error) {
       try {
         const {dataset, seq, timestamp, author} = job.m
-        // (WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT ... SELECT.)
-        db.prepare("INSERT INTO documents (dataset, id, doc, rev_seq) SELECT ?, value, '', ? FROM json_each(?) WHERE true ON CONFLICT (dataset, id) DO UPDATE SET doc = '', rev_seq = excluded.rev_seq").run(dataset, seq, m.ids)
-        db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)').run(dataset, seq, m.transactionId, timestamp, author, m.ids, m.mutations)
+        db.prepare(SQL.upsertBulkDocuments).run(dataset, seq, m.ids)
+        db.prepare(SQL.logTransaction).run(dataset, seq, m.transactionId, timestamp, author, m.ids, m.mutations)
         db.exec('COMMIT')
       } catch (err) {
         fail(err)
@@ -196,7 +198,7 @@ export class BulkThread {
     this.slots = slots.map((sab) => Buffer.from(sab))
     this.replies = channel.port1
     this.replies.unref()
-    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, sqlite, control, slots, replies: channel.port2}, transferList: [channel.port2]})
+    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, sqlite, sql: STORE_SQL, control, slots, replies: channel.port2}, transferList: [channel.port2]})
     this.worker.unref()
     this.worker.on('message', (m: {op: string; result: CheckpointResult}) => {
       if (m.op === 'checkpointed') this.checkpointed(m.result)

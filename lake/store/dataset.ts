@@ -4,6 +4,7 @@ import {randomId} from '../ids.js'
 import type {SqliteDatabase} from './db.js'
 import {BulkThreadError, type BulkThread, type CheckpointResult} from './bulk-thread.js'
 import {bulkJsonMaxBytes, encodeBulkJson, planBulk, planItem, validateBulk, type BulkItem, type BulkOptions, type BulkPlanOptions, type BulkResult, type BulkWrite} from './bulk.js'
+import {STORE_SQL} from './statements.js'
 import {TransactionBuilder} from './transaction.js'
 import type {
   CommitOptions,
@@ -60,9 +61,9 @@ export class DatasetStore {
       const doc = JSON.parse(row.doc) as LakeDocument
       this.docs.set(doc._id, doc)
     }
-    const seq = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?').get(name) as {seq: number | null}
+    const seq = db.prepare(STORE_SQL.headSeq).get(name) as {seq: number | null}
     this.lastSeq = seq.seq ?? 0
-    this.headStatement = db.prepare('SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?')
+    this.headStatement = db.prepare(STORE_SQL.headSeq)
   }
 
   /**
@@ -230,10 +231,10 @@ export class DatasetStore {
   }
 
   private persist(t: CommittedTransaction): void {
-    const upsert = this.db.prepare('INSERT INTO documents (dataset, id, doc, rev_seq) VALUES (?, ?, ?, NULL) ON CONFLICT (dataset, id) DO UPDATE SET doc = excluded.doc, rev_seq = NULL')
+    const upsert = this.db.prepare(STORE_SQL.upsertDocument)
     const remove = this.db.prepare('DELETE FROM documents WHERE dataset = ? AND id = ?')
-    const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const logTx = this.db.prepare(STORE_SQL.logTransaction)
+    const logRev = this.db.prepare(STORE_SQL.logRevision)
     this.db.transaction(() => {
       if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
       for (const c of t.changes) {
@@ -331,10 +332,10 @@ export class DatasetStore {
 
   /** A small bulk write (or any, when the worker is not running) on the lake's connection. */
   private writeBulk(t: BulkTransaction, writes: readonly BulkWrite[], opts: BulkOptions): void {
-    const upsert = this.db.prepare("INSERT INTO documents (dataset, id, doc, rev_seq) SELECT ?, value, '', ? FROM json_each(?) WHERE true ON CONFLICT (dataset, id) DO UPDATE SET doc = '', rev_seq = excluded.rev_seq")
-    const logTx = this.db.prepare('INSERT INTO transactions (dataset, seq, id, timestamp, author, document_ids, mutations) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const upsert = this.db.prepare(STORE_SQL.upsertBulkDocuments)
+    const logTx = this.db.prepare(STORE_SQL.logTransaction)
     // The JSON comes as UTF-8 bytes (see encodeBulkJson) and is stored as TEXT, as `persist` stores it.
-    const logRev = this.db.prepare('INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))')
+    const logRev = this.db.prepare(STORE_SQL.logBulkRevision)
     const total = writes.length
     this.db.transaction(() => {
       if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
@@ -347,7 +348,6 @@ export class DatasetStore {
         if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
       }
       const ids = JSON.stringify(writes.map((w) => w.id))
-      // (`WHERE true`: SQLite's parser needs it before ON CONFLICT in an INSERT ... SELECT.)
       upsert.run(this.name, t.seq, ids)
       logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, ids, JSON.stringify({bulk: opts.kind}))
     }).immediate()
