@@ -59,20 +59,31 @@ const SYSTEM_FIELDS = ['_id', '_type', '_createdAt', '_updatedAt', '_rev'] as co
 export function validateBulk(items: readonly BulkItem[]): void {
   const seen = new Map<string, number>()
   for (let index = 0; index < items.length; index++) {
-    const doc = items[index].doc
-    if (!isRecord(doc)) throw transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document ${index} must be an object with _id and _type`}])
-    const reason = invalidIdReason(doc._id)
-    if (reason !== undefined) throw transactionError(400, 'mutationError', [{index, type: 'invalidDocumentIdError', description: reason}])
-    const id = doc._id as string
-    if (typeof doc._type !== 'string' || doc._type === '') {
-      throw transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document "${id}" has no _type (a non-empty string)`, id}])
-    }
+    const error = invalidItem(items[index], index)
+    if (error) throw error
+    const id = items[index].doc._id as string
     const earlier = seen.get(id)
-    if (earlier !== undefined) {
-      throw transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document id "${id}" appears twice (also document ${earlier}): one transaction writes each document once`, id}])
-    }
+    if (earlier !== undefined) throw repeatedId(id, index, earlier)
     seen.set(id, index)
   }
+}
+
+/** The 400 for item `index` when it is not a document that can be written (its id may repeat). */
+export function invalidItem(item: BulkItem, index: number): Error | undefined {
+  const doc = item.doc
+  if (!isRecord(doc)) return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document ${index} must be an object with _id and _type`}])
+  const reason = invalidIdReason(doc._id)
+  if (reason !== undefined) return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentIdError', description: reason}])
+  if (typeof doc._type !== 'string' || doc._type === '') {
+    const id = doc._id as string
+    return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document "${id}" has no _type (a non-empty string)`, id}])
+  }
+  return undefined
+}
+
+/** The 400 for item `index` whose id item `earlier` has too. */
+function repeatedId(id: string, index: number, earlier: number): Error {
+  return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document id "${id}" appears twice (also document ${earlier}): one transaction writes each document once`, id}])
 }
 
 /**
@@ -101,9 +112,7 @@ export function planItem(item: BulkItem, index: number, current: ReadonlyMap<str
   const {doc, json} = item
   const id = doc._id as string
   const existing = current.get(id) ?? null
-  if (existing && opts.kind === 'create') {
-    throw opts.conflict?.(index, id) ?? transactionError(409, 'mutationError', [{index, type: 'documentAlreadyExistsError', description: `Document by ID "${id}" already exists`, id}])
-  }
+  if (existing && opts.kind === 'create') throw conflictError(index, id, opts)
   if (existing && opts.kind === 'createIfNotExists') return undefined
   const after: LakeDocument = {
     ...doc,
@@ -115,6 +124,39 @@ export function planItem(item: BulkItem, index: number, current: ReadonlyMap<str
   }
   const tail = json !== undefined ? reuseJson(doc, after, json) : undefined
   return tail !== undefined ? {id, before: existing, after, head: json as string, tail} : {id, before: existing, after, head: JSON.stringify(after), tail: ''}
+}
+
+/**
+ * In `create` mode, the conflict error of the first item (in the items' order) whose id exists
+ * already; `planItem` finds the same error, but only when it gets to that item. Items need not be
+ * validated yet.
+ */
+export function checkCreateConflicts(items: readonly BulkItem[], current: ReadonlyMap<string, LakeDocument>, opts: BulkPlanOptions): void {
+  if (opts.kind !== 'create') return
+  for (let index = 0; index < items.length; index++) {
+    const doc = items[index].doc
+    if (isRecord(doc) && typeof doc._id === 'string' && current.has(doc._id)) {
+      // An invalid item is reported before any conflict, as when the items are validated first.
+      validateBulk(items)
+      throw conflictError(index, doc._id, opts)
+    }
+  }
+}
+
+function conflictError(index: number, id: string, opts: BulkPlanOptions): Error {
+  return opts.conflict?.(index, id) ?? transactionError(409, 'mutationError', [{index, type: 'documentAlreadyExistsError', description: `Document by ID "${id}" already exists`, id}])
+}
+
+/**
+ * The items' indexes in the order of their ids; an item that is not a record sorts first. JavaScript
+ * compares UTF-16 code units and SQLite's keys compare UTF-8 bytes: the same order except between
+ * characters beyond U+FFFF and U+E000-U+FFFF, where it only costs the write some locality.
+ */
+export function idOrder(items: readonly BulkItem[]): number[] {
+  const ids = items.map((item) => (isRecord(item.doc) && typeof item.doc._id === 'string' ? item.doc._id : ''))
+  // A plain array of indexes: V8 sorts it about twice as fast as a Uint32Array with a comparator.
+  const order = Array.from(ids.keys())
+  return order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0))
 }
 
 /** The most UTF-8 bytes the JSON of `w` can take (a UTF-16 code unit is at most 3 bytes). */

@@ -3,7 +3,7 @@ import {LakeError} from '../errors.js'
 import {randomId} from '../ids.js'
 import type {SqliteDatabase} from './db.js'
 import {BulkThreadError, type BulkThread, type CheckpointResult} from './bulk-thread.js'
-import {bulkJsonMaxBytes, encodeBulkJson, planBulk, planItem, validateBulk, type BulkItem, type BulkOptions, type BulkPlanOptions, type BulkResult, type BulkWrite} from './bulk.js'
+import {bulkJsonMaxBytes, checkCreateConflicts, encodeBulkJson, idOrder, invalidItem, planBulk, planItem, validateBulk, type BulkItem, type BulkOptions, type BulkPlanOptions, type BulkResult, type BulkWrite} from './bulk.js'
 import {STORE_SQL} from './statements.js'
 import {TransactionBuilder} from './transaction.js'
 import type {
@@ -161,9 +161,9 @@ export class DatasetStore {
    */
   bulkWrite(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
     try {
-      // Starts the worker (first large write only: ~0.2 s) while the items are validated.
-      this.bulkThreadFor(items)
-      validateBulk(items)
+      // Starts the worker (first large write only: ~0.2 s). A write the worker takes is validated
+      // as it is written (writeBulkInThread), a small one here.
+      if (!this.bulkThreadFor(items)) validateBulk(items)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -259,6 +259,8 @@ export class DatasetStore {
     if (thread) {
       writes = this.writeBulkInThread(thread, items, plan, t, opts)
     } else {
+      // Validated in bulkWrite already, unless the worker was running then and has failed since.
+      validateBulk(items)
       writes = planBulk(items, this.docs, plan)
       if (writes.length > 0) this.writeBulk(t, writes, opts)
     }
@@ -304,23 +306,49 @@ export class DatasetStore {
    * committed (durable). The worker then checkpoints the WAL.
    */
   private writeBulkInThread(thread: BulkThread, items: readonly BulkItem[], plan: BulkPlanOptions, t: BulkTransaction, opts: BulkOptions): BulkWrite[] {
-    const writes: BulkWrite[] = []
+    // A conflict is reported for the first item in the caller's order, before anything is written.
+    checkCreateConflicts(items, this.docs, plan)
+    // The worker gets the documents in id order (see "Making the COMMIT short" in bulk-thread.ts);
+    // the transaction keeps the caller's order.
+    const order = idOrder(items)
+    const planned: Array<BulkWrite | undefined> = new Array(items.length)
     const checkpointed = thread.nextCheckpoint()
     const total = items.length
+    let writes: BulkWrite[] = []
     try {
       thread.writeTransaction(
         {dataset: this.name, ...t},
         (add) => {
-          for (let i = 0; i < total; i++) {
+          let previousId: string | undefined
+          for (let n = 0; n < total; n++) {
+            const i = order[n]
+            // Validated here, while the worker inserts, not before: in id order a repeated id is
+            // next to its twin. On any error the first one in the caller's order is thrown.
+            const invalid = invalidItem(items[i], i)
+            const id = invalid ? undefined : (items[i].doc._id as string)
+            if (id === undefined || id === previousId) {
+              validateBulk(items)
+              throw invalid ?? new Error(`lake: document id "${id}" repeats but validateBulk passed`)
+            }
+            previousId = id
             const w = planItem(items[i], i, this.docs, plan)
             if (w) {
-              writes.push(w)
+              planned[i] = w
               add(w.id, w.after._rev, bulkJsonMaxBytes(w), (into, offset) => encodeBulkJson(w, into, offset))
             }
-            if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
+            if (opts.onProgress && (n % 500 === 0 || n === total - 1)) opts.onProgress(n + 1, total)
           }
         },
-        () => (writes.length === 0 ? null : {ids: JSON.stringify(writes.map((w) => w.id)), mutations: JSON.stringify({bulk: opts.kind})}),
+        () => {
+          writes = planned.filter((w): w is BulkWrite => w !== undefined)
+          if (writes.length === 0) return null
+          const documentIds: string[] = []
+          for (let n = 0; n < total; n++) {
+            const w = planned[order[n]]
+            if (w) documentIds.push(w.id)
+          }
+          return {ids: JSON.stringify(writes.map((w) => w.id)), mutations: JSON.stringify({bulk: opts.kind}), documentIds: JSON.stringify(documentIds)}
+        },
       )
     } catch (err) {
       if (err instanceof BulkThreadError && err.concurrent) throw new ConcurrentWriteError()

@@ -244,4 +244,45 @@ test('a large import (written by the worker thread) is all or nothing: a conflic
   }
 })
 
+test('a large import is written in id order but keeps the file order in the transaction, and is validated as it is written', async () => {
+  const {lake, dir} = open()
+  const store = lake.dataset('production')
+  // Ids in reverse order, so the worker's id order is the opposite of the file's.
+  const entries = Array.from({length: 1500}, (_, i) => {
+    const doc = {_id: `rev-${String(1499 - i).padStart(4, '0')}`, _type: 'note', body: 'z'.repeat(3000)}
+    return {line: i + 1, doc: doc as Record<string, unknown>, json: JSON.stringify(doc)}
+  })
+  const fileOrder = entries.map((e) => e.doc._id as string)
+  try {
+    // Written in id order, "aaa" (lines 100 and 1400) is met first; the file's first bad entry is line 1300.
+    const bad = entries.map((e) => (e.line === 100 || e.line === 1400 ? {line: e.line, doc: {_id: 'aaa', _type: 'note'}} : e.line === 1300 ? {line: e.line, doc: {_id: 'zz bad', _type: 'note'}} : e))
+    const err = await importDocuments(store, bad).then(() => undefined, (e: unknown) => e)
+    assert.instance(err, ImportError)
+    assert.match((err as Error).message, /^line 1300: document id "zz bad" contains " "/)
+    const twice = entries.map((e) => (e.line === 100 || e.line === 1400 ? {line: e.line, doc: {_id: 'aaa', _type: 'note'}} : e))
+    const err2 = await importDocuments(store, twice).then(() => undefined, (e: unknown) => e)
+    assert.match((err2 as Error).message, /^line 1400: document id "aaa" appears twice/)
+    assert.is(store.size, 0, 'nothing written')
+    assert.is(store.transactionsAfter(0).length, 0, 'no transaction stored')
+
+    const result = await importDocuments(store, entries)
+    assert.is(result.written, 1500)
+    assert.equal(store.documents().map((d) => d._id), fileOrder, 'the store keeps the file order')
+    assert.equal(store.transactionsAfter(0).at(-1)!.changes.map((c) => c.id), fileOrder, 'so does the transaction')
+  } finally {
+    lake.close()
+  }
+  const again = open(dir).lake
+  try {
+    const store = again.dataset('production')
+    assert.is(store.size, 1500)
+    assert.equal(store.transactionsAfter(0).at(-1)!.changes.map((c) => c.id), fileOrder, 'the stored transaction lists the file order')
+    for (const id of [fileOrder[0], fileOrder[700], fileOrder[1499]]) assert.is(store.revisions(id)[0].document!._id, id)
+    const rows = again.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE rev_seq IS NOT NULL').get() as {n: number}
+    assert.is(rows.n, 1500, 'every documents row points at its revision')
+  } finally {
+    again.close()
+  }
+})
+
 test.run()
