@@ -119,12 +119,25 @@ const STORE_KIND = {fail: 'create', replace: 'createOrReplace', missing: 'create
  * may appear once.
  */
 export async function importDocuments(store: DatasetStore, entries: readonly ImportEntry[], opts: ImportOptions = {}): Promise<ImportResult> {
-  const mode = opts.mode ?? 'fail'
+  // Most imports carry no asset marker, and a document's text tells that cheaply; but reading the
+  // text of 100k documents (700 MB) still takes ~0.4 s. So when every entry has its text, the store
+  // looks inside its write loop, where that overlaps its writer thread; a marker found there aborts
+  // that write (nothing stored) and the import starts again, resolving the markers first.
+  if (entries.every((e) => e.json !== undefined)) {
+    const items = entries.map(({doc, json}): BulkItem => ({doc, json}))
+    try {
+      return await writeEntries(store, entries, items, opts, (item) => {
+        if ((item.json as string).includes(ASSET_MARKER)) throw new MarkerFound()
+      })
+    } catch (err) {
+      if (!(err instanceof MarkerFound)) throw err
+    }
+  }
   const items: BulkItem[] = new Array(entries.length)
   for (let i = 0; i < entries.length; i++) {
     const {line, doc, json} = entries[i]
     // The text tells cheaply that a document has no marker (the walk costs as much as the write).
-    const markers = json !== undefined && !json.includes('_sanityAsset') ? [] : assetMarkers(doc)
+    const markers = json !== undefined && !json.includes(ASSET_MARKER) ? [] : assetMarkers(doc)
     for (const {holder, marker} of markers) {
       if (!opts.resolveAsset) throw new ImportError(line, `document "${String(doc._id)}" refers to an asset file (${marker}): importing assets needs the assets plugin`)
       const ref = await opts.resolveAsset(marker, line)
@@ -133,11 +146,22 @@ export async function importDocuments(store: DatasetStore, entries: readonly Imp
     }
     items[i] = markers.length === 0 && json !== undefined ? {doc, json} : {doc}
   }
+  return writeEntries(store, entries, items, opts)
+}
+
+const ASSET_MARKER = '_sanityAsset'
+
+/** Thrown by the store's check when a document's text has an asset marker (see importDocuments). */
+class MarkerFound extends Error {}
+
+async function writeEntries(store: DatasetStore, entries: readonly ImportEntry[], items: readonly BulkItem[], opts: ImportOptions, check?: (item: BulkItem) => void): Promise<ImportResult> {
+  const mode = opts.mode ?? 'fail'
   try {
     const result = await store.bulkWrite(items, {
       kind: STORE_KIND[mode],
       author: opts.author ?? '',
       onProgress: opts.onProgress,
+      check,
       conflict: (index, id) =>
         new ImportError(entries[index].line, `document "${id}" already exists in dataset "${store.name}": use --replace to overwrite or --missing to skip existing documents`),
     })

@@ -29,6 +29,13 @@ export interface BulkOptions {
   conflict?: (index: number, id: string) => Error
   /** Called with (done, total) while documents are written. */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Checks one (valid) item before it is written; throwing aborts the whole write with that error,
+   * nothing stored. A large write calls it inside its write loop, where it overlaps the worker's
+   * inserts, in the order it writes (not the items' order): for checks where it does not matter
+   * which failing item is found first.
+   */
+  check?: (item: BulkItem, index: number) => void
 }
 
 export interface BulkResult {

@@ -261,6 +261,7 @@ export class DatasetStore {
     } else {
       // Validated in bulkWrite already, unless the worker was running then and has failed since.
       validateBulk(items)
+      if (opts.check) for (let i = 0; i < items.length; i++) opts.check(items[i], i)
       writes = planBulk(items, this.docs, plan)
       if (writes.length > 0) this.writeBulk(t, writes, opts)
     }
@@ -331,6 +332,7 @@ export class DatasetStore {
               throw invalid ?? new Error(`lake: document id "${id}" repeats but validateBulk passed`)
             }
             previousId = id
+            opts.check?.(items[i], i)
             const w = planItem(items[i], i, this.docs, plan)
             if (w) {
               planned[i] = w

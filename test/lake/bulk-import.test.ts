@@ -285,4 +285,34 @@ test('a large import is written in id order but keeps the file order in the tran
   }
 })
 
+test('an asset marker found while a large import is written: that write is dropped and the import resolves the markers first', async () => {
+  const {lake} = open()
+  const store = lake.dataset('production')
+  const entries = Array.from({length: 1200}, (_, i) => {
+    const doc: Record<string, unknown> = {_id: `m-${i}`, _type: 'note', body: 'w'.repeat(4000)}
+    if (i === 900) doc.image = {_type: 'image', asset: {_sanityAsset: 'image@file://./images/x.jpg'}}
+    return {line: i + 1, doc, json: JSON.stringify(doc)}
+  })
+  try {
+    const err = await importDocuments(store, entries).then(() => undefined, (e: unknown) => e)
+    assert.instance(err, ImportError)
+    assert.match((err as Error).message, /^line 901: document "m-900" refers to an asset file \(image@file:\/\/\.\/images\/x\.jpg\): importing assets needs the assets plugin/)
+    assert.is(store.size, 0, 'nothing written')
+    assert.is(store.transactionsAfter(0).length, 0)
+    const asked: Array<[string, number]> = []
+    const result = await importDocuments(store, entries, {
+      resolveAsset: async (marker, line) => {
+        asked.push([marker, line])
+        return {_type: 'reference', _ref: 'image-abc-1x1-jpg'}
+      },
+    })
+    assert.is(result.written, 1200)
+    assert.equal(asked, [['image@file://./images/x.jpg', 901]])
+    assert.equal(store.get('m-900')!.image, {_type: 'image', asset: {_type: 'reference', _ref: 'image-abc-1x1-jpg'}})
+    assert.is(store.transactionsAfter(0).length, 1, 'one transaction: the dropped write stored nothing')
+  } finally {
+    lake.close()
+  }
+})
+
 test.run()
