@@ -174,11 +174,14 @@ function defineBrowserTests(): void {
     // Reviewer and review dates through "Mark as reviewed" (the editor has no clinician record: it asks).
     await markAsReviewed(page)
     const publish = page.locator('[data-testid="action-publish"]')
-    await page.waitForTimeout(1500) // let validation settle after the last edits
-    assert.ok(await publish.isDisabled(), 'Publish is blocked while the alt text is missing')
-    await shot('article-missing-alt-blocked')
-    // The alt text field is marked as an error; its tooltip gives the schema's message.
+    // The alt text field is marked as an error once validation has run after the last edits. How
+    // long that takes depends on the machine's load (a fixed 1.5 s was too short on a busy CI
+    // machine), so the test waits for the marker, then for Publish to reflect it.
     const altError = page.locator('[data-testid="field-heroImage.alt"] [data-testid="input-validation-icon-error"]').first()
+    await altError.waitFor({ timeout: 60_000 })
+    await eventually('Publish to be blocked while the alt text is missing', () => publish.isDisabled(), 15_000)
+    await shot('article-missing-alt-blocked')
+    // Its tooltip gives the schema's message.
     await altError.scrollIntoViewIfNeeded()
     await altError.hover()
     await altMessage.first().waitFor()
