@@ -22,7 +22,9 @@
  * 750 MB read back, every frame header rewritten and so every page dirty again). The documents
  * therefore arrive in id order (the revision indexes grow at their right edge only) and the worker's
  * page cache is 64 MiB, enough for those right edges and the `documents` rows written at the end;
- * it is released after each bulk write.
+ * it is released after each bulk write. That avoids the rewrite for the bench's 100k import, but
+ * does not rule it out: a B-tree balance also changes sibling pages written long before, so a much
+ * larger import can still pay it (docs/performance.md, session 4).
  *
  * Checkpointing: after a bulk commit the WAL holds the whole import (700 MB for 100k synthetic
  * documents) and copying it into the database file takes seconds; on the lake's connection that
