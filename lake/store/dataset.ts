@@ -161,9 +161,8 @@ export class DatasetStore {
    */
   bulkWrite(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
     try {
-      // Starts the worker (first large write only: ~0.2 s). A write the worker takes is validated
-      // as it is written (writeBulkInThread), a small one here.
-      if (!this.bulkThreadFor(items)) validateBulk(items)
+      // Starts the worker now (first large write only: ~0.2 s), while the write waits for the lock.
+      this.bulkThreadFor(items)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -249,18 +248,18 @@ export class DatasetStore {
   }
 
   private async runBulk(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
+    const thread = this.bulkThreadFor(items)
+    // A write the worker takes is validated as it is written (writeBulkInThread), a small one here.
+    if (!thread) validateBulk(items)
     this.refresh()
     const transactionId = this.newTransactionId(opts.transactionId)
     const timestamp = new Date().toISOString()
     const plan = {kind: opts.kind, transactionId, timestamp, conflict: opts.conflict}
     const t = {seq: this.lastSeq + 1, transactionId, timestamp, author: opts.author ?? ''}
-    const thread = this.bulkThreadFor(items)
     let writes: BulkWrite[]
     if (thread) {
       writes = this.writeBulkInThread(thread, items, plan, t, opts)
     } else {
-      // Validated in bulkWrite already, unless the worker was running then and has failed since.
-      validateBulk(items)
       if (opts.check) for (let i = 0; i < items.length; i++) opts.check(items[i], i)
       writes = planBulk(items, this.docs, plan)
       if (writes.length > 0) this.writeBulk(t, writes, opts)
