@@ -4,9 +4,6 @@
  * workerData) must write the same rows the same way.
  */
 
-/** Rows per logBulkRevisionBatch statement. */
-export const BULK_REVISION_BATCH = 16
-
 export const STORE_SQL = {
   /** The newest transaction's seq of a dataset (null when it has none). */
   headSeq: 'SELECT MAX(seq) AS seq FROM transactions WHERE dataset = ?',
@@ -18,12 +15,6 @@ export const STORE_SQL = {
   upsertDocument: 'INSERT INTO documents (dataset, id, doc, rev_seq) VALUES (?, ?, ?, NULL) ON CONFLICT (dataset, id) DO UPDATE SET doc = excluded.doc, rev_seq = NULL',
   /** One revision row of a bulk write: the JSON comes as UTF-8 bytes and is stored as TEXT. */
   logBulkRevision: 'INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT))',
-  /**
-   * BULK_REVISION_BATCH revision rows of a bulk write in one statement (the same parameters as
-   * logBulkRevision, one row after the other): a statement run has a fixed cost (binding the
-   * statement, its result object, resetting it) that is a few per cent of a 100k-document import.
-   */
-  logBulkRevisionBatch: `INSERT INTO revisions (dataset, document_id, seq, rev, timestamp, author, doc) VALUES ${Array.from({length: BULK_REVISION_BATCH}, () => '(?, ?, ?, ?, ?, ?, CAST(? AS TEXT))').join(', ')}`,
   /**
    * The documents rows of a bulk write, from the JSON id list (dataset, seq, ids): each points at
    * its revision row of that seq instead of holding the JSON again. (`WHERE true`: SQLite's parser
