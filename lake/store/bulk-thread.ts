@@ -12,21 +12,23 @@
  * while the worker waited for chunks from the blocked thread). All documents go in ONE SQLite
  * transaction on the worker's connection: an error anywhere rolls all of it back.
  *
- * Making the COMMIT short: the transaction writes ~750 MB of WAL frames, and by default the kernel
- * starts writing dirty pages back only when gigabytes are dirty, so the COMMIT's fsync had all of it
- * still to write (~2 s). The worker therefore asks for an `fdatasync` of the WAL every
- * EARLY_SYNC_BYTES on libuv's thread pool while it goes on inserting, and the final fsync finds
- * little left. That only works if the frames are not rewritten: SQLite writes a page again in place
- * when the cache spilled it to the WAL and the transaction changes it again, and then at COMMIT
- * re-reads every later frame of the transaction to recompute the checksum chain (measured: the whole
- * 750 MB read back, every frame header rewritten and so every page dirty again). The documents
- * therefore arrive in id order (the revision indexes grow at their right edge only) and the worker's
- * page cache is 64 MiB, enough for those right edges and the `documents` rows written at the end;
- * it is released after each bulk write. That avoids the rewrite for the bench's 100k import, but
- * does not rule it out: a B-tree balance also changes sibling pages written long before, so a much
- * larger import can still pay it (docs/performance.md, session 4).
+ * Making the COMMIT short: the transaction writes ~0.9 GB of WAL frames for 100k synthetic
+ * documents, and by default the kernel starts writing dirty pages back only when gigabytes are
+ * dirty, so the COMMIT's fsync had all of it still to write (~2 s). The worker therefore asks for an
+ * `fdatasync` of the WAL every EARLY_SYNC_BYTES on libuv's thread pool while it goes on inserting,
+ * and the final fsync finds little left. That only works if the frames are not rewritten: SQLite
+ * writes a page again in place when the cache spilled it to the WAL and the transaction changes it
+ * again, and then at COMMIT re-reads every later frame of the transaction to recompute the checksum
+ * chain (measured with 4 KiB pages: the whole 750 MB read back, every frame header rewritten and so
+ * every page dirty again). The documents therefore arrive in id order (the revision indexes grow at
+ * their right edge only) and the worker's page cache is 64 MiB, enough for those right edges and the
+ * `documents` rows written at the end; it is released after each bulk write. That makes rewrites
+ * rare, not impossible: a B-tree balance also changes pages written long before. With 64 KiB pages
+ * (db.ts) the bench's 100k import rewrote one index page, and its COMMIT re-read the last third of
+ * the WAL (287 MB); a 128 MiB cache did not avoid that and made the import slower (more left to
+ * write at COMMIT).
  *
- * Checkpointing: after a bulk commit the WAL holds the whole import (700 MB for 100k synthetic
+ * Checkpointing: after a bulk commit the WAL holds the whole import (0.9 GB for 100k synthetic
  * documents) and copying it into the database file takes seconds; on the lake's connection that
  * would block every request for that long. So bulk commits skip the autocheckpoint and this worker
  * copies the WAL afterwards, as SQLite's WAL documentation suggests ("run checkpoints in a
