@@ -50,7 +50,7 @@ db.pragma('synchronous = FULL')
 db.pragma('foreign_keys = ON')
 db.pragma('busy_timeout = 5000')
 db.pragma('wal_autocheckpoint = 0')
-// See "Making the COMMIT short" in bulk-thread.ts: no page of a bulk write is written to the WAL twice.
+// See "Making the COMMIT short" in bulk-thread.ts: few pages of a bulk write are written to the WAL twice.
 db.pragma('cache_size = -65536')
 const EARLY_SYNC_BYTES = workerData.earlySyncBytes
 const control = new Int32Array(workerData.control)

@@ -26,8 +26,10 @@ export type SqliteDatabase = Database.Database
  * 16 KiB (1.1 GB); with 4 KiB pages every document spills into overflow pages, and session 4 measured
  * those slower still. The cost is on small commits, which write whole pages: over 2,000 one-document
  * patches on 10k documents the median went from 1.38 ms (16 KiB) to 2.33 ms and the mean from 1.61
- * to 2.60 ms, with the same p99 (~11-12 ms) and max (~22 ms); nobody editing in the Studio can see
- * a millisecond. The database file is smaller too (145 MB against 190 MB there).
+ * to 2.60 ms, with the same p99 (~11-12 ms) and no higher a maximum (22 ms against 46); nobody
+ * editing in the Studio can see a millisecond. The database file is smaller too (145 MB against
+ * 190 MB there). SQLite's autocheckpoint counts pages (1,000), so the WAL now grows to 64 MB between
+ * checkpoints, the size `journal_size_limit` keeps anyway.
  */
 export function openDatabase(dataDir: string): SqliteDatabase {
   fs.mkdirSync(dataDir, {recursive: true})
