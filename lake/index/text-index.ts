@@ -48,6 +48,11 @@ export class TextIndex {
   /** Slots with a token key more than MAX_COUNT times (the stored count is not the real one). */
   private readonly overflowed = new Set<number>()
   private livePostings = 0
+  /**
+   * How many of the indexed documents have a number as `_score`, which groq-js's `score()` adds to
+   * (see `hasOwnScores`).
+   */
+  private ownScores = 0
   /** Token key -> id, only for counting in `tokens` (reset at compaction so it stays bounded). */
   private keyIds = new Map<string, number>()
   private keyNames: string[] = []
@@ -112,6 +117,7 @@ export class TextIndex {
     this.slotPostings.push(size)
     this.slotOf.set(entry, slot)
     if (isArray) this.arrayValued.add(slot)
+    if (hasNumericScore(entry)) this.ownScores++
     for (const id of touched) {
       const key = this.keyNames[id] as string
       const count = this.scratch[id] as number
@@ -134,6 +140,7 @@ export class TextIndex {
     if (slot === undefined) return
     this.slotOf.delete(entry)
     this.slots[slot] = null
+    if (hasNumericScore(entry)) this.ownScores--
     this.arrayValued.delete(slot)
     this.overflowed.delete(slot)
     const n = this.slotPostings[slot] as number
@@ -218,10 +225,25 @@ export class TextIndex {
     return out
   }
 
+  /**
+   * Whether some indexed document has a number as `_score`. A document is indexed when its text has
+   * a token, so when no index a search's candidates come from has one, no candidate has one and the
+   * scorer need not read `_score` from each (measured at 100k: that read cost ~2 us a document,
+   * 8 ms of a 3,800-candidate search, the documents being spread over the whole heap).
+   */
+  hasOwnScores(): boolean {
+    return this.ownScores > 0
+  }
+
   /** Sizes, for memory checks and `explain`. */
   stats(): {keys: number; documents: number; postings: number} {
     return {keys: this.postings.size, documents: this.slotOf.size, postings: this.livePostings}
   }
+}
+
+/** Whether the document has a number as `_score` (documents are never changed in place). */
+function hasNumericScore(entry: ViewEntry): boolean {
+  return typeof (entry.doc as {_score?: unknown})._score === 'number'
 }
 
 function lowerBound(keys: readonly string[], target: string): number {

@@ -543,6 +543,13 @@ planning('scored searches: _score (compared as exact floats) and order are those
   const many = await explainQuery({store, perspective: 'published', query: '*[title match $t] | score(title match $t) | order(_score desc)[0...3]{_id, _score}', params: {t: 'x'}, timestamp: NOW})
   assert.equal(many.result, (await naive(store, 'published', '*[title match $t] | score(title match $t) | order(_score desc)[0...3]{_id, _score}', {t: 'x'}) as {value: unknown}).value)
   assert.match(many.notes.map((note) => note.how).join('; '), /decided by groq-js/)
+  // The document's own _score is added to its score (the scorer reads it only when an index says
+  // some document has one).
+  const ownQuery = '*[[title, excerpt] match $t] | score(title match $t) | order(_score desc, _id asc)[0...3]{_id, _score}'
+  const own = await explainQuery({store, perspective: 'published', query: ownQuery, params: {t: word}, timestamp: NOW})
+  assert.equal(own.result, (await naive(store, 'published', ownQuery, {t: word}) as {value: unknown}).value)
+  assert.ok((own.result as Array<{_id: string}>).some((d) => d._id === 'scored-own'), 'the document with its own _score leads')
+  assert.match(own.notes.map((note) => note.how).join('; '), /scored natively/)
   await store.commit([{delete: {id: 'scored-many'}}, {delete: {id: 'scored-own'}}])
   await run('after deleting them', 30)
 })

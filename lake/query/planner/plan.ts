@@ -338,6 +338,9 @@ export class QueryPlanner {
     // (Unordered: the sort below orders by score, then position.)
     const scoring = lookups.scoring(matches[0], this.view.entries())
     const entries = scoring.entries
+    // Every candidate has a token of the first match's term in one of its fields (scoring() above),
+    // so is in one of those indexes; without a match condition the candidates are all entries.
+    const ownScores = matches.length === 0 || lookups.ownScores(matches[0].fields)
     const unproven = new Set(lookups.unproven(fields))
     const scored: Array<{entry: ViewEntry; score: number; decided: boolean}> = []
     let byGroq = 0
@@ -351,7 +354,7 @@ export class QueryPlanner {
         continue
       }
       if (!matches.every((m) => scoring.passes(m, i))) continue
-      const own = (entry.doc as {_score?: unknown})._score
+      const own = ownScores ? (entry.doc as {_score?: unknown})._score : undefined
       let score = typeof own === 'number' ? own : 0
       for (const arg of args) score += scoring.score(arg, i)
       scored.push({entry, score, decided: false})

@@ -169,6 +169,14 @@ export class TextLookups {
     return intersectSorted(perTerm[0] as readonly ViewEntry[], perTerm.slice(1))
   }
 
+  /**
+   * Whether an entry with a token in one of `fields` may have a number as its own `_score` (which
+   * score() adds to); false when none of their indexes holds such a document.
+   */
+  ownScores(fields: readonly Field[]): boolean {
+    return fields.some((f) => (this.index(f) as TextIndex).hasOwnScores())
+  }
+
   /** Entries some field's index cannot answer exactly for this condition (groq-js decides them). */
   unproven(fields: readonly Field[]): ViewEntry[] {
     return fields.flatMap((f) => (this.index(f) as TextIndex).unproven(f.asArrayElement))
