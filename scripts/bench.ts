@@ -5,9 +5,10 @@
 //   BENCH_SEED=7 BENCH_HTTP_SECONDS=3 BENCH_QUERY_BUDGET_MS=1000 BENCH_IMPORT_RUNS=5 npm run bench
 //
 // For each size: generate (cached under bench-results/datasets/) -> import into a fresh lake
-// (docs/s: the median of BENCH_IMPORT_RUNS imports, 3 by default, each into a fresh lake) -> resident memory against the NDJSON size -> Q1-Q5 and every delivery query, naive
-// groq-js over the whole published dataset vs the lake's query path (median, p95, ratio, and a
-// check that both give the same result) -> HTTP req/s and p99 of a cached and an uncached delivery
+// (docs/s: the median of BENCH_IMPORT_RUNS imports, 3 by default, each into a fresh lake) ->
+// resident memory against the NDJSON size -> Q1-Q5 and every delivery query, naive groq-js over
+// the whole published dataset vs the lake's query path (median, p95, ratio, and a check that both
+// give the same result) -> HTTP req/s and p99 of a cached and an uncached delivery
 // endpoint next to a raw `node:http` server sending a body of the same size -> listen latency
 // (commit -> event). Figures go to bench-results/bench-<time>.json; a table is printed.
 import fs from 'node:fs'
@@ -152,8 +153,6 @@ interface SizeResult {
   /**
    * `importDocuments` of the parsed entries (what the target is measured on), and with the time
    * JSON.parse took for them added (`fromTextDocsPerSec`: `npm run import` of the NDJSON file).
-   */
-  /**
    * `ms` (and the rates from it) is the median of `runsMs`: `config.importRuns - 1` imports into
    * fresh lakes, then the one the rest of the size uses (last). `cpuMs` and `checkpointMs` are the
    * last import's.
