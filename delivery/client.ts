@@ -58,7 +58,12 @@ export function createDeliveryClient(source: ContentSourceConfig): SanityClient 
  * `withConfig({maxRetries})` is silently ignored).
  */
 export function reconfigureClient(client: SanityClient, overrides: Partial<ClientConfig>): SanityClient {
-  const { url: _url, cdnUrl: _cdnUrl, isDefaultApi: _isDefaultApi, ...config } = client.config() as ClientConfig & {
+  const {
+    url: _url,
+    cdnUrl: _cdnUrl,
+    isDefaultApi: _isDefaultApi,
+    ...config
+  } = client.config() as ClientConfig & {
     url?: string
     cdnUrl?: string
     isDefaultApi?: boolean

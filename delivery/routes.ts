@@ -31,7 +31,7 @@ export interface RoutableRef {
 const SLUG_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/
 
 export function isRoutableType(type: unknown): type is RoutableType {
-  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(ROUTES, type)
+  return typeof type === 'string' && Object.hasOwn(ROUTES, type)
 }
 
 /** The slug string of a slug field in either shape, or null when it is absent or empty. */

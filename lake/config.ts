@@ -39,7 +39,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LakeConfig 
     projectId: env.LAKE_PROJECT_ID || 'local',
     dataset: env.LAKE_DATASET || 'production',
     bodyLimit: intFromEnv(env, 'LAKE_BODY_LIMIT', 4 * 1024 * 1024),
-    corsOrigins: (env.LAKE_CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.LAKE_CORS_ORIGINS || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     keepAliveMs: intFromEnv(env, 'LAKE_KEEPALIVE_MS', 30_000),
   }
 }

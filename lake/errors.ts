@@ -15,8 +15,8 @@ export class LakeError extends Error {
     this.details = details
   }
 
-  toBody(): {error: Record<string, unknown>} {
-    return {error: {description: this.message, type: this.type, ...this.details}}
+  toBody(): { error: Record<string, unknown> } {
+    return { error: { description: this.message, type: this.type, ...this.details } }
   }
 }
 
@@ -38,7 +38,7 @@ export function transactionError(
   const first = items[0]
   return new LakeError(statusCode, kind, `${what}: ${first ? first.description : 'unknown error'}`, {
     items: items.map((item) => ({
-      error: {description: item.description, type: item.type, ...(item.id ? {id: item.id} : {})},
+      error: { description: item.description, type: item.type, ...(item.id ? { id: item.id } : {}) },
       index: item.index,
     })),
   })

@@ -4,21 +4,21 @@
  * - `createEditor(lake, {name, email, role?})` -> `{user, token}` (token shown once)
  * - `LakeStore` / `DatasetStore` (store/): the internal store API for import/export and assets
  */
-import {Accounts, type Role, type User} from './auth/index.js'
-import {configFromEnv, type LakeConfig} from './config.js'
-import type {RouteOptions} from './http/context.js'
-import {buildServers, listen} from './http/server.js'
-import {LakeStore} from './store/index.js'
-import {ensureTls} from './tls.js'
-import type {FastifyPluginAsync} from 'fastify'
+import { Accounts, type Role, type User } from './auth/index.js'
+import { configFromEnv, type LakeConfig } from './config.js'
+import type { RouteOptions } from './http/context.js'
+import { buildServers, listen } from './http/server.js'
+import { LakeStore } from './store/index.js'
+import { ensureTls } from './tls.js'
+import type { FastifyPluginAsync } from 'fastify'
 
-export {LakeStore, DatasetStore} from './store/index.js'
-export type {LakeDocument, CommitResult, CommittedTransaction, CommitOptions} from './store/index.js'
-export {Accounts} from './auth/index.js'
-export type {Identity, Role, User} from './auth/index.js'
-export {configFromEnv} from './config.js'
-export type {LakeConfig} from './config.js'
-export type {LakeContext, RouteOptions} from './http/context.js'
+export { LakeStore, DatasetStore } from './store/index.js'
+export type { LakeDocument, CommitResult, CommittedTransaction, CommitOptions } from './store/index.js'
+export { Accounts } from './auth/index.js'
+export type { Identity, Role, User } from './auth/index.js'
+export { configFromEnv } from './config.js'
+export type { LakeConfig } from './config.js'
+export type { LakeContext, RouteOptions } from './http/context.js'
 
 export interface StartLakeOptions extends Partial<LakeConfig> {
   /** Extra route groups (Fastify plugins mounted under `/:apiVersion`), e.g. assets. */
@@ -42,14 +42,21 @@ export interface RunningLake {
 }
 
 export async function startLake(options: StartLakeOptions = {}): Promise<RunningLake> {
-  const {routes = [], env = true, ...overrides} = options
+  const { routes = [], env = true, ...overrides } = options
   const base = configFromEnv(env ? process.env : {})
-  const config: LakeConfig = {...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))}
+  const config: LakeConfig = {
+    ...base,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  }
   const store = new LakeStore(config.dataDir)
   const accounts = new Accounts(store.db)
   store.dataset(config.dataset)
   const tls = config.httpsPort >= 0 ? ensureTls(config.dataDir, config.projectId) : undefined
-  const {app, httpServer, httpsServer} = await buildServers({store, accounts, config}, tls ? {key: tls.key, cert: tls.cert} : undefined, routes)
+  const { app, httpServer, httpsServer } = await buildServers(
+    { store, accounts, config },
+    tls ? { key: tls.key, cert: tls.cert } : undefined,
+    routes,
+  )
   const httpPort = await listen(httpServer, config.httpPort, config.host)
   const httpsPort = httpsServer ? await listen(httpsServer, config.httpsPort, config.host) : undefined
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host
@@ -85,8 +92,12 @@ export async function startLake(options: StartLakeOptions = {}): Promise<Running
 }
 
 /** Creates a local editor account and issues its first token (shown once, stored hashed). */
-export function createEditor(lake: {accounts: Accounts}, input: {name: string; email: string; role?: Role}, tokenLabel = 'first token'): {user: User; token: string} {
+export function createEditor(
+  lake: { accounts: Accounts },
+  input: { name: string; email: string; role?: Role },
+  tokenLabel = 'first token',
+): { user: User; token: string } {
   const user = lake.accounts.createUser(input)
-  const {token} = lake.accounts.issueToken(user.id, tokenLabel)
-  return {user, token}
+  const { token } = lake.accounts.issueToken(user.id, tokenLabel)
+  return { user, token }
 }

@@ -31,6 +31,9 @@ export const PARTNER_STATUSES = [
 /** The `_id` of the clinic settings singleton. */
 export const CLINIC_ID = 'clinic'
 
-export function titleOf<T extends { title: string; value: string }>(list: readonly T[], value: unknown): string | undefined {
+export function titleOf<T extends { title: string; value: string }>(
+  list: readonly T[],
+  value: unknown,
+): string | undefined {
   return list.find((item) => item.value === value)?.title
 }

@@ -217,7 +217,7 @@ export function checkAltWhenImageSet(value: unknown, context: ValidationContext)
  */
 export function checkCitationKey(value: unknown, context: ValidationContext): CustomValidatorResult {
   if (typeof value !== 'string' || value === '') {
-    return 'Choose which citation this marks: enter the key of one of the article\'s citations.'
+    return "Choose which citation this marks: enter the key of one of the article's citations."
   }
   const citations = documentField(context, 'citations')
   const keys = Array.isArray(citations)

@@ -15,20 +15,20 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
-import {isDeepStrictEqual} from 'node:util'
-import {evaluate, parse} from 'groq-js'
-import {createClient} from '@sanity/client'
-import {startLake} from '../lake/index.js'
-import {ANONYMOUS} from '../lake/auth/index.js'
-import {importDocuments, type ImportEntry, type ImportResult} from '../lake/io/ndjson.js'
-import {perspectiveDocuments, runQuery} from '../lake/query/index.js'
-import type {DatasetStore} from '../lake/store/index.js'
-import {writeDatasetNdjson} from './generate-dataset.js'
-import {runLoad, startRawServer, type LoadResult} from './bench/http.js'
-import {queryOverHttp, startLakeProcess, waitForCount, type LakeProcess} from './bench/lake-process.js'
-import {measureListenLatency, type ListenResult} from './bench/listen.js'
-import {deliveryQueries, issueQueries, pickParams, type BenchQuery} from './bench/queries.js'
-import {fmtMs, table, time, type Timing} from './bench/stats.js'
+import { isDeepStrictEqual } from 'node:util'
+import { evaluate, parse } from 'groq-js'
+import { createClient } from '@sanity/client'
+import { startLake } from '../lake/index.js'
+import { ANONYMOUS } from '../lake/auth/index.js'
+import { importDocuments, type ImportEntry, type ImportResult } from '../lake/io/ndjson.js'
+import { perspectiveDocuments, runQuery } from '../lake/query/index.js'
+import type { DatasetStore } from '../lake/store/index.js'
+import { writeDatasetNdjson } from './generate-dataset.js'
+import { runLoad, startRawServer, type LoadResult } from './bench/http.js'
+import { queryOverHttp, startLakeProcess, waitForCount, type LakeProcess } from './bench/lake-process.js'
+import { measureListenLatency, type ListenResult } from './bench/listen.js'
+import { deliveryQueries, issueQueries, pickParams, type BenchQuery } from './bench/queries.js'
+import { fmtMs, table, time, type Timing } from './bench/stats.js'
 
 /** Bump when the generator's output changes, so cached datasets are regenerated. */
 const GENERATOR_VERSION = 2
@@ -46,7 +46,11 @@ function envInt(name: string, fallback: number): number {
 
 function envSizes(): number[] {
   const raw = process.env.BENCH_SIZES ?? '1000,10000,100000'
-  const sizes = raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => Number(s.replace(/_/g, '').replace(/k$/i, '000')))
+  const sizes = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => Number(s.replace(/_/g, '').replace(/k$/i, '000')))
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100)) {
     throw new Error(`BENCH_SIZES="${raw}" must be a comma-separated list of whole numbers >= 100, e.g. 1000,10000`)
   }
@@ -75,7 +79,7 @@ const config = {
 }
 
 const gc = (): void => {
-  const g = (globalThis as {gc?: () => void}).gc
+  const g = (globalThis as { gc?: () => void }).gc
   if (g) {
     g()
     g()
@@ -88,12 +92,12 @@ const log = (msg: string): void => {
 
 async function ensureDataset(size: number): Promise<string> {
   const dir = path.join(resultsDir, 'datasets')
-  fs.mkdirSync(dir, {recursive: true})
+  fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `synthetic-v${GENERATOR_VERSION}-${config.seed}-${size}.ndjson`)
   if (fs.existsSync(file)) return file
   log(`generating ${size} documents (seed ${config.seed}) -> ${path.relative(root, file)}`)
   const tmp = `${file}.tmp-${process.pid}`
-  await writeDatasetNdjson({size, seed: config.seed}, tmp)
+  await writeDatasetNdjson({ size, seed: config.seed }, tmp)
   fs.renameSync(tmp, file)
   return file
 }
@@ -103,9 +107,9 @@ async function ensureDataset(size: number): Promise<string> {
  * `importDocuments` after parsing (parseNdjson); `parseMs` is the time JSON.parse took, which the
  * import figure excludes and the "from NDJSON text" figure adds.
  */
-async function readEntries(file: string): Promise<{entries: ImportEntry[]; parseMs: number}> {
+async function readEntries(file: string): Promise<{ entries: ImportEntry[]; parseMs: number }> {
   const entries: ImportEntry[] = []
-  const rl = readline.createInterface({input: fs.createReadStream(file), crlfDelay: Infinity})
+  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })
   let line = 0
   let parseMs = 0
   for await (const text of rl) {
@@ -115,9 +119,9 @@ async function readEntries(file: string): Promise<{entries: ImportEntry[]; parse
     const t0 = performance.now()
     const doc = JSON.parse(json) as Record<string, unknown>
     parseMs += performance.now() - t0
-    entries.push({line, doc, json})
+    entries.push({ line, doc, json })
   }
-  return {entries, parseMs}
+  return { entries, parseMs }
 }
 
 interface QueryResult {
@@ -141,7 +145,7 @@ interface HttpResult {
   raw?: LoadResult
   cachedVsRaw?: number
   /** req/s of each alternating cached/raw round (cached and raw above are the best of these). */
-  rounds?: Array<{cachedRps: number; rawRps: number}>
+  rounds?: Array<{ cachedRps: number; rawRps: number }>
   error?: string
 }
 
@@ -157,7 +161,17 @@ interface SizeResult {
    * fresh lakes, then the one the rest of the size uses (last). `cpuMs` and `checkpointMs` are the
    * last import's.
    */
-  import: {documents: number; ms: number; runsMs: number[]; docsPerSec: number; cpuMs: number; parseMs: number; fromTextDocsPerSec: number; mbPerSec: number; checkpointMs: number}
+  import: {
+    documents: number
+    ms: number
+    runsMs: number[]
+    docsPerSec: number
+    cpuMs: number
+    parseMs: number
+    fromTextDocsPerSec: number
+    mbPerSec: number
+    checkpointMs: number
+  }
   /**
    * `lakeProcess`: the lake as it runs in production (scripts/lake.ts in its own process, VmRSS), the
    * figure the target is checked on. The other fields are the bench process's own RSS (in-process:
@@ -169,14 +183,14 @@ interface SizeResult {
     afterQueriesRssBytes: number
     importedVsNdjson: number
     withIndexesVsNdjson: number
-    lakeProcess: LakeProcessMemory | {error: string}
+    lakeProcess: LakeProcessMemory | { error: string }
   }
   queries: QueryResult[]
   skippedDeliveryQueries: string[]
   /** Exports of delivery/queries.ts that are not queries the API runs (e.g. the listen filter), and why. */
-  notTimedDeliveryQueries?: Array<{name: string; why: string}>
-  http: HttpResult | {error: string}
-  listen: ListenResult | {error: string}
+  notTimedDeliveryQueries?: Array<{ name: string; why: string }>
+  http: HttpResult | { error: string }
+  listen: ListenResult | { error: string }
 }
 
 interface LakeProcessMemory {
@@ -204,13 +218,15 @@ async function measureLakeProcess(
   dataDir: string,
   store: DatasetStore,
   ndjsonBytes: number,
-  started: {lake: LakeProcess; emptyRssBytes: number},
+  started: { lake: LakeProcess; emptyRssBytes: number },
 ): Promise<LakeProcessMemory> {
   let lake = started.lake
   const emptyRssBytes = started.emptyRssBytes
   try {
     const expected = perspectiveDocuments(store, 'published', ANONYMOUS).length
-    const queries = (await deliveryQueries(pickParams(store.documents())).catch(() => ({queries: [] as BenchQuery[]}))).queries
+    const queries = (
+      await deliveryQueries(pickParams(store.documents())).catch(() => ({ queries: [] as BenchQuery[] }))
+    ).queries
     const runAll = async (): Promise<void> => {
       for (const q of queries) await queryOverHttp(lake.url, store.name, q.query, q.params)
     }
@@ -243,14 +259,17 @@ async function measureLakeProcess(
 }
 
 /** Naive median ms per query name at the last size measured (to predict the next size). */
-const lastNaive = new Map<string, {size: number; ms: number}>()
+const lastNaive = new Map<string, { size: number; ms: number }>()
 
-async function benchQueries(store: DatasetStore, size: number): Promise<{results: QueryResult[]; skipped: string[]; notTimed: Array<{name: string; why: string}>}> {
+async function benchQueries(
+  store: DatasetStore,
+  size: number,
+): Promise<{ results: QueryResult[]; skipped: string[]; notTimed: Array<{ name: string; why: string }> }> {
   const published = perspectiveDocuments(store, 'published', ANONYMOUS)
   const picked = pickParams(store.documents())
   const delivery = await deliveryQueries(picked).catch((err: unknown) => {
     log(`delivery queries unavailable: ${err instanceof Error ? err.message : String(err)}`)
-    return {queries: [] as BenchQuery[], skipped: ['(delivery/queries.ts failed to load)'], notTimed: []}
+    return { queries: [] as BenchQuery[], skipped: ['(delivery/queries.ts failed to load)'], notTimed: [] }
   })
   const queries = [...issueQueries(picked), ...delivery.queries]
   const results: QueryResult[] = []
@@ -260,14 +279,14 @@ async function benchQueries(store: DatasetStore, size: number): Promise<{results
       const previous = lastNaive.get(q.name)
       const predicted = previous ? previous.ms * (size / previous.size) : 0
       const runNaive = async (): Promise<unknown> => {
-        const tree = parse(q.query, {params: q.params})
-        return (await evaluate(tree, {dataset: published, params: q.params})).get() as Promise<unknown>
+        const tree = parse(q.query, { params: q.params })
+        return (await evaluate(tree, { dataset: published, params: q.params })).get() as Promise<unknown>
       }
-      let naive: {timing: Timing; result: unknown}
+      let naive: { timing: Timing; result: unknown }
       let naiveSkipped = false
       if (predicted > config.naiveLimitMs) {
         naiveSkipped = true
-        naive = {timing: {runs: 0, medianMs: Number.NaN, p95Ms: Number.NaN, minMs: Number.NaN}, result: undefined}
+        naive = { timing: { runs: 0, medianMs: Number.NaN, p95Ms: Number.NaN, minMs: Number.NaN }, result: undefined }
         log(`${size}: ${q.name}: naive groq-js not run (predicted ${(predicted / 1000).toFixed(0)} s per run)`)
       } else {
         // A slow first run is the only run (minRuns 1 once past the budget).
@@ -276,16 +295,39 @@ async function benchQueries(store: DatasetStore, size: number): Promise<{results
         const firstResult = await runNaive()
         const firstMs = performance.now() - first
         const cpu = process.cpuUsage(cpu0)
-        naive = firstMs > config.queryBudgetMs
-          ? {timing: {runs: 1, medianMs: firstMs, p95Ms: firstMs, minMs: firstMs, cpuMedianMs: (cpu.user + cpu.system) / 1000}, result: firstResult}
-          : await time(runNaive, {budgetMs: config.queryBudgetMs, minRuns: 3, maxRuns: 200, warmup: large ? 0 : 1})
-        lastNaive.set(q.name, {size, ms: naive.timing.medianMs})
+        naive =
+          firstMs > config.queryBudgetMs
+            ? {
+                timing: {
+                  runs: 1,
+                  medianMs: firstMs,
+                  p95Ms: firstMs,
+                  minMs: firstMs,
+                  cpuMedianMs: (cpu.user + cpu.system) / 1000,
+                },
+                result: firstResult,
+              }
+            : await time(runNaive, { budgetMs: config.queryBudgetMs, minRuns: 3, maxRuns: 200, warmup: large ? 0 : 1 })
+        lastNaive.set(q.name, { size, ms: naive.timing.medianMs })
       }
       const lake = await time(
-        () => runQuery({store, query: q.query, params: q.params, perspective: 'published', identity: ANONYMOUS, projectId: 'local'}),
-        {budgetMs: config.queryBudgetMs, minRuns: 5, maxRuns: 2000, warmup: 2},
+        () =>
+          runQuery({
+            store,
+            query: q.query,
+            params: q.params,
+            perspective: 'published',
+            identity: ANONYMOUS,
+            projectId: 'local',
+          }),
+        { budgetMs: config.queryBudgetMs, minRuns: 5, maxRuns: 2000, warmup: 2 },
       )
-      const same = naiveSkipped || isDeepStrictEqual(JSON.parse(JSON.stringify(naive.result ?? null)), JSON.parse(JSON.stringify(lake.result ?? null)))
+      const same =
+        naiveSkipped ||
+        isDeepStrictEqual(
+          JSON.parse(JSON.stringify(naive.result ?? null)),
+          JSON.parse(JSON.stringify(lake.result ?? null)),
+        )
       results.push({
         name: q.name,
         kind: q.kind,
@@ -296,48 +338,79 @@ async function benchQueries(store: DatasetStore, size: number): Promise<{results
         naiveSkipped,
         resultBytes: JSON.stringify(lake.result ?? null).length,
       })
-      log(`${size}: ${q.name}: naive ${fmtMs(naive.timing.medianMs)} ms, lake ${fmtMs(lake.timing.medianMs)} ms${same ? '' : '  RESULTS DIFFER'}`)
+      log(
+        `${size}: ${q.name}: naive ${fmtMs(naive.timing.medianMs)} ms, lake ${fmtMs(lake.timing.medianMs)} ms${same ? '' : '  RESULTS DIFFER'}`,
+      )
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
-      const nan: Timing = {runs: 0, medianMs: Number.NaN, p95Ms: Number.NaN, minMs: Number.NaN}
-      results.push({name: q.name, kind: q.kind, naive: nan, lake: nan, ratio: Number.NaN, sameResult: false, resultBytes: 0, error: message})
+      const nan: Timing = { runs: 0, medianMs: Number.NaN, p95Ms: Number.NaN, minMs: Number.NaN }
+      results.push({
+        name: q.name,
+        kind: q.kind,
+        naive: nan,
+        lake: nan,
+        ratio: Number.NaN,
+        sameResult: false,
+        resultBytes: 0,
+        error: message,
+      })
       log(`${size}: ${q.name}: FAILED ${message}`)
     }
   }
-  return {results, skipped: delivery.skipped, notTimed: delivery.notTimed}
+  return { results, skipped: delivery.skipped, notTimed: delivery.notTimed }
 }
 
 async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResult> {
-  const {startDeliveryServer} = await import('../delivery/http/server.js')
-  const client = createClient({projectId: 'local', dataset: store.name, apiHost: lakeUrl, useProjectHostname: false, apiVersion: '2025-02-19', useCdn: false})
+  const { startDeliveryServer } = await import('../delivery/http/server.js')
+  const client = createClient({
+    projectId: 'local',
+    dataset: store.name,
+    apiHost: lakeUrl,
+    useProjectHostname: false,
+    apiVersion: '2025-02-19',
+    useCdn: false,
+  })
   const articles = perspectiveDocuments(store, 'published', ANONYMOUS).filter(
-    (d) => d._type === 'article' && typeof (d.slug as {current?: unknown} | undefined)?.current === 'string' && d.publishedAt,
+    (d) =>
+      d._type === 'article' &&
+      typeof (d.slug as { current?: unknown } | undefined)?.current === 'string' &&
+      d.publishedAt,
   )
-  const slugs = articles.slice(0, 200).map((d) => (d.slug as {current: string}).current)
+  const slugs = articles.slice(0, 200).map((d) => (d.slug as { current: string }).current)
   const endpoint = `/api/v1/articles/${encodeURIComponent(slugs[0] ?? '')}`
-  const cachedServer = await startDeliveryServer({client, port: 0, host: '127.0.0.1'})
+  const cachedServer = await startDeliveryServer({ client, port: 0, host: '127.0.0.1' })
   // "Uncached": a one-entry cache and 200 different articles in turn, so every request misses.
-  const uncachedServer = await startDeliveryServer({client, port: 0, host: '127.0.0.1', cacheEntries: 1, listen: false})
+  const uncachedServer = await startDeliveryServer({
+    client,
+    port: 0,
+    host: '127.0.0.1',
+    cacheEntries: 1,
+    listen: false,
+  })
   try {
     const first = await fetch(cachedServer.url + endpoint)
     const body = await first.text()
     if (first.status !== 200) throw new Error(`${endpoint} answered ${first.status}: ${body.slice(0, 300)}`)
-    const opts = {connections: config.httpConnections, durationSeconds: config.httpSeconds}
-    const uncached = await runLoad({url: uncachedServer.url, paths: slugs.map((s) => `/api/v1/articles/${encodeURIComponent(s)}`), ...opts})
+    const opts = { connections: config.httpConnections, durationSeconds: config.httpSeconds }
+    const uncached = await runLoad({
+      url: uncachedServer.url,
+      paths: slugs.map((s) => `/api/v1/articles/${encodeURIComponent(s)}`),
+      ...opts,
+    })
     const rawServer = await startRawServer(body, first.headers.get('content-type') ?? 'application/json')
     // Cached and raw runs alternate (after a short warm-up of each), so a burst of other work on
     // the machine lowers both rather than one; the best run of each is the figure (interference
     // only ever lowers throughput), and every run is kept in `rounds`.
-    const rounds: Array<{cachedRps: number; rawRps: number}> = []
+    const rounds: Array<{ cachedRps: number; rawRps: number }> = []
     let cached: LoadResult | undefined
     let raw: LoadResult | undefined
     try {
-      await runLoad({url: cachedServer.url, paths: [endpoint], connections: opts.connections, durationSeconds: 1})
-      await runLoad({url: rawServer.url, paths: ['/'], connections: opts.connections, durationSeconds: 1})
+      await runLoad({ url: cachedServer.url, paths: [endpoint], connections: opts.connections, durationSeconds: 1 })
+      await runLoad({ url: rawServer.url, paths: ['/'], connections: opts.connections, durationSeconds: 1 })
       for (let round = 0; round < Math.max(1, config.httpRounds); round++) {
-        const rawRun = await runLoad({url: rawServer.url, paths: ['/'], ...opts})
-        const cachedRun = await runLoad({url: cachedServer.url, paths: [endpoint], ...opts})
-        rounds.push({cachedRps: cachedRun.rps, rawRps: rawRun.rps})
+        const rawRun = await runLoad({ url: rawServer.url, paths: ['/'], ...opts })
+        const cachedRun = await runLoad({ url: cachedServer.url, paths: [endpoint], ...opts })
+        rounds.push({ cachedRps: cachedRun.rps, rawRps: rawRun.rps })
         if (!cached || cachedRun.rps > cached.rps) cached = cachedRun
         if (!raw || rawRun.rps > raw.rps) raw = rawRun
       }
@@ -345,7 +418,15 @@ async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResu
       await rawServer.close()
     }
     if (!cached || !raw) throw new Error('no HTTP load run finished')
-    return {endpoint, bodyBytes: Buffer.byteLength(body), cached, uncached, raw, cachedVsRaw: cached.rps / raw.rps, rounds}
+    return {
+      endpoint,
+      bodyBytes: Buffer.byteLength(body),
+      cached,
+      uncached,
+      raw,
+      cachedVsRaw: cached.rps / raw.rps,
+      rounds,
+    }
   } finally {
     await cachedServer.close()
     await uncachedServer.close()
@@ -356,16 +437,19 @@ async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResu
  * One timed import of `entries` into `store` (garbage collected first), as `npm run import` runs
  * it; the WAL checkpoint the worker runs after it is waited for and timed apart.
  */
-async function timedImport(store: DatasetStore, entries: readonly ImportEntry[]): Promise<{result: ImportResult; ms: number; cpuMs: number; checkpointMs: number}> {
+async function timedImport(
+  store: DatasetStore,
+  entries: readonly ImportEntry[],
+): Promise<{ result: ImportResult; ms: number; cpuMs: number; checkpointMs: number }> {
   gc()
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
-  const result = await importDocuments(store, entries, {mode: 'fail'})
+  const result = await importDocuments(store, entries, { mode: 'fail' })
   const ms = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   // The WAL checkpoint runs in a worker after the commit (lake/store/bulk-thread.ts): reported apart.
   await store.bulkCheckpointed()
-  return {result, ms, cpuMs: (cpu.user + cpu.system) / 1000, checkpointMs: performance.now() - t0 - ms}
+  return { result, ms, cpuMs: (cpu.user + cpu.system) / 1000, checkpointMs: performance.now() - t0 - ms }
 }
 
 function median(xs: readonly number[]): number {
@@ -380,13 +464,20 @@ async function benchSize(size: number): Promise<SizeResult> {
   gc()
   const baselineRssBytes = process.memoryUsage().rss
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-'))
-  const lake = await startLake({dataDir, httpPort: 0, httpsPort: -1, env: false, dataset: 'production', projectId: 'local'})
-  let lakeChild: {lake: LakeProcess; emptyRssBytes: number} | undefined
+  const lake = await startLake({
+    dataDir,
+    httpPort: 0,
+    httpsPort: -1,
+    env: false,
+    dataset: 'production',
+    projectId: 'local',
+  })
+  let lakeChild: { lake: LakeProcess; emptyRssBytes: number } | undefined
   try {
     const store = lake.store.dataset('production')
     // The production-like lake process starts before the import, on the same (empty) database.
     const lakeProcess = await startLakeProcess(dataDir, 'production').then(
-      (p) => (lakeChild = {lake: p, emptyRssBytes: p.rss()}),
+      (p) => (lakeChild = { lake: p, emptyRssBytes: p.rss() }),
       (err: unknown) => new Error(err instanceof Error ? err.message : String(err)),
     )
     log(`${size}: importing ${(ndjsonBytes / 1e6).toFixed(1)} MB`)
@@ -399,12 +490,19 @@ async function benchSize(size: number): Promise<SizeResult> {
     const runsMs: number[] = []
     for (let run = 1; run < config.importRuns; run++) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-import-'))
-      const other = await startLake({dataDir: dir, httpPort: 0, httpsPort: -1, env: false, dataset: 'production', projectId: 'local'})
+      const other = await startLake({
+        dataDir: dir,
+        httpPort: 0,
+        httpsPort: -1,
+        env: false,
+        dataset: 'production',
+        projectId: 'local',
+      })
       try {
         runsMs.push((await timedImport(other.store.dataset('production'), entries)).ms)
       } finally {
         await other.close()
-        fs.rmSync(dir, {recursive: true, force: true})
+        fs.rmSync(dir, { recursive: true, force: true })
       }
     }
     const kept = await timedImport(store, entries)
@@ -415,18 +513,20 @@ async function benchSize(size: number): Promise<SizeResult> {
     read.entries = []
     gc()
     const afterImportRssBytes = process.memoryUsage().rss
-    log(`${size}: imported ${imported.written} documents in ${runsMs.map(fmtMs).join(', ')} ms (median ${fmtMs(importMs)}; JSON.parse of them took ${fmtMs(read.parseMs)} ms)`)
-    let lakeMemory: LakeProcessMemory | {error: string}
+    log(
+      `${size}: imported ${imported.written} documents in ${runsMs.map(fmtMs).join(', ')} ms (median ${fmtMs(importMs)}; JSON.parse of them took ${fmtMs(read.parseMs)} ms)`,
+    )
+    let lakeMemory: LakeProcessMemory | { error: string }
     try {
       if (lakeProcess instanceof Error) throw lakeProcess
       log(`${size}: memory of the lake in its own process`)
       lakeMemory = await measureLakeProcess(dataDir, store, ndjsonBytes, lakeProcess)
     } catch (err) {
-      lakeMemory = {error: err instanceof Error ? err.message : String(err)}
+      lakeMemory = { error: err instanceof Error ? err.message : String(err) }
       log(`${size}: lake process memory FAILED ${lakeMemory.error}`)
     }
 
-    const {results, skipped, notTimed} = await benchQueries(store, size)
+    const { results, skipped, notTimed } = await benchQueries(store, size)
     gc()
     const afterQueriesRssBytes = process.memoryUsage().rss
 
@@ -435,7 +535,7 @@ async function benchSize(size: number): Promise<SizeResult> {
       log(`${size}: HTTP load (${config.httpSeconds} s per run; cached and raw alternate ${config.httpRounds} times)`)
       http = await benchHttp(lake.httpUrl, store)
     } catch (err) {
-      http = {error: err instanceof Error ? err.message : String(err)}
+      http = { error: err instanceof Error ? err.message : String(err) }
       log(`${size}: HTTP FAILED ${http.error}`)
     }
 
@@ -444,9 +544,14 @@ async function benchSize(size: number): Promise<SizeResult> {
       const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')
       if (!target) throw new Error('no published article to patch')
       const query = encodeURIComponent(`*[_id == "${target._id}"]`)
-      listen = await measureListenLatency(store, `${lake.httpUrl}/v2025-02-19/data/listen/production?query=${query}&includeResult=false`, target._id, config.listenEvents)
+      listen = await measureListenLatency(
+        store,
+        `${lake.httpUrl}/v2025-02-19/data/listen/production?query=${query}&includeResult=false`,
+        target._id,
+        config.listenEvents,
+      )
     } catch (err) {
-      listen = {error: err instanceof Error ? err.message : String(err)}
+      listen = { error: err instanceof Error ? err.message : String(err) }
       log(`${size}: listen FAILED ${listen.error}`)
     }
 
@@ -482,7 +587,7 @@ async function benchSize(size: number): Promise<SizeResult> {
   } finally {
     await lakeChild?.lake.stop()
     await lake.close()
-    fs.rmSync(dataDir, {recursive: true, force: true})
+    fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
@@ -495,26 +600,68 @@ interface TargetCheck {
 function checkTargets(r: SizeResult): TargetCheck[] {
   const out: TargetCheck[] = []
   for (const q of r.queries.filter((x) => x.kind === 'issue')) {
-    out.push({target: `${q.name.slice(0, 2)} >= 100x naive`, reached: q.naiveSkipped ? null : q.ratio >= 100, value: q.naiveSkipped ? 'naive not run' : `${q.ratio.toFixed(0)}x`})
+    out.push({
+      target: `${q.name.slice(0, 2)} >= 100x naive`,
+      reached: q.naiveSkipped ? null : q.ratio >= 100,
+      value: q.naiveSkipped ? 'naive not run' : `${q.ratio.toFixed(0)}x`,
+    })
   }
   const slow = r.queries.filter((x) => x.kind === 'delivery' && !(x.lake.medianMs < 10))
-  out.push({target: 'every delivery query < 10 ms median', reached: slow.length === 0, value: slow.length ? `over: ${slow.map((s) => `${s.name} ${fmtMs(s.lake.medianMs)} ms`).join(', ')}` : 'all under'})
-  out.push({target: 'results identical (naive vs lake)', reached: r.queries.every((q) => q.sameResult), value: r.queries.filter((q) => !q.sameResult).map((q) => q.name).join(', ') || `all compared (${r.queries.filter((q) => q.naiveSkipped).length} not run naively)`})
+  out.push({
+    target: 'every delivery query < 10 ms median',
+    reached: slow.length === 0,
+    value: slow.length ? `over: ${slow.map((s) => `${s.name} ${fmtMs(s.lake.medianMs)} ms`).join(', ')}` : 'all under',
+  })
+  out.push({
+    target: 'results identical (naive vs lake)',
+    reached: r.queries.every((q) => q.sameResult),
+    value:
+      r.queries
+        .filter((q) => !q.sameResult)
+        .map((q) => q.name)
+        .join(', ') || `all compared (${r.queries.filter((q) => q.naiveSkipped).length} not run naively)`,
+  })
   if ('cachedVsRaw' in r.http && r.http.cachedVsRaw !== undefined) {
-    out.push({target: 'cached delivery >= 70% of raw http req/s', reached: r.http.cachedVsRaw >= 0.7, value: `${(r.http.cachedVsRaw * 100).toFixed(0)}%`})
-  } else out.push({target: 'cached delivery >= 70% of raw http req/s', reached: null, value: 'error' in r.http ? `not measured: ${r.http.error ?? ''}` : 'not measured'})
-  if ('p99Ms' in r.listen) out.push({target: 'listen latency p99 < 10 ms', reached: r.listen.p99Ms < 10, value: `${fmtMs(r.listen.p99Ms)} ms`})
-  else out.push({target: 'listen latency p99 < 10 ms', reached: null, value: `not measured: ${r.listen.error}`})
-  out.push({target: 'import >= 20k docs/s', reached: r.import.docsPerSec >= 20_000, value: `${r.import.docsPerSec.toFixed(0)} docs/s`})
+    out.push({
+      target: 'cached delivery >= 70% of raw http req/s',
+      reached: r.http.cachedVsRaw >= 0.7,
+      value: `${(r.http.cachedVsRaw * 100).toFixed(0)}%`,
+    })
+  } else
+    out.push({
+      target: 'cached delivery >= 70% of raw http req/s',
+      reached: null,
+      value: 'error' in r.http ? `not measured: ${r.http.error ?? ''}` : 'not measured',
+    })
+  if ('p99Ms' in r.listen)
+    out.push({
+      target: 'listen latency p99 < 10 ms',
+      reached: r.listen.p99Ms < 10,
+      value: `${fmtMs(r.listen.p99Ms)} ms`,
+    })
+  else out.push({ target: 'listen latency p99 < 10 ms', reached: null, value: `not measured: ${r.listen.error}` })
+  out.push({
+    target: 'import >= 20k docs/s',
+    reached: r.import.docsPerSec >= 20_000,
+    value: `${r.import.docsPerSec.toFixed(0)} docs/s`,
+  })
   const lp = r.memory.lakeProcess
-  if ('error' in lp) out.push({target: 'memory < 3x NDJSON size (lake process)', reached: null, value: `not measured: ${lp.error}`})
-  else out.push({target: 'memory < 3x NDJSON size (lake process)', reached: lp.withIndexesVsNdjson < 3, value: `${lp.withIndexesVsNdjson.toFixed(2)}x with indexes (in-process figure ${r.memory.withIndexesVsNdjson.toFixed(2)}x)`})
+  if ('error' in lp)
+    out.push({ target: 'memory < 3x NDJSON size (lake process)', reached: null, value: `not measured: ${lp.error}` })
+  else
+    out.push({
+      target: 'memory < 3x NDJSON size (lake process)',
+      reached: lp.withIndexesVsNdjson < 3,
+      value: `${lp.withIndexesVsNdjson.toFixed(2)}x with indexes (in-process figure ${r.memory.withIndexesVsNdjson.toFixed(2)}x)`,
+    })
   return out
 }
 
 function printSize(r: SizeResult): void {
   const mb = (b: number): string => (b / 1e6).toFixed(0)
-  console.log(`\n=== ${r.size} documents (${mb(r.ndjsonBytes)} MB NDJSON; load average ${r.loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores) ===`)
+  console.log(
+    `\n=== ${r.size} documents (${mb(r.ndjsonBytes)} MB NDJSON; load average ${r.loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores) ===`,
+  )
   console.log(
     `import ${r.import.docsPerSec.toFixed(0)} docs/s, ${r.import.mbPerSec.toFixed(0)} MB/s (median ${fmtMs(r.import.ms)} ms of ${r.import.runsMs.map(fmtMs).join(', ')}; the last ${fmtMs(r.import.cpuMs)} ms CPU); ` +
       `from NDJSON text incl. JSON.parse ${r.import.fromTextDocsPerSec.toFixed(0)} docs/s; WAL checkpoint in the background worker done ${fmtMs(r.import.checkpointMs)} ms later`,
@@ -535,7 +682,18 @@ function printSize(r: SizeResult): void {
   )
   console.log(
     table(
-      ['query', 'naive med', 'naive p95', 'naive cpu', 'lake med', 'lake p95', 'lake cpu', 'ratio', 'same', 'result KB'],
+      [
+        'query',
+        'naive med',
+        'naive p95',
+        'naive cpu',
+        'lake med',
+        'lake p95',
+        'lake cpu',
+        'ratio',
+        'same',
+        'result KB',
+      ],
       r.queries.map((q) => [
         q.name,
         fmtMs(q.naive.medianMs),
@@ -550,26 +708,57 @@ function printSize(r: SizeResult): void {
       ]),
     ),
   )
-  for (const n of r.notTimedDeliveryQueries ?? []) console.log(`${n.name.replace(/_QUERY$/, '')} not timed as a delivery query: ${n.why}`)
-  if (r.skippedDeliveryQueries.length) console.log(`delivery queries without known parameters (not timed): ${r.skippedDeliveryQueries.join(', ')}`)
+  for (const n of r.notTimedDeliveryQueries ?? [])
+    console.log(`${n.name.replace(/_QUERY$/, '')} not timed as a delivery query: ${n.why}`)
+  if (r.skippedDeliveryQueries.length)
+    console.log(`delivery queries without known parameters (not timed): ${r.skippedDeliveryQueries.join(', ')}`)
   if ('error' in r.http && r.http.error) console.log(`HTTP: not measured (${r.http.error})`)
   else if ('cached' in r.http && r.http.cached && r.http.uncached && r.http.raw) {
     const h = r.http
-    const row = (name: string, l: LoadResult): string[] => [name, l.rps.toFixed(0), String(l.latency.p50), String(l.latency.p99), String(l.non2xx + l.errors + l.timeouts)]
-    console.log(`HTTP (${config.httpConnections} connections, ${config.httpSeconds} s each; ${h.endpoint}, ${h.bodyBytes} bytes; cached and raw: best of ${h.rounds?.length ?? 1} alternating runs):`)
-    console.log(table(['server', 'req/s', 'p50 ms', 'p99 ms', 'errors'], [row('delivery cached', h.cached!), row('delivery uncached', h.uncached!), row('raw node:http, same body', h.raw!)]))
-    if (h.rounds?.length) console.log(`rounds (cached/raw req/s): ${h.rounds.map((r) => `${r.cachedRps.toFixed(0)}/${r.rawRps.toFixed(0)} (${((r.cachedRps / r.rawRps) * 100).toFixed(0)}%)`).join(', ')}`)
+    const row = (name: string, l: LoadResult): string[] => [
+      name,
+      l.rps.toFixed(0),
+      String(l.latency.p50),
+      String(l.latency.p99),
+      String(l.non2xx + l.errors + l.timeouts),
+    ]
+    console.log(
+      `HTTP (${config.httpConnections} connections, ${config.httpSeconds} s each; ${h.endpoint}, ${h.bodyBytes} bytes; cached and raw: best of ${h.rounds?.length ?? 1} alternating runs):`,
+    )
+    console.log(
+      table(
+        ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+        [
+          row('delivery cached', h.cached!),
+          row('delivery uncached', h.uncached!),
+          row('raw node:http, same body', h.raw!),
+        ],
+      ),
+    )
+    if (h.rounds?.length)
+      console.log(
+        `rounds (cached/raw req/s): ${h.rounds.map((r) => `${r.cachedRps.toFixed(0)}/${r.rawRps.toFixed(0)} (${((r.cachedRps / r.rawRps) * 100).toFixed(0)}%)`).join(', ')}`,
+      )
   }
-  if ('p99Ms' in r.listen) console.log(`listen commit->event: median ${fmtMs(r.listen.medianMs)} ms, p95 ${fmtMs(r.listen.p95Ms)} ms, p99 ${fmtMs(r.listen.p99Ms)} ms (${r.listen.events} events)`)
+  if ('p99Ms' in r.listen)
+    console.log(
+      `listen commit->event: median ${fmtMs(r.listen.medianMs)} ms, p95 ${fmtMs(r.listen.p95Ms)} ms, p99 ${fmtMs(r.listen.p99Ms)} ms (${r.listen.events} events)`,
+    )
   else console.log(`listen: not measured (${r.listen.error})`)
   console.log('targets:')
-  for (const t of checkTargets(r)) console.log(`  [${t.reached === null ? '?' : t.reached ? 'x' : ' '}] ${t.target}: ${t.value}`)
+  for (const t of checkTargets(r))
+    console.log(`  [${t.reached === null ? '?' : t.reached ? 'x' : ' '}] ${t.target}: ${t.value}`)
 }
 
 async function main(): Promise<void> {
-  fs.mkdirSync(resultsDir, {recursive: true})
+  fs.mkdirSync(resultsDir, { recursive: true })
   const started = new Date()
-  log(`sizes ${config.sizes.join(', ')}; seed ${config.seed}; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  log(
+    `sizes ${config.sizes.join(', ')}; seed ${config.seed}; ${os.cpus().length} cores; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
   const sizes: SizeResult[] = []
   for (const size of config.sizes) {
     const r = await benchSize(size)
@@ -580,9 +769,15 @@ async function main(): Promise<void> {
   const report = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: {cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg(), totalMemBytes: os.totalmem()},
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      node: process.version,
+      loadAverageAtEnd: os.loadavg(),
+      totalMemBytes: os.totalmem(),
+    },
     config,
-    sizes: sizes.map((r) => ({...r, targets: checkTargets(r)})),
+    sizes: sizes.map((r) => ({ ...r, targets: checkTargets(r) })),
   }
   const out = path.join(resultsDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`)
   fs.writeFileSync(out, JSON.stringify(report, null, 2))

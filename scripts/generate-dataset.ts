@@ -5,11 +5,11 @@
 //
 // The documents come from scripts/bench/dataset.ts (what the mix is and why is described there).
 import fs from 'node:fs'
-import {pathToFileURL} from 'node:url'
-import {datasetCounts, generateDataset, type DatasetOptions} from './bench/dataset.js'
+import { pathToFileURL } from 'node:url'
+import { datasetCounts, generateDataset, type DatasetOptions } from './bench/dataset.js'
 
-export {datasetCounts, generateDataset} from './bench/dataset.js'
-export type {DatasetCounts, DatasetOptions, GeneratedDocument} from './bench/dataset.js'
+export { datasetCounts, generateDataset } from './bench/dataset.js'
+export type { DatasetCounts, DatasetOptions, GeneratedDocument } from './bench/dataset.js'
 
 export interface WriteResult {
   documents: number
@@ -25,12 +25,12 @@ export function* datasetNdjsonChunks(options: DatasetOptions): Generator<string>
     lines.push(line)
     length += line.length + 1
     if (length >= 1 << 20) {
-      yield lines.join('\n') + '\n'
+      yield `${lines.join('\n')}\n`
       lines = []
       length = 0
     }
   }
-  if (lines.length > 0) yield lines.join('\n') + '\n'
+  if (lines.length > 0) yield `${lines.join('\n')}\n`
 }
 
 /** Writes the dataset to `path` (created or truncated). */
@@ -47,7 +47,7 @@ async function writeChunks(options: DatasetOptions, out: NodeJS.WritableStream):
     bytes += Buffer.byteLength(chunk)
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
-  return {documents: options.size, bytes}
+  return { documents: options.size, bytes }
 }
 
 interface CliOptions extends DatasetOptions {
@@ -57,10 +57,12 @@ interface CliOptions extends DatasetOptions {
 const USAGE = 'usage: generate-dataset --size N [--seed S] [--out file.ndjson]'
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = {size: Number.NaN, seed: 1}
+  const opts: CliOptions = { size: Number.NaN, seed: 1 }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined]
     const value = (): string => {
       const v = inline ?? argv[++i]
       if (v === undefined || v === '') throw new Error(`${flag} needs a value (${USAGE})`)
@@ -71,7 +73,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '-n': {
         const raw = value()
         opts.size = Number(raw.replace(/_/g, '').replace(/k$/i, '000'))
-        if (!Number.isInteger(opts.size)) throw new Error(`--size must be a whole number such as 10000 or 10k, got "${raw}"`)
+        if (!Number.isInteger(opts.size))
+          throw new Error(`--size must be a whole number such as 10000 or 10k, got "${raw}"`)
         break
       }
       case '--seed':

@@ -10,12 +10,12 @@
  *
  * Account commands work on the data dir directly, also while the lake runs.
  */
-import {parseArgs} from 'node:util'
-import {Accounts, ROLES, type Role} from '../lake/auth/index.js'
-import {configFromEnv} from '../lake/config.js'
-import {LakeError} from '../lake/errors.js'
-import {startLake} from '../lake/index.js'
-import {LakeStore} from '../lake/store/index.js'
+import { parseArgs } from 'node:util'
+import { Accounts, ROLES, type Role } from '../lake/auth/index.js'
+import { configFromEnv } from '../lake/config.js'
+import { LakeError } from '../lake/errors.js'
+import { startLake } from '../lake/index.js'
+import { LakeStore } from '../lake/store/index.js'
 
 function fail(message: string): never {
   console.error(`lake: ${message}`)
@@ -36,21 +36,32 @@ function withAccounts<T>(fn: (accounts: Accounts) => T): T {
 
 async function main(): Promise<void> {
   const [command = 'start', ...rest] = process.argv.slice(2)
-  const {values, positionals} = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: {name: {type: 'string'}, email: {type: 'string'}, role: {type: 'string'}, label: {type: 'string'}, password: {type: 'string'}},
+    options: {
+      name: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      label: { type: 'string' },
+      password: { type: 'string' },
+    },
   })
   switch (command) {
     case 'start': {
       const lake = await startLake()
-      console.log(`Local Content Lake, project "${lake.projectId}", dataset "${lake.dataset}", data in ${lake.config.dataDir}`)
+      console.log(
+        `Local Content Lake, project "${lake.projectId}", dataset "${lake.dataset}", data in ${lake.config.dataDir}`,
+      )
       console.log(`  HTTP  (Node clients):       ${lake.httpUrl}`)
       if (lake.httpsUrl) {
-        console.log(`  HTTPS (browsers, HTTP/2):   ${lake.httpsUrl}  (the Studio calls https://${lake.projectId}.localhost:${new URL(lake.httpsUrl).port})`)
+        console.log(
+          `  HTTPS (browsers, HTTP/2):   ${lake.httpsUrl}  (the Studio calls https://${lake.projectId}.localhost:${new URL(lake.httpsUrl).port})`,
+        )
         console.log(`  Trust the local CA for browsers: ${lake.caCertPath}`)
       }
-      if (lake.accounts.listUsers().length === 0) console.log('  No editors yet: npm run lake -- create-editor --name "Your Name" --email you@example.com')
+      if (lake.accounts.listUsers().length === 0)
+        console.log('  No editors yet: npm run lake -- create-editor --name "Your Name" --email you@example.com')
       const stop = (): void => {
         void lake.close().then(() => process.exit(0))
       }
@@ -62,10 +73,10 @@ async function main(): Promise<void> {
       if (!values.name || !values.email) fail('create-editor needs --name "Full Name" and --email address')
       const role = (values.role ?? 'administrator') as Role
       if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`)
-      const {user, token} = withAccounts((a) => {
-        const u = a.createUser({name: values.name as string, email: values.email as string, role})
+      const { user, token } = withAccounts((a) => {
+        const u = a.createUser({ name: values.name as string, email: values.email as string, role })
         if (values.password) a.setPassword(u.id, values.password)
-        return {user: u, token: a.issueToken(u.id, values.label ?? 'cli').token}
+        return { user: u, token: a.issueToken(u.id, values.label ?? 'cli').token }
       })
       console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`)
       console.log(`Token (shown once, keep it secret):\n${token}`)
@@ -82,7 +93,8 @@ async function main(): Promise<void> {
       return
     }
     case 'set-password': {
-      if (!values.email || !values.password) fail('set-password needs --email of an existing editor and --password (at least 8 characters)')
+      if (!values.email || !values.password)
+        fail('set-password needs --email of an existing editor and --password (at least 8 characters)')
       withAccounts((a) => {
         const user = a.findByEmail(values.email as string)
         if (!user) fail(`no editor with email ${values.email}; create one with create-editor`)
@@ -105,7 +117,9 @@ async function main(): Promise<void> {
       return
     }
     default:
-      fail(`unknown command "${command}": use start, create-editor, set-password, create-token, list-editors or revoke-token`)
+      fail(
+        `unknown command "${command}": use start, create-editor, set-password, create-token, list-editors or revoke-token`,
+      )
   }
 }
 

@@ -66,7 +66,13 @@ function makeClient(): SanityClient {
         'For the local lake, use the editor token `npm start` prints; for hosted Sanity, an Editor robot token from sanity.io/manage.',
     )
   }
-  const common = { dataset: config.source.dataset, apiVersion: DELIVERY_API_VERSION, useCdn: false, token, perspective: 'raw' as const }
+  const common = {
+    dataset: config.source.dataset,
+    apiVersion: DELIVERY_API_VERSION,
+    useCdn: false,
+    token,
+    perspective: 'raw' as const,
+  }
   return config.source.kind === 'local'
     ? createClient({ ...common, projectId: 'local', apiHost: config.source.lakeUrl, useProjectHostname: false })
     : createClient({ ...common, projectId: config.source.projectId })
@@ -74,7 +80,8 @@ function makeClient(): SanityClient {
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`)
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`--${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`)
   return Number(value)
 }
 
@@ -123,10 +130,16 @@ async function main(argv: string[]): Promise<void> {
     case 'create': {
       if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`)
       if (!values.name) throw new UsageError('create needs --name "Partner clinic name"')
-      if (!values.categories) throw new UsageError('create needs --categories with the category slugs the partner may republish, e.g. --categories treatments,conditions')
+      if (!values.categories)
+        throw new UsageError(
+          'create needs --categories with the category slugs the partner may republish, e.g. --categories treatments,conditions',
+        )
       const created = await createPartner(client, {
         name: values.name,
-        allowedCategories: values.categories.split(',').map((c) => c.trim()).filter(Boolean),
+        allowedCategories: values.categories
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
         siteUrl: values['site-url'] ?? null,
         contactName: values['contact-name'] ?? null,
         contactEmail: values['contact-email'] ?? null,
@@ -153,9 +166,13 @@ async function main(argv: string[]): Promise<void> {
         if (partners.length === 0) return 'No partners yet: npm run partner -- create --name NAME --categories SLUGS'
         return partners
           .map((p) => {
-            const lines = [`${p.id}  ${p.name}  [${p.status}]  categories: ${p.allowedCategories.join(', ') || '(none: sees nothing)'}${p.webhookUrl ? `  webhook: ${p.webhookUrl}` : ''}`]
+            const lines = [
+              `${p.id}  ${p.name}  [${p.status}]  categories: ${p.allowedCategories.join(', ') || '(none: sees nothing)'}${p.webhookUrl ? `  webhook: ${p.webhookUrl}` : ''}`,
+            ]
             for (const c of credentials.filter((c) => c.partnerId === p.id)) {
-              lines.push(`    ${c.kind === 'apiKey' ? 'API key   ' : 'feed token'} ${c.id}  created ${c.createdAt}${c.revokedAt ? `  REVOKED ${c.revokedAt}` : ''}`)
+              lines.push(
+                `    ${c.kind === 'apiKey' ? 'API key   ' : 'feed token'} ${c.id}  created ${c.createdAt}${c.revokedAt ? `  REVOKED ${c.revokedAt}` : ''}`,
+              )
             }
             return lines.join('\n')
           })
@@ -170,7 +187,9 @@ async function main(argv: string[]): Promise<void> {
         [
           `New API key for ${partnerId}: ${rotated.apiKey}`,
           `  key id ${rotated.apiKeyId}`,
-          rotated.revoked.length ? `  revoked: ${rotated.revoked.join(', ')}` : '  old keys kept: revoke them with `npm run partner -- revoke <keyId>` once the partner has switched',
+          rotated.revoked.length
+            ? `  revoked: ${rotated.revoked.join(', ')}`
+            : '  old keys kept: revoke them with `npm run partner -- revoke <keyId>` once the partner has switched',
           SHOWN_ONCE,
         ].join('\n'),
       )
@@ -179,18 +198,32 @@ async function main(argv: string[]): Promise<void> {
     case 'rotate-feed-token': {
       const partnerId = one(positionals, 'PARTNER_ID')
       const rotated = await rotateFeedToken(client, partnerId)
-      print(json, rotated, () => `New feed token for ${partnerId}: ${rotated.feedToken}\n  revoked: ${rotated.revoked.join(', ') || '(none)'}\n${SHOWN_ONCE}`)
+      print(
+        json,
+        rotated,
+        () =>
+          `New feed token for ${partnerId}: ${rotated.feedToken}\n  revoked: ${rotated.revoked.join(', ') || '(none)'}\n${SHOWN_ONCE}`,
+      )
       return
     }
     case 'rotate-webhook-secret': {
       const partnerId = one(positionals, 'PARTNER_ID')
       const secret = await rotateWebhookSecret(client, partnerId)
-      print(json, { partnerId, webhookSecret: secret }, () => `New webhook secret for ${partnerId}: ${secret}\n${SHOWN_ONCE}`)
+      print(
+        json,
+        { partnerId, webhookSecret: secret },
+        () => `New webhook secret for ${partnerId}: ${secret}\n${SHOWN_ONCE}`,
+      )
       return
     }
     case 'revoke': {
       const info = await revoke(client, one(positionals, 'KEY_OR_TOKEN_ID'))
-      print(json, info, () => `Revoked ${info.kind === 'apiKey' ? 'API key' : 'feed token'} ${info.id} of ${info.partnerId} (${info.revokedAt}). It is refused from the next request on.`)
+      print(
+        json,
+        info,
+        () =>
+          `Revoked ${info.kind === 'apiKey' ? 'API key' : 'feed token'} ${info.id} of ${info.partnerId} (${info.revokedAt}). It is refused from the next request on.`,
+      )
       return
     }
     case 'suspend':
@@ -198,7 +231,9 @@ async function main(argv: string[]): Promise<void> {
       const partnerId = one(positionals, 'PARTNER_ID')
       await setStatus(client, partnerId, command === 'suspend' ? 'suspended' : 'active')
       print(json, { partnerId, status: command === 'suspend' ? 'suspended' : 'active' }, () =>
-        command === 'suspend' ? `Suspended ${partnerId}: its keys and feed tokens are refused from the next request on.` : `Activated ${partnerId}.`,
+        command === 'suspend'
+          ? `Suspended ${partnerId}: its keys and feed tokens are refused from the next request on.`
+          : `Activated ${partnerId}.`,
       )
       return
     }
@@ -223,11 +258,25 @@ async function main(argv: string[]): Promise<void> {
       if (partnerId) await requirePartner(client, partnerId)
       const days = positiveInt(values.days, 'days', 7)
       const today = new Date()
-      const usage = await readUsage(client, partnerId, utcDay(new Date(today.getTime() - (days - 1) * 86_400_000)), utcDay(today))
+      const usage = await readUsage(
+        client,
+        partnerId,
+        utcDay(new Date(today.getTime() - (days - 1) * 86_400_000)),
+        utcDay(today),
+      )
       print(json, usage, () =>
         usage.length === 0
           ? 'No requests in that period.'
-          : usage.map((u) => `${u.day}  ${u.partnerId}  ${u.requests} requests (${u.rateLimited} rate-limited)  ${Object.entries(u.byRoute).map(([k, v]) => `${k}=${v}`).join(' ')}`).join('\n'),
+          : usage
+              .map(
+                (u) =>
+                  `${u.day}  ${u.partnerId}  ${u.requests} requests (${u.rateLimited} rate-limited)  ${Object.entries(
+                    u.byRoute,
+                  )
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(' ')}`,
+              )
+              .join('\n'),
       )
       return
     }
@@ -237,7 +286,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+  if (
+    error instanceof UsageError ||
+    (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+  ) {
     console.error(`partner: ${error.message}\n\n${USAGE}`)
     process.exit(2)
   }

@@ -98,7 +98,12 @@ const failures = []
 
 if (filters.length === 0) {
   process.stdout.write('typecheck (tsc --noEmit) ... ')
-  const tsc = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])
+  const tsc = await run(process.execPath, [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    '--noEmit',
+    '-p',
+    'tsconfig.json',
+  ])
   if (tsc.code === 0) {
     totals.passed += 1
     console.log(`ok (${(tsc.ms / 1000).toFixed(1)} s)`)
@@ -106,6 +111,20 @@ if (filters.length === 0) {
     totals.failed += 1
     failures.push({ file: 'typecheck', output: tsc.output })
     console.log('FAILED')
+  }
+}
+
+if (filters.length === 0) {
+  // One formatter and linter for the whole tree (biome.json); `npm run format` applies its fixes.
+  process.stdout.write('format and lint (biome check) ... ')
+  const biome = await run(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'check', '.'])
+  if (biome.code === 0) {
+    totals.passed += 1
+    console.log(`ok (${(biome.ms / 1000).toFixed(1)} s)`)
+  } else {
+    totals.failed += 1
+    failures.push({ file: 'biome check', output: biome.output })
+    console.log('FAILED (npm run format fixes most of it)')
   }
 }
 
@@ -134,7 +153,11 @@ async function runFile(file) {
   if (!summary) {
     // No summary: the file crashed before uvu could report. One failure.
     return {
-      ok: false, passed: 0, failed: 1, skipped: 0, output: result.output,
+      ok: false,
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      output: result.output,
       line: `CRASHED (exit ${result.code}${result.signal ? `, ${result.signal}` : ''}, ${secs} s)`,
     }
   }

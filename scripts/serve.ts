@@ -10,7 +10,7 @@ import { startDeliveryServer } from '../delivery/http/server.js'
 import { syndicationRoutesFromEnv } from '../delivery/syndication/mount.js'
 
 async function main(): Promise<void> {
-  let config
+  let config: ReturnType<typeof loadDeliveryConfig>
   try {
     config = loadDeliveryConfig()
   } catch (error) {
@@ -36,11 +36,16 @@ async function main(): Promise<void> {
     cacheTtlSeconds: config.cacheTtlSeconds,
     logger: process.env.DELIVERY_LOG === '1',
   })
-  const source = config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`
+  const source =
+    config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`
   console.log(`delivery: serving ${source} (dataset ${config.source.dataset}) at ${server.url}`)
   console.log(`delivery: API docs at ${server.url}/api/docs, health at ${server.url}/health`)
   if (!config.publicUrl) publicBase = server.url
-  console.log(syndication.register ? `delivery: partner syndication at ${server.url}/syndication/v1/ and ${server.url}/feeds/` : `delivery: ${syndication.reason}`)
+  console.log(
+    syndication.register
+      ? `delivery: partner syndication at ${server.url}/syndication/v1/ and ${server.url}/feeds/`
+      : `delivery: ${syndication.reason}`,
+  )
   if (config.source.kind === 'hosted' && !config.webhookSecret) {
     console.log(`delivery: no SANITY_WEBHOOK_SECRET: cached responses refresh after ${config.cacheTtlSeconds} s`)
   }

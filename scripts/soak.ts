@@ -15,19 +15,19 @@
  *   soak-10m     SOAK_SECONDS=600
  * RELIABILITY_SEED replays a randomized run; set it in the environment.
  */
-import {spawn} from 'node:child_process'
-import {fileURLToPath} from 'node:url'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-const PARTS: Record<string, {file: string; env: Record<string, string>}> = {
-  durability: {file: 'test/reliability/durability.test.ts', env: {DURABILITY_TRIALS: '50'}},
-  drafts: {file: 'test/reliability/draft-isolation.test.ts', env: {DRAFT_SEQUENCES: '10', DRAFT_STEPS: '30'}},
-  xss: {file: 'test/reliability/xss.test.ts', env: {XSS_TEXT_PAYLOADS: '25'}},
-  'bad-input': {file: 'test/reliability/bad-input.test.ts', env: {}},
-  faults: {file: 'test/reliability/faults.test.ts', env: {}},
-  'soak-2m': {file: 'test/reliability/soak.test.ts', env: {SOAK_SECONDS: '120'}},
-  'soak-10m': {file: 'test/reliability/soak.test.ts', env: {SOAK_SECONDS: '600'}},
+const PARTS: Record<string, { file: string; env: Record<string, string> }> = {
+  durability: { file: 'test/reliability/durability.test.ts', env: { DURABILITY_TRIALS: '50' } },
+  drafts: { file: 'test/reliability/draft-isolation.test.ts', env: { DRAFT_SEQUENCES: '10', DRAFT_STEPS: '30' } },
+  xss: { file: 'test/reliability/xss.test.ts', env: { XSS_TEXT_PAYLOADS: '25' } },
+  'bad-input': { file: 'test/reliability/bad-input.test.ts', env: {} },
+  faults: { file: 'test/reliability/faults.test.ts', env: {} },
+  'soak-2m': { file: 'test/reliability/soak.test.ts', env: { SOAK_SECONDS: '120' } },
+  'soak-10m': { file: 'test/reliability/soak.test.ts', env: { SOAK_SECONDS: '600' } },
 }
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'))
@@ -52,7 +52,7 @@ function run(name: string): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', part.file], {
       cwd: root,
-      env: {...process.env, ...part.env, NO_COLOR: '1', FORCE_COLOR: '0'},
+      env: { ...process.env, ...part.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -65,14 +65,20 @@ function run(name: string): Promise<Result> {
     child.once('exit', (code) => {
       const figures = [...output.matchAll(/\[reliability\][^\n]*/g)].map((m) => m[0])
       const failed = /FAIL/.test(output) || !/Passed:\s+\d+/.test(output)
-      resolve({name, ok: code === 0 && !failed, seconds: Math.round((Date.now() - started) / 1000), figures})
+      resolve({ name, ok: code === 0 && !failed, seconds: Math.round((Date.now() - started) / 1000), figures })
     })
   })
 }
 
 const results: Result[] = []
 for (const name of names) {
-  console.log(`\n== ${name} (${Object.entries(PARTS[name]!.env).map(([k, v]) => `${k}=${v}`).join(' ') || 'default size'})`)
+  console.log(
+    `\n== ${name} (${
+      Object.entries(PARTS[name]!.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || 'default size'
+    })`,
+  )
   results.push(await run(name))
 }
 console.log('\n== figures')

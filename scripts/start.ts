@@ -34,7 +34,9 @@ function hostedFromEnv(): { projectId: string; dataset: string } | null {
   const dataset = process.env.SANITY_STUDIO_DATASET?.trim()
   if (projectId && dataset) return { projectId, dataset }
   if (projectId || dataset) {
-    console.warn('npm start: set both SANITY_STUDIO_PROJECT_ID and SANITY_STUDIO_DATASET for the hosted workspace; ignoring the one that is set.')
+    console.warn(
+      'npm start: set both SANITY_STUDIO_PROJECT_ID and SANITY_STUDIO_DATASET for the hosted workspace; ignoring the one that is set.',
+    )
   }
   return null
 }
@@ -54,7 +56,7 @@ function banner(stack: RunningStack): string {
     `  Data           ${stack.lake.config.dataDir}${stack.seeded ? '  (seeded from content/ now)' : ''}`,
     '',
     'The Studio reaches the lake over HTTPS with a locally made certificate. If the Studio cannot',
-    'connect, trust the lake\'s CA in your browser' +
+    "connect, trust the lake's CA in your browser" +
       (stack.lake.caCertPath ? ` (${stack.lake.caCertPath})` : '') +
       `, or open ${stack.lakeStudioHost}/v1/ping once and accept the warning.`,
     '',
@@ -84,7 +86,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
 
-  console.log('npm start: starting the lake, the delivery API and the Studio (a first Studio build takes a minute or two)...')
+  console.log(
+    'npm start: starting the lake, the delivery API and the Studio (a first Studio build takes a minute or two)...',
+  )
   stack = await startLocalStack({
     root,
     dataDir: lakeConfig.dataDir,
@@ -104,7 +108,9 @@ async function main(): Promise<void> {
     return
   }
   if (stack.studioBuild.state !== 'fresh') {
-    console.log(`npm start: Studio built (${stack.studioBuild.state === 'missing' ? 'first build' : 'sources changed'}).`)
+    console.log(
+      `npm start: Studio built (${stack.studioBuild.state === 'missing' ? 'first build' : 'sources changed'}).`,
+    )
   }
   console.log(banner(stack))
   const infoFile = process.env.START_INFO_FILE?.trim()
@@ -124,8 +130,8 @@ async function main(): Promise<void> {
       seeded: stack.seeded,
       pid: process.pid,
     }
-    fs.writeFileSync(infoFile + '.tmp', JSON.stringify(info, null, 2))
-    fs.renameSync(infoFile + '.tmp', infoFile)
+    fs.writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2))
+    fs.renameSync(`${infoFile}.tmp`, infoFile)
   }
 }
 

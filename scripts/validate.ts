@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const args = process.argv.slice(2)
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('Usage: npm run validate -- [file.ndjson]\nValidates documents with the schema\'s rules; default file: content/production.ndjson')
+  console.log(
+    "Usage: npm run validate -- [file.ndjson]\nValidates documents with the schema's rules; default file: content/production.ndjson",
+  )
   process.exit(0)
 }
 const file = resolve(process.cwd(), args.find((a) => !a.startsWith('-')) ?? resolve(root, 'content/production.ndjson'))
@@ -35,7 +37,9 @@ try {
   for (const p of problems) console.log(formatProblem(p))
   const errors = problems.filter((p) => p.level === 'error').length
   const warnings = problems.filter((p) => p.level === 'warning').length
-  console.log(`\n${file}: ${documents.length} documents, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`)
+  console.log(
+    `\n${file}: ${documents.length} documents, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+  )
   process.exitCode = errors > 0 ? 1 : 0
 } finally {
   await validator.close()

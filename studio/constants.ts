@@ -22,7 +22,6 @@ export const REVIEW_DUE_WINDOW_DAYS = 30
 /** How far `nextReviewDue` is pushed when an article is marked as reviewed. */
 export const REVIEW_INTERVAL_MONTHS = 12
 
-
 /** GROQ filter fragments that work under both the `raw` and the `drafts` perspective. */
 export const IS_DRAFT = 'coalesce(_originalId, _id) in path("drafts.**")'
 export const IS_VERSION = 'coalesce(_originalId, _id) in path("versions.**")'

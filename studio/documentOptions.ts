@@ -1,6 +1,11 @@
 // Document-level Studio options: which actions and badges a document gets, and what the
 // "Create" menus offer.
-import type { DocumentActionComponent, DocumentActionsResolver, DocumentBadgesResolver, NewDocumentOptionsResolver } from 'sanity'
+import type {
+  DocumentActionComponent,
+  DocumentActionsResolver,
+  DocumentBadgesResolver,
+  NewDocumentOptionsResolver,
+} from 'sanity'
 import { SINGLETON_TYPES, TEMPLATE_IDS } from './constants.js'
 import { MarkReviewedAction } from './review/MarkReviewedAction.js'
 import { ReviewDueBadge } from './review/ReviewDueBadge.js'

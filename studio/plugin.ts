@@ -26,8 +26,10 @@ export const clinicStudio = definePlugin({
     newDocumentOptions: resolveNewDocumentOptions,
     // "Open preview" in the document menu, next to the Preview view.
     productionUrl: async (previous, { document }) =>
-      previewUrlFor({ _type: document._type, slug: (document as { slug?: { current?: string } }).slug }, runtimeConfig.previewUrl) ??
-      previous,
+      previewUrlFor(
+        { _type: document._type, slug: (document as { slug?: { current?: string } }).slug },
+        runtimeConfig.previewUrl,
+      ) ?? previous,
   },
   form: { components: { input: ReadabilityInput } },
 })

@@ -46,7 +46,9 @@ export function referenceTo(
 function requireId(params: Record<string, unknown> | undefined, name: string, templateId: string): string {
   const value = params?.[name]
   if (typeof value !== 'string' || value.length === 0) {
-    throw new Error(`Template "${templateId}" needs the parameter "${name}" (a document _id), got ${JSON.stringify(value)}`)
+    throw new Error(
+      `Template "${templateId}" needs the parameter "${name}" (a document _id), got ${JSON.stringify(value)}`,
+    )
   }
   // Templates are opened from lists of published ids; strip a draft prefix defensively.
   return value.replace(/^drafts\./, '')
@@ -58,7 +60,11 @@ interface TopicFacts {
 }
 
 /** Whether the topic document is published, and the next FAQ display order within the topic. */
-async function topicFacts(context: InitialValueResolverContext, id: string, field: 'treatments' | 'conditions'): Promise<TopicFacts> {
+async function topicFacts(
+  context: InitialValueResolverContext,
+  id: string,
+  field: 'treatments' | 'conditions',
+): Promise<TopicFacts> {
   const client = context.getClient({ apiVersion: STUDIO_API_VERSION })
   // Field names are constants of this module, never user input; the id goes in as a parameter.
   const result = await client.fetch<{ published: boolean; maxOrder: number | null }>(

@@ -90,7 +90,10 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
     ready(timeoutMs = 10_000) {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`The listen stream did not open within ${timeoutMs} ms: is the content source reachable?`)),
+          () =>
+            reject(
+              new Error(`The listen stream did not open within ${timeoutMs} ms: is the content source reachable?`),
+            ),
           timeoutMs,
         )
         readyPromise.then(() => {

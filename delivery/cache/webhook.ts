@@ -40,7 +40,9 @@ export class WebhookVerifier {
 
   constructor(options: WebhookVerifierOptions) {
     if (!options.secret || options.secret.length < 16) {
-      throw new RangeError('WebhookVerifier: the webhook secret must be at least 16 characters (set SANITY_WEBHOOK_SECRET)')
+      throw new RangeError(
+        'WebhookVerifier: the webhook secret must be at least 16 characters (set SANITY_WEBHOOK_SECRET)',
+      )
     }
     this.#secret = options.secret
     this.#toleranceMs = options.toleranceMs ?? 5 * 60_000
@@ -60,7 +62,12 @@ export class WebhookVerifier {
       }
     }
     if (signature === 'multiple') {
-      return { accepted: false, status: 400, title: 'Malformed webhook signature', detail: `Send exactly one ${SIGNATURE_HEADER_NAME} header.` }
+      return {
+        accepted: false,
+        status: 400,
+        title: 'Malformed webhook signature',
+        detail: `Send exactly one ${SIGNATURE_HEADER_NAME} header.`,
+      }
     }
     let timestamp: number
     try {
@@ -74,7 +81,12 @@ export class WebhookVerifier {
       }
     }
     if (rawBody.length === 0) {
-      return { accepted: false, status: 400, title: 'Empty webhook body', detail: 'A signed webhook call carries a JSON body.' }
+      return {
+        accepted: false,
+        status: 400,
+        title: 'Empty webhook body',
+        detail: 'A signed webhook call carries a JSON body.',
+      }
     }
     let valid = false
     try {
@@ -87,7 +99,8 @@ export class WebhookVerifier {
         accepted: false,
         status: 401,
         title: 'Invalid webhook signature',
-        detail: 'The signature does not match the body: the secret differs from SANITY_WEBHOOK_SECRET, or the body was changed on the way.',
+        detail:
+          'The signature does not match the body: the secret differs from SANITY_WEBHOOK_SECRET, or the body was changed on the way.',
       }
     }
     const skew = Math.abs(this.#now() - timestamp)
@@ -102,7 +115,8 @@ export class WebhookVerifier {
     this.#forgetExpired()
     const idempotencyKey = single(headers, IDEMPOTENCY_HEADER_NAME)
     const ids = [`sig:${signature}`]
-    if (typeof idempotencyKey === 'string' && idempotencyKey !== 'multiple' && idempotencyKey !== '') ids.push(`key:${idempotencyKey}`)
+    if (typeof idempotencyKey === 'string' && idempotencyKey !== 'multiple' && idempotencyKey !== '')
+      ids.push(`key:${idempotencyKey}`)
     if (ids.some((id) => this.#seen.has(id))) {
       return {
         accepted: false,

@@ -49,7 +49,10 @@ export function encodeCursor(position: CursorPosition): string {
 }
 
 export function decodeCursor(cursor: string): CursorPosition {
-  const [publishedAt, id] = decodeTupleCursor(cursor, (parts) => parts.length === 2 && !Number.isNaN(Date.parse(parts[0])) && parts[1].length > 0)
+  const [publishedAt, id] = decodeTupleCursor(
+    cursor,
+    (parts) => parts.length === 2 && !Number.isNaN(Date.parse(parts[0])) && parts[1].length > 0,
+  )
   return { publishedAt, id }
 }
 
@@ -73,6 +76,8 @@ export async function listArticles(client: SanityClient, options: ArticleListOpt
   const items = rows.slice(0, limit)
   const last = items[items.length - 1]
   const nextCursor =
-    rows.length > limit && last && last.publishedAt ? encodeCursor({ publishedAt: last.publishedAt, id: last._id }) : null
+    rows.length > limit && last && last.publishedAt
+      ? encodeCursor({ publishedAt: last.publishedAt, id: last._id })
+      : null
   return { items, nextCursor }
 }

@@ -25,7 +25,11 @@ export async function listCareInstructions(
   const treatment = requireSlug('treatment', options.treatment)
   const phase = options.phase ?? null
   if (phase !== null && !isCarePhase(phase)) {
-    throw new InvalidInputError('phase', `"${String(phase).slice(0, 40)}" is not a phase`, `Use one of: ${CARE_PHASES.join(', ')}`)
+    throw new InvalidInputError(
+      'phase',
+      `"${String(phase).slice(0, 40)}" is not a phase`,
+      `Use one of: ${CARE_PHASES.join(', ')}`,
+    )
   }
   return runQuery(client, CARE_INSTRUCTIONS_QUERY, { treatment, phase }, 'care-instructions')
 }

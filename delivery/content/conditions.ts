@@ -43,7 +43,11 @@ export function isBodyRegion(value: unknown): value is BodyRegion {
 }
 
 function notABodyRegion(value: unknown): InvalidInputError {
-  return new InvalidInputError('bodyRegion', `"${String(value).slice(0, 80)}" is not a body region`, `Use one of: ${BODY_REGIONS.join(', ')}`)
+  return new InvalidInputError(
+    'bodyRegion',
+    `"${String(value).slice(0, 80)}" is not a body region`,
+    `Use one of: ${BODY_REGIONS.join(', ')}`,
+  )
 }
 
 /** A condition with its treatments, the articles that reference it and its FAQs (in order). */
@@ -54,7 +58,10 @@ export async function getConditionBySlug(client: SanityClient, slug: string): Pr
 }
 
 /** Conditions of one body region, by name (an empty list when none). */
-export async function listConditionsByBodyRegion(client: SanityClient, bodyRegion: string): Promise<ConditionSummary[]> {
+export async function listConditionsByBodyRegion(
+  client: SanityClient,
+  bodyRegion: string,
+): Promise<ConditionSummary[]> {
   if (!isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
@@ -74,8 +81,14 @@ export interface ConditionListOptions extends PageOptions {
  * A page of conditions by name (ties by _id), optionally of one body region; pass `nextCursor` as
  * `cursor` for the next page. Only conditions with a slug and a name are listed.
  */
-export async function listConditions(client: SanityClient, options: ConditionListOptions = {}): Promise<Page<ConditionSummary>> {
-  const bodyRegion = options.bodyRegion === undefined || options.bodyRegion === null || options.bodyRegion === '' ? null : options.bodyRegion
+export async function listConditions(
+  client: SanityClient,
+  options: ConditionListOptions = {},
+): Promise<Page<ConditionSummary>> {
+  const bodyRegion =
+    options.bodyRegion === undefined || options.bodyRegion === null || options.bodyRegion === ''
+      ? null
+      : options.bodyRegion
   if (bodyRegion !== null && !isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }

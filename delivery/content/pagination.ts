@@ -57,7 +57,10 @@ export function encodeNameCursor(position: NamePosition): string {
 }
 
 export function decodeNameCursor(cursor: string): NamePosition {
-  const [, name, id] = decodeTupleCursor(cursor, (parts) => parts.length === 3 && parts[0] === 'n' && parts[2].length > 0)
+  const [, name, id] = decodeTupleCursor(
+    cursor,
+    (parts) => parts.length === 3 && parts[0] === 'n' && parts[2].length > 0,
+  )
   return { name, id }
 }
 
@@ -84,6 +87,9 @@ export async function nameOrderedPage<T extends { _id: string; name: string | nu
   const rows = await run({ afterName: after?.name ?? null, afterId: after?.id ?? null, limit: limit + 1 })
   const items = rows.slice(0, limit)
   const last = items[items.length - 1]
-  const nextCursor = rows.length > limit && last && typeof last.name === 'string' ? encodeNameCursor({ name: last.name, id: last._id }) : null
+  const nextCursor =
+    rows.length > limit && last && typeof last.name === 'string'
+      ? encodeNameCursor({ name: last.name, id: last._id })
+      : null
   return { items, nextCursor }
 }

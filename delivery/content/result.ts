@@ -9,13 +9,7 @@ export interface Found<T> {
 }
 
 /** The kinds of resource a lookup can miss. */
-export type ResourceKind =
-  | 'article'
-  | 'condition'
-  | 'treatment'
-  | 'icd10Code'
-  | 'clinic'
-  | 'sitemap'
+export type ResourceKind = 'article' | 'condition' | 'treatment' | 'icd10Code' | 'clinic' | 'sitemap'
 
 /** A lookup that found nothing: which kind of resource, by which key (slug, code, id). */
 export interface NotFound {
@@ -55,7 +49,11 @@ const SLUG_RE = new RegExp(SLUG_PATTERN)
 /** Checks a slug argument; returns it unchanged. */
 export function requireSlug(parameter: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidInputError(parameter, 'is missing', `Pass the slug as a non-empty string, e.g. "integrative-dry-needling"`)
+    throw new InvalidInputError(
+      parameter,
+      'is missing',
+      `Pass the slug as a non-empty string, e.g. "integrative-dry-needling"`,
+    )
   }
   if (!SLUG_RE.test(value)) {
     throw new InvalidInputError(

@@ -30,11 +30,19 @@ export async function searchArticles(
 ): Promise<SearchHit[]> {
   const terms = searchTerms(options.q ?? '')
   if (terms.length === 0) {
-    throw new InvalidInputError('q', 'has no words to search for', 'Type at least one word (letters or digits), e.g. "dry needling"')
+    throw new InvalidInputError(
+      'q',
+      'has no words to search for',
+      'Type at least one word (letters or digits), e.g. "dry needling"',
+    )
   }
   const limit = options.limit ?? 20
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_RESULTS) {
-    throw new InvalidInputError('limit', `${String(limit)} is not a result count`, `Use a whole number from 1 to ${MAX_SEARCH_RESULTS}`)
+    throw new InvalidInputError(
+      'limit',
+      `${String(limit)} is not a result count`,
+      `Use a whole number from 1 to ${MAX_SEARCH_RESULTS}`,
+    )
   }
   return runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit }, 'article-search')
 }

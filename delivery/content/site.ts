@@ -33,7 +33,12 @@ export async function getSitemapIndex(client: SanityClient): Promise<SitemapPage
   for (const type of Object.keys(ROUTES) as RoutableType[]) {
     const { count, lastmod } = stats[type]
     for (let page = 1; page * SITEMAP_PAGE_SIZE - SITEMAP_PAGE_SIZE < count; page++) {
-      pages.push({ type, page, count: Math.min(SITEMAP_PAGE_SIZE, count - (page - 1) * SITEMAP_PAGE_SIZE), lastmod: lastmod ?? null })
+      pages.push({
+        type,
+        page,
+        count: Math.min(SITEMAP_PAGE_SIZE, count - (page - 1) * SITEMAP_PAGE_SIZE),
+        lastmod: lastmod ?? null,
+      })
     }
   }
   return pages
@@ -44,15 +49,32 @@ export async function getSitemapIndex(client: SanityClient): Promise<SitemapPage
  * order, noIndex pages left out. Page 1 of a type without pages is found and empty; a later page
  * past the end is not found.
  */
-export async function getSitemapPage(client: SanityClient, type: string, page: number): Promise<Lookup<SitemapEntry[]>> {
+export async function getSitemapPage(
+  client: SanityClient,
+  type: string,
+  page: number,
+): Promise<Lookup<SitemapEntry[]>> {
   if (!isRoutableType(type)) {
-    throw new InvalidInputError('type', `"${String(type).slice(0, 40)}" has no pages`, `Use one of: ${Object.keys(ROUTES).join(', ')}`)
+    throw new InvalidInputError(
+      'type',
+      `"${String(type).slice(0, 40)}" has no pages`,
+      `Use one of: ${Object.keys(ROUTES).join(', ')}`,
+    )
   }
   if (!Number.isInteger(page) || page < 1 || page > 1_000_000) {
-    throw new InvalidInputError('page', `${String(page)} is not a page number`, 'Use a whole number from 1, as listed in the sitemap index')
+    throw new InvalidInputError(
+      'page',
+      `${String(page)} is not a page number`,
+      'Use a whole number from 1, as listed in the sitemap index',
+    )
   }
   const start = (page - 1) * SITEMAP_PAGE_SIZE
-  const entries = await runQuery(client, SITEMAP_PAGE_QUERY, { type, start, end: start + SITEMAP_PAGE_SIZE }, 'sitemap-page')
+  const entries = await runQuery(
+    client,
+    SITEMAP_PAGE_QUERY,
+    { type, start, end: start + SITEMAP_PAGE_SIZE },
+    'sitemap-page',
+  )
   return entries.length > 0 || page === 1 ? found(entries) : notFound('sitemap', `${type}-${page}`)
 }
 

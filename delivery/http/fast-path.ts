@@ -52,7 +52,12 @@ function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl:
  * Answers `req` from the cache when it is a GET or HEAD of a fresh cached response; returns false
  * (having written nothing) otherwise. Plain paths are keyed without parsing the URL.
  */
-export function serveFreshHit(cache: ResponseCache, cacheControl: string, req: IncomingMessage, res: ServerResponse): boolean {
+export function serveFreshHit(
+  cache: ResponseCache,
+  cacheControl: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
   const method = req.method
   if (method !== 'GET' && method !== 'HEAD') return false
   const url = req.url
@@ -65,9 +70,12 @@ export function serveFreshHit(cache: ResponseCache, cacheControl: string, req: I
     return false // not a URL: let Fastify answer it
   }
   const response = cache.freshHit(key)
-  if (!response || !response.payload) return false
+  if (!response?.payload) return false
   const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl)
-  if ((response.status === 200 || response.status === 404) && etagMatches(req.headers['if-none-match'], response.etag)) {
+  if (
+    (response.status === 200 || response.status === 404) &&
+    etagMatches(req.headers['if-none-match'], response.etag)
+  ) {
     res.writeHead(304, headers.notModified)
     res.end()
     return true

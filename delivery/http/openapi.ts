@@ -91,7 +91,10 @@ function contentTypeFor(url: string, status: string): string {
   return 'application/json'
 }
 
-export function buildOpenApiDocument(routes: readonly RouteRecord[], info: { title: string; version: string; serverUrl: string }): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: readonly RouteRecord[],
+  info: { title: string; version: string; serverUrl: string },
+): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {}
   const tags = new Set<string>()
   for (const route of routes) {
@@ -155,12 +158,18 @@ export function buildOpenApiDocument(routes: readonly RouteRecord[], info: { tit
 }
 
 const PROBLEM_TYPES: Array<[string, string]> = [
-  ['invalid-parameters', 'A path or query parameter is missing, unknown or malformed; `errors` lists each one with what to fix.'],
+  [
+    'invalid-parameters',
+    'A path or query parameter is missing, unknown or malformed; `errors` lists each one with what to fix.',
+  ],
   ['not-found', 'No published document has this slug or code, or the path names no resource.'],
   ['method-not-allowed', 'The resource exists but not for this HTTP method (the API is read-only except the webhook).'],
   ['unsupported-media-type', 'The request body has a content type this endpoint does not take.'],
   ['payload-too-large', 'The request body is larger than this endpoint accepts.'],
-  ['content-source-unavailable', 'The Content Lake cannot be reached and nothing is cached for this resource yet; retry shortly.'],
+  [
+    'content-source-unavailable',
+    'The Content Lake cannot be reached and nothing is cached for this resource yet; retry shortly.',
+  ],
   ['webhook-refused', 'A webhook call was unsigned, badly signed, too old or a replay.'],
   ['webhook-not-configured', 'The server has no webhook secret (SANITY_WEBHOOK_SECRET).'],
   ['internal-error', 'Something failed on the server; the detail says what, and the error is logged.'],
@@ -173,7 +182,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
       const params = op.parameters.length
         ? `<table><thead><tr><th>Parameter</th><th>In</th><th>Required</th><th>Description</th></tr></thead><tbody>${op.parameters
             .map((p) => {
-              const enumValues = Array.isArray(p.schema.enum) ? ` One of: ${p.schema.enum.map((v) => `<code>${escapeHtml(v)}</code>`).join(', ')}.` : ''
+              const enumValues = Array.isArray(p.schema.enum)
+                ? ` One of: ${p.schema.enum.map((v) => `<code>${escapeHtml(v)}</code>`).join(', ')}.`
+                : ''
               return `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : 'no'}</td><td>${escapeHtml(p.description ?? '')}${enumValues}</td></tr>`
             })
             .join('')}</tbody></table>`
@@ -185,7 +196,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
       return `<section class="op" id="${id}"><h3><span class="method">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3><p>${escapeHtml(op.summary)}</p>${op.description ? `<p>${escapeHtml(op.description)}</p>` : ''}${params}<ul>${responses}</ul></section>`
     }),
   )
-  const problems = PROBLEM_TYPES.map(([type, text]) => `<dt id="problem-${type}"><code>${type}</code></dt><dd>${escapeHtml(text)}</dd>`).join('')
+  const problems = PROBLEM_TYPES.map(
+    ([type, text]) => `<dt id="problem-${type}"><code>${type}</code></dt><dd>${escapeHtml(text)}</dd>`,
+  ).join('')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(document.info.title)} — API documentation</title>

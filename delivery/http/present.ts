@@ -59,7 +59,11 @@ function safeUrlFor(ref: RoutableRef | null | undefined, siteUrl: string): strin
  * JSON-LD needs the clinic (publisher, site URL). While the clinic settings are incomplete the
  * API still answers, with `jsonLd: null` and a warning saying what to fix.
  */
-function jsonLdOrWarning(build: (clinic: ClinicSettings) => JsonLdObject | undefined, context: PresentContext, warnings: string[]) {
+function jsonLdOrWarning(
+  build: (clinic: ClinicSettings) => JsonLdObject | undefined,
+  context: PresentContext,
+  warnings: string[],
+) {
   if (!context.clinic) {
     warnings.push('No JSON-LD: the clinic settings document ("clinic") is not published yet.')
     return null
@@ -105,7 +109,12 @@ export function presentArticle(article: Article, context: PresentContext) {
   }
 }
 
-export function presentArticlePage(page: ArticlePage, selfPath: string, nextPath: string | null, context: PresentContext) {
+export function presentArticlePage(
+  page: ArticlePage,
+  selfPath: string,
+  nextPath: string | null,
+  context: PresentContext,
+) {
   return {
     data: page.items.map((item: ArticleSummary) => withLinks(item, context.clinic)),
     nextCursor: page.nextCursor,
@@ -134,7 +143,11 @@ export function presentCondition(condition: Condition, context: PresentContext) 
     },
     html: sections.map((s) => s.html).join(''),
     portableText: { sections: (condition.sections ?? []).map((s) => ({ aspect: s.aspect, body: s.body })) },
-    jsonLd: jsonLdOrWarning((clinic) => conditionPageJsonLd(condition, clinic, { images: context.images }), context, warnings),
+    jsonLd: jsonLdOrWarning(
+      (clinic) => conditionPageJsonLd(condition, clinic, { images: context.images }),
+      context,
+      warnings,
+    ),
     links: documentLinks(condition, context.clinic),
     warnings,
   }
@@ -155,12 +168,20 @@ export function nextPageLink(requestUrl: string, nextCursor: string | null): str
 }
 
 /** A list of condition summaries; `page` when it is a page of the paginated list. */
-export function presentConditionList(conditions: ConditionSummary[], selfPath: string, context: PresentContext, page?: PageLinks) {
+export function presentConditionList(
+  conditions: ConditionSummary[],
+  selfPath: string,
+  context: PresentContext,
+  page?: PageLinks,
+) {
   const warnings: string[] = []
   return {
     data: conditions.map((c) => withLinks(c, context.clinic)),
     jsonLd: jsonLdOrWarning(
-      (clinic) => ({ '@context': 'https://schema.org', '@graph': conditions.map((c) => medicalConditionJsonLd(c, clinic)) }),
+      (clinic) => ({
+        '@context': 'https://schema.org',
+        '@graph': conditions.map((c) => medicalConditionJsonLd(c, clinic)),
+      }),
       context,
       warnings,
     ),
@@ -188,7 +209,11 @@ export function presentTreatment(treatment: Treatment, context: PresentContext) 
     },
     html: { howItWorks: howItWorks.html, whatToExpect: whatToExpect.html },
     portableText: { howItWorks: treatment.howItWorks, whatToExpect: treatment.whatToExpect },
-    jsonLd: jsonLdOrWarning((clinic) => treatmentPageJsonLd(treatment, clinic, { images: context.images }), context, warnings),
+    jsonLd: jsonLdOrWarning(
+      (clinic) => treatmentPageJsonLd(treatment, clinic, { images: context.images }),
+      context,
+      warnings,
+    ),
     links: {
       ...documentLinks(treatment, context.clinic),
       careInstructions: `${apiPathFor(treatment)}/care-instructions`,
@@ -198,8 +223,17 @@ export function presentTreatment(treatment: Treatment, context: PresentContext) 
   }
 }
 
-export function presentTreatmentList(treatments: TreatmentSummary[], selfPath: string, context: PresentContext, page: PageLinks) {
-  return { data: treatments.map((t) => withLinks(t, context.clinic)), nextCursor: page.nextCursor, links: { self: selfPath, next: page.next } }
+export function presentTreatmentList(
+  treatments: TreatmentSummary[],
+  selfPath: string,
+  context: PresentContext,
+  page: PageLinks,
+) {
+  return {
+    data: treatments.map((t) => withLinks(t, context.clinic)),
+    nextCursor: page.nextCursor,
+    links: { self: selfPath, next: page.next },
+  }
 }
 
 export function presentFaqs(faqs: Faq[], selfPath: string, context: PresentContext) {
@@ -217,7 +251,10 @@ export function presentFaqs(faqs: Faq[], selfPath: string, context: PresentConte
 
 export function presentCareInstructions(care: CareInstruction[], selfPath: string) {
   return {
-    data: care.map((c) => ({ ...c, links: { treatment: apiPathFor(c.treatment ? { _type: 'treatment', slug: c.treatment.slug } : null) } })),
+    data: care.map((c) => ({
+      ...c,
+      links: { treatment: apiPathFor(c.treatment ? { _type: 'treatment', slug: c.treatment.slug } : null) },
+    })),
     jsonLd: care.map((c) => howToJsonLd(c)).filter((node): node is JsonLdObject => node !== undefined),
     links: { self: selfPath },
   }

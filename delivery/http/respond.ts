@@ -81,16 +81,28 @@ export function cacheKeyOf(request: FastifyRequest): string {
   return cacheKeyOfUrl(request.url)
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, response: CachedResponse, cacheState: string, cacheControl: string) {
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  response: CachedResponse,
+  cacheState: string,
+  cacheControl: string,
+) {
   reply.header('ETag', response.etag)
   reply.header('Cache-Control', cacheControl)
   reply.header('X-Cache', cacheState)
   if (response.headers) for (const [name, value] of Object.entries(response.headers)) reply.header(name, value)
   if (cacheState === 'STALE') reply.header('Warning', '110 - "Response is Stale"')
-  if ((response.status === 200 || response.status === 404) && etagMatches(request.headers['if-none-match'], response.etag)) {
+  if (
+    (response.status === 200 || response.status === 404) &&
+    etagMatches(request.headers['if-none-match'], response.etag)
+  ) {
     return reply.code(304).send()
   }
-  return reply.code(response.status).type(response.contentType).send(response.payload ?? response.body)
+  return reply
+    .code(response.status)
+    .type(response.contentType)
+    .send(response.payload ?? response.body)
 }
 
 /**
@@ -168,14 +180,23 @@ export async function serveCached(
     const slow = new Promise<'slow'>((resolve) => {
       timer = setTimeout(() => resolve('slow'), context.staleAfterMs ?? 2000)
     })
-    outcome = await Promise.race([flight.then((response) => ({ response }), (error: unknown) => ({ error })), slow])
+    outcome = await Promise.race([
+      flight.then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      ),
+      slow,
+    ])
     clearTimeout(timer)
     if (outcome === 'slow') {
       flight.catch(() => {})
       return serveStale()
     }
   } else {
-    outcome = await flight.then((response) => ({ response }), (error: unknown) => ({ error }))
+    outcome = await flight.then(
+      (response) => ({ response }),
+      (error: unknown) => ({ error }),
+    )
   }
   if ('response' in outcome) return send(request, reply, outcome.response, 'MISS', context.cacheControl)
   if (!isSourceUnavailable(outcome.error)) throw outcome.error

@@ -23,9 +23,22 @@ export const slugParams = {
   properties: { slug: slugSchema },
 } as const
 
-export const bodyRegionSchema = { type: 'string', enum: [...BODY_REGIONS], description: 'A body region of the content model' } as const
-export const carePhaseSchema = { type: 'string', enum: [...CARE_PHASES], description: 'before or after treatment' } as const
-export const pageSizeSchema = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, description: `Page size (1-${MAX_PAGE_SIZE}, default 10)` } as const
+export const bodyRegionSchema = {
+  type: 'string',
+  enum: [...BODY_REGIONS],
+  description: 'A body region of the content model',
+} as const
+export const carePhaseSchema = {
+  type: 'string',
+  enum: [...CARE_PHASES],
+  description: 'before or after treatment',
+} as const
+export const pageSizeSchema = {
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_PAGE_SIZE,
+  description: `Page size (1-${MAX_PAGE_SIZE}, default 10)`,
+} as const
 export const conditionPageSizeSchema = {
   type: 'integer',
   minimum: 1,

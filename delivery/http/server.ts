@@ -119,7 +119,10 @@ function parameterProblems(issues: readonly ValidationIssue[], where: string | u
     const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
     const params = issue.params ?? {}
     if (issue.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-      return { parameter: `${location}.${params.additionalProperty}`, message: 'is not a parameter of this resource: remove it (see /api/docs)' }
+      return {
+        parameter: `${location}.${params.additionalProperty}`,
+        message: 'is not a parameter of this resource: remove it (see /api/docs)',
+      }
     }
     if (issue.keyword === 'required' && typeof params.missingProperty === 'string') {
       return { parameter: `${location}.${params.missingProperty}`, message: 'is required' }
@@ -128,7 +131,10 @@ function parameterProblems(issues: readonly ValidationIssue[], where: string | u
       return { parameter: `${location}.${path}`, message: `must be one of: ${params.allowedValues.join(', ')}` }
     }
     if (issue.keyword === 'pattern') {
-      return { parameter: `${location}.${path}`, message: 'has characters that are not allowed (letters, digits and "-" only)' }
+      return {
+        parameter: `${location}.${path}`,
+        message: 'has characters that are not allowed (letters, digits and "-" only)',
+      }
     }
     return { parameter: path ? `${location}.${path}` : location, message: issue.message ?? 'is not valid' }
   })
@@ -142,7 +148,9 @@ const STATUS_PROBLEMS: Record<number, [ProblemType, string]> = {
 }
 
 /** Builds the Fastify app (not listening). Used by startDeliveryServer and by tests via `inject`. */
-export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'publicUrl'> & { publicUrl: () => string }) {
+export async function buildDeliveryApp(
+  options: Omit<DeliveryServerOptions, 'publicUrl'> & { publicUrl: () => string },
+) {
   const client = asDeliveryClient(options.client)
   const cacheTtlSeconds = options.cacheTtlSeconds ?? 3600
   const cache = new ResponseCache({ maxEntries: options.cacheEntries ?? 1000, ttlMs: cacheTtlSeconds * 1000 })
@@ -167,13 +175,18 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
     // server gets the timeouts Fastify would give its own.
     ...(fastHits
       ? {
-          serverFactory: (handler: http.RequestListener, fastifyOptions: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number }) => {
+          serverFactory: (
+            handler: http.RequestListener,
+            fastifyOptions: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number },
+          ) => {
             const server = http.createServer((req, res) => {
               if (!serveFreshHit(cache, context.cacheControl, req, res)) handler(req, res)
             })
-            if (typeof fastifyOptions.keepAliveTimeout === 'number') server.keepAliveTimeout = fastifyOptions.keepAliveTimeout
+            if (typeof fastifyOptions.keepAliveTimeout === 'number')
+              server.keepAliveTimeout = fastifyOptions.keepAliveTimeout
             if (typeof fastifyOptions.requestTimeout === 'number') server.requestTimeout = fastifyOptions.requestTimeout
-            if (typeof fastifyOptions.connectionTimeout === 'number') server.setTimeout(fastifyOptions.connectionTimeout)
+            if (typeof fastifyOptions.connectionTimeout === 'number')
+              server.setTimeout(fastifyOptions.connectionTimeout)
             return server
           },
         }
@@ -186,13 +199,15 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
   const routes: RouteRecord[] = []
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
-    for (const method of methods) routes.push({ method: String(method), url: route.url, schema: route.schema as RouteSchema | undefined })
+    for (const method of methods)
+      routes.push({ method: String(method), url: route.url, schema: route.schema as RouteSchema | undefined })
   })
 
   // CORS: the read API is public; any origin may GET it (no credentials).
   // (delivery/http/fast-path.ts sends the same headers on cache hits.)
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') reply.headers(PUBLIC_READ_HEADERS)
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS')
+      reply.headers(PUBLIC_READ_HEADERS)
     reply.headers(ALWAYS_HEADERS)
     return payload
   })
@@ -206,13 +221,24 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
   )
 
   app.setErrorHandler((error: FastifyError | InvalidInputError | Error, request, reply) => {
-    const send = (status: number, body: ReturnType<typeof problem>) => reply.code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+    const send = (status: number, body: ReturnType<typeof problem>) =>
+      reply.code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
     const fastifyError = error as FastifyError
     if (fastifyError.validation) {
-      const errors = parameterProblems(fastifyError.validation as readonly ValidationIssue[], fastifyError.validationContext)
+      const errors = parameterProblems(
+        fastifyError.validation as readonly ValidationIssue[],
+        fastifyError.validationContext,
+      )
       return send(
         400,
-        problem('invalid-parameters', 400, 'Invalid parameters', errors.map((e) => `${e.parameter} ${e.message}`).join('; '), request.url, { errors }),
+        problem(
+          'invalid-parameters',
+          400,
+          'Invalid parameters',
+          errors.map((e) => `${e.parameter} ${e.message}`).join('; '),
+          request.url,
+          { errors },
+        ),
       )
     }
     if (error instanceof InvalidInputError) {
@@ -222,7 +248,16 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
     if (isSourceUnavailable(error)) {
       health.recordFailure(error)
       reply.header('Retry-After', '5')
-      return send(503, problem('content-source-unavailable', 503, 'Content source unavailable', 'The Content Lake cannot be reached; retry shortly.', request.url))
+      return send(
+        503,
+        problem(
+          'content-source-unavailable',
+          503,
+          'Content source unavailable',
+          'The Content Lake cannot be reached; retry shortly.',
+          request.url,
+        ),
+      )
     }
     const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500
     if (status >= 400 && status < 500) {
@@ -230,7 +265,10 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
       return send(status, problem(type, status, title, error.message, request.url))
     }
     request.log.error(error)
-    return send(500, problem('internal-error', 500, 'Internal error', `The server failed to answer: ${error.message}`, request.url))
+    return send(
+      500,
+      problem('internal-error', 500, 'Internal error', `The server failed to answer: ${error.message}`, request.url),
+    )
   })
 
   app.setNotFoundHandler((request, reply) => {
@@ -239,13 +277,20 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
       .type(PROBLEM_CONTENT_TYPE)
       .send(
         JSON.stringify(
-          problem('not-found', 404, 'Not found', `Nothing is served at ${request.method} ${request.url.split('?')[0]}. The API is described at /api/docs.`, request.url),
+          problem(
+            'not-found',
+            404,
+            'Not found',
+            `Nothing is served at ${request.method} ${request.url.split('?')[0]}. The API is described at /api/docs.`,
+            request.url,
+          ),
         ),
       )
   })
 
   let verifier: WebhookVerifier | null = null
-  if (options.webhookSecret) verifier = new WebhookVerifier({ secret: options.webhookSecret, toleranceMs: options.webhookToleranceMs })
+  if (options.webhookSecret)
+    verifier = new WebhookVerifier({ secret: options.webhookSecret, toleranceMs: options.webhookToleranceMs })
 
   await app.register(healthRoutes, { ...context, probeTimeoutMs: options.probeTimeoutMs })
   await app.register(articleRoutes, context)
@@ -258,7 +303,12 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
   if (options.extraRoutes) await options.extraRoutes(app)
 
   let openApi: string | null = null
-  const openApiDocument = () => buildOpenApiDocument(routes, { title: 'Dynamic Physical Therapy & Wellness content API', version: API_VERSION, serverUrl: options.publicUrl() })
+  const openApiDocument = () =>
+    buildOpenApiDocument(routes, {
+      title: 'Dynamic Physical Therapy & Wellness content API',
+      version: API_VERSION,
+      serverUrl: options.publicUrl(),
+    })
   app.get(
     `${API_PREFIX}/openapi.json`,
     { schema: { summary: 'This OpenAPI 3.1 document', tags: ['operations'] } },
@@ -267,8 +317,14 @@ export async function buildDeliveryApp(options: Omit<DeliveryServerOptions, 'pub
       return reply.type(JSON_CONTENT_TYPE).header('Cache-Control', 'public, max-age=300').send(openApi)
     },
   )
-  app.get('/api/docs', { schema: { summary: 'API documentation (HTML)', tags: ['operations'] } }, async (_request, reply) =>
-    reply.type(HTML_CONTENT_TYPE).header('Cache-Control', 'public, max-age=300').send(renderDocsPage(openApiDocument())),
+  app.get(
+    '/api/docs',
+    { schema: { summary: 'API documentation (HTML)', tags: ['operations'] } },
+    async (_request, reply) =>
+      reply
+        .type(HTML_CONTENT_TYPE)
+        .header('Cache-Control', 'public, max-age=300')
+        .send(renderDocsPage(openApiDocument())),
   )
 
   return { app, context, client }

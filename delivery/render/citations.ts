@@ -32,7 +32,9 @@ export function pubmedUrl(pmid: unknown): string | null {
 }
 
 /** Maps each citation `_key` to its 1-based number (its position in `citations[]`). */
-export function citationNumbers(citations: ReadonlyArray<CitationShape | null | undefined> | null | undefined): Map<string, number> {
+export function citationNumbers(
+  citations: ReadonlyArray<CitationShape | null | undefined> | null | undefined,
+): Map<string, number> {
   const numbers = new Map<string, number>()
   ;(citations ?? []).forEach((citation, index) => {
     const key = citation?._key
@@ -76,11 +78,16 @@ export function formatCitationHtml(citation: CitationShape): string {
   else if (source) parts.push(`${escapeHtml(source)}.`)
   const doi = normaliseDoi(citation.doi)
   const doiHref = doiUrl(citation.doi)
-  if (doi && doiHref) parts.push(`doi:<a href="${escapeHtml(doiHref)}" rel="noopener noreferrer">${escapeHtml(doi)}</a>`)
+  if (doi && doiHref)
+    parts.push(`doi:<a href="${escapeHtml(doiHref)}" rel="noopener noreferrer">${escapeHtml(doi)}</a>`)
   const pubmed = pubmedUrl(citation.pmid)
-  if (pubmed) parts.push(`PMID: <a href="${escapeHtml(pubmed)}" rel="noopener noreferrer">${escapeHtml(clean(citation.pmid))}</a>`)
+  if (pubmed)
+    parts.push(
+      `PMID: <a href="${escapeHtml(pubmed)}" rel="noopener noreferrer">${escapeHtml(clean(citation.pmid))}</a>`,
+    )
   const url = safeLinkUrl(citation.url)
-  if (url && !doiHref && !pubmed) parts.push(`<a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(url)}</a>`)
+  if (url && !doiHref && !pubmed)
+    parts.push(`<a href="${escapeHtml(url)}" rel="noopener noreferrer">${escapeHtml(url)}</a>`)
   return parts.join(' ')
 }
 

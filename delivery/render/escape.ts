@@ -74,7 +74,11 @@ export function isExternalHttpUrl(url: string, siteUrl?: string | null): boolean
 }
 
 /** `<a>` with an escaped, allow-listed href; the plain children when the URL is not allowed. */
-export function linkHtml(href: unknown, childrenHtml: string, options: { siteUrl?: string | null; className?: string } = {}): string {
+export function linkHtml(
+  href: unknown,
+  childrenHtml: string,
+  options: { siteUrl?: string | null; className?: string } = {},
+): string {
   const url = safeLinkUrl(href)
   if (url === null) return childrenHtml
   const rel = isExternalHttpUrl(url, options.siteUrl) ? ' rel="noopener noreferrer"' : ''

@@ -61,7 +61,11 @@ export function createImageBuilder(config: ImageConfig): ImageUrlBuilder {
     }
     baseUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`
   }
-  return createImageUrlBuilder({ projectId: config.projectId, dataset: config.dataset, ...(baseUrl ? { baseUrl } : {}) })
+  return createImageUrlBuilder({
+    projectId: config.projectId,
+    dataset: config.dataset,
+    ...(baseUrl ? { baseUrl } : {}),
+  })
 }
 
 export interface ResponsiveImage {
@@ -103,13 +107,24 @@ export function responsiveImage(
   const height = Math.max(1, Math.round(parsed.height * (1 - fraction(crop?.top) - fraction(crop?.bottom))))
   const source = {
     asset: { _ref: parsed.id },
-    ...(crop ? { crop: { left: fraction(crop.left), right: fraction(crop.right), top: fraction(crop.top), bottom: fraction(crop.bottom) } } : {}),
+    ...(crop
+      ? {
+          crop: {
+            left: fraction(crop.left),
+            right: fraction(crop.right),
+            top: fraction(crop.top),
+            bottom: fraction(crop.bottom),
+          },
+        }
+      : {}),
     ...(image.hotspot &&
     typeof image.hotspot.x === 'number' &&
     typeof image.hotspot.y === 'number' &&
     typeof image.hotspot.width === 'number' &&
     typeof image.hotspot.height === 'number'
-      ? { hotspot: { x: image.hotspot.x, y: image.hotspot.y, width: image.hotspot.width, height: image.hotspot.height } }
+      ? {
+          hotspot: { x: image.hotspot.x, y: image.hotspot.y, width: image.hotspot.width, height: image.hotspot.height },
+        }
       : {}),
   }
   const base = builder.image(source).auto('format').fit('max')
@@ -134,7 +149,11 @@ export interface ImageHtmlOptions {
  * `<img>`. Every attribute is escaped. Missing alt text renders `alt=""` (decorative) with a warning,
  * and an image without a usable asset renders nothing.
  */
-export function renderImageHtml(image: AccessibleImageShape | null | undefined, builder: ImageUrlBuilder, options: ImageHtmlOptions = {}): string {
+export function renderImageHtml(
+  image: AccessibleImageShape | null | undefined,
+  builder: ImageUrlBuilder,
+  options: ImageHtmlOptions = {},
+): string {
   if (!image || typeof image !== 'object') return ''
   const img = responsiveImage(image, builder, options)
   if (!img) return ''

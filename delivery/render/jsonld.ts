@@ -73,13 +73,17 @@ function present<T>(list: ReadonlyArray<T | null | undefined> | null | undefined
 
 /** An ISO date or date-time (`2024-05-01`, `2024-05-01T10:00:00Z`), or undefined. */
 function isoDate(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim()) ? value.trim() : undefined
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())
+    ? value.trim()
+    : undefined
 }
 
 /** The clinic's validated site URL; throws saying what to fix when it is missing or not http(s). */
 export function requireSiteUrl(clinic: ClinicShape | null | undefined): string {
   if (!clinic || typeof clinic.siteUrl !== 'string' || clinic.siteUrl.trim() === '') {
-    throw new TypeError('clinic.siteUrl is missing: set "Site URL" in the Clinic settings document (e.g. https://example.com)')
+    throw new TypeError(
+      'clinic.siteUrl is missing: set "Site URL" in the Clinic settings document (e.g. https://example.com)',
+    )
   }
   return normaliseSiteUrl(clinic.siteUrl.trim())
 }
@@ -90,11 +94,20 @@ function builderFrom(images: JsonLdOptions['images']): ImageUrlBuilder | null {
   return createImageBuilder(images as ImageConfig)
 }
 
-function imageObject(image: AccessibleImageShape | null | undefined, builder: ImageUrlBuilder | null): JsonLdObject | undefined {
+function imageObject(
+  image: AccessibleImageShape | null | undefined,
+  builder: ImageUrlBuilder | null,
+): JsonLdObject | undefined {
   if (!image || !builder) return undefined
   const img = responsiveImage(image, builder)
   if (!img) return undefined
-  return node({ '@type': 'ImageObject', url: img.src, width: img.width, height: img.height, caption: image.alt ?? undefined })
+  return node({
+    '@type': 'ImageObject',
+    url: img.src,
+    width: img.width,
+    height: img.height,
+    caption: image.alt ?? undefined,
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +146,9 @@ export function medicalClinicJsonLd(clinic: ClinicInput | ClinicShape, options: 
         }
       : undefined,
     potentialAction:
-      booking && /^https?:/.test(booking) ? { '@type': 'ReserveAction', name: 'Book an appointment', target: booking } : undefined,
+      booking && /^https?:/.test(booking)
+        ? { '@type': 'ReserveAction', name: 'Book an appointment', target: booking }
+        : undefined,
   })
 }
 
@@ -146,7 +161,10 @@ function publisher(clinic: ClinicShape, options: JsonLdOptions): JsonLdObject {
 // ---------------------------------------------------------------------------------------------
 // People, conditions, therapies, citations
 
-export function personJsonLd(person: ClinicianShape | null | undefined, clinic?: ClinicShape): JsonLdObject | undefined {
+export function personJsonLd(
+  person: ClinicianShape | null | undefined,
+  clinic?: ClinicShape,
+): JsonLdObject | undefined {
   if (!person || typeof person.name !== 'string' || person.name.trim() === '') return undefined
   const credentials = strings(person.credentials)
   return node({
@@ -154,7 +172,7 @@ export function personJsonLd(person: ClinicianShape | null | undefined, clinic?:
     name: person.name,
     jobTitle: person.role,
     honorificSuffix: credentials.length > 0 ? credentials.join(', ') : undefined,
-    worksFor: clinic && clinic.siteUrl ? { '@id': clinicId(clinic) } : undefined,
+    worksFor: clinic?.siteUrl ? { '@id': clinicId(clinic) } : undefined,
   })
 }
 
@@ -185,7 +203,11 @@ export function icd10Codes(codes: ReadonlyArray<string | null | undefined> | nul
 }
 
 function therapyRef(treatment: TreatmentSummaryShape, siteUrl: string): JsonLdObject {
-  return node({ '@type': 'MedicalTherapy', name: treatment.name, url: urlFor({ _type: 'treatment', slug: treatment.slug }, siteUrl) })
+  return node({
+    '@type': 'MedicalTherapy',
+    name: treatment.name,
+    url: urlFor({ _type: 'treatment', slug: treatment.slug }, siteUrl),
+  })
 }
 
 function conditionRef(condition: ConditionShape, siteUrl: string): JsonLdObject {
@@ -248,8 +270,16 @@ export function medicalTherapyJsonLd(treatment: TreatmentShape, clinic: ClinicSh
     url,
     howPerformed: toPlainText(treatment.whatToExpect) || undefined,
     adverseOutcome: strings(treatment.sideEffects).map((name) => ({ '@type': 'MedicalEntity', name })),
-    preparation: care.filter((c) => c.phase === 'before').map(careText).join(' ') || undefined,
-    followup: care.filter((c) => c.phase === 'after').map(careText).join(' ') || undefined,
+    preparation:
+      care
+        .filter((c) => c.phase === 'before')
+        .map(careText)
+        .join(' ') || undefined,
+    followup:
+      care
+        .filter((c) => c.phase === 'after')
+        .map(careText)
+        .join(' ') || undefined,
   })
 }
 
@@ -271,7 +301,8 @@ export function scholarlyArticleJsonLd(citation: CitationShape): JsonLdObject | 
           isPartOf: {
             '@type': ['PublicationVolume', 'Periodical'],
             name: citation.journal,
-            volumeNumber: citation.volume === null || citation.volume === undefined ? undefined : String(citation.volume),
+            volumeNumber:
+              citation.volume === null || citation.volume === undefined ? undefined : String(citation.volume),
           },
         }
       : undefined,
@@ -290,7 +321,10 @@ export function scholarlyArticleJsonLd(citation: CitationShape): JsonLdObject | 
 // FAQs and care instructions
 
 /** FAQs as an `FAQPage` (answers as plain text). Undefined when there are no answerable FAQs. */
-export function faqPageJsonLd(faqs: ReadonlyArray<FaqShape | null | undefined> | null | undefined, pageUrl?: string): JsonLdObject | undefined {
+export function faqPageJsonLd(
+  faqs: ReadonlyArray<FaqShape | null | undefined> | null | undefined,
+  pageUrl?: string,
+): JsonLdObject | undefined {
   const questions = present(faqs)
     .map((faq) => ({ name: faq.question?.trim() ?? '', text: toPlainText(faq.answer) }))
     .filter((q) => q.name !== '' && q.text !== '')
@@ -299,7 +333,11 @@ export function faqPageJsonLd(faqs: ReadonlyArray<FaqShape | null | undefined> |
     '@context': SCHEMA_ORG,
     '@type': 'FAQPage',
     url: pageUrl,
-    mainEntity: questions.map((q) => ({ '@type': 'Question', name: q.name, acceptedAnswer: { '@type': 'Answer', text: q.text } })),
+    mainEntity: questions.map((q) => ({
+      '@type': 'Question',
+      name: q.name,
+      acceptedAnswer: { '@type': 'Answer', text: q.text },
+    })),
   })
 }
 
@@ -314,11 +352,19 @@ export function howToJsonLd(care: CareInstructionShape, pageUrl?: string): JsonL
     '@type': 'HowTo',
     name: care.title,
     url: pageUrl,
-    description: [phase && treatmentName ? `${phase} your ${treatmentName} session.` : undefined, care.contactTherapistWhen ? `Contact your physical therapist if: ${care.contactTherapistWhen}` : undefined]
+    description: [
+      phase && treatmentName ? `${phase} your ${treatmentName} session.` : undefined,
+      care.contactTherapistWhen ? `Contact your physical therapist if: ${care.contactTherapistWhen}` : undefined,
+    ]
       .filter(Boolean)
       .join(' '),
     step: steps.map((s, i) => {
-      return { '@type': 'HowToStep', position: i + 1, name: s.instruction!.trim(), text: stepText(s.instruction!, s.timing) }
+      return {
+        '@type': 'HowToStep',
+        position: i + 1,
+        name: s.instruction!.trim(),
+        text: stepText(s.instruction!, s.timing),
+      }
     }),
   })
 }
@@ -341,7 +387,9 @@ export function articleJsonLd(article: ArticleInput, clinic: ClinicInput, option
   const siteUrl = requireSiteUrl(clinic)
   const url = urlFor({ _type: 'article', slug: article.slug }, siteUrl)
   if (url === null) {
-    throw new TypeError(`articleJsonLd: article ${JSON.stringify(article.title ?? article._id)} has no valid slug; set its slug to build its URL`)
+    throw new TypeError(
+      `articleJsonLd: article ${JSON.stringify(article.title ?? article._id)} has no valid slug; set its slug to build its URL`,
+    )
   }
   const builder = builderFrom(options.images)
   const faq = withoutContext(faqPageJsonLd(article.faqs, url))
@@ -383,10 +431,15 @@ export function articleJsonLd(article: ArticleInput, clinic: ClinicInput, option
 }
 
 /** A condition page: `MedicalWebPage` whose `mainEntity` is the `MedicalCondition`, FAQs as `hasPart`. */
-export function conditionPageJsonLd(condition: ConditionInput, clinic: ClinicInput, options: JsonLdOptions = {}): JsonLdObject {
+export function conditionPageJsonLd(
+  condition: ConditionInput,
+  clinic: ClinicInput,
+  options: JsonLdOptions = {},
+): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
   const url = urlFor({ _type: 'condition', slug: condition.slug }, siteUrl)
-  if (url === null) throw new TypeError(`conditionPageJsonLd: condition ${JSON.stringify(condition.name)} has no valid slug`)
+  if (url === null)
+    throw new TypeError(`conditionPageJsonLd: condition ${JSON.stringify(condition.name)} has no valid slug`)
   const faq = withoutContext(faqPageJsonLd(condition.faqs, url))
   return node({
     '@context': SCHEMA_ORG,
@@ -404,10 +457,15 @@ export function conditionPageJsonLd(condition: ConditionInput, clinic: ClinicInp
 }
 
 /** A treatment page: `MedicalWebPage` whose `mainEntity` is the `MedicalTherapy`; FAQs and care as `hasPart`. */
-export function treatmentPageJsonLd(treatment: TreatmentInput, clinic: ClinicInput, options: JsonLdOptions = {}): JsonLdObject {
+export function treatmentPageJsonLd(
+  treatment: TreatmentInput,
+  clinic: ClinicInput,
+  options: JsonLdOptions = {},
+): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
   const url = urlFor({ _type: 'treatment', slug: treatment.slug }, siteUrl)
-  if (url === null) throw new TypeError(`treatmentPageJsonLd: treatment ${JSON.stringify(treatment.name)} has no valid slug`)
+  if (url === null)
+    throw new TypeError(`treatmentPageJsonLd: treatment ${JSON.stringify(treatment.name)} has no valid slug`)
   const faq = withoutContext(faqPageJsonLd(treatment.faqs, url))
   const howTos = present(treatment.careInstructions)
     .map((c) => withoutContext(howToJsonLd(c)))

@@ -101,7 +101,8 @@ export function renderDocument(shell: PageShell): string {
   const clinicName = typeof clinic.name === 'string' && clinic.name.trim() !== '' ? clinic.name.trim() : 'Clinic'
   const title = shell.titleIsComplete ? shell.title : `${shell.title} | ${clinicName}`
   const canonical = shell.path === null ? null : absoluteUrl(siteUrl, shell.path)
-  const description = typeof shell.description === 'string' && shell.description.trim() !== '' ? truncate(shell.description, 300) : ''
+  const description =
+    typeof shell.description === 'string' && shell.description.trim() !== '' ? truncate(shell.description, 300) : ''
   const nav = (Object.keys(ROUTES) as RoutableType[])
     .map((type) => {
       const current = shell.section === type ? ' aria-current="page"' : ''

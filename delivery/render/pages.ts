@@ -61,7 +61,20 @@ function builderFrom(images: PageOptions['images']): ImageUrlBuilder | null {
   return createImageBuilder(images as ImageConfig)
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 
 /** `2024-05-01` or `2024-05-01T10:00:00Z` -> `<time datetime="2024-05-01">May 1, 2024</time>`; '' when not a date. */
 export function formatDateHtml(value: unknown): string {
@@ -79,7 +92,9 @@ function clinicianName(person: Maybe<ClinicianShape>): string {
   if (!person) return ''
   const name = text(person.name)
   if (name === '') return ''
-  const credentials = present(person.credentials).map(text).filter((c) => c !== '')
+  const credentials = present(person.credentials)
+    .map(text)
+    .filter((c) => c !== '')
   return escapeHtml(credentials.length > 0 ? `${name}, ${credentials.join(', ')}` : name)
 }
 
@@ -91,10 +106,16 @@ function requireDoc(value: unknown, what: string): void {
   }
 }
 
-function requirePath(doc: { _type?: Maybe<string>; slug?: Parameters<typeof slugOf>[0] }, type: 'article' | 'condition' | 'treatment', label: string): string {
+function requirePath(
+  doc: { _type?: Maybe<string>; slug?: Parameters<typeof slugOf>[0] },
+  type: 'article' | 'condition' | 'treatment',
+  label: string,
+): string {
   const path = pathFor({ _type: type, slug: doc.slug })
   if (path === null) {
-    throw new TypeError(`${label} has no valid slug (${JSON.stringify(slugOf(doc.slug))}); generate its slug in the Studio before rendering its page`)
+    throw new TypeError(
+      `${label} has no valid slug (${JSON.stringify(slugOf(doc.slug))}); generate its slug in the Studio before rendering its page`,
+    )
   }
   return path
 }
@@ -124,7 +145,10 @@ function setUpPage(
   return { title, path, builder, pt }
 }
 
-function linkList(items: Array<{ href: string | null; label: string; note?: string }>, className = 'card-list'): string {
+function linkList(
+  items: Array<{ href: string | null; label: string; note?: string }>,
+  className = 'card-list',
+): string {
   const li = items
     .filter((i) => i.label !== '')
     .map((i) => {
@@ -153,7 +177,17 @@ function blockTexts(body: unknown): Set<string> {
     if (typeof block !== 'object' || block === null || (block as { _type?: unknown })._type !== 'block') continue
     const children = (block as { children?: unknown }).children
     if (!Array.isArray(children)) continue
-    out.add(sameText(children.map((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : '')).join('')))
+    out.add(
+      sameText(
+        children
+          .map((c: unknown) =>
+            typeof c === 'object' && c !== null && typeof (c as { text?: unknown }).text === 'string'
+              ? (c as { text: string }).text
+              : '',
+          )
+          .join(''),
+      ),
+    )
   }
   return out
 }
@@ -162,7 +196,11 @@ function blockTexts(body: unknown): Set<string> {
  * FAQs, skipping any whose question is already a heading of the body above (articles often carry
  * their questions in the body as well as FAQ documents, which feed the FAQPage JSON-LD).
  */
-function faqsHtml(faqs: Maybe<ReadonlyArray<Maybe<FaqShape>>>, pt: PortableTextRenderOptions, alreadyShown: ReadonlySet<string> = new Set()): string {
+function faqsHtml(
+  faqs: Maybe<ReadonlyArray<Maybe<FaqShape>>>,
+  pt: PortableTextRenderOptions,
+  alreadyShown: ReadonlySet<string> = new Set(),
+): string {
   const items = present(faqs)
     .map((faq) => {
       const question = text(faq.question)
@@ -183,7 +221,13 @@ function careInstructionHtml(care: CareInstructionShape, headingLevel: 'h2' | 'h
     })
     .join('')
   if (steps === '') return ''
-  const title = text(care.title) || (care.phase === 'before' ? 'Before your treatment' : care.phase === 'after' ? 'After your treatment' : 'Care instructions')
+  const title =
+    text(care.title) ||
+    (care.phase === 'before'
+      ? 'Before your treatment'
+      : care.phase === 'after'
+        ? 'After your treatment'
+        : 'Care instructions')
   const contact = text(care.contactTherapistWhen)
   const contactHtml = contact
     ? `<aside class="callout callout--warning" role="note" aria-label="When to contact your physical therapist"><p><strong>Contact your physical therapist if:</strong> ${escapeHtml(contact)}</p></aside>`
@@ -198,12 +242,24 @@ function orderedCare(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>): C
 }
 
 /** Care instructions, skipping any whose every step is already a block of the body above. */
-function careHtml(list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>, alreadyShown: ReadonlySet<string> = new Set()): string {
+function careHtml(
+  list: Maybe<ReadonlyArray<Maybe<CareInstructionShape>>>,
+  alreadyShown: ReadonlySet<string> = new Set(),
+): string {
   const shown = (care: CareInstructionShape) => {
-    const steps = present(care.steps).map((s) => sameText(text(s.instruction))).filter((s) => s !== '')
+    const steps = present(care.steps)
+      .map((s) => sameText(text(s.instruction)))
+      .filter((s) => s !== '')
     return steps.length > 0 && steps.every((s) => alreadyShown.has(s))
   }
-  return section('page-care', 'Care instructions', orderedCare(list).filter((c) => !shown(c)).map((c) => careInstructionHtml(c, 'h3')).join(''))
+  return section(
+    'page-care',
+    'Care instructions',
+    orderedCare(list)
+      .filter((c) => !shown(c))
+      .map((c) => careInstructionHtml(c, 'h3'))
+      .join(''),
+  )
 }
 
 function ctaHtml(cta: Maybe<CallToActionShape>, clinic: ClinicInput): string {
@@ -222,17 +278,32 @@ function ctaHtml(cta: Maybe<CallToActionShape>, clinic: ClinicInput): string {
   return `<section class="cta" aria-labelledby="page-cta-heading"><h2 id="page-cta-heading">${escapeHtml(heading)}</h2>${body ? `<p>${escapeHtml(body)}</p>` : ''}${action}</section>`
 }
 
-function relatedTopics(conditions: Maybe<ReadonlyArray<Maybe<ConditionShape>>>, treatments: Maybe<ReadonlyArray<Maybe<TreatmentSummaryShape>>>): string {
+function relatedTopics(
+  conditions: Maybe<ReadonlyArray<Maybe<ConditionShape>>>,
+  treatments: Maybe<ReadonlyArray<Maybe<TreatmentSummaryShape>>>,
+): string {
   const items = [
-    ...present(conditions).map((c) => ({ href: pathFor({ _type: 'condition', slug: c.slug }), label: text(c.name), note: text(c.summary) || undefined })),
-    ...present(treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined })),
+    ...present(conditions).map((c) => ({
+      href: pathFor({ _type: 'condition', slug: c.slug }),
+      label: text(c.name),
+      note: text(c.summary) || undefined,
+    })),
+    ...present(treatments).map((t) => ({
+      href: pathFor({ _type: 'treatment', slug: t.slug }),
+      label: text(t.name),
+      note: text(t.summary) || undefined,
+    })),
   ]
   return section('page-related', 'Related conditions and treatments', linkList(items))
 }
 
 function articleList(articles: Maybe<ReadonlyArray<Maybe<ArticleSummaryShape>>>): string {
   return linkList(
-    present(articles).map((a) => ({ href: pathFor({ _type: 'article', slug: a.slug }), label: text(a.title), note: text(a.excerpt) || undefined })),
+    present(articles).map((a) => ({
+      href: pathFor({ _type: 'article', slug: a.slug }),
+      label: text(a.title),
+      note: text(a.excerpt) || undefined,
+    })),
   )
 }
 
@@ -247,14 +318,23 @@ function articleList(articles: Maybe<ReadonlyArray<Maybe<ArticleSummaryShape>>>)
  */
 export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, options: PageOptions = {}): string {
   const heading = { field: 'title' as const, value: article?.title, id: article?._id ?? slugOf(article?.slug) }
-  const { title, path, builder, pt } = setUpPage('renderArticlePage', 'article', article, clinic, heading, options, article?.citations)
+  const { title, path, builder, pt } = setUpPage(
+    'renderArticlePage',
+    'article',
+    article,
+    clinic,
+    heading,
+    options,
+    article?.citations,
+  )
   const body = renderPortableTextWithInfo(article.body, pt)
   const readability = analyseReadability(article.body)
   const inBody = blockTexts(article.body)
 
   const byline: string[] = []
   const author = clinicianName(article.author)
-  if (author) byline.push(`<p>By ${author}${text(article.author?.role) ? `, ${escapeHtml(text(article.author?.role))}` : ''}</p>`)
+  if (author)
+    byline.push(`<p>By ${author}${text(article.author?.role) ? `, ${escapeHtml(text(article.author?.role))}` : ''}</p>`)
   const reviewer = clinicianName(article.medicalReviewer)
   const reviewed = formatDateHtml(article.lastReviewed)
   if (reviewer || reviewed) {
@@ -270,7 +350,14 @@ export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, op
   ].filter((x) => x !== '')
   if (meta.length > 0) byline.push(`<p>${meta.join(' · ')}</p>`)
 
-  const hero = builder ? renderImageHtml(article.heroImage, builder, { loading: 'eager', className: 'hero', sizes: '(min-width: 48rem) 46rem, 100vw', onWarning: options.onWarning }) : ''
+  const hero = builder
+    ? renderImageHtml(article.heroImage, builder, {
+        loading: 'eager',
+        className: 'hero',
+        sizes: '(min-width: 48rem) 46rem, 100vw',
+        onWarning: options.onWarning,
+      })
+    : ''
   const excerpt = text(article.excerpt)
   const main = [
     '<article>',
@@ -315,10 +402,19 @@ const ASPECT_HEADINGS: Record<string, string> = {
  */
 export function renderConditionPage(condition: ConditionInput, clinic: ClinicInput, options: PageOptions = {}): string {
   const heading = { field: 'name' as const, value: condition?.name, id: slugOf(condition?.slug) }
-  const { title: name, path, builder, pt } = setUpPage('renderConditionPage', 'condition', condition, clinic, heading, options)
-  const alsoCalled = present(condition.alsoCalled).map(text).filter((x) => x !== '')
+  const {
+    title: name,
+    path,
+    builder,
+    pt,
+  } = setUpPage('renderConditionPage', 'condition', condition, clinic, heading, options)
+  const alsoCalled = present(condition.alsoCalled)
+    .map(text)
+    .filter((x) => x !== '')
   const region = bodyRegionName(condition.bodyRegion)
-  const symptoms = present(condition.symptoms).map(text).filter((x) => x !== '')
+  const symptoms = present(condition.symptoms)
+    .map(text)
+    .filter((x) => x !== '')
   const order = Object.keys(ASPECT_HEADINGS)
   const rank = (aspect: unknown) => (order.indexOf(text(aspect)) === -1 ? order.length : order.indexOf(text(aspect)))
   const sections = present(condition.sections)
@@ -339,13 +435,23 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
     text(condition.summary) ? `<p class="lede">${escapeHtml(text(condition.summary))}</p>` : '',
     '</header>',
     symptoms.length > 0 && !present(condition.sections).some((s) => s.aspect === 'symptoms')
-      ? section('page-symptoms', 'Common symptoms', `<ul>${symptoms.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`)
+      ? section(
+          'page-symptoms',
+          'Common symptoms',
+          `<ul>${symptoms.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`,
+        )
       : '',
     sections,
     section(
       'page-treatments',
       'Treatments we offer',
-      linkList(present(condition.treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined }))),
+      linkList(
+        present(condition.treatments).map((t) => ({
+          href: pathFor({ _type: 'treatment', slug: t.slug }),
+          label: text(t.name),
+          note: text(t.summary) || undefined,
+        })),
+      ),
     ),
     section('page-articles', 'Articles', articleList(condition.articles)),
     faqsHtml(condition.faqs, pt),
@@ -370,13 +476,20 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
  */
 export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInput, options: PageOptions = {}): string {
   const heading = { field: 'name' as const, value: treatment?.name, id: slugOf(treatment?.slug) }
-  const { title: name, path, builder, pt } = setUpPage('renderTreatmentPage', 'treatment', treatment, clinic, heading, options)
+  const {
+    title: name,
+    path,
+    builder,
+    pt,
+  } = setUpPage('renderTreatmentPage', 'treatment', treatment, clinic, heading, options)
   const differs = present(treatment.differsFrom)
     .filter((d) => text(d.comparedTo) !== '' && text(d.difference) !== '')
     .map((d) => `<dt>${escapeHtml(text(d.comparedTo))}</dt><dd>${escapeHtml(text(d.difference))}</dd>`)
     .join('')
   const bullets = (list: Maybe<ReadonlyArray<Maybe<string>>>) => {
-    const items = present(list).map(text).filter((x) => x !== '')
+    const items = present(list)
+      .map(text)
+      .filter((x) => x !== '')
     return items.length === 0 ? '' : `<ul>${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`
   }
   const main = [
@@ -386,14 +499,24 @@ export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInp
     '</header>',
     section('page-how-it-works', 'How it works', renderPortableTextWithInfo(treatment.howItWorks, pt).html),
     section('page-differs', 'How it differs', differs ? `<dl class="comparisons">${differs}</dl>` : ''),
-    section('page-who', 'Who may perform it', text(treatment.whoMayPerform) ? `<p>${escapeHtml(text(treatment.whoMayPerform))}</p>` : ''),
+    section(
+      'page-who',
+      'Who may perform it',
+      text(treatment.whoMayPerform) ? `<p>${escapeHtml(text(treatment.whoMayPerform))}</p>` : '',
+    ),
     section('page-expect', 'What to expect', renderPortableTextWithInfo(treatment.whatToExpect, pt).html),
     section('page-side-effects', 'Possible side effects', bullets(treatment.sideEffects)),
     section('page-complementary', 'Works well with', bullets(treatment.complementaryTreatments)),
     section(
       'page-conditions',
       'Conditions it may help',
-      linkList(present(treatment.conditions).map((c) => ({ href: pathFor({ _type: 'condition', slug: c.slug }), label: text(c.name), note: text(c.summary) || undefined }))),
+      linkList(
+        present(treatment.conditions).map((c) => ({
+          href: pathFor({ _type: 'condition', slug: c.slug }),
+          label: text(c.name),
+          note: text(c.summary) || undefined,
+        })),
+      ),
     ),
     careHtml(treatment.careInstructions),
     faqsHtml(treatment.faqs, pt),
@@ -452,13 +575,27 @@ export function renderIndexPage(content: IndexPageContent, clinic: ClinicInput, 
   const main = [
     `<h1>${escapeHtml(name)}</h1>`,
     '<p class="lede">Patient education from our physical therapists: articles, conditions we treat, and the treatments we offer.</p>',
-    section('articles', 'Articles', (articleList(content?.articles) || '<p>No articles yet.</p>') + moreLink(content?.more?.articles, 'More articles')),
-    section('conditions', 'Conditions', (conditionsHtml || '<p>No conditions yet.</p>') + moreLink(content?.more?.conditions, 'More conditions')),
+    section(
+      'articles',
+      'Articles',
+      (articleList(content?.articles) || '<p>No articles yet.</p>') +
+        moreLink(content?.more?.articles, 'More articles'),
+    ),
+    section(
+      'conditions',
+      'Conditions',
+      (conditionsHtml || '<p>No conditions yet.</p>') + moreLink(content?.more?.conditions, 'More conditions'),
+    ),
     section(
       'treatments',
       'Treatments',
-      (linkList(present(content?.treatments).map((t) => ({ href: pathFor({ _type: 'treatment', slug: t.slug }), label: text(t.name), note: text(t.summary) || undefined }))) ||
-        '<p>No treatments yet.</p>') + moreLink(content?.more?.treatments, 'More treatments'),
+      (linkList(
+        present(content?.treatments).map((t) => ({
+          href: pathFor({ _type: 'treatment', slug: t.slug }),
+          label: text(t.name),
+          note: text(t.summary) || undefined,
+        })),
+      ) || '<p>No treatments yet.</p>') + moreLink(content?.more?.treatments, 'More treatments'),
     ),
     ctaHtml(null, clinic),
   ].join('')

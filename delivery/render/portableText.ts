@@ -80,13 +80,19 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 export function normalisePortableText(value: unknown, warn: WarningHandler): PortableTextNode[] {
   if (value === null || value === undefined) return []
   if (!Array.isArray(value)) {
-    warn({ code: 'invalid-portable-text', message: `Expected a Portable Text array, got ${typeof value}; nothing rendered.` })
+    warn({
+      code: 'invalid-portable-text',
+      message: `Expected a Portable Text array, got ${typeof value}; nothing rendered.`,
+    })
     return []
   }
   const out: PortableTextNode[] = []
   value.forEach((item: unknown, index) => {
     if (!isPlainObject(item) || typeof item._type !== 'string' || item._type === '' || item._type.startsWith('@')) {
-      warn({ code: 'invalid-block', message: `Item ${index} of the Portable Text is not a block or object with a _type; it was skipped.` })
+      warn({
+        code: 'invalid-block',
+        message: `Item ${index} of the Portable Text is not a block or object with a _type; it was skipped.`,
+      })
       return
     }
     if (item._type !== 'block') {
@@ -95,18 +101,24 @@ export function normalisePortableText(value: unknown, warn: WarningHandler): Por
       return
     }
     const markDefs = Array.isArray(item.markDefs)
-      ? item.markDefs.filter((d: unknown): d is PlainObject => isPlainObject(d) && typeof d._key === 'string' && typeof d._type === 'string')
+      ? item.markDefs.filter(
+          (d: unknown): d is PlainObject =>
+            isPlainObject(d) && typeof d._key === 'string' && typeof d._type === 'string',
+        )
       : []
     const children: PlainObject[] = []
     for (const child of Array.isArray(item.children) ? (item.children as unknown[]) : []) {
-      if (!isPlainObject(child) || typeof child._type !== 'string' || child._type === '' || child._type.startsWith('@')) continue
+      if (!isPlainObject(child) || typeof child._type !== 'string' || child._type === '' || child._type.startsWith('@'))
+        continue
       if (child._type === 'span') {
         children.push({
           _type: 'span',
           ...(typeof child._key === 'string' ? { _key: child._key } : {}),
           // Control characters (other than tab and line breaks) have no business in prose.
           text: typeof child.text === 'string' ? child.text.replace(CONTROL_CHARS, '') : '',
-          marks: Array.isArray(child.marks) ? child.marks.filter((m: unknown): m is string => typeof m === 'string') : [],
+          marks: Array.isArray(child.marks)
+            ? child.marks.filter((m: unknown): m is string => typeof m === 'string')
+            : [],
         })
       } else {
         const { children: _c, markDefs: _m, ...inline } = child
@@ -156,7 +168,10 @@ type CalloutTone = keyof typeof CALLOUT_TONES
 const TYPED_CITATION_NUMBER = /^(\s*[([]?)\s*\d+\s*([)\]]?\s*)$/
 
 /** Renders Portable Text to HTML and reports what it referenced and what was wrong. */
-export function renderPortableTextWithInfo(blocks: PortableTextInput | unknown, options: PortableTextRenderOptions = {}): RenderedPortableText {
+export function renderPortableTextWithInfo(
+  blocks: PortableTextInput | unknown,
+  options: PortableTextRenderOptions = {},
+): RenderedPortableText {
   const warnings: RenderWarning[] = []
   const warn: WarningHandler = (w) => {
     warnings.push(w)
@@ -174,7 +189,10 @@ export function renderPortableTextWithInfo(blocks: PortableTextInput | unknown, 
 }
 
 /** Renders Portable Text to an HTML fragment. See {@link PortableTextRenderOptions}. */
-export function renderPortableText(blocks: PortableTextInput | unknown, options: PortableTextRenderOptions = {}): string {
+export function renderPortableText(
+  blocks: PortableTextInput | unknown,
+  options: PortableTextRenderOptions = {},
+): string {
   return renderPortableTextWithInfo(blocks, options).html
 }
 
@@ -205,7 +223,8 @@ function renderWith(
   const siteUrl = options.siteUrl ?? null
   const imageBuilder = variant === 'block' ? state.imageBuilder : null
 
-  const paragraph: PortableTextBlockComponent = ({ children }) => (children && children.trim() !== '' ? `<p>${children}</p>` : '')
+  const paragraph: PortableTextBlockComponent = ({ children }) =>
+    children && children.trim() !== '' ? `<p>${children}</p>` : ''
   const heading =
     (tag: 'h2' | 'h3'): PortableTextBlockComponent =>
     ({ children, value }) => {
@@ -276,7 +295,11 @@ function renderWith(
     let tone: CalloutTone = 'info'
     if (typeof v.tone === 'string' && v.tone in CALLOUT_TONES) tone = v.tone as CalloutTone
     else if (v.tone !== undefined && v.tone !== null) {
-      warn({ code: 'callout-tone', message: `A callout has tone ${JSON.stringify(v.tone)}; use info, tip or warning. Rendered as info.`, blockKey: keyOf(v) })
+      warn({
+        code: 'callout-tone',
+        message: `A callout has tone ${JSON.stringify(v.tone)}; use info, tip or warning. Rendered as info.`,
+        blockKey: keyOf(v),
+      })
     }
     const title = typeof v.title === 'string' ? v.title.trim() : ''
     const body = renderWith(v.body, options, warn, state, 'simple', depth + 1)
@@ -288,7 +311,11 @@ function renderWith(
 
   const accessibleImage: PortableTextTypeComponent = ({ value }) => {
     if (!imageBuilder) {
-      warn({ code: 'images-not-configured', message: 'An image block was skipped because no image config (projectId, dataset, baseUrl) was given to the renderer.' })
+      warn({
+        code: 'images-not-configured',
+        message:
+          'An image block was skipped because no image config (projectId, dataset, baseUrl) was given to the renderer.',
+      })
       return ''
     }
     return renderImageHtml(isPlainObject(value) ? value : null, imageBuilder, {
@@ -309,14 +336,35 @@ function renderWith(
       listStyle: `list style ${JSON.stringify(type)} is not supported; it was rendered as a bullet list`,
       listItemStyle: `list item style ${JSON.stringify(type)} is not supported; it was rendered as a list item`,
     }
-    warn({ code: `unknown-${nodeType}`, message: `The ${what[nodeType] ?? `${nodeType} ${JSON.stringify(type)} is not supported`}.` })
+    warn({
+      code: `unknown-${nodeType}`,
+      message: `The ${what[nodeType] ?? `${nodeType} ${JSON.stringify(type)} is not supported`}.`,
+    })
   }
 
   const components: PortableTextComponents = {
     block:
       variant === 'simple'
-        ? { normal: paragraph, h1: undefined, h2: undefined, h3: undefined, h4: undefined, h5: undefined, h6: undefined, blockquote: undefined }
-        : { normal: paragraph, h2: heading('h2'), h3: heading('h3'), blockquote, h1: undefined, h4: undefined, h5: undefined, h6: undefined },
+        ? {
+            normal: paragraph,
+            h1: undefined,
+            h2: undefined,
+            h3: undefined,
+            h4: undefined,
+            h5: undefined,
+            h6: undefined,
+            blockquote: undefined,
+          }
+        : {
+            normal: paragraph,
+            h2: heading('h2'),
+            h3: heading('h3'),
+            blockquote,
+            h1: undefined,
+            h4: undefined,
+            h5: undefined,
+            h6: undefined,
+          },
     list: {
       bullet: ({ children }) => `<ul>${children ?? ''}</ul>`,
       number: ({ children }) => `<ol>${children ?? ''}</ol>`,

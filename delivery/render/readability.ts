@@ -66,7 +66,7 @@ export function toPlainText(blocks: PortableTextInput | unknown): string {
   return textSegments(blocks).join('\n\n')
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu
+const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu
 const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|dr|mr|mrs|ms|st|no|approx|fig|al|jr|sr|prof|dept|inc|ltd)\.$/i
 
 /** Words of a text (letters/digits, with inner apostrophes and hyphens: "don't", "24-48", "well-being"). */
@@ -120,7 +120,12 @@ export function countSyllables(word: string): number {
     const pair = w.slice(i, i + 2)
     const before = i > 0 ? w[i - 1]! : ''
     if ((pair === 'ia' || pair === 'io' || pair === 'iu') && !(i > 0 && GLIDE_I.test(w.slice(i - 1, i + 4)))) count += 1
-    else if (pair === 'ie' && /^ien?t/.test(w.slice(i)) && (w.slice(i - 2, i) === 'sc' || !(i > 0 && GLIDE_I.test(w.slice(i - 1, i + 4))))) count += 1
+    else if (
+      pair === 'ie' &&
+      /^ien?t/.test(w.slice(i)) &&
+      (w.slice(i - 2, i) === 'sc' || !(i > 0 && GLIDE_I.test(w.slice(i - 1, i + 4))))
+    )
+      count += 1
     else if ((pair === 'ua' || pair === 'uo') && before !== 'q' && before !== 'g') count += 1
     else if (pair === 'ii') count += 1
   }
@@ -178,7 +183,8 @@ export function analyseReadability(input: string | PortableTextInput | unknown):
     sentenceCount += countSentences(segment)
     for (const w of ws) syllableCount += syllablesOfWord(w)
   }
-  const grade = Math.round(fleschKincaidGrade({ words: wordCount, sentences: sentenceCount, syllables: syllableCount }) * 10) / 10
+  const grade =
+    Math.round(fleschKincaidGrade({ words: wordCount, sentences: sentenceCount, syllables: syllableCount }) * 10) / 10
   return {
     words: wordCount,
     sentences: sentenceCount,

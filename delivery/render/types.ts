@@ -126,7 +126,9 @@ export interface TreatmentSummaryShape {
 export interface TreatmentShape extends TreatmentSummaryShape {
   _updatedAt?: Maybe<string>
   howItWorks?: PortableTextInput
-  differsFrom?: Maybe<ReadonlyArray<Maybe<{ _key?: Maybe<string>; comparedTo?: Maybe<string>; difference?: Maybe<string> }>>>
+  differsFrom?: Maybe<
+    ReadonlyArray<Maybe<{ _key?: Maybe<string>; comparedTo?: Maybe<string>; difference?: Maybe<string> }>>
+  >
   whoMayPerform?: Maybe<string>
   conditions?: Maybe<ReadonlyArray<Maybe<ConditionShape>>>
   whatToExpect?: PortableTextInput
@@ -298,9 +300,13 @@ export type ClinicInput = Partial<
 >
 
 /** An article in a list (ARTICLE_LIST_QUERY item). */
-export type ArticleSummaryInput = Partial<Pick<ARTICLE_LIST_QUERY_RESULT[number], 'title' | 'slug' | 'excerpt' | 'publishedAt'>>
+export type ArticleSummaryInput = Partial<
+  Pick<ARTICLE_LIST_QUERY_RESULT[number], 'title' | 'slug' | 'excerpt' | 'publishedAt'>
+>
 /** A condition in a list (CONDITION_LIST_QUERY item). */
-export type ConditionSummaryInput = Partial<Pick<CONDITION_LIST_QUERY_RESULT[number], 'name' | 'slug' | 'bodyRegion' | 'summary' | 'icd10Codes'>>
+export type ConditionSummaryInput = Partial<
+  Pick<CONDITION_LIST_QUERY_RESULT[number], 'name' | 'slug' | 'bodyRegion' | 'summary' | 'icd10Codes'>
+>
 /** A treatment in a list (TREATMENT_LIST_QUERY item). */
 export type TreatmentSummaryInput = Partial<Pick<TREATMENT_LIST_QUERY_RESULT[number], 'name' | 'slug' | 'summary'>>
 

@@ -72,8 +72,14 @@ export async function resolveCategories(client: SanityClient, refs: readonly str
     else missing.push(ref)
   }
   if (missing.length > 0) {
-    const all: unknown = await client.fetch(`*[_type == "category" && !(_id in path("drafts.**"))].slug.current`, {}, { perspective: 'raw' })
-    throw new AdminError(`unknown categor${missing.length > 1 ? 'ies' : 'y'} ${missing.map((m) => JSON.stringify(m)).join(', ')}; known category slugs: ${Array.isArray(all) && all.length ? all.join(', ') : '(none: create categories in the Studio first)'}`)
+    const all: unknown = await client.fetch(
+      `*[_type == "category" && !(_id in path("drafts.**"))].slug.current`,
+      {},
+      { perspective: 'raw' },
+    )
+    throw new AdminError(
+      `unknown categor${missing.length > 1 ? 'ies' : 'y'} ${missing.map((m) => JSON.stringify(m)).join(', ')}; known category slugs: ${Array.isArray(all) && all.length ? all.join(', ') : '(none: create categories in the Studio first)'}`,
+    )
   }
   return [...new Set(ids)]
 }
@@ -84,9 +90,12 @@ function checkUrl(value: string | null | undefined, what: string): void {
   try {
     url = new URL(value)
   } catch {
-    throw new AdminError(`${what} ${JSON.stringify(value)} is not an absolute URL (e.g. https://partner.example/hooks/clinic)`)
+    throw new AdminError(
+      `${what} ${JSON.stringify(value)} is not an absolute URL (e.g. https://partner.example/hooks/clinic)`,
+    )
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AdminError(`${what} must be an https URL, got ${url.protocol}`)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new AdminError(`${what} must be an https URL, got ${url.protocol}`)
 }
 
 /** Creates the partner document, its first API key, a feed token and a webhook secret. */
@@ -95,14 +104,19 @@ export async function createPartner(client: SanityClient, input: NewPartner): Pr
   checkUrl(input.siteUrl, 'site URL')
   checkUrl(input.webhookUrl, 'webhook URL')
   const id = input.id ?? `partner-${slugify(input.name)}`
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(id) || id.startsWith('drafts.')) throw new AdminError(`partner id ${JSON.stringify(id)} is not a valid document id`)
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(id) || id.startsWith('drafts.'))
+    throw new AdminError(`partner id ${JSON.stringify(id)} is not a valid document id`)
   const categories = await resolveCategories(client, input.allowedCategories)
   const doc: Record<string, unknown> & { _id: string; _type: string } = {
     _id: id,
     _type: 'partner',
     name: input.name.trim(),
     status: input.status ?? 'active',
-    allowedCategories: categories.map((ref) => ({ _key: ref.replace(/[^A-Za-z0-9_-]/g, '_'), _type: 'reference', _ref: ref })),
+    allowedCategories: categories.map((ref) => ({
+      _key: ref.replace(/[^A-Za-z0-9_-]/g, '_'),
+      _type: 'reference',
+      _ref: ref,
+    })),
   }
   if (input.siteUrl) doc.siteUrl = input.siteUrl
   if (input.contactName) doc.contactName = input.contactName
@@ -111,27 +125,42 @@ export async function createPartner(client: SanityClient, input: NewPartner): Pr
   try {
     await client.create(doc, { tag: 'syndication.partner.create' })
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 409) throw new AdminError(`a partner with id ${id} already exists: use "list", or pass --id`)
+    if ((error as { statusCode?: number }).statusCode === 409)
+      throw new AdminError(`a partner with id ${id} already exists: use "list", or pass --id`)
     throw error
   }
   const key = await createApiKey(client, id, 'initial')
   const token = await createFeedToken(client, id)
   const webhookSecret = await setWebhookSecret(client, id)
-  return { id, name: doc.name as string, apiKey: key.value, apiKeyId: key.id, feedToken: token.value, feedTokenId: token.id, webhookSecret }
+  return {
+    id,
+    name: doc.name as string,
+    apiKey: key.value,
+    apiKeyId: key.id,
+    feedToken: token.value,
+    feedTokenId: token.id,
+    webhookSecret,
+  }
 }
 
 export async function requirePartner(client: SanityClient, partnerId: string): Promise<PartnerRecord> {
   const partner = await getPartner(client, partnerId)
   if (partner) return partner
   const all = await listPartners(client)
-  throw new AdminError(`no published partner with id ${JSON.stringify(partnerId)}; partners: ${all.map((p) => p.id).join(', ') || '(none)'}`)
+  throw new AdminError(
+    `no published partner with id ${JSON.stringify(partnerId)}; partners: ${all.map((p) => p.id).join(', ') || '(none)'}`,
+  )
 }
 
 /**
  * Issues a new API key for a partner. Existing keys are revoked at once unless `keepOld` (then the
  * partner switches over and the old key is revoked later with `revoke <keyId>`).
  */
-export async function rotateApiKey(client: SanityClient, partnerId: string, options: { keepOld?: boolean } = {}): Promise<{ apiKey: string; apiKeyId: string; revoked: string[] }> {
+export async function rotateApiKey(
+  client: SanityClient,
+  partnerId: string,
+  options: { keepOld?: boolean } = {},
+): Promise<{ apiKey: string; apiKeyId: string; revoked: string[] }> {
   await requirePartner(client, partnerId)
   const key = await createApiKey(client, partnerId, 'rotated')
   const revoked: string[] = []
@@ -147,7 +176,10 @@ export async function rotateApiKey(client: SanityClient, partnerId: string, opti
 }
 
 /** Issues a new feed token and revokes the partner's other feed tokens. */
-export async function rotateFeedToken(client: SanityClient, partnerId: string): Promise<{ feedToken: string; feedTokenId: string; revoked: string[] }> {
+export async function rotateFeedToken(
+  client: SanityClient,
+  partnerId: string,
+): Promise<{ feedToken: string; feedTokenId: string; revoked: string[] }> {
   await requirePartner(client, partnerId)
   const token = await createFeedToken(client, partnerId)
   const revoked: string[] = []
@@ -167,7 +199,10 @@ export async function rotateWebhookSecret(client: SanityClient, partnerId: strin
 
 export async function revoke(client: SanityClient, credentialId: string): Promise<CredentialInfo> {
   const info = await revokeCredential(client, credentialId)
-  if (!info) throw new AdminError(`no API key or feed token with id ${JSON.stringify(credentialId)} (ids are the 16 hex digits after dptk_/dptf_; see "list")`)
+  if (!info)
+    throw new AdminError(
+      `no API key or feed token with id ${JSON.stringify(credentialId)} (ids are the 16 hex digits after dptk_/dptf_; see "list")`,
+    )
   return info
 }
 

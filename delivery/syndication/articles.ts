@@ -16,7 +16,10 @@ import { isRecord, optString } from './documents.js'
 import { scopeFilter, type Audience } from './scope.js'
 
 const BY_SLUG_PREFIX = '*[_type == "article" && slug.current == $slug][0]'
-if (!ARTICLE_BY_SLUG_QUERY.startsWith(BY_SLUG_PREFIX) || !ARTICLE_BY_SLUG_QUERY.slice(BY_SLUG_PREFIX.length).trimStart().startsWith('{')) {
+if (
+  !ARTICLE_BY_SLUG_QUERY.startsWith(BY_SLUG_PREFIX) ||
+  !ARTICLE_BY_SLUG_QUERY.slice(BY_SLUG_PREFIX.length).trimStart().startsWith('{')
+) {
   throw new Error(
     `delivery/syndication/articles.ts reuses the projection of ARTICLE_BY_SLUG_QUERY and expects it to start with ${BY_SLUG_PREFIX}{...}; ` +
       'it changed shape: update ARTICLE_PROJECTION here to match delivery/queries.ts',
@@ -67,7 +70,8 @@ function requireClinic(value: unknown): SyndicationClinic & { name: string; site
   const clinic = toClinic(value)
   if (!clinic) throw new ClinicNotConfiguredError('it does not exist; create and publish it in the Studio')
   if (typeof clinic.name !== 'string' || clinic.name.trim() === '') throw new ClinicNotConfiguredError('set its name')
-  if (typeof clinic.siteUrl !== 'string' || safeLinkUrl(clinic.siteUrl) === null) throw new ClinicNotConfiguredError('set its site URL (https://...)')
+  if (typeof clinic.siteUrl !== 'string' || safeLinkUrl(clinic.siteUrl) === null)
+    throw new ClinicNotConfiguredError('set its site URL (https://...)')
   return clinic as SyndicationClinic & { name: string; siteUrl: string }
 }
 
@@ -77,7 +81,12 @@ export interface ScopedArticle {
 }
 
 /** One article by slug if it is in the audience's scope at `now`, else null (whatever the reason). */
-export async function fetchScopedArticle(client: SanityClient, audience: Audience, slug: string, now: Date): Promise<ScopedArticle | null> {
+export async function fetchScopedArticle(
+  client: SanityClient,
+  audience: Audience,
+  slug: string,
+  now: Date,
+): Promise<ScopedArticle | null> {
   const { filter, params } = scopeFilter(audience, now)
   const result: unknown = await client.fetch(
     `{"clinic": ${CLINIC_SETTINGS_QUERY}, "article": *[${filter} && slug.current == $slug][0]${ARTICLE_PROJECTION}}`,
@@ -111,8 +120,14 @@ export async function fetchScopedArticles(
     { perspective: 'published', tag: 'syndication.articles' },
   )
   if (!isRecord(result)) throw new Error('syndication: the lake answered the article list query with a non-object')
-  const articles = Array.isArray(result.articles) ? result.articles.map(toArticle).filter((a): a is SyndicatedArticleSource => a !== null) : []
-  return { clinic: requireClinic(result.clinic), articles, total: typeof result.total === 'number' ? result.total : articles.length }
+  const articles = Array.isArray(result.articles)
+    ? result.articles.map(toArticle).filter((a): a is SyndicatedArticleSource => a !== null)
+    : []
+  return {
+    clinic: requireClinic(result.clinic),
+    articles,
+    total: typeof result.total === 'number' ? result.total : articles.length,
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,7 +187,9 @@ function person(value: unknown): PersonSummary | null {
   return {
     name: value.name,
     role: optString(value.role),
-    credentials: Array.isArray(value.credentials) ? value.credentials.filter((c): c is string => typeof c === 'string') : [],
+    credentials: Array.isArray(value.credentials)
+      ? value.credentials.filter((c): c is string => typeof c === 'string')
+      : [],
   }
 }
 
@@ -185,7 +202,8 @@ export function canonicalUrlOf(article: SyndicatedArticleSource, clinic: { siteU
   const override = article.syndicationCanonicalUrl ? safeLinkUrl(article.syndicationCanonicalUrl) : null
   if (override && /^https?:/.test(override)) return override
   const url = urlFor({ _type: 'article', slug: article.slug }, clinic.siteUrl)
-  if (url === null) throw new TypeError(`article ${article._id} has no valid slug, so it has no URL on the clinic's site`)
+  if (url === null)
+    throw new TypeError(`article ${article._id} has no valid slug, so it has no URL on the clinic's site`)
   return url
 }
 
@@ -204,7 +222,8 @@ function attributionHtml(clinic: SyndicationClinic & { name: string; siteUrl: st
       `<a href="${escapeHtml(canonicalUrl)}">${escapeHtml(canonicalUrl)}</a>.</p>`,
   ]
   if (clinic.attributionText) lines.push(`<p>${escapeHtml(clinic.attributionText)}</p>`)
-  if (clinic.syndicationLicence) lines.push(`<p class="syndication-licence">${escapeHtml(clinic.syndicationLicence)}</p>`)
+  if (clinic.syndicationLicence)
+    lines.push(`<p class="syndication-licence">${escapeHtml(clinic.syndicationLicence)}</p>`)
   return `<footer class="syndication-attribution">${lines.join('')}</footer>`
 }
 
@@ -214,7 +233,13 @@ function disclaimerHtml(text: string | null | undefined): string {
 }
 
 /** The oEmbed/iframe embed of an article: the iframe URL and the copy-paste snippet. */
-export function embedFor(slug: string, title: string, canonicalUrl: string, clinicName: string, context: PayloadContext): SyndicatedArticle['embed'] {
+export function embedFor(
+  slug: string,
+  title: string,
+  canonicalUrl: string,
+  clinicName: string,
+  context: PayloadContext,
+): SyndicatedArticle['embed'] {
   const base = context.apiBaseUrl.replace(/\/+$/, '')
   // No credential in the snippet: it ends up in partners' public HTML. Embeds use the embed scope.
   const iframeUrl = `${base}/syndication/v1/embed/${encodeURIComponent(slug)}`
@@ -233,16 +258,29 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
   const title = article.title ?? slug
   const canonicalUrl = canonicalUrlOf(article, clinic)
   const images = context.images ? createImageBuilder(context.images) : null
-  const body = renderPortableTextWithInfo(article.body, { citations: article.citations, siteUrl: clinic.siteUrl, images: images ?? undefined })
+  const body = renderPortableTextWithInfo(article.body, {
+    citations: article.citations,
+    siteUrl: clinic.siteUrl,
+    images: images ?? undefined,
+  })
   const footnotes = renderFootnotesHtml(article.citations, { referenced: body.citedNumbers })
   const author = person(article.author)
   const reviewer = person(article.medicalReviewer)
   const byline: string[] = []
   if (author) byline.push(`By ${personLine(author)}.`)
   if (reviewer) byline.push(`Medically reviewed by ${personLine(reviewer)}.`)
-  if (article.lastReviewed) byline.push(`Last reviewed <time datetime="${escapeHtml(article.lastReviewed)}">${escapeHtml(article.lastReviewed)}</time>.`)
-  if (article.nextReviewDue) byline.push(`Next review due <time datetime="${escapeHtml(article.nextReviewDue)}">${escapeHtml(article.nextReviewDue)}</time>.`)
-  const hero = images && article.heroImage ? renderImageHtml(article.heroImage, images, { loading: 'eager', className: 'syndication-hero' }) : ''
+  if (article.lastReviewed)
+    byline.push(
+      `Last reviewed <time datetime="${escapeHtml(article.lastReviewed)}">${escapeHtml(article.lastReviewed)}</time>.`,
+    )
+  if (article.nextReviewDue)
+    byline.push(
+      `Next review due <time datetime="${escapeHtml(article.nextReviewDue)}">${escapeHtml(article.nextReviewDue)}</time>.`,
+    )
+  const hero =
+    images && article.heroImage
+      ? renderImageHtml(article.heroImage, images, { loading: 'eager', className: 'syndication-hero' })
+      : ''
   const html =
     `<article class="syndicated-article" lang="en-US" data-canonical-url="${escapeHtml(canonicalUrl)}">` +
     `<h1>${escapeHtml(title)}</h1>` +
@@ -282,14 +320,21 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
     citations: Array.isArray(article.citations) ? [...article.citations] : [],
     jsonLd,
     medicalDisclaimer: clinic.medicalDisclaimer ?? null,
-    licence: { text: clinic.syndicationLicence ?? null, attributionText: clinic.attributionText ?? null, requirements: [...LICENCE_REQUIREMENTS] },
+    licence: {
+      text: clinic.syndicationLicence ?? null,
+      attributionText: clinic.attributionText ?? null,
+      requirements: [...LICENCE_REQUIREMENTS],
+    },
     embed: embedFor(slug, title, canonicalUrl, clinic.name, context),
     links: { self: `${base}/syndication/v1/articles/${encodeURIComponent(slug)}` },
   }
 }
 
 /** The hero image's absolute URL (for feeds), when images are configured. */
-export function heroImageUrl(article: SyndicatedArticleSource, images: ImageConfig | null | undefined): string | undefined {
+export function heroImageUrl(
+  article: SyndicatedArticleSource,
+  images: ImageConfig | null | undefined,
+): string | undefined {
   if (!images || !article.heroImage) return undefined
   return responsiveImage(article.heroImage, createImageBuilder(images))?.src
 }

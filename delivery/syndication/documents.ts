@@ -31,7 +31,8 @@ export const docIds = {
   feedToken: (tokenId: string) => `syndication.feedToken.${idPart(tokenId)}`,
   webhookSecret: (partnerId: string) => `syndication.webhookSecret.${idPart(partnerId)}`,
   ledger: (audienceKey: string) => `syndication.ledger.${idPart(audienceKey)}`,
-  delivery: (audienceKey: string, epoch: string, seq: number) => `syndication.delivery.${idPart(audienceKey)}.${epoch}-${seq}`,
+  delivery: (audienceKey: string, epoch: string, seq: number) =>
+    `syndication.delivery.${idPart(audienceKey)}.${epoch}-${seq}`,
   usage: (partnerId: string, day: string) => `syndication.usage.${idPart(partnerId)}.${day}`,
 }
 
@@ -63,7 +64,9 @@ export function stringArray(value: unknown): string[] {
 /** A syndication state document that does not have the shape this code writes. */
 export class StateDocumentError extends Error {
   constructor(message: string) {
-    super(`${message} (syndication state documents are written by scripts/partner.ts and the syndication worker; fix or delete the document)`)
+    super(
+      `${message} (syndication state documents are written by scripts/partner.ts and the syndication worker; fix or delete the document)`,
+    )
     this.name = 'StateDocumentError'
   }
 }

@@ -68,17 +68,34 @@ export function advanceLedger(
   const iso = at.toISOString()
   const visibleIds = new Set<string>()
   // Deterministic order of new entries: by article id.
-  for (const article of [...visible].sort((a, b) => (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0))) {
+  for (const article of [...visible].sort((a, b) =>
+    a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0,
+  )) {
     visibleIds.add(article.articleId)
     const previous = latest.get(article.articleId)
-    if (previous && previous.op === 'upsert' && previous.version === article.version && previous.slug === article.slug) continue
-    const entry: LedgerEntry = { seq: ++seq, articleId: article.articleId, slug: article.slug, op: 'upsert', version: article.version, at: iso }
+    if (previous && previous.op === 'upsert' && previous.version === article.version && previous.slug === article.slug)
+      continue
+    const entry: LedgerEntry = {
+      seq: ++seq,
+      articleId: article.articleId,
+      slug: article.slug,
+      op: 'upsert',
+      version: article.version,
+      at: iso,
+    }
     latest.set(article.articleId, entry)
     appended.push(entry)
   }
   for (const previous of [...ledger.entries].sort((a, b) => a.seq - b.seq)) {
     if (previous.op !== 'upsert' || visibleIds.has(previous.articleId)) continue
-    const entry: LedgerEntry = { seq: ++seq, articleId: previous.articleId, slug: previous.slug, op: 'delete', reason: reasonFor(previous.articleId), at: iso }
+    const entry: LedgerEntry = {
+      seq: ++seq,
+      articleId: previous.articleId,
+      slug: previous.slug,
+      op: 'delete',
+      reason: reasonFor(previous.articleId),
+      at: iso,
+    }
     latest.set(previous.articleId, entry)
     appended.push(entry)
   }

@@ -27,7 +27,8 @@ type Env = Record<string, string | undefined>
 function positive(env: Env, name: string, fallback: number): number {
   const raw = env[name]?.trim()
   if (!raw) return fallback
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new SyndicationConfigError(`${name}="${raw}" is not valid: use a whole number of at least 1.`)
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new SyndicationConfigError(`${name}="${raw}" is not valid: use a whole number of at least 1.`)
   return Number(raw)
 }
 
@@ -58,13 +59,18 @@ export function syndicationConfigFromEnv(env: Env = process.env): SyndicationEnv
       url = null
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new SyndicationConfigError(`SYNDICATION_WEBSUB_HUB="${hub}" is not an http(s) URL, e.g. https://pubsubhubbub.appspot.com/`)
+      throw new SyndicationConfigError(
+        `SYNDICATION_WEBSUB_HUB="${hub}" is not an http(s) URL, e.g. https://pubsubhubbub.appspot.com/`,
+      )
     }
   }
   return {
     token: env.SYNDICATION_TOKEN?.trim() || env.SANITY_API_TOKEN?.trim() || null,
     websubHub: hub,
-    rateLimit: { perMinute: positive(env, 'SYNDICATION_RATE_PER_MINUTE', 120), burst: positive(env, 'SYNDICATION_RATE_BURST', 60) },
+    rateLimit: {
+      perMinute: positive(env, 'SYNDICATION_RATE_PER_MINUTE', 120),
+      burst: positive(env, 'SYNDICATION_RATE_BURST', 60),
+    },
     feedRateLimit: { perMinute: positive(env, 'SYNDICATION_FEED_RATE_PER_MINUTE', 30) },
     worker: flag(env, 'SYNDICATION_WORKER', true),
     allowInsecureWebhooks: flag(env, 'SYNDICATION_ALLOW_HTTP_WEBHOOKS', false),
@@ -84,9 +90,15 @@ export interface MountOptions extends Omit<SyndicationOptions, 'client'> {
  * the /syndication/v1 and /feeds routes and, when `worker`, starts the background work; the app's
  * close stops it.
  */
-export function syndicationRoutes(options: MountOptions): { register: (app: FastifyInstance) => Promise<void>; syndication: Syndication } {
+export function syndicationRoutes(options: MountOptions): {
+  register: (app: FastifyInstance) => Promise<void>
+  syndication: Syndication
+} {
   const { token, worker = true, client, ...rest } = options
-  const syndication = createSyndication({ ...rest, client: client.withConfig({ token, useCdn: false, perspective: 'raw' }) })
+  const syndication = createSyndication({
+    ...rest,
+    client: client.withConfig({ token, useCdn: false, perspective: 'raw' }),
+  })
   return {
     syndication,
     register: async (app) => {
@@ -120,10 +132,15 @@ export function syndicationRoutesFromEnv(
   publicUrl: () => string,
   images: ImageConfig | null | undefined,
   env: Env = process.env,
-): { register: (app: FastifyInstance) => Promise<void>; syndication: Syndication } | { register: null; reason: string } {
+):
+  | { register: (app: FastifyInstance) => Promise<void>; syndication: Syndication }
+  | { register: null; reason: string } {
   const config = syndicationConfigFromEnv(env)
   if (!config.token) {
-    return { register: null, reason: 'no SYNDICATION_TOKEN or SANITY_API_TOKEN: partner syndication (/syndication/v1, /feeds) is off' }
+    return {
+      register: null,
+      reason: 'no SYNDICATION_TOKEN or SANITY_API_TOKEN: partner syndication (/syndication/v1, /feeds) is off',
+    }
   }
   return syndicationRoutes({
     client,

@@ -69,7 +69,11 @@ export async function authenticate(
   const parsed = parseCredential(presented, kind)
   if (!parsed) return { ok: false, failure: 'malformed' }
   const docId = kind === 'apiKey' ? docIds.apiKey(parsed.id) : docIds.feedToken(parsed.id)
-  const found: unknown = await client.fetch(KEY_LOOKUP, { docId }, { tag: 'syndication.auth', perspective: 'raw', useCdn: false })
+  const found: unknown = await client.fetch(
+    KEY_LOOKUP,
+    { docId },
+    { tag: 'syndication.auth', perspective: 'raw', useCdn: false },
+  )
   if (!isRecord(found)) return { ok: false, failure: 'unknown' }
   const expectedType = kind === 'apiKey' ? DOC_TYPES.apiKey : DOC_TYPES.feedToken
   if (found._type !== expectedType) return { ok: false, failure: 'unknown' }
@@ -89,12 +93,20 @@ export async function authenticate(
 // Administration (the partner CLI)
 
 export async function getPartner(client: SanityClient, partnerId: string): Promise<PartnerRecord | null> {
-  const found: unknown = await client.fetch(`*[_id == $id && ${PUBLISHED_PARTNER_FILTER}][0]${PARTNER_FIELDS}`, { id: partnerId }, { perspective: 'raw', useCdn: false, tag: 'syndication.partner' })
+  const found: unknown = await client.fetch(
+    `*[_id == $id && ${PUBLISHED_PARTNER_FILTER}][0]${PARTNER_FIELDS}`,
+    { id: partnerId },
+    { perspective: 'raw', useCdn: false, tag: 'syndication.partner' },
+  )
   return toPartner(found)
 }
 
 export async function listPartners(client: SanityClient): Promise<PartnerRecord[]> {
-  const found: unknown = await client.fetch(`*[${PUBLISHED_PARTNER_FILTER}] | order(name asc, _id asc)${PARTNER_FIELDS}`, {}, { perspective: 'raw', useCdn: false, tag: 'syndication.partners' })
+  const found: unknown = await client.fetch(
+    `*[${PUBLISHED_PARTNER_FILTER}] | order(name asc, _id asc)${PARTNER_FIELDS}`,
+    {},
+    { perspective: 'raw', useCdn: false, tag: 'syndication.partners' },
+  )
   return Array.isArray(found) ? found.map(toPartner).filter((p): p is PartnerRecord => p !== null) : []
 }
 
@@ -131,20 +143,44 @@ export async function listCredentials(client: SanityClient, partnerId?: string):
 }
 
 /** Issues and stores a new API key for a partner; returns it (the only time it is shown). */
-export async function createApiKey(client: SanityClient, partnerId: string, label: string | null, now = new Date()): Promise<IssuedCredential> {
+export async function createApiKey(
+  client: SanityClient,
+  partnerId: string,
+  label: string | null,
+  now = new Date(),
+): Promise<IssuedCredential> {
   const key = issueCredential('apiKey')
   await client.create(
-    { _id: docIds.apiKey(key.id), _type: DOC_TYPES.apiKey, keyId: key.id, partnerId, hash: key.hash, label, createdAt: now.toISOString() },
+    {
+      _id: docIds.apiKey(key.id),
+      _type: DOC_TYPES.apiKey,
+      keyId: key.id,
+      partnerId,
+      hash: key.hash,
+      label,
+      createdAt: now.toISOString(),
+    },
     { tag: 'syndication.key.create' },
   )
   return key
 }
 
 /** Issues and stores a new feed token for a partner. */
-export async function createFeedToken(client: SanityClient, partnerId: string, now = new Date()): Promise<IssuedCredential> {
+export async function createFeedToken(
+  client: SanityClient,
+  partnerId: string,
+  now = new Date(),
+): Promise<IssuedCredential> {
   const token = issueCredential('feedToken')
   await client.create(
-    { _id: docIds.feedToken(token.id), _type: DOC_TYPES.feedToken, tokenId: token.id, partnerId, token: token.value, createdAt: now.toISOString() },
+    {
+      _id: docIds.feedToken(token.id),
+      _type: DOC_TYPES.feedToken,
+      tokenId: token.id,
+      partnerId,
+      token: token.value,
+      createdAt: now.toISOString(),
+    },
     { tag: 'syndication.feedToken.create' },
   )
   return token
@@ -154,19 +190,33 @@ export async function createFeedToken(client: SanityClient, partnerId: string, n
 export async function setWebhookSecret(client: SanityClient, partnerId: string, now = new Date()): Promise<string> {
   const secret = issueWebhookSecret()
   await client.createOrReplace(
-    { _id: docIds.webhookSecret(partnerId), _type: DOC_TYPES.webhookSecret, partnerId, secret, createdAt: now.toISOString() },
+    {
+      _id: docIds.webhookSecret(partnerId),
+      _type: DOC_TYPES.webhookSecret,
+      partnerId,
+      secret,
+      createdAt: now.toISOString(),
+    },
     { tag: 'syndication.webhookSecret.set' },
   )
   return secret
 }
 
 export async function getWebhookSecret(client: SanityClient, partnerId: string): Promise<string | null> {
-  const found: unknown = await client.fetch(`*[_id == $id][0].secret`, { id: docIds.webhookSecret(partnerId) }, { perspective: 'raw', useCdn: false, tag: 'syndication.webhookSecret' })
+  const found: unknown = await client.fetch(
+    `*[_id == $id][0].secret`,
+    { id: docIds.webhookSecret(partnerId) },
+    { perspective: 'raw', useCdn: false, tag: 'syndication.webhookSecret' },
+  )
   return optString(found)
 }
 
 /** Revokes one API key or feed token by its public id. Returns false when there is no such credential. */
-export async function revokeCredential(client: SanityClient, credentialId: string, now = new Date()): Promise<CredentialInfo | null> {
+export async function revokeCredential(
+  client: SanityClient,
+  credentialId: string,
+  now = new Date(),
+): Promise<CredentialInfo | null> {
   const found: unknown = await client.fetch(
     `*[_id in [$keyDoc, $tokenDoc]][0]{_id, _type, keyId, tokenId, partnerId, createdAt, revokedAt, label}`,
     { keyDoc: docIds.apiKey(credentialId), tokenDoc: docIds.feedToken(credentialId) },
@@ -185,7 +235,11 @@ export async function revokeCredential(client: SanityClient, credentialId: strin
 /** Sets a partner's status (published document; a draft, if any, is patched too so it does not revert it on publish). */
 export async function setPartnerStatus(client: SanityClient, partnerId: string, status: PartnerStatus): Promise<void> {
   const draftId = `drafts.${partnerId}`
-  const hasDraft: unknown = await client.fetch(`defined(*[_id == $draftId][0]._id)`, { draftId }, { perspective: 'raw', useCdn: false })
+  const hasDraft: unknown = await client.fetch(
+    `defined(*[_id == $draftId][0]._id)`,
+    { draftId },
+    { perspective: 'raw', useCdn: false },
+  )
   const tx = client.transaction().patch(partnerId, (p) => p.set({ status }))
   if (hasDraft === true) tx.patch(draftId, (p) => p.set({ status }))
   await tx.commit({ tag: 'syndication.partner.status' })

@@ -34,7 +34,10 @@ export class RateLimiter {
   private readonly maxKeys: number
   private readonly buckets = new Map<string, Bucket>()
 
-  constructor(config: RateLimitConfig, private readonly clock: () => number = Date.now) {
+  constructor(
+    config: RateLimitConfig,
+    private readonly clock: () => number = Date.now,
+  ) {
     if (!Number.isFinite(config.perMinute) || config.perMinute <= 0) {
       throw new RateLimitConfigError(`rate limit perMinute must be a positive number, got ${config.perMinute}`)
     }

@@ -12,7 +12,14 @@ import type { SanityClient } from '@sanity/client'
 import { DOC_TYPES, docIds, isRecord, optString, StateDocumentError } from './documents.js'
 import { advanceLedger, emptyLedger, encodeCursor, type LedgerEntry, type LedgerState } from './ledger.js'
 import { PARTNER_FIELDS, PUBLISHED_PARTNER_FILTER, toPartner, type PartnerRecord } from './partners.js'
-import { audienceKey, SCOPE_FIELDS, scopeDecision, type Audience, type ExclusionReason, type ScopeArticle } from './scope.js'
+import {
+  audienceKey,
+  SCOPE_FIELDS,
+  scopeDecision,
+  type Audience,
+  type ExclusionReason,
+  type ScopeArticle,
+} from './scope.js'
 
 export type WebhookEventType = 'article.published' | 'article.updated' | 'article.removed'
 
@@ -58,28 +65,50 @@ const SNAPSHOT_QUERY = /* groq */ `{
 }`
 
 function toLedgerEntry(value: unknown, where: string): LedgerEntry {
-  if (!isRecord(value) || typeof value.seq !== 'number' || typeof value.articleId !== 'string' || typeof value.slug !== 'string' || (value.op !== 'upsert' && value.op !== 'delete') || typeof value.at !== 'string') {
+  if (
+    !isRecord(value) ||
+    typeof value.seq !== 'number' ||
+    typeof value.articleId !== 'string' ||
+    typeof value.slug !== 'string' ||
+    (value.op !== 'upsert' && value.op !== 'delete') ||
+    typeof value.at !== 'string'
+  ) {
     throw new StateDocumentError(`${where}: a ledger entry is malformed: ${JSON.stringify(value).slice(0, 200)}`)
   }
-  const entry: LedgerEntry = { seq: value.seq, articleId: value.articleId, slug: value.slug, op: value.op, at: value.at }
+  const entry: LedgerEntry = {
+    seq: value.seq,
+    articleId: value.articleId,
+    slug: value.slug,
+    op: value.op,
+    at: value.at,
+  }
   if (typeof value.version === 'string') entry.version = value.version
   if (typeof value.reason === 'string') entry.reason = value.reason as ExclusionReason
   return entry
 }
 
 export function toStoredLedger(value: unknown): StoredLedger & { audience: string } {
-  if (!isRecord(value) || typeof value._id !== 'string') throw new StateDocumentError('a ledger document is not an object with an _id')
+  if (!isRecord(value) || typeof value._id !== 'string')
+    throw new StateDocumentError('a ledger document is not an object with an _id')
   const where = value._id
   if (typeof value.epoch !== 'string' || typeof value.lastSeq !== 'number' || typeof value.audience !== 'string') {
     throw new StateDocumentError(`${where}: epoch, lastSeq and audience are required`)
   }
   const entries = Array.isArray(value.entries) ? value.entries.map((e) => toLedgerEntry(e, where)) : []
-  return { rev: optString(value._rev), audience: value.audience, state: { epoch: value.epoch, lastSeq: value.lastSeq, entries } }
+  return {
+    rev: optString(value._rev),
+    audience: value.audience,
+    state: { epoch: value.epoch, lastSeq: value.lastSeq, entries },
+  }
 }
 
 /** Loads one audience's ledger (an empty one when it was never written). */
 export async function loadLedger(client: SanityClient, key: string): Promise<StoredLedger> {
-  const found: unknown = await client.fetch(`*[_id == $id][0]`, { id: docIds.ledger(key) }, { perspective: 'raw', useCdn: false, tag: 'syndication.ledger' })
+  const found: unknown = await client.fetch(
+    `*[_id == $id][0]`,
+    { id: docIds.ledger(key) },
+    { perspective: 'raw', useCdn: false, tag: 'syndication.ledger' },
+  )
   if (found === null || found === undefined) return { rev: null, state: emptyLedger() }
   return toStoredLedger(found)
 }
@@ -120,23 +149,43 @@ export async function reconcileOnce(client: SanityClient, options: ReconcileOpti
 
 async function reconcilePass(client: SanityClient, options: ReconcileOptions): Promise<ReconcileResult> {
   const now = options.now ?? new Date()
-  const snapshot: unknown = await client.fetch(SNAPSHOT_QUERY, { ledgerType: DOC_TYPES.ledger }, { perspective: 'raw', useCdn: false, tag: 'syndication.reconcile' })
-  if (!isRecord(snapshot)) throw new Error('syndication reconcile: the lake answered the snapshot query with a non-object')
-  const articles = (Array.isArray(snapshot.articles) ? snapshot.articles : []).filter(isRecord) as unknown as Array<ScopeArticle & { _rev: string }>
+  const snapshot: unknown = await client.fetch(
+    SNAPSHOT_QUERY,
+    { ledgerType: DOC_TYPES.ledger },
+    { perspective: 'raw', useCdn: false, tag: 'syndication.reconcile' },
+  )
+  if (!isRecord(snapshot))
+    throw new Error('syndication reconcile: the lake answered the snapshot query with a non-object')
+  const articles = (Array.isArray(snapshot.articles) ? snapshot.articles : []).filter(isRecord) as unknown as Array<
+    ScopeArticle & { _rev: string }
+  >
   const byId = new Map(articles.map((a) => [a._id, a]))
-  const drafts = new Set(Array.isArray(snapshot.draftIds) ? snapshot.draftIds.filter((x): x is string => typeof x === 'string') : [])
-  const partners = (Array.isArray(snapshot.partners) ? snapshot.partners : []).map(toPartner).filter((p): p is PartnerRecord => p !== null)
+  const drafts = new Set(
+    Array.isArray(snapshot.draftIds) ? snapshot.draftIds.filter((x): x is string => typeof x === 'string') : [],
+  )
+  const partners = (Array.isArray(snapshot.partners) ? snapshot.partners : [])
+    .map(toPartner)
+    .filter((p): p is PartnerRecord => p !== null)
   const ledgers = new Map<string, StoredLedger>()
   for (const raw of Array.isArray(snapshot.ledgers) ? snapshot.ledgers : []) {
     const stored = toStoredLedger(raw)
     ledgers.set(stored.audience, stored)
   }
   const clinic = isRecord(snapshot.clinic) ? snapshot.clinic : {}
-  const terms = JSON.stringify([clinic.name, clinic.siteUrl, clinic.syndicationLicence, clinic.attributionText, clinic.medicalDisclaimer])
+  const terms = JSON.stringify([
+    clinic.name,
+    clinic.siteUrl,
+    clinic.syndicationLicence,
+    clinic.attributionText,
+    clinic.medicalDisclaimer,
+  ])
 
   const audiences: Array<{ audience: Audience; partner: PartnerRecord | null }> = [
     { audience: { kind: 'public' }, partner: null },
-    ...partners.map((p) => ({ audience: { kind: 'partner', partnerId: p.id, allowedCategories: p.allowedCategories } as Audience, partner: p })),
+    ...partners.map((p) => ({
+      audience: { kind: 'partner', partnerId: p.id, allowedCategories: p.allowedCategories } as Audience,
+      partner: p,
+    })),
   ]
   const result: ReconcileResult = { appended: {}, webhookEvents: 0 }
   const base = options.apiBaseUrl.replace(/\/+$/, '')
@@ -158,20 +207,28 @@ async function reconcilePass(client: SanityClient, options: ReconcileOptions): P
     const tx = client.transaction()
     const doc = ledgerDocument(key, state)
     if (stored.rev === null) tx.create(doc)
-    else tx.patch(doc._id, (p) => p.set({ epoch: doc.epoch, lastSeq: doc.lastSeq, entries: doc.entries }).ifRevisionId(stored.rev as string))
+    else
+      tx.patch(doc._id, (p) =>
+        p.set({ epoch: doc.epoch, lastSeq: doc.lastSeq, entries: doc.entries }).ifRevisionId(stored.rev as string),
+      )
     let events = 0
     // Webhooks go to active partners with a webhook URL; the ledger itself is kept for everyone.
     if (partner && partner.status === 'active' && partner.webhookUrl) {
       for (const entry of appended) {
         const before = previous.get(entry.articleId)
-        const type: WebhookEventType = entry.op === 'delete' ? 'article.removed' : before?.op === 'upsert' ? 'article.updated' : 'article.published'
+        const type: WebhookEventType =
+          entry.op === 'delete' ? 'article.removed' : before?.op === 'upsert' ? 'article.updated' : 'article.published'
         const eventId = `evt_${state.epoch}_${entry.seq}`
         const event: WebhookEvent = {
           id: eventId,
           type,
           createdAt: now.toISOString(),
           partnerId: partner.id,
-          article: { id: entry.articleId, slug: entry.slug, href: entry.op === 'upsert' ? `${base}/syndication/v1/articles/${encodeURIComponent(entry.slug)}` : null },
+          article: {
+            id: entry.articleId,
+            slug: entry.slug,
+            href: entry.op === 'upsert' ? `${base}/syndication/v1/articles/${encodeURIComponent(entry.slug)}` : null,
+          },
           reason: entry.reason ?? null,
           cursor: encodeCursor({ epoch: state.epoch, seq: entry.seq }),
         }

@@ -68,12 +68,19 @@ export interface Syndication {
 
 export function createSyndication(options: SyndicationOptions): Syndication {
   const client = options.client.withConfig({ useCdn: false })
-  const onError = options.onError ?? ((error: unknown, where: string) => console.error(`[syndication] ${where}:`, error))
+  const onError =
+    options.onError ?? ((error: unknown, where: string) => console.error(`[syndication] ${where}:`, error))
   const now = options.now ?? (() => new Date())
   const limiter = new RateLimiter(options.rateLimit ?? { perMinute: 120, burst: 60 })
   const feedLimiter = new RateLimiter(options.feedRateLimit ?? { perMinute: 30, burst: 30 })
-  const usage = new UsageRecorder(client, { flushIntervalMs: options.usageFlushMs, onError: (e) => onError(e, 'usage flush') })
-  const dispatcher = new WebhookDispatcher(client, { ...options.webhooks, onError: (e) => onError(e, 'webhook dispatch') })
+  const usage = new UsageRecorder(client, {
+    flushIntervalMs: options.usageFlushMs,
+    onError: (e) => onError(e, 'usage flush'),
+  })
+  const dispatcher = new WebhookDispatcher(client, {
+    ...options.webhooks,
+    onError: (e) => onError(e, 'webhook dispatch'),
+  })
   const apiBaseUrl = () => options.publicUrl().replace(/\/+$/, '')
 
   let running: Promise<ReconcileResult> | null = null
@@ -104,7 +111,8 @@ export function createSyndication(options: SyndicationOptions): Syndication {
       .then((topics) => (topics.length > 0 ? pingHub(hub, topics) : []))
       .then((results) => {
         options.onHubPing?.(results)
-        for (const r of results) if (!r.ok) onError(new Error(`WebSub hub ${hub} refused ${r.topic}: ${r.status ?? r.error}`), 'websub ping')
+        for (const r of results)
+          if (!r.ok) onError(new Error(`WebSub hub ${hub} refused ${r.topic}: ${r.status ?? r.error}`), 'websub ping')
       })
       .catch((e: unknown) => onError(e, 'websub ping'))
   }
@@ -151,7 +159,11 @@ export function createSyndication(options: SyndicationOptions): Syndication {
       usage.start()
       if (options.webhooks?.enabled !== false) dispatcher.start()
       subscription = client
-        .listen('*[_type in ["article", "partner", "clinic", "category"]]', {}, { includeResult: false, visibility: 'query', events: ['welcome', 'mutation', 'reconnect'] })
+        .listen(
+          '*[_type in ["article", "partner", "clinic", "category"]]',
+          {},
+          { includeResult: false, visibility: 'query', events: ['welcome', 'mutation', 'reconnect'] },
+        )
         .subscribe({
           next: () => {
             // welcome (also after a reconnect: changes may have been missed) or a mutation.

@@ -106,7 +106,12 @@ export class UsageRecorder {
   }
 }
 
-export async function readUsage(client: SanityClient, partnerId: string | null, fromDay: string, toDay: string): Promise<DailyUsage[]> {
+export async function readUsage(
+  client: SanityClient,
+  partnerId: string | null,
+  fromDay: string,
+  toDay: string,
+): Promise<DailyUsage[]> {
   const found: unknown = await client.fetch(
     `*[_type == $type && ($partnerId == null || partnerId == $partnerId) && day >= $from && day <= $to] | order(day asc, partnerId asc){partnerId, day, requests, rateLimited, byRoute}`,
     { type: DOC_TYPES.usage, partnerId, from: fromDay, to: toDay },
@@ -118,6 +123,10 @@ export async function readUsage(client: SanityClient, partnerId: string | null, 
     day: String(u.day),
     requests: typeof u.requests === 'number' ? u.requests : 0,
     rateLimited: typeof u.rateLimited === 'number' ? u.rateLimited : 0,
-    byRoute: isRecord(u.byRoute) ? (Object.fromEntries(Object.entries(u.byRoute).filter(([, v]) => typeof v === 'number')) as DailyUsage['byRoute']) : {},
+    byRoute: isRecord(u.byRoute)
+      ? (Object.fromEntries(
+          Object.entries(u.byRoute).filter(([, v]) => typeof v === 'number'),
+        ) as DailyUsage['byRoute'])
+      : {},
   }))
 }

@@ -4,20 +4,20 @@
  * opacity, and the optional `lqip` and `palette` metadata Sanity computes. A file that does not
  * decode completely is not an image: it is rejected with the reason.
  */
-import sharp, {type Metadata} from 'sharp'
+import sharp, { type Metadata } from 'sharp'
 
-import {LakeError} from '../errors.js'
-import {extractPalette, type ImagePalette} from './palette.js'
+import { LakeError } from '../errors.js'
+import { extractPalette, type ImagePalette } from './palette.js'
 
 /** Image formats the lake accepts, by sharp's format name. */
-const ACCEPTED: Record<string, {extension: string; mimeType: string}> = {
-  jpeg: {extension: 'jpg', mimeType: 'image/jpeg'},
-  png: {extension: 'png', mimeType: 'image/png'},
-  webp: {extension: 'webp', mimeType: 'image/webp'},
-  gif: {extension: 'gif', mimeType: 'image/gif'},
-  svg: {extension: 'svg', mimeType: 'image/svg+xml'},
-  tiff: {extension: 'tif', mimeType: 'image/tiff'},
-  avif: {extension: 'avif', mimeType: 'image/avif'},
+const ACCEPTED: Record<string, { extension: string; mimeType: string }> = {
+  jpeg: { extension: 'jpg', mimeType: 'image/jpeg' },
+  png: { extension: 'png', mimeType: 'image/png' },
+  webp: { extension: 'webp', mimeType: 'image/webp' },
+  gif: { extension: 'gif', mimeType: 'image/gif' },
+  svg: { extension: 'svg', mimeType: 'image/svg+xml' },
+  tiff: { extension: 'tif', mimeType: 'image/tiff' },
+  avif: { extension: 'avif', mimeType: 'image/avif' },
 }
 
 export const ACCEPTED_IMAGE_FORMATS = 'JPEG, PNG, WebP, GIF, AVIF, TIFF or SVG'
@@ -46,7 +46,7 @@ export interface AnalyzeOptions {
 
 /** The sharp options every decode of a stored original uses. */
 export function decodeOptions(maxInputPixels: number): sharp.SharpOptions {
-  return {failOn: 'error', limitInputPixels: maxInputPixels, animated: false}
+  return { failOn: 'error', limitInputPixels: maxInputPixels, animated: false }
 }
 
 function notAnImage(reason: string): LakeError {
@@ -62,7 +62,7 @@ export async function analyzeImage(path: string, options: AnalyzeOptions): Promi
   let meta: Metadata
   try {
     // Header only, without a pixel limit: it tells "too many pixels" apart from "not an image".
-    meta = await sharp(path, {limitInputPixels: false}).metadata()
+    meta = await sharp(path, { limitInputPixels: false }).metadata()
   } catch (error) {
     throw notAnImage(`the data is not in a format the lake can decode (${errorText(error)})`)
   }
@@ -79,7 +79,7 @@ export async function analyzeImage(path: string, options: AnalyzeOptions): Promi
       413,
       'payloadTooLarge',
       `The image is ${width}x${height} (${megapixels(width * height)}), more than the lake's limit of ${megapixels(options.maxInputPixels)}: upload a smaller image`,
-      {limitPixels: options.maxInputPixels},
+      { limitPixels: options.maxInputPixels },
     )
   }
 
@@ -105,7 +105,7 @@ export async function analyzeImage(path: string, options: AnalyzeOptions): Promi
   return analysis
 }
 
-function formatOf(meta: Metadata): {extension: string; mimeType: string} | undefined {
+function formatOf(meta: Metadata): { extension: string; mimeType: string } | undefined {
   if (meta.format === 'heif') return meta.compression === 'av1' ? ACCEPTED.avif : undefined
   return meta.format ? ACCEPTED[meta.format] : undefined
 }
@@ -114,9 +114,9 @@ function formatOf(meta: Metadata): {extension: string; mimeType: string} | undef
 async function lqipOf(image: sharp.Sharp): Promise<string> {
   const bytes = await image
     .clone()
-    .resize(20, 20, {fit: 'inside'})
-    .flatten({background: '#ffffff'})
-    .jpeg({quality: 40})
+    .resize(20, 20, { fit: 'inside' })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 40 })
     .toBuffer()
   return `data:image/jpeg;base64,${bytes.toString('base64')}`
 }

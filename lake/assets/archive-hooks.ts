@@ -16,13 +16,13 @@
  * transaction (as Sanity's import uploads assets before writing documents): if the import then
  * fails, the asset documents and files it brought stay (content-addressed, so a retry reuses them).
  */
-import {copyFile, mkdir, writeFile} from 'node:fs/promises'
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import type {LakeConfig} from '../config.js'
-import type {LakeDocument} from '../store/types.js'
-import {type AssetLimits, type AssetDocumentStore, AssetService, assetLimitsFromEnv} from './service.js'
-import {AssetImporter, prepareAssetExport, readAssetMap} from './transfer.js'
+import type { LakeConfig } from '../config.js'
+import type { LakeDocument } from '../store/types.js'
+import { type AssetLimits, type AssetDocumentStore, AssetService, assetLimitsFromEnv } from './service.js'
+import { AssetImporter, prepareAssetExport, readAssetMap } from './transfer.js'
 
 export interface ArchiveHookOptions {
   /** The lake's data directory (originals live in `<dataDir>/assets`). */
@@ -46,7 +46,10 @@ export interface ArchiveAssetHookFunctions {
 }
 
 /** `LAKE_ASSET_BASE_URL`, else the lake's plain-HTTP listener (`http://<host>:<httpPort>`). */
-export function assetBaseUrl(config: Pick<LakeConfig, 'host' | 'httpPort'>, env: NodeJS.ProcessEnv = process.env): string {
+export function assetBaseUrl(
+  config: Pick<LakeConfig, 'host' | 'httpPort'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (env.LAKE_ASSET_BASE_URL) return env.LAKE_ASSET_BASE_URL.replace(/\/+$/, '')
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   return `http://${host}:${config.httpPort}`
@@ -56,9 +59,9 @@ export function createArchiveAssetHooks(options: ArchiveHookOptions): ArchiveAss
   const service = new AssetService({
     storageDir: path.join(options.dataDir, 'assets'),
     projectId: options.projectId,
-    limits: {...assetLimitsFromEnv(), ...options.limits},
+    limits: { ...assetLimitsFromEnv(), ...options.limits },
   })
-  const {store} = options
+  const { store } = options
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   const committed = new Set<string>()
   const importers = new Map<string, Promise<AssetImporter>>()
@@ -66,7 +69,9 @@ export function createArchiveAssetHooks(options: ArchiveHookOptions): ArchiveAss
   async function importerFor(dir: string): Promise<AssetImporter> {
     let importer = importers.get(dir)
     if (!importer) {
-      importer = readAssetMap(dir).then((assetMap) => new AssetImporter({service, store, baseDir: dir, baseUrl, assetMap}))
+      importer = readAssetMap(dir).then(
+        (assetMap) => new AssetImporter({ service, store, baseDir: dir, baseUrl, assetMap }),
+      )
       importers.set(dir, importer)
     }
     return importer
@@ -75,9 +80,9 @@ export function createArchiveAssetHooks(options: ArchiveHookOptions): ArchiveAss
   return {
     async writeAssets(dir, documents) {
       const prepared = await prepareAssetExport(service, store.name, documents)
-      for (const folder of ['images', 'files']) await mkdir(path.join(dir, folder), {recursive: true})
+      for (const folder of ['images', 'files']) await mkdir(path.join(dir, folder), { recursive: true })
       for (const file of prepared.files) await copyFile(file.diskPath, path.join(dir, file.archivePath))
-      await writeFile(path.join(dir, 'data.ndjson'), prepared.documents.map((d) => JSON.stringify(d) + '\n').join(''))
+      await writeFile(path.join(dir, 'data.ndjson'), prepared.documents.map((d) => `${JSON.stringify(d)}\n`).join(''))
       return prepared.assetMap
     },
 
@@ -93,8 +98,8 @@ export function createArchiveAssetHooks(options: ArchiveHookOptions): ArchiveAss
     for (const document of created) committed.add(document._id)
     if (created.length > 0) {
       await store.commit(
-        created.map((document) => ({createIfNotExists: document})),
-        {author: ''},
+        created.map((document) => ({ createIfNotExists: document })),
+        { author: '' },
       )
     }
     return reference

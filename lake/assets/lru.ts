@@ -2,7 +2,7 @@
  * A least-recently-used cache bounded by total byte size (rendered image variants). A single
  * entry larger than the whole budget is simply not kept.
  */
-export class ByteLru<V extends {byteLength: number}> {
+export class ByteLru<V extends { byteLength: number }> {
   readonly maxBytes: number
   #bytes = 0
   readonly #entries = new Map<string, V>()

@@ -13,7 +13,7 @@
 
 export type AssetKind = 'image' | 'file'
 
-export const ASSET_DOCUMENT_TYPES = {image: 'sanity.imageAsset', file: 'sanity.fileAsset'} as const
+export const ASSET_DOCUMENT_TYPES = { image: 'sanity.imageAsset', file: 'sanity.fileAsset' } as const
 
 export type AssetDocumentType = (typeof ASSET_DOCUMENT_TYPES)[AssetKind]
 
@@ -52,7 +52,7 @@ function assertName(name: AssetName): void {
     throw new Error(`asset extension "${name.extension}" must be 1-16 lower-case letters or digits`)
   }
   if (name.kind === 'image') {
-    const {width, height} = name
+    const { width, height } = name
     if (!Number.isInteger(width) || !Number.isInteger(height) || (width ?? 0) < 1 || (height ?? 0) < 1) {
       throw new Error(`an image asset name needs positive integer dimensions, got ${width}x${height}`)
     }
@@ -94,10 +94,10 @@ export function assetIdField(name: AssetName): string {
 export function parseAssetDocumentId(id: string): AssetName | undefined {
   const image = IMAGE_ID.exec(id)
   if (image) {
-    return {kind: 'image', sha1: image[1]!, width: Number(image[2]), height: Number(image[3]), extension: image[4]!}
+    return { kind: 'image', sha1: image[1]!, width: Number(image[2]), height: Number(image[3]), extension: image[4]! }
   }
   const file = FILE_ID.exec(id)
-  if (file) return {kind: 'file', sha1: file[1]!, extension: file[2]!}
+  if (file) return { kind: 'file', sha1: file[1]!, extension: file[2]! }
   return undefined
 }
 
@@ -109,10 +109,10 @@ export function parseAssetDocumentId(id: string): AssetName | undefined {
 export function parseAssetFilename(kind: AssetKind, filename: string): AssetName | undefined {
   if (kind === 'image') {
     const m = IMAGE_FILENAME.exec(filename)
-    return m ? {kind, sha1: m[1]!, width: Number(m[2]), height: Number(m[3]), extension: m[4]!} : undefined
+    return m ? { kind, sha1: m[1]!, width: Number(m[2]), height: Number(m[3]), extension: m[4]! } : undefined
   }
   const m = FILE_FILENAME.exec(filename)
-  return m ? {kind, sha1: m[1]!, extension: m[2]!} : undefined
+  return m ? { kind, sha1: m[1]!, extension: m[2]! } : undefined
 }
 
 /**

@@ -4,7 +4,7 @@
  * image is sampled small, colours are bucketed to 5 bits per channel, and each target takes the
  * best unused bucket by closeness in saturation and lightness, weighted by population.
  */
-import type {Sharp} from 'sharp'
+import type { Sharp } from 'sharp'
 
 export interface PaletteSwatch {
   _type: 'sanity.imagePaletteSwatch'
@@ -16,7 +16,7 @@ export interface PaletteSwatch {
 
 export type PaletteName = 'darkMuted' | 'darkVibrant' | 'dominant' | 'lightMuted' | 'lightVibrant' | 'muted' | 'vibrant'
 
-export type ImagePalette = {_type: 'sanity.imagePalette'} & Partial<Record<PaletteName, PaletteSwatch>>
+export type ImagePalette = { _type: 'sanity.imagePalette' } & Partial<Record<PaletteName, PaletteSwatch>>
 
 interface Bucket {
   r: number
@@ -34,28 +34,28 @@ interface Target {
 }
 
 const TARGETS: Target[] = [
-  {name: 'vibrant', lightness: [0.3, 0.5, 0.7], saturation: [0.35, 1, 1]},
-  {name: 'lightVibrant', lightness: [0.55, 0.74, 1], saturation: [0.35, 1, 1]},
-  {name: 'darkVibrant', lightness: [0, 0.26, 0.45], saturation: [0.35, 1, 1]},
-  {name: 'muted', lightness: [0.3, 0.5, 0.7], saturation: [0, 0.3, 0.4]},
-  {name: 'lightMuted', lightness: [0.55, 0.74, 1], saturation: [0, 0.3, 0.4]},
-  {name: 'darkMuted', lightness: [0, 0.26, 0.45], saturation: [0, 0.3, 0.4]},
+  { name: 'vibrant', lightness: [0.3, 0.5, 0.7], saturation: [0.35, 1, 1] },
+  { name: 'lightVibrant', lightness: [0.55, 0.74, 1], saturation: [0.35, 1, 1] },
+  { name: 'darkVibrant', lightness: [0, 0.26, 0.45], saturation: [0.35, 1, 1] },
+  { name: 'muted', lightness: [0.3, 0.5, 0.7], saturation: [0, 0.3, 0.4] },
+  { name: 'lightMuted', lightness: [0.55, 0.74, 1], saturation: [0, 0.3, 0.4] },
+  { name: 'darkMuted', lightness: [0, 0.26, 0.45], saturation: [0, 0.3, 0.4] },
 ]
 
 /** Computes the palette of an (already oriented) sharp pipeline. Fully transparent pixels are ignored. */
 export async function extractPalette(image: Sharp): Promise<ImagePalette> {
-  const {data, info} = await image
+  const { data, info } = await image
     .clone()
-    .resize(64, 64, {fit: 'inside', withoutEnlargement: true})
+    .resize(64, 64, { fit: 'inside', withoutEnlargement: true })
     .ensureAlpha()
     .raw()
-    .toBuffer({resolveWithObject: true})
+    .toBuffer({ resolveWithObject: true })
   return paletteFromPixels(data, info.channels)
 }
 
 /** The palette of raw interleaved pixels (`channels` 3 or 4 bytes each). Exposed for tests. */
 export function paletteFromPixels(pixels: Uint8Array, channels: number): ImagePalette {
-  const sums = new Map<number, {r: number; g: number; b: number; count: number}>()
+  const sums = new Map<number, { r: number; g: number; b: number; count: number }>()
   let total = 0
   for (let i = 0; i + channels - 1 < pixels.length; i += channels) {
     if (channels === 4 && pixels[i + 3]! < 125) continue
@@ -69,10 +69,10 @@ export function paletteFromPixels(pixels: Uint8Array, channels: number): ImagePa
       sum.g += g
       sum.b += b
       sum.count += 1
-    } else sums.set(key, {r, g, b, count: 1})
+    } else sums.set(key, { r, g, b, count: 1 })
     total += 1
   }
-  const palette: ImagePalette = {_type: 'sanity.imagePalette'}
+  const palette: ImagePalette = { _type: 'sanity.imagePalette' }
   if (total === 0) return palette
 
   const buckets: Bucket[] = [...sums.values()]
@@ -81,7 +81,7 @@ export function paletteFromPixels(pixels: Uint8Array, channels: number): ImagePa
       const g = Math.round(s.g / s.count)
       const b = Math.round(s.b / s.count)
       const [saturation, lightness] = hsl(r, g, b)
-      return {r, g, b, count: s.count, saturation, lightness}
+      return { r, g, b, count: s.count, saturation, lightness }
     })
     .sort((a, b) => b.count - a.count)
 
@@ -136,7 +136,7 @@ function readableTextOn(r: number, g: number, b: number): string {
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
   }
   const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-  return (1.05) / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#fff' : '#000'
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#fff' : '#000'
 }
 
 /** [saturation, lightness] in 0..1 (HSL). */

@@ -4,12 +4,12 @@
  * LRU. HTTP-free: the route (`lake/http/routes/assets.ts`) and import/export (`./transfer.ts`)
  * both use it.
  */
-import {randomBytes} from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 
-import {LakeError} from '../errors.js'
-import type {CommitOptions, CommitResult, LakeDocument} from '../store/types.js'
-import {analyzeImage, DEFAULT_METADATA, decodeOptions, type ImageAnalysis, type MetadataKind} from './analyze.js'
-import {ByteLru} from './lru.js'
+import { LakeError } from '../errors.js'
+import type { CommitOptions, CommitResult, LakeDocument } from '../store/types.js'
+import { analyzeImage, DEFAULT_METADATA, decodeOptions, type ImageAnalysis, type MetadataKind } from './analyze.js'
+import { ByteLru } from './lru.js'
 import {
   ASSET_DOCUMENT_TYPES,
   type AssetKind,
@@ -23,8 +23,8 @@ import {
   parseAssetDocumentId,
   parseAssetFilename,
 } from './names.js'
-import {type StagedUpload, AssetStorage, type UploadBody} from './storage.js'
-import {planTransform, renderTransform, type RenderedImage, type TransformPlan} from './transform.js'
+import { type StagedUpload, AssetStorage, type UploadBody } from './storage.js'
+import { planTransform, renderTransform, type RenderedImage, type TransformPlan } from './transform.js'
 
 /** The part of a dataset store the asset service needs (`DatasetStore` satisfies it). */
 export interface AssetDocumentStore {
@@ -79,7 +79,7 @@ export interface UploadOptions {
   description?: string
   label?: string
   creditLine?: string
-  source?: {id: string; name: string; url?: string}
+  source?: { id: string; name: string; url?: string }
   /** Image metadata to compute; default lqip and palette. */
   metadata?: readonly MetadataKind[]
   /** Origin the document's `url` is built on, e.g. `http://127.0.0.1:3333`. */
@@ -109,13 +109,13 @@ export class AssetService {
   readonly storage: AssetStorage
   readonly projectId: string
   readonly limits: AssetLimits
-  readonly #variants: ByteLru<RenderedImage & {byteLength: number}>
-  readonly #sha1Index = new WeakMap<AssetDocumentStore, {version: number; bySha1: Map<string, string>}>()
+  readonly #variants: ByteLru<RenderedImage & { byteLength: number }>
+  readonly #sha1Index = new WeakMap<AssetDocumentStore, { version: number; bySha1: Map<string, string> }>()
 
-  constructor(options: {storageDir: string; projectId: string; limits?: Partial<AssetLimits>}) {
+  constructor(options: { storageDir: string; projectId: string; limits?: Partial<AssetLimits> }) {
     this.storage = new AssetStorage(options.storageDir)
     this.projectId = options.projectId
-    this.limits = {...DEFAULT_ASSET_LIMITS, ...options.limits}
+    this.limits = { ...DEFAULT_ASSET_LIMITS, ...options.limits }
     this.#variants = new ByteLru(this.limits.cacheBytes)
   }
 
@@ -124,7 +124,12 @@ export class AssetService {
    * bytes were uploaded before (Sanity deduplicates by content). The original is durably on disk
    * before the document is committed.
    */
-  async upload(store: AssetDocumentStore, kind: AssetKind, body: UploadBody, options: UploadOptions): Promise<LakeDocument> {
+  async upload(
+    store: AssetDocumentStore,
+    kind: AssetKind,
+    body: UploadBody,
+    options: UploadOptions,
+  ): Promise<LakeDocument> {
     const staged = await this.storage.receive(body, this.limits.maxUploadBytes)
     try {
       if (staged.size === 0) {
@@ -141,7 +146,7 @@ export class AssetService {
         return existing
       }
       await this.storage.place(staged, store.name, prepared.name)
-      await store.commit([{createIfNotExists: prepared.document}], options.author ? {author: options.author} : {})
+      await store.commit([{ createIfNotExists: prepared.document }], options.author ? { author: options.author } : {})
       const stored = store.get(prepared.document._id)
       if (!stored) throw new Error(`asset document ${prepared.document._id} vanished right after it was committed`)
       return stored
@@ -160,7 +165,7 @@ export class AssetService {
     kind: AssetKind,
     staged: StagedUpload,
     options: UploadOptions,
-  ): Promise<{name: AssetName; document: NewAssetDocument}> {
+  ): Promise<{ name: AssetName; document: NewAssetDocument }> {
     let name: AssetName
     let analysis: ImageAnalysis | undefined
     let mimeType: string
@@ -169,13 +174,16 @@ export class AssetService {
         maxInputPixels: this.limits.maxInputPixels,
         metadata: options.metadata ?? DEFAULT_METADATA,
       })
-      name = {kind, sha1: staged.sha1, extension: analysis.extension, width: analysis.width, height: analysis.height}
+      name = { kind, sha1: staged.sha1, extension: analysis.extension, width: analysis.width, height: analysis.height }
       mimeType = analysis.mimeType
     } else {
       const extension = fileExtensionFor(options.filename, options.contentType)
-      name = {kind, sha1: staged.sha1, extension}
+      name = { kind, sha1: staged.sha1, extension }
       const declared = options.contentType?.split(';')[0]?.trim().toLowerCase()
-      mimeType = declared && MIME_TYPE.test(declared) && declared !== 'application/octet-stream' ? declared : mimeTypeForExtension(extension)
+      mimeType =
+        declared && MIME_TYPE.test(declared) && declared !== 'application/octet-stream'
+          ? declared
+          : mimeTypeForExtension(extension)
     }
     const document: NewAssetDocument = {
       _id: assetDocumentId(name),
@@ -183,17 +191,17 @@ export class AssetService {
       assetId: assetIdField(name),
       extension: name.extension,
       mimeType,
-      ...(options.filename ? {originalFilename: options.filename} : {}),
+      ...(options.filename ? { originalFilename: options.filename } : {}),
       path: assetPath(name, this.projectId, dataset),
       sha1hash: staged.sha1,
       size: staged.size,
       uploadId: randomBytes(16).toString('hex'),
       url: assetUrl(name, options.baseUrl, this.projectId, dataset),
-      ...(options.label ? {label: options.label} : {}),
-      ...(options.title ? {title: options.title} : {}),
-      ...(options.description ? {description: options.description} : {}),
-      ...(options.creditLine ? {creditLine: options.creditLine} : {}),
-      ...(options.source ? {source: {...options.source}} : {}),
+      ...(options.label ? { label: options.label } : {}),
+      ...(options.title ? { title: options.title } : {}),
+      ...(options.description ? { description: options.description } : {}),
+      ...(options.creditLine ? { creditLine: options.creditLine } : {}),
+      ...(options.source ? { source: { ...options.source } } : {}),
     }
     if (analysis) {
       document.metadata = {
@@ -206,11 +214,11 @@ export class AssetService {
         },
         hasAlpha: analysis.hasAlpha,
         isOpaque: analysis.isOpaque,
-        ...(analysis.lqip ? {lqip: analysis.lqip} : {}),
-        ...(analysis.palette ? {palette: analysis.palette} : {}),
+        ...(analysis.lqip ? { lqip: analysis.lqip } : {}),
+        ...(analysis.palette ? { palette: analysis.palette } : {}),
       }
     }
-    return {name, document}
+    return { name, document }
   }
 
   /** An asset document for the same content: by id, else by sha1 (a file uploaded under another extension). */
@@ -222,11 +230,14 @@ export class AssetService {
     if (!index || index.version !== store.version) {
       const bySha1 = new Map<string, string>()
       for (const doc of store.documents()) {
-        if ((doc._type === ASSET_DOCUMENT_TYPES.image || doc._type === ASSET_DOCUMENT_TYPES.file) && typeof doc.sha1hash === 'string') {
+        if (
+          (doc._type === ASSET_DOCUMENT_TYPES.image || doc._type === ASSET_DOCUMENT_TYPES.file) &&
+          typeof doc.sha1hash === 'string'
+        ) {
           bySha1.set(`${doc._type}:${doc.sha1hash}`, doc._id)
         }
       }
-      index = {version: store.version, bySha1}
+      index = { version: store.version, bySha1 }
       this.#sha1Index.set(store, index)
     }
     const id = index.bySha1.get(`${type}:${name.sha1}`)
@@ -244,14 +255,19 @@ export class AssetService {
     if (!document || document._type !== ASSET_DOCUMENT_TYPES[kind]) return undefined
     const info = await this.storage.statOf(store.name, name)
     if (!info) return undefined
-    return {name, document, path: this.storage.pathOf(store.name, name), size: info.size}
+    return { name, document, path: this.storage.pathOf(store.name, name), size: info.size }
   }
 
   /** The plan for an image request, or `undefined` to serve the original. Throws 400 on bad parameters. */
   planVariant(asset: ResolvedAsset, params: URLSearchParams, accept: string): TransformPlan | undefined {
-    const {width, height, extension} = asset.name
+    const { width, height, extension } = asset.name
     if (width === undefined || height === undefined) return undefined
-    return planTransform(params, {width, height, extension}, {maxOutputDimension: this.limits.maxOutputDimension}, accept)
+    return planTransform(
+      params,
+      { width, height, extension },
+      { maxOutputDimension: this.limits.maxOutputDimension },
+      accept,
+    )
   }
 
   /** Renders (or takes from the LRU) an image variant. */
@@ -260,7 +276,7 @@ export class AssetService {
     const cached = this.#variants.get(key)
     if (cached) return cached
     const rendered = await renderTransform(asset.path, plan, decodeOptions(this.limits.maxInputPixels))
-    this.#variants.set(key, {...rendered, byteLength: rendered.data.byteLength})
+    this.#variants.set(key, { ...rendered, byteLength: rendered.data.byteLength })
     return rendered
   }
 }

@@ -12,14 +12,14 @@
  * without a document, after a crash between the two) is harmless: it is invisible (serving checks
  * the document) and the next upload of the same bytes reuses it.
  */
-import {createHash, randomBytes} from 'node:crypto'
-import {createReadStream} from 'node:fs'
-import {mkdir, open, readdir, rename, rm, stat} from 'node:fs/promises'
-import {join} from 'node:path'
-import type {Readable} from 'node:stream'
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 
-import {LakeError} from '../errors.js'
-import {type AssetName, assetFilename, kindFolder} from './names.js'
+import { LakeError } from '../errors.js'
+import { type AssetName, assetFilename, kindFolder } from './names.js'
 
 /** An upload received into the incoming folder, not yet placed. */
 export interface StagedUpload {
@@ -52,7 +52,7 @@ export class AssetStorage {
    * `LakeError` and nothing left behind. The file is fsynced before this resolves.
    */
   async receive(body: UploadBody, maxBytes: number): Promise<StagedUpload> {
-    await mkdir(this.#incoming, {recursive: true})
+    await mkdir(this.#incoming, { recursive: true })
     const tempPath = join(this.#incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`)
     const handle = await open(tempPath, 'wx', 0o644)
     const hash = createHash('sha1')
@@ -69,13 +69,17 @@ export class AssetStorage {
       await handle.close()
     } catch (error) {
       await handle.close().catch(() => undefined)
-      await rm(tempPath, {force: true})
+      await rm(tempPath, { force: true })
       if (isAbort(error)) {
-        throw new LakeError(400, 'uploadAborted', `The upload was interrupted after ${formatBytes(size)}: send the whole file again`)
+        throw new LakeError(
+          400,
+          'uploadAborted',
+          `The upload was interrupted after ${formatBytes(size)}: send the whole file again`,
+        )
       }
       throw error
     }
-    return {tempPath, sha1: hash.digest('hex'), size}
+    return { tempPath, sha1: hash.digest('hex'), size }
   }
 
   /**
@@ -90,14 +94,14 @@ export class AssetStorage {
       return finalPath
     }
     const dir = join(this.root, dataset, kindFolder(name.kind))
-    await mkdir(dir, {recursive: true})
+    await mkdir(dir, { recursive: true })
     await rename(staged.tempPath, finalPath)
     await fsyncDirectory(dir)
     return finalPath
   }
 
   async discard(staged: StagedUpload): Promise<void> {
-    await rm(staged.tempPath, {force: true})
+    await rm(staged.tempPath, { force: true })
   }
 
   async exists(dataset: string, name: AssetName): Promise<boolean> {
@@ -109,17 +113,17 @@ export class AssetStorage {
   }
 
   /** Size and modification time of a stored original, or `undefined` when it is missing. */
-  async statOf(dataset: string, name: AssetName): Promise<{size: number; mtime: Date} | undefined> {
+  async statOf(dataset: string, name: AssetName): Promise<{ size: number; mtime: Date } | undefined> {
     try {
       const info = await stat(this.pathOf(dataset, name))
-      return info.isFile() ? {size: info.size, mtime: info.mtime} : undefined
+      return info.isFile() ? { size: info.size, mtime: info.mtime } : undefined
     } catch {
       return undefined
     }
   }
 
   /** A read stream of a stored original (optionally a byte range, inclusive `end`). */
-  openRead(dataset: string, name: AssetName, range?: {start: number; end: number}): Readable {
+  openRead(dataset: string, name: AssetName, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(dataset, name), range)
   }
 
@@ -131,15 +135,20 @@ export class AssetStorage {
     } catch {
       return 0
     }
-    await Promise.all(names.map((n) => rm(join(this.#incoming, n), {force: true})))
+    await Promise.all(names.map((n) => rm(join(this.#incoming, n), { force: true })))
     return names.length
   }
 }
 
 /** A client that went away mid-upload (connection reset, HTTP/2 stream cancelled). */
 function isAbort(error: unknown): boolean {
-  const code = (error as {code?: unknown} | null)?.code
-  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR' || (error instanceof Error && error.message === 'aborted')
+  const code = (error as { code?: unknown } | null)?.code
+  return (
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code === 'ABORT_ERR' ||
+    (error instanceof Error && error.message === 'aborted')
+  )
 }
 
 /** Hashes a buffer the way stored originals are named. */
@@ -152,7 +161,7 @@ function tooLarge(maxBytes: number): LakeError {
     413,
     'payloadTooLarge',
     `The asset is larger than the upload limit of ${formatBytes(maxBytes)}: upload a smaller file or raise the lake's asset size limit`,
-    {limitBytes: maxBytes},
+    { limitBytes: maxBytes },
   )
 }
 
@@ -164,7 +173,7 @@ export function formatBytes(bytes: number): string {
 
 /** fsync a directory so a rename inside it survives a power cut (no-op where unsupported). */
 async function fsyncDirectory(dir: string): Promise<void> {
-  let handle
+  let handle: Awaited<ReturnType<typeof open>> | undefined
   try {
     handle = await open(dir, 'r')
     await handle.sync()
@@ -175,4 +184,4 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-export {tooLarge as payloadTooLargeError}
+export { tooLarge as payloadTooLargeError }

@@ -16,13 +16,13 @@
  * documents it built are handed to the import (`documents()`) to be committed in the import's own
  * transaction, so a failed import leaves no asset documents behind.
  */
-import {createReadStream} from 'node:fs'
-import {readdir, readFile, realpath} from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { readdir, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import { fileURLToPath } from 'node:url'
 
-import {isRecord, LakeError} from '../errors.js'
-import type {LakeDocument} from '../store/types.js'
+import { isRecord, LakeError } from '../errors.js'
+import type { LakeDocument } from '../store/types.js'
 import {
   ASSET_DOCUMENT_TYPES,
   type AssetKind,
@@ -34,7 +34,7 @@ import {
   parseAssetDocumentId,
   parseAssetFilename,
 } from './names.js'
-import type {AssetDocumentStore, AssetService, NewAssetDocument} from './service.js'
+import type { AssetDocumentStore, AssetService, NewAssetDocument } from './service.js'
 
 /** `assets.json`: asset metadata by `<kind>-<sha1>`. */
 export type AssetMap = Record<string, Record<string, unknown>>
@@ -80,7 +80,10 @@ export async function prepareAssetExport(
     const name = parseAssetDocumentId(doc._id)
     if (!name || name.kind !== kind || !(await service.storage.exists(dataset, name))) continue
     exported.set(doc._id, name)
-    files.push({archivePath: `${kindFolder(kind)}/${assetFilename(name)}`, diskPath: service.storage.pathOf(dataset, name)})
+    files.push({
+      archivePath: `${kindFolder(kind)}/${assetFilename(name)}`,
+      diskPath: service.storage.pathOf(dataset, name),
+    })
     const meta = Object.fromEntries(Object.entries(doc).filter(([key]) => !NOT_EXPORTED.has(key)))
     if (Object.keys(meta).length > 0) assetMap[`${kind}-${name.sha1}`] = meta
   }
@@ -89,7 +92,7 @@ export async function prepareAssetExport(
     if (exported.has(doc._id)) continue
     out.push(rewriteReferences(doc, exported) as Record<string, unknown>)
   }
-  return {documents: out, files, assetMap}
+  return { documents: out, files, assetMap }
 }
 
 function rewriteReferences(value: unknown, exported: Map<string, AssetName>): unknown {
@@ -98,10 +101,10 @@ function rewriteReferences(value: unknown, exported: Map<string, AssetName>): un
   const asset = value.asset
   if (isRecord(asset) && typeof asset._ref === 'string' && exported.has(asset._ref)) {
     const name = exported.get(asset._ref)!
-    const {asset: _replaced, ...rest} = value
+    const { asset: _replaced, ...rest } = value
     void _replaced
     const marker = `${name.kind}@file://./${kindFolder(name.kind)}/${assetFilename(name)}`
-    return {_sanityAsset: marker, ...(rewriteReferences(rest, exported) as Record<string, unknown>)}
+    return { _sanityAsset: marker, ...(rewriteReferences(rest, exported) as Record<string, unknown>) }
   }
   const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(value)) out[key] = rewriteReferences(v, exported)
@@ -123,7 +126,11 @@ export async function readAssetMap(exportDir: string): Promise<AssetMap> {
     throw new LakeError(400, 'importError', `assets.json is not valid JSON (${(error as Error).message})`)
   }
   if (!isRecord(value) || Object.values(value).some((v) => !isRecord(v))) {
-    throw new LakeError(400, 'importError', 'assets.json must be an object of asset metadata objects keyed "image-<sha1>" / "file-<sha1>"')
+    throw new LakeError(
+      400,
+      'importError',
+      'assets.json must be an object of asset metadata objects keyed "image-<sha1>" / "file-<sha1>"',
+    )
   }
   return value as AssetMap
 }
@@ -159,7 +166,10 @@ export class AssetImporter {
   resolveAsset = async (marker: string, line: number): Promise<Record<string, unknown>> => {
     const m = MARKER.exec(marker)
     if (!m) {
-      throw importError(line, `_sanityAsset "${marker}" must start with "image@" or "file@" followed by a file URL, e.g. image@file://./images/photo.jpg`)
+      throw importError(
+        line,
+        `_sanityAsset "${marker}" must start with "image@" or "file@" followed by a file URL, e.g. image@file://./images/photo.jpg`,
+      )
     }
     const kind = m[1] as AssetKind
     const file = await this.#localPath(m[2]!, line)
@@ -169,7 +179,7 @@ export class AssetImporter {
       pending = this.#ingest(kind, file, line)
       this.#byPath.set(key, pending)
     }
-    return {asset: {_type: 'reference', _ref: await pending}}
+    return { asset: { _type: 'reference', _ref: await pending } }
   }
 
   /**
@@ -208,7 +218,10 @@ export class AssetImporter {
         throw importError(line, `_sanityAsset URL "${url}" is not a valid file URL`)
       }
     } else if (/^https?:\/\//.test(url)) {
-      throw importError(line, `_sanityAsset URL "${url}" is remote: the local lake does not download assets; put the file in the export's images/ or files/ folder and refer to it as file://./images/<name>`)
+      throw importError(
+        line,
+        `_sanityAsset URL "${url}" is remote: the local lake does not download assets; put the file in the export's images/ or files/ folder and refer to it as file://./images/<name>`,
+      )
     } else {
       throw importError(line, `_sanityAsset URL "${url}" is not a file URL (file://./images/<name>)`)
     }
@@ -219,7 +232,10 @@ export class AssetImporter {
     try {
       real = await realpath(file)
     } catch {
-      throw importError(line, `asset file ${path.relative(base, file) || file} (from "${url}") does not exist in the export`)
+      throw importError(
+        line,
+        `asset file ${path.relative(base, file) || file} (from "${url}") does not exist in the export`,
+      )
     }
     if (real !== baseReal && !real.startsWith(baseReal + path.sep)) {
       throw importError(line, `_sanityAsset URL "${url}" points outside the export folder`)
@@ -228,22 +244,24 @@ export class AssetImporter {
   }
 
   async #ingest(kind: AssetKind, file: string, line: number): Promise<string> {
-    const {service, store, baseUrl, assetMap = {}} = this.#options
-    const staged = await service.storage.receive(createReadStream(file), service.limits.maxUploadBytes).catch((error: unknown) => {
-      throw importError(line, `asset file ${path.basename(file)}: ${(error as Error).message}`)
-    })
+    const { service, store, baseUrl, assetMap = {} } = this.#options
+    const staged = await service.storage
+      .receive(createReadStream(file), service.limits.maxUploadBytes)
+      .catch((error: unknown) => {
+        throw importError(line, `asset file ${path.basename(file)}: ${(error as Error).message}`)
+      })
     try {
       const meta = assetMap[`${kind}-${staged.sha1}`] ?? {}
       const exportedName = parseAssetFilename(kind, path.basename(file))
       const originalFilename = typeof meta.originalFilename === 'string' ? meta.originalFilename : undefined
       const mimeType = typeof meta.mimeType === 'string' ? meta.mimeType : undefined
-      let prepared
+      let prepared: Awaited<ReturnType<typeof service.prepare>>
       try {
         prepared = await service.prepare(store.name, kind, staged, {
           baseUrl,
           // A file keeps the extension (and so the id) it was exported with; images are sniffed.
           filename: exportedName ? assetFilenameFor(exportedName) : (originalFilename ?? path.basename(file)),
-          ...(mimeType ? {contentType: mimeType} : {}),
+          ...(mimeType ? { contentType: mimeType } : {}),
         })
       } catch (error) {
         throw importError(line, `asset file ${path.basename(file)}: ${(error as Error).message}`)
@@ -255,7 +273,7 @@ export class AssetImporter {
       }
       await service.storage.place(staged, store.name, prepared.name)
       if (existing) return existing._id
-      const document: NewAssetDocument = {...prepared.document}
+      const document: NewAssetDocument = { ...prepared.document }
       delete document.originalFilename
       for (const [key, value] of Object.entries(meta)) {
         if (!NOT_RESTORED.has(key) && !NOT_EXPORTED.has(key)) document[key] = value
@@ -276,5 +294,10 @@ function assetFilenameFor(name: AssetName): string {
 }
 
 function importError(line: number, description: string): LakeError {
-  return new LakeError(400, 'importError', line > 0 ? `line ${line}: ${description}` : description, line > 0 ? {line} : {})
+  return new LakeError(
+    400,
+    'importError',
+    line > 0 ? `line ${line}: ${description}` : description,
+    line > 0 ? { line } : {},
+  )
 }

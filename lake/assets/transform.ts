@@ -14,7 +14,7 @@
  */
 import sharp from 'sharp'
 
-import {LakeError} from '../errors.js'
+import { LakeError } from '../errors.js'
 
 export type OutputFormat = 'jpg' | 'pjpg' | 'png' | 'webp' | 'avif' | 'gif'
 
@@ -54,16 +54,16 @@ export interface TransformPlan {
   rect?: Rect
   /** SVG originals: rasterise at this multiple of their intrinsic size, so upscaled output stays crisp. */
   svgScale?: number
-  flip: {horizontal: boolean; vertical: boolean}
+  flip: { horizontal: boolean; vertical: boolean }
   rotate: 0 | 90 | 180 | 270
   /** The size the (rect, rotated) region is resized to. */
-  resize?: {width: number; height: number; stretch: boolean}
+  resize?: { width: number; height: number; stretch: boolean }
   /** A window cut out of the resized image (fit=crop/min), or `entropy` to let sharp pick it. */
-  window?: Rect | {entropy: true; width: number; height: number}
+  window?: Rect | { entropy: true; width: number; height: number }
   /** Size of the image pixels before any canvas or padding. */
-  content: {width: number; height: number}
+  content: { width: number; height: number }
   /** Final canvas size when the image is letterboxed (fit=fill/fillmax). */
-  canvas?: {width: number; height: number}
+  canvas?: { width: number; height: number }
   pad: number
   background?: Rgba
   blur?: number
@@ -89,8 +89,30 @@ export interface TransformLimits {
 }
 
 const TRANSFORM_PARAMS = new Set([
-  'rect', 'w', 'h', 'dpr', 'fit', 'crop', 'fp-x', 'fp-y', 'min-w', 'max-w', 'min-h', 'max-h', 'or',
-  'flip', 'bg', 'pad', 'blur', 'sharp', 'invert', 'sat', 'q', 'fm', 'auto', 'frame',
+  'rect',
+  'w',
+  'h',
+  'dpr',
+  'fit',
+  'crop',
+  'fp-x',
+  'fp-y',
+  'min-w',
+  'max-w',
+  'min-h',
+  'max-h',
+  'or',
+  'flip',
+  'bg',
+  'pad',
+  'blur',
+  'sharp',
+  'invert',
+  'sat',
+  'q',
+  'fm',
+  'auto',
+  'frame',
 ])
 
 const DEFAULT_QUALITY = 75
@@ -100,7 +122,7 @@ function bad(param: string, value: string, expected: string): LakeError {
     400,
     'invalidImageParameter',
     `Invalid image parameter ${param}=${JSON.stringify(value)}: expected ${expected}`,
-    {parameter: param, value},
+    { parameter: param, value },
   )
 }
 
@@ -151,7 +173,7 @@ export function planTransform(
     if (left >= source.width || top >= source.height) {
       throw bad('rect', rectRaw, `a region that overlaps the ${source.width}x${source.height} image`)
     }
-    rect = {left, top, width: Math.min(width, source.width - left), height: Math.min(height, source.height - top)}
+    rect = { left, top, width: Math.min(width, source.width - left), height: Math.min(height, source.height - top) }
     if (rect.left === 0 && rect.top === 0 && rect.width === source.width && rect.height === source.height) {
       rect = undefined
     }
@@ -165,7 +187,7 @@ export function planTransform(
   }
   const flipRaw = get('flip')
   if (flipRaw !== undefined && !['h', 'v', 'hv', 'vh'].includes(flipRaw)) throw bad('flip', flipRaw, 'h, v or hv')
-  const flip = {horizontal: flipRaw?.includes('h') ?? false, vertical: flipRaw?.includes('v') ?? false}
+  const flip = { horizontal: flipRaw?.includes('h') ?? false, vertical: flipRaw?.includes('v') ?? false }
 
   // The region's size as the resize sees it.
   const regionW0 = rect?.width ?? source.width
@@ -209,7 +231,7 @@ export function planTransform(
   const noUpscale = fit === 'max' || fit === 'fillmax' || fit === 'min'
   if (tw !== undefined || th !== undefined) {
     if (bothGiven && fit === 'scale') {
-      resize = {width: tw, height: th, stretch: true}
+      resize = { width: tw, height: th, stretch: true }
       outW = tw
       outH = th
     } else if (bothGiven && (fit === 'crop' || fit === 'min')) {
@@ -225,9 +247,9 @@ export function planTransform(
       const rw = Math.max(targetW, Math.round(regionW * s))
       const rh = Math.max(targetH, Math.round(regionH * s))
       if (crop.has('entropy')) {
-        window = {entropy: true, width: targetW, height: targetH}
+        window = { entropy: true, width: targetW, height: targetH }
       } else {
-        resize = {width: rw, height: rh, stretch: false}
+        resize = { width: rw, height: rh, stretch: false }
         window = positionWindow(rw, rh, targetW, targetH, crop, fpx, fpy)
       }
       outW = targetW
@@ -240,8 +262,8 @@ export function planTransform(
       outH = Math.max(1, Math.round(regionH * s))
       if (tw !== undefined && !bothGiven && s === tw / regionW) outW = tw
       if (th !== undefined && !bothGiven && s === th / regionH) outH = th
-      if (outW !== regionW || outH !== regionH) resize = {width: outW, height: outH, stretch: false}
-      if (bothGiven && (fit === 'fill' || fit === 'fillmax')) canvas = {width: tw, height: th}
+      if (outW !== regionW || outH !== regionH) resize = { width: outW, height: outH, stretch: false }
+      if (bothGiven && (fit === 'fill' || fit === 'fillmax')) canvas = { width: tw, height: th }
     }
   }
 
@@ -259,7 +281,7 @@ export function planTransform(
     if (s !== 1) {
       outW = Math.max(1, Math.round(outW * s))
       outH = Math.max(1, Math.round(outH * s))
-      resize = {width: outW, height: outH, stretch: resize?.stretch ?? false}
+      resize = { width: outW, height: outH, stretch: resize?.stretch ?? false }
     }
   }
 
@@ -272,7 +294,7 @@ export function planTransform(
       400,
       'invalidImageParameter',
       `The requested image would be ${what} pixels; the largest side the lake renders is ${max} pixels: ask for a smaller w/h/dpr/pad`,
-      {limitPixels: max},
+      { limitPixels: max },
     )
   }
 
@@ -316,32 +338,43 @@ export function planTransform(
   }
 
   const plan: Omit<TransformPlan, 'key'> = {
-    ...(rect ? {rect} : {}),
-    ...(svgScale ? {svgScale} : {}),
+    ...(rect ? { rect } : {}),
+    ...(svgScale ? { svgScale } : {}),
     flip,
     rotate,
-    ...(resize ? {resize} : {}),
-    ...(window ? {window} : {}),
-    content: {width: outW, height: outH},
-    ...(canvas ? {canvas} : {}),
+    ...(resize ? { resize } : {}),
+    ...(window ? { window } : {}),
+    content: { width: outW, height: outH },
+    ...(canvas ? { canvas } : {}),
     pad,
-    ...(background ? {background} : {}),
-    ...(blurRaw ? {blur: blurRaw} : {}),
-    ...(sharpRaw ? {sharpen: sharpRaw} : {}),
+    ...(background ? { background } : {}),
+    ...(blurRaw ? { blur: blurRaw } : {}),
+    ...(sharpRaw ? { sharpen: sharpRaw } : {}),
     invert,
-    ...(satRaw ? {saturation: satRaw} : {}),
+    ...(satRaw ? { saturation: satRaw } : {}),
     quality,
     format,
     width,
     height,
   }
   const changesPixels =
-    rect || rotate || flip.horizontal || flip.vertical || resize || window || canvas || pad || blurRaw ||
-    sharpRaw || invert || satRaw || params.has('q')
+    rect ||
+    rotate ||
+    flip.horizontal ||
+    flip.vertical ||
+    resize ||
+    window ||
+    canvas ||
+    pad ||
+    blurRaw ||
+    sharpRaw ||
+    invert ||
+    satRaw ||
+    params.has('q')
   const sameFormat = format === source.extension || (format === 'jpg' && source.extension === 'jpeg')
   // Only a quality or background on an untouched original in its own format: serve the original.
   if (!changesPixels && sameFormat) return undefined
-  return {...plan, key: JSON.stringify(plan)}
+  return { ...plan, key: JSON.stringify(plan) }
 }
 
 /** What a transformed original is encoded as when no `fm`/`auto=format` asks otherwise. */
@@ -380,7 +413,7 @@ function positionWindow(
   }
   left = Math.min(Math.max(0, left), rw - ww)
   top = Math.min(Math.max(0, top), rh - wh)
-  return {left, top, width: ww, height: wh}
+  return { left, top, width: ww, height: wh }
 }
 
 /** `bg`: hex RGB, ARGB, RRGGBB or AARRGGBB (alpha first, as the hosted pipeline reads it). */
@@ -415,7 +448,7 @@ export async function renderTransform(
   decode: sharp.SharpOptions,
 ): Promise<RenderedImage> {
   const scale = plan.svgScale ?? 1
-  const options = scale > 1 ? {...decode, density: 72 * scale} : decode
+  const options = scale > 1 ? { ...decode, density: 72 * scale } : decode
   let image = sharp(path, options).autoOrient()
   if (plan.rect && scale > 1) {
     // rect is in the original's pixels: scale it to the larger rasterisation.
@@ -433,13 +466,13 @@ export async function renderTransform(
   if (plan.flip.horizontal) image = image.flop()
   if (plan.rotate) image = image.rotate(plan.rotate)
 
-  const transparent = {r: 0, g: 0, b: 0, alpha: 0}
+  const transparent = { r: 0, g: 0, b: 0, alpha: 0 }
   const window = plan.window
   if (window && 'entropy' in window) {
-    image = image.resize(window.width, window.height, {fit: 'cover', position: sharp.strategy.entropy})
+    image = image.resize(window.width, window.height, { fit: 'cover', position: sharp.strategy.entropy })
   } else {
     if (plan.resize) {
-      image = image.resize(plan.resize.width, plan.resize.height, {fit: 'fill'})
+      image = image.resize(plan.resize.width, plan.resize.height, { fit: 'fill' })
     }
     if (window) image = image.extract(window)
   }
@@ -457,29 +490,31 @@ export async function renderTransform(
     })
   }
   if (plan.blur) image = image.blur(Math.min(1000, Math.max(0.3, plan.blur / 10)))
-  if (plan.sharpen) image = image.sharpen({sigma: 0.5 + plan.sharpen / 50})
-  if (plan.saturation) image = image.modulate({saturation: Math.max(0, 1 + plan.saturation / 100)})
-  if (plan.invert) image = image.negate({alpha: false})
+  if (plan.sharpen) image = image.sharpen({ sigma: 0.5 + plan.sharpen / 50 })
+  if (plan.saturation) image = image.modulate({ saturation: Math.max(0, 1 + plan.saturation / 100) })
+  if (plan.invert) image = image.negate({ alpha: false })
 
-  const flattenOn = plan.background ?? {r: 255, g: 255, b: 255, alpha: 1}
+  const flattenOn = plan.background ?? { r: 255, g: 255, b: 255, alpha: 1 }
   switch (plan.format) {
     case 'jpg':
     case 'pjpg':
-      image = image.flatten({background: flattenOn}).jpeg({quality: plan.quality, progressive: plan.format === 'pjpg', mozjpeg: true})
+      image = image
+        .flatten({ background: flattenOn })
+        .jpeg({ quality: plan.quality, progressive: plan.format === 'pjpg', mozjpeg: true })
       break
     case 'png':
-      image = image.png({compressionLevel: 8})
+      image = image.png({ compressionLevel: 8 })
       break
     case 'webp':
-      image = image.webp({quality: plan.quality})
+      image = image.webp({ quality: plan.quality })
       break
     case 'avif':
-      image = image.avif({quality: Math.max(1, Math.round(plan.quality * 0.8)), effort: 2})
+      image = image.avif({ quality: Math.max(1, Math.round(plan.quality * 0.8)), effort: 2 })
       break
     case 'gif':
       image = image.gif()
       break
   }
-  const {data, info} = await image.toBuffer({resolveWithObject: true})
-  return {data, contentType: CONTENT_TYPES[plan.format], width: info.width, height: info.height}
+  const { data, info } = await image.toBuffer({ resolveWithObject: true })
+  return { data, contentType: CONTENT_TYPES[plan.format], width: info.width, height: info.height }
 }

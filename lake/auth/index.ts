@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
-import {LakeError} from '../errors.js'
-import type {SqliteDatabase} from '../store/db.js'
+import { LakeError } from '../errors.js'
+import type { SqliteDatabase } from '../store/db.js'
 
 /**
  * Local editor accounts and API tokens. Tokens are random, shown once, and stored only as their
@@ -19,9 +19,9 @@ export interface User {
 }
 
 /** Who is asking: nobody (anonymous) or a local user. */
-export type Identity = {kind: 'anonymous'} | {kind: 'user'; user: User}
+export type Identity = { kind: 'anonymous' } | { kind: 'user'; user: User }
 
-export const ANONYMOUS: Identity = {kind: 'anonymous'}
+export const ANONYMOUS: Identity = { kind: 'anonymous' }
 
 export function canReadPrivate(identity: Identity): boolean {
   return identity.kind === 'user'
@@ -34,10 +34,18 @@ export function canWrite(identity: Identity): boolean {
 /** Throws 401 (anonymous) or 403 (read-only user) unless the identity may write. */
 export function requireWriter(identity: Identity, what: string): void {
   if (identity.kind === 'anonymous') {
-    throw new LakeError(401, 'unauthorizedError', `${what} needs an editor token: send "Authorization: Bearer <token>" (create one with \`npm run lake -- create-editor\`)`)
+    throw new LakeError(
+      401,
+      'unauthorizedError',
+      `${what} needs an editor token: send "Authorization: Bearer <token>" (create one with \`npm run lake -- create-editor\`)`,
+    )
   }
   if (!canWrite(identity)) {
-    throw new LakeError(403, 'permissionDeniedError', `${what} is not allowed for ${identity.user.email}: the role "${identity.user.role}" may only read`)
+    throw new LakeError(
+      403,
+      'permissionDeniedError',
+      `${what} is not allowed for ${identity.user.email}: the role "${identity.user.role}" may only read`,
+    )
   }
 }
 
@@ -54,7 +62,7 @@ interface UserRow {
 }
 
 function toUser(row: UserRow): User {
-  return {id: row.id, name: row.name, email: row.email, role: row.role as Role, createdAt: row.created_at}
+  return { id: row.id, name: row.name, email: row.email, role: row.role as Role, createdAt: row.created_at }
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/
@@ -67,21 +75,32 @@ export class Accounts {
   }
 
   /** Creates a local editor account; throws 400/409 with the reason on bad input or a taken email. */
-  createUser(input: {name: string; email: string; role?: Role}): User {
+  createUser(input: { name: string; email: string; role?: Role }): User {
     const name = input.name.trim()
     const email = input.email.trim().toLowerCase()
     const role = input.role ?? 'administrator'
     if (!name) throw new LakeError(400, 'invalidUserError', 'an editor needs a name')
     if (!EMAIL.test(email)) throw new LakeError(400, 'invalidUserError', `"${input.email}" is not an email address`)
-    if (!ROLES.includes(role)) throw new LakeError(400, 'invalidUserError', `role "${role}" is unknown: use ${ROLES.join(', ')}`)
+    if (!ROLES.includes(role))
+      throw new LakeError(400, 'invalidUserError', `role "${role}" is unknown: use ${ROLES.join(', ')}`)
     if (this.findByEmail(email)) throw new LakeError(409, 'conflict', `an editor with email ${email} already exists`)
-    const user: User = {id: 'p' + crypto.randomBytes(6).toString('hex'), name, email, role, createdAt: new Date().toISOString()}
-    this.db.prepare('INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)').run(user.id, user.name, user.email, user.role, user.createdAt)
+    const user: User = {
+      id: `p${crypto.randomBytes(6).toString('hex')}`,
+      name,
+      email,
+      role,
+      createdAt: new Date().toISOString(),
+    }
+    this.db
+      .prepare('INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(user.id, user.name, user.email, user.role, user.createdAt)
     return user
   }
 
   findByEmail(email: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as UserRow | undefined
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as
+      | UserRow
+      | undefined
     return row ? toUser(row) : undefined
   }
 
@@ -95,14 +114,14 @@ export class Accounts {
   }
 
   /** Issues a new token for a user. The token is returned once; only its hash is kept. */
-  issueToken(userId: string, label = 'token'): {token: string; tokenId: string} {
+  issueToken(userId: string, label = 'token'): { token: string; tokenId: string } {
     if (!this.findById(userId)) throw new LakeError(404, 'notFoundError', `no editor with id ${userId}`)
-    const token = 'sk' + crypto.randomBytes(32).toString('base64url')
-    const tokenId = 't' + crypto.randomBytes(6).toString('hex')
+    const token = `sk${crypto.randomBytes(32).toString('base64url')}`
+    const tokenId = `t${crypto.randomBytes(6).toString('hex')}`
     this.db
       .prepare('INSERT INTO tokens (id, user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(tokenId, userId, hashToken(token), label, new Date().toISOString())
-    return {token, tokenId}
+    return { token, tokenId }
   }
 
   revokeToken(tokenId: string): boolean {
@@ -130,7 +149,9 @@ export class Accounts {
 
   /** The user whose email and password match, or undefined (same answer for unknown email and wrong password). */
   verifyPassword(email: string, password: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as (UserRow & {password_hash: string | null}) | undefined
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as
+      | (UserRow & { password_hash: string | null })
+      | undefined
     const [scheme, salt, hash] = (row?.password_hash ?? 'scrypt$$').split('$')
     const expected = Buffer.from(hash ?? '', 'base64')
     const actual = crypto.scryptSync(password, Buffer.from(salt ?? '', 'base64'), 32)
@@ -143,17 +164,21 @@ export class Accounts {
     const sid = crypto.randomBytes(24).toString('base64url')
     const expires = new Date(Date.now() + 5 * 60_000).toISOString()
     this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date().toISOString())
-    this.db.prepare('INSERT INTO sessions (sid_hash, user_id, expires_at) VALUES (?, ?, ?)').run(hashToken(sid), userId, expires)
+    this.db
+      .prepare('INSERT INTO sessions (sid_hash, user_id, expires_at) VALUES (?, ?, ?)')
+      .run(hashToken(sid), userId, expires)
     return sid
   }
 
   /** Exchanges a session id for a new token (once); undefined when unknown or expired. */
-  exchangeSession(sid: string): {token: string; user: User} | undefined {
-    const row = this.db.prepare('DELETE FROM sessions WHERE sid_hash = ? RETURNING user_id, expires_at').get(hashToken(sid)) as {user_id: string; expires_at: string} | undefined
+  exchangeSession(sid: string): { token: string; user: User } | undefined {
+    const row = this.db
+      .prepare('DELETE FROM sessions WHERE sid_hash = ? RETURNING user_id, expires_at')
+      .get(hashToken(sid)) as { user_id: string; expires_at: string } | undefined
     if (!row || row.expires_at < new Date().toISOString()) return undefined
     const user = this.findById(row.user_id)
     if (!user) return undefined
-    return {token: this.issueToken(user.id, 'studio login').token, user}
+    return { token: this.issueToken(user.id, 'studio login').token, user }
   }
 
   /** Revokes the token itself (Studio logout). */
@@ -167,7 +192,12 @@ export class Accounts {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim())
     if (!match) throw new LakeError(401, 'unauthorizedError', 'the Authorization header must be "Bearer <token>"')
     const user = this.userForToken(match[1])
-    if (!user) throw new LakeError(401, 'unauthorizedError', 'the token is not valid (unknown or revoked): issue a new one with `npm run lake -- create-token`')
-    return {kind: 'user', user}
+    if (!user)
+      throw new LakeError(
+        401,
+        'unauthorizedError',
+        'the token is not valid (unknown or revoked): issue a new one with `npm run lake -- create-token`',
+      )
+    return { kind: 'user', user }
   }
 }

@@ -1,6 +1,6 @@
-import type {Accounts, Identity} from '../auth/index.js'
-import type {LakeConfig} from '../config.js'
-import type {LakeStore} from '../store/index.js'
+import type { Accounts, Identity } from '../auth/index.js'
+import type { LakeConfig } from '../config.js'
+import type { LakeStore } from '../store/index.js'
 
 /** What every route plugin receives: the store, the accounts and the configuration. */
 export interface LakeContext {

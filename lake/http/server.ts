@@ -1,14 +1,20 @@
-import Fastify, {type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest} from 'fastify'
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify'
 import http from 'node:http'
 import http2 from 'node:http2'
-import type {AddressInfo} from 'node:net'
-import {ANONYMOUS, type Identity} from '../auth/index.js'
-import {LakeError} from '../errors.js'
-import type {LakeContext, RouteOptions} from './context.js'
-import {parseApiVersion} from './util.js'
+import type { AddressInfo } from 'node:net'
+import { ANONYMOUS, type Identity } from '../auth/index.js'
+import { LakeError } from '../errors.js'
+import type { LakeContext, RouteOptions } from './context.js'
+import { parseApiVersion } from './util.js'
 import accountRoutes from './routes/account.js'
 import actionRoutes from './routes/actions.js'
-import {authApiRoutes, loginPageRoutes} from './routes/auth.js'
+import { authApiRoutes, loginPageRoutes } from './routes/auth.js'
 import dataRoutes from './routes/data.js'
 import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
@@ -20,7 +26,15 @@ import assetRoutes from './routes/assets.js'
  * To add a group (assets), write `routes/<name>.ts` exporting a `FastifyPluginAsync<RouteOptions>`
  * and list it here.
  */
-export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [dataRoutes, listenRoutes, actionRoutes, historyRoutes, exportRoutes, accountRoutes, authApiRoutes]
+export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
+  dataRoutes,
+  listenRoutes,
+  actionRoutes,
+  historyRoutes,
+  exportRoutes,
+  accountRoutes,
+  authApiRoutes,
+]
 
 export interface LakeServers {
   app: FastifyInstance
@@ -31,7 +45,12 @@ export interface LakeServers {
 function isLoopbackOrigin(origin: string): boolean {
   try {
     const url = new URL(origin)
-    return url.hostname === 'localhost' || url.hostname.endsWith('.localhost') || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
+    return (
+      url.hostname === 'localhost' ||
+      url.hostname.endsWith('.localhost') ||
+      url.hostname === '127.0.0.1' ||
+      url.hostname === '[::1]'
+    )
   } catch {
     return false
   }
@@ -41,18 +60,25 @@ function isLoopbackOrigin(origin: string): boolean {
  * Builds the Fastify app and the two servers feeding it: plain HTTP/1.1 (Node clients) and, when
  * `tls` is given, HTTPS with HTTP/2 and HTTP/1.1 fallback (browsers; the Studio needs HTTP/2).
  */
-export async function buildServers(ctx: LakeContext, tls?: {key: string; cert: string}, extraRoutes: Array<FastifyPluginAsync<RouteOptions>> = []): Promise<LakeServers> {
+export async function buildServers(
+  ctx: LakeContext,
+  tls?: { key: string; cert: string },
+  extraRoutes: Array<FastifyPluginAsync<RouteOptions>> = [],
+): Promise<LakeServers> {
   let httpServer: http.Server | undefined
   let httpsServer: http2.Http2SecureServer | undefined
   const app = Fastify({
     bodyLimit: ctx.config.bodyLimit,
     logger: false,
     // Ids and GROQ can be long: allow long URLs, like Sanity's 16 KB query strings.
-    routerOptions: {maxParamLength: 16_384},
+    routerOptions: { maxParamLength: 16_384 },
     serverFactory: (handler) => {
-      httpServer = http.createServer({maxHeaderSize: 64 * 1024}, handler)
+      httpServer = http.createServer({ maxHeaderSize: 64 * 1024 }, handler)
       if (tls) {
-        httpsServer = http2.createSecureServer({...tls, allowHTTP1: true}, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void)
+        httpsServer = http2.createSecureServer(
+          { ...tls, allowHTTP1: true },
+          handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+        )
       }
       return httpServer
     },
@@ -75,7 +101,10 @@ export async function buildServers(ctx: LakeContext, tls?: {key: string; cert: s
       reply.header('access-control-allow-credentials', 'true')
       reply.header('vary', 'Origin')
       reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
-      reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'authorization, content-type')
+      reply.header(
+        'access-control-allow-headers',
+        request.headers['access-control-request-headers'] ?? 'authorization, content-type',
+      )
       reply.header('access-control-expose-headers', 'x-sanity-shard, content-type')
       reply.header('access-control-max-age', '600')
     }
@@ -88,41 +117,77 @@ export async function buildServers(ctx: LakeContext, tls?: {key: string; cert: s
     if (error instanceof LakeError) return reply.code(error.statusCode).send(error.toBody())
     const fe = error as FastifyError
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send(new LakeError(413, 'requestEntityTooLarge', `the request body is larger than the limit of ${ctx.config.bodyLimit} bytes: split the mutations into several transactions (or raise LAKE_BODY_LIMIT)`).toBody())
+      return reply
+        .code(413)
+        .send(
+          new LakeError(
+            413,
+            'requestEntityTooLarge',
+            `the request body is larger than the limit of ${ctx.config.bodyLimit} bytes: split the mutations into several transactions (or raise LAKE_BODY_LIMIT)`,
+          ).toBody(),
+        )
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send(new LakeError(415, 'unsupportedMediaType', `content type "${_request.headers['content-type'] ?? ''}" is not supported: send JSON with "Content-Type: application/json"`).toBody())
+      return reply
+        .code(415)
+        .send(
+          new LakeError(
+            415,
+            'unsupportedMediaType',
+            `content type "${_request.headers['content-type'] ?? ''}" is not supported: send JSON with "Content-Type: application/json"`,
+          ).toBody(),
+        )
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const invalidJson = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+      const invalidJson =
+        fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+        error instanceof SyntaxError ||
+        fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
       const description = invalidJson ? `the request body is not valid JSON: ${error.message}` : error.message
-      return reply.code(fe.statusCode).send(new LakeError(fe.statusCode, invalidJson ? 'invalidJsonError' : 'httpBadRequest', description).toBody())
+      return reply
+        .code(fe.statusCode)
+        .send(new LakeError(fe.statusCode, invalidJson ? 'invalidJsonError' : 'httpBadRequest', description).toBody())
     }
     console.error('lake: internal error', error)
     return reply.code(500).send(new LakeError(500, 'internalError', `internal error: ${error.message}`).toBody())
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(new LakeError(404, 'notFoundError', `no such endpoint: ${request.method} ${request.url.split('?')[0]} (paths look like /v2025-02-19/data/query/<dataset>)`).toBody())
+    reply
+      .code(404)
+      .send(
+        new LakeError(
+          404,
+          'notFoundError',
+          `no such endpoint: ${request.method} ${request.url.split('?')[0]} (paths look like /v2025-02-19/data/query/<dataset>)`,
+        ).toBody(),
+      )
   })
 
-  await app.register(async (versioned) => {
-    versioned.addHook('onRequest', async (request) => {
-      const segment = (request.params as Record<string, string | undefined>).apiVersion ?? ''
-      if (parseApiVersion(segment) === undefined) {
-        throw new LakeError(404, 'notFoundError', `"/${segment}" is not an API version: paths start with /v<YYYY-MM-DD>, /vX or /v1`)
-      }
-    })
-    for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await versioned.register(group, {ctx})
-  }, {prefix: '/:apiVersion'})
+  await app.register(
+    async (versioned) => {
+      versioned.addHook('onRequest', async (request) => {
+        const segment = (request.params as Record<string, string | undefined>).apiVersion ?? ''
+        if (parseApiVersion(segment) === undefined) {
+          throw new LakeError(
+            404,
+            'notFoundError',
+            `"/${segment}" is not an API version: paths start with /v<YYYY-MM-DD>, /vX or /v1`,
+          )
+        }
+      })
+      for (const group of [...ROUTE_GROUPS, ...extraRoutes]) await versioned.register(group, { ctx })
+    },
+    { prefix: '/:apiVersion' },
+  )
   // Assets: uploads under /v<date>/assets/..., originals and image variants at /images/... and /files/... (no version segment).
-  await app.register(assetRoutes, {ctx})
+  await app.register(assetRoutes, { ctx })
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
-  await app.register(loginPageRoutes, {ctx})
+  await app.register(loginPageRoutes, { ctx })
 
   await app.ready()
   if (!httpServer) throw new Error('lake: the HTTP server was not created')
-  return {app, httpServer, httpsServer}
+  return { app, httpServer, httpsServer }
 }
 
 export function listen(server: http.Server | http2.Http2SecureServer, port: number, host: string): Promise<number> {

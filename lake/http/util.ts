@@ -1,5 +1,5 @@
-import type {FastifyRequest} from 'fastify'
-import {badRequest, isRecord} from '../errors.js'
+import type { FastifyRequest } from 'fastify'
+import { badRequest, isRecord } from '../errors.js'
 
 /** `v2025-02-19` -> `2025-02-19`, `vX` -> `X`, `v1` -> `1`; anything else is a 404-worthy path. */
 export function parseApiVersion(segment: string): string | undefined {
@@ -41,7 +41,10 @@ export function groqParamsFromQuery(q: Record<string, unknown>): Record<string, 
     try {
       params[key.slice(1)] = JSON.parse(text)
     } catch {
-      throw badRequest(`query parameter ${key} must be JSON-encoded (a string needs quotes: ${key}="value"), got ${text.slice(0, 60)}`, 'queryParseError')
+      throw badRequest(
+        `query parameter ${key} must be JSON-encoded (a string needs quotes: ${key}="value"), got ${text.slice(0, 60)}`,
+        'queryParseError',
+      )
     }
   }
   return params

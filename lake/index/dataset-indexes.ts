@@ -14,9 +14,9 @@
  * published document), plus DRAFT_ONLY for drafts without one. The differential tests compare these
  * views and every planned query against the lake's own perspective code and plain groq-js.
  */
-import {isDraftId, isPrivateId, isPublicId, publishedIdOf, DRAFTS_PREFIX} from '../ids.js'
-import type {CommittedTransaction, LakeDocument} from '../store/types.js'
-import {View} from './view.js'
+import { isDraftId, isPrivateId, isPublicId, publishedIdOf, DRAFTS_PREFIX } from '../ids.js'
+import type { CommittedTransaction, LakeDocument } from '../store/types.js'
+import { View } from './view.js'
 
 /** What the indexes need from a dataset store (lake/store/dataset.ts `DatasetStore`). */
 export interface IndexableStore {
@@ -84,13 +84,13 @@ export class DatasetIndexes {
       }
       return view
     }
-    const items: Array<{id: string; doc: LakeDocument; pos: number}> = []
+    const items: Array<{ id: string; doc: LakeDocument; pos: number }> = []
     for (const doc of this.store.documents()) {
       if (!isPrivateId(doc._id) || isDraftId(doc._id)) {
         const base = publishedIdOf(doc._id)
         if (isDraftId(doc._id) || !this.store.get(DRAFTS_PREFIX + base)) {
           const entry = this.draftsEntry(base)
-          if (entry) items.push({id: base, ...entry})
+          if (entry) items.push({ id: base, ...entry })
         }
       }
     }
@@ -101,16 +101,16 @@ export class DatasetIndexes {
   }
 
   /** The drafts view's document and position for a published id, or undefined when it has none. */
-  private draftsEntry(base: string): {doc: LakeDocument; pos: number} | undefined {
+  private draftsEntry(base: string): { doc: LakeDocument; pos: number } | undefined {
     // Like perspectiveDocuments: only a non-private document can be the published one.
     const published = isPrivateId(base) ? undefined : this.store.get(base)
     const draft = this.store.get(DRAFTS_PREFIX + base)
     if (draft) {
-      const doc: LakeDocument = {...draft, _id: base, _originalId: draft._id}
+      const doc: LakeDocument = { ...draft, _id: base, _originalId: draft._id }
       const pos = published ? (this.seq.get(base) as number) : DRAFT_ONLY + (this.seq.get(draft._id) as number)
-      return {doc, pos}
+      return { doc, pos }
     }
-    if (published) return {doc: published, pos: this.seq.get(base) as number}
+    if (published) return { doc: published, pos: this.seq.get(base) as number }
     return undefined
   }
 
@@ -124,7 +124,7 @@ export class DatasetIndexes {
       this.reset()
       return
     }
-    const {raw, published, public: pub, drafts} = this.views
+    const { raw, published, public: pub, drafts } = this.views
     const draftsBases = new Set<string>()
     for (const change of tx.changes) {
       const id = change.id

@@ -2,7 +2,7 @@
  * A list of view entries kept sorted by position (`pos`): the order `*` yields documents in. Index
  * lookups return these lists, so candidates come out in dataset order without sorting.
  */
-import type {LakeDocument} from '../store/types.js'
+import type { LakeDocument } from '../store/types.js'
 
 /** One document of a perspective view: its view id, the document as the view shows it, its position. */
 export interface ViewEntry {
@@ -80,7 +80,10 @@ function mergeTwo(a: readonly ViewEntry[], b: readonly ViewEntry[]): ViewEntry[]
 }
 
 /** Entries of `base` that are also in every one of `others` (all position-sorted). */
-export function intersectSorted(base: readonly ViewEntry[], others: ReadonlyArray<readonly ViewEntry[]>): readonly ViewEntry[] {
+export function intersectSorted(
+  base: readonly ViewEntry[],
+  others: ReadonlyArray<readonly ViewEntry[]>,
+): readonly ViewEntry[] {
   let acc = base
   for (const other of others) {
     if (acc.length === 0) return acc

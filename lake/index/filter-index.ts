@@ -8,9 +8,9 @@
  * The predicate may throw (a document groq-js itself would fail on, native.ts `Undecidable`): the
  * view then drops the index and the planner goes back to evaluating the filter per query.
  */
-import type {LakeDocument} from '../store/types.js'
-import {insertSorted, removeSorted, type ViewEntry} from './entry-list.js'
-import {OrderedIndex} from './ordered-index.js'
+import type { LakeDocument } from '../store/types.js'
+import { insertSorted, removeSorted, type ViewEntry } from './entry-list.js'
+import { OrderedIndex } from './ordered-index.js'
 
 export type DocumentTest = (doc: LakeDocument) => boolean
 
@@ -49,7 +49,10 @@ export class FilteredOrderedIndex {
 
   constructor(path: readonly string[], test: DocumentTest, entries: readonly ViewEntry[]) {
     this.test = test
-    this.index = new OrderedIndex(path, entries.filter((e) => test(e.doc)))
+    this.index = new OrderedIndex(
+      path,
+      entries.filter((e) => test(e.doc)),
+    )
   }
 
   get size(): number {

@@ -7,9 +7,9 @@
  *   const view = indexesFor(store).view('published')
  *   view.ofType('article'); view.withSlug('knee-pain'); view.referencing('condition-1')
  */
-export {DatasetIndexes, indexesFor, type IndexableStore, type ViewName} from './dataset-indexes.js'
-export {View} from './view.js'
-export type {ViewEntry} from './entry-list.js'
-export {MemberIndex} from './member-index.js'
-export {OrderedIndex} from './ordered-index.js'
-export {TextIndex} from './text-index.js'
+export { DatasetIndexes, indexesFor, type IndexableStore, type ViewName } from './dataset-indexes.js'
+export { View } from './view.js'
+export type { ViewEntry } from './entry-list.js'
+export { MemberIndex } from './member-index.js'
+export { OrderedIndex } from './ordered-index.js'
+export { TextIndex } from './text-index.js'

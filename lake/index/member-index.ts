@@ -5,8 +5,8 @@
  * string, number and boolean elements are indexed (a Map keeps "1" and 1 apart, as `isEqual` does).
  * Nothing is stored per entry: removing one reads its (never mutated) document again.
  */
-import {insertSorted, removeSorted, type ViewEntry} from './entry-list.js'
-import {readPath} from './values.js'
+import { insertSorted, removeSorted, type ViewEntry } from './entry-list.js'
+import { readPath } from './values.js'
 
 export type MemberKey = string | number | boolean
 

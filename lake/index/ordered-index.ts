@@ -4,8 +4,8 @@
  * from either end, one group of equal keys at a time, to find the few documents an
  * `order(path ...)[a...b]` can return.
  */
-import type {ViewEntry} from './entry-list.js'
-import {compareKeys, orderClass, readPath, ORDER_OTHER} from './values.js'
+import type { ViewEntry } from './entry-list.js'
+import { compareKeys, orderClass, readPath, ORDER_OTHER } from './values.js'
 
 interface Item {
   entry: ViewEntry
@@ -40,7 +40,7 @@ export class OrderedIndex {
 
   private itemOf(entry: ViewEntry): Item {
     const key = readPath(entry.doc, this.path)
-    return {entry, cls: orderClass(key), key, nullish: key === null}
+    return { entry, cls: orderClass(key), key, nullish: key === null }
   }
 
   get size(): number {
@@ -84,7 +84,7 @@ export class OrderedIndex {
    */
   equal(value: string | number | boolean): ViewEntry[] {
     const cls = orderClass(value)
-    const probe: Item = {entry: {id: '', doc: null as never, pos: -Infinity}, cls, key: value, nullish: false}
+    const probe: Item = { entry: { id: '', doc: null as never, pos: -Infinity }, cls, key: value, nullish: false }
     const out: ViewEntry[] = []
     for (let i = this.lowerBound(probe); i < this.items.length; i++) {
       const item = this.items[i] as Item
@@ -112,7 +112,11 @@ export class OrderedIndex {
    * many entries those dropped groups held. For an index of only documents a filter keeps (a
    * FilteredOrderedIndex), a slice `[skip...]` starts in the first group yielded.
    */
-  groupsSkipping(direction: 'asc' | 'desc', skipNullish: boolean, skip: number): {groups: Generator<ViewEntry[]>; dropped: number} {
+  groupsSkipping(
+    direction: 'asc' | 'desc',
+    skipNullish: boolean,
+    skip: number,
+  ): { groups: Generator<ViewEntry[]>; dropped: number } {
     const items = this.items
     const from = 0
     const to = items.length
@@ -124,26 +128,32 @@ export class OrderedIndex {
     const otherCount = end - other
     if (direction === 'asc') {
       const t = from + skip
-      if (t >= end) return {groups: groupsOf(items, end, end, direction, skipNullish), dropped: end - from}
-      if (t >= other) return {groups: groupsOf(items, other, to, direction, skipNullish), dropped: other - from}
+      if (t >= end) return { groups: groupsOf(items, end, end, direction, skipNullish), dropped: end - from }
+      if (t >= other) return { groups: groupsOf(items, other, to, direction, skipNullish), dropped: other - from }
       let g = t
       while (g > from && same(items[g - 1] as Item, items[t] as Item)) g--
-      return {groups: groupsOf(items, g, to, direction, skipNullish), dropped: g - from}
+      return { groups: groupsOf(items, g, to, direction, skipNullish), dropped: g - from }
     }
-    if (skip < otherCount) return {groups: groupsOf(items, from, to, direction, skipNullish), dropped: 0}
+    if (skip < otherCount) return { groups: groupsOf(items, from, to, direction, skipNullish), dropped: 0 }
     const t = other - 1 - (skip - otherCount)
-    if (t < from) return {groups: groupsOf(items, from, from, direction, skipNullish), dropped: otherCount + (other - from)}
+    if (t < from)
+      return { groups: groupsOf(items, from, from, direction, skipNullish), dropped: otherCount + (other - from) }
     let j = t + 1
     while (j < other && same(items[j] as Item, items[t] as Item)) j++
     // [from, j) holds no null/object key: groupsOf walks it downwards from j.
-    return {groups: groupsOf(items, from, j, direction, skipNullish), dropped: otherCount + (other - j)}
+    return { groups: groupsOf(items, from, j, direction, skipNullish), dropped: otherCount + (other - j) }
   }
 
   /**
    * The same groups, over `entries` only (a candidate set much smaller than the index): they are
    * keyed and sorted here instead of walking the whole index.
    */
-  groupsAmong(entries: readonly ViewEntry[], direction: 'asc' | 'desc', skipNullish: boolean, range?: KeyRange): Generator<ViewEntry[]> {
+  groupsAmong(
+    entries: readonly ViewEntry[],
+    direction: 'asc' | 'desc',
+    skipNullish: boolean,
+    range?: KeyRange,
+  ): Generator<ViewEntry[]> {
     let items = entries.map((e) => this.itemOf(e))
     if (range) items = items.filter((item) => inRange(item, range))
     items.sort(compareItems)
@@ -188,8 +198,8 @@ export class OrderedIndex {
 /** Keys of one ordering class between optional bounds (groq-js `<`, `<=`, `==` compare within a type). */
 export interface KeyRange {
   cls: number
-  lower?: {value: string | number | boolean; inclusive: boolean}
-  upper?: {value: string | number | boolean; inclusive: boolean}
+  lower?: { value: string | number | boolean; inclusive: boolean }
+  upper?: { value: string | number | boolean; inclusive: boolean }
 }
 
 function inRange(item: Item, range: KeyRange): boolean {
@@ -205,7 +215,13 @@ function inRange(item: Item, range: KeyRange): boolean {
   return true
 }
 
-function* groupsOf(items: readonly Item[], from: number, to: number, direction: 'asc' | 'desc', skipNullish: boolean): Generator<ViewEntry[]> {
+function* groupsOf(
+  items: readonly Item[],
+  from: number,
+  to: number,
+  direction: 'asc' | 'desc',
+  skipNullish: boolean,
+): Generator<ViewEntry[]> {
   const same = (a: Item, b: Item): boolean => a.cls === b.cls && compareKeys(a.cls, a.key, b.cls, b.key) === 0
   // Null, objects and arrays (class ORDER_OTHER, the last class) are all equal in groq-js: one
   // group, found by binary search rather than stepped through (at 100k documents, every document

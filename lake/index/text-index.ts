@@ -19,11 +19,11 @@
  * postings are skipped) and the postings are compacted once dead ones are as many as half the
  * live ones, so a transaction never re-tokenises the old document.
  */
-import {evaluateSync, type ExprNode} from 'groq-js'
-import type {ViewEntry} from './entry-list.js'
-import {PostingList} from './postings.js'
-import {nativeTextReader, UNSURE, type TextValueReader} from './text-value.js'
-import {matchTokenKeys, textParts} from './values.js'
+import { evaluateSync, type ExprNode } from 'groq-js'
+import type { ViewEntry } from './entry-list.js'
+import { PostingList } from './postings.js'
+import { nativeTextReader, UNSURE, type TextValueReader } from './text-value.js'
+import { matchTokenKeys, textParts } from './values.js'
 
 const MAX_COUNT = 65535
 
@@ -79,7 +79,7 @@ export class TextIndex {
    */
   private tokens(doc: unknown): boolean {
     const native = this.native ? this.native(doc) : UNSURE
-    const value = native === UNSURE ? evaluateSync(this.expr, {root: doc}).data : native
+    const value = native === UNSURE ? evaluateSync(this.expr, { root: doc }).data : native
     for (const part of textParts(value)) {
       for (const key of matchTokenKeys(part)) {
         let id = this.keyIds.get(key)
@@ -191,7 +191,7 @@ export class TextIndex {
         entries.push(entry)
         counts.push(list.countAt(p))
       }
-      return {entries, counts}
+      return { entries, counts }
     }
     // Several keys: a document's counts are summed (slot -> its place in the result).
     const at = new Map<number, number>()
@@ -210,7 +210,7 @@ export class TextIndex {
         } else counts[i] = (counts[i] as number) + count
       }
     }
-    return {entries, counts}
+    return { entries, counts }
   }
 
   /**
@@ -221,7 +221,8 @@ export class TextIndex {
   unproven(asArrayElement: boolean): ViewEntry[] {
     const out: ViewEntry[] = []
     for (const slot of this.overflowed) out.push(this.slots[slot] as ViewEntry)
-    if (asArrayElement) for (const slot of this.arrayValued) if (!this.overflowed.has(slot)) out.push(this.slots[slot] as ViewEntry)
+    if (asArrayElement)
+      for (const slot of this.arrayValued) if (!this.overflowed.has(slot)) out.push(this.slots[slot] as ViewEntry)
     return out
   }
 
@@ -236,14 +237,14 @@ export class TextIndex {
   }
 
   /** Sizes, for memory checks and `explain`. */
-  stats(): {keys: number; documents: number; postings: number} {
-    return {keys: this.postings.size, documents: this.slotOf.size, postings: this.livePostings}
+  stats(): { keys: number; documents: number; postings: number } {
+    return { keys: this.postings.size, documents: this.slotOf.size, postings: this.livePostings }
   }
 }
 
 /** Whether the document has a number as `_score` (documents are never changed in place). */
 function hasNumericScore(entry: ViewEntry): boolean {
-  return typeof (entry.doc as {_score?: unknown})._score === 'number'
+  return typeof (entry.doc as { _score?: unknown })._score === 'number'
 }
 
 function lowerBound(keys: readonly string[], target: string): number {

@@ -21,7 +21,7 @@
  * take it for an iterator); anything else (functions, class instances, null-prototype objects) is
  * UNSURE. Documents read from the store are JSON, so in practice every document is read natively.
  */
-import type {ExprNode} from 'groq-js'
+import type { ExprNode } from 'groq-js'
 
 /** Returned when this module cannot vouch for groq-js's value: evaluate with groq-js instead. */
 export const UNSURE: unique symbol = Symbol('unsure')
@@ -59,8 +59,8 @@ export function nativeTextReader(expr: ExprNode): TextValueReader | undefined {
 /** A plain JSON object groq-js reads the way this module does (see the header). */
 function isPlainObject(value: object): value is Record<string, unknown> {
   if (Object.getPrototypeOf(value) !== Object.prototype) return false
-  if (Object.prototype.hasOwnProperty.call(value, 'hasOwnProperty')) return false
-  return typeof (value as {next?: unknown}).next !== 'function'
+  if (Object.hasOwn(value, 'hasOwnProperty')) return false
+  return typeof (value as { next?: unknown }).next !== 'function'
 }
 
 /** A value groq-js keeps as it is (JSON scalar, array, plain object), or UNSURE. */
@@ -72,7 +72,7 @@ function jsonOrUnsure(value: unknown): unknown {
     case 'boolean':
       return value
     case 'object':
-      if (Array.isArray(value)) return typeof (value as {next?: unknown}).next === 'function' ? UNSURE : value
+      if (Array.isArray(value)) return typeof (value as { next?: unknown }).next === 'function' ? UNSURE : value
       return isPlainObject(value) ? value : UNSURE
     default:
       return UNSURE // function, symbol, bigint: not JSON
@@ -86,7 +86,7 @@ export function readPath(doc: unknown, path: readonly string[]): unknown {
     if (value === UNSURE) return UNSURE
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
     const obj = value as Record<string, unknown>
-    value = Object.prototype.hasOwnProperty.call(obj, name) ? jsonOrUnsure(obj[name]) : null
+    value = Object.hasOwn(obj, name) ? jsonOrUnsure(obj[name]) : null
   }
   return value
 }
@@ -126,7 +126,7 @@ function blockText(block: object): string | null | typeof UNSURE {
       continue
     }
     if (!Array.isArray(child) && !isPlainObject(child)) return UNSURE
-    const span = child as {_type?: unknown; text?: unknown}
+    const span = child as { _type?: unknown; text?: unknown }
     if (span._type === 'span' && typeof span.text === 'string') text += span.text
   }
   return text

@@ -16,7 +16,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function readPath(doc: unknown, path: readonly string[]): unknown {
   let value: unknown = doc
   for (const name of path) {
-    if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, name)) return null
+    if (!isObject(value) || !Object.hasOwn(value, name)) return null
     value = value[name]
   }
   return value === undefined ? null : value

@@ -3,14 +3,14 @@
  * by `_type`, by `slug.current`, by referenced id, plus ordered and text indexes built on first use.
  * Every change goes through `put`/`delete`, so all indexes move in step.
  */
-import type {ExprNode} from 'groq-js'
-import type {LakeDocument} from '../store/types.js'
-import {insertSorted, removeSorted, type ViewEntry} from './entry-list.js'
-import {FilteredOrderedIndex, FilterIndex, type DocumentTest} from './filter-index.js'
-import {MemberIndex} from './member-index.js'
-import {OrderedIndex} from './ordered-index.js'
-import {TextIndex} from './text-index.js'
-import {collectRefs, slugKey} from './values.js'
+import type { ExprNode } from 'groq-js'
+import type { LakeDocument } from '../store/types.js'
+import { insertSorted, removeSorted, type ViewEntry } from './entry-list.js'
+import { FilteredOrderedIndex, FilterIndex, type DocumentTest } from './filter-index.js'
+import { MemberIndex } from './member-index.js'
+import { OrderedIndex } from './ordered-index.js'
+import { TextIndex } from './text-index.js'
+import { collectRefs, slugKey } from './values.js'
 
 /** An index built on demand; told about every entry added or removed afterwards. */
 interface DerivedIndex {
@@ -76,7 +76,7 @@ export class View {
     const old = this.byId.get(id)
     if (old && old.doc === doc && old.pos === pos) return
     if (old) this.unlink(old)
-    this.link({id, doc, pos})
+    this.link({ id, doc, pos })
   }
 
   delete(id: string): void {
@@ -152,7 +152,10 @@ export class View {
 
   /** The entries passing `test` ordered on `path` (see `filtered`). */
   filteredOrdered(key: string, path: readonly string[], test: DocumentTest): FilteredOrderedIndex | undefined {
-    return this.deriveBounded(`filterOrder:${JSON.stringify(path)}:${key}`, () => new FilteredOrderedIndex(path, test, this.all)) as FilteredOrderedIndex | undefined
+    return this.deriveBounded(
+      `filterOrder:${JSON.stringify(path)}:${key}`,
+      () => new FilteredOrderedIndex(path, test, this.all),
+    ) as FilteredOrderedIndex | undefined
   }
 
   /** Whether a materialized filter (`kind`: 'filter' or 'filterOrder:<path JSON>') is kept now. */

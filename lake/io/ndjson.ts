@@ -4,9 +4,9 @@
  * and nothing is written.
  */
 import fs from 'node:fs'
-import {isRecord, LakeError} from '../errors.js'
-import {invalidIdReason} from '../ids.js'
-import type {BulkItem, DatasetStore, LakeDocument} from '../store/index.js'
+import { isRecord, LakeError } from '../errors.js'
+import { invalidIdReason } from '../ids.js'
+import type { BulkItem, DatasetStore, LakeDocument } from '../store/index.js'
 
 /** `fail`: an id that already exists aborts the import (Sanity's default); `replace`: overwrite; `missing`: skip existing. */
 export type ImportMode = 'fail' | 'replace' | 'missing'
@@ -34,7 +34,7 @@ export interface ImportResult {
 export class ImportError extends LakeError {
   readonly line: number
   constructor(line: number, description: string) {
-    super(400, 'importError', `line ${line}: ${description}`, {line})
+    super(400, 'importError', `line ${line}: ${description}`, { line })
     this.line = line
   }
 }
@@ -64,7 +64,7 @@ export async function parseNdjsonFile(file: string): Promise<ImportEntry[]> {
   let line = 0
   let rest = ''
   // Split on '\n' only, as parseNdjson does (readline would also split on a lone '\r').
-  for await (const chunk of fs.createReadStream(file, {encoding: 'utf8'}) as AsyncIterable<string>) {
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8' }) as AsyncIterable<string>) {
     const parts = (rest + chunk).split('\n')
     rest = parts.pop() ?? ''
     for (const part of parts) parser.add(part, ++line)
@@ -88,29 +88,35 @@ class NdjsonParser {
       throw new ImportError(line, `not valid JSON (${(err as Error).message}); each line must be one JSON document`)
     }
     if (!isRecord(value)) throw new ImportError(line, 'must be a JSON object (a document with _id and _type)')
-    if (value._id === undefined) throw new ImportError(line, 'the document has no _id: every imported document needs one')
+    if (value._id === undefined)
+      throw new ImportError(line, 'the document has no _id: every imported document needs one')
     const reason = invalidIdReason(value._id)
     if (reason) throw new ImportError(line, reason)
-    if (typeof value._type !== 'string' || value._type === '') throw new ImportError(line, `document "${String(value._id)}" has no _type (a non-empty string)`)
+    if (typeof value._type !== 'string' || value._type === '')
+      throw new ImportError(line, `document "${String(value._id)}" has no _type (a non-empty string)`)
     const id = value._id as string
     const earlier = this.seen.get(id)
-    if (earlier !== undefined) throw new ImportError(line, `document id "${id}" appears twice (also on line ${earlier})`)
+    if (earlier !== undefined)
+      throw new ImportError(line, `document id "${id}" appears twice (also on line ${earlier})`)
     this.seen.set(id, line)
-    this.entries.push({line, doc: value, json: raw})
+    this.entries.push({ line, doc: value, json: raw })
   }
 }
 
 /** Finds asset markers anywhere in a document. */
-function assetMarkers(value: unknown, found: Array<{holder: Record<string, unknown>; marker: string}> = []): typeof found {
+function assetMarkers(
+  value: unknown,
+  found: Array<{ holder: Record<string, unknown>; marker: string }> = [],
+): typeof found {
   if (Array.isArray(value)) for (const v of value) assetMarkers(v, found)
   else if (isRecord(value)) {
-    if (typeof value._sanityAsset === 'string') found.push({holder: value, marker: value._sanityAsset})
+    if (typeof value._sanityAsset === 'string') found.push({ holder: value, marker: value._sanityAsset })
     for (const v of Object.values(value)) assetMarkers(v, found)
   }
   return found
 }
 
-const STORE_KIND = {fail: 'create', replace: 'createOrReplace', missing: 'createIfNotExists'} as const
+const STORE_KIND = { fail: 'create', replace: 'createOrReplace', missing: 'createIfNotExists' } as const
 
 /**
  * Imports documents as one transaction through the store's bulk path (`DatasetStore.bulkWrite`):
@@ -118,13 +124,17 @@ const STORE_KIND = {fail: 'create', replace: 'createOrReplace', missing: 'create
  * naming its line; nothing is written), then all are written in one SQLite transaction. Each id
  * may appear once.
  */
-export async function importDocuments(store: DatasetStore, entries: readonly ImportEntry[], opts: ImportOptions = {}): Promise<ImportResult> {
+export async function importDocuments(
+  store: DatasetStore,
+  entries: readonly ImportEntry[],
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
   // Most imports carry no asset marker, and a document's text tells that cheaply; but reading the
   // text of 100k documents (700 MB) still takes ~0.4 s. So when every entry has its text, the store
   // looks inside its write loop, where that overlaps its writer thread; a marker found there aborts
   // that write (nothing stored) and the import starts again, resolving the markers first.
   if (entries.every((e) => e.json !== undefined)) {
-    const items = entries.map(({doc, json}): BulkItem => ({doc, json}))
+    const items = entries.map(({ doc, json }): BulkItem => ({ doc, json }))
     try {
       return await writeEntries(store, entries, items, opts, (item) => {
         if ((item.json as string).includes(ASSET_MARKER)) throw new MarkerFound()
@@ -135,16 +145,20 @@ export async function importDocuments(store: DatasetStore, entries: readonly Imp
   }
   const items: BulkItem[] = new Array(entries.length)
   for (let i = 0; i < entries.length; i++) {
-    const {line, doc, json} = entries[i]
+    const { line, doc, json } = entries[i]
     // The text tells cheaply that a document has no marker (the walk costs as much as the write).
     const markers = json !== undefined && !json.includes(ASSET_MARKER) ? [] : assetMarkers(doc)
-    for (const {holder, marker} of markers) {
-      if (!opts.resolveAsset) throw new ImportError(line, `document "${String(doc._id)}" refers to an asset file (${marker}): importing assets needs the assets plugin`)
+    for (const { holder, marker } of markers) {
+      if (!opts.resolveAsset)
+        throw new ImportError(
+          line,
+          `document "${String(doc._id)}" refers to an asset file (${marker}): importing assets needs the assets plugin`,
+        )
       const ref = await opts.resolveAsset(marker, line)
       delete holder._sanityAsset
       Object.assign(holder, ref)
     }
-    items[i] = markers.length === 0 && json !== undefined ? {doc, json} : {doc}
+    items[i] = markers.length === 0 && json !== undefined ? { doc, json } : { doc }
   }
   return writeEntries(store, entries, items, opts)
 }
@@ -154,7 +168,13 @@ const ASSET_MARKER = '_sanityAsset'
 /** Thrown by the store's check when a document's text has an asset marker (see importDocuments). */
 class MarkerFound extends Error {}
 
-async function writeEntries(store: DatasetStore, entries: readonly ImportEntry[], items: readonly BulkItem[], opts: ImportOptions, check?: (item: BulkItem) => void): Promise<ImportResult> {
+async function writeEntries(
+  store: DatasetStore,
+  entries: readonly ImportEntry[],
+  items: readonly BulkItem[],
+  opts: ImportOptions,
+  check?: (item: BulkItem) => void,
+): Promise<ImportResult> {
   const mode = opts.mode ?? 'fail'
   try {
     const result = await store.bulkWrite(items, {
@@ -163,12 +183,19 @@ async function writeEntries(store: DatasetStore, entries: readonly ImportEntry[]
       onProgress: opts.onProgress,
       check,
       conflict: (index, id) =>
-        new ImportError(entries[index].line, `document "${id}" already exists in dataset "${store.name}": use --replace to overwrite or --missing to skip existing documents`),
+        new ImportError(
+          entries[index].line,
+          `document "${id}" already exists in dataset "${store.name}": use --replace to overwrite or --missing to skip existing documents`,
+        ),
     })
-    return {written: result.written, skipped: result.skipped, transactionId: result.written > 0 ? result.transactionId : undefined}
+    return {
+      written: result.written,
+      skipped: result.skipped,
+      transactionId: result.written > 0 ? result.transactionId : undefined,
+    }
   } catch (err) {
     if (err instanceof LakeError && !(err instanceof ImportError) && Array.isArray(err.details.items)) {
-      const item = err.details.items[0] as {index?: number; error?: {description?: string}} | undefined
+      const item = err.details.items[0] as { index?: number; error?: { description?: string } } | undefined
       const entry = item?.index !== undefined ? entries[item.index] : undefined
       if (entry) throw new ImportError(entry.line, item?.error?.description ?? err.message)
     }
@@ -181,16 +208,25 @@ export async function importNdjson(store: DatasetStore, text: string, opts: Impo
 }
 
 /** Imports an NDJSON file (read line by line: files of any size). */
-export async function importNdjsonFile(store: DatasetStore, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+export async function importNdjsonFile(
+  store: DatasetStore,
+  file: string,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
   return importDocuments(store, await parseNdjsonFile(file), opts)
 }
 
 /** Every document of the dataset (drafts included), sorted by id, as NDJSON. */
-export function exportNdjson(store: DatasetStore, opts: {drafts?: boolean; types?: string[]} = {}): string {
-  return exportDocuments(store, opts).map((d) => JSON.stringify(d) + '\n').join('')
+export function exportNdjson(store: DatasetStore, opts: { drafts?: boolean; types?: string[] } = {}): string {
+  return exportDocuments(store, opts)
+    .map((d) => `${JSON.stringify(d)}\n`)
+    .join('')
 }
 
-export function exportDocuments(store: DatasetStore, opts: {drafts?: boolean; types?: string[]} = {}): LakeDocument[] {
+export function exportDocuments(
+  store: DatasetStore,
+  opts: { drafts?: boolean; types?: string[] } = {},
+): LakeDocument[] {
   return [...store.documents()]
     .filter((d) => (opts.drafts ?? true) || !d._id.startsWith('drafts.'))
     .filter((d) => !opts.types || opts.types.includes(d._type))

@@ -1,5 +1,8 @@
 /** A progress bar on stderr, drawn only when stderr is a terminal (silent in CI and pipes). */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ((done: number, total: number) => void) & {finish(): void} {
+export function progressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): ((done: number, total: number) => void) & { finish(): void } {
   let drawn = false
   const draw = (done: number, total: number): void => {
     if (!stream.isTTY || total < 1) return

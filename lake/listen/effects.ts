@@ -5,7 +5,7 @@
  * replaced whole. Opcodes (mendoza's OPS table): 0 Value, 17 ObjectSetFieldValue (value, key),
  * 19 ObjectDeleteField (index in the input's sorted keys).
  */
-import type {LakeDocument} from '../store/index.js'
+import type { LakeDocument } from '../store/index.js'
 
 const VALUE = 0
 const OBJECT_SET_FIELD_VALUE = 17
@@ -26,8 +26,11 @@ export function mendozaPatch(from: LakeDocument | null, to: LakeDocument | null)
   return ops
 }
 
-export function effectsOf(before: LakeDocument | null, after: LakeDocument | null): {apply: MendozaPatch; revert: MendozaPatch} {
-  return {apply: mendozaPatch(before, after), revert: mendozaPatch(after, before)}
+export function effectsOf(
+  before: LakeDocument | null,
+  after: LakeDocument | null,
+): { apply: MendozaPatch; revert: MendozaPatch } {
+  return { apply: mendozaPatch(before, after), revert: mendozaPatch(after, before) }
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

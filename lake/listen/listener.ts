@@ -3,12 +3,12 @@
  * filter matched the document before and/or after, and its identity may read the id) and turns
  * them into Sanity's mutation events.
  */
-import {canReadPrivate, type Identity} from '../auth/index.js'
-import {isPublicId, isVersionId} from '../ids.js'
-import {evaluate} from 'groq-js'
-import {parseGroq} from '../query/evaluate.js'
-import type {CommittedTransaction, DocumentChange, LakeDocument} from '../store/index.js'
-import {effectsOf} from './effects.js'
+import { canReadPrivate, type Identity } from '../auth/index.js'
+import { isPublicId, isVersionId } from '../ids.js'
+import { evaluate } from 'groq-js'
+import { parseGroq } from '../query/evaluate.js'
+import type { CommittedTransaction, DocumentChange, LakeDocument } from '../store/index.js'
+import { effectsOf } from './effects.js'
 
 export interface ListenOptions {
   query: string
@@ -36,7 +36,7 @@ export interface MutationEvent {
   previousRev?: string
   resultRev: string
   timestamp: string
-  effects?: {apply: unknown[]; revert: unknown[]}
+  effects?: { apply: unknown[]; revert: unknown[] }
   result?: LakeDocument
   previous?: LakeDocument | null
   transactionTotalEvents: number
@@ -67,7 +67,7 @@ export class Listener {
     let result: unknown
     try {
       // As evaluateGroq (lake/query/evaluate.ts) evaluates, without parsing the filter again.
-      result = await (await evaluate(this.tree, {dataset: [doc], params: this.options.params})).get()
+      result = await (await evaluate(this.tree, { dataset: [doc], params: this.options.params })).get()
     } catch {
       // A filter that fails on this document (evaluateGroq's queryError) does not match it.
       return false
@@ -78,14 +78,14 @@ export class Listener {
 
   /** The events this listener gets for a committed transaction (possibly none). */
   async eventsFor(tx: CommittedTransaction, afterDocumentId?: string): Promise<MutationEvent[]> {
-    const picked: Array<{change: DocumentChange; transition: Transition}> = []
+    const picked: Array<{ change: DocumentChange; transition: Transition }> = []
     for (const change of tx.changes) {
       const before = await this.matches(change.before)
       const after = await this.matches(change.after)
       if (!before && !after) continue
-      picked.push({change, transition: before && after ? 'update' : after ? 'appear' : 'disappear'})
+      picked.push({ change, transition: before && after ? 'update' : after ? 'appear' : 'disappear' })
     }
-    let events = picked.map(({change, transition}, i) => this.event(tx, change, transition, i, picked.length))
+    let events = picked.map(({ change, transition }, i) => this.event(tx, change, transition, i, picked.length))
     if (afterDocumentId !== undefined) {
       const at = events.findIndex((e) => e.documentId === afterDocumentId)
       events = at === -1 ? events : events.slice(at + 1)
@@ -93,7 +93,13 @@ export class Listener {
     return events
   }
 
-  private event(tx: CommittedTransaction, change: DocumentChange, transition: Transition, index: number, total: number): MutationEvent {
+  private event(
+    tx: CommittedTransaction,
+    change: DocumentChange,
+    transition: Transition,
+    index: number,
+    total: number,
+  ): MutationEvent {
     const o = this.options
     const event: MutationEvent = {
       eventId: `${tx.transactionId}#${change.id}`,

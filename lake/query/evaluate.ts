@@ -1,5 +1,5 @@
-import {evaluate, parse, GroqSyntaxError} from 'groq-js'
-import {LakeError} from '../errors.js'
+import { evaluate, parse, GroqSyntaxError } from 'groq-js'
+import { LakeError } from '../errors.js'
 
 export interface EvaluateInput {
   query: string
@@ -8,7 +8,7 @@ export interface EvaluateInput {
   documents: readonly unknown[]
   /** User id for `identity()`. */
   identity?: string
-  sanity?: {projectId: string; dataset: string}
+  sanity?: { projectId: string; dataset: string }
 }
 
 type ParsedQuery = ReturnType<typeof parse>
@@ -20,7 +20,7 @@ type ParsedQuery = ReturnType<typeof parse>
 export function parseGroq(query: string, params: Record<string, unknown> = {}): ParsedQuery {
   let tree: ParsedQuery
   try {
-    tree = parse(query, {params})
+    tree = parse(query, { params })
   } catch (err) {
     if (err instanceof GroqSyntaxError) {
       const start = err.position
@@ -34,7 +34,12 @@ export function parseGroq(query: string, params: Record<string, unknown> = {}): 
   const missing = firstMissingParameter(tree)
   if (missing !== undefined) {
     const at = query.indexOf(`$${missing}`)
-    throwParseError(query, `param $${missing} referenced, but not provided: send it as $${missing}=<JSON value> (GET) or in "params" (POST)`, Math.max(0, at), at < 0 ? query.length : at + missing.length + 1)
+    throwParseError(
+      query,
+      `param $${missing} referenced, but not provided: send it as $${missing}=<JSON value> (GET) or in "params" (POST)`,
+      Math.max(0, at),
+      at < 0 ? query.length : at + missing.length + 1,
+    )
   }
   return tree
 }
@@ -60,7 +65,7 @@ function firstMissingParameter(node: unknown): string | undefined {
 }
 
 function throwParseError(query: string, description: string, start: number, end: number): never {
-  throw new LakeError(400, 'queryParseError', description, {query, start, end})
+  throw new LakeError(400, 'queryParseError', description, { query, start, end })
 }
 
 /**
@@ -79,6 +84,6 @@ export async function evaluateGroq(input: EvaluateInput): Promise<unknown> {
     return await value.get()
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    throw new LakeError(400, 'queryError', `GROQ query failed: ${message}`, {query: input.query})
+    throw new LakeError(400, 'queryError', `GROQ query failed: ${message}`, { query: input.query })
   }
 }

@@ -3,21 +3,21 @@
  * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so a query
  * planner (issue 7) can be put in front of the full groq-js evaluation without touching routes.
  */
-import {LakeError} from '../errors.js'
-import {DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf} from '../ids.js'
-import {canReadPrivate, type Identity} from '../auth/index.js'
-import type {DatasetStore, LakeDocument} from '../store/index.js'
-import {evaluateGroq} from './evaluate.js'
-import {plannerEnabled, runPlannedQuery} from './planner/index.js'
+import { LakeError } from '../errors.js'
+import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
+import { canReadPrivate, type Identity } from '../auth/index.js'
+import type { DatasetStore, LakeDocument } from '../store/index.js'
+import { evaluateGroq } from './evaluate.js'
+import { plannerEnabled, runPlannedQuery } from './planner/index.js'
 
-export {evaluateGroq, parseGroq} from './evaluate.js'
+export { evaluateGroq, parseGroq } from './evaluate.js'
 
 /**
  * `raw`: every document the caller may read. `published`: no drafts or versions. `drafts`: drafts
  * stand in for their published documents (`_id` = published id, `_originalId` = draft id). A list
  * (`['rel1', 'drafts']`) stacks releases over drafts over published, first one wins.
  */
-export type Perspective = 'raw' | 'published' | 'drafts' | {stack: string[]}
+export type Perspective = 'raw' | 'published' | 'drafts' | { stack: string[] }
 
 const NAMED = ['raw', 'published', 'drafts', 'previewDrafts']
 
@@ -34,13 +34,18 @@ export function parsePerspective(value: unknown, apiVersion: string): Perspectiv
   if (names.length === 1 && NAMED.includes(names[0])) {
     return names[0] === 'previewDrafts' ? 'drafts' : (names[0] as Perspective)
   }
-  if (names.includes('raw')) throw new LakeError(400, 'invalidPerspectiveError', '"raw" cannot be combined with other perspectives')
+  if (names.includes('raw'))
+    throw new LakeError(400, 'invalidPerspectiveError', '"raw" cannot be combined with other perspectives')
   for (const name of names) {
     if (!/^[A-Za-z0-9_-]+$/.test(name)) {
-      throw new LakeError(400, 'invalidPerspectiveError', `perspective "${name}" is invalid: use raw, published, drafts, or a list of release names ending with drafts/published`)
+      throw new LakeError(
+        400,
+        'invalidPerspectiveError',
+        `perspective "${name}" is invalid: use raw, published, drafts, or a list of release names ending with drafts/published`,
+      )
     }
   }
-  return {stack: names.map((n) => (n === 'previewDrafts' ? 'drafts' : n))}
+  return { stack: names.map((n) => (n === 'previewDrafts' ? 'drafts' : n)) }
 }
 
 export function apiVersionAtLeast(apiVersion: string, date: string): boolean {
@@ -53,10 +58,14 @@ function perspectiveKey(p: Perspective): string {
   return typeof p === 'string' ? p : p.stack.join(',')
 }
 
-const viewCache = new WeakMap<DatasetStore, Map<string, {version: number; docs: readonly LakeDocument[]}>>()
+const viewCache = new WeakMap<DatasetStore, Map<string, { version: number; docs: readonly LakeDocument[] }>>()
 
 /** The documents `*` ranges over for this perspective and identity (cached per store version). */
-export function perspectiveDocuments(store: DatasetStore, perspective: Perspective, identity: Identity): readonly LakeDocument[] {
+export function perspectiveDocuments(
+  store: DatasetStore,
+  perspective: Perspective,
+  identity: Identity,
+): readonly LakeDocument[] {
   const privateOk = canReadPrivate(identity)
   const effective: Perspective = privateOk ? perspective : 'published'
   // Anonymous callers read the published view less every sub-path (dotted) id.
@@ -67,7 +76,7 @@ export function perspectiveDocuments(store: DatasetStore, perspective: Perspecti
   if (hit && hit.version === store.version) return hit.docs
   const view = buildView(store.documents(), effective)
   const docs = privateOk ? view : view.filter((d) => isPublicId(d._id))
-  cache.set(key, {version: store.version, docs})
+  cache.set(key, { version: store.version, docs })
   return docs
 }
 
@@ -84,7 +93,7 @@ function buildView(all: readonly LakeDocument[], perspective: Perspective): read
       const matches = layer === 'drafts' ? isDraftId(doc._id) : isVersionId(doc._id) && releaseOf(doc._id) === layer
       if (!matches) continue
       const id = publishedIdOf(doc._id)
-      byId.set(id, {...doc, _id: id, _originalId: doc._id})
+      byId.set(id, { ...doc, _id: id, _originalId: doc._id })
     }
   }
   return [...byId.values()]
@@ -112,7 +121,7 @@ export async function runQuery(input: QueryInput): Promise<unknown> {
       query: input.query,
       params: input.params,
       identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
-      sanity: {projectId: input.projectId, dataset: input.store.name},
+      sanity: { projectId: input.projectId, dataset: input.store.name },
     })
   }
   return evaluateGroq({
@@ -120,7 +129,7 @@ export async function runQuery(input: QueryInput): Promise<unknown> {
     params: input.params,
     documents: perspectiveDocuments(input.store, input.perspective, input.identity),
     identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
-    sanity: {projectId: input.projectId, dataset: input.store.name},
+    sanity: { projectId: input.projectId, dataset: input.store.name },
   })
 }
 
@@ -129,4 +138,4 @@ export function mayRead(identity: Identity, id: string): boolean {
   return canReadPrivate(identity) || isPublicId(id)
 }
 
-export {DRAFTS_PREFIX}
+export { DRAFTS_PREFIX }

@@ -35,9 +35,9 @@
  * separate thread"). Durability does not depend on it: a crash before or during the checkpoint
  * leaves a valid WAL that the next connection uses (the crash and reliability tests kill imports).
  */
-import {createRequire} from 'node:module'
-import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from 'node:worker_threads'
-import {STORE_SQL} from './statements.js'
+import { createRequire } from 'node:module'
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import { STORE_SQL } from './statements.js'
 
 // CommonJS run by the worker (`eval`): no TypeScript loader needed in the thread.
 const WORKER_SOURCE = `
@@ -276,21 +276,36 @@ export class BulkThread {
   constructor(file: string) {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
     const control = new SharedArrayBuffer(4 * (2 + SLOTS))
-    const slots = Array.from({length: SLOTS}, () => new SharedArrayBuffer(SLOT_BYTES))
+    const slots = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES))
     const channel = new MessageChannel()
     this.control = new Int32Array(control)
     this.slots = slots.map((sab) => Buffer.from(sab))
     this.replies = channel.port1
     this.replies.unref()
-    this.worker = new Worker(WORKER_SOURCE, {eval: true, workerData: {file, sqlite, sql: STORE_SQL, earlySyncBytes: EARLY_SYNC_BYTES, control, slots, replies: channel.port2}, transferList: [channel.port2]})
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        file,
+        sqlite,
+        sql: STORE_SQL,
+        earlySyncBytes: EARLY_SYNC_BYTES,
+        control,
+        slots,
+        replies: channel.port2,
+      },
+      transferList: [channel.port2],
+    })
     this.worker.unref()
-    this.worker.on('message', (m: {op: string; result: CheckpointResult}) => {
+    this.worker.on('message', (m: { op: string; result: CheckpointResult }) => {
       if (m.op === 'checkpointed') this.checkpointed(m.result)
     })
     this.worker.on('error', (err) => {
-      console.error('lake: the bulk write worker failed; bulk writes and checkpoints run on the lake thread instead', err)
+      console.error(
+        'lake: the bulk write worker failed; bulk writes and checkpoints run on the lake thread instead',
+        err,
+      )
       this.failed = true
-      this.checkpointed({busy: 1, log: -1, checkpointed: -1, error: String(err)})
+      this.checkpointed({ busy: 1, log: -1, checkpointed: -1, error: String(err) })
     })
     this.worker.on('exit', (code) => {
       this.failed = true
@@ -307,7 +322,7 @@ export class BulkThread {
   checkpoint(): Promise<CheckpointResult> {
     return new Promise((resolve) => {
       this.checkpointWaiters.push(resolve)
-      this.worker.postMessage({op: 'checkpoint'})
+      this.worker.postMessage({ op: 'checkpoint' })
     })
   }
 
@@ -334,12 +349,14 @@ export class BulkThread {
    */
   writeTransaction(
     t: BulkThreadTransaction,
-    write: (add: (id: string, rev: string, size: number, encode: (into: Buffer, offset: number) => number) => void) => void,
+    write: (
+      add: (id: string, rev: string, size: number, encode: (into: Buffer, offset: number) => number) => void,
+    ) => void,
     commit: () => BulkThreadCommit | null,
   ): void {
     if (this.failed) throw new BulkThreadError('the bulk write worker is not running', false)
     Atomics.store(this.control, 0, 0)
-    this.worker.postMessage({op: 'begin', ...t})
+    this.worker.postMessage({ op: 'begin', ...t })
     let slot = -1
     let ids: string[] = []
     let revs: string[] = []
@@ -351,10 +368,10 @@ export class BulkThread {
       if (own) {
         // allocUnsafeSlow: a Buffer that is the whole of its own ArrayBuffer, handed over as is.
         const buffer = own.buffer as ArrayBuffer
-        this.worker.postMessage({op: 'rows', slot: -1, buffer, ids, revs, lengths}, [buffer])
+        this.worker.postMessage({ op: 'rows', slot: -1, buffer, ids, revs, lengths }, [buffer])
       } else {
         Atomics.store(this.control, 1 + slot, 1)
-        this.worker.postMessage({op: 'rows', slot, ids, revs, lengths})
+        this.worker.postMessage({ op: 'rows', slot, ids, revs, lengths })
       }
       ids = []
       revs = []
@@ -389,13 +406,18 @@ export class BulkThread {
     }
     // Nothing to write after all (every document left alone): no empty transaction.
     if (rows === null) return this.abort()
-    this.worker.postMessage({op: 'commit', ...rows, transactionId: t.transactionId})
+    this.worker.postMessage({ op: 'commit', ...rows, transactionId: t.transactionId })
     const reply = this.awaitReply()
-    if (reply.error) throw new BulkThreadError(`lake: the bulk write failed: ${reply.error.message}`, reply.error.concurrent ?? false, reply.error.code)
+    if (reply.error)
+      throw new BulkThreadError(
+        `lake: the bulk write failed: ${reply.error.message}`,
+        reply.error.concurrent ?? false,
+        reply.error.code,
+      )
   }
 
   private abort(): void {
-    this.worker.postMessage({op: 'abort'})
+    this.worker.postMessage({ op: 'abort' })
     this.awaitReply()
   }
 
@@ -408,16 +430,21 @@ export class BulkThread {
     }
   }
 
-  private awaitReply(): {error: {message: string; concurrent?: boolean; code?: string} | null} {
+  private awaitReply(): { error: { message: string; concurrent?: boolean; code?: string } | null } {
     if (Atomics.wait(this.control, 0, 0, WAIT_MS) === 'timed-out') this.dead()
-    const received = receiveMessageOnPort(this.replies) as {message: {error: {message: string; concurrent?: boolean; code?: string} | null}} | undefined
+    const received = receiveMessageOnPort(this.replies) as
+      | { message: { error: { message: string; concurrent?: boolean; code?: string } | null } }
+      | undefined
     if (!received) this.dead()
     return received.message
   }
 
   private dead(): never {
     this.failed = true
-    throw new BulkThreadError(`lake: the bulk write worker stopped answering${this.exitCode === undefined ? '' : ` (exit code ${this.exitCode})`}`, false)
+    throw new BulkThreadError(
+      `lake: the bulk write worker stopped answering${this.exitCode === undefined ? '' : ` (exit code ${this.exitCode})`}`,
+      false,
+    )
   }
 
   close(): Promise<number> {

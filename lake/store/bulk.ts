@@ -5,9 +5,9 @@
  * mutations with `preserveSystemFields` (same stamped documents, same revisions, same events); only
  * the way it is computed and written differs.
  */
-import {isRecord, transactionError} from '../errors.js'
-import {invalidIdReason} from '../ids.js'
-import type {LakeDocument} from './types.js'
+import { isRecord, transactionError } from '../errors.js'
+import { invalidIdReason } from '../ids.js'
+import type { LakeDocument } from './types.js'
 
 export type BulkKind = 'create' | 'createOrReplace' | 'createIfNotExists'
 
@@ -78,19 +78,32 @@ export function validateBulk(items: readonly BulkItem[]): void {
 /** The 400 for item `index` when it is not a document that can be written (its id may repeat). */
 export function invalidItem(item: BulkItem, index: number): Error | undefined {
   const doc = item.doc
-  if (!isRecord(doc)) return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document ${index} must be an object with _id and _type`}])
+  if (!isRecord(doc))
+    return transactionError(400, 'mutationError', [
+      { index, type: 'invalidDocumentError', description: `document ${index} must be an object with _id and _type` },
+    ])
   const reason = invalidIdReason(doc._id)
-  if (reason !== undefined) return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentIdError', description: reason}])
+  if (reason !== undefined)
+    return transactionError(400, 'mutationError', [{ index, type: 'invalidDocumentIdError', description: reason }])
   if (typeof doc._type !== 'string' || doc._type === '') {
     const id = doc._id as string
-    return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document "${id}" has no _type (a non-empty string)`, id}])
+    return transactionError(400, 'mutationError', [
+      { index, type: 'invalidDocumentError', description: `document "${id}" has no _type (a non-empty string)`, id },
+    ])
   }
   return undefined
 }
 
 /** The 400 for item `index` whose id item `earlier` has too. */
 function repeatedId(id: string, index: number, earlier: number): Error {
-  return transactionError(400, 'mutationError', [{index, type: 'invalidDocumentError', description: `document id "${id}" appears twice (also document ${earlier}): one transaction writes each document once`, id}])
+  return transactionError(400, 'mutationError', [
+    {
+      index,
+      type: 'invalidDocumentError',
+      description: `document id "${id}" appears twice (also document ${earlier}): one transaction writes each document once`,
+      id,
+    },
+  ])
 }
 
 /**
@@ -98,7 +111,11 @@ function repeatedId(id: string, index: number, earlier: number): Error {
  * `preserveSystemFields` (given `_createdAt`/`_updatedAt` kept, a given `_rev` kept for a new
  * document), against the committed documents `current`. Items must have passed `validateBulk`.
  */
-export function planBulk(items: readonly BulkItem[], current: ReadonlyMap<string, LakeDocument>, opts: BulkPlanOptions): BulkWrite[] {
+export function planBulk(
+  items: readonly BulkItem[],
+  current: ReadonlyMap<string, LakeDocument>,
+  opts: BulkPlanOptions,
+): BulkWrite[] {
   const writes: BulkWrite[] = []
   for (let index = 0; index < items.length; index++) {
     const w = planItem(items[index], index, current, opts)
@@ -115,8 +132,13 @@ export interface BulkPlanOptions {
 }
 
 /** `planBulk` of one item: its write, or undefined when it is left alone (createIfNotExists). */
-export function planItem(item: BulkItem, index: number, current: ReadonlyMap<string, LakeDocument>, opts: BulkPlanOptions): BulkWrite | undefined {
-  const {doc, json} = item
+export function planItem(
+  item: BulkItem,
+  index: number,
+  current: ReadonlyMap<string, LakeDocument>,
+  opts: BulkPlanOptions,
+): BulkWrite | undefined {
+  const { doc, json } = item
   const id = doc._id as string
   const existing = current.get(id) ?? null
   if (existing && opts.kind === 'create') throw conflictError(index, id, opts)
@@ -130,7 +152,9 @@ export function planItem(item: BulkItem, index: number, current: ReadonlyMap<str
     _rev: !existing && typeof doc._rev === 'string' ? doc._rev : opts.transactionId,
   }
   const tail = json !== undefined ? reuseJson(doc, after, json) : undefined
-  return tail !== undefined ? {id, before: existing, after, head: json as string, tail} : {id, before: existing, after, head: JSON.stringify(after), tail: ''}
+  return tail !== undefined
+    ? { id, before: existing, after, head: json as string, tail }
+    : { id, before: existing, after, head: JSON.stringify(after), tail: '' }
 }
 
 /**
@@ -138,7 +162,11 @@ export function planItem(item: BulkItem, index: number, current: ReadonlyMap<str
  * already; `planItem` finds the same error, but only when it gets to that item. Items need not be
  * validated yet.
  */
-export function checkCreateConflicts(items: readonly BulkItem[], current: ReadonlyMap<string, LakeDocument>, opts: BulkPlanOptions): void {
+export function checkCreateConflicts(
+  items: readonly BulkItem[],
+  current: ReadonlyMap<string, LakeDocument>,
+  opts: BulkPlanOptions,
+): void {
   if (opts.kind !== 'create') return
   for (let index = 0; index < items.length; index++) {
     const doc = items[index].doc
@@ -151,7 +179,12 @@ export function checkCreateConflicts(items: readonly BulkItem[], current: Readon
 }
 
 function conflictError(index: number, id: string, opts: BulkPlanOptions): Error {
-  return opts.conflict?.(index, id) ?? transactionError(409, 'mutationError', [{index, type: 'documentAlreadyExistsError', description: `Document by ID "${id}" already exists`, id}])
+  return (
+    opts.conflict?.(index, id) ??
+    transactionError(409, 'mutationError', [
+      { index, type: 'documentAlreadyExistsError', description: `Document by ID "${id}" already exists`, id },
+    ])
+  )
 }
 
 /**

@@ -1,11 +1,25 @@
-import type {Statement} from 'better-sqlite3'
-import {LakeError} from '../errors.js'
-import {randomId} from '../ids.js'
-import type {SqliteDatabase} from './db.js'
-import {BulkThreadError, type BulkThread, type CheckpointResult} from './bulk-thread.js'
-import {bulkJsonMaxBytes, checkCreateConflicts, encodeBulkJson, idOrder, invalidItem, planBulk, planItem, validateBulk, type BulkItem, type BulkOptions, type BulkPlanOptions, type BulkResult, type BulkWrite} from './bulk.js'
-import {STORE_SQL} from './statements.js'
-import {TransactionBuilder} from './transaction.js'
+import type { Statement } from 'better-sqlite3'
+import { LakeError } from '../errors.js'
+import { randomId } from '../ids.js'
+import type { SqliteDatabase } from './db.js'
+import { BulkThreadError, type BulkThread, type CheckpointResult } from './bulk-thread.js'
+import {
+  bulkJsonMaxBytes,
+  checkCreateConflicts,
+  encodeBulkJson,
+  idOrder,
+  invalidItem,
+  planBulk,
+  planItem,
+  validateBulk,
+  type BulkItem,
+  type BulkOptions,
+  type BulkPlanOptions,
+  type BulkResult,
+  type BulkWrite,
+} from './bulk.js'
+import { STORE_SQL } from './statements.js'
+import { TransactionBuilder } from './transaction.js'
 import type {
   CommitOptions,
   CommitResult,
@@ -56,12 +70,13 @@ export class DatasetStore {
     const load = db.prepare(
       'SELECT CASE WHEN d.rev_seq IS NULL THEN d.doc ELSE r.doc END AS doc FROM documents d LEFT JOIN revisions r ON d.rev_seq IS NOT NULL AND r.dataset = d.dataset AND r.document_id = d.id AND r.seq = d.rev_seq WHERE d.dataset = ? ORDER BY d.id',
     )
-    for (const row of load.iterate(name) as Iterable<{doc: string | null}>) {
-      if (row.doc === null) throw new Error(`lake: dataset "${name}" has a document whose revision row is missing: the database is damaged`)
+    for (const row of load.iterate(name) as Iterable<{ doc: string | null }>) {
+      if (row.doc === null)
+        throw new Error(`lake: dataset "${name}" has a document whose revision row is missing: the database is damaged`)
       const doc = JSON.parse(row.doc) as LakeDocument
       this.docs.set(doc._id, doc)
     }
-    const seq = db.prepare(STORE_SQL.headSeq).get(name) as {seq: number | null}
+    const seq = db.prepare(STORE_SQL.headSeq).get(name) as { seq: number | null }
     this.lastSeq = seq.seq ?? 0
     this.headStatement = db.prepare(STORE_SQL.headSeq)
   }
@@ -87,7 +102,7 @@ export class DatasetStore {
   }
 
   private headSeq(): number {
-    const row = this.headStatement.get(this.name) as {seq: number | null}
+    const row = this.headStatement.get(this.name) as { seq: number | null }
     return row.seq ?? 0
   }
 
@@ -190,10 +205,18 @@ export class DatasetStore {
   private newTransactionId(requested: string | undefined): string {
     const transactionId = requested ?? randomId()
     if (!TRANSACTION_ID.test(transactionId)) {
-      throw new LakeError(400, 'invalidTransactionIdError', `transactionId "${transactionId}" is invalid: use 1-128 characters from a-z A-Z 0-9 . _ -`)
+      throw new LakeError(
+        400,
+        'invalidTransactionIdError',
+        `transactionId "${transactionId}" is invalid: use 1-128 characters from a-z A-Z 0-9 . _ -`,
+      )
     }
     if (this.db.prepare('SELECT 1 FROM transactions WHERE dataset = ? AND id = ?').get(this.name, transactionId)) {
-      throw new LakeError(409, 'conflict', `transactionId "${transactionId}" was already used in dataset "${this.name}": every transaction needs a new id`)
+      throw new LakeError(
+        409,
+        'conflict',
+        `transactionId "${transactionId}" was already used in dataset "${this.name}": every transaction needs a new id`,
+      )
     }
     return transactionId
   }
@@ -211,11 +234,11 @@ export class DatasetStore {
     })
     await body(tx)
     const touched = tx.changes()
-    const results = touched.map((t) => ({id: t.id, operation: t.operation, document: t.after}))
+    const results = touched.map((t) => ({ id: t.id, operation: t.operation, document: t.after }))
     const changes: DocumentChange[] = touched
       .filter((t) => t.before !== t.after)
-      .map((t) => ({id: t.id, before: t.before, after: t.after, mutations: t.mutations}))
-    if (opts.dryRun || changes.length === 0) return {transactionId, results, transaction: null}
+      .map((t) => ({ id: t.id, before: t.before, after: t.after, mutations: t.mutations }))
+    if (opts.dryRun || changes.length === 0) return { transactionId, results, transaction: null }
 
     const transaction: CommittedTransaction = {
       seq: this.lastSeq + 1,
@@ -226,7 +249,7 @@ export class DatasetStore {
     }
     this.persist(transaction)
     this.applyCommitted(transaction)
-    return {transactionId, results, transaction}
+    return { transactionId, results, transaction }
   }
 
   private persist(t: CommittedTransaction): void {
@@ -234,17 +257,27 @@ export class DatasetStore {
     const remove = this.db.prepare('DELETE FROM documents WHERE dataset = ? AND id = ?')
     const logTx = this.db.prepare(STORE_SQL.logTransaction)
     const logRev = this.db.prepare(STORE_SQL.logRevision)
-    this.db.transaction(() => {
-      if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
-      for (const c of t.changes) {
-        const json = c.after ? JSON.stringify(c.after) : null
-        if (json) upsert.run(this.name, c.id, json)
-        else remove.run(this.name, c.id)
-        logRev.run(this.name, c.id, t.seq, c.after?._rev ?? t.transactionId, t.timestamp, t.author, json)
-      }
-      const mutations = t.changes.flatMap((c) => c.mutations)
-      logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, JSON.stringify(t.changes.map((c) => c.id)), JSON.stringify(mutations))
-    }).immediate()
+    this.db
+      .transaction(() => {
+        if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
+        for (const c of t.changes) {
+          const json = c.after ? JSON.stringify(c.after) : null
+          if (json) upsert.run(this.name, c.id, json)
+          else remove.run(this.name, c.id)
+          logRev.run(this.name, c.id, t.seq, c.after?._rev ?? t.transactionId, t.timestamp, t.author, json)
+        }
+        const mutations = t.changes.flatMap((c) => c.mutations)
+        logTx.run(
+          this.name,
+          t.seq,
+          t.transactionId,
+          t.timestamp,
+          t.author,
+          JSON.stringify(t.changes.map((c) => c.id)),
+          JSON.stringify(mutations),
+        )
+      })
+      .immediate()
   }
 
   private async runBulk(items: readonly BulkItem[], opts: BulkOptions): Promise<BulkResult> {
@@ -254,8 +287,8 @@ export class DatasetStore {
     this.refresh()
     const transactionId = this.newTransactionId(opts.transactionId)
     const timestamp = new Date().toISOString()
-    const plan = {kind: opts.kind, transactionId, timestamp, conflict: opts.conflict}
-    const t = {seq: this.lastSeq + 1, transactionId, timestamp, author: opts.author ?? ''}
+    const plan = { kind: opts.kind, transactionId, timestamp, conflict: opts.conflict }
+    const t = { seq: this.lastSeq + 1, transactionId, timestamp, author: opts.author ?? '' }
     let writes: BulkWrite[]
     if (thread) {
       writes = this.writeBulkInThread(thread, items, plan, t, opts)
@@ -264,14 +297,14 @@ export class DatasetStore {
       writes = planBulk(items, this.docs, plan)
       if (writes.length > 0) this.writeBulk(t, writes, opts)
     }
-    const result = {transactionId, written: writes.length, skipped: items.length - writes.length}
+    const result = { transactionId, written: writes.length, skipped: items.length - writes.length }
     if (writes.length === 0) return result
     const changes: DocumentChange[] = new Array(writes.length)
     for (let i = 0; i < writes.length; i++) {
       const w = writes[i]
-      changes[i] = {id: w.id, before: w.before, after: w.after, mutations: [{[opts.kind]: w.after}]}
+      changes[i] = { id: w.id, before: w.before, after: w.after, mutations: [{ [opts.kind]: w.after }] }
     }
-    this.applyCommitted({...t, changes})
+    this.applyCommitted({ ...t, changes })
     return result
   }
 
@@ -305,7 +338,13 @@ export class DatasetStore {
    * (bulk-thread.ts), in one SQLite transaction on the worker's connection; returns once it is
    * committed (durable). The worker then checkpoints the WAL.
    */
-  private writeBulkInThread(thread: BulkThread, items: readonly BulkItem[], plan: BulkPlanOptions, t: BulkTransaction, opts: BulkOptions): BulkWrite[] {
+  private writeBulkInThread(
+    thread: BulkThread,
+    items: readonly BulkItem[],
+    plan: BulkPlanOptions,
+    t: BulkTransaction,
+    opts: BulkOptions,
+  ): BulkWrite[] {
     // A conflict is reported for the first item in the caller's order, before anything is written.
     checkCreateConflicts(items, this.docs, plan)
     // The worker gets the documents in id order (see "Making the COMMIT short" in bulk-thread.ts);
@@ -317,7 +356,7 @@ export class DatasetStore {
     let writes: BulkWrite[] = []
     try {
       thread.writeTransaction(
-        {dataset: this.name, ...t},
+        { dataset: this.name, ...t },
         (add) => {
           let previousId: string | undefined
           for (let n = 0; n < total; n++) {
@@ -348,7 +387,11 @@ export class DatasetStore {
             const w = planned[order[n]]
             if (w) documentIds.push(w.id)
           }
-          return {ids: JSON.stringify(writes.map((w) => w.id)), mutations: JSON.stringify({bulk: opts.kind}), documentIds: JSON.stringify(documentIds)}
+          return {
+            ids: JSON.stringify(writes.map((w) => w.id)),
+            mutations: JSON.stringify({ bulk: opts.kind }),
+            documentIds: JSON.stringify(documentIds),
+          }
         },
       )
     } catch (err) {
@@ -366,20 +409,30 @@ export class DatasetStore {
     // The JSON comes as UTF-8 bytes (see encodeBulkJson) and is stored as TEXT, as `persist` stores it.
     const logRev = this.db.prepare(STORE_SQL.logBulkRevision)
     const total = writes.length
-    this.db.transaction(() => {
-      if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
-      let arena = Buffer.allocUnsafe(1 << 16)
-      for (let i = 0; i < total; i++) {
-        const w = writes[i]
-        const max = bulkJsonMaxBytes(w)
-        if (arena.length < max) arena = Buffer.allocUnsafe(max)
-        logRev.run(this.name, w.id, t.seq, w.after._rev, t.timestamp, t.author, arena.subarray(0, encodeBulkJson(w, arena, 0)))
-        if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
-      }
-      const ids = JSON.stringify(writes.map((w) => w.id))
-      upsert.run(this.name, t.seq, ids)
-      logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, ids, JSON.stringify({bulk: opts.kind}))
-    }).immediate()
+    this.db
+      .transaction(() => {
+        if (this.headSeq() !== t.seq - 1) throw new ConcurrentWriteError()
+        let arena = Buffer.allocUnsafe(1 << 16)
+        for (let i = 0; i < total; i++) {
+          const w = writes[i]
+          const max = bulkJsonMaxBytes(w)
+          if (arena.length < max) arena = Buffer.allocUnsafe(max)
+          logRev.run(
+            this.name,
+            w.id,
+            t.seq,
+            w.after._rev,
+            t.timestamp,
+            t.author,
+            arena.subarray(0, encodeBulkJson(w, arena, 0)),
+          )
+          if (opts.onProgress && (i % 500 === 0 || i === total - 1)) opts.onProgress(i + 1, total)
+        }
+        const ids = JSON.stringify(writes.map((w) => w.id))
+        upsert.run(this.name, t.seq, ids)
+        logTx.run(this.name, t.seq, t.transactionId, t.timestamp, t.author, ids, JSON.stringify({ bulk: opts.kind }))
+      })
+      .immediate()
   }
 
   /**
@@ -391,9 +444,11 @@ export class DatasetStore {
   }
 
   /** The revisions of a document, oldest first. */
-  revisions(documentId: string, opts: {limit?: number} = {}): RevisionEntry[] {
+  revisions(documentId: string, opts: { limit?: number } = {}): RevisionEntry[] {
     const rows = this.db
-      .prepare('SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? ORDER BY r.seq DESC LIMIT ?')
+      .prepare(
+        'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? ORDER BY r.seq DESC LIMIT ?',
+      )
       .all(this.name, documentId, opts.limit ?? 1000) as RevisionRow[]
     return rows.reverse().map(toRevision)
   }
@@ -401,7 +456,9 @@ export class DatasetStore {
   /** The document as revision `rev` left it, or undefined when there is no such revision. */
   revision(documentId: string, rev: string): RevisionEntry | undefined {
     const row = this.db
-      .prepare('SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.rev = ?')
+      .prepare(
+        'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.rev = ?',
+      )
       .get(this.name, documentId, rev) as RevisionRow | undefined
     return row ? toRevision(row) : undefined
   }
@@ -409,27 +466,42 @@ export class DatasetStore {
   /** The document as it was at `time` (ISO date), or null when it did not exist then. */
   documentAt(documentId: string, time: string): RevisionEntry | undefined {
     const row = this.db
-      .prepare('SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.timestamp <= ? ORDER BY r.seq DESC LIMIT 1')
+      .prepare(
+        'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.timestamp <= ? ORDER BY r.seq DESC LIMIT 1',
+      )
       .get(this.name, documentId, time) as RevisionRow | undefined
     return row ? toRevision(row) : undefined
   }
 
   /** Sequence number of a committed transaction, or undefined. */
   sequenceOf(transactionId: string): number | undefined {
-    const row = this.db.prepare('SELECT seq FROM transactions WHERE dataset = ? AND id = ?').get(this.name, transactionId) as {seq: number} | undefined
+    const row = this.db
+      .prepare('SELECT seq FROM transactions WHERE dataset = ? AND id = ?')
+      .get(this.name, transactionId) as { seq: number } | undefined
     return row?.seq
   }
 
   /** Rebuilds committed transactions after `seq` (for listener resume), oldest first. */
   transactionsAfter(seq: number, limit = 1000): CommittedTransaction[] {
     const txs = this.db
-      .prepare('SELECT seq, id, timestamp, author, document_ids, mutations FROM transactions WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(this.name, seq, limit) as Array<{seq: number; id: string; timestamp: string; author: string; document_ids: string; mutations: string}>
-    const before = this.db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1')
+      .prepare(
+        'SELECT seq, id, timestamp, author, document_ids, mutations FROM transactions WHERE dataset = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .all(this.name, seq, limit) as Array<{
+      seq: number
+      id: string
+      timestamp: string
+      author: string
+      document_ids: string
+      mutations: string
+    }>
+    const before = this.db.prepare(
+      'SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
+    )
     const after = this.db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?')
     return txs.map((t) => {
       const ids = JSON.parse(t.document_ids) as string[]
-      const logged = JSON.parse(t.mutations) as Record<string, unknown>[] | {bulk: string}
+      const logged = JSON.parse(t.mutations) as Record<string, unknown>[] | { bulk: string }
       // Group once by target (not a filter per document: an import has 100k of each).
       const byTarget = new Map<string | undefined, Record<string, unknown>[]>()
       if (Array.isArray(logged)) {
@@ -443,18 +515,18 @@ export class DatasetStore {
       // A bulk create (or create-if-missing) only wrote documents that did not exist before it.
       const nothingBefore = !Array.isArray(logged) && (logged.bulk === 'create' || logged.bulk === 'createIfNotExists')
       const changes = ids.map((id) => {
-        const b = nothingBefore ? undefined : (before.get(this.name, id, t.seq) as {doc: string | null} | undefined)
-        const a = after.get(this.name, id, t.seq) as {doc: string | null} | undefined
+        const b = nothingBefore ? undefined : (before.get(this.name, id, t.seq) as { doc: string | null } | undefined)
+        const a = after.get(this.name, id, t.seq) as { doc: string | null } | undefined
         const afterDoc = a?.doc ? (JSON.parse(a.doc) as LakeDocument) : null
         return {
           id,
           before: b?.doc ? (JSON.parse(b.doc) as LakeDocument) : null,
           after: afterDoc,
           // A bulk write's mutation of each document is {<kind>: <the document it wrote>}.
-          mutations: Array.isArray(logged) ? (byTarget.get(id) ?? []) : afterDoc ? [{[logged.bulk]: afterDoc}] : [],
+          mutations: Array.isArray(logged) ? (byTarget.get(id) ?? []) : afterDoc ? [{ [logged.bulk]: afterDoc }] : [],
         }
       })
-      return {seq: t.seq, transactionId: t.id, timestamp: t.timestamp, author: t.author, changes}
+      return { seq: t.seq, transactionId: t.id, timestamp: t.timestamp, author: t.author, changes }
     })
   }
 }

@@ -32,7 +32,7 @@ export type SqliteDatabase = Database.Database
  * checkpoints, the size `journal_size_limit` keeps anyway.
  */
 export function openDatabase(dataDir: string): SqliteDatabase {
-  fs.mkdirSync(dataDir, {recursive: true})
+  fs.mkdirSync(dataDir, { recursive: true })
   const db = new Database(path.join(dataDir, 'lake.sqlite'))
   // Only takes effect while the database is empty (before journal_mode creates it).
   db.pragma('page_size = 65536')
@@ -48,16 +48,17 @@ export function openDatabase(dataDir: string): SqliteDatabase {
 const SCHEMA_VERSION = 3
 
 function migrate(db: SqliteDatabase): void {
-  if (Number(db.pragma('user_version', {simple: true})) >= SCHEMA_VERSION) return
+  if (Number(db.pragma('user_version', { simple: true })) >= SCHEMA_VERSION) return
   // Under the write lock, reading the version again: a lake and an import CLI may open a new
   // database at the same moment, and only one of them may run each step.
   db.transaction(() => migrateSteps(db)).immediate()
 }
 
 function migrateSteps(db: SqliteDatabase): void {
-  const version = Number(db.pragma('user_version', {simple: true}))
+  const version = Number(db.pragma('user_version', { simple: true }))
   if (version >= SCHEMA_VERSION) return
-  if (version < 1) db.exec(`
+  if (version < 1)
+    db.exec(`
     CREATE TABLE IF NOT EXISTS documents (
       dataset TEXT NOT NULL,
       id TEXT NOT NULL,

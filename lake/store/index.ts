@@ -3,16 +3,16 @@
  * `DatasetStore` (dataset.ts) for the per-dataset API: commit/transact, get, documents, subscribe,
  * history. Nothing here knows HTTP.
  */
-import {LakeError} from '../errors.js'
-import {invalidDatasetReason} from '../ids.js'
-import {BulkThread} from './bulk-thread.js'
-import {DatasetStore} from './dataset.js'
-import {openDatabase, type SqliteDatabase} from './db.js'
+import { LakeError } from '../errors.js'
+import { invalidDatasetReason } from '../ids.js'
+import { BulkThread } from './bulk-thread.js'
+import { DatasetStore } from './dataset.js'
+import { openDatabase, type SqliteDatabase } from './db.js'
 
-export {DatasetStore} from './dataset.js'
-export type {TransactionBody, TransactionListener} from './dataset.js'
-export {TransactionBuilder} from './transaction.js'
-export type {BulkItem, BulkKind, BulkOptions, BulkResult} from './bulk.js'
+export { DatasetStore } from './dataset.js'
+export type { TransactionBody, TransactionListener } from './dataset.js'
+export { TransactionBuilder } from './transaction.js'
+export type { BulkItem, BulkKind, BulkOptions, BulkResult } from './bulk.js'
 export type * from './types.js'
 
 export class LakeStore {
@@ -22,7 +22,7 @@ export class LakeStore {
   /** Started on the first large bulk write (imports): see bulk-thread.ts. */
   private bulkThread: BulkThread | undefined
 
-  constructor(dataDir: string, opts: {pollMs?: number} = {}) {
+  constructor(dataDir: string, opts: { pollMs?: number } = {}) {
     this.db = openDatabase(dataDir)
     // Pick up transactions other processes commit (CLI imports) even when nobody reads.
     this.poll = setInterval(() => {
@@ -45,7 +45,7 @@ export class LakeStore {
 
   /** Names of datasets that hold documents or were opened in this process. */
   datasetNames(): string[] {
-    const rows = this.db.prepare('SELECT DISTINCT dataset FROM documents').all() as Array<{dataset: string}>
+    const rows = this.db.prepare('SELECT DISTINCT dataset FROM documents').all() as Array<{ dataset: string }>
     return [...new Set([...rows.map((r) => r.dataset), ...this.datasets.keys()])].sort()
   }
 

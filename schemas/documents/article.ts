@@ -39,7 +39,10 @@ export const article = defineType({
       group: 'content',
       description: 'The last part of the article\'s web address. Click "Generate" to make it from the title.',
       options: { source: 'title', maxLength: 96 },
-      validation: (rule) => rule.custom(requireSlug('The article needs a slug for its web address: click "Generate".')).custom(checkSlugFormat),
+      validation: (rule) =>
+        rule
+          .custom(requireSlug('The article needs a slug for its web address: click "Generate".'))
+          .custom(checkSlugFormat),
     }),
     defineField({
       name: 'excerpt',
@@ -81,8 +84,7 @@ export const article = defineType({
       type: 'datetime',
       group: 'content',
       initialValue: () => new Date().toISOString(),
-      validation: (rule) =>
-        rule.required().error('Set the publication date: article lists are ordered by it.'),
+      validation: (rule) => rule.required().error('Set the publication date: article lists are ordered by it.'),
     }),
     defineField({
       name: 'medicalReviewer',
@@ -92,7 +94,9 @@ export const article = defineType({
       group: 'medicalReview',
       description: 'The clinician who checked the article is medically accurate.',
       validation: (rule) =>
-        rule.required().error('Choose the clinician who reviewed the article: patient information must be medically reviewed.'),
+        rule
+          .required()
+          .error('Choose the clinician who reviewed the article: patient information must be medically reviewed.'),
     }),
     defineField({
       name: 'lastReviewed',
@@ -115,7 +119,9 @@ export const article = defineType({
       validation: (rule) => [
         rule.custom(checkNextReviewAfterLastReview),
         rule.custom(checkNextReviewNotPast).warning(),
-        rule.required().warning('Set when the article should next be reviewed (usually 12 months after the last review).'),
+        rule
+          .required()
+          .warning('Set when the article should next be reviewed (usually 12 months after the last review).'),
       ],
     }),
     defineField({
@@ -194,7 +200,13 @@ export const article = defineType({
       nextReviewDue: 'nextReviewDue',
       media: 'heroImage',
     },
-    prepare({ title, author, reviewer, nextReviewDue, media }: {
+    prepare({
+      title,
+      author,
+      reviewer,
+      nextReviewDue,
+      media,
+    }: {
       title?: string
       author?: string
       reviewer?: string

@@ -20,7 +20,8 @@ export const careInstruction = defineType({
       title: 'Slug',
       type: 'slug',
       options: { source: 'title', maxLength: 96 },
-      validation: (rule) => rule.custom(requireSlug('The care instruction needs a slug: click "Generate".')).custom(checkSlugFormat),
+      validation: (rule) =>
+        rule.custom(requireSlug('The care instruction needs a slug: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({
       name: 'treatment',
@@ -34,7 +35,8 @@ export const careInstruction = defineType({
       title: 'When',
       type: 'string',
       options: { list: [...CARE_PHASES], layout: 'radio', direction: 'horizontal' },
-      validation: (rule) => rule.custom(requiredChoice(CARE_PHASES, 'Choose whether these steps are for before or after the treatment.')),
+      validation: (rule) =>
+        rule.custom(requiredChoice(CARE_PHASES, 'Choose whether these steps are for before or after the treatment.')),
     }),
     defineField({
       name: 'steps',

@@ -19,7 +19,8 @@ export const category = defineType({
       title: 'Slug',
       type: 'slug',
       options: { source: 'title', maxLength: 96 },
-      validation: (rule) => rule.custom(requireSlug('The category needs a slug: click "Generate".')).custom(checkSlugFormat),
+      validation: (rule) =>
+        rule.custom(requireSlug('The category needs a slug: click "Generate".')).custom(checkSlugFormat),
     }),
     defineField({ name: 'description', title: 'Description', type: 'text', rows: 2 }),
   ],

@@ -12,7 +12,7 @@ export const clinician = defineType({
       name: 'name',
       title: 'Name',
       type: 'string',
-      validation: (rule) => rule.required().error('Enter the clinician\'s name.'),
+      validation: (rule) => rule.required().error("Enter the clinician's name."),
     }),
     defineField({
       name: 'handle',
@@ -20,14 +20,19 @@ export const clinician = defineType({
       type: 'string',
       description: 'Short sign-in style name, e.g. "kelliegomia".',
       validation: (rule) =>
-        rule.regex(/^[a-z0-9._-]+$/, { name: 'handle' }).error('Use lowercase letters, digits, dots, hyphens or underscores, without spaces.'),
+        rule
+          .regex(/^[a-z0-9._-]+$/, { name: 'handle' })
+          .error('Use lowercase letters, digits, dots, hyphens or underscores, without spaces.'),
     }),
     defineField({
       name: 'slug',
       title: 'Slug',
       type: 'slug',
       options: { source: 'name', maxLength: 96 },
-      validation: (rule) => rule.custom(requireSlug('The clinician needs a slug for their profile page: click "Generate".')).custom(checkSlugFormat),
+      validation: (rule) =>
+        rule
+          .custom(requireSlug('The clinician needs a slug for their profile page: click "Generate".'))
+          .custom(checkSlugFormat),
     }),
     defineField({ name: 'role', title: 'Role', type: 'string', description: 'e.g. "Physical Therapist"' }),
     defineField({
@@ -49,7 +54,17 @@ export const clinician = defineType({
   ],
   preview: {
     select: { title: 'name', role: 'role', credentials: 'credentials', media: 'photo' },
-    prepare({ title, role, credentials, media }: { title?: string; role?: string; credentials?: string[]; media?: unknown }) {
+    prepare({
+      title,
+      role,
+      credentials,
+      media,
+    }: {
+      title?: string
+      role?: string
+      credentials?: string[]
+      media?: unknown
+    }) {
       return {
         title: [title || 'Unnamed clinician', credentials?.join(', ')].filter(Boolean).join(', '),
         subtitle: role,

@@ -27,7 +27,10 @@ export const condition = defineType({
       type: 'slug',
       group: 'main',
       options: { source: 'name', maxLength: 96 },
-      validation: (rule) => rule.custom(requireSlug('The condition needs a slug for its web address: click "Generate".')).custom(checkSlugFormat),
+      validation: (rule) =>
+        rule
+          .custom(requireSlug('The condition needs a slug for its web address: click "Generate".'))
+          .custom(checkSlugFormat),
     }),
     defineField({
       name: 'alsoCalled',
@@ -44,7 +47,8 @@ export const condition = defineType({
       type: 'string',
       group: 'main',
       options: { list: [...BODY_REGIONS] },
-      validation: (rule) => rule.custom(requiredChoice(BODY_REGIONS, 'Choose the body region, so the condition is listed under it.')),
+      validation: (rule) =>
+        rule.custom(requiredChoice(BODY_REGIONS, 'Choose the body region, so the condition is listed under it.')),
     }),
     defineField({ name: 'summary', title: 'Summary', type: 'text', rows: 3, group: 'main' }),
     defineField({

@@ -55,7 +55,17 @@ export const faq = defineType({
   orderings: [{ title: 'Display order', name: 'orderAsc', by: [{ field: 'order', direction: 'asc' }] }],
   preview: {
     select: { title: 'question', treatment: 'treatments.0.name', condition: 'conditions.0.name', order: 'order' },
-    prepare({ title, treatment, condition, order }: { title?: string; treatment?: string; condition?: string; order?: number }) {
+    prepare({
+      title,
+      treatment,
+      condition,
+      order,
+    }: {
+      title?: string
+      treatment?: string
+      condition?: string
+      order?: number
+    }) {
       const topic = treatment || condition
       return {
         title: title || 'Unwritten question',

@@ -14,7 +14,7 @@ export const partner = defineType({
       name: 'name',
       title: 'Name',
       type: 'string',
-      validation: (rule) => rule.required().error('Enter the partner clinic\'s name.'),
+      validation: (rule) => rule.required().error("Enter the partner clinic's name."),
     }),
     defineField({
       name: 'siteUrl',
@@ -35,7 +35,8 @@ export const partner = defineType({
       type: 'string',
       options: { list: [...PARTNER_STATUSES], layout: 'radio', direction: 'horizontal' },
       initialValue: 'active',
-      validation: (rule) => rule.custom(requiredChoice(PARTNER_STATUSES, 'Choose whether the partner is active or suspended.')),
+      validation: (rule) =>
+        rule.custom(requiredChoice(PARTNER_STATUSES, 'Choose whether the partner is active or suspended.')),
     }),
     defineField({
       name: 'allowedCategories',

@@ -26,7 +26,10 @@ export const treatment = defineType({
       type: 'slug',
       group: 'about',
       options: { source: 'name', maxLength: 96 },
-      validation: (rule) => rule.custom(requireSlug('The treatment needs a slug for its web address: click "Generate".')).custom(checkSlugFormat),
+      validation: (rule) =>
+        rule
+          .custom(requireSlug('The treatment needs a slug for its web address: click "Generate".'))
+          .custom(checkSlugFormat),
     }),
     defineField({
       name: 'summary',

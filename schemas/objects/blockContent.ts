@@ -53,7 +53,7 @@ export const citationRefAnnotation = defineArrayMember({
       name: 'citationKey',
       title: 'Citation key',
       type: 'string',
-      description: 'The key of one of this article\'s citations (shown in the Citations list).',
+      description: "The key of one of this article's citations (shown in the Citations list).",
       validation: (rule) => rule.custom(checkCitationKey),
     }),
   ],

@@ -20,7 +20,7 @@ export const callToAction = defineType({
       name: 'url',
       title: 'Button link',
       type: 'url',
-      description: 'Leave empty to use the clinic\'s booking URL.',
+      description: "Leave empty to use the clinic's booking URL.",
       validation: (rule) => rule.uri({ scheme: ['http', 'https', 'mailto', 'tel'] }).custom(checkLinkUrl),
     }),
   ],

@@ -21,7 +21,8 @@ export const callout = defineType({
       type: 'string',
       options: { list: CALLOUT_TONES, layout: 'radio', direction: 'horizontal' },
       initialValue: 'info',
-      validation: (rule) => rule.custom(requiredChoice(CALLOUT_TONES, 'Choose the tone of the callout: information, tip or warning.')),
+      validation: (rule) =>
+        rule.custom(requiredChoice(CALLOUT_TONES, 'Choose the tone of the callout: information, tip or warning.')),
     }),
     defineField({ name: 'title', title: 'Title', type: 'string' }),
     defineField({
@@ -33,7 +34,15 @@ export const callout = defineType({
   ],
   preview: {
     select: { title: 'title', tone: 'tone', body: 'body' },
-    prepare({ title, tone, body }: { title?: string; tone?: string; body?: Array<{ children?: Array<{ text?: string }> }> }) {
+    prepare({
+      title,
+      tone,
+      body,
+    }: {
+      title?: string
+      tone?: string
+      body?: Array<{ children?: Array<{ text?: string }> }>
+    }) {
       const text = body?.[0]?.children?.map((c) => c.text ?? '').join('') ?? ''
       return { title: title || text || 'Callout', subtitle: `Callout (${tone ?? 'info'})` }
     },

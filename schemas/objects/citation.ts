@@ -18,7 +18,8 @@ export const citation = defineType({
       type: 'array',
       of: [defineArrayMember({ type: 'string' })],
       description: 'One author per entry, as journals print them: surname and initials, e.g. "Gattie E".',
-      validation: (rule) => rule.required().min(1).error('Add at least one author (surname and initials, e.g. "Gattie E").'),
+      validation: (rule) =>
+        rule.required().min(1).error('Add at least one author (surname and initials, e.g. "Gattie E").'),
     }),
     defineField({
       name: 'title',
@@ -26,13 +27,22 @@ export const citation = defineType({
       type: 'string',
       validation: (rule) => rule.required().error('Enter the title of the cited article or book.'),
     }),
-    defineField({ name: 'journal', title: 'Journal', type: 'string', description: 'Abbreviated as on PubMed, e.g. "J Orthop Sports Phys Ther".' }),
+    defineField({
+      name: 'journal',
+      title: 'Journal',
+      type: 'string',
+      description: 'Abbreviated as on PubMed, e.g. "J Orthop Sports Phys Ther".',
+    }),
     defineField({
       name: 'year',
       title: 'Year',
       type: 'number',
       validation: (rule) =>
-        rule.integer().min(1800).max(new Date().getUTCFullYear() + 1).error('Enter the year of publication, e.g. 2017.'),
+        rule
+          .integer()
+          .min(1800)
+          .max(new Date().getUTCFullYear() + 1)
+          .error('Enter the year of publication, e.g. 2017.'),
     }),
     defineField({ name: 'volume', title: 'Volume', type: 'string' }),
     defineField({ name: 'issue', title: 'Issue', type: 'string' }),
@@ -49,8 +59,19 @@ export const citation = defineType({
   ],
   preview: {
     select: { title: 'title', authors: 'authors', journal: 'journal', year: 'year' },
-    prepare({ title, authors, journal, year }: { title?: string; authors?: string[]; journal?: string; year?: number }) {
-      const who = authors && authors.length > 0 ? `${authors[0]}${authors.length > 1 ? ' et al.' : ''}` : 'Unknown author'
+    prepare({
+      title,
+      authors,
+      journal,
+      year,
+    }: {
+      title?: string
+      authors?: string[]
+      journal?: string
+      year?: number
+    }) {
+      const who =
+        authors && authors.length > 0 ? `${authors[0]}${authors.length > 1 ? ' et al.' : ''}` : 'Unknown author'
       return { title: title || 'Untitled source', subtitle: [who, journal, year].filter(Boolean).join(' · ') }
     },
   },

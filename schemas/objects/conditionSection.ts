@@ -22,7 +22,8 @@ export const conditionSection = defineType({
       title: 'Aspect',
       type: 'string',
       options: { list: CONDITION_ASPECTS },
-      validation: (rule) => rule.custom(requiredChoice(CONDITION_ASPECTS, 'Choose which aspect of the condition this section covers.')),
+      validation: (rule) =>
+        rule.custom(requiredChoice(CONDITION_ASPECTS, 'Choose which aspect of the condition this section covers.')),
     }),
     defineField({
       name: 'body',

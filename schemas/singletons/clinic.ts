@@ -28,7 +28,7 @@ export const clinic = defineType({
       title: 'Name',
       type: 'string',
       group: 'details',
-      validation: (rule) => rule.required().error('Enter the clinic\'s name.'),
+      validation: (rule) => rule.required().error("Enter the clinic's name."),
     }),
     defineField({
       name: 'siteUrl',
@@ -37,7 +37,11 @@ export const clinic = defineType({
       group: 'details',
       description: 'Used for canonical links and structured data.',
       validation: (rule) =>
-        rule.custom((value: unknown) => (value ? true : 'Enter the clinic\'s website address: pages and feeds link to it.')).custom(checkWebUrl),
+        rule
+          .custom((value: unknown) =>
+            value ? true : "Enter the clinic's website address: pages and feeds link to it.",
+          )
+          .custom(checkWebUrl),
     }),
     defineField({
       name: 'bookingUrl',

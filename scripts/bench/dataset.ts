@@ -8,10 +8,17 @@
 // draft-only article). Articles have 10-30 Portable Text blocks with marks, links, internal links
 // and citation references. About 3% of articles have no `publishedAt`, and `publishedAt` is at
 // minute resolution so ties happen (stable ordering matters).
-import {createRandom, type Random} from './random.js'
+import { createRandom, type Random } from './random.js'
 import {
-  BODY_REGIONS, CERTIFICATIONS, CONDITION_WORDS, CREDENTIALS, JOURNALS, ROLES, TREATMENT_WORDS,
-  TextMaker, slugify,
+  BODY_REGIONS,
+  CERTIFICATIONS,
+  CONDITION_WORDS,
+  CREDENTIALS,
+  JOURNALS,
+  ROLES,
+  TREATMENT_WORDS,
+  TextMaker,
+  slugify,
 } from './synthetic-text.js'
 
 /** A generated document, as it appears on one NDJSON line. */
@@ -64,10 +71,10 @@ export function datasetCounts(size: number): DatasetCounts {
   const others = Object.values(counts).reduce((a, b) => a + b, 0)
   const rest = size - others
   const article = Math.max(1, Math.round(rest / 1.1))
-  return {...counts, article, draft: rest - article}
+  return { ...counts, article, draft: rest - article }
 }
 
-const HEX = Array.from({length: 256}, (_, i) => i.toString(16).padStart(2, '0'))
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 const pad = (n: number): string => String(n).padStart(6, '0')
 export const syntheticId = (type: string, n: number): string => `synthetic-${type}-${pad(n)}`
 
@@ -83,7 +90,7 @@ interface Context {
 }
 
 function ref(id: string, key?: string): Record<string, unknown> {
-  return key ? {_key: key, _type: 'reference', _ref: id} : {_type: 'reference', _ref: id}
+  return key ? { _key: key, _type: 'reference', _ref: id } : { _type: 'reference', _ref: id }
 }
 
 function refs(ctx: Context, type: string, total: number, min: number, max: number): Record<string, unknown>[] {
@@ -102,7 +109,7 @@ function isoDate(ms: number): string {
 }
 
 function span(ctx: Context, text: string, marks: string[] = []): Record<string, unknown> {
-  return {_key: ctx.nextKey(), _type: 'span', marks, text}
+  return { _key: ctx.nextKey(), _type: 'span', marks, text }
 }
 
 interface BlockOptions {
@@ -113,7 +120,7 @@ interface BlockOptions {
 
 /** One Portable Text text block with 1-4 spans, some marked or annotated. */
 function block(ctx: Context, style: string, opts: BlockOptions = {}, listItem?: string): Record<string, unknown> {
-  const {random, text} = ctx
+  const { random, text } = ctx
   const markDefs: Record<string, unknown>[] = []
   const children: Record<string, unknown>[] = []
   const spans = random.int(1, 3)
@@ -124,23 +131,23 @@ function block(ctx: Context, style: string, opts: BlockOptions = {}, listItem?: 
     else if (r < 0.2) marks.push('em')
     else if (r < 0.25) {
       const key = ctx.nextKey()
-      markDefs.push({_key: key, _type: 'link', href: `https://example.com/synthetic/${slugify(text.phrase(1, 3))}`})
+      markDefs.push({ _key: key, _type: 'link', href: `https://example.com/synthetic/${slugify(text.phrase(1, 3))}` })
       marks.push(key)
     } else if (r < 0.3 && opts.linkTargets && opts.linkTargets.length > 0) {
       const key = ctx.nextKey()
-      markDefs.push({_key: key, _type: 'internalLink', reference: ref(random.pick(opts.linkTargets))})
+      markDefs.push({ _key: key, _type: 'internalLink', reference: ref(random.pick(opts.linkTargets)) })
       marks.push(key)
     }
     // One sentence of running text, then short marked phrases: bodies stay near real articles' size.
     const content = i === 0 && (style === 'normal' || listItem) ? text.sentence() : text.phrase(1, 5)
-    children.push(span(ctx, i === 0 ? content : ' ' + content, marks))
+    children.push(span(ctx, i === 0 ? content : ` ${content}`, marks))
   }
   if (!opts.simple && opts.citationKeys && opts.citationKeys.length > 0 && random.chance(0.15)) {
     const key = ctx.nextKey()
-    markDefs.push({_key: key, _type: 'citationRef', citationKey: random.pick(opts.citationKeys)})
+    markDefs.push({ _key: key, _type: 'citationRef', citationKey: random.pick(opts.citationKeys) })
     children.push(span(ctx, ` (${random.int(1, opts.citationKeys.length)})`, [key]))
   }
-  const out: Record<string, unknown> = {_key: ctx.nextKey(), _type: 'block', style, markDefs, children}
+  const out: Record<string, unknown> = { _key: ctx.nextKey(), _type: 'block', style, markDefs, children }
   if (listItem) {
     out.listItem = listItem
     out.level = 1
@@ -153,14 +160,14 @@ function simpleBlocks(ctx: Context, min: number, max: number, opts: BlockOptions
   const out: Record<string, unknown>[] = []
   for (let i = 0; i < n; i++) {
     const list = ctx.random.chance(0.2) ? ctx.random.pick(['bullet', 'number']) : undefined
-    out.push(block(ctx, 'normal', {...opts, simple: true}, list))
+    out.push(block(ctx, 'normal', { ...opts, simple: true }, list))
   }
   return out
 }
 
 /** `blockContent`: headings, paragraphs, lists, quotes and the odd callout. */
 function richBlocks(ctx: Context, min: number, max: number, opts: BlockOptions = {}): Record<string, unknown>[] {
-  const {random} = ctx
+  const { random } = ctx
   const n = random.int(min, max)
   const out: Record<string, unknown>[] = []
   for (let i = 0; i < n; i++) {
@@ -171,9 +178,13 @@ function richBlocks(ctx: Context, min: number, max: number, opts: BlockOptions =
     else if (r < 0.37) out.push(block(ctx, 'normal', opts, 'number'))
     else if (r < 0.4) out.push(block(ctx, 'blockquote', opts))
     else if (r < 0.43) {
-      const callout: Record<string, unknown> = {_key: ctx.nextKey(), _type: 'callout', tone: random.pick(['info', 'tip', 'warning'])}
+      const callout: Record<string, unknown> = {
+        _key: ctx.nextKey(),
+        _type: 'callout',
+        tone: random.pick(['info', 'tip', 'warning']),
+      }
       if (random.chance(0.5)) callout.title = ctx.text.phrase(2, 4)
-      callout.body = simpleBlocks(ctx, 1, 2, {linkTargets: opts.linkTargets})
+      callout.body = simpleBlocks(ctx, 1, 2, { linkTargets: opts.linkTargets })
       out.push(callout)
     } else out.push(block(ctx, 'normal', opts))
   }
@@ -183,7 +194,11 @@ function richBlocks(ctx: Context, min: number, max: number, opts: BlockOptions =
 function stamp(ctx: Context, doc: GeneratedDocument): GeneratedDocument {
   const created = START + Math.floor(ctx.random.next() * (END - START))
   const updated = created + Math.floor(ctx.random.next() * 400 * DAY)
-  return {...doc, _createdAt: new Date(created).toISOString(), _updatedAt: new Date(Math.min(updated, END)).toISOString()}
+  return {
+    ...doc,
+    _createdAt: new Date(created).toISOString(),
+    _updatedAt: new Date(Math.min(updated, END)).toISOString(),
+  }
 }
 
 function clinic(ctx: Context): GeneratedDocument {
@@ -195,7 +210,14 @@ function clinic(ctx: Context): GeneratedDocument {
     bookingUrl: 'https://example.com/book',
     phone: '+1 555 0100',
     email: 'synthetic@example.com',
-    address: {_type: 'postalAddress', street: '1 Synthetic Way', city: 'Testville', region: 'TS', postalCode: '00000', country: 'US'},
+    address: {
+      _type: 'postalAddress',
+      street: '1 Synthetic Way',
+      city: 'Testville',
+      region: 'TS',
+      postalCode: '00000',
+      country: 'US',
+    },
     medicalDisclaimer: 'Synthetic content generated for benchmarks. Not medical advice.',
     syndicationLicence: 'Synthetic licence text.',
     attributionText: 'Synthetic attribution text.',
@@ -208,13 +230,13 @@ function category(ctx: Context, n: number): GeneratedDocument {
     _id: syntheticId('category', n),
     _type: 'category',
     title,
-    slug: {_type: 'slug', current: slugify(`synthetic-category-${n}`)},
+    slug: { _type: 'slug', current: slugify(`synthetic-category-${n}`) },
     description: ctx.text.paragraph(2),
   })
 }
 
 function clinician(ctx: Context, n: number): GeneratedDocument {
-  const {random, text} = ctx
+  const { random, text } = ctx
   const name = `${text.personName()} (Synthetic ${n})`
   const handle = `synthetic${n}${slugify(name).replace(/-/g, '').slice(0, 10)}`
   return stamp(ctx, {
@@ -222,7 +244,7 @@ function clinician(ctx: Context, n: number): GeneratedDocument {
     _type: 'clinician',
     name,
     handle,
-    slug: {_type: 'slug', current: `synthetic-clinician-${n}`},
+    slug: { _type: 'slug', current: `synthetic-clinician-${n}` },
     role: random.pick(ROLES),
     credentials: random.sample(CREDENTIALS, random.int(1, 3)),
     certifications: random.sample(CERTIFICATIONS, random.int(0, 2)),
@@ -231,18 +253,18 @@ function clinician(ctx: Context, n: number): GeneratedDocument {
 }
 
 function condition(ctx: Context, n: number): GeneratedDocument {
-  const {random, text, counts} = ctx
+  const { random, text, counts } = ctx
   const label = `${text.bodyWord()} ${random.pick(CONDITION_WORDS)}`
   const aspects = ['overview', 'symptoms', 'causes', 'treatments', 'self-care']
   return stamp(ctx, {
     _id: syntheticId('condition', n),
     _type: 'condition',
     name: `Synthetic condition ${n}: ${label}`,
-    slug: {_type: 'slug', current: slugify(`synthetic-condition-${n}-${label}`)},
+    slug: { _type: 'slug', current: slugify(`synthetic-condition-${n}-${label}`) },
     alsoCalled: random.chance(0.5) ? [text.phrase(2, 3)] : [],
     bodyRegion: random.pick(BODY_REGIONS),
     summary: text.paragraph(2),
-    symptoms: Array.from({length: random.int(1, 4)}, () => text.phrase(2, 4)),
+    symptoms: Array.from({ length: random.int(1, 4) }, () => text.phrase(2, 4)),
     icd10Codes: [`M${random.int(10, 99)}.${random.int(0, 9)}`],
     treatments: refs(ctx, 'treatment', counts.treatment, 0, 3),
     sections: random.sample(aspects, random.int(1, 3)).map((aspect) => ({
@@ -255,22 +277,29 @@ function condition(ctx: Context, n: number): GeneratedDocument {
 }
 
 function treatment(ctx: Context, n: number): GeneratedDocument {
-  const {random, text, counts} = ctx
+  const { random, text, counts } = ctx
   const label = random.pick(TREATMENT_WORDS)
   return stamp(ctx, {
     _id: syntheticId('treatment', n),
     _type: 'treatment',
     name: `Synthetic treatment ${n}: ${label}`,
-    slug: {_type: 'slug', current: slugify(`synthetic-treatment-${n}-${label}`)},
+    slug: { _type: 'slug', current: slugify(`synthetic-treatment-${n}-${label}`) },
     summary: text.paragraph(2),
     howItWorks: richBlocks(ctx, 3, 6),
     differsFrom: random.chance(0.5)
-      ? [{_key: ctx.nextKey(), _type: 'treatmentComparison', comparedTo: random.pick(TREATMENT_WORDS), difference: text.paragraph(2)}]
+      ? [
+          {
+            _key: ctx.nextKey(),
+            _type: 'treatmentComparison',
+            comparedTo: random.pick(TREATMENT_WORDS),
+            difference: text.paragraph(2),
+          },
+        ]
       : [],
     whoMayPerform: text.paragraph(1),
     conditions: refs(ctx, 'condition', counts.condition, 0, 3),
     whatToExpect: richBlocks(ctx, 2, 4),
-    sideEffects: Array.from({length: random.int(0, 3)}, () => text.phrase(1, 3)),
+    sideEffects: Array.from({ length: random.int(0, 3) }, () => text.phrase(1, 3)),
     complementaryTreatments: random.sample(TREATMENT_WORDS, random.int(0, 2)),
     faqs: refs(ctx, 'faq', counts.faq, 0, 4),
     careInstructions: refs(ctx, 'careInstruction', counts.careInstruction, 0, 2),
@@ -278,7 +307,7 @@ function treatment(ctx: Context, n: number): GeneratedDocument {
 }
 
 function faq(ctx: Context, n: number): GeneratedDocument {
-  const {random, text, counts} = ctx
+  const { random, text, counts } = ctx
   return stamp(ctx, {
     _id: syntheticId('faq', n),
     _type: 'faq',
@@ -291,19 +320,20 @@ function faq(ctx: Context, n: number): GeneratedDocument {
 }
 
 function careInstruction(ctx: Context, n: number): GeneratedDocument {
-  const {random, text, counts} = ctx
+  const { random, text, counts } = ctx
   const phase = random.pick(['before', 'after'])
   const title = `Synthetic care ${n}: ${phase} ${random.pick(TREATMENT_WORDS)}`
   return stamp(ctx, {
     _id: syntheticId('careInstruction', n),
     _type: 'careInstruction',
     title,
-    slug: {_type: 'slug', current: slugify(`synthetic-care-${n}-${phase}`)},
+    slug: { _type: 'slug', current: slugify(`synthetic-care-${n}-${phase}`) },
     treatment: ref(syntheticId('treatment', random.int(1, counts.treatment))),
     phase,
-    steps: Array.from({length: random.int(2, 5)}, () => {
-      const step: Record<string, unknown> = {_key: ctx.nextKey(), _type: 'careStep', instruction: text.sentence()}
-      if (random.chance(0.5)) step.timing = random.pick(['30 minutes before', 'for 24 hours', 'twice daily', 'after each session'])
+    steps: Array.from({ length: random.int(2, 5) }, () => {
+      const step: Record<string, unknown> = { _key: ctx.nextKey(), _type: 'careStep', instruction: text.sentence() }
+      if (random.chance(0.5))
+        step.timing = random.pick(['30 minutes before', 'for 24 hours', 'twice daily', 'after each session'])
       return step
     }),
     contactTherapistWhen: text.paragraph(1),
@@ -311,9 +341,9 @@ function careInstruction(ctx: Context, n: number): GeneratedDocument {
 }
 
 function article(ctx: Context, id: string, n: number): GeneratedDocument {
-  const {random, text, counts} = ctx
+  const { random, text, counts } = ctx
   const topic = `${text.bodyWord()} ${text.phrase(2, 5)}`
-  const citations = Array.from({length: random.int(0, 3)}, () => ({
+  const citations = Array.from({ length: random.int(0, 3) }, () => ({
     _key: ctx.nextKey(),
     _type: 'citation',
     authors: [`Synthetic ${random.pick(['A', 'B', 'C', 'D'])}`, `Generated ${random.pick(['E', 'F', 'G'])}`],
@@ -330,14 +360,15 @@ function article(ctx: Context, id: string, n: number): GeneratedDocument {
   const published = START + Math.floor(random.next() * (END - START))
   const reviewed = published + random.int(0, 300) * DAY
   const author = random.int(1, counts.clinician)
-  const reviewer = counts.clinician > 1 ? ((author + random.int(0, counts.clinician - 2)) % counts.clinician) + 1 : author
+  const reviewer =
+    counts.clinician > 1 ? ((author + random.int(0, counts.clinician - 2)) % counts.clinician) + 1 : author
   const doc: GeneratedDocument = {
     _id: id,
     _type: 'article',
     title: `Synthetic article ${n}: ${topic}`,
-    slug: {_type: 'slug', current: slugify(`synthetic-article-${n}-${topic}`)},
+    slug: { _type: 'slug', current: slugify(`synthetic-article-${n}-${topic}`) },
     excerpt: text.clip(text.paragraph(3), 160),
-    body: richBlocks(ctx, 10, 30, {citationKeys: citations.map((c) => c._key), linkTargets}),
+    body: richBlocks(ctx, 10, 30, { citationKeys: citations.map((c) => c._key), linkTargets }),
     author: ref(syntheticId('clinician', author)),
     medicalReviewer: ref(syntheticId('clinician', reviewer)),
     lastReviewed: isoDate(reviewed),
@@ -348,12 +379,23 @@ function article(ctx: Context, id: string, n: number): GeneratedDocument {
     faqs: refs(ctx, 'faq', counts.faq, 0, 6),
     careInstructions: refs(ctx, 'careInstruction', counts.careInstruction, 0, 2),
     citations,
-    callToAction: {_type: 'callToAction', heading: 'Synthetic call to action', text: text.sentence(), buttonLabel: 'Book (synthetic)'},
-    seo: {_type: 'seo', metaTitle: text.clip(`Synthetic ${topic}`, 60), metaDescription: text.clip(text.paragraph(2), 160), noIndex: random.chance(0.05)},
-    syndication: {_type: 'syndicationSettings', allowed: random.chance(0.7)},
+    callToAction: {
+      _type: 'callToAction',
+      heading: 'Synthetic call to action',
+      text: text.sentence(),
+      buttonLabel: 'Book (synthetic)',
+    },
+    seo: {
+      _type: 'seo',
+      metaTitle: text.clip(`Synthetic ${topic}`, 60),
+      metaDescription: text.clip(text.paragraph(2), 160),
+      noIndex: random.chance(0.05),
+    },
+    syndication: { _type: 'syndicationSettings', allowed: random.chance(0.7) },
   }
   if (random.chance(0.97)) doc.publishedAt = isoMinute(published)
-  if (random.chance(0.1)) (doc.syndication as Record<string, unknown>).embargoUntil = isoMinute(END + random.int(-300, 300) * DAY)
+  if (random.chance(0.1))
+    (doc.syndication as Record<string, unknown>).embargoUntil = isoMinute(END + random.int(-300, 300) * DAY)
   return stamp(ctx, doc)
 }
 
@@ -384,7 +426,9 @@ export function* generateDataset(options: DatasetOptions): Generator<GeneratedDo
     nextKey: () => {
       const a = (keys.next() * 0x1000000) | 0
       const b = (keys.next() * 0x1000000) | 0
-      return HEX[a >>> 16]! + HEX[(a >>> 8) & 255]! + HEX[a & 255]! + HEX[b >>> 16]! + HEX[(b >>> 8) & 255]! + HEX[b & 255]!
+      return (
+        HEX[a >>> 16]! + HEX[(a >>> 8) & 255]! + HEX[a & 255]! + HEX[b >>> 16]! + HEX[(b >>> 8) & 255]! + HEX[b & 255]!
+      )
     },
   }
   ctx.text = new TextMaker(ctx.random)
@@ -413,7 +457,7 @@ export function* generateDataset(options: DatasetOptions): Generator<GeneratedDo
     } else if (mustDraftOnly || pick.chance(0.2)) {
       linesLeft -= 1
       draftsLeft -= 1
-      yield {...doc, _id: `drafts.${doc._id}`, title: `${String(doc.title)} (synthetic unpublished draft)`}
+      yield { ...doc, _id: `drafts.${doc._id}`, title: `${String(doc.title)} (synthetic unpublished draft)` }
     } else {
       linesLeft -= 2
       draftsLeft -= 1

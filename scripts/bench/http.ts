@@ -1,15 +1,15 @@
 // HTTP throughput for `npm run bench`: autocannon (in a child process, see load-worker.mjs) against
 // delivery endpoints, next to a raw `node:http` server answering a prebuilt body of the same size:
 // the ceiling of this machine for that response size.
-import {execFile} from 'node:child_process'
+import { execFile } from 'node:child_process'
 import http from 'node:http'
-import type {AddressInfo} from 'node:net'
-import {fileURLToPath} from 'node:url'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
 
 export interface LoadResult {
   requests: number
   rps: number
-  latency: {p50: number; p90: number; p99: number; max: number}
+  latency: { p50: number; p90: number; p99: number; max: number }
   non2xx: number
   errors: number
   timeouts: number
@@ -36,7 +36,7 @@ export function runLoad(opts: LoadOptions): Promise<LoadResult> {
     execFile(
       process.execPath,
       [WORKER, JSON.stringify(opts)],
-      {timeout: (opts.durationSeconds + 30) * 1000, maxBuffer: 1 << 20},
+      { timeout: (opts.durationSeconds + 30) * 1000, maxBuffer: 1 << 20 },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(`load generator failed: ${err.message}\n${stderr}`))
         let parsed: unknown
@@ -58,14 +58,17 @@ export interface RawServer {
 }
 
 /** A plain `node:http` server answering every request with `body` (prebuilt, as a Buffer). */
-export async function startRawServer(body: string, contentType = 'application/json; charset=utf-8'): Promise<RawServer> {
+export async function startRawServer(
+  body: string,
+  contentType = 'application/json; charset=utf-8',
+): Promise<RawServer> {
   const payload = Buffer.from(body)
   const server = http.createServer((_req, res) => {
-    res.writeHead(200, {'content-type': contentType, 'content-length': payload.length})
+    res.writeHead(200, { 'content-type': contentType, 'content-length': payload.length })
     res.end(payload)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const {port} = server.address() as AddressInfo
+  const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>

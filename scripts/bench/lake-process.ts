@@ -2,7 +2,7 @@
 // child process of its own (ts-node loader included, as `npm run lake` runs it), whose resident
 // memory is read from /proc/<pid>/status (VmRSS). The bench's own process cannot tell: it also
 // holds the parsed NDJSON, naive groq-js evaluations and its own copy of the lake.
-import {spawn, type ChildProcess} from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -18,9 +18,20 @@ export interface LakeProcess {
 
 /** Starts `scripts/lake.ts` on `dataDir` (any free port, no HTTPS) and waits until it listens. */
 export function startLakeProcess(dataDir: string, dataset: string): Promise<LakeProcess> {
-  const env = {...process.env, LAKE_DATA_DIR: dataDir, LAKE_DATASET: dataset, LAKE_HTTP_PORT: '0', LAKE_HTTPS_PORT: '-1', LAKE_HOST: '127.0.0.1'}
+  const env = {
+    ...process.env,
+    LAKE_DATA_DIR: dataDir,
+    LAKE_DATASET: dataset,
+    LAKE_HTTP_PORT: '0',
+    LAKE_HTTPS_PORT: '-1',
+    LAKE_HOST: '127.0.0.1',
+  }
   // The same V8 flags as `npm run lake` (package.json): the memory figure includes their cost.
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {cwd: root, env, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', '--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => {
@@ -39,7 +50,7 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
       if (!url) return
       clearTimeout(timer)
       child.off('exit', onExit)
-      resolve({url, pid: child.pid!, rss: () => vmRss(child.pid!), stop: () => stop(child)})
+      resolve({ url, pid: child.pid!, rss: () => vmRss(child.pid!), stop: () => stop(child) })
     })
   })
 }
@@ -64,13 +75,18 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Runs a query over HTTP as the delivery API's anonymous client does (perspective published). */
-export async function queryOverHttp(url: string, dataset: string, query: string, params: Record<string, unknown>): Promise<unknown> {
+export async function queryOverHttp(
+  url: string,
+  dataset: string,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<unknown> {
   const res = await fetch(`${url}/v2025-02-19/data/query/${dataset}`, {
     method: 'POST',
-    headers: {'content-type': 'application/json'},
-    body: JSON.stringify({query, params, perspective: 'published'}),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, params, perspective: 'published' }),
   })
-  const body = (await res.json()) as {result?: unknown; error?: unknown}
+  const body = (await res.json()) as { result?: unknown; error?: unknown }
   if (res.status !== 200) throw new Error(`query answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`)
   return body.result
 }
@@ -81,7 +97,8 @@ export async function waitForCount(url: string, dataset: string, expected: numbe
   for (;;) {
     const count = await queryOverHttp(url, dataset, 'count(*)', {})
     if (count === expected) return
-    if (Date.now() > deadline) throw new Error(`the lake process shows ${String(count)} documents, expected ${expected}`)
+    if (Date.now() > deadline)
+      throw new Error(`the lake process shows ${String(count)} documents, expected ${expected}`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }

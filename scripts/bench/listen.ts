@@ -2,11 +2,11 @@
 // subscribers are told once it is durable) to its `mutation` event arriving at an HTTP listener
 // (`GET /data/listen/<dataset>`, server-sent events, parsed here from the raw stream).
 import http from 'node:http'
-import {summarize, type Timing} from './stats.js'
+import { summarize, type Timing } from './stats.js'
 
 export interface ListenStore {
-  subscribe(listener: (transaction: {transactionId: string}) => void): () => void
-  commit(mutations: readonly unknown[], opts?: {transactionId?: string}): Promise<unknown>
+  subscribe(listener: (transaction: { transactionId: string }) => void): () => void
+  commit(mutations: readonly unknown[], opts?: { transactionId?: string }): Promise<unknown>
 }
 
 export interface ListenResult extends Timing {
@@ -21,7 +21,7 @@ interface SseClient {
 /** Opens an SSE stream and calls `onEvent(eventName, data)` for each event; resolves on `welcome`. */
 function openSse(url: string, onEvent: (event: string, data: string) => void): Promise<SseClient> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, {headers: {accept: 'text/event-stream'}}, (res) => {
+    const req = http.get(url, { headers: { accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) {
         reject(new Error(`listen answered ${res.statusCode}`))
         res.resume()
@@ -41,7 +41,7 @@ function openSse(url: string, onEvent: (event: string, data: string) => void): P
             if (line.startsWith('event:')) event = line.slice(6).trim()
             else if (line.startsWith('data:')) data.push(line.slice(5).trimStart())
           }
-          if (event === 'welcome') resolve({close: () => req.destroy()})
+          if (event === 'welcome') resolve({ close: () => req.destroy() })
           onEvent(event, data.join('\n'))
         }
       })
@@ -66,7 +66,7 @@ export async function measureListenLatency(
   const client = await openSse(listenUrl, (event, data) => {
     if (event !== 'mutation') return
     const arrived = performance.now()
-    const {transactionId} = JSON.parse(data) as {transactionId: string}
+    const { transactionId } = JSON.parse(data) as { transactionId: string }
     waiting.get(transactionId)?.(arrived)
   })
   const samples: number[] = []
@@ -80,7 +80,7 @@ export async function measureListenLatency(
           resolve(t)
         })
       })
-      await store.commit([{patch: {id: documentId, set: {benchListenCounter: i}}}], {transactionId})
+      await store.commit([{ patch: { id: documentId, set: { benchListenCounter: i } } }], { transactionId })
       const t = await arrived
       waiting.delete(transactionId)
       const committed = committedAt.get(transactionId)
@@ -92,5 +92,9 @@ export async function measureListenLatency(
   }
   const timing = summarize(samples)
   const sorted = [...samples].sort((a, b) => a - b)
-  return {...timing, p99Ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN, events: samples.length}
+  return {
+    ...timing,
+    p99Ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN,
+    events: samples.length,
+  }
 }

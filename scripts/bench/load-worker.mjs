@@ -16,16 +16,16 @@ const result = await autocannon({
   url: options.url,
   connections: options.connections ?? 10,
   duration: options.durationSeconds ?? 5,
-  requests: options.paths.map((path) => ({method: 'GET', path})),
+  requests: options.paths.map((path) => ({ method: 'GET', path })),
 })
 
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     requests: result.requests.total,
     rps: result.requests.average,
-    latency: {p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max},
+    latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-  }) + '\n',
+  })}\n`,
 )

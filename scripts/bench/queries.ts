@@ -1,9 +1,9 @@
 // The queries `npm run bench` times: Q1-Q5 of issue 7, and every query of delivery/queries.ts with
 // parameters picked from the loaded dataset (the way the delivery API issues them).
-import {SITEMAP_PAGE_SIZE} from '../../delivery/content/site.js'
-import {CONDITION_PAGE_SIZE} from '../../delivery/content/conditions.js'
-import {TREATMENT_PAGE_SIZE} from '../../delivery/content/treatments.js'
-import {RARE_WORDS} from './synthetic-text.js'
+import { SITEMAP_PAGE_SIZE } from '../../delivery/content/site.js'
+import { CONDITION_PAGE_SIZE } from '../../delivery/content/conditions.js'
+import { TREATMENT_PAGE_SIZE } from '../../delivery/content/treatments.js'
+import { RARE_WORDS } from './synthetic-text.js'
 
 export interface BenchQuery {
   name: string
@@ -30,15 +30,15 @@ export interface PickedParams {
   searchTerm: string
   searchTerms: string[]
   /** Keyset cursors from the middle of the name-ordered lists (a later page, as a client pages). */
-  conditionAfter: {name: string; id: string}
-  treatmentAfter: {name: string; id: string}
+  conditionAfter: { name: string; id: string }
+  treatmentAfter: { name: string; id: string }
   /** Sitemap page sizes, and a middle page of the article sitemap (a slice from the middle). */
   sitemapPageSize: number
   articleSitemapMiddleStart: number
 }
 
 const slugOf = (d: Doc | undefined): string | undefined => {
-  const slug = d?.slug as {current?: unknown} | undefined
+  const slug = d?.slug as { current?: unknown } | undefined
   return typeof slug?.current === 'string' ? slug.current : undefined
 }
 
@@ -47,7 +47,10 @@ const RARE = new Set(RARE_WORDS)
 /** A made-up rare word in the article's title or excerpt (see synthetic-text.ts). */
 function rareWordOf(article: Doc): string | undefined {
   const text = `${String(article.title ?? '')} ${String(article.excerpt ?? '')}`
-  return text.toLowerCase().split(/[^a-z]+/).find((w) => RARE.has(w))
+  return text
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .find((w) => RARE.has(w))
 }
 
 /** Picks parameters from the published documents, deterministically (the middle of each type). */
@@ -63,7 +66,7 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
   const article = middle(articles, 'published article')
   const refId = (value: unknown): string | undefined => {
     const list = Array.isArray(value) ? value : []
-    const first = list[0] as {_ref?: unknown} | undefined
+    const first = list[0] as { _ref?: unknown } | undefined
     return typeof first?._ref === 'string' ? first._ref : undefined
   }
   const condition = byId.get(refId(article.conditions) ?? '') ?? middle(ofType('condition'), 'condition')
@@ -71,16 +74,29 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
   const treatmentRef = (article.treatments as unknown[] | undefined)?.length ? refId(article.treatments) : undefined
   const treatment = byId.get(treatmentRef ?? '') ?? middle(ofType('treatment'), 'treatment')
   // The item in the middle of a list ordered by (name, _id), as the last item of a previous page.
-  const middleByName = (type: string): {name: string; id: string} => {
+  const middleByName = (type: string): { name: string; id: string } => {
     const named = ofType(type)
       .filter((d) => slugOf(d) && typeof d.name === 'string')
-      .sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+      .sort((a, b) =>
+        String(a.name) < String(b.name)
+          ? -1
+          : String(a.name) > String(b.name)
+            ? 1
+            : a._id < b._id
+              ? -1
+              : a._id > b._id
+                ? 1
+                : 0,
+      )
     const item = middle(named, `named ${type}`)
-    return {name: String(item.name), id: item._id}
+    return { name: String(item.name), id: item._id }
   }
-  const sitemapArticles = ofType('article').filter((a) => slugOf(a) && (a.seo as {noIndex?: unknown} | undefined)?.noIndex !== true).length
+  const sitemapArticles = ofType('article').filter(
+    (a) => slugOf(a) && (a.seo as { noIndex?: unknown } | undefined)?.noIndex !== true,
+  ).length
   const half = Math.floor(articles.length / 2)
-  const rare = [...articles.slice(half), ...articles.slice(0, half)].map(rareWordOf).find((w) => w !== undefined) ?? 'tendon'
+  const rare =
+    [...articles.slice(half), ...articles.slice(0, half)].map(rareWordOf).find((w) => w !== undefined) ?? 'tendon'
   return {
     articleSlug: slugOf(article) ?? '',
     conditionSlug: slugOf(condition) ?? '',
@@ -107,7 +123,7 @@ export function issueQueries(p: PickedParams): BenchQuery[] {
       query: `*[_type == "article" && slug.current == $slug][0]{
         ..., "author": author->{name, role}, "conditions": conditions[]->{name, "slug": slug.current},
         "categories": categories[]->{title, "slug": slug.current}}`,
-      params: {slug: p.articleSlug},
+      params: { slug: p.articleSlug },
     },
     {
       name: 'Q2 newest 20 articles',
@@ -120,13 +136,13 @@ export function issueQueries(p: PickedParams): BenchQuery[] {
       kind: 'issue',
       query: `*[_type == "condition" && slug.current == $slug][0]{_id, name,
         "articles": *[_type == "article" && references(^._id)]{_id, title, "slug": slug.current}}`,
-      params: {slug: p.conditionSlug},
+      params: { slug: p.conditionSlug },
     },
     {
       name: 'Q4 article search (match)',
       kind: 'issue',
       query: `*[_type == "article" && [title, excerpt] match $term]{_id, title, "slug": slug.current}`,
-      params: {term: p.searchTerm},
+      params: { term: p.searchTerm },
     },
     {
       name: 'Q5 counts per type',
@@ -142,41 +158,57 @@ export function issueQueries(p: PickedParams): BenchQuery[] {
 }
 
 /** Parameters for each delivery query, by its export name in delivery/queries.ts. */
-function deliveryParams(p: PickedParams): Record<string, Array<{label: string; params: Record<string, unknown>}>> {
-  const page = {category: null, condition: null, treatment: null, afterId: null, afterPublishedAt: null, limit: 21}
+function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; params: Record<string, unknown> }>> {
+  const page = { category: null, condition: null, treatment: null, afterId: null, afterPublishedAt: null, limit: 21 }
   // Default page sizes plus one, as the content functions ask.
-  const conditionPage = {bodyRegion: null, limit: CONDITION_PAGE_SIZE + 1}
-  const treatmentPage = {limit: TREATMENT_PAGE_SIZE + 1}
+  const conditionPage = { bodyRegion: null, limit: CONDITION_PAGE_SIZE + 1 }
+  const treatmentPage = { limit: TREATMENT_PAGE_SIZE + 1 }
   return {
-    ARTICLE_BY_SLUG_QUERY: [{label: '', params: {slug: p.articleSlug}}],
+    ARTICLE_BY_SLUG_QUERY: [{ label: '', params: { slug: p.articleSlug } }],
     ARTICLE_LIST_QUERY: [
-      {label: 'first page', params: page},
-      {label: 'by category', params: {...page, category: p.categorySlug}},
+      { label: 'first page', params: page },
+      { label: 'by category', params: { ...page, category: p.categorySlug } },
     ],
-    CONDITION_BY_SLUG_QUERY: [{label: '', params: {slug: p.conditionSlug}}],
-    CONDITIONS_BY_BODY_REGION_QUERY: [{label: '', params: {bodyRegion: p.bodyRegion}}],
-    CONDITIONS_BY_ICD10_QUERY: [{label: '', params: {code: p.icd10Code}}],
+    CONDITION_BY_SLUG_QUERY: [{ label: '', params: { slug: p.conditionSlug } }],
+    CONDITIONS_BY_BODY_REGION_QUERY: [{ label: '', params: { bodyRegion: p.bodyRegion } }],
+    CONDITIONS_BY_ICD10_QUERY: [{ label: '', params: { code: p.icd10Code } }],
     CONDITION_LIST_QUERY: [
-      {label: 'first page', params: {...conditionPage, afterName: null, afterId: null}},
-      {label: 'middle page', params: {...conditionPage, afterName: p.conditionAfter.name, afterId: p.conditionAfter.id}},
-      {label: 'by body region', params: {...conditionPage, bodyRegion: p.bodyRegion, afterName: null, afterId: null}},
+      { label: 'first page', params: { ...conditionPage, afterName: null, afterId: null } },
+      {
+        label: 'middle page',
+        params: { ...conditionPage, afterName: p.conditionAfter.name, afterId: p.conditionAfter.id },
+      },
+      {
+        label: 'by body region',
+        params: { ...conditionPage, bodyRegion: p.bodyRegion, afterName: null, afterId: null },
+      },
     ],
-    TREATMENT_BY_SLUG_QUERY: [{label: '', params: {slug: p.treatmentSlug}}],
+    TREATMENT_BY_SLUG_QUERY: [{ label: '', params: { slug: p.treatmentSlug } }],
     TREATMENT_LIST_QUERY: [
-      {label: 'first page', params: {...treatmentPage, afterName: null, afterId: null}},
-      {label: 'middle page', params: {...treatmentPage, afterName: p.treatmentAfter.name, afterId: p.treatmentAfter.id}},
+      { label: 'first page', params: { ...treatmentPage, afterName: null, afterId: null } },
+      {
+        label: 'middle page',
+        params: { ...treatmentPage, afterName: p.treatmentAfter.name, afterId: p.treatmentAfter.id },
+      },
     ],
-    FAQS_BY_TOPIC_QUERY: [{label: '', params: {treatment: p.treatmentSlug, condition: null}}],
-    CARE_INSTRUCTIONS_QUERY: [{label: '', params: {treatment: p.treatmentSlug, phase: null}}],
-    ARTICLE_SEARCH_QUERY: [{label: '', params: {terms: p.searchTerms, limit: 20}}],
-    SITEMAP_INDEX_QUERY: [{label: '', params: {}}],
+    FAQS_BY_TOPIC_QUERY: [{ label: '', params: { treatment: p.treatmentSlug, condition: null } }],
+    CARE_INSTRUCTIONS_QUERY: [{ label: '', params: { treatment: p.treatmentSlug, phase: null } }],
+    ARTICLE_SEARCH_QUERY: [{ label: '', params: { terms: p.searchTerms, limit: 20 } }],
+    SITEMAP_INDEX_QUERY: [{ label: '', params: {} }],
     SITEMAP_PAGE_QUERY: [
-      {label: 'articles, first page', params: {type: 'article', start: 0, end: p.sitemapPageSize}},
-      {label: 'articles, middle page', params: {type: 'article', start: p.articleSitemapMiddleStart, end: p.articleSitemapMiddleStart + p.sitemapPageSize}},
-      {label: 'conditions, first page', params: {type: 'condition', start: 0, end: p.sitemapPageSize}},
+      { label: 'articles, first page', params: { type: 'article', start: 0, end: p.sitemapPageSize } },
+      {
+        label: 'articles, middle page',
+        params: {
+          type: 'article',
+          start: p.articleSitemapMiddleStart,
+          end: p.articleSitemapMiddleStart + p.sitemapPageSize,
+        },
+      },
+      { label: 'conditions, first page', params: { type: 'condition', start: 0, end: p.sitemapPageSize } },
     ],
-    CLINIC_SETTINGS_QUERY: [{label: '', params: {}}],
-    HEALTH_PROBE_QUERY: [{label: '', params: {}}],
+    CLINIC_SETTINGS_QUERY: [{ label: '', params: {} }],
+    HEALTH_PROBE_QUERY: [{ label: '', params: {} }],
   }
 }
 
@@ -196,27 +228,32 @@ export const NOT_TIMED: Readonly<Record<string, string>> = {
  */
 export async function deliveryQueries(
   p: PickedParams,
-): Promise<{queries: BenchQuery[]; skipped: string[]; notTimed: Array<{name: string; why: string}>}> {
+): Promise<{ queries: BenchQuery[]; skipped: string[]; notTimed: Array<{ name: string; why: string }> }> {
   const mod = (await import('../../delivery/queries.js')) as Record<string, unknown>
   const known = deliveryParams(p)
   const queries: BenchQuery[] = []
   const skipped: string[] = []
-  const notTimed: Array<{name: string; why: string}> = []
+  const notTimed: Array<{ name: string; why: string }> = []
   for (const [name, value] of Object.entries(mod)) {
     if (!name.endsWith('_QUERY') || typeof value !== 'string') continue
     const why = NOT_TIMED[name]
     if (why) {
-      notTimed.push({name, why})
+      notTimed.push({ name, why })
       continue
     }
-    const variants = known[name] ?? (value.includes('$') ? undefined : [{label: '', params: {}}])
+    const variants = known[name] ?? (value.includes('$') ? undefined : [{ label: '', params: {} }])
     if (!variants) {
       skipped.push(name)
       continue
     }
     for (const v of variants) {
-      queries.push({name: `${name.replace(/_QUERY$/, '')}${v.label ? ` (${v.label})` : ''}`, kind: 'delivery', query: value, params: v.params})
+      queries.push({
+        name: `${name.replace(/_QUERY$/, '')}${v.label ? ` (${v.label})` : ''}`,
+        kind: 'delivery',
+        query: value,
+        params: v.params,
+      })
     }
   }
-  return {queries, skipped, notTimed}
+  return { queries, skipped, notTimed }
 }

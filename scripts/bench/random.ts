@@ -75,7 +75,7 @@ export function createRandom(seed: string | number): Random {
     sample(items, count) {
       const n = Math.min(count, items.length)
       // Partial Fisher-Yates over a copy of the indexes: O(n) picks, no repeats.
-      const chosen: typeof items[number][] = []
+      const chosen: (typeof items)[number][] = []
       const taken = new Map<number, number>()
       for (let i = 0; i < n; i++) {
         const j = i + Math.floor(next() * (items.length - i))

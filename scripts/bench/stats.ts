@@ -39,13 +39,16 @@ export interface TimeOptions {
 }
 
 /** Runs `fn` repeatedly and reports its timing; the last result is returned for checking. */
-export async function time<T>(fn: () => Promise<T>, opts: TimeOptions): Promise<{timing: Timing; result: T}> {
+export async function time<T>(fn: () => Promise<T>, opts: TimeOptions): Promise<{ timing: Timing; result: T }> {
   let result: T | undefined
   for (let i = 0; i < opts.warmup; i++) result = await fn()
   const samples: number[] = []
   const cpu: number[] = []
   const started = performance.now()
-  while (samples.length < opts.maxRuns && (samples.length < opts.minRuns || performance.now() - started < opts.budgetMs)) {
+  while (
+    samples.length < opts.maxRuns &&
+    (samples.length < opts.minRuns || performance.now() - started < opts.budgetMs)
+  ) {
     const c0 = process.cpuUsage()
     const t0 = performance.now()
     result = await fn()
@@ -53,7 +56,7 @@ export async function time<T>(fn: () => Promise<T>, opts: TimeOptions): Promise<
     const c = process.cpuUsage(c0)
     cpu.push((c.user + c.system) / 1000)
   }
-  return {timing: {...summarize(samples), cpuMedianMs: quantile(cpu, 0.5)}, result: result as T}
+  return { timing: { ...summarize(samples), cpuMedianMs: quantile(cpu, 0.5) }, result: result as T }
 }
 
 export function fmtMs(ms: number): string {

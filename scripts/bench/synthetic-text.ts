@@ -1,73 +1,260 @@
 // Word lists and sentence makers for the synthetic dataset. The words are the clinic's vocabulary
 // (so `match` searches behave like real ones: common and rare terms, stems that prefix-match), but
 // every title produced says "Synthetic" so nobody mistakes generated content for patient advice.
-import type {Random} from './random.js'
+import type { Random } from './random.js'
 
 export const BODY_REGIONS = [
-  'head', 'jaw', 'neck', 'shoulder', 'arm-elbow', 'wrist-hand', 'upper-back', 'lower-back',
-  'hip-buttock', 'leg', 'knee', 'ankle-foot', 'whole-body',
+  'head',
+  'jaw',
+  'neck',
+  'shoulder',
+  'arm-elbow',
+  'wrist-hand',
+  'upper-back',
+  'lower-back',
+  'hip-buttock',
+  'leg',
+  'knee',
+  'ankle-foot',
+  'whole-body',
 ] as const
 
 export const CONDITION_WORDS = [
-  'tendinopathy', 'sprain', 'strain', 'bursitis', 'impingement', 'sciatica', 'stenosis', 'arthritis',
-  'fasciitis', 'tear', 'instability', 'stiffness', 'neuropathy', 'whiplash', 'headache', 'spasm',
-  'syndrome', 'dysfunction', 'fracture recovery', 'post-surgical weakness',
+  'tendinopathy',
+  'sprain',
+  'strain',
+  'bursitis',
+  'impingement',
+  'sciatica',
+  'stenosis',
+  'arthritis',
+  'fasciitis',
+  'tear',
+  'instability',
+  'stiffness',
+  'neuropathy',
+  'whiplash',
+  'headache',
+  'spasm',
+  'syndrome',
+  'dysfunction',
+  'fracture recovery',
+  'post-surgical weakness',
 ] as const
 
 export const TREATMENT_WORDS = [
-  'dry needling', 'manual therapy', 'therapeutic exercise', 'joint mobilization', 'cupping',
-  'kinesio taping', 'soft tissue massage', 'postural training', 'balance training', 'gait training',
-  'ultrasound therapy', 'electrical stimulation', 'heat therapy', 'cold therapy', 'traction',
-  'stabilization training', 'endurance training', 'aquatic therapy', 'vestibular rehabilitation',
+  'dry needling',
+  'manual therapy',
+  'therapeutic exercise',
+  'joint mobilization',
+  'cupping',
+  'kinesio taping',
+  'soft tissue massage',
+  'postural training',
+  'balance training',
+  'gait training',
+  'ultrasound therapy',
+  'electrical stimulation',
+  'heat therapy',
+  'cold therapy',
+  'traction',
+  'stabilization training',
+  'endurance training',
+  'aquatic therapy',
+  'vestibular rehabilitation',
 ] as const
 
 const BODY_WORDS = [
-  'neck', 'back', 'shoulder', 'elbow', 'wrist', 'hip', 'knee', 'ankle', 'foot', 'jaw', 'spine',
-  'hamstring', 'calf', 'buttock', 'forearm', 'thumb', 'heel', 'rotator', 'cuff', 'pelvis',
+  'neck',
+  'back',
+  'shoulder',
+  'elbow',
+  'wrist',
+  'hip',
+  'knee',
+  'ankle',
+  'foot',
+  'jaw',
+  'spine',
+  'hamstring',
+  'calf',
+  'buttock',
+  'forearm',
+  'thumb',
+  'heel',
+  'rotator',
+  'cuff',
+  'pelvis',
 ] as const
 
 const NOUNS = [
-  'pain', 'mobility', 'strength', 'recovery', 'posture', 'movement', 'tissue', 'muscle', 'joint',
-  'needle', 'therapist', 'exercise', 'program', 'session', 'symptom', 'flexibility', 'function',
-  'inflammation', 'soreness', 'bruising', 'range', 'motion', 'healing', 'trigger', 'point', 'nerve',
-  'tendon', 'ligament', 'cartilage', 'circulation', 'endurance', 'balance', 'stability', 'habit',
-  'routine', 'evidence', 'study', 'outcome', 'threshold', 'comfort', 'response', 'treatment',
-  'patient', 'activity', 'stretch', 'warmup', 'ice', 'water', 'rest', 'sleep', 'desk', 'runner',
+  'pain',
+  'mobility',
+  'strength',
+  'recovery',
+  'posture',
+  'movement',
+  'tissue',
+  'muscle',
+  'joint',
+  'needle',
+  'therapist',
+  'exercise',
+  'program',
+  'session',
+  'symptom',
+  'flexibility',
+  'function',
+  'inflammation',
+  'soreness',
+  'bruising',
+  'range',
+  'motion',
+  'healing',
+  'trigger',
+  'point',
+  'nerve',
+  'tendon',
+  'ligament',
+  'cartilage',
+  'circulation',
+  'endurance',
+  'balance',
+  'stability',
+  'habit',
+  'routine',
+  'evidence',
+  'study',
+  'outcome',
+  'threshold',
+  'comfort',
+  'response',
+  'treatment',
+  'patient',
+  'activity',
+  'stretch',
+  'warmup',
+  'ice',
+  'water',
+  'rest',
+  'sleep',
+  'desk',
+  'runner',
 ] as const
 
 const VERBS = [
-  'reduces', 'improves', 'supports', 'restores', 'relieves', 'targets', 'strengthens', 'loosens',
-  'eases', 'protects', 'stabilizes', 'guides', 'measures', 'tracks', 'prevents', 'promotes',
-  'combines with', 'complements', 'follows', 'precedes',
+  'reduces',
+  'improves',
+  'supports',
+  'restores',
+  'relieves',
+  'targets',
+  'strengthens',
+  'loosens',
+  'eases',
+  'protects',
+  'stabilizes',
+  'guides',
+  'measures',
+  'tracks',
+  'prevents',
+  'promotes',
+  'combines with',
+  'complements',
+  'follows',
+  'precedes',
 ] as const
 
 const ADJECTIVES = [
-  'gentle', 'gradual', 'daily', 'chronic', 'acute', 'mild', 'persistent', 'temporary', 'deep',
-  'superficial', 'sterile', 'evidence-based', 'individual', 'progressive', 'common', 'rare',
-  'effective', 'safe', 'structured', 'guided', 'careful', 'consistent', 'short', 'long-term',
+  'gentle',
+  'gradual',
+  'daily',
+  'chronic',
+  'acute',
+  'mild',
+  'persistent',
+  'temporary',
+  'deep',
+  'superficial',
+  'sterile',
+  'evidence-based',
+  'individual',
+  'progressive',
+  'common',
+  'rare',
+  'effective',
+  'safe',
+  'structured',
+  'guided',
+  'careful',
+  'consistent',
+  'short',
+  'long-term',
 ] as const
 
 const ADVERBS = ['often', 'usually', 'sometimes', 'gradually', 'quickly', 'safely', 'gently', 'rarely'] as const
 
 const FIRST_NAMES = [
-  'Avery', 'Jordan', 'Morgan', 'Riley', 'Casey', 'Quinn', 'Reese', 'Rowan', 'Skyler', 'Emerson',
-  'Harper', 'Logan', 'Parker', 'Sawyer', 'Taylor', 'Dakota', 'Hayden', 'Jamie', 'Kendall', 'Peyton',
+  'Avery',
+  'Jordan',
+  'Morgan',
+  'Riley',
+  'Casey',
+  'Quinn',
+  'Reese',
+  'Rowan',
+  'Skyler',
+  'Emerson',
+  'Harper',
+  'Logan',
+  'Parker',
+  'Sawyer',
+  'Taylor',
+  'Dakota',
+  'Hayden',
+  'Jamie',
+  'Kendall',
+  'Peyton',
 ] as const
 
 const LAST_NAMES = [
-  'Synthwell', 'Testmore', 'Fakeley', 'Placeholder', 'Samplesen', 'Mockford', 'Dummington',
-  'Generata', 'Fixturo', 'Stubbins', 'Seedling', 'Randall', 'Pseudon', 'Examplar', 'Benchley',
+  'Synthwell',
+  'Testmore',
+  'Fakeley',
+  'Placeholder',
+  'Samplesen',
+  'Mockford',
+  'Dummington',
+  'Generata',
+  'Fixturo',
+  'Stubbins',
+  'Seedling',
+  'Randall',
+  'Pseudon',
+  'Examplar',
+  'Benchley',
 ] as const
 
 export const CREDENTIALS = ['PT', 'DPT', 'OCS', 'SCS', 'CSCS', 'ATC', 'LMT', 'MS'] as const
-export const ROLES = ['Physical Therapist', 'Physical Therapist Assistant', 'Massage Therapist', 'Clinic Director'] as const
+export const ROLES = [
+  'Physical Therapist',
+  'Physical Therapist Assistant',
+  'Massage Therapist',
+  'Clinic Director',
+] as const
 export const CERTIFICATIONS = [
-  'Integrative Dry Needling', 'Certified Strength and Conditioning Specialist', 'Orthopedic Clinical Specialist',
-  'Vestibular Rehabilitation', 'Kinesio Taping Practitioner', 'Graston Technique',
+  'Integrative Dry Needling',
+  'Certified Strength and Conditioning Specialist',
+  'Orthopedic Clinical Specialist',
+  'Vestibular Rehabilitation',
+  'Kinesio Taping Practitioner',
+  'Graston Technique',
 ] as const
 
 export const JOURNALS = [
-  'Journal of Synthetic Physiotherapy', 'Archives of Generated Rehabilitation', 'Bench Test Manual Therapy Review',
+  'Journal of Synthetic Physiotherapy',
+  'Archives of Generated Rehabilitation',
+  'Bench Test Manual Therapy Review',
 ] as const
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tu', 'vos', 'zel', 'dra', 'pim', 'qua', 'sor', 'bex'] as const
@@ -79,7 +266,8 @@ const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tu', 'vos', 'zel', 'dra', 'pim', 'q
  */
 export const RARE_WORDS: readonly string[] = (() => {
   const out: string[] = []
-  for (const a of SYLLABLES) for (const b of SYLLABLES) for (const c of SYLLABLES.slice(0, 5)) if (a !== b) out.push(a + b + c)
+  for (const a of SYLLABLES)
+    for (const b of SYLLABLES) for (const c of SYLLABLES.slice(0, 5)) if (a !== b) out.push(a + b + c)
   return out.slice(0, 600)
 })()
 
@@ -102,7 +290,7 @@ export class TextMaker {
     const words: string[] = []
     for (let i = 0; i < n; i++) words.push(this.word())
     const text = words.join(' ')
-    return text.charAt(0).toUpperCase() + text.slice(1) + '.'
+    return `${text.charAt(0).toUpperCase() + text.slice(1)}.`
   }
 
   /** 1-`max` sentences. */

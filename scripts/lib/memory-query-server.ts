@@ -17,7 +17,10 @@ type Doc = { _id: string } & Record<string, unknown>
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  })
   res.end(json)
 }
 
@@ -48,9 +51,12 @@ export async function startMemoryQueryServer(documents: readonly Doc[]): Promise
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost')
       const match = /^\/v[^/]+\/data\/(query|doc)\/[^/]+(?:\/(.*))?$/.exec(url.pathname)
-      if (!match) return send(res, 404, { error: { description: `No such endpoint: ${url.pathname}`, type: 'notFound' } })
+      if (!match)
+        return send(res, 404, { error: { description: `No such endpoint: ${url.pathname}`, type: 'notFound' } })
       if (match[1] === 'doc') {
-        const ids = decodeURIComponent(match[2] ?? '').split(',').filter(Boolean)
+        const ids = decodeURIComponent(match[2] ?? '')
+          .split(',')
+          .filter(Boolean)
         const found = ids.map((id) => byId.get(id)).filter((d): d is Doc => d !== undefined)
         const omitted = ids.filter((id) => !byId.has(id)).map((id) => ({ id, reason: 'existence' }))
         return send(res, 200, { documents: found, omitted })
@@ -71,7 +77,9 @@ export async function startMemoryQueryServer(documents: readonly Doc[]): Promise
       const value = await evaluate(tree, { dataset, params })
       send(res, 200, { query, result: await value.get(), ms: Date.now() - started })
     })().catch((err: unknown) => {
-      send(res, 400, { error: { description: err instanceof Error ? err.message : String(err), type: 'queryParseError' } })
+      send(res, 400, {
+        error: { description: err instanceof Error ? err.message : String(err), type: 'queryParseError' },
+      })
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

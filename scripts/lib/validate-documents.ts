@@ -60,11 +60,23 @@ export function parseNdjson(text: string): { documents: SourcedDocument[]; probl
       value = JSON.parse(raw)
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      problems.push({ line, id: '?', path: '', level: 'error', message: `Not valid JSON (${reason}). Each line must be one complete JSON document.` })
+      problems.push({
+        line,
+        id: '?',
+        path: '',
+        level: 'error',
+        message: `Not valid JSON (${reason}). Each line must be one complete JSON document.`,
+      })
       return
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ line, id: '?', path: '', level: 'error', message: 'Each line must be a JSON object (a document), not an array or a plain value.' })
+      problems.push({
+        line,
+        id: '?',
+        path: '',
+        level: 'error',
+        message: 'Each line must be a JSON object (a document), not an array or a plain value.',
+      })
       return
     }
     documents.push({ line, document: value as Record<string, unknown> })
@@ -89,7 +101,12 @@ function pathString(path: ReadonlyArray<string | number | { _key: string } | [nu
 }
 
 /** Checks Sanity's importer would make: keys on array objects, well-formed references. */
-function structuralProblems(value: unknown, path: string, out: Array<{ path: string; message: string }>, ids?: Set<string>): void {
+function structuralProblems(
+  value: unknown,
+  path: string,
+  out: Array<{ path: string; message: string }>,
+  ids?: Set<string>,
+): void {
   if (Array.isArray(value)) {
     const seen = new Set<string>()
     value.forEach((item, i) => {
@@ -97,9 +114,15 @@ function structuralProblems(value: unknown, path: string, out: Array<{ path: str
       if (item && typeof item === 'object' && !Array.isArray(item)) {
         const key = (item as { _key?: unknown })._key
         if (typeof key !== 'string' || key === '') {
-          out.push({ path: itemPath, message: 'Objects in arrays need a unique string `_key` (Sanity uses it to track edits).' })
+          out.push({
+            path: itemPath,
+            message: 'Objects in arrays need a unique string `_key` (Sanity uses it to track edits).',
+          })
         } else if (seen.has(key)) {
-          out.push({ path: itemPath, message: `Duplicate _key "${key}" in this array: keys must be unique within an array.` })
+          out.push({
+            path: itemPath,
+            message: `Duplicate _key "${key}" in this array: keys must be unique within an array.`,
+          })
         } else seen.add(key)
       }
       structuralProblems(item, itemPath, out, ids)
@@ -112,7 +135,10 @@ function structuralProblems(value: unknown, path: string, out: Array<{ path: str
       if (typeof obj._ref !== 'string' || obj._ref === '') {
         out.push({ path, message: 'A reference needs `_ref`: the `_id` of the document it points at.' })
       } else if (ids && !obj._weak && !ids.has(obj._ref)) {
-        out.push({ path, message: `References "${obj._ref}", which is not in this dataset. Add that document or fix the id.` })
+        out.push({
+          path,
+          message: `References "${obj._ref}", which is not in this dataset. Add that document or fix the id.`,
+        })
       }
     }
     for (const [name, child] of Object.entries(obj)) {
@@ -155,7 +181,9 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
   let client = options.client
   let ids: Set<string> | undefined
   if (!client) {
-    const docs = (options.documents ?? []).filter((d): d is { _id: string } & Record<string, unknown> => typeof d._id === 'string')
+    const docs = (options.documents ?? []).filter(
+      (d): d is { _id: string } & Record<string, unknown> => typeof d._id === 'string',
+    )
     server = await startMemoryQueryServer(docs)
     ids = new Set(docs.map((d) => d._id))
     client = createClient({
@@ -178,7 +206,9 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
     currentUser: CURRENT_USER,
     getClient: ({ apiVersion }) => baseClient.withConfig({ apiVersion }),
   })
-  const knownTypes = new Set(workspace.schema.getTypeNames().filter((name) => workspace.schema.get(name)?.type?.name === 'document'))
+  const knownTypes = new Set(
+    workspace.schema.getTypeNames().filter((name) => workspace.schema.get(name)?.type?.name === 'document'),
+  )
 
   async function validate(input: ReadonlyArray<SourcedDocument | Record<string, unknown>>): Promise<DocumentProblem[]> {
     const sourced = input.map((x) => (isSourced(x) ? x : { document: x }))
@@ -187,14 +217,21 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
     const seenIds = new Map<string, number | undefined>()
     for (const { line, document } of sourced) {
       const id = typeof document._id === 'string' ? document._id : '?'
-      const report = (path: string, message: string, level: ProblemLevel = 'error') => problems.push({ line, id, path, level, message })
+      const report = (path: string, message: string, level: ProblemLevel = 'error') =>
+        problems.push({ line, id, path, level, message })
       if (typeof document._id !== 'string' || document._id === '') {
         report('_id', 'Missing `_id`: every document needs a string id, e.g. "condition-tennis-elbow".')
       } else if (!DOCUMENT_ID.test(document._id) || document._id.length > 128) {
-        report('_id', `"${document._id}" is not a valid document id: use letters, digits, "_" and "-", in segments separated by single dots (at most 128 characters).`)
+        report(
+          '_id',
+          `"${document._id}" is not a valid document id: use letters, digits, "_" and "-", in segments separated by single dots (at most 128 characters).`,
+        )
       } else if (seenIds.has(document._id)) {
         const first = seenIds.get(document._id)
-        report('_id', `Duplicate _id: the same id is already used${first ? ` on line ${first}` : ''}. Each document needs its own id.`)
+        report(
+          '_id',
+          `Duplicate _id: the same id is already used${first ? ` on line ${first}` : ''}. Each document needs its own id.`,
+        )
       } else seenIds.set(document._id, line)
       const type = document._type
       if (typeof type !== 'string' || type === '') {
@@ -218,7 +255,13 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
         : {}
       const [studioMarkers, cliMarkers] = await Promise.all(
         (['studio', 'cli'] as const).map((environment) =>
-          validateDocument({ document: document as SanityDocument, workspace, environment, currentUser: CURRENT_USER, ...existence }),
+          validateDocument({
+            document: document as SanityDocument,
+            workspace,
+            environment,
+            currentUser: CURRENT_USER,
+            ...existence,
+          }),
         ),
       )
       for (const marker of studioMarkers) report(pathString(marker.path), marker.message, marker.level)

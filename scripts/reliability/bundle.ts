@@ -4,11 +4,11 @@
  * on this machine; bundled it starts in a fraction of a second. Packages stay external (resolved
  * from the project's node_modules), so the bundle runs the same code the project runs.
  */
-import {build} from 'esbuild'
+import { build } from 'esbuild'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -32,7 +32,7 @@ export interface Bundles {
  */
 export async function bundleEntries(): Promise<Bundles> {
   const parent = path.join(ROOT, 'node_modules', '.cache', 'clinic-reliability')
-  fs.mkdirSync(parent, {recursive: true})
+  fs.mkdirSync(parent, { recursive: true })
   const dir = fs.mkdtempSync(path.join(parent, 'run-'))
   const paths = {} as Record<EntryName, string>
   for (const [name, entry] of Object.entries(ENTRIES) as Array<[EntryName, string]>) {
@@ -53,7 +53,7 @@ export async function bundleEntries(): Promise<Bundles> {
   return {
     paths,
     dir,
-    remove: () => fs.rmSync(dir, {recursive: true, force: true}),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   }
 }
 

@@ -6,8 +6,8 @@
  *   await fetch(`${lake.httpUrl}/ping`)
  *   await lake.kill('SIGKILL')
  */
-import {spawn, type ChildProcess} from 'node:child_process'
-import {ROOT} from './bundle.js'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { ROOT } from './bundle.js'
 
 export interface ChildLake {
   httpUrl: string
@@ -18,7 +18,7 @@ export interface ChildLake {
   stderr(): string
   /** Sends the signal and resolves once the process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>
-  exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
 export interface SpawnLakeOptions {
@@ -45,29 +45,37 @@ export async function spawnLake(bundle: string, options: SpawnLakeOptions): Prom
   })
   let stdout = ''
   let stderr = ''
-  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => {
-    child.once('exit', (code, signal) => resolve({code, signal}))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }))
   })
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString()
     if (stderr.length > 200_000) stderr = stderr.slice(-100_000)
   })
-  const ready = await new Promise<{httpUrl: string}>((resolve, reject) => {
+  const ready = await new Promise<{ httpUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`the lake child did not start within ${options.startTimeoutMs ?? 30_000} ms; stderr: ${stderr.slice(-2000)}`))
+      reject(
+        new Error(
+          `the lake child did not start within ${options.startTimeoutMs ?? 30_000} ms; stderr: ${stderr.slice(-2000)}`,
+        ),
+      )
     }, options.startTimeoutMs ?? 30_000)
     child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString()
       const match = /^LAKE_READY (.*)$/m.exec(stdout)
       if (match) {
         clearTimeout(timer)
-        resolve(JSON.parse(match[1] as string) as {httpUrl: string})
+        resolve(JSON.parse(match[1] as string) as { httpUrl: string })
       }
     })
-    void exited.then(({code, signal}) => {
+    void exited.then(({ code, signal }) => {
       clearTimeout(timer)
-      reject(new Error(`the lake child exited (code ${code}, signal ${signal}) before it was ready; stderr: ${stderr.slice(-2000)}`))
+      reject(
+        new Error(
+          `the lake child exited (code ${code}, signal ${signal}) before it was ready; stderr: ${stderr.slice(-2000)}`,
+        ),
+      )
     })
   })
   let done = false

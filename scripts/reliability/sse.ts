@@ -48,9 +48,14 @@ function isListenEvent(value: unknown): value is ListenEvent {
 }
 
 export function openListen(options: OpenListenOptions): ListenStream {
-  const params = new URLSearchParams({query: options.query, enableResume: 'true', includeResult: options.includeResult ? 'true' : 'false', includeMutations: 'false'})
+  const params = new URLSearchParams({
+    query: options.query,
+    enableResume: 'true',
+    includeResult: options.includeResult ? 'true' : 'false',
+    includeMutations: 'false',
+  })
   const url = `${options.baseUrl}/v${options.apiVersion ?? '2025-02-19'}/data/listen/${options.dataset ?? 'production'}?${params}`
-  const headers: Record<string, string> = {accept: 'text/event-stream'}
+  const headers: Record<string, string> = { accept: 'text/event-stream' }
   if (options.token) headers.authorization = `Bearer ${options.token}`
   if (options.lastEventId) headers['last-event-id'] = options.lastEventId
   const controller = new AbortController()
@@ -80,7 +85,8 @@ export function openListen(options: OpenListenOptions): ListenStream {
     if (name === 'welcome' || name === 'welcomeback') resolveOpened(name)
     if (name === 'mutation') {
       const parsed: unknown = JSON.parse(data.join('\n'))
-      if (!isListenEvent(parsed)) throw new Error(`a mutation event without eventId/transactionId/documentId: ${data.join('\n').slice(0, 200)}`)
+      if (!isListenEvent(parsed))
+        throw new Error(`a mutation event without eventId/transactionId/documentId: ${data.join('\n').slice(0, 200)}`)
       events.push(parsed)
     }
     if (id !== undefined && id !== '') last = id
@@ -88,7 +94,7 @@ export function openListen(options: OpenListenOptions): ListenStream {
 
   const ended = (async () => {
     try {
-      const response = await fetch(url, {headers, signal: controller.signal})
+      const response = await fetch(url, { headers, signal: controller.signal })
       if (!response.ok || !response.body) {
         rejectOpened(new Error(`listen answered ${response.status}: ${(await response.text()).slice(0, 300)}`))
         return
@@ -97,9 +103,9 @@ export function openListen(options: OpenListenOptions): ListenStream {
       let buffer = ''
       const reader = response.body.getReader()
       for (;;) {
-        const {done, value} = await reader.read()
+        const { done, value } = await reader.read()
         if (done) break
-        buffer += decoder.decode(value, {stream: true})
+        buffer += decoder.decode(value, { stream: true })
         let end: number
         while ((end = buffer.indexOf('\n\n')) !== -1) {
           const block = buffer.slice(0, end)

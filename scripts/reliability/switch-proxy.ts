@@ -7,8 +7,8 @@
  *   proxy.mode = 'hang'
  */
 import http from 'node:http'
-import type {AddressInfo} from 'node:net'
-import type {Socket} from 'node:net'
+import type { AddressInfo } from 'node:net'
+import type { Socket } from 'node:net'
 
 export type ProxyMode = 'pass' | 'hang' | 'refuse'
 
@@ -43,7 +43,13 @@ export async function startSwitchProxy(target: string): Promise<SwitchProxy> {
       return
     }
     const forward = http.request(
-      {host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: {...req.headers, host: upstream.host}},
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)

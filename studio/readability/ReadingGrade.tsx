@@ -7,7 +7,11 @@ import { isArrayOfBlocksInputProps, useFormValue, type InputProps } from 'sanity
 import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../delivery/render/readability.js'
 
 /** The words an editor reads in the status line, e.g. "Reading grade 7.2 · 850 words · 5 min read". */
-export function describeReadability(r: Readability): { tone: 'positive' | 'caution' | 'default'; summary: string; advice: string | null } {
+export function describeReadability(r: Readability): {
+  tone: 'positive' | 'caution' | 'default'
+  summary: string
+  advice: string | null
+} {
   if (r.words === 0) {
     return { tone: 'default', summary: 'Reading grade: write some text to see it.', advice: null }
   }

@@ -52,8 +52,8 @@ function ChooseReviewer({ clinicians, onConfirm, onCancel }: ChooseReviewerProps
     return (
       <Card padding={4} tone="caution" data-testid="mark-reviewed-no-clinicians">
         <Text>
-          There is no published clinician to name as the medical reviewer. Add the reviewing clinician
-          under People, publish them, then mark this article as reviewed.
+          There is no published clinician to name as the medical reviewer. Add the reviewing clinician under People,
+          publish them, then mark this article as reviewed.
         </Text>
       </Card>
     )
@@ -61,9 +61,8 @@ function ChooseReviewer({ clinicians, onConfirm, onCancel }: ChooseReviewerProps
   return (
     <Stack space={4} padding={4} data-testid="mark-reviewed-dialog">
       <Text size={1}>
-        Your user account does not match a clinician under People, so choose who reviewed this article.
-        It will record today as the review date and schedule the next review in {REVIEW_INTERVAL_MONTHS}{' '}
-        months.
+        Your user account does not match a clinician under People, so choose who reviewed this article. It will record
+        today as the review date and schedule the next review in {REVIEW_INTERVAL_MONTHS} months.
       </Text>
       <Select
         aria-label="Medical reviewer"

@@ -26,7 +26,7 @@ const TYPE_ONLY_IMPORT = /\b(?:import|export)\s+type\s[^;]*?from\s*['"][^'"]+['"
 function resolveImport(fromFile: string, specifier: string): string | undefined {
   const base = path.resolve(path.dirname(fromFile), specifier)
   const candidates = [base]
-  if (base.endsWith('.js')) candidates.unshift(base.slice(0, -3) + '.ts', base.slice(0, -3) + '.tsx')
+  if (base.endsWith('.js')) candidates.unshift(`${base.slice(0, -3)}.ts`, `${base.slice(0, -3)}.tsx`)
   else candidates.push(`${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'))
   return candidates.find((file) => fs.existsSync(file) && fs.statSync(file).isFile())
 }
@@ -42,7 +42,7 @@ export function studioSourceFiles(root: string): string[] {
     const text = fs.readFileSync(file, 'utf8').replace(TYPE_ONLY_IMPORT, '')
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
       const resolved = resolveImport(file, match[1]!)
-      if (resolved && resolved.startsWith(root + path.sep) && !resolved.includes(`${path.sep}node_modules${path.sep}`)) {
+      if (resolved?.startsWith(root + path.sep) && !resolved.includes(`${path.sep}node_modules${path.sep}`)) {
         queue.push(resolved)
       }
     }
@@ -74,7 +74,9 @@ export function studioBuildState(root: string, distDir: string): BuildState {
   } catch {
     return { state: 'missing' }
   }
-  return stamp.fingerprint === studioFingerprint(root).fingerprint ? { state: 'fresh' } : { state: 'stale', builtAt: stamp.builtAt }
+  return stamp.fingerprint === studioFingerprint(root).fingerprint
+    ? { state: 'fresh' }
+    : { state: 'stale', builtAt: stamp.builtAt }
 }
 
 export interface BuildOptions {
@@ -139,7 +141,11 @@ export async function buildStudio(root: string, distDir: string, options: BuildO
 }
 
 /** Builds when the build is missing or stale; returns what it found. */
-export async function ensureStudioBuild(root: string, distDir: string, options: BuildOptions = {}): Promise<BuildState> {
+export async function ensureStudioBuild(
+  root: string,
+  distDir: string,
+  options: BuildOptions = {},
+): Promise<BuildState> {
   const state = studioBuildState(root, distDir)
   if (state.state !== 'fresh') await buildStudio(root, distDir, options)
   return state

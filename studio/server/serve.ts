@@ -104,7 +104,13 @@ input{width:100%;font:inherit;padding:.4rem}button{font:inherit;margin-top:.8rem
 </script></body></html>`
 }
 
-function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers })
   res.end(res.req.method === 'HEAD' ? undefined : body)
 }
@@ -122,7 +128,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<R
 
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed: the Studio server only serves files.', { allow: 'GET, HEAD' })
+      send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed: the Studio server only serves files.', {
+        allow: 'GET, HEAD',
+      })
       return
     }
     let pathname: string
@@ -133,7 +141,10 @@ export async function startStudioServer(options: StudioServerOptions): Promise<R
       return
     }
     if (pathname === '/sign-in') {
-      send(res, 200, 'text/html; charset=utf-8', signIn, { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
+      send(res, 200, 'text/html; charset=utf-8', signIn, {
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      })
       return
     }
     const file = path.join(distDir, path.normalize(pathname))

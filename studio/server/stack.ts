@@ -78,7 +78,10 @@ async function seedOnFirstStart(lake: RunningLake, options: StackOptions): Promi
     throw new Error(`Cannot seed the lake: ${options.seedFile} does not exist. Restore it from git or set SEED_FILE.`)
   }
   const result = await importNdjson(dataset, fs.readFileSync(options.seedFile, 'utf8'), { mode: 'fail' })
-  fs.writeFileSync(marker, `${path.relative(options.root, options.seedFile)} ${new Date().toISOString()} (${result.written} documents)\n`)
+  fs.writeFileSync(
+    marker,
+    `${path.relative(options.root, options.seedFile)} ${new Date().toISOString()} (${result.written} documents)\n`,
+  )
   return true
 }
 
@@ -105,7 +108,7 @@ function ensureLocalEditor(lake: RunningLake, dataDir: string): LocalEditor {
   const user = lake.accounts.findByEmail(EDITOR.email) ?? lake.accounts.createUser({ ...EDITOR, role: 'administrator' })
   const { token } = lake.accounts.issueToken(user.id, 'npm start: Studio sign-in')
   const editor: LocalEditor = { name: user.name, email: user.email, token }
-  fs.writeFileSync(file, JSON.stringify(editor, null, 2) + '\n', { mode: 0o600 })
+  fs.writeFileSync(file, `${JSON.stringify(editor, null, 2)}\n`, { mode: 0o600 })
   return editor
 }
 
@@ -125,7 +128,9 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
   const closeAll = async () => {
     for (const { name, close } of closers.reverse()) {
       let timer: NodeJS.Timeout | undefined
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)))
+      const timedOut = new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)),
+      )
       const result = await Promise.race([
         close().then(
           () => 'closed' as const,
@@ -137,7 +142,10 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         timedOut,
       ])
       clearTimeout(timer)
-      if (result === 'timeout') log(`the ${name} did not finish closing within ${CLOSE_TIMEOUT_MS / 1000} s (open client connections); going on`)
+      if (result === 'timeout')
+        log(
+          `the ${name} did not finish closing within ${CLOSE_TIMEOUT_MS / 1000} s (open client connections); going on`,
+        )
     }
   }
   try {
@@ -148,14 +156,19 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       httpsPort: options.lakeHttpsPort,
     })
     closers.push({ name: 'lake', close: () => lake.close() })
-    if (!lake.httpsUrl) throw new Error('The lake started without its HTTPS listener, which the Studio needs (LAKE_HTTPS_PORT=-1?).')
+    if (!lake.httpsUrl)
+      throw new Error('The lake started without its HTTPS listener, which the Studio needs (LAKE_HTTPS_PORT=-1?).')
     const seeded = await seedOnFirstStart(lake, options)
     const editor = ensureLocalEditor(lake, options.dataDir)
 
     // Partner syndication (/syndication/v1, /feeds) keeps its state in the lake with the editor's token.
     const deliveryClient = createDeliveryClient({ kind: 'local', lakeUrl: lake.httpUrl, dataset: lake.dataset })
     let deliveryBase = ''
-    const syndication = syndicationRoutes({ client: deliveryClient, token: editor.token, publicUrl: () => deliveryBase })
+    const syndication = syndicationRoutes({
+      client: deliveryClient,
+      token: editor.token,
+      publicUrl: () => deliveryBase,
+    })
     const delivery = await startDeliveryServer({
       client: deliveryClient,
       host: options.host,

@@ -11,5 +11,7 @@ export function clinicSettingsSection(S: StructureBuilder, context: StructureRes
     .id('clinic-settings')
     .title('Clinic settings')
     .icon(typeIcon(context, 'clinic', CogIcon))
-    .child(S.document().id('clinic-settings').title('Clinic settings').schemaType('clinic').documentId(SINGLETONS.clinic))
+    .child(
+      S.document().id('clinic-settings').title('Clinic settings').schemaType('clinic').documentId(SINGLETONS.clinic),
+    )
 }

@@ -6,8 +6,19 @@ import { fieldOptions, typeIcon } from './helpers.js'
 
 /** docs/content-model.md; used only if the schema's `bodyRegion` field has no options.list. */
 const BODY_REGIONS = [
-  'head', 'jaw', 'neck', 'shoulder', 'arm-elbow', 'wrist-hand', 'upper-back', 'lower-back',
-  'hip-buttock', 'leg', 'knee', 'ankle-foot', 'whole-body',
+  'head',
+  'jaw',
+  'neck',
+  'shoulder',
+  'arm-elbow',
+  'wrist-hand',
+  'upper-back',
+  'lower-back',
+  'hip-buttock',
+  'leg',
+  'knee',
+  'ankle-foot',
+  'whole-body',
 ] as const
 
 export function conditionsSection(S: StructureBuilder, context: StructureResolverContext): ListItemBuilder {

@@ -47,7 +47,9 @@ export function faqsSection(S: StructureBuilder, context: StructureResolverConte
                 .title('FAQs without a treatment or condition')
                 .schemaType('faq')
                 .apiVersion(STUDIO_API_VERSION)
-                .filter('_type == "faq" && count(coalesce(treatments, [])) == 0 && count(coalesce(conditions, [])) == 0'),
+                .filter(
+                  '_type == "faq" && count(coalesce(treatments, [])) == 0 && count(coalesce(conditions, [])) == 0',
+                ),
             ),
           S.divider(),
           S.listItem()

@@ -43,9 +43,7 @@ export function fieldOptions(
 ): ListOption[] {
   const type = context.schema.get(typeName)
   const fields: unknown = type && 'fields' in type ? type.fields : undefined
-  const field = Array.isArray(fields)
-    ? fields.find((f: unknown) => isRecord(f) && f.name === fieldName)
-    : undefined
+  const field = Array.isArray(fields) ? fields.find((f: unknown) => isRecord(f) && f.name === fieldName) : undefined
   const fieldType: unknown = isRecord(field) ? field.type : undefined
   const options: unknown = isRecord(fieldType) ? fieldType.options : undefined
   const list: unknown = isRecord(options) ? options.list : undefined

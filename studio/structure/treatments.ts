@@ -6,7 +6,11 @@ import { typeIcon } from './helpers.js'
 import { careForTreatment, faqsForTreatment, PHASE_TITLES } from './topicLists.js'
 
 /** The pane shown for one treatment: details plus its linked FAQs and care instructions. */
-export function treatmentPane(S: StructureBuilder, context: StructureResolverContext, treatmentId: string): ListBuilder {
+export function treatmentPane(
+  S: StructureBuilder,
+  context: StructureResolverContext,
+  treatmentId: string,
+): ListBuilder {
   return S.list()
     .id(treatmentId)
     .title('Treatment')

@@ -44,9 +44,21 @@ export function onlyOne(docs: SeedDoc[], predicate: (doc: SeedDoc) => boolean, w
 export function seedFacts() {
   const docs = loadSeed()
   const byId = new Map(docs.map((d) => [d._id, d]))
-  const article = onlyOne(docs, (d) => d._type === 'article' && /needles/i.test(String(d.title)), 'dry-needling article')
-  const tennisElbow = onlyOne(docs, (d) => d._type === 'condition' && /tennis elbow/i.test(String(d.name)), 'tennis elbow condition')
-  const treatment = onlyOne(docs, (d) => d._type === 'treatment' && /dry needling/i.test(String(d.name)), 'dry-needling treatment')
+  const article = onlyOne(
+    docs,
+    (d) => d._type === 'article' && /needles/i.test(String(d.title)),
+    'dry-needling article',
+  )
+  const tennisElbow = onlyOne(
+    docs,
+    (d) => d._type === 'condition' && /tennis elbow/i.test(String(d.name)),
+    'tennis elbow condition',
+  )
+  const treatment = onlyOne(
+    docs,
+    (d) => d._type === 'treatment' && /dry needling/i.test(String(d.name)),
+    'dry-needling treatment',
+  )
   const faqIds = refs(article, 'faqs')
   const careIds = refs(article, 'careInstructions')
   const citations = (article.citations as Array<{ _key: string; doi?: string; title?: string }> | undefined) ?? []

@@ -54,7 +54,10 @@ test('article by slug: author, reviewer, all six FAQs in order, both care instru
   for (const faq of article.faqs ?? []) {
     assert.ok(faq.question && faq.answer && faq.answer.length > 0, `FAQ ${faq._id} has a question and an answer`)
   }
-  assert.equal(article.careInstructions?.map((c) => c._id), seed.careIds)
+  assert.equal(
+    article.careInstructions?.map((c) => c._id),
+    seed.careIds,
+  )
   assert.equal(article.careInstructions?.map((c) => c.phase).sort(), ['after', 'before'])
   for (const care of article.careInstructions ?? []) {
     assert.ok((care.steps?.length ?? 0) > 0, `${care._id} has steps`)
@@ -62,9 +65,18 @@ test('article by slug: author, reviewer, all six FAQs in order, both care instru
   }
   assert.is(article.citations?.length, 1)
   assert.is(article.citations?.[0]?.doi, '10.2519/jospt.2017.7096')
-  assert.ok(article.conditions?.some((c) => c._id === seed.tennisElbow._id), 'tennis elbow is among the conditions')
-  assert.equal(article.conditions?.map((c) => c._id), refs(seed.article, 'conditions'))
-  assert.equal(article.treatments?.map((t) => t.slug), [slugOf(seed.treatment)])
+  assert.ok(
+    article.conditions?.some((c) => c._id === seed.tennisElbow._id),
+    'tennis elbow is among the conditions',
+  )
+  assert.equal(
+    article.conditions?.map((c) => c._id),
+    refs(seed.article, 'conditions'),
+  )
+  assert.equal(
+    article.treatments?.map((t) => t.slug),
+    [slugOf(seed.treatment)],
+  )
   assert.ok(article.categories && article.categories.length > 0 && article.categories[0]?.slug)
 })
 
@@ -77,7 +89,7 @@ test('article body: every internal link carries its target type and slug; citati
   for (const mark of citationRefs) assert.is(mark._type === 'citationRef' && mark.citationKey, seed.citations[0]?._key)
   for (const mark of markDefs) {
     if (mark._type !== 'internalLink') continue
-    assert.ok(mark.target && mark.target._type && mark.target.slug, 'internal link target resolved')
+    assert.ok(mark.target?._type && mark.target.slug, 'internal link target resolved')
   }
 })
 
@@ -107,10 +119,20 @@ test('condition "tennis elbow": lists the article, its treatments and FAQs in or
   assert.is(condition.name, seed.tennisElbow.name)
   assert.equal(condition.icd10Codes, seed.tennisElbow.icd10Codes)
   assert.is(condition.bodyRegion, 'arm-elbow')
-  assert.equal(condition.articles.map((a) => a._id), [seed.article._id])
-  assert.ok(condition.treatments.some((t) => t._id === seed.treatment._id), 'dry needling treats it')
+  assert.equal(
+    condition.articles.map((a) => a._id),
+    [seed.article._id],
+  )
+  assert.ok(
+    condition.treatments.some((t) => t._id === seed.treatment._id),
+    'dry needling treats it',
+  )
   const orders = condition.faqs.map((f) => f.order ?? 0)
-  assert.equal(orders, [...orders].sort((a, b) => a - b), 'FAQs in display order')
+  assert.equal(
+    orders,
+    [...orders].sort((a, b) => a - b),
+    'FAQs in display order',
+  )
 })
 
 test('conditions by body region, sorted by name; an unknown region is refused with the valid list', async () => {
@@ -131,9 +153,17 @@ test('conditions by body region, sorted by name; an unknown region is refused wi
   assert.is(all.items.length, seed.docs.filter((d) => d._type === 'condition').length)
   assert.is(all.nextCursor, null, 'the seed fits in one page')
   const names = all.items.map((c) => c.name ?? '')
-  assert.equal(names, [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'by name')
+  assert.equal(
+    names,
+    [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    'by name',
+  )
   const armElbow = await content.conditions({ bodyRegion: 'arm-elbow' })
-  assert.equal(armElbow.items.map((c) => c.name), expected, 'the list filters by body region too')
+  assert.equal(
+    armElbow.items.map((c) => c.name),
+    expected,
+    'the list filters by body region too',
+  )
   await rejectsWith(content.conditions({ bodyRegion: 'elbow' }), 'bodyRegion')
 })
 
@@ -143,7 +173,10 @@ test('condition by ICD-10-CM code: exact, lowercase and without the dot; unknown
     const result = await content.conditionsByIcd10Code(typed)
     if (!result.found) throw new Error(`${typed} not found`)
     assert.is(result.value.code, code)
-    assert.equal(result.value.conditions.map((c) => c._id), [seed.tennisElbow._id])
+    assert.equal(
+      result.value.conditions.map((c) => c._id),
+      [seed.tennisElbow._id],
+    )
   }
   assert.equal(await content.conditionsByIcd10Code('Z99.89'), { found: false, resource: 'icd10Code', key: 'Z99.89' })
   await rejectsWith(content.conditionsByIcd10Code('tennis'), 'code')
@@ -153,18 +186,33 @@ test('treatment by slug: FAQs in order, before- and after-care with their steps,
   const result = await content.treatmentBySlug(slugOf(seed.treatment))
   if (!result.found) throw new Error('treatment not found')
   const treatment = result.value
-  assert.equal(treatment.faqs?.map((f) => f._id), refs(seed.treatment, 'faqs'))
+  assert.equal(
+    treatment.faqs?.map((f) => f._id),
+    refs(seed.treatment, 'faqs'),
+  )
   const before = seed.docs.find((d) => d._type === 'careInstruction' && d.phase === 'before')!
   const after = seed.docs.find((d) => d._type === 'careInstruction' && d.phase === 'after')!
-  assert.equal(treatment.beforeCare.map((c) => c._id), [before._id])
-  assert.equal(treatment.afterCare.map((c) => c._id), [after._id])
+  assert.equal(
+    treatment.beforeCare.map((c) => c._id),
+    [before._id],
+  )
+  assert.equal(
+    treatment.afterCare.map((c) => c._id),
+    [after._id],
+  )
   assert.is(treatment.beforeCare[0]?.steps?.length, (before.steps as unknown[]).length)
   assert.is(treatment.afterCare[0]?.steps?.length, (after.steps as unknown[]).length)
-  assert.equal(treatment.careInstructions.map((c) => c.phase), ['before', 'after'])
+  assert.equal(
+    treatment.careInstructions.map((c) => c.phase),
+    ['before', 'after'],
+  )
   assert.ok(treatment.articles.some((a) => a._id === seed.article._id))
   assert.ok((treatment.conditions?.length ?? 0) > 0)
   const all = await content.treatments()
-  assert.equal(all.items.map((t) => t._id), [seed.treatment._id])
+  assert.equal(
+    all.items.map((t) => t._id),
+    [seed.treatment._id],
+  )
   assert.is(all.nextCursor, null)
 })
 
@@ -174,7 +222,10 @@ test('FAQs by topic (treatment / condition) in display order; no topic is refuse
     .filter((d) => d._type === 'faq' && refs(d, 'treatments').includes(seed.treatment._id))
     .sort((a, b) => Number(a.order) - Number(b.order))
     .map((d) => d._id)
-  assert.equal(byTreatment.map((f) => f._id), expected)
+  assert.equal(
+    byTreatment.map((f) => f._id),
+    expected,
+  )
   assert.is(byTreatment.length, 6)
   const byBoth = await content.faqsByTopic({ treatment: slugOf(seed.treatment), condition: 'no-such-condition' })
   assert.equal(byBoth, [])
@@ -183,18 +234,28 @@ test('FAQs by topic (treatment / condition) in display order; no topic is refuse
 
 test('care instructions by treatment and phase (before first); a bad phase is refused', async () => {
   const both = await content.careInstructions({ treatment: slugOf(seed.treatment) })
-  assert.equal(both.map((c) => c.phase), ['before', 'after'])
+  assert.equal(
+    both.map((c) => c.phase),
+    ['before', 'after'],
+  )
   const after = await content.careInstructions({ treatment: slugOf(seed.treatment), phase: 'after' })
   assert.is(after.length, 1)
   assert.is(after[0]?.phase, 'after')
-  assert.ok(after[0]?.steps?.some((s) => /water/i.test(s.instruction ?? '')), 'the water-intake step is there')
+  assert.ok(
+    after[0]?.steps?.some((s) => /water/i.test(s.instruction ?? '')),
+    'the water-intake step is there',
+  )
   await rejectsWith(content.careInstructions({ treatment: slugOf(seed.treatment), phase: 'during' }), 'phase')
 })
 
 test('search finds the article by title, excerpt and body words (prefixes too); nothing for unknown words', async () => {
   for (const q of ['needles', 'Needl', 'filament', 'sterile disposable', 'acupuncture']) {
     const hits = await content.search({ q })
-    assert.equal(hits.map((h) => h._id), [seed.article._id], `search "${q}"`)
+    assert.equal(
+      hits.map((h) => h._id),
+      [seed.article._id],
+      `search "${q}"`,
+    )
     assert.type(hits[0]?.score, 'number')
   }
   assert.equal(await content.search({ q: 'xylophone' }), [])
@@ -206,17 +267,27 @@ test('search finds the article by title, excerpt and body words (prefixes too); 
 test('sitemap: an index of one page per type on the seed, each page the entries in slug order; clinic settings', async () => {
   const index = await content.sitemapIndex()
   const types = ['article', 'condition', 'treatment'] as const
-  assert.equal(index.map((p) => [p.type, p.page]), types.map((t) => [t, 1]))
+  assert.equal(
+    index.map((p) => [p.type, p.page]),
+    types.map((t) => [t, 1]),
+  )
   for (const ref of index) {
     const docs = seed.docs.filter((d) => d._type === ref.type)
     assert.is(ref.count, docs.length, `${ref.type} count`)
-    const newest = docs.map((d) => String(d._updatedAt ?? '')).sort().pop()
+    const newest = docs
+      .map((d) => String(d._updatedAt ?? ''))
+      .sort()
+      .pop()
     if (newest) assert.ok(ref.lastmod, `${ref.type} has a lastmod`)
     const page = await content.sitemapPage(ref.type, 1)
     if (!page.found) throw new Error(`${ref.type} page 1 not found`)
     assert.is(page.value.length, docs.length)
     const slugs = page.value.map((e) => e.slug ?? '')
-    assert.equal(slugs, [...slugs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'slug order')
+    assert.equal(
+      slugs,
+      [...slugs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      'slug order',
+    )
     for (const entry of page.value) assert.ok(!Number.isNaN(Date.parse(entry._updatedAt)))
     assert.ok(page.value.some((e) => e._type === ref.type))
   }
@@ -245,7 +316,9 @@ test('article pagination: (publishedAt, _id) order, stable cursors across ties a
   await tx.commit()
 
   const all = [seed.article, ...extra].map((d) => ({ id: d._id, publishedAt: String(d.publishedAt) }))
-  all.sort((a, b) => (a.publishedAt === b.publishedAt ? (a.id < b.id ? 1 : -1) : a.publishedAt < b.publishedAt ? 1 : -1))
+  all.sort((a, b) =>
+    a.publishedAt === b.publishedAt ? (a.id < b.id ? 1 : -1) : a.publishedAt < b.publishedAt ? 1 : -1,
+  )
 
   const seen: string[] = []
   let cursor: string | null = null
@@ -266,7 +339,11 @@ test('article pagination: (publishedAt, _id) order, stable cursors across ties a
       })
     }
   } while (cursor && pages < 20)
-  assert.equal(seen, all.map((a) => a.id), 'every article once, in order, with no skips or repeats')
+  assert.equal(
+    seen,
+    all.map((a) => a.id),
+    'every article once, in order, with no skips or repeats',
+  )
   assert.is(pages, Math.ceil(all.length / 2))
 
   const firstPage = await content.articles({ limit: 3 })
@@ -297,10 +374,17 @@ test('condition and treatment pagination: (name, _id) order, ties by _id, stable
   }))
   const tx = lake.client.transaction()
   for (const doc of extra) tx.createOrReplace(doc)
-  tx.createOrReplace({ _id: 'condition-page-unnamed', _type: 'condition', slug: { _type: 'slug', current: 'paging-condition-unnamed' } })
+  tx.createOrReplace({
+    _id: 'condition-page-unnamed',
+    _type: 'condition',
+    slug: { _type: 'slug', current: 'paging-condition-unnamed' },
+  })
   await tx.commit()
 
-  const named = [...seed.docs.filter((d) => d._type === 'condition'), ...extra].map((d) => ({ id: d._id, name: String(d.name) }))
+  const named = [...seed.docs.filter((d) => d._type === 'condition'), ...extra].map((d) => ({
+    id: d._id,
+    name: String(d.name),
+  }))
   named.sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1))
   const seen: string[] = []
   let cursor: string | null = null
@@ -313,18 +397,38 @@ test('condition and treatment pagination: (name, _id) order, ties by _id, stable
     pages++
     if (pages === 2) {
       // A condition added before the cursor does not shift the pages after it.
-      await lake.client.createOrReplace({ _id: 'condition-page-new', _type: 'condition', name: 'Aaa added', slug: { _type: 'slug', current: 'paging-condition-new' } })
+      await lake.client.createOrReplace({
+        _id: 'condition-page-new',
+        _type: 'condition',
+        name: 'Aaa added',
+        slug: { _type: 'slug', current: 'paging-condition-new' },
+      })
     }
   } while (cursor && pages < 50)
-  assert.equal(seen, named.map((c) => c.id), 'every named condition once, in (name, _id) order')
+  assert.equal(
+    seen,
+    named.map((c) => c.id),
+    'every named condition once, in (name, _id) order',
+  )
   assert.not.ok(seen.includes('condition-page-unnamed'), 'unnamed conditions are not listed')
 
   const knee = await content.conditions({ bodyRegion: 'knee', limit: 200 })
-  assert.equal(knee.items.map((c) => c._id).sort(), extra.filter((_, i) => i % 2 === 0).map((d) => d._id).sort())
+  assert.equal(
+    knee.items.map((c) => c._id).sort(),
+    extra
+      .filter((_, i) => i % 2 === 0)
+      .map((d) => d._id)
+      .sort(),
+  )
 
   const treatments = lake.client.transaction()
   for (const [i, name] of ['Alpha', 'Alpha', 'Omega'].entries()) {
-    treatments.createOrReplace({ _id: `treatment-page-${i}`, _type: 'treatment', name, slug: { _type: 'slug', current: `paging-treatment-${i}` } })
+    treatments.createOrReplace({
+      _id: `treatment-page-${i}`,
+      _type: 'treatment',
+      name,
+      slug: { _type: 'slug', current: `paging-treatment-${i}` },
+    })
   }
   await treatments.commit()
   const treatmentIds: string[] = []
@@ -335,9 +439,17 @@ test('condition and treatment pagination: (name, _id) order, ties by _id, stable
     cursor = page.nextCursor
   } while (cursor && treatmentIds.length < 20)
   const seedTreatment = { id: seed.treatment._id, name: String(seed.treatment.name) }
-  const expectedTreatments = [seedTreatment, { id: 'treatment-page-0', name: 'Alpha' }, { id: 'treatment-page-1', name: 'Alpha' }, { id: 'treatment-page-2', name: 'Omega' }]
+  const expectedTreatments = [
+    seedTreatment,
+    { id: 'treatment-page-0', name: 'Alpha' },
+    { id: 'treatment-page-1', name: 'Alpha' },
+    { id: 'treatment-page-2', name: 'Omega' },
+  ]
   expectedTreatments.sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1))
-  assert.equal(treatmentIds, expectedTreatments.map((t) => t.id))
+  assert.equal(
+    treatmentIds,
+    expectedTreatments.map((t) => t.id),
+  )
 
   await rejectsWith(content.conditions({ cursor: 'not-a-cursor!' }), 'cursor')
   // An article cursor is not a condition cursor (and the other way round).

@@ -32,14 +32,20 @@ interface Got {
 async function get(path: string, init: RequestInit = {}): Promise<Got> {
   const response = await fetch(server.url + path, init)
   const text = await response.text()
-  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> }
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: () => JSON.parse(text) as Record<string, unknown>,
+  }
 }
 
 function assertProblem(got: Got, status: number, path: string): Record<string, unknown> {
   assert.is(got.status, status, `${path}: status (body ${got.text.slice(0, 300)})`)
   assert.match(got.headers.get('content-type') ?? '', /^application\/problem\+json/)
   const body = got.json()
-  for (const field of ['type', 'title', 'detail', 'instance']) assert.type(body[field], 'string', `${path}: problem.${field}`)
+  for (const field of ['type', 'title', 'detail', 'instance'])
+    assert.type(body[field], 'string', `${path}: problem.${field}`)
   assert.is(body.status, status)
   assert.ok(String(body.detail).length > 10, 'the detail says what was wrong')
   return body
@@ -69,7 +75,9 @@ test('article: 200 JSON with data, html (every paragraph, DOI footnote), Portabl
     .replace(/&quot;/g, '"')
     .replace(/&#x27;/g, "'")
     .replace(/&amp;/g, '&')
-  const blocks = (seed.article.body as Array<{ _type: string; children?: Array<{ text: string }> }>).filter((b) => b._type === 'block')
+  const blocks = (seed.article.body as Array<{ _type: string; children?: Array<{ text: string }> }>).filter(
+    (b) => b._type === 'block',
+  )
   assert.ok(blocks.length > 10)
   for (const block of blocks) {
     const paragraph = (block.children ?? []).map((c) => c.text).join('')
@@ -113,14 +121,29 @@ test('cache hits answered before Fastify (fast path) are the same answers as thr
       const headers = [...response.headers.entries()].filter(([name]) => name !== 'date').sort()
       return { status: response.status, headers, body: await response.text() }
     }
-    const paths = [articlePath, '/api/v1/articles/no-such-article', '/sitemap.xml', '/sitemaps/conditions-1.xml', '/', '/api/v1/conditions?limit=2', `/articles/${slugOf(seed.article)}`]
+    const paths = [
+      articlePath,
+      '/api/v1/articles/no-such-article',
+      '/sitemap.xml',
+      '/sitemaps/conditions-1.xml',
+      '/',
+      '/api/v1/conditions?limit=2',
+      `/articles/${slugOf(seed.article)}`,
+    ]
     for (const path of paths) {
       for (const base of [server.url, viaFastify.url]) await fetch(base + path) // fill both caches
       const fast = await answer(server.url, path)
       const slow = await answer(viaFastify.url, path)
       assert.equal(fast, slow, `GET ${path}`)
-      assert.ok(fast.headers.some(([name, value]) => name === 'x-cache' && value === 'HIT'), `${path} is a hit`)
-      assert.equal(await answer(server.url, path, { method: 'HEAD' }), await answer(viaFastify.url, path, { method: 'HEAD' }), `HEAD ${path}`)
+      assert.ok(
+        fast.headers.some(([name, value]) => name === 'x-cache' && value === 'HIT'),
+        `${path} is a hit`,
+      )
+      assert.equal(
+        await answer(server.url, path, { method: 'HEAD' }),
+        await answer(viaFastify.url, path, { method: 'HEAD' }),
+        `HEAD ${path}`,
+      )
       const etag = fast.headers.find(([name]) => name === 'etag')?.[1] ?? ''
       const conditional = { headers: { 'if-none-match': `W/${etag}` } }
       const notModified = await answer(server.url, path, conditional)
@@ -135,7 +158,14 @@ test('cache hits answered before Fastify (fast path) are the same answers as thr
 })
 
 test('404s are problem+json: unknown slugs of each resource, unknown paths and methods', async () => {
-  for (const path of ['/api/v1/articles/no-such-article', '/api/v1/conditions/no-such', '/api/v1/treatments/no-such', '/api/v1/treatments/no-such/care-instructions', '/api/v1/icd10/Z99.89', '/api/v1/nothing-here']) {
+  for (const path of [
+    '/api/v1/articles/no-such-article',
+    '/api/v1/conditions/no-such',
+    '/api/v1/treatments/no-such',
+    '/api/v1/treatments/no-such/care-instructions',
+    '/api/v1/icd10/Z99.89',
+    '/api/v1/nothing-here',
+  ]) {
     const body = assertProblem(await get(path), 404, path)
     assert.match(String(body.type), /not-found/)
     assert.is(body.instance, path)
@@ -162,7 +192,10 @@ test('400s name each bad parameter and how to fix it', async () => {
     ['/api/v1/sitemap/article/0', /path\.page/],
     ['/api/v1/sitemap/faq/1', /path\.type must be one of: article, condition, treatment/],
     ['/api/v1/faqs', /at least one of: treatment, condition/],
-    ['/api/v1/treatments/integrative-dry-needling/care-instructions?phase=during', /query\.phase must be one of: before, after/],
+    [
+      '/api/v1/treatments/integrative-dry-needling/care-instructions?phase=during',
+      /query\.phase must be one of: before, after/,
+    ],
     ['/api/v1/search', /query\.q is required/],
     ['/api/v1/search?q=%21%21%21', /q: has no words/],
     ['/api/v1/icd10/tennis', /path\.code/],
@@ -185,7 +218,11 @@ test('condition list pages: links.next follows the cursor, keeps the other param
   while (path && seen.length <= expected) {
     const got = await get(path)
     assert.is(got.status, 200, path)
-    const body = got.json() as { data: Array<{ _id: string }>; nextCursor: string | null; links: { next: string | null } }
+    const body = got.json() as {
+      data: Array<{ _id: string }>
+      nextCursor: string | null
+      links: { next: string | null }
+    }
     seen.push(...body.data.map((c) => c._id))
     if (body.links.next) {
       assert.match(body.links.next, /^\/api\/v1\/conditions\?limit=2&cursor=[A-Za-z0-9_-]+$/)
@@ -202,7 +239,14 @@ test('every resource answers 200 with the seed content', async () => {
   const tennis = slugOf(seed.tennisElbow)
   const code = (seed.tennisElbow.icd10Codes as string[])[0]!
   const checks: Array<[string, (body: Record<string, unknown>) => void]> = [
-    ['/api/v1/articles', (b) => assert.equal((b.data as Array<{ _id: string }>).map((a) => a._id), [seed.article._id])],
+    [
+      '/api/v1/articles',
+      (b) =>
+        assert.equal(
+          (b.data as Array<{ _id: string }>).map((a) => a._id),
+          [seed.article._id],
+        ),
+    ],
     [`/api/v1/articles?condition=${tennis}`, (b) => assert.is((b.data as unknown[]).length, 1)],
     [
       '/api/v1/conditions',
@@ -212,16 +256,29 @@ test('every resource answers 200 with the seed content', async () => {
         assert.equal(b.links, { self: '/api/v1/conditions', next: null })
       },
     ],
-    ['/api/v1/conditions?bodyRegion=arm-elbow', (b) => assert.ok((b.data as Array<{ _id: string }>).some((c) => c._id === seed.tennisElbow._id))],
+    [
+      '/api/v1/conditions?bodyRegion=arm-elbow',
+      (b) => assert.ok((b.data as Array<{ _id: string }>).some((c) => c._id === seed.tennisElbow._id)),
+    ],
     [
       `/api/v1/conditions/${tennis}`,
       (b) => {
         const data = b.data as { articles: Array<{ _id: string }> }
-        assert.equal(data.articles.map((a) => a._id), [seed.article._id])
+        assert.equal(
+          data.articles.map((a) => a._id),
+          [seed.article._id],
+        )
         assert.ok(JSON.stringify(b.jsonLd).includes(code), 'ICD-10 code in the JSON-LD')
       },
     ],
-    [`/api/v1/icd10/${code.toLowerCase()}`, (b) => assert.equal((b.data as Array<{ _id: string }>).map((c) => c._id), [seed.tennisElbow._id])],
+    [
+      `/api/v1/icd10/${code.toLowerCase()}`,
+      (b) =>
+        assert.equal(
+          (b.data as Array<{ _id: string }>).map((c) => c._id),
+          [seed.tennisElbow._id],
+        ),
+    ],
     ['/api/v1/treatments', (b) => assert.is((b.data as unknown[]).length, 1)],
     ['/api/v1/treatments?limit=1', (b) => assert.is(b.nextCursor, null)],
     [
@@ -248,14 +305,27 @@ test('every resource answers 200 with the seed content', async () => {
         assert.match(JSON.stringify(b.jsonLd), /FAQPage/)
       },
     ],
-    ['/api/v1/search?q=dry+needling', (b) => assert.equal((b.data as Array<{ _id: string }>).map((a) => a._id), [seed.article._id])],
+    [
+      '/api/v1/search?q=dry+needling',
+      (b) =>
+        assert.equal(
+          (b.data as Array<{ _id: string }>).map((a) => a._id),
+          [seed.article._id],
+        ),
+    ],
     ['/api/v1/clinic', (b) => assert.is((b.data as { name: string }).name, seed.byId.get('clinic')?.name)],
     [
       '/api/v1/sitemap',
       (b) => {
         const index = b.data as Array<{ type: string; page: number; count: number; xml: string; json: string }>
-        assert.equal(index.map((p) => p.xml), ['/sitemaps/articles-1.xml', '/sitemaps/conditions-1.xml', '/sitemaps/treatments-1.xml'])
-        assert.is(index.reduce((n, p) => n + p.count, 0), seed.docs.filter((d) => ['article', 'condition', 'treatment'].includes(d._type)).length)
+        assert.equal(
+          index.map((p) => p.xml),
+          ['/sitemaps/articles-1.xml', '/sitemaps/conditions-1.xml', '/sitemaps/treatments-1.xml'],
+        )
+        assert.is(
+          index.reduce((n, p) => n + p.count, 0),
+          seed.docs.filter((d) => ['article', 'condition', 'treatment'].includes(d._type)).length,
+        )
       },
     ],
     [
@@ -281,7 +351,9 @@ test('/sitemap.xml is a sitemap index of one child sitemap per type (seed); chil
   assert.is(sitemap.status, 200)
   assert.match(sitemap.headers.get('content-type') ?? '', /xml/)
   assert.match(sitemap.text, /<sitemapindex xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/)
-  const children = [...sitemap.text.matchAll(/<sitemap><loc>([^<]+)<\/loc>(?:<lastmod>([^<]+)<\/lastmod>)?<\/sitemap>/g)]
+  const children = [
+    ...sitemap.text.matchAll(/<sitemap><loc>([^<]+)<\/loc>(?:<lastmod>([^<]+)<\/lastmod>)?<\/sitemap>/g),
+  ]
   assert.equal(
     children.map((m) => new URL(m[1]!).pathname),
     ['/sitemaps/articles-1.xml', '/sitemaps/conditions-1.xml', '/sitemaps/treatments-1.xml'],
@@ -301,7 +373,12 @@ test('/sitemap.xml is a sitemap index of one child sitemap per type (seed); chil
   assert.ok(locs.some((l) => l.endsWith(`/articles/${slugOf(seed.article)}`)))
   assert.ok(locs.some((l) => l.endsWith(`/conditions/${slugOf(seed.tennisElbow)}`)))
   assert.is(locs.length, seed.docs.filter((d) => ['article', 'condition', 'treatment'].includes(d._type)).length)
-  for (const missing of ['/sitemaps/articles-2.xml', '/sitemaps/faqs-1.xml', '/sitemaps/articles-0.xml', '/sitemaps/articles.xml']) {
+  for (const missing of [
+    '/sitemaps/articles-2.xml',
+    '/sitemaps/faqs-1.xml',
+    '/sitemaps/articles-0.xml',
+    '/sitemaps/articles.xml',
+  ]) {
     assertProblem(await get(missing), 404, missing)
   }
 
@@ -319,7 +396,12 @@ test('/sitemap.xml is a sitemap index of one child sitemap per type (seed); chil
 })
 
 test('reference pages: article, condition, treatment and home as HTML with their JSON-LD', async () => {
-  const pages = [`/articles/${slugOf(seed.article)}`, `/conditions/${slugOf(seed.tennisElbow)}`, `/treatments/${slugOf(seed.treatment)}`, '/']
+  const pages = [
+    `/articles/${slugOf(seed.article)}`,
+    `/conditions/${slugOf(seed.tennisElbow)}`,
+    `/treatments/${slugOf(seed.treatment)}`,
+    '/',
+  ]
   for (const path of pages) {
     const got = await get(path)
     assert.is(got.status, 200, path)
@@ -341,7 +423,17 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
   const doc = got.json() as {
     openapi: string
     info: { title: string; version: string }
-    paths: Record<string, Record<string, { operationId: string; responses: Record<string, { description: string }>; parameters: Array<{ name: string; in: string; required: boolean; schema: unknown }> }>>
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string
+          responses: Record<string, { description: string }>
+          parameters: Array<{ name: string; in: string; required: boolean; schema: unknown }>
+        }
+      >
+    >
   }
   assert.is(doc.openapi, '3.1.0')
   assert.type(doc.info.title, 'string')
@@ -389,7 +481,7 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
       }
       for (const name of pathParams) {
         const param = op.parameters.find((p) => p.name === name && p.in === 'path')
-        assert.ok(param && param.required, `${method} ${path} declares path parameter ${name}`)
+        assert.ok(param?.required, `${method} ${path} declares path parameter ${name}`)
       }
       for (const param of op.parameters) {
         assert.ok(['path', 'query'].includes(param.in))
@@ -409,7 +501,14 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
       .replace('{type}/{page}', 'article/1')
       .replace('{file}', 'articles-1.xml')
     const status = (await get(path)).status
-    assert.ok(status !== 404 || path.startsWith('/articles/') || path.startsWith('/conditions/') || path.startsWith('/api/v1/articles/') || path.startsWith('/api/v1/conditions/'), `${path}: ${status}`)
+    assert.ok(
+      status !== 404 ||
+        path.startsWith('/articles/') ||
+        path.startsWith('/conditions/') ||
+        path.startsWith('/api/v1/articles/') ||
+        path.startsWith('/api/v1/conditions/'),
+      `${path}: ${status}`,
+    )
   }
 
   const docs = await get('/api/docs')

@@ -20,7 +20,16 @@ const source = http.createServer((request, response) => {
   }
   const query = new URL(request.url ?? '/', 'http://source').searchParams.get('query') ?? ''
   const result = query.startsWith('*[_type == "article"')
-    ? { _id: 'a', _type: 'article', _updatedAt: '2026-01-01T00:00:00Z', title, slug: 'an-article', body: [], faqs: [], careInstructions: [] }
+    ? {
+        _id: 'a',
+        _type: 'article',
+        _updatedAt: '2026-01-01T00:00:00Z',
+        title,
+        slug: 'an-article',
+        body: [],
+        faqs: [],
+        careInstructions: [],
+      }
     : query.startsWith('count(')
       ? 1
       : null

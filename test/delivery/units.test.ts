@@ -12,20 +12,45 @@ import { ResponseCache } from '../../delivery/cache/response-cache.js'
 import { cacheKeyOfUrl, etagOf, etagOfBytes } from '../../delivery/http/respond.js'
 import { isSourceUnavailable } from '../../delivery/cache/source-health.js'
 import { WebhookVerifier } from '../../delivery/cache/webhook.js'
-import { decodeCursor, encodeCursor, getArticleBySlug, normalizeIcd10Code, searchTerms } from '../../delivery/content/index.js'
+import {
+  decodeCursor,
+  encodeCursor,
+  getArticleBySlug,
+  normalizeIcd10Code,
+  searchTerms,
+} from '../../delivery/content/index.js'
 
 const config = suite('delivery: configuration and client')
 
 config('defaults read the local lake; a project id switches to hosted Sanity with the CDN', () => {
   const local = loadDeliveryConfig({})
-  assert.equal(local.source, { kind: 'local', lakeUrl: 'http://127.0.0.1:3333', dataset: 'production', token: undefined })
+  assert.equal(local.source, {
+    kind: 'local',
+    lakeUrl: 'http://127.0.0.1:3333',
+    dataset: 'production',
+    token: undefined,
+  })
   assert.is(local.port, 3000)
   assert.is(local.host, '127.0.0.1')
-  const hosted = loadDeliveryConfig({ SANITY_PROJECT_ID: 'abc123', SANITY_DATASET: 'staging', SANITY_API_TOKEN: 'sk-secret', DELIVERY_PORT: '0' })
-  assert.equal(hosted.source, { kind: 'hosted', projectId: 'abc123', dataset: 'staging', token: 'sk-secret', useCdn: true })
+  const hosted = loadDeliveryConfig({
+    SANITY_PROJECT_ID: 'abc123',
+    SANITY_DATASET: 'staging',
+    SANITY_API_TOKEN: 'sk-secret',
+    DELIVERY_PORT: '0',
+  })
+  assert.equal(hosted.source, {
+    kind: 'hosted',
+    projectId: 'abc123',
+    dataset: 'staging',
+    token: 'sk-secret',
+    useCdn: true,
+  })
   assert.is(hosted.port, 0)
   assert.is(hosted.cacheTtlSeconds, 60, 'without a webhook, hosted responses refresh after a minute')
-  assert.is(loadDeliveryConfig({ SANITY_PROJECT_ID: 'abc123', SANITY_WEBHOOK_SECRET: 'x'.repeat(20) }).cacheTtlSeconds, 3600)
+  assert.is(
+    loadDeliveryConfig({ SANITY_PROJECT_ID: 'abc123', SANITY_WEBHOOK_SECRET: 'x'.repeat(20) }).cacheTtlSeconds,
+    3600,
+  )
   assert.is(loadDeliveryConfig({ SANITY_PROJECT_ID: 'abc123', SANITY_USE_CDN: 'false' }).source.kind === 'hosted', true)
 })
 
@@ -50,13 +75,22 @@ config('bad settings fail with the variable name and the fix', () => {
 })
 
 config('clients: pinned API version, published perspective, CDN only for hosted reads', () => {
-  const local = createDeliveryClient({ kind: 'local', lakeUrl: 'http://127.0.0.1:3333', dataset: 'production' }).config()
+  const local = createDeliveryClient({
+    kind: 'local',
+    lakeUrl: 'http://127.0.0.1:3333',
+    dataset: 'production',
+  }).config()
   assert.is(local.apiVersion, DELIVERY_API_VERSION)
   assert.is(local.perspective, 'published')
   assert.is(local.useCdn, false)
   assert.is(local.useProjectHostname, false)
   assert.is(local.apiHost, 'http://127.0.0.1:3333')
-  const hosted = createDeliveryClient({ kind: 'hosted', projectId: 'abc123', dataset: 'production', useCdn: true }).config()
+  const hosted = createDeliveryClient({
+    kind: 'hosted',
+    projectId: 'abc123',
+    dataset: 'production',
+    useCdn: true,
+  }).config()
   assert.is(hosted.useCdn, true)
   assert.is(hosted.perspective, 'published')
   assert.match(String((hosted as { cdnUrl?: string }).cdnUrl), /abc123\.apicdn\.sanity\.io\/v2025-02-19/)
@@ -90,7 +124,9 @@ config('on the wire: every query is tagged, published, pinned and parameterized'
 })
 
 config('source errors: network failures and 5xx count as an outage; 4xx and bugs do not', () => {
-  assert.ok(isSourceUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', request: {} })))
+  assert.ok(
+    isSourceUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', request: {} })),
+  )
   assert.ok(isSourceUnavailable({ statusCode: 503 }))
   assert.ok(isSourceUnavailable({ statusCode: 429 }))
   assert.not.ok(isSourceUnavailable({ statusCode: 400 }))
@@ -154,7 +190,22 @@ cache('cache keys: plain paths skip URL parsing but give the key URL parsing giv
     url.searchParams.sort()
     return `${url.pathname}?${url.searchParams.toString()}`
   }
-  const urls = ['/', '/api/v1/articles/a-b.c', '/sitemaps/articles-1.xml', '/a/b/', '/a/./b', '/a/../b', '/a//b', '/x/%2e%2e/y', '/x%20y', '/a b', '/c?b=2&a=1', '/c?', '/.x', '/~a_b']
+  const urls = [
+    '/',
+    '/api/v1/articles/a-b.c',
+    '/sitemaps/articles-1.xml',
+    '/a/b/',
+    '/a/./b',
+    '/a/../b',
+    '/a//b',
+    '/x/%2e%2e/y',
+    '/x%20y',
+    '/a b',
+    '/c?b=2&a=1',
+    '/c?',
+    '/.x',
+    '/~a_b',
+  ]
   for (const u of urls) assert.is(cacheKeyOfUrl(u), parsed(u), u)
   assert.is(etagOfBytes(Buffer.from('héllo')), etagOf('héllo'), 'one ETag for the string and its UTF-8 bytes')
 })
@@ -180,7 +231,11 @@ inputs('webhook: the replay memory covers the whole tolerance window, then forge
 
 inputs('search terms: words only, lowercase, prefix wildcards, at most eight', () => {
   assert.equal(searchTerms('Dry  NEEDLING!'), ['dry*', 'needling*'])
-  assert.equal(searchTerms('*[_type == "x"] || true'), ['type*', 'x*', 'true*'], 'GROQ syntax in a search is just words')
+  assert.equal(
+    searchTerms('*[_type == "x"] || true'),
+    ['type*', 'x*', 'true*'],
+    'GROQ syntax in a search is just words',
+  )
   for (const term of searchTerms('a* b? "c" (d) -e')) assert.match(term, /^[\p{L}\p{N}]+\*$/u)
   assert.is(searchTerms('one two three four five six seven eight nine ten').length, 8)
   assert.equal(searchTerms('golfer’s elbow'), ['golfer*', 's*', 'elbow*'])
@@ -189,7 +244,10 @@ inputs('search terms: words only, lowercase, prefix wildcards, at most eight', (
 inputs('cursors round-trip; ICD-10 codes are normalized', () => {
   const position = { publishedAt: '2026-11-27T12:00:00Z', id: 'article-dry-needling' }
   assert.equal(decodeCursor(encodeCursor(position)), position)
-  assert.throws(() => decodeCursor(Buffer.from('["yesterday","x"]').toString('base64url')), /not a cursor this API issued/)
+  assert.throws(
+    () => decodeCursor(Buffer.from('["yesterday","x"]').toString('base64url')),
+    /not a cursor this API issued/,
+  )
   assert.is(normalizeIcd10Code('m7710'), 'M77.10')
   assert.is(normalizeIcd10Code(' s76.319a '), 'S76.319A')
   assert.is(normalizeIcd10Code('R51.9'), 'R51.9')

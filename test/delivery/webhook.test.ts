@@ -40,11 +40,16 @@ async function post(body: string, headers: Record<string, string>, target: Deliv
     body,
   })
   const text = await response.text()
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: JSON.parse(text) as Record<string, unknown> }
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    body: JSON.parse(text) as Record<string, unknown>,
+  }
 }
 
 // Sanity sends the projection as the body; the signature is over exactly these bytes.
-const payload = (id: string) => `{"_id": "${seed.article._id}", "_type": "article", "transition": "update", "n": "${id}"}`
+const payload = (id: string) =>
+  `{"_id": "${seed.article._id}", "_type": "article", "transition": "update", "n": "${id}"}`
 
 test('a signed call invalidates the cache: the published edit shows', async () => {
   assert.is(await title(), seed.article.title)
@@ -65,10 +70,22 @@ test('refused: unsigned, wrong secret, tampered body, malformed header, expired 
   const good = await encodeSignatureHeader(body, now, SECRET)
   const cases: Array<[string, string, Record<string, string>, number, RegExp]> = [
     ['unsigned', body, {}, 401, /no sanity-webhook-signature header/],
-    ['wrong secret', body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, now, 'another-secret-entirely-xx') }, 401, /does not match/],
+    [
+      'wrong secret',
+      body,
+      { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, now, 'another-secret-entirely-xx') },
+      401,
+      /does not match/,
+    ],
     ['tampered body', body.replace('update', 'delete'), { [SIGNATURE_HEADER_NAME]: good }, 401, /does not match/],
     ['malformed header', body, { [SIGNATURE_HEADER_NAME]: 'sha256=abc' }, 400, /t=<unix ms>,v1=/],
-    ['expired', body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, now - 10 * 60_000, SECRET) }, 401, /at most 300 s/],
+    [
+      'expired',
+      body,
+      { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, now - 10 * 60_000, SECRET) },
+      401,
+      /at most 300 s/,
+    ],
   ]
   for (const [name, sent, headers, status, detail] of cases) {
     const refused = await post(sent, headers)
@@ -84,17 +101,28 @@ test('refused: unsigned, wrong secret, tampered body, malformed header, expired 
   const replay = await post(body, { [SIGNATURE_HEADER_NAME]: good, 'idempotency-key': 'msg-2' })
   assert.is(replay.status, 409, 'the same call again is a replay')
   assert.match(String(replay.body.title), /Replayed/)
-  const resigned = await post(body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now() + 1, SECRET), 'idempotency-key': 'msg-2' })
+  const resigned = await post(body, {
+    [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now() + 1, SECRET),
+    'idempotency-key': 'msg-2',
+  })
   assert.is(resigned.status, 409, 'a seen message id is a replay even with a fresh signature')
   assert.is(server.cache.stats().generation, generationBefore + 1, 'only the one accepted call invalidated')
 })
 
 test('wrong content type -> 415 problem; a server without a secret refuses every call', async () => {
-  const response = await fetch(`${server.url}/api/v1/webhooks/sanity`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' })
+  const response = await fetch(`${server.url}/api/v1/webhooks/sanity`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: 'hello',
+  })
   assert.is(response.status, 415)
   assert.match(response.headers.get('content-type') ?? '', /problem\+json/)
   const body = payload('3')
-  const refused = await post(body, { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now(), SECRET) }, unconfigured)
+  const refused = await post(
+    body,
+    { [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now(), SECRET) },
+    unconfigured,
+  )
   assert.is(refused.status, 503)
   assert.match(String(refused.body.detail), /SANITY_WEBHOOK_SECRET/)
 })

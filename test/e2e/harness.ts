@@ -30,7 +30,10 @@ export const CHROMIUM_FLAGS = [
  */
 export function browserAvailability(): { ok: true } | { ok: false; reason: string } {
   if (fs.existsSync(CHROMIUM)) return { ok: true }
-  return { ok: false, reason: `chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (Debian), never "npx playwright install"` }
+  return {
+    ok: false,
+    reason: `chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (Debian), never "npx playwright install"`,
+  }
 }
 
 /** What `npm start` writes to START_INFO_FILE once everything is up. */
@@ -169,7 +172,9 @@ export async function launchBrowser(): Promise<Browser> {
     viewport: { width: 1400, height: 1000 },
   })
   // Offline: only this machine answers. The Studio's calls to sanity.io CDNs fail fast, as offline.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) => route.abort())
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
+    route.abort(),
+  )
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(60_000)
   const problems: string[] = []
@@ -177,7 +182,11 @@ export async function launchBrowser(): Promise<Browser> {
   page.on('response', (response) => {
     const url = response.url()
     // 404s of optional endpoints (presence socket, user applications) are expected offline.
-    if (response.status() >= 400 && response.status() !== 404 && /\/\/(127\.0\.0\.1|localhost|[a-z0-9-]+\.localhost)[:/]/.test(url)) {
+    if (
+      response.status() >= 400 &&
+      response.status() !== 404 &&
+      /\/\/(127\.0\.0\.1|localhost|[a-z0-9-]+\.localhost)[:/]/.test(url)
+    ) {
       const request = response.request()
       void response.text().then(
         (body) => problems.push(`${request.method()} ${url} -> ${response.status()} ${body.slice(0, 300)}`),
@@ -204,7 +213,11 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Polls `probe` until it returns a value other than undefined/null/false. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const started = Date.now()
   let lastError: unknown
   for (;;) {
@@ -215,7 +228,9 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
       lastError = error
     }
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`)
+      throw new Error(
+        `Timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+      )
     }
     await new Promise((r) => setTimeout(r, 250))
   }

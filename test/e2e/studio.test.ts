@@ -86,10 +86,18 @@ function defineBrowserTests(): void {
     const out = state.start.output()
     const info = state.start.info
     assert.ok(info.seeded, 'a fresh data dir is seeded from content/production.ndjson')
-    for (const line of [`Studio         ${info.studioUrl}/local`, `Sign in        ${info.signInUrl}`, `API docs       ${info.deliveryUrl}/api/docs`, `Lake           ${info.lakeHttpUrl}`]) {
+    for (const line of [
+      `Studio         ${info.studioUrl}/local`,
+      `Sign in        ${info.signInUrl}`,
+      `API docs       ${info.deliveryUrl}/api/docs`,
+      `Lake           ${info.lakeHttpUrl}`,
+    ]) {
       assert.ok(out.includes(line), `npm start output lacks "${line}":\n${out}`)
     }
-    assert.ok(info.articlePreviewUrl && out.includes(`Article page   ${info.articlePreviewUrl}`), 'prints an article preview URL')
+    assert.ok(
+      info.articlePreviewUrl && out.includes(`Article page   ${info.articlePreviewUrl}`),
+      'prints an article preview URL',
+    )
   })
 
   test('the Studio opens signed in', async () => {
@@ -97,8 +105,21 @@ function defineBrowserTests(): void {
     await page.goto(state.start.info.signInUrl)
     await page.waitForURL(/\/local(\/|$)/)
     await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
-    for (const section of ['Articles', 'Conditions', 'Treatments', 'FAQs', 'Care instructions', 'People', 'Categories', 'Partners', 'Clinic settings']) {
-      assert.ok(await page.locator(`[data-testid="pane-item-${section}"]`).isVisible(), `structure section "${section}" is shown`)
+    for (const section of [
+      'Articles',
+      'Conditions',
+      'Treatments',
+      'FAQs',
+      'Care instructions',
+      'People',
+      'Categories',
+      'Partners',
+      'Clinic settings',
+    ]) {
+      assert.ok(
+        await page.locator(`[data-testid="pane-item-${section}"]`).isVisible(),
+        `structure section "${section}" is shown`,
+      )
     }
     assert.is(await page.getByText('Choose login provider').count(), 0, 'no login screen')
     await state.browser.shot('signed-in-structure')
@@ -125,13 +146,21 @@ function defineBrowserTests(): void {
     const publish = page.locator('[data-testid="action-publish"]')
     await eventually('the Publish button to be enabled', () => publish.isEnabled())
     const faq = await publishAndWait(page, shot, 'the FAQ to be published in the lake', () =>
-      state.client.fetch<{ _id: string; treatments: Array<{ _ref: string }>; answer: unknown[]; order?: number } | null>(
+      state.client.fetch<{
+        _id: string
+        treatments: Array<{ _ref: string }>
+        answer: unknown[]
+        order?: number
+      } | null>(
         '*[_type == "faq" && question == $q && !(_id in path("drafts.**"))][0]{_id, treatments, answer, order}',
         { q: state.faqQuestion },
       ),
     )
     state.faqId = faq._id
-    assert.equal(faq.treatments.map((t) => t._ref), [state.treatment._id])
+    assert.equal(
+      faq.treatments.map((t) => t._ref),
+      [state.treatment._id],
+    )
     assert.ok(Array.isArray(faq.answer) && faq.answer.length >= 1, 'the answer is Portable Text')
     assert.ok(typeof faq.order === 'number' && faq.order >= 1, 'the template gave it the next display order')
     await shot('faq-published')
@@ -146,26 +175,40 @@ function defineBrowserTests(): void {
     await page.locator('input#title').fill(state.articleTitle)
     await page.locator('[data-testid="field-slug"] button', { hasText: 'Generate' }).click()
     await eventually('the slug to be generated', async () => (await page.locator('input#slug').inputValue()) !== '')
-    await page.locator('textarea#excerpt').fill('What to do, and what to avoid, in the day after a dry needling session.')
+    await page
+      .locator('textarea#excerpt')
+      .fill('What to do, and what to avoid, in the day after a dry needling session.')
     await page.locator('[data-testid="field-body"] [contenteditable="true"]').click()
-    await page.keyboard.type('Move gently after your visit. Drink water. Use ice if a spot is sore. Call us if pain gets worse.')
+    await page.keyboard.type(
+      'Move gently after your visit. Drink water. Use ice if a spot is sore. Call us if pain gets worse.',
+    )
     await page.locator('[data-testid="reading-grade"]').waitFor()
     await pickReference(page, page.locator('input#author'), 'kellie')
     await page.locator('[data-testid="field-faqs"] button', { hasText: 'Add item' }).click()
-    await pickReference(page, page.locator('[data-testid="field-faqs"] input[data-testid="autocomplete"]').last(), state.runId)
+    await pickReference(
+      page,
+      page.locator('[data-testid="field-faqs"] input[data-testid="autocomplete"]').last(),
+      state.runId,
+    )
 
     // Hero image, without alt text yet. (Needs the lake's assets endpoint.)
     const png = path.join(state.dataDir, 'hero.png')
-    await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 40, g: 120, b: 160 } } }).png().toFile(png)
+    await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 40, g: 120, b: 160 } } })
+      .png()
+      .toFile(png)
     await page.locator('input[data-testid="file-button-input"]').first().setInputFiles(png)
     // Wait for the upload: the image preview replaces the upload prompt.
-    await eventually('the hero image to upload', async () => {
-      const doc = await state.client.fetch<{ heroImage?: { asset?: { _ref?: string } } } | null>(
-        '*[_type == "article" && title == $title][0]{heroImage}',
-        { title: state.articleTitle },
-      )
-      return Boolean(doc?.heroImage?.asset?._ref)
-    }, 120_000).catch(async (error: unknown) => {
+    await eventually(
+      'the hero image to upload',
+      async () => {
+        const doc = await state.client.fetch<{ heroImage?: { asset?: { _ref?: string } } } | null>(
+          '*[_type == "article" && title == $title][0]{heroImage}',
+          { title: state.articleTitle },
+        )
+        return Boolean(doc?.heroImage?.asset?._ref)
+      },
+      120_000,
+    ).catch(async (error: unknown) => {
       await shot('FAILED-image-upload')
       throw error
     })
@@ -177,7 +220,9 @@ function defineBrowserTests(): void {
     // The alt text field is marked as an error once validation has run after the last edits. How
     // long that takes depends on the machine's load (a fixed 1.5 s was too short on a busy CI
     // machine), so the test waits for the marker, then for Publish to reflect it.
-    const altError = page.locator('[data-testid="field-heroImage.alt"] [data-testid="input-validation-icon-error"]').first()
+    const altError = page
+      .locator('[data-testid="field-heroImage.alt"] [data-testid="input-validation-icon-error"]')
+      .first()
     await altError.waitFor({ timeout: 60_000 })
     await eventually('Publish to be blocked while the alt text is missing', () => publish.isDisabled(), 15_000)
     await shot('article-missing-alt-blocked')
@@ -188,16 +233,25 @@ function defineBrowserTests(): void {
     await shot('article-missing-alt-message')
     const slug = await page.locator('input#slug').inputValue()
     state.articleSlug = slug
-    const notPublished = await state.client.fetch<number>('count(*[_type == "article" && slug.current == $slug && !(_id in path("drafts.**"))])', { slug })
+    const notPublished = await state.client.fetch<number>(
+      'count(*[_type == "article" && slug.current == $slug && !(_id in path("drafts.**"))])',
+      { slug },
+    )
     assert.is(notPublished, 0, 'nothing was published')
 
-    await page.locator('input[id="heroImage.alt"]').fill('A physical therapist placing a thin needle in a patient\'s shoulder')
+    await page
+      .locator('input[id="heroImage.alt"]')
+      .fill("A physical therapist placing a thin needle in a patient's shoulder")
     await eventually('the alt text message to clear', async () => (await altMessage.count()) === 0)
     await waitUntilSaved(page)
     await eventually('the Publish button to be enabled', () => publish.isEnabled())
     await shot('article-ready')
     const article = await publishAndWait(page, shot, 'the article to be published in the lake', () =>
-      state.client.fetch<{ _id: string; heroImage?: { alt?: string; asset?: { _ref: string } }; faqs?: Array<{ _ref: string }> } | null>(
+      state.client.fetch<{
+        _id: string
+        heroImage?: { alt?: string; asset?: { _ref: string } }
+        faqs?: Array<{ _ref: string }>
+      } | null>(
         '*[_type == "article" && slug.current == $slug && !(_id in path("drafts.**"))][0]{_id, heroImage, faqs}',
         { slug },
       ),
@@ -205,7 +259,10 @@ function defineBrowserTests(): void {
     state.articleId = article._id
     assert.ok(article.heroImage?.asset?._ref, 'the hero image asset is referenced')
     assert.match(article.heroImage?.alt ?? '', /thin needle/)
-    assert.equal(article.faqs?.map((f) => f._ref), [state.faqId])
+    assert.equal(
+      article.faqs?.map((f) => f._ref),
+      [state.faqId],
+    )
     await shot('article-published')
   })
 
@@ -225,7 +282,10 @@ function defineBrowserTests(): void {
       const res = await fetch(`${deliveryUrl}/articles/${slug}`)
       return res.ok ? await res.text() : null
     })
-    assert.ok(html.includes(state.faqQuestion.replace(/'/g, '&#39;')) || html.includes(state.faqQuestion), 'page shows the FAQ')
+    assert.ok(
+      html.includes(state.faqQuestion.replace(/'/g, '&#39;')) || html.includes(state.faqQuestion),
+      'page shows the FAQ',
+    )
     assert.match(html, /<img[^>]+alt="A physical therapist placing a thin needle/)
     const { page, shot } = state.browser
     await page.goto(`${deliveryUrl}/articles/${slug}`)
@@ -237,7 +297,9 @@ function defineBrowserTests(): void {
     const today = localToday()
     // The article published above, now due for review in 10 days (any draft discarded, so the
     // Studio shows the published dates).
-    const articleId = state.articleId ?? (await state.client.fetch<string | null>('*[_type == "article" && !(_id in path("drafts.**"))][0]._id'))
+    const articleId =
+      state.articleId ??
+      (await state.client.fetch<string | null>('*[_type == "article" && !(_id in path("drafts.**"))][0]._id'))
     assert.ok(articleId, 'there is a published article')
     await state.client
       .transaction()
@@ -256,7 +318,10 @@ function defineBrowserTests(): void {
       })
     await shot('review-due-badge')
     await markAsReviewed(page)
-    await eventually('the badge to disappear', async () => (await pane.getByText('Review due', { exact: true }).count()) === 0)
+    await eventually(
+      'the badge to disappear',
+      async () => (await pane.getByText('Review due', { exact: true }).count()) === 0,
+    )
     const draft = await eventually('the draft to carry the new dates', () =>
       state.client.fetch<{ lastReviewed: string; nextReviewDue: string; medicalReviewer?: { _ref: string } } | null>(
         '*[_id == $id][0]{lastReviewed, nextReviewDue, medicalReviewer}',
@@ -274,12 +339,17 @@ function defineBrowserTests(): void {
     const code = await state.start.interrupt()
     assert.is(code, 0, `npm start exits cleanly on Ctrl-C:\n${state.start.output().slice(-2000)}`)
     assert.match(state.start.output(), /npm start: stopped\./)
-    const refused = await fetch(`${state.start.info.deliveryUrl}/health`).then(() => false, () => true)
+    const refused = await fetch(`${state.start.info.deliveryUrl}/health`).then(
+      () => false,
+      () => true,
+    )
     assert.ok(refused, 'the delivery port is closed')
     state.start = await startNpmStart(state.dataDir)
     assert.is(state.start.info.seeded, false, 'no second seeding')
     state.client = editorClient(state.start.info)
-    const faq = await state.client.fetch<string | null>('*[_type == "faq" && question == $q][0]._id', { q: state.faqQuestion })
+    const faq = await state.client.fetch<string | null>('*[_type == "faq" && question == $q][0]._id', {
+      q: state.faqQuestion,
+    })
     assert.ok(faq, 'the FAQ written in the browser survived the restart')
   })
 }
@@ -301,7 +371,12 @@ async function pickReference(page: Page, input: ReturnType<Page['locator']>, sea
  * of the stuck state is kept): on a heavily loaded machine the first click has been seen to be
  * lost while the Studio was still syncing.
  */
-async function publishAndWait<T>(page: Page, shot: (name: string) => Promise<string>, what: string, published: () => Promise<T | null>): Promise<T> {
+async function publishAndWait<T>(
+  page: Page,
+  shot: (name: string) => Promise<string>,
+  what: string,
+  published: () => Promise<T | null>,
+): Promise<T> {
   const publish = page.locator('[data-testid="action-publish"]')
   await publish.click()
   try {
@@ -316,6 +391,8 @@ async function publishAndWait<T>(page: Page, shot: (name: string) => Promise<str
 /** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
 async function waitUntilSaved(page: Page): Promise<void> {
   const footer = page.locator('[data-testid="pane-footer"]').last()
+  // innerText, not textContent: only the status the editor can see counts (Playwright's locator, not a DOM node).
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
   await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }
 

@@ -8,12 +8,12 @@
  *   t.makeClient({perspective: 'drafts'})                   // more clients on the same lake
  *   await t.close()                                         // in an `after` hook
  */
-import {createClient, type ClientConfig, type SanityClient} from '@sanity/client'
+import { createClient, type ClientConfig, type SanityClient } from '@sanity/client'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {importNdjson} from '../../lake/io/ndjson.js'
-import {createEditor, startLake, type RunningLake} from '../../lake/index.js'
+import { importNdjson } from '../../lake/io/ndjson.js'
+import { createEditor, startLake, type RunningLake } from '../../lake/index.js'
 
 export interface TestLake {
   lake: RunningLake
@@ -61,10 +61,10 @@ export async function startTestLake(options: TestLakeOptions = {}): Promise<Test
   })
   try {
     if (options.seed) {
-      await importNdjson(lake.store.dataset(lake.dataset), fs.readFileSync(options.seed, 'utf8'), {mode: 'replace'})
+      await importNdjson(lake.store.dataset(lake.dataset), fs.readFileSync(options.seed, 'utf8'), { mode: 'replace' })
     }
     const email = `editor-${Math.random().toString(36).slice(2, 8)}@clinic.test`
-    const {token} = createEditor(lake, {name: 'Test Editor', email})
+    const { token } = createEditor(lake, { name: 'Test Editor', email })
     const base: ClientConfig = {
       projectId: lake.projectId,
       dataset: lake.dataset,
@@ -75,11 +75,11 @@ export async function startTestLake(options: TestLakeOptions = {}): Promise<Test
       token,
       ignoreBrowserTokenWarning: true,
     }
-    const makeClient = (config: Partial<ClientConfig> = {}): SanityClient => createClient({...base, ...config})
+    const makeClient = (config: Partial<ClientConfig> = {}): SanityClient => createClient({ ...base, ...config })
     return {
       lake,
       client: makeClient(),
-      anonymousClient: makeClient({token: undefined}),
+      anonymousClient: makeClient({ token: undefined }),
       token,
       httpUrl: lake.httpUrl,
       httpsUrl: lake.httpsUrl,
@@ -89,7 +89,7 @@ export async function startTestLake(options: TestLakeOptions = {}): Promise<Test
       makeClient,
       async close() {
         await lake.close()
-        if (ownDir) fs.rmSync(dataDir, {recursive: true, force: true})
+        if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true })
       },
     }
   } catch (err) {

@@ -1,6 +1,6 @@
-import {suite} from 'uvu'
+import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {spawn, execFile, type ChildProcess} from 'node:child_process'
+import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -23,14 +23,20 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.listen(0, '127.0.0.1', () => {
-      const {port: p} = server.address() as net.AddressInfo
+      const { port: p } = server.address() as net.AddressInfo
       server.close(() => resolve(p))
     })
     server.on('error', reject)
   })
 }
 
-const env = (): NodeJS.ProcessEnv => ({...process.env, LAKE_DATA_DIR: dataDir, LAKE_HTTP_PORT: String(port), LAKE_HTTPS_PORT: '-1', LAKE_HOST: '127.0.0.1'})
+const env = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  LAKE_DATA_DIR: dataDir,
+  LAKE_HTTP_PORT: String(port),
+  LAKE_HTTPS_PORT: '-1',
+  LAKE_HOST: '127.0.0.1',
+})
 
 /** Every child this file starts, so a failing trial cannot leave one running (and the file hanging). */
 const children = new Set<ChildProcess>()
@@ -43,7 +49,13 @@ function track(child: ChildProcess): ChildProcess {
 
 function startLakeChild(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe']}))
+    const child = track(
+      spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {
+        cwd: root,
+        env: env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    )
     let out = ''
     // Generous: ts-node start-up on a shared, loaded 2-core machine can take a minute or more.
     const timer = setTimeout(() => {
@@ -65,13 +77,29 @@ function startLakeChild(): Promise<ChildProcess> {
   })
 }
 
-const exited = (child: ChildProcess): Promise<void> => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
+const exited = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  )
 
 test.before(async () => {
   port = await freePort()
   const created = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts', 'create-editor', '--name', 'Crash Writer', '--email', 'crash@clinic.test'], {cwd: root, env: env()}, (err, stdout, stderr) =>
-      err ? reject(new Error(stderr)) : resolve(stdout),
+    execFile(
+      process.execPath,
+      [
+        '--loader',
+        'ts-node/esm',
+        '--no-warnings',
+        'scripts/lake.ts',
+        'create-editor',
+        '--name',
+        'Crash Writer',
+        '--email',
+        'crash@clinic.test',
+      ],
+      { cwd: root, env: env() },
+      (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
     ),
   )
   token = created.trim().split('\n').pop() ?? ''
@@ -80,7 +108,7 @@ test.before(async () => {
 
 test.after(() => {
   for (const child of children) child.kill('SIGKILL')
-  fs.rmSync(dataDir, {recursive: true, force: true})
+  fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
 test(`every acknowledged transaction survives SIGKILL (${TRIALS} trials)`, async () => {
@@ -90,7 +118,19 @@ test(`every acknowledged transaction survives SIGKILL (${TRIALS} trials)`, async
     for (let trial = 1; trial <= TRIALS; trial++) {
       const ackFile = path.join(dataDir, `acks-${trial}.txt`)
       fs.writeFileSync(ackFile, '')
-      const writer = track(spawn(process.execPath, [path.join(root, 'test/lake/fixtures/crash-writer.mjs'), `http://127.0.0.1:${port}`, token, `t${trial}`, ackFile], {stdio: ['ignore', 'inherit', 'inherit']}))
+      const writer = track(
+        spawn(
+          process.execPath,
+          [
+            path.join(root, 'test/lake/fixtures/crash-writer.mjs'),
+            `http://127.0.0.1:${port}`,
+            token,
+            `t${trial}`,
+            ackFile,
+          ],
+          { stdio: ['ignore', 'inherit', 'inherit'] },
+        ),
+      )
       const acked = (): number[] => fs.readFileSync(ackFile, 'utf8').split('\n').filter(Boolean).map(Number)
       // Let some transactions through, then kill at a random moment.
       for (let i = 0; i < 1200 && acked().length < 5; i++) await new Promise((r) => setTimeout(r, 50))
@@ -103,22 +143,34 @@ test(`every acknowledged transaction survives SIGKILL (${TRIALS} trials)`, async
       assert.ok(ack.length >= 5, `trial ${trial}: the writer got acknowledgements (${ack.length})`)
 
       const db = new Database(path.join(dataDir, 'lake.sqlite'))
-      assert.equal(db.pragma('integrity_check', {simple: true}), 'ok', `trial ${trial}: integrity_check`)
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', `trial ${trial}: integrity_check`)
       db.close()
 
       lake = await startLakeChild()
-      const query = encodeURIComponent('{"docs": *[_type == "crash" && _id match $prefix]{_id, n}, "counter": *[_id == $counter][0].count}')
-      const res = await fetch(`http://127.0.0.1:${port}/v2025-02-19/data/query/production?query=${query}&$prefix=${encodeURIComponent(JSON.stringify(`t${trial}-*`))}&$counter=${encodeURIComponent(JSON.stringify(`t${trial}-counter`))}`, {
-        headers: {authorization: `Bearer ${token}`},
-      })
-      const {result} = (await res.json()) as {result: {docs: Array<{_id: string; n: number}>; counter: number}}
+      const query = encodeURIComponent(
+        '{"docs": *[_type == "crash" && _id match $prefix]{_id, n}, "counter": *[_id == $counter][0].count}',
+      )
+      const res = await fetch(
+        `http://127.0.0.1:${port}/v2025-02-19/data/query/production?query=${query}&$prefix=${encodeURIComponent(JSON.stringify(`t${trial}-*`))}&$counter=${encodeURIComponent(JSON.stringify(`t${trial}-counter`))}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      )
+      const { result } = (await res.json()) as { result: { docs: Array<{ _id: string; n: number }>; counter: number } }
       const present = new Set(result.docs.map((d) => d._id))
       for (const n of ack) {
-        assert.ok(present.has(`t${trial}-${n}-a`) && present.has(`t${trial}-${n}-b`), `trial ${trial}: acknowledged transaction ${n} is present`)
+        assert.ok(
+          present.has(`t${trial}-${n}-a`) && present.has(`t${trial}-${n}-b`),
+          `trial ${trial}: acknowledged transaction ${n} is present`,
+        )
       }
       // Atomicity: a transaction is all there or not at all (the last one may be unacknowledged).
       const ns = new Set(result.docs.map((d) => d.n))
-      for (const n of ns) assert.ok(present.has(`t${trial}-${n}-a`) && present.has(`t${trial}-${n}-b`), `trial ${trial}: transaction ${n} is whole`)
+      for (const n of ns)
+        assert.ok(
+          present.has(`t${trial}-${n}-a`) && present.has(`t${trial}-${n}-b`),
+          `trial ${trial}: transaction ${n} is whole`,
+        )
       assert.is(result.counter, ns.size, `trial ${trial}: the counter counts committed transactions`)
       assert.ok(ns.size - ack.length <= 1, 'at most the in-flight transaction committed without acknowledgement')
     }

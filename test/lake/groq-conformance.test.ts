@@ -11,20 +11,34 @@
 // whose groq-js value is neither the spec's nor its recorded deviation fails, so the list stays
 // true when groq-js changes. Each mode must also equal groq-js's value exactly (array order
 // included, where the spec leaves it open), the lake's rule for the planner.
-import {isDeepStrictEqual} from 'node:util'
-import type {SanityClient} from '@sanity/client'
-import {evaluate, parse} from 'groq-js'
-import {suite} from 'uvu'
+import { isDeepStrictEqual } from 'node:util'
+import type { SanityClient } from '@sanity/client'
+import { evaluate, parse } from 'groq-js'
+import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type {Identity} from '../../lake/auth/index.js'
-import {importDocuments} from '../../lake/io/ndjson.js'
-import {perspectiveDocuments, runQuery} from '../../lake/query/index.js'
-import {startTestLake, type TestLake} from '../helpers/lake.js'
-import {SECTIONS, type ConformanceCase, type ConformanceSection, type Mode} from './fixtures/groq-conformance-cases.js'
+import type { Identity } from '../../lake/auth/index.js'
+import { importDocuments } from '../../lake/io/ndjson.js'
+import { perspectiveDocuments, runQuery } from '../../lake/query/index.js'
+import { startTestLake, type TestLake } from '../helpers/lake.js'
+import {
+  SECTIONS,
+  type ConformanceCase,
+  type ConformanceSection,
+  type Mode,
+} from './fixtures/groq-conformance-cases.js'
 
-const ADMIN: Identity = {kind: 'user', user: {id: 'conformance', name: 'Conformance', email: 'c@example.com', role: 'administrator', createdAt: '2025-01-01T00:00:00Z'}}
+const ADMIN: Identity = {
+  kind: 'user',
+  user: {
+    id: 'conformance',
+    name: 'Conformance',
+    email: 'c@example.com',
+    role: 'administrator',
+    createdAt: '2025-01-01T00:00:00Z',
+  },
+}
 
-type Outcome = {ok: true; value: unknown} | {ok: false; error: string}
+type Outcome = { ok: true; value: unknown } | { ok: false; error: string }
 
 const test = suite('lake: GROQ conformance (spec sections, planner on/off, in-process)')
 let t: TestLake
@@ -36,10 +50,10 @@ test.before(async () => {
   for (const s of SECTIONS) {
     await importDocuments(
       t.lake.store.dataset(s.dataset),
-      s.documents.map((doc, i) => ({line: i + 1, doc})),
+      s.documents.map((doc, i) => ({ line: i + 1, doc })),
     )
-    clients.set(s.dataset, t.makeClient({dataset: s.dataset, perspective: 'raw'}))
-    anonymousClients.set(s.dataset, t.makeClient({dataset: s.dataset, token: undefined}))
+    clients.set(s.dataset, t.makeClient({ dataset: s.dataset, perspective: 'raw' }))
+    anonymousClients.set(s.dataset, t.makeClient({ dataset: s.dataset, token: undefined }))
   }
 })
 test.after(async () => {
@@ -53,13 +67,18 @@ function asJson(value: unknown): unknown {
 
 async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   try {
-    return {ok: true, value: asJson(await run())}
+    return { ok: true, value: asJson(await run()) }
   } catch (err) {
-    return {ok: false, error: err instanceof Error ? err.message : String(err)}
+    return { ok: false, error: err instanceof Error ? err.message : String(err) }
   }
 }
 
-async function viaHttp(s: ConformanceSection, c: ConformanceCase, planner: boolean, anonymous = false): Promise<Outcome> {
+async function viaHttp(
+  s: ConformanceSection,
+  c: ConformanceCase,
+  planner: boolean,
+  anonymous = false,
+): Promise<Outcome> {
   const client = (anonymous ? anonymousClients : clients).get(s.dataset)
   if (!client) throw new Error(`no client for dataset ${s.dataset}`)
   // plannerEnabled() reads the variable per query, and the lake runs in this process.
@@ -75,7 +94,9 @@ async function viaHttp(s: ConformanceSection, c: ConformanceCase, planner: boole
 
 function viaRunQuery(s: ConformanceSection, c: ConformanceCase): Promise<Outcome> {
   const store = t.lake.store.dataset(s.dataset)
-  return outcome(() => runQuery({store, query: c.query, params: c.params, perspective: 'raw', identity: ADMIN, projectId: t.projectId}))
+  return outcome(() =>
+    runQuery({ store, query: c.query, params: c.params, perspective: 'raw', identity: ADMIN, projectId: t.projectId }),
+  )
 }
 
 /** Plain groq-js over the same documents: only to tell spec deviations from lake bugs. */
@@ -83,13 +104,13 @@ function viaGroqJs(s: ConformanceSection, c: ConformanceCase): Promise<Outcome> 
   const store = t.lake.store.dataset(s.dataset)
   return outcome(async () => {
     const params = c.params ?? {}
-    const tree = parse(c.query, {params})
+    const tree = parse(c.query, { params })
     if (JSON.stringify(tree).includes('"type":"Parameter"')) throw new Error('a parameter is not provided')
     const value = await evaluate(tree, {
       dataset: perspectiveDocuments(store, 'raw', ADMIN),
       params,
       identity: ADMIN.kind === 'user' ? ADMIN.user.id : undefined,
-      sanity: {projectId: t.projectId, dataset: s.dataset},
+      sanity: { projectId: t.projectId, dataset: s.dataset },
     })
     return value.get()
   })
@@ -147,10 +168,18 @@ for (const s of SECTIONS) {
         const got = outcomes[mode]
         if (!got) continue
         // The spec's value and, beyond it, exactly groq-js's (order of `anyOrder` results too).
-        const ok = matches(wantError, c, expected, got) && (wantError || (got.ok && reference.ok && isDeepStrictEqual(got.value, reference.value)))
+        const ok =
+          matches(wantError, c, expected, got) &&
+          (wantError || (got.ok && reference.ok && isDeepStrictEqual(got.value, reference.value)))
         const known = c.known?.modes.includes(mode)
-        if (known) (ok ? knownFixed : knownStillFailing).push(`${s.section} | ${mode} | ${label}: ${ok ? 'now right' : show(got)} (${c.known?.reason})`)
-        else if (!ok) failures.push(`${label}\n    ${mode} gives ${show(got)}, expected ${c.deviation ? `groq-js's ${groqJsSays} (spec: ${spec})` : spec}, exactly as plain groq-js: ${show(reference)}`)
+        if (known)
+          (ok ? knownFixed : knownStillFailing).push(
+            `${s.section} | ${mode} | ${label}: ${ok ? 'now right' : show(got)} (${c.known?.reason})`,
+          )
+        else if (!ok)
+          failures.push(
+            `${label}\n    ${mode} gives ${show(got)}, expected ${c.deviation ? `groq-js's ${groqJsSays} (spec: ${spec})` : spec}, exactly as plain groq-js: ${show(reference)}`,
+          )
       }
     }
     assert.ok(failures.length === 0, `${failures.length} case(s) of ${s.section} fail:\n  ${failures.join('\n  ')}`)
@@ -167,7 +196,8 @@ test('every case names what it checks; known lake bugs are reported', () => {
       if (c.deviation) assert.ok(c.deviation.note.length > 10, `${c.query}: a deviation needs a note`)
     }
   }
-  if (knownStillFailing.length) console.log(`known lake bugs (not failing this test):\n  ${knownStillFailing.join('\n  ')}`)
+  if (knownStillFailing.length)
+    console.log(`known lake bugs (not failing this test):\n  ${knownStillFailing.join('\n  ')}`)
   // A fixed bug: its `known` mark is to be removed so the case guards the fix.
   assert.equal(knownFixed, [], 'known bugs that no longer reproduce: remove their `known` mark')
 })

@@ -133,7 +133,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const get = async (url: string, headers: Record<string, string> = {}): Promise<Output> => {
     const response = await fetch(url, { headers })
-    return { url, status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() }
+    return {
+      url,
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: await response.text(),
+    }
   }
 
   const key = { authorization: `Bearer ${partner.apiKey}` }
@@ -165,7 +170,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ]
     for (const slug of slugs.article) {
       const e = encodeURIComponent(slug)
-      urls.push([`${d}/api/v1/articles/${e}`, {}], [`${d}/articles/${e}`, {}], [`${s}/syndication/v1/articles/${e}`, key], [`${s}/syndication/v1/embed/${e}`, {}])
+      urls.push(
+        [`${d}/api/v1/articles/${e}`, {}],
+        [`${d}/articles/${e}`, {}],
+        [`${s}/syndication/v1/articles/${e}`, key],
+        [`${s}/syndication/v1/embed/${e}`, {}],
+      )
     }
     for (const slug of slugs.condition) {
       const e = encodeURIComponent(slug)
@@ -173,7 +183,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
     for (const slug of slugs.treatment) {
       const e = encodeURIComponent(slug)
-      urls.push([`${d}/api/v1/treatments/${e}`, {}], [`${d}/treatments/${e}`, {}], [`${d}/api/v1/treatments/${e}/care-instructions`, {}])
+      urls.push(
+        [`${d}/api/v1/treatments/${e}`, {}],
+        [`${d}/treatments/${e}`, {}],
+        [`${d}/api/v1/treatments/${e}/care-instructions`, {}],
+      )
     }
     const outputs: Output[] = []
     // A few at a time: the point is coverage, not load.
@@ -192,10 +206,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // Anonymous reads straight from the lake: a query over everything, in every perspective.
     for (const perspective of ['raw', 'drafts', 'published'] as const) {
       const result: unknown = await lake.anonymousClient.fetch('*', {}, { perspective })
-      outputs.push({ url: `lake anonymous query * (${perspective})`, status: 200, contentType: 'application/json', body: JSON.stringify(result) })
+      outputs.push({
+        url: `lake anonymous query * (${perspective})`,
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify(result),
+      })
     }
-    outputs.push({ url: 'lake anonymous listen', status: 200, contentType: 'application/json', body: JSON.stringify(anonymousListen.events) })
-    outputs.push({ url: 'partner webhooks', status: 200, contentType: 'application/json', body: `[${receiver.calls.map((c) => c.body).join(',')}]` })
+    outputs.push({
+      url: 'lake anonymous listen',
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify(anonymousListen.events),
+    })
+    outputs.push({
+      url: 'partner webhooks',
+      status: 200,
+      contentType: 'application/json',
+      body: `[${receiver.calls.map((c) => c.body).join(',')}]`,
+    })
     return outputs
   }
 

@@ -25,7 +25,8 @@ export function isDangerousUrl(value: string): boolean {
   return DANGEROUS_SCHEME.test(schemeView(value))
 }
 
-const URL_KEYS = /^(url|href|link|src|image|logo|sameAs|@id|canonicalUrl|external_url|iframeUrl|thumbnail_url|contentUrl|embedUrl|mainEntityOfPage|author_url|home_page_url|feed_url|favicon|icon|banner_image|hub)$/i
+const URL_KEYS =
+  /^(url|href|link|src|image|logo|sameAs|@id|canonicalUrl|external_url|iframeUrl|thumbnail_url|contentUrl|embedUrl|mainEntityOfPage|author_url|home_page_url|feed_url|favicon|icon|banner_image|hub)$/i
 const HTML_KEYS = /(^html$|Html$|^snippet$|^content_html$|^summary_html$)/
 
 /**
@@ -36,7 +37,12 @@ let trustedFrames: string[] = []
 
 function fragmentFindings(url: string, where: string, html: string): Finding[] {
   const parsed = parseHtmlFragment(html)
-  return problemsOf(parsed).map((p) => ({ url, where, problem: p.problem, detail: `<${p.element}> ${p.detail}`.slice(0, 200) }))
+  return problemsOf(parsed).map((p) => ({
+    url,
+    where,
+    problem: p.problem,
+    detail: `<${p.element}> ${p.detail}`.slice(0, 200),
+  }))
 }
 
 /**
@@ -45,8 +51,12 @@ function fragmentFindings(url: string, where: string, html: string): Finding[] {
  * links outside the frame).
  */
 function problemsOf(parsed: ReturnType<typeof parseHtmlFragment>): ReturnType<typeof safetyProblems> {
-  let frames = parsed.elements.filter((e) => e.tagName === 'iframe' && trustedFrames.some((t) => (attr(e, 'src') ?? '').startsWith(t))).length
-  let bases = parsed.elements.filter((e) => e.tagName === 'base' && attr(e, 'href') === undefined && e.attrs.every((a) => a.name === 'target')).length
+  let frames = parsed.elements.filter(
+    (e) => e.tagName === 'iframe' && trustedFrames.some((t) => (attr(e, 'src') ?? '').startsWith(t)),
+  ).length
+  let bases = parsed.elements.filter(
+    (e) => e.tagName === 'base' && attr(e, 'href') === undefined && e.attrs.every((a) => a.name === 'target'),
+  ).length
   return safetyProblems(parsed).filter((p) => {
     if (p.problem !== 'active element') return true
     if (p.element === 'iframe' && frames > 0) return frames-- <= 0
@@ -62,7 +72,8 @@ function jsonLdFindings(url: string, where: string, value: unknown, path = ''): 
   const out: Finding[] = []
   for (const [k, v] of Object.entries(value)) {
     const here = path ? `${path}.${k}` : k
-    if (typeof v === 'string' && URL_KEYS.test(k) && isDangerousUrl(v)) out.push({ url, where: `${where} ${here}`, problem: 'dangerous URL in JSON-LD', detail: v.slice(0, 120) })
+    if (typeof v === 'string' && URL_KEYS.test(k) && isDangerousUrl(v))
+      out.push({ url, where: `${where} ${here}`, problem: 'dangerous URL in JSON-LD', detail: v.slice(0, 120) })
     else out.push(...jsonLdFindings(url, where, v, here))
   }
   return out
@@ -87,7 +98,8 @@ export function decodeXmlText(text: string): string {
   const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(text)
   if (cdata) return cdata[1] as string
   return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (_m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
+    if (e[0] === '#')
+      return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
     return XML_ENTITIES[e.toLowerCase()] ?? ''
   })
 }
@@ -100,18 +112,24 @@ function xmlFindings(url: string, xml: string): Finding[] {
   const bare = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '')
   for (const m of bare.matchAll(/<([A-Za-z_][\w:.-]*)/g)) {
     const name = m[1] as string
-    if (ACTIVE_XML_ELEMENTS.test(name)) out.push({ url, where: 'xml', problem: 'active element in feed XML', detail: name })
+    if (ACTIVE_XML_ELEMENTS.test(name))
+      out.push({ url, where: 'xml', problem: 'active element in feed XML', detail: name })
   }
-  if (/xmlns(:\w+)?="http:\/\/www\.w3\.org\/1999\/xhtml"/.test(bare)) out.push({ url, where: 'xml', problem: 'XHTML namespace in feed XML', detail: '' })
+  if (/xmlns(:\w+)?="http:\/\/www\.w3\.org\/1999\/xhtml"/.test(bare))
+    out.push({ url, where: 'xml', problem: 'XHTML namespace in feed XML', detail: '' })
   for (const m of bare.matchAll(/\s(href|src|url)="([^"]*)"/g)) {
-    if (isDangerousUrl(decodeXmlText(m[2] as string))) out.push({ url, where: `xml @${m[1]}`, problem: 'dangerous URL', detail: (m[2] as string).slice(0, 120) })
+    if (isDangerousUrl(decodeXmlText(m[2] as string)))
+      out.push({ url, where: `xml @${m[1]}`, problem: 'dangerous URL', detail: (m[2] as string).slice(0, 120) })
   }
   for (const m of xml.matchAll(/<(link|id|loc|url|guid|uri)>([\s\S]*?)<\/\1>/g)) {
-    if (isDangerousUrl(decodeXmlText(m[2] as string))) out.push({ url, where: `xml <${m[1]}>`, problem: 'dangerous URL', detail: (m[2] as string).slice(0, 120) })
+    if (isDangerousUrl(decodeXmlText(m[2] as string)))
+      out.push({ url, where: `xml <${m[1]}>`, problem: 'dangerous URL', detail: (m[2] as string).slice(0, 120) })
   }
   // Elements whose text a feed reader renders as HTML: RSS <description> and <content:encoded>,
   // Atom text constructs with type="html". (RSS <title> and Atom type="text" are plain text.)
-  for (const m of xml.matchAll(/<(description|content:encoded|content|summary|title|subtitle|rights)(\s[^>]*)?>([\s\S]*?)<\/\1>/g)) {
+  for (const m of xml.matchAll(
+    /<(description|content:encoded|content|summary|title|subtitle|rights)(\s[^>]*)?>([\s\S]*?)<\/\1>/g,
+  )) {
     const name = m[1] as string
     const attrs = m[2] ?? ''
     const isHtml = name === 'description' || name === 'content:encoded' || /type="(html|xhtml)"/.test(attrs)
@@ -121,15 +139,26 @@ function xmlFindings(url: string, xml: string): Finding[] {
 }
 
 function htmlFindings(url: string, html: string): Finding[] {
-  const out: Finding[] = problemsOf(parseDocument(html)).map((p) => ({ url, where: 'html', problem: p.problem, detail: `<${p.element}> ${p.detail}`.slice(0, 200) }))
+  const out: Finding[] = problemsOf(parseDocument(html)).map((p) => ({
+    url,
+    where: 'html',
+    problem: p.problem,
+    detail: `<${p.element}> ${p.detail}`.slice(0, 200),
+  }))
   let scripts: Array<{ raw: string; data: unknown }> = []
   try {
     scripts = jsonLdScripts(html)
   } catch (error) {
-    out.push({ url, where: 'json-ld', problem: 'JSON-LD script does not parse (content broke out of it?)', detail: String(error).slice(0, 200) })
+    out.push({
+      url,
+      where: 'json-ld',
+      problem: 'JSON-LD script does not parse (content broke out of it?)',
+      detail: String(error).slice(0, 200),
+    })
   }
   for (const s of scripts) {
-    if (/<\/script|<!--|<script/i.test(s.raw)) out.push({ url, where: 'json-ld', problem: 'script break-out sequence in JSON-LD', detail: s.raw.slice(0, 120) })
+    if (/<\/script|<!--|<script/i.test(s.raw))
+      out.push({ url, where: 'json-ld', problem: 'script break-out sequence in JSON-LD', detail: s.raw.slice(0, 120) })
     out.push(...jsonLdFindings(url, 'json-ld', s.data))
   }
   return out
@@ -146,7 +175,9 @@ export function scanOutput(output: Output, options: { trustedFrames?: string[] }
     try {
       data = JSON.parse(output.body)
     } catch {
-      return [{ url: output.url, where: 'json', problem: 'JSON output does not parse', detail: output.body.slice(0, 120) }]
+      return [
+        { url: output.url, where: 'json', problem: 'JSON output does not parse', detail: output.body.slice(0, 120) },
+      ]
     }
     return jsonFindings(output.url, data)
   }

@@ -83,11 +83,19 @@ function reasonOf(answer: Answer): string {
 }
 
 /** Asserts a refusal: the status range, a reason matching `says`, and nothing written. */
-async function refused(where: string, request: () => Promise<Answer>, status: number | [number, number], says: RegExp): Promise<Answer> {
+async function refused(
+  where: string,
+  request: () => Promise<Answer>,
+  status: number | [number, number],
+  says: RegExp,
+): Promise<Answer> {
   const before = snapshot()
   const answer = await request()
   const [low, high] = typeof status === 'number' ? [status, status] : status
-  assert.ok(answer.status >= low && answer.status <= high, `${where}: expected ${low}${high !== low ? `-${high}` : ''}, got ${answer.status}: ${answer.text.slice(0, 300)}`)
+  assert.ok(
+    answer.status >= low && answer.status <= high,
+    `${where}: expected ${low}${high !== low ? `-${high}` : ''}, got ${answer.status}: ${answer.text.slice(0, 300)}`,
+  )
   const reason = reasonOf(answer)
   assert.ok(reason.length >= 15, `${where}: the refusal gives no reason: ${answer.text.slice(0, 300)}`)
   assert.match(reason, says, `${where}: reason "${reason}"`)
@@ -108,49 +116,161 @@ const mutate = (mutations: unknown) => call(api('/data/mutate/production'), json
 test('mutations: invalid ids, unknown types, patches on missing documents, malformed JSON, wrong content type', async () => {
   // (`drafts.` is not here: an id ending in "." asks Sanity for a generated id with that prefix.)
   for (const id of ['has space', 'a/b', '#hash', 'x'.repeat(300), '.leading', 'ümlaut', 'a..b']) {
-    await refused(`create _id ${JSON.stringify(id.slice(0, 20))}`, () => mutate([{ create: { _id: id, _type: 'article' } }]), 400, /id|ID/)
+    await refused(
+      `create _id ${JSON.stringify(id.slice(0, 20))}`,
+      () => mutate([{ create: { _id: id, _type: 'article' } }]),
+      400,
+      /id|ID/,
+    )
   }
-  await refused('GET doc with an invalid id', () => call(api('/data/doc/production/has%20space'), { headers: auth() }), 400, /id/i)
-  await refused('unknown mutation type', () => mutate([{ frobnicate: { _id: 'x', _type: 'article' } }]), 400, /frobnicate|mutation/i)
+  await refused(
+    'GET doc with an invalid id',
+    () => call(api('/data/doc/production/has%20space'), { headers: auth() }),
+    400,
+    /id/i,
+  )
+  await refused(
+    'unknown mutation type',
+    () => mutate([{ frobnicate: { _id: 'x', _type: 'article' } }]),
+    400,
+    /frobnicate|mutation/i,
+  )
   await refused('mutation without a body', () => mutate([{}]), 400, /mutation/i)
-  await refused('patch on a missing document', () => mutate([{ patch: { id: 'article-does-not-exist', set: { title: 'x' } } }]), [404, 409], /article-does-not-exist/)
+  await refused(
+    'patch on a missing document',
+    () => mutate([{ patch: { id: 'article-does-not-exist', set: { title: 'x' } } }]),
+    [404, 409],
+    /article-does-not-exist/,
+  )
   await refused('create without _type', () => mutate([{ create: { _id: 'no-type' } }]), 400, /_type/)
   // A valid first mutation and a bad second one: the whole transaction is refused.
-  await refused('valid then invalid in one transaction', () => mutate([{ create: { _id: 'first-ok', _type: 'category', title: 'x' } }, { patch: { id: 'missing-doc', set: { a: 1 } } }]), [400, 409], /missing-doc/)
+  await refused(
+    'valid then invalid in one transaction',
+    () =>
+      mutate([
+        { create: { _id: 'first-ok', _type: 'category', title: 'x' } },
+        { patch: { id: 'missing-doc', set: { a: 1 } } },
+      ]),
+    [400, 409],
+    /missing-doc/,
+  )
   await refused('malformed JSON body', () => call(api('/data/mutate/production'), json('{"mutations": [')), 400, /JSON/)
   await refused('mutations not an array', () => mutate({ create: {} }), 400, /array/)
-  await refused('wrong content type (text)', () => call(api('/data/mutate/production'), { method: 'POST', headers: { 'content-type': 'text/plain', ...auth() }, body: 'create everything' }), [400, 415], /JSON|content type/i)
-  await refused('wrong content type (form)', () => call(api('/data/mutate/production'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth() }, body: 'mutations=all' }), [400, 415], /JSON|content type/i)
-  await refused('unknown dataset name', () => call(api('/data/mutate/Bad%20Dataset'), json({ mutations: [] })), [400, 404], /dataset/i)
+  await refused(
+    'wrong content type (text)',
+    () =>
+      call(api('/data/mutate/production'), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...auth() },
+        body: 'create everything',
+      }),
+    [400, 415],
+    /JSON|content type/i,
+  )
+  await refused(
+    'wrong content type (form)',
+    () =>
+      call(api('/data/mutate/production'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth() },
+        body: 'mutations=all',
+      }),
+    [400, 415],
+    /JSON|content type/i,
+  )
+  await refused(
+    'unknown dataset name',
+    () => call(api('/data/mutate/Bad%20Dataset'), json({ mutations: [] })),
+    [400, 404],
+    /dataset/i,
+  )
 })
 
 test('actions: unknown action types and bad ids', async () => {
   const action = (actions: unknown) => call(api('/data/actions/production'), json({ actions }))
-  await refused('unknown actionType', () => action([{ actionType: 'sanity.action.document.frobnicate', publishedId: 'x' }]), 400, /unknown actionType/)
-  await refused('publish with a draft id as publishedId', () => action([{ actionType: 'sanity.action.document.publish', draftId: 'drafts.x', publishedId: 'drafts.x' }]), 400, /draft/)
-  await refused('create with an invalid id', () => action([{ actionType: 'sanity.action.document.create', publishedId: 'bad id', attributes: { _id: 'drafts.bad id', _type: 'article' } }]), 400, /id/)
-  await refused('publish a draft that does not exist', () => action([{ actionType: 'sanity.action.document.publish', draftId: 'drafts.nothing-here', publishedId: 'nothing-here' }]), [404, 409], /nothing-here/)
-  await refused('actions not an array', () => call(api('/data/actions/production'), json({ actions: 'publish' })), 400, /actions/)
+  await refused(
+    'unknown actionType',
+    () => action([{ actionType: 'sanity.action.document.frobnicate', publishedId: 'x' }]),
+    400,
+    /unknown actionType/,
+  )
+  await refused(
+    'publish with a draft id as publishedId',
+    () => action([{ actionType: 'sanity.action.document.publish', draftId: 'drafts.x', publishedId: 'drafts.x' }]),
+    400,
+    /draft/,
+  )
+  await refused(
+    'create with an invalid id',
+    () =>
+      action([
+        {
+          actionType: 'sanity.action.document.create',
+          publishedId: 'bad id',
+          attributes: { _id: 'drafts.bad id', _type: 'article' },
+        },
+      ]),
+    400,
+    /id/,
+  )
+  await refused(
+    'publish a draft that does not exist',
+    () =>
+      action([
+        { actionType: 'sanity.action.document.publish', draftId: 'drafts.nothing-here', publishedId: 'nothing-here' },
+      ]),
+    [404, 409],
+    /nothing-here/,
+  )
+  await refused(
+    'actions not an array',
+    () => call(api('/data/actions/production'), json({ actions: 'publish' })),
+    400,
+    /actions/,
+  )
 })
 
 test('queries: invalid GROQ and parameters', async () => {
-  const q = (query: string, extra = '') => call(api(`/data/query/production?query=${encodeURIComponent(query)}${extra}`), { headers: auth() })
+  const q = (query: string, extra = '') =>
+    call(api(`/data/query/production?query=${encodeURIComponent(query)}${extra}`), { headers: auth() })
   await refused('unterminated filter', () => q('*[_type == "article"'), 400, /./)
   await refused('unknown function', () => q('*[frobnicate(_id)]'), 400, /frobnicate|function/i)
   // As Sanity: a parameter the query uses but the request does not send is a 400, not null.
   await refused('missing parameter', () => q('*[_type == $type]'), 400, /\$type referenced, but not provided/)
   await refused('parameter that is not JSON', () => q('*[_type == $type]', '&%24type=article'), 400, /type|JSON/)
   await refused('missing query', () => call(api('/data/query/production'), { headers: auth() }), 400, /query/)
-  await refused('POST query body not an object', () => call(api('/data/query/production'), json('[1,2]')), 400, /object/)
+  await refused(
+    'POST query body not an object',
+    () => call(api('/data/query/production'), json('[1,2]')),
+    400,
+    /object/,
+  )
   await refused('listen without a query', () => call(api('/data/listen/production'), { headers: auth() }), 400, /query/)
 })
 
 test('oversized bodies and uploads; uploads that are not what they claim', async () => {
-  const big = JSON.stringify({ mutations: [{ create: { _id: 'big', _type: 'category', title: 'x'.repeat(5 * 1024 * 1024) } }] })
+  const big = JSON.stringify({
+    mutations: [{ create: { _id: 'big', _type: 'category', title: 'x'.repeat(5 * 1024 * 1024) } }],
+  })
   await refused('mutation body over 4 MiB', () => call(api('/data/mutate/production'), json(big)), 413, /limit/)
-  const upload = (body: Buffer, type: string) => call(api('/assets/images/production'), { method: 'POST', headers: { 'content-type': type, ...auth() }, body: new Uint8Array(body) })
-  await refused('image upload over the asset limit', () => upload(Buffer.alloc(300 * 1024, 1), 'image/png'), 413, /limit/)
-  await refused('an "image" that is not an image', () => upload(Buffer.from('<svg onload=alert(1)>'.repeat(10)), 'image/png'), [400, 415], /image/i)
+  const upload = (body: Buffer, type: string) =>
+    call(api('/assets/images/production'), {
+      method: 'POST',
+      headers: { 'content-type': type, ...auth() },
+      body: new Uint8Array(body),
+    })
+  await refused(
+    'image upload over the asset limit',
+    () => upload(Buffer.alloc(300 * 1024, 1), 'image/png'),
+    413,
+    /limit/,
+  )
+  await refused(
+    'an "image" that is not an image',
+    () => upload(Buffer.from('<svg onload=alert(1)>'.repeat(10)), 'image/png'),
+    [400, 415],
+    /image/i,
+  )
   await refused('empty upload', () => upload(Buffer.alloc(0), 'image/png'), [400, 411], /empty|body|bytes/i)
 })
 
@@ -162,7 +282,7 @@ test('asset URLs: path traversal and unknown files never reach the file system',
     '/images/local/production/....//....//lake.sqlite',
     '/images/local/..%2Fproduction/abc-1x1.png',
     '/images/local/production/abc-1x1.png%00.txt',
-    '/files/local/production/' + encodeURIComponent('/etc/passwd'),
+    `/files/local/production/${encodeURIComponent('/etc/passwd')}`,
   ]
   for (const p of paths) {
     const answer = await refused(`GET ${p}`, () => call(lake.httpUrl + p), [400, 404], /./)
@@ -171,11 +291,16 @@ test('asset URLs: path traversal and unknown files never reach the file system',
   // Raw request lines (fetch normalises ../ away): also refused.
   for (const raw of ['/images/local/production/../../lake.sqlite', '/files/local/production/../../../../etc/passwd']) {
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: Number(new URL(lake.httpUrl).port), path: raw, method: 'GET' }, (res) => {
-        let text = ''
-        res.on('data', (d: Buffer) => (text += d.toString()))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text) as Record<string, unknown> }))
-      })
+      const req = http.request(
+        { host: '127.0.0.1', port: Number(new URL(lake.httpUrl).port), path: raw, method: 'GET' },
+        (res) => {
+          let text = ''
+          res.on('data', (d: Buffer) => (text += d.toString()))
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text) as Record<string, unknown> }),
+          )
+        },
+      )
       req.on('error', reject)
       req.end()
     })
@@ -186,25 +311,91 @@ test('asset URLs: path traversal and unknown files never reach the file system',
 })
 
 test('API versions, tokens', async () => {
-  await refused('unknown API version on the lake', () => call(`${lake.httpUrl}/v2099-99-99x/data/query/production?query=*`), 404, /API version/)
-  await refused('no version segment', () => call(`${lake.httpUrl}/data/query/production?query=*`), 404, /v2025|version|no such endpoint/i)
-  await refused('unknown API version on delivery', () => call(`${delivery.url}/api/v2/articles`), 404, /api\/docs|Nothing is served/)
-  await refused('malformed Authorization header', () => call(api('/data/query/production?query=*'), { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, /Bearer/)
-  await refused('unknown token', () => call(api('/data/query/production?query=*'), { headers: { authorization: 'Bearer sk-not-a-real-token' } }), 401, /token/)
-  await refused('anonymous write', () => call(api('/data/mutate/production'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mutations: [{ create: { _id: 'anon', _type: 'category' } }] }) }), 401, /token/)
+  await refused(
+    'unknown API version on the lake',
+    () => call(`${lake.httpUrl}/v2099-99-99x/data/query/production?query=*`),
+    404,
+    /API version/,
+  )
+  await refused(
+    'no version segment',
+    () => call(`${lake.httpUrl}/data/query/production?query=*`),
+    404,
+    /v2025|version|no such endpoint/i,
+  )
+  await refused(
+    'unknown API version on delivery',
+    () => call(`${delivery.url}/api/v2/articles`),
+    404,
+    /api\/docs|Nothing is served/,
+  )
+  await refused(
+    'malformed Authorization header',
+    () => call(api('/data/query/production?query=*'), { headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+    401,
+    /Bearer/,
+  )
+  await refused(
+    'unknown token',
+    () => call(api('/data/query/production?query=*'), { headers: { authorization: 'Bearer sk-not-a-real-token' } }),
+    401,
+    /token/,
+  )
+  await refused(
+    'anonymous write',
+    () =>
+      call(api('/data/mutate/production'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mutations: [{ create: { _id: 'anon', _type: 'category' } }] }),
+      }),
+    401,
+    /token/,
+  )
   // A token that worked, then was revoked: refused from then on (local tokens do not expire; revocation is their end of life).
   const user = lake.lake.accounts.createUser({ name: 'Leaver', email: 'leaver@clinic.test' })
   const issued = lake.lake.accounts.issueToken(user.id, 'to revoke')
-  assert.is((await call(api('/data/query/production?query=count(*)'), { headers: { authorization: `Bearer ${issued.token}` } })).status, 200)
+  assert.is(
+    (await call(api('/data/query/production?query=count(*)'), { headers: { authorization: `Bearer ${issued.token}` } }))
+      .status,
+    200,
+  )
   lake.lake.accounts.revokeToken(issued.tokenId)
-  await refused('revoked token', () => call(api('/data/mutate/production'), json({ mutations: [{ create: { _id: 'by-leaver', _type: 'category' } }] }, { authorization: `Bearer ${issued.token}` })), 401, /token/)
+  await refused(
+    'revoked token',
+    () =>
+      call(
+        api('/data/mutate/production'),
+        json(
+          { mutations: [{ create: { _id: 'by-leaver', _type: 'category' } }] },
+          { authorization: `Bearer ${issued.token}` },
+        ),
+      ),
+    401,
+    /token/,
+  )
 })
 
 test('delivery: bad parameters, methods and content types', async () => {
   await refused('limit not a number', () => call(`${delivery.url}/api/v1/articles?limit=lots`), 400, /limit/)
   await refused('unknown parameter', () => call(`${delivery.url}/api/v1/articles?colour=red`), 400, /colour/)
-  await refused('bad slug characters', () => call(`${delivery.url}/api/v1/articles/${encodeURIComponent('../../etc/passwd')}`), [400, 404], /./)
-  await refused('POST on a read-only resource', () => call(`${delivery.url}/api/v1/articles`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }), [404, 405], /POST|served|allowed/)
+  await refused(
+    'bad slug characters',
+    () => call(`${delivery.url}/api/v1/articles/${encodeURIComponent('../../etc/passwd')}`),
+    [400, 404],
+    /./,
+  )
+  await refused(
+    'POST on a read-only resource',
+    () =>
+      call(`${delivery.url}/api/v1/articles`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    [404, 405],
+    /POST|served|allowed/,
+  )
   await refused('search without q', () => call(`${delivery.url}/api/v1/search`), 400, /q/)
 })
 
@@ -213,13 +404,39 @@ test('delivery webhook: unsigned, badly signed, expired, replayed and non-JSON c
   await call(`${delivery.url}/api/v1/articles`) // something in the cache
   const generation = () => (delivery.cache.stats() as { generation: number }).generation
   const body = JSON.stringify({ _id: 'article-dry-needling', _type: 'article' })
-  const post = (headers: Record<string, string>, payload = body) => call(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })
+  const post = (headers: Record<string, string>, payload = body) =>
+    call(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })
   const g0 = generation()
   await refused('webhook without signature', () => post({}), 401, /signature|sanity-webhook-signature/i)
-  await refused('webhook with a malformed signature', () => post({ 'sanity-webhook-signature': 'nonsense' }), 400, /t=<unix ms>/)
-  await refused('webhook signed with another secret', async () => post({ 'sanity-webhook-signature': await encodeSignatureHeader(body, Date.now(), 'wrong-secret') }), 401, /secret|signature/)
-  await refused('webhook with a body changed after signing', async () => post({ 'sanity-webhook-signature': await encodeSignatureHeader(body, Date.now(), WEBHOOK_SECRET) }, body.replace('article', 'clinic')), 401, /signature/)
-  await refused('webhook signed an hour ago', async () => post({ 'sanity-webhook-signature': await encodeSignatureHeader(body, Date.now() - 3600_000, WEBHOOK_SECRET) }), 401, /s from now|Expired|expired/)
+  await refused(
+    'webhook with a malformed signature',
+    () => post({ 'sanity-webhook-signature': 'nonsense' }),
+    400,
+    /t=<unix ms>/,
+  )
+  await refused(
+    'webhook signed with another secret',
+    async () => post({ 'sanity-webhook-signature': await encodeSignatureHeader(body, Date.now(), 'wrong-secret') }),
+    401,
+    /secret|signature/,
+  )
+  await refused(
+    'webhook with a body changed after signing',
+    async () =>
+      post(
+        { 'sanity-webhook-signature': await encodeSignatureHeader(body, Date.now(), WEBHOOK_SECRET) },
+        body.replace('article', 'clinic'),
+      ),
+    401,
+    /signature/,
+  )
+  await refused(
+    'webhook signed an hour ago',
+    async () =>
+      post({ 'sanity-webhook-signature': await encodeSignatureHeader(body, Date.now() - 3600_000, WEBHOOK_SECRET) }),
+    401,
+    /s from now|Expired|expired/,
+  )
   assert.is(generation(), g0, 'refused webhook calls must not invalidate the cache')
   const signature = await encodeSignatureHeader(body, Date.now(), WEBHOOK_SECRET)
   assert.is((await post({ 'sanity-webhook-signature': signature })).status, 200, 'a correctly signed call is accepted')
@@ -261,12 +478,32 @@ test('imports: malformed NDJSON and tarballs are refused whole, with the line an
     fs.writeFileSync(file, text)
     return file
   }
-  await importRefused('invalid JSON on line 3', write('bad-json.ndjson', [good('imp-a'), good('imp-b'), '{"_id": "imp-c", ', good('imp-d')].join('\n')), /line 3/)
+  await importRefused(
+    'invalid JSON on line 3',
+    write('bad-json.ndjson', [good('imp-a'), good('imp-b'), '{"_id": "imp-c", ', good('imp-d')].join('\n')),
+    /line 3/,
+  )
   await importRefused('a line that is an array', write('array.ndjson', [good('imp-a'), '[1, 2]'].join('\n')), /line 2/)
-  await importRefused('an invalid id on line 2', write('bad-id.ndjson', [good('imp-a'), JSON.stringify({ _id: 'bad id', _type: 'category' })].join('\n')), /line 2/)
-  await importRefused('a document without _type', write('no-type.ndjson', [good('imp-a'), JSON.stringify({ _id: 'imp-x' })].join('\n')), /line 2.*_type|_type/)
-  await importRefused('random bytes as .tar.gz', write('random.tar.gz', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))), /tar\.gz|gzip|readable|archive/i)
-  await importRefused('gzip of something that is not a tar', write('not-tar.tar.gz', zlib.gzipSync(Buffer.from('hello, not a tar archive\n'.repeat(50)))), /data\.ndjson|tar|readable/i)
+  await importRefused(
+    'an invalid id on line 2',
+    write('bad-id.ndjson', [good('imp-a'), JSON.stringify({ _id: 'bad id', _type: 'category' })].join('\n')),
+    /line 2/,
+  )
+  await importRefused(
+    'a document without _type',
+    write('no-type.ndjson', [good('imp-a'), JSON.stringify({ _id: 'imp-x' })].join('\n')),
+    /line 2.*_type|_type/,
+  )
+  await importRefused(
+    'random bytes as .tar.gz',
+    write('random.tar.gz', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))),
+    /tar\.gz|gzip|readable|archive/i,
+  )
+  await importRefused(
+    'gzip of something that is not a tar',
+    write('not-tar.tar.gz', zlib.gzipSync(Buffer.from('hello, not a tar archive\n'.repeat(50)))),
+    /data\.ndjson|tar|readable/i,
+  )
   const noData = path.join(scratch, 'no-data')
   fs.mkdirSync(path.join(noData, 'production-export'), { recursive: true })
   fs.writeFileSync(path.join(noData, 'production-export', 'assets.json'), '{}')
@@ -274,14 +511,28 @@ test('imports: malformed NDJSON and tarballs are refused whole, with the line an
   await importRefused('a tar.gz without data.ndjson', path.join(scratch, 'no-data.tar.gz'), /data\.ndjson/)
   const badData = path.join(scratch, 'bad-data')
   fs.mkdirSync(path.join(badData, 'production-export'), { recursive: true })
-  fs.writeFileSync(path.join(badData, 'production-export', 'data.ndjson'), [good('imp-a'), 'not json at all'].join('\n'))
+  fs.writeFileSync(
+    path.join(badData, 'production-export', 'data.ndjson'),
+    [good('imp-a'), 'not json at all'].join('\n'),
+  )
   await tar.create({ gzip: true, file: path.join(scratch, 'bad-data.tar.gz'), cwd: badData }, ['production-export'])
   await importRefused('a tar.gz whose data.ndjson has a bad line', path.join(scratch, 'bad-data.tar.gz'), /line 2/)
   const evil = path.join(scratch, 'evil')
   fs.mkdirSync(path.join(evil, 'production-export'), { recursive: true })
-  fs.writeFileSync(path.join(evil, 'production-export', 'data.ndjson'), JSON.stringify({ _id: 'imp-evil', _type: 'category', image: { _sanityAsset: 'image@file://./../../../../etc/passwd' } }) + '\n')
+  fs.writeFileSync(
+    path.join(evil, 'production-export', 'data.ndjson'),
+    `${JSON.stringify({
+      _id: 'imp-evil',
+      _type: 'category',
+      image: { _sanityAsset: 'image@file://./../../../../etc/passwd' },
+    })}\n`,
+  )
   await tar.create({ gzip: true, file: path.join(scratch, 'evil.tar.gz'), cwd: evil }, ['production-export'])
-  await importRefused('a tar.gz whose asset marker points outside the export', path.join(scratch, 'evil.tar.gz'), /outside the export|does not exist/)
+  await importRefused(
+    'a tar.gz whose asset marker points outside the export',
+    path.join(scratch, 'evil.tar.gz'),
+    /outside the export|does not exist/,
+  )
 
   report('bad input', {
     cases: cases.length,

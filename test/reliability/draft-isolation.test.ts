@@ -35,7 +35,13 @@ const nextMarker = () => `zq${++markerCount}draftq`
 type DocType = 'article' | 'treatment' | 'condition' | 'faq'
 
 function block(key: string, text: string) {
-  return { _type: 'block', _key: key, style: 'normal', markDefs: [], children: [{ _type: 'span', _key: `${key}s`, text, marks: [] }] }
+  return {
+    _type: 'block',
+    _key: key,
+    style: 'normal',
+    markDefs: [],
+    children: [{ _type: 'span', _key: `${key}s`, text, marks: [] }],
+  }
 }
 
 /** The fields a draft edit sets: every text field of the type carries the marker. */
@@ -44,11 +50,30 @@ function fieldsFor(type: DocType, id: string, marker: string, slugChange: boolea
   const slug = { _type: 'slug', current: slugChange ? `${base}-${marker}` : base }
   switch (type) {
     case 'article':
-      return { title: `Article ${marker}`, slug, excerpt: `Excerpt ${marker}`, body: [block('b1', `Body ${marker}`)], seo: { _type: 'seo', metaTitle: `Meta ${marker}` } }
+      return {
+        title: `Article ${marker}`,
+        slug,
+        excerpt: `Excerpt ${marker}`,
+        body: [block('b1', `Body ${marker}`)],
+        seo: { _type: 'seo', metaTitle: `Meta ${marker}` },
+      }
     case 'treatment':
-      return { name: `Treatment ${marker}`, slug, summary: `Summary ${marker}`, howItWorks: [block('h1', `How ${marker}`)], sideEffects: [`Side ${marker}`] }
+      return {
+        name: `Treatment ${marker}`,
+        slug,
+        summary: `Summary ${marker}`,
+        howItWorks: [block('h1', `How ${marker}`)],
+        sideEffects: [`Side ${marker}`],
+      }
     case 'condition':
-      return { name: `Condition ${marker}`, slug, summary: `Summary ${marker}`, bodyRegion: 'knee', symptoms: [`Symptom ${marker}`], alsoCalled: [`Alias ${marker}`] }
+      return {
+        name: `Condition ${marker}`,
+        slug,
+        summary: `Summary ${marker}`,
+        bodyRegion: 'knee',
+        symptoms: [`Symptom ${marker}`],
+        alsoCalled: [`Alias ${marker}`],
+      }
     case 'faq':
       return { question: `Question ${marker}?`, answer: [block('a1', `Answer ${marker}`)], order: 1 }
   }
@@ -91,8 +116,15 @@ interface LakeDoc {
 }
 
 async function lakeState(): Promise<{ published: LakeDoc[]; drafts: LakeDoc[] }> {
-  const all: LakeDoc[] = await platform.editor.fetch('*[_type in ["article", "treatment", "condition", "faq"]]', {}, { perspective: 'raw' })
-  return { published: all.filter((d) => !d._id.startsWith('drafts.')), drafts: all.filter((d) => d._id.startsWith('drafts.')) }
+  const all: LakeDoc[] = await platform.editor.fetch(
+    '*[_type in ["article", "treatment", "condition", "faq"]]',
+    {},
+    { perspective: 'raw' },
+  )
+  return {
+    published: all.filter((d) => !d._id.startsWith('drafts.')),
+    drafts: all.filter((d) => d._id.startsWith('drafts.')),
+  }
 }
 
 function markersIn(text: string): string[] {
@@ -129,35 +161,93 @@ async function check(where: string): Promise<void> {
   await platform.syndication.reconcile()
   const t1 = Date.now()
   const outputs: Output[] = await platform.crawl(slugsSeen)
-  if (process.env.RELIABILITY_DEBUG) console.log(`check ${where}: state ${t0 - tState}ms reconcile ${t1 - t0}ms crawl ${Date.now() - t1}ms (${outputs.length} outputs)`)
+  if (process.env.RELIABILITY_DEBUG)
+    console.log(
+      `check ${where}: state ${t0 - tState}ms reconcile ${t1 - t0}ms crawl ${Date.now() - t1}ms (${outputs.length} outputs)`,
+    )
   figures.checks++
   figures.outputs += outputs.length
   for (const output of outputs) {
     assert.ok(output.status < 500, `${where}: ${output.url} answered ${output.status}: ${output.body.slice(0, 300)}`)
     // A 404 may repeat the requested path (a draft's slug) back: that is the request, not a leak.
     // A 200 for a path holding a draft-only slug is a leak, and is reported.
-    const reflected = output.status >= 400 && output.url.startsWith('http') ? markersIn(decodeURIComponent(new URL(output.url).pathname)) : []
+    const reflected =
+      output.status >= 400 && output.url.startsWith('http')
+        ? markersIn(decodeURIComponent(new URL(output.url).pathname))
+        : []
     const leaked = markersIn(output.body).filter((m) => !everPublished.has(m) && !reflected.includes(m))
     assert.equal(leaked, [], `${where}: ${output.url} shows draft-only content ${leaked.join(', ')} (seed ${SEED})`)
   }
   const list = outputs.find((o) => o.url.includes('/syndication/v1/articles?'))
   assert.ok(list && list.status === 200, `${where}: the partner's article list answered`)
   const items = (JSON.parse(list!.body) as { items: Array<{ slug: string }> }).items.map((i) => i.slug).sort()
-  assert.equal(items, syndicable(published, new Date()), `${where}: the partner's article list is not exactly its licensed scope (seed ${SEED})`)
+  assert.equal(
+    items,
+    syndicable(published, new Date()),
+    `${where}: the partner's article list is not exactly its licensed scope (seed ${SEED})`,
+  )
 }
 
-type Step = (id: string, type: DocType, state: { hasDraft: boolean; hasPublished: boolean }) => { name: string; actions: Array<Record<string, unknown>> } | null
+type Step = (
+  id: string,
+  type: DocType,
+  state: { hasDraft: boolean; hasPublished: boolean },
+) => { name: string; actions: Array<Record<string, unknown>> } | null
 
 const STEP_KINDS: Step[] = [
-  (id, type, s) => (s.hasDraft || s.hasPublished ? null : { name: 'create', actions: [{ actionType: 'sanity.action.document.create', publishedId: id, attributes: newDocument(type, id, nextMarker()), ifExists: 'fail' }] }),
   (id, type, s) =>
     s.hasDraft || s.hasPublished
-      ? { name: 'edit', actions: [{ actionType: 'sanity.action.document.edit', draftId: `drafts.${id}`, publishedId: id, patch: { set: fieldsFor(type, id, nextMarker(), random() < 0.3) } }] }
+      ? null
+      : {
+          name: 'create',
+          actions: [
+            {
+              actionType: 'sanity.action.document.create',
+              publishedId: id,
+              attributes: newDocument(type, id, nextMarker()),
+              ifExists: 'fail',
+            },
+          ],
+        },
+  (id, type, s) =>
+    s.hasDraft || s.hasPublished
+      ? {
+          name: 'edit',
+          actions: [
+            {
+              actionType: 'sanity.action.document.edit',
+              draftId: `drafts.${id}`,
+              publishedId: id,
+              patch: { set: fieldsFor(type, id, nextMarker(), random() < 0.3) },
+            },
+          ],
+        }
       : null,
-  (id, _type, s) => (s.hasDraft ? { name: 'publish', actions: [{ actionType: 'sanity.action.document.publish', draftId: `drafts.${id}`, publishedId: id }] } : null),
-  (id, _type, s) => (s.hasPublished && !s.hasDraft ? { name: 'unpublish', actions: [{ actionType: 'sanity.action.document.unpublish', draftId: `drafts.${id}`, publishedId: id }] } : null),
-  (id, _type, s) => (s.hasDraft && s.hasPublished ? { name: 'discard', actions: [{ actionType: 'sanity.action.document.discard', draftId: `drafts.${id}` }] } : null),
-  (id, _type, s) => (s.hasDraft || s.hasPublished ? { name: 'delete', actions: [{ actionType: 'sanity.action.document.delete', publishedId: id, includeDrafts: [`drafts.${id}`] }] } : null),
+  (id, _type, s) =>
+    s.hasDraft
+      ? {
+          name: 'publish',
+          actions: [{ actionType: 'sanity.action.document.publish', draftId: `drafts.${id}`, publishedId: id }],
+        }
+      : null,
+  (id, _type, s) =>
+    s.hasPublished && !s.hasDraft
+      ? {
+          name: 'unpublish',
+          actions: [{ actionType: 'sanity.action.document.unpublish', draftId: `drafts.${id}`, publishedId: id }],
+        }
+      : null,
+  (id, _type, s) =>
+    s.hasDraft && s.hasPublished
+      ? { name: 'discard', actions: [{ actionType: 'sanity.action.document.discard', draftId: `drafts.${id}` }] }
+      : null,
+  (id, _type, s) =>
+    s.hasDraft || s.hasPublished
+      ? {
+          name: 'delete',
+          actions: [{ actionType: 'sanity.action.document.delete', publishedId: id, includeDrafts: [`drafts.${id}`] }],
+        }
+      : null,
   (id, type, s) => {
     if (type !== 'article' || !(s.hasDraft || s.hasPublished)) return null
     const embargo = pick([undefined, '2099-01-01T00:00:00Z', '2020-01-01T00:00:00Z'])
@@ -165,7 +255,14 @@ const STEP_KINDS: Step[] = [
     if (embargo) settings.embargoUntil = embargo
     return {
       name: 'licence',
-      actions: [{ actionType: 'sanity.action.document.edit', draftId: `drafts.${id}`, publishedId: id, patch: { set: { syndication: settings, title: `Licence ${nextMarker()}` } } }],
+      actions: [
+        {
+          actionType: 'sanity.action.document.edit',
+          draftId: `drafts.${id}`,
+          publishedId: id,
+          patch: { set: { syndication: settings, title: `Licence ${nextMarker()}` } },
+        },
+      ],
     }
   },
 ]
@@ -184,7 +281,10 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
       let chosen: { name: string; actions: Array<Record<string, unknown>> } | null = null
       for (let tries = 0; tries < 50 && !chosen; tries++) {
         const doc = pick(docs)
-        const state = { hasDraft: drafts.some((d) => d._id === `drafts.${doc.id}`), hasPublished: published.some((d) => d._id === doc.id) }
+        const state = {
+          hasDraft: drafts.some((d) => d._id === `drafts.${doc.id}`),
+          hasPublished: published.some((d) => d._id === doc.id),
+        }
         // Publish more often than the other actions, so published content (and its markers) exists.
         const kind = random() < 0.25 ? STEP_KINDS[2]! : pick(STEP_KINDS)
         chosen = kind(doc.id, doc.type, state)
@@ -212,12 +312,17 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     }
     assert.ok(got.body.includes(String(full?.title)), `published article ${slug} is served with its published title`)
   }
-  assert.ok(platform.anonymousListen.events.length > 0, 'the anonymous listener saw published changes (it is not looking at nothing)')
+  assert.ok(
+    platform.anonymousListen.events.length > 0,
+    'the anonymous listener saw published changes (it is not looking at nothing)',
+  )
   report('draft isolation', {
     seed: SEED,
     sequences: SEQUENCES,
     steps: figures.steps,
-    actions: Object.entries(figures.actions).map(([k, v]) => `${k}:${v}`).join(','),
+    actions: Object.entries(figures.actions)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(','),
     draftMarkers: figures.markers,
     publishedMarkers: everPublished.size,
     checks: figures.checks,

@@ -43,7 +43,14 @@ async function get(base: string, path: string): Promise<Got> {
   const started = Date.now()
   const response = await fetch(base + path)
   const text = await response.text()
-  return { status: response.status, cache: response.headers.get('x-cache'), warning: response.headers.get('warning'), retryAfter: response.headers.get('retry-after'), text, ms: Date.now() - started }
+  return {
+    status: response.status,
+    cache: response.headers.get('x-cache'),
+    warning: response.headers.get('warning'),
+    retryAfter: response.headers.get('retry-after'),
+    text,
+    ms: Date.now() - started,
+  }
 }
 
 async function health(base: string): Promise<string> {
@@ -63,7 +70,11 @@ async function waitFor(check: () => Promise<boolean>, boundMs: number): Promise<
 
 async function importSeed(bundles: Bundles, dataDir: string): Promise<void> {
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [bundles.paths.import, SEED], { cwd: ROOT, env: { ...process.env, LAKE_DATA_DIR: dataDir }, stdio: 'ignore' })
+    const child = spawn(process.execPath, [bundles.paths.import, SEED], {
+      cwd: ROOT,
+      env: { ...process.env, LAKE_DATA_DIR: dataDir },
+      stdio: 'ignore',
+    })
     child.once('exit', resolve)
   })
   assert.is(code, 0, 'the seed imports')
@@ -78,12 +89,20 @@ test('the local lake is killed: cached content served stale, /health degraded, a
     await importSeed(bundles, dataDir)
     const store = new LakeStore(dataDir)
     const accounts = new Accounts(store.db)
-    const { token } = accounts.issueToken(accounts.createUser({ name: 'Faults', email: 'faults@clinic.test' }).id, 'faults')
+    const { token } = accounts.issueToken(
+      accounts.createUser({ name: 'Faults', email: 'faults@clinic.test' }).id,
+      'faults',
+    )
     store.close()
     lake = await spawnLake(bundles.paths.lake, { dataDir })
     const port = lake.port
     // Short TTL: entries go stale quickly, as they do after any time without invalidation.
-    delivery = await startDeliveryServer({ client: createDeliveryClient({ kind: 'local', lakeUrl: lake.httpUrl, dataset: 'production' }), port: 0, cacheTtlSeconds: 1, probeTimeoutMs: 1000 })
+    delivery = await startDeliveryServer({
+      client: createDeliveryClient({ kind: 'local', lakeUrl: lake.httpUrl, dataset: 'production' }),
+      port: 0,
+      cacheTtlSeconds: 1,
+      probeTimeoutMs: 1000,
+    })
     const base = delivery.url
     assert.is((await get(base, ARTICLE)).status, 200)
     assert.is((await get(base, PAGE)).status, 200)
@@ -114,11 +133,28 @@ test('the local lake is killed: cached content served stale, /health degraded, a
     assert.is(fresh.status, 200)
     assert.is.not(fresh.cache, 'STALE')
     // A publish after recovery reaches delivery (the listener or the TTL refetch).
-    const editor = createClient({ projectId: 'local', dataset: 'production', apiHost: lake.httpUrl, useProjectHostname: false, apiVersion: '2025-02-19', useCdn: false, token })
+    const editor = createClient({
+      projectId: 'local',
+      dataset: 'production',
+      apiHost: lake.httpUrl,
+      useProjectHostname: false,
+      apiVersion: '2025-02-19',
+      useCdn: false,
+      token,
+    })
     await editor.patch('article-dry-needling').set({ title: 'Recovered title after the outage' }).commit()
-    const shownIn = await waitFor(async () => (await get(base, ARTICLE)).text.includes('Recovered title after the outage'), 30_000)
+    const shownIn = await waitFor(
+      async () => (await get(base, ARTICLE)).text.includes('Recovered title after the outage'),
+      30_000,
+    )
     assert.ok(shownIn >= 0, 'an edit published after recovery is delivered')
-    report('faults: lake killed', { staleServed: stale.length, staleMaxMs: Math.max(...stale.map((s) => s.ms)), downChecksMs: downMs, healthRecoveredMs: recoveredIn, publishShownMs: shownIn })
+    report('faults: lake killed', {
+      staleServed: stale.length,
+      staleMaxMs: Math.max(...stale.map((s) => s.ms)),
+      downChecksMs: downMs,
+      healthRecoveredMs: recoveredIn,
+      publishShownMs: shownIn,
+    })
   } finally {
     await delivery?.close()
     await lake?.kill('SIGKILL')
@@ -131,7 +167,13 @@ test('a hosted API that hangs: cached content served stale within the client tim
   const lake = await startTestLake({ seed: SEED })
   const proxy = await startSwitchProxy(lake.httpUrl)
   // Hosted set-up: no listener (webhooks and TTL instead); the delivery client's own timeouts.
-  const delivery = await startDeliveryServer({ client: createDeliveryClient({ kind: 'local', lakeUrl: proxy.url, dataset: 'production' }), port: 0, listen: false, cacheTtlSeconds: 1, probeTimeoutMs: 1000 })
+  const delivery = await startDeliveryServer({
+    client: createDeliveryClient({ kind: 'local', lakeUrl: proxy.url, dataset: 'production' }),
+    port: 0,
+    listen: false,
+    cacheTtlSeconds: 1,
+    probeTimeoutMs: 1000,
+  })
   try {
     const base = delivery.url
     assert.is((await get(base, ARTICLE)).status, 200)
@@ -144,14 +186,25 @@ test('a hosted API that hangs: cached content served stale within the client tim
     assert.is(await health(base), 'degraded')
     // While the source hangs, cached content stays available to many readers at once.
     const burst = await Promise.all(Array.from({ length: 10 }, () => get(base, ARTICLE)))
-    assert.ok(burst.every((b) => b.status === 200), 'every reader gets the cached article')
+    assert.ok(
+      burst.every((b) => b.status === 200),
+      'every reader gets the cached article',
+    )
     proxy.mode = 'pass'
     const recoveredIn = await waitFor(async () => (await health(base)) === 'ok', 30_000)
     assert.ok(recoveredIn >= 0, 'health recovers by itself')
     const fresh = await get(base, ARTICLE)
     assert.is(fresh.status, 200)
     assert.is.not(fresh.cache, 'STALE')
-    report('faults: hosted API hangs', { staleServedMs: stale.ms, burstP99Ms: quantile(burst.map((b) => b.ms), 0.99), hungRequests: proxy.hung, healthRecoveredMs: recoveredIn })
+    report('faults: hosted API hangs', {
+      staleServedMs: stale.ms,
+      burstP99Ms: quantile(
+        burst.map((b) => b.ms),
+        0.99,
+      ),
+      hungRequests: proxy.hung,
+      healthRecoveredMs: recoveredIn,
+    })
   } finally {
     await delivery.close()
     await proxy.close()
@@ -160,7 +213,11 @@ test('a hosted API that hangs: cached content served stale within the client tim
 })
 
 test('a partner webhook receiver that hangs never slows publishing', async () => {
-  const platform = await startPlatform({ syndication: { webhooks: { enabled: true, intervalMs: 100, timeoutMs: 3000, backoff: { baseMs: 100, maxMs: 500 } } } })
+  const platform = await startPlatform({
+    syndication: {
+      webhooks: { enabled: true, intervalMs: 100, timeoutMs: 3000, backoff: { baseMs: 100, maxMs: 500 } },
+    },
+  })
   try {
     platform.receiver.hang = true
     const publishMs: number[] = []
@@ -180,7 +237,15 @@ test('a partner webhook receiver that hangs never slows publishing', async () =>
             publishedAt: '2026-01-01T10:00:00Z',
             categories: [{ _key: 'c', _type: 'reference', _ref: 'category-treatments' }],
             syndication: { _type: 'syndicationSettings', allowed: true },
-            body: [{ _type: 'block', _key: 'b', style: 'normal', markDefs: [], children: [{ _type: 'span', _key: 's', text: `Body ${i}`, marks: [] }] }],
+            body: [
+              {
+                _type: 'block',
+                _key: 'b',
+                style: 'normal',
+                markDefs: [],
+                children: [{ _type: 'span', _key: 's', text: `Body ${i}`, marks: [] }],
+              },
+            ],
           },
           ifExists: 'fail',
         },
@@ -198,12 +263,20 @@ test('a partner webhook receiver that hangs never slows publishing', async () =>
     }, 15_000)
     assert.ok(delivered >= 0, 'the last publish is delivered')
     await platform.syndication.reconcile()
-    const changes = await platform.get(`${platform.syndicationUrl}/syndication/v1/changes`, { authorization: `Bearer ${platform.partner.apiKey}` })
+    const changes = await platform.get(`${platform.syndicationUrl}/syndication/v1/changes`, {
+      authorization: `Bearer ${platform.partner.apiKey}`,
+    })
     for (let i = 0; i < PUBLISHES; i++) assert.match(changes.body, new RegExp(`hang-${i}\\b`), `change for hang-${i}`)
     const p99 = quantile(publishMs, 0.99)
     // Generous bound: a publish waits for nothing the dispatcher does (its timeout is 3 s).
     assert.ok(p99 < 3000, `publishing slowed to ${p99} ms while a receiver hangs`)
-    report('faults: hanging webhook receiver', { publishes: PUBLISHES, publishP50Ms: quantile(publishMs, 0.5), publishP99Ms: p99, receiverCalls: platform.receiver.calls.length, dispatcherTimeoutMs: 3000 })
+    report('faults: hanging webhook receiver', {
+      publishes: PUBLISHES,
+      publishP50Ms: quantile(publishMs, 0.5),
+      publishP99Ms: p99,
+      receiverCalls: platform.receiver.calls.length,
+      dispatcherTimeoutMs: 3000,
+    })
   } finally {
     await platform.close()
   }

@@ -82,7 +82,8 @@ async function soak(): Promise<void> {
       stats.requests++
       stats.byStatus[response.status] = (stats.byStatus[response.status] ?? 0) + 1
       // 404 is expected for the soak article while it is unpublished; 5xx never.
-      if (response.status >= 500 || (response.status >= 400 && response.status !== 404)) stats.failures.push(`${response.status} ${url}`)
+      if (response.status >= 500 || (response.status >= 400 && response.status !== 404))
+        stats.failures.push(`${response.status} ${url}`)
     } catch (error) {
       stats.requests++
       stats.failures.push(`${String(error)} ${url}`)
@@ -104,7 +105,10 @@ async function soak(): Promise<void> {
   }
   const partnerReader = async () => {
     while (running()) {
-      const [url, headers] = syndicationUrls[Math.floor(random() * syndicationUrls.length)] as [string, Record<string, string>]
+      const [url, headers] = syndicationUrls[Math.floor(random() * syndicationUrls.length)] as [
+        string,
+        Record<string, string>,
+      ]
       await hit(url, headers)
     }
   }
@@ -136,7 +140,14 @@ async function soak(): Promise<void> {
       const id = n % 3 === 0 ? 'article-dry-needling' : 'article-soak'
       const exists = (await p.editor.getDocument(id)) ?? (await p.editor.getDocument(`drafts.${id}`))
       const actions: Array<Record<string, unknown>> = exists
-        ? [{ actionType: 'sanity.action.document.edit', draftId: `drafts.${id}`, publishedId: id, patch: { set: { excerpt: `Soak edit ${n}` } } }]
+        ? [
+            {
+              actionType: 'sanity.action.document.edit',
+              draftId: `drafts.${id}`,
+              publishedId: id,
+              patch: { set: { excerpt: `Soak edit ${n}` } },
+            },
+          ]
         : [
             {
               actionType: 'sanity.action.document.create',
@@ -151,14 +162,27 @@ async function soak(): Promise<void> {
                 publishedAt: '2026-01-01T10:00:00Z',
                 categories: [{ _key: 'c', _type: 'reference', _ref: 'category-treatments' }],
                 syndication: { _type: 'syndicationSettings', allowed: true },
-                body: [{ _type: 'block', _key: 'b', style: 'normal', markDefs: [], children: [{ _type: 'span', _key: 's', text: 'Soak body.', marks: [] }] }],
+                body: [
+                  {
+                    _type: 'block',
+                    _key: 'b',
+                    style: 'normal',
+                    markDefs: [],
+                    children: [{ _type: 'span', _key: 's', text: 'Soak body.', marks: [] }],
+                  },
+                ],
               },
             },
           ]
       actions.push({ actionType: 'sanity.action.document.publish', draftId: `drafts.${id}`, publishedId: id })
       await p.editor.action(actions as never)
       publishes++
-      if (id === 'article-soak' && n % 10 === 4) await p.editor.action({ actionType: 'sanity.action.document.unpublish', draftId: `drafts.${id}`, publishedId: id } as never)
+      if (id === 'article-soak' && n % 10 === 4)
+        await p.editor.action({
+          actionType: 'sanity.action.document.unpublish',
+          draftId: `drafts.${id}`,
+          publishedId: id,
+        } as never)
       await sleep(400 + Math.floor(random() * 200))
     }
   }
@@ -169,7 +193,16 @@ async function soak(): Promise<void> {
     }
   }
 
-  await Promise.all([deliveryReader(), deliveryReader(), deliveryReader(), partnerReader(), partnerReader(), churn(), editor(), sampler()])
+  await Promise.all([
+    deliveryReader(),
+    deliveryReader(),
+    deliveryReader(),
+    partnerReader(),
+    partnerReader(),
+    churn(),
+    editor(),
+    sampler(),
+  ])
   for (const st of streams) {
     listenEvents += st.events.length
     st.close()
@@ -178,7 +211,9 @@ async function soak(): Promise<void> {
   const rssEnd = process.memoryUsage().rss
   samples.push(rssEnd)
   const heapEnd = process.memoryUsage().heapUsed
-  const fiveXx = Object.entries(stats.byStatus).filter(([code]) => Number(code) >= 500).reduce((n, [, c]) => n + c, 0)
+  const fiveXx = Object.entries(stats.byStatus)
+    .filter(([code]) => Number(code) >= 500)
+    .reduce((n, [, c]) => n + c, 0)
   // Flat: the last third of the samples is not above the first third by more than a margin (allocator noise).
   const third = Math.max(1, Math.floor(samples.length / 3))
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -189,7 +224,9 @@ async function soak(): Promise<void> {
     seconds: SECONDS,
     requests: stats.requests,
     rps: (stats.requests / SECONDS).toFixed(1),
-    statuses: Object.entries(stats.byStatus).map(([k, v]) => `${k}:${v}`).join(','),
+    statuses: Object.entries(stats.byStatus)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(','),
     errors: stats.failures.length,
     '5xx': fiveXx,
     p50Ms: quantile(stats.latencies, 0.5).toFixed(1),
@@ -209,7 +246,10 @@ async function soak(): Promise<void> {
   assert.ok(stats.requests > SECONDS * 2, `traffic actually ran (${stats.requests} requests)`)
   assert.ok(publishes > SECONDS / 2, `edits were published throughout (${publishes})`)
   assert.ok(listenEvents > 0, 'listeners received the published changes')
-  assert.ok(late - early < 150 * 1024 * 1024, `memory grew from ${mb(early)} to ${mb(late)} (first vs last third of the samples)`)
+  assert.ok(
+    late - early < 150 * 1024 * 1024,
+    `memory grew from ${mb(early)} to ${mb(late)} (first vs last third of the samples)`,
+  )
 }
 
 test.run()

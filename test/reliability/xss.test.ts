@@ -18,7 +18,8 @@ import { scanOutput, type Finding } from './_scan.js'
 // `npm run test:soak` uses) runs the whole corpus.
 const DEFAULT_PAYLOADS = [0, 1, 2, 3, 6, 8, 11, 21, 23]
 const PAYLOAD_COUNT = sizeFromEnv('XSS_TEXT_PAYLOADS', DEFAULT_PAYLOADS.length)
-const PAYLOAD_INDEXES = PAYLOAD_COUNT >= TEXT_PAYLOADS.length ? TEXT_PAYLOADS.map((_, i) => i) : DEFAULT_PAYLOADS.slice(0, PAYLOAD_COUNT)
+const PAYLOAD_INDEXES =
+  PAYLOAD_COUNT >= TEXT_PAYLOADS.length ? TEXT_PAYLOADS.map((_, i) => i) : DEFAULT_PAYLOADS.slice(0, PAYLOAD_COUNT)
 
 const test = suite('reliability: XSS corpus across outputs')
 let platform: Platform
@@ -50,11 +51,29 @@ function hostileBlocks(payload: string, simple = false): Array<Record<string, un
         { _type: 'internalLink', _key: internal, reference: { _type: 'reference', _ref: 'article-xss-0' } },
         ...(simple ? [] : [{ _type: 'citationRef', _key: cite, citationKey: 'cit1' }]),
       ],
-      children: [span(payload, [link]), span(payload, ['strong', internal]), span(payload, ['em', ...(simple ? [] : [cite])])],
+      children: [
+        span(payload, [link]),
+        span(payload, ['strong', internal]),
+        span(payload, ['em', ...(simple ? [] : [cite])]),
+      ],
     })
   })
   if (!simple) {
-    blocks.push({ _type: 'callout', _key: k(), tone: 'warning', title: payload, body: [{ _type: 'block', _key: k(), style: 'normal', markDefs: [{ _type: 'link', _key: 'cl', href: URL_PAYLOADS[0] }], children: [span(payload, ['cl'])] }] })
+    blocks.push({
+      _type: 'callout',
+      _key: k(),
+      tone: 'warning',
+      title: payload,
+      body: [
+        {
+          _type: 'block',
+          _key: k(),
+          style: 'normal',
+          markDefs: [{ _type: 'link', _key: 'cl', href: URL_PAYLOADS[0] }],
+          children: [span(payload, ['cl'])],
+        },
+      ],
+    })
   }
   return blocks
 }
@@ -65,8 +84,24 @@ const refs = (ids: string[]) => ids.map((id) => ({ ...ref(id), _key: k() }))
 function documentsFor(i: number, payload: string): Array<Record<string, unknown> & { _id: string; _type: string }> {
   const url = URL_PAYLOADS[i % URL_PAYLOADS.length] as string
   return [
-    { _id: `clinician-xss-${i}`, _type: 'clinician', name: payload, handle: payload, slug: { _type: 'slug', current: `xss-clinician-${i}` }, role: payload, credentials: [payload], certifications: [payload], bio: payload },
-    { _id: `category-xss-${i}`, _type: 'category', title: payload, slug: { _type: 'slug', current: `xss-category-${i}` }, description: payload },
+    {
+      _id: `clinician-xss-${i}`,
+      _type: 'clinician',
+      name: payload,
+      handle: payload,
+      slug: { _type: 'slug', current: `xss-clinician-${i}` },
+      role: payload,
+      credentials: [payload],
+      certifications: [payload],
+      bio: payload,
+    },
+    {
+      _id: `category-xss-${i}`,
+      _type: 'category',
+      title: payload,
+      slug: { _type: 'slug', current: `xss-category-${i}` },
+      description: payload,
+    },
     {
       _id: `condition-xss-${i}`,
       _type: 'condition',
@@ -96,7 +131,15 @@ function documentsFor(i: number, payload: string): Array<Record<string, unknown>
       faqs: refs([`faq-xss-${i}`]),
       careInstructions: refs([`careInstruction-xss-${i}`]),
     },
-    { _id: `faq-xss-${i}`, _type: 'faq', question: payload, answer: hostileBlocks(payload, true), treatments: refs([`treatment-xss-${i}`]), conditions: refs([`condition-xss-${i}`]), order: 1 },
+    {
+      _id: `faq-xss-${i}`,
+      _type: 'faq',
+      question: payload,
+      answer: hostileBlocks(payload, true),
+      treatments: refs([`treatment-xss-${i}`]),
+      conditions: refs([`condition-xss-${i}`]),
+      order: 1,
+    },
     {
       _id: `careInstruction-xss-${i}`,
       _type: 'careInstruction',
@@ -124,7 +167,22 @@ function documentsFor(i: number, payload: string): Array<Record<string, unknown>
       treatments: refs([`treatment-xss-${i}`]),
       faqs: refs([`faq-xss-${i}`]),
       careInstructions: refs([`careInstruction-xss-${i}`]),
-      citations: [{ _type: 'citation', _key: 'cit1', authors: [payload], title: payload, journal: payload, year: 2017, volume: payload, issue: payload, pages: payload, doi: `10.1234/${payload}`, pmid: payload, url }],
+      citations: [
+        {
+          _type: 'citation',
+          _key: 'cit1',
+          authors: [payload],
+          title: payload,
+          journal: payload,
+          year: 2017,
+          volume: payload,
+          issue: payload,
+          pages: payload,
+          doi: `10.1234/${payload}`,
+          pmid: payload,
+          url,
+        },
+      ],
       callToAction: { _type: 'callToAction', heading: payload, text: payload, buttonLabel: payload, url },
       seo: { _type: 'seo', metaTitle: payload, metaDescription: payload },
       syndication: { _type: 'syndicationSettings', allowed: true, ...(i % 2 ? { canonicalUrl: url } : {}) },
@@ -152,7 +210,14 @@ test(`${PAYLOAD_INDEXES.length} text payloads x ${URL_PAYLOADS.length} URL paylo
       medicalDisclaimer: TEXT_PAYLOADS[8],
       syndicationLicence: TEXT_PAYLOADS[0],
       attributionText: TEXT_PAYLOADS[9],
-      address: { _type: 'postalAddress', street: TEXT_PAYLOADS[2], city: TEXT_PAYLOADS[5], region: TEXT_PAYLOADS[6], postalCode: TEXT_PAYLOADS[7], country: TEXT_PAYLOADS[10] },
+      address: {
+        _type: 'postalAddress',
+        street: TEXT_PAYLOADS[2],
+        city: TEXT_PAYLOADS[5],
+        region: TEXT_PAYLOADS[6],
+        postalCode: TEXT_PAYLOADS[7],
+        country: TEXT_PAYLOADS[10],
+      },
     })
     .commit()
   written += 2
@@ -178,16 +243,36 @@ test(`${PAYLOAD_INDEXES.length} text payloads x ${URL_PAYLOADS.length} URL paylo
     outputs.push(await platform.get(`${platform.delivery.url}/api/v1/search?q=${q}`))
     outputs.push(await platform.get(`${platform.delivery.url}/articles/${q}`))
     outputs.push(await platform.get(`${platform.syndicationUrl}/syndication/v1/embed/${q}`))
-    outputs.push(await platform.get(`${platform.syndicationUrl}/syndication/v1/oembed?url=${encodeURIComponent(`https://dynamic-pt-wellness.example/articles/${payload}`)}&format=json`))
+    outputs.push(
+      await platform.get(
+        `${platform.syndicationUrl}/syndication/v1/oembed?url=${encodeURIComponent(`https://dynamic-pt-wellness.example/articles/${payload}`)}&format=json`,
+      ),
+    )
   }
-  outputs.push(await platform.get(`${platform.syndicationUrl}/syndication/v1/oembed?url=${encodeURIComponent('https://dynamic-pt-wellness.example/articles/xss-3')}&format=json`))
+  outputs.push(
+    await platform.get(
+      `${platform.syndicationUrl}/syndication/v1/oembed?url=${encodeURIComponent('https://dynamic-pt-wellness.example/articles/xss-3')}&format=json`,
+    ),
+  )
 
   const serverErrors = outputs.filter((o) => o.status >= 500)
-  assert.equal(serverErrors.map((o) => `${o.status} ${o.url}: ${o.body.slice(0, 200)}`), [], 'hostile content must not crash any output')
+  assert.equal(
+    serverErrors.map((o) => `${o.status} ${o.url}: ${o.body.slice(0, 200)}`),
+    [],
+    'hostile content must not crash any output',
+  )
   // The hostile articles are really served (the scan is not looking at error pages).
   for (const slug of slugs.article) {
-    assert.is(outputs.find((o) => o.url === `${platform.delivery.url}/articles/${slug}`)?.status, 200, `page of ${slug}`)
-    assert.is(outputs.find((o) => o.url.endsWith(`/syndication/v1/articles/${slug}`))?.status, 200, `syndicated ${slug}`)
+    assert.is(
+      outputs.find((o) => o.url === `${platform.delivery.url}/articles/${slug}`)?.status,
+      200,
+      `page of ${slug}`,
+    )
+    assert.is(
+      outputs.find((o) => o.url.endsWith(`/syndication/v1/articles/${slug}`))?.status,
+      200,
+      `syndicated ${slug}`,
+    )
   }
   const trustedFrames = [`${platform.syndicationUrl}/syndication/v1/embed/`]
   const findings: Finding[] = outputs.flatMap((o) => scanOutput(o, { trustedFrames }))
@@ -210,12 +295,21 @@ test(`${PAYLOAD_INDEXES.length} text payloads x ${URL_PAYLOADS.length} URL paylo
 // down for everyone: it has no canonical URL, so it is simply not syndicated.
 test('an article whose slug is hostile does not take syndication lists and feeds down', async () => {
   const article = documentsFor(0, TEXT_PAYLOADS[3] as string).find((d) => d._type === 'article')!
-  await platform.editor.createOrReplace({ ...article, _id: 'article-xss-slug', slug: { _type: 'slug', current: TEXT_PAYLOADS[3] } })
+  await platform.editor.createOrReplace({
+    ...article,
+    _id: 'article-xss-slug',
+    slug: { _type: 'slug', current: TEXT_PAYLOADS[3] },
+  })
   await platform.syndication.reconcile()
   const outputs = await platform.crawl({ article: [], condition: [], treatment: [] })
-  const serverErrors = outputs.filter((o) => o.status >= 500).map((o) => `${o.status} ${o.url}: ${o.body.slice(0, 160)}`)
+  const serverErrors = outputs
+    .filter((o) => o.status >= 500)
+    .map((o) => `${o.status} ${o.url}: ${o.body.slice(0, 160)}`)
   assert.equal(serverErrors, [])
-  assert.equal(outputs.flatMap((o) => scanOutput(o, { trustedFrames: [`${platform.syndicationUrl}/syndication/v1/embed/`] })), [])
+  assert.equal(
+    outputs.flatMap((o) => scanOutput(o, { trustedFrames: [`${platform.syndicationUrl}/syndication/v1/embed/`] })),
+    [],
+  )
 })
 
 test.run()

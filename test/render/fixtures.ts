@@ -17,7 +17,15 @@ export function heading(text: string, style: 'h2' | 'h3' = 'h2') {
   return { _type: 'block' as const, _key: k('b'), style, markDefs: [], children: [span(text)] }
 }
 export function bullet(text: string) {
-  return { _type: 'block' as const, _key: k('b'), style: 'normal' as const, listItem: 'bullet' as const, level: 1, markDefs: [], children: [span(text)] }
+  return {
+    _type: 'block' as const,
+    _key: k('b'),
+    style: 'normal' as const,
+    listItem: 'bullet' as const,
+    level: 1,
+    markDefs: [],
+    children: [span(text)],
+  }
 }
 
 export const clinic: ClinicInput = {
@@ -26,7 +34,14 @@ export const clinic: ClinicInput = {
   bookingUrl: 'https://www.dynamicptwellness.example/book',
   phone: '+1 (555) 010-2030',
   email: 'hello@dynamicptwellness.example',
-  address: { _type: 'postalAddress', street: '100 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
+  address: {
+    _type: 'postalAddress',
+    street: '100 Main Street',
+    city: 'Springfield',
+    region: 'IL',
+    postalCode: '62701',
+    country: 'US',
+  },
   logo: null,
   medicalDisclaimer:
     'This article is for general education and is not medical advice. Talk to your physical therapist or doctor about your own condition.',
@@ -64,7 +79,9 @@ const conditionsParagraph = {
     span('tennis elbow', ['tennis']),
     span(', '),
     span('carpal tunnel', ['gone']),
-    span(', golfer’s elbow), headache, jaw pain, buttock pain, leg pain (sciatica, hamstring strain, calf tightness, spasm).'),
+    span(
+      ', golfer’s elbow), headache, jaw pain, buttock pain, leg pain (sciatica, hamstring strain, calf tightness, spasm).',
+    ),
   ],
 }
 
@@ -83,7 +100,8 @@ export const article: ArticleInput = {
   _updatedAt: '2024-06-02T09:30:00Z',
   title: 'Why you shouldn’t be afraid of needles',
   slug: 'why-you-shouldnt-be-afraid-of-needles',
-  excerpt: 'Integrative Dry Needling is a safe, evidence-based physical therapy treatment for musculoskeletal pain. Here is what to expect.',
+  excerpt:
+    'Integrative Dry Needling is a safe, evidence-based physical therapy treatment for musculoskeletal pain. Here is what to expect.',
   heroImage: {
     _type: 'accessibleImage',
     asset: { _id: 'image-Tb9Ew8CXIwaY6R1kjMvI0uRR-2000x1333-jpg', url: null, metadata: null },
@@ -144,7 +162,9 @@ export const article: ArticleInput = {
   lastReviewed: '2024-05-20',
   nextReviewDue: '2025-05-20',
   publishedAt: '2023-03-14T15:00:00Z',
-  categories: [{ _id: 'cat-treatments', _type: 'category', title: 'Treatments', slug: 'treatments', description: null }],
+  categories: [
+    { _id: 'cat-treatments', _type: 'category', title: 'Treatments', slug: 'treatments', description: null },
+  ],
   conditions: [
     {
       _id: 'condition-tennis-elbow',
@@ -157,7 +177,15 @@ export const article: ArticleInput = {
       icd10Codes: ['M77.10'],
     },
   ],
-  treatments: [{ _id: 'treatment-dry-needling', _type: 'treatment', name: 'Integrative Dry Needling', slug: 'integrative-dry-needling', summary: 'Fine filament needles placed in trigger points to ease pain.' }],
+  treatments: [
+    {
+      _id: 'treatment-dry-needling',
+      _type: 'treatment',
+      name: 'Integrative Dry Needling',
+      slug: 'integrative-dry-needling',
+      summary: 'Fine filament needles placed in trigger points to ease pain.',
+    },
+  ],
   faqs: [
     faq('Are the needles sterile?', ['Yes, only sterile, disposable needles are used.'], 1),
     faq(
@@ -186,10 +214,24 @@ export const article: ArticleInput = {
       slug: 'after-dry-needling',
       phase: 'after',
       steps: [
-        { _key: k('st'), _type: 'careStep', instruction: 'It is recommended to increase water intake for 24 hours following treatment to help avoid soreness', timing: 'for 24 hours' },
+        {
+          _key: k('st'),
+          _type: 'careStep',
+          instruction:
+            'It is recommended to increase water intake for 24 hours following treatment to help avoid soreness',
+          timing: 'for 24 hours',
+        },
         { _key: k('st'), _type: 'careStep', instruction: 'Ice can help if bruising results' },
-        { _key: k('st'), _type: 'careStep', instruction: 'Heat application can help to decrease compliant of soreness' },
-        { _key: k('st'), _type: 'careStep', instruction: 'Gentle stretches or light massage may help decrease soreness' },
+        {
+          _key: k('st'),
+          _type: 'careStep',
+          instruction: 'Heat application can help to decrease compliant of soreness',
+        },
+        {
+          _key: k('st'),
+          _type: 'careStep',
+          instruction: 'Gentle stretches or light massage may help decrease soreness',
+        },
       ],
       contactTherapistWhen: 'your symptoms are still worse after 1-2 days.',
       treatment: { _id: 'treatment-dry-needling', name: 'Integrative Dry Needling', slug: 'integrative-dry-needling' },
@@ -201,9 +243,22 @@ export const article: ArticleInput = {
       slug: 'before-dry-needling',
       phase: 'before',
       steps: [
-        { _key: k('st'), _type: 'careStep', instruction: 'Do not eat 30 minutes before treatment', timing: '30 minutes before' },
-        { _key: k('st'), _type: 'careStep', instruction: 'Be well hydrated, but empty your bladder prior to treatment' },
-        { _key: k('st'), _type: 'careStep', instruction: 'Wear loose fitting clothing, shorts or bathing suit to allow access your painful areas' },
+        {
+          _key: k('st'),
+          _type: 'careStep',
+          instruction: 'Do not eat 30 minutes before treatment',
+          timing: '30 minutes before',
+        },
+        {
+          _key: k('st'),
+          _type: 'careStep',
+          instruction: 'Be well hydrated, but empty your bladder prior to treatment',
+        },
+        {
+          _key: k('st'),
+          _type: 'careStep',
+          instruction: 'Wear loose fitting clothing, shorts or bathing suit to allow access your painful areas',
+        },
       ],
       contactTherapistWhen: null,
       treatment: { _id: 'treatment-dry-needling', name: 'Integrative Dry Needling', slug: 'integrative-dry-needling' },
@@ -231,7 +286,12 @@ export const article: ArticleInput = {
     text: 'Please let us know if you have any other question or would like to book an appointment today!',
     buttonLabel: 'Book an appointment',
   },
-  seo: { _type: 'seo', metaTitle: 'Dry needling: why you shouldn’t be afraid', metaDescription: 'What integrative dry needling is, what it treats, and how to prepare.', noIndex: false },
+  seo: {
+    _type: 'seo',
+    metaTitle: 'Dry needling: why you shouldn’t be afraid',
+    metaDescription: 'What integrative dry needling is, what it treats, and how to prepare.',
+    noIndex: false,
+  },
 }
 
 export const condition: ConditionInput = {
@@ -244,10 +304,26 @@ export const condition: ConditionInput = {
   symptoms: ['Pain on the outside of the elbow', 'Weak grip'],
   icd10Codes: ['M77.10', 'M77.11'],
   sections: [
-    { _key: k('sec'), aspect: 'self-care', body: [paragraph('Rest from the movements that hurt and use ice for 15 minutes.')] },
-    { _key: k('sec'), aspect: 'overview', body: [paragraph('Tennis elbow is an overuse injury of the tendons on the outside of the elbow.')] },
+    {
+      _key: k('sec'),
+      aspect: 'self-care',
+      body: [paragraph('Rest from the movements that hurt and use ice for 15 minutes.')],
+    },
+    {
+      _key: k('sec'),
+      aspect: 'overview',
+      body: [paragraph('Tennis elbow is an overuse injury of the tendons on the outside of the elbow.')],
+    },
   ],
-  treatments: [{ _id: 'treatment-dry-needling', _type: 'treatment', name: 'Integrative Dry Needling', slug: 'integrative-dry-needling', summary: 'Fine needles in trigger points.' }],
+  treatments: [
+    {
+      _id: 'treatment-dry-needling',
+      _type: 'treatment',
+      name: 'Integrative Dry Needling',
+      slug: 'integrative-dry-needling',
+      summary: 'Fine needles in trigger points.',
+    },
+  ],
   articles: [
     {
       _id: 'article-why-needles',
@@ -271,7 +347,14 @@ export const treatment: TreatmentInput = {
   slug: 'integrative-dry-needling',
   summary: 'Fine filament needles placed in trigger points to ease pain and help tissue heal.',
   howItWorks: [paragraph('A fine filament needle is inserted through the skin into trigger points.')],
-  differsFrom: [{ _key: k('d'), _type: 'treatmentComparison', comparedTo: 'Acupuncture', difference: 'Dry needling is based on neuroanatomy, not meridians.' }],
+  differsFrom: [
+    {
+      _key: k('d'),
+      _type: 'treatmentComparison',
+      comparedTo: 'Acupuncture',
+      difference: 'Dry needling is based on neuroanatomy, not meridians.',
+    },
+  ],
   whoMayPerform: 'Physical therapists with advanced training and certification in dry needling.',
   conditions: article.conditions,
   whatToExpect: [paragraph('A twitch response is normal and may be felt momentarily.')],

@@ -29,7 +29,11 @@ function textOf(node: Node): string {
   if (node.nodeName === '#text') return (node as TextNode).value
   if (isElement(node) && (node.tagName === 'script' || node.tagName === 'style')) return ' '
   const children = 'childNodes' in node ? node.childNodes : []
-  const blockish = isElement(node) && /^(p|h[1-6]|li|div|section|aside|figure|figcaption|blockquote|header|footer|main|article|ol|ul|dt|dd|tr|td|th|br)$/.test(node.tagName)
+  const blockish =
+    isElement(node) &&
+    /^(p|h[1-6]|li|div|section|aside|figure|figcaption|blockquote|header|footer|main|article|ol|ul|dt|dd|tr|td|th|br)$/.test(
+      node.tagName,
+    )
   const inner = children.map(textOf).join('')
   return blockish ? ` ${inner} ` : inner
 }
@@ -49,7 +53,10 @@ export function parseHtmlFragment(html: string): ParsedHtml {
 }
 
 export function normaliseText(text: string): string {
-  return text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim()
+  return text
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 export function attr(el: Element, name: string): string | undefined {
@@ -64,7 +71,21 @@ export function byTag(parsed: ParsedHtml, tag: string): Element[] {
   return parsed.elements.filter((e) => e.tagName === tag)
 }
 
-const URL_ATTRIBUTES = new Set(['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'data', 'background', 'cite', 'ping', 'lowsrc', 'dynsrc'])
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'srcset',
+  'action',
+  'formaction',
+  'xlink:href',
+  'poster',
+  'data',
+  'background',
+  'cite',
+  'ping',
+  'lowsrc',
+  'dynsrc',
+])
 
 /** What browsers ignore when reading a URL's scheme: ASCII whitespace and control characters. */
 function schemeView(value: string): string {
@@ -89,19 +110,24 @@ export function safetyProblems(parsed: ParsedHtml): SafetyProblem[] {
     if (el.tagName === 'script' && attr(el, 'type') !== 'application/ld+json') {
       problems.push({ problem: 'script element', element: el.tagName, detail: String(attr(el, 'type')) })
     }
-    if (['iframe', 'object', 'embed', 'frame', 'frameset', 'base', 'form', 'svg', 'math', 'link'].includes(el.tagName) && !(el.tagName === 'link' && attr(el, 'rel') === 'canonical')) {
+    if (
+      ['iframe', 'object', 'embed', 'frame', 'frameset', 'base', 'form', 'svg', 'math', 'link'].includes(el.tagName) &&
+      !(el.tagName === 'link' && attr(el, 'rel') === 'canonical')
+    ) {
       problems.push({ problem: 'active element', element: el.tagName, detail: '' })
     }
     if (el.tagName === 'meta' && /refresh/i.test(attr(el, 'http-equiv') ?? '')) {
       problems.push({ problem: 'meta refresh', element: 'meta', detail: String(attr(el, 'content')) })
     }
     for (const a of el.attrs) {
-      if (/^on/i.test(a.name)) problems.push({ problem: 'event handler attribute', element: el.tagName, detail: `${a.name}=${a.value}` })
+      if (/^on/i.test(a.name))
+        problems.push({ problem: 'event handler attribute', element: el.tagName, detail: `${a.name}=${a.value}` })
       if (a.name === 'style' && /url\(|expression\(|javascript:/i.test(a.value)) {
         problems.push({ problem: 'dangerous style', element: el.tagName, detail: a.value })
       }
       if (URL_ATTRIBUTES.has(a.name)) {
-        const candidates = a.name === 'srcset' ? a.value.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '') : [a.value]
+        const candidates =
+          a.name === 'srcset' ? a.value.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '') : [a.value]
         for (const c of candidates) {
           if (/^(javascript|data|vbscript|file):/.test(schemeView(c))) {
             problems.push({ problem: 'dangerous URL', element: el.tagName, detail: `${a.name}=${a.value}` })

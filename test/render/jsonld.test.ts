@@ -32,7 +32,11 @@ j('the clinic is a MedicalClinic and Organization with address, contact and book
     postalCode: '62701',
     addressCountry: 'US',
   })
-  assert.equal(node.potentialAction, { '@type': 'ReserveAction', name: 'Book an appointment', target: 'https://www.dynamicptwellness.example/book' })
+  assert.equal(node.potentialAction, {
+    '@type': 'ReserveAction',
+    name: 'Book an appointment',
+    target: 'https://www.dynamicptwellness.example/book',
+  })
   assert.not.ok('potentialAction' in medicalClinicJsonLd({ ...clinic, bookingUrl: 'javascript:alert(1)' }))
   assert.throws(() => medicalClinicJsonLd({ ...clinic, name: '' }), /clinic\.name is missing/)
 })
@@ -53,7 +57,10 @@ j('an article is a MedicalWebPage with dates, reviewer, author, about, citations
   assert.is((page.author as JsonLdObject).name, 'Kellie Gomia')
   assert.is(page.description, article.seo!.metaDescription)
   const about = page.about as JsonLdObject[]
-  assert.equal(about.map((a) => a['@type']), ['MedicalCondition', 'MedicalTherapy'])
+  assert.equal(
+    about.map((a) => a['@type']),
+    ['MedicalCondition', 'MedicalTherapy'],
+  )
   assert.equal(about[0]!.code, [{ '@type': 'MedicalCode', code: 'M77.10', codingSystem: 'ICD-10-CM' }])
   const image = page.image as JsonLdObject
   assert.equal([image.width, image.height], [2000, 1333])
@@ -62,7 +69,18 @@ j('an article is a MedicalWebPage with dates, reviewer, author, about, citations
   assert.is(articleJsonLd(article, clinic).image, undefined, 'no image without an image config')
   // empty values are left out, not emitted as null/""
   const bare = articleJsonLd({ title: 'T', slug: 't' }, clinic)
-  assert.equal(Object.keys(bare).sort(), ['@context', '@id', '@type', 'headline', 'inLanguage', 'isPartOf', 'medicalAudience', 'name', 'publisher', 'url'])
+  assert.equal(Object.keys(bare).sort(), [
+    '@context',
+    '@id',
+    '@type',
+    'headline',
+    'inLanguage',
+    'isPartOf',
+    'medicalAudience',
+    'name',
+    'publisher',
+    'url',
+  ])
   assert.throws(() => articleJsonLd({ title: 'T' }, clinic), /has no valid slug/)
 })
 
@@ -73,11 +91,18 @@ j('citations are ScholarlyArticles identified by DOI and PMID', () => {
     { '@type': 'PropertyValue', propertyID: 'DOI', value: '10.2519/jospt.2017.7096' },
     { '@type': 'PropertyValue', propertyID: 'PMID', value: '28158962' },
   ])
-  assert.equal(c.author, [{ '@type': 'Person', name: 'Gattie E' }, { '@type': 'Person', name: 'Cleland JA' }, { '@type': 'Person', name: 'Snodgrass S' }])
+  assert.equal(c.author, [
+    { '@type': 'Person', name: 'Gattie E' },
+    { '@type': 'Person', name: 'Cleland JA' },
+    { '@type': 'Person', name: 'Snodgrass S' },
+  ])
   assert.is(c.datePublished, '2017')
   assert.is(c.pagination, '133-149')
   // a DOI given as a URL or with a doi: prefix is normalised; a non-DOI is not linked
-  assert.is(scholarlyArticleJsonLd({ title: 'x', doi: 'https://doi.org/10.1000/abc' })!.sameAs, 'https://doi.org/10.1000/abc')
+  assert.is(
+    scholarlyArticleJsonLd({ title: 'x', doi: 'https://doi.org/10.1000/abc' })!.sameAs,
+    'https://doi.org/10.1000/abc',
+  )
   assert.is(scholarlyArticleJsonLd({ title: 'x', doi: 'doi:10.1000/abc' })!.sameAs, 'https://doi.org/10.1000/abc')
   assert.is(scholarlyArticleJsonLd({ title: 'x', doi: 'javascript:alert(1)' })!.sameAs, undefined)
   assert.is(scholarlyArticleJsonLd({}), undefined)
@@ -87,8 +112,18 @@ j('FAQPage: questions in order with plain-text answers; FAQs without answers are
   const faq = faqPageJsonLd([...article.faqs!, { question: 'Empty?', answer: [] }], 'https://x.example/a')!
   assert.is(faq['@type'], 'FAQPage')
   const questions = faq.mainEntity as JsonLdObject[]
-  assert.equal(questions.map((q) => q.name), ['Are the needles sterile?', 'Is the procedure painful?', 'Are other treatments received in conjunction with Integrative Dry Needling?'])
-  assert.equal(questions[0]!.acceptedAnswer, { '@type': 'Answer', text: 'Yes, only sterile, disposable needles are used.' })
+  assert.equal(
+    questions.map((q) => q.name),
+    [
+      'Are the needles sterile?',
+      'Is the procedure painful?',
+      'Are other treatments received in conjunction with Integrative Dry Needling?',
+    ],
+  )
+  assert.equal(questions[0]!.acceptedAnswer, {
+    '@type': 'Answer',
+    text: 'Yes, only sterile, disposable needles are used.',
+  })
   assert.is(faqPageJsonLd([]), undefined)
 })
 
@@ -97,12 +132,30 @@ j('HowTo: numbered steps with their timing, phase and when to call the therapist
   assert.is(howTo['@type'], 'HowTo')
   assert.is(howTo.name, 'What should I do to prepare for the treatment?')
   assert.equal(howTo.step, [
-    { '@type': 'HowToStep', position: 1, name: 'Do not eat 30 minutes before treatment', text: 'Do not eat 30 minutes before treatment (30 minutes before)' },
-    { '@type': 'HowToStep', position: 2, name: 'Be well hydrated, but empty your bladder prior to treatment', text: 'Be well hydrated, but empty your bladder prior to treatment' },
-    { '@type': 'HowToStep', position: 3, name: 'Wear loose fitting clothing, shorts or bathing suit to allow access your painful areas', text: 'Wear loose fitting clothing, shorts or bathing suit to allow access your painful areas' },
+    {
+      '@type': 'HowToStep',
+      position: 1,
+      name: 'Do not eat 30 minutes before treatment',
+      text: 'Do not eat 30 minutes before treatment (30 minutes before)',
+    },
+    {
+      '@type': 'HowToStep',
+      position: 2,
+      name: 'Be well hydrated, but empty your bladder prior to treatment',
+      text: 'Be well hydrated, but empty your bladder prior to treatment',
+    },
+    {
+      '@type': 'HowToStep',
+      position: 3,
+      name: 'Wear loose fitting clothing, shorts or bathing suit to allow access your painful areas',
+      text: 'Wear loose fitting clothing, shorts or bathing suit to allow access your painful areas',
+    },
   ])
   assert.is(howTo.description, 'Before your Integrative Dry Needling session.')
-  assert.match(String(howToJsonLd(article.careInstructions![0]!)!.description), /Contact your physical therapist if: your symptoms/)
+  assert.match(
+    String(howToJsonLd(article.careInstructions![0]!)!.description),
+    /Contact your physical therapist if: your symptoms/,
+  )
   assert.is(howToJsonLd({ title: 'no steps', steps: [] }), undefined)
 })
 
@@ -115,21 +168,42 @@ j('MedicalCondition has ICD-10-CM codes, other names, symptoms, anatomy and trea
   ])
   assert.equal(c.alternateName, ['Lateral epicondylitis'])
   assert.equal(c.associatedAnatomy, { '@type': 'AnatomicalStructure', name: 'Arm and elbow' })
-  assert.equal(c.signOrSymptom, [{ '@type': 'MedicalSymptom', name: 'Pain on the outside of the elbow' }, { '@type': 'MedicalSymptom', name: 'Weak grip' }])
-  assert.equal(c.possibleTreatment, [{ '@type': 'MedicalTherapy', name: 'Integrative Dry Needling', url: 'https://www.dynamicptwellness.example/treatments/integrative-dry-needling' }])
+  assert.equal(c.signOrSymptom, [
+    { '@type': 'MedicalSymptom', name: 'Pain on the outside of the elbow' },
+    { '@type': 'MedicalSymptom', name: 'Weak grip' },
+  ])
+  assert.equal(c.possibleTreatment, [
+    {
+      '@type': 'MedicalTherapy',
+      name: 'Integrative Dry Needling',
+      url: 'https://www.dynamicptwellness.example/treatments/integrative-dry-needling',
+    },
+  ])
   const page = conditionPageJsonLd(condition, clinic)
-  assert.is((page.mainEntity as JsonLdObject)['@id'], 'https://www.dynamicptwellness.example/conditions/tennis-elbow#condition')
+  assert.is(
+    (page.mainEntity as JsonLdObject)['@id'],
+    'https://www.dynamicptwellness.example/conditions/tennis-elbow#condition',
+  )
 })
 
 j('MedicalTherapy: side effects, before-care as preparation, after-care as followup', () => {
   const t = medicalTherapyJsonLd(treatment, clinic)
   assert.is(t['@type'], 'MedicalTherapy')
-  assert.equal(t.adverseOutcome, [{ '@type': 'MedicalEntity', name: 'Soreness for 24-48 hours' }, { '@type': 'MedicalEntity', name: 'Mild bruising' }])
-  assert.match(String(t.preparation), /^What should I do to prepare for the treatment\? Do not eat 30 minutes before treatment \(30 minutes before\);/)
+  assert.equal(t.adverseOutcome, [
+    { '@type': 'MedicalEntity', name: 'Soreness for 24-48 hours' },
+    { '@type': 'MedicalEntity', name: 'Mild bruising' },
+  ])
+  assert.match(
+    String(t.preparation),
+    /^What should I do to prepare for the treatment\? Do not eat 30 minutes before treatment \(30 minutes before\);/,
+  )
   assert.match(String(t.followup), /Ice can help if bruising results/)
   assert.is(t.howPerformed, 'A twitch response is normal and may be felt momentarily.')
   const page = treatmentPageJsonLd({ ...treatment, whatToExpect: [paragraph('x')] }, clinic)
-  assert.equal((page.hasPart as JsonLdObject[]).map((p) => p['@type']), ['FAQPage', 'HowTo', 'HowTo'])
+  assert.equal(
+    (page.hasPart as JsonLdObject[]).map((p) => p['@type']),
+    ['FAQPage', 'HowTo', 'HowTo'],
+  )
 })
 
 j('serialisation escapes <, >, &, U+2028 and U+2029 and round-trips', () => {

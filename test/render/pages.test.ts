@@ -68,7 +68,12 @@ async function loadSeed(): Promise<Seed> {
     // (The seed has one article: its page stands for the list.)
     articles: [(await q<ArticleInput | null>(ARTICLE_BY_SLUG_QUERY, { slug: SLUG }))!],
     // First pages of the paginated lists, as the home page asks for them (the seed fits in one).
-    conditions: await q<ConditionSummaryInput[]>(CONDITION_LIST_QUERY, { bodyRegion: null, afterName: null, afterId: null, limit: 201 }),
+    conditions: await q<ConditionSummaryInput[]>(CONDITION_LIST_QUERY, {
+      bodyRegion: null,
+      afterName: null,
+      afterId: null,
+      limit: 201,
+    }),
     treatments: await q<TreatmentSummaryInput[]>(TREATMENT_LIST_QUERY, { afterName: null, afterId: null, limit: 201 }),
   }
 }
@@ -78,7 +83,8 @@ const post = readSeedPost()
 
 type JsonObject = Record<string, unknown>
 const obj = (v: unknown): JsonObject => v as JsonObject
-const list = (v: unknown): JsonObject[] => (Array.isArray(v) ? (v as JsonObject[]) : v === undefined ? [] : [v as JsonObject])
+const list = (v: unknown): JsonObject[] =>
+  Array.isArray(v) ? (v as JsonObject[]) : v === undefined ? [] : [v as JsonObject]
 
 const article = suite(`article page (${seed.source})`)
 
@@ -116,7 +122,9 @@ article('its footnote links to the DOI, and the text links to the footnote', () 
   const parsed = parseDocument(renderArticlePage(seed.article, seed.clinic, { images }))
   const footnote = parsed.elements.find((e) => e.tagName === 'li' && attr(e, 'id') === 'cite-1')
   assert.ok(footnote, 'footnote 1 exists')
-  const footnoteLinks = byTag({ elements: parsed.elements.filter((e) => isInside(e, footnote!)), text: '' }, 'a').map((a) => attr(a, 'href'))
+  const footnoteLinks = byTag({ elements: parsed.elements.filter((e) => isInside(e, footnote!)), text: '' }, 'a').map(
+    (a) => attr(a, 'href'),
+  )
   assert.ok(footnoteLinks.includes(DOI_URL), `footnote links: ${footnoteLinks.join(', ')}`)
   const footnoteText = elementText(footnote!)
   // what the post printed: "J Orthop Sports Phys Ther 2017;47(3):133-149 ... doi:10.2519"
@@ -130,8 +138,12 @@ article('its footnote links to the DOI, and the text links to the footnote', () 
   assert.is(attr(refs[0]!, 'id'), 'cite-ref-1')
 })
 
-function isInside(el: ReturnType<typeof parseDocument>['elements'][number], ancestor: ReturnType<typeof parseDocument>['elements'][number]): boolean {
-  for (let n: unknown = el; n && typeof n === 'object'; n = (n as { parentNode?: unknown }).parentNode) if (n === ancestor) return true
+function isInside(
+  el: ReturnType<typeof parseDocument>['elements'][number],
+  ancestor: ReturnType<typeof parseDocument>['elements'][number],
+): boolean {
+  for (let n: unknown = el; n && typeof n === 'object'; n = (n as { parentNode?: unknown }).parentNode)
+    if (n === ancestor) return true
   return false
 }
 
@@ -153,8 +165,13 @@ article('reviewed-by line with dates, call to action to book, medical disclaimer
   const parsed = parseDocument(renderArticlePage(seed.article, seed.clinic, { images }))
   const reviewed = parsed.elements.find((e) => e.tagName === 'p' && attr(e, 'class') === 'reviewed')!
   assert.match(elementText(reviewed), /^Medically reviewed by .+ on [A-Z][a-z]+ \d{1,2}, \d{4}/)
-  const times = byTag({ elements: parsed.elements.filter((e) => isInside(e, reviewed)), text: '' }, 'time').map((t) => attr(t, 'datetime'))
-  assert.ok(times.includes(seed.article.lastReviewed!), `review date ${seed.article.lastReviewed} in ${times.join(', ')}`)
+  const times = byTag({ elements: parsed.elements.filter((e) => isInside(e, reviewed)), text: '' }, 'time').map((t) =>
+    attr(t, 'datetime'),
+  )
+  assert.ok(
+    times.includes(seed.article.lastReviewed!),
+    `review date ${seed.article.lastReviewed} in ${times.join(', ')}`,
+  )
   const cta = parsed.elements.find((e) => e.tagName === 'a' && attr(e, 'class') === 'button')!
   assert.is(attr(cta, 'href'), seed.article.callToAction?.url || seed.clinic.bookingUrl!)
   const disclaimer = parsed.elements.find((e) => attr(e, 'id') === 'medical-disclaimer')!
@@ -183,7 +200,14 @@ article('embedded JSON-LD parses and carries the review dates, reviewer, citatio
   assert.ok((publisher['@type'] as string[]).includes('MedicalClinic'))
   assert.is(publisher.name, seed.clinic.name)
   const about = list(page.about)
-  assert.ok(about.some((a) => a['@type'] === 'MedicalCondition' && a.name === 'Tennis elbow' && list(a.code).every((c) => c.codingSystem === 'ICD-10-CM')))
+  assert.ok(
+    about.some(
+      (a) =>
+        a['@type'] === 'MedicalCondition' &&
+        a.name === 'Tennis elbow' &&
+        list(a.code).every((c) => c.codingSystem === 'ICD-10-CM'),
+    ),
+  )
   assert.ok(about.some((a) => a['@type'] === 'MedicalTherapy' && a.name === 'Integrative Dry Needling'))
   const parts = list(page.hasPart)
   const faqPage = parts.find((p) => p['@type'] === 'FAQPage')!
@@ -196,80 +220,120 @@ article('embedded JSON-LD parses and carries the review dates, reviewer, citatio
 
 article('a noIndex article says so to robots', () => {
   const html = renderArticlePage({ ...seed.article, seo: { _type: 'seo', noIndex: true } }, seed.clinic)
-  assert.ok(byTag(parseDocument(html), 'meta').some((m) => attr(m, 'name') === 'robots' && attr(m, 'content') === 'noindex'))
+  assert.ok(
+    byTag(parseDocument(html), 'meta').some((m) => attr(m, 'name') === 'robots' && attr(m, 'content') === 'noindex'),
+  )
 })
 
 article('bad input gets a clear error', () => {
-  assert.throws(() => renderArticlePage(null as unknown as ArticleInput, seed.clinic), /expected a document object, got null \(handle a not-found result/)
+  assert.throws(
+    () => renderArticlePage(null as unknown as ArticleInput, seed.clinic),
+    /expected a document object, got null \(handle a not-found result/,
+  )
   assert.throws(() => renderArticlePage({ ...seed.article, title: ' ' }, seed.clinic), /has no title/)
-  assert.throws(() => renderArticlePage({ ...seed.article, slug: 'Not a slug' }, seed.clinic), /has no valid slug \("Not a slug"\)/)
-  assert.throws(() => renderArticlePage(seed.article, { ...seed.clinic, siteUrl: null }), /clinic\.siteUrl is missing: set "Site URL" in the Clinic settings/)
-  assert.throws(() => renderArticlePage(seed.article, { ...seed.clinic, siteUrl: 'dynamic-pt.example' }), /is not an absolute URL/)
+  assert.throws(
+    () => renderArticlePage({ ...seed.article, slug: 'Not a slug' }, seed.clinic),
+    /has no valid slug \("Not a slug"\)/,
+  )
+  assert.throws(
+    () => renderArticlePage(seed.article, { ...seed.clinic, siteUrl: null }),
+    /clinic\.siteUrl is missing: set "Site URL" in the Clinic settings/,
+  )
+  assert.throws(
+    () => renderArticlePage(seed.article, { ...seed.clinic, siteUrl: 'dynamic-pt.example' }),
+    /is not an absolute URL/,
+  )
 })
 
 article.run()
 
 const others = suite(`condition, treatment, index and not-found pages (${seed.source})`)
 
-others('condition page: name, the article that treats it, treatments, MedicalCondition JSON-LD with ICD-10-CM codes', () => {
-  const html = renderConditionPage(seed.condition, seed.clinic, { images })
-  const parsed = parseDocument(html)
-  assert.equal(safetyProblems(parsed), [])
-  assert.is(elementText(byTag(parsed, 'h1')[0]!), 'Tennis elbow')
-  const hrefs = byTag(parsed, 'a').map((a) => attr(a, 'href'))
-  assert.ok(hrefs.includes(`/articles/${SLUG}`), 'lists the article')
-  assert.ok(hrefs.includes('/treatments/integrative-dry-needling'), 'lists the treatment')
-  const page = obj(jsonLdScripts(html)[0]!.data)
-  assert.is(page['@type'], 'MedicalWebPage')
-  const condition = obj(page.mainEntity)
-  assert.is(condition['@type'], 'MedicalCondition')
-  assert.is(condition.name, 'Tennis elbow')
-  assert.equal(
-    list(condition.code).map((c) => [c['@type'], c.codingSystem, c.code]),
-    (seed.condition.icd10Codes ?? []).map((code) => ['MedicalCode', 'ICD-10-CM', code]),
-  )
-  assert.ok(list(condition.possibleTreatment).some((t) => t.name === 'Integrative Dry Needling'))
-})
+others(
+  'condition page: name, the article that treats it, treatments, MedicalCondition JSON-LD with ICD-10-CM codes',
+  () => {
+    const html = renderConditionPage(seed.condition, seed.clinic, { images })
+    const parsed = parseDocument(html)
+    assert.equal(safetyProblems(parsed), [])
+    assert.is(elementText(byTag(parsed, 'h1')[0]!), 'Tennis elbow')
+    const hrefs = byTag(parsed, 'a').map((a) => attr(a, 'href'))
+    assert.ok(hrefs.includes(`/articles/${SLUG}`), 'lists the article')
+    assert.ok(hrefs.includes('/treatments/integrative-dry-needling'), 'lists the treatment')
+    const page = obj(jsonLdScripts(html)[0]!.data)
+    assert.is(page['@type'], 'MedicalWebPage')
+    const condition = obj(page.mainEntity)
+    assert.is(condition['@type'], 'MedicalCondition')
+    assert.is(condition.name, 'Tennis elbow')
+    assert.equal(
+      list(condition.code).map((c) => [c['@type'], c.codingSystem, c.code]),
+      (seed.condition.icd10Codes ?? []).map((code) => ['MedicalCode', 'ICD-10-CM', code]),
+    )
+    assert.ok(list(condition.possibleTreatment).some((t) => t.name === 'Integrative Dry Needling'))
+  },
+)
 
 others('treatment page: care before then after, FAQs in order, MedicalTherapy JSON-LD with HowTo steps', () => {
   const html = renderTreatmentPage(seed.treatment, seed.clinic, { images })
   const parsed = parseDocument(html)
   assert.equal(safetyProblems(parsed), [])
   assert.is(elementText(byTag(parsed, 'h1')[0]!), 'Integrative Dry Needling')
-  const care = parsed.elements.filter((e) => e.tagName === 'div' && /care-instruction--/.test(attr(e, 'class') ?? '')).map((e) => attr(e, 'class'))
+  const care = parsed.elements
+    .filter((e) => e.tagName === 'div' && /care-instruction--/.test(attr(e, 'class') ?? ''))
+    .map((e) => attr(e, 'class'))
   assert.equal(care, ['care-instruction care-instruction--before', 'care-instruction care-instruction--after'])
-  const faqs = parsed.elements.filter((e) => e.tagName === 'div' && attr(e, 'class') === 'faq').map((e) => elementText(byTag({ elements: parsed.elements.filter((x) => isInside(x, e)), text: '' }, 'h3')[0]!))
-  assert.equal(faqs, (seed.treatment.faqs ?? []).map((f) => f.question))
+  const faqs = parsed.elements
+    .filter((e) => e.tagName === 'div' && attr(e, 'class') === 'faq')
+    .map((e) => elementText(byTag({ elements: parsed.elements.filter((x) => isInside(x, e)), text: '' }, 'h3')[0]!))
+  assert.equal(
+    faqs,
+    (seed.treatment.faqs ?? []).map((f) => f.question),
+  )
   assert.ok(parsed.text.includes('Do not eat 30 minutes before treatment (30 minutes before)'))
   const page = obj(jsonLdScripts(html)[0]!.data)
   assert.is(obj(page.mainEntity)['@type'], 'MedicalTherapy')
   const howTos = list(page.hasPart).filter((p) => p['@type'] === 'HowTo')
   assert.is(howTos.length, 2)
   const before = howTos[0]!
-  assert.equal(list(before.step).map((s) => s.position), [1, 2, 3])
+  assert.equal(
+    list(before.step).map((s) => s.position),
+    [1, 2, 3],
+  )
   assert.is(list(before.step)[0]!.text, 'Do not eat 30 minutes before treatment (30 minutes before)')
 })
 
 others('index page lists every article, condition (by body region) and treatment', () => {
-  const html = renderIndexPage({ articles: seed.articles, conditions: seed.conditions, treatments: seed.treatments }, seed.clinic)
+  const html = renderIndexPage(
+    { articles: seed.articles, conditions: seed.conditions, treatments: seed.treatments },
+    seed.clinic,
+  )
   const parsed = parseDocument(html)
   assert.equal(safetyProblems(parsed), [])
   const hrefs = new Set(byTag(parsed, 'a').map((a) => attr(a, 'href')))
   for (const a of seed.articles) assert.ok(hrefs.has(`/articles/${a.slug}`), `article ${a.slug}`)
   for (const c of seed.conditions) assert.ok(hrefs.has(`/conditions/${c.slug}`), `condition ${c.slug}`)
   for (const t of seed.treatments) assert.ok(hrefs.has(`/treatments/${t.slug}`), `treatment ${t.slug}`)
-  for (const id of ['articles', 'conditions', 'treatments']) assert.ok(parsed.elements.some((e) => attr(e, 'id') === id), `#${id} exists for the navigation`)
+  for (const id of ['articles', 'conditions', 'treatments'])
+    assert.ok(
+      parsed.elements.some((e) => attr(e, 'id') === id),
+      `#${id} exists for the navigation`,
+    )
   assert.is(obj(jsonLdScripts(html)[0]!.data)['@type'], 'WebSite')
   assert.not.ok(html.includes('class="more"'), 'no "More ..." link when the lists are complete')
 })
 
 others('index page: a list that is only its first page ends with a link to the next page (escaped)', () => {
   const next = '/api/v1/conditions?limit=200&cursor=abc"<'
-  const html = renderIndexPage({ conditions: seed.conditions, more: { conditions: next, treatments: null } }, seed.clinic)
+  const html = renderIndexPage(
+    { conditions: seed.conditions, more: { conditions: next, treatments: null } },
+    seed.clinic,
+  )
   const parsed = parseDocument(html)
   assert.equal(safetyProblems(parsed), [])
   const more = byTag(parsed, 'a').filter((a) => attr(a, 'rel') === 'next')
-  assert.equal(more.map((a) => attr(a, 'href')), [next])
+  assert.equal(
+    more.map((a) => attr(a, 'href')),
+    [next],
+  )
   assert.ok(parsed.text.includes('More conditions'))
   assert.not.ok(parsed.text.includes('More treatments'))
 })

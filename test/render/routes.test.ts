@@ -36,7 +36,10 @@ routes('returns null for unroutable documents instead of building a path from ar
 })
 
 routes('requirePathFor explains what is wrong', () => {
-  assert.throws(() => requirePathFor({ _type: 'faq', slug: 'x' }), /"faq" has no route; routable types are article, condition, treatment/)
+  assert.throws(
+    () => requirePathFor({ _type: 'faq', slug: 'x' }),
+    /"faq" has no route; routable types are article, condition, treatment/,
+  )
   assert.throws(() => requirePathFor({ _type: 'article' }), /article has no slug/)
   assert.throws(() => requirePathFor({ _type: 'article', slug: 'Bad Slug' }), /not a valid slug/)
   assert.is(requirePathFor({ _type: 'article', slug: 'ok' }), '/articles/ok')
@@ -44,7 +47,10 @@ routes('requirePathFor explains what is wrong', () => {
 
 routes('absolute URLs join the site URL cleanly, and bad site URLs are refused', () => {
   assert.is(urlFor({ _type: 'article', slug: 'a' }, 'https://example.com/'), 'https://example.com/articles/a')
-  assert.is(urlFor({ _type: 'article', slug: 'a' }, 'https://example.com/clinic/'), 'https://example.com/clinic/articles/a')
+  assert.is(
+    urlFor({ _type: 'article', slug: 'a' }, 'https://example.com/clinic/'),
+    'https://example.com/clinic/articles/a',
+  )
   assert.is(urlFor({ _type: 'faq', slug: 'a' }, 'https://example.com'), null)
   assert.is(absoluteUrl('https://example.com', 'x'), 'https://example.com/x')
   assert.is(normaliseSiteUrl('https://Example.com//'), 'https://example.com')

@@ -21,7 +21,11 @@ export function loadSeedDataset(): unknown[] | null {
 }
 
 /** Runs a GROQ query over documents, like the Content Lake would (published perspective). */
-export async function runGroq(documents: unknown[], query: string, params: Record<string, unknown> = {}): Promise<unknown> {
+export async function runGroq(
+  documents: unknown[],
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<unknown> {
   // Params at parse time too: groq-js resolves slice bounds like `[0...$limit]` while parsing.
   const result = await evaluate(parse(query, { params }), { dataset: documents, params })
   return result.get()
@@ -41,8 +45,11 @@ export interface SeedPost {
 }
 
 export function readSeedPost(): SeedPost {
-  if (!existsSync(seedsDir)) throw new Error(`the shared seeds folder ${seedsDir} is missing (expected <repo>/../shared/seeds)`)
-  const file = readdirSync(seedsDir).filter((f) => f.endsWith('.txt')).sort()[0]
+  if (!existsSync(seedsDir))
+    throw new Error(`the shared seeds folder ${seedsDir} is missing (expected <repo>/../shared/seeds)`)
+  const file = readdirSync(seedsDir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()[0]
   if (!file) throw new Error(`no .txt post in ${seedsDir}`)
   const lines = readFileSync(join(seedsDir, file), 'utf8')
     .split('\n')

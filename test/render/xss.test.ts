@@ -30,22 +30,42 @@ function assertSafe(parsed: ParsedHtml, where: string) {
 
 /** Elements and attributes the Portable Text renderer writes; anything else came from content. */
 const ALLOWED: Record<string, string[]> = {
-  p: ['class'], h2: ['id'], h3: ['id'], blockquote: [], ul: [], ol: [], li: [], strong: [], em: [], br: [],
-  a: ['href', 'rel', 'class', 'id', 'aria-label'], sup: ['class'], aside: ['class', 'role', 'aria-label'],
-  figure: ['class'], figcaption: [], img: ['src', 'srcset', 'sizes', 'width', 'height', 'alt', 'loading', 'decoding'],
+  p: ['class'],
+  h2: ['id'],
+  h3: ['id'],
+  blockquote: [],
+  ul: [],
+  ol: [],
+  li: [],
+  strong: [],
+  em: [],
+  br: [],
+  a: ['href', 'rel', 'class', 'id', 'aria-label'],
+  sup: ['class'],
+  aside: ['class', 'role', 'aria-label'],
+  figure: ['class'],
+  figcaption: [],
+  img: ['src', 'srcset', 'sizes', 'width', 'height', 'alt', 'loading', 'decoding'],
 }
 
 function assertOnlyRendererMarkup(parsed: ParsedHtml, where: string) {
   for (const el of parsed.elements) {
     const allowed = ALLOWED[el.tagName]
     assert.ok(allowed, `${where}: unexpected element <${el.tagName}>`)
-    for (const a of el.attrs) assert.ok(allowed!.includes(a.name), `${where}: unexpected attribute ${a.name} on <${el.tagName}>`)
+    for (const a of el.attrs)
+      assert.ok(allowed!.includes(a.name), `${where}: unexpected attribute ${a.name} on <${el.tagName}>`)
   }
 }
 
 function hostileBody(payload: string, url: string) {
   return [
-    { _type: 'block', _key: 'h', style: 'h2', markDefs: [], children: [{ _type: 'span', _key: 's0', text: payload, marks: [] }] },
+    {
+      _type: 'block',
+      _key: 'h',
+      style: 'h2',
+      markDefs: [],
+      children: [{ _type: 'span', _key: 's0', text: payload, marks: [] }],
+    },
     {
       _type: 'block',
       _key: 'p',
@@ -65,9 +85,37 @@ function hostileBody(payload: string, url: string) {
         { _type: payload, _key: 's5', text: payload },
       ],
     },
-    { _type: 'block', _key: 'q', style: payload, listItem: payload, level: 1, markDefs: [], children: [{ _type: 'span', _key: 's6', text: payload, marks: [] }] },
-    { _type: 'callout', _key: 'co', tone: payload, title: payload, body: [{ _type: 'block', _key: 'cb', style: 'normal', markDefs: [{ _type: 'link', _key: 'l2', href: url }], children: [{ _type: 'span', _key: 's7', text: payload, marks: ['l2'] }] }] },
-    { _type: 'accessibleImage', _key: 'img', asset: { _ref: 'image-abc123-800x600-jpg' }, alt: payload, caption: payload },
+    {
+      _type: 'block',
+      _key: 'q',
+      style: payload,
+      listItem: payload,
+      level: 1,
+      markDefs: [],
+      children: [{ _type: 'span', _key: 's6', text: payload, marks: [] }],
+    },
+    {
+      _type: 'callout',
+      _key: 'co',
+      tone: payload,
+      title: payload,
+      body: [
+        {
+          _type: 'block',
+          _key: 'cb',
+          style: 'normal',
+          markDefs: [{ _type: 'link', _key: 'l2', href: url }],
+          children: [{ _type: 'span', _key: 's7', text: payload, marks: ['l2'] }],
+        },
+      ],
+    },
+    {
+      _type: 'accessibleImage',
+      _key: 'img',
+      asset: { _ref: 'image-abc123-800x600-jpg' },
+      alt: payload,
+      caption: payload,
+    },
     { _type: 'accessibleImage', _key: 'img2', asset: { _ref: payload }, alt: payload },
     { _type: payload, _key: 'x', html: payload, children: [{ _type: 'span', text: payload }] },
   ]
@@ -80,7 +128,11 @@ xss('safeLinkUrl refuses every hostile URL and keeps ordinary ones', () => {
     const safe = safeLinkUrl(url)
     if (safe !== null) {
       // Quotes, angle brackets and spaces are percent-encoded.
-      assert.match(safe, /^(https?:\/\/[^"'<>\s]+|mailto:[^"'<>\s]+|tel:[^"'<>\s]+)$/, `${JSON.stringify(url)} -> ${safe}`)
+      assert.match(
+        safe,
+        /^(https?:\/\/[^"'<>\s]+|mailto:[^"'<>\s]+|tel:[^"'<>\s]+)$/,
+        `${JSON.stringify(url)} -> ${safe}`,
+      )
     }
   }
   for (const url of URL_PAYLOADS.slice(0, 27)) assert.is(safeLinkUrl(url), null, JSON.stringify(url))
@@ -92,16 +144,26 @@ xss('Portable Text with hostile text, URLs, types, alt text and captions renders
   let checked = 0
   for (const payload of TEXT_PAYLOADS) {
     for (const url of URL_PAYLOADS) {
-      const html = renderPortableText(hostileBody(payload, url), { images, citations: [{ _key: 'c1' }], siteUrl: 'https://clinic.example', onWarning: () => {} })
+      const html = renderPortableText(hostileBody(payload, url), {
+        images,
+        citations: [{ _key: 'c1' }],
+        siteUrl: 'https://clinic.example',
+        onWarning: () => {},
+      })
       const parsed = parseHtmlFragment(html)
       assertSafe(parsed, `payload ${JSON.stringify(payload)} url ${JSON.stringify(url)}`)
       assertOnlyRendererMarkup(parsed, `payload ${JSON.stringify(payload)} url ${JSON.stringify(url)}`)
       checked++
     }
     // The payload is shown to the reader as text, not swallowed or executed.
-    const parsed = parseHtmlFragment(renderPortableText(hostileBody(payload, 'https://ok.example'), { images, onWarning: () => {} }))
+    const parsed = parseHtmlFragment(
+      renderPortableText(hostileBody(payload, 'https://ok.example'), { images, onWarning: () => {} }),
+    )
     // (HTML parsers drop NUL characters from text.)
-    const visible = payload.replace(/\u0000/g, '').replace(/\s+/g, ' ').trim()
+    const visible = payload
+      .replace(/\u0000/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
     assert.ok(parsed.text.includes(visible), `text of ${JSON.stringify(payload)} is shown`)
   }
   assert.is(checked, TEXT_PAYLOADS.length * URL_PAYLOADS.length)
@@ -114,14 +176,47 @@ function hostileArticle(payload: string, url: string): ArticleInput {
     title: payload,
     excerpt: payload,
     body,
-    heroImage: { _type: 'accessibleImage', asset: { _id: 'image-abc-100x100-jpg', url, metadata: null }, alt: payload, caption: payload },
+    heroImage: {
+      _type: 'accessibleImage',
+      asset: { _id: 'image-abc-100x100-jpg', url, metadata: null },
+      alt: payload,
+      caption: payload,
+    },
     author: { ...article.author!, name: payload, role: payload, credentials: [payload] },
     medicalReviewer: { ...article.medicalReviewer!, name: payload, credentials: [payload] },
     lastReviewed: payload,
     publishedAt: payload,
-    faqs: [{ ...article.faqs![0]!, question: payload, answer: body as unknown as NonNullable<ArticleInput['faqs']>[number]['answer'] }],
-    careInstructions: [{ ...article.careInstructions![0]!, title: payload, contactTherapistWhen: payload, steps: [{ _key: 'a', _type: 'careStep', instruction: payload, timing: payload }] }],
-    citations: [{ _key: 'c1', _type: 'citation', authors: [payload], title: payload, journal: payload, year: 2017, volume: payload, issue: payload, pages: payload, doi: `10.1234/${payload}`, pmid: payload, url }],
+    faqs: [
+      {
+        ...article.faqs![0]!,
+        question: payload,
+        answer: body as unknown as NonNullable<ArticleInput['faqs']>[number]['answer'],
+      },
+    ],
+    careInstructions: [
+      {
+        ...article.careInstructions![0]!,
+        title: payload,
+        contactTherapistWhen: payload,
+        steps: [{ _key: 'a', _type: 'careStep', instruction: payload, timing: payload }],
+      },
+    ],
+    citations: [
+      {
+        _key: 'c1',
+        _type: 'citation',
+        authors: [payload],
+        title: payload,
+        journal: payload,
+        year: 2017,
+        volume: payload,
+        issue: payload,
+        pages: payload,
+        doi: `10.1234/${payload}`,
+        pmid: payload,
+        url,
+      },
+    ],
     conditions: [{ ...article.conditions![0]!, name: payload, summary: payload, slug: payload, icd10Codes: [payload] }],
     callToAction: { _type: 'callToAction', heading: payload, text: payload, buttonLabel: payload, url },
     seo: { _type: 'seo', metaTitle: payload, metaDescription: payload },
@@ -129,7 +224,15 @@ function hostileArticle(payload: string, url: string): ArticleInput {
 }
 
 function hostileClinic(payload: string, url: string): ClinicInput {
-  return { ...clinic, name: payload, bookingUrl: url, phone: payload, email: payload, medicalDisclaimer: payload, address: { _type: 'postalAddress', street: payload, city: payload } }
+  return {
+    ...clinic,
+    name: payload,
+    bookingUrl: url,
+    phone: payload,
+    email: payload,
+    medicalDisclaimer: payload,
+    address: { _type: 'postalAddress', street: payload, city: payload },
+  }
 }
 
 function assertPageSafe(html: string, where: string) {
@@ -142,7 +245,13 @@ function assertPageSafe(html: string, where: string) {
 }
 
 xss('article, condition, treatment and index pages with hostile content in every field are inert', () => {
-  const urls = ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'http://x.example/"onmouseover="alert(1)']
+  const urls = [
+    'javascript:alert(1)',
+    ' JaVaScRiPt:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:x',
+    'http://x.example/"onmouseover="alert(1)',
+  ]
   for (const payload of TEXT_PAYLOADS) {
     for (const url of urls) {
       const where = `payload ${JSON.stringify(payload)} url ${JSON.stringify(url)}`
@@ -156,7 +265,13 @@ xss('article, condition, treatment and index pages with hostile content in every
         alsoCalled: [payload],
         symptoms: [payload],
         icd10Codes: [payload],
-        sections: [{ _key: 's', aspect: 'overview', body: a.body as unknown as NonNullable<ConditionInput['sections']>[number]['body'] }],
+        sections: [
+          {
+            _key: 's',
+            aspect: 'overview',
+            body: a.body as unknown as NonNullable<ConditionInput['sections']>[number]['body'],
+          },
+        ],
         treatments: [{ _id: 't', _type: 'treatment', name: payload, slug: payload, summary: payload }],
         articles: [{ ...condition.articles![0]!, title: payload, excerpt: payload, slug: payload }],
       }
@@ -174,7 +289,17 @@ xss('article, condition, treatment and index pages with hostile content in every
         faqs: a.faqs,
       }
       assertPageSafe(renderTreatmentPage(treat, c, { images, onWarning: () => {} }), `treatment ${where}`)
-      assertPageSafe(renderIndexPage({ articles: [{ title: payload, excerpt: payload, slug: 'a' }], conditions: [{ name: payload, slug: 'b', summary: payload }], treatments: [{ name: payload, slug: 'c' }] }, c), `index ${where}`)
+      assertPageSafe(
+        renderIndexPage(
+          {
+            articles: [{ title: payload, excerpt: payload, slug: 'a' }],
+            conditions: [{ name: payload, slug: 'b', summary: payload }],
+            treatments: [{ name: payload, slug: 'c' }],
+          },
+          c,
+        ),
+        `index ${where}`,
+      )
     }
   }
 })

@@ -18,10 +18,14 @@ build.after(() => rmSync(out, { recursive: true, force: true }))
 build('builds the Studio offline into a static bundle', async () => {
   const result = await new Promise<{ code: number; output: string }>((resolve) => {
     // Like `schema extract --path`, the output dir is resolved against the working directory.
-    const child = spawn(process.execPath, [join(repo, 'node_modules/sanity/bin/sanity'), 'build', relative(repo, out), '--yes', '--no-minify'], {
-      cwd: repo,
-      env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' },
-    })
+    const child = spawn(
+      process.execPath,
+      [join(repo, 'node_modules/sanity/bin/sanity'), 'build', relative(repo, out), '--yes', '--no-minify'],
+      {
+        cwd: repo,
+        env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' },
+      },
+    )
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))

@@ -36,15 +36,30 @@ function objectType(name: string): ObjectSchemaType {
 }
 
 const compile = suite('schema compiles')
-compile('Sanity\'s schema validation reports no errors (and no warnings)', () => {
+compile("Sanity's schema validation reports no errors (and no warnings)", () => {
   const problems = (schema._validation ?? []).flatMap((group) =>
-    group.problems.map((p) => `${p.severity}: ${group.path.map((s) => ('name' in s && s.name) || ('type' in s && s.type) || '').join(' > ')}: ${p.message}`),
+    group.problems.map(
+      (p) =>
+        `${p.severity}: ${group.path.map((s) => ('name' in s && s.name) || ('type' in s && s.type) || '').join(' > ')}: ${p.message}`,
+    ),
   )
   assert.equal(problems, [])
 })
 compile('every document type has an icon and a preview', () => {
-  for (const name of ['article', 'condition', 'treatment', 'faq', 'careInstruction', 'clinician', 'category', 'partner', 'clinic']) {
-    const def = schemaTypes.find((t) => t.name === name) as { icon?: unknown; preview?: unknown; type: string } | undefined
+  for (const name of [
+    'article',
+    'condition',
+    'treatment',
+    'faq',
+    'careInstruction',
+    'clinician',
+    'category',
+    'partner',
+    'clinic',
+  ]) {
+    const def = schemaTypes.find((t) => t.name === name) as
+      | { icon?: unknown; preview?: unknown; type: string }
+      | undefined
     assert.ok(def, name)
     assert.is(def.type, 'document', name)
     assert.ok(def.icon, `${name} has no icon`)
@@ -54,7 +69,7 @@ compile('every document type has an icon and a preview', () => {
 compile.run()
 
 const model = suite('implements docs/content-model.md')
-model('every type of the contract exists with exactly the contract\'s fields', () => {
+model("every type of the contract exists with exactly the contract's fields", () => {
   const rows = contractRows()
   assert.ok(rows.size >= 20, `parsed only ${rows.size} rows of the contract`)
   for (const [type, fields] of rows) {
@@ -68,18 +83,21 @@ model('every type of the contract exists with exactly the contract\'s fields', (
     )
   }
 })
-model('body regions are the contract\'s list', () => {
+model("body regions are the contract's list", () => {
   const listed = /Body regions \(`condition.bodyRegion`\): ([^\n]+\n[^\n]+)/.exec(contract)?.[1] ?? ''
   const expected = [...listed.matchAll(/`([a-z-]+)`/g)].map((m) => m[1])
   const field = objectType('condition').fields.find((f) => f.name === 'bodyRegion')
   const list = (field?.type.options as { list?: Array<{ value: string }> } | undefined)?.list?.map((i) => i.value)
   assert.equal(list, expected)
 })
-model('references point at the contract\'s types', () => {
+model("references point at the contract's types", () => {
   const targets = (typeName: string, fieldName: string): string[] => {
     const field = objectType(typeName).fields.find((f) => f.name === fieldName)
     assert.ok(field, `${typeName}.${fieldName}`)
-    const t = field.type as SchemaType & { to?: Array<{ name: string }>; of?: Array<SchemaType & { to?: Array<{ name: string }> }> }
+    const t = field.type as SchemaType & {
+      to?: Array<{ name: string }>
+      of?: Array<SchemaType & { to?: Array<{ name: string }> }>
+    }
     return (t.to ?? t.of?.flatMap((m) => m.to ?? []) ?? []).map((x) => x.name)
   }
   assert.equal(targets('article', 'author'), ['clinician'])

@@ -26,7 +26,14 @@ const get = (id: string): Doc => {
 }
 
 type Span = { text: string; marks?: string[] }
-type Block = { _type: string; _key: string; style?: string; listItem?: string; children?: Span[]; markDefs?: Array<Record<string, unknown>> }
+type Block = {
+  _type: string
+  _key: string
+  style?: string
+  listItem?: string
+  children?: Span[]
+  markDefs?: Array<Record<string, unknown>>
+}
 const blockText = (b: Block) => (b.children ?? []).map((c) => c.text).join('')
 const refs = (value: unknown) => (value as Array<{ _ref: string }> | undefined)?.map((r) => r._ref) ?? []
 
@@ -34,7 +41,9 @@ const refs = (value: unknown) => (value as Array<{ _ref: string }> | undefined)?
 function readPost(): { title: string; author: string; paragraphs: string[]; footnote: string } {
   // In CI the shared folder sits beside the clone: <repo>/../shared/seeds.
   const dir = `${repo}../shared/seeds`
-  const file = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()[0]
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()[0]
   assert.ok(file, `no post in ${dir}`)
   const chrome = new Set(['top of page', '30 views0 comments', 'Recent Posts', 'See All', 'bottom of page'])
   const lines = readFileSync(`${dir}/${file}`, 'utf8')
@@ -50,7 +59,7 @@ function readPost(): { title: string; author: string; paragraphs: string[]; foot
 let validator: DocumentValidator
 let seedProblems: DocumentProblem[]
 
-const validation = suite('seed validates with the Studio\'s rules')
+const validation = suite("seed validates with the Studio's rules")
 validation.before(async () => {
   validator = await createDocumentValidator({ documents: docs })
   seedProblems = await validator.validate(parsed.documents)
@@ -98,7 +107,12 @@ validation('a broken document fails with the expected messages', async () => {
     icd10Codes: ['M7710', 'not-a-code'],
   }
   const clinicCopy = { ...get('clinic'), _id: 'clinic.copy' }
-  const problems = await validator.validate([broken, badCondition, { _id: 'article.untitled', _type: 'article' }, clinicCopy])
+  const problems = await validator.validate([
+    broken,
+    badCondition,
+    { _id: 'article.untitled', _type: 'article' },
+    clinicCopy,
+  ])
   const find = (id: string, path: string, text: string) =>
     problems.find((p) => p.id === id && p.path === path && p.level === 'error' && p.message.includes(text))
   const expected: Array<[string, string, string]> = [
@@ -106,7 +120,11 @@ validation('a broken document fails with the expected messages', async () => {
     ['article.broken', 'heroImage.alt', 'alternative text'],
     ['article.broken', 'excerpt', 'is 250 characters; the limit is 200'],
     ['article.broken', 'nextReviewDue', 'must be after the last review (2026-06-01)'],
-    ['article.broken', 'body[_key=="b1"].markDefs[_key=="l1"].href', 'Links starting with "javascript:" are not allowed'],
+    [
+      'article.broken',
+      'body[_key=="b1"].markDefs[_key=="l1"].href',
+      'Links starting with "javascript:" are not allowed',
+    ],
     ['condition.broken', 'icd10Codes[0]', 'Put the dot after the third character: M77.10'],
     ['condition.broken', 'icd10Codes[1]', 'is not an ICD-10-CM code'],
     ['condition.broken', 'bodyRegion', '"elbow" is not one of the allowed values'],
@@ -120,32 +138,63 @@ validation('a broken document fails with the expected messages', async () => {
     ['clinic.copy', '', 'There is one clinic settings document, with the id "clinic"'],
   ]
   for (const [id, path, text] of expected) {
-    assert.ok(find(id, path, text), `expected error at ${id} ${path} containing "${text}"; got:\n${problems.map(formatProblem).join('\n')}`)
+    assert.ok(
+      find(id, path, text),
+      `expected error at ${id} ${path} containing "${text}"; got:\n${problems.map(formatProblem).join('\n')}`,
+    )
   }
   // Advice stays advice: a past review date and an FAQ without a topic are warnings, not errors.
-  const orphan = await validator.validate([{ _id: 'faq.orphan', _type: 'faq', question: 'Q?', answer: get('faq-dry-needling-sterile-needles').answer }])
-  assert.equal(orphan.map((p) => [p.level, p.path]), [['warning', '']])
-  assert.match(orphan[0].message, 'not linked to a treatment or a condition')
-  assert.ok(problems.some((p) => p.id === 'article.broken' && p.path === 'nextReviewDue' && p.level === 'warning' && p.message.includes('was due on 2026-01-01')))
-})
-validation('structural problems are named: bad ids, unknown types and fields, missing keys, dangling references', async () => {
-  const problems = await validator.validate([
-    { _id: 'has space', _type: 'category', title: 'A', slug: { _type: 'slug', current: 'a' } },
-    { _id: 'x.unknown', _type: 'post' },
-    { _id: 'category.typo', _type: 'category', title: 'B', slug: { _type: 'slug', current: 'b' }, descripton: 'typo' },
-    { _id: 'faq.nokeys', _type: 'faq', question: 'Q?', answer: [{ _type: 'block', children: [{ _type: 'span', text: 'A' }] }], treatments: [{ _type: 'reference', _ref: 'treatment.missing', _key: 'm' }] },
+  const orphan = await validator.validate([
+    { _id: 'faq.orphan', _type: 'faq', question: 'Q?', answer: get('faq-dry-needling-sterile-needles').answer },
   ])
-  const messages = problems.map(formatProblem).join('\n')
-  assert.match(messages, 'has space  _id: "has space" is not a valid document id')
-  assert.match(messages, 'x.unknown  _type: Unknown document type "post"')
-  assert.match(messages, 'category.typo  descripton: Field "descripton" does not exist on type "category"')
-  assert.match(messages, 'faq.nokeys  answer[0]: Objects in arrays need a unique string `_key`')
-  assert.match(messages, 'faq.nokeys  treatments[0]: References "treatment.missing", which is not in this dataset')
+  assert.equal(
+    orphan.map((p) => [p.level, p.path]),
+    [['warning', '']],
+  )
+  assert.match(orphan[0].message, 'not linked to a treatment or a condition')
+  assert.ok(
+    problems.some(
+      (p) =>
+        p.id === 'article.broken' &&
+        p.path === 'nextReviewDue' &&
+        p.level === 'warning' &&
+        p.message.includes('was due on 2026-01-01'),
+    ),
+  )
 })
+validation(
+  'structural problems are named: bad ids, unknown types and fields, missing keys, dangling references',
+  async () => {
+    const problems = await validator.validate([
+      { _id: 'has space', _type: 'category', title: 'A', slug: { _type: 'slug', current: 'a' } },
+      { _id: 'x.unknown', _type: 'post' },
+      {
+        _id: 'category.typo',
+        _type: 'category',
+        title: 'B',
+        slug: { _type: 'slug', current: 'b' },
+        descripton: 'typo',
+      },
+      {
+        _id: 'faq.nokeys',
+        _type: 'faq',
+        question: 'Q?',
+        answer: [{ _type: 'block', children: [{ _type: 'span', text: 'A' }] }],
+        treatments: [{ _type: 'reference', _ref: 'treatment.missing', _key: 'm' }],
+      },
+    ])
+    const messages = problems.map(formatProblem).join('\n')
+    assert.match(messages, 'has space  _id: "has space" is not a valid document id')
+    assert.match(messages, 'x.unknown  _type: Unknown document type "post"')
+    assert.match(messages, 'category.typo  descripton: Field "descripton" does not exist on type "category"')
+    assert.match(messages, 'faq.nokeys  answer[0]: Objects in arrays need a unique string `_key`')
+    assert.match(messages, 'faq.nokeys  treatments[0]: References "treatment.missing", which is not in this dataset')
+  },
+)
 validation.run()
 
 const post = suite('seed reproduces the post')
-post('the article has the post\'s title and author', () => {
+post("the article has the post's title and author", () => {
   const { title, author } = readPost()
   const article = get('article-dry-needling')
   assert.is(article.title, title)
@@ -172,7 +221,7 @@ post('questions are h2 headings and the care lists are bullet lists', () => {
   ])
   const bullets = body.filter((b) => b.listItem === 'bullet').map(blockText)
   assert.is(bullets.length, 7)
-  assert.ok(bullets.includes('Heat application can help to decrease compliant of soreness'), 'the post\'s typo is kept')
+  assert.ok(bullets.includes('Heat application can help to decrease compliant of soreness'), "the post's typo is kept")
 })
 post('"(1)" carries a citationRef mark pointing at the citation, which has the full DOI', () => {
   const article = get('article-dry-needling')
@@ -185,7 +234,10 @@ post('"(1)" carries a citationRef mark pointing at the citation, which has the f
   const citations = article.citations as Array<Record<string, unknown>>
   assert.is(citations[0]._key, 'gattie2017')
   const { footnote } = readPost()
-  assert.match(footnote, `${citations[0].journal as string} ${citations[0].year as number};${citations[0].volume as string}(${citations[0].issue as string}):${citations[0].pages as string}`)
+  assert.match(
+    footnote,
+    `${citations[0].journal as string} ${citations[0].year as number};${citations[0].volume as string}(${citations[0].issue as string}):${citations[0].pages as string}`,
+  )
   assert.is(citations[0].doi, '10.2519/jospt.2017.7096')
   assert.ok(footnote.endsWith('doi:10.2519'), 'the post prints the DOI cut short; the seed has it in full')
 })
@@ -196,18 +248,27 @@ links('the article links every condition, the treatment, FAQs in order, care bef
   const article = get('article-dry-needling')
   assert.is(refs(article.conditions).length, 14)
   assert.equal(refs(article.treatments), ['treatment-integrative-dry-needling'])
-  assert.equal(refs(article.faqs).map((id) => (get(id).question as string)), readPost().paragraphs.filter((p) => p.endsWith('?')))
-  assert.equal(refs(article.careInstructions).map((id) => get(id).phase), ['before', 'after'])
+  assert.equal(
+    refs(article.faqs).map((id) => get(id).question as string),
+    readPost().paragraphs.filter((p) => p.endsWith('?')),
+  )
+  assert.equal(
+    refs(article.careInstructions).map((id) => get(id).phase),
+    ['before', 'after'],
+  )
   assert.equal(refs(article.categories), ['category-treatments'])
   assert.is((article.syndication as { allowed?: boolean }).allowed, true)
   assert.ok(article.callToAction, 'call to action to book')
 })
 links('FAQs are ordered 1-6 and linked to the treatment', () => {
   const faqs = refs(get('article-dry-needling').faqs).map(get)
-  assert.equal(faqs.map((f) => f.order), [1, 2, 3, 4, 5, 6])
+  assert.equal(
+    faqs.map((f) => f.order),
+    [1, 2, 3, 4, 5, 6],
+  )
   for (const f of faqs) assert.equal(refs(f.treatments), ['treatment-integrative-dry-needling'])
 })
-links('care steps carry the post\'s timings', () => {
+links("care steps carry the post's timings", () => {
   const steps = (id: string) => get(id).steps as Array<{ instruction: string; timing?: string }>
   const before = steps('careInstruction-dry-needling-before')
   const after = steps('careInstruction-dry-needling-after')
@@ -216,12 +277,27 @@ links('care steps carry the post\'s timings', () => {
   assert.is(before.find((s) => s.instruction.includes('Do not eat'))?.timing, '30 minutes before')
   assert.is(after.find((s) => s.instruction.includes('water intake'))?.timing, 'for 24 hours')
 })
-links('conditions: the post\'s list, each with a body region, tennis elbow coded M77.1x', () => {
+links("conditions: the post's list, each with a body region, tennis elbow coded M77.1x", () => {
   const conditions = docs.filter((d) => d._type === 'condition')
-  assert.equal(conditions.map((c) => c.name), [
-    'Neck pain', 'Back pain', 'Shoulder pain', 'Arm pain', 'Tennis elbow', 'Carpal tunnel syndrome', 'Golfer’s elbow',
-    'Headache', 'Jaw pain', 'Buttock pain', 'Leg pain', 'Sciatica', 'Hamstring strain', 'Calf tightness or spasm',
-  ])
+  assert.equal(
+    conditions.map((c) => c.name),
+    [
+      'Neck pain',
+      'Back pain',
+      'Shoulder pain',
+      'Arm pain',
+      'Tennis elbow',
+      'Carpal tunnel syndrome',
+      'Golfer’s elbow',
+      'Headache',
+      'Jaw pain',
+      'Buttock pain',
+      'Leg pain',
+      'Sciatica',
+      'Hamstring strain',
+      'Calf tightness or spasm',
+    ],
+  )
   for (const c of conditions) {
     assert.ok(c.bodyRegion, `${c._id} has a body region`)
     assert.is(c._id, `condition-${(c.slug as { current: string }).current}`, 'readable, deterministic ids')

@@ -16,7 +16,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'clinic-typegen-'))
 
 function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repo, env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' } })
+    const child = spawn(command, args, {
+      cwd: repo,
+      env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' },
+    })
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
@@ -29,7 +32,8 @@ function firstDifference(a: string, b: string): string {
   const la = a.split('\n')
   const lb = b.split('\n')
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}:\n  committed:   ${la[i] ?? '(end of file)'}\n  regenerated: ${lb[i] ?? '(end of file)'}`
+    if (la[i] !== lb[i])
+      return `line ${i + 1}:\n  committed:   ${la[i] ?? '(end of file)'}\n  regenerated: ${lb[i] ?? '(end of file)'}`
   }
   return 'no difference'
 }
@@ -41,11 +45,20 @@ typegen('schema.json matches the schema (run npm run typegen)', async () => {
   // `sanity schema extract --path` resolves the path against the working directory, even an
   // absolute one: hand it the temp file relative to the repo.
   const target = join(tmp, 'schema.json')
-  const result = await run(process.execPath, [join(repo, 'node_modules/sanity/bin/sanity'), 'schema', 'extract', '--path', relative(repo, target)])
+  const result = await run(process.execPath, [
+    join(repo, 'node_modules/sanity/bin/sanity'),
+    'schema',
+    'extract',
+    '--path',
+    relative(repo, target),
+  ])
   assert.is(result.code, 0, `sanity schema extract failed:\n${result.output}`)
   const committed = readFileSync(join(repo, 'schema.json'), 'utf8')
   const fresh = readFileSync(target, 'utf8')
-  assert.ok(committed === fresh, `schema.json is stale: run npm run typegen and commit schema.json + sanity.types.ts.\n${firstDifference(committed, fresh)}`)
+  assert.ok(
+    committed === fresh,
+    `schema.json is stale: run npm run typegen and commit schema.json + sanity.types.ts.\n${firstDifference(committed, fresh)}`,
+  )
 })
 
 typegen('sanity.types.ts matches the schema and the queries (run npm run typegen)', async () => {
@@ -55,7 +68,10 @@ typegen('sanity.types.ts matches the schema and the queries (run npm run typegen
   await runTypegenGenerate({ workDir: repo, config })
   const committed = readFileSync(join(repo, 'sanity.types.ts'), 'utf8')
   const fresh = readFileSync(generates, 'utf8')
-  assert.ok(committed === fresh, `sanity.types.ts is stale: run npm run typegen and commit it.\n${firstDifference(committed, fresh)}`)
+  assert.ok(
+    committed === fresh,
+    `sanity.types.ts is stale: run npm run typegen and commit it.\n${firstDifference(committed, fresh)}`,
+  )
 })
 
 typegen.run()

@@ -13,7 +13,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'clinic-validate-'))
 
 function validate(file?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const args = ['--loader', 'ts-node/esm', '--no-warnings', join(repo, 'scripts/validate.ts'), ...(file ? [file] : [])]
+    const args = [
+      '--loader',
+      'ts-node/esm',
+      '--no-warnings',
+      join(repo, 'scripts/validate.ts'),
+      ...(file ? [file] : []),
+    ]
     const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, NO_COLOR: '1' } })
     let stdout = ''
     let stderr = ''
@@ -35,7 +41,7 @@ cli('the seed (default file) is clean: exit 0; a broken file: one line per probl
   lines[conditionLine] = lines[conditionLine].replace('"name":"Sciatica",', '')
   lines.splice(3, 0, '{"_id": "broken", ')
   const broken = join(tmp, 'broken.ndjson')
-  writeFileSync(broken, lines.join('\n') + '\n')
+  writeFileSync(broken, `${lines.join('\n')}\n`)
 
   const [clean, bad] = await Promise.all([validate(), validate(broken)])
 
@@ -44,10 +50,25 @@ cli('the seed (default file) is clean: exit 0; a broken file: one line per probl
 
   assert.is(bad.code, 1, bad.stdout + bad.stderr)
   const problems = bad.stdout.split('\n').filter((l) => l.startsWith('line '))
-  assert.ok(problems.some((l) => /^line 4  \?  \(document\): Not valid JSON/.test(l)), problems.join('\n'))
+  assert.ok(
+    problems.some((l) => /^line 4 {2}\? {2}\(document\): Not valid JSON/.test(l)),
+    problems.join('\n'),
+  )
   // Line numbers count the inserted line: both documents moved down by one.
-  assert.ok(problems.some((l) => l.startsWith(`line ${articleLine + 2}  article-dry-needling  citations[_key=="gattie2017"].doi: "10.2519" is only the start of a DOI`)), problems.join('\n'))
-  assert.ok(problems.some((l) => l.startsWith(`line ${conditionLine + 2}  condition-sciatica  name: Give the condition a name.`)), problems.join('\n'))
+  assert.ok(
+    problems.some((l) =>
+      l.startsWith(
+        `line ${articleLine + 2}  article-dry-needling  citations[_key=="gattie2017"].doi: "10.2519" is only the start of a DOI`,
+      ),
+    ),
+    problems.join('\n'),
+  )
+  assert.ok(
+    problems.some((l) =>
+      l.startsWith(`line ${conditionLine + 2}  condition-sciatica  name: Give the condition a name.`),
+    ),
+    problems.join('\n'),
+  )
   assert.match(bad.stdout, /27 documents, 3 errors, 0 warnings/)
 })
 

@@ -30,7 +30,8 @@ function message(result: unknown): string {
 
 const doi = suite('DOI')
 doi('accepts real DOIs', () => {
-  for (const ok of ['10.2519/jospt.2017.7096', '10.1016/j.jbmt.2015.07.004', '10.1000.10/abc(1)']) assert.is(checkDoi(ok), true, ok)
+  for (const ok of ['10.2519/jospt.2017.7096', '10.1016/j.jbmt.2015.07.004', '10.1000.10/abc(1)'])
+    assert.is(checkDoi(ok), true, ok)
   assert.is(checkDoi(undefined), true)
 })
 doi('explains a DOI cut short, as the post prints it', () => {
@@ -41,13 +42,15 @@ doi('asks to drop URL or doi: prefixes', () => {
   assert.match(message(checkDoi('doi:10.2519/jospt.2017.7096')), 'without "doi:"')
 })
 doi('refuses non-DOIs', () => {
-  for (const bad of ['11.2519/x', '10.25/x', 'jospt.2017.7096', '10.2519/has space']) assert.match(message(checkDoi(bad)), 'is not a DOI', bad)
+  for (const bad of ['11.2519/x', '10.25/x', 'jospt.2017.7096', '10.2519/has space'])
+    assert.match(message(checkDoi(bad)), 'is not a DOI', bad)
 })
 doi.run()
 
 const icd = suite('ICD-10-CM')
 icd('accepts well-formed codes', () => {
-  for (const ok of ['M54.2', 'M77.10', 'G56.00', 'R51.9', 'S76.319A', 'M62.831', 'M54']) assert.is(checkIcd10Code(ok), true, ok)
+  for (const ok of ['M54.2', 'M77.10', 'G56.00', 'R51.9', 'S76.319A', 'M62.831', 'M54'])
+    assert.is(checkIcd10Code(ok), true, ok)
 })
 icd('suggests the fix for common mistakes', () => {
   assert.is(message(checkIcd10Code('m77.10')), 'Write ICD-10-CM codes in capitals: M77.10')
@@ -60,12 +63,23 @@ icd.run()
 
 const links = suite('links')
 links('allows http, https, mailto and tel', () => {
-  for (const ok of ['https://example.org/a?b#c', 'http://example.org', 'mailto:hello@clinic.example', 'tel:+15555550100']) {
+  for (const ok of [
+    'https://example.org/a?b#c',
+    'http://example.org',
+    'mailto:hello@clinic.example',
+    'tel:+15555550100',
+  ]) {
     assert.is(checkLinkUrl(ok), true, ok)
   }
 })
 links('refuses script and data URLs however they are written', () => {
-  for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>x</script>', 'vbscript:msgbox(1)', 'file:///etc/passwd']) {
+  for (const bad of [
+    'javascript:alert(1)',
+    'JavaScript:alert(1)',
+    'data:text/html,<script>x</script>',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+  ]) {
     assert.match(message(checkLinkUrl(bad)), 'are not allowed', bad)
   }
   assert.match(message(checkLinkUrl(' javascript:alert(1)')), 'Remove the spaces')
@@ -106,8 +120,14 @@ text.run()
 const review = suite('review dates')
 review('next review must come after the last review', () => {
   assert.is(checkNextReviewAfterLastReview('2027-01-01', context({ lastReviewed: '2026-01-01' })), true)
-  assert.match(message(checkNextReviewAfterLastReview('2025-01-01', context({ lastReviewed: '2026-01-01' }))), 'must be after the last review (2026-01-01)')
-  assert.match(message(checkNextReviewAfterLastReview('2026-01-01', context({ lastReviewed: '2026-01-01' }))), 'must be after')
+  assert.match(
+    message(checkNextReviewAfterLastReview('2025-01-01', context({ lastReviewed: '2026-01-01' }))),
+    'must be after the last review (2026-01-01)',
+  )
+  assert.match(
+    message(checkNextReviewAfterLastReview('2026-01-01', context({ lastReviewed: '2026-01-01' }))),
+    'must be after',
+  )
 })
 review('advice when the next review has passed', () => {
   assert.match(message(checkNextReviewNotPast('2000-01-01')), 'was due on 2000-01-01')
@@ -126,13 +146,16 @@ refs('alt text is required once an image is set', () => {
 refs('a citation mark must name a citation of the same document', () => {
   const doc = { citations: [{ _key: 'gattie2017', _type: 'citation' }] }
   assert.is(checkCitationKey('gattie2017', context(doc)), true)
-  assert.match(message(checkCitationKey('smith2020', context(doc))), 'not one of this document\'s citations (gattie2017)')
+  assert.match(
+    message(checkCitationKey('smith2020', context(doc))),
+    "not one of this document's citations (gattie2017)",
+  )
   assert.match(message(checkCitationKey('x', context({}))), 'has no citations')
 })
 refs.run()
 
 const future = suite('last reviewed not in the future')
-future('a date after every time zone\'s today is refused, with the fix', () => {
+future("a date after every time zone's today is refused, with the fix", () => {
   const farAhead = todayIsoDate(new Date(Date.now() + 3 * 24 * 60 * 60 * 1000))
   assert.match(message(checkNotInFuture(farAhead)), `This date (${farAhead}) is in the future`)
 })

@@ -48,13 +48,20 @@ runtime('a deployed Studio (remote host) with a hosted project has no local work
   })
   assert.is(config.localWorkspace, false)
   const workspaces = clinicWorkspaces(config, schemaTypes)
-  assert.equal(workspaces.map((w) => w.name), ['hosted'])
+  assert.equal(
+    workspaces.map((w) => w.name),
+    ['hosted'],
+  )
 })
 
 runtime('values injected by the Studio server win over the build-time variables', () => {
   const config = resolveRuntimeConfig({
     injected: { lakeUrl: 'https://localhost:5555', previewUrl: 'http://127.0.0.1:5000', hosted: null },
-    env: { SANITY_STUDIO_LAKE_URL: 'https://localhost:4444', SANITY_STUDIO_PROJECT_ID: 'abc', SANITY_STUDIO_DATASET: 'x' },
+    env: {
+      SANITY_STUDIO_LAKE_URL: 'https://localhost:4444',
+      SANITY_STUDIO_PROJECT_ID: 'abc',
+      SANITY_STUDIO_DATASET: 'x',
+    },
     servedLocally: true,
   })
   assert.is(config.lakeUrl, 'https://localhost:5555')
@@ -88,9 +95,18 @@ const preview = suite('preview URLs')
 
 preview('article, condition and treatment pages come from the delivery route table', () => {
   const base = 'http://127.0.0.1:3000/'
-  assert.is(previewUrlFor({ _type: 'article', slug: { current: 'why-needles' } }, base), 'http://127.0.0.1:3000/articles/why-needles')
-  assert.is(previewUrlFor({ _type: 'condition', slug: { current: 'tennis-elbow' } }, base), 'http://127.0.0.1:3000/conditions/tennis-elbow')
-  assert.is(previewUrlFor({ _type: 'treatment', slug: 'dry-needling' }, base), 'http://127.0.0.1:3000/treatments/dry-needling')
+  assert.is(
+    previewUrlFor({ _type: 'article', slug: { current: 'why-needles' } }, base),
+    'http://127.0.0.1:3000/articles/why-needles',
+  )
+  assert.is(
+    previewUrlFor({ _type: 'condition', slug: { current: 'tennis-elbow' } }, base),
+    'http://127.0.0.1:3000/conditions/tennis-elbow',
+  )
+  assert.is(
+    previewUrlFor({ _type: 'treatment', slug: 'dry-needling' }, base),
+    'http://127.0.0.1:3000/treatments/dry-needling',
+  )
 })
 
 preview('no URL without a page: other types, missing or unsafe slugs', () => {
@@ -102,10 +118,18 @@ preview('no URL without a page: other types, missing or unsafe slugs', () => {
 
 const grade = suite('reading grade summary')
 
-const block = (text: string) => ({ _type: 'block', _key: text.slice(0, 8), style: 'normal', markDefs: [], children: [{ _type: 'span', _key: 's', text, marks: [] }] })
+const block = (text: string) => ({
+  _type: 'block',
+  _key: text.slice(0, 8),
+  style: 'normal',
+  markDefs: [],
+  children: [{ _type: 'span', _key: 's', text, marks: [] }],
+})
 
 grade('simple text passes, dense text warns above grade 8, empty asks for text', () => {
-  const simple = describeReadability(analyseReadability([block('The needle is thin. It does not cut the skin. You may feel a twitch.')]))
+  const simple = describeReadability(
+    analyseReadability([block('The needle is thin. It does not cut the skin. You may feel a twitch.')]),
+  )
   assert.is(simple.tone, 'positive')
   assert.match(simple.summary, /^Reading grade -?\d+\.\d · 15 words · 1 min read$/)
   assert.is(simple.advice, null)

@@ -18,13 +18,21 @@ let running: RunningStudioServer
 server.before(async () => {
   dist = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
   fs.mkdirSync(path.join(dist, 'static'))
-  fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><html><head><title>Studio</title></head><body><script type="module" src="/static/app-AbCdEf12.js"></script></body></html>')
+  fs.writeFileSync(
+    path.join(dist, 'index.html'),
+    '<!doctype html><html><head><title>Studio</title></head><body><script type="module" src="/static/app-AbCdEf12.js"></script></body></html>',
+  )
   fs.writeFileSync(path.join(dist, 'static', 'app-AbCdEf12.js'), 'console.log(1)')
   fs.writeFileSync(path.join(path.dirname(dist), 'clinic-outside.txt'), 'classified-content-42')
   running = await startStudioServer({
     distDir: dist,
     port: 0,
-    config: { lakeUrl: 'https://localhost:4444', lakeProjectId: 'local', previewUrl: 'http://127.0.0.1:4000', hosted: null },
+    config: {
+      lakeUrl: 'https://localhost:4444',
+      lakeProjectId: 'local',
+      previewUrl: 'http://127.0.0.1:4000',
+      hosted: null,
+    },
   })
 })
 
@@ -55,13 +63,19 @@ server('serves hashed bundle files as immutable and 404s unknown assets', async 
 
 server('never serves files outside the build and only answers GET/HEAD', async () => {
   // Raw paths (fetch would normalise them away): encoded slashes and dots must not climb out.
-  for (const raw of ['/..%2fclinic-outside.txt', '/static/..%2f..%2fclinic-outside.txt', '/%2e%2e/clinic-outside.txt']) {
+  for (const raw of [
+    '/..%2fclinic-outside.txt',
+    '/static/..%2f..%2fclinic-outside.txt',
+    '/%2e%2e/clinic-outside.txt',
+  ]) {
     const body = await new Promise<string>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port: Number(new URL(running.url).port), path: raw }, (res) => {
-        let text = ''
-        res.on('data', (d: Buffer) => (text += d.toString()))
-        res.on('end', () => resolve(text))
-      }).on('error', reject)
+      http
+        .get({ host: '127.0.0.1', port: Number(new URL(running.url).port), path: raw }, (res) => {
+          let text = ''
+          res.on('data', (d: Buffer) => (text += d.toString()))
+          res.on('end', () => resolve(text))
+        })
+        .on('error', reject)
     })
     assert.not.ok(body.includes('classified-content-42'), `${raw} escaped the build directory`)
   }
@@ -91,11 +105,21 @@ const build = suite('studio build freshness')
 
 build('the fingerprint covers what the bundle imports, not type-only imports', () => {
   const files = studioSourceFiles(root).map((f) => path.relative(root, f))
-  for (const expected of ['sanity.config.ts', 'studio/plugin.ts', 'studio/structure/articles.ts', 'schemas/index.ts', 'delivery/render/readability.ts', 'package-lock.json']) {
+  for (const expected of [
+    'sanity.config.ts',
+    'studio/plugin.ts',
+    'studio/structure/articles.ts',
+    'schemas/index.ts',
+    'delivery/render/readability.ts',
+    'package-lock.json',
+  ]) {
     assert.ok(files.includes(expected), `${expected} is part of the Studio's sources`)
   }
   assert.not.ok(files.includes('sanity.types.ts'), 'TypeGen output is imported for types only')
-  assert.not.ok(files.some((f) => f.startsWith('studio/server/')), 'the Node server is not in the bundle')
+  assert.not.ok(
+    files.some((f) => f.startsWith('studio/server/')),
+    'the Node server is not in the bundle',
+  )
 })
 
 build('a build without a matching stamp is missing or stale', () => {
@@ -103,7 +127,10 @@ build('a build without a matching stamp is missing or stale', () => {
   try {
     assert.equal(studioBuildState(root, dir), { state: 'missing' })
     fs.writeFileSync(path.join(dir, 'index.html'), '<html><head></head></html>')
-    fs.writeFileSync(path.join(dir, BUILD_STAMP), JSON.stringify({ fingerprint: 'old', builtAt: '2020-01-01T00:00:00Z', files: 1 }))
+    fs.writeFileSync(
+      path.join(dir, BUILD_STAMP),
+      JSON.stringify({ fingerprint: 'old', builtAt: '2020-01-01T00:00:00Z', files: 1 }),
+    )
     assert.equal(studioBuildState(root, dir), { state: 'stale', builtAt: '2020-01-01T00:00:00Z' })
     fs.writeFileSync(path.join(dir, BUILD_STAMP), JSON.stringify({ ...studioFingerprint(root), builtAt: 'now' }))
     assert.equal(studioBuildState(root, dir), { state: 'fresh' })

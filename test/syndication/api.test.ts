@@ -21,7 +21,9 @@ test.before(async () => {
   await bed.article('article-not-licensed', { slug: 'not-licensed', allowed: false })
   // A draft that was never published, and a draft edit of a published article.
   await bed.client.create({ ...articleDocument('drafts.article-draft-only', { slug: 'draft-only' }) })
-  await bed.client.create({ ...articleDocument('drafts.article-in-scope', { slug: 'in-scope', body: 'UNPUBLISHED DRAFT TEXT' }) })
+  await bed.client.create({
+    ...articleDocument('drafts.article-in-scope', { slug: 'in-scope', body: 'UNPUBLISHED DRAFT TEXT' }),
+  })
 })
 test.after(async () => bed?.close())
 
@@ -30,7 +32,12 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 }
 
 test('no key, a malformed key and an unknown key get 401 problem+json', async () => {
-  const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nonsense' }, { authorization: `Bearer dptk_0123456789abcdef_${'A'.repeat(43)}` }, { 'x-api-key': partner.apiKey.slice(0, -1) + (partner.apiKey.endsWith('A') ? 'B' : 'A') }]
+  const attempts: Array<Record<string, string>> = [
+    {},
+    { authorization: 'Bearer nonsense' },
+    { authorization: `Bearer dptk_0123456789abcdef_${'A'.repeat(43)}` },
+    { 'x-api-key': partner.apiKey.slice(0, -1) + (partner.apiKey.endsWith('A') ? 'B' : 'A') },
+  ]
   for (const headers of attempts) {
     const response = await bed.get('/syndication/v1/articles', headers)
     assert.is(response.status, 401, JSON.stringify(headers))
@@ -50,13 +57,19 @@ test('a partner sees exactly its scope: published, licensed, past embargo, allow
   assert.equal(slugs, ['in-scope', SEED_ARTICLE_SLUG].sort())
   assert.is(list.total, 2)
   const b = await json(await bed.get('/syndication/v1/articles', bed.key(other)))
-  assert.equal((b.items as Array<{ slug: string }>).map((a) => a.slug), ['other-category'])
+  assert.equal(
+    (b.items as Array<{ slug: string }>).map((a) => a.slug),
+    ['other-category'],
+  )
   for (const slug of ['other-category', 'embargoed', 'not-licensed', 'draft-only', 'does-not-exist']) {
     const response = await bed.get(`/syndication/v1/articles/${slug}`, bed.key(partner))
     assert.is(response.status, 404, slug)
     const body = await json(response)
     // Same answer whether the article exists or not.
-    assert.is(body.detail, `No article "${slug}" is available to you. Use GET /syndication/v1/articles for the articles you may republish.`)
+    assert.is(
+      body.detail,
+      `No article "${slug}" is available to you. Use GET /syndication/v1/articles for the articles you may republish.`,
+    )
   }
   const inScope = await json(await bed.get('/syndication/v1/articles/in-scope', bed.key(partner)))
   assert.match(String(inScope.html), /Visible to partner A\./)
@@ -68,7 +81,10 @@ test('the payload: embed-ready HTML with attribution and disclaimer, Portable Te
   assert.is(a.canonicalUrl, `https://dynamic-pt-wellness.example/articles/${SEED_ARTICLE_SLUG}`)
   const html = String(a.html)
   assert.match(html, /<footer class="syndication-attribution">/)
-  assert.match(html, /Originally published by <a href="https:\/\/dynamic-pt-wellness\.example\/">Dynamic Physical Therapy &amp; Wellness<\/a>/)
+  assert.match(
+    html,
+    /Originally published by <a href="https:\/\/dynamic-pt-wellness\.example\/">Dynamic Physical Therapy &amp; Wellness<\/a>/,
+  )
   assert.match(html, /class="syndication-disclaimer"/)
   assert.match(html, /not medical advice/)
   assert.match(html, /fine filament needle/)
@@ -86,7 +102,10 @@ test('the payload: embed-ready HTML with attribution and disclaimer, Portable Te
   assert.ok(licence.requirements.length >= 3)
   assert.match(String(a.headHtml), /^<link rel="canonical" href="https:\/\/dynamic-pt-wellness\.example\/articles\//)
   const embed = a.embed as { snippet: string; iframeUrl: string }
-  assert.match(embed.snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/syndication\/v1\/embed\/why-you-shouldnt-be-afraid-of-needles"/)
+  assert.match(
+    embed.snippet,
+    /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/syndication\/v1\/embed\/why-you-shouldnt-be-afraid-of-needles"/,
+  )
   assert.not.match(embed.snippet, /dptk_|dptf_/)
 })
 
@@ -117,19 +136,37 @@ test('oEmbed and the embed page: rich type with the snippet; out-of-scope articl
   assert.is(o.type, 'rich')
   assert.is(o.provider_name, 'Dynamic Physical Therapy & Wellness')
   assert.is(o.width, 600)
-  assert.match(String(o.html), /<iframe src="[^"]+\/syndication\/v1\/embed\/why-you-shouldnt-be-afraid-of-needles" [^>]*width="600"/)
+  assert.match(
+    String(o.html),
+    /<iframe src="[^"]+\/syndication\/v1\/embed\/why-you-shouldnt-be-afraid-of-needles" [^>]*width="600"/,
+  )
   assert.is((await bed.get(`/syndication/v1/oembed?url=${url}&format=xml`)).status, 501)
-  assert.is((await bed.get(`/syndication/v1/oembed?url=${encodeURIComponent('https://dynamic-pt-wellness.example/articles/embargoed')}`)).status, 404)
-  assert.is((await bed.get(`/syndication/v1/oembed?url=${encodeURIComponent('https://elsewhere.example/articles/in-scope')}`)).status, 404)
+  assert.is(
+    (
+      await bed.get(
+        `/syndication/v1/oembed?url=${encodeURIComponent('https://dynamic-pt-wellness.example/articles/embargoed')}`,
+      )
+    ).status,
+    404,
+  )
+  assert.is(
+    (await bed.get(`/syndication/v1/oembed?url=${encodeURIComponent('https://elsewhere.example/articles/in-scope')}`))
+      .status,
+    404,
+  )
   assert.is((await bed.get('/syndication/v1/oembed')).status, 400)
   const page = await bed.get(`/syndication/v1/embed/${SEED_ARTICLE_SLUG}`)
   assert.is(page.status, 200)
   const html = await page.text()
-  assert.match(html, /<link rel="canonical" href="https:\/\/dynamic-pt-wellness\.example\/articles\/why-you-shouldnt-be-afraid-of-needles">/)
+  assert.match(
+    html,
+    /<link rel="canonical" href="https:\/\/dynamic-pt-wellness\.example\/articles\/why-you-shouldnt-be-afraid-of-needles">/,
+  )
   assert.match(html, /<meta name="robots" content="noindex">/)
   assert.match(html, /syndication-attribution/)
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/)
-  for (const slug of ['embargoed', 'not-licensed', 'draft-only']) assert.is((await bed.get(`/syndication/v1/embed/${slug}`)).status, 404, slug)
+  for (const slug of ['embargoed', 'not-licensed', 'draft-only'])
+    assert.is((await bed.get(`/syndication/v1/embed/${slug}`)).status, 404, slug)
 })
 
 test('a revoked key is refused on the next request; rotation issues a working key', async () => {
@@ -163,10 +200,16 @@ test('usage is counted per partner per day', async () => {
 })
 
 test('syndication state documents are not readable anonymously', async () => {
-  const leaked = await bed.lake.anonymousClient.fetch('*[_type match "syndication.*" || _id in path("syndication.**")]{_id}')
+  const leaked = await bed.lake.anonymousClient.fetch(
+    '*[_type match "syndication.*" || _id in path("syndication.**")]{_id}',
+  )
   // Hosted Sanity lets anonymous readers see root-path ids only (no dot). The local lake must do the
   // same (lake/ids.ts isPrivateId covers drafts/versions only), or these documents are public there.
-  assert.equal(leaked, [], 'anonymous readers must not see API key hashes, feed tokens or webhook secrets: the local lake must hide every dotted id from anonymous reads, as hosted Sanity does')
+  assert.equal(
+    leaked,
+    [],
+    'anonymous readers must not see API key hashes, feed tokens or webhook secrets: the local lake must hide every dotted id from anonymous reads, as hosted Sanity does',
+  )
 })
 
 test.run()

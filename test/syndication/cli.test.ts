@@ -17,7 +17,10 @@ test.before(async () => {
 })
 test.after(async () => lake?.close())
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/partner.ts', ...args], {
       env: { ...process.env, LAKE_URL: lake.httpUrl, SYNDICATION_TOKEN: lake.token, SANITY_PROJECT_ID: '', ...env },
@@ -32,22 +35,43 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 test('create issues an API key, feed token and webhook secret once; only the key hash is stored', async () => {
-  const created = await cli(['create', '--name', 'Harbor Physio', '--categories', 'treatments', '--webhook-url', 'https://harbor.example/hook', '--json'])
+  const created = await cli([
+    'create',
+    '--name',
+    'Harbor Physio',
+    '--categories',
+    'treatments',
+    '--webhook-url',
+    'https://harbor.example/hook',
+    '--json',
+  ])
   assert.is(created.code, 0, created.stderr)
-  const out = JSON.parse(created.stdout) as { id: string; apiKey: string; apiKeyId: string; feedToken: string; webhookSecret: string }
+  const out = JSON.parse(created.stdout) as {
+    id: string
+    apiKey: string
+    apiKeyId: string
+    feedToken: string
+    webhookSecret: string
+  }
   assert.is(out.id, 'partner-harbor-physio')
   assert.match(out.apiKey, /^dptk_[0-9a-f]{16}_/)
-  const keyDoc = await lake.client.fetch('*[_id == $id][0]', { id: `syndication.key.${out.apiKeyId}` }, { perspective: 'raw' })
+  const keyDoc = await lake.client.fetch(
+    '*[_id == $id][0]',
+    { id: `syndication.key.${out.apiKeyId}` },
+    { perspective: 'raw' },
+  )
   assert.is(keyDoc.hash, hashCredential(out.apiKey))
   assert.not.ok(JSON.stringify(keyDoc).includes(out.apiKey), 'the key itself is not stored')
   const auth = await authenticate(lake.client, out.apiKey, 'apiKey')
   assert.ok(auth.ok)
   const partner = await lake.client.getDocument('partner-harbor-physio')
-  assert.equal(partner?.allowedCategories, [{ _key: 'category-treatments', _type: 'reference', _ref: 'category-treatments' }])
+  assert.equal(partner?.allowedCategories, [
+    { _key: 'category-treatments', _type: 'reference', _ref: 'category-treatments' },
+  ])
 
   const listed = await cli(['list', '--keys'])
   assert.is(listed.code, 0, listed.stderr)
-  assert.match(listed.stdout, /partner-harbor-physio  Harbor Physio  \[active\]  categories: category-treatments/)
+  assert.match(listed.stdout, /partner-harbor-physio {2}Harbor Physio {2}\[active\] {2}categories: category-treatments/)
   assert.match(listed.stdout, new RegExp(`API key    ${out.apiKeyId}`))
   assert.not.match(listed.stdout, /dptk_/, 'list never shows secrets')
 
@@ -55,7 +79,9 @@ test('create issues an API key, feed token and webhook secret once; only the key
   assert.is(revoked.code, 0, revoked.stderr)
   assert.equal(await authenticate(lake.client, out.apiKey, 'apiKey'), { ok: false, failure: 'revoked' })
 
-  const rotated = JSON.parse((await cli(['rotate-key', 'partner-harbor-physio', '--json'])).stdout) as { apiKey: string }
+  const rotated = JSON.parse((await cli(['rotate-key', 'partner-harbor-physio', '--json'])).stdout) as {
+    apiKey: string
+  }
   assert.ok((await authenticate(lake.client, rotated.apiKey, 'apiKey')).ok)
   assert.is((await cli(['suspend', 'partner-harbor-physio'])).code, 0)
   assert.equal(await authenticate(lake.client, rotated.apiKey, 'apiKey'), { ok: false, failure: 'partner-suspended' })

@@ -38,7 +38,16 @@ test('keys are unique and a feed token is not accepted as an API key (and vice v
 })
 
 test('malformed keys do not parse', () => {
-  for (const bad of [undefined, null, '', 'dptk_', 'dptk_zzzzzzzzzzzzzzzz_' + 'a'.repeat(43), 'dptk_0123456789abcdef_short', 'Bearer x', 'dptk_0123456789abcdef_' + 'a'.repeat(44)]) {
+  for (const bad of [
+    undefined,
+    null,
+    '',
+    'dptk_',
+    `dptk_zzzzzzzzzzzzzzzz_${'a'.repeat(43)}`,
+    'dptk_0123456789abcdef_short',
+    'Bearer x',
+    `dptk_0123456789abcdef_${'a'.repeat(44)}`,
+  ]) {
     assert.is(parseCredential(bad, 'apiKey'), undefined, String(bad))
   }
 })

@@ -12,7 +12,15 @@ export interface ParsedFeed {
   version: string
   title: string
   links: Array<{ rel: string; href: string }>
-  entries: Array<{ id: string; title: string; link: string; content: string[]; summary: string | null; tags: string[]; authors: string[] }>
+  entries: Array<{
+    id: string
+    title: string
+    link: string
+    content: string[]
+    summary: string | null
+    tags: string[]
+    authors: string[]
+  }>
 }
 
 const SCRIPT = `
@@ -84,7 +92,8 @@ function checkUrl(v: unknown, where: string, problems: string[], required = fals
 export function jsonFeedProblems(doc: unknown): string[] {
   const problems: string[] = []
   if (!isRecord(doc)) return ['the feed must be a JSON object']
-  if (doc.version !== 'https://jsonfeed.org/version/1.1') problems.push('version must be https://jsonfeed.org/version/1.1')
+  if (doc.version !== 'https://jsonfeed.org/version/1.1')
+    problems.push('version must be https://jsonfeed.org/version/1.1')
   if (typeof doc.title !== 'string' || doc.title === '') problems.push('title is required')
   checkUrl(doc.home_page_url, 'home_page_url', problems)
   checkUrl(doc.feed_url, 'feed_url', problems)
@@ -96,13 +105,16 @@ export function jsonFeedProblems(doc: unknown): string[] {
   checkAuthors(doc.authors, 'feed', problems)
   if (doc.hubs !== undefined) {
     if (!Array.isArray(doc.hubs)) problems.push('hubs must be an array')
-    else doc.hubs.forEach((h, i) => {
-      if (!isRecord(h) || typeof h.type !== 'string' || typeof h.url !== 'string') problems.push(`hubs[${i}] needs type and url`)
-    })
+    else
+      doc.hubs.forEach((h, i) => {
+        if (!isRecord(h) || typeof h.type !== 'string' || typeof h.url !== 'string')
+          problems.push(`hubs[${i}] needs type and url`)
+      })
   }
   for (const key of Object.keys(doc)) {
     if (key.startsWith('_') && !/^_[A-Za-z]/.test(key)) problems.push(`extension ${key} must be _ followed by a letter`)
-    if (key.startsWith('_') && isRecord(doc[key]) && typeof (doc[key] as Record<string, unknown>).about !== 'string') problems.push(`extension ${key} should have an about URL`)
+    if (key.startsWith('_') && isRecord(doc[key]) && typeof (doc[key] as Record<string, unknown>).about !== 'string')
+      problems.push(`extension ${key} should have an about URL`)
   }
   if (!Array.isArray(doc.items)) return [...problems, 'items must be an array']
   const ids = new Set<string>()
@@ -112,16 +124,20 @@ export function jsonFeedProblems(doc: unknown): string[] {
     if (typeof item.id !== 'string' || item.id === '') problems.push(`${where}.id is required (a string)`)
     else if (ids.has(item.id)) problems.push(`${where}.id ${item.id} is not unique`)
     else ids.add(item.id)
-    if (typeof item.content_html !== 'string' && typeof item.content_text !== 'string') problems.push(`${where} needs content_html or content_text`)
+    if (typeof item.content_html !== 'string' && typeof item.content_text !== 'string')
+      problems.push(`${where} needs content_html or content_text`)
     checkUrl(item.url, `${where}.url`, problems)
     checkUrl(item.image, `${where}.image`, problems)
     for (const k of ['date_published', 'date_modified']) {
-      if (item[k] !== undefined && (typeof item[k] !== 'string' || !RFC3339.test(item[k] as string))) problems.push(`${where}.${k} must be an RFC 3339 date`)
+      if (item[k] !== undefined && (typeof item[k] !== 'string' || !RFC3339.test(item[k] as string)))
+        problems.push(`${where}.${k} must be an RFC 3339 date`)
     }
-    if (item.tags !== undefined && (!Array.isArray(item.tags) || item.tags.some((t) => typeof t !== 'string'))) problems.push(`${where}.tags must be strings`)
+    if (item.tags !== undefined && (!Array.isArray(item.tags) || item.tags.some((t) => typeof t !== 'string')))
+      problems.push(`${where}.tags must be strings`)
     checkAuthors(item.authors, where, problems)
     for (const key of Object.keys(item)) {
-      if (key.startsWith('_') && !/^_[A-Za-z]/.test(key)) problems.push(`${where} extension ${key} must be _ followed by a letter`)
+      if (key.startsWith('_') && !/^_[A-Za-z]/.test(key))
+        problems.push(`${where} extension ${key} must be _ followed by a letter`)
     }
   })
   return problems

@@ -33,7 +33,10 @@ test.after(async () => {
 
 test('public RSS and Atom parse with bozo == 0 and hold only public articles, with self and hub links', async () => {
   assert.ok(feedparserAvailable(), 'python3-feedparser is required: apt-get install -y python3-feedparser')
-  for (const [path, version, type] of [['/feeds/rss.xml', 'rss20', 'application/rss+xml'], ['/feeds/atom.xml', 'atom10', 'application/atom+xml']] as const) {
+  for (const [path, version, type] of [
+    ['/feeds/rss.xml', 'rss20', 'application/rss+xml'],
+    ['/feeds/atom.xml', 'atom10', 'application/atom+xml'],
+  ] as const) {
     const response = await bed.get(path)
     assert.is(response.status, 200)
     assert.match(response.headers.get('content-type') ?? '', type)
@@ -41,13 +44,23 @@ test('public RSS and Atom parse with bozo == 0 and hold only public articles, wi
     assert.is(parsed.bozo, 0, `${path}: ${parsed.bozo_exception}`)
     assert.is(parsed.version, version)
     const links = parsed.entries.map((e) => e.link).sort()
-    assert.equal(links, [
-      'https://dynamic-pt-wellness.example/articles/f1',
-      'https://dynamic-pt-wellness.example/articles/other-category',
-      `https://dynamic-pt-wellness.example/articles/${SEED_ARTICLE_SLUG}`,
-    ].sort(), path)
-    assert.ok(parsed.links.some((l) => l.rel === 'self' && l.href === `${bed.url}${path}`), `${path} rel=self`)
-    assert.ok(parsed.links.some((l) => l.rel === 'hub' && l.href === hub.url), `${path} rel=hub`)
+    assert.equal(
+      links,
+      [
+        'https://dynamic-pt-wellness.example/articles/f1',
+        'https://dynamic-pt-wellness.example/articles/other-category',
+        `https://dynamic-pt-wellness.example/articles/${SEED_ARTICLE_SLUG}`,
+      ].sort(),
+      path,
+    )
+    assert.ok(
+      parsed.links.some((l) => l.rel === 'self' && l.href === `${bed.url}${path}`),
+      `${path} rel=self`,
+    )
+    assert.ok(
+      parsed.links.some((l) => l.rel === 'hub' && l.href === hub.url),
+      `${path} rel=hub`,
+    )
     const f1 = parsed.entries.find((e) => e.link.endsWith('/f1'))!
     assert.match(f1.content[0]!, /Feed body &lt;with&gt; &amp; entities \]\](>|&gt;) too/)
     assert.match(f1.content[0]!, /syndication-attribution/)
@@ -58,7 +71,12 @@ test('public RSS and Atom parse with bozo == 0 and hold only public articles, wi
 test('the public JSON Feed matches JSON Feed 1.1 and carries review dates and licence', async () => {
   const response = await bed.get('/feeds/feed.json')
   assert.match(response.headers.get('content-type') ?? '', /application\/feed\+json/)
-  const doc = (await response.json()) as { items: Array<Record<string, unknown>>; hubs: unknown; feed_url: string; language: string }
+  const doc = (await response.json()) as {
+    items: Array<Record<string, unknown>>
+    hubs: unknown
+    feed_url: string
+    language: string
+  }
   assert.equal(jsonFeedProblems(doc), [])
   assert.is(doc.feed_url, `${bed.url}/feeds/feed.json`)
   assert.equal(doc.hubs, [{ type: 'WebSub', url: hub.url }])
@@ -70,7 +88,10 @@ test('the public JSON Feed matches JSON Feed 1.1 and carries review dates and li
   assert.equal(seed.authors, [{ name: AUTHOR }])
   assert.is(doc.language, 'en-US')
   for (const slug of [...HIDDEN.filter((s) => s !== 'other-category'), 'hidden-from-search']) {
-    assert.not.ok(doc.items.some((i) => String(i.url).endsWith(`/${slug}`)), slug)
+    assert.not.ok(
+      doc.items.some((i) => String(i.url).endsWith(`/${slug}`)),
+      slug,
+    )
   }
 })
 
@@ -106,7 +127,10 @@ test('a change pings the WebSub hub with the public and partner feed URLs', asyn
   await quiet()
   const before = hub.received.length
   await bed.article('article-f2', { slug: 'f2' })
-  await hub.waitFor((r) => r.length > before && r.slice(before).some((x) => x.body.includes(encodeURIComponent(`${bed.url}/feeds/rss.xml`))))
+  await hub.waitFor(
+    (r) =>
+      r.length > before && r.slice(before).some((x) => x.body.includes(encodeURIComponent(`${bed.url}/feeds/rss.xml`))),
+  )
   await hub.waitFor((r) => r.slice(before).some((x) => x.body.includes(encodeURIComponent(partner.feedToken))))
   const ping = new URLSearchParams(hub.received[before]!.body)
   assert.is(ping.get('hub.mode'), 'publish')
@@ -116,7 +140,11 @@ test('a change pings the WebSub hub with the public and partner feed URLs', asyn
   await bed.client.create(articleDocument('drafts.article-f3', { slug: 'f3' }))
   await bed.syndication.reconcile()
   await new Promise((r) => setTimeout(r, 500))
-  assert.is(hub.received.length, settled, JSON.stringify(hub.received.slice(settled - 2).map((r) => decodeURIComponent(r.body))))
+  assert.is(
+    hub.received.length,
+    settled,
+    JSON.stringify(hub.received.slice(settled - 2).map((r) => decodeURIComponent(r.body))),
+  )
 })
 
 test.run()

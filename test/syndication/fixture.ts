@@ -20,7 +20,12 @@ export interface Bed {
   url: string
   get(path: string, headers?: Record<string, string>): Promise<Response>
   key(partner: CreatedPartner): Record<string, string>
-  partner(options: { name: string; categories?: string[]; webhookUrl?: string | null; status?: 'active' | 'suspended' }): Promise<CreatedPartner>
+  partner(options: {
+    name: string
+    categories?: string[]
+    webhookUrl?: string | null
+    status?: 'active' | 'suspended'
+  }): Promise<CreatedPartner>
   article(id: string, fields: ArticleFields): Promise<void>
   close(): Promise<void>
 }
@@ -35,7 +40,10 @@ export interface ArticleFields {
   noIndex?: boolean
 }
 
-export function articleDocument(id: string, fields: ArticleFields): Record<string, unknown> & { _id: string; _type: string } {
+export function articleDocument(
+  id: string,
+  fields: ArticleFields,
+): Record<string, unknown> & { _id: string; _type: string } {
   const slug = fields.slug ?? id.replace(/[^a-z0-9-]/g, '-')
   const syndication: Record<string, unknown> = { _type: 'syndicationSettings', allowed: fields.allowed ?? true }
   if (fields.embargoUntil) syndication.embargoUntil = fields.embargoUntil
@@ -67,7 +75,12 @@ export function articleDocument(id: string, fields: ArticleFields): Record<strin
 export async function startBed(options: Partial<Omit<SyndicationOptions, 'client' | 'publicUrl'>> = {}): Promise<Bed> {
   const lake = await startTestLake({ seed: SEED })
   const client = lake.makeClient({ perspective: 'raw' })
-  await client.createIfNotExists({ _id: 'category-other', _type: 'category', title: 'Other', slug: { _type: 'slug', current: 'other' } })
+  await client.createIfNotExists({
+    _id: 'category-other',
+    _type: 'category',
+    title: 'Other',
+    slug: { _type: 'slug', current: 'other' },
+  })
   let url = ''
   const syndication = createSyndication({
     client,

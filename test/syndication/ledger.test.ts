@@ -38,24 +38,48 @@ function apply(copy: Map<string, string>, ledger: LedgerState, since: string | u
 }
 
 test('first sight is an upsert, an unchanged article writes nothing, a removal is a tombstone with its reason', () => {
-  const v1: VisibleArticle[] = [{ articleId: 'a', slug: 'a', version: '1' }, { articleId: 'b', slug: 'b', version: '1' }]
+  const v1: VisibleArticle[] = [
+    { articleId: 'a', slug: 'a', version: '1' },
+    { articleId: 'b', slug: 'b', version: '1' },
+  ]
   const first = advanceLedger(emptyLedger('aaaaaaaaaaaa'), v1, () => 'deleted', at)
-  assert.equal(first.appended.map((e) => [e.seq, e.articleId, e.op]), [[1, 'a', 'upsert'], [2, 'b', 'upsert']])
+  assert.equal(
+    first.appended.map((e) => [e.seq, e.articleId, e.op]),
+    [
+      [1, 'a', 'upsert'],
+      [2, 'b', 'upsert'],
+    ],
+  )
   const same = advanceLedger(first.state, v1, () => 'deleted', at)
   assert.is(same.appended.length, 0)
   assert.is(same.state, first.state)
   const second = advanceLedger(first.state, [{ articleId: 'b', slug: 'b', version: '2' }], () => 'embargoed', at)
-  assert.equal(second.appended.map((e) => [e.seq, e.articleId, e.op, e.reason]), [[3, 'b', 'upsert', undefined], [4, 'a', 'delete', 'embargoed']])
+  assert.equal(
+    second.appended.map((e) => [e.seq, e.articleId, e.op, e.reason]),
+    [
+      [3, 'b', 'upsert', undefined],
+      [4, 'a', 'delete', 'embargoed'],
+    ],
+  )
   // Compacted: one entry per article.
-  assert.equal(second.state.entries.map((e) => e.seq), [3, 4])
+  assert.equal(
+    second.state.entries.map((e) => e.seq),
+    [3, 4],
+  )
   // A tombstone is not repeated.
-  assert.is(advanceLedger(second.state, [{ articleId: 'b', slug: 'b', version: '2' }], () => 'deleted', at).appended.length, 0)
+  assert.is(
+    advanceLedger(second.state, [{ articleId: 'b', slug: 'b', version: '2' }], () => 'deleted', at).appended.length,
+    0,
+  )
 })
 
 test('a slug change is an upsert', () => {
   const s1 = advanceLedger(emptyLedger(), [{ articleId: 'a', slug: 'old', version: '1' }], () => 'deleted', at).state
   const s2 = advanceLedger(s1, [{ articleId: 'a', slug: 'new', version: '1' }], () => 'deleted', at)
-  assert.equal(s2.appended.map((e) => [e.op, e.slug]), [['upsert', 'new']])
+  assert.equal(
+    s2.appended.map((e) => [e.op, e.slug]),
+    [['upsert', 'new']],
+  )
 })
 
 test('replaying from any cursor converges to the current scope (random histories)', () => {
@@ -69,9 +93,12 @@ test('replaying from any cursor converges to the current scope (random histories
       const next = new Map(truth)
       const id = `art${Math.floor(random() * 12)}`
       const roll = random()
-      if (roll < 0.4) next.set(id, { articleId: id, slug: id, version: String(step) }) // publish or edit
-      else if (roll < 0.7) next.delete(id) // unpublish / delete / de-license / embargo
-      else if (roll < 0.8) next.set(id, { articleId: id, slug: `${id}-renamed${step}`, version: next.get(id)?.version ?? '0' })
+      if (roll < 0.4)
+        next.set(id, { articleId: id, slug: id, version: String(step) }) // publish or edit
+      else if (roll < 0.7)
+        next.delete(id) // unpublish / delete / de-license / embargo
+      else if (roll < 0.8)
+        next.set(id, { articleId: id, slug: `${id}-renamed${step}`, version: next.get(id)?.version ?? '0' })
       truth = next
       ledger = advanceLedger(ledger, [...truth.values()], () => 'out-of-scope', at).state
       const copy = new Map<string, string>()
@@ -82,19 +109,34 @@ test('replaying from any cursor converges to the current scope (random histories
     for (let i = 0; i < cursors.length; i++) {
       const copy = new Map(copies[i]!)
       apply(copy, ledger, cursors[i], 3)
-      assert.equal(Object.fromEntries([...copy].sort()), Object.fromEntries([...expected].sort()), `seed ${seed}, from cursor ${i}`)
+      assert.equal(
+        Object.fromEntries([...copy].sort()),
+        Object.fromEntries([...expected].sort()),
+        `seed ${seed}, from cursor ${i}`,
+      )
     }
   }
 })
 
 test('pages are in stable seq order and a cursor from another epoch resets', () => {
   let ledger = emptyLedger('bbbbbbbbbbbb')
-  ledger = advanceLedger(ledger, ['x', 'y', 'z'].map((id) => ({ articleId: id, slug: id, version: '1' })), () => 'deleted', at).state
+  ledger = advanceLedger(
+    ledger,
+    ['x', 'y', 'z'].map((id) => ({ articleId: id, slug: id, version: '1' })),
+    () => 'deleted',
+    at,
+  ).state
   const p1 = changesSince(ledger, undefined, 2)
-  assert.equal(p1.entries.map((e) => e.seq), [1, 2])
+  assert.equal(
+    p1.entries.map((e) => e.seq),
+    [1, 2],
+  )
   assert.ok(p1.hasMore)
   const p2 = changesSince(ledger, p1.next, 2)
-  assert.equal(p2.entries.map((e) => e.seq), [3])
+  assert.equal(
+    p2.entries.map((e) => e.seq),
+    [3],
+  )
   assert.not.ok(p2.hasMore)
   assert.equal(changesSince(ledger, p2.next, 2).entries, [])
   const reset = changesSince(ledger, { epoch: 'cccccccccccc', seq: 2 }, 10)

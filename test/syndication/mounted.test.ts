@@ -4,7 +4,12 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { syndicationConfigFromEnv, syndicationRoutes, syndicationRoutesFromEnv, SyndicationConfigError } from '../../delivery/syndication/mount.js'
+import {
+  syndicationConfigFromEnv,
+  syndicationRoutes,
+  syndicationRoutesFromEnv,
+  SyndicationConfigError,
+} from '../../delivery/syndication/mount.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { SEED, SEED_ARTICLE_SLUG, SEED_CATEGORY } from './fixture.js'
@@ -16,10 +21,23 @@ let partner: CreatedPartner
 
 test.before(async () => {
   lake = await startTestLake({ seed: SEED })
-  partner = await createPartner(lake.makeClient({ perspective: 'raw' }), { name: 'Mounted Clinic', allowedCategories: [SEED_CATEGORY] })
+  partner = await createPartner(lake.makeClient({ perspective: 'raw' }), {
+    name: 'Mounted Clinic',
+    allowedCategories: [SEED_CATEGORY],
+  })
   let base = ''
-  const mounted = syndicationRoutes({ client: lake.anonymousClient, token: lake.token, publicUrl: () => base, onError: () => undefined })
-  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0, host: '127.0.0.1', extraRoutes: mounted.register })
+  const mounted = syndicationRoutes({
+    client: lake.anonymousClient,
+    token: lake.token,
+    publicUrl: () => base,
+    onError: () => undefined,
+  })
+  server = await startDeliveryServer({
+    client: lake.anonymousClient,
+    port: 0,
+    host: '127.0.0.1',
+    extraRoutes: mounted.register,
+  })
   base = server.url
 })
 test.after(async () => {
@@ -28,16 +46,25 @@ test.after(async () => {
 })
 
 test('partner API, feeds and the content API answer on one server', async () => {
-  const list = await fetch(`${server.url}/syndication/v1/articles`, { headers: { authorization: `Bearer ${partner.apiKey}` } })
+  const list = await fetch(`${server.url}/syndication/v1/articles`, {
+    headers: { authorization: `Bearer ${partner.apiKey}` },
+  })
   assert.is(list.status, 200)
   const body = (await list.json()) as { items: Array<{ slug: string }> }
-  assert.equal(body.items.map((i) => i.slug), [SEED_ARTICLE_SLUG])
+  assert.equal(
+    body.items.map((i) => i.slug),
+    [SEED_ARTICLE_SLUG],
+  )
   assert.is((await fetch(`${server.url}/syndication/v1/articles`)).status, 401)
   assert.is((await fetch(`${server.url}/feeds/rss.xml`)).status, 200)
   assert.is((await fetch(`${server.url}/api/v1/articles/${SEED_ARTICLE_SLUG}`)).status, 200)
-  const changes = (await (await fetch(`${server.url}/syndication/v1/changes`, { headers: { authorization: `Bearer ${partner.apiKey}` } })).json()) as { changes: unknown[] }
+  const changes = (await (
+    await fetch(`${server.url}/syndication/v1/changes`, { headers: { authorization: `Bearer ${partner.apiKey}` } })
+  ).json()) as { changes: unknown[] }
   assert.is(changes.changes.length, 1)
-  const openapi = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> }
+  const openapi = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+    paths: Record<string, unknown>
+  }
   assert.ok(Object.keys(openapi.paths).some((p) => p.startsWith('/syndication/v1/articles')))
 })
 
@@ -46,8 +73,14 @@ test('configuration from the environment: off without a token, clear errors for 
   assert.is(off.register, null)
   assert.match('reason' in off ? off.reason : '', /no SYNDICATION_TOKEN/)
   assert.equal(syndicationConfigFromEnv({ SANITY_API_TOKEN: 't' }).rateLimit, { perMinute: 120, burst: 60 })
-  assert.throws(() => syndicationConfigFromEnv({ SYNDICATION_RATE_PER_MINUTE: 'lots' }), (e: unknown) => e instanceof SyndicationConfigError && /SYNDICATION_RATE_PER_MINUTE="lots"/.test(e.message))
-  assert.throws(() => syndicationConfigFromEnv({ SYNDICATION_WEBSUB_HUB: 'ftp://hub' }), (e: unknown) => e instanceof SyndicationConfigError)
+  assert.throws(
+    () => syndicationConfigFromEnv({ SYNDICATION_RATE_PER_MINUTE: 'lots' }),
+    (e: unknown) => e instanceof SyndicationConfigError && /SYNDICATION_RATE_PER_MINUTE="lots"/.test(e.message),
+  )
+  assert.throws(
+    () => syndicationConfigFromEnv({ SYNDICATION_WEBSUB_HUB: 'ftp://hub' }),
+    (e: unknown) => e instanceof SyndicationConfigError,
+  )
 })
 
 test.run()

@@ -29,7 +29,10 @@ test('the 4th request within the burst of 3 is a 429 with Retry-After; other key
   assert.match(body.type, /rate-limited/)
   assert.is((await bed.get('/syndication/v1/articles?limit=1', bed.key(b))).status, 200)
   await bed.syndication.usage.flush()
-  const counts = await bed.client.fetch('*[_type == "syndication.usage" && partnerId == $id][0]{requests, rateLimited}', { id: a.id })
+  const counts = await bed.client.fetch(
+    '*[_type == "syndication.usage" && partnerId == $id][0]{requests, rateLimited}',
+    { id: a.id },
+  )
   assert.equal(counts, { requests: 4, rateLimited: 1 })
 })
 

@@ -37,8 +37,14 @@ test('sustained rate equals the configured rate', () => {
 })
 
 test('bad configuration is rejected', () => {
-  assert.throws(() => new RateLimiter({ perMinute: 0 }), (e: unknown) => e instanceof RateLimitConfigError)
-  assert.throws(() => new RateLimiter({ perMinute: 10, burst: 0.5 }), (e: unknown) => e instanceof RateLimitConfigError)
+  assert.throws(
+    () => new RateLimiter({ perMinute: 0 }),
+    (e: unknown) => e instanceof RateLimitConfigError,
+  )
+  assert.throws(
+    () => new RateLimiter({ perMinute: 10, burst: 0.5 }),
+    (e: unknown) => e instanceof RateLimitConfigError,
+  )
 })
 
 test.run()

@@ -37,7 +37,10 @@ export async function startReceiver(respond: (n: number, body: string) => number
     async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs
       while (!predicate(received)) {
-        if (Date.now() > deadline) throw new Error(`receiver: condition not met within ${timeoutMs} ms; received ${JSON.stringify(received.map((r) => [r.status, r.body.slice(0, 200)]))}`)
+        if (Date.now() > deadline)
+          throw new Error(
+            `receiver: condition not met within ${timeoutMs} ms; received ${JSON.stringify(received.map((r) => [r.status, r.body.slice(0, 200)]))}`,
+          )
         await new Promise((r) => setTimeout(r, 50))
       }
     },

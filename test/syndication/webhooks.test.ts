@@ -47,7 +47,10 @@ test('a receiver that fails twice then succeeds gets the event exactly once, sig
   // Starting up: the seed article is in this partner's scope, so it is announced as published.
   await hook.waitFor((r) => r.some((x) => x.status === 200))
   const seen = events(hook)
-  assert.equal(seen.map((s) => s.status), [500, 500, 200])
+  assert.equal(
+    seen.map((s) => s.status),
+    [500, 500, 200],
+  )
   assert.equal(new Set(seen.map((s) => s.event.id)).size, 1, 'the same event is retried')
   assert.is(seen[0]!.event.type, 'article.published')
   assert.is(seen[0]!.event.article.slug, SEED_ARTICLE_SLUG)
@@ -60,11 +63,21 @@ test('a receiver that fails twice then succeeds gets the event exactly once, sig
     assert.is(r.headers['webhook-id'], seen[0]!.event.id)
   }
   // The clinic-readable delivery log has the attempts.
-  const log = (await (await bed.get('/syndication/v1/webhooks/deliveries', bed.key(partner))).json()) as { deliveries: Array<{ eventId: string; status: string; attemptCount: number; attempts: Array<{ httpStatus: number }> }> }
+  const log = (await (await bed.get('/syndication/v1/webhooks/deliveries', bed.key(partner))).json()) as {
+    deliveries: Array<{
+      eventId: string
+      status: string
+      attemptCount: number
+      attempts: Array<{ httpStatus: number }>
+    }>
+  }
   const entry = log.deliveries.find((d) => d.eventId === seen[0]!.event.id)!
   assert.is(entry.status, 'delivered')
   assert.is(entry.attemptCount, 3)
-  assert.equal(entry.attempts.map((a) => a.httpStatus), [500, 500, 200])
+  assert.equal(
+    entry.attempts.map((a) => a.httpStatus),
+    [500, 500, 200],
+  )
 })
 
 test('publish, update and removal reach the partner in order; drafts and other categories do not', async () => {
@@ -77,7 +90,10 @@ test('publish, update and removal reach the partner in order; drafts and other c
   await hook.waitFor((r) => r.slice(before).some((x) => x.body.includes('article.updated')))
   await bed.client.patch('article-wh1').set({ 'syndication.embargoUntil': '2099-01-01T00:00:00Z' }).commit()
   await hook.waitFor((r) => r.slice(before).some((x) => x.body.includes('article.removed')))
-  const mine = events(hook).slice(before).filter((e) => e.status === 200).map((e) => e.event)
+  const mine = events(hook)
+    .slice(before)
+    .filter((e) => e.status === 200)
+    .map((e) => e.event)
   assert.equal(
     mine.map((e) => [e.type, e.article.slug, e.reason]),
     [
@@ -87,10 +103,17 @@ test('publish, update and removal reach the partner in order; drafts and other c
     ],
   )
   assert.match(String(mine[0]!.article.href), /\/syndication\/v1\/articles\/wh1$/)
-  assert.ok(mine.every((e) => !e.article.slug.startsWith('wh-')), 'no event about the draft or the other category')
+  assert.ok(
+    mine.every((e) => !e.article.slug.startsWith('wh-')),
+    'no event about the draft or the other category',
+  )
   // The other partner heard about its own category's article only.
   await otherHook.waitFor((r) => r.some((x) => x.body.includes('wh-other')))
-  assert.ok(otherHook.received.every((x) => !x.body.includes('"wh1"') && !x.body.includes(SEED_ARTICLE_SLUG) && !x.body.includes('wh-draft')))
+  assert.ok(
+    otherHook.received.every(
+      (x) => !x.body.includes('"wh1"') && !x.body.includes(SEED_ARTICLE_SLUG) && !x.body.includes('wh-draft'),
+    ),
+  )
 })
 
 test.run()

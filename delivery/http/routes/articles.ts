@@ -5,7 +5,16 @@ import { presentContext } from '../context.js'
 import { API_PREFIX, presentArticle, presentArticlePage } from '../present.js'
 import { problem } from '../problem.js'
 import { jsonBody, problemBody, serveCached } from '../respond.js'
-import { cursorSchema, documentResponse, errorResponses, listResponse, pageSizeSchema, problemResponse, slugParams, slugSchema } from '../schemas.js'
+import {
+  cursorSchema,
+  documentResponse,
+  errorResponses,
+  listResponse,
+  pageSizeSchema,
+  problemResponse,
+  slugParams,
+  slugSchema,
+} from '../schemas.js'
 
 interface ListQuery {
   category?: string
@@ -60,16 +69,29 @@ export const articleRoutes: FastifyPluginAsync<DeliveryContext> = async (app, co
           'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
         tags: ['articles'],
         params: slugParams,
-        response: { 200: documentResponse('The article'), 404: problemResponse('No published article has this slug'), ...errorResponses },
+        response: {
+          200: documentResponse('The article'),
+          404: problemResponse('No published article has this slug'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const [result, present] = await Promise.all([context.content.articleBySlug(request.params.slug), presentContext(context)])
+        const [result, present] = await Promise.all([
+          context.content.articleBySlug(request.params.slug),
+          presentContext(context),
+        ])
         if (!result.found) {
           return problemBody(
             404,
-            problem('not-found', 404, 'Article not found', `No published article has the slug "${result.key}". List articles at ${API_PREFIX}/articles.`, request.url),
+            problem(
+              'not-found',
+              404,
+              'Article not found',
+              `No published article has the slug "${result.key}". List articles at ${API_PREFIX}/articles.`,
+              request.url,
+            ),
           )
         }
         return jsonBody(200, presentArticle(result.value, present))

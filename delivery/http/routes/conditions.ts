@@ -6,7 +6,16 @@ import { presentContext } from '../context.js'
 import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../present.js'
 import { problem } from '../problem.js'
 import { jsonBody, problemBody, serveCached } from '../respond.js'
-import { bodyRegionSchema, conditionPageSizeSchema, cursorSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams } from '../schemas.js'
+import {
+  bodyRegionSchema,
+  conditionPageSizeSchema,
+  cursorSchema,
+  documentResponse,
+  errorResponses,
+  listResponse,
+  problemResponse,
+  slugParams,
+} from '../schemas.js'
 
 export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   app.get<{ Querystring: { bodyRegion?: string; limit?: number; cursor?: string } }>(
@@ -21,14 +30,20 @@ export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
           additionalProperties: false,
           properties: { bodyRegion: bodyRegionSchema, limit: conditionPageSizeSchema, cursor: cursorSchema },
         },
-        response: { 200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'), ...errorResponses },
+        response: {
+          200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
         const [page, present] = await Promise.all([context.content.conditions(request.query), presentContext(context)])
         const next = nextPageLink(request.url, page.nextCursor)
-        return jsonBody(200, presentConditionList(page.items, request.url, present, { nextCursor: page.nextCursor, next }))
+        return jsonBody(
+          200,
+          presentConditionList(page.items, request.url, present, { nextCursor: page.nextCursor, next }),
+        )
       }),
   )
 
@@ -37,19 +52,33 @@ export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: 'One condition by slug',
-        description: 'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
+        description:
+          'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
         tags: ['conditions'],
         params: slugParams,
-        response: { 200: documentResponse('The condition'), 404: problemResponse('No condition has this slug'), ...errorResponses },
+        response: {
+          200: documentResponse('The condition'),
+          404: problemResponse('No condition has this slug'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const [result, present] = await Promise.all([context.content.conditionBySlug(request.params.slug), presentContext(context)])
+        const [result, present] = await Promise.all([
+          context.content.conditionBySlug(request.params.slug),
+          presentContext(context),
+        ])
         if (!result.found) {
           return problemBody(
             404,
-            problem('not-found', 404, 'Condition not found', `No condition has the slug "${result.key}". List conditions at ${API_PREFIX}/conditions.`, request.url),
+            problem(
+              'not-found',
+              404,
+              'Condition not found',
+              `No condition has the slug "${result.key}". List conditions at ${API_PREFIX}/conditions.`,
+              request.url,
+            ),
           )
         }
         return jsonBody(200, presentCondition(result.value, present))
@@ -61,28 +90,53 @@ export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: 'Conditions by ICD-10-CM code',
-        description: 'The conditions carrying an ICD-10-CM code. Case and a missing dot are forgiven ("m771" finds "M77.1").',
+        description:
+          'The conditions carrying an ICD-10-CM code. Case and a missing dot are forgiven ("m771" finds "M77.1").',
         tags: ['conditions'],
         params: {
           type: 'object',
           required: ['code'],
           additionalProperties: false,
-          properties: { code: { type: 'string', minLength: 3, maxLength: 10, pattern: '^[A-Za-z][0-9][0-9A-Za-z](\\.?[0-9A-Za-z]{1,4})?$', description: 'An ICD-10-CM code, e.g. M77.1' } },
+          properties: {
+            code: {
+              type: 'string',
+              minLength: 3,
+              maxLength: 10,
+              pattern: '^[A-Za-z][0-9][0-9A-Za-z](\\.?[0-9A-Za-z]{1,4})?$',
+              description: 'An ICD-10-CM code, e.g. M77.1',
+            },
+          },
         },
-        response: { 200: listResponse('The conditions with this code'), 404: problemResponse('No condition has this code'), ...errorResponses },
+        response: {
+          200: listResponse('The conditions with this code'),
+          404: problemResponse('No condition has this code'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
         const code = normalizeIcd10Code(request.params.code)
-        const [result, present] = await Promise.all([context.content.conditionsByIcd10Code(code), presentContext(context)])
+        const [result, present] = await Promise.all([
+          context.content.conditionsByIcd10Code(code),
+          presentContext(context),
+        ])
         if (!result.found) {
           return problemBody(
             404,
-            problem('not-found', 404, 'ICD-10 code not found', `No condition carries the ICD-10-CM code "${result.key}".`, request.url),
+            problem(
+              'not-found',
+              404,
+              'ICD-10 code not found',
+              `No condition carries the ICD-10-CM code "${result.key}".`,
+              request.url,
+            ),
           )
         }
-        return jsonBody(200, { code: result.value.code, ...presentConditionList(result.value.conditions, request.url, present) })
+        return jsonBody(200, {
+          code: result.value.code,
+          ...presentConditionList(result.value.conditions, request.url, present),
+        })
       }),
   )
 }

@@ -8,13 +8,17 @@ import type { DeliveryContext } from '../context.js'
 import { JSON_CONTENT_TYPE } from '../respond.js'
 
 export const healthRoutes: FastifyPluginAsync<DeliveryContext & { probeTimeoutMs?: number }> = async (app, context) => {
-  const probeClient = reconfigureClient(context.content.client, { timeout: context.probeTimeoutMs ?? 2000, maxRetries: 0 })
+  const probeClient = reconfigureClient(context.content.client, {
+    timeout: context.probeTimeoutMs ?? 2000,
+    maxRetries: 0,
+  })
   app.get(
     '/health',
     {
       schema: {
         summary: 'Health of the delivery server',
-        description: '`status` is "ok", or "degraded" while the content source is unreachable (cached responses are then served marked stale).',
+        description:
+          '`status` is "ok", or "degraded" while the content source is unreachable (cached responses are then served marked stale).',
         tags: ['operations'],
         response: {
           200: {

@@ -6,7 +6,13 @@ import { MAX_PAGE_SIZE } from '../../content/articles.js'
 import { MAX_CONDITION_PAGE_SIZE } from '../../content/conditions.js'
 import { MAX_TREATMENT_PAGE_SIZE } from '../../content/treatments.js'
 import type { ClinicSettings } from '../../content/site.js'
-import { renderArticlePage, renderConditionPage, renderIndexPage, renderNotFoundPage, renderTreatmentPage } from '../../render/pages.js'
+import {
+  renderArticlePage,
+  renderConditionPage,
+  renderIndexPage,
+  renderNotFoundPage,
+  renderTreatmentPage,
+} from '../../render/pages.js'
 import { collectionPath } from '../../routes.js'
 import { clinicSettings, type DeliveryContext } from '../context.js'
 import { API_PREFIX, nextPageLink } from '../present.js'
@@ -37,7 +43,7 @@ function clinicMissing(url: string): Produced {
 export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   const clinicOrNull = async (): Promise<ClinicSettings | null> => {
     const clinic = await clinicSettings(context)
-    return clinic && clinic.siteUrl && clinic.name ? clinic : null
+    return clinic?.siteUrl && clinic.name ? clinic : null
   }
   const options = { images: context.images }
 
@@ -72,7 +78,15 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
 
   app.get<{ Params: { slug: string } }>(
     `${collectionPath('article')}/:slug`,
-    { schema: { summary: 'Article page (HTML)', description: 'The article as a patient sees it, with MedicalWebPage JSON-LD.', tags: ['pages'], params: slugParams, querystring: noQuery } },
+    {
+      schema: {
+        summary: 'Article page (HTML)',
+        description: 'The article as a patient sees it, with MedicalWebPage JSON-LD.',
+        tags: ['pages'],
+        params: slugParams,
+        querystring: noQuery,
+      },
+    },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
         const [clinic, result] = await Promise.all([clinicOrNull(), context.content.articleBySlug(request.params.slug)])
@@ -84,10 +98,21 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
 
   app.get<{ Params: { slug: string } }>(
     `${collectionPath('condition')}/:slug`,
-    { schema: { summary: 'Condition page (HTML)', description: 'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.', tags: ['pages'], params: slugParams, querystring: noQuery } },
+    {
+      schema: {
+        summary: 'Condition page (HTML)',
+        description: 'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.',
+        tags: ['pages'],
+        params: slugParams,
+        querystring: noQuery,
+      },
+    },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const [clinic, result] = await Promise.all([clinicOrNull(), context.content.conditionBySlug(request.params.slug)])
+        const [clinic, result] = await Promise.all([
+          clinicOrNull(),
+          context.content.conditionBySlug(request.params.slug),
+        ])
         if (!clinic) return clinicMissing(request.url)
         if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that condition.'))
         return html(200, renderConditionPage(result.value, clinic, options))
@@ -96,10 +121,21 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
 
   app.get<{ Params: { slug: string } }>(
     `${collectionPath('treatment')}/:slug`,
-    { schema: { summary: 'Treatment page (HTML)', description: 'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.', tags: ['pages'], params: slugParams, querystring: noQuery } },
+    {
+      schema: {
+        summary: 'Treatment page (HTML)',
+        description: 'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.',
+        tags: ['pages'],
+        params: slugParams,
+        querystring: noQuery,
+      },
+    },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const [clinic, result] = await Promise.all([clinicOrNull(), context.content.treatmentBySlug(request.params.slug)])
+        const [clinic, result] = await Promise.all([
+          clinicOrNull(),
+          context.content.treatmentBySlug(request.params.slug),
+        ])
         if (!clinic) return clinicMissing(request.url)
         if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that treatment.'))
         return html(200, renderTreatmentPage(result.value, clinic, options))

@@ -12,13 +12,17 @@ export const searchRoutes: FastifyPluginAsync<DeliveryContext> = async (app, con
     {
       schema: {
         summary: 'Search articles',
-        description: 'Articles whose title, excerpt or body contain every word of `q` (prefixes match: "needl" finds "needling"), best first.',
+        description:
+          'Articles whose title, excerpt or body contain every word of `q` (prefixes match: "needl" finds "needling"), best first.',
         tags: ['search'],
         querystring: {
           type: 'object',
           required: ['q'],
           additionalProperties: false,
-          properties: { q: { type: 'string', minLength: 1, maxLength: 200, description: 'Words to search for' }, limit: searchLimitSchema },
+          properties: {
+            q: { type: 'string', minLength: 1, maxLength: 200, description: 'Words to search for' },
+            limit: searchLimitSchema,
+          },
         },
         response: { 200: listResponse('Matching article summaries with a score'), ...errorResponses },
       },

@@ -44,17 +44,31 @@ export const siteRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
   const siteBase = async (): Promise<string> => (await presentContext(context)).clinic?.siteUrl ?? context.publicUrl()
 
   const childSitemapNotFound = (url: string, what: string): Produced =>
-    problemBody(404, problem('not-found', 404, 'Sitemap not found', `There is no sitemap ${what}. The sitemap index at /sitemap.xml lists every one.`, url))
+    problemBody(
+      404,
+      problem(
+        'not-found',
+        404,
+        'Sitemap not found',
+        `There is no sitemap ${what}. The sitemap index at /sitemap.xml lists every one.`,
+        url,
+      ),
+    )
 
   app.get(
     `${API_PREFIX}/clinic`,
     {
       schema: {
         summary: "The clinic's settings",
-        description: 'Name, site and booking URLs, contact details, address, logo, medical disclaimer, syndication licence and attribution; MedicalClinic JSON-LD.',
+        description:
+          'Name, site and booking URLs, contact details, address, logo, medical disclaimer, syndication licence and attribution; MedicalClinic JSON-LD.',
         tags: ['site'],
         querystring: noQuery,
-        response: { 200: documentResponse('The clinic'), 404: problemResponse('The clinic settings are not published yet'), ...errorResponses },
+        response: {
+          200: documentResponse('The clinic'),
+          404: problemResponse('The clinic settings are not published yet'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
@@ -63,7 +77,13 @@ export const siteRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
         if (!present.clinic) {
           return problemBody(
             404,
-            problem('not-found', 404, 'Clinic settings not found', 'The clinic settings document ("clinic") is not published yet: publish it in the Studio.', request.url),
+            problem(
+              'not-found',
+              404,
+              'Clinic settings not found',
+              'The clinic settings document ("clinic") is not published yet: publish it in the Studio.',
+              request.url,
+            ),
           )
         }
         return jsonBody(200, presentClinic(present.clinic, present))
@@ -174,11 +194,14 @@ export const siteRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
         const wanted = parseSitemapFile(request.params.file)
         if (!wanted) return childSitemapNotFound(request.url, `named "${request.params.file.slice(0, 40)}"`)
         const [result, base] = await Promise.all([context.content.sitemapPage(wanted.type, wanted.page), siteBase()])
-        if (!result.found) return childSitemapNotFound(request.url, `page ${wanted.page} of ${collectionName(wanted.type)}`)
+        if (!result.found)
+          return childSitemapNotFound(request.url, `page ${wanted.page} of ${collectionName(wanted.type)}`)
         const urls = sitemapUrls(result.value, base)
         return xml(
           `${XML_HEAD}<urlset xmlns="${SITEMAP_NS}">\n` +
-            urls.map((u) => `  <url><loc>${escapeHtml(u.loc)}</loc><lastmod>${escapeHtml(u.lastmod)}</lastmod></url>\n`).join('') +
+            urls
+              .map((u) => `  <url><loc>${escapeHtml(u.loc)}</loc><lastmod>${escapeHtml(u.lastmod)}</lastmod></url>\n`)
+              .join('') +
             '</urlset>\n',
         )
       }),

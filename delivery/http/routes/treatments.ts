@@ -3,10 +3,27 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { DeliveryContext } from '../context.js'
 import { presentContext } from '../context.js'
-import { API_PREFIX, nextPageLink, presentCareInstructions, presentFaqs, presentTreatment, presentTreatmentList } from '../present.js'
+import {
+  API_PREFIX,
+  nextPageLink,
+  presentCareInstructions,
+  presentFaqs,
+  presentTreatment,
+  presentTreatmentList,
+} from '../present.js'
 import { problem } from '../problem.js'
 import { jsonBody, problemBody, serveCached } from '../respond.js'
-import { carePhaseSchema, cursorSchema, documentResponse, errorResponses, listResponse, problemResponse, slugParams, slugSchema, treatmentPageSizeSchema } from '../schemas.js'
+import {
+  carePhaseSchema,
+  cursorSchema,
+  documentResponse,
+  errorResponses,
+  listResponse,
+  problemResponse,
+  slugParams,
+  slugSchema,
+  treatmentPageSizeSchema,
+} from '../schemas.js'
 
 export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   app.get<{ Querystring: { limit?: number; cursor?: string } }>(
@@ -14,9 +31,14 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: 'List treatments by name',
-        description: 'Treatments ordered by (name, _id), a page at a time: pass `nextCursor` as `cursor` (or follow `links.next`) for the next page.',
+        description:
+          'Treatments ordered by (name, _id), a page at a time: pass `nextCursor` as `cursor` (or follow `links.next`) for the next page.',
         tags: ['treatments'],
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: treatmentPageSizeSchema, cursor: cursorSchema } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: treatmentPageSizeSchema, cursor: cursorSchema },
+        },
         response: { 200: listResponse('A page of treatment summaries'), ...errorResponses },
       },
     },
@@ -24,7 +46,10 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
       serveCached(context, request, reply, async () => {
         const [page, present] = await Promise.all([context.content.treatments(request.query), presentContext(context)])
         const next = nextPageLink(request.url, page.nextCursor)
-        return jsonBody(200, presentTreatmentList(page.items, request.url, present, { nextCursor: page.nextCursor, next }))
+        return jsonBody(
+          200,
+          presentTreatmentList(page.items, request.url, present, { nextCursor: page.nextCursor, next }),
+        )
       }),
   )
 
@@ -33,19 +58,33 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: 'One treatment by slug',
-        description: 'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
+        description:
+          'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
-        response: { 200: documentResponse('The treatment'), 404: problemResponse('No treatment has this slug'), ...errorResponses },
+        response: {
+          200: documentResponse('The treatment'),
+          404: problemResponse('No treatment has this slug'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
       serveCached(context, request, reply, async () => {
-        const [result, present] = await Promise.all([context.content.treatmentBySlug(request.params.slug), presentContext(context)])
+        const [result, present] = await Promise.all([
+          context.content.treatmentBySlug(request.params.slug),
+          presentContext(context),
+        ])
         if (!result.found) {
           return problemBody(
             404,
-            problem('not-found', 404, 'Treatment not found', `No treatment has the slug "${result.key}". List treatments at ${API_PREFIX}/treatments.`, request.url),
+            problem(
+              'not-found',
+              404,
+              'Treatment not found',
+              `No treatment has the slug "${result.key}". List treatments at ${API_PREFIX}/treatments.`,
+              request.url,
+            ),
           )
         }
         return jsonBody(200, presentTreatment(result.value, present))
@@ -57,11 +96,16 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: "A treatment's care instructions",
-        description: 'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
+        description:
+          'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
         querystring: { type: 'object', additionalProperties: false, properties: { phase: carePhaseSchema } },
-        response: { 200: listResponse('Care instructions'), 404: problemResponse('No treatment has this slug'), ...errorResponses },
+        response: {
+          200: listResponse('Care instructions'),
+          404: problemResponse('No treatment has this slug'),
+          ...errorResponses,
+        },
       },
     },
     (request, reply) =>
@@ -71,7 +115,16 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
           context.content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
         ])
         if (!treatment.found) {
-          return problemBody(404, problem('not-found', 404, 'Treatment not found', `No treatment has the slug "${treatment.key}".`, request.url))
+          return problemBody(
+            404,
+            problem(
+              'not-found',
+              404,
+              'Treatment not found',
+              `No treatment has the slug "${treatment.key}".`,
+              request.url,
+            ),
+          )
         }
         return jsonBody(200, presentCareInstructions(care, request.url))
       }),
@@ -82,7 +135,8 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: 'FAQs by topic',
-        description: 'FAQs about a treatment and/or a condition (slugs; at least one), in display order; answers as HTML and Portable Text; FAQPage JSON-LD.',
+        description:
+          'FAQs about a treatment and/or a condition (slugs; at least one), in display order; answers as HTML and Portable Text; FAQPage JSON-LD.',
         tags: ['faqs'],
         querystring: {
           type: 'object',

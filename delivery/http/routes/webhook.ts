@@ -12,15 +12,18 @@ import { JSON_CONTENT_TYPE } from '../respond.js'
 
 export const WEBHOOK_PATH = `${API_PREFIX}/webhooks/sanity`
 
-export const webhookRoutes: FastifyPluginAsync<DeliveryContext & { verifier: WebhookVerifier | null; onInvalidate?: () => void }> = async (
-  app,
-  context,
-) => {
+export const webhookRoutes: FastifyPluginAsync<
+  DeliveryContext & { verifier: WebhookVerifier | null; onInvalidate?: () => void }
+> = async (app, context) => {
   // Only JSON, and only raw: any other content type is a 415.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => {
-    done(null, body)
-  })
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: 1024 * 1024 },
+    (_request, body, done) => {
+      done(null, body)
+    },
+  )
 
   app.post<{ Body: string }>(
     WEBHOOK_PATH,
@@ -30,7 +33,11 @@ export const webhookRoutes: FastifyPluginAsync<DeliveryContext & { verifier: Web
         description: `Configure a GROQ-powered webhook in sanity.io/manage (trigger on create/update/delete of published documents) with this URL and a secret equal to SANITY_WEBHOOK_SECRET. Calls must carry a valid \`${SIGNATURE_HEADER_NAME}\` over the raw body, signed within the last 5 minutes; replays are refused.`,
         tags: ['operations'],
         response: {
-          200: { description: 'Accepted: the cache was invalidated', type: 'object', properties: { invalidated: { type: 'boolean' } } },
+          200: {
+            description: 'Accepted: the cache was invalidated',
+            type: 'object',
+            properties: { invalidated: { type: 'boolean' } },
+          },
           400: problemResponse('Malformed signature header or body'),
           401: problemResponse('Unsigned, badly signed or expired call'),
           409: problemResponse('Replayed call (message already received)'),
@@ -40,14 +47,23 @@ export const webhookRoutes: FastifyPluginAsync<DeliveryContext & { verifier: Web
     },
     async (request, reply) => {
       const refuse = (status: number, title: string, detail: string) =>
-        reply.code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem('webhook-refused', status, title, detail, request.url)))
+        reply
+          .code(status)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(JSON.stringify(problem('webhook-refused', status, title, detail, request.url)))
       if (!context.verifier) {
         return reply
           .code(503)
           .type(PROBLEM_CONTENT_TYPE)
           .send(
             JSON.stringify(
-              problem('webhook-not-configured', 503, 'Webhook not configured', 'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.', request.url),
+              problem(
+                'webhook-not-configured',
+                503,
+                'Webhook not configured',
+                'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.',
+                request.url,
+              ),
             ),
           )
       }
@@ -57,11 +73,18 @@ export const webhookRoutes: FastifyPluginAsync<DeliveryContext & { verifier: Web
       try {
         JSON.parse(raw)
       } catch {
-        return refuse(400, 'Webhook body is not JSON', 'A Sanity webhook sends a JSON body (the projection of the changed document).')
+        return refuse(
+          400,
+          'Webhook body is not JSON',
+          'A Sanity webhook sends a JSON body (the projection of the changed document).',
+        )
       }
       context.cache.invalidateAll()
       context.onInvalidate?.()
-      return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify({ invalidated: true }))
+      return reply
+        .code(200)
+        .type(JSON_CONTENT_TYPE)
+        .send(JSON.stringify({ invalidated: true }))
     },
   )
 }

@@ -43,5 +43,5 @@ export function renderAtom(feed: Feed, links: FeedLinks): string {
     out.push('</entry>')
   }
   out.push('</feed>')
-  return out.filter((line) => line !== '').join('\n') + '\n'
+  return `${out.filter((line) => line !== '').join('\n')}\n`
 }

@@ -7,7 +7,12 @@ function date(value: string | null, fallback: Date): Date {
   return Number.isNaN(parsed) ? fallback : new Date(parsed)
 }
 
-export function feedItemOf(article: SyndicatedArticle, clinic: SyndicationClinic, imageUrl: string | undefined, fallbackDate: Date): FeedItem {
+export function feedItemOf(
+  article: SyndicatedArticle,
+  clinic: SyndicationClinic,
+  imageUrl: string | undefined,
+  fallbackDate: Date,
+): FeedItem {
   const modified = date(article.dateModified, fallbackDate)
   const item: FeedItem = {
     id: article.canonicalUrl,
@@ -37,7 +42,10 @@ export function buildFeed(options: {
   items: FeedItem[]
   builtAt: Date
 }): Feed {
-  const updated = options.items.reduce<Date | null>((latest, item) => (!latest || item.dateModified > latest ? item.dateModified : latest), null)
+  const updated = options.items.reduce<Date | null>(
+    (latest, item) => (!latest || item.dateModified > latest ? item.dateModified : latest),
+    null,
+  )
   const feed: Feed = {
     id: options.id,
     title: options.title,

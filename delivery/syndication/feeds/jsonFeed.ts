@@ -99,5 +99,5 @@ export function buildJsonFeed(feed: Feed, links: FeedLinks): JsonFeedDocument {
 }
 
 export function renderJsonFeed(feed: Feed, links: FeedLinks): string {
-  return JSON.stringify(buildJsonFeed(feed, links), null, 2) + '\n'
+  return `${JSON.stringify(buildJsonFeed(feed, links), null, 2)}\n`
 }

@@ -25,7 +25,9 @@ export function renderRss(feed: Feed, links: FeedLinks): string {
   out.push(`<atom:link${attributes({ rel: 'self', href: links.self, type: 'application/rss+xml' })}/>`)
   if (links.hub) out.push(`<atom:link${attributes({ rel: 'hub', href: links.hub })}/>`)
   if (feed.iconUrl) {
-    out.push(`<image>${element('url', feed.iconUrl)}${element('title', feed.title)}${element('link', links.homePage)}</image>`)
+    out.push(
+      `<image>${element('url', feed.iconUrl)}${element('title', feed.title)}${element('link', links.homePage)}</image>`,
+    )
   }
   for (const item of feed.items) {
     out.push('<item>')
@@ -41,5 +43,5 @@ export function renderRss(feed: Feed, links: FeedLinks): string {
   }
   out.push('</channel>')
   out.push('</rss>')
-  return out.filter((line) => line !== '').join('\n') + '\n'
+  return `${out.filter((line) => line !== '').join('\n')}\n`
 }

@@ -1,7 +1,8 @@
 // Minimal, strict XML text helpers for the feed writers.
 
 /** Characters XML 1.0 forbids anywhere (C0 controls except tab/newline/return, lone surrogates, U+FFFE/F). */
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const INVALID_XML_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 /** Removes characters that cannot appear in an XML document at all. */
 export function stripInvalidXmlChars(text: string): string {

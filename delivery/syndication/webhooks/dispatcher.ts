@@ -77,7 +77,9 @@ export function toDeliveryRecord(value: unknown): DeliveryRecord | null {
         error: optString(a.error),
       }))
     : []
-  const status = ['pending', 'sending', 'delivered', 'failed', 'cancelled'].includes(String(value.status)) ? (value.status as DeliveryStatus) : 'failed'
+  const status = ['pending', 'sending', 'delivered', 'failed', 'cancelled'].includes(String(value.status))
+    ? (value.status as DeliveryStatus)
+    : 'failed'
   return {
     id: value._id,
     partnerId: value.partnerId,
@@ -95,7 +97,10 @@ export function toDeliveryRecord(value: unknown): DeliveryRecord | null {
 }
 
 /** The delivery log of one partner (or all), newest first. */
-export async function listDeliveries(client: SanityClient, options: { partnerId?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
+export async function listDeliveries(
+  client: SanityClient,
+  options: { partnerId?: string; limit?: number } = {},
+): Promise<DeliveryRecord[]> {
   const found: unknown = await client.fetch(
     `*[_type == $type && ($partnerId == null || partnerId == $partnerId)] | order(createdAt desc, seq desc) [0...$limit]`,
     { type: DOC_TYPES.delivery, partnerId: options.partnerId ?? null, limit: options.limit ?? 50 },
@@ -142,7 +147,14 @@ interface QueuedDelivery {
 }
 
 function toQueued(value: unknown): QueuedDelivery | null {
-  if (!isRecord(value) || typeof value._id !== 'string' || typeof value._rev !== 'string' || typeof value.partnerId !== 'string' || typeof value.body !== 'string') return null
+  if (
+    !isRecord(value) ||
+    typeof value._id !== 'string' ||
+    typeof value._rev !== 'string' ||
+    typeof value.partnerId !== 'string' ||
+    typeof value.body !== 'string'
+  )
+    return null
   return {
     id: value._id,
     rev: value._rev,
@@ -252,14 +264,17 @@ export class WebhookDispatcher {
     }
     const secrets = new Map<string, string>()
     for (const s of Array.isArray(snapshot.secrets) ? snapshot.secrets : []) {
-      if (isRecord(s) && typeof s.partnerId === 'string' && typeof s.secret === 'string') secrets.set(s.partnerId, s.secret)
+      if (isRecord(s) && typeof s.partnerId === 'string' && typeof s.secret === 'string')
+        secrets.set(s.partnerId, s.secret)
     }
     const heads = new Map<string, QueuedDelivery>()
     for (const raw of Array.isArray(snapshot.queue) ? snapshot.queue : []) {
       const q = toQueued(raw)
       if (q && !heads.has(q.partnerId)) heads.set(q.partnerId, q)
     }
-    const due = [...heads.values()].filter((q) => (q.status === 'pending' ? q.nextAttemptAt <= now : q.leaseUntil <= now))
+    const due = [...heads.values()].filter((q) =>
+      q.status === 'pending' ? q.nextAttemptAt <= now : q.leaseUntil <= now,
+    )
     const result: PassResult = { attempted: 0, delivered: 0, failed: 0 }
     const concurrency = Math.max(1, this.options.concurrency ?? 4)
     for (let i = 0; i < due.length; i += concurrency) {
@@ -301,14 +316,23 @@ export class WebhookDispatcher {
     }
     const finish = async (fields: Record<string, unknown>): Promise<void> => {
       try {
-        await this.client.patch(q.id).set(fields).unset(['leaseUntil']).ifRevisionId(claimedRev).commit({ tag: 'syndication.webhooks.record' })
+        await this.client
+          .patch(q.id)
+          .set(fields)
+          .unset(['leaseUntil'])
+          .ifRevisionId(claimedRev)
+          .commit({ tag: 'syndication.webhooks.record' })
       } catch (error) {
         // Lost the lease (we were too slow and another dispatcher took over): its record wins.
         if (!(isRecord(error) && (error.statusCode === 409 || error.statusCode === 412))) throw error
       }
     }
-    if (!partner || partner.status !== 'active' || !partner.webhookUrl) {
-      const why = !partner ? 'partner no longer exists' : partner.status !== 'active' ? 'partner is suspended' : 'partner has no webhook URL any more'
+    if (partner?.status !== 'active' || !partner.webhookUrl) {
+      const why = !partner
+        ? 'partner no longer exists'
+        : partner.status !== 'active'
+          ? 'partner is suspended'
+          : 'partner has no webhook URL any more'
       await finish({ status: 'cancelled', note: why, nextAttemptAt: null })
       return 'cancelled'
     }
@@ -340,18 +364,41 @@ export class WebhookDispatcher {
         await response.arrayBuffer().catch(() => undefined)
         if (response.status < 200 || response.status >= 300) error = `receiver answered HTTP ${response.status}`
       } catch (e) {
-        error = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs ?? 10_000} ms` : e.message) : String(e)
+        error =
+          e instanceof Error
+            ? e.name === 'TimeoutError'
+              ? `no answer within ${this.options.timeoutMs ?? 10_000} ms`
+              : e.message
+            : String(e)
       }
     }
     const attemptCount = q.attemptCount + 1
-    const attempt = { _key: `a${attemptCount}`, at: new Date(started).toISOString(), durationMs: this.clock() - started, httpStatus, error }
+    const attempt = {
+      _key: `a${attemptCount}`,
+      at: new Date(started).toISOString(),
+      durationMs: this.clock() - started,
+      httpStatus,
+      error,
+    }
     const attempts = [...q.attempts, attempt].slice(-MAX_LOGGED_ATTEMPTS)
     if (error === null) {
-      await finish({ status: 'delivered', attemptCount, attempts, deliveredAt: new Date(this.clock()).toISOString(), nextAttemptAt: null })
+      await finish({
+        status: 'delivered',
+        attemptCount,
+        attempts,
+        deliveredAt: new Date(this.clock()).toISOString(),
+        nextAttemptAt: null,
+      })
       return 'delivered'
     }
     if (attemptCount >= this.backoff.maxAttempts) {
-      await finish({ status: 'failed', attemptCount, attempts, nextAttemptAt: null, note: `gave up after ${attemptCount} attempts` })
+      await finish({
+        status: 'failed',
+        attemptCount,
+        attempts,
+        nextAttemptAt: null,
+        note: `gave up after ${attemptCount} attempts`,
+      })
       return 'failed'
     }
     const next = this.clock() + backoffDelay(attemptCount, this.backoff, this.options.random)

@@ -46,7 +46,10 @@ export interface VerifyOptions {
  */
 export function verifySignature(rawBody: string, header: string, secret: string, options: VerifyOptions = {}): boolean {
   const match = /^t=(\d+)[, ]+v1=([A-Za-z0-9_-]+)$/.exec(header.trim())
-  if (!match) throw new SignatureError(`signature header must look like "t=<unix ms>,v1=<signature>", got ${JSON.stringify(header.slice(0, 60))}`)
+  if (!match)
+    throw new SignatureError(
+      `signature header must look like "t=<unix ms>,v1=<signature>", got ${JSON.stringify(header.slice(0, 60))}`,
+    )
   const timestamp = Number(match[1])
   const tolerance = options.toleranceMs ?? 5 * 60_000
   const now = options.now ?? Date.now()

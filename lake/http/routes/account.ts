@@ -1,9 +1,9 @@
-import type {FastifyPluginAsync} from 'fastify'
-import type {User} from '../../auth/index.js'
-import {LakeError, badRequest, isRecord} from '../../errors.js'
-import type {RouteOptions} from '../context.js'
+import type { FastifyPluginAsync } from 'fastify'
+import type { User } from '../../auth/index.js'
+import { LakeError, badRequest, isRecord } from '../../errors.js'
+import type { RouteOptions } from '../context.js'
 
-const ROLE_TITLES: Record<string, string> = {administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer'}
+const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
 
 export function userView(user: User): Record<string, unknown> {
   return {
@@ -12,7 +12,7 @@ export function userView(user: User): Record<string, unknown> {
     email: user.email,
     profileImage: null,
     role: user.role,
-    roles: [{name: user.role, title: ROLE_TITLES[user.role] ?? user.role}],
+    roles: [{ name: user.role, title: ROLE_TITLES[user.role] ?? user.role }],
     provider: 'local',
   }
 }
@@ -21,7 +21,7 @@ export function userView(user: User): Record<string, unknown> {
  * What the Studio asks about the project and the signed-in user: `/users/me`, key-value settings,
  * the dataset ACL, `/projects/<id>`, `/features`, `/ping`.
  */
-const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
+const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
   app.get('/features', async () => [])
 
@@ -30,13 +30,13 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
     return request.identity.kind === 'user' ? userView(request.identity.user) : {}
   })
 
-  app.get<{Params: {keys: string}}>('/users/me/keyvalue/:keys', async (request) => {
+  app.get<{ Params: { keys: string } }>('/users/me/keyvalue/:keys', async (request) => {
     const user = signedIn(request.identity)
     const keys = request.params.keys.split(',').filter(Boolean)
     const get = ctx.store.db.prepare('SELECT value FROM keyvalue WHERE user_id = ? AND key = ?')
     return keys.map((key) => {
-      const row = get.get(user.id, key) as {value: string} | undefined
-      return {key, value: row ? (JSON.parse(row.value) as unknown) : null}
+      const row = get.get(user.id, key) as { value: string } | undefined
+      return { key, value: row ? (JSON.parse(row.value) as unknown) : null }
     })
   })
 
@@ -44,36 +44,56 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
     const user = signedIn(request.identity)
     const body = request.body
     const items = Array.isArray(body) ? body : [body]
-    const put = ctx.store.db.prepare('INSERT INTO keyvalue (user_id, key, value) VALUES (?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value')
-    const out: Array<{key: string; value: unknown}> = []
+    const put = ctx.store.db.prepare(
+      'INSERT INTO keyvalue (user_id, key, value) VALUES (?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value',
+    )
+    const out: Array<{ key: string; value: unknown }> = []
     for (const item of items) {
-      if (!isRecord(item) || typeof item.key !== 'string') throw badRequest('each key-value item must be {"key": "...", "value": ...}')
+      if (!isRecord(item) || typeof item.key !== 'string')
+        throw badRequest('each key-value item must be {"key": "...", "value": ...}')
       put.run(user.id, item.key, JSON.stringify(item.value ?? null))
-      out.push({key: item.key, value: item.value ?? null})
+      out.push({ key: item.key, value: item.value ?? null })
     }
     return out
   })
 
-  app.get<{Params: {projectId: string; dataset: string}}>('/projects/:projectId/datasets/:dataset/acl', async (request) => {
-    const identity = request.identity
-    if (identity.kind === 'anonymous') return [{filter: '_id in path("*")', permissions: ['read']}]
-    const permissions = identity.user.role === 'viewer' ? ['read', 'history'] : ['read', 'create', 'history', 'update', 'manage']
-    return [{filter: '_id in path("**")', permissions}]
-  })
+  app.get<{ Params: { projectId: string; dataset: string } }>(
+    '/projects/:projectId/datasets/:dataset/acl',
+    async (request) => {
+      const identity = request.identity
+      if (identity.kind === 'anonymous') return [{ filter: '_id in path("*")', permissions: ['read'] }]
+      const permissions =
+        identity.user.role === 'viewer' ? ['read', 'history'] : ['read', 'create', 'history', 'update', 'manage']
+      return [{ filter: '_id in path("**")', permissions }]
+    },
+  )
 
-  app.get<{Params: {projectId: string}}>('/projects/:projectId', async (request) => {
+  app.get<{ Params: { projectId: string } }>('/projects/:projectId', async (request) => {
     const id = request.params.projectId
-    const members = request.identity.kind === 'user' ? ctx.accounts.listUsers().map((u) => ({id: u.id, role: u.role, roles: [{name: u.role, title: ROLE_TITLES[u.role]}], isCurrentUser: request.identity.kind === 'user' && request.identity.user.id === u.id, isRobot: false})) : []
-    return {id, displayName: id, studioHost: null, isBlocked: false, isDisabled: false, members, metadata: {}}
+    const members =
+      request.identity.kind === 'user'
+        ? ctx.accounts.listUsers().map((u) => ({
+            id: u.id,
+            role: u.role,
+            roles: [{ name: u.role, title: ROLE_TITLES[u.role] }],
+            isCurrentUser: request.identity.kind === 'user' && request.identity.user.id === u.id,
+            isRobot: false,
+          }))
+        : []
+    return { id, displayName: id, studioHost: null, isBlocked: false, isDisabled: false, members, metadata: {} }
   })
 
-  app.get<{Params: {projectId: string}}>('/projects/:projectId/datasets', async () =>
-    ctx.store.datasetNames().concat(ctx.store.datasetNames().includes(ctx.config.dataset) ? [] : [ctx.config.dataset]).map((name) => ({name, aclMode: 'public'})),
+  app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async () =>
+    ctx.store
+      .datasetNames()
+      .concat(ctx.store.datasetNames().includes(ctx.config.dataset) ? [] : [ctx.config.dataset])
+      .map((name) => ({ name, aclMode: 'public' })),
   )
 }
 
 function signedIn(identity: import('../../auth/index.js').Identity): User {
-  if (identity.kind !== 'user') throw new LakeError(401, 'unauthorizedError', 'sign in first: this needs an editor token')
+  if (identity.kind !== 'user')
+    throw new LakeError(401, 'unauthorizedError', 'sign in first: this needs an editor token')
   return identity.user
 }
 

@@ -18,19 +18,25 @@
  * `LAKE_ASSET_CACHE_BYTES` (variant LRU, 64 MiB), `LAKE_ASSET_BASE_URL` (origin written into
  * asset documents' `url`; default: the origin the upload request was sent to).
  */
-import {createHash} from 'node:crypto'
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 
-import type {FastifyPluginAsync, FastifyReply, FastifyRequest} from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 
-import type {MetadataKind} from '../../assets/analyze.js'
-import type {AssetKind} from '../../assets/names.js'
-import {type AssetLimits, AssetService, assetLimitsFromEnv, type ResolvedAsset, type UploadOptions} from '../../assets/service.js'
-import {requireWriter} from '../../auth/index.js'
-import {LakeError, badRequest} from '../../errors.js'
-import {invalidDatasetReason} from '../../ids.js'
-import type {RouteOptions} from '../context.js'
-import {parseApiVersion, queryString, stringParam} from '../util.js'
+import type { MetadataKind } from '../../assets/analyze.js'
+import type { AssetKind } from '../../assets/names.js'
+import {
+  type AssetLimits,
+  AssetService,
+  assetLimitsFromEnv,
+  type ResolvedAsset,
+  type UploadOptions,
+} from '../../assets/service.js'
+import { requireWriter } from '../../auth/index.js'
+import { LakeError, badRequest } from '../../errors.js'
+import { invalidDatasetReason } from '../../ids.js'
+import type { RouteOptions } from '../context.js'
+import { parseApiVersion, queryString, stringParam } from '../util.js'
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 /** Served files must never run as a page on the lake's origin (an uploaded SVG or HTML file). */
@@ -65,7 +71,10 @@ function parseMeta(q: Record<string, unknown>): MetadataKind[] | undefined {
     .filter(Boolean)
   for (const v of values) {
     if (!(META_KINDS as readonly string[]).includes(v)) {
-      throw badRequest(`query parameter meta="${v}" is not a metadata kind: use one or more of ${META_KINDS.join(', ')}`, 'invalidMetadataError')
+      throw badRequest(
+        `query parameter meta="${v}" is not a metadata kind: use one or more of ${META_KINDS.join(', ')}`,
+        'invalidMetadataError',
+      )
     }
   }
   if (values.includes('none')) return []
@@ -78,7 +87,7 @@ function contentDisposition(filename: string): string {
 }
 
 /** A single `bytes=a-b` range of a file of `size` bytes; `null` = not satisfiable; `undefined` = whole file. */
-function parseRange(header: string | undefined, size: number): {start: number; end: number} | null | undefined {
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | undefined {
   if (!header) return undefined
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
   if (!m || (m[1] === '' && m[2] === '')) return undefined
@@ -94,7 +103,7 @@ function parseRange(header: string | undefined, size: number): {start: number; e
     end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
   }
   if (start >= size || start > end) return null
-  return {start, end}
+  return { start, end }
 }
 
 function etagMatches(request: FastifyRequest, etag: string): boolean {
@@ -104,11 +113,11 @@ function etagMatches(request: FastifyRequest, etag: string): boolean {
 }
 
 const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) => {
-  const {ctx} = options
+  const { ctx } = options
   const service = new AssetService({
     storageDir: assetStorageDir(ctx.config.dataDir),
     projectId: ctx.config.projectId,
-    limits: {...assetLimitsFromEnv(), ...options.limits},
+    limits: { ...assetLimitsFromEnv(), ...options.limits },
   })
   await service.storage.sweepIncoming()
   const configuredBaseUrl = options.baseUrl ?? process.env.LAKE_ASSET_BASE_URL
@@ -123,9 +132,13 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
     return `${request.protocol}://${request.host}`
   }
 
-  async function upload(kind: AssetKind, request: FastifyRequest<{Params: {apiVersion: string; dataset: string}}>) {
+  async function upload(kind: AssetKind, request: FastifyRequest<{ Params: { apiVersion: string; dataset: string } }>) {
     if (parseApiVersion(request.params.apiVersion) === undefined) {
-      throw new LakeError(404, 'notFoundError', `"/${request.params.apiVersion}" is not an API version: paths start with /v<YYYY-MM-DD>, /vX or /v1`)
+      throw new LakeError(
+        404,
+        'notFoundError',
+        `"/${request.params.apiVersion}" is not an API version: paths start with /v<YYYY-MM-DD>, /vX or /v1`,
+      )
     }
     requireWriter(request.identity, `Uploading ${kind}s`)
     const store = ctx.store.dataset(request.params.dataset)
@@ -136,7 +149,7 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
         413,
         'payloadTooLarge',
         `The asset is ${declared} bytes, more than the upload limit of ${service.limits.maxUploadBytes} bytes: upload a smaller file or raise LAKE_ASSET_MAX_BYTES`,
-        {limitBytes: service.limits.maxUploadBytes},
+        { limitBytes: service.limits.maxUploadBytes },
       )
     }
     const q = queryString(request)
@@ -147,7 +160,7 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
       throw badRequest('query parameters sourceId and sourceName go together: send both or neither')
     }
     const metadata = parseMeta(q)
-    const uploadOptions: UploadOptions = {baseUrl: baseUrlOf(request)}
+    const uploadOptions: UploadOptions = { baseUrl: baseUrlOf(request) }
     const contentType = request.headers['content-type']
     if (contentType) uploadOptions.contentType = contentType
     for (const key of ['filename', 'title', 'description', 'label', 'creditLine'] as const) {
@@ -155,21 +168,34 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
       if (value !== undefined && value !== '') uploadOptions[key] = value
     }
     if (sourceId !== undefined && sourceName !== undefined) {
-      uploadOptions.source = {id: sourceId, name: sourceName, ...(sourceUrl ? {url: sourceUrl} : {})}
+      uploadOptions.source = { id: sourceId, name: sourceName, ...(sourceUrl ? { url: sourceUrl } : {}) }
     }
     if (metadata) uploadOptions.metadata = metadata
     if (request.identity.kind === 'user') uploadOptions.author = request.identity.user.id
     const document = await service.upload(store, kind, request.raw, uploadOptions)
-    return {document}
+    return { document }
   }
 
-  app.post<{Params: {apiVersion: string; dataset: string}}>('/:apiVersion/assets/images/:dataset', (request) => upload('image', request))
-  app.post<{Params: {apiVersion: string; dataset: string}}>('/:apiVersion/assets/files/:dataset', (request) => upload('file', request))
+  app.post<{ Params: { apiVersion: string; dataset: string } }>('/:apiVersion/assets/images/:dataset', (request) =>
+    upload('image', request),
+  )
+  app.post<{ Params: { apiVersion: string; dataset: string } }>('/:apiVersion/assets/files/:dataset', (request) =>
+    upload('file', request),
+  )
 
-  async function serve(kind: AssetKind, request: FastifyRequest<{Params: {projectId: string; dataset: string; filename: string}}>, reply: FastifyReply) {
-    const {projectId, dataset, filename} = request.params
+  async function serve(
+    kind: AssetKind,
+    request: FastifyRequest<{ Params: { projectId: string; dataset: string; filename: string } }>,
+    reply: FastifyReply,
+  ) {
+    const { projectId, dataset, filename } = request.params
     const what = `${kind === 'image' ? 'Image' : 'File'} "${filename}" in dataset "${dataset}"`
-    if (projectId !== ctx.config.projectId) throw new LakeError(404, 'notFoundError', `project "${projectId}" not found: this lake serves project "${ctx.config.projectId}"`)
+    if (projectId !== ctx.config.projectId)
+      throw new LakeError(
+        404,
+        'notFoundError',
+        `project "${projectId}" not found: this lake serves project "${ctx.config.projectId}"`,
+      )
     if (invalidDatasetReason(dataset)) throw notFound(what)
     const asset = await service.resolve(ctx.store.dataset(dataset), kind, filename)
     if (!asset) throw notFound(what)
@@ -192,13 +218,18 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
       reply.header('etag', etag)
       reply.header('x-sanity-sha1', asset.name.sha1)
       reply.header('accept-ranges', 'bytes')
-      const mimeType = typeof asset.document.mimeType === 'string' ? asset.document.mimeType : 'application/octet-stream'
+      const mimeType =
+        typeof asset.document.mimeType === 'string' ? asset.document.mimeType : 'application/octet-stream'
       reply.type(mimeType)
       if (etagMatches(request, etag)) return reply.code(304).send()
       const range = parseRange(request.headers.range, asset.size)
       if (range === null) {
         reply.header('content-range', `bytes */${asset.size}`)
-        throw new LakeError(416, 'rangeNotSatisfiable', `Range "${request.headers.range}" is outside the ${asset.size} bytes of ${what}`)
+        throw new LakeError(
+          416,
+          'rangeNotSatisfiable',
+          `Range "${request.headers.range}" is outside the ${asset.size} bytes of ${what}`,
+        )
       }
       if (range) {
         reply.code(206)
@@ -219,12 +250,14 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
     return reply.send(rendered.data)
   }
 
-  type ServeParams = {Params: {projectId: string; dataset: string; filename: string; vanity?: string}}
+  type ServeParams = { Params: { projectId: string; dataset: string; filename: string; vanity?: string } }
   for (const kind of ['image', 'file'] as const) {
     const prefix = kind === 'image' ? '/images' : '/files'
     app.get<ServeParams>(`${prefix}/:projectId/:dataset/:filename`, (request, reply) => serve(kind, request, reply))
     // A "vanity" file name after the asset name is allowed and ignored, as on Sanity's CDN.
-    app.get<ServeParams>(`${prefix}/:projectId/:dataset/:filename/:vanity`, (request, reply) => serve(kind, request, reply))
+    app.get<ServeParams>(`${prefix}/:projectId/:dataset/:filename/:vanity`, (request, reply) =>
+      serve(kind, request, reply),
+    )
   }
 }
 

@@ -1,7 +1,7 @@
-import type {FastifyPluginAsync, FastifyRequest} from 'fastify'
-import {LakeError, badRequest, isRecord} from '../../errors.js'
-import type {RouteOptions} from '../context.js'
-import {queryString, stringParam} from '../util.js'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { LakeError, badRequest, isRecord } from '../../errors.js'
+import type { RouteOptions } from '../context.js'
+import { queryString, stringParam } from '../util.js'
 
 /**
  * The Studio's normal login screen, without sanity.io:
@@ -20,7 +20,10 @@ function page(title: string, body: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c] ?? c)
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  )
 }
 
 function loginForm(origin: string, error?: string): string {
@@ -40,7 +43,13 @@ function allowedOrigin(origin: string, extra: string[]): boolean {
     const url = new URL(origin)
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false
     const host = url.hostname
-    return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]' || extra.includes(url.origin)
+    return (
+      host === 'localhost' ||
+      host.endsWith('.localhost') ||
+      host === '127.0.0.1' ||
+      host === '[::1]' ||
+      extra.includes(url.origin)
+    )
   } catch {
     return false
   }
@@ -48,29 +57,30 @@ function allowedOrigin(origin: string, extra: string[]): boolean {
 
 function baseUrl(request: FastifyRequest): string {
   const host = request.headers[':authority'] ?? request.headers.host ?? 'localhost'
-  const encrypted = (request.raw.socket as {encrypted?: boolean}).encrypted === true
+  const encrypted = (request.raw.socket as { encrypted?: boolean }).encrypted === true
   return `${encrypted ? 'https' : 'http'}://${Array.isArray(host) ? host[0] : host}`
 }
 
 /** Versioned API routes of the login flow (mounted under `/:apiVersion`). */
-export const authApiRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
+export const authApiRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get('/auth/providers', async (request) => ({
     thirdPartyLogin: false,
     sso: {},
-    providers: [{name: 'local', title: 'Local editor account', url: `${baseUrl(request)}${LOGIN_PATH}`}],
+    providers: [{ name: 'local', title: 'Local editor account', url: `${baseUrl(request)}${LOGIN_PATH}` }],
   }))
 
   app.get('/auth/fetch', async (request) => {
     const sid = stringParam(queryString(request), 'sid')
     if (!sid) throw badRequest('missing ?sid= (the session id from the login redirect)')
     const exchanged = ctx.accounts.exchangeSession(sid)
-    if (!exchanged) throw new LakeError(401, 'unauthorizedError', 'the login session is unknown, used or expired: sign in again')
-    return {token: exchanged.token, label: 'studio login'}
+    if (!exchanged)
+      throw new LakeError(401, 'unauthorizedError', 'the login session is unknown, used or expired: sign in again')
+    return { token: exchanged.token, label: 'studio login' }
   })
 
   app.get('/auth/id', async (request) => {
     if (request.identity.kind !== 'user') throw new LakeError(401, 'unauthorizedError', 'not signed in')
-    return {id: request.identity.user.id}
+    return { id: request.identity.user.id }
   })
 
   app.post('/auth/logout', async (request) => {
@@ -81,15 +91,23 @@ export const authApiRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}
 }
 
 /** The login page itself (unversioned: the provider URL). */
-export const loginPageRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
-  app.addContentTypeParser('application/x-www-form-urlencoded', {parseAs: 'string'}, (_request, body, done) => {
+export const loginPageRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))))
   })
 
   app.get(LOGIN_PATH, async (request, reply) => {
     const origin = stringParam(queryString(request), 'origin') ?? ''
     if (!allowedOrigin(origin, ctx.config.corsOrigins)) {
-      return reply.code(400).type('text/html').send(page('Sign-in error', `<p class="error">The sign-in link has no valid <code>origin</code> to return to (a localhost address or one listed in LAKE_CORS_ORIGINS).</p>`))
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(
+          page(
+            'Sign-in error',
+            `<p class="error">The sign-in link has no valid <code>origin</code> to return to (a localhost address or one listed in LAKE_CORS_ORIGINS).</p>`,
+          ),
+        )
     }
     return reply.type('text/html').header('cache-control', 'no-store').send(loginForm(origin))
   })
@@ -100,10 +118,18 @@ export const loginPageRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ct
     const email = typeof body.email === 'string' ? body.email : ''
     const password = typeof body.password === 'string' ? body.password : ''
     if (!allowedOrigin(origin, ctx.config.corsOrigins)) {
-      return reply.code(400).type('text/html').send(page('Sign-in error', '<p class="error">Invalid origin to return to.</p>'))
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(page('Sign-in error', '<p class="error">Invalid origin to return to.</p>'))
     }
     const user = ctx.accounts.verifyPassword(email, password)
-    if (!user) return reply.code(401).type('text/html').header('cache-control', 'no-store').send(loginForm(origin, 'Wrong email or password.'))
+    if (!user)
+      return reply
+        .code(401)
+        .type('text/html')
+        .header('cache-control', 'no-store')
+        .send(loginForm(origin, 'Wrong email or password.'))
     const sid = ctx.accounts.createSession(user.id)
     const target = new URL(origin)
     target.hash = `sid=${sid}`

@@ -1,12 +1,12 @@
-import type {FastifyPluginAsync} from 'fastify'
-import type {Identity} from '../../auth/index.js'
-import {LakeError, badRequest} from '../../errors.js'
-import {DRAFTS_PREFIX, invalidIdReason, publishedIdOf} from '../../ids.js'
-import {effectsOf} from '../../listen/effects.js'
-import {mayRead} from '../../query/index.js'
-import type {DatasetStore, LakeDocument, RevisionEntry} from '../../store/index.js'
-import type {RouteOptions} from '../context.js'
-import {queryString, stringParam} from '../util.js'
+import type { FastifyPluginAsync } from 'fastify'
+import type { Identity } from '../../auth/index.js'
+import { LakeError, badRequest } from '../../errors.js'
+import { DRAFTS_PREFIX, invalidIdReason, publishedIdOf } from '../../ids.js'
+import { effectsOf } from '../../listen/effects.js'
+import { mayRead } from '../../query/index.js'
+import type { DatasetStore, LakeDocument, RevisionEntry } from '../../store/index.js'
+import type { RouteOptions } from '../context.js'
+import { queryString, stringParam } from '../util.js'
 
 /**
  * History, as the Studio reads it (shapes from `sanity`'s timeline and events code):
@@ -23,7 +23,7 @@ interface LogEntry {
   id: string
   timestamp: string
   author: string
-  changes: Map<string, {before: LakeDocument | null; after: LakeDocument | null}>
+  changes: Map<string, { before: LakeDocument | null; after: LakeDocument | null }>
 }
 
 /** The transactions touching `ids`, oldest first, with each document's state before and after. */
@@ -31,28 +31,42 @@ function transactionLog(store: DatasetStore, ids: string[]): LogEntry[] {
   const bySeq = new Map<number, LogEntry>()
   for (const id of ids) {
     let previous: RevisionEntry | undefined
-    for (const rev of store.revisions(id, {limit: 100_000})) {
+    for (const rev of store.revisions(id, { limit: 100_000 })) {
       let entry = bySeq.get(rev.seq)
-      if (!entry) bySeq.set(rev.seq, (entry = {seq: rev.seq, id: rev.transactionId, timestamp: rev.timestamp, author: rev.author, changes: new Map()}))
-      entry.changes.set(id, {before: previous?.document ?? null, after: rev.document})
+      if (!entry)
+        bySeq.set(
+          rev.seq,
+          (entry = {
+            seq: rev.seq,
+            id: rev.transactionId,
+            timestamp: rev.timestamp,
+            author: rev.author,
+            changes: new Map(),
+          }),
+        )
+      entry.changes.set(id, { before: previous?.document ?? null, after: rev.document })
       previous = rev
     }
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq)
 }
 
-const historyRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
+const historyRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   function readableIds(identity: Identity, raw: string): string[] {
-    const ids = raw.split(',').map((s) => s.trim()).filter(Boolean)
+    const ids = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
     for (const id of ids) {
       const reason = invalidIdReason(id)
       if (reason) throw badRequest(reason, 'invalidDocumentIdError')
-      if (identity.kind !== 'user' && !mayRead(identity, id)) throw new LakeError(401, 'unauthorizedError', `reading the history of "${id}" needs an editor token`)
+      if (identity.kind !== 'user' && !mayRead(identity, id))
+        throw new LakeError(401, 'unauthorizedError', `reading the history of "${id}" needs an editor token`)
     }
     return ids
   }
 
-  app.get<{Params: {dataset: string; ids: string}}>('/data/history/:dataset/documents/:ids', async (request) => {
+  app.get<{ Params: { dataset: string; ids: string } }>('/data/history/:dataset/documents/:ids', async (request) => {
     const ids = readableIds(request.identity, request.params.ids)
     const store = ctx.store.dataset(request.params.dataset)
     const q = queryString(request)
@@ -60,85 +74,129 @@ const historyRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
     const time = stringParam(q, 'time')
     const documents: LakeDocument[] = []
     for (const id of ids) {
-      const entry = revision ? store.revision(id, revision) : time ? store.documentAt(id, time) : store.revisions(id, {limit: 1}).at(-1)
+      const entry = revision
+        ? store.revision(id, revision)
+        : time
+          ? store.documentAt(id, time)
+          : store.revisions(id, { limit: 1 }).at(-1)
       if (entry?.document) documents.push(entry.document)
       else if (!revision && !time) {
         // lastRevision of a deleted document: its last existing state.
-        const last = store.revisions(id, {limit: 100_000}).reverse().find((r) => r.document)
+        const last = store
+          .revisions(id, { limit: 100_000 })
+          .reverse()
+          .find((r) => r.document)
         if (last?.document) documents.push(last.document)
       }
     }
     if (ids.length === 1 && documents.length === 0) {
-      throw new LakeError(404, 'notFoundError', `document "${ids[0]}" has no ${revision ? `revision "${revision}"` : time ? `version at ${time}` : 'history'}`)
+      throw new LakeError(
+        404,
+        'notFoundError',
+        `document "${ids[0]}" has no ${revision ? `revision "${revision}"` : time ? `version at ${time}` : 'history'}`,
+      )
     }
-    return {documents}
+    return { documents }
   })
 
-  app.get<{Params: {dataset: string; ids: string}}>('/data/history/:dataset/transactions/:ids', async (request, reply) => {
-    const ids = readableIds(request.identity, request.params.ids)
-    const store = ctx.store.dataset(request.params.dataset)
-    const q = queryString(request)
-    const flag = (name: string): boolean => stringParam(q, name) === 'true'
-    const limitRaw = Number(stringParam(q, 'limit') ?? 1000)
-    const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 10_000) : 1000
-    let log = transactionLog(store, ids)
-    const fromTx = stringParam(q, 'fromTransaction')
-    const toTx = stringParam(q, 'toTransaction')
-    if (fromTx) {
-      const at = log.findIndex((e) => e.id === fromTx)
-      if (at >= 0) log = log.slice(at)
-    }
-    if (toTx) {
-      const at = log.findIndex((e) => e.id === toTx)
-      if (at >= 0) log = log.slice(0, at + 1)
-    }
-    const fromTime = stringParam(q, 'fromTime')
-    const toTime = stringParam(q, 'toTime')
-    if (fromTime) log = log.filter((e) => e.timestamp >= fromTime)
-    if (toTime) log = log.filter((e) => e.timestamp <= toTime)
-    if (flag('reverse')) log.reverse()
-    log = log.slice(0, limit)
-    const withEffects = stringParam(q, 'effectFormat') === 'mendoza'
-    const withMutations = !flag('excludeContent') && !flag('excludeMutations')
-    const lines = log.map((entry) => {
-      const out: Record<string, unknown> = {id: entry.id, timestamp: entry.timestamp, author: entry.author, documentIDs: [...entry.changes.keys()]}
-      if (withMutations) out.mutations = [...entry.changes].map(([id, c]) => (c.after ? {createOrReplace: c.after} : {delete: {id}}))
-      if (withEffects) out.effects = Object.fromEntries([...entry.changes].map(([id, c]) => [id, effectsOf(c.before, c.after)]))
-      return JSON.stringify(out)
-    })
-    return reply.type('application/x-ndjson').send(lines.join('\n') + (lines.length ? '\n' : ''))
-  })
-
-  app.get<{Params: {dataset: string; id: string}}>('/data/history/:dataset/events/documents/:id', async (request) => {
-    const [documentId] = readableIds(request.identity, request.params.id)
-    const store = ctx.store.dataset(request.params.dataset)
-    const publishedId = publishedIdOf(documentId)
-    const draftId = DRAFTS_PREFIX + publishedId
-    const events: Array<Record<string, unknown>> = []
-    for (const entry of transactionLog(store, [publishedId, draftId])) {
-      const base = {id: entry.id, timestamp: entry.timestamp, author: entry.author, documentId: publishedId}
-      const pub = entry.changes.get(publishedId)
-      const draft = entry.changes.get(draftId)
-      const pubGone = pub && pub.before && !pub.after
-      const draftGone = draft && draft.before && !draft.after
-      if (pub?.after && draftGone) {
-        events.push({...base, type: 'publishDocumentVersion', revisionId: pub.after._rev, versionId: draftId, versionRevisionId: draft.before?._rev, publishCause: 'document.publish'})
-      } else if (pubGone && draft?.after) {
-        events.push({...base, type: 'unpublishDocument', versionId: draftId, versionRevisionId: draft.after._rev})
-      } else if ((pubGone && (draftGone || !store.get(draftId))) || (draftGone && !store.get(publishedId) && !pub)) {
-        events.push({...base, type: 'deleteDocumentGroup'})
-      } else if (draftGone) {
-        events.push({...base, type: 'deleteDocumentVersion', versionId: draftId, versionRevisionId: draft.before?._rev})
-      } else if (draft && !draft.before && draft.after) {
-        events.push({...base, type: 'createDocumentVersion', versionId: draftId, versionRevisionId: draft.after._rev, ...(pub?.after || store.get(publishedId) ? {parentId: publishedId} : {})})
-      } else if (pub && !pub.before && pub.after) {
-        events.push({...base, type: 'createLiveDocument', revisionId: pub.after._rev})
-      } else if (pub?.before && pub.after) {
-        events.push({...base, type: 'updateLiveDocument', revisionId: pub.after._rev})
+  app.get<{ Params: { dataset: string; ids: string } }>(
+    '/data/history/:dataset/transactions/:ids',
+    async (request, reply) => {
+      const ids = readableIds(request.identity, request.params.ids)
+      const store = ctx.store.dataset(request.params.dataset)
+      const q = queryString(request)
+      const flag = (name: string): boolean => stringParam(q, name) === 'true'
+      const limitRaw = Number(stringParam(q, 'limit') ?? 1000)
+      const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? Math.min(limitRaw, 10_000) : 1000
+      let log = transactionLog(store, ids)
+      const fromTx = stringParam(q, 'fromTransaction')
+      const toTx = stringParam(q, 'toTransaction')
+      if (fromTx) {
+        const at = log.findIndex((e) => e.id === fromTx)
+        if (at >= 0) log = log.slice(at)
       }
-    }
-    return {events: {[documentId]: events.reverse()}, nextCursor: ''}
-  })
+      if (toTx) {
+        const at = log.findIndex((e) => e.id === toTx)
+        if (at >= 0) log = log.slice(0, at + 1)
+      }
+      const fromTime = stringParam(q, 'fromTime')
+      const toTime = stringParam(q, 'toTime')
+      if (fromTime) log = log.filter((e) => e.timestamp >= fromTime)
+      if (toTime) log = log.filter((e) => e.timestamp <= toTime)
+      if (flag('reverse')) log.reverse()
+      log = log.slice(0, limit)
+      const withEffects = stringParam(q, 'effectFormat') === 'mendoza'
+      const withMutations = !flag('excludeContent') && !flag('excludeMutations')
+      const lines = log.map((entry) => {
+        const out: Record<string, unknown> = {
+          id: entry.id,
+          timestamp: entry.timestamp,
+          author: entry.author,
+          documentIDs: [...entry.changes.keys()],
+        }
+        if (withMutations)
+          out.mutations = [...entry.changes].map(([id, c]) =>
+            c.after ? { createOrReplace: c.after } : { delete: { id } },
+          )
+        if (withEffects)
+          out.effects = Object.fromEntries([...entry.changes].map(([id, c]) => [id, effectsOf(c.before, c.after)]))
+        return JSON.stringify(out)
+      })
+      return reply.type('application/x-ndjson').send(lines.join('\n') + (lines.length ? '\n' : ''))
+    },
+  )
+
+  app.get<{ Params: { dataset: string; id: string } }>(
+    '/data/history/:dataset/events/documents/:id',
+    async (request) => {
+      const [documentId] = readableIds(request.identity, request.params.id)
+      const store = ctx.store.dataset(request.params.dataset)
+      const publishedId = publishedIdOf(documentId)
+      const draftId = DRAFTS_PREFIX + publishedId
+      const events: Array<Record<string, unknown>> = []
+      for (const entry of transactionLog(store, [publishedId, draftId])) {
+        const base = { id: entry.id, timestamp: entry.timestamp, author: entry.author, documentId: publishedId }
+        const pub = entry.changes.get(publishedId)
+        const draft = entry.changes.get(draftId)
+        const pubGone = pub?.before && !pub.after
+        const draftGone = draft?.before && !draft.after
+        if (pub?.after && draftGone) {
+          events.push({
+            ...base,
+            type: 'publishDocumentVersion',
+            revisionId: pub.after._rev,
+            versionId: draftId,
+            versionRevisionId: draft.before?._rev,
+            publishCause: 'document.publish',
+          })
+        } else if (pubGone && draft?.after) {
+          events.push({ ...base, type: 'unpublishDocument', versionId: draftId, versionRevisionId: draft.after._rev })
+        } else if ((pubGone && (draftGone || !store.get(draftId))) || (draftGone && !store.get(publishedId) && !pub)) {
+          events.push({ ...base, type: 'deleteDocumentGroup' })
+        } else if (draftGone) {
+          events.push({
+            ...base,
+            type: 'deleteDocumentVersion',
+            versionId: draftId,
+            versionRevisionId: draft.before?._rev,
+          })
+        } else if (draft && !draft.before && draft.after) {
+          events.push({
+            ...base,
+            type: 'createDocumentVersion',
+            versionId: draftId,
+            versionRevisionId: draft.after._rev,
+            ...(pub?.after || store.get(publishedId) ? { parentId: publishedId } : {}),
+          })
+        } else if (pub && !pub.before && pub.after) {
+          events.push({ ...base, type: 'createLiveDocument', revisionId: pub.after._rev })
+        } else if (pub?.before && pub.after) {
+          events.push({ ...base, type: 'updateLiveDocument', revisionId: pub.after._rev })
+        }
+      }
+      return { events: { [documentId]: events.reverse() }, nextCursor: '' }
+    },
+  )
 }
 
 export default historyRoutes

@@ -1,21 +1,25 @@
-import type {FastifyPluginAsync} from 'fastify'
-import {badRequest} from '../../errors.js'
-import {randomId} from '../../ids.js'
-import {Listener, type MutationEvent} from '../../listen/listener.js'
-import type {CommittedTransaction} from '../../store/index.js'
-import type {RouteOptions} from '../context.js'
-import {boolParam, groqParamsFromQuery, queryString, stringParam} from '../util.js'
+import type { FastifyPluginAsync } from 'fastify'
+import { badRequest } from '../../errors.js'
+import { randomId } from '../../ids.js'
+import { Listener, type MutationEvent } from '../../listen/listener.js'
+import type { CommittedTransaction } from '../../store/index.js'
+import type { RouteOptions } from '../context.js'
+import { boolParam, groqParamsFromQuery, queryString, stringParam } from '../util.js'
 
 /**
  * `GET /data/listen/<dataset>`: server-sent events. `welcome` first (or `welcomeback` when a
  * `Last-Event-ID` could be resumed with `enableResume=true`), then one `mutation` event per document
  * change the listener may see, keep-alive comments while idle.
  */
-const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
-  app.get<{Params: {dataset: string}}>('/data/listen/:dataset', async (request, reply) => {
+const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  app.get<{ Params: { dataset: string } }>('/data/listen/:dataset', async (request, reply) => {
     const q = queryString(request)
     const query = stringParam(q, 'query')
-    if (!query) throw badRequest('the "query" parameter is missing: listen needs a GROQ filter such as *[_type == "article"]', 'queryParseError')
+    if (!query)
+      throw badRequest(
+        'the "query" parameter is missing: listen needs a GROQ filter such as *[_type == "article"]',
+        'queryParseError',
+      )
     const effectFormat = stringParam(q, 'effectFormat')
     const listener = new Listener({
       query,
@@ -47,18 +51,23 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
     const write = (chunk: string): void => {
       if (!closed) raw.write(chunk)
     }
-    const send = (event: MutationEvent): void => write(`id: ${event.eventId}\nevent: mutation\ndata: ${JSON.stringify(event)}\n\n`)
+    const send = (event: MutationEvent): void =>
+      write(`id: ${event.eventId}\nevent: mutation\ndata: ${JSON.stringify(event)}\n\n`)
 
     // Events are produced in commit order: each transaction waits for the previous one.
     let chain: Promise<void> = Promise.resolve()
     const pending: CommittedTransaction[] = []
     const enqueue = (tx: CommittedTransaction, afterDocumentId?: string): void => {
-      chain = chain.then(async () => {
-        if (closed) return
-        for (const event of await listener.eventsFor(tx, afterDocumentId)) send(event)
-      }).catch((err: unknown) => {
-        write(`event: channelError\ndata: ${JSON.stringify({message: err instanceof Error ? err.message : String(err)})}\n\n`)
-      })
+      chain = chain
+        .then(async () => {
+          if (closed) return
+          for (const event of await listener.eventsFor(tx, afterDocumentId)) send(event)
+        })
+        .catch((err: unknown) => {
+          write(
+            `event: channelError\ndata: ${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n\n`,
+          )
+        })
     }
     let buffering = true
     const unsubscribe = store.subscribe((tx) => {
@@ -66,17 +75,17 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
       else enqueue(tx)
     })
 
-    const listenerName = 'L' + randomId(16)
+    const listenerName = `L${randomId(16)}`
     const resumed = enableResume && lastEventId ? resumePoint(lastEventId) : undefined
     if (resumed) {
-      write(`event: welcomeback\ndata: ${JSON.stringify({listenerName})}\n\n`)
+      write(`event: welcomeback\ndata: ${JSON.stringify({ listenerName })}\n\n`)
       // Every missed transaction (not just the first page): a resumed listener must see no gap.
       for (const tx of store.transactionsAfter(resumed.seq - 1, Number.MAX_SAFE_INTEGER)) {
         if (pending.some((p) => p.seq === tx.seq)) continue
         enqueue(tx, tx.seq === resumed.seq ? resumed.documentId : undefined)
       }
     } else {
-      write(`event: welcome\ndata: ${JSON.stringify({listenerName})}\n\n`)
+      write(`event: welcome\ndata: ${JSON.stringify({ listenerName })}\n\n`)
     }
     buffering = false
     for (const tx of pending.splice(0)) enqueue(tx)
@@ -97,11 +106,11 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, {ctx}) => {
     raw.on('error', close)
     closeOnShutdown.add(shutdown)
 
-    function resumePoint(eventId: string): {seq: number; documentId: string} | undefined {
+    function resumePoint(eventId: string): { seq: number; documentId: string } | undefined {
       const hash = eventId.indexOf('#')
       if (hash === -1) return undefined
       const seq = store.sequenceOf(eventId.slice(0, hash))
-      return seq === undefined ? undefined : {seq, documentId: eventId.slice(hash + 1)}
+      return seq === undefined ? undefined : { seq, documentId: eventId.slice(hash + 1) }
     }
   })
 

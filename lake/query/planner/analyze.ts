@@ -4,53 +4,113 @@
  * covers every document a filter can keep. A spec is a promise of a superset: `exact` only when
  * the lookup gives precisely the documents the filter keeps.
  */
-import type {ExprNode} from 'groq-js'
+import type { ExprNode } from 'groq-js'
 
 /** Where a lookup key comes from: computed before evaluation, or per enclosing document. */
-export type KeySource = {kind: 'static'; value: unknown} | {kind: 'runtime'; node: ExprNode}
+export type KeySource = { kind: 'static'; value: unknown } | { kind: 'runtime'; node: ExprNode }
 
 export type LookupIndex = 'type' | 'id' | 'slug' | 'ref' | 'derefSlug'
 
 export type Spec =
-  | {k: 'all'; exact: boolean}
-  | {k: 'none'}
-  | {k: 'lookup'; index: LookupIndex; key: KeySource; exact: boolean}
+  | { k: 'all'; exact: boolean }
+  | { k: 'none' }
+  | { k: 'lookup'; index: LookupIndex; key: KeySource; exact: boolean }
   /** `path == value` for any other attribute path: answered by an ordered index's equal range. */
-  | {k: 'eq'; path: string[]; value: string | number | boolean}
+  | { k: 'eq'; path: string[]; value: string | number | boolean }
   /** `value in path` where `path` holds an array: answered by the member index of that path. */
-  | {k: 'member'; path: string[]; value: string | number | boolean}
-  | {k: 'text'; exprKey: string; expr: ExprNode; key: KeySource}
-  | {k: 'and' | 'or'; parts: Spec[]}
+  | { k: 'member'; path: string[]; value: string | number | boolean }
+  | { k: 'text'; exprKey: string; expr: ExprNode; key: KeySource }
+  | { k: 'and' | 'or'; parts: Spec[] }
 
-export const ALL: Spec = {k: 'all', exact: false}
-const ALL_EXACT: Spec = {k: 'all', exact: true}
-const NONE: Spec = {k: 'none'}
+export const ALL: Spec = { k: 'all', exact: false }
+const ALL_EXACT: Spec = { k: 'all', exact: true }
+const NONE: Spec = { k: 'none' }
 
 /** Functions that never throw and depend only on their arguments and the scope (groq-js 1.x). */
 const SAFE_FUNCTIONS = new Set([
-  'global::coalesce', 'global::count', 'global::dateTime', 'global::defined', 'global::identity',
-  'global::length', 'global::path', 'global::string', 'global::references', 'global::round',
-  'global::now', 'global::lower', 'global::upper',
-  'string::lower', 'string::upper', 'string::split', 'string::startsWith',
-  'array::join', 'array::compact', 'array::unique', 'array::intersects',
-  'math::min', 'math::max', 'math::sum', 'math::avg',
-  'pt::text', 'dateTime::now', 'sanity::projectId', 'sanity::dataset', 'sanity::versionOf', 'sanity::partOfRelease',
+  'global::coalesce',
+  'global::count',
+  'global::dateTime',
+  'global::defined',
+  'global::identity',
+  'global::length',
+  'global::path',
+  'global::string',
+  'global::references',
+  'global::round',
+  'global::now',
+  'global::lower',
+  'global::upper',
+  'string::lower',
+  'string::upper',
+  'string::split',
+  'string::startsWith',
+  'array::join',
+  'array::compact',
+  'array::unique',
+  'array::intersects',
+  'math::min',
+  'math::max',
+  'math::sum',
+  'math::avg',
+  'pt::text',
+  'dateTime::now',
+  'sanity::projectId',
+  'sanity::dataset',
+  'sanity::versionOf',
+  'sanity::partOfRelease',
 ])
 
 /** Safe functions that read the current document (`@`) implicitly, like a path would. */
 const READS_THIS = new Set(['global::references', 'sanity::versionOf', 'sanity::partOfRelease'])
 
 const SAFE_NODES = new Set([
-  'AccessAttribute', 'AccessElement', 'And', 'Array', 'ArrayCoerce', 'ArrayElement', 'Asc', 'Deref', 'Desc',
-  'Everything', 'Filter', 'FlatMap', 'FuncCall', 'Group', 'InRange', 'Map', 'Neg', 'Not', 'Object',
-  'ObjectAttributeValue', 'ObjectConditionalSplat', 'ObjectSplat', 'OpCall', 'Or', 'Parameter', 'Parent',
-  'PipeFuncCall', 'Pos', 'Projection', 'Select', 'SelectAlternative', 'Slice', 'This', 'Tuple', 'Value',
+  'AccessAttribute',
+  'AccessElement',
+  'And',
+  'Array',
+  'ArrayCoerce',
+  'ArrayElement',
+  'Asc',
+  'Deref',
+  'Desc',
+  'Everything',
+  'Filter',
+  'FlatMap',
+  'FuncCall',
+  'Group',
+  'InRange',
+  'Map',
+  'Neg',
+  'Not',
+  'Object',
+  'ObjectAttributeValue',
+  'ObjectConditionalSplat',
+  'ObjectSplat',
+  'OpCall',
+  'Or',
+  'Parameter',
+  'Parent',
+  'PipeFuncCall',
+  'Pos',
+  'Projection',
+  'Select',
+  'SelectAlternative',
+  'Slice',
+  'This',
+  'Tuple',
+  'Value',
 ])
 
-type AnyNode = {type: string; [key: string]: unknown}
+type AnyNode = { type: string; [key: string]: unknown }
 
 function isNode(value: unknown): value is AnyNode {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as {type?: unknown}).type === 'string'
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as { type?: unknown }).type === 'string'
+  )
 }
 
 /** The sub-nodes of a node (never descending into a `Value`'s data). */
@@ -97,7 +157,19 @@ export function contains(node: ExprNode, types: ReadonlySet<string>): boolean {
   return childNodes(n).some((c) => contains(c as unknown as ExprNode, types))
 }
 
-const CONSTANT_NODES = new Set(['Value', 'Group', 'Array', 'ArrayElement', 'OpCall', 'And', 'Or', 'Not', 'Neg', 'Pos', 'FuncCall'])
+const CONSTANT_NODES = new Set([
+  'Value',
+  'Group',
+  'Array',
+  'ArrayElement',
+  'OpCall',
+  'And',
+  'Or',
+  'Not',
+  'Neg',
+  'Pos',
+  'FuncCall',
+])
 
 /**
  * A constant: only literals (parameters are literals after parsing) and pure operators and
@@ -138,7 +210,12 @@ export function isOuterValue(node: ExprNode): boolean {
       return isNode(n.value) && isOuterValue(n.value as unknown as ExprNode)
     case 'Map':
     case 'FlatMap':
-      return isNode(n.base) && isOuterValue(n.base as unknown as ExprNode) && isNode(n.expr) && isClosedItemExpr(n.expr as unknown as ExprNode)
+      return (
+        isNode(n.base) &&
+        isOuterValue(n.base as unknown as ExprNode) &&
+        isNode(n.expr) &&
+        isClosedItemExpr(n.expr as unknown as ExprNode)
+      )
     default:
       return false
   }
@@ -208,13 +285,13 @@ export class NotConstant extends Error {}
 function keyOf(node: ExprNode, evalConstant: (n: ExprNode) => unknown): KeySource | undefined {
   if (isConstant(node)) {
     try {
-      return {kind: 'static', value: evalConstant(node)}
+      return { kind: 'static', value: evalConstant(node) }
     } catch (err) {
       if (err instanceof NotConstant) return undefined
       throw err
     }
   }
-  if (isOuterValue(node)) return {kind: 'runtime', node}
+  if (isOuterValue(node)) return { kind: 'runtime', node }
   return undefined
 }
 
@@ -224,10 +301,10 @@ const pathIs = (path: string[] | undefined, ...names: string[]): boolean =>
 function lookupFor(path: string[] | undefined, key: KeySource): Spec | undefined {
   if (!path) return undefined
   const exact = key.kind === 'static'
-  if (pathIs(path, '_type')) return {k: 'lookup', index: 'type', key, exact}
-  if (pathIs(path, '_id')) return {k: 'lookup', index: 'id', key, exact}
-  if (pathIs(path, 'slug', 'current')) return {k: 'lookup', index: 'slug', key, exact}
-  if (path[path.length - 1] === '_ref') return {k: 'lookup', index: 'ref', key, exact: false}
+  if (pathIs(path, '_type')) return { k: 'lookup', index: 'type', key, exact }
+  if (pathIs(path, '_id')) return { k: 'lookup', index: 'id', key, exact }
+  if (pathIs(path, 'slug', 'current')) return { k: 'lookup', index: 'slug', key, exact }
+  if (path[path.length - 1] === '_ref') return { k: 'lookup', index: 'ref', key, exact: false }
   return undefined
 }
 
@@ -250,29 +327,40 @@ export function specOf(cond: ExprNode, evalConstant: (n: ExprNode) => unknown): 
     case 'Or':
       return {
         k: n.type === 'And' ? 'and' : 'or',
-        parts: [specOf(n.left as unknown as ExprNode, evalConstant), specOf(n.right as unknown as ExprNode, evalConstant)],
+        parts: [
+          specOf(n.left as unknown as ExprNode, evalConstant),
+          specOf(n.right as unknown as ExprNode, evalConstant),
+        ],
       }
     case 'OpCall': {
       const left = n.left as unknown as ExprNode
       const right = n.right as unknown as ExprNode
       if (n.op === '==') {
-        for (const [side, other] of [[left, right], [right, left]] as const) {
+        for (const [side, other] of [
+          [left, right],
+          [right, left],
+        ] as const) {
           const key = keyOf(other, evalConstant)
           if (!key) continue
           if (key.kind === 'static' && typeof key.value !== 'string') {
             const path = elementPath(side)
             const v = key.value
-            if (path && (typeof v === 'number' || typeof v === 'boolean') && !pathIs(path, '_type') && !pathIs(path, '_id')) {
-              return {k: 'eq', path, value: v}
+            if (
+              path &&
+              (typeof v === 'number' || typeof v === 'boolean') &&
+              !pathIs(path, '_type') &&
+              !pathIs(path, '_id')
+            ) {
+              return { k: 'eq', path, value: v }
             }
             continue
           }
           const spec = lookupFor(elementPath(side), key)
           if (spec) return spec
           const derefBase = derefSlugBase(side)
-          if (derefBase) return {k: 'lookup', index: 'derefSlug', key, exact: false}
+          if (derefBase) return { k: 'lookup', index: 'derefSlug', key, exact: false }
           const path = elementPath(side)
-          if (path && key.kind === 'static' && typeof key.value === 'string') return {k: 'eq', path, value: key.value}
+          if (path && key.kind === 'static' && typeof key.value === 'string') return { k: 'eq', path, value: key.value }
         }
         return ALL
       }
@@ -290,26 +378,28 @@ export function specOf(cond: ExprNode, evalConstant: (n: ExprNode) => unknown): 
         const arrayPath = elementPath(right)
         if (leftKey?.kind === 'static' && arrayPath) {
           const v = leftKey.value
-          return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? {k: 'member', path: arrayPath, value: v} : ALL
+          return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+            ? { k: 'member', path: arrayPath, value: v }
+            : ALL
         }
         if (leftKey && isDerefSlugMap(right)) {
           if (leftKey.kind === 'static' && typeof leftKey.value !== 'string') return ALL
-          return {k: 'lookup', index: 'derefSlug', key: leftKey, exact: false}
+          return { k: 'lookup', index: 'derefSlug', key: leftKey, exact: false }
         }
         return ALL
       }
       if (n.op === 'match') {
         const key = keyOf(right, evalConstant)
-        if (!key || key.kind !== 'static') return ALL
+        if (key?.kind !== 'static') return ALL
         if (!isTextExpr(left)) return ALL
-        return {k: 'text', exprKey: JSON.stringify(left), expr: left, key}
+        return { k: 'text', exprKey: JSON.stringify(left), expr: left, key }
       }
       return ALL
     }
     case 'FuncCall': {
       if (n.namespace === 'global' && n.name === 'references' && Array.isArray(n.args) && n.args.length === 1) {
         const key = keyOf(n.args[0] as ExprNode, evalConstant)
-        if (key) return {k: 'lookup', index: 'ref', key, exact: false}
+        if (key) return { k: 'lookup', index: 'ref', key, exact: false }
       }
       return ALL
     }
@@ -318,7 +408,18 @@ export function specOf(cond: ExprNode, evalConstant: (n: ExprNode) => unknown): 
   }
 }
 
-const TEXT_NODES = new Set(['AccessAttribute', 'AccessElement', 'This', 'Array', 'ArrayElement', 'ArrayCoerce', 'Group', 'Map', 'FlatMap', 'FuncCall'])
+const TEXT_NODES = new Set([
+  'AccessAttribute',
+  'AccessElement',
+  'This',
+  'Array',
+  'ArrayElement',
+  'ArrayCoerce',
+  'Group',
+  'Map',
+  'FlatMap',
+  'FuncCall',
+])
 
 /**
  * The text side of a `match` the text index can be built for: the element's own attributes,
@@ -355,27 +456,30 @@ export function foldCondition(cond: ExprNode, evalConstant: (n: ExprNode) => unk
       const right = foldCondition(n.right as unknown as ExprNode, evalConstant)
       // `true && x` and `false || x` keep what x keeps; `false && x` nothing, `true || x` everything.
       const neutral = n.type === 'And'
-      for (const [side, other] of [[left, right], [right, left]] as const) {
+      for (const [side, other] of [
+        [left, right],
+        [right, left],
+      ] as const) {
         const v = truthOf(side)
         if (v === undefined) continue
         return v === neutral ? other : truth(!neutral)
       }
       if (left === n.left && right === n.right) return cond
-      return {...n, left, right} as unknown as ExprNode
+      return { ...n, left, right } as unknown as ExprNode
     }
     default:
       return cond
   }
 }
 
-const truth = (v: boolean): ExprNode => ({type: 'Value', value: v}) as unknown as ExprNode
+const truth = (v: boolean): ExprNode => ({ type: 'Value', value: v }) as unknown as ExprNode
 
 function truthOf(node: ExprNode): boolean | undefined {
   const n = node as unknown as AnyNode
   return n.type === 'Value' && typeof n.value === 'boolean' ? n.value : undefined
 }
 
-type Bound = {value: string | number | boolean; inclusive: boolean}
+type Bound = { value: string | number | boolean; inclusive: boolean }
 
 /** Keys of one groq-js type between optional bounds (see lake/index/ordered-index.ts `KeyRange`). */
 export interface PathRange {
@@ -384,7 +488,7 @@ export interface PathRange {
   upper?: Bound
 }
 
-const FLIP: Record<string, string> = {'<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '=='}
+const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==' }
 
 /**
  * The keys of `path` a (folded) filter condition can keep, when it says: `path < v`, `<=`, `>`,
@@ -393,7 +497,11 @@ const FLIP: Record<string, string> = {'<': '>', '<=': '>=', '>': '<', '>=': '<='
  * looser). A keyset cursor `publishedAt < $a || (publishedAt == $a && _id < $b)` gives `<= $a`.
  * Undefined when the condition does not confine the key.
  */
-export function pathRange(cond: ExprNode, path: readonly string[], evalConstant: (n: ExprNode) => unknown): PathRange | undefined {
+export function pathRange(
+  cond: ExprNode,
+  path: readonly string[],
+  evalConstant: (n: ExprNode) => unknown,
+): PathRange | undefined {
   const n = cond as unknown as AnyNode
   switch (n.type) {
     case 'Group':
@@ -402,18 +510,21 @@ export function pathRange(cond: ExprNode, path: readonly string[], evalConstant:
       const a = pathRange(n.left as unknown as ExprNode, path, evalConstant)
       const b = pathRange(n.right as unknown as ExprNode, path, evalConstant)
       if (!a || !b || a.type !== b.type) return a ?? b
-      return {type: a.type, lower: tighter(a.lower, b.lower, 1), upper: tighter(a.upper, b.upper, -1)}
+      return { type: a.type, lower: tighter(a.lower, b.lower, 1), upper: tighter(a.upper, b.upper, -1) }
     }
     case 'Or': {
       const a = pathRange(n.left as unknown as ExprNode, path, evalConstant)
       const b = pathRange(n.right as unknown as ExprNode, path, evalConstant)
       if (!a || !b || a.type !== b.type) return undefined
-      return {type: a.type, lower: looser(a.lower, b.lower, -1), upper: looser(a.upper, b.upper, 1)}
+      return { type: a.type, lower: looser(a.lower, b.lower, -1), upper: looser(a.upper, b.upper, 1) }
     }
     case 'OpCall': {
       const op = String(n.op)
       if (!(op in FLIP)) return undefined
-      for (const [side, other, o] of [[n.left, n.right, op], [n.right, n.left, FLIP[op] as string]] as const) {
+      for (const [side, other, o] of [
+        [n.left, n.right, op],
+        [n.right, n.left, FLIP[op] as string],
+      ] as const) {
         const p = elementPath(side as unknown as ExprNode)
         if (!p || p.length !== path.length || !p.every((x, i) => x === path[i])) continue
         const key = keyOf(other as unknown as ExprNode, evalConstant)
@@ -421,9 +532,9 @@ export function pathRange(cond: ExprNode, path: readonly string[], evalConstant:
         const v = key.value
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined
         const type = typeof v as PathRange['type']
-        if (o === '==') return {type, lower: {value: v, inclusive: true}, upper: {value: v, inclusive: true}}
-        const bound = {value: v, inclusive: o.endsWith('=')}
-        return o.startsWith('<') ? {type, upper: bound} : {type, lower: bound}
+        if (o === '==') return { type, lower: { value: v, inclusive: true }, upper: { value: v, inclusive: true } }
+        const bound = { value: v, inclusive: o.endsWith('=') }
+        return o.startsWith('<') ? { type, upper: bound } : { type, lower: bound }
       }
       return undefined
     }
@@ -454,8 +565,15 @@ function looser(a: Bound | undefined, b: Bound | undefined, sign: number): Bound
 export function requiresDefined(cond: ExprNode, path: readonly string[]): boolean {
   const n = cond as unknown as AnyNode
   if (n.type === 'Group') return requiresDefined(n.base as unknown as ExprNode, path)
-  if (n.type === 'And') return requiresDefined(n.left as unknown as ExprNode, path) || requiresDefined(n.right as unknown as ExprNode, path)
-  if (n.type === 'FuncCall' && n.namespace === 'global' && n.name === 'defined' && Array.isArray(n.args) && n.args.length === 1) {
+  if (n.type === 'And')
+    return requiresDefined(n.left as unknown as ExprNode, path) || requiresDefined(n.right as unknown as ExprNode, path)
+  if (
+    n.type === 'FuncCall' &&
+    n.namespace === 'global' &&
+    n.name === 'defined' &&
+    Array.isArray(n.args) &&
+    n.args.length === 1
+  ) {
     const p = elementPath(n.args[0] as ExprNode)
     return p !== undefined && p.length === path.length && p.every((x, i) => x === path[i])
   }

@@ -10,15 +10,15 @@
  * Perspectives are applied first (lake/index keeps one view per perspective, in step with every
  * transaction); `perspective` here is the effective one (anonymous callers get 'published').
  */
-import type {ExprNode} from 'groq-js'
-import {LakeError} from '../../errors.js'
-import {indexesFor, type IndexableStore, type ViewName} from '../../index/index.js'
-import {parseGroq} from '../evaluate.js'
-import {isPlannable} from './analyze.js'
-import {evaluateTree, QueryPlanner, type PlanNote} from './plan.js'
+import type { ExprNode } from 'groq-js'
+import { LakeError } from '../../errors.js'
+import { indexesFor, type IndexableStore, type ViewName } from '../../index/index.js'
+import { parseGroq } from '../evaluate.js'
+import { isPlannable } from './analyze.js'
+import { evaluateTree, QueryPlanner, type PlanNote } from './plan.js'
 
-export type {PlanNote} from './plan.js'
-export type {ViewName} from '../../index/index.js'
+export type { PlanNote } from './plan.js'
+export type { ViewName } from '../../index/index.js'
 
 export interface PlannedQueryInput {
   store: IndexableStore
@@ -27,7 +27,7 @@ export interface PlannedQueryInput {
   params?: Record<string, unknown>
   /** User id for `identity()` (groq-js's default `"me"` when absent, as in evaluate.ts). */
   identity?: string
-  sanity?: {projectId: string; dataset: string}
+  sanity?: { projectId: string; dataset: string }
   /** The clock of `now()` (default: the time of the call). */
   timestamp?: Date
 }
@@ -62,25 +62,30 @@ function parseCached(query: string, params: Record<string, unknown>): ExprNode {
   return tree
 }
 
-async function plan(input: PlannedQueryInput): Promise<{planner: QueryPlanner; tree: ExprNode; plannable: boolean}> {
+async function plan(input: PlannedQueryInput): Promise<{ planner: QueryPlanner; tree: ExprNode; plannable: boolean }> {
   const params = input.params ?? {}
   const tree = parseCached(input.query, params)
   const view = indexesFor(input.store).view(input.perspective)
-  const planner = new QueryPlanner(view, {params, timestamp: input.timestamp ?? new Date(), identity: input.identity, sanity: input.sanity})
+  const planner = new QueryPlanner(view, {
+    params,
+    timestamp: input.timestamp ?? new Date(),
+    identity: input.identity,
+    sanity: input.sanity,
+  })
   const plannable = isPlannable(tree)
-  return {planner, tree: plannable ? await planner.rewrite(tree) : tree, plannable}
+  return { planner, tree: plannable ? await planner.rewrite(tree) : tree, plannable }
 }
 
-async function run(input: PlannedQueryInput): Promise<{result: unknown; notes: PlanNote[]; plannable: boolean}> {
+async function run(input: PlannedQueryInput): Promise<{ result: unknown; notes: PlanNote[]; plannable: boolean }> {
   try {
-    const {planner, tree, plannable} = await plan(input)
+    const { planner, tree, plannable } = await plan(input)
     const result = await evaluateTree(tree, planner.evaluateOptions())
-    return {result, notes: planner.notes, plannable}
+    return { result, notes: planner.notes, plannable }
   } catch (err) {
     if (err instanceof LakeError) throw err
     // The same error shape as evaluate.ts gives for a failing query.
     const message = err instanceof Error ? err.message : String(err)
-    throw new LakeError(400, 'queryError', `GROQ query failed: ${message}`, {query: input.query})
+    throw new LakeError(400, 'queryError', `GROQ query failed: ${message}`, { query: input.query })
   }
 }
 
@@ -96,8 +101,8 @@ export async function runPlannedQuery(input: PlannedQueryInput): Promise<unknown
 
 /** The result and what the planner did (which indexes, how many candidates). */
 export async function explainQuery(input: PlannedQueryInput): Promise<Explanation> {
-  const {result, notes, plannable} = await run(input)
-  return {plannable, notes, result}
+  const { result, notes, plannable } = await run(input)
+  return { plannable, notes, result }
 }
 
 /** The documents of a perspective view, in `*` order (for comparisons and exports). */

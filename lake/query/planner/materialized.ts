@@ -13,11 +13,11 @@
  * Which filters are kept is bounded per view (view.ts `filtered`): an evicted one is built again
  * on next use.
  */
-import type {ExprNode} from 'groq-js'
-import {sortByPos, type ViewEntry} from '../../index/entry-list.js'
-import type {View} from '../../index/view.js'
-import type {LakeDocument} from '../../store/types.js'
-import {compileConjuncts} from './native.js'
+import type { ExprNode } from 'groq-js'
+import { sortByPos, type ViewEntry } from '../../index/entry-list.js'
+import type { View } from '../../index/view.js'
+import type { LakeDocument } from '../../store/types.js'
+import { compileConjuncts } from './native.js'
 
 /**
  * Fewer documents than this to test and the filter is tested per query (a few hundred
@@ -59,28 +59,38 @@ function secondUse(view: View, key: string): boolean {
 function onlyLiterals(node: unknown): boolean {
   if (Array.isArray(node)) return node.every(onlyLiterals)
   if (node === null || typeof node !== 'object') return true
-  const n = node as {type?: unknown; namespace?: unknown; name?: unknown}
+  const n = node as { type?: unknown; namespace?: unknown; name?: unknown }
   if (n.type === 'Value') return true
   if (n.type === 'FuncCall' && !(n.namespace === 'global' && n.name === 'defined')) return false
   return Object.values(node).every(onlyLiterals)
 }
 
 /** The predicate of a condition native.ts decides wholly, with the key naming it, else undefined. */
-function exactPredicate(view: View, cond: ExprNode, evalConstant: (n: ExprNode) => unknown, kind: string): {key: string; test: (doc: LakeDocument) => boolean} | undefined {
+function exactPredicate(
+  view: View,
+  cond: ExprNode,
+  evalConstant: (n: ExprNode) => unknown,
+  kind: string,
+): { key: string; test: (doc: LakeDocument) => boolean } | undefined {
   if (!onlyLiterals(cond)) return undefined
   const compiled = compileConjuncts(cond, evalConstant)
   if (!compiled?.exact) return undefined
   // The folded condition with its parameters as literals: equal text, equal predicate.
   const key = JSON.stringify(cond)
   if (!view.hasMaterialized(kind, key) && !secondUse(view, `${kind}:${key}`)) return undefined
-  return {key, test: compiled.test}
+  return { key, test: compiled.test }
 }
 
 /**
  * How many documents pass `cond`, when `scanned` (the candidates a filter would test) is large
  * enough to keep the filter materialized; undefined otherwise.
  */
-export function materializedCount(view: View, cond: ExprNode, evalConstant: (n: ExprNode) => unknown, scanned: number): number | undefined {
+export function materializedCount(
+  view: View,
+  cond: ExprNode,
+  evalConstant: (n: ExprNode) => unknown,
+  scanned: number,
+): number | undefined {
   if (scanned < materializeMin()) return undefined
   const predicate = exactPredicate(view, cond, evalConstant, 'filter')
   if (!predicate) return undefined
@@ -106,13 +116,17 @@ export interface SliceRequest {
  * one holding element `skip` until `need` documents are covered, in position order, and how many
  * passing documents the dropped groups before them held.
  */
-export function materializedSlice(view: View, req: SliceRequest, evalConstant: (n: ExprNode) => unknown): {chosen: ViewEntry[]; dropped: number} | undefined {
+export function materializedSlice(
+  view: View,
+  req: SliceRequest,
+  evalConstant: (n: ExprNode) => unknown,
+): { chosen: ViewEntry[]; dropped: number } | undefined {
   if (req.scanned < materializeMin()) return undefined
   const predicate = exactPredicate(view, req.cond, evalConstant, `filterOrder:${JSON.stringify(req.path)}`)
   if (!predicate) return undefined
   const index = view.filteredOrdered(predicate.key, req.path, predicate.test)
   if (!index) return undefined
-  const {groups, dropped} = index.index.groupsSkipping(req.direction, req.skipNullish, req.skip)
+  const { groups, dropped } = index.index.groupsSkipping(req.direction, req.skipNullish, req.skip)
   const chosen: ViewEntry[] = []
   let covered = dropped
   while (covered < req.need) {
@@ -126,5 +140,5 @@ export function materializedSlice(view: View, req: SliceRequest, evalConstant: (
     for (const e of group) chosen.push(e)
     covered += group.length
   }
-  return {chosen: sortByPos(chosen), dropped}
+  return { chosen: sortByPos(chosen), dropped }
 }

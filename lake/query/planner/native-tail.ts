@@ -18,25 +18,25 @@
  * attribute of a document whose `hasOwnProperty` is shadowed throws `Undecidable` (native.ts):
  * the caller then leaves the whole expression to groq-js, which decides what happens.
  */
-import type {ExprNode} from 'groq-js'
-import {compareKeys, orderClass} from '../../index/values.js'
-import {elementPath, isConstant, NotConstant} from './analyze.js'
-import {read} from './native.js'
+import type { ExprNode } from 'groq-js'
+import { compareKeys, orderClass } from '../../index/values.js'
+import { elementPath, isConstant, NotConstant } from './analyze.js'
+import { read } from './native.js'
 
-type Node = {type: string; [key: string]: unknown}
+type Node = { type: string; [key: string]: unknown }
 
 /** A compiled `order(...)`: the documents sorted as groq-js sorts them (a new array). */
 export type NativeOrder = (docs: readonly unknown[]) => unknown[]
 
 /** Compiles `order(args)` when every argument is an attribute path of the element, asc or desc. */
 export function compileOrder(args: readonly ExprNode[]): NativeOrder | undefined {
-  const keys: Array<{path: string[]; sign: number}> = []
+  const keys: Array<{ path: string[]; sign: number }> = []
   for (const arg of args as unknown as Node[]) {
     const desc = arg.type === 'Desc'
     const base = (arg.type === 'Desc' || arg.type === 'Asc' ? arg.base : arg) as ExprNode
     const path = elementPath(base)
     if (!path) return undefined
-    keys.push({path, sign: desc ? -1 : 1})
+    keys.push({ path, sign: desc ? -1 : 1 })
   }
   if (keys.length === 0) return undefined
   const n = keys.length
@@ -49,11 +49,12 @@ export function compileOrder(args: readonly ExprNode[]): NativeOrder | undefined
         cls.push(orderClass(v))
         vals.push(v)
       }
-      return {doc, idx, cls, vals}
+      return { doc, idx, cls, vals }
     })
     rows.sort((a, b) => {
       for (let i = 0; i < n; i++) {
-        const c = compareKeys(a.cls[i] as number, a.vals[i], b.cls[i] as number, b.vals[i]) * (keys[i] as {sign: number}).sign
+        const c =
+          compareKeys(a.cls[i] as number, a.vals[i], b.cls[i] as number, b.vals[i]) * (keys[i] as { sign: number }).sign
         if (c !== 0) return c
       }
       return a.idx - b.idx
@@ -82,36 +83,39 @@ export function elementAt<T>(array: readonly T[], index: number): T | null {
 export type NativeProjection = (value: unknown) => unknown
 
 type Part =
-  | {kind: 'path'; name: string; path: string[]}
-  | {kind: 'this'; name: string}
-  | {kind: 'constant'; name: string; value: unknown}
-  | {kind: 'splat'; path: string[] | undefined}
+  | { kind: 'path'; name: string; path: string[] }
+  | { kind: 'this'; name: string }
+  | { kind: 'constant'; name: string; value: unknown }
+  | { kind: 'splat'; path: string[] | undefined }
 
 /** Compiles an `Object` node (a projection's body) made only of paths, constants and splats. */
-export function compileProjection(object: ExprNode, evalConstant: (n: ExprNode) => unknown): NativeProjection | undefined {
+export function compileProjection(
+  object: ExprNode,
+  evalConstant: (n: ExprNode) => unknown,
+): NativeProjection | undefined {
   const o = object as unknown as Node
   if (o.type !== 'Object' || !Array.isArray(o.attributes)) return undefined
   const parts: Part[] = []
   for (const attr of o.attributes as Node[]) {
     const v = attr.value as Node
     if (attr.type === 'ObjectSplat') {
-      if (v.type === 'This') parts.push({kind: 'splat', path: undefined})
+      if (v.type === 'This') parts.push({ kind: 'splat', path: undefined })
       else {
         const path = elementPath(v as unknown as ExprNode)
         if (!path) return undefined
-        parts.push({kind: 'splat', path})
+        parts.push({ kind: 'splat', path })
       }
       continue
     }
     if (attr.type !== 'ObjectAttributeValue' || typeof attr.name !== 'string') return undefined
     const name = attr.name
     if (v.type === 'This') {
-      parts.push({kind: 'this', name})
+      parts.push({ kind: 'this', name })
       continue
     }
     const path = elementPath(v as unknown as ExprNode)
     if (path) {
-      parts.push({kind: 'path', name, path})
+      parts.push({ kind: 'path', name, path })
       continue
     }
     if (!isConstant(v as unknown as ExprNode)) return undefined
@@ -123,7 +127,7 @@ export function compileProjection(object: ExprNode, evalConstant: (n: ExprNode) 
       throw err
     }
     // groq-js's value data: a constant evaluating to undefined is null.
-    parts.push({kind: 'constant', name, value: value === undefined ? null : value})
+    parts.push({ kind: 'constant', name, value: value === undefined ? null : value })
   }
   return (doc) => {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null
@@ -155,17 +159,20 @@ export function compileProjection(object: ExprNode, evalConstant: (n: ExprNode) 
  * value (`X[0]{...}`): the compiled body, or undefined when the node is neither or the body does
  * not compile.
  */
-export function compileProjectionNode(n: ExprNode, evalConstant: (n: ExprNode) => unknown): {each: boolean; project: NativeProjection} | undefined {
+export function compileProjectionNode(
+  n: ExprNode,
+  evalConstant: (n: ExprNode) => unknown,
+): { each: boolean; project: NativeProjection } | undefined {
   const node = n as unknown as Node
   if (node.type === 'Map') {
     const expr = node.expr as Node
     if (expr?.type !== 'Projection' || (expr.base as Node)?.type !== 'This') return undefined
     const project = compileProjection(expr.expr as ExprNode, evalConstant)
-    return project && {each: true, project}
+    return project && { each: true, project }
   }
   if (node.type === 'Projection') {
     const project = compileProjection(node.expr as ExprNode, evalConstant)
-    return project && {each: false, project}
+    return project && { each: false, project }
   }
   return undefined
 }

@@ -16,11 +16,11 @@
  * A condition with anything else is not compiled (undefined) and groq-js evaluates it as before.
  * The differential test compares every use with plain groq-js.
  */
-import type {ExprNode} from 'groq-js'
-import {elementPath, isConstant, NotConstant} from './analyze.js'
+import type { ExprNode } from 'groq-js'
+import { elementPath, isConstant, NotConstant } from './analyze.js'
 
 type Tri = boolean | null
-type Node = {type: string; [key: string]: unknown}
+type Node = { type: string; [key: string]: unknown }
 
 /** Thrown when a document cannot be decided natively (groq-js would throw on it): use groq-js. */
 export class Undecidable extends Error {}
@@ -34,7 +34,7 @@ export function compileCondition(cond: ExprNode, evalConstant: (n: ExprNode) => 
 }
 
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>='])
-const FLIP: Record<string, string> = {'==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<='}
+const FLIP: Record<string, string> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' }
 
 function compile(n: Node, evalConstant: (n: ExprNode) => unknown): ((doc: unknown) => Tri) | undefined {
   if (isConstant(n as unknown as ExprNode)) {
@@ -74,7 +74,8 @@ function compile(n: Node, evalConstant: (n: ExprNode) => unknown): ((doc: unknow
     }
     case 'FuncCall': {
       const args = n.args as Node[]
-      if (n.namespace !== 'global' || n.name !== 'defined' || !Array.isArray(args) || args.length !== 1) return undefined
+      if (n.namespace !== 'global' || n.name !== 'defined' || !Array.isArray(args) || args.length !== 1)
+        return undefined
       const path = elementPath(args[0] as unknown as ExprNode)
       if (!path) return undefined
       return (doc) => read(doc, path) !== null
@@ -82,7 +83,10 @@ function compile(n: Node, evalConstant: (n: ExprNode) => unknown): ((doc: unknow
     case 'OpCall': {
       const op = String(n.op)
       if (!COMPARISONS.has(op)) return undefined
-      for (const [side, other, o] of [[n.left, n.right, op], [n.right, n.left, FLIP[op] as string]] as const) {
+      for (const [side, other, o] of [
+        [n.left, n.right, op],
+        [n.right, n.left, FLIP[op] as string],
+      ] as const) {
         const path = elementPath(side as unknown as ExprNode)
         if (!path || !isConstant(other as unknown as ExprNode)) continue
         const v = constant(other as Node, evalConstant)
@@ -178,7 +182,10 @@ export function read(doc: unknown, path: readonly string[]): unknown {
  * filter keeps passes all of them (groq-js's `&&` is true only when both sides are), so they narrow
  * exactly; `exact` when they are the whole condition (groq-js need not evaluate it at all).
  */
-export function compileConjuncts(cond: ExprNode, evalConstant: (n: ExprNode) => unknown): {test: NativePredicate; exact: boolean} | undefined {
+export function compileConjuncts(
+  cond: ExprNode,
+  evalConstant: (n: ExprNode) => unknown,
+): { test: NativePredicate; exact: boolean } | undefined {
   const parts: Array<(doc: unknown) => Tri> = []
   let exact = true
   const visit = (n: Node): void => {
@@ -194,5 +201,5 @@ export function compileConjuncts(cond: ExprNode, evalConstant: (n: ExprNode) => 
   }
   visit(cond as unknown as Node)
   if (parts.length === 0) return undefined
-  return {test: (doc) => parts.every((p) => p(doc) === true), exact}
+  return { test: (doc) => parts.every((p) => p(doc) === true), exact }
 }

@@ -21,24 +21,43 @@
  * through the same hook. The rewritten tree is evaluated with groq-js's synchronous evaluator when
  * it can (evaluateTree).
  */
-import {randomBytes} from 'node:crypto'
-import {evaluate, evaluateSync, type DereferenceFunction, type ExprNode} from 'groq-js'
-import {hasSorted, intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
-import type {View} from '../../index/view.js'
-import type {KeyRange} from '../../index/ordered-index.js'
-import {ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING} from '../../index/values.js'
-import type {LakeDocument} from '../../store/types.js'
-import {compileConjuncts, Undecidable} from './native.js'
-import {materializedCount, materializedSlice} from './materialized.js'
-import {compileOrder, compileProjectionNode, elementAt, sliceArray} from './native-tail.js'
-import {argFields, matchCondition, matchFor, scoreArg, TextLookups, type MatchCondition, type ScoreArg} from './text-score.js'
-import {childNodes, contains, elementPath, foldCondition, NotConstant, pathRange, requiresDefined, runtimeKeys, specOf, type Spec} from './analyze.js'
+import { randomBytes } from 'node:crypto'
+import { evaluate, evaluateSync, type DereferenceFunction, type ExprNode } from 'groq-js'
+import { hasSorted, intersectSorted, sortByPos, unionSorted, type ViewEntry } from '../../index/entry-list.js'
+import type { View } from '../../index/view.js'
+import type { KeyRange } from '../../index/ordered-index.js'
+import { ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING } from '../../index/values.js'
+import type { LakeDocument } from '../../store/types.js'
+import { compileConjuncts, Undecidable } from './native.js'
+import { materializedCount, materializedSlice } from './materialized.js'
+import { compileOrder, compileProjectionNode, elementAt, sliceArray } from './native-tail.js'
+import {
+  argFields,
+  matchCondition,
+  matchFor,
+  scoreArg,
+  TextLookups,
+  type MatchCondition,
+  type ScoreArg,
+} from './text-score.js'
+import {
+  childNodes,
+  contains,
+  elementPath,
+  foldCondition,
+  NotConstant,
+  pathRange,
+  requiresDefined,
+  runtimeKeys,
+  specOf,
+  type Spec,
+} from './analyze.js'
 
 export interface EvalOptions {
   params: Record<string, unknown>
   timestamp: Date
   identity?: string
-  sanity?: {projectId: string; dataset: string}
+  sanity?: { projectId: string; dataset: string }
 }
 
 /** What a planned evaluation did, for `explain` and tests. */
@@ -48,7 +67,7 @@ export interface PlanNote {
   candidates?: number
 }
 
-type Resolved = {all: true; exact: boolean} | {all: false; entries: readonly ViewEntry[]; exact: boolean}
+type Resolved = { all: true; exact: boolean } | { all: false; entries: readonly ViewEntry[]; exact: boolean }
 
 // Markers that carry runtime keys through groq-js to the dereference hook. The nonce makes them
 // impossible to produce from stored data (document ids cannot hold control characters either).
@@ -60,7 +79,7 @@ const SEP2 = `\u0002${NONCE}\u0002`
 /** Above this many constant candidates (and twice the slice's end) an ordered slice walks the ordered index. */
 const SMALL_CANDIDATE_SET = 64
 
-const RANGE_CLASS = {string: ORDER_STRING, number: ORDER_NUMBER, boolean: ORDER_BOOLEAN} as const
+const RANGE_CLASS = { string: ORDER_STRING, number: ORDER_NUMBER, boolean: ORDER_BOOLEAN } as const
 
 /** The groups' entries that are candidates (groups left empty are skipped). */
 function* onlyAmong(groups: Iterator<ViewEntry[]>, candidates: readonly ViewEntry[]): Generator<ViewEntry[]> {
@@ -70,10 +89,10 @@ function* onlyAmong(groups: Iterator<ViewEntry[]>, candidates: readonly ViewEntr
   }
 }
 
-type AnyNode = {type: string; [key: string]: unknown}
+type AnyNode = { type: string; [key: string]: unknown }
 
 const node = <T extends ExprNode>(n: Record<string, unknown>): T => n as unknown as T
-const value = (v: unknown): ExprNode => node({type: 'Value', value: v})
+const value = (v: unknown): ExprNode => node({ type: 'Value', value: v })
 
 export class QueryPlanner {
   readonly notes: PlanNote[] = []
@@ -97,7 +116,7 @@ export class QueryPlanner {
       sanity: this.opts.sanity,
       // groq-js types the hook as returning one document; a runtime marker returns the candidate
       // array, which groq-js wraps with fromJS like any value.
-      dereference: (({_ref}: {_ref: string}) => this.dereference(_ref)) as unknown as DereferenceFunction,
+      dereference: (({ _ref }: { _ref: string }) => this.dereference(_ref)) as unknown as DereferenceFunction,
     }
   }
 
@@ -108,7 +127,7 @@ export class QueryPlanner {
     const spec = this.plans[Number(head)]
     if (!spec) throw new Error('query planner: unknown runtime plan (internal error)')
     const values = slots.map((s) => (s.startsWith('s') ? [s.slice(1)] : s.slice(1).split(SEP2)))
-    const cursor = {i: 0}
+    const cursor = { i: 0 }
     const resolved = this.resolve(spec, values, cursor)
     const docs = resolved.all ? this.view.documents() : resolved.entries.map((e) => e.doc)
     this.memo.set(ref, docs)
@@ -118,7 +137,12 @@ export class QueryPlanner {
   /** groq-js's value of a constant expression (parameters are literals after parsing). */
   private evalConstant = (n: ExprNode): unknown => {
     try {
-      return evaluateSync(n, {params: this.opts.params, timestamp: this.opts.timestamp, identity: this.opts.identity, sanity: this.opts.sanity}).data
+      return evaluateSync(n, {
+        params: this.opts.params,
+        timestamp: this.opts.timestamp,
+        identity: this.opts.identity,
+        sanity: this.opts.sanity,
+      }).data
     } catch {
       throw new NotConstant()
     }
@@ -131,30 +155,35 @@ export class QueryPlanner {
   }
 
   /** Candidates of a spec; `runtime` holds the decoded runtime keys in `runtimeKeys` order. */
-  private resolve(spec: Spec, runtime: string[][], cursor: {i: number}): Resolved {
+  private resolve(spec: Spec, runtime: string[][], cursor: { i: number }): Resolved {
     const view = this.view
     switch (spec.k) {
       case 'all':
-        return {all: true, exact: spec.exact}
+        return { all: true, exact: spec.exact }
       case 'none':
-        return {all: false, entries: [], exact: true}
+        return { all: false, entries: [], exact: true }
       case 'eq': {
         const index = view.ordered(spec.path)
-        if (!index) return {all: true, exact: false}
-        return {all: false, entries: index.equal(spec.value), exact: true}
+        if (!index) return { all: true, exact: false }
+        return { all: false, entries: index.equal(spec.value), exact: true }
       }
       case 'member': {
         const index = view.members(spec.path)
-        if (!index) return {all: true, exact: false}
-        return {all: false, entries: index.holding(spec.value), exact: false}
+        if (!index) return { all: true, exact: false }
+        return { all: false, entries: index.holding(spec.value), exact: false }
       }
       case 'lookup': {
         const keys = spec.key.kind === 'static' ? this.strings(spec.key.value) : runtime[cursor.i++]
-        if (!keys) return {all: true, exact: false}
+        if (!keys) return { all: true, exact: false }
         // `slug.current in [42]` can match a number: only all-string lists narrow a slug lookup
         // (`_type` and `_id` are always strings; references() ignores non-strings).
-        if (spec.key.kind === 'static' && spec.index === 'slug' && Array.isArray(spec.key.value) && keys.length !== spec.key.value.length) {
-          return {all: true, exact: false}
+        if (
+          spec.key.kind === 'static' &&
+          spec.index === 'slug' &&
+          Array.isArray(spec.key.value) &&
+          keys.length !== spec.key.value.length
+        ) {
+          return { all: true, exact: false }
         }
         let entries: readonly ViewEntry[]
         switch (spec.index) {
@@ -180,32 +209,39 @@ export class QueryPlanner {
             entries = unionSorted(keys.flatMap((k) => view.withSlug(k).map((target) => view.referencing(target.id))))
             break
         }
-        return {all: false, entries, exact: spec.exact}
+        return { all: false, entries, exact: spec.exact }
       }
       case 'text': {
         // The text side's indexes (one per element of an array literal), a superset: re-evaluated.
         const match = spec.key.kind === 'static' ? matchFor(spec.expr, spec.key.value) : undefined
         const entries = match && new TextLookups(view).candidates(match)
-        if (!entries) return {all: true, exact: false}
-        return {all: false, entries, exact: false}
+        if (!entries) return { all: true, exact: false }
+        return { all: false, entries, exact: false }
       }
       case 'and': {
         const parts = spec.parts.map((p) => this.resolve(p, runtime, cursor))
-        const narrowing = parts.filter((p): p is Extract<Resolved, {all: false}> => !p.all)
+        const narrowing = parts.filter((p): p is Extract<Resolved, { all: false }> => !p.all)
         const exact = parts.every((p) => p.exact)
-        if (narrowing.length === 0) return {all: true, exact}
+        if (narrowing.length === 0) return { all: true, exact }
         narrowing.sort((a, b) => a.entries.length - b.entries.length)
-        const smallest = narrowing[0] as Extract<Resolved, {all: false}>
+        const smallest = narrowing[0] as Extract<Resolved, { all: false }>
         // A conjunct no document can pass: nothing passes, exactly.
-        if (smallest.entries.length === 0) return {all: false, entries: [], exact: true}
-        if (!exact) return {all: false, entries: smallest.entries, exact: false}
-        return {all: false, entries: intersectSorted(smallest.entries, narrowing.slice(1).map((p) => p.entries)), exact: true}
+        if (smallest.entries.length === 0) return { all: false, entries: [], exact: true }
+        if (!exact) return { all: false, entries: smallest.entries, exact: false }
+        return {
+          all: false,
+          entries: intersectSorted(
+            smallest.entries,
+            narrowing.slice(1).map((p) => p.entries),
+          ),
+          exact: true,
+        }
       }
       case 'or': {
         const parts = spec.parts.map((p) => this.resolve(p, runtime, cursor))
-        if (parts.some((p) => p.all)) return {all: true, exact: parts.some((p) => p.all && p.exact)}
-        const lists = parts as Array<Extract<Resolved, {all: false}>>
-        return {all: false, entries: unionSorted(lists.map((p) => p.entries)), exact: lists.every((p) => p.exact)}
+        if (parts.some((p) => p.all)) return { all: true, exact: parts.some((p) => p.all && p.exact) }
+        const lists = parts as Array<Extract<Resolved, { all: false }>>
+        return { all: false, entries: unionSorted(lists.map((p) => p.entries)), exact: lists.every((p) => p.exact) }
       }
     }
   }
@@ -217,7 +253,13 @@ export class QueryPlanner {
 
   private async visit(n: AnyNode, at: string): Promise<AnyNode> {
     if (n.type === 'Value') return n
-    if (n.type === 'FuncCall' && n.namespace === 'global' && n.name === 'count' && Array.isArray(n.args) && n.args.length === 1) {
+    if (
+      n.type === 'FuncCall' &&
+      n.namespace === 'global' &&
+      n.name === 'count' &&
+      Array.isArray(n.args) &&
+      n.args.length === 1
+    ) {
       const counted = await this.countShortcut(n.args[0] as AnyNode, at)
       if (counted) return counted
     }
@@ -225,7 +267,13 @@ export class QueryPlanner {
       const walked = await this.orderedSlice(n, at)
       if (walked) return walked
     }
-    if (n.type === 'Slice' && isNode(n.base) && n.base.type === 'PipeFuncCall' && n.base.name === 'order' && isScoreOverFilter(n.base.base)) {
+    if (
+      n.type === 'Slice' &&
+      isNode(n.base) &&
+      n.base.type === 'PipeFuncCall' &&
+      n.base.name === 'order' &&
+      isScoreOverFilter(n.base.base)
+    ) {
       const scored = await this.scoredSlice(n, at)
       if (scored) return scored
     }
@@ -255,7 +303,7 @@ export class QueryPlanner {
     }
     const args: AnyNode[] = []
     for (const a of n.args as AnyNode[]) args.push(await this.visit(a, at))
-    return {...n, base, args}
+    return { ...n, base, args }
   }
 
   /**
@@ -274,13 +322,13 @@ export class QueryPlanner {
         let projected: unknown
         if (!compiled.each) projected = compiled.project(v)
         else projected = Array.isArray(v) ? v.map(compiled.project) : null
-        this.notes.push({at, how: 'projection evaluated natively', candidates: Array.isArray(v) ? v.length : 1})
+        this.notes.push({ at, how: 'projection evaluated natively', candidates: Array.isArray(v) ? v.length : 1 })
         return value(projected) as unknown as AnyNode
       } catch (err) {
         if (!(err instanceof Undecidable)) throw err
       }
     }
-    return {...n, base, expr: await this.visit(n.expr, at)}
+    return { ...n, base, expr: await this.visit(n.expr, at) }
   }
 
   /**
@@ -293,15 +341,25 @@ export class QueryPlanner {
     const order = n.base as AnyNode
     const args = (order.args as AnyNode[]) ?? []
     const first = args[0]
-    const byScore = first?.type === 'Desc' && isNode(first.base) && first.base.type === 'AccessAttribute' && first.base.name === '_score' && first.base.base === undefined
+    const byScore =
+      first?.type === 'Desc' &&
+      isNode(first.base) &&
+      first.base.type === 'AccessAttribute' &&
+      first.base.name === '_score' &&
+      first.base.base === undefined
     const left = n.left
     const right = n.right
-    const need = byScore && typeof left === 'number' && typeof right === 'number' && left >= 0 && right >= 0 ? (n.isInclusive ? right + 1 : right) : undefined
+    const need =
+      byScore && typeof left === 'number' && typeof right === 'number' && left >= 0 && right >= 0
+        ? n.isInclusive
+          ? right + 1
+          : right
+        : undefined
     const scored = await this.scoreNatively(order.base as AnyNode, at, need)
     if (!scored) return undefined
     const newArgs: AnyNode[] = []
     for (const a of args) newArgs.push(await this.visit(a, at))
-    return {...n, base: {...order, base: value(scored) as unknown as AnyNode, args: newArgs}}
+    return { ...n, base: { ...order, base: value(scored) as unknown as AnyNode, args: newArgs } }
   }
 
   /**
@@ -310,7 +368,11 @@ export class QueryPlanner {
    * least the `need`-th best. Undefined (groq-js evaluates it) unless every score argument is a
    * `match`/`boost()` the indexes answer exactly and the rest of the filter reads only the document.
    */
-  private async scoreNatively(n: AnyNode, at: string, need: number | undefined): Promise<Record<string, unknown>[] | undefined> {
+  private async scoreNatively(
+    n: AnyNode,
+    at: string,
+    need: number | undefined,
+  ): Promise<Record<string, unknown>[] | undefined> {
     const filterNode = n.base as AnyNode
     const original = filterNode.expr as ExprNode
     if (contains(original, new Set(['Parent']))) return undefined
@@ -342,30 +404,32 @@ export class QueryPlanner {
     // so is in one of those indexes; without a match condition the candidates are all entries.
     const ownScores = matches.length === 0 || lookups.ownScores(matches[0].fields)
     const unproven = new Set(lookups.unproven(fields))
-    const scored: Array<{entry: ViewEntry; score: number; decided: boolean}> = []
+    const scored: Array<{ entry: ViewEntry; score: number; decided: boolean }> = []
     let byGroq = 0
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as ViewEntry
       if (unproven.size > 0 && unproven.has(entry)) {
         byGroq++
-        const tree = node<ExprNode>({...n, base: {...filterNode, base: value([entry.doc])}})
-        const [one] = (await evaluateTree(tree, this.evaluateOptions())) as Array<{_score: number}>
-        if (one) scored.push({entry, score: one._score, decided: true})
+        const tree = node<ExprNode>({ ...n, base: { ...filterNode, base: value([entry.doc]) } })
+        const [one] = (await evaluateTree(tree, this.evaluateOptions())) as Array<{ _score: number }>
+        if (one) scored.push({ entry, score: one._score, decided: true })
         continue
       }
       if (!matches.every((m) => scoring.passes(m, i))) continue
-      const own = ownScores ? (entry.doc as {_score?: unknown})._score : undefined
+      const own = ownScores ? (entry.doc as { _score?: unknown })._score : undefined
       let score = typeof own === 'number' ? own : 0
       for (const arg of args) score += scoring.score(arg, i)
-      scored.push({entry, score, decided: false})
+      scored.push({ entry, score, decided: false })
     }
     // groq-js sorts the filter's output (view order) by `b._score - a._score`, stably: the same
     // comparison with position as the tie-break gives the same order.
-    const byScore = (a: {entry: ViewEntry; score: number}, b: {entry: ViewEntry; score: number}): number => b.score - a.score || a.entry.pos - b.entry.pos
+    const byScore = (a: { entry: ViewEntry; score: number }, b: { entry: ViewEntry; score: number }): number =>
+      b.score - a.score || a.entry.pos - b.entry.pos
 
     // The other conditions, walking in that order: once `need` documents passed, the rest can only
     // be in the slice if they tie with the last one's score. Natively when exact, else groq-js.
-    const restCond = rest.length > 0 ? rest.reduce((l, r) => node<ExprNode>({type: 'And', left: l, right: r})) : undefined
+    const restCond =
+      rest.length > 0 ? rest.reduce((l, r) => node<ExprNode>({ type: 'And', left: l, right: r })) : undefined
     const compiled = restCond && compileConjuncts(restCond, this.evalConstant)
     const restPasses = async (entry: ViewEntry): Promise<boolean> => {
       if (!restCond) return true
@@ -376,21 +440,26 @@ export class QueryPlanner {
           if (!(err instanceof Undecidable)) throw err
         }
       }
-      const tree = node<ExprNode>({type: 'Filter', base: value([entry.doc]), expr: restCond})
+      const tree = node<ExprNode>({ type: 'Filter', base: value([entry.doc]), expr: restCond })
       return ((await evaluateTree(tree, this.evaluateOptions())) as unknown[]).length === 1
     }
     /** The walk over `items` (in score order); `done` unless it ran out before the slice was full. */
-    const walk = async (items: typeof scored): Promise<{kept: typeof scored; examined: number; done: boolean}> => {
+    const walk = async (items: typeof scored): Promise<{ kept: typeof scored; examined: number; done: boolean }> => {
       const kept: typeof scored = []
       let examined = 0
       for (const item of items) {
-        if (need !== undefined && kept.length >= need && (need === 0 || item.score < (kept[need - 1] as {score: number}).score)) return {kept, examined, done: true}
+        if (
+          need !== undefined &&
+          kept.length >= need &&
+          (need === 0 || item.score < (kept[need - 1] as { score: number }).score)
+        )
+          return { kept, examined, done: true }
         examined++
         if (item.decided || (await restPasses(item.entry))) kept.push(item)
       }
-      return {kept, examined, done: need !== undefined && kept.length >= need}
+      return { kept, examined, done: need !== undefined && kept.length >= need }
     }
-    let walked: {kept: typeof scored; examined: number; done: boolean} | undefined
+    let walked: { kept: typeof scored; examined: number; done: boolean } | undefined
     if (need !== undefined && need > 0 && scored.length > need * 4) {
       // Only the documents scoring at least the need-th best score are sorted and walked first:
       // they come first in the full order. If the other conditions drop too many of them, the
@@ -401,17 +470,17 @@ export class QueryPlanner {
       if (!walked.done) walked = undefined
     }
     walked ??= await walk(scored.sort(byScore))
-    const {kept, examined} = walked
+    const { kept, examined } = walked
     this.notes.push({
       at,
       how: `scored natively from text indexes: ${entries.length} candidates, ${scored.length} matched${byGroq ? ` (${byGroq} decided by groq-js)` : ''}, ${examined} examined in score order${need !== undefined ? ` for the slice's ${need}` : ''}`,
       candidates: kept.length,
     })
-    return kept.map(({entry, score}) => ({...entry.doc, _score: score}))
+    return kept.map(({ entry, score }) => ({ ...entry.doc, _score: score }))
   }
 
   private async visitChildren(n: AnyNode, at: string): Promise<AnyNode> {
-    const out: AnyNode = {...n}
+    const out: AnyNode = { ...n }
     for (const key in n) {
       if (key === 'type') continue
       const v = n[key]
@@ -427,7 +496,7 @@ export class QueryPlanner {
 
   private staticResolve(spec: Spec): Resolved | undefined {
     if (runtimeKeys(spec).length > 0) return undefined
-    return this.resolve(spec, [], {i: 0})
+    return this.resolve(spec, [], { i: 0 })
   }
 
   /** `count(*[cond])` with an exact constant lookup: the number itself. */
@@ -437,19 +506,19 @@ export class QueryPlanner {
     const resolved = this.staticResolve(spec)
     if (!resolved) return undefined
     if (!resolved.all && resolved.exact) {
-      this.notes.push({at, how: 'count from exact index lookup', candidates: resolved.entries.length})
+      this.notes.push({ at, how: 'count from exact index lookup', candidates: resolved.entries.length })
       return value(resolved.entries.length) as unknown as AnyNode
     }
     const cond = foldCondition(arg.expr as ExprNode, this.evalConstant)
     const scanned = resolved.all ? this.view.size : resolved.entries.length
     const kept = materializedCount(this.view, cond, this.evalConstant, scanned)
     if (kept !== undefined) {
-      this.notes.push({at, how: 'count of a materialized filter', candidates: kept})
+      this.notes.push({ at, how: 'count of a materialized filter', candidates: kept })
       return value(kept) as unknown as AnyNode
     }
     const native = this.nativeFilter(cond, resolved.all ? this.view.entries() : resolved.entries)
     if (!native?.exact) return undefined
-    this.notes.push({at, how: 'count of a filter decided natively', candidates: native.entries.length})
+    this.notes.push({ at, how: 'count of a filter decided natively', candidates: native.entries.length })
     return value(native.entries.length) as unknown as AnyNode
   }
 
@@ -457,11 +526,14 @@ export class QueryPlanner {
    * The entries a condition's natively decidable conjuncts keep (native.ts), and whether those are
    * the whole condition; undefined when none is decidable or a document is left to groq-js.
    */
-  private nativeFilter(cond: ExprNode, entries: readonly ViewEntry[]): {entries: ViewEntry[]; exact: boolean} | undefined {
+  private nativeFilter(
+    cond: ExprNode,
+    entries: readonly ViewEntry[],
+  ): { entries: ViewEntry[]; exact: boolean } | undefined {
     const compiled = compileConjuncts(cond, this.evalConstant)
     if (!compiled) return undefined
     try {
-      return {entries: entries.filter((e) => compiled.test(e.doc)), exact: compiled.exact}
+      return { entries: entries.filter((e) => compiled.test(e.doc)), exact: compiled.exact }
     } catch (err) {
       if (err instanceof Undecidable) return undefined
       throw err
@@ -474,32 +546,39 @@ export class QueryPlanner {
     const expr = await this.visit(cond, `${at} > filter`)
     const keys = runtimeKeys(spec)
     if (keys.length === 0) {
-      const resolved = this.resolve(spec, [], {i: 0})
+      const resolved = this.resolve(spec, [], { i: 0 })
       if (!resolved.all && resolved.exact) {
-        this.notes.push({at, how: 'exact index lookup (filter not re-evaluated)', candidates: resolved.entries.length})
+        this.notes.push({
+          at,
+          how: 'exact index lookup (filter not re-evaluated)',
+          candidates: resolved.entries.length,
+        })
         return value(resolved.entries.map((e) => e.doc)) as unknown as AnyNode
       }
-      const native = this.nativeFilter(cond as unknown as ExprNode, resolved.all ? this.view.entries() : resolved.entries)
+      const native = this.nativeFilter(
+        cond as unknown as ExprNode,
+        resolved.all ? this.view.entries() : resolved.entries,
+      )
       if (native) {
         const docs = native.entries.map((e) => e.doc)
         const from = resolved.all ? 'all documents' : 'index candidates'
         if (native.exact) {
-          this.notes.push({at, how: `${from} filtered natively (exact)`, candidates: docs.length})
+          this.notes.push({ at, how: `${from} filtered natively (exact)`, candidates: docs.length })
           return value(docs) as unknown as AnyNode
         }
-        this.notes.push({at, how: `${from} narrowed natively, filter re-evaluated`, candidates: docs.length})
-        return {...n, base: value(docs), expr}
+        this.notes.push({ at, how: `${from} narrowed natively, filter re-evaluated`, candidates: docs.length })
+        return { ...n, base: value(docs), expr }
       }
       if (resolved.all) {
-        this.notes.push({at, how: 'full scan (no index applies)'})
-        return {...n, expr}
+        this.notes.push({ at, how: 'full scan (no index applies)' })
+        return { ...n, expr }
       }
-      this.notes.push({at, how: 'index candidates, filter re-evaluated', candidates: resolved.entries.length})
-      return {...n, base: value(resolved.entries.map((e) => e.doc)), expr}
+      this.notes.push({ at, how: 'index candidates, filter re-evaluated', candidates: resolved.entries.length })
+      return { ...n, base: value(resolved.entries.map((e) => e.doc)), expr }
     }
     const planId = this.plans.push(spec) - 1
-    this.notes.push({at, how: `runtime index lookup #${planId} (${keys.length} key(s) from the enclosing scope)`})
-    return {...n, base: runtimeSource(planId, keys) as unknown as AnyNode, expr}
+    this.notes.push({ at, how: `runtime index lookup #${planId} (${keys.length} key(s) from the enclosing scope)` })
+    return { ...n, base: runtimeSource(planId, keys) as unknown as AnyNode, expr }
   }
 
   /** `*[cond] | order(path ...)[a...b]` (or `[i]`): walk the ordered index. */
@@ -538,7 +617,11 @@ export class QueryPlanner {
     if (candidates && candidates.length <= Math.max(SMALL_CANDIDATE_SET, need * 2) && skip === 0) return undefined
     if (resolved) {
       const scanned = candidates ? candidates.length : this.view.size
-      const materialized = await this.materializedOrderedSlice(n, at, cond as unknown as ExprNode, path, direction, {skip, need, scanned})
+      const materialized = await this.materializedOrderedSlice(n, at, cond as unknown as ExprNode, path, direction, {
+        skip,
+        need,
+        scanned,
+      })
       if (materialized) return materialized
     }
     const index = this.view.ordered(path)
@@ -547,7 +630,11 @@ export class QueryPlanner {
     const expr = await this.visit(cond, `${at} > filter`)
     const skipNullish = requiresDefined(cond as unknown as ExprNode, path)
     const found = pathRange(cond as unknown as ExprNode, path, this.evalConstant)
-    const range: KeyRange | undefined = found && {cls: RANGE_CLASS[found.type], lower: found.lower, upper: found.upper}
+    const range: KeyRange | undefined = found && {
+      cls: RANGE_CLASS[found.type],
+      lower: found.lower,
+      upper: found.upper,
+    }
     let groups: Iterator<ViewEntry[]>
     let how: string
     // Sorting c candidates costs about c steps; walking the index past non-candidates about
@@ -592,7 +679,8 @@ export class QueryPlanner {
         else {
           // Ordered by this key alone, equal keys keep dataset order (groq-js's sort is stable):
           // of the last group only its first documents by position can be in the slice.
-          if (args.length === 1 && passed + passing.length > need) passing = sortByPos([...passing]).slice(0, need - passed)
+          if (args.length === 1 && passed + passing.length > need)
+            passing = sortByPos([...passing]).slice(0, need - passed)
           chosen.push(...passing)
         }
         passed += passing.length
@@ -601,12 +689,19 @@ export class QueryPlanner {
       batchSize *= 2
     }
     sortByPos(chosen)
-    this.notes.push({at, how: `${how}: ${walked} examined${dropped ? `, ${dropped} before the slice dropped` : ''}`, candidates: chosen.length})
-    const newFilter: AnyNode = {...filterNode, base: value(chosen.map((e) => e.doc)) as unknown as AnyNode, expr}
+    this.notes.push({
+      at,
+      how: `${how}: ${walked} examined${dropped ? `, ${dropped} before the slice dropped` : ''}`,
+      candidates: chosen.length,
+    })
+    const newFilter: AnyNode = { ...filterNode, base: value(chosen.map((e) => e.doc)) as unknown as AnyNode, expr }
     const newArgs: AnyNode[] = []
     for (const a of args) newArgs.push(await this.visit(a, at))
-    const moved = n.type === 'Slice' ? {left: (n.left as number) - dropped, right: (n.right as number) - dropped} : {index: (n.index as number) - dropped}
-    return {...n, ...moved, base: {...order, base: newFilter, args: newArgs}}
+    const moved =
+      n.type === 'Slice'
+        ? { left: (n.left as number) - dropped, right: (n.right as number) - dropped }
+        : { index: (n.index as number) - dropped }
+    return { ...n, ...moved, base: { ...order, base: newFilter, args: newArgs } }
   }
 
   /**
@@ -620,25 +715,39 @@ export class QueryPlanner {
     cond: ExprNode,
     path: string[],
     direction: 'asc' | 'desc',
-    want: {skip: number; need: number; scanned: number},
+    want: { skip: number; need: number; scanned: number },
   ): Promise<AnyNode | undefined> {
     const skipNullish = requiresDefined(cond, path)
     // A key range (a keyset cursor, new per page) already bounds the walk: not worth a filter kept per cursor.
     if (pathRange(cond, path, this.evalConstant)) return undefined
     const order = n.base as AnyNode
     const args = (order.args as AnyNode[]) ?? []
-    const m = materializedSlice(this.view, {cond, path, direction, skipNullish, ...want, singleKey: args.length === 1}, this.evalConstant)
+    const m = materializedSlice(
+      this.view,
+      { cond, path, direction, skipNullish, ...want, singleKey: args.length === 1 },
+      this.evalConstant,
+    )
     if (!m) return undefined
     const docs = m.chosen.map((e) => e.doc)
-    this.notes.push({at, how: `materialized filter ordered on ${path.join('.')} ${direction}${m.dropped ? `, ${m.dropped} before the slice dropped` : ''}`, candidates: docs.length})
+    this.notes.push({
+      at,
+      how: `materialized filter ordered on ${path.join('.')} ${direction}${m.dropped ? `, ${m.dropped} before the slice dropped` : ''}`,
+      candidates: docs.length,
+    })
     // `[5...3]`: empty whatever the documents (the moved ends could turn negative, counted from the end).
     if (n.type === 'Slice' && want.need <= want.skip) return value([]) as unknown as AnyNode
-    const moved = n.type === 'Slice' ? {left: (n.left as number) - m.dropped, right: (n.right as number) - m.dropped} : {index: (n.index as number) - m.dropped}
+    const moved =
+      n.type === 'Slice'
+        ? { left: (n.left as number) - m.dropped, right: (n.right as number) - m.dropped }
+        : { index: (n.index as number) - m.dropped }
     const sort = compileOrder(args as unknown as ExprNode[])
     if (sort) {
       try {
         const sorted = sort(docs)
-        const result = n.type === 'Slice' ? sliceArray(sorted, moved.left as number, moved.right as number, n.isInclusive === true) : elementAt(sorted, moved.index as number)
+        const result =
+          n.type === 'Slice'
+            ? sliceArray(sorted, moved.left as number, moved.right as number, n.isInclusive === true)
+            : elementAt(sorted, moved.index as number)
         return value(result) as unknown as AnyNode
       } catch (err) {
         if (!(err instanceof Undecidable)) throw err
@@ -646,7 +755,7 @@ export class QueryPlanner {
     }
     const newArgs: AnyNode[] = []
     for (const a of args) newArgs.push(await this.visit(a, at))
-    return {...n, ...moved, base: {...order, base: value(docs) as unknown as AnyNode, args: newArgs}}
+    return { ...n, ...moved, base: { ...order, base: value(docs) as unknown as AnyNode, args: newArgs } }
   }
 
   /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
@@ -655,7 +764,7 @@ export class QueryPlanner {
     if (native?.exact) return new Set(native.entries.map((e) => e.doc))
     const docs = (native?.entries ?? entries).map((e) => e.doc)
     if (docs.length === 0) return new Set()
-    const tree = node<ExprNode>({type: 'Filter', base: value(docs), expr: rewritten})
+    const tree = node<ExprNode>({ type: 'Filter', base: value(docs), expr: rewritten })
     const kept = (await evaluateTree(tree, this.evaluateOptions())) as LakeDocument[]
     return new Set(kept)
   }
@@ -676,18 +785,19 @@ export async function evaluateTree(tree: ExprNode, options: Parameters<typeof ev
 }
 
 function isNode(v: unknown): v is AnyNode {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as {type?: unknown}).type === 'string'
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string'
 }
 
 /** A planned value known before evaluation: a literal, or an element or slice of a literal array. */
-function literalOf(n: AnyNode): {value: unknown} | undefined {
-  if (n.type === 'Value') return {value: n.value}
+function literalOf(n: AnyNode): { value: unknown } | undefined {
+  if (n.type === 'Value') return { value: n.value }
   if ((n.type === 'AccessElement' || n.type === 'Slice') && isNode(n.base) && n.base.type === 'Value') {
     const array = n.base.value
-    if (!Array.isArray(array)) return {value: null}
-    if (n.type === 'AccessElement') return typeof n.index === 'number' ? {value: elementAt(array, n.index)} : undefined
+    if (!Array.isArray(array)) return { value: null }
+    if (n.type === 'AccessElement')
+      return typeof n.index === 'number' ? { value: elementAt(array, n.index) } : undefined
     if (typeof n.left !== 'number' || typeof n.right !== 'number') return undefined
-    return {value: sliceArray(array, n.left, n.right, n.isInclusive === true)}
+    return { value: sliceArray(array, n.left, n.right, n.isInclusive === true) }
   }
   return undefined
 }
@@ -697,7 +807,14 @@ function isEverything(v: unknown): boolean {
 }
 
 function isScoreOverFilter(v: unknown): v is AnyNode {
-  return isNode(v) && v.type === 'PipeFuncCall' && v.name === 'score' && isNode(v.base) && v.base.type === 'Filter' && isEverything(v.base.base)
+  return (
+    isNode(v) &&
+    v.type === 'PipeFuncCall' &&
+    v.name === 'score' &&
+    isNode(v.base) &&
+    v.base.type === 'Filter' &&
+    isEverything(v.base.base)
+  )
 }
 
 /** The conjuncts of a condition (`a && (b && c)` -> a, b, c). */
@@ -709,7 +826,14 @@ function conjuncts(cond: ExprNode): ExprNode[] {
 }
 
 function isOrderOverFilter(v: unknown): boolean {
-  return isNode(v) && v.type === 'PipeFuncCall' && v.name === 'order' && isNode(v.base) && v.base.type === 'Filter' && isEverything(v.base.base)
+  return (
+    isNode(v) &&
+    v.type === 'PipeFuncCall' &&
+    v.name === 'order' &&
+    isNode(v.base) &&
+    v.base.type === 'Filter' &&
+    isEverything(v.base.base)
+  )
 }
 
 /**
@@ -718,17 +842,23 @@ function isOrderOverFilter(v: unknown): boolean {
  * misses a document whose value is the number 42.
  */
 function onlyStrings(k: ExprNode, expr: ExprNode): ExprNode {
-  const count = (e: ExprNode): ExprNode => node({type: 'FuncCall', namespace: 'global', name: 'count', args: [e]})
+  const count = (e: ExprNode): ExprNode => node({ type: 'FuncCall', namespace: 'global', name: 'count', args: [e] })
   const isString = node<ExprNode>({
     type: 'OpCall',
     op: '==',
-    left: node({type: 'FuncCall', namespace: 'global', name: 'string', args: [node({type: 'This'})]}),
-    right: node({type: 'This'}),
+    left: node({ type: 'FuncCall', namespace: 'global', name: 'string', args: [node({ type: 'This' })] }),
+    right: node({ type: 'This' }),
   })
-  const strings = node<ExprNode>({type: 'Filter', base: k, expr: isString})
+  const strings = node<ExprNode>({ type: 'Filter', base: k, expr: isString })
   return node({
     type: 'Select',
-    alternatives: [{type: 'SelectAlternative', condition: node({type: 'OpCall', op: '==', left: count(k), right: count(strings)}), value: expr}],
+    alternatives: [
+      {
+        type: 'SelectAlternative',
+        condition: node({ type: 'OpCall', op: '==', left: count(k), right: count(strings) }),
+        value: expr,
+      },
+    ],
   })
 }
 
@@ -739,8 +869,9 @@ function onlyStrings(k: ExprNode, expr: ExprNode): ExprNode {
  */
 function runtimeSource(planId: number, keys: ExprNode[]): ExprNode {
   const str = (s: string): ExprNode => value(s)
-  const plus = (left: ExprNode, right: ExprNode): ExprNode => node({type: 'OpCall', op: '+', left, right})
-  const inScope = (expr: ExprNode): ExprNode => node({type: 'Projection', base: node({type: 'Object', attributes: []}), expr})
+  const plus = (left: ExprNode, right: ExprNode): ExprNode => node({ type: 'OpCall', op: '+', left, right })
+  const inScope = (expr: ExprNode): ExprNode =>
+    node({ type: 'Projection', base: node({ type: 'Object', attributes: [] }), expr })
   let marker: ExprNode = str(`${PREFIX}${planId}`)
   for (const key of keys) {
     const k = inScope(key)
@@ -748,12 +879,21 @@ function runtimeSource(planId: number, keys: ExprNode[]): ExprNode {
       type: 'FuncCall',
       namespace: 'global',
       name: 'coalesce',
-      args: [plus(str('s'), k), onlyStrings(k, plus(str('a'), node({type: 'FuncCall', namespace: 'array', name: 'join', args: [k, str(SEP2)]})))],
+      args: [
+        plus(str('s'), k),
+        onlyStrings(
+          k,
+          plus(str('a'), node({ type: 'FuncCall', namespace: 'array', name: 'join', args: [k, str(SEP2)] })),
+        ),
+      ],
     })
     marker = plus(plus(marker, str(SEP)), encoded)
   }
-  const deref = node<ExprNode>({type: 'Deref', base: node({type: 'Object', attributes: [{type: 'ObjectAttributeValue', name: '_ref', value: marker}]})})
-  return node({type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [deref, node({type: 'Everything'})]})
+  const deref = node<ExprNode>({
+    type: 'Deref',
+    base: node({ type: 'Object', attributes: [{ type: 'ObjectAttributeValue', name: '_ref', value: marker }] }),
+  })
+  return node({ type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [deref, node({ type: 'Everything' })] })
 }
 
-export {childNodes}
+export { childNodes }

@@ -35,14 +35,14 @@
  * an array value inside an array literal, a token repeated more than 65,535 times) are evaluated
  * by groq-js one by one.
  */
-import type {ExprNode} from 'groq-js'
-import {intersectSorted, sortByPos, unionSorted, type ViewEntry} from '../../index/entry-list.js'
-import type {TextIndex, TermFrequencies} from '../../index/text-index.js'
-import type {View} from '../../index/view.js'
-import {patternTerms, termKeyPrefix, termRegex} from '../../index/values.js'
-import {isConstant, isTextExpr} from './analyze.js'
+import type { ExprNode } from 'groq-js'
+import { intersectSorted, sortByPos, unionSorted, type ViewEntry } from '../../index/entry-list.js'
+import type { TextIndex, TermFrequencies } from '../../index/text-index.js'
+import type { View } from '../../index/view.js'
+import { patternTerms, termKeyPrefix, termRegex } from '../../index/values.js'
+import { isConstant, isTextExpr } from './analyze.js'
 
-type AnyNode = {type: string; [key: string]: unknown}
+type AnyNode = { type: string; [key: string]: unknown }
 
 const BM25_K = 1.2
 
@@ -61,7 +61,7 @@ export interface MatchCondition {
 }
 
 /** A `score()` argument: `text match pattern`, or `boost(arg, value)`. */
-export type ScoreArg = {k: 'match'; match: MatchCondition} | {k: 'boost'; inner: ScoreArg; boost: unknown}
+export type ScoreArg = { k: 'match'; match: MatchCondition } | { k: 'boost'; inner: ScoreArg; boost: unknown }
 
 /**
  * The fields of a `match`'s text side: the elements of an array literal (each its own index), or
@@ -71,12 +71,15 @@ function fieldsOf(left: ExprNode): Field[] | undefined {
   const n = left as unknown as AnyNode
   if (n.type === 'Array') {
     const elements = n.elements as AnyNode[]
-    if (elements.length > 0 && elements.every((e) => e.type === 'ArrayElement' && e.isSplat === false && isTextExpr(e.value as ExprNode))) {
-      return elements.map((e) => ({expr: e.value as ExprNode, key: JSON.stringify(e.value), asArrayElement: true}))
+    if (
+      elements.length > 0 &&
+      elements.every((e) => e.type === 'ArrayElement' && e.isSplat === false && isTextExpr(e.value as ExprNode))
+    ) {
+      return elements.map((e) => ({ expr: e.value as ExprNode, key: JSON.stringify(e.value), asArrayElement: true }))
     }
   }
   if (!isTextExpr(left)) return undefined
-  return [{expr: left, key: JSON.stringify(left), asArrayElement: false}]
+  return [{ expr: left, key: JSON.stringify(left), asArrayElement: false }]
 }
 
 /** `left match right` with a constant right side and a text side the indexes can hold. */
@@ -97,7 +100,7 @@ export function matchCondition(n: ExprNode, evalConstant: (n: ExprNode) => unkno
 /** `left match pattern` for a constant pattern value; undefined when `left` cannot be indexed. */
 export function matchFor(left: ExprNode, pattern: unknown): MatchCondition | undefined {
   const fields = fieldsOf(left)
-  return fields && {fields, terms: patternTerms(pattern)}
+  return fields && { fields, terms: patternTerms(pattern) }
 }
 
 /** A `score()` argument this module can compute, or undefined. */
@@ -114,10 +117,10 @@ export function scoreArg(n: ExprNode, evalConstant: (n: ExprNode) => unknown): S
     } catch {
       return undefined
     }
-    return {k: 'boost', inner: innerArg, boost: value}
+    return { k: 'boost', inner: innerArg, boost: value }
   }
   const match = matchCondition(n, evalConstant)
-  return match && {k: 'match', match}
+  return match && { k: 'match', match }
 }
 
 /**
@@ -127,7 +130,7 @@ export function scoreArg(n: ExprNode, evalConstant: (n: ExprNode) => unknown): S
  */
 export class TextLookups {
   private readonly view: View
-  private readonly regexes = new Map<string, {regex: RegExp; prefix: string}>()
+  private readonly regexes = new Map<string, { regex: RegExp; prefix: string }>()
   private readonly freqs = new Map<string, TermFrequencies>()
 
   constructor(view: View) {
@@ -144,7 +147,7 @@ export class TextLookups {
     let found = this.freqs.get(cacheKey)
     if (!found) {
       let compiled = this.regexes.get(term)
-      if (!compiled) this.regexes.set(term, (compiled = {regex: termRegex(term), prefix: termKeyPrefix(term)}))
+      if (!compiled) this.regexes.set(term, (compiled = { regex: termRegex(term), prefix: termKeyPrefix(term) }))
       found = (this.index(field) as TextIndex).frequencies(compiled.regex, compiled.prefix)
       this.freqs.set(cacheKey, found)
     }
@@ -164,7 +167,9 @@ export class TextLookups {
     if (!this.available(match.fields)) return undefined
     const terms = match.terms
     if (!terms || terms.length === 0) return []
-    const perTerm = terms.map((term) => unionSorted(match.fields.map((f) => sortByPos([...this.frequencies(f, term).entries]))))
+    const perTerm = terms.map((term) =>
+      unionSorted(match.fields.map((f) => sortByPos([...this.frequencies(f, term).entries]))),
+    )
     perTerm.sort((a, b) => a.length - b.length)
     return intersectSorted(perTerm[0] as readonly ViewEntry[], perTerm.slice(1))
   }
@@ -229,7 +234,7 @@ export class Scoring {
       if (!this.at) this.at = new Map(this.entries.map((e, i) => [e, i]))
       const at = this.at
       col = new Int32Array(this.entries.length)
-      const {entries, counts} = this.lookups.frequencies(field, term)
+      const { entries, counts } = this.lookups.frequencies(field, term)
       for (let k = 0; k < entries.length; k++) {
         const i = at.get(entries[k] as ViewEntry)
         if (i !== undefined) col[i] = counts[k] as number
@@ -242,7 +247,11 @@ export class Scoring {
   /** Each term's columns, one per field. */
   private termColumns(match: MatchCondition): Int32Array[][] {
     let found = this.perTerm.get(match)
-    if (!found) this.perTerm.set(match, (found = (match.terms ?? []).map((term) => match.fields.map((f) => this.column(f, term)))))
+    if (!found)
+      this.perTerm.set(
+        match,
+        (found = (match.terms ?? []).map((term) => match.fields.map((f) => this.column(f, term)))),
+      )
     return found
   }
 
