@@ -2,6 +2,8 @@
 // it, in words an editor understands. Pure functions (no I/O): the Studio, `npm run validate` and the
 // tests all run them through Sanity's own validation (`validateDocument`).
 import type { CustomValidatorResult, SlugValue, ValidationContext } from 'sanity'
+import { isEditorSlug, SLUG_MAX_LENGTH } from '../model/slug.js'
+import { isValueOf, type ValueOption, valuesOf } from '../model/values.js'
 
 /** `10.` + registrant code (4-9 digits, optionally dotted sub-codes) + `/` + a suffix without spaces. */
 const DOI = /^10\.\d{4,9}(\.\d+)*\/\S+$/
@@ -107,10 +109,12 @@ export function checkEmail(value: unknown): CustomValidatorResult {
 export function checkSlugFormat(value: SlugValue | undefined): CustomValidatorResult {
   const current = value?.current
   if (current === undefined || current === '') return true
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(current)) {
+  if (!isEditorSlug(current)) {
     return `"${current}" cannot be used in a web address. Use lowercase letters, digits and single hyphens (e.g. tennis-elbow), or click "Generate".`
   }
-  if (current.length > 96) return 'Keep the slug under 96 characters: shorten it or click "Generate".'
+  if (current.length > SLUG_MAX_LENGTH) {
+    return `Keep the slug under ${SLUG_MAX_LENGTH} characters: shorten it or click "Generate".`
+  }
   return true
 }
 
@@ -129,11 +133,11 @@ export function requireSlug(message: string) {
  * For fields with a fixed list of values: a missing value gets `missingMessage`; a value outside
  * the list (e.g. from an import) is named, with the allowed values.
  */
-export function requiredChoice(list: ReadonlyArray<{ title: string; value: string }>, missingMessage: string) {
+export function requiredChoice(list: readonly ValueOption[], missingMessage: string) {
   return (value: unknown): CustomValidatorResult => {
     if (value === undefined || value === null || value === '') return missingMessage
-    if (typeof value === 'string' && list.some((item) => item.value === value)) return true
-    return `"${String(value)}" is not one of the allowed values: ${list.map((item) => item.value).join(', ')}.`
+    if (isValueOf(list, value)) return true
+    return `"${String(value)}" is not one of the allowed values: ${valuesOf(list).join(', ')}.`
   }
 }
 

@@ -110,7 +110,7 @@ build('the fingerprint covers what the bundle imports, not type-only imports', (
     'studio/plugin.ts',
     'studio/structure/articles.ts',
     'schemas/index.ts',
-    'delivery/render/readability.ts',
+    'model/readability.ts',
     'package-lock.json',
   ]) {
     assert.ok(files.includes(expected), `${expected} is part of the Studio's sources`)
