@@ -15,7 +15,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { configFromEnv } from '../lake/config.js'
-import { startLocalStack, type RunningStack } from '../studio/server/stack.js'
+import { startLocalStack, type RunningStack } from '../platform/stack.js'
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)))
 

@@ -1,4 +1,4 @@
-// The Studio's static server and build bookkeeping (studio/server/), through HTTP and the file system.
+// The Studio's static server and build bookkeeping (platform/), through HTTP and the file system.
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -6,8 +6,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { injectRuntimeConfig, startStudioServer, type RunningStudioServer } from '../../studio/server/serve.js'
-import { BUILD_STAMP, studioBuildState, studioFingerprint, studioSourceFiles } from '../../studio/server/build.js'
+import { injectRuntimeConfig, startStudioServer, type RunningStudioServer } from '../../platform/studio-server.js'
+import { BUILD_STAMP, studioBuildState, studioFingerprint, studioSourceFiles } from '../../platform/studio-build.js'
 
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
@@ -117,7 +117,7 @@ build('the fingerprint covers what the bundle imports, not type-only imports', (
   }
   assert.not.ok(files.includes('sanity.types.ts'), 'TypeGen output is imported for types only')
   assert.not.ok(
-    files.some((f) => f.startsWith('studio/server/')),
+    files.some((f) => f.startsWith('platform/')),
     'the Node server is not in the bundle',
   )
 })

@@ -1,8 +1,7 @@
 // Keeps a `sanity build` of the Studio up to date (Node only; not part of the Studio bundle).
 //
 // The build is stale when the source it was built from changed: the files reachable from
-// sanity.config.ts by relative imports (studio/, schemas/, the delivery modules the Studio
-// reuses), sanity.cli.ts and package-lock.json (dependency versions). A fingerprint of those
+// sanity.config.ts by relative imports (studio/, schemas/, model/), sanity.cli.ts and package-lock.json (dependency versions). A fingerprint of those
 // files is written next to the build. Port numbers and URLs are NOT baked in: the Studio server
 // injects them at request time (studio/runtimeConfig.ts), so one build serves any configuration.
 import { spawn } from 'node:child_process'
