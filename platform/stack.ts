@@ -1,18 +1,15 @@
-// The whole local platform in one process, as `npm start` runs it (Node only):
-// the lake (seeded on first start), the delivery API, and the Studio (built when missing or
-// stale, then served with the lake and delivery URLs injected).
-import fs from 'node:fs'
-import path from 'node:path'
-import { createClient } from '@sanity/client'
-import { createDeliveryClient } from '../delivery/client.js'
-import { startDeliveryServer, type DeliveryServer } from '../delivery/http/server.js'
-import { syndicationRoutes } from '../delivery/syndication/mount.js'
-import { startLake, type RunningLake } from '../lake/index.js'
-import { importNdjson } from '../lake/io/ndjson.js'
+// The whole local platform, as `npm start` runs it (Node only): the lake in a supervised child
+// process (seeded on first start, restarted if it dies), the delivery API, and the Studio (built
+// when missing or stale, then served with the lake and delivery URLs injected). The lake and
+// delivery come up first (`onServing`), while the Studio builds beside them.
+import type { DeliveryServer } from '../delivery/http/server.js'
 import { STUDIO_API_VERSION } from '../studio/constants.js'
 import type { InjectedStudioConfig } from '../studio/runtimeConfig.js'
-import { ensureStudioBuild, type BuildState } from './studio-build.js'
-import { startStudioServer, type RunningStudioServer } from './studio-server.js'
+import { type LocalEditor, type SupervisedLake, startSupervisedLake } from './lake-supervisor.js'
+import { type BuildState, ensureStudioBuild } from './studio-build.js'
+import { type RunningStudioServer, startStudioServer } from './studio-server.js'
+
+export type { LocalEditor } from './lake-supervisor.js'
 
 export interface StackOptions {
   /** Repository root (where sanity.config.ts and content/ are). */
@@ -33,92 +30,88 @@ export interface StackOptions {
   log: (line: string) => void
   /** Aborting stops a Studio build in progress (Ctrl-C during the first start). */
   signal?: AbortSignal
+  /** Called once the lake and delivery answer, before the Studio is ready (its build may run on). */
+  onServing?: (serving: ServingStack) => void
+  /** How often the Studio build logs its progress (default 15 s). */
+  buildProgressEveryMs?: number
 }
 
-export interface LocalEditor {
-  name: string
-  email: string
-  token: string
-}
-
-export interface RunningStack {
-  lake: RunningLake
+/** The lake and delivery, up and answering. */
+export interface ServingStack {
+  lake: SupervisedLake
   delivery: DeliveryServer
-  studio: RunningStudioServer
   editor: LocalEditor
   /** Whether this start imported the seed (first start of this data dir). */
   seeded: boolean
-  studioBuild: BuildState
   /** The delivery page of the newest published article, when there is one. */
   articlePreviewUrl: string | null
   /** The Studio's address for the lake (the project id is prefixed, as the Studio calls it). */
   lakeStudioHost: string
+  /** The Studio build: whether it was fresh, missing or stale when the start began. */
+  studioBuild: Promise<BuildState>
+}
+
+export interface RunningStack extends Omit<ServingStack, 'studioBuild'> {
+  studio: RunningStudioServer
+  studioBuild: BuildState
   close(): Promise<void>
 }
 
-const EDITOR = { name: 'Local Editor', email: 'editor@clinic.localhost' }
-const SEEDED_MARKER = 'seeded-from'
-const EDITOR_FILE = 'local-editor.json'
 const CLOSE_TIMEOUT_MS = 5_000
 
 /**
- * Imports the seed once per data dir. A marker file records it, so later starts keep the data as
- * editors left it (even if they deleted everything); a dataset that already has documents (e.g.
- * from `npm run import`) is never overwritten.
+ * Delivery's modules, loaded while the lake process starts: on two cores, loading both graphs at
+ * once (the lake in its process, delivery in this one) brings the first URLs noticeably sooner.
  */
-async function seedOnFirstStart(lake: RunningLake, options: StackOptions): Promise<boolean> {
-  const marker = path.join(options.dataDir, SEEDED_MARKER)
-  if (fs.existsSync(marker)) return false
-  const dataset = lake.store.dataset(lake.dataset)
-  if (dataset.documents().length > 0) {
-    fs.writeFileSync(marker, `not seeded: dataset "${lake.dataset}" already had documents\n`)
-    return false
+async function loadDelivery() {
+  const [client, server, syndication, sanityClient] = await Promise.all([
+    import('../delivery/client.js'),
+    import('../delivery/http/server.js'),
+    import('../delivery/syndication/mount.js'),
+    import('@sanity/client'),
+  ])
+  return {
+    createDeliveryClient: client.createDeliveryClient,
+    startDeliveryServer: server.startDeliveryServer,
+    syndicationRoutes: syndication.syndicationRoutes,
+    createClient: sanityClient.createClient,
   }
-  if (!fs.existsSync(options.seedFile)) {
-    throw new Error(`Cannot seed the lake: ${options.seedFile} does not exist. Restore it from git or set SEED_FILE.`)
-  }
-  const result = await importNdjson(dataset, fs.readFileSync(options.seedFile, 'utf8'), { mode: 'fail' })
-  fs.writeFileSync(
-    marker,
-    `${path.relative(options.root, options.seedFile)} ${new Date().toISOString()} (${result.written} documents)\n`,
+}
+
+async function newestArticlePath(
+  createClient: Awaited<ReturnType<typeof loadDelivery>>['createClient'],
+  lake: SupervisedLake,
+  deliveryUrl: string,
+): Promise<string | null> {
+  const reader = createClient({
+    projectId: lake.info.projectId,
+    dataset: lake.info.dataset,
+    apiHost: lake.info.httpUrl,
+    useProjectHostname: false,
+    apiVersion: STUDIO_API_VERSION,
+    useCdn: false,
+    perspective: 'published',
+  })
+  const slug = await reader.fetch<string | null>(
+    '*[_type == "article" && defined(slug.current)] | order(publishedAt desc)[0].slug.current',
+    {},
+    { tag: 'clinic.start.preview' },
   )
-  return true
-}
-
-function isLocalEditor(value: unknown): value is LocalEditor {
-  if (typeof value !== 'object' || value === null) return false
-  const v = value as Record<string, unknown>
-  return typeof v.name === 'string' && typeof v.email === 'string' && typeof v.token === 'string'
-}
-
-/**
- * The local editor account and a token for it, kept in <dataDir>/local-editor.json (mode 600) so
- * every start prints the same sign-in. The lake itself stores only the token's hash.
- */
-function ensureLocalEditor(lake: RunningLake, dataDir: string): LocalEditor {
-  const file = path.join(dataDir, EDITOR_FILE)
-  if (fs.existsSync(file)) {
-    try {
-      const saved: unknown = JSON.parse(fs.readFileSync(file, 'utf8'))
-      if (isLocalEditor(saved) && lake.accounts.userForToken(saved.token)) return saved
-    } catch {
-      // unreadable: issue a new token below
-    }
-  }
-  const user = lake.accounts.findByEmail(EDITOR.email) ?? lake.accounts.createUser({ ...EDITOR, role: 'administrator' })
-  const { token } = lake.accounts.issueToken(user.id, 'npm start: Studio sign-in')
-  const editor: LocalEditor = { name: user.name, email: user.email, token }
-  fs.writeFileSync(file, `${JSON.stringify(editor, null, 2)}\n`, { mode: 0o600 })
-  return editor
+  return slug ? `${deliveryUrl}/articles/${encodeURIComponent(slug)}` : null
 }
 
 export async function startLocalStack(options: StackOptions): Promise<RunningStack> {
-  fs.mkdirSync(options.dataDir, { recursive: true })
   const log = options.log
-  // The build is the slow part (about a minute): start it first, run everything else meanwhile.
+  // Stops the build on Ctrl-C, and when the rest fails to start (nothing would serve it).
+  const buildAbort = new AbortController()
+  options.signal?.addEventListener('abort', () => buildAbort.abort(), { once: true })
+  // The build is the slow part (minutes on a first start): it starts at once, at a lower CPU
+  // priority, so the lake and delivery come up first and answer while it runs.
   const buildState = ensureStudioBuild(options.root, options.studioDistDir, {
     log: (line) => log(`studio build: ${line}`),
-    signal: options.signal,
+    signal: buildAbort.signal,
+    lowPriority: true,
+    progressEveryMs: options.buildProgressEveryMs,
   })
   buildState.catch(() => undefined) // awaited below; avoid an unhandled rejection meanwhile
 
@@ -148,25 +141,34 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         )
     }
   }
+  const deliveryModules = loadDelivery()
+  deliveryModules.catch(() => undefined) // awaited below
   try {
-    const lake = await startLake({
+    const lake = await startSupervisedLake({
+      root: options.root,
       dataDir: options.dataDir,
       host: options.host,
       httpPort: options.lakeHttpPort,
       httpsPort: options.lakeHttpsPort,
+      seedFile: options.seedFile,
+      log,
     })
     closers.push({ name: 'lake', close: () => lake.close() })
-    if (!lake.httpsUrl)
+    const lakeHttpsUrl = lake.info.httpsUrl
+    if (!lakeHttpsUrl)
       throw new Error('The lake started without its HTTPS listener, which the Studio needs (LAKE_HTTPS_PORT=-1?).')
-    const seeded = await seedOnFirstStart(lake, options)
-    const editor = ensureLocalEditor(lake, options.dataDir)
 
+    const { createDeliveryClient, startDeliveryServer, syndicationRoutes, createClient } = await deliveryModules
     // Partner syndication (/syndication/v1, /feeds) keeps its state in the lake with the editor's token.
-    const deliveryClient = createDeliveryClient({ kind: 'local', lakeUrl: lake.httpUrl, dataset: lake.dataset })
+    const deliveryClient = createDeliveryClient({
+      kind: 'local',
+      lakeUrl: lake.info.httpUrl,
+      dataset: lake.info.dataset,
+    })
     let deliveryBase = ''
     const syndication = syndicationRoutes({
       client: deliveryClient,
-      token: editor.token,
+      token: lake.editor.token,
       publicUrl: () => deliveryBase,
     })
     const delivery = await startDeliveryServer({
@@ -179,11 +181,23 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     deliveryBase = delivery.url
     closers.push({ name: 'delivery API', close: () => delivery.close() })
 
+    const lakeHttps = new URL(lakeHttpsUrl)
+    const serving: ServingStack = {
+      lake,
+      delivery,
+      editor: lake.editor,
+      seeded: lake.seeded,
+      articlePreviewUrl: await newestArticlePath(createClient, lake, delivery.url),
+      lakeStudioHost: `${lakeHttps.protocol}//${lake.info.projectId}.${lakeHttps.host}`,
+      studioBuild: buildState,
+    }
+    options.onServing?.(serving)
+
     const studioBuild = await buildState
     const config: InjectedStudioConfig & { lakeProjectId: string } = {
-      lakeUrl: lake.httpsUrl,
-      lakeProjectId: lake.projectId,
-      lakeDataset: lake.dataset,
+      lakeUrl: lakeHttpsUrl,
+      lakeProjectId: lake.info.projectId,
+      lakeDataset: lake.info.dataset,
       previewUrl: delivery.url,
       localWorkspace: true,
       hosted: options.hosted,
@@ -195,34 +209,9 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       config,
     })
     closers.push({ name: 'Studio server', close: () => studio.close() })
-
-    const reader = createClient({
-      projectId: lake.projectId,
-      dataset: lake.dataset,
-      apiHost: lake.httpUrl,
-      useProjectHostname: false,
-      apiVersion: STUDIO_API_VERSION,
-      useCdn: false,
-      perspective: 'published',
-    })
-    const slug = await reader.fetch<string | null>(
-      '*[_type == "article" && defined(slug.current)] | order(publishedAt desc)[0].slug.current',
-      {},
-      { tag: 'clinic.start.preview' },
-    )
-    const lakeHttps = new URL(lake.httpsUrl)
-    return {
-      lake,
-      delivery,
-      studio,
-      editor,
-      seeded,
-      studioBuild,
-      articlePreviewUrl: slug ? `${delivery.url}/articles/${encodeURIComponent(slug)}` : null,
-      lakeStudioHost: `${lakeHttps.protocol}//${lake.projectId}.${lakeHttps.host}`,
-      close: closeAll,
-    }
+    return { ...serving, studio, studioBuild, close: closeAll }
   } catch (error) {
+    buildAbort.abort()
     await closeAll()
     await buildState.catch(() => undefined)
     throw error
