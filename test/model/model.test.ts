@@ -113,7 +113,12 @@ layering('studio/ and schemas/ import nothing from delivery/, lake/ or platform/
 })
 
 layering('the old duplicate homes of the rules are gone', () => {
-  for (const file of ['schemas/constants.ts', 'delivery/routes.ts', 'delivery/render/readability.ts']) {
+  for (const file of [
+    'schemas/constants.ts',
+    'delivery/routes.ts',
+    'delivery/render/readability.ts',
+    'studio/server',
+  ]) {
     assert.not.ok(fs.existsSync(path.join(root, file)), `${file} should not exist`)
   }
 })
