@@ -3,6 +3,7 @@
 // when missing or stale, then served with the lake and delivery URLs injected). The lake and
 // delivery come up first (`onServing`), while the Studio builds beside them.
 import type { DeliveryServer } from '../delivery/http/server.js'
+import { pathFor } from '../model/site-paths.js'
 import { STUDIO_API_VERSION } from '../studio/constants.js'
 import type { InjectedStudioConfig } from '../studio/runtimeConfig.js'
 import { type LocalEditor, type SupervisedLake, startSupervisedLake } from './lake-supervisor.js'
@@ -97,7 +98,8 @@ async function newestArticlePath(
     {},
     { tag: 'clinic.start.preview' },
   )
-  return slug ? `${deliveryUrl}/articles/${encodeURIComponent(slug)}` : null
+  const sitePath = pathFor({ _type: 'article', slug })
+  return sitePath ? `${deliveryUrl}${sitePath}` : null
 }
 
 export async function startLocalStack(options: StackOptions): Promise<RunningStack> {
