@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const lakeConfig = configFromEnv(process.env)
   const controller = new AbortController()
   let stack: RunningStack | null = null
+  let starting: Promise<RunningStack> | null = null
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) {
@@ -59,6 +60,21 @@ async function main(): Promise<void> {
     console.log(`\nnpm start: stopping (${signal})...`)
     controller.abort()
     if (stack) await stack.close()
+    else if (starting) {
+      // Still starting: the aborted build cleans up its temporary output and the started parts
+      // close (startLocalStack does both when it fails); a bounded wait, then exit regardless.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        starting.then(
+          (started) => started.close(),
+          () => undefined,
+        ),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 15_000)
+        }),
+      ])
+      clearTimeout(timer)
+    }
     console.log('npm start: stopped.')
     process.exit(0)
   }
@@ -67,7 +83,7 @@ async function main(): Promise<void> {
 
   const showToken = process.argv.includes('--show-token') || /^(1|true|yes)$/i.test(process.env.START_SHOW_TOKEN ?? '')
   console.log('npm start: starting the lake and the delivery API; the Studio builds beside them...')
-  stack = await startLocalStack({
+  starting = startLocalStack({
     root,
     dataDir: lakeConfig.dataDir,
     host: lakeConfig.host,
@@ -82,10 +98,13 @@ async function main(): Promise<void> {
     signal: controller.signal,
     onServing: (serving) => console.log(servingBanner(serving)),
   })
-  if (stopping) {
-    await stack.close()
-    return
+  try {
+    stack = await starting
+  } catch (error) {
+    if (stopping) return // stop() reports and exits
+    throw error
   }
+  if (stopping) return // stop() closes it
   console.log(studioBanner(stack, { showToken }))
   const infoFile = process.env.START_INFO_FILE?.trim()
   if (infoFile) {
