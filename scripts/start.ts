@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     throw error
   }
   if (stopping) return // stop() closes it
-  console.log(studioBanner(stack, { showToken }))
+  // The info file first: whoever waits for the banner may read it at once.
   const infoFile = process.env.START_INFO_FILE?.trim()
   if (infoFile) {
     const info = {
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2))
     fs.renameSync(`${infoFile}.tmp`, infoFile)
   }
+  console.log(studioBanner(stack, { showToken }))
 }
 
 main().catch((error: unknown) => {
