@@ -2,6 +2,7 @@
 // it, in words an editor understands. Pure functions (no I/O): the Studio, `npm run validate` and the
 // tests all run them through Sanity's own validation (`validateDocument`).
 import type { CustomValidatorResult, SlugValue, ValidationContext } from 'sanity'
+import { isIcd10Code } from '../model/icd10.js'
 import { isEditorSlug, SLUG_MAX_LENGTH } from '../model/slug.js'
 import { isValueOf, type ValueOption, valuesOf } from '../model/values.js'
 
@@ -37,12 +38,10 @@ export function checkPmid(value: unknown): CustomValidatorResult {
 }
 
 /**
- * ICD-10-CM code format: a letter, two characters (digit, then digit or letter), then optionally a
- * dot and 1-4 more characters (letters, digits or the placeholder X), e.g. M54.2, M77.10, S76.319A.
- * This checks the format only, not that the code exists in the current code set.
+ * ICD-10-CM code format (model/icd10.ts): a letter, two characters (digit, then digit or letter),
+ * then optionally a dot and 1-4 more characters (letters, digits or the placeholder X), e.g. M54.2,
+ * M77.10, S76.319A. This checks the format only, not that the code exists in the current code set.
  */
-const ICD10CM = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/
-
 export function checkIcd10Code(value: unknown): CustomValidatorResult {
   if (value === undefined || value === null || value === '') {
     return 'Empty ICD-10-CM code: type a code such as M77.10 or remove the empty entry.'
@@ -50,9 +49,9 @@ export function checkIcd10Code(value: unknown): CustomValidatorResult {
   if (typeof value !== 'string') return 'An ICD-10-CM code is text such as M77.10.'
   const code = value.trim()
   if (code !== value) return `Remove the spaces around "${code}".`
-  if (ICD10CM.test(code)) return true
+  if (isIcd10Code(code)) return true
   const upper = code.toUpperCase()
-  if (ICD10CM.test(upper)) return `Write ICD-10-CM codes in capitals: ${upper}`
+  if (isIcd10Code(upper)) return `Write ICD-10-CM codes in capitals: ${upper}`
   if (/^[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}$/.test(upper)) {
     return `Put the dot after the third character: ${upper.slice(0, 3)}.${upper.slice(3)}`
   }

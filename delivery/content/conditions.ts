@@ -1,5 +1,6 @@
 // Conditions: by slug (with what references them), by body region, by ICD-10-CM code, all.
 import type { SanityClient } from '@sanity/client'
+import { toIcd10Code } from '../../model/icd10.js'
 import { BODY_REGION_VALUES, isBodyRegion } from '../../model/values.js'
 import { runQuery, type QueryResult } from '../client.js'
 import {
@@ -69,23 +70,20 @@ export async function listConditions(
   )
 }
 
-const ICD10_RE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$/
-
 /**
  * Normalizes an ICD-10-CM code as people type it: case, spaces and a missing dot
  * ("m771" -> "M77.1"). Throws InvalidInputError when it cannot be a code.
  */
 export function normalizeIcd10Code(input: string): string {
-  const compact = String(input).trim().toUpperCase().replace(/\s+/g, '')
-  const dotted = !compact.includes('.') && compact.length > 3 ? `${compact.slice(0, 3)}.${compact.slice(3)}` : compact
-  if (!ICD10_RE.test(dotted)) {
+  const code = toIcd10Code(input)
+  if (code === null) {
     throw new InvalidInputError(
       'code',
       `"${String(input).slice(0, 40)}" is not an ICD-10-CM code`,
       'Use a letter, two characters, and optionally a dot and 1-4 more, e.g. "M77.1"',
     )
   }
-  return dotted
+  return code
 }
 
 /** The conditions carrying an ICD-10-CM code; not found when no condition has it. */

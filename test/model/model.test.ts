@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { isIcd10Code, toIcd10Code } from '../../model/icd10.js'
 import { isEditorSlug, isLookupSlug, isPathSlug, LOOKUP_SLUG_PATTERN, SLUG_MAX_LENGTH } from '../../model/slug.js'
 import {
   BODY_REGION_VALUES,
@@ -84,6 +85,17 @@ slugs('editor, path and lookup rules nest: what an editor saves can be a path an
   assert.is(SLUG_MAX_LENGTH, 96)
 })
 
+const icd10 = suite('model: ICD-10-CM codes')
+
+icd10('codes as stored, and as people type them', () => {
+  for (const code of ['M54.2', 'M77.10', 'S76.319A', 'M79']) assert.ok(isIcd10Code(code), code)
+  for (const code of ['m54.2', 'M542', 'M5.42', '54.2', 'M77.12345']) assert.not.ok(isIcd10Code(code), code)
+  assert.is(toIcd10Code(' m771 '), 'M77.1')
+  assert.is(toIcd10Code('s76 319a'), 'S76.319A')
+  assert.is(toIcd10Code('M79'), 'M79')
+  assert.is(toIcd10Code('tennis elbow'), null)
+})
+
 const layering = suite('model: layering')
 
 layering('model/ is pure: it imports only other model/ modules (no Node, no packages)', () => {
@@ -125,4 +137,5 @@ layering('the old duplicate homes of the rules are gone', () => {
 
 values.run()
 slugs.run()
+icd10.run()
 layering.run()
