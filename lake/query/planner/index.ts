@@ -12,13 +12,13 @@
  */
 import type { ExprNode } from 'groq-js'
 import { LakeError } from '../../errors.js'
-import { indexesFor, type IndexableStore, type ViewName } from '../../index/index.js'
+import { indexesFor, type IndexableStore, type ViewName } from '../../indexes/index.js'
 import { parseGroq } from '../evaluate.js'
 import { isPlannable } from './analyze.js'
 import { evaluateTree, QueryPlanner, type PlanNote } from './plan.js'
 
 export type { PlanNote } from './plan.js'
-export type { ViewName } from '../../index/index.js'
+export type { ViewName } from '../../indexes/index.js'
 
 export interface PlannedQueryInput {
   store: IndexableStore

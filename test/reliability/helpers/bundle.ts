@@ -10,10 +10,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 export const ENTRIES = {
-  lake: 'scripts/reliability/lake-child.ts',
+  lake: 'test/reliability/helpers/lake-child.ts',
   import: 'scripts/import.ts',
 } as const
 
