@@ -1,5 +1,5 @@
 /**
- * The lake's query planner (issue 7): evaluates GROQ over an indexed perspective view with the
+ * The lake's query planner: evaluates GROQ over an indexed perspective view with the
  * same result as plain groq-js over that view, only faster. Parsing is groq-js's (and the lake's
  * error shapes); the planner narrows which documents each `*[...]` is evaluated on, answers `->`
  * from the id index, and leaves anything it cannot prove to full groq-js evaluation.
