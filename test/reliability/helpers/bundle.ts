@@ -50,6 +50,8 @@ export async function bundleEntries(): Promise<Bundles> {
     })
     paths[name] = outfile
   }
+  // The lake starts its bulk write worker from this file beside its own module (lake/store/bulk-thread.ts).
+  fs.copyFileSync(path.join(ROOT, 'lake/store/bulk-worker.built.mjs'), path.join(dir, 'bulk-worker.built.mjs'))
   return {
     paths,
     dir,
