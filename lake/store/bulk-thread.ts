@@ -38,7 +38,15 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
-import type { BulkMessage, BulkReply, BulkWorkerData, CheckpointedMessage, CheckpointResult } from './bulk-worker.js'
+import type {
+  BulkCommitLists,
+  BulkJob,
+  BulkMessage,
+  BulkReply,
+  BulkWorkerData,
+  CheckpointedMessage,
+  CheckpointResult,
+} from './bulk-worker.js'
 
 export type { CheckpointResult } from './bulk-worker.js'
 
@@ -49,23 +57,10 @@ export type { CheckpointResult } from './bulk-worker.js'
 const WORKER_FILE = 'bulk-worker.built.mjs'
 
 /** What the worker is told about the transaction a bulk write stores. */
-export interface BulkThreadTransaction {
-  dataset: string
-  seq: number
-  transactionId: string
-  timestamp: string
-  author: string
-}
+export type BulkThreadTransaction = BulkJob
 
 /** The JSON lists a bulk write ends with (see `BulkThread.writeTransaction`). */
-export interface BulkThreadCommit {
-  /** The transaction row's `document_ids`: the ids in the transaction's order. */
-  ids: string
-  /** The transaction row's `mutations`. */
-  mutations: string
-  /** The ids whose `documents` rows point at this transaction's revisions. */
-  documentIds: string
-}
+export type BulkThreadCommit = BulkCommitLists
 
 /** A write the worker could not do: `concurrent` when another process committed meanwhile. */
 export class BulkThreadError extends Error {

@@ -51,13 +51,19 @@ export interface BulkRows {
   lengths: number[]
 }
 
-/** The lists the transaction ends with (see `BulkThreadCommit`). */
-export interface BulkCommit {
+/** The JSON lists a bulk write ends with. */
+export interface BulkCommitLists {
+  /** The transaction row's `document_ids`: the ids in the transaction's order. */
+  ids: string
+  /** The transaction row's `mutations`. */
+  mutations: string
+  /** The ids whose `documents` rows point at this transaction's revisions. */
+  documentIds: string
+}
+
+export interface BulkCommit extends BulkCommitLists {
   op: 'commit'
   transactionId: string
-  ids: string
-  mutations: string
-  documentIds: string
 }
 
 export type BulkMessage = ({ op: 'begin' } & BulkJob) | BulkRows | BulkCommit | { op: 'abort' } | { op: 'checkpoint' }
