@@ -3,6 +3,7 @@
  * `DatasetStore` (dataset.ts) for the per-dataset API: commit/transact, get, documents, subscribe,
  * history. Nothing here knows HTTP.
  */
+import type { Statement } from 'better-sqlite3'
 import { LakeError } from '../errors.js'
 import { invalidDatasetReason } from '../ids.js'
 import { BulkThread } from './bulk-thread.js'
@@ -21,9 +22,14 @@ export class LakeStore {
   private readonly poll: NodeJS.Timeout
   /** Started on the first large bulk write (imports): see bulk-thread.ts. */
   private bulkThread: BulkThread | undefined
+  private readonly existence: { transactions: Statement; documents: Statement }
 
   constructor(dataDir: string, opts: { pollMs?: number } = {}) {
     this.db = openDatabase(dataDir)
+    this.existence = {
+      transactions: this.db.prepare('SELECT 1 FROM transactions WHERE dataset = ? LIMIT 1'),
+      documents: this.db.prepare('SELECT 1 FROM documents WHERE dataset = ? LIMIT 1'),
+    }
     // Pick up transactions other processes commit (CLI imports) even when nobody reads.
     this.poll = setInterval(() => {
       for (const store of this.datasets.values()) store.refresh()
@@ -31,7 +37,23 @@ export class LakeStore {
     this.poll.unref()
   }
 
-  /** The dataset named `name`, created (empty) on first use. Throws 400 on an invalid name. */
+  /**
+   * Whether a dataset exists: opened in this process (the configured default, or written to), or
+   * holding documents or transactions in the database (another process may have imported it).
+   * Two indexed lookups, so cheap enough to ask on every request.
+   */
+  hasDataset(name: string): boolean {
+    if (this.datasets.has(name)) return true
+    if (!this.db.open) return false
+    return this.existence.transactions.get(name) !== undefined || this.existence.documents.get(name) !== undefined
+  }
+
+  /**
+   * The dataset named `name`, created (empty) on first use. Throws 400 on an invalid name.
+   * Creating one costs memory and a slot in the poll for the life of the process, so the HTTP
+   * layer lets only writers' writes reach this for a dataset that does not exist yet
+   * (`hasDataset`); reads of an unknown dataset are answered 404 before they get here.
+   */
   dataset(name: string): DatasetStore {
     let store = this.datasets.get(name)
     if (!store) {

@@ -83,17 +83,24 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
     return { id, displayName: id, studioHost: null, isBlocked: false, isDisabled: false, members, metadata: {} }
   })
 
-  app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async () =>
-    ctx.store
+  // The list of datasets is project data: signed-in callers only (the Studio, signed in, reads it
+  // for its dataset switcher), as on hosted Sanity.
+  app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async (request) => {
+    signedIn(request.identity, 'Listing datasets')
+    return ctx.store
       .datasetNames()
       .concat(ctx.store.datasetNames().includes(ctx.config.dataset) ? [] : [ctx.config.dataset])
-      .map((name) => ({ name, aclMode: 'public' })),
-  )
+      .map((name) => ({ name, aclMode: 'public' }))
+  })
 }
 
-function signedIn(identity: import('../../auth/index.js').Identity): User {
+function signedIn(identity: import('../../auth/index.js').Identity, what = 'This'): User {
   if (identity.kind !== 'user')
-    throw new LakeError(401, 'unauthorizedError', 'sign in first: this needs an editor token')
+    throw new LakeError(
+      401,
+      'unauthorizedError',
+      `${what} needs a token: sign in first, or send "Authorization: Bearer <token>" (\`npm run lake -- create-token\`)`,
+    )
   return identity.user
 }
 
