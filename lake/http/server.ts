@@ -49,6 +49,7 @@ const DATASET_CREATING_ROUTES = new Set([
   'POST /:apiVersion/data/actions/:dataset',
   'POST /:apiVersion/assets/images/:dataset',
   'POST /:apiVersion/assets/files/:dataset',
+  'PUT /:apiVersion/datasets/:dataset',
 ])
 
 export interface LakeServers {

@@ -3,6 +3,7 @@
 // needs a token, and anonymous listeners get no editor ids.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { LakeStore } from '../../lake/store/index.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
 const test = suite('lake: access (history, datasets, user ids)')
@@ -82,6 +83,25 @@ test("only a writer's write creates a dataset", async () => {
   await t.client.withConfig({ dataset: 'made' }).create({ _id: 'one', _type: 'note' })
   assert.equal(await t.anonymousClient.withConfig({ dataset: 'made' }).fetch('*._id'), ['one'])
   assert.equal(await viewerClient.fetch('count(*)'), 1)
+})
+
+test('client.datasets.create: writers only, 409 when it exists, kept empty across a restart', async () => {
+  const anonymous = await failure(t.anonymousClient.datasets.create('empty-one'))
+  assert.is(anonymous.statusCode, 401)
+  assert.not.ok(t.lake.store.hasDataset('empty-one'))
+  assert.equal(await t.client.datasets.create('empty-one'), { datasetName: 'empty-one', aclMode: 'public' })
+  assert.is((await failure(t.client.datasets.create('empty-one'))).statusCode, 409)
+  assert.equal(await t.anonymousClient.withConfig({ dataset: 'empty-one' }).fetch('count(*)'), 0)
+  const list = await t.client.datasets.list()
+  assert.ok(list.some((d) => d.name === 'empty-one'))
+  // What a restarted lake sees: the database alone (a second connection, nothing opened in it).
+  const reopened = new LakeStore(t.dataDir)
+  try {
+    assert.ok(reopened.hasDataset('empty-one'), 'an empty created dataset is in the database')
+    assert.not.ok(reopened.hasDataset('nope'))
+  } finally {
+    reopened.close()
+  }
 })
 
 test('the dataset list needs a token; signed in it lists the datasets', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { User } from '../../auth/index.js'
+import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 
@@ -81,6 +81,15 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
           }))
         : []
     return { id, displayName: id, studioHost: null, isBlocked: false, isDisabled: false, members, metadata: {} }
+  })
+
+  // `client.datasets.create(name)` (hosted: `sanity dataset create`): writers only, like every way
+  // of creating a dataset here; 409 when it exists.
+  app.put<{ Params: { dataset: string } }>('/datasets/:dataset', async (request) => {
+    requireWriter(request.identity, 'Creating a dataset')
+    const name = request.params.dataset
+    if (!ctx.store.createDataset(name)) throw new LakeError(409, 'conflict', `dataset "${name}" already exists`)
+    return { datasetName: name, aclMode: 'public' }
   })
 
   // The list of datasets is project data: signed-in callers only (the Studio, signed in, reads it
