@@ -20,6 +20,7 @@ import dataRoutes from './routes/data.js'
 import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
 import listenRoutes from './routes/listen.js'
+import referenceRoutes from './routes/references.js'
 import assetRoutes from './routes/assets.js'
 
 /**
@@ -35,6 +36,7 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   exportRoutes,
   accountRoutes,
   authApiRoutes,
+  referenceRoutes,
 ]
 
 /**
