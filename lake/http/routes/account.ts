@@ -92,8 +92,8 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
     return { datasetName: name, aclMode: 'public' }
   })
 
-  // The list of datasets is project data: signed-in callers only (the Studio, signed in, reads it
-  // for its dataset switcher), as on hosted Sanity.
+  // The list of datasets is project data, for signed-in callers only (the Studio reads it signed
+  // in, for its dataset switcher): anonymously it listed every name ever read or written.
   app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async (request) => {
     signedIn(request.identity, 'Listing datasets')
     return ctx.store
