@@ -17,9 +17,9 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
-import { bundleEntries, freshDataDir, type Bundles } from '../../scripts/reliability/bundle.js'
-import { spawnLake, type ChildLake } from '../../scripts/reliability/child-lake.js'
-import { quantile, report } from '../../scripts/reliability/figures.js'
+import { bundleEntries, freshDataDir, type Bundles } from './helpers/bundle.js'
+import { spawnLake, type ChildLake } from './helpers/child-lake.js'
+import { quantile, report } from './helpers/figures.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
 const test = suite('reliability: lake access (history, datasets, sign-in, user ids, asset URLs)')
