@@ -2,13 +2,13 @@
 // The body is taken raw (the signature covers the exact bytes sent), checked by WebhookVerifier,
 // and only then parsed. Encapsulated: the raw-body parser applies to this route only.
 import type { FastifyPluginAsync } from 'fastify'
-import type { WebhookVerifier } from '../../cache/webhook.js'
-import { SIGNATURE_HEADER_NAME } from '../../cache/webhook.js'
-import type { DeliveryContext } from '../context.js'
-import { API_PREFIX } from '../present.js'
-import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js'
-import { problemResponse } from '../schemas.js'
-import { JSON_CONTENT_TYPE } from '../respond.js'
+import type { WebhookVerifier } from '../../../cache/webhook.js'
+import { SIGNATURE_HEADER_NAME } from '../../../cache/webhook.js'
+import type { DeliveryContext } from '../../context.js'
+import { API_PREFIX } from '../../present.js'
+import { problem, PROBLEM_CONTENT_TYPE } from '../../problem.js'
+import { problemResponse } from '../../route-schemas.js'
+import { JSON_CONTENT_TYPE } from '../../respond.js'
 
 export const WEBHOOK_PATH = `${API_PREFIX}/webhooks/sanity`
 

@@ -1,10 +1,10 @@
 // /api/v1/articles: cursor-paginated lists and one article by slug.
 import type { FastifyPluginAsync } from 'fastify'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
-import { API_PREFIX, presentArticle, presentArticlePage } from '../present.js'
-import { problem } from '../problem.js'
-import { jsonBody, problemBody, serveCached } from '../respond.js'
+import type { DeliveryContext } from '../../context.js'
+import { presentContext } from '../../context.js'
+import { API_PREFIX, presentArticle, presentArticlePage } from '../../present.js'
+import { problem } from '../../problem.js'
+import { jsonBody, problemBody, serveCached } from '../../respond.js'
 import {
   cursorSchema,
   documentResponse,
@@ -14,7 +14,7 @@ import {
   problemResponse,
   slugParams,
   slugSchema,
-} from '../schemas.js'
+} from '../../route-schemas.js'
 
 interface ListQuery {
   category?: string

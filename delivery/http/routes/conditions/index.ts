@@ -1,11 +1,11 @@
 // /api/v1/conditions (all or by body region), /api/v1/conditions/:slug, /api/v1/icd10/:code.
 import type { FastifyPluginAsync } from 'fastify'
-import { BODY_REGIONS, normalizeIcd10Code } from '../../content/conditions.js'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
-import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../present.js'
-import { problem } from '../problem.js'
-import { jsonBody, problemBody, serveCached } from '../respond.js'
+import { BODY_REGIONS, normalizeIcd10Code } from '../../../content/conditions.js'
+import type { DeliveryContext } from '../../context.js'
+import { presentContext } from '../../context.js'
+import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../../present.js'
+import { problem } from '../../problem.js'
+import { jsonBody, problemBody, serveCached } from '../../respond.js'
 import {
   bodyRegionSchema,
   conditionPageSizeSchema,
@@ -15,7 +15,7 @@ import {
   listResponse,
   problemResponse,
   slugParams,
-} from '../schemas.js'
+} from '../../route-schemas.js'
 
 export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   app.get<{ Querystring: { bodyRegion?: string; limit?: number; cursor?: string } }>(

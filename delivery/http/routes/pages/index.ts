@@ -2,23 +2,23 @@
 // page, rendered by delivery/render/pages.ts (with their JSON-LD in the page), through the same
 // cache, ETags and stale serving as the API.
 import type { FastifyPluginAsync } from 'fastify'
-import { MAX_PAGE_SIZE } from '../../content/articles.js'
-import { MAX_CONDITION_PAGE_SIZE } from '../../content/conditions.js'
-import { MAX_TREATMENT_PAGE_SIZE } from '../../content/treatments.js'
-import type { ClinicSettings } from '../../content/site.js'
+import { MAX_PAGE_SIZE } from '../../../content/articles.js'
+import { MAX_CONDITION_PAGE_SIZE } from '../../../content/conditions.js'
+import { MAX_TREATMENT_PAGE_SIZE } from '../../../content/treatments.js'
+import type { ClinicSettings } from '../../../content/site.js'
 import {
   renderArticlePage,
   renderConditionPage,
   renderIndexPage,
   renderNotFoundPage,
   renderTreatmentPage,
-} from '../../render/pages.js'
-import { collectionPath } from '../../routes.js'
-import { clinicSettings, type DeliveryContext } from '../context.js'
-import { API_PREFIX, nextPageLink } from '../present.js'
-import { problem } from '../problem.js'
-import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../respond.js'
-import { slugParams } from '../schemas.js'
+} from '../../../render/pages.js'
+import { collectionPath } from '../../../routes.js'
+import { clinicSettings, type DeliveryContext } from '../../context.js'
+import { API_PREFIX, nextPageLink } from '../../present.js'
+import { problem } from '../../problem.js'
+import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../../respond.js'
+import { slugParams } from '../../route-schemas.js'
 
 const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const
 

@@ -1,10 +1,10 @@
 // /api/v1/search: full-text search over article titles, excerpts and bodies.
 import type { FastifyPluginAsync } from 'fastify'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
-import { API_PREFIX, presentSearch } from '../present.js'
-import { jsonBody, serveCached } from '../respond.js'
-import { errorResponses, listResponse, searchLimitSchema } from '../schemas.js'
+import type { DeliveryContext } from '../../context.js'
+import { presentContext } from '../../context.js'
+import { API_PREFIX, presentSearch } from '../../present.js'
+import { jsonBody, serveCached } from '../../respond.js'
+import { errorResponses, listResponse, searchLimitSchema } from '../../route-schemas.js'
 
 export const searchRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   app.get<{ Querystring: { q: string; limit?: number } }>(

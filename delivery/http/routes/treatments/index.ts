@@ -1,8 +1,8 @@
 // /api/v1/treatments, /api/v1/treatments/:slug, /api/v1/treatments/:slug/care-instructions,
 // /api/v1/faqs (by topic).
 import type { FastifyPluginAsync } from 'fastify'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
+import type { DeliveryContext } from '../../context.js'
+import { presentContext } from '../../context.js'
 import {
   API_PREFIX,
   nextPageLink,
@@ -10,9 +10,9 @@ import {
   presentFaqs,
   presentTreatment,
   presentTreatmentList,
-} from '../present.js'
-import { problem } from '../problem.js'
-import { jsonBody, problemBody, serveCached } from '../respond.js'
+} from '../../present.js'
+import { problem } from '../../problem.js'
+import { jsonBody, problemBody, serveCached } from '../../respond.js'
 import {
   carePhaseSchema,
   cursorSchema,
@@ -23,7 +23,7 @@ import {
   slugParams,
   slugSchema,
   treatmentPageSizeSchema,
-} from '../schemas.js'
+} from '../../route-schemas.js'
 
 export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
   app.get<{ Querystring: { limit?: number; cursor?: string } }>(

@@ -2,15 +2,15 @@
 // child sitemaps (/sitemaps/articles-1.xml, ...), and the same as JSON (/api/v1/sitemap,
 // /api/v1/sitemap/{type}/{page}).
 import type { FastifyPluginAsync } from 'fastify'
-import { SITEMAP_PAGE_SIZE, type SitemapPageRef } from '../../content/site.js'
-import { escapeHtml } from '../../render/escape.js'
-import { absoluteUrl, isRoutableType, ROUTES, type RoutableType } from '../../routes.js'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
-import { API_PREFIX, presentClinic, sitemapLoc, sitemapUrls } from '../present.js'
-import { problem } from '../problem.js'
-import { jsonBody, problemBody, serveCached, XML_CONTENT_TYPE, type Produced } from '../respond.js'
-import { documentResponse, errorResponses, listResponse, problemResponse } from '../schemas.js'
+import { SITEMAP_PAGE_SIZE, type SitemapPageRef } from '../../../content/site.js'
+import { escapeHtml } from '../../../render/escape.js'
+import { absoluteUrl, isRoutableType, ROUTES, type RoutableType } from '../../../routes.js'
+import type { DeliveryContext } from '../../context.js'
+import { presentContext } from '../../context.js'
+import { API_PREFIX, presentClinic, sitemapLoc, sitemapUrls } from '../../present.js'
+import { problem } from '../../problem.js'
+import { jsonBody, problemBody, serveCached, XML_CONTENT_TYPE, type Produced } from '../../respond.js'
+import { documentResponse, errorResponses, listResponse, problemResponse } from '../../route-schemas.js'
 
 const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const
 

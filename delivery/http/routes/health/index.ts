@@ -2,10 +2,10 @@
 // stream connected, and what the cache holds. "degraded" while the source is unreachable: cached
 // responses are then served marked stale. Never cached.
 import type { FastifyPluginAsync } from 'fastify'
-import { reconfigureClient, runQuery } from '../../client.js'
-import { HEALTH_PROBE_QUERY } from '../../queries.js'
-import type { DeliveryContext } from '../context.js'
-import { JSON_CONTENT_TYPE } from '../respond.js'
+import { reconfigureClient, runQuery } from '../../../client.js'
+import { HEALTH_PROBE_QUERY } from '../../../queries.js'
+import type { DeliveryContext } from '../../context.js'
+import { JSON_CONTENT_TYPE } from '../../respond.js'
 
 export const healthRoutes: FastifyPluginAsync<DeliveryContext & { probeTimeoutMs?: number }> = async (app, context) => {
   const probeClient = reconfigureClient(context.content.client, {
