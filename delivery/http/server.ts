@@ -22,11 +22,15 @@ import { API_PREFIX } from './present.js'
 import { problem, PROBLEM_CONTENT_TYPE, type ParameterProblem, type ProblemType } from './problem.js'
 import { DEFAULT_CACHE_CONTROL, HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './respond.js'
 import { articleRoutes } from './routes/articles/index.js'
+import { clinicRoutes } from './routes/clinic/index.js'
 import { conditionRoutes } from './routes/conditions/index.js'
+import { faqRoutes } from './routes/faqs/index.js'
 import { healthRoutes } from './routes/health/index.js'
+import { icd10Routes } from './routes/icd10/index.js'
 import { pageRoutes } from './routes/pages/index.js'
 import { searchRoutes } from './routes/search/index.js'
-import { siteRoutes } from './routes/site/index.js'
+import { sitemapRoutes } from './routes/sitemap/index.js'
+import { sitemapXmlRoutes } from './routes/sitemap-xml/index.js'
 import { treatmentRoutes } from './routes/treatments/index.js'
 import { webhookRoutes } from './routes/webhooks/index.js'
 
@@ -292,14 +296,19 @@ export async function buildDeliveryApp(
   if (options.webhookSecret)
     verifier = new WebhookVerifier({ secret: options.webhookSecret, toleranceMs: options.webhookToleranceMs })
 
-  await app.register(healthRoutes, { ...context, probeTimeoutMs: options.probeTimeoutMs })
-  await app.register(articleRoutes, context)
-  await app.register(conditionRoutes, context)
-  await app.register(treatmentRoutes, context)
-  await app.register(searchRoutes, context)
-  await app.register(siteRoutes, context)
-  await app.register(pageRoutes, context)
-  await app.register(webhookRoutes, { ...context, verifier })
+  // One plugin per resource folder (routes/<resource>/index.ts); the path prefix is given here.
+  await app.register(healthRoutes, { context, probeTimeoutMs: options.probeTimeoutMs, prefix: '/health' })
+  await app.register(articleRoutes, { context, prefix: `${API_PREFIX}/articles` })
+  await app.register(conditionRoutes, { context, prefix: `${API_PREFIX}/conditions` })
+  await app.register(icd10Routes, { context, prefix: `${API_PREFIX}/icd10` })
+  await app.register(treatmentRoutes, { context, prefix: `${API_PREFIX}/treatments` })
+  await app.register(faqRoutes, { context, prefix: `${API_PREFIX}/faqs` })
+  await app.register(searchRoutes, { context, prefix: `${API_PREFIX}/search` })
+  await app.register(clinicRoutes, { context, prefix: `${API_PREFIX}/clinic` })
+  await app.register(sitemapRoutes, { context, prefix: `${API_PREFIX}/sitemap` })
+  await app.register(sitemapXmlRoutes, { context })
+  await app.register(pageRoutes, { context })
+  await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
   if (options.extraRoutes) await options.extraRoutes(app)
 
   let openApi: string | null = null

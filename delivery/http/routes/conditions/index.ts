@@ -1,7 +1,9 @@
-// /api/v1/conditions (all or by body region), /api/v1/conditions/:slug, /api/v1/icd10/:code.
-import type { FastifyPluginAsync } from 'fastify'
-import { BODY_REGIONS, normalizeIcd10Code } from '../../../content/conditions.js'
-import type { DeliveryContext } from '../../context.js'
+// /api/v1/conditions (all or by body region) and /api/v1/conditions/:slug; the prefix is given
+// where the plugin is registered.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { BODY_REGIONS } from '../../../content/conditions.js'
+import type { RouteOptions } from '../../context.js'
 import { presentContext } from '../../context.js'
 import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../../present.js'
 import { problem } from '../../problem.js'
@@ -14,22 +16,23 @@ import {
   errorResponses,
   listResponse,
   problemResponse,
+  queryOf,
   slugParams,
 } from '../../route-schemas.js'
 
-export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
-  app.get<{ Querystring: { bodyRegion?: string; limit?: number; cursor?: string } }>(
-    `${API_PREFIX}/conditions`,
+export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
+  app.get(
+    '/',
     {
       schema: {
         summary: 'List conditions by name, optionally of one body region',
         description: `Conditions ordered by (name, _id), a page at a time: pass \`nextCursor\` as \`cursor\` (or follow \`links.next\`) for the next page. \`bodyRegion\` is one of: ${BODY_REGIONS.join(', ')}.`,
         tags: ['conditions'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { bodyRegion: bodyRegionSchema, limit: conditionPageSizeSchema, cursor: cursorSchema },
-        },
+        querystring: queryOf({
+          bodyRegion: Type.Optional(bodyRegionSchema),
+          limit: Type.Optional(conditionPageSizeSchema),
+          cursor: Type.Optional(cursorSchema),
+        }),
         response: {
           200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'),
           ...errorResponses,
@@ -47,8 +50,8 @@ export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
-    `${API_PREFIX}/conditions/:slug`,
+  app.get(
+    '/:slug',
     {
       schema: {
         summary: 'One condition by slug',
@@ -82,61 +85,6 @@ export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
           )
         }
         return jsonBody(200, presentCondition(result.value, present))
-      }),
-  )
-
-  app.get<{ Params: { code: string } }>(
-    `${API_PREFIX}/icd10/:code`,
-    {
-      schema: {
-        summary: 'Conditions by ICD-10-CM code',
-        description:
-          'The conditions carrying an ICD-10-CM code. Case and a missing dot are forgiven ("m771" finds "M77.1").',
-        tags: ['conditions'],
-        params: {
-          type: 'object',
-          required: ['code'],
-          additionalProperties: false,
-          properties: {
-            code: {
-              type: 'string',
-              minLength: 3,
-              maxLength: 10,
-              pattern: '^[A-Za-z][0-9][0-9A-Za-z](\\.?[0-9A-Za-z]{1,4})?$',
-              description: 'An ICD-10-CM code, e.g. M77.1',
-            },
-          },
-        },
-        response: {
-          200: listResponse('The conditions with this code'),
-          404: problemResponse('No condition has this code'),
-          ...errorResponses,
-        },
-      },
-    },
-    (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const code = normalizeIcd10Code(request.params.code)
-        const [result, present] = await Promise.all([
-          context.content.conditionsByIcd10Code(code),
-          presentContext(context),
-        ])
-        if (!result.found) {
-          return problemBody(
-            404,
-            problem(
-              'not-found',
-              404,
-              'ICD-10 code not found',
-              `No condition carries the ICD-10-CM code "${result.key}".`,
-              request.url,
-            ),
-          )
-        }
-        return jsonBody(200, {
-          code: result.value.code,
-          ...presentConditionList(result.value.conditions, request.url, present),
-        })
       }),
   )
 }

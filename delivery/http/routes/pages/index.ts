@@ -1,7 +1,8 @@
 // The reference frontend: plain HTML pages per article, condition and treatment, and the home
 // page, rendered by delivery/render/pages.ts (with their JSON-LD in the page), through the same
-// cache, ETags and stale serving as the API.
-import type { FastifyPluginAsync } from 'fastify'
+// cache, ETags and stale serving as the API. Registered without a prefix: the page paths come from
+// the site's route table (delivery/routes.ts).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MAX_PAGE_SIZE } from '../../../content/articles.js'
 import { MAX_CONDITION_PAGE_SIZE } from '../../../content/conditions.js'
 import { MAX_TREATMENT_PAGE_SIZE } from '../../../content/treatments.js'
@@ -14,13 +15,11 @@ import {
   renderTreatmentPage,
 } from '../../../render/pages.js'
 import { collectionPath } from '../../../routes.js'
-import { clinicSettings, type DeliveryContext } from '../../context.js'
+import { clinicSettings, type RouteOptions } from '../../context.js'
 import { API_PREFIX, nextPageLink } from '../../present.js'
 import { problem } from '../../problem.js'
 import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../../respond.js'
-import { slugParams } from '../../route-schemas.js'
-
-const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const
+import { noQuery, slugParams } from '../../route-schemas.js'
 
 function html(status: number, body: string): Produced {
   return { status, contentType: HTML_CONTENT_TYPE, body }
@@ -40,7 +39,7 @@ function clinicMissing(url: string): Produced {
   )
 }
 
-export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
+export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
   const clinicOrNull = async (): Promise<ClinicSettings | null> => {
     const clinic = await clinicSettings(context)
     return clinic?.siteUrl && clinic.name ? clinic : null
@@ -76,7 +75,7 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     `${collectionPath('article')}/:slug`,
     {
       schema: {
@@ -96,7 +95,7 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     `${collectionPath('condition')}/:slug`,
     {
       schema: {
@@ -119,7 +118,7 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     `${collectionPath('treatment')}/:slug`,
     {
       schema: {
