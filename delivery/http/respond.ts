@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
 import { isSourceUnavailable, type SourceHealth } from '../cache/source-health.js'
-import { problem, PROBLEM_CONTENT_TYPE } from './problem.js'
+import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from './content-types.js'
+import { problem } from './problem.js'
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
-export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
-export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
+export { HTML_CONTENT_TYPE, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './content-types.js'
 
 /** Default Cache-Control of content responses: short freshness downstream, long grace periods. */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=300, stale-if-error=86400'

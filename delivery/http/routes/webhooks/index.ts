@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { WebhookVerifier } from '../../../cache/webhook.js'
 import { SIGNATURE_HEADER_NAME } from '../../../cache/webhook.js'
 import type { RouteOptions } from '../../context.js'
-import { problem, PROBLEM_CONTENT_TYPE } from '../../problem.js'
+import { HttpProblem } from '../../problem.js'
 import { problemResponse } from '../../route-schemas.js'
 import { JSON_CONTENT_TYPE } from '../../respond.js'
 
@@ -45,33 +45,22 @@ export const webhookRoutes: FastifyPluginAsync<
     },
     async (request, reply) => {
       const refuse = (status: number, title: string, detail: string) =>
-        reply
-          .code(status)
-          .type(PROBLEM_CONTENT_TYPE)
-          .send(JSON.stringify(problem('webhook-refused', status, title, detail, request.url)))
+        new HttpProblem(status, 'webhook-refused', title, detail)
       if (!verifier) {
-        return reply
-          .code(503)
-          .type(PROBLEM_CONTENT_TYPE)
-          .send(
-            JSON.stringify(
-              problem(
-                'webhook-not-configured',
-                503,
-                'Webhook not configured',
-                'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.',
-                request.url,
-              ),
-            ),
-          )
+        throw new HttpProblem(
+          503,
+          'webhook-not-configured',
+          'Webhook not configured',
+          'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.',
+        )
       }
       const raw = typeof request.body === 'string' ? request.body : ''
       const verdict = await verifier.verify(raw, request.headers)
-      if (!verdict.accepted) return refuse(verdict.status, verdict.title, verdict.detail)
+      if (!verdict.accepted) throw refuse(verdict.status, verdict.title, verdict.detail)
       try {
         JSON.parse(raw)
       } catch {
-        return refuse(
+        throw refuse(
           400,
           'Webhook body is not JSON',
           'A Sanity webhook sends a JSON body (the projection of the changed document).',
