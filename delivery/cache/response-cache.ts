@@ -17,6 +17,8 @@ export interface CachedResponse {
    * encoding the (often 30+ KB) string on every request. Absent on responses built elsewhere.
    */
   payload?: Buffer
+  /** Served through Fastify only (a rate-limited route), never by the server's fast path. */
+  metered?: boolean
 }
 
 interface Entry {

@@ -70,7 +70,8 @@ export function serveFreshHit(
     return false // not a URL: let Fastify answer it
   }
   const response = cache.freshHit(key)
-  if (!response?.payload) return false
+  // A metered response (a rate-limited route) must go through the route, which counts it.
+  if (!response?.payload || response.metered) return false
   const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl)
   if (
     (response.status === 200 || response.status === 404) &&

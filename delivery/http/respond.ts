@@ -21,6 +21,11 @@ export interface Produced {
   contentType: string
   body: string
   headers?: Record<string, string>
+  /**
+   * Answer hits through Fastify only, never from the server's fast path: routes with a rate limit
+   * (public feeds) must count every request, cached or not.
+   */
+  metered?: boolean
 }
 
 export function jsonBody(status: number, value: unknown): Produced {
@@ -131,6 +136,7 @@ function flightFor(context: ServeContext, key: string, produce: () => Promise<Pr
       etag: etagOfBytes(payload),
       headers: produced.headers,
       payload,
+      ...(produced.metered ? { metered: true } : {}),
     }
     if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
     return response
@@ -209,4 +215,22 @@ export async function serveCached(
     request.url,
   )
   return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+}
+
+/**
+ * Answers with a body that is not cached on the server (private or per-caller answers): with an
+ * ETag, and a 304 when If-None-Match matches it.
+ */
+export function sendWithEtag(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  contentType: string,
+  cacheControl: string,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  const etag = etagOf(body)
+  reply.headers({ ...headers, etag, 'cache-control': cacheControl })
+  if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
+  return reply.code(200).type(contentType).send(body)
 }

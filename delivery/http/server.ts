@@ -73,9 +73,10 @@ export interface DeliveryServerOptions {
   fastHits?: boolean
   /**
    * Registers more route groups on the app (after the built-in ones), e.g. partner syndication's
-   * `syndicationRoutes(...).register`; they share the server's CORS and not-found handling.
+   * `syndicationRoutes(...).register`; they share the server's CORS, error and not-found handling
+   * and its response cache (the context).
    */
-  extraRoutes?: (app: FastifyInstance) => Promise<void>
+  extraRoutes?: (app: FastifyInstance, context: DeliveryContext) => Promise<void>
 }
 
 export interface DeliveryServer {
@@ -197,7 +198,7 @@ export async function buildDeliveryApp(
   await app.register(sitemapXmlRoutes, { context })
   await app.register(pageRoutes, { context })
   await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
-  if (options.extraRoutes) await options.extraRoutes(app)
+  if (options.extraRoutes) await options.extraRoutes(app, context)
 
   let openApi: string | null = null
   const openApiDocument = () =>
