@@ -2,7 +2,7 @@
 // (collected with an onRoute hook), so every route is listed and the documented parameters are
 // exactly the validated ones. Also the human-readable docs page rendered from that document.
 import { escapeHtml } from '../render/escape.js'
-import { mediaType, PROBLEM_CONTENT_TYPE } from './content-types.js'
+import { JSON_CONTENT_TYPE, mediaType, PROBLEM_CONTENT_TYPE } from './content-types.js'
 import { PROBLEM_TYPES } from './problem.js'
 
 // Route schemas carry their documentation (as @fastify/swagger's do): Fastify ignores these keys
@@ -14,7 +14,7 @@ declare module 'fastify' {
     tags?: readonly string[]
     /** Leave the route out of the OpenAPI document (CORS preflight). */
     hide?: boolean
-    /** The Content-Type of a successful answer (from content-types.ts), when it is not JSON. */
+    /** The Content-Type of a successful answer (from content-types.ts); JSON when not given. */
     produces?: string
   }
 }
@@ -88,12 +88,9 @@ function withoutDescription(schema: JsonSchema & { description?: string }): Json
   return rest
 }
 
-function contentTypeFor(url: string, status: string, produces: string | undefined): string {
+function contentTypeFor(status: string, produces: string | undefined): string {
   if (Number(status) >= 400) return mediaType(PROBLEM_CONTENT_TYPE)
-  if (produces) return mediaType(produces)
-  if (url.endsWith('.xml')) return 'application/xml'
-  if (!url.startsWith('/api/') && url !== '/health') return 'text/html'
-  return 'application/json'
+  return mediaType(produces ?? JSON_CONTENT_TYPE)
 }
 
 export function buildOpenApiDocument(
@@ -126,13 +123,13 @@ export function buildOpenApiDocument(
     for (const [status, response] of Object.entries(schema.response ?? {})) {
       responses[status] = {
         description: response.description ?? `HTTP ${status}`,
-        content: { [contentTypeFor(route.url, status, schema.produces)]: { schema: withoutDescription(response) } },
+        content: { [contentTypeFor(status, schema.produces)]: { schema: withoutDescription(response) } },
       }
     }
     if (!responses['200']) {
       responses['200'] = {
         description: 'OK',
-        content: { [contentTypeFor(route.url, '200', schema.produces)]: { schema: {} } },
+        content: { [contentTypeFor('200', schema.produces)]: { schema: {} } },
       }
     }
     if (method === 'get') responses['304'] = { description: 'Not modified (the If-None-Match ETag matches)' }

@@ -217,7 +217,7 @@ export async function buildDeliveryApp(
   )
   app.get(
     '/api/docs',
-    { schema: { summary: 'API documentation (HTML)', tags: ['operations'] } },
+    { schema: { summary: 'API documentation (HTML)', tags: ['operations'], produces: HTML_CONTENT_TYPE } },
     async (_request, reply) =>
       reply
         .type(HTML_CONTENT_TYPE)
