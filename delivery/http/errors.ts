@@ -111,7 +111,9 @@ export interface ErrorHandlerOptions {
 }
 
 function defaultLogError(error: unknown, request: FastifyRequest): void {
-  if (request.log.level !== 'silent') {
+  // Without a logger Fastify's request.log is a no-op with no level: the error must still be seen.
+  const level: unknown = request.log.level
+  if (typeof level === 'string' && level !== '' && level !== 'silent') {
     request.log.error({ err: error, reqId: request.id }, 'request failed')
     return
   }

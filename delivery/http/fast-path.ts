@@ -70,8 +70,7 @@ export function serveFreshHit(
     return false // not a URL: let Fastify answer it
   }
   const response = cache.freshHit(key)
-  // A metered response (a rate-limited route) must go through the route, which counts it.
-  if (!response?.payload || response.metered) return false
+  if (!response?.payload) return false
   const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl)
   if (
     (response.status === 200 || response.status === 404) &&

@@ -68,6 +68,34 @@ test('an unexpected error is a 500 without its text, logged with the request id 
   assert.ok(String(body.detail).includes(entry.requestId), 'the detail names the logged request id')
 })
 
+test('without a logger or logError, the error still reaches stderr', async () => {
+  const quiet = await startDeliveryServer({
+    client: createClient({ projectId: 'local', dataset: 'production', apiVersion: '2025-02-19', useCdn: false }),
+    port: 0,
+    listen: false,
+    extraRoutes: async (app) => {
+      app.get('/boom', { schema: { hide: true } }, async () => {
+        throw new Error(SECRET)
+      })
+    },
+  })
+  const printed: unknown[][] = []
+  const original = console.error
+  console.error = (...args: unknown[]) => void printed.push(args)
+  try {
+    const response = await fetch(`${quiet.url}/boom`)
+    assert.is(response.status, 500)
+    assert.not.match(await response.text(), /SECRET/)
+  } finally {
+    console.error = original
+    await quiet.close()
+  }
+  assert.ok(
+    printed.some((args) => args.some((a) => a instanceof Error && a.message.includes('SECRET-INTERNAL-DETAIL'))),
+    'the error was printed',
+  )
+})
+
 test('a query the content source refuses is a 500 of ours, without the source error text', async () => {
   for (const path of ['/api/v1/articles', '/api/v1/articles/some-slug', '/api/v1/conditions']) {
     const { status, text } = await problemAt(path)
