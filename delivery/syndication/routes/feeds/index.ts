@@ -7,7 +7,6 @@
 //                                                            URL stands in for the API key; private)
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyRequest } from 'fastify'
 import { CONTENT_TYPES } from '../../../http/content-types.js'
 import { type Produced, sendWithEtag, serveCached } from '../../../http/respond.js'
 import { noQuery } from '../../../http/route-schemas.js'
@@ -129,7 +128,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = as
           querystring: noQuery,
         },
       },
-      async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
+      async (request, reply) => {
         const partner = guard.partnerOf(request)
         const base = `${syndication.apiBaseUrl()}${FEEDS_PREFIX}`
         const produced = await produceFeed(syndication, partnerAudience(partner), format, {
