@@ -17,13 +17,14 @@ import { createContentApi } from '../content/index.js'
 import type { ImageConfig } from '../render/types.js'
 import type { DeliveryContext } from './context.js'
 import { ALWAYS_HEADERS, PUBLIC_READ_HEADERS, serveFreshHit } from './fast-path.js'
-import { buildOpenApiDocument, renderDocsPage, type RouteRecord, type RouteSchema } from './openapi.js'
+import type { RouteRecord, RouteSchema } from './openapi.js'
 import { API_PREFIX } from './present.js'
 import { notFoundHandler, problemErrorHandler } from './errors.js'
-import { DEFAULT_CACHE_CONTROL, HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './respond.js'
+import { DEFAULT_CACHE_CONTROL } from './respond.js'
 import { articleRoutes } from './routes/articles/index.js'
 import { clinicRoutes } from './routes/clinic/index.js'
 import { conditionRoutes } from './routes/conditions/index.js'
+import { docsRoutes } from './routes/docs/index.js'
 import { faqRoutes } from './routes/faqs/index.js'
 import { healthRoutes } from './routes/health/index.js'
 import { icd10Routes } from './routes/icd10/index.js'
@@ -200,30 +201,14 @@ export async function buildDeliveryApp(
   await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
   if (options.extraRoutes) await options.extraRoutes(app, context)
 
-  let openApi: string | null = null
-  const openApiDocument = () =>
-    buildOpenApiDocument(routes, {
+  await app.register(docsRoutes, {
+    routes,
+    info: () => ({
       title: 'Dynamic Physical Therapy & Wellness content API',
       version: API_VERSION,
       serverUrl: options.publicUrl(),
-    })
-  app.get(
-    `${API_PREFIX}/openapi.json`,
-    { schema: { summary: 'This OpenAPI 3.1 document', tags: ['operations'] } },
-    async (_request, reply) => {
-      openApi ??= JSON.stringify(openApiDocument())
-      return reply.type(JSON_CONTENT_TYPE).header('Cache-Control', 'public, max-age=300').send(openApi)
-    },
-  )
-  app.get(
-    '/api/docs',
-    { schema: { summary: 'API documentation (HTML)', tags: ['operations'], produces: HTML_CONTENT_TYPE } },
-    async (_request, reply) =>
-      reply
-        .type(HTML_CONTENT_TYPE)
-        .header('Cache-Control', 'public, max-age=300')
-        .send(renderDocsPage(openApiDocument())),
-  )
+    }),
+  })
 
   return { app, context, client }
 }
