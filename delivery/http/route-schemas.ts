@@ -4,9 +4,9 @@
 // the documented schema stays `{type: 'string', enum: [...]}`.
 import { type TSchema, Type } from '@sinclair/typebox'
 import { MAX_PAGE_SIZE } from '../content/articles.js'
-import { CARE_PHASES, type CarePhase } from '../content/care.js'
-import { BODY_REGIONS, type BodyRegion, CONDITION_PAGE_SIZE, MAX_CONDITION_PAGE_SIZE } from '../content/conditions.js'
-import { SLUG_PATTERN } from '../content/result.js'
+import { LOOKUP_SLUG_PATTERN } from '../../model/slug.js'
+import { BODY_REGION_VALUES, type BodyRegion, CARE_PHASE_VALUES, type CarePhase } from '../../model/values.js'
+import { CONDITION_PAGE_SIZE, MAX_CONDITION_PAGE_SIZE } from '../content/conditions.js'
 import { MAX_SEARCH_RESULTS } from '../content/search.js'
 import { MAX_TREATMENT_PAGE_SIZE, TREATMENT_PAGE_SIZE } from '../content/treatments.js'
 import { PROBLEM_SCHEMA } from './problem.js'
@@ -14,7 +14,7 @@ import { PROBLEM_SCHEMA } from './problem.js'
 export const slugSchema = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: SLUG_PATTERN,
+  pattern: LOOKUP_SLUG_PATTERN,
   description: 'A slug: letters, digits and "-", e.g. "tennis-elbow"',
 })
 
@@ -35,12 +35,12 @@ export function wholeNumber(minimum: number, maximum: number, description: strin
 
 export const bodyRegionSchema = Type.Unsafe<BodyRegion>({
   type: 'string',
-  enum: [...BODY_REGIONS],
+  enum: [...BODY_REGION_VALUES],
   description: 'A body region of the content model',
 })
 export const carePhaseSchema = Type.Unsafe<CarePhase>({
   type: 'string',
-  enum: [...CARE_PHASES],
+  enum: [...CARE_PHASE_VALUES],
   description: 'before or after treatment',
 })
 export const pageSizeSchema = wholeNumber(1, MAX_PAGE_SIZE, `Page size (1-${MAX_PAGE_SIZE}, default 10)`)

@@ -2,7 +2,7 @@
 // where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { BODY_REGIONS } from '../../../content/conditions.js'
+import { BODY_REGION_VALUES } from '../../../../model/values.js'
 import type { RouteOptions } from '../../context.js'
 import { presentContext } from '../../context.js'
 import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../../present.js'
@@ -26,7 +26,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     {
       schema: {
         summary: 'List conditions by name, optionally of one body region',
-        description: `Conditions ordered by (name, _id), a page at a time: pass \`nextCursor\` as \`cursor\` (or follow \`links.next\`) for the next page. \`bodyRegion\` is one of: ${BODY_REGIONS.join(', ')}.`,
+        description: `Conditions ordered by (name, _id), a page at a time: pass \`nextCursor\` as \`cursor\` (or follow \`links.next\`) for the next page. \`bodyRegion\` is one of: ${BODY_REGION_VALUES.join(', ')}.`,
         tags: ['conditions'],
         querystring: queryOf({
           bodyRegion: Type.Optional(bodyRegionSchema),

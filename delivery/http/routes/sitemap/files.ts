@@ -1,7 +1,7 @@
 // The names of the child sitemaps, shared by the JSON sitemap (which links them) and the XML
 // sitemaps (which serve them): `/sitemaps/articles-1.xml` is page 1 of the article collection.
 import type { FastifyRequest } from 'fastify'
-import { ROUTES, type RoutableType } from '../../../routes.js'
+import { ROUTES, type RoutableType } from '../../../../model/site-paths.js'
 import { clinicSettings, type DeliveryContext } from '../../context.js'
 import { problem } from '../../problem.js'
 import { problemBody, type Produced } from '../../respond.js'

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { SITEMAP_PAGE_SIZE, type SitemapPageRef } from '../../../content/site.js'
-import { isRoutableType, ROUTES } from '../../../routes.js'
+import { isRoutableType, ROUTES } from '../../../../model/site-paths.js'
 import type { RouteOptions } from '../../context.js'
 import { API_PREFIX, sitemapLoc } from '../../present.js'
 import { jsonBody, serveCached } from '../../respond.js'
