@@ -7,7 +7,32 @@ import { normaliseSiteUrl } from '../routes.js'
 import { arrayOf, checked, objectOf, type ObjectSpec, type Spec } from './conform.js'
 
 const strings = arrayOf('string')
-const portableText = arrayOf(objectOf({ _type: 'string', _key: 'string' }))
+
+// Portable Text: what the renderer reads of each member type (fields are checked only where present,
+// so one spec serves blocks, callouts and images alike).
+const SPAN = objectOf({ _type: 'string', _key: 'string', text: 'string', marks: strings })
+const MARK_DEF = objectOf({ _type: 'string', _key: 'string', href: 'string', citationKey: 'string' })
+const BLOCK_FIELDS = {
+  _type: 'string',
+  _key: 'string',
+  style: 'string',
+  listItem: 'string',
+  level: 'number',
+  children: arrayOf(SPAN),
+  markDefs: arrayOf(MARK_DEF),
+} satisfies Record<string, Spec>
+const portableText = arrayOf(
+  objectOf({
+    ...BLOCK_FIELDS,
+    // callout
+    title: 'string',
+    tone: 'string',
+    body: arrayOf(objectOf(BLOCK_FIELDS)),
+    // accessibleImage
+    alt: 'string',
+    caption: 'string',
+  }),
+)
 
 /** Why a clinic site URL cannot be used as the base of absolute links, or null when it can. */
 export function siteUrlProblem(value: string): string | null {
