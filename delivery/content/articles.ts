@@ -14,7 +14,9 @@ export type ArticleSummary = QueryResult<typeof ARTICLE_LIST_QUERY>[number]
 export async function getArticleBySlug(client: SanityClient, slug: string): Promise<Lookup<Article>> {
   requireSlug('slug', slug)
   const article = await runQuery(client, ARTICLE_BY_SLUG_QUERY, { slug }, 'article-by-slug')
-  return article ? found(conformDocument(article, ARTICLE, 'article', 'article page')) : notFound('article', slug)
+  const clean = article && conformDocument(article, ARTICLE, 'article', 'article page')
+  // A slug that is not a valid slug has no page (and no canonical URL): not found, as on the site.
+  return clean?.slug ? found(clean) : notFound('article', slug)
 }
 
 export const DEFAULT_PAGE_SIZE = 10

@@ -56,9 +56,8 @@ function notABodyRegion(value: unknown): InvalidInputError {
 export async function getConditionBySlug(client: SanityClient, slug: string): Promise<Lookup<Condition>> {
   requireSlug('slug', slug)
   const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, { slug }, 'condition-by-slug')
-  return condition
-    ? found(conformDocument(condition, CONDITION, 'condition', 'condition page'))
-    : notFound('condition', slug)
+  const clean = condition && conformDocument(condition, CONDITION, 'condition', 'condition page')
+  return clean?.slug ? found(clean) : notFound('condition', slug)
 }
 
 /** Conditions of one body region, by name (an empty list when none). */

@@ -3,7 +3,7 @@
 // (schemas/, docs/content-model.md): a field here is what the query returns under that name. Portable
 // Text is checked as an array of objects; its blocks, spans and marks are checked as they are
 // rendered (delivery/render/portableText.ts skips what it cannot render, with a warning).
-import { normaliseSiteUrl } from '../routes.js'
+import { isValidSlug, normaliseSiteUrl } from '../routes.js'
 import { arrayOf, checked, objectOf, type ObjectSpec, type Spec } from './conform.js'
 
 const strings = arrayOf('string')
@@ -48,6 +48,14 @@ export function siteUrlProblem(value: string): string | null {
   return null
 }
 
+/**
+ * The slug of a routable document (article, condition, treatment): without a valid one it has no
+ * page, no canonical URL and no sitemap entry (references to it render as text, not links).
+ */
+const SLUG: Spec = checked('a slug (lowercase letters and digits joined by "-")', (value) =>
+  isValidSlug(value) ? null : 'not a slug: regenerate it in the Studio',
+)
+
 export const SITE_URL: Spec = checked('an absolute http(s) URL such as https://clinic.example', siteUrlProblem)
 
 const IMAGE = objectOf({
@@ -79,14 +87,14 @@ const CATEGORY = objectOf({ _id: 'string', title: 'string', slug: 'string', desc
 const CONDITION_SUMMARY = objectOf({
   _id: 'string',
   name: 'string',
-  slug: 'string',
+  slug: SLUG,
   alsoCalled: strings,
   bodyRegion: 'string',
   summary: 'string',
   icd10Codes: strings,
 })
 
-const TREATMENT_SUMMARY = objectOf({ _id: 'string', name: 'string', slug: 'string', summary: 'string' })
+const TREATMENT_SUMMARY = objectOf({ _id: 'string', name: 'string', slug: SLUG, summary: 'string' })
 
 const TOPIC = objectOf({ _id: 'string', name: 'string', slug: 'string' })
 
@@ -127,7 +135,7 @@ const SUMMARY_FIELDS = {
   _id: 'string',
   _updatedAt: 'date',
   title: 'string',
-  slug: 'string',
+  slug: SLUG,
   excerpt: 'string',
   publishedAt: 'date',
   heroImage: IMAGE,
@@ -170,7 +178,7 @@ export const CONDITION = objectOf({
   _id: 'string',
   _updatedAt: 'date',
   name: 'string',
-  slug: 'string',
+  slug: SLUG,
   alsoCalled: strings,
   bodyRegion: 'string',
   summary: 'string',
@@ -186,7 +194,7 @@ export const TREATMENT = objectOf({
   _id: 'string',
   _updatedAt: 'date',
   name: 'string',
-  slug: 'string',
+  slug: SLUG,
   summary: 'string',
   howItWorks: portableText,
   differsFrom: arrayOf(objectOf({ _key: 'string', comparedTo: 'string', difference: 'string' })),
@@ -200,7 +208,7 @@ export const TREATMENT = objectOf({
   articles: arrayOf(ARTICLE_SUMMARY),
 })
 
-export const SITEMAP_ENTRY = objectOf({ _id: 'string', slug: 'string', _updatedAt: 'date' })
+export const SITEMAP_ENTRY = objectOf({ _id: 'string', slug: SLUG, _updatedAt: 'date' })
 
 export const CLINIC: ObjectSpec = objectOf({
   name: 'string',

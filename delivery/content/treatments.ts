@@ -23,6 +23,7 @@ export async function getTreatmentBySlug(client: SanityClient, slug: string): Pr
   const result = await runQuery(client, TREATMENT_BY_SLUG_QUERY, { slug }, 'treatment-by-slug')
   if (!result) return notFound('treatment', slug)
   const treatment = conformDocument(result, TREATMENT, 'treatment', 'treatment page')
+  if (!treatment.slug) return notFound('treatment', slug)
   return found({
     ...treatment,
     beforeCare: treatment.careInstructions.filter((care) => care.phase === 'before'),
