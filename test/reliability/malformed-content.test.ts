@@ -68,6 +68,8 @@ interface Case {
   skippedFrom: string[]
   /** What the malformed article's own outputs answer (default 200: shown without the bad field). */
   singleStatus?: number
+  /** The malformed article is outside every syndication scope: its syndication outputs answer 404. */
+  outOfScope?: boolean
   /** The report expected: the document id and the field path. */
   report: { id: string; field: string }
 }
@@ -149,6 +151,22 @@ const CASES: Case[] = [
     articleSlug: 'bad-body',
     skippedFrom: FEEDS_AND_SYNDICATION(),
     report: { id: 'article-bad-body', field: 'body[1].children[0].text' },
+  },
+  {
+    name: 'syndication settings and categories of the wrong type',
+    docs: [
+      article('article-bad-scope', 'bad-scope', {
+        syndication: { _type: 'syndicationSettings', allowed: 'yes', embargoUntil: 5 },
+        categories: 'treatments',
+        seo: { noIndex: 'no' },
+      }),
+    ],
+    articleSlug: 'bad-scope',
+    // Not syndicated (not allowed == true): the syndication outputs answer 404 as for any article
+    // outside the scope; the site's own page and API show it without the bad fields.
+    outOfScope: true,
+    skippedFrom: FEEDS_AND_SYNDICATION(),
+    report: { id: 'article-bad-scope', field: 'seo.noIndex' },
   },
   {
     name: 'a slug that is not a valid slug (no page on the site)',
@@ -390,7 +408,10 @@ for (const c of CASES) {
         assert.not.ok(o.body.includes(`/${badSlug}`), `${c.name}: ${name} still lists /${badSlug}`)
     }
     if (c.articleSlug) {
-      for (const name of BAD_OUTPUTS) assert.is(byName.get(name)!.status, c.singleStatus ?? 200, `${c.name}: ${name}`)
+      for (const name of BAD_OUTPUTS) {
+        const outside = c.outOfScope && !['bad article page', 'api bad article'].includes(name)
+        assert.is(byName.get(name)!.status, outside ? 404 : (c.singleStatus ?? 200), `${c.name}: ${name}`)
+      }
     }
     if (c.clinic) {
       // Delivery links use the server's public URL instead of the unusable one.
