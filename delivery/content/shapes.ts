@@ -3,7 +3,8 @@
 // (schemas/, docs/content-model.md): a field here is what the query returns under that name. Portable
 // Text is checked as an array of objects; its blocks, spans and marks are checked as they are
 // rendered (delivery/render/portableText.ts skips what it cannot render, with a warning).
-import { isValidSlug, normaliseSiteUrl } from '../routes.js'
+import { normaliseSiteUrl } from '../../model/site-paths.js'
+import { isPathSlug } from '../../model/slug.js'
 import { arrayOf, checked, objectOf, type ObjectSpec, type Spec } from './conform.js'
 
 const strings = arrayOf('string')
@@ -53,7 +54,7 @@ export function siteUrlProblem(value: string): string | null {
  * page, no canonical URL and no sitemap entry (references to it render as text, not links).
  */
 const SLUG: Spec = checked('a slug (lowercase letters and digits joined by "-")', (value) =>
-  isValidSlug(value) ? null : 'not a slug: regenerate it in the Studio',
+  isPathSlug(value) ? null : 'not a slug: regenerate it in the Studio',
 )
 
 export const SITE_URL: Spec = checked('an absolute http(s) URL such as https://clinic.example', siteUrlProblem)
