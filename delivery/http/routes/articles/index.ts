@@ -2,11 +2,11 @@
 // and one article by slug.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { serveDocument } from '../../one-document.js'
 import type { RouteOptions } from '../../context.js'
 import { presentContext } from '../../context.js'
 import { API_PREFIX, presentArticle, presentArticlePage } from '../../present.js'
-import { problem } from '../../problem.js'
-import { jsonBody, problemBody, serveCached } from '../../respond.js'
+import { jsonBody, serveCached } from '../../respond.js'
 import {
   cursorSchema,
   documentResponse,
@@ -68,24 +68,11 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [result, present] = await Promise.all([
-          context.content.articleBySlug(request.params.slug),
-          presentContext(context),
-        ])
-        if (!result.found) {
-          return problemBody(
-            404,
-            problem(
-              'not-found',
-              404,
-              'Article not found',
-              `No published article has the slug "${result.key}". List articles at ${API_PREFIX}/articles.`,
-              request.url,
-            ),
-          )
-        }
-        return jsonBody(200, presentArticle(result.value, present))
+      serveDocument(context, request, reply, {
+        find: () => context.content.articleBySlug(request.params.slug),
+        title: 'Article not found',
+        detail: (slug) => `No published article has the slug "${slug}". List articles at ${API_PREFIX}/articles.`,
+        present: presentArticle,
       }),
   )
 }

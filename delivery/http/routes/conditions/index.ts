@@ -3,11 +3,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { BODY_REGION_VALUES } from '../../../../model/values.js'
+import { serveDocument } from '../../one-document.js'
 import type { RouteOptions } from '../../context.js'
 import { presentContext } from '../../context.js'
 import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../../present.js'
-import { problem } from '../../problem.js'
-import { jsonBody, problemBody, serveCached } from '../../respond.js'
+import { jsonBody, serveCached } from '../../respond.js'
 import {
   bodyRegionSchema,
   conditionPageSizeSchema,
@@ -67,24 +67,11 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [result, present] = await Promise.all([
-          context.content.conditionBySlug(request.params.slug),
-          presentContext(context),
-        ])
-        if (!result.found) {
-          return problemBody(
-            404,
-            problem(
-              'not-found',
-              404,
-              'Condition not found',
-              `No condition has the slug "${result.key}". List conditions at ${API_PREFIX}/conditions.`,
-              request.url,
-            ),
-          )
-        }
-        return jsonBody(200, presentCondition(result.value, present))
+      serveDocument(context, request, reply, {
+        find: () => context.content.conditionBySlug(request.params.slug),
+        title: 'Condition not found',
+        detail: (slug) => `No condition has the slug "${slug}". List conditions at ${API_PREFIX}/conditions.`,
+        present: presentCondition,
       }),
   )
 }

@@ -3,11 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { normalizeIcd10Code } from '../../../content/conditions.js'
+import { serveDocument } from '../../one-document.js'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
 import { presentConditionList } from '../../present.js'
-import { problem } from '../../problem.js'
-import { jsonBody, problemBody, serveCached } from '../../respond.js'
 import { errorResponses, listResponse, problemResponse } from '../../route-schemas.js'
 
 const icd10Params = Type.Object(
@@ -40,28 +38,14 @@ export const icd10Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const code = normalizeIcd10Code(request.params.code)
-        const [result, present] = await Promise.all([
-          context.content.conditionsByIcd10Code(code),
-          presentContext(context),
-        ])
-        if (!result.found) {
-          return problemBody(
-            404,
-            problem(
-              'not-found',
-              404,
-              'ICD-10 code not found',
-              `No condition carries the ICD-10-CM code "${result.key}".`,
-              request.url,
-            ),
-          )
-        }
-        return jsonBody(200, {
-          code: result.value.code,
-          ...presentConditionList(result.value.conditions, request.url, present),
-        })
+      serveDocument(context, request, reply, {
+        find: () => context.content.conditionsByIcd10Code(normalizeIcd10Code(request.params.code)),
+        title: 'ICD-10 code not found',
+        detail: (code) => `No condition carries the ICD-10-CM code "${code}".`,
+        present: ({ code, conditions }, present) => ({
+          code,
+          ...presentConditionList(conditions, request.url, present),
+        }),
       }),
   )
 }

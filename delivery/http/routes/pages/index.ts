@@ -2,6 +2,8 @@
 // page, rendered by delivery/render/pages.ts (with their JSON-LD in the page), through the same
 // cache, ETags and stale serving as the API. Registered without a prefix: the page paths come from
 // the site's route table (delivery/routes.ts).
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Lookup } from '../../../content/result.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MAX_PAGE_SIZE } from '../../../content/articles.js'
 import { MAX_CONDITION_PAGE_SIZE } from '../../../content/conditions.js'
@@ -11,6 +13,7 @@ import {
   renderArticlePage,
   renderConditionPage,
   renderIndexPage,
+  type PageOptions,
   renderNotFoundPage,
   renderTreatmentPage,
 } from '../../../render/pages.js'
@@ -39,12 +42,39 @@ function clinicMissing(url: string): Produced {
   )
 }
 
+/** The schema of a page of one document by slug: only its summary and description differ. */
+function documentPageSchema(summary: string, description: string) {
+  return {
+    summary,
+    description,
+    tags: ['pages'],
+    produces: HTML_CONTENT_TYPE,
+    params: slugParams,
+    querystring: noQuery,
+  }
+}
+
 export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
   const clinicOrNull = async (): Promise<ClinicSettings | null> => {
     const clinic = await clinicSettings(context)
     return clinic?.siteUrl && clinic.name ? clinic : null
   }
   const options = { images: context.images }
+
+  /** A page of one document: the clinic and the document fetched together, the clinic checked first. */
+  const serveDocumentPage = <T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    find: () => Promise<Lookup<T>>,
+    what: string,
+    render: (value: T, clinic: ClinicSettings, options: PageOptions) => string,
+  ) =>
+    serveCached(context, request, reply, async () => {
+      const [clinic, result] = await Promise.all([clinicOrNull(), find()])
+      if (!clinic) return clinicMissing(request.url)
+      if (!result.found) return html(404, renderNotFoundPage(clinic, `We could not find that ${what}.`))
+      return html(200, render(result.value, clinic, options))
+    })
 
   app.get(
     '/',
@@ -79,69 +109,54 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   app.get(
     `${collectionPath('article')}/:slug`,
     {
-      schema: {
-        summary: 'Article page (HTML)',
-        description: 'The article as a patient sees it, with MedicalWebPage JSON-LD.',
-        tags: ['pages'],
-        produces: HTML_CONTENT_TYPE,
-        params: slugParams,
-        querystring: noQuery,
-      },
+      schema: documentPageSchema(
+        'Article page (HTML)',
+        'The article as a patient sees it, with MedicalWebPage JSON-LD.',
+      ),
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [clinic, result] = await Promise.all([clinicOrNull(), context.content.articleBySlug(request.params.slug)])
-        if (!clinic) return clinicMissing(request.url)
-        if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that article.'))
-        return html(200, renderArticlePage(result.value, clinic, options))
-      }),
+      serveDocumentPage(
+        request,
+        reply,
+        () => context.content.articleBySlug(request.params.slug),
+        'article',
+        renderArticlePage,
+      ),
   )
 
   app.get(
     `${collectionPath('condition')}/:slug`,
     {
-      schema: {
-        summary: 'Condition page (HTML)',
-        description: 'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.',
-        tags: ['pages'],
-        produces: HTML_CONTENT_TYPE,
-        params: slugParams,
-        querystring: noQuery,
-      },
+      schema: documentPageSchema(
+        'Condition page (HTML)',
+        'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.',
+      ),
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [clinic, result] = await Promise.all([
-          clinicOrNull(),
-          context.content.conditionBySlug(request.params.slug),
-        ])
-        if (!clinic) return clinicMissing(request.url)
-        if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that condition.'))
-        return html(200, renderConditionPage(result.value, clinic, options))
-      }),
+      serveDocumentPage(
+        request,
+        reply,
+        () => context.content.conditionBySlug(request.params.slug),
+        'condition',
+        renderConditionPage,
+      ),
   )
 
   app.get(
     `${collectionPath('treatment')}/:slug`,
     {
-      schema: {
-        summary: 'Treatment page (HTML)',
-        description: 'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.',
-        tags: ['pages'],
-        produces: HTML_CONTENT_TYPE,
-        params: slugParams,
-        querystring: noQuery,
-      },
+      schema: documentPageSchema(
+        'Treatment page (HTML)',
+        'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.',
+      ),
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [clinic, result] = await Promise.all([
-          clinicOrNull(),
-          context.content.treatmentBySlug(request.params.slug),
-        ])
-        if (!clinic) return clinicMissing(request.url)
-        if (!result.found) return html(404, renderNotFoundPage(clinic, 'We could not find that treatment.'))
-        return html(200, renderTreatmentPage(result.value, clinic, options))
-      }),
+      serveDocumentPage(
+        request,
+        reply,
+        () => context.content.treatmentBySlug(request.params.slug),
+        'treatment',
+        renderTreatmentPage,
+      ),
   )
 }

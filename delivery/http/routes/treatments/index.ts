@@ -2,6 +2,7 @@
 // the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { notFoundProblem, serveDocument } from '../../one-document.js'
 import type { RouteOptions } from '../../context.js'
 import { presentContext } from '../../context.js'
 import {
@@ -11,8 +12,7 @@ import {
   presentTreatment,
   presentTreatmentList,
 } from '../../present.js'
-import { problem } from '../../problem.js'
-import { jsonBody, problemBody, serveCached } from '../../respond.js'
+import { jsonBody, serveCached } from '../../respond.js'
 import {
   carePhaseSchema,
   cursorSchema,
@@ -66,24 +66,11 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [result, present] = await Promise.all([
-          context.content.treatmentBySlug(request.params.slug),
-          presentContext(context),
-        ])
-        if (!result.found) {
-          return problemBody(
-            404,
-            problem(
-              'not-found',
-              404,
-              'Treatment not found',
-              `No treatment has the slug "${result.key}". List treatments at ${API_PREFIX}/treatments.`,
-              request.url,
-            ),
-          )
-        }
-        return jsonBody(200, presentTreatment(result.value, present))
+      serveDocument(context, request, reply, {
+        find: () => context.content.treatmentBySlug(request.params.slug),
+        title: 'Treatment not found',
+        detail: (slug) => `No treatment has the slug "${slug}". List treatments at ${API_PREFIX}/treatments.`,
+        present: presentTreatment,
       }),
   )
 
@@ -111,16 +98,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           context.content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
         ])
         if (!treatment.found) {
-          return problemBody(
-            404,
-            problem(
-              'not-found',
-              404,
-              'Treatment not found',
-              `No treatment has the slug "${treatment.key}".`,
-              request.url,
-            ),
-          )
+          return notFoundProblem(request.url, 'Treatment not found', `No treatment has the slug "${treatment.key}".`)
         }
         return jsonBody(200, presentCareInstructions(care, request.url))
       }),
