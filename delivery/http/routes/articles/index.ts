@@ -2,11 +2,9 @@
 // and one article by slug.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { serveDocument } from '../../one-document.js'
+import { serveDocument, serveList } from '../../serve-content.js'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
 import { API_PREFIX, presentArticle, presentArticlePage } from '../../present.js'
-import { jsonBody, serveCached } from '../../respond.js'
 import {
   cursorSchema,
   documentResponse,
@@ -39,16 +37,14 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [page, present] = await Promise.all([context.content.articles(request.query), presentContext(context)])
-        const self = new URL(request.url, 'http://x')
-        let next: string | null = null
-        if (page.nextCursor) {
-          self.searchParams.set('cursor', page.nextCursor)
-          next = `${self.pathname}?${self.searchParams.toString()}`
-        }
-        return jsonBody(200, presentArticlePage(page, request.url, next, present))
-      }),
+      serveList(
+        context,
+        request,
+        reply,
+        () => context.content.articles(request.query),
+        (items, self, present, links) =>
+          presentArticlePage({ items, nextCursor: links.nextCursor }, self, links.next, present),
+      ),
   )
 
   app.get(

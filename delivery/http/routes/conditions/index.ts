@@ -3,11 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { BODY_REGION_VALUES } from '../../../../model/values.js'
-import { serveDocument } from '../../one-document.js'
+import { serveDocument, serveList } from '../../serve-content.js'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
-import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../../present.js'
-import { jsonBody, serveCached } from '../../respond.js'
+import { API_PREFIX, presentCondition, presentConditionList } from '../../present.js'
 import {
   bodyRegionSchema,
   conditionPageSizeSchema,
@@ -40,14 +38,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [page, present] = await Promise.all([context.content.conditions(request.query), presentContext(context)])
-        const next = nextPageLink(request.url, page.nextCursor)
-        return jsonBody(
-          200,
-          presentConditionList(page.items, request.url, present, { nextCursor: page.nextCursor, next }),
-        )
-      }),
+      serveList(context, request, reply, () => context.content.conditions(request.query), presentConditionList),
   )
 
   app.get(

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { normalizeIcd10Code } from '../../../content/conditions.js'
-import { serveDocument } from '../../one-document.js'
+import { serveDocument } from '../../serve-content.js'
 import type { RouteOptions } from '../../context.js'
 import { presentConditionList } from '../../present.js'
 import { errorResponses, listResponse, problemResponse } from '../../route-schemas.js'

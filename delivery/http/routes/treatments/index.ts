@@ -2,16 +2,9 @@
 // the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { notFoundProblem, serveDocument } from '../../one-document.js'
+import { notFoundProblem, serveDocument, serveList } from '../../serve-content.js'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
-import {
-  API_PREFIX,
-  nextPageLink,
-  presentCareInstructions,
-  presentTreatment,
-  presentTreatmentList,
-} from '../../present.js'
+import { API_PREFIX, presentCareInstructions, presentTreatment, presentTreatmentList } from '../../present.js'
 import { jsonBody, serveCached } from '../../respond.js'
 import {
   carePhaseSchema,
@@ -39,14 +32,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [page, present] = await Promise.all([context.content.treatments(request.query), presentContext(context)])
-        const next = nextPageLink(request.url, page.nextCursor)
-        return jsonBody(
-          200,
-          presentTreatmentList(page.items, request.url, present, { nextCursor: page.nextCursor, next }),
-        )
-      }),
+      serveList(context, request, reply, () => context.content.treatments(request.query), presentTreatmentList),
   )
 
   app.get(

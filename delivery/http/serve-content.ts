@@ -1,10 +1,12 @@
-// One document by key (a slug or a code) as JSON, through the response cache: the lookup and the
-// presentation context are fetched together; a key that finds nothing is a 404 `not-found`
-// problem naming the key. Routes keep their own schemas; only the handler's logic lives here.
+// The JSON handlers the content routes share, through the response cache: one document by key (a
+// slug or a code), where a key that finds nothing is a 404 `not-found` problem naming the key, and
+// a keyset page of a list with the link to the next page. The content and the presentation
+// context are fetched together. Routes keep their own schemas; only the handler's logic is here.
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Page } from '../content/pagination.js'
 import type { Lookup } from '../content/result.js'
 import { type DeliveryContext, presentContext } from './context.js'
-import type { PresentContext } from './present.js'
+import { nextPageLink, type PageLinks, type PresentContext } from './present.js'
 import { problem } from './problem.js'
 import { jsonBody, type Produced, problemBody, serveCached } from './respond.js'
 
@@ -34,5 +36,20 @@ export function serveDocument<T>(
     const [result, present] = await Promise.all([document.find(), presentContext(context)])
     if (!result.found) return notFoundProblem(request.url, document.title, document.detail(result.key))
     return jsonBody(200, document.present(result.value, present))
+  })
+}
+
+/** A keyset page of a list; `present` gets the request URL and where the next page is. */
+export function serveList<T>(
+  context: DeliveryContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  list: () => Promise<Page<T>>,
+  present: (items: T[], selfPath: string, present: PresentContext, links: PageLinks) => unknown,
+): Promise<FastifyReply> {
+  return serveCached(context, request, reply, async () => {
+    const [page, presentWith] = await Promise.all([list(), presentContext(context)])
+    const links = { nextCursor: page.nextCursor, next: nextPageLink(request.url, page.nextCursor) }
+    return jsonBody(200, present(page.items, request.url, presentWith, links))
   })
 }
