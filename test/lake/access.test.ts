@@ -1,35 +1,18 @@
 // The lake's access rules through @sanity/client and fetch: history needs a token, datasets exist
 // before they are read (404 datasetNotFound; only a writer's write creates one), the dataset list
 // needs a token, and anonymous listeners get no editor ids.
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { LakeStore } from '../../lake/store/index.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { failure as failureOf, lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: access (history, datasets, user ids)')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: access (history, datasets, user ids)')
 
 interface ClientError {
   statusCode: number
   response: { body: { error: { type: string; description: string } } }
 }
 
-async function failure(promise: Promise<unknown>): Promise<ClientError> {
-  try {
-    await promise
-  } catch (err) {
-    return err as ClientError
-  }
-  assert.unreachable('expected the request to fail')
-  throw new Error('unreachable')
-}
+const failure = (promise: Promise<unknown>) => failureOf<ClientError>(promise)
 
 test('history, transactions and events: 401 with a reason for anonymous callers, answered for editors', async () => {
   await t.client.create({ _id: 'hist-a', _type: 'note', text: 'first' })

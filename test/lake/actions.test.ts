@@ -1,27 +1,7 @@
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { failure, lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: document actions (/data/actions)')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
-
-const raw = (id: string) => t.client.getDocument(id)
-
-async function failure(promise: Promise<unknown>): Promise<{ statusCode: number; message: string }> {
-  try {
-    await promise
-  } catch (err) {
-    return err as { statusCode: number; message: string }
-  }
-  throw new Error('expected the action to fail')
-}
+const { test, t, raw } = lakeSuite('lake: document actions (/data/actions)')
 
 test('create makes a draft; the transactionId becomes _rev', async () => {
   const res = await t.client.action(

@@ -1,11 +1,10 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
-import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
+import { exited, LakeChildren, ROOT } from '../helpers/lake-child.js'
 
 /**
  * Durability under kill -9: a writer child commits transactions to a lake child and records each
@@ -13,117 +12,30 @@ import path from 'node:path'
  * transaction must be there (both documents and the counter), and `PRAGMA integrity_check` ok.
  */
 const test = suite('lake: crash test (SIGKILL during writes)')
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+const lakes = new LakeChildren()
+const dataDir = lakes.dataDir
 const TRIALS = 3
-let port = 0
 let token = ''
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as net.AddressInfo
-      server.close(() => resolve(p))
-    })
-    server.on('error', reject)
-  })
-}
-
-const env = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  LAKE_DATA_DIR: dataDir,
-  LAKE_HTTP_PORT: String(port),
-  LAKE_HTTPS_PORT: '-1',
-  LAKE_HOST: '127.0.0.1',
-})
-
-/** Every child this file starts, so a failing trial cannot leave one running (and the file hanging). */
-const children = new Set<ChildProcess>()
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child)
-  child.once('exit', () => children.delete(child))
-  return child
-}
-
-function startLakeChild(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = track(
-      spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {
-        cwd: root,
-        env: env(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    )
-    let out = ''
-    // Generous: ts-node start-up on a shared, loaded 2-core machine can take a minute or more.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`lake did not start within 180 s: ${out}`))
-    }, 180_000)
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (out.includes('HTTP  (Node clients)')) {
-        clearTimeout(timer)
-        resolve(child)
-      }
-    })
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`lake exited early (${code}): ${out}`))
-    })
-  })
-}
-
-const exited = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-  )
-
 test.before(async () => {
-  port = await freePort()
-  const created = await new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [
-        '--loader',
-        'ts-node/esm',
-        '--no-warnings',
-        'scripts/lake.ts',
-        'create-editor',
-        '--name',
-        'Crash Writer',
-        '--email',
-        'crash@clinic.test',
-      ],
-      { cwd: root, env: env() },
-      (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
-    ),
-  )
-  token = created.trim().split('\n').pop() ?? ''
-  assert.match(token, /^sk/)
+  token = await lakes.setUp('Crash Writer', 'crash@clinic.test')
 })
 
-test.after(() => {
-  for (const child of children) child.kill('SIGKILL')
-  fs.rmSync(dataDir, { recursive: true, force: true })
-})
+test.after(() => lakes.close())
 
 test(`every acknowledged transaction survives SIGKILL (${TRIALS} trials)`, async () => {
   // The lake restarted after one trial's kill is the one the next trial writes to and kills.
-  let lake = await startLakeChild()
+  let lake = await lakes.start()
   try {
     for (let trial = 1; trial <= TRIALS; trial++) {
       const ackFile = path.join(dataDir, `acks-${trial}.txt`)
       fs.writeFileSync(ackFile, '')
-      const writer = track(
+      const writer = lakes.track(
         spawn(
           process.execPath,
           [
-            path.join(root, 'test/lake/fixtures/crash-writer.mjs'),
-            `http://127.0.0.1:${port}`,
+            path.join(ROOT, 'test/lake/fixtures/crash-writer.mjs'),
+            `http://127.0.0.1:${lakes.port}`,
             token,
             `t${trial}`,
             ackFile,
@@ -146,12 +58,12 @@ test(`every acknowledged transaction survives SIGKILL (${TRIALS} trials)`, async
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', `trial ${trial}: integrity_check`)
       db.close()
 
-      lake = await startLakeChild()
+      lake = await lakes.start()
       const query = encodeURIComponent(
         '{"docs": *[_type == "crash" && _id match $prefix]{_id, n}, "counter": *[_id == $counter][0].count}',
       )
       const res = await fetch(
-        `http://127.0.0.1:${port}/v2025-02-19/data/query/production?query=${query}&$prefix=${encodeURIComponent(JSON.stringify(`t${trial}-*`))}&$counter=${encodeURIComponent(JSON.stringify(`t${trial}-counter`))}`,
+        `http://127.0.0.1:${lakes.port}/v2025-02-19/data/query/production?query=${query}&$prefix=${encodeURIComponent(JSON.stringify(`t${trial}-*`))}&$counter=${encodeURIComponent(JSON.stringify(`t${trial}-counter`))}`,
         {
           headers: { authorization: `Bearer ${token}` },
         },

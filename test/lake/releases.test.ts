@@ -1,34 +1,9 @@
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { failure, lakeSuite } from '../helpers/lake-suite.js'
 
 // Content Releases through @sanity/client (client.releases.* and client.action), every state and
 // the refusals, as the Studio's Releases tool drives them.
-const test = suite('lake: content releases')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
-
-const raw = (id: string) => t.client.getDocument(id)
-
-interface ClientFailure {
-  statusCode: number
-  message: string
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClientFailure> {
-  try {
-    await promise
-  } catch (err) {
-    return err as ClientFailure
-  }
-  throw new Error('expected the request to fail')
-}
+const { test, t, raw } = lakeSuite('lake: content releases')
 
 test('create, edit, add versions, publish: all documents go live in one transaction', async () => {
   await t.client.create({ _id: 'article-dn', _type: 'article', title: 'Dry needling (old)' })

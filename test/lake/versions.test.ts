@@ -1,35 +1,9 @@
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { failure, lakeSuite } from '../helpers/lake-suite.js'
 
 // The version actions (drafts and release versions) and referential integrity, through
 // @sanity/client as the Studio and scripts call them.
-const test = suite('lake: version actions and referential integrity')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
-
-const raw = (id: string) => t.client.getDocument(id)
-
-interface ClientFailure {
-  statusCode: number
-  message: string
-  response?: { body?: { error?: { items?: Array<{ error: Record<string, unknown> }> } } }
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClientFailure> {
-  try {
-    await promise
-  } catch (err) {
-    return err as ClientFailure
-  }
-  throw new Error('expected the request to fail')
-}
+const { test, t, raw } = lakeSuite('lake: version actions and referential integrity')
 
 test('version.discard deletes a never-published draft (the Studio delete of a new document)', async () => {
   await t.client.create({ _id: 'drafts.new-faq', _type: 'faq', question: 'Unwritten?' })

@@ -1,12 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import fs from 'node:fs'
-import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import { createClient, type SanityClient } from '@sanity/client'
 import Database from 'better-sqlite3'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { exited, LakeChildren } from '../helpers/lake-child.js'
 
 /**
  * Scheduled releases under kill -9: a release of several documents is scheduled a moment ahead and
@@ -15,69 +12,11 @@ import * as assert from 'uvu/assert'
  * documents or none at any time, and the database must pass `PRAGMA integrity_check`.
  */
 const test = suite('reliability: scheduled releases survive SIGKILL')
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+const lakes = new LakeChildren()
+const dataDir = lakes.dataDir
 const TRIALS = Number(process.env.RELEASE_CRASH_TRIALS) || 20
 const DOCUMENTS = 8
-let port = 0
 let token = ''
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as net.AddressInfo
-      server.close(() => resolve(p))
-    })
-    server.on('error', reject)
-  })
-}
-
-const env = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  LAKE_DATA_DIR: dataDir,
-  LAKE_HTTP_PORT: String(port),
-  LAKE_HTTPS_PORT: '-1',
-  LAKE_HOST: '127.0.0.1',
-})
-
-const children = new Set<ChildProcess>()
-
-function startLakeChild(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'], {
-      cwd: root,
-      env: env(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    children.add(child)
-    child.once('exit', () => children.delete(child))
-    let out = ''
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`lake did not start within 180 s: ${out}`))
-    }, 180_000)
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (out.includes('HTTP  (Node clients)')) {
-        clearTimeout(timer)
-        resolve(child)
-      }
-    })
-    child.stderr?.on('data', (d: Buffer) => {
-      out += d.toString()
-    })
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`lake exited early (${code}): ${out}`))
-    })
-  })
-}
-
-const exited = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-  )
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -85,7 +24,7 @@ function client(): SanityClient {
   return createClient({
     projectId: 'local',
     dataset: 'production',
-    apiHost: `http://127.0.0.1:${port}`,
+    apiHost: `http://127.0.0.1:${lakes.port}`,
     useProjectHostname: false,
     apiVersion: '2025-02-19',
     useCdn: false,
@@ -94,36 +33,13 @@ function client(): SanityClient {
 }
 
 test.before(async () => {
-  port = await freePort()
-  const created = await new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [
-        '--loader',
-        'ts-node/esm',
-        '--no-warnings',
-        'scripts/lake.ts',
-        'create-editor',
-        '--name',
-        'Release Tester',
-        '--email',
-        'release@clinic.test',
-      ],
-      { cwd: root, env: env() },
-      (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
-    ),
-  )
-  token = created.trim().split('\n').pop() ?? ''
-  assert.match(token, /^sk/)
+  token = await lakes.setUp('Release Tester', 'release@clinic.test')
 })
 
-test.after(() => {
-  for (const child of children) child.kill('SIGKILL')
-  fs.rmSync(dataDir, { recursive: true, force: true })
-})
+test.after(() => lakes.close())
 
 test(`every scheduled release publishes exactly once, all or nothing (${TRIALS} trials)`, async () => {
-  let lake = await startLakeChild()
+  let lake = await lakes.start()
   try {
     for (let trial = 1; trial <= TRIALS; trial++) {
       const releaseId = `crash${trial}`
@@ -153,7 +69,7 @@ test(`every scheduled release publishes exactly once, all or nothing (${TRIALS} 
       assert.ok(count.n === 0 || count.n === DOCUMENTS, `trial ${trial}: ${count.n} of ${DOCUMENTS} published`)
       db.close()
 
-      lake = await startLakeChild()
+      lake = await lakes.start()
       const deadline = Date.now() + 30_000
       for (;;) {
         const release = await client().getDocument(`_.releases.${releaseId}`)
