@@ -55,6 +55,13 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : ''
 }
 
+/** The non-empty strings of a list, trimmed. */
+function texts(list: Maybe<ReadonlyArray<Maybe<unknown>>>): string[] {
+  return present(list)
+    .map(text)
+    .filter((x) => x !== '')
+}
+
 function builderFrom(images: PageOptions['images']): ImageUrlBuilder | null {
   if (!images) return null
   if ('url' in images && typeof images.url === 'function') return images as ImageUrlBuilder
@@ -421,13 +428,9 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
     builder,
     pt,
   } = setUpPage('renderConditionPage', 'condition', condition, clinic, heading, options)
-  const alsoCalled = present(condition.alsoCalled)
-    .map(text)
-    .filter((x) => x !== '')
+  const alsoCalled = texts(condition.alsoCalled)
   const region = bodyRegionName(condition.bodyRegion)
-  const symptoms = present(condition.symptoms)
-    .map(text)
-    .filter((x) => x !== '')
+  const symptoms = texts(condition.symptoms)
   const order = Object.keys(ASPECT_HEADINGS)
   const rank = (aspect: unknown) => (order.indexOf(text(aspect)) === -1 ? order.length : order.indexOf(text(aspect)))
   const sections = present(condition.sections)
@@ -500,9 +503,7 @@ export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInp
     .map((d) => `<dt>${escapeHtml(text(d.comparedTo))}</dt><dd>${escapeHtml(text(d.difference))}</dd>`)
     .join('')
   const bullets = (list: Maybe<ReadonlyArray<Maybe<string>>>) => {
-    const items = present(list)
-      .map(text)
-      .filter((x) => x !== '')
+    const items = texts(list)
     return items.length === 0 ? '' : `<ul>${items.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`
   }
   const main = [

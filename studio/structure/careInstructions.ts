@@ -1,9 +1,9 @@
 // Care instructions: before treatment, after treatment, and per treatment.
-import { ActivityIcon, ClipboardIcon } from '@sanity/icons'
+import { ClipboardIcon } from '@sanity/icons'
 import type { ListItemBuilder, StructureBuilder, StructureResolverContext } from 'sanity/structure'
 import { CARE_PHASES } from '../../model/values.js'
 import { STUDIO_API_VERSION, TEMPLATE_IDS } from '../constants.js'
-import { typeIcon } from './helpers.js'
+import { byTopic, typeIcon } from './helpers.js'
 import { careForTreatment, careListTitle } from './topicLists.js'
 
 export function careInstructionsSection(S: StructureBuilder, context: StructureResolverContext): ListItemBuilder {
@@ -34,17 +34,7 @@ export function careInstructionsSection(S: StructureBuilder, context: StructureR
                   .initialValueTemplates([S.initialValueTemplateItem(TEMPLATE_IDS.careInstructionForPhase, { phase })]),
               ),
           ),
-          S.listItem()
-            .id('by-treatment')
-            .title('By treatment')
-            .icon(typeIcon(context, 'treatment', ActivityIcon))
-            .child(
-              S.documentTypeList('treatment')
-                .id('by-treatment')
-                .title('Care instructions by treatment')
-                .defaultOrdering([{ field: 'name', direction: 'asc' }])
-                .child((treatmentId: string) => careForTreatment(S, treatmentId)),
-            ),
+          byTopic(S, context, 'treatment', 'Care instructions by treatment', careForTreatment),
           S.divider(),
           S.listItem()
             .id('all')

@@ -1,8 +1,8 @@
 // FAQs by topic: per treatment, per condition, and those without a topic yet.
-import { ActivityIcon, BookIcon, HelpCircleIcon, WarningOutlineIcon } from '@sanity/icons'
+import { HelpCircleIcon, WarningOutlineIcon } from '@sanity/icons'
 import type { ListItemBuilder, StructureBuilder, StructureResolverContext } from 'sanity/structure'
 import { STUDIO_API_VERSION } from '../constants.js'
-import { typeIcon } from './helpers.js'
+import { byTopic, typeIcon } from './helpers.js'
 import { faqsForCondition, faqsForTreatment } from './topicLists.js'
 
 export function faqsSection(S: StructureBuilder, context: StructureResolverContext): ListItemBuilder {
@@ -15,28 +15,8 @@ export function faqsSection(S: StructureBuilder, context: StructureResolverConte
         .id('faqs')
         .title('FAQs by topic')
         .items([
-          S.listItem()
-            .id('by-treatment')
-            .title('By treatment')
-            .icon(typeIcon(context, 'treatment', ActivityIcon))
-            .child(
-              S.documentTypeList('treatment')
-                .id('by-treatment')
-                .title('FAQs by treatment')
-                .defaultOrdering([{ field: 'name', direction: 'asc' }])
-                .child((treatmentId: string) => faqsForTreatment(S, treatmentId)),
-            ),
-          S.listItem()
-            .id('by-condition')
-            .title('By condition')
-            .icon(typeIcon(context, 'condition', BookIcon))
-            .child(
-              S.documentTypeList('condition')
-                .id('by-condition')
-                .title('FAQs by condition')
-                .defaultOrdering([{ field: 'name', direction: 'asc' }])
-                .child((conditionId: string) => faqsForCondition(S, conditionId)),
-            ),
+          byTopic(S, context, 'treatment', 'FAQs by treatment', faqsForTreatment),
+          byTopic(S, context, 'condition', 'FAQs by condition', faqsForCondition),
           S.listItem()
             .id('no-topic')
             .title('Without a topic')
