@@ -165,6 +165,18 @@ function setUpPage(
   return { title, path, builder, pt }
 }
 
+/** setUpPage for a document headed by its `name` (conditions, treatments). */
+function setUpNamedPage(
+  fn: string,
+  type: 'condition' | 'treatment',
+  doc: ConditionInput | TreatmentInput,
+  clinic: ClinicInput,
+  options: PageOptions,
+) {
+  const heading = { field: 'name' as const, value: doc?.name, id: slugOf(doc?.slug) }
+  return setUpPage(fn, type, doc, clinic, heading, options)
+}
+
 function linkList(
   items: Array<{ href: string | null; label: string; note?: string }>,
   className = 'card-list',
@@ -421,13 +433,12 @@ const ASPECT_HEADINGS: Record<string, string> = {
  * action; with MedicalWebPage/MedicalCondition JSON-LD (ICD-10-CM codes).
  */
 export function renderConditionPage(condition: ConditionInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  const heading = { field: 'name' as const, value: condition?.name, id: slugOf(condition?.slug) }
   const {
     title: name,
     path,
     builder,
     pt,
-  } = setUpPage('renderConditionPage', 'condition', condition, clinic, heading, options)
+  } = setUpNamedPage('renderConditionPage', 'condition', condition, clinic, options)
   const alsoCalled = texts(condition.alsoCalled)
   const region = bodyRegionName(condition.bodyRegion)
   const symptoms = texts(condition.symptoms)
@@ -491,13 +502,12 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
  * FAQs, related articles, call to action; with MedicalWebPage/MedicalTherapy JSON-LD.
  */
 export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  const heading = { field: 'name' as const, value: treatment?.name, id: slugOf(treatment?.slug) }
   const {
     title: name,
     path,
     builder,
     pt,
-  } = setUpPage('renderTreatmentPage', 'treatment', treatment, clinic, heading, options)
+  } = setUpNamedPage('renderTreatmentPage', 'treatment', treatment, clinic, options)
   const differs = present(treatment.differsFrom)
     .filter((d) => text(d.comparedTo) !== '' && text(d.difference) !== '')
     .map((d) => `<dt>${escapeHtml(text(d.comparedTo))}</dt><dd>${escapeHtml(text(d.difference))}</dd>`)
