@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { queryBudgetFromEnv, type QueryBudgetConfig } from './query/budget.js'
 
 /** How a lake is configured. Every field has an env var (see README "Local Content Lake"). */
 export interface LakeConfig {
@@ -20,6 +21,8 @@ export interface LakeConfig {
   corsOrigins: string[]
   /** `LAKE_KEEPALIVE_MS` (30000): interval of keep-alive comments on listener streams. */
   keepAliveMs: number
+  /** `LAKE_QUERY_*`: what one query may cost (lake/query/budget.ts, docs/lake.md "Query limits"). */
+  query: QueryBudgetConfig
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,5 +47,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LakeConfig 
       .map((s) => s.trim())
       .filter(Boolean),
     keepAliveMs: intFromEnv(env, 'LAKE_KEEPALIVE_MS', 30_000),
+    query: queryBudgetFromEnv(env),
   }
 }

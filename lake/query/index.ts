@@ -7,10 +7,22 @@ import { LakeError } from '../errors.js'
 import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
 import { canReadPrivate, type Identity } from '../auth/index.js'
 import type { DatasetStore, LakeDocument } from '../store/index.js'
-import { evaluateGroq } from './evaluate.js'
-import { plannerEnabled, runPlannedQuery } from './planner/index.js'
+import {
+  InlineBudgetExceeded,
+  paramsShape,
+  QueryTrust,
+  queryBudgetFromEnv,
+  queryResultTooLarge,
+  queryTooLarge,
+  runWatched,
+  type QueryBudgetConfig,
+} from './budget.js'
+import { evaluateGroqSync, NeedsAsyncEvaluation } from './evaluate.js'
+import { plannerEnabled, queryFailure, runPlannedQuerySync, viewDocuments, type ViewName } from './planner/index.js'
+import { QueryPool } from './pool.js'
 
 export { evaluateGroq, parseGroq } from './evaluate.js'
+export type { QueryBudgetConfig, QueryLimits } from './budget.js'
 
 /**
  * `raw`: every document the caller may read. `published`: no drafts or versions. `drafts`: drafts
@@ -106,31 +118,161 @@ export interface QueryInput {
   perspective: Perspective
   identity: Identity
   projectId: string
+  /**
+   * Who asks, for fair scheduling of slow queries (budget.ts): `user:<id>` or `ip:<address>`.
+   * Default: the identity's user, or one shared anonymous caller.
+   */
+  caller?: string
 }
 
-export async function runQuery(input: QueryInput): Promise<unknown> {
-  // Issue 7's planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
-  // views kept in step with the store. Release stacks are not indexed and take the path below.
-  const privateOk = canReadPrivate(input.identity)
-  const effective: Perspective = privateOk ? input.perspective : 'published'
-  if (typeof effective === 'string' && plannerEnabled()) {
-    return runPlannedQuery({
-      store: input.store,
-      // Anonymous callers get the 'public' view: published documents with root-path ids only.
-      perspective: privateOk ? effective : 'public',
-      query: input.query,
-      params: input.params,
-      identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
-      sanity: { projectId: input.projectId, dataset: input.store.name },
-    })
+/**
+ * Runs queries within their budgets (budget.ts): the size limit, the inline piece under a watchdog
+ * (or trusted without it), the move to a query worker (pool.ts) when it runs out of time or needs
+ * groq-js's asynchronous evaluator, the time and result-size limits. One per lake (the HTTP routes
+ * make theirs from the lake's configuration); `runQuery` without one uses a shared runner with the
+ * LAKE_QUERY_* env limits.
+ */
+export class QueryRunner {
+  readonly config: QueryBudgetConfig
+  private readonly trust = new QueryTrust()
+  private pool: QueryPool | undefined
+
+  constructor(config: QueryBudgetConfig) {
+    this.config = config
   }
-  return evaluateGroq({
-    query: input.query,
-    params: input.params,
-    documents: perspectiveDocuments(input.store, input.perspective, input.identity),
-    identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
-    sanity: { projectId: input.projectId, dataset: input.store.name },
-  })
+
+  /** The result as JSON text (what the HTTP answer carries), within the result-size limit. */
+  async json(input: QueryInput): Promise<string> {
+    return (await this.run(input, true)) as string
+  }
+
+  /** The result as a value. */
+  async value(input: QueryInput): Promise<unknown> {
+    return this.run(input, false)
+  }
+
+  close(): Promise<void> {
+    const pool = this.pool
+    this.pool = undefined
+    return pool ? pool.close() : Promise.resolve()
+  }
+
+  private async run(input: QueryInput, asJson: boolean): Promise<unknown> {
+    const started = performance.now()
+    const authenticated = input.identity.kind === 'user'
+    const limits = authenticated ? this.config.authenticated : this.config.anonymous
+    if (input.query.length > limits.maxQuerySize) {
+      throw queryTooLarge(input.query.length, limits.maxQuerySize, authenticated)
+    }
+    const params = input.params ?? {}
+    const privateOk = canReadPrivate(input.identity)
+    const effective: Perspective = privateOk ? input.perspective : 'published'
+    // Issue 7's planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
+    // views kept in step with the store. Release stacks are not indexed and take plain groq-js.
+    // Anonymous callers get the 'public' view: published documents with root-path ids only.
+    const view: ViewName | undefined =
+      typeof effective === 'string' && plannerEnabled() ? (privateOk ? effective : 'public') : undefined
+    const viewKey = view ?? (privateOk ? perspectiveKey(effective) : 'public')
+    const identity = input.identity.kind === 'user' ? input.identity.user.id : undefined
+    const sanity = { projectId: input.projectId, dataset: input.store.name }
+    const timestamp = new Date()
+    const caller = input.caller ?? (identity ? `user:${identity}` : 'anonymous')
+    const key = `${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}\u0000${paramsShape(params)}\u0000${input.query}`
+
+    const trusted = this.trust.isTrusted(key)
+    const inline = trusted || !(this.trust.isHeavy(key) || (this.pool?.pending(caller) ?? 0) > 0)
+    if (inline) {
+      // Building a view or copying documents is the lake's own work, not the query's: done before
+      // the watchdog starts, so it is never stopped half-way.
+      const documents = view ? undefined : perspectiveDocuments(input.store, input.perspective, input.identity)
+      if (view) viewDocuments(input.store, view)
+      const attempt = (): unknown => {
+        const value = view
+          ? runPlannedQuerySync({
+              store: input.store,
+              perspective: view,
+              query: input.query,
+              params,
+              identity,
+              sanity,
+              timestamp,
+            }).result
+          : evaluateGroqSync({ query: input.query, params, documents: documents ?? [], identity, sanity })
+        return asJson ? toJson(value) : value
+      }
+      const at = performance.now()
+      try {
+        const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
+        this.trust.answered(key, performance.now() - at)
+        if (asJson && (out as string).length > limits.maxResultSize) {
+          throw queryResultTooLarge(limits.maxResultSize, authenticated)
+        }
+        return out
+      } catch (err) {
+        if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
+        if (!(err instanceof InlineBudgetExceeded || err instanceof NeedsAsyncEvaluation)) {
+          throw queryFailure(err, input.query)
+        }
+        this.trust.movedToWorker(key)
+      }
+    }
+
+    const json = await this.poolOf().run({
+      caller,
+      authenticated,
+      query: input.query,
+      params,
+      snapshot: {
+        id: () => `${storeUid(input.store)}:${input.store.version}:${viewKey}`,
+        documents: () =>
+          view
+            ? viewDocuments(input.store, view)
+            : perspectiveDocuments(input.store, input.perspective, input.identity),
+      },
+      identity,
+      sanity,
+      timestamp,
+      deadline: started + limits.timeoutMs,
+      timeoutMs: limits.timeoutMs,
+      maxResultSize: limits.maxResultSize,
+      maxQueued: limits.maxQueued,
+    })
+    return asJson ? json : JSON.parse(json)
+  }
+
+  private poolOf(): QueryPool {
+    this.pool ??= new QueryPool(this.config.workers, this.config.workerMemoryMb)
+    return this.pool
+  }
+}
+
+/** JSON.stringify throws past V8's longest string: the result is too large whatever the limit. */
+class ResultTooLong extends Error {}
+
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null'
+  } catch (err) {
+    if (err instanceof RangeError) throw new ResultTooLong()
+    throw err
+  }
+}
+
+const storeUids = new WeakMap<DatasetStore, number>()
+let nextStoreUid = 0
+
+function storeUid(store: DatasetStore): number {
+  let uid = storeUids.get(store)
+  if (uid === undefined) storeUids.set(store, (uid = nextStoreUid++))
+  return uid
+}
+
+let sharedRunner: QueryRunner | undefined
+
+/** The query's result, within the LAKE_QUERY_* limits (a QueryRunner shared by in-process callers). */
+export async function runQuery(input: QueryInput): Promise<unknown> {
+  sharedRunner ??= new QueryRunner(queryBudgetFromEnv(process.env))
+  return sharedRunner.value(input)
 }
 
 /** Whether a document id may be read by this identity (any dotted id needs credentials). */
