@@ -277,6 +277,10 @@ export class QueryPool {
     const idle = this.slots.find((s) => !s.job)
     if (idle) return idle
     if (this.slots.length >= this.size) return undefined
+    return this.addSlot()
+  }
+
+  private addSlot(): Slot {
     const slot: Slot = { worker: this.spawn(), dead: false, snapshotId: undefined, job: undefined }
     this.attach(slot)
     this.slots.push(slot)
@@ -337,6 +341,10 @@ export class QueryPool {
     void old.terminate()
     const at = this.slots.indexOf(slot)
     if (at >= 0) this.slots.splice(at, 1)
+    // A fresh worker at once when this one was stopped over a query: starting one (a new V8 heap,
+    // groq-js loaded) takes a while, better spent now than by the next slow query. (A worker that
+    // failed on its own is replaced on next need, so a broken start cannot loop.)
+    if (job && !this.closed) this.addSlot()
     this.dispatch()
   }
 

@@ -1,6 +1,6 @@
 // Query budgets (lake/query/budget.ts, docs/lake.md "Query limits"): no anonymous query can stall
 // or kill the lake. A lake child process (bundled, so it is measured, not ts-node) holds 1,500
-// public documents; while each hostile query runs, /v1/ping is polled every 20 ms:
+// public documents; while each hostile query runs, /v1/ping is polled every 10 ms:
 // - an exploding query (`*[]{..., "x": *[]{..., "y": *[]}}`) answers 504 queryTimeout (or 422
 //   when it hits the worker's memory first) within its time limit;
 // - a result that is small to compute but huge as JSON (`*[]{"y": *[]}`) answers 422
@@ -68,7 +68,7 @@ async function query(
   return { status: response.status, body, ms: performance.now() - started }
 }
 
-/** Polls /v1/ping every 20 ms while `during` runs; the latencies (a failed ping counts as 10 s). */
+/** Polls /v1/ping every 10 ms while `during` runs; the latencies (a failed ping counts as 10 s). */
 async function pingsDuring<T>(during: () => Promise<T>): Promise<{ value: T; pings: number[] }> {
   const pings: number[] = []
   let running = true
@@ -82,7 +82,7 @@ async function pingsDuring<T>(during: () => Promise<T>): Promise<{ value: T; pin
       } catch {
         pings.push(10_000)
       }
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await new Promise((resolve) => setTimeout(resolve, 10))
     }
   })()
   try {
