@@ -9,12 +9,13 @@
  *   asynchronous evaluator: plain groq-js over a copy of the perspective's documents, with a memory
  *   cap, stopped (the worker terminated) at the query's deadline.
  * The watchdog is node:vm's `timeout`, which costs ~0.1 ms per use; a query that was answered well
- * inside the budget is "trusted" (by text, perspective and the shape of its parameters) and then runs
+ * inside the budget is "trusted" (by its text, view and exact parameters: `trustKey`) and then runs
  * without it, checked again every TRUST_RECHECK runs and whenever it gets slow.
  *
  * Every limit has an env variable (docs/lake.md "Query limits"); authenticated callers (a token or
  * a session) get their own, higher ones.
  */
+import { createHash } from 'node:crypto'
 import vm from 'node:vm'
 import { LakeError } from '../errors.js'
 
@@ -193,49 +194,31 @@ export const TRUST_MS = 10
 /** Every this many trusted runs, one runs under the watchdog again. */
 export const TRUST_RECHECK = 128
 const TRUST_ENTRIES = 4096
-const HEAVY_ENTRIES = 1024
+
+/** Parameters longer than this (as JSON) never make a query trusted: it is always watched. */
+export const TRUST_PARAMS_MAX = 1024
 
 /**
- * The shape of the parameters: types, with string and array lengths rounded up to a power of two.
- * A query trusted with `$slug` of 20 characters is trusted with any other slug of 17-32, not with a
- * 10,000-element array in its place.
+ * The key a query is trusted by: the dataset, the view, the exact parameters and the text (hashed
+ * when long, so the table stays small). The same text with other parameter values is another
+ * query: a value can change the cost (`string::split($s, $sep)` splits into 1 part or 10,000), so
+ * nothing short of the values themselves is safe to trust. Undefined: not to be trusted.
  */
-export function paramsShape(value: unknown, depth = 0): string {
-  if (value === null) return 'n'
-  switch (typeof value) {
-    case 'string':
-      return `s${bucket(value.length)}`
-    case 'number':
-      return 'd'
-    case 'boolean':
-      return 'b'
-    case 'object': {
-      if (depth > 8) return 'x'
-      if (Array.isArray(value)) {
-        let inner = ''
-        // The first elements stand for the rest: arrays in params are ids or slugs, alike.
-        for (let i = 0; i < value.length && i < 4; i++) inner += `${paramsShape(value[i], depth + 1)},`
-        return `a${bucket(value.length)}[${inner}]`
-      }
-      let out = '{'
-      for (const key of Object.keys(value as Record<string, unknown>)) {
-        out += `${key}:${paramsShape((value as Record<string, unknown>)[key], depth + 1)},`
-      }
-      return `${out}}`
-    }
-    default:
-      return 'u'
+export function trustKey(scope: string, params: Record<string, unknown>, query: string): string | undefined {
+  let json: string
+  try {
+    json = JSON.stringify(params)
+  } catch {
+    return undefined
   }
+  if (json.length > TRUST_PARAMS_MAX) return undefined
+  const text = `${scope}\u0000${json}\u0000${query}`
+  return text.length > 512 ? createHash('sha256').update(text).digest('base64') : text
 }
 
-function bucket(n: number): number {
-  return n === 0 ? 0 : 2 ** Math.ceil(Math.log2(n))
-}
-
-/** Which query shapes ran fast (trusted) and which needed a worker (heavy, tried there directly). */
+/** Which queries ran fast inline (trusted: run without the watchdog). */
 export class QueryTrust {
   private readonly trusted = new Map<string, number>()
-  private readonly heavy = new Map<string, true>()
 
   /** Whether this run may skip the watchdog (false every TRUST_RECHECK-th run). */
   isTrusted(key: string): boolean {
@@ -243,10 +226,6 @@ export class QueryTrust {
     if (runs === undefined) return false
     this.trusted.set(key, runs + 1)
     return (runs + 1) % TRUST_RECHECK !== 0
-  }
-
-  isHeavy(key: string): boolean {
-    return this.heavy.has(key)
   }
 
   /** Records an inline answer that took `ms`. */
@@ -258,12 +237,5 @@ export class QueryTrust {
     if (this.trusted.has(key)) return
     if (this.trusted.size >= TRUST_ENTRIES) this.trusted.delete(this.trusted.keys().next().value as string)
     this.trusted.set(key, 0)
-  }
-
-  /** Records a query that could not be answered inline. */
-  movedToWorker(key: string): void {
-    this.trusted.delete(key)
-    if (this.heavy.size >= HEAVY_ENTRIES) this.heavy.delete(this.heavy.keys().next().value as string)
-    this.heavy.set(key, true)
   }
 }

@@ -9,12 +9,12 @@ import { canReadPrivate, type Identity } from '../auth/index.js'
 import type { DatasetStore, LakeDocument } from '../store/index.js'
 import {
   InlineBudgetExceeded,
-  paramsShape,
   QueryTrust,
   queryBudgetFromEnv,
   queryResultTooLarge,
   queryTooLarge,
   runWatched,
+  trustKey,
   type QueryBudgetConfig,
 } from './budget.js'
 import { evaluateGroqSync, NeedsAsyncEvaluation } from './evaluate.js'
@@ -177,15 +177,12 @@ export class QueryRunner {
     const sanity = { projectId: input.projectId, dataset: input.store.name }
     const timestamp = new Date()
     const caller = input.caller ?? (identity ? `user:${identity}` : 'anonymous')
-    const key = `${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}\u0000${paramsShape(params)}\u0000${input.query}`
+    const key = trustKey(`${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`, params, input.query)
 
-    const trusted = this.trust.isTrusted(key)
-    const inline = trusted || !(this.trust.isHeavy(key) || (this.pool?.pending(caller) ?? 0) > 0)
-    if (inline) {
-      // Building a view or copying documents is the lake's own work, not the query's: done before
-      // the watchdog starts, so it is never stopped half-way.
-      const documents = view ? undefined : perspectiveDocuments(input.store, input.perspective, input.identity)
-      if (view) viewDocuments(input.store, view)
+    const trusted = key !== undefined && this.trust.isTrusted(key)
+    // A caller with a query in the workers sends the next ones there directly: one caller holds the
+    // lake's thread for at most one inline attempt at a time.
+    if (trusted || (this.pool?.pending(caller) ?? 0) === 0) {
       const attempt = (): unknown => {
         const value = view
           ? runPlannedQuerySync({
@@ -197,23 +194,37 @@ export class QueryRunner {
               sanity,
               timestamp,
             }).result
-          : evaluateGroqSync({ query: input.query, params, documents: documents ?? [], identity, sanity })
+          : evaluateGroqSync({
+              query: input.query,
+              params,
+              documents: perspectiveDocuments(input.store, input.perspective, input.identity),
+              identity,
+              sanity,
+            })
         return asJson ? toJson(value) : value
       }
-      const at = performance.now()
-      try {
-        const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
-        this.trust.answered(key, performance.now() - at)
-        if (asJson && (out as string).length > limits.maxResultSize) {
-          throw queryResultTooLarge(limits.maxResultSize, authenticated)
+      // Twice, a macrotask apart, when the watchdog stops it: a pause (garbage collection, a busy
+      // machine) must not send a query that is normally fast to the (much slower) plain evaluation.
+      for (let round = 0; round < 2; round++) {
+        if (round > 0) await new Promise((resolve) => setImmediate(resolve))
+        // Building a view or copying documents is the lake's own work, not the query's: done
+        // before the watchdog starts, so it is never stopped half-way.
+        if (view) viewDocuments(input.store, view)
+        else perspectiveDocuments(input.store, input.perspective, input.identity)
+        const at = performance.now()
+        try {
+          const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
+          if (key !== undefined) this.trust.answered(key, performance.now() - at)
+          if (asJson && (out as string).length > limits.maxResultSize) {
+            throw queryResultTooLarge(limits.maxResultSize, authenticated)
+          }
+          return out
+        } catch (err) {
+          if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
+          if (err instanceof NeedsAsyncEvaluation) break
+          if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
+          if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY)
         }
-        return out
-      } catch (err) {
-        if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
-        if (!(err instanceof InlineBudgetExceeded || err instanceof NeedsAsyncEvaluation)) {
-          throw queryFailure(err, input.query)
-        }
-        this.trust.movedToWorker(key)
       }
     }
 

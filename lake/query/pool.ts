@@ -69,6 +69,8 @@ const groqPath = createRequire(import.meta.url).resolve('groq-js')
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const groq = require(workerData.groqPath)
+// This thread only (Linux: niceness is per thread): slow queries yield the CPU to the lake's thread.
+try { const os = require('node:os'); os.setPriority(Math.min(19, os.getPriority() + 10)) } catch {}
 let docs = []
 let incoming = null
 
@@ -249,8 +251,6 @@ export class QueryPool {
   private dispatch(): void {
     if (this.closed) return
     for (let turns = this.ring.length; turns > 0; turns--) {
-      const slot = this.idleSlot()
-      if (!slot) return
       const caller = this.ring.shift() as string
       const queue = this.waiting.get(caller)
       if (!queue || queue.length === 0) {
@@ -260,6 +260,11 @@ export class QueryPool {
       if (this.running.has(caller)) {
         this.ring.push(caller)
         continue
+      }
+      const slot = this.idleSlot()
+      if (!slot) {
+        this.ring.unshift(caller)
+        return
       }
       const job = queue.shift() as Job
       if (queue.length > 0) this.ring.push(caller)

@@ -161,7 +161,7 @@ test('a query error from a query worker is the usual queryError', async () => {
 test('fast queries are answered identically on repeated runs (trusted, without the watchdog)', async () => {
   const query = '*[_type == "note" && order == $n][0]{title, tags}'
   for (let i = 0; i < 300; i++) {
-    const n = i % DOCS
+    const n = i % 3
     const got = await post(query, { n })
     assert.is(got.status, 200)
     assert.equal(got.body.result, { title: `Note ${n}`, tags: [`t${n % 3}`] })
