@@ -271,6 +271,8 @@ export class QueryPool {
       else this.waiting.delete(caller)
       this.running.add(caller)
       slot.job = job
+      // Busy workers keep the process alive (someone awaits the answer); idle ones do not.
+      slot.worker.ref()
       this.start(slot, job).catch((err: unknown) => {
         console.error('lake: could not hand a query to a query worker', err)
         this.replace(slot, new LakeError(500, 'internalError', 'the query could not be handed to a query worker'))
@@ -311,6 +313,7 @@ export class QueryPool {
       const job = slot.job
       if (!job) return
       slot.job = undefined
+      worker.unref()
       this.running.delete(job.caller)
       this.finish(job, outcomeOf(answer, job))
       this.dispatch()
