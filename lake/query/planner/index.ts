@@ -66,7 +66,6 @@ function parseCached(query: string, params: Record<string, unknown>): ExprNode {
 function plan(input: PlannedQueryInput): {
   planner: QueryPlanner
   tree: ExprNode
-  parsed: ExprNode
   plannable: boolean
 } {
   const params = input.params ?? {}
@@ -79,7 +78,7 @@ function plan(input: PlannedQueryInput): {
     sanity: input.sanity,
   })
   const plannable = isPlannable(tree)
-  return { planner, tree: plannable ? planner.rewrite(tree) : tree, parsed: tree, plannable }
+  return { planner, tree: plannable ? planner.rewrite(tree) : tree, plannable }
 }
 
 /**
