@@ -8,9 +8,9 @@
  * - in a query worker (pool.ts), when the inline piece ran out of time or needs groq-js's
  *   asynchronous evaluator: plain groq-js over a copy of the perspective's documents, with a memory
  *   cap, stopped (the worker terminated) at the query's deadline.
- * The watchdog is node:vm's `timeout`, which costs ~0.1 ms per use; a query that was answered well
- * inside the budget is "trusted" (by its text, view and exact parameters: `trustKey`) and then runs
- * without it, checked again every TRUST_RECHECK runs and whenever it gets slow.
+ * The watchdog is node:vm's `timeout`, which costs ~0.1 ms per use; a query that was answered within
+ * the budget is "trusted" (by its text, view and exact parameters: `trustKey`) and then runs without
+ * it, timed, until one run takes the whole inline budget.
  *
  * Every limit has an env variable (docs/lake.md "Query limits"); authenticated callers (a token or
  * a session) get their own, higher ones.
@@ -189,10 +189,6 @@ export function runWatched<T>(fn: () => T, watchMs: number | undefined): T {
 
 // --- Trust: which queries may skip the watchdog ---
 
-/** A query answered within this many ms under the watchdog may run without it. */
-export const TRUST_MS = 10
-/** Every this many trusted runs, one runs under the watchdog again. */
-export const TRUST_RECHECK = 128
 const TRUST_ENTRIES = 4096
 
 /** Parameters longer than this (as JSON) never make a query trusted: it is always watched. */
@@ -218,24 +214,24 @@ export function trustKey(scope: string, params: Record<string, unknown>, query: 
 
 /** Which queries ran fast inline (trusted: run without the watchdog). */
 export class QueryTrust {
-  private readonly trusted = new Map<string, number>()
+  private readonly trusted = new Set<string>()
 
-  /** Whether this run may skip the watchdog (false every TRUST_RECHECK-th run). */
+  /** Whether this query may run without the watchdog. */
   isTrusted(key: string): boolean {
-    const runs = this.trusted.get(key)
-    if (runs === undefined) return false
-    this.trusted.set(key, runs + 1)
-    return (runs + 1) % TRUST_RECHECK !== 0
+    return this.trusted.has(key)
   }
 
-  /** Records an inline answer that took `ms`. */
-  answered(key: string, ms: number): void {
-    if (ms >= TRUST_MS) {
+  /**
+   * Records an inline answer that took `ms` of a budget of `limitMs`: within it, the query is
+   * trusted from now on; a run at or over it (a trusted run is timed too) ends the trust.
+   */
+  answered(key: string, ms: number, limitMs: number): void {
+    if (ms >= limitMs) {
       this.trusted.delete(key)
       return
     }
     if (this.trusted.has(key)) return
-    if (this.trusted.size >= TRUST_ENTRIES) this.trusted.delete(this.trusted.keys().next().value as string)
-    this.trusted.set(key, 0)
+    if (this.trusted.size >= TRUST_ENTRIES) this.trusted.delete(this.trusted.values().next().value as string)
+    this.trusted.add(key)
   }
 }

@@ -29,6 +29,20 @@ export class NeedsAsyncEvaluation extends Error {
 }
 
 /**
+ * A watched query (budget.ts) reached an index the planner builds on first use: the caller builds
+ * it outside the watchdog (`build`, the lake's own work, which a stop half-way would waste every
+ * time) and runs the query again.
+ */
+export class IndexNeeded extends Error {
+  readonly build: () => void
+
+  constructor(build: () => void) {
+    super('an index is to be built before the query')
+    this.build = build
+  }
+}
+
+/**
  * Parses a GROQ query, turning syntax errors into Sanity's `queryParseError`
  * (`{description, start, end, query}`), answered as 400.
  */

@@ -17,7 +17,7 @@ import {
   trustKey,
   type QueryBudgetConfig,
 } from './budget.js'
-import { evaluateGroqSync, NeedsAsyncEvaluation } from './evaluate.js'
+import { evaluateGroqSync, IndexNeeded, NeedsAsyncEvaluation } from './evaluate.js'
 import { plannerEnabled, queryFailure, runPlannedQuerySync, viewDocuments, type ViewName } from './planner/index.js'
 import { QueryPool } from './pool.js'
 
@@ -193,6 +193,7 @@ export class QueryRunner {
               identity,
               sanity,
               timestamp,
+              gated: !trusted,
             }).result
           : evaluateGroqSync({
               query: input.query,
@@ -205,6 +206,7 @@ export class QueryRunner {
       }
       // Twice, a macrotask apart, when the watchdog stops it: a pause (garbage collection, a busy
       // machine) must not send a query that is normally fast to the (much slower) plain evaluation.
+      let builds = 0
       for (let round = 0; round < 2; round++) {
         if (round > 0) await new Promise((resolve) => setImmediate(resolve))
         // Building a view or copying documents is the lake's own work, not the query's: done
@@ -214,7 +216,7 @@ export class QueryRunner {
         const at = performance.now()
         try {
           const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
-          if (key !== undefined) this.trust.answered(key, performance.now() - at)
+          if (key !== undefined) this.trust.answered(key, performance.now() - at, limits.inlineMs)
           if (asJson && (out as string).length > limits.maxResultSize) {
             throw queryResultTooLarge(limits.maxResultSize, authenticated)
           }
@@ -222,8 +224,16 @@ export class QueryRunner {
         } catch (err) {
           if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
           if (err instanceof NeedsAsyncEvaluation) break
+          if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
+            // The lake's own work, for this and every later query: not timed, not counted as a try.
+            builds++
+            err.build()
+            round--
+            continue
+          }
+          if (err instanceof IndexNeeded) break
           if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
-          if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY)
+          if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs)
         }
       }
     }
@@ -256,6 +266,9 @@ export class QueryRunner {
     return this.pool
   }
 }
+
+/** Indexes one query may have built outside the watchdog (each distinct index is built once). */
+const MAX_INDEX_BUILDS = 8
 
 /** JSON.stringify throws past V8's longest string: the result is too large whatever the limit. */
 class ResultTooLong extends Error {}

@@ -15,6 +15,7 @@ import { LakeError } from '../../errors.js'
 import { indexesFor, type IndexableStore, type ViewName } from '../../index/index.js'
 import { parseGroq } from '../evaluate.js'
 import { isPlannable } from './analyze.js'
+import { gatedView } from './index-gate.js'
 import { evaluateTree, evaluateTreeSync, NeedsAsyncEvaluation, QueryPlanner, type PlanNote } from './plan.js'
 
 export type { PlanNote } from './plan.js'
@@ -31,6 +32,8 @@ export interface PlannedQueryInput {
   sanity?: { projectId: string; dataset: string }
   /** The clock of `now()` (default: the time of the call). */
   timestamp?: Date
+  /** Under a watchdog: indexes not built yet are asked for with IndexNeeded (index-gate.ts). */
+  gated?: boolean
 }
 
 export interface Explanation {
@@ -71,7 +74,7 @@ function plan(input: PlannedQueryInput): {
   const params = input.params ?? {}
   const tree = parseCached(input.query, params)
   const view = indexesFor(input.store).view(input.perspective)
-  const planner = new QueryPlanner(view, {
+  const planner = new QueryPlanner(input.gated ? gatedView(view) : view, {
     params,
     timestamp: input.timestamp ?? new Date(),
     identity: input.identity,

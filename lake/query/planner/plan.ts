@@ -30,7 +30,7 @@ import type { View } from '../../index/view.js'
 import type { KeyRange } from '../../index/ordered-index.js'
 import { ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING } from '../../index/values.js'
 import type { LakeDocument } from '../../store/types.js'
-import { NeedsAsyncEvaluation } from '../evaluate.js'
+import { IndexNeeded, NeedsAsyncEvaluation } from '../evaluate.js'
 import { compileConjuncts, Undecidable } from './native.js'
 import { materializedCount, materializedSlice } from './materialized.js'
 import { compileOrder, compileProjectionNode, elementAt, sliceArray } from './native-tail.js'
@@ -778,6 +778,7 @@ export function evaluateTreeSync(tree: ExprNode, options: Parameters<typeof eval
   try {
     return evaluateSync(tree, options).data
   } catch (err) {
+    if (err instanceof IndexNeeded) throw err
     throw new NeedsAsyncEvaluation(err)
   }
 }
