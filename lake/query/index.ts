@@ -135,6 +135,8 @@ export interface QueryInput {
 export class QueryRunner {
   readonly config: QueryBudgetConfig
   private readonly trust = new QueryTrust()
+  /** Callers with a query between inline attempts (see RETRY_DELAYS). */
+  private readonly retrying = new Set<string>()
   private pool: QueryPool | undefined
 
   constructor(config: QueryBudgetConfig) {
@@ -180,9 +182,9 @@ export class QueryRunner {
     const key = trustKey(`${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`, params, input.query)
 
     const trusted = key !== undefined && this.trust.isTrusted(key)
-    // A caller with a query in the workers sends the next ones there directly: one caller holds the
-    // lake's thread for at most one inline attempt at a time.
-    if (trusted || (this.pool?.pending(caller) ?? 0) === 0) {
+    // A caller with a query in the workers, or one being retried, sends the next ones there
+    // directly: one caller's queries hold the lake's thread for one inline attempt at a time.
+    if (trusted || ((this.pool?.pending(caller) ?? 0) === 0 && !this.retrying.has(caller))) {
       const attempt = (): unknown => {
         const value = view
           ? runPlannedQuerySync({
@@ -204,37 +206,52 @@ export class QueryRunner {
             })
         return asJson ? toJson(value) : value
       }
-      // Twice, a macrotask apart, when the watchdog stops it: a pause (garbage collection, a busy
-      // machine) must not send a query that is normally fast to the (much slower) plain evaluation.
+      // When the watchdog stops it, tried again a few times, spaced out and one query at a time
+      // (RETRY_DELAYS): a pause (garbage collection, a busy machine) must not send a query that is
+      // normally fast to the much slower plain evaluation of a worker, and retries never queue up
+      // back to back in front of other requests.
       let builds = 0
-      for (let round = 0; round < 2; round++) {
-        if (round > 0) await new Promise((resolve) => setImmediate(resolve))
-        // Building a view or copying documents is the lake's own work, not the query's: done
-        // before the watchdog starts, so it is never stopped half-way.
-        if (view) viewDocuments(input.store, view)
-        else perspectiveDocuments(input.store, input.perspective, input.identity)
-        const at = performance.now()
-        try {
-          const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
-          if (key !== undefined) this.trust.answered(key, performance.now() - at, limits.inlineMs)
-          if (asJson && (out as string).length > limits.maxResultSize) {
-            throw queryResultTooLarge(limits.maxResultSize, authenticated)
+      let retrying = false
+      try {
+        for (let round = 0; round <= RETRY_DELAYS.length; round++) {
+          if (round > 0) {
+            if (!retrying) {
+              if (this.retrying.has(caller)) break
+              this.retrying.add(caller)
+              retrying = true
+            }
+            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[round - 1]))
+            await retryLane()
           }
-          return out
-        } catch (err) {
-          if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
-          if (err instanceof NeedsAsyncEvaluation) break
-          if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
-            // The lake's own work, for this and every later query: not timed, not counted as a try.
-            builds++
-            err.build()
-            round--
-            continue
+          // Building a view or copying documents is the lake's own work, not the query's: done
+          // before the watchdog starts, so it is never stopped half-way.
+          if (view) viewDocuments(input.store, view)
+          else perspectiveDocuments(input.store, input.perspective, input.identity)
+          const at = performance.now()
+          try {
+            const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
+            if (key !== undefined) this.trust.answered(key, performance.now() - at, limits.inlineMs)
+            if (asJson && (out as string).length > limits.maxResultSize) {
+              throw queryResultTooLarge(limits.maxResultSize, authenticated)
+            }
+            return out
+          } catch (err) {
+            if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
+            if (err instanceof NeedsAsyncEvaluation) break
+            if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
+              // The lake's own work, for this and every later query: not timed, not counted as a try.
+              builds++
+              err.build()
+              round--
+              continue
+            }
+            if (err instanceof IndexNeeded) break
+            if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
+            if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs)
           }
-          if (err instanceof IndexNeeded) break
-          if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
-          if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs)
         }
+      } finally {
+        if (retrying) this.retrying.delete(caller)
       }
     }
 
@@ -265,6 +282,18 @@ export class QueryRunner {
     this.pool ??= new QueryPool(this.config.workers, this.config.workerMemoryMb)
     return this.pool
   }
+}
+
+/** Milliseconds before each further inline attempt of a query the watchdog stopped. */
+const RETRY_DELAYS = [0, 25, 100, 250]
+
+// Retried attempts take turns, a macrotask apart, so several never run back to back.
+let lane: Promise<void> = Promise.resolve()
+
+function retryLane(): Promise<void> {
+  const turn = lane.then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+  lane = turn
+  return turn
 }
 
 /** Indexes one query may have built outside the watchdog (each distinct index is built once). */
