@@ -182,9 +182,11 @@ export class QueryRunner {
     const key = trustKey(`${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`, params, input.query)
 
     const trusted = key !== undefined && this.trust.isTrusted(key)
-    // A caller with a query in the workers, or one being retried, sends the next ones there
-    // directly: one caller's queries hold the lake's thread for one inline attempt at a time.
-    if (trusted || ((this.pool?.pending(caller) ?? 0) === 0 && !this.retrying.has(caller))) {
+    // A caller with a query in the workers or one being retried is busy: its next queries get one
+    // inline attempt each, taking turns with other retries, so one caller's burst of slow queries
+    // never holds the lake's thread for several attempts back to back.
+    const busy = !trusted && ((this.pool?.pending(caller) ?? 0) > 0 || this.retrying.has(caller))
+    {
       const attempt = (): unknown => {
         const value = view
           ? runPlannedQuerySync({
@@ -213,7 +215,8 @@ export class QueryRunner {
       let builds = 0
       let retrying = false
       try {
-        for (let round = 0; round <= RETRY_DELAYS.length; round++) {
+        for (let round = 0; round <= (busy ? 0 : RETRY_DELAYS.length); round++) {
+          if (round === 0 && busy) await retryLane()
           if (round > 0) {
             if (!retrying) {
               if (this.retrying.has(caller)) break

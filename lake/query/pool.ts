@@ -55,11 +55,15 @@ interface Slot {
   worker: Worker
   /** Replaced: its worker's late events are ignored. */
   dead: boolean
+  /** Bumped whenever the worker becomes idle; an idle timer of an older turn does nothing. */
+  idleTurn: number
   snapshotId: string | undefined
   job: Job | undefined
 }
 
 const SLICE = 2000
+/** An idle query worker (and its copy of the documents) is ended after this long. */
+const IDLE_MS = 30_000
 
 const groqPath = createRequire(import.meta.url).resolve('groq-js')
 
@@ -271,6 +275,7 @@ export class QueryPool {
       else this.waiting.delete(caller)
       this.running.add(caller)
       slot.job = job
+      slot.idleTurn++
       // Busy workers keep the process alive (someone awaits the answer); idle ones do not.
       slot.worker.ref()
       this.start(slot, job).catch((err: unknown) => {
@@ -288,10 +293,27 @@ export class QueryPool {
   }
 
   private addSlot(): Slot {
-    const slot: Slot = { worker: this.spawn(), dead: false, snapshotId: undefined, job: undefined }
+    const slot: Slot = { worker: this.spawn(), dead: false, idleTurn: 0, snapshotId: undefined, job: undefined }
     this.attach(slot)
     this.slots.push(slot)
+    this.idle(slot)
     return slot
+  }
+
+  /**
+   * Ends a worker that stays idle for IDLE_MS: its copy of the documents is as large as the
+   * dataset, memory the lake should not keep for a query that came once.
+   */
+  private idle(slot: Slot): void {
+    const turn = ++slot.idleTurn
+    const timer = setTimeout(() => {
+      if (slot.dead || slot.job || this.closed || slot.idleTurn !== turn) return
+      slot.dead = true
+      const at = this.slots.indexOf(slot)
+      if (at >= 0) this.slots.splice(at, 1)
+      void slot.worker.terminate()
+    }, IDLE_MS)
+    timer.unref()
   }
 
   private spawn(): Worker {
@@ -314,6 +336,7 @@ export class QueryPool {
       if (!job) return
       slot.job = undefined
       worker.unref()
+      this.idle(slot)
       this.running.delete(job.caller)
       this.finish(job, outcomeOf(answer, job))
       this.dispatch()
