@@ -1,7 +1,7 @@
 /**
  * Query evaluation for the lake: cut the dataset to a perspective and the caller's rights, then
- * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so a query
- * planner (issue 7) can be put in front of the full groq-js evaluation without touching routes.
+ * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so the
+ * query planner (planner/) sits in front of the full groq-js evaluation without touching routes.
  */
 import { LakeError } from '../errors.js'
 import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
@@ -169,7 +169,7 @@ export class QueryRunner {
     const params = input.params ?? {}
     const privateOk = canReadPrivate(input.identity)
     const effective: Perspective = privateOk ? input.perspective : 'published'
-    // Issue 7's planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
+    // The planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
     // views kept in step with the store. Release stacks are not indexed and take plain groq-js.
     // Anonymous callers get the 'public' view: published documents with root-path ids only.
     const view: ViewName | undefined =

@@ -17,9 +17,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
-import { bundleEntries, freshDataDir, type Bundles } from '../../scripts/reliability/bundle.js'
-import { spawnLake, type ChildLake } from '../../scripts/reliability/child-lake.js'
-import { quantile } from '../../scripts/reliability/figures.js'
+import { bundleEntries, freshDataDir, type Bundles } from './helpers/bundle.js'
+import { spawnLake, type ChildLake } from './helpers/child-lake.js'
+import { quantile } from './helpers/figures.js'
 
 const DOCS = 1500
 const TIMEOUT_MS = 3000

@@ -5,7 +5,7 @@
  * which throws IndexNeeded the first time an index of this view is asked for, so the caller builds
  * it outside the watchdog and runs the query again.
  */
-import type { View } from '../../index/view.js'
+import type { View } from '../../indexes/view.js'
 import { IndexNeeded } from '../evaluate.js'
 
 // Per view: the indexes built (or tried) outside a watchdog. A view is replaced when its store is
