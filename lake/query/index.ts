@@ -232,7 +232,7 @@ export class QueryRunner {
           else perspectiveDocuments(input.store, input.perspective, input.identity)
           const at = performance.now()
           try {
-            const out = runWatched(attempt, trusted ? undefined : limits.inlineMs)
+            const out = trusted ? attempt() : withoutCatchUp(input.store, () => runWatched(attempt, limits.inlineMs))
             if (key !== undefined) this.trust.answered(key, performance.now() - at, limits.inlineMs)
             if (asJson && (out as string).length > limits.maxResultSize) {
               throw queryResultTooLarge(limits.maxResultSize, authenticated)
@@ -284,6 +284,25 @@ export class QueryRunner {
   private poolOf(): QueryPool {
     this.pool ??= new QueryPool(this.config.workers, this.config.workerMemoryMb)
     return this.pool
+  }
+}
+
+/**
+ * Runs `fn` while the store does not catch up with other processes' commits. Every store read
+ * catches up first (DatasetStore.refresh: an import CLI writing while the lake runs), and a catch-up
+ * stopped half-way by the watchdog would lose the rest of a transaction and leave the store never
+ * catching up again. The caller has just read the store (caught up, outside the watchdog); commits
+ * landing during the attempt are seen by the next read. Uses the store's own re-entrancy guard,
+ * when it has one.
+ */
+function withoutCatchUp<T>(store: DatasetStore, fn: () => T): T {
+  const guard = store as unknown as { refreshing?: unknown }
+  if (guard.refreshing !== false) return fn()
+  guard.refreshing = true
+  try {
+    return fn()
+  } finally {
+    guard.refreshing = false
   }
 }
 
