@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { queryBudgetFromEnv, type QueryBudgetConfig } from './query/budget.js'
+import { DEFAULT_LOGIN_LIMITS, type LoginThrottleLimits } from './auth/throttle.js'
 
 /** How a lake is configured. Every field has an env var (see README "Local Content Lake"). */
 export interface LakeConfig {
@@ -23,6 +24,8 @@ export interface LakeConfig {
   keepAliveMs: number
   /** `LAKE_QUERY_*`: what one query may cost (lake/query/budget.ts, docs/lake.md "Query limits"). */
   query: QueryBudgetConfig
+  /** Sign-in throttling (`LAKE_LOGIN_MAX_FAILURES_ACCOUNT` 10, `..._ADDRESS` 30, `LAKE_LOGIN_WINDOW_SECONDS` 900): see auth/throttle.ts. */
+  login: LoginThrottleLimits
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -48,5 +51,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LakeConfig 
       .filter(Boolean),
     keepAliveMs: intFromEnv(env, 'LAKE_KEEPALIVE_MS', 30_000),
     query: queryBudgetFromEnv(env),
+    login: {
+      maxFailuresPerAccount: intFromEnv(
+        env,
+        'LAKE_LOGIN_MAX_FAILURES_ACCOUNT',
+        DEFAULT_LOGIN_LIMITS.maxFailuresPerAccount,
+      ),
+      maxFailuresPerAddress: intFromEnv(
+        env,
+        'LAKE_LOGIN_MAX_FAILURES_ADDRESS',
+        DEFAULT_LOGIN_LIMITS.maxFailuresPerAddress,
+      ),
+      windowSeconds: intFromEnv(env, 'LAKE_LOGIN_WINDOW_SECONDS', DEFAULT_LOGIN_LIMITS.windowSeconds),
+    },
   }
 }

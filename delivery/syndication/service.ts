@@ -1,9 +1,9 @@
 // The syndication runtime: configuration, the reconciler trigger (lake listener + timer + reads),
 // the webhook dispatcher, WebSub pings, rate limiting and usage counting. The HTTP routes
-// (http.ts) are a Fastify plugin over one Syndication instance.
+// (routes/) are Fastify plugins over one Syndication instance, mounted on the delivery server.
 //
 //   const syndication = createSyndication({client, publicUrl: () => 'https://api.clinic.example'})
-//   await app.register(syndicationPlugin, {syndication})
+//   await app.register(syndicationApi, {syndication, responses})   // see mount.ts
 //   syndication.start()             // listener, timers, webhook dispatcher
 //   ...
 //   await syndication.stop()
@@ -14,6 +14,7 @@ import type { SanityClient } from '@sanity/client'
 import type { ImageConfig } from '../render/types.js'
 import type { LedgerEntry } from './ledger.js'
 import { DOC_TYPES } from './documents.js'
+import { migratePartnersToPrivateIds, type PartnerMigrationResult } from './partners.js'
 import { RateLimiter, type RateLimitConfig } from './rateLimit.js'
 import { reconcileOnce, type ReconcileResult } from './reconcile.js'
 import type { Audience } from './scope.js'
@@ -32,6 +33,11 @@ export interface SyndicationOptions {
   rateLimit?: RateLimitConfig
   /** Per feed token (default 30/minute, burst 30: feed readers poll). */
   feedRateLimit?: RateLimitConfig
+  /**
+   * Per client address on the public paths (public feeds, embed, oEmbed, the index), and for
+   * failed API keys and feed tokens (default 120/minute, burst 60).
+   */
+  publicRateLimit?: RateLimitConfig
   /** WebSub hub URL: advertised as rel=hub and pinged when a feed changes. */
   websubHub?: string | null
   /** Webhook dispatcher options (backoff, timeouts); `enabled: false` to not send webhooks from this instance. */
@@ -47,6 +53,8 @@ export interface SyndicationOptions {
   now?: () => Date
   /** Problems in background work (reconcile, webhooks, pings); default console.error. */
   onError?: (error: unknown, where: string) => void
+  /** Notes about background work (a partner moved to its private id); default console.log. */
+  log?: (message: string) => void
   /** Observes WebSub pings (tests, logs). */
   onHubPing?: (results: HubPingResult[]) => void
 }
@@ -56,10 +64,13 @@ export interface Syndication {
   readonly options: SyndicationOptions
   readonly limiter: RateLimiter
   readonly feedLimiter: RateLimiter
+  readonly publicLimiter: RateLimiter
   readonly usage: UsageRecorder
   readonly dispatcher: WebhookDispatcher
   now(): Date
   apiBaseUrl(): string
+  /** Calls `listener` after an audience's ledger gained entries; returns the unsubscribe function. */
+  onAppended(listener: (audience: Audience) => void): () => void
   /** Brings all ledgers up to date (coalesced: concurrent calls share one run, plus one follow-up). */
   reconcile(): Promise<ReconcileResult>
   start(): void
@@ -73,6 +84,8 @@ export function createSyndication(options: SyndicationOptions): Syndication {
   const now = options.now ?? (() => new Date())
   const limiter = new RateLimiter(options.rateLimit ?? { perMinute: 120, burst: 60 })
   const feedLimiter = new RateLimiter(options.feedRateLimit ?? { perMinute: 30, burst: 30 })
+  const publicLimiter = new RateLimiter(options.publicRateLimit ?? { perMinute: 120, burst: 60 })
+  const appendedListeners = new Set<(audience: Audience) => void>()
   const usage = new UsageRecorder(client, {
     flushIntervalMs: options.usageFlushMs,
     onError: (e) => onError(e, 'usage flush'),
@@ -104,6 +117,7 @@ export function createSyndication(options: SyndicationOptions): Syndication {
   }
 
   const onAppended = (audience: Audience, _appended: LedgerEntry[]) => {
+    for (const listener of appendedListeners) listener(audience)
     if (audience.kind === 'partner') dispatcher.wake()
     const hub = options.websubHub
     if (!hub) return
@@ -117,7 +131,33 @@ export function createSyndication(options: SyndicationOptions): Syndication {
       .catch((e: unknown) => onError(e, 'websub ping'))
   }
 
-  const runOnce = () => reconcileOnce(client, { apiBaseUrl: apiBaseUrl(), now: now(), onAppended })
+  const log = options.log ?? ((message: string) => console.log(`[syndication] ${message}`))
+
+  // Partners published at a public (root) id (an older dataset, an import, a Studio without the
+  // partners structure) are moved to their private id before every reconcile: one indexed query
+  // when there is nothing to move. A failure is reported and does not stop reconciling.
+  const migrate = async (): Promise<PartnerMigrationResult | null> => {
+    try {
+      const result = await migratePartnersToPrivateIds(client)
+      for (const m of result.moved) log(`partner document ${m.from} moved to its private id ${m.to}`)
+      for (const c of result.conflicts)
+        onError(
+          new Error(
+            `partner document ${c.from} is public but ${c.to} exists too: nothing moved; keep one of them (npm run partner -- migrate explains)`,
+          ),
+          'partner migration',
+        )
+      return result
+    } catch (error) {
+      onError(error, 'partner migration')
+      return null
+    }
+  }
+
+  const runOnce = async () => {
+    await migrate()
+    return reconcileOnce(client, { apiBaseUrl: apiBaseUrl(), now: now(), onAppended })
+  }
 
   const reconcile = (): Promise<ReconcileResult> => {
     if (!running) {
@@ -148,10 +188,15 @@ export function createSyndication(options: SyndicationOptions): Syndication {
     options,
     limiter,
     feedLimiter,
+    publicLimiter,
     usage,
     dispatcher,
     now,
     apiBaseUrl,
+    onAppended(listener) {
+      appendedListeners.add(listener)
+      return () => appendedListeners.delete(listener)
+    },
     reconcile,
     start() {
       if (started) return
