@@ -184,9 +184,11 @@ export class QueryRunner {
     const trusted = key !== undefined && this.trust.isTrusted(key)
     // A caller with a query in the workers or one being retried is busy: its next queries get one
     // inline attempt each, taking turns with other retries, so one caller's burst of slow queries
-    // never holds the lake's thread for several attempts back to back.
-    const busy = !trusted && ((this.pool?.pending(caller) ?? 0) > 0 || this.retrying.has(caller))
-    {
+    // never holds the lake's thread for several attempts back to back; with two or more in the
+    // workers, none (a burst of slow queries, not a pause).
+    const pending = this.pool?.pending(caller) ?? 0
+    const busy = !trusted && (pending > 0 || this.retrying.has(caller))
+    if (trusted || pending < 2) {
       const attempt = (): unknown => {
         const value = view
           ? runPlannedQuerySync({
