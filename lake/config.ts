@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { queryBudgetFromEnv, type QueryBudgetConfig } from './query/budget.js'
 import { DEFAULT_LOGIN_LIMITS, type LoginThrottleLimits } from './auth/throttle.js'
 
 /** How a lake is configured. Every field has an env var (see README "Local Content Lake"). */
@@ -21,6 +22,8 @@ export interface LakeConfig {
   corsOrigins: string[]
   /** `LAKE_KEEPALIVE_MS` (30000): interval of keep-alive comments on listener streams. */
   keepAliveMs: number
+  /** `LAKE_QUERY_*`: what one query may cost (lake/query/budget.ts, docs/lake.md "Query limits"). */
+  query: QueryBudgetConfig
   /** Sign-in throttling (`LAKE_LOGIN_MAX_FAILURES_ACCOUNT` 10, `..._ADDRESS` 30, `LAKE_LOGIN_WINDOW_SECONDS` 900): see auth/throttle.ts. */
   login: LoginThrottleLimits
 }
@@ -47,6 +50,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LakeConfig 
       .map((s) => s.trim())
       .filter(Boolean),
     keepAliveMs: intFromEnv(env, 'LAKE_KEEPALIVE_MS', 30_000),
+    query: queryBudgetFromEnv(env),
     login: {
       maxFailuresPerAccount: intFromEnv(
         env,

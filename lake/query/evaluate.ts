@@ -1,4 +1,4 @@
-import { evaluate, parse, GroqSyntaxError } from 'groq-js'
+import { evaluate, evaluateSync, parse, GroqSyntaxError } from 'groq-js'
 import { LakeError } from '../errors.js'
 
 export interface EvaluateInput {
@@ -12,6 +12,35 @@ export interface EvaluateInput {
 }
 
 type ParsedQuery = ReturnType<typeof parse>
+
+/**
+ * groq-js's synchronous evaluator could not give a tree's value: the tree needs a stream or an
+ * async-only function (`diff::`, `delta::`), or the query fails. The caller then evaluates the
+ * original query with groq-js's asynchronous evaluator (or, under a query budget, in a query worker),
+ * so results and errors are exactly plain groq-js's.
+ */
+export class NeedsAsyncEvaluation extends Error {
+  readonly reason: unknown
+
+  constructor(reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason))
+    this.reason = reason
+  }
+}
+
+/**
+ * A watched query (budget.ts) reached an index the planner builds on first use: the caller builds
+ * it outside the watchdog (`build`, the lake's own work, which a stop half-way would waste every
+ * time) and runs the query again.
+ */
+export class IndexNeeded extends Error {
+  readonly build: () => void
+
+  constructor(build: () => void) {
+    super('an index is to be built before the query')
+    this.build = build
+  }
+}
 
 /**
  * Parses a GROQ query, turning syntax errors into Sanity's `queryParseError`
@@ -85,5 +114,25 @@ export async function evaluateGroq(input: EvaluateInput): Promise<unknown> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     throw new LakeError(400, 'queryError', `GROQ query failed: ${message}`, { query: input.query })
+  }
+}
+
+/**
+ * evaluateGroq in one synchronous piece (what a query budget times): groq-js's synchronous
+ * evaluator, NeedsAsyncEvaluation when it cannot answer (the caller then uses evaluateGroq, whose
+ * result and error are the reference).
+ */
+export function evaluateGroqSync(input: EvaluateInput): unknown {
+  const params = input.params ?? {}
+  const tree = parseGroq(input.query, params)
+  try {
+    return evaluateSync(tree, {
+      dataset: input.documents,
+      params,
+      identity: input.identity,
+      sanity: input.sanity,
+    }).data
+  } catch (err) {
+    throw new NeedsAsyncEvaluation(err)
   }
 }

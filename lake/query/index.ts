@@ -7,10 +7,22 @@ import { LakeError } from '../errors.js'
 import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
 import { canReadPrivate, type Identity } from '../auth/index.js'
 import type { DatasetStore, LakeDocument } from '../store/index.js'
-import { evaluateGroq } from './evaluate.js'
-import { plannerEnabled, runPlannedQuery } from './planner/index.js'
+import {
+  InlineBudgetExceeded,
+  QueryTrust,
+  queryBudgetFromEnv,
+  queryResultTooLarge,
+  queryTooLarge,
+  runWatched,
+  trustKey,
+  type QueryBudgetConfig,
+} from './budget.js'
+import { evaluateGroqSync, IndexNeeded, NeedsAsyncEvaluation } from './evaluate.js'
+import { plannerEnabled, queryFailure, runPlannedQuerySync, viewDocuments, type ViewName } from './planner/index.js'
+import { QueryPool } from './pool.js'
 
 export { evaluateGroq, parseGroq } from './evaluate.js'
+export type { QueryBudgetConfig, QueryLimits } from './budget.js'
 
 /**
  * `raw`: every document the caller may read. `published`: no drafts or versions. `drafts`: drafts
@@ -106,31 +118,238 @@ export interface QueryInput {
   perspective: Perspective
   identity: Identity
   projectId: string
+  /**
+   * Who asks, for fair scheduling of slow queries (budget.ts): `user:<id>` or `ip:<address>`.
+   * Default: the identity's user, or one shared anonymous caller.
+   */
+  caller?: string
 }
 
-export async function runQuery(input: QueryInput): Promise<unknown> {
-  // The planner: the same result as evaluateGroq over perspectiveDocuments, from indexed views
-  // kept in step with the store, so large datasets are not scanned per query. Release stacks are not indexed and take the path below.
-  const privateOk = canReadPrivate(input.identity)
-  const effective: Perspective = privateOk ? input.perspective : 'published'
-  if (typeof effective === 'string' && plannerEnabled()) {
-    return runPlannedQuery({
-      store: input.store,
-      // Anonymous callers get the 'public' view: published documents with root-path ids only.
-      perspective: privateOk ? effective : 'public',
-      query: input.query,
-      params: input.params,
-      identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
-      sanity: { projectId: input.projectId, dataset: input.store.name },
-    })
+/**
+ * Runs queries within their budgets (budget.ts): the size limit, the inline piece under a watchdog
+ * (or trusted without it), the move to a query worker (pool.ts) when it runs out of time or needs
+ * groq-js's asynchronous evaluator, the time and result-size limits. One per lake (the HTTP routes
+ * make theirs from the lake's configuration); `runQuery` without one uses a shared runner with the
+ * LAKE_QUERY_* env limits.
+ */
+export class QueryRunner {
+  readonly config: QueryBudgetConfig
+  private readonly trust = new QueryTrust()
+  /** Callers with a query between inline attempts (see RETRY_DELAYS). */
+  private readonly retrying = new Set<string>()
+  private pool: QueryPool | undefined
+
+  constructor(config: QueryBudgetConfig) {
+    this.config = config
   }
-  return evaluateGroq({
-    query: input.query,
-    params: input.params,
-    documents: perspectiveDocuments(input.store, input.perspective, input.identity),
-    identity: input.identity.kind === 'user' ? input.identity.user.id : undefined,
-    sanity: { projectId: input.projectId, dataset: input.store.name },
-  })
+
+  /** The result as JSON text (what the HTTP answer carries), within the result-size limit. */
+  async json(input: QueryInput): Promise<string> {
+    return (await this.run(input, true)) as string
+  }
+
+  /** The result as a value. */
+  async value(input: QueryInput): Promise<unknown> {
+    return this.run(input, false)
+  }
+
+  close(): Promise<void> {
+    const pool = this.pool
+    this.pool = undefined
+    return pool ? pool.close() : Promise.resolve()
+  }
+
+  private async run(input: QueryInput, asJson: boolean): Promise<unknown> {
+    const started = performance.now()
+    const authenticated = input.identity.kind === 'user'
+    const limits = authenticated ? this.config.authenticated : this.config.anonymous
+    if (input.query.length > limits.maxQuerySize) {
+      throw queryTooLarge(input.query.length, limits.maxQuerySize, authenticated)
+    }
+    const params = input.params ?? {}
+    const privateOk = canReadPrivate(input.identity)
+    const effective: Perspective = privateOk ? input.perspective : 'published'
+    // The planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
+    // views kept in step with the store. Release stacks are not indexed and take plain groq-js.
+    // Anonymous callers get the 'public' view: published documents with root-path ids only.
+    const view: ViewName | undefined =
+      typeof effective === 'string' && plannerEnabled() ? (privateOk ? effective : 'public') : undefined
+    const viewKey = view ?? (privateOk ? perspectiveKey(effective) : 'public')
+    const identity = input.identity.kind === 'user' ? input.identity.user.id : undefined
+    const sanity = { projectId: input.projectId, dataset: input.store.name }
+    const timestamp = new Date()
+    const caller = input.caller ?? (identity ? `user:${identity}` : 'anonymous')
+    const key = trustKey(`${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`, params, input.query)
+
+    const trusted = key !== undefined && this.trust.isTrusted(key)
+    // A caller with a query in the workers or one being retried is busy: its next queries get one
+    // inline attempt each, taking turns with other retries, so one caller's burst of slow queries
+    // never holds the lake's thread for several attempts back to back; with two or more in the
+    // workers, none (a burst of slow queries, not a pause).
+    const pending = this.pool?.pending(caller) ?? 0
+    const busy = !trusted && (pending > 0 || this.retrying.has(caller))
+    if (trusted || pending < 2) {
+      const attempt = (): unknown => {
+        const value = view
+          ? runPlannedQuerySync({
+              store: input.store,
+              perspective: view,
+              query: input.query,
+              params,
+              identity,
+              sanity,
+              timestamp,
+              gated: !trusted,
+            }).result
+          : evaluateGroqSync({
+              query: input.query,
+              params,
+              documents: perspectiveDocuments(input.store, input.perspective, input.identity),
+              identity,
+              sanity,
+            })
+        return asJson ? toJson(value) : value
+      }
+      // When the watchdog stops it, tried again a few times, spaced out and one query at a time
+      // (RETRY_DELAYS): a pause (garbage collection, a busy machine) must not send a query that is
+      // normally fast to the much slower plain evaluation of a worker, and retries never queue up
+      // back to back in front of other requests.
+      let builds = 0
+      let retrying = false
+      try {
+        for (let round = 0; round <= (busy ? 0 : RETRY_DELAYS.length); round++) {
+          if (round === 0 && busy) await retryLane()
+          if (round > 0) {
+            if (!retrying) {
+              if (this.retrying.has(caller)) break
+              this.retrying.add(caller)
+              retrying = true
+            }
+            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[round - 1]))
+            await retryLane()
+          }
+          // Building a view or copying documents is the lake's own work, not the query's: done
+          // before the watchdog starts, so it is never stopped half-way.
+          if (view) viewDocuments(input.store, view)
+          else perspectiveDocuments(input.store, input.perspective, input.identity)
+          const at = performance.now()
+          try {
+            const out = trusted ? attempt() : withoutCatchUp(input.store, () => runWatched(attempt, limits.inlineMs))
+            if (key !== undefined) this.trust.answered(key, performance.now() - at, limits.inlineMs)
+            if (asJson && (out as string).length > limits.maxResultSize) {
+              throw queryResultTooLarge(limits.maxResultSize, authenticated)
+            }
+            return out
+          } catch (err) {
+            if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
+            if (err instanceof NeedsAsyncEvaluation) break
+            if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
+              // The lake's own work, for this and every later query: not timed, not counted as a try.
+              builds++
+              err.build()
+              round--
+              continue
+            }
+            if (err instanceof IndexNeeded) break
+            if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
+            if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs)
+          }
+        }
+      } finally {
+        if (retrying) this.retrying.delete(caller)
+      }
+    }
+
+    const json = await this.poolOf().run({
+      caller,
+      authenticated,
+      query: input.query,
+      params,
+      snapshot: {
+        id: () => `${storeUid(input.store)}:${input.store.version}:${viewKey}`,
+        documents: () =>
+          view
+            ? viewDocuments(input.store, view)
+            : perspectiveDocuments(input.store, input.perspective, input.identity),
+      },
+      identity,
+      sanity,
+      timestamp,
+      deadline: started + limits.timeoutMs,
+      timeoutMs: limits.timeoutMs,
+      maxResultSize: limits.maxResultSize,
+      maxQueued: limits.maxQueued,
+    })
+    return asJson ? json : JSON.parse(json)
+  }
+
+  private poolOf(): QueryPool {
+    this.pool ??= new QueryPool(this.config.workers, this.config.workerMemoryMb)
+    return this.pool
+  }
+}
+
+/**
+ * Runs `fn` while the store does not catch up with other processes' commits. Every store read
+ * catches up first (DatasetStore.refresh: an import CLI writing while the lake runs), and a catch-up
+ * stopped half-way by the watchdog would lose the rest of a transaction and leave the store never
+ * catching up again. The caller has just read the store (caught up, outside the watchdog); commits
+ * landing during the attempt are seen by the next read. Uses the store's own re-entrancy guard,
+ * when it has one.
+ */
+function withoutCatchUp<T>(store: DatasetStore, fn: () => T): T {
+  const guard = store as unknown as { refreshing?: unknown }
+  if (guard.refreshing !== false) return fn()
+  guard.refreshing = true
+  try {
+    return fn()
+  } finally {
+    guard.refreshing = false
+  }
+}
+
+/** Milliseconds before each further inline attempt of a query the watchdog stopped. */
+const RETRY_DELAYS = [0, 25, 100, 250]
+
+// Retried attempts take turns, a macrotask apart, so several never run back to back.
+let lane: Promise<void> = Promise.resolve()
+
+function retryLane(): Promise<void> {
+  const turn = lane.then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+  lane = turn
+  return turn
+}
+
+/** Indexes one query may have built outside the watchdog (each distinct index is built once). */
+const MAX_INDEX_BUILDS = 8
+
+/** JSON.stringify throws past V8's longest string: the result is too large whatever the limit. */
+class ResultTooLong extends Error {}
+
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null'
+  } catch (err) {
+    if (err instanceof RangeError) throw new ResultTooLong()
+    throw err
+  }
+}
+
+const storeUids = new WeakMap<DatasetStore, number>()
+let nextStoreUid = 0
+
+function storeUid(store: DatasetStore): number {
+  let uid = storeUids.get(store)
+  if (uid === undefined) storeUids.set(store, (uid = nextStoreUid++))
+  return uid
+}
+
+let sharedRunner: QueryRunner | undefined
+
+/** The query's result, within the LAKE_QUERY_* limits (a QueryRunner shared by in-process callers). */
+export async function runQuery(input: QueryInput): Promise<unknown> {
+  sharedRunner ??= new QueryRunner(queryBudgetFromEnv(process.env))
+  return sharedRunner.value(input)
 }
 
 /** Whether a document id may be read by this identity (any dotted id needs credentials). */

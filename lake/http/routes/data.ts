@@ -1,22 +1,26 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { requireWriter } from '../../auth/index.js'
 import { badRequest, isRecord } from '../../errors.js'
 import { invalidIdReason } from '../../ids.js'
-import { mayRead, parsePerspective, runQuery } from '../../query/index.js'
+import { mayRead, parsePerspective, QueryRunner } from '../../query/index.js'
 import type { RouteOptions } from '../context.js'
 import { apiVersionOf, boolParam, groqParamsFromQuery, queryString, stringParam } from '../util.js'
 
 /** `/data/query`, `/data/doc` and `/data/mutate`: Sanity's document API. */
 const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  // Query budgets (lake/query/budget.ts): one runner per lake, its query workers ended with it.
+  const runner = new QueryRunner(ctx.config.query)
+  app.addHook('onClose', () => runner.close())
+
   async function answerQuery(
+    request: FastifyRequest,
+    reply: FastifyReply,
     dataset: string,
     query: unknown,
     params: Record<string, unknown>,
     perspectiveValue: unknown,
     returnQuery: boolean,
-    apiVersion: string,
-    identity: import('../../auth/index.js').Identity,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<FastifyReply> {
     if (typeof query !== 'string' || query.trim() === '') {
       throw badRequest(
         'the "query" parameter is missing: send a GROQ query, e.g. ?query=*[_type == "article"]',
@@ -25,26 +29,39 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     }
     const started = performance.now()
     const store = ctx.store.dataset(dataset)
-    const perspective = parsePerspective(perspectiveValue, apiVersion)
-    const result = await runQuery({ store, query, params, perspective, identity, projectId: ctx.config.projectId })
+    const perspective = parsePerspective(perspectiveValue, apiVersionOf(request))
+    const identity = request.identity
+    const result = await runner.json({
+      store,
+      query,
+      params,
+      perspective,
+      identity,
+      projectId: ctx.config.projectId,
+      caller: identity.kind === 'user' ? `user:${identity.user.id}` : `ip:${request.ip}`,
+    })
     const ms = Math.round(performance.now() - started)
-    return returnQuery ? { query, result, ms } : { result, ms }
+    // The result is JSON already (serialised within the query's budget): spliced in, not re-encoded.
+    const body = returnQuery
+      ? `{"query":${JSON.stringify(query)},"result":${result},"ms":${ms}}`
+      : `{"result":${result},"ms":${ms}}`
+    return reply.type('application/json; charset=utf-8').send(body)
   }
 
-  app.get<{ Params: { dataset: string } }>('/data/query/:dataset', async (request) => {
+  app.get<{ Params: { dataset: string } }>('/data/query/:dataset', async (request, reply) => {
     const q = queryString(request)
     return answerQuery(
+      request,
+      reply,
       request.params.dataset,
       stringParam(q, 'query'),
       groqParamsFromQuery(q),
       q.perspective,
       boolParam(q, 'returnQuery', true),
-      apiVersionOf(request),
-      request.identity,
     )
   })
 
-  app.post<{ Params: { dataset: string } }>('/data/query/:dataset', async (request) => {
+  app.post<{ Params: { dataset: string } }>('/data/query/:dataset', async (request, reply) => {
     const body = request.body
     if (!isRecord(body)) throw badRequest('the body must be a JSON object {"query": "...", "params": {...}}')
     const q = queryString(request)
@@ -52,13 +69,13 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     if (!isRecord(params)) throw badRequest('"params" must be an object of GROQ parameters')
     const perspective = q.perspective ?? body.perspective
     return answerQuery(
+      request,
+      reply,
       request.params.dataset,
       body.query,
       params,
       perspective,
       boolParam(q, 'returnQuery', true),
-      apiVersionOf(request),
-      request.identity,
     )
   })
 

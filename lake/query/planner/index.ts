@@ -15,9 +15,11 @@ import { LakeError } from '../../errors.js'
 import { indexesFor, type IndexableStore, type ViewName } from '../../indexes/index.js'
 import { parseGroq } from '../evaluate.js'
 import { isPlannable } from './analyze.js'
-import { evaluateTree, QueryPlanner, type PlanNote } from './plan.js'
+import { gatedView } from './index-gate.js'
+import { evaluateTree, evaluateTreeSync, NeedsAsyncEvaluation, QueryPlanner, type PlanNote } from './plan.js'
 
 export type { PlanNote } from './plan.js'
+export { NeedsAsyncEvaluation } from './plan.js'
 export type { ViewName } from '../../indexes/index.js'
 
 export interface PlannedQueryInput {
@@ -30,6 +32,8 @@ export interface PlannedQueryInput {
   sanity?: { projectId: string; dataset: string }
   /** The clock of `now()` (default: the time of the call). */
   timestamp?: Date
+  /** Under a watchdog: indexes not built yet are asked for with IndexNeeded (index-gate.ts). */
+  gated?: boolean
 }
 
 export interface Explanation {
@@ -62,30 +66,67 @@ function parseCached(query: string, params: Record<string, unknown>): ExprNode {
   return tree
 }
 
-async function plan(input: PlannedQueryInput): Promise<{ planner: QueryPlanner; tree: ExprNode; plannable: boolean }> {
+function plan(input: PlannedQueryInput): {
+  planner: QueryPlanner
+  tree: ExprNode
+  plannable: boolean
+} {
   const params = input.params ?? {}
   const tree = parseCached(input.query, params)
   const view = indexesFor(input.store).view(input.perspective)
-  const planner = new QueryPlanner(view, {
+  const planner = new QueryPlanner(input.gated ? gatedView(view) : view, {
     params,
     timestamp: input.timestamp ?? new Date(),
     identity: input.identity,
     sanity: input.sanity,
   })
   const plannable = isPlannable(tree)
-  return { planner, tree: plannable ? await planner.rewrite(tree) : tree, plannable }
+  return { planner, tree: plannable ? planner.rewrite(tree) : tree, plannable }
+}
+
+/**
+ * Plans and evaluates in one synchronous piece (what a query budget times). Throws
+ * NeedsAsyncEvaluation when groq-js's synchronous evaluator cannot answer; LakeErrors (parse errors)
+ * as they are.
+ */
+export function runPlannedQuerySync(input: PlannedQueryInput): {
+  result: unknown
+  notes: PlanNote[]
+  plannable: boolean
+} {
+  const { planner, tree, plannable } = plan(input)
+  const result = evaluateTreeSync(tree, planner.evaluateOptions())
+  return { result, notes: planner.notes, plannable }
+}
+
+/** The failure of a query as the lake answers it: LakeErrors as they are, others a queryError. */
+export function queryFailure(err: unknown, query: string): LakeError {
+  if (err instanceof LakeError) return err
+  const cause = err instanceof NeedsAsyncEvaluation ? err.reason : err
+  const message = cause instanceof Error ? cause.message : String(cause)
+  return new LakeError(400, 'queryError', `GROQ query failed: ${message}`, { query })
 }
 
 async function run(input: PlannedQueryInput): Promise<{ result: unknown; notes: PlanNote[]; plannable: boolean }> {
   try {
-    const { planner, tree, plannable } = await plan(input)
-    const result = await evaluateTree(tree, planner.evaluateOptions())
-    return { result, notes: planner.notes, plannable }
+    return runPlannedQuerySync(input)
   } catch (err) {
-    if (err instanceof LakeError) throw err
-    // The same error shape as evaluate.ts gives for a failing query.
-    const message = err instanceof Error ? err.message : String(err)
-    throw new LakeError(400, 'queryError', `GROQ query failed: ${message}`, { query: input.query })
+    if (!(err instanceof NeedsAsyncEvaluation)) throw queryFailure(err, input.query)
+  }
+  // Plain groq-js over the view, unplanned: its result and its error are the reference.
+  try {
+    const params = input.params ?? {}
+    const tree = parseCached(input.query, params)
+    const result = await evaluateTree(tree, {
+      dataset: indexesFor(input.store).view(input.perspective).documents(),
+      params,
+      timestamp: input.timestamp ?? new Date(),
+      identity: input.identity,
+      sanity: input.sanity,
+    })
+    return { result, notes: [{ at: 'query', how: 'plain groq-js (asynchronous evaluator)' }], plannable: false }
+  } catch (err) {
+    throw queryFailure(err, input.query)
   }
 }
 

@@ -18,8 +18,10 @@
  * Before any of this, constant parts of a filter are folded (`$x == null || ...`), and conditions
  * made only of `&&`, `||`, `!`, `defined()` and comparisons with constants are decided natively
  * (native.ts) instead of by groq-js. Real `->` dereferences are answered from the view's id index
- * through the same hook. The rewritten tree is evaluated with groq-js's synchronous evaluator when
- * it can (evaluateTree).
+ * through the same hook. Planning and evaluating the rewritten tree (groq-js's synchronous
+ * evaluator, evaluateTreeSync) are one synchronous piece of work, so a query budget can time them as
+ * one; when the synchronous evaluator cannot answer, planner/index.ts evaluates the original query
+ * with plain groq-js instead.
  */
 import { randomBytes } from 'node:crypto'
 import { evaluate, evaluateSync, type DereferenceFunction, type ExprNode } from 'groq-js'
@@ -28,6 +30,7 @@ import type { View } from '../../indexes/view.js'
 import type { KeyRange } from '../../indexes/ordered-index.js'
 import { ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING } from '../../indexes/values.js'
 import type { LakeDocument } from '../../store/types.js'
+import { IndexNeeded, NeedsAsyncEvaluation } from '../evaluate.js'
 import { compileConjuncts, Undecidable } from './native.js'
 import { materializedCount, materializedSlice } from './materialized.js'
 import { compileOrder, compileProjectionNode, elementAt, sliceArray } from './native-tail.js'
@@ -247,11 +250,11 @@ export class QueryPlanner {
   }
 
   /** Rewrites the whole tree. */
-  async rewrite(tree: ExprNode): Promise<ExprNode> {
-    return (await this.visit(tree as unknown as AnyNode, 'query')) as unknown as ExprNode
+  rewrite(tree: ExprNode): ExprNode {
+    return this.visit(tree as unknown as AnyNode, 'query') as unknown as ExprNode
   }
 
-  private async visit(n: AnyNode, at: string): Promise<AnyNode> {
+  private visit(n: AnyNode, at: string): AnyNode {
     if (n.type === 'Value') return n
     if (
       n.type === 'FuncCall' &&
@@ -260,11 +263,11 @@ export class QueryPlanner {
       Array.isArray(n.args) &&
       n.args.length === 1
     ) {
-      const counted = await this.countShortcut(n.args[0] as AnyNode, at)
+      const counted = this.countShortcut(n.args[0] as AnyNode, at)
       if (counted) return counted
     }
     if ((n.type === 'Slice' || n.type === 'AccessElement') && isOrderOverFilter(n.base)) {
-      const walked = await this.orderedSlice(n, at)
+      const walked = this.orderedSlice(n, at)
       if (walked) return walked
     }
     if (
@@ -274,11 +277,11 @@ export class QueryPlanner {
       n.base.name === 'order' &&
       isScoreOverFilter(n.base.base)
     ) {
-      const scored = await this.scoredSlice(n, at)
+      const scored = this.scoredSlice(n, at)
       if (scored) return scored
     }
     if (isScoreOverFilter(n)) {
-      const scored = await this.scoreNatively(n, at, undefined)
+      const scored = this.scoreNatively(n, at, undefined)
       if (scored) return value(scored) as unknown as AnyNode
     }
     if (n.type === 'Filter' && isEverything(n.base)) return this.filter(n, at)
@@ -288,10 +291,10 @@ export class QueryPlanner {
   }
 
   /** `X | order(paths)` over a planned literal: sorted natively (native-tail.ts), else as before. */
-  private async order(n: AnyNode, at: string): Promise<AnyNode> {
+  private order(n: AnyNode, at: string): AnyNode {
     const sort = Array.isArray(n.args) ? compileOrder(n.args as ExprNode[]) : undefined
     if (!sort || !isNode(n.base)) return this.visitChildren(n, at)
-    const base = await this.visit(n.base, at)
+    const base = this.visit(n.base, at)
     const literal = literalOf(base)
     if (literal) {
       try {
@@ -302,7 +305,7 @@ export class QueryPlanner {
       }
     }
     const args: AnyNode[] = []
-    for (const a of n.args as AnyNode[]) args.push(await this.visit(a, at))
+    for (const a of n.args as AnyNode[]) args.push(this.visit(a, at))
     return { ...n, base, args }
   }
 
@@ -311,10 +314,10 @@ export class QueryPlanner {
    * is made of paths and constants, the projected value itself (native-tail.ts), else the usual
    * rewrite of both parts.
    */
-  private async projection(n: AnyNode, at: string): Promise<AnyNode> {
+  private projection(n: AnyNode, at: string): AnyNode {
     const compiled = compileProjectionNode(n as unknown as ExprNode, this.evalConstant)
     if (!compiled || !isNode(n.base) || !isNode(n.expr)) return this.visitChildren(n, at)
-    const base = await this.visit(n.base, at)
+    const base = this.visit(n.base, at)
     const literal = literalOf(base)
     if (literal) {
       const v = literal.value
@@ -328,7 +331,7 @@ export class QueryPlanner {
         if (!(err instanceof Undecidable)) throw err
       }
     }
-    return { ...n, base, expr: await this.visit(n.expr, at) }
+    return { ...n, base, expr: this.visit(n.expr, at) }
   }
 
   /**
@@ -337,7 +340,7 @@ export class QueryPlanner {
    * (ties on `_score` are all kept, later order keys decide between them). groq-js then orders
    * and slices those few exactly as it would have ordered all of them.
    */
-  private async scoredSlice(n: AnyNode, at: string): Promise<AnyNode | undefined> {
+  private scoredSlice(n: AnyNode, at: string): AnyNode | undefined {
     const order = n.base as AnyNode
     const args = (order.args as AnyNode[]) ?? []
     const first = args[0]
@@ -355,10 +358,10 @@ export class QueryPlanner {
           ? right + 1
           : right
         : undefined
-    const scored = await this.scoreNatively(order.base as AnyNode, at, need)
+    const scored = this.scoreNatively(order.base as AnyNode, at, need)
     if (!scored) return undefined
     const newArgs: AnyNode[] = []
-    for (const a of args) newArgs.push(await this.visit(a, at))
+    for (const a of args) newArgs.push(this.visit(a, at))
     return { ...n, base: { ...order, base: value(scored) as unknown as AnyNode, args: newArgs } }
   }
 
@@ -368,11 +371,7 @@ export class QueryPlanner {
    * least the `need`-th best. Undefined (groq-js evaluates it) unless every score argument is a
    * `match`/`boost()` the indexes answer exactly and the rest of the filter reads only the document.
    */
-  private async scoreNatively(
-    n: AnyNode,
-    at: string,
-    need: number | undefined,
-  ): Promise<Record<string, unknown>[] | undefined> {
+  private scoreNatively(n: AnyNode, at: string, need: number | undefined): Record<string, unknown>[] | undefined {
     const filterNode = n.base as AnyNode
     const original = filterNode.expr as ExprNode
     if (contains(original, new Set(['Parent']))) return undefined
@@ -411,7 +410,7 @@ export class QueryPlanner {
       if (unproven.size > 0 && unproven.has(entry)) {
         byGroq++
         const tree = node<ExprNode>({ ...n, base: { ...filterNode, base: value([entry.doc]) } })
-        const [one] = (await evaluateTree(tree, this.evaluateOptions())) as Array<{ _score: number }>
+        const [one] = evaluateTreeSync(tree, this.evaluateOptions()) as Array<{ _score: number }>
         if (one) scored.push({ entry, score: one._score, decided: true })
         continue
       }
@@ -431,7 +430,7 @@ export class QueryPlanner {
     const restCond =
       rest.length > 0 ? rest.reduce((l, r) => node<ExprNode>({ type: 'And', left: l, right: r })) : undefined
     const compiled = restCond && compileConjuncts(restCond, this.evalConstant)
-    const restPasses = async (entry: ViewEntry): Promise<boolean> => {
+    const restPasses = (entry: ViewEntry): boolean => {
       if (!restCond) return true
       if (compiled?.exact) {
         try {
@@ -441,10 +440,10 @@ export class QueryPlanner {
         }
       }
       const tree = node<ExprNode>({ type: 'Filter', base: value([entry.doc]), expr: restCond })
-      return ((await evaluateTree(tree, this.evaluateOptions())) as unknown[]).length === 1
+      return (evaluateTreeSync(tree, this.evaluateOptions()) as unknown[]).length === 1
     }
     /** The walk over `items` (in score order); `done` unless it ran out before the slice was full. */
-    const walk = async (items: typeof scored): Promise<{ kept: typeof scored; examined: number; done: boolean }> => {
+    const walk = (items: typeof scored): { kept: typeof scored; examined: number; done: boolean } => {
       const kept: typeof scored = []
       let examined = 0
       for (const item of items) {
@@ -455,7 +454,7 @@ export class QueryPlanner {
         )
           return { kept, examined, done: true }
         examined++
-        if (item.decided || (await restPasses(item.entry))) kept.push(item)
+        if (item.decided || restPasses(item.entry)) kept.push(item)
       }
       return { kept, examined, done: need !== undefined && kept.length >= need }
     }
@@ -466,10 +465,10 @@ export class QueryPlanner {
       // whole list is sorted and walked.
       const scores = Float64Array.from(scored, (item) => item.score).sort()
       const threshold = scores[scores.length - need] as number
-      walked = await walk(scored.filter((item) => item.score >= threshold).sort(byScore))
+      walked = walk(scored.filter((item) => item.score >= threshold).sort(byScore))
       if (!walked.done) walked = undefined
     }
-    walked ??= await walk(scored.sort(byScore))
+    walked ??= walk(scored.sort(byScore))
     const { kept, examined } = walked
     this.notes.push({
       at,
@@ -479,15 +478,15 @@ export class QueryPlanner {
     return kept.map(({ entry, score }) => ({ ...entry.doc, _score: score }))
   }
 
-  private async visitChildren(n: AnyNode, at: string): Promise<AnyNode> {
+  private visitChildren(n: AnyNode, at: string): AnyNode {
     const out: AnyNode = { ...n }
     for (const key in n) {
       if (key === 'type') continue
       const v = n[key]
-      if (isNode(v)) out[key] = await this.visit(v, at)
+      if (isNode(v)) out[key] = this.visit(v, at)
       else if (Array.isArray(v)) {
         const items: unknown[] = []
-        for (const item of v) items.push(isNode(item) ? await this.visit(item, at) : item)
+        for (const item of v) items.push(isNode(item) ? this.visit(item, at) : item)
         out[key] = items
       }
     }
@@ -500,7 +499,7 @@ export class QueryPlanner {
   }
 
   /** `count(*[cond])` with an exact constant lookup: the number itself. */
-  private async countShortcut(arg: AnyNode, at: string): Promise<AnyNode | undefined> {
+  private countShortcut(arg: AnyNode, at: string): AnyNode | undefined {
     if (arg.type !== 'Filter' || !isEverything(arg.base)) return undefined
     const spec = specOf(foldCondition(arg.expr as ExprNode, this.evalConstant), this.evalConstant)
     const resolved = this.staticResolve(spec)
@@ -540,10 +539,10 @@ export class QueryPlanner {
     }
   }
 
-  private async filter(n: AnyNode, at: string): Promise<AnyNode> {
+  private filter(n: AnyNode, at: string): AnyNode {
     const cond = foldCondition(n.expr as ExprNode, this.evalConstant) as unknown as AnyNode
     const spec = specOf(cond as unknown as ExprNode, this.evalConstant)
-    const expr = await this.visit(cond, `${at} > filter`)
+    const expr = this.visit(cond, `${at} > filter`)
     const keys = runtimeKeys(spec)
     if (keys.length === 0) {
       const resolved = this.resolve(spec, [], { i: 0 })
@@ -582,7 +581,7 @@ export class QueryPlanner {
   }
 
   /** `*[cond] | order(path ...)[a...b]` (or `[i]`): walk the ordered index. */
-  private async orderedSlice(n: AnyNode, at: string): Promise<AnyNode | undefined> {
+  private orderedSlice(n: AnyNode, at: string): AnyNode | undefined {
     let need: number
     // The slice's first wanted element: whole groups of equal first keys before it are dropped.
     let skip: number
@@ -617,7 +616,7 @@ export class QueryPlanner {
     if (candidates && candidates.length <= Math.max(SMALL_CANDIDATE_SET, need * 2) && skip === 0) return undefined
     if (resolved) {
       const scanned = candidates ? candidates.length : this.view.size
-      const materialized = await this.materializedOrderedSlice(n, at, cond as unknown as ExprNode, path, direction, {
+      const materialized = this.materializedOrderedSlice(n, at, cond as unknown as ExprNode, path, direction, {
         skip,
         need,
         scanned,
@@ -627,7 +626,7 @@ export class QueryPlanner {
     const index = this.view.ordered(path)
     if (!index) return undefined
 
-    const expr = await this.visit(cond, `${at} > filter`)
+    const expr = this.visit(cond, `${at} > filter`)
     const skipNullish = requiresDefined(cond as unknown as ExprNode, path)
     const found = pathRange(cond as unknown as ExprNode, path, this.evalConstant)
     const range: KeyRange | undefined = found && {
@@ -670,7 +669,7 @@ export class QueryPlanner {
       }
       if (batch.length === 0) break
       walked += size
-      const kept = await this.passing(batch.flat(), cond as unknown as ExprNode, expr)
+      const kept = this.passing(batch.flat(), cond as unknown as ExprNode, expr)
       for (const group of batch) {
         let passing = group.filter((e) => kept.has(e.doc))
         // Every document of a group sorts before every later group's: a group wholly before the
@@ -696,7 +695,7 @@ export class QueryPlanner {
     })
     const newFilter: AnyNode = { ...filterNode, base: value(chosen.map((e) => e.doc)) as unknown as AnyNode, expr }
     const newArgs: AnyNode[] = []
-    for (const a of args) newArgs.push(await this.visit(a, at))
+    for (const a of args) newArgs.push(this.visit(a, at))
     const moved =
       n.type === 'Slice'
         ? { left: (n.left as number) - dropped, right: (n.right as number) - dropped }
@@ -709,14 +708,14 @@ export class QueryPlanner {
    * a position in the filter's ordered list, then ordered, sliced (and projected by the caller)
    * natively (native-tail.ts) when the order keys are paths, else by groq-js on those documents.
    */
-  private async materializedOrderedSlice(
+  private materializedOrderedSlice(
     n: AnyNode,
     at: string,
     cond: ExprNode,
     path: string[],
     direction: 'asc' | 'desc',
     want: { skip: number; need: number; scanned: number },
-  ): Promise<AnyNode | undefined> {
+  ): AnyNode | undefined {
     const skipNullish = requiresDefined(cond, path)
     // A key range (a keyset cursor, new per page) already bounds the walk: not worth a filter kept per cursor.
     if (pathRange(cond, path, this.evalConstant)) return undefined
@@ -754,28 +753,37 @@ export class QueryPlanner {
       }
     }
     const newArgs: AnyNode[] = []
-    for (const a of args) newArgs.push(await this.visit(a, at))
+    for (const a of args) newArgs.push(this.visit(a, at))
     return { ...n, ...moved, base: { ...order, base: value(docs) as unknown as AnyNode, args: newArgs } }
   }
 
   /** The documents of `entries` the (rewritten) condition keeps, evaluated by groq-js. */
-  private async passing(entries: ViewEntry[], cond: ExprNode, rewritten: AnyNode): Promise<Set<LakeDocument>> {
+  private passing(entries: ViewEntry[], cond: ExprNode, rewritten: AnyNode): Set<LakeDocument> {
     const native = this.nativeFilter(cond, entries)
     if (native?.exact) return new Set(native.entries.map((e) => e.doc))
     const docs = (native?.entries ?? entries).map((e) => e.doc)
     if (docs.length === 0) return new Set()
     const tree = node<ExprNode>({ type: 'Filter', base: value(docs), expr: rewritten })
-    const kept = (await evaluateTree(tree, this.evaluateOptions())) as LakeDocument[]
+    const kept = evaluateTreeSync(tree, this.evaluateOptions()) as LakeDocument[]
     return new Set(kept)
   }
 }
 
 /**
- * groq-js's value of a tree: its synchronous evaluator first (the same executors without a promise
- * per node, several times faster), its asynchronous one when the synchronous one cannot evaluate
- * the tree (it throws on anything needing a stream or an async-only function) or the query fails,
- * so errors are the ones plain groq-js gives.
+ * groq-js's value of a tree with its synchronous evaluator (the same executors without a promise per
+ * node, several times faster, and no chance to give the event loop back in the middle, which is
+ * what lets a query budget time the whole evaluation as one synchronous piece).
  */
+export function evaluateTreeSync(tree: ExprNode, options: Parameters<typeof evaluate>[1]): unknown {
+  try {
+    return evaluateSync(tree, options).data
+  } catch (err) {
+    if (err instanceof IndexNeeded) throw err
+    throw new NeedsAsyncEvaluation(err)
+  }
+}
+
+/** groq-js's value of a tree: the synchronous evaluator first, the asynchronous one when it cannot. */
 export async function evaluateTree(tree: ExprNode, options: Parameters<typeof evaluate>[1]): Promise<unknown> {
   try {
     return evaluateSync(tree, options).data
@@ -896,4 +904,4 @@ function runtimeSource(planId: number, keys: ExprNode[]): ExprNode {
   return node({ type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [deref, node({ type: 'Everything' })] })
 }
 
-export { childNodes }
+export { childNodes, NeedsAsyncEvaluation }

@@ -1,0 +1,237 @@
+/**
+ * Query budgets: what one query may cost the lake, and the errors a query that exceeds them gets.
+ *
+ * A query is answered in one of two places:
+ * - inline, on the lake's thread, where the planner's indexes are: planning and evaluation are one
+ *   synchronous piece (planner/index.ts `runPlannedQuerySync`), timed by a watchdog (`Guard`) that
+ *   stops it after `inlineMs`, so the event loop is never held longer than that;
+ * - in a query worker (pool.ts), when the inline piece ran out of time or needs groq-js's
+ *   asynchronous evaluator: plain groq-js over a copy of the perspective's documents, with a memory
+ *   cap, stopped (the worker terminated) at the query's deadline.
+ * The watchdog is node:vm's `timeout`, which costs ~0.1 ms per use; a query that was answered within
+ * the budget is "trusted" (by its text, view and exact parameters: `trustKey`) and then runs without
+ * it, timed, until one run takes the whole inline budget.
+ *
+ * Every limit has an env variable (docs/lake.md "Query limits"); authenticated callers (a token or
+ * a session) get their own, higher ones.
+ */
+import { createHash } from 'node:crypto'
+import vm from 'node:vm'
+import { LakeError } from '../errors.js'
+
+export interface QueryLimits {
+  /** Characters of GROQ text accepted; longer is a 413. */
+  maxQuerySize: number
+  /** Milliseconds from arrival to answer (queueing for a worker included); then a 504 queryTimeout. */
+  timeoutMs: number
+  /** Milliseconds a query may hold the lake's thread before it moves to a query worker. */
+  inlineMs: number
+  /** Characters of JSON the result may take; more is a 422 queryResultTooLarge. */
+  maxResultSize: number
+  /** Queries of one caller waiting for or running in a worker; one more is a 429. */
+  maxQueued: number
+}
+
+export interface QueryBudgetConfig {
+  anonymous: QueryLimits
+  authenticated: QueryLimits
+  /** Query workers (threads), started on first need. */
+  workers: number
+  /** Heap cap of each query worker (its copy of the documents included). */
+  workerMemoryMb: number
+}
+
+/** The env variable of each limit (anonymous; authenticated adds `_AUTHENTICATED`). */
+export const LIMIT_VARIABLES: Record<keyof QueryLimits, string> = {
+  maxQuerySize: 'LAKE_QUERY_MAX_SIZE',
+  timeoutMs: 'LAKE_QUERY_TIMEOUT_MS',
+  inlineMs: 'LAKE_QUERY_INLINE_MS',
+  maxResultSize: 'LAKE_QUERY_MAX_RESULT_SIZE',
+  maxQueued: 'LAKE_QUERY_MAX_QUEUED',
+}
+
+export const DEFAULT_QUERY_BUDGET: QueryBudgetConfig = {
+  anonymous: {
+    maxQuerySize: 32 * 1024,
+    timeoutMs: 10_000,
+    inlineMs: 50,
+    maxResultSize: 16 * 1024 * 1024,
+    maxQueued: 4,
+  },
+  authenticated: {
+    maxQuerySize: 256 * 1024,
+    timeoutMs: 60_000,
+    inlineMs: 250,
+    maxResultSize: 128 * 1024 * 1024,
+    maxQueued: 16,
+  },
+  workers: 2,
+  workerMemoryMb: 1024,
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}="${raw}" must be a whole number of at least 1`)
+  return value
+}
+
+function limitsFromEnv(env: NodeJS.ProcessEnv, suffix: string, defaults: QueryLimits): QueryLimits {
+  const out = { ...defaults }
+  for (const key of Object.keys(LIMIT_VARIABLES) as Array<keyof QueryLimits>) {
+    out[key] = positiveInt(env, LIMIT_VARIABLES[key] + suffix, defaults[key])
+  }
+  return out
+}
+
+export function queryBudgetFromEnv(env: NodeJS.ProcessEnv): QueryBudgetConfig {
+  const d = DEFAULT_QUERY_BUDGET
+  return {
+    anonymous: limitsFromEnv(env, '', d.anonymous),
+    authenticated: limitsFromEnv(env, '_AUTHENTICATED', d.authenticated),
+    workers: positiveInt(env, 'LAKE_QUERY_WORKERS', d.workers),
+    workerMemoryMb: positiveInt(env, 'LAKE_QUERY_WORKER_MEMORY_MB', d.workerMemoryMb),
+  }
+}
+
+/** The env variable naming one limit for this kind of caller. */
+export function limitVariable(key: keyof QueryLimits, authenticated: boolean): string {
+  return LIMIT_VARIABLES[key] + (authenticated ? '_AUTHENTICATED' : '')
+}
+
+// --- Errors (Sanity's `{error: {type, description, ...}}` shape, with the limit and its variable) ---
+
+export function queryTooLarge(size: number, limit: number, authenticated: boolean): LakeError {
+  return new LakeError(
+    413,
+    'queryTooLarge',
+    `the query is ${size} characters long, more than the limit of ${limit} (${limitVariable('maxQuerySize', authenticated)}): send values as $parameters instead of writing them into the query, or split it into several queries`,
+    { limit, variable: limitVariable('maxQuerySize', authenticated) },
+  )
+}
+
+export function queryTimeout(limitMs: number, authenticated: boolean): LakeError {
+  return new LakeError(
+    504,
+    'queryTimeout',
+    `the query did not finish within the limit of ${limitMs} ms (${limitVariable('timeoutMs', authenticated)}) and was stopped: narrow it with a filter on indexed fields (_type, _id, slug.current, references()), slice it ([0...100]), project fewer fields, and avoid a *[...] inside a projection or filter of another *[...]`,
+    { limitMs, variable: limitVariable('timeoutMs', authenticated) },
+  )
+}
+
+export function queryResultTooLarge(limit: number, authenticated: boolean): LakeError {
+  return new LakeError(
+    422,
+    'queryResultTooLarge',
+    `the query's result is larger than the limit of ${limit} characters of JSON (${limitVariable('maxResultSize', authenticated)}): slice it ([0...100]) and page through it, or project fewer fields`,
+    { limit, variable: limitVariable('maxResultSize', authenticated) },
+  )
+}
+
+export function queryMemoryLimit(limitMb: number): LakeError {
+  return new LakeError(
+    422,
+    'queryMemoryLimit',
+    `the query needed more than the query worker's memory of ${limitMb} MB (LAKE_QUERY_WORKER_MEMORY_MB) and was stopped: narrow it with a filter, slice it ([0...100]), or project fewer fields`,
+    { limitMb, variable: 'LAKE_QUERY_WORKER_MEMORY_MB' },
+  )
+}
+
+export function tooManyQueries(limit: number, authenticated: boolean): LakeError {
+  return new LakeError(
+    429,
+    'tooManyQueries',
+    `this caller already has ${limit} slow queries waiting or running (${limitVariable('maxQueued', authenticated)}): wait for them to finish, or make the queries cheaper`,
+    { limit, variable: limitVariable('maxQueued', authenticated) },
+  )
+}
+
+// --- The inline watchdog ---
+
+/** The inline piece used up its time: the query moves to a query worker. */
+export class InlineBudgetExceeded extends Error {
+  constructor() {
+    super('the inline query budget was used up')
+  }
+}
+
+const context = vm.createContext({}) as { run?: () => void }
+const script = new vm.Script('run()', { filename: 'lake-query-budget' })
+let inside = false
+
+/**
+ * Runs `fn` synchronously; when `watchMs` is given, stops it after that many milliseconds (V8
+ * terminates the running JavaScript, whatever function it is in) and throws InlineBudgetExceeded.
+ * `fn` must leave shared state consistent wherever it is stopped: the query path only fills
+ * caches by assigning a finished value.
+ */
+export function runWatched<T>(fn: () => T, watchMs: number | undefined): T {
+  if (watchMs === undefined || inside) return fn()
+  let out: { value: T } | undefined
+  context.run = () => {
+    out = { value: fn() }
+  }
+  inside = true
+  try {
+    script.runInContext(context, { timeout: Math.max(1, Math.floor(watchMs)) })
+  } catch (err) {
+    // The watchdog can fire just as `fn` returns: node then reports a timeout, but the answer is there.
+    if (out !== undefined) return out.value
+    if ((err as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new InlineBudgetExceeded()
+    throw err
+  } finally {
+    inside = false
+    context.run = undefined
+  }
+  return (out as { value: T }).value
+}
+
+// --- Trust: which queries may skip the watchdog ---
+
+const TRUST_ENTRIES = 4096
+
+/** Parameters longer than this (as JSON) never make a query trusted: it is always watched. */
+export const TRUST_PARAMS_MAX = 1024
+
+/**
+ * The key a query is trusted by: the dataset, the view, the exact parameters and the text (hashed
+ * when long, so the table stays small). The same text with other parameter values is another
+ * query: a value can change the cost (`string::split($s, $sep)` splits into 1 part or 10,000), so
+ * nothing short of the values themselves is safe to trust. Undefined: not to be trusted.
+ */
+export function trustKey(scope: string, params: Record<string, unknown>, query: string): string | undefined {
+  let json: string
+  try {
+    json = JSON.stringify(params)
+  } catch {
+    return undefined
+  }
+  if (json.length > TRUST_PARAMS_MAX) return undefined
+  const text = `${scope}\u0000${json}\u0000${query}`
+  return text.length > 512 ? createHash('sha256').update(text).digest('base64') : text
+}
+
+/** Which queries ran fast inline (trusted: run without the watchdog). */
+export class QueryTrust {
+  private readonly trusted = new Set<string>()
+
+  /** Whether this query may run without the watchdog. */
+  isTrusted(key: string): boolean {
+    return this.trusted.has(key)
+  }
+
+  /**
+   * Records an inline answer that took `ms` of a budget of `limitMs`: within it, the query is
+   * trusted from now on; a run at or over it (a trusted run is timed too) ends the trust.
+   */
+  answered(key: string, ms: number, limitMs: number): void {
+    if (ms >= limitMs) {
+      this.trusted.delete(key)
+      return
+    }
+    if (this.trusted.has(key)) return
+    if (this.trusted.size >= TRUST_ENTRIES) this.trusted.delete(this.trusted.values().next().value as string)
+    this.trusted.add(key)
+  }
+}
