@@ -11,11 +11,11 @@ import * as assert from 'uvu/assert'
 import { createDeliveryClient } from '../../delivery/client.js'
 import { type DeliveryServer, startDeliveryServer } from '../../delivery/http/server.js'
 import { type SupervisedLake, startSupervisedLake } from '../../platform/lake-supervisor.js'
+import { sleep, waitFor } from '../helpers/wait.js'
 
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const ARTICLE = '/api/v1/articles/why-you-shouldnt-be-afraid-of-needles'
 const PAGE = '/articles/why-you-shouldnt-be-afraid-of-needles'
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function get(base: string, urlPath: string): Promise<{ status: number; cache: string | null; text: string }> {
   const response = await fetch(base + urlPath)
@@ -24,15 +24,6 @@ async function get(base: string, urlPath: string): Promise<{ status: number; cac
 
 async function health(base: string): Promise<string> {
   return ((await (await fetch(`${base}/health`)).json()) as { status: string }).status
-}
-
-async function waitFor(check: () => Promise<boolean>, boundMs: number): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started < boundMs) {
-    if (await check()) return Date.now() - started
-    await sleep(200)
-  }
-  return -1
 }
 
 function alive(pid: number): boolean {

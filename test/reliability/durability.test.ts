@@ -22,6 +22,7 @@ import { bundleEntries, freshDataDir, ROOT, type Bundles } from './helpers/bundl
 import { spawnLake, type ChildLake } from './helpers/child-lake.js'
 import { prng, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
 import { openListen, type ListenEvent, type ListenStream } from './helpers/sse.js'
+import { sleep } from '../helpers/wait.js'
 
 const TRIALS = sizeFromEnv('DURABILITY_TRIALS', 10)
 const IMPORT_SIZE = 150
@@ -83,8 +84,6 @@ function clientFor(url: string): SanityClient {
     timeout: 10_000,
   })
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Three documents and a counter increment in one transaction. */
 async function mutateLoop(client: SanityClient, trial: string, stop: () => boolean): Promise<void> {

@@ -22,11 +22,11 @@ import { quantile, report } from './helpers/figures.js'
 import { startSwitchProxy } from './helpers/switch-proxy.js'
 import { startTestLake } from '../helpers/lake.js'
 import { startPlatform } from './_platform.js'
+import { sleep, waitFor } from '../helpers/wait.js'
 
 const SEED = 'content/production.ndjson'
 const ARTICLE = '/api/v1/articles/why-you-shouldnt-be-afraid-of-needles'
 const PAGE = '/articles/why-you-shouldnt-be-afraid-of-needles'
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const test = suite('reliability: faults')
 
@@ -59,14 +59,6 @@ async function health(base: string): Promise<string> {
 }
 
 /** Polls until `check` is true or the bound passes; returns how long it took (or -1). */
-async function waitFor(check: () => Promise<boolean>, boundMs: number): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started < boundMs) {
-    if (await check()) return Date.now() - started
-    await sleep(200)
-  }
-  return -1
-}
 
 async function importSeed(bundles: Bundles, dataDir: string): Promise<void> {
   const code = await new Promise<number | null>((resolve) => {

@@ -1,16 +1,9 @@
-// Partner records are private: a partner's document (contact e-mail, webhook URL, licensed
-// categories) and every syndication record (keys, feed tokens, webhook secrets, ledgers, webhook
-// deliveries, usage) live at dotted ids, which anonymous callers never read: not by query in any
-// perspective, not by id, not in the export, not on the listen stream. A dataset from before this
-// (partners at root ids) is moved by the migration (`npm run partner -- migrate`, and the
-// syndication worker before each reconcile): keys, feed tokens and references keep working, and a
-// second run changes nothing.
-import { spawn } from 'node:child_process'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createPartner } from '../../delivery/syndication/admin.js'
 import { createApiKey, createFeedToken, migratePartnersToPrivateIds } from '../../delivery/syndication/partners.js'
 import { articleDocument, startBed, type Bed } from '../syndication/fixture.js'
+import { runScript, type ScriptRun } from '../helpers/run.js'
 
 const test = suite('reliability: partner records are private')
 let bed: Bed
@@ -175,17 +168,11 @@ test('articles: the fixture article helper still writes at root ids (content sta
   assert.is(anon, 'article-public-check')
 })
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/partner.ts', ...args], {
-      env: { ...process.env, LAKE_URL: bed.lake.httpUrl, SYNDICATION_TOKEN: bed.lake.token, SANITY_PROJECT_ID: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+function cli(args: string[]): Promise<ScriptRun> {
+  return runScript('scripts/partner.ts', args, {
+    LAKE_URL: bed.lake.httpUrl,
+    SYNDICATION_TOKEN: bed.lake.token,
+    SANITY_PROJECT_ID: '',
   })
 }
 

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { exited, LakeChildren } from '../helpers/lake-child.js'
+import { sleep } from '../helpers/wait.js'
 
 /**
  * Scheduled releases under kill -9: a release of several documents is scheduled a moment ahead and
@@ -17,8 +18,6 @@ const dataDir = lakes.dataDir
 const TRIALS = Number(process.env.RELEASE_CRASH_TRIALS) || 20
 const DOCUMENTS = 8
 let token = ''
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function client(): SanityClient {
   return createClient({

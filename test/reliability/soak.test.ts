@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert'
 import { mb, prng, quantile, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
 import { openListen, type ListenStream } from './helpers/sse.js'
 import { startPlatform, type Platform } from './_platform.js'
+import { sleep } from '../helpers/wait.js'
 
 const SECONDS = sizeFromEnv('SOAK_SECONDS', 60)
 const SEED = seedFromEnv()
@@ -22,8 +23,6 @@ test.before(async () => {
   platform = await startPlatform({ syndication: { webhooks: { enabled: true, intervalMs: 500, timeoutMs: 2000 } } })
 })
 test.after(async () => platform?.close())
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 interface Stats {
   requests: number

@@ -3,11 +3,11 @@
 // exits 2 with the usage text.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawn } from 'node:child_process'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { hashCredential } from '../../delivery/syndication/credentials.js'
 import { authenticate } from '../../delivery/syndication/partners.js'
 import { SEED } from './fixture.js'
+import { runScript, type ScriptRun } from '../helpers/run.js'
 
 const test = suite('partner CLI')
 let lake: TestLake
@@ -17,20 +17,12 @@ test.before(async () => {
 })
 test.after(async () => lake?.close())
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/partner.ts', ...args], {
-      env: { ...process.env, LAKE_URL: lake.httpUrl, SYNDICATION_TOKEN: lake.token, SANITY_PROJECT_ID: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
+function cli(args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+  return runScript('scripts/partner.ts', args, {
+    LAKE_URL: lake.httpUrl,
+    SYNDICATION_TOKEN: lake.token,
+    SANITY_PROJECT_ID: '',
+    ...env,
   })
 }
 
