@@ -26,3 +26,17 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
   })
 }
+
+/** Runs `command` in the repository's tools' quiet mode (no colour, no telemetry): exit code and stdout+stderr. */
+export function runQuiet(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' },
+    })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('close', (code) => resolve({ code: code ?? 1, output }))
+  })
+}

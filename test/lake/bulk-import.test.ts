@@ -49,6 +49,14 @@ function normalise(tx: CommittedTransaction): unknown {
   return JSON.parse(JSON.stringify(tx).split(tx.timestamp).join('<now>'))
 }
 
+/** docs() as parsed NDJSON entries, the way the import CLI reads a file. */
+const entriesOfDocs = () =>
+  parseNdjson(
+    docs()
+      .map((d) => JSON.stringify(d))
+      .join('\n'),
+  )
+
 test('bulkWrite leaves what commit of the same mutations leaves (documents, transaction, revisions)', async () => {
   for (const kind of ['create', 'createOrReplace', 'createIfNotExists'] as const) {
     const bulk = open()
@@ -137,11 +145,7 @@ test('modes: fail names the line of an existing id; replace and missing', async 
     await store.commit([
       { create: { _id: 'b', _type: 'article', title: 'Existing', _createdAt: '2019-01-01T00:00:00.000Z' } },
     ])
-    const entries = parseNdjson(
-      docs()
-        .map((d) => JSON.stringify(d))
-        .join('\n'),
-    )
+    const entries = entriesOfDocs()
     const err = await importDocuments(store, entries).then(
       () => undefined,
       (e: unknown) => e,
@@ -149,26 +153,10 @@ test('modes: fail names the line of an existing id; replace and missing', async 
     assert.ok(err instanceof ImportError)
     assert.match((err as Error).message, /^line 2: document "b" already exists in dataset "production": use --replace/)
     assert.is(store.size, 1, 'nothing written')
-    const missing = await importDocuments(
-      store,
-      parseNdjson(
-        docs()
-          .map((d) => JSON.stringify(d))
-          .join('\n'),
-      ),
-      { mode: 'missing' },
-    )
+    const missing = await importDocuments(store, entriesOfDocs(), { mode: 'missing' })
     assert.equal([missing.written, missing.skipped], [3, 1])
     assert.is(store.get('b')!.title, 'Existing')
-    const replaced = await importDocuments(
-      store,
-      parseNdjson(
-        docs()
-          .map((d) => JSON.stringify(d))
-          .join('\n'),
-      ),
-      { mode: 'replace' },
-    )
+    const replaced = await importDocuments(store, entriesOfDocs(), { mode: 'replace' })
     assert.equal([replaced.written, replaced.skipped], [4, 0])
     const b = store.get('b')!
     assert.is(b.title, 'No system fields')

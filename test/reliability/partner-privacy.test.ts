@@ -1,3 +1,10 @@
+// Partner records are private: a partner's document (contact e-mail, webhook URL, licensed
+// categories) and every syndication record (keys, feed tokens, webhook secrets, ledgers, webhook
+// deliveries, usage) live at dotted ids, which anonymous callers never read: not by query in any
+// perspective, not by id, not in the export, not on the listen stream. A dataset from before this
+// (partners at root ids) is moved by the migration (`npm run partner -- migrate`, and the
+// syndication worker before each reconcile): keys, feed tokens and references keep working, and a
+// second run changes nothing.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createPartner } from '../../delivery/syndication/admin.js'

@@ -1,13 +1,13 @@
 // The Studio builds offline (`sanity build`, about 45 s) with this schema: a schema mistake that
 // only the bundler or the Studio's own schema compilation notices fails here, not in an editor's
 // browser. Output goes to a temp dir.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { runQuiet } from '../helpers/run.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const out = mkdtempSync(join(tmpdir(), 'clinic-studio-build-'))
@@ -16,21 +16,12 @@ const build = suite('sanity build')
 build.after(() => rmSync(out, { recursive: true, force: true }))
 
 build('builds the Studio offline into a static bundle', async () => {
-  const result = await new Promise<{ code: number; output: string }>((resolve) => {
-    // Like `schema extract --path`, the output dir is resolved against the working directory.
-    const child = spawn(
-      process.execPath,
-      [join(repo, 'node_modules/sanity/bin/sanity'), 'build', relative(repo, out), '--yes', '--no-minify'],
-      {
-        cwd: repo,
-        env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' },
-      },
-    )
-    let output = ''
-    child.stdout.on('data', (d) => (output += d))
-    child.stderr.on('data', (d) => (output += d))
-    child.on('close', (code) => resolve({ code: code ?? 1, output }))
-  })
+  // Like `schema extract --path`, the output dir is resolved against the working directory.
+  const result = await runQuiet(
+    process.execPath,
+    [join(repo, 'node_modules/sanity/bin/sanity'), 'build', relative(repo, out), '--yes', '--no-minify'],
+    repo,
+  )
   assert.is(result.code, 0, `sanity build failed:\n${result.output}`)
   assert.ok(existsSync(join(out, 'index.html')), `no index.html in the build output:\n${result.output}`)
   assert.match(readFileSync(join(out, 'index.html'), 'utf8'), '<div id="sanity"')

@@ -1,7 +1,6 @@
 // TypeGen staleness: extract the schema and regenerate the types into a temp dir, then compare with
 // the committed schema.json and sanity.types.ts. Fails with "run npm run typegen" when either is
 // stale (a schema change, or a delivery/studio `defineQuery` added or changed without regenerating).
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -10,22 +9,12 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { configDefinition, runTypegenGenerate } from '@sanity/codegen'
 import cliConfig from '../../sanity.cli.js'
+import { runQuiet } from '../helpers/run.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const tmp = mkdtempSync(join(tmpdir(), 'clinic-typegen-'))
 
-function run(command: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: repo,
-      env: { ...process.env, NO_COLOR: '1', SANITY_TELEMETRY_DISABLED: '1' },
-    })
-    let output = ''
-    child.stdout.on('data', (d) => (output += d))
-    child.stderr.on('data', (d) => (output += d))
-    child.on('close', (code) => resolve({ code: code ?? 1, output }))
-  })
-}
+const run = (command: string, args: string[]) => runQuiet(command, args, repo)
 
 /** First differing line, to make the failure readable. */
 function firstDifference(a: string, b: string): string {
