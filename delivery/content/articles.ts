@@ -4,7 +4,7 @@ import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_BY_SLUG_QUERY, ARTICLE_LIST_QUERY } from '../queries.js'
 import { conformDocument, conformList } from './conform.js'
 import { ARTICLE, ARTICLE_SUMMARY } from './shapes.js'
-import { decodeTupleCursor, encodeTupleCursor, pageSizeOf } from './pagination.js'
+import { decodeTupleCursor, encodeTupleCursor, keysetPage, pageSizeOf } from './pagination.js'
 import { found, notFound, optionalSlug, requireSlug, type Lookup } from './result.js'
 
 export type Article = NonNullable<QueryResult<typeof ARTICLE_BY_SLUG_QUERY>>
@@ -77,12 +77,9 @@ export async function listArticles(client: SanityClient, options: ArticleListOpt
     limit: limit + 1,
   }
   const rows = await runQuery(client, ARTICLE_LIST_QUERY, params, 'article-list')
-  const page = rows.slice(0, limit)
   // The cursor is the last row read, valid or not, so a skipped document never repeats or hides a page.
-  const last = page[page.length - 1]
-  const nextCursor =
-    rows.length > limit && last && typeof last.publishedAt === 'string'
-      ? encodeCursor({ publishedAt: last.publishedAt, id: last._id })
-      : null
-  return { items: conformList(page, ARTICLE_SUMMARY, 'article', 'article list'), nextCursor }
+  const page = keysetPage(rows, limit, (last) =>
+    typeof last.publishedAt === 'string' ? encodeCursor({ publishedAt: last.publishedAt, id: last._id }) : null,
+  )
+  return { items: conformList(page.items, ARTICLE_SUMMARY, 'article', 'article list'), nextCursor: page.nextCursor }
 }

@@ -74,6 +74,17 @@ export function pageSizeOf(limit: number | undefined, fallback: number, max: num
 }
 
 /**
+ * One page of a keyset query that read `limit + 1` rows (the extra row only says whether there is a
+ * next page): the first `limit` rows and the cursor of the last of them (null on the last page, or
+ * when `cursorOf` finds no key in that row).
+ */
+export function keysetPage<T>(rows: T[], limit: number, cursorOf: (last: T) => string | null): Page<T> {
+  const items = rows.slice(0, limit)
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null }
+}
+
+/**
  * Runs a name-ordered keyset query for one page: asks for one item more than the page size (that
  * item only says whether there is a next page) and builds the next cursor from the last item kept.
  */
@@ -85,11 +96,7 @@ export async function nameOrderedPage<T extends { _id: string; name: string | nu
   const limit = pageSizeOf(options.limit, sizes.fallback, sizes.max)
   const after = options.cursor ? decodeNameCursor(options.cursor) : null
   const rows = await run({ afterName: after?.name ?? null, afterId: after?.id ?? null, limit: limit + 1 })
-  const items = rows.slice(0, limit)
-  const last = items[items.length - 1]
-  const nextCursor =
-    rows.length > limit && last && typeof last.name === 'string'
-      ? encodeNameCursor({ name: last.name, id: last._id })
-      : null
-  return { items, nextCursor }
+  return keysetPage(rows, limit, (last) =>
+    typeof last.name === 'string' ? encodeNameCursor({ name: last.name, id: last._id }) : null,
+  )
 }
