@@ -343,11 +343,18 @@ const EHR_DOCUMENT_FILTER = /* groq */ `(
   (${LISTABLE_ARTICLE})
   || (_type == "condition" && defined(slug.current) && defined(name))
   || (_type == "careInstruction" && defined(slug.current) && defined(title))
-) && ($ids == null || _id in $ids)`
+) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)
+  && ($conditionIds == null
+    || _id in $conditionIds
+    || (_type == "article" && count(conditions[_ref in $conditionIds]) > 0)
+    || (_type == "careInstruction" && count(*[_type == "treatment" && _id == ^.treatment._ref
+      && (count(conditions[_ref in $conditionIds]) > 0 || _id in *[_type == "condition" && _id in $conditionIds].treatments[]._ref)]) > 0))`
 
 /**
  * One page of FHIR DocumentReference sources in (_type, _id) order, and how many there are in all.
- * `$ids` narrows to given documents (a `code` search) or is null; `$start`/`$end` slice the page
+ * `$ids` narrows to given documents (a read by id) or is null; `$conditionIds` to the documents
+ * about given conditions (a `code` search: the condition pages, the articles about them and the
+ * care instructions of their treatments) or is null; `$kinds` to some of the three types or is null; `$start`/`$end` slice the page
  * (FHIR paging is by offset: `_count` and `_offset`). Each carries what the resource and its HTML
  * attachment need, including the codes of the conditions it is about (`context.related`).
  */
@@ -367,6 +374,7 @@ export const EHR_DOCUMENTS_QUERY = defineQuery(`{
       "body": body[]${PORTABLE_TEXT},
       "author": author->{name, credentials},
       "medicalReviewer": medicalReviewer->{name, credentials},
+      citations,
       "conditions": conditions[]->{name, icd10Codes, snomedCodes}
     },
     _type == "condition" => {

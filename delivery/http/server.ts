@@ -29,6 +29,9 @@ import { searchRoutes } from './routes/search.js'
 import { siteRoutes } from './routes/site.js'
 import { treatmentRoutes } from './routes/treatments.js'
 import { webhookRoutes } from './routes/webhook.js'
+import { fhirRoutes } from './routes/fhir/index.js'
+import { infobuttonRoutes } from './routes/infobutton/index.js'
+import { ehrAccessFromEnv, type EhrAccess } from '../ehr/access.js'
 
 export const API_VERSION = '1.0.0'
 
@@ -67,6 +70,11 @@ export interface DeliveryServerOptions {
    * `syndicationRoutes(...).register`; they share the server's CORS and not-found handling.
    */
   extraRoutes?: (app: FastifyInstance) => Promise<void>
+  /**
+   * Who may call the EHR interfaces (/infobutton, /fhir/r4): open, or partners with an API key.
+   * Default: from EHR_ACCESS (delivery/ehr/access.ts), open when unset.
+   */
+  ehr?: EhrAccess
 }
 
 export interface DeliveryServer {
@@ -300,6 +308,9 @@ export async function buildDeliveryApp(
   await app.register(siteRoutes, context)
   await app.register(pageRoutes, context)
   await app.register(webhookRoutes, { ...context, verifier })
+  const ehrAccess = options.ehr ?? ehrAccessFromEnv(options.client)
+  await app.register(infobuttonRoutes, { prefix: '/infobutton', context, client, access: ehrAccess })
+  await app.register(fhirRoutes, { prefix: '/fhir/r4', context, client, access: ehrAccess })
   if (options.extraRoutes) await options.extraRoutes(app)
 
   let openApi: string | null = null
