@@ -72,7 +72,11 @@ export function buildKnowledgeFeed(input: FeedInput): KnowledgeFeed {
     .map((c) => `${c.system?.name ?? `code system ${c.systemOid}`} ${c.code}`)
     .join(', ')
   // ISO timestamps sort as strings: the newest is last.
-  const updated = entries.map((e) => e.updated).sort().at(-1) ?? ''
+  const updated =
+    entries
+      .map((e) => e.updated)
+      .sort()
+      .at(-1) ?? ''
   const rights = [clinic?.attributionText, clinic?.syndicationLicence].filter(Boolean).join(' ') || null
   const criteriaKey = request.criteria.map((c) => `${c.systemOid}|${c.code}`).join(',')
   return {
