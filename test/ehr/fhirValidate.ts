@@ -112,7 +112,7 @@ function strict(value: unknown, props: ParsedProperty[], path: string, issues: s
         else strict(item, innerProps, `${at}(${inner.resourceType})`, issues)
         return
       }
-      const inner = prop._properties ?? propertiesOf(prop._type, '')
+      const inner = prop._properties?.length ? prop._properties : propertiesOf(prop._type, '')
       if (!inner) {
         issues.push(`${at}: unknown type ${prop._type}`)
         return

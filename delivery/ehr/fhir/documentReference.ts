@@ -75,7 +75,7 @@ export interface FhirDocumentReference {
   type: { coding: FhirCoding[]; text: string }
   category: Array<{ coding: FhirCoding[]; text: string }>
   date: string
-  author: FhirReference[]
+  author?: FhirReference[]
   custodian?: FhirReference
   description?: string
   content: Array<{
@@ -86,7 +86,7 @@ export interface FhirDocumentReference {
       url?: string
       size: number
       hash: string
-      title: string
+      title?: string
       creation?: string
     }
   }>
@@ -226,7 +226,7 @@ export function toDocumentReference(doc: EhrDocument, context: DocumentContext):
       },
     ],
     date: instant(doc._updatedAt),
-    author: authors,
+    ...(authors.length > 0 ? { author: authors } : {}),
     ...(clinicName ? { custodian: { type: 'Organization', display: clinicName } } : {}),
     ...(description ? { description } : {}),
     content: [
@@ -238,7 +238,7 @@ export function toDocumentReference(doc: EhrDocument, context: DocumentContext):
           ...(page ? { url: page } : {}),
           size: bytes.length,
           hash: createHash('sha1').update(bytes).digest('base64'),
-          title: titleOf(doc),
+          ...(titleOf(doc).trim() ? { title: titleOf(doc) } : {}),
           ...(created ? { creation: created } : {}),
         },
       },

@@ -49,20 +49,22 @@ export function searchsetBundle(input: SearchsetInput) {
   const link = [{ relation: 'self', url: pageLink(base, params, offset, count) }]
   if (offset + count < total) link.push({ relation: 'next', url: pageLink(base, params, offset + count, count) })
   if (offset > 0) link.push({ relation: 'previous', url: pageLink(base, params, Math.max(0, offset - count), count) })
+  const entry = [
+    ...input.resources.map((resource) => ({
+      fullUrl: `${base}/DocumentReference/${resource.id}`,
+      resource,
+      search: { mode: 'match' as const },
+    })),
+    ...(input.outcome ? [{ resource: input.outcome, search: { mode: 'outcome' as const } }] : []),
+  ]
   return {
     resourceType: 'Bundle' as const,
     meta: { lastUpdated: input.now.toISOString() },
     type: 'searchset' as const,
     total,
     link,
-    entry: [
-      ...input.resources.map((resource) => ({
-        fullUrl: `${base}/DocumentReference/${resource.id}`,
-        resource,
-        search: { mode: 'match' as const },
-      })),
-      ...(input.outcome ? [{ resource: input.outcome, search: { mode: 'outcome' as const } }] : []),
-    ],
+    // FHIR JSON has no empty arrays: an empty page has no `entry` at all.
+    ...(entry.length > 0 ? { entry } : {}),
   }
 }
 
