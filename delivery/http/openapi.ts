@@ -13,6 +13,8 @@ declare module 'fastify' {
     tags?: readonly string[]
     /** Leave the route out of the OpenAPI document (CORS preflight). */
     hide?: boolean
+    /** Media types by status (`default` for the rest) when not what the URL implies (Atom, FHIR). */
+    contentTypes?: Readonly<Record<string, string>>
   }
 }
 
@@ -31,6 +33,7 @@ export interface RouteSchema {
   querystring?: ObjectSchema
   response?: Record<string | number, JsonSchema & { description?: string }>
   hide?: boolean
+  contentTypes?: Readonly<Record<string, string>>
 }
 
 type JsonSchema = { [keyword: string]: unknown }
@@ -118,14 +121,16 @@ export function buildOpenApiDocument(
       }
     }
     const responses: OpenApiOperation['responses'] = {}
+    const typeFor = (status: string) =>
+      schema.contentTypes?.[status] ?? schema.contentTypes?.default ?? contentTypeFor(route.url, status)
     for (const [status, response] of Object.entries(schema.response ?? {})) {
       responses[status] = {
         description: response.description ?? `HTTP ${status}`,
-        content: { [contentTypeFor(route.url, status)]: { schema: withoutDescription(response) } },
+        content: { [typeFor(status)]: { schema: withoutDescription(response) } },
       }
     }
     if (!responses['200']) {
-      responses['200'] = { description: 'OK', content: { [contentTypeFor(route.url, '200')]: { schema: {} } } }
+      responses['200'] = { description: 'OK', content: { [typeFor('200')]: { schema: {} } } }
     }
     if (method === 'get') responses['304'] = { description: 'Not modified (the If-None-Match ETag matches)' }
     const operation: OpenApiOperation = {

@@ -14,6 +14,7 @@ import {
 import { accessDenied, type EhrRouteOptions, ehrCacheControl } from '../../../ehr/routes-shared.js'
 import { clinicSettings } from '../../context.js'
 import { problem, PROBLEM_CONTENT_TYPE } from '../../problem.js'
+import { problemResponse } from '../../schemas.js'
 import { escapeHtml } from '../../../render/escape.js'
 import { HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../respond.js'
 import { ICD10CM, SNOMEDCT } from '../../../ehr/codes.js'
@@ -58,6 +59,19 @@ export const infobuttonRoutes: FastifyPluginAsync<EhrRouteOptions> = async (app,
           'The clinic\u2019s patient education for coded problems, ranked: condition pages, then articles about them, then treatments and their care instructions. Parameters follow the HL7 Infobutton URL-based implementation guide as MedlinePlus Connect reads them. Bad parameters: 400 problem naming each one.',
         tags: ['ehr'],
         querystring: QUERYSTRING,
+        contentTypes: { 200: 'text/xml', 302: 'text/html', 404: 'text/html' },
+        response: {
+          200: {
+            description:
+              'An Atom feed (text/xml, the default), its MedlinePlus Connect-style JSON (application/json: feed.entry[].title._value, link[0].href, summary._value) or JSONP (application/javascript)',
+          },
+          302: { description: 'knowledgeResponseType=text/html: a redirect to the best page' },
+          400: problemResponse('Invalid knowledge request: `errors` names each bad parameter and how to fix it'),
+          401: problemResponse(
+            'The clinic requires a partner key (EHR_ACCESS=partner) and none, or a bad one, was sent',
+          ),
+          404: { description: 'knowledgeResponseType=text/html and nothing matches: a page saying so' },
+        },
       },
     },
     async (request, reply) => {
