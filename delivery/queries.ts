@@ -346,15 +346,30 @@ const EHR_DOCUMENT_FILTER = /* groq */ `(
 ) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)
   && ($conditionIds == null
     || _id in $conditionIds
+    || _id in $careIds
     || (_type == "article" && count(conditions[_ref in $conditionIds]) > 0)
-    || (_type == "careInstruction" && count(*[_type == "treatment" && _id == ^.treatment._ref
-      && (count(conditions[_ref in $conditionIds]) > 0 || _id in *[_type == "condition" && _id in $conditionIds].treatments[]._ref)]) > 0))`
+    || (_type == "careInstruction" && treatment._ref in $treatmentIds))`
+
+/**
+ * The treatments of some conditions (either side may hold the link) and the care instructions
+ * those treatments list: what a FHIR `code` search needs besides the conditions themselves. Two
+ * flat look-ups instead of a subquery per document in EHR_DOCUMENTS_QUERY's filter.
+ */
+export const EHR_CONDITION_TREATMENTS_QUERY = defineQuery(`{
+  "listed": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,
+  "referencing": *[_type == "treatment" && count(conditions[_ref in $conditionIds]) > 0]._id
+}`)
+
+/** The care instructions the given treatments list (care instructions may also point at their treatment). */
+export const EHR_TREATMENT_CARE_QUERY = defineQuery(
+  `*[_type == "treatment" && _id in $treatmentIds].careInstructions[]._ref`,
+)
 
 /**
  * One page of FHIR DocumentReference sources in (_type, _id) order, and how many there are in all.
  * `$ids` narrows to given documents (a read by id) or is null; `$conditionIds` to the documents
- * about given conditions (a `code` search: the condition pages, the articles about them and the
- * care instructions of their treatments) or is null; `$kinds` to some of the three types or is null; `$start`/`$end` slice the page
+ * about given conditions (a `code` search: the condition pages, the articles about them, and the
+ * care instructions of `$treatmentIds` or listed in `$careIds`, from the two queries above) or is null; `$kinds` to some of the three types or is null; `$start`/`$end` slice the page
  * (FHIR paging is by offset: `_count` and `_offset`). Each carries what the resource and its HTML
  * attachment need, including the codes of the conditions it is about (`context.related`).
  */

@@ -233,6 +233,10 @@ test('bad parameters: 400 OperationOutcome naming the parameter', async () => {
     assert.equal(issue.expression, [parameter], `${query}: ${issue.diagnostics}`)
     assert.ok(issue.diagnostics.includes(parameter), issue.diagnostics)
   }
+  const xml = await fhir('/fhir/r4/DocumentReference?_format=xml')
+  assert.is(xml.status, 406)
+  assertValid(xml.body, '406 OperationOutcome')
+  assert.is((await fhir('/fhir/r4/DocumentReference?_format=json&_count=1')).status, 200)
   const unknownPath = await fhir('/fhir/r4/Patient')
   assert.is(unknownPath.status, 404)
   assert.is(unknownPath.body.resourceType, 'OperationOutcome')

@@ -4,7 +4,7 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery } from '../../client.js'
 import { InvalidInputError } from '../../content/result.js'
-import { EHR_DOCUMENTS_QUERY } from '../../queries.js'
+import { EHR_CONDITION_TREATMENTS_QUERY, EHR_DOCUMENTS_QUERY, EHR_TREATMENT_CARE_QUERY } from '../../queries.js'
 import { type CodeSystem, codeSystemByUri, ICD10CM, normalizeIcd10, normalizeSnomed, SNOMEDCT } from '../codes.js'
 import { findConditions } from '../lookup.js'
 import { DOCUMENT_LANGUAGE, type DocumentContext, isFhirId, toDocumentReference } from './documentReference.js'
@@ -17,6 +17,7 @@ type Kind = (typeof KINDS)[number]
 
 /** Parameters a search may carry; anything else is refused (strict handling: nothing silently ignored). */
 const KNOWN = new Set(['code', 'language', 'category', '_count', '_offset', '_format'])
+const JSON_FORMATS = ['json', 'application/json', 'application/fhir+json']
 
 export class FhirRequestError extends Error {
   constructor(
@@ -157,6 +158,21 @@ export function parseDocumentSearch(pairs: ReadonlyArray<readonly [string, strin
     }
   }
   if (issues.length > 0) throw invalid(issues)
+  const format = values('_format')[0]
+  if (format !== undefined && !JSON_FORMATS.includes(format.toLowerCase())) {
+    // FHIR: a format the server does not produce is 406 Not Acceptable.
+    throw new FhirRequestError(
+      406,
+      operationOutcome([
+        {
+          severity: 'error',
+          code: 'not-supported',
+          diagnostics: `_format="${format.slice(0, 40)}" is not produced here: this server answers JSON only (_format=json or application/fhir+json).`,
+          expression: ['_format'],
+        },
+      ]),
+    )
+  }
   const countRaw = values('_count')[0]
   const offsetRaw = values('_offset')[0]
   const count = countRaw === undefined ? DEFAULT_COUNT : integer('_count', countRaw, 1, MAX_COUNT)
@@ -172,9 +188,21 @@ export interface SearchContext extends DocumentContext {
 
 export async function searchDocuments(client: SanityClient, search: DocumentSearch, context: SearchContext) {
   let conditionIds: string[] | null = null
+  let treatmentIds: string[] = []
+  let careIds: string[] = []
   if (search.codes) {
     const matches = await Promise.all(search.codes.map((c) => findConditions(client, c.system, c.code)))
     conditionIds = [...new Set(matches.flat().map((m) => m.condition._id))]
+    if (conditionIds.length > 0) {
+      const treatments = await runQuery(client, EHR_CONDITION_TREATMENTS_QUERY, { conditionIds }, 'ehr.fhir-treatments')
+      treatmentIds = [...new Set([...(treatments.listed ?? []), ...treatments.referencing])].filter(
+        (id): id is string => typeof id === 'string',
+      )
+      if (treatmentIds.length > 0) {
+        const care = await runQuery(client, EHR_TREATMENT_CARE_QUERY, { treatmentIds }, 'ehr.fhir-care')
+        careIds = [...new Set(care)].filter((id): id is string => typeof id === 'string')
+      }
+    }
   }
   const wantsContentLanguage =
     search.languages === null || search.languages.some((l) => l.split('-')[0] === DOCUMENT_LANGUAGE)
@@ -194,7 +222,15 @@ export async function searchDocuments(client: SanityClient, search: DocumentSear
     const page = await runQuery(
       client,
       EHR_DOCUMENTS_QUERY,
-      { ids: null, kinds: search.kinds, conditionIds, start: search.offset, end: search.offset + search.count },
+      {
+        ids: null,
+        kinds: search.kinds,
+        conditionIds,
+        treatmentIds,
+        careIds,
+        start: search.offset,
+        end: search.offset + search.count,
+      },
       'ehr.fhir-documents',
     )
     total = page.total
@@ -218,7 +254,7 @@ export async function readDocument(client: SanityClient, id: string, context: Do
   const page = await runQuery(
     client,
     EHR_DOCUMENTS_QUERY,
-    { ids: [id], kinds: null, conditionIds: null, start: 0, end: 1 },
+    { ids: [id], kinds: null, conditionIds: null, treatmentIds: [], careIds: [], start: 0, end: 1 },
     'ehr.fhir-document',
   )
   const doc = page.items[0]
