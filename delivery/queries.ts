@@ -343,33 +343,29 @@ const EHR_DOCUMENT_FILTER = /* groq */ `(
   (${LISTABLE_ARTICLE})
   || (_type == "condition" && defined(slug.current) && defined(name))
   || (_type == "careInstruction" && defined(slug.current) && defined(title))
-) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)
-  && ($conditionIds == null
-    || _id in $conditionIds
-    || _id in $careIds
-    || (_type == "article" && count(conditions[_ref in $conditionIds]) > 0)
-    || (_type == "careInstruction" && treatment._ref in $treatmentIds))`
+) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)`
 
 /**
- * The treatments of some conditions (either side may hold the link) and the care instructions
- * those treatments list: what a FHIR `code` search needs besides the conditions themselves. Two
- * flat look-ups instead of a subquery per document in EHR_DOCUMENTS_QUERY's filter.
+ * What a FHIR `code` search finds besides the matched conditions themselves: the articles about
+ * them and their treatments (either side may hold the link). Reference look-ups the lake answers
+ * from its index, instead of a test of every document in EHR_DOCUMENTS_QUERY's filter.
  */
-export const EHR_CONDITION_TREATMENTS_QUERY = defineQuery(`{
-  "listed": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,
-  "referencing": *[_type == "treatment" && count(conditions[_ref in $conditionIds]) > 0]._id
+export const EHR_CODE_SEARCH_QUERY = defineQuery(`{
+  "articles": *[_type == "article" && references($conditionIds)]._id,
+  "listedTreatments": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,
+  "referencingTreatments": *[_type == "treatment" && references($conditionIds)]._id
 }`)
 
-/** The care instructions the given treatments list (care instructions may also point at their treatment). */
-export const EHR_TREATMENT_CARE_QUERY = defineQuery(
-  `*[_type == "treatment" && _id in $treatmentIds].careInstructions[]._ref`,
-)
+/** The care instructions of some treatments: those the treatments list and those pointing at them. */
+export const EHR_TREATMENT_CARE_QUERY = defineQuery(`{
+  "listed": *[_type == "treatment" && _id in $treatmentIds].careInstructions[]._ref,
+  "pointing": *[_type == "careInstruction" && references($treatmentIds)]._id
+}`)
 
 /**
  * One page of FHIR DocumentReference sources in (_type, _id) order, and how many there are in all.
- * `$ids` narrows to given documents (a read by id) or is null; `$conditionIds` to the documents
- * about given conditions (a `code` search: the condition pages, the articles about them, and the
- * care instructions of `$treatmentIds` or listed in `$careIds`, from the two queries above) or is null; `$kinds` to some of the three types or is null; `$start`/`$end` slice the page
+ * `$ids` narrows to given documents (a read by id; a `code` search's condition pages, articles and
+ * care instructions, from the two queries above) or is null; `$kinds` to some of the three types or is null; `$start`/`$end` slice the page
  * (FHIR paging is by offset: `_count` and `_offset`). Each carries what the resource and its HTML
  * attachment need, including the codes of the conditions it is about (`context.related`).
  */

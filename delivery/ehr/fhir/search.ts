@@ -4,7 +4,7 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery } from '../../client.js'
 import { InvalidInputError } from '../../content/result.js'
-import { EHR_CONDITION_TREATMENTS_QUERY, EHR_DOCUMENTS_QUERY, EHR_TREATMENT_CARE_QUERY } from '../../queries.js'
+import { EHR_CODE_SEARCH_QUERY, EHR_DOCUMENTS_QUERY, EHR_TREATMENT_CARE_QUERY } from '../../queries.js'
 import { type CodeSystem, codeSystemByUri, ICD10CM, normalizeIcd10, normalizeSnomed, SNOMEDCT } from '../codes.js'
 import { findConditions } from '../lookup.js'
 import { DOCUMENT_LANGUAGE, type DocumentContext, isFhirId, toDocumentReference } from './documentReference.js'
@@ -186,22 +186,28 @@ export interface SearchContext extends DocumentContext {
   now?: Date
 }
 
+/** Distinct strings (GROQ gives null for a dangling reference). */
+function strings(values: ReadonlyArray<string | null | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => typeof v === 'string'))]
+}
+
 export async function searchDocuments(client: SanityClient, search: DocumentSearch, context: SearchContext) {
-  let conditionIds: string[] | null = null
-  let treatmentIds: string[] = []
-  let careIds: string[] = []
+  // A code search narrows to the matched conditions' pages, the articles about them and their
+  // treatments' care instructions; null searches everything.
+  let ids: string[] | null = null
   if (search.codes) {
     const matches = await Promise.all(search.codes.map((c) => findConditions(client, c.system, c.code)))
-    conditionIds = [...new Set(matches.flat().map((m) => m.condition._id))]
+    const conditionIds = [...new Set(matches.flat().map((m) => m.condition._id))]
+    ids = conditionIds
     if (conditionIds.length > 0) {
-      const treatments = await runQuery(client, EHR_CONDITION_TREATMENTS_QUERY, { conditionIds }, 'ehr.fhir-treatments')
-      treatmentIds = [...new Set([...(treatments.listed ?? []), ...treatments.referencing])].filter(
-        (id): id is string => typeof id === 'string',
-      )
+      const found = await runQuery(client, EHR_CODE_SEARCH_QUERY, { conditionIds }, 'ehr.fhir-code-search')
+      const treatmentIds = strings([...(found.listedTreatments ?? []), ...found.referencingTreatments])
+      let careIds: string[] = []
       if (treatmentIds.length > 0) {
         const care = await runQuery(client, EHR_TREATMENT_CARE_QUERY, { treatmentIds }, 'ehr.fhir-care')
-        careIds = [...new Set(care)].filter((id): id is string => typeof id === 'string')
+        careIds = strings([...(care.listed ?? []), ...care.pointing])
       }
+      ids = strings([...conditionIds, ...found.articles, ...careIds])
     }
   }
   const wantsContentLanguage =
@@ -218,16 +224,13 @@ export async function searchDocuments(client: SanityClient, search: DocumentSear
         expression: ['language'],
       },
     ])
-  } else if (conditionIds === null || conditionIds.length > 0) {
+  } else if (ids === null || ids.length > 0) {
     const page = await runQuery(
       client,
       EHR_DOCUMENTS_QUERY,
       {
-        ids: null,
+        ids,
         kinds: search.kinds,
-        conditionIds,
-        treatmentIds,
-        careIds,
         start: search.offset,
         end: search.offset + search.count,
       },
@@ -254,7 +257,7 @@ export async function readDocument(client: SanityClient, id: string, context: Do
   const page = await runQuery(
     client,
     EHR_DOCUMENTS_QUERY,
-    { ids: [id], kinds: null, conditionIds: null, treatmentIds: [], careIds: [], start: 0, end: 1 },
+    { ids: [id], kinds: null, start: 0, end: 1 },
     'ehr.fhir-document',
   )
   const doc = page.items[0]
