@@ -5,7 +5,7 @@
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
 import type { SanityClient } from '@sanity/client'
 import { ARTICLE_BY_SLUG_QUERY, CLINIC_SETTINGS_QUERY } from '../queries.js'
-import { absoluteUrl, normaliseSiteUrl, pathFor, slugOf, urlFor, type SlugValue } from '../routes.js'
+import { absoluteUrl, normaliseSiteUrl, pathFor, slugOf, urlFor, type SlugValue } from '../../model/site-paths.js'
 import { renderPortableTextWithInfo } from '../render/portableText.js'
 import { renderFootnotesHtml } from '../render/citations.js'
 import { escapeHtml, safeLinkUrl } from '../render/escape.js'

@@ -1,6 +1,6 @@
 import { HomeIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
-import { CLINIC_ID } from '../constants.js'
+import { CLINIC_ID } from '../../model/values.js'
 import { checkEmail, checkWebUrl } from '../validation.js'
 
 /** The clinic's settings. A singleton: the one document has `_id` `clinic` (CLINIC_ID). */

@@ -1,10 +1,10 @@
 // The reading grade of an article's body, shown above the Portable Text editor while the editor
-// writes, computed by the delivery's own readability code (delivery/render/readability.ts).
+// writes, computed by the same code delivery uses (model/readability.ts).
 import { useDeferredValue, useMemo } from 'react'
 import { CheckmarkCircleIcon, WarningOutlineIcon } from '@sanity/icons'
 import { Card, Flex, Stack, Text } from '@sanity/ui'
 import { isArrayOfBlocksInputProps, useFormValue, type InputProps } from 'sanity'
-import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../delivery/render/readability.js'
+import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../model/readability.js'
 
 /** The words an editor reads in the status line, e.g. "Reading grade 7.2 · 850 words · 5 min read". */
 export function describeReadability(r: Readability): {
