@@ -4,6 +4,7 @@
 // tokens). The clinic's conditions carry ICD-10-CM and, optionally, SNOMED CT codes; the other
 // systems EHRs commonly send (RxNorm, LOINC, ICD-9-CM...) are recognised so the answer can say
 // "no content for this system" instead of refusing a valid request.
+import { toIcd10Code } from '../../model/icd10.js'
 import { InvalidInputError } from '../content/result.js'
 
 export interface CodeSystem {
@@ -76,23 +77,20 @@ export function codeSystemByUri(uri: string): CodeSystem | null {
   return CODE_SYSTEMS.find((system) => system.uri === bare || `urn:oid:${system.oid}` === bare) ?? null
 }
 
-const ICD10_RE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$/
-
 /**
- * An ICD-10-CM code as EHRs send it: case, spaces and a missing dot forgiven ("m5421" -> "M54.21").
- * Throws InvalidInputError naming `parameter` when it cannot be a code.
+ * An ICD-10-CM code as EHRs send it: case, spaces and a missing dot forgiven ("m5421" -> "M54.21",
+ * model/icd10.ts). Throws InvalidInputError naming `parameter` when it cannot be a code.
  */
 export function normalizeIcd10(input: string, parameter: string): string {
-  const compact = input.trim().toUpperCase().replace(/\s+/g, '')
-  const dotted = !compact.includes('.') && compact.length > 3 ? `${compact.slice(0, 3)}.${compact.slice(3)}` : compact
-  if (!ICD10_RE.test(dotted)) {
+  const code = toIcd10Code(input)
+  if (code === null) {
     throw new InvalidInputError(
       parameter,
       `"${input.slice(0, 40)}" is not an ICD-10-CM code`,
       'Send a letter, two characters, and optionally a dot and 1-4 more, e.g. M54.2',
     )
   }
-  return dotted
+  return code
 }
 
 /**

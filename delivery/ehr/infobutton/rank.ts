@@ -4,7 +4,7 @@
 // treatments' care instructions. Each entry links to the clinic's own page for it.
 import type { ClinicSettings } from '../../content/site.js'
 import { escapeHtml } from '../../render/escape.js'
-import { pathFor, type RoutableRef, urlFor } from '../../routes.js'
+import { pathFor, type RoutableRef, urlFor } from '../../../model/site-paths.js'
 import type { MatchLevel } from '../codes.js'
 import type { ConditionMatch } from '../lookup.js'
 import type { SearchCriterion } from './request.js'
