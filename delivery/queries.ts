@@ -196,8 +196,8 @@ export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && sl
   "whatToExpect": whatToExpect[]${PORTABLE_TEXT},
   sideEffects,
   complementaryTreatments,
-  "faqs": faqs[]->${FAQ},
-  "careInstructions": *[_type == "careInstruction" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
+  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ},
+  "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
   "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY}
 }`)
 
@@ -317,7 +317,7 @@ const EHR_CONDITION = /* groq */ `{
   },
   "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {
     _id, _type, _updatedAt, name, "slug": slug.current, summary,
-    "careInstructions": *[_type == "careInstruction" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(phase desc, title asc, _id asc) [0...10] {
+    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {
       _id, _type, _updatedAt, title, "slug": slug.current, phase
     }
   }
@@ -356,11 +356,10 @@ export const EHR_CODE_SEARCH_QUERY = defineQuery(`{
   "referencingTreatments": *[_type == "treatment" && references($conditionIds)]._id
 }`)
 
-/** The care instructions of some treatments: those the treatments list and those pointing at them. */
-export const EHR_TREATMENT_CARE_QUERY = defineQuery(`{
-  "listed": *[_type == "treatment" && _id in $treatmentIds].careInstructions[]._ref,
-  "pointing": *[_type == "careInstruction" && references($treatmentIds)]._id
-}`)
+/** The care instructions of some treatments (a care instruction holds its treatment relation). */
+export const EHR_TREATMENT_CARE_QUERY = defineQuery(
+  `*[_type == "careInstruction" && treatment._ref in $treatmentIds]._id`,
+)
 
 /**
  * One page of FHIR DocumentReference sources in (_type, _id) order, and how many there are in all.

@@ -21,6 +21,7 @@ import historyRoutes from './routes/history.js'
 import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
 import referenceRoutes from './routes/references.js'
+import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
 
 /**
@@ -37,6 +38,7 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   accountRoutes,
   authApiRoutes,
   referenceRoutes,
+  studioServiceRoutes,
 ]
 
 export interface LakeServers {

@@ -205,7 +205,7 @@ export async function searchDocuments(client: SanityClient, search: DocumentSear
       let careIds: string[] = []
       if (treatmentIds.length > 0) {
         const care = await runQuery(client, EHR_TREATMENT_CARE_QUERY, { treatmentIds }, 'ehr.fhir-care')
-        careIds = strings([...(care.listed ?? []), ...care.pointing])
+        careIds = strings(care)
       }
       ids = strings([...conditionIds, ...found.articles, ...careIds])
     }
