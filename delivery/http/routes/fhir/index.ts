@@ -60,7 +60,8 @@ export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string 
         summary: 'FHIR R4 CapabilityStatement',
         description: 'What this FHIR server supports: DocumentReference read and search (application/fhir+json).',
         tags: ['ehr'],
-        contentTypes: { default: FHIR_JSON },
+        produces: FHIR_JSON,
+        producesErrors: FHIR_JSON,
         response: { 200: { description: 'CapabilityStatement (FHIR R4)', type: 'object' } },
       },
     },
@@ -89,7 +90,8 @@ export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string 
         summary: 'Search DocumentReferences (FHIR R4 searchset Bundle)',
         description:
           'The clinic\u2019s published articles, condition pages and care instructions as DocumentReferences with the rendered HTML. Unknown or malformed parameters: 400 OperationOutcome naming the parameter.',
-        contentTypes: { default: FHIR_JSON },
+        produces: FHIR_JSON,
+        producesErrors: FHIR_JSON,
         response: {
           200: { description: 'Bundle (searchset) of DocumentReferences, with next/previous links', type: 'object' },
           400: {
@@ -134,7 +136,8 @@ export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string 
       schema: {
         summary: 'Read one DocumentReference',
         tags: ['ehr'],
-        contentTypes: { default: FHIR_JSON },
+        produces: FHIR_JSON,
+        producesErrors: FHIR_JSON,
         response: {
           200: { description: 'DocumentReference (FHIR R4)', type: 'object' },
           400: {

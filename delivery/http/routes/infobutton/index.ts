@@ -14,7 +14,7 @@ import {
 import { accessDenied, type EhrRouteOptions, ehrCacheControl } from '../../../ehr/routes-shared.js'
 import { clinicSettings } from '../../context.js'
 import { problem, PROBLEM_CONTENT_TYPE } from '../../problem.js'
-import { problemResponse } from '../../schemas.js'
+import { problemResponse } from '../../route-schemas.js'
 import { escapeHtml } from '../../../render/escape.js'
 import { HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../respond.js'
 import { ICD10CM, SNOMEDCT } from '../../../ehr/codes.js'
@@ -59,7 +59,7 @@ export const infobuttonRoutes: FastifyPluginAsync<EhrRouteOptions> = async (app,
           'The clinic\u2019s patient education for coded problems, ranked: condition pages, then articles about them, then treatments and their care instructions. Parameters follow the HL7 Infobutton URL-based implementation guide as MedlinePlus Connect reads them. Bad parameters: 400 problem naming each one.',
         tags: ['ehr'],
         querystring: QUERYSTRING,
-        contentTypes: { 200: 'text/xml', 302: 'text/html', 404: 'text/html' },
+        produces: 'text/xml',
         response: {
           200: {
             description:
@@ -98,7 +98,7 @@ export const infobuttonRoutes: FastifyPluginAsync<EhrRouteOptions> = async (app,
           .code(401)
           .header('WWW-Authenticate', 'Bearer realm="ehr"')
           .type(PROBLEM_CONTENT_TYPE)
-          .send(JSON.stringify(problem('invalid-parameters', 401, 'Partner key required', denied, instance)))
+          .send(JSON.stringify(problem('unauthorized', 401, 'Partner key required', denied, instance)))
       }
       const publicUrl = context.publicUrl()
       const clinic = await clinicSettings(context)
