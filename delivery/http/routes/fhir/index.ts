@@ -1,7 +1,9 @@
 // FHIR R4 (JSON, application/fhir+json): the CapabilityStatement, DocumentReference search
 // (searchset Bundles) and read. Registered with its prefix (`/fhir/r4`); see docs/ehr.md.
 // Errors are OperationOutcomes, as FHIR clients expect, not problem+json.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply } from 'fastify'
 import { FHIR_JSON } from '../../../ehr/fhir/documentReference.js'
 import {
   capabilityStatement,
@@ -25,7 +27,7 @@ function sendOutcome(reply: FastifyReply, status: number, outcome: OperationOutc
   return sendFhir(reply, status, outcome)
 }
 
-export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string }> = async (app, options) => {
+export const fhirRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions & { prefix?: string }> = async (app, options) => {
   const { context, client, access } = options
   const prefix = options.prefix ?? '/fhir/r4'
   const base = () => `${context.publicUrl().replace(/\/+$/, '')}${prefix}`
@@ -102,11 +104,13 @@ export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string 
           404: { description: 'OperationOutcome: no such resource', type: 'object' },
         },
         tags: ['ehr'],
-        querystring: {
-          type: 'object',
-          additionalProperties: true,
-          properties: Object.fromEntries(SEARCH_PARAMETERS.map((p) => [p.name, { description: p.documentation }])),
-        },
+        // Documented here, checked by parseDocumentSearch (an unknown one is a 400 OperationOutcome).
+        querystring: Type.Object(
+          Object.fromEntries(
+            SEARCH_PARAMETERS.map((p) => [p.name, Type.Optional(Type.Unknown({ description: p.documentation }))]),
+          ),
+          { additionalProperties: true },
+        ),
       },
     },
     async (request, reply) => {
@@ -130,7 +134,7 @@ export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string 
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/DocumentReference/:id',
     {
       schema: {
@@ -147,11 +151,7 @@ export const fhirRoutes: FastifyPluginAsync<EhrRouteOptions & { prefix?: string 
           401: { description: 'OperationOutcome: a partner key is required (EHR_ACCESS=partner)', type: 'object' },
           404: { description: 'OperationOutcome: no such resource', type: 'object' },
         },
-        params: {
-          type: 'object',
-          required: ['id'],
-          properties: { id: { type: 'string', description: 'The resource id (the document\u2019s id)' } },
-        },
+        params: Type.Object({ id: Type.String({ description: 'The resource id (the document\u2019s id)' }) }),
       },
     },
     async (request, reply) => {

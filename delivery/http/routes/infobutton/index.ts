@@ -1,7 +1,8 @@
 // The HL7 Infobutton knowledge-request endpoint (URL-based implementation), MedlinePlus
 // Connect-compatible: GET <prefix>?mainSearchCriteria.v.c=M54.2&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90
 // Registered with its prefix (`/infobutton`); see docs/ehr.md.
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { answerKnowledgeRequest } from '../../../ehr/infobutton/answer.js'
 import { renderAtom, renderJson, renderJsonp } from '../../../ehr/infobutton/feed.js'
 import {
@@ -19,13 +20,12 @@ import { escapeHtml } from '../../../render/escape.js'
 import { HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../respond.js'
 import { ICD10CM, SNOMEDCT } from '../../../ehr/codes.js'
 
-const param = (description: string) => ({ description })
+/** A documented parameter; delivery/ehr/infobutton/request.ts checks the values (repeats allowed). */
+const param = (description: string) => Type.Optional(Type.Unknown({ description }))
 
 /** The documented parameters (the parser in delivery/ehr/infobutton/request.ts checks them). */
-const QUERYSTRING = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
+const QUERYSTRING = Type.Object(
+  {
     'mainSearchCriteria.v.c': param(
       `The problem's code, e.g. M54.2. Several problems: mainSearchCriteria.v.c1, .v.c2... (up to ${MAX_CRITERIA}).`,
     ),
@@ -46,9 +46,11 @@ const QUERYSTRING = {
       'The partner key, when the clinic requires one (EHR_ACCESS=partner); or send Authorization: Bearer <key>.',
     ),
   },
-} as const
+  // The guide's other parameters (patient, task, encounter...) are accepted and ignored.
+  { additionalProperties: true },
+)
 
-export const infobuttonRoutes: FastifyPluginAsync<EhrRouteOptions> = async (app, options) => {
+export const infobuttonRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions> = async (app, options) => {
   const { context, client, access } = options
   app.get(
     '/',
