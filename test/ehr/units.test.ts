@@ -7,6 +7,7 @@ import { type EhrCondition, rankIcd10Matches } from '../../delivery/ehr/lookup.j
 import { rankEntries } from '../../delivery/ehr/infobutton/rank.js'
 import { KnowledgeRequestError, parseKnowledgeRequest, queryPairs } from '../../delivery/ehr/infobutton/request.js'
 import { checkSnomedCode } from '../../schemas/documents/condition.js'
+import { fhirIdOf } from '../../delivery/ehr/fhir/documentReference.js'
 
 const codes = suite('ehr: codes')
 
@@ -167,6 +168,12 @@ requests('ranking: one entry per document, conditions before related content, co
     'this server\u2019s page before the site URL is set',
   )
   assert.match(entries[2]!.summaryHtml, /x &lt; y/, 'text is escaped')
+})
+
+codes('FHIR ids: a Sanity id when valid, else a stable hash', () => {
+  assert.is(fhirIdOf('article-dry-needling'), 'article-dry-needling')
+  assert.match(fhirIdOf('article_with_underscores'), /^h-[0-9a-f]{40}$/)
+  assert.is(fhirIdOf('article_with_underscores'), fhirIdOf('article_with_underscores'))
 })
 
 codes.run()

@@ -31,6 +31,15 @@ export function isFhirId(value: string): boolean {
   return FHIR_ID.test(value)
 }
 
+/**
+ * The resource id of a document: its Sanity id when that is a valid FHIR id (the seed's all are),
+ * else a stable hash of it (Sanity allows `_` and longer ids; such documents are found by search,
+ * not by read).
+ */
+export function fhirIdOf(documentId: string): string {
+  return isFhirId(documentId) ? documentId : `h-${createHash('sha1').update(documentId).digest('hex')}`
+}
+
 /** The clinic's own definitions (extensions, code system) live under its FHIR base. */
 export function definitionUrl(publicUrl: string, path: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/fhir/r4/${path}`
@@ -206,7 +215,7 @@ export function toDocumentReference(doc: EhrDocument, context: DocumentContext):
   const identifierSystem = context.clinic?.siteUrl ?? context.publicUrl
   return {
     resourceType: 'DocumentReference',
-    id: doc._id,
+    id: fhirIdOf(doc._id),
     meta: { lastUpdated: instant(doc._updatedAt) },
     ...(extension.length > 0 ? { extension } : {}),
     identifier: [{ system: identifierSystem.replace(/\/+$/, ''), value: doc._id }],
