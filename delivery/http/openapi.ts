@@ -16,6 +16,8 @@ declare module 'fastify' {
     hide?: boolean
     /** The Content-Type of a successful answer (from content-types.ts); JSON when not given. */
     produces?: string
+    /** The Content-Type of error answers, when they are not problem+json (FHIR's OperationOutcome). */
+    producesErrors?: string
   }
 }
 
@@ -35,6 +37,7 @@ export interface RouteSchema {
   response?: Record<string | number, JsonSchema & { description?: string }>
   hide?: boolean
   produces?: string
+  producesErrors?: string
 }
 
 type JsonSchema = { [keyword: string]: unknown }
@@ -88,8 +91,8 @@ function withoutDescription(schema: JsonSchema & { description?: string }): Json
   return rest
 }
 
-function contentTypeFor(status: string, produces: string | undefined): string {
-  if (Number(status) >= 400) return mediaType(PROBLEM_CONTENT_TYPE)
+function contentTypeFor(status: string, produces: string | undefined, producesErrors?: string): string {
+  if (Number(status) >= 400) return mediaType(producesErrors ?? PROBLEM_CONTENT_TYPE)
   return mediaType(produces ?? JSON_CONTENT_TYPE)
 }
 
@@ -123,13 +126,15 @@ export function buildOpenApiDocument(
     for (const [status, response] of Object.entries(schema.response ?? {})) {
       responses[status] = {
         description: response.description ?? `HTTP ${status}`,
-        content: { [contentTypeFor(status, schema.produces)]: { schema: withoutDescription(response) } },
+        content: {
+          [contentTypeFor(status, schema.produces, schema.producesErrors)]: { schema: withoutDescription(response) },
+        },
       }
     }
     if (!responses['200']) {
       responses['200'] = {
         description: 'OK',
-        content: { [contentTypeFor('200', schema.produces)]: { schema: {} } },
+        content: { [contentTypeFor('200', schema.produces, schema.producesErrors)]: { schema: {} } },
       }
     }
     if (method === 'get') responses['304'] = { description: 'Not modified (the If-None-Match ETag matches)' }

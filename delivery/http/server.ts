@@ -34,6 +34,9 @@ import { sitemapRoutes } from './routes/sitemap/index.js'
 import { sitemapXmlRoutes } from './routes/sitemap-xml/index.js'
 import { treatmentRoutes } from './routes/treatments/index.js'
 import { webhookRoutes } from './routes/webhooks/index.js'
+import { fhirRoutes } from './routes/fhir/index.js'
+import { infobuttonRoutes } from './routes/infobutton/index.js'
+import { ehrAccessFromEnv, type EhrAccess } from '../ehr/access.js'
 
 export const API_VERSION = '1.0.0'
 
@@ -78,6 +81,11 @@ export interface DeliveryServerOptions {
    * and its response cache (the context).
    */
   extraRoutes?: (app: FastifyInstance, context: DeliveryContext) => Promise<void>
+  /**
+   * Who may call the EHR interfaces (/infobutton, /fhir/r4): open, or partners with an API key.
+   * Default: from EHR_ACCESS (delivery/ehr/access.ts), open when unset.
+   */
+  ehr?: EhrAccess
 }
 
 export interface DeliveryServer {
@@ -199,6 +207,9 @@ export async function buildDeliveryApp(
   await app.register(sitemapXmlRoutes, { context })
   await app.register(pageRoutes, { context })
   await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
+  const ehrAccess = options.ehr ?? ehrAccessFromEnv(options.client)
+  await app.register(infobuttonRoutes, { context, client, access: ehrAccess, prefix: '/infobutton' })
+  await app.register(fhirRoutes, { context, client, access: ehrAccess, prefix: '/fhir/r4' })
   if (options.extraRoutes) await options.extraRoutes(app, context)
 
   await app.register(docsRoutes, {
