@@ -7,6 +7,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
 import { cacheKeyOfUrl, etagMatches } from './respond.js'
+import { securityHeadersFor } from './security-headers.js'
 
 /** Headers on every public read response (GET, HEAD, OPTIONS): the read API is open to any origin. */
 export const PUBLIC_READ_HEADERS: Readonly<Record<string, string>> = {
@@ -29,7 +30,7 @@ const prepared = new WeakMap<CachedResponse, Prepared>()
 function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl: string): Prepared {
   const known = prepared.get(response)
   if (known && known.cacheControl === cacheControl) return known
-  // The same headers, in the same order, as respond.ts `send` and the server's onSend hook give.
+  // The same headers as respond.ts `send` and the server's onSend hooks give.
   const notModified: OutgoingHttpHeaders = {
     etag: response.etag,
     'cache-control': cacheControl,
@@ -42,6 +43,8 @@ function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl:
     ...notModified,
     'content-type': response.contentType,
     'content-length': response.payload.length,
+    // Cached responses come from the delivery routes, none of which is embeddable.
+    ...securityHeadersFor(response.contentType, 'page'),
   }
   const made = { cacheControl, full, notModified }
   prepared.set(response, made)

@@ -19,6 +19,7 @@ import type { DeliveryContext } from './context.js'
 import { ALWAYS_HEADERS, PUBLIC_READ_HEADERS, serveFreshHit } from './fast-path.js'
 import { buildOpenApiDocument, renderDocsPage, type RouteRecord, type RouteSchema } from './openapi.js'
 import { API_PREFIX } from './present.js'
+import { securityHeadersHook } from './security-headers.js'
 import { problem, PROBLEM_CONTENT_TYPE, type ParameterProblem, type ProblemType } from './problem.js'
 import { DEFAULT_CACHE_CONTROL, HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './respond.js'
 import { articleRoutes } from './routes/articles.js'
@@ -211,6 +212,9 @@ export async function buildDeliveryApp(
     reply.headers(ALWAYS_HEADERS)
     return payload
   })
+  // CSP with frame-ancestors, Referrer-Policy, Permissions-Policy on every HTML answer (pages, docs,
+  // syndication's embed page, error pages), whichever plugin sent it.
+  app.addHook('onSend', securityHeadersHook)
   app.options('/*', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .code(204)

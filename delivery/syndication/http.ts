@@ -20,6 +20,7 @@ import { matchPath, normaliseSiteUrl } from '../routes.js'
 import { escapeHtml } from '../render/escape.js'
 import { jsonLdScriptTag } from '../render/jsonld.js'
 import { etagMatches, etagOf } from '../http/respond.js'
+import { securityHeadersHook } from '../http/security-headers.js'
 import {
   buildSyndicatedArticle,
   ClinicNotConfiguredError,
@@ -212,6 +213,9 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
 ) => {
   const base = () => syndication.apiBaseUrl()
   const payloadContext = () => ({ apiBaseUrl: base(), images: syndication.options.images ?? null })
+  // The same security headers as the delivery server's (which adds them too when it mounts this
+  // plugin), so the embed page has its frame policy when the plugin runs on its own.
+  app.addHook('onSend', securityHeadersHook)
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof RequestProblem) {
@@ -596,6 +600,8 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
         summary: 'The embeddable article page the copy-paste snippet loads in an iframe',
         tags: ['syndication'],
       },
+      // Any site may frame it (frame-ancestors *): see delivery/http/security-headers.ts.
+      config: { embeddable: true },
     },
     async (request, reply) => {
       rejectUnknownParameters(request, [])
@@ -614,11 +620,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
         `<style>body{font:1rem/1.6 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#1b1b1b}` +
         `img{max-width:100%;height:auto}.syndication-disclaimer{border-left:4px solid #b35c00;padding:.5rem 1rem;background:#fff7ec}` +
         `.syndication-attribution{border-top:1px solid #ccc;margin-top:2rem;font-size:.9rem}</style>` +
-        `</head><body>${article.html}</body></html>`
-      reply.header(
-        'Content-Security-Policy',
-        "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
-      )
+        `</head><body><main>${article.html}</main></body></html>`
       return sendBody(request, reply, page, HTML_CONTENT_TYPE, 'public, max-age=300')
     },
   )
