@@ -205,6 +205,8 @@ export type Clinic = {
   medicalDisclaimer?: string;
   syndicationLicence?: string;
   attributionText?: string;
+  targetReadingGrade?: number;
+  readingGradeBlocksPublish?: boolean;
 };
 
 export type CategoryReference = {
@@ -1907,7 +1909,7 @@ export type SITEMAP_PAGE_QUERY_RESULT = Array<
 
 // Source: delivery/queries.ts
 // Variable: CLINIC_SETTINGS_QUERY
-// Query: *[_id == "clinic"][0]{  _id,  _type,  _updatedAt,  name,  siteUrl,  bookingUrl,  phone,  email,  address,  logo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  medicalDisclaimer,  syndicationLicence,  attributionText}
+// Query: *[_id == "clinic"][0]{  _id,  _type,  _updatedAt,  name,  siteUrl,  bookingUrl,  phone,  email,  address,  logo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  medicalDisclaimer,  syndicationLicence,  attributionText,  targetReadingGrade,  readingGradeBlocksPublish}
 export type CLINIC_SETTINGS_QUERY_RESULT =
   | {
       _id: "clinic";
@@ -1923,6 +1925,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1938,6 +1942,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1953,6 +1959,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1986,6 +1994,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: string | null;
       syndicationLicence: string | null;
       attributionText: string | null;
+      targetReadingGrade: number | null;
+      readingGradeBlocksPublish: boolean | null;
     }
   | {
       _id: "clinic";
@@ -2001,6 +2011,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2016,6 +2028,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2031,6 +2045,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2046,6 +2062,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2061,6 +2079,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2076,6 +2096,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2091,6 +2113,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | null;
 
@@ -2196,6 +2220,8 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       medicalDisclaimer?: string;
       syndicationLicence?: string;
       attributionText?: string;
+      targetReadingGrade?: number;
+      readingGradeBlocksPublish?: boolean;
     }
   | {
       _id: string;
@@ -2384,7 +2410,7 @@ declare module "@sanity/client" {
     '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
     '{\n  "article": {\n    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "condition": {\n    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "treatment": {\n    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  }\n}': SITEMAP_INDEX_QUERY_RESULT;
     '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt\n}': SITEMAP_PAGE_QUERY_RESULT;
-    '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText\n}': CLINIC_SETTINGS_QUERY_RESULT;
+    '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText,\n  targetReadingGrade,\n  readingGradeBlocksPublish\n}': CLINIC_SETTINGS_QUERY_RESULT;
     'count(*[_id == "clinic"])': HEALTH_PROBE_QUERY_RESULT;
     '*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]': PUBLISHED_CHANGES_LISTEN_QUERY_RESULT;
   }
