@@ -26,6 +26,8 @@ export interface FailedItem {
   description: string
   type: string
   id?: string
+  /** Extra fields of the item's error (e.g. `referencingIDs`). */
+  details?: Record<string, unknown>
 }
 
 /** A transaction that failed as a whole: `mutationError` / `actionError` with `items`. */
@@ -38,7 +40,12 @@ export function transactionError(
   const first = items[0]
   return new LakeError(statusCode, kind, `${what}: ${first ? first.description : 'unknown error'}`, {
     items: items.map((item) => ({
-      error: { description: item.description, type: item.type, ...(item.id ? { id: item.id } : {}) },
+      error: {
+        description: item.description,
+        type: item.type,
+        ...(item.id ? { id: item.id } : {}),
+        ...item.details,
+      },
       index: item.index,
     })),
   })

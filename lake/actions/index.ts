@@ -15,15 +15,40 @@ const ACTIONS = [
   'sanity.action.document.discard',
   'sanity.action.document.delete',
   'sanity.action.document.replaceDraft',
+  'sanity.action.document.version.create',
+  'sanity.action.document.version.discard',
+  'sanity.action.document.version.replace',
+  'sanity.action.document.version.unpublish',
 ]
 
-/** Strips the system fields a copy must not carry over. */
+/** Strips the system fields a copy must not carry over (`_system` is a version's bookkeeping). */
 function copyAs(doc: LakeDocument, id: string): Record<string, unknown> {
-  const { _rev, _updatedAt, _originalId, ...rest } = doc
+  const { _rev, _updatedAt, _originalId, _system, ...rest } = doc
   void _rev
   void _updatedAt
   void _originalId
+  void _system
   return { ...rest, _id: id }
+}
+
+/**
+ * What publishing does to references: the Studio writes a new document's references weak with
+ * `_strengthenOnPublish` (the target may not be published yet); once published they become strong
+ * (unless the schema asked for a weak reference, `_strengthenOnPublish.weak`), provided the target
+ * exists, so referential integrity then protects them.
+ */
+function strengthenReferences(value: unknown, exists: (id: string) => boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => strengthenReferences(item, exists))
+  if (!isRecord(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[key] = strengthenReferences(item, exists)
+  const strengthen = out._strengthenOnPublish
+  if (isRecord(strengthen) && typeof out._ref === 'string' && exists(out._ref)) {
+    delete out._strengthenOnPublish
+    if (strengthen.weak === true) out._weak = true
+    else delete out._weak
+  }
+  return out
 }
 
 export async function applyAction(tx: TransactionBuilder, action: unknown, index: number): Promise<void> {
@@ -141,7 +166,7 @@ export async function applyAction(tx: TransactionBuilder, action: unknown, index
           pub,
         )
       }
-      const doc = copyAs(draft, pub)
+      const doc = strengthenReferences(copyAs(draft, pub), (id) => tx.get(id) !== null) as Record<string, unknown>
       doc._createdAt = published?._createdAt ?? draft._createdAt
       await tx.apply({ createOrReplace: doc }, index)
       return tx.apply({ delete: { id: draftId } }, index)
@@ -188,5 +213,92 @@ export async function applyAction(tx: TransactionBuilder, action: unknown, index
       }
       return tx.apply({ createOrReplace: { ...attributes, _id: id } }, index)
     }
+    case 'sanity.action.document.version.create': {
+      const pub = publishedId()
+      if (action.document !== undefined) {
+        const document = action.document
+        if (!isRecord(document) || typeof document._id !== 'string')
+          return fail(
+            400,
+            'invalidActionError',
+            `${type} (action ${index}): "document" must be an object with an "_id"`,
+          )
+        const id = versionOf(pub, document._id, 'document._id')
+        if (tx.get(id)) return fail(409, 'documentAlreadyExistsError', `Document by ID "${id}" already exists`, id)
+        return tx.apply({ create: { ...document, _id: id } }, index)
+      }
+      const baseId = str('baseId') as string
+      const id = versionOf(pub, str('versionId') as string, 'versionId')
+      const base = tx.get(baseId)
+      if (!base)
+        return fail(409, 'documentNotFoundError', `Cannot create "${id}" from "${baseId}": no such document`, baseId)
+      if (action.ifBaseRevisionId !== undefined && action.ifBaseRevisionId !== base._rev) {
+        return fail(
+          409,
+          'conflict',
+          `Cannot create "${id}": "${baseId}" changed (revision "${base._rev}", expected "${String(action.ifBaseRevisionId)}")`,
+          baseId,
+        )
+      }
+      if (tx.get(id)) return fail(409, 'documentAlreadyExistsError', `Document by ID "${id}" already exists`, id)
+      // `_system.base` tells the Studio which revision the version started from.
+      return tx.apply({ create: { ...copyAs(base, id), _system: { base: { id: baseId, rev: base._rev } } } }, index)
+    }
+    case 'sanity.action.document.version.discard': {
+      const versionId = str('versionId') as string
+      if (!isDraftId(versionId) && !isVersionId(versionId))
+        return fail(
+          400,
+          'invalidActionError',
+          `${type} (action ${index}): versionId "${versionId}" is not a draft or release version id (use sanity.action.document.delete for published documents)`,
+        )
+      if (!tx.get(versionId))
+        return fail(409, 'documentNotFoundError', `Cannot discard "${versionId}": it does not exist`, versionId)
+      return tx.apply({ delete: { id: versionId } }, index)
+    }
+    case 'sanity.action.document.version.replace': {
+      const document = action.document
+      if (!isRecord(document) || typeof document._id !== 'string')
+        return fail(400, 'invalidActionError', `${type} (action ${index}) needs "document", an object with an "_id"`)
+      const id = versionOf(publishedIdOf(document._id), document._id, 'document._id')
+      if (!tx.get(id))
+        return fail(
+          409,
+          'documentNotFoundError',
+          `Cannot replace "${id}": it does not exist (create it with sanity.action.document.version.create)`,
+          id,
+        )
+      return tx.apply({ createOrReplace: { ...document, _id: id } }, index)
+    }
+    case 'sanity.action.document.version.unpublish': {
+      const pub = publishedId()
+      const versionId = str('versionId') as string
+      if (!isVersionId(versionId) || publishedIdOf(versionId) !== pub)
+        return fail(
+          400,
+          'invalidActionError',
+          `${type} (action ${index}): versionId "${versionId}" must be a release version of "${pub}" (versions.<release>.${pub})`,
+        )
+      if (!tx.get(pub))
+        return fail(409, 'documentNotFoundError', `Cannot unpublish "${pub}" in a release: it is not published`, pub)
+      const version = tx.get(versionId)
+      // The marker the Studio and a release publish read: this version removes the published document.
+      const marked = { ...(version ? copyAs(version, versionId) : copyAs(tx.get(pub) as LakeDocument, versionId)) }
+      marked._system = { ...(isRecord(version?._system) ? version._system : {}), delete: true }
+      return tx.apply({ createOrReplace: marked }, index)
+    }
+  }
+
+  /** Checks that `id` is the draft or a release version of `pub`; fails the action otherwise. */
+  function versionOf(pub: string, id: string, field: string): string {
+    const reason = invalidIdReason(id)
+    if (reason) return fail(400, 'invalidDocumentIdError', `${type} (action ${index}) "${field}": ${reason}`)
+    if (!(isDraftId(id) || isVersionId(id)) || publishedIdOf(id) !== pub)
+      return fail(
+        400,
+        'invalidActionError',
+        `${type} (action ${index}): ${field} "${id}" must be the draft (drafts.${pub}) or a release version (versions.<release>.${pub}) of "${pub}"`,
+      )
+    return id
   }
 }

@@ -19,6 +19,7 @@ import dataRoutes from './routes/data.js'
 import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
 import listenRoutes from './routes/listen.js'
+import referenceRoutes from './routes/references.js'
 import assetRoutes from './routes/assets.js'
 
 /**
@@ -34,6 +35,7 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   exportRoutes,
   accountRoutes,
   authApiRoutes,
+  referenceRoutes,
 ]
 
 export interface LakeServers {

@@ -18,6 +18,7 @@ import {
   type BulkResult,
   type BulkWrite,
 } from './bulk.js'
+import { checkReferentialIntegrity, hasReference, type ReferrersLookup } from './integrity.js'
 import { STORE_SQL } from './statements.js'
 import { TransactionBuilder } from './transaction.js'
 import type {
@@ -60,6 +61,8 @@ export class DatasetStore {
   private refreshing = false
   private readonly bulkThread: (() => BulkThread) | undefined
   private bulkCheckpoint: Promise<CheckpointResult> | undefined
+  /** Finds the documents that may reference an id; by default a scan, the lake gives it an index. */
+  private referrersOf: ReferrersLookup = (id) => [...this.docs.values()].filter((doc) => hasReference(doc, id))
 
   /** `bulkThread`: the worker that writes large bulk writes and checkpoints after them (absent: all on this thread). */
   constructor(db: SqliteDatabase, name: string, bulkThread?: () => BulkThread) {
@@ -151,6 +154,16 @@ export class DatasetStore {
     return () => this.listeners.delete(listener)
   }
 
+  /** The committed documents that reference `id` (weakly or strongly). */
+  referrers(id: string): LakeDocument[] {
+    return [...this.referrersOf(id)].filter((doc) => doc._id !== id && hasReference(doc, id))
+  }
+
+  /** Gives the store a faster way to find a document's referrers (the lake's reference index). */
+  setReferrersLookup(lookup: ReferrersLookup): void {
+    this.referrersOf = lookup
+  }
+
   /** Commits mutations in Sanity's wire format as one atomic transaction. */
   commit(mutations: readonly unknown[], opts: CommitOptions = {}): Promise<CommitResult> {
     return this.transact(async (tx) => {
@@ -233,6 +246,7 @@ export class DatasetStore {
       errorKind: opts.errorKind,
     })
     await body(tx)
+    checkReferentialIntegrity(tx, this.referrersOf)
     const touched = tx.changes()
     const results = touched.map((t) => ({ id: t.id, operation: t.operation, document: t.after }))
     const changes: DocumentChange[] = touched

@@ -8,6 +8,7 @@ import { invalidDatasetReason } from '../ids.js'
 import { BulkThread } from './bulk-thread.js'
 import { DatasetStore } from './dataset.js'
 import { openDatabase, type SqliteDatabase } from './db.js'
+import { indexesFor } from '../index/dataset-indexes.js'
 
 export { DatasetStore } from './dataset.js'
 export type { TransactionBody, TransactionListener } from './dataset.js'
@@ -38,6 +39,14 @@ export class LakeStore {
       const reason = invalidDatasetReason(name)
       if (reason) throw new LakeError(400, 'invalidDatasetError', reason)
       store = new DatasetStore(this.db, name, () => (this.bulkThread ??= new BulkThread(this.db.name)))
+      const indexed = store
+      // The raw view's reference index answers "who references X" without scanning every document.
+      store.setReferrersLookup((id) =>
+        indexesFor(indexed)
+          .view('raw')
+          .referencing(id)
+          .map((entry) => entry.doc),
+      )
       this.datasets.set(name, store)
     }
     return store

@@ -13,6 +13,8 @@ interface Touched {
   after: LakeDocument | null
   operation: MutationOperation
   mutations: Record<string, unknown>[]
+  /** The index of the last mutation or action that wrote this document (error items name it). */
+  index: number
 }
 
 /**
@@ -66,17 +68,24 @@ export class TransactionBuilder {
     return [...this.touched].map(([id, t]) => ({ id, ...t }))
   }
 
-  fail(index: number, statusCode: number, type: string, description: string, id?: string): never {
-    throw transactionError(statusCode, this.errorKind, [{ index, description, type, id }])
+  fail(
+    index: number,
+    statusCode: number,
+    type: string,
+    description: string,
+    id?: string,
+    details?: Record<string, unknown>,
+  ): never {
+    throw transactionError(statusCode, this.errorKind, [{ index, description, type, id, details }])
   }
 
-  private write(id: string, after: LakeDocument | null, mutation: Record<string, unknown>): void {
+  private write(id: string, after: LakeDocument | null, mutation: Record<string, unknown>, index: number): void {
     const existing = this.touched.get(id)
     const before = existing ? existing.before : (this.base.get(id) ?? null)
     const operation: MutationOperation = after === null ? 'delete' : before === null ? 'create' : 'update'
     const mutations = existing ? existing.mutations : []
     mutations.push(mutation)
-    this.touched.set(id, { before, after, operation, mutations })
+    this.touched.set(id, { before, after, operation, mutations, index })
   }
 
   private stamp(
@@ -163,7 +172,7 @@ export class TransactionBuilder {
     }
     if (kind === 'createIfNotExists' && existing) return
     const stored = this.stamp(doc, docId, createdAt ?? existing?._createdAt, true)
-    this.write(docId, stored, { [kind]: stored })
+    this.write(docId, stored, { [kind]: stored }, index)
   }
 
   private async targets(spec: Record<string, unknown>, what: string, index: number): Promise<string[]> {
@@ -206,7 +215,7 @@ export class TransactionBuilder {
       )
     for (const id of await this.targets(spec, 'delete', index)) {
       if (this.get(id) === null) continue
-      this.write(id, null, { delete: { id } })
+      this.write(id, null, { delete: { id } }, index)
     }
   }
 
@@ -279,7 +288,7 @@ export class TransactionBuilder {
       const stored = this.stamp(next, id, current._createdAt)
       const normalised: Record<string, unknown> = { id, ...operations }
       if (spec.ifRevisionID !== undefined) normalised.ifRevisionID = spec.ifRevisionID
-      this.write(id, stored, { patch: normalised })
+      this.write(id, stored, { patch: normalised }, index)
     }
   }
 }
