@@ -29,7 +29,41 @@ const BASE_POLICY = [
 ]
 
 /** CSP of the clinic's own pages and the docs page: no scripts, no framing by anyone. */
-export const PAGE_CSP = [...BASE_POLICY, 'img-src http: https:', "frame-ancestors 'none'"].join('; ')
+export const PAGE_CSP = pageCsp([])
+
+/**
+ * CSP of pages that the given origins may frame: the Studio's "Preview" pane shows the page in an
+ * iframe, so `npm start` lets the Studio's origin frame them (DELIVERY_FRAME_ANCESTORS for others).
+ */
+export function pageCsp(frameAncestors: readonly string[]): string {
+  const ancestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'"
+  return [...BASE_POLICY, 'img-src http: https:', `frame-ancestors ${ancestors}`].join('; ')
+}
+
+/**
+ * Origins from a comma-separated list (DELIVERY_FRAME_ANCESTORS), each `http(s)://host[:port]`.
+ * Anything else is refused with what was wrong: a path or a typo would silently block the preview.
+ */
+export function parseFrameAncestors(raw: string | undefined, name = 'DELIVERY_FRAME_ANCESTORS'): string[] {
+  if (!raw || raw.trim() === '') return []
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      let url: URL | null = null
+      try {
+        url = new URL(entry)
+      } catch {
+        url = null
+      }
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== entry.replace(/\/$/, ''))
+        throw new Error(
+          `${name}: "${entry}" is not an origin. List origins such as https://clinic.sanity.studio or http://127.0.0.1:3335 (scheme, host and port, no path), separated by commas.`,
+        )
+      return url.origin
+    })
+}
 
 /** CSP of the embed page: no scripts; any site may frame it (the snippet is public). */
 export const EMBED_CSP = [...BASE_POLICY, 'img-src http: https: data:', 'frame-ancestors *'].join('; ')
@@ -67,24 +101,31 @@ function isHtml(contentType: unknown): boolean {
  * Referrer-Policy, Permissions-Policy, X-Content-Type-Options (and the legacy X-Frame-Options for
  * pages); for anything else only X-Content-Type-Options. Lower-case names.
  */
-export function securityHeadersFor(contentType: unknown, policy: FramePolicy = 'page'): Record<string, string> {
+export function securityHeadersFor(
+  contentType: unknown,
+  policy: FramePolicy = 'page',
+  frameAncestors: readonly string[] = [],
+): Record<string, string> {
   if (!isHtml(contentType)) return { 'x-content-type-options': 'nosniff' }
+  const page = policy === 'page'
   return {
-    'content-security-policy': policy === 'embed' ? EMBED_CSP : PAGE_CSP,
+    'content-security-policy': page ? pageCsp(frameAncestors) : EMBED_CSP,
     'referrer-policy': REFERRER_POLICY,
     'permissions-policy': PERMISSIONS_POLICY,
     'x-content-type-options': 'nosniff',
-    ...(policy === 'page' ? { 'x-frame-options': 'DENY' } : {}),
+    // X-Frame-Options cannot list origins: only for pages no one may frame (older browsers).
+    ...(page && frameAncestors.length === 0 ? { 'x-frame-options': 'DENY' } : {}),
   }
 }
 
-/** onSend hook: adds the security headers by the reply's content type and the route's `embeddable`. */
-export async function securityHeadersHook(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-): Promise<unknown> {
-  const policy: FramePolicy = request.routeOptions.config?.embeddable ? 'embed' : 'page'
-  reply.headers(securityHeadersFor(reply.getHeader('content-type'), policy))
-  return payload
+/**
+ * An onSend hook adding the security headers by the reply's content type and the route's
+ * `embeddable`; `frameAncestors` (read per answer) may frame the pages.
+ */
+export function securityHeadersHook(frameAncestors: () => readonly string[] = () => []) {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    const policy: FramePolicy = request.routeOptions.config?.embeddable ? 'embed' : 'page'
+    reply.headers(securityHeadersFor(reply.getHeader('content-type'), policy, frameAncestors()))
+    return payload
+  }
 }

@@ -215,7 +215,7 @@ export const syndicationPlugin: FastifyPluginAsync<SyndicationPluginOptions> = a
   const payloadContext = () => ({ apiBaseUrl: base(), images: syndication.options.images ?? null })
   // The same security headers as the delivery server's (which adds them too when it mounts this
   // plugin), so the embed page has its frame policy when the plugin runs on its own.
-  app.addHook('onSend', securityHeadersHook)
+  app.addHook('onSend', securityHeadersHook())
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof RequestProblem) {

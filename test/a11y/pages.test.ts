@@ -11,63 +11,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import axe from 'axe-core'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { browserAvailability, CHROMIUM, CHROMIUM_FLAGS, ROOT } from '../e2e/harness.js'
+import { describeViolations, runAxe } from './_axe.js'
 import { startStack, type Stack } from './_stack.js'
 
 export const A11Y_ARTIFACTS = path.join(ROOT, 'test-artifacts', 'a11y')
-
-/** The WCAG levels checked (axe tags), plus axe's best practices (landmarks, regions, headings). */
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']
-
-interface AxeNode {
-  target: unknown[]
-  html: string
-  failureSummary?: string
-}
-interface AxeViolation {
-  id: string
-  impact?: string | null
-  help: string
-  helpUrl: string
-  nodes: AxeNode[]
-}
-interface AxeResults {
-  violations: AxeViolation[]
-  passes: unknown[]
-}
-
-/** Runs axe on the page (or inside `scope`, a CSS selector) and returns its violations. */
-export async function runAxe(page: Page, scope?: string): Promise<AxeResults> {
-  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined')
-  if (!loaded) await page.evaluate(axe.source)
-  return page.evaluate(
-    async ({ tags, scope }) => {
-      const w = window as unknown as {
-        axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[]; passes: unknown[] }> }
-      }
-      const context = scope ? { include: [[scope]] } : document
-      const result = await w.axe.run(context, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-      return JSON.parse(JSON.stringify({ violations: result.violations, passes: result.passes })) as AxeResults
-    },
-    { tags: AXE_TAGS, scope },
-  )
-}
-
-/** One line per violation and element: rule, impact, help, element and why. */
-export function describeViolations(where: string, violations: AxeViolation[]): string {
-  return violations
-    .flatMap((v) =>
-      v.nodes.map(
-        (n) =>
-          `${where}: [${v.impact ?? 'n/a'}] ${v.id} (${v.help}, ${v.helpUrl})\n    element ${JSON.stringify(n.target)}: ${n.html.slice(0, 200)}\n    ${(n.failureSummary ?? '').replace(/\n/g, '\n    ')}`,
-      ),
-    )
-    .join('\n')
-}
 
 const availability = browserAvailability()
 const test = suite('accessibility of every HTML output (axe-core in chromium)')

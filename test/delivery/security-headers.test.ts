@@ -9,10 +9,12 @@ import * as assert from 'uvu/assert'
 import {
   EMBED_CSP,
   PAGE_CSP,
+  parseFrameAncestors,
   PERMISSIONS_POLICY,
   REFERRER_POLICY,
   securityHeadersFor,
 } from '../../delivery/http/security-headers.js'
+import { startDeliveryServer } from '../../delivery/http/server.js'
 import { startStack, type Stack } from '../a11y/_stack.js'
 
 const test = suite('security headers')
@@ -132,6 +134,36 @@ test('404 pages and HEAD answers of pages carry the page headers too', async () 
   const head = await fetch(`${stack.server.url}/articles/${stack.slugs.article[0]}`, { method: 'HEAD' })
   assert.is(head.status, 200)
   assertHtmlHeaders(head, 'HEAD article', 'page')
+})
+
+test("the Studio's origin may frame the pages (its Preview pane), nobody else; the embed stays open", async () => {
+  const studio = 'http://127.0.0.1:3335'
+  const server = await startDeliveryServer({
+    client: stack.lake.anonymousClient,
+    port: 0,
+    frameAncestors: () => [studio],
+  })
+  try {
+    for (const path of ['/', `/articles/${stack.slugs.article[0]}`, '/api/docs']) {
+      for (let round = 0; round < 2; round++) {
+        const response = await fetch(`${server.url}${path}`)
+        await response.text()
+        const csp = directives(response.headers.get('content-security-policy') ?? '')
+        assert.is(csp.get('frame-ancestors'), studio, `${path}: frame-ancestors`)
+        assert.is(csp.get('script-src'), "'none'", `${path}: still no scripts`)
+        assert.is(response.headers.get('x-frame-options'), null, `${path}: X-Frame-Options would forbid the Studio`)
+      }
+    }
+  } finally {
+    await server.close()
+  }
+  assert.equal(parseFrameAncestors(' https://clinic.sanity.studio, http://127.0.0.1:3335 '), [
+    'https://clinic.sanity.studio',
+    'http://127.0.0.1:3335',
+  ])
+  assert.equal(parseFrameAncestors(undefined), [])
+  for (const bad of ['clinic.sanity.studio', 'https://clinic.sanity.studio/desk', "'self'", 'ftp://x.example'])
+    assert.throws(() => parseFrameAncestors(bad), /is not an origin/, bad)
 })
 
 test('the policies: pages may not be framed, embeds may be framed anywhere, nothing may run scripts', () => {
