@@ -373,8 +373,13 @@ function defineBrowserTests(): void {
 
     // The author reviewed her own article: a warning (not an error) on the reviewer field.
     await page.locator('[data-testid="group-tab-all-fields"]').click()
+    // A reference field has no field-<name> test id: its box is the innermost element holding both
+    // its actions menu and a warning marker.
     const reviewerWarning = page
-      .locator('[data-testid="field-medicalReviewer"] [data-testid="input-validation-icon-warning"]')
+      .locator('div', { has: page.locator('[data-testid="field-actions-menu-medicalReviewer"]') })
+      .filter({ has: page.locator('[data-testid="input-validation-icon-warning"]') })
+      .last()
+      .locator('[data-testid="input-validation-icon-warning"]')
       .first()
     await reviewerWarning.waitFor({ timeout: 60_000 })
     await reviewerWarning.scrollIntoViewIfNeeded()
