@@ -23,8 +23,6 @@ import { syndicationSettings } from './objects/syndicationSettings.js'
 import { treatmentComparison } from './objects/treatmentComparison.js'
 import { clinic } from './singletons/clinic.js'
 
-export { CLINIC_ID, BODY_REGIONS, CARE_PHASES, PARTNER_STATUSES } from './constants.js'
-
 export const documentTypes = [article, condition, treatment, faq, careInstruction, clinician, category, partner]
 export const singletonTypes = [clinic]
 export const objectTypes = [

@@ -3,8 +3,8 @@
 // "Block publishing above the target grade" on. The message names the hardest sentence and why,
 // and the reading-grade panel above the body (studio/readability/) highlights every such sentence.
 import type { CustomValidatorResult, ValidationContext } from 'sanity'
-import { analyseReadingLevel, DEFAULT_TARGET_GRADE } from '../delivery/render/readingLevel.js'
-import { CLINIC_ID } from './constants.js'
+import { analyseReadingLevel, DEFAULT_TARGET_GRADE } from '../model/readingLevel.js'
+import { CLINIC_ID } from '../model/values.js'
 
 export { DEFAULT_TARGET_GRADE }
 

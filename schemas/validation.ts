@@ -2,6 +2,9 @@
 // it, in words an editor understands. Pure functions (no I/O): the Studio, `npm run validate` and the
 // tests all run them through Sanity's own validation (`validateDocument`).
 import type { CustomValidatorResult, SlugValue, ValidationContext } from 'sanity'
+import { isIcd10Code } from '../model/icd10.js'
+import { isEditorSlug, SLUG_MAX_LENGTH } from '../model/slug.js'
+import { isValueOf, type ValueOption, valuesOf } from '../model/values.js'
 
 /** `10.` + registrant code (4-9 digits, optionally dotted sub-codes) + `/` + a suffix without spaces. */
 const DOI = /^10\.\d{4,9}(\.\d+)*\/\S+$/
@@ -35,12 +38,10 @@ export function checkPmid(value: unknown): CustomValidatorResult {
 }
 
 /**
- * ICD-10-CM code format: a letter, two characters (digit, then digit or letter), then optionally a
- * dot and 1-4 more characters (letters, digits or the placeholder X), e.g. M54.2, M77.10, S76.319A.
- * This checks the format only, not that the code exists in the current code set.
+ * ICD-10-CM code format (model/icd10.ts): a letter, two characters (digit, then digit or letter),
+ * then optionally a dot and 1-4 more characters (letters, digits or the placeholder X), e.g. M54.2,
+ * M77.10, S76.319A. This checks the format only, not that the code exists in the current code set.
  */
-const ICD10CM = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/
-
 export function checkIcd10Code(value: unknown): CustomValidatorResult {
   if (value === undefined || value === null || value === '') {
     return 'Empty ICD-10-CM code: type a code such as M77.10 or remove the empty entry.'
@@ -48,9 +49,9 @@ export function checkIcd10Code(value: unknown): CustomValidatorResult {
   if (typeof value !== 'string') return 'An ICD-10-CM code is text such as M77.10.'
   const code = value.trim()
   if (code !== value) return `Remove the spaces around "${code}".`
-  if (ICD10CM.test(code)) return true
+  if (isIcd10Code(code)) return true
   const upper = code.toUpperCase()
-  if (ICD10CM.test(upper)) return `Write ICD-10-CM codes in capitals: ${upper}`
+  if (isIcd10Code(upper)) return `Write ICD-10-CM codes in capitals: ${upper}`
   if (/^[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}$/.test(upper)) {
     return `Put the dot after the third character: ${upper.slice(0, 3)}.${upper.slice(3)}`
   }
@@ -107,10 +108,12 @@ export function checkEmail(value: unknown): CustomValidatorResult {
 export function checkSlugFormat(value: SlugValue | undefined): CustomValidatorResult {
   const current = value?.current
   if (current === undefined || current === '') return true
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(current)) {
+  if (!isEditorSlug(current)) {
     return `"${current}" cannot be used in a web address. Use lowercase letters, digits and single hyphens (e.g. tennis-elbow), or click "Generate".`
   }
-  if (current.length > 96) return 'Keep the slug under 96 characters: shorten it or click "Generate".'
+  if (current.length > SLUG_MAX_LENGTH) {
+    return `Keep the slug under ${SLUG_MAX_LENGTH} characters: shorten it or click "Generate".`
+  }
   return true
 }
 
@@ -129,11 +132,11 @@ export function requireSlug(message: string) {
  * For fields with a fixed list of values: a missing value gets `missingMessage`; a value outside
  * the list (e.g. from an import) is named, with the allowed values.
  */
-export function requiredChoice(list: ReadonlyArray<{ title: string; value: string }>, missingMessage: string) {
+export function requiredChoice(list: readonly ValueOption[], missingMessage: string) {
   return (value: unknown): CustomValidatorResult => {
     if (value === undefined || value === null || value === '') return missingMessage
-    if (typeof value === 'string' && list.some((item) => item.value === value)) return true
-    return `"${String(value)}" is not one of the allowed values: ${list.map((item) => item.value).join(', ')}.`
+    if (isValueOf(list, value)) return true
+    return `"${String(value)}" is not one of the allowed values: ${valuesOf(list).join(', ')}.`
   }
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench`: issue 7's measurements in one run, for each dataset size.
+// `npm run bench`: the lake's performance figures (docs/performance.md) in one run, for each dataset size.
 //
 //   npm run bench                                  sizes 1000,10000,100000
 //   BENCH_SIZES=1000,10000 npm run bench            other sizes
@@ -27,7 +27,7 @@ import { writeDatasetNdjson } from './generate-dataset.js'
 import { runLoad, startRawServer, type LoadResult } from './bench/http.js'
 import { queryOverHttp, startLakeProcess, waitForCount, type LakeProcess } from './bench/lake-process.js'
 import { measureListenLatency, type ListenResult } from './bench/listen.js'
-import { deliveryQueries, issueQueries, pickParams, type BenchQuery } from './bench/queries.js'
+import { deliveryQueries, referenceQueries, pickParams, type BenchQuery } from './bench/queries.js'
 import { fmtMs, table, time, type Timing } from './bench/stats.js'
 
 /** Bump when the generator's output changes, so cached datasets are regenerated. */
@@ -271,7 +271,7 @@ async function benchQueries(
     log(`delivery queries unavailable: ${err instanceof Error ? err.message : String(err)}`)
     return { queries: [] as BenchQuery[], skipped: ['(delivery/queries.ts failed to load)'], notTimed: [] }
   })
-  const queries = [...issueQueries(picked), ...delivery.queries]
+  const queries = [...referenceQueries(picked), ...delivery.queries]
   const results: QueryResult[] = []
   const large = size >= 50_000
   for (const q of queries) {
@@ -599,7 +599,7 @@ interface TargetCheck {
 
 function checkTargets(r: SizeResult): TargetCheck[] {
   const out: TargetCheck[] = []
-  for (const q of r.queries.filter((x) => x.kind === 'issue')) {
+  for (const q of r.queries.filter((x) => x.kind === 'reference')) {
     out.push({
       target: `${q.name.slice(0, 2)} >= 100x naive`,
       reached: q.naiveSkipped ? null : q.ratio >= 100,

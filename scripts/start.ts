@@ -1,7 +1,9 @@
-// npm start: the whole platform offline on this machine: the local Content Lake (seeded from
-// content/production.ndjson on first start; data kept in LAKE_DATA_DIR across restarts), the
-// delivery API and the editors' Studio (built with `sanity build` when missing or stale, then
-// served). Prints the URLs and the local editor's sign-in; Ctrl-C stops everything.
+// npm start: the whole platform offline on this machine (platform/stack.ts): the local Content
+// Lake in a supervised child process (seeded from content/production.ndjson on first start; data
+// kept in LAKE_DATA_DIR across restarts; restarted if it dies), the delivery API and the editors'
+// Studio (built with `sanity build` when missing or stale, then served). Prints the lake's and
+// delivery's URLs first, the Studio build's progress, then the Studio's URL and sign-in link;
+// Ctrl-C stops everything.
 //
 // Environment (all optional):
 //   LAKE_DATA_DIR (.data)  LAKE_HOST (127.0.0.1)  LAKE_HTTP_PORT (3333)  LAKE_HTTPS_PORT (3334)
@@ -10,12 +12,14 @@
 //   SEED_FILE (content/production.ndjson)
 //   SANITY_STUDIO_PROJECT_ID + SANITY_STUDIO_DATASET: also offer the hosted project's workspace
 //   START_INFO_FILE: write the running stack's URLs and sign-in as JSON there (used by tests)
+//   START_SHOW_TOKEN=1 (or `npm start -- --show-token`): also print the raw editor token
 //   Port 0 picks a free port.
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { configFromEnv } from '../lake/config.js'
-import { startLocalStack, type RunningStack } from '../studio/server/stack.js'
+import { servingBanner, studioBanner } from '../platform/banner.js'
+import { type RunningStack, startLocalStack } from '../platform/stack.js'
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)))
 
@@ -41,35 +45,11 @@ function hostedFromEnv(): { projectId: string; dataset: string } | null {
   return null
 }
 
-function banner(stack: RunningStack): string {
-  const signIn = stack.studio.signInUrl(stack.editor.token)
-  const lines = [
-    '',
-    'clinic-content is running, offline.',
-    '',
-    `  Studio         ${stack.studio.url}/local`,
-    `  Sign in        ${signIn}`,
-    `                 (local editor ${stack.editor.name} <${stack.editor.email}>; token ${stack.editor.token})`,
-    `  API docs       ${stack.delivery.url}/api/docs`,
-    `  Article page   ${stack.articlePreviewUrl ?? '(no published article yet)'}`,
-    `  Lake           ${stack.lake.httpUrl}  (Studio: ${stack.lakeStudioHost}, HTTP/2 over TLS)`,
-    `  Data           ${stack.lake.config.dataDir}${stack.seeded ? '  (seeded from content/ now)' : ''}`,
-    '',
-    'The Studio reaches the lake over HTTPS with a locally made certificate. If the Studio cannot',
-    "connect, trust the lake's CA in your browser" +
-      (stack.lake.caCertPath ? ` (${stack.lake.caCertPath})` : '') +
-      `, or open ${stack.lakeStudioHost}/v1/ping once and accept the warning.`,
-    '',
-    'Press Ctrl-C to stop.',
-    '',
-  ]
-  return lines.join('\n')
-}
-
 async function main(): Promise<void> {
   const lakeConfig = configFromEnv(process.env)
   const controller = new AbortController()
   let stack: RunningStack | null = null
+  let starting: Promise<RunningStack> | null = null
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) {
@@ -80,16 +60,30 @@ async function main(): Promise<void> {
     console.log(`\nnpm start: stopping (${signal})...`)
     controller.abort()
     if (stack) await stack.close()
+    else if (starting) {
+      // Still starting: the aborted build cleans up its temporary output and the started parts
+      // close (startLocalStack does both when it fails); a bounded wait, then exit regardless.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        starting.then(
+          (started) => started.close(),
+          () => undefined,
+        ),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 15_000)
+        }),
+      ])
+      clearTimeout(timer)
+    }
     console.log('npm start: stopped.')
     process.exit(0)
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
 
-  console.log(
-    'npm start: starting the lake, the delivery API and the Studio (a first Studio build takes a minute or two)...',
-  )
-  stack = await startLocalStack({
+  const showToken = process.argv.includes('--show-token') || /^(1|true|yes)$/i.test(process.env.START_SHOW_TOKEN ?? '')
+  console.log('npm start: starting the lake and the delivery API; the Studio builds beside them...')
+  starting = startLocalStack({
     root,
     dataDir: lakeConfig.dataDir,
     host: lakeConfig.host,
@@ -102,17 +96,16 @@ async function main(): Promise<void> {
     hosted: hostedFromEnv(),
     log: (line) => console.log(line),
     signal: controller.signal,
+    onServing: (serving) => console.log(servingBanner(serving)),
   })
-  if (stopping) {
-    await stack.close()
-    return
+  try {
+    stack = await starting
+  } catch (error) {
+    if (stopping) return // stop() reports and exits
+    throw error
   }
-  if (stack.studioBuild.state !== 'fresh') {
-    console.log(
-      `npm start: Studio built (${stack.studioBuild.state === 'missing' ? 'first build' : 'sources changed'}).`,
-    )
-  }
-  console.log(banner(stack))
+  if (stopping) return // stop() closes it
+  // The info file first: whoever waits for the banner may read it at once.
   const infoFile = process.env.START_INFO_FILE?.trim()
   if (infoFile) {
     const info = {
@@ -121,18 +114,20 @@ async function main(): Promise<void> {
       editor: stack.editor,
       deliveryUrl: stack.delivery.url,
       articlePreviewUrl: stack.articlePreviewUrl,
-      lakeHttpUrl: stack.lake.httpUrl,
-      lakeHttpsUrl: stack.lake.httpsUrl,
+      lakeHttpUrl: stack.lake.info.httpUrl,
+      lakeHttpsUrl: stack.lake.info.httpsUrl,
       lakeStudioHost: stack.lakeStudioHost,
-      projectId: stack.lake.projectId,
-      dataset: stack.lake.dataset,
-      dataDir: stack.lake.config.dataDir,
+      projectId: stack.lake.info.projectId,
+      dataset: stack.lake.info.dataset,
+      dataDir: stack.lake.info.dataDir,
       seeded: stack.seeded,
       pid: process.pid,
+      lakePid: stack.lake.info.pid,
     }
     fs.writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2))
     fs.renameSync(`${infoFile}.tmp`, infoFile)
   }
+  console.log(studioBanner(stack, { showToken }))
 }
 
 main().catch((error: unknown) => {

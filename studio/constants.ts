@@ -1,11 +1,13 @@
 // Names and settings the Studio parts share. Document type and field names come from
 // docs/content-model.md (the contract); they are repeated here only where the Studio needs a literal.
+// Content rules (value lists, ids, slugs, site paths, reading grade) live in model/.
+import { CLINIC_ID } from '../model/values.js'
 
 /** The API version every Studio-side query in this project is written against. */
 export const STUDIO_API_VERSION = '2025-02-19'
 
-/** Document types that exist exactly once, with a fixed `_id` equal to the type name. */
-export const SINGLETONS = { clinic: 'clinic' } as const
+/** Document types that exist exactly once: type name -> its fixed `_id`. */
+export const SINGLETONS = { clinic: CLINIC_ID } as const
 export const SINGLETON_TYPES: ReadonlySet<string> = new Set(Object.keys(SINGLETONS))
 
 /** Initial-value template ids defined in studio/templates.ts. */

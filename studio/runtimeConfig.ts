@@ -1,7 +1,7 @@
 // Where the Studio finds the lake, the delivery's pages and (optionally) the hosted project.
 //
 // Read in this order, first match wins:
-//  1. `globalThis.__CLINIC_STUDIO__`, which the local Studio server (studio/server.ts) injects
+//  1. `globalThis.__CLINIC_STUDIO__`, which the local Studio server (platform/studio-server.ts) injects
 //     into index.html at request time: one `sanity build` then serves any ports (npm start, tests);
 //  2. `SANITY_STUDIO_*` variables, which `sanity build`/`sanity dev`/`sanity deploy` bake in
 //     (through `import.meta.env`), and which Node tools (schema extract, tests) read from
@@ -26,7 +26,7 @@ export interface StudioRuntimeConfig {
   hosted: { projectId: string; dataset: string } | null
 }
 
-/** What studio/server.ts injects; every field optional. */
+/** What platform/studio-server.ts injects; every field optional. */
 export type InjectedStudioConfig = Partial<Omit<StudioRuntimeConfig, 'hosted'>> & {
   hosted?: { projectId: string; dataset: string } | null
 }

@@ -6,6 +6,7 @@
 // - a condition created from a body-region list gets that region.
 // The clinic singleton's template is removed, so it cannot be created a second time.
 import type { InitialValueResolverContext, Template, TemplateResolver } from 'sanity'
+import { CARE_PHASE_VALUES, type CarePhase, isCarePhase } from '../model/values.js'
 import { SINGLETON_TYPES, STUDIO_API_VERSION, TEMPLATE_IDS } from './constants.js'
 
 export interface ReferenceValue {
@@ -113,14 +114,16 @@ const faqForCondition: Template<{ conditionId: string }> = {
   },
 }
 
-function phaseOf(params: Record<string, unknown> | undefined): 'before' | 'after' | undefined {
+function phaseOf(params: Record<string, unknown> | undefined): CarePhase | undefined {
   const phase = params?.phase
   if (phase === undefined) return undefined
-  if (phase === 'before' || phase === 'after') return phase
-  throw new Error(`Care instruction templates take phase "before" or "after", got ${JSON.stringify(phase)}`)
+  if (isCarePhase(phase)) return phase
+  throw new Error(
+    `Care instruction templates take phase ${CARE_PHASE_VALUES.map((p) => `"${p}"`).join(' or ')}, got ${JSON.stringify(phase)}`,
+  )
 }
 
-const careInstructionForTreatment: Template<{ treatmentId: string; phase?: 'before' | 'after' }> = {
+const careInstructionForTreatment: Template<{ treatmentId: string; phase?: CarePhase }> = {
   id: TEMPLATE_IDS.careInstructionForTreatment,
   title: 'Care instruction for this treatment',
   schemaType: 'careInstruction',
@@ -139,7 +142,7 @@ const careInstructionForTreatment: Template<{ treatmentId: string; phase?: 'befo
   },
 }
 
-const careInstructionForPhase: Template<{ phase: 'before' | 'after' }> = {
+const careInstructionForPhase: Template<{ phase: CarePhase }> = {
   id: TEMPLATE_IDS.careInstructionForPhase,
   title: 'Care instruction for this phase',
   schemaType: 'careInstruction',

@@ -22,7 +22,7 @@ export function clinicWorkspaces(config: StudioRuntimeConfig, schemaTypes: Schem
       // The Studio calls https://<projectId>.localhost:<port>; the lake answers over HTTP/2.
       apiHost: config.lakeUrl,
       // No sanity.io login offline: the Studio reads a local editor token from localStorage
-      // (`npm start` prints a sign-in link that stores it; see studio/server.ts).
+      // (`npm start` prints a sign-in link that stores it; see platform/studio-server.ts).
       auth: { loginMethod: 'token', apiHost: config.lakeUrl },
       schema: { types: schemaTypes },
       plugins: [clinicStudio()],

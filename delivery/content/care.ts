@@ -1,21 +1,11 @@
 // Care instructions of a treatment, by phase (before / after).
 import type { SanityClient } from '@sanity/client'
-import type { CareInstruction as CareInstructionDocument } from '../../sanity.types.js'
+import { CARE_PHASE_VALUES, isCarePhase } from '../../model/values.js'
 import { runQuery, type QueryResult } from '../client.js'
 import { CARE_INSTRUCTIONS_QUERY } from '../queries.js'
 import { InvalidInputError, requireSlug } from './result.js'
 
 export type CareInstruction = QueryResult<typeof CARE_INSTRUCTIONS_QUERY>[number]
-export type CarePhase = NonNullable<CareInstructionDocument['phase']>
-
-export const CARE_PHASES = ['before', 'after'] as const satisfies readonly CarePhase[]
-type UnlistedPhase = Exclude<CarePhase, (typeof CARE_PHASES)[number]>
-const everyPhaseListed: [UnlistedPhase] extends [never] ? true : UnlistedPhase = true
-void everyPhaseListed
-
-export function isCarePhase(value: unknown): value is CarePhase {
-  return typeof value === 'string' && (CARE_PHASES as readonly string[]).includes(value)
-}
 
 /** A treatment's care instructions (treatment slug), of one phase or both (before first). */
 export async function listCareInstructions(
@@ -28,7 +18,7 @@ export async function listCareInstructions(
     throw new InvalidInputError(
       'phase',
       `"${String(phase).slice(0, 40)}" is not a phase`,
-      `Use one of: ${CARE_PHASES.join(', ')}`,
+      `Use one of: ${CARE_PHASE_VALUES.join(', ')}`,
     )
   }
   return runQuery(client, CARE_INSTRUCTIONS_QUERY, { treatment, phase }, 'care-instructions')

@@ -1,6 +1,7 @@
 // Conditions: by slug (with what references them), by body region, by ICD-10-CM code, all.
 import type { SanityClient } from '@sanity/client'
-import type { Condition as ConditionDocument } from '../../sanity.types.js'
+import { toIcd10Code } from '../../model/icd10.js'
+import { BODY_REGION_VALUES, isBodyRegion } from '../../model/values.js'
 import { runQuery, type QueryResult } from '../client.js'
 import {
   CONDITION_BY_SLUG_QUERY,
@@ -13,40 +14,12 @@ import { found, InvalidInputError, notFound, requireSlug, type Lookup } from './
 
 export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>>
 export type ConditionSummary = QueryResult<typeof CONDITION_LIST_QUERY>[number]
-export type BodyRegion = NonNullable<ConditionDocument['bodyRegion']>
-
-/**
- * The body regions of the content model, in head-to-toe order. Typed against the generated schema
- * type: adding or renaming a region in schemas/ fails the typecheck here until this list follows.
- */
-export const BODY_REGIONS = [
-  'head',
-  'jaw',
-  'neck',
-  'shoulder',
-  'arm-elbow',
-  'wrist-hand',
-  'upper-back',
-  'lower-back',
-  'hip-buttock',
-  'leg',
-  'knee',
-  'ankle-foot',
-  'whole-body',
-] as const satisfies readonly BodyRegion[]
-type UnlistedRegion = Exclude<BodyRegion, (typeof BODY_REGIONS)[number]>
-const everyRegionListed: [UnlistedRegion] extends [never] ? true : UnlistedRegion = true
-void everyRegionListed
-
-export function isBodyRegion(value: unknown): value is BodyRegion {
-  return typeof value === 'string' && (BODY_REGIONS as readonly string[]).includes(value)
-}
 
 function notABodyRegion(value: unknown): InvalidInputError {
   return new InvalidInputError(
     'bodyRegion',
     `"${String(value).slice(0, 80)}" is not a body region`,
-    `Use one of: ${BODY_REGIONS.join(', ')}`,
+    `Use one of: ${BODY_REGION_VALUES.join(', ')}`,
   )
 }
 
@@ -73,7 +46,7 @@ export const CONDITION_PAGE_SIZE = 50
 export const MAX_CONDITION_PAGE_SIZE = 200
 
 export interface ConditionListOptions extends PageOptions {
-  /** Only conditions of this body region (see BODY_REGIONS). */
+  /** Only conditions of this body region (see model/values.ts). */
   bodyRegion?: string | null
 }
 
@@ -97,23 +70,20 @@ export async function listConditions(
   )
 }
 
-const ICD10_RE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$/
-
 /**
  * Normalizes an ICD-10-CM code as people type it: case, spaces and a missing dot
  * ("m771" -> "M77.1"). Throws InvalidInputError when it cannot be a code.
  */
 export function normalizeIcd10Code(input: string): string {
-  const compact = String(input).trim().toUpperCase().replace(/\s+/g, '')
-  const dotted = !compact.includes('.') && compact.length > 3 ? `${compact.slice(0, 3)}.${compact.slice(3)}` : compact
-  if (!ICD10_RE.test(dotted)) {
+  const code = toIcd10Code(input)
+  if (code === null) {
     throw new InvalidInputError(
       'code',
       `"${String(input).slice(0, 40)}" is not an ICD-10-CM code`,
       'Use a letter, two characters, and optionally a dot and 1-4 more, e.g. "M77.1"',
     )
   }
-  return dotted
+  return code
 }
 
 /** The conditions carrying an ICD-10-CM code; not found when no condition has it. */

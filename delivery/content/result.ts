@@ -2,6 +2,8 @@
 // value (never an exception), which resource was missing; bad input is an InvalidInputError that
 // names the parameter, what was wrong and how to fix it.
 
+import { isLookupSlug } from '../../model/slug.js'
+
 /** A resource that was found. */
 export interface Found<T> {
   found: true
@@ -42,10 +44,6 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** Slugs as Sanity's slug field makes them (lowercase words joined by "-"), leniently. */
-export const SLUG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$'
-const SLUG_RE = new RegExp(SLUG_PATTERN)
-
 /** Checks a slug argument; returns it unchanged. */
 export function requireSlug(parameter: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -55,7 +53,7 @@ export function requireSlug(parameter: string, value: unknown): string {
       `Pass the slug as a non-empty string, e.g. "integrative-dry-needling"`,
     )
   }
-  if (!SLUG_RE.test(value)) {
+  if (!isLookupSlug(value)) {
     throw new InvalidInputError(
       parameter,
       `"${value.slice(0, 80)}" is not a slug`,

@@ -2,7 +2,7 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { CLINIC_SETTINGS_QUERY, SITEMAP_INDEX_QUERY, SITEMAP_PAGE_QUERY } from '../queries.js'
-import { isRoutableType, ROUTES, type RoutableType } from '../routes.js'
+import { isRoutableType, ROUTES, type RoutableType } from '../../model/site-paths.js'
 import { found, InvalidInputError, notFound, type Lookup } from './result.js'
 
 export type SitemapEntry = QueryResult<typeof SITEMAP_PAGE_QUERY>[number]

@@ -1,6 +1,6 @@
 // Turns content function results into API bodies: `data` (the typed content as queried), `html`
 // (rendered by delivery/render), the raw `portableText`, `jsonLd` (delivery/render/jsonld) and
-// `links` (API and site URLs from the one route table, delivery/routes.ts). No rendering here:
+// `links` (API and site URLs from the one route table, model/site-paths.ts). No rendering here:
 // every HTML string and JSON-LD node comes from the render layer.
 import type { Article, ArticlePage, ArticleSummary } from '../content/articles.js'
 import type { CareInstruction } from '../content/care.js'
@@ -21,11 +21,11 @@ import {
   type JsonLdObject,
 } from '../render/jsonld.js'
 import { renderPortableTextWithInfo } from '../render/portableText.js'
-import { analyseReadability } from '../render/readability.js'
-import { readingLevelSummary, targetGradeOf } from '../render/readingLevel.js'
+import { analyseReadability } from '../../model/readability.js'
+import { readingLevelSummary, targetGradeOf } from '../../model/readingLevel.js'
 import { medicalReviewOf } from '../render/review.js'
 import type { ImageConfig } from '../render/types.js'
-import { pathFor, urlFor, type RoutableRef } from '../routes.js'
+import { pathFor, urlFor, type RoutableRef } from '../../model/site-paths.js'
 
 export const API_PREFIX = '/api/v1'
 

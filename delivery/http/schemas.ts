@@ -1,9 +1,9 @@
 // JSON schemas shared by the routes: request validation (Fastify/Ajv) and, from the same objects,
 // the OpenAPI document. Kept as plain `as const` objects so they are both data and documentation.
 import { MAX_PAGE_SIZE } from '../content/articles.js'
-import { CARE_PHASES } from '../content/care.js'
-import { BODY_REGIONS, CONDITION_PAGE_SIZE, MAX_CONDITION_PAGE_SIZE } from '../content/conditions.js'
-import { SLUG_PATTERN } from '../content/result.js'
+import { LOOKUP_SLUG_PATTERN } from '../../model/slug.js'
+import { BODY_REGION_VALUES, CARE_PHASE_VALUES } from '../../model/values.js'
+import { CONDITION_PAGE_SIZE, MAX_CONDITION_PAGE_SIZE } from '../content/conditions.js'
 import { MAX_SEARCH_RESULTS } from '../content/search.js'
 import { MAX_TREATMENT_PAGE_SIZE, TREATMENT_PAGE_SIZE } from '../content/treatments.js'
 import { PROBLEM_SCHEMA } from './problem.js'
@@ -12,7 +12,7 @@ export const slugSchema = {
   type: 'string',
   minLength: 1,
   maxLength: 200,
-  pattern: SLUG_PATTERN,
+  pattern: LOOKUP_SLUG_PATTERN,
   description: 'A slug: letters, digits and "-", e.g. "tennis-elbow"',
 } as const
 
@@ -25,12 +25,12 @@ export const slugParams = {
 
 export const bodyRegionSchema = {
   type: 'string',
-  enum: [...BODY_REGIONS],
+  enum: [...BODY_REGION_VALUES],
   description: 'A body region of the content model',
 } as const
 export const carePhaseSchema = {
   type: 'string',
-  enum: [...CARE_PHASES],
+  enum: [...CARE_PHASE_VALUES],
   description: 'before or after treatment',
 } as const
 export const pageSizeSchema = {

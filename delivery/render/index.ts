@@ -31,7 +31,8 @@ export {
   type ImageHtmlOptions,
   type ParsedAssetId,
 } from './images.js'
-export * from './readability.js'
+// Readability is a content rule the Studio shares: it lives in model/ and is part of this API too.
+export * from '../../model/readability.js'
 export * from './jsonld.js'
 export { renderDocument, addressLine, PAGE_CSS, type PageShell } from './layout.js'
 export * from './pages.js'

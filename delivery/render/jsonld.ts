@@ -3,11 +3,12 @@
 // image builder, or an allow-listed link (http/https only), never from free text.
 
 import type { ImageUrlBuilder } from '@sanity/image-url'
-import { absoluteUrl, normaliseSiteUrl, urlFor } from '../routes.js'
+import { analyseReadability, toPlainText } from '../../model/readability.js'
+import { absoluteUrl, normaliseSiteUrl, urlFor } from '../../model/site-paths.js'
+import { BODY_REGIONS, titleOf } from '../../model/values.js'
 import { doiUrl, normaliseDoi, pubmedUrl } from './citations.js'
 import { safeLinkUrl } from './escape.js'
 import { createImageBuilder, responsiveImage } from './images.js'
-import { analyseReadability, toPlainText } from './readability.js'
 import type {
   AccessibleImageShape,
   ArticleInput,
@@ -176,25 +177,9 @@ export function personJsonLd(
   })
 }
 
-const BODY_REGION_NAMES: Record<string, string> = {
-  head: 'Head',
-  jaw: 'Jaw',
-  neck: 'Neck',
-  shoulder: 'Shoulder',
-  'arm-elbow': 'Arm and elbow',
-  'wrist-hand': 'Wrist and hand',
-  'upper-back': 'Upper back',
-  'lower-back': 'Lower back',
-  'hip-buttock': 'Hip and buttock',
-  leg: 'Leg',
-  knee: 'Knee',
-  'ankle-foot': 'Ankle and foot',
-  'whole-body': 'Whole body',
-}
-
 /** The display name of a `condition.bodyRegion` value (`arm-elbow` -> `Arm and elbow`). */
 export function bodyRegionName(region: string | null | undefined): string | undefined {
-  return typeof region === 'string' ? BODY_REGION_NAMES[region] : undefined
+  return titleOf(BODY_REGIONS, region)
 }
 
 /** ICD-10-CM codes as schema.org `MedicalCode`s. */

@@ -2,7 +2,7 @@
 // robots, inline CSS, JSON-LD), clinic header and navigation, footer with the medical disclaimer.
 // Pure string building, browser-safe.
 
-import { ROUTES, absoluteUrl, type RoutableType } from '../routes.js'
+import { ROUTES, absoluteUrl, type RoutableType } from '../../model/site-paths.js'
 import { escapeHtml, safeLinkUrl } from './escape.js'
 import { jsonLdScriptTag, requireSiteUrl, type JsonLdObject } from './jsonld.js'
 import type { ClinicShape } from './types.js'

@@ -4,7 +4,7 @@
 // that the content model renders well. Pure string building, browser-safe.
 
 import type { ImageUrlBuilder } from '@sanity/image-url'
-import { absoluteUrl, pathFor, slugOf } from '../routes.js'
+import { absoluteUrl, pathFor, slugOf } from '../../model/site-paths.js'
 import { renderFootnotesHtml } from './citations.js'
 import { escapeHtml, safeLinkUrl } from './escape.js'
 import { createImageBuilder, renderImageHtml } from './images.js'
@@ -18,7 +18,7 @@ import {
 } from './jsonld.js'
 import { renderDocument } from './layout.js'
 import { renderPortableTextWithInfo, type PortableTextRenderOptions } from './portableText.js'
-import { analyseReadability } from './readability.js'
+import { analyseReadability } from '../../model/readability.js'
 import type {
   ArticleInput,
   ArticleSummaryShape,

@@ -16,7 +16,7 @@ import type {
   MissingComponentHandler,
 } from '@portabletext/to-html'
 import type { ImageUrlBuilder } from '@sanity/image-url'
-import { absoluteUrl, pathFor, type RoutableRef } from '../routes.js'
+import { absoluteUrl, pathFor, type RoutableRef } from '../../model/site-paths.js'
 import { escapeHtml, linkHtml, safeLinkUrl } from './escape.js'
 import { citationNumbers, footnoteId, footnoteRefId } from './citations.js'
 import { createImageBuilder, renderImageHtml } from './images.js'

@@ -11,7 +11,7 @@
 // at the end of this file prove the derived inputs fit those shapes. Portable Text arrays are typed
 // loosely (`PortableTextInput`) and validated at render time, because content is untrusted.
 
-import type { SlugValue } from '../routes.js'
+import type { SlugValue } from '../../model/site-paths.js'
 import type {
   CONDITION_LIST_QUERY_RESULT,
   TREATMENT_LIST_QUERY_RESULT,

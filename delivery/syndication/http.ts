@@ -16,7 +16,7 @@
 // application/problem+json body saying what was wrong and how to fix it; anything outside a
 // partner's scope is a 404 indistinguishable from an article that does not exist.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { matchPath, normaliseSiteUrl } from '../routes.js'
+import { matchPath, normaliseSiteUrl } from '../../model/site-paths.js'
 import { escapeHtml } from '../render/escape.js'
 import { jsonLdScriptTag } from '../render/jsonld.js'
 import { etagMatches, etagOf } from '../http/respond.js'

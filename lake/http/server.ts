@@ -18,6 +18,7 @@ import { authApiRoutes, loginPageRoutes } from './routes/auth.js'
 import dataRoutes from './routes/data.js'
 import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
+import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
 import referenceRoutes from './routes/references.js'
 import assetRoutes from './routes/assets.js'
@@ -185,6 +186,7 @@ export async function buildServers(
   // Assets: uploads under /v<date>/assets/..., originals and image variants at /images/... and /files/... (no version segment).
   await app.register(assetRoutes, { ctx })
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
+  await app.register(homeRoutes, { ctx })
   await app.register(loginPageRoutes, { ctx })
 
   await app.ready()

@@ -69,7 +69,7 @@ function throwParseError(query: string, description: string, start: number, end:
 }
 
 /**
- * The one place GROQ is evaluated (issue 7's planner slots in here): `*` is `documents`.
+ * The one place GROQ is evaluated in full (the planner falls back to it): `*` is `documents`.
  */
 export async function evaluateGroq(input: EvaluateInput): Promise<unknown> {
   const params = input.params ?? {}

@@ -1,7 +1,7 @@
 /**
  * Query evaluation for the lake: cut the dataset to a perspective and the caller's rights, then
- * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so a query
- * planner (issue 7) can be put in front of the full groq-js evaluation without touching routes.
+ * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so the
+ * query planner (planner/) sits in front of the full groq-js evaluation without touching routes.
  */
 import { LakeError } from '../errors.js'
 import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
@@ -109,8 +109,8 @@ export interface QueryInput {
 }
 
 export async function runQuery(input: QueryInput): Promise<unknown> {
-  // Issue 7's planner: the same result as evaluateGroq over perspectiveDocuments, from indexed
-  // views kept in step with the store. Release stacks are not indexed and take the path below.
+  // The planner: the same result as evaluateGroq over perspectiveDocuments, from indexed views
+  // kept in step with the store, so large datasets are not scanned per query. Release stacks are not indexed and take the path below.
   const privateOk = canReadPrivate(input.identity)
   const effective: Perspective = privateOk ? input.perspective : 'published'
   if (typeof effective === 'string' && plannerEnabled()) {

@@ -35,212 +35,32 @@
  * separate thread"). Durability does not depend on it: a crash before or during the checkpoint
  * leaves a valid WAL that the next connection uses (the crash and reliability tests kill imports).
  */
-import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
-import { STORE_SQL } from './statements.js'
+import type {
+  BulkCommitLists,
+  BulkJob,
+  BulkMessage,
+  BulkReply,
+  BulkWorkerData,
+  CheckpointedMessage,
+  CheckpointResult,
+} from './bulk-worker.js'
 
-// CommonJS run by the worker (`eval`): no TypeScript loader needed in the thread.
-const WORKER_SOURCE = `
-const fs = require('node:fs')
-const {parentPort, workerData} = require('node:worker_threads')
-const Database = require(workerData.sqlite)
-const db = new Database(workerData.file)
-// The lake's durability settings (lake/store/db.ts); the checkpoint runs here after each commit.
-db.pragma('synchronous = FULL')
-db.pragma('foreign_keys = ON')
-db.pragma('busy_timeout = 5000')
-db.pragma('wal_autocheckpoint = 0')
-// See "Making the COMMIT short" in bulk-thread.ts: few pages of a bulk write are written to the WAL twice.
-db.pragma('cache_size = -65536')
-const EARLY_SYNC_BYTES = workerData.earlySyncBytes
-const control = new Int32Array(workerData.control)
-const slots = workerData.slots.map((sab) => Buffer.from(sab))
-const replies = workerData.replies
-// The store's statements (statements.ts), the same text the lake's connection runs.
-const SQL = workerData.sql
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-let job = null
+export type { CheckpointResult } from './bulk-worker.js'
 
 /**
- * The WAL's early flushes of one bulk write. The fd is the job's own (SQLite's is not reachable from
- * here) and is closed once the job is over and no flush is pending. A failed open or flush only
- * loses the head start: the COMMIT's own fsync is what makes the write durable.
+ * The worker's code: bulk-worker.ts compiled to plain JavaScript, beside this module (or beside a
+ * bundle of it: a bundler must copy the file there, as test/reliability/helpers/bundle.ts does).
  */
-function walFlusher() {
-  let fd = -1
-  let pending = 0
-  let done = false
-  let unflushed = 0
-  try {
-    fd = fs.openSync(workerData.file + '-wal', 'r+')
-  } catch {}
-  const closeIfIdle = () => {
-    if (done && pending === 0 && fd >= 0) {
-      fs.close(fd, () => undefined)
-      fd = -1
-    }
-  }
-  return {
-    wrote(bytes) {
-      unflushed += bytes
-      if (fd < 0 || unflushed < EARLY_SYNC_BYTES) return
-      unflushed = 0
-      pending++
-      fs.fdatasync(fd, () => {
-        pending--
-        closeIfIdle()
-      })
-    },
-    end() {
-      done = true
-      closeIfIdle()
-    },
-  }
-}
-
-async function checkpoint() {
-  let result = {busy: 0, log: 0, checkpointed: 0}
-  // A reader still on an older snapshot holds frames back: try again for a while (the lake's own
-  // autocheckpoint finishes the rest later otherwise).
-  for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      result = db.pragma('wal_checkpoint(PASSIVE)')[0]
-    } catch (err) {
-      result = {busy: 1, log: -1, checkpointed: -1, error: String(err)}
-    }
-    if (!result.busy && result.checkpointed === result.log) break
-    await sleep(250)
-  }
-  releaseCache()
-  parentPort.postMessage({op: 'checkpointed', result})
-}
-
-/** Gives back the bulk write's page cache (64 MiB) between bulk writes. */
-function releaseCache() {
-  if (!job) db.pragma('shrink_memory')
-}
-
-function release(slot) {
-  if (slot < 0) return
-  Atomics.store(control, 1 + slot, 0)
-  // control[1 + slots]: bumps on every release, so the lake thread can wait for any slot.
-  Atomics.add(control, 1 + slots.length, 1)
-  Atomics.notify(control, 1 + slots.length)
-}
-
-function finish(reply) {
-  if (job && job.wal) job.wal.end()
-  job = null
-  replies.postMessage(reply)
-  Atomics.store(control, 0, 1)
-  Atomics.notify(control, 0)
-}
-
-function fail(err) {
-  if (job && !job.error) {
-    job.error = {message: String(err && err.message || err), code: err && err.code}
-    if (db.inTransaction) db.exec('ROLLBACK')
-  }
-}
-
-parentPort.on('message', (m) => {
-  if (m.op === 'checkpoint') return void checkpoint()
-  if (m.op === 'begin') {
-    job = {error: null}
-    try {
-      db.exec('BEGIN IMMEDIATE')
-      const head = db.prepare(SQL.headSeq).get(m.dataset).seq || 0
-      if (head !== m.seq - 1) {
-        job.error = {message: 'another process committed to this dataset meanwhile', concurrent: true}
-        db.exec('ROLLBACK')
-        return
-      }
-      // The JSON comes as UTF-8 bytes and is stored as TEXT, as every other write stores it.
-      // One row per statement: an INSERT of several rows needs a statement journal (to undo its
-      // first rows if a later one fails), and SQLite then copies every page the statement changes
-      // into a temporary file first (measured: 1.6 GB of extra writes for a 100k import).
-      job.rev = db.prepare(SQL.logBulkRevision)
-      job.m = m
-      job.wal = walFlusher()
-    } catch (err) {
-      fail(err)
-    }
-    return
-  }
-  if (m.op === 'rows') {
-    try {
-      if (job && !job.error) {
-        const buf = m.buffer ? Buffer.from(m.buffer) : slots[m.slot]
-        const {dataset, seq, timestamp, author} = job.m
-        const count = m.ids.length
-        let offset = 0
-        for (let i = 0; i < count; i++) {
-          const end = offset + m.lengths[i]
-          job.rev.run(dataset, m.ids[i], seq, m.revs[i], timestamp, author, buf.subarray(offset, end))
-          offset = end
-        }
-        job.wal.wrote(offset)
-      }
-    } catch (err) {
-      fail(err)
-    } finally {
-      release(m.slot)
-    }
-    return
-  }
-  if (m.op === 'commit') {
-    if (!job) return finish({error: {message: 'no bulk write was started'}})
-    if (!job.error) {
-      try {
-        const {dataset, seq, timestamp, author} = job.m
-        db.prepare(SQL.upsertBulkDocuments).run(dataset, seq, m.documentIds)
-        db.prepare(SQL.logTransaction).run(dataset, seq, m.transactionId, timestamp, author, m.ids, m.mutations)
-        db.exec('COMMIT')
-      } catch (err) {
-        fail(err)
-      }
-    }
-    const error = job.error
-    finish({error})
-    if (!error) void checkpoint()
-    else releaseCache()
-    return
-  }
-  if (m.op === 'abort') {
-    if (job) {
-      if (db.inTransaction) db.exec('ROLLBACK')
-      finish({error: {message: 'aborted'}})
-      releaseCache()
-    }
-  }
-})
-`
-
-export interface CheckpointResult {
-  busy: number
-  log: number
-  checkpointed: number
-  error?: string
-}
+const WORKER_FILE = 'bulk-worker.built.mjs'
 
 /** What the worker is told about the transaction a bulk write stores. */
-export interface BulkThreadTransaction {
-  dataset: string
-  seq: number
-  transactionId: string
-  timestamp: string
-  author: string
-}
+export type BulkThreadTransaction = BulkJob
 
 /** The JSON lists a bulk write ends with (see `BulkThread.writeTransaction`). */
-export interface BulkThreadCommit {
-  /** The transaction row's `document_ids`: the ids in the transaction's order. */
-  ids: string
-  /** The transaction row's `mutations`. */
-  mutations: string
-  /** The ids whose `documents` rows point at this transaction's revisions. */
-  documentIds: string
-}
+export type BulkThreadCommit = BulkCommitLists
 
 /** A write the worker could not do: `concurrent` when another process committed meanwhile. */
 export class BulkThreadError extends Error {
@@ -265,7 +85,8 @@ const SLOT_BYTES = 8 * 1024 * 1024
 const WAIT_MS = 120_000
 
 export class BulkThread {
-  private readonly worker: Worker
+  /** Undefined when its code is missing (see the constructor). */
+  private readonly worker: Worker | undefined
   private readonly control: Int32Array
   private readonly slots: Buffer[]
   private readonly replies: MessagePort
@@ -274,7 +95,6 @@ export class BulkThread {
   private exitCode: number | undefined
 
   constructor(file: string) {
-    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
     const control = new SharedArrayBuffer(4 * (2 + SLOTS))
     const slots = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES))
     const channel = new MessageChannel()
@@ -282,24 +102,26 @@ export class BulkThread {
     this.slots = slots.map((sab) => Buffer.from(sab))
     this.replies = channel.port1
     this.replies.unref()
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        file,
-        sqlite,
-        sql: STORE_SQL,
-        earlySyncBytes: EARLY_SYNC_BYTES,
-        control,
-        slots,
-        replies: channel.port2,
-      },
-      transferList: [channel.port2],
-    })
-    this.worker.unref()
-    this.worker.on('message', (m: { op: string; result: CheckpointResult }) => {
+    const script = new URL(WORKER_FILE, import.meta.url)
+    // A missing file would only show as an 'error' event, which cannot arrive while the lake thread
+    // waits for the worker (Atomics.wait): found now, bulk writes stay on the lake thread.
+    if (!fs.existsSync(fileURLToPath(script))) {
+      console.error(
+        `lake: the bulk write worker's code ${fileURLToPath(script)} is missing (npm run build:worker writes it; a bundle of the lake needs a copy beside it); bulk writes run on the lake thread instead`,
+      )
+      this.failed = true
+      return
+    }
+    const data: BulkWorkerData = { file, earlySyncBytes: EARLY_SYNC_BYTES, control, slots, replies: channel.port2 }
+    // No loader flags for the thread (execArgv []): its code is plain JavaScript, and a TypeScript
+    // loader inherited from the lake's process would take longer to start than a large import.
+    const worker = new Worker(script, { workerData: data, transferList: [channel.port2], execArgv: [] })
+    this.worker = worker
+    worker.unref()
+    worker.on('message', (m: CheckpointedMessage) => {
       if (m.op === 'checkpointed') this.checkpointed(m.result)
     })
-    this.worker.on('error', (err) => {
+    worker.on('error', (err) => {
       console.error(
         'lake: the bulk write worker failed; bulk writes and checkpoints run on the lake thread instead',
         err,
@@ -307,7 +129,7 @@ export class BulkThread {
       this.failed = true
       this.checkpointed({ busy: 1, log: -1, checkpointed: -1, error: String(err) })
     })
-    this.worker.on('exit', (code) => {
+    worker.on('exit', (code) => {
       this.failed = true
       this.exitCode = code
     })
@@ -322,7 +144,7 @@ export class BulkThread {
   checkpoint(): Promise<CheckpointResult> {
     return new Promise((resolve) => {
       this.checkpointWaiters.push(resolve)
-      this.worker.postMessage({ op: 'checkpoint' })
+      this.send({ op: 'checkpoint' })
     })
   }
 
@@ -356,7 +178,7 @@ export class BulkThread {
   ): void {
     if (this.failed) throw new BulkThreadError('the bulk write worker is not running', false)
     Atomics.store(this.control, 0, 0)
-    this.worker.postMessage({ op: 'begin', ...t })
+    this.send({ op: 'begin', ...t })
     let slot = -1
     let ids: string[] = []
     let revs: string[] = []
@@ -368,10 +190,10 @@ export class BulkThread {
       if (own) {
         // allocUnsafeSlow: a Buffer that is the whole of its own ArrayBuffer, handed over as is.
         const buffer = own.buffer as ArrayBuffer
-        this.worker.postMessage({ op: 'rows', slot: -1, buffer, ids, revs, lengths }, [buffer])
+        this.send({ op: 'rows', slot: -1, buffer, ids, revs, lengths }, [buffer])
       } else {
         Atomics.store(this.control, 1 + slot, 1)
-        this.worker.postMessage({ op: 'rows', slot, ids, revs, lengths })
+        this.send({ op: 'rows', slot, ids, revs, lengths })
       }
       ids = []
       revs = []
@@ -406,7 +228,7 @@ export class BulkThread {
     }
     // Nothing to write after all (every document left alone): no empty transaction.
     if (rows === null) return this.abort()
-    this.worker.postMessage({ op: 'commit', ...rows, transactionId: t.transactionId })
+    this.send({ op: 'commit', ...rows, transactionId: t.transactionId })
     const reply = this.awaitReply()
     if (reply.error)
       throw new BulkThreadError(
@@ -416,8 +238,13 @@ export class BulkThread {
       )
   }
 
+  private send(message: BulkMessage, transfer?: ArrayBuffer[]): void {
+    if (!this.worker) throw new BulkThreadError('the bulk write worker is not running', false)
+    this.worker.postMessage(message, transfer)
+  }
+
   private abort(): void {
-    this.worker.postMessage({ op: 'abort' })
+    this.send({ op: 'abort' })
     this.awaitReply()
   }
 
@@ -430,11 +257,9 @@ export class BulkThread {
     }
   }
 
-  private awaitReply(): { error: { message: string; concurrent?: boolean; code?: string } | null } {
+  private awaitReply(): BulkReply {
     if (Atomics.wait(this.control, 0, 0, WAIT_MS) === 'timed-out') this.dead()
-    const received = receiveMessageOnPort(this.replies) as
-      | { message: { error: { message: string; concurrent?: boolean; code?: string } | null } }
-      | undefined
+    const received = receiveMessageOnPort(this.replies) as { message: BulkReply } | undefined
     if (!received) this.dead()
     return received.message
   }
@@ -449,6 +274,6 @@ export class BulkThread {
 
   close(): Promise<number> {
     this.replies.close()
-    return this.worker.terminate()
+    return this.worker?.terminate() ?? Promise.resolve(0)
   }
 }

@@ -23,8 +23,8 @@ export type SqliteDatabase = Database.Database
  * hold nine. The WAL an import writes is smaller, in fewer and larger frames (each frame is two
  * write() calls and a WAL-index lookup). Measured at 100k documents, alternating runs: the import
  * took 3.5-3.9 s with 64 KiB pages (0.87 GB written), 4.4-4.8 s with 32 KiB and 5.6-6.0 s with
- * 16 KiB (1.1 GB); with 4 KiB pages every document spills into overflow pages, and session 4 measured
- * those slower still. The cost is on small commits, which write whole pages: over 2,000 one-document
+ * 16 KiB (1.1 GB); with 4 KiB pages every document spills into overflow pages, which
+ * measured slower still. The cost is on small commits, which write whole pages: over 2,000 one-document
  * patches on 10k documents the median went from 1.38 ms (16 KiB) to 2.33 ms and the mean from 1.61
  * to 2.60 ms, with the same p99 (~11-12 ms) and no higher a maximum (22 ms against 46); nobody
  * editing in the Studio can see a millisecond. The database file is smaller too (145 MB against

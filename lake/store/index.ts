@@ -8,7 +8,7 @@ import { invalidDatasetReason } from '../ids.js'
 import { BulkThread } from './bulk-thread.js'
 import { DatasetStore } from './dataset.js'
 import { openDatabase, type SqliteDatabase } from './db.js'
-import { indexesFor } from '../index/dataset-indexes.js'
+import { indexesFor } from '../indexes/dataset-indexes.js'
 
 export { DatasetStore } from './dataset.js'
 export type { TransactionBody, TransactionListener } from './dataset.js'

@@ -1,7 +1,7 @@
 /**
  * The SQL of the store's writes, in one place: the lake's connection (dataset.ts) and the bulk
- * write worker (bulk-thread.ts, plain JavaScript run with `eval`, which receives these strings as
- * workerData) must write the same rows the same way.
+ * write worker (bulk-worker.ts, which imports it; its built copy inlines it) must write the same
+ * rows the same way.
  */
 
 export const STORE_SQL = {

@@ -1,6 +1,6 @@
 import { ClipboardIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { CARE_PHASES, titleOf } from '../constants.js'
+import { CARE_PHASES, titleOf } from '../../model/values.js'
 import { checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
 
 export const careInstruction = defineType({

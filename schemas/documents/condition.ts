@@ -1,6 +1,6 @@
 import { ActivityIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { BODY_REGIONS, titleOf } from '../constants.js'
+import { BODY_REGIONS, titleOf } from '../../model/values.js'
 import { checkIcd10Code, checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
 
 export const condition = defineType({

@@ -1,6 +1,6 @@
 import { UsersIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { PARTNER_STATUSES, titleOf } from '../constants.js'
+import { PARTNER_STATUSES, titleOf } from '../../model/values.js'
 import { checkEmail, checkWebUrl, requiredChoice } from '../validation.js'
 
 /** A partner clinic that republishes articles. API key storage is added by syndication. */

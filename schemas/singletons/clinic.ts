@@ -1,6 +1,6 @@
 import { HomeIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
-import { CLINIC_ID } from '../constants.js'
+import { CLINIC_ID } from '../../model/values.js'
 import { DEFAULT_TARGET_GRADE } from '../readingGrade.js'
 import { checkEmail, checkWebUrl } from '../validation.js'
 

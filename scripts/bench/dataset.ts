@@ -9,8 +9,8 @@
 // and citation references. About 3% of articles have no `publishedAt`, and `publishedAt` is at
 // minute resolution so ties happen (stable ordering matters).
 import { createRandom, type Random } from './random.js'
+import { BODY_REGION_VALUES } from '../../model/values.js'
 import {
-  BODY_REGIONS,
   CERTIFICATIONS,
   CONDITION_WORDS,
   CREDENTIALS,
@@ -262,7 +262,7 @@ function condition(ctx: Context, n: number): GeneratedDocument {
     name: `Synthetic condition ${n}: ${label}`,
     slug: { _type: 'slug', current: slugify(`synthetic-condition-${n}-${label}`) },
     alsoCalled: random.chance(0.5) ? [text.phrase(2, 3)] : [],
-    bodyRegion: random.pick(BODY_REGIONS),
+    bodyRegion: random.pick(BODY_REGION_VALUES),
     summary: text.paragraph(2),
     symptoms: Array.from({ length: random.int(1, 4) }, () => text.phrase(2, 4)),
     icd10Codes: [`M${random.int(10, 99)}.${random.int(0, 9)}`],

@@ -3,22 +3,6 @@
 // every title produced says "Synthetic" so nobody mistakes generated content for patient advice.
 import type { Random } from './random.js'
 
-export const BODY_REGIONS = [
-  'head',
-  'jaw',
-  'neck',
-  'shoulder',
-  'arm-elbow',
-  'wrist-hand',
-  'upper-back',
-  'lower-back',
-  'hip-buttock',
-  'leg',
-  'knee',
-  'ankle-foot',
-  'whole-body',
-] as const
-
 export const CONDITION_WORDS = [
   'tendinopathy',
   'sprain',

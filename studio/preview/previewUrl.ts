@@ -1,6 +1,6 @@
-// The delivery page a document is previewed on. The path comes from the delivery's own route
-// table (delivery/routes.ts), so the Studio and the site never disagree on a URL.
-import { pathFor } from '../../delivery/routes.js'
+// The delivery page a document is previewed on. The path comes from the site's one route
+// table (model/site-paths.ts), so the Studio and the site never disagree on a URL.
+import { pathFor } from '../../model/site-paths.js'
 
 /** Types the delivery server renders a reference HTML page for. */
 export const PREVIEWABLE_TYPES: ReadonlySet<string> = new Set(['article', 'condition', 'treatment'])

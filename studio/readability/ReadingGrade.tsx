@@ -1,14 +1,14 @@
 // The reading grade of an article's body, shown above the Portable Text editor while the editor
 // writes: the grade against the clinic's target (clinic settings, default 8) and the hardest
 // sentences above it, each highlighted in its paragraph with why it is hard (long sentence, long
-// words). Computed by delivery's own pure modules (readability.ts, readingLevel.ts), so the
-// Studio, `npm run validate` and the API agree.
+// words). Computed by the pure modules every layer shares (model/readability.ts,
+// model/readingLevel.ts), so the Studio, `npm run validate` and the API agree.
 import { useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { CheckmarkCircleIcon, WarningOutlineIcon } from '@sanity/icons'
 import { Box, Card, Flex, Stack, Text } from '@sanity/ui'
 import { isArrayOfBlocksInputProps, useClient, useFormValue, type InputProps } from 'sanity'
-import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../delivery/render/readability.js'
-import { analyseReadingLevel, type ParagraphLevel, type SentenceLevel } from '../../delivery/render/readingLevel.js'
+import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../model/readability.js'
+import { analyseReadingLevel, type ParagraphLevel, type SentenceLevel } from '../../model/readingLevel.js'
 import {
   READING_GRADE_SETTINGS_QUERY,
   readingGradeSettings,

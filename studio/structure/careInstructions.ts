@@ -1,11 +1,10 @@
 // Care instructions: before treatment, after treatment, and per treatment.
 import { ActivityIcon, ClipboardIcon } from '@sanity/icons'
 import type { ListItemBuilder, StructureBuilder, StructureResolverContext } from 'sanity/structure'
+import { CARE_PHASES } from '../../model/values.js'
 import { STUDIO_API_VERSION, TEMPLATE_IDS } from '../constants.js'
 import { typeIcon } from './helpers.js'
-import { careForTreatment, PHASE_TITLES, type Phase } from './topicLists.js'
-
-const PHASES: readonly Phase[] = ['before', 'after']
+import { careForTreatment, careListTitle } from './topicLists.js'
 
 export function careInstructionsSection(S: StructureBuilder, context: StructureResolverContext): ListItemBuilder {
   const icon = typeIcon(context, 'careInstruction', ClipboardIcon)
@@ -18,15 +17,15 @@ export function careInstructionsSection(S: StructureBuilder, context: StructureR
         .id('care-instructions')
         .title('Care instructions')
         .items([
-          ...PHASES.map((phase) =>
+          ...CARE_PHASES.map(({ value: phase, title }) =>
             S.listItem()
               .id(phase)
-              .title(PHASE_TITLES[phase])
+              .title(title)
               .icon(icon)
               .child(
                 S.documentList()
                   .id(phase)
-                  .title(`${PHASE_TITLES[phase]} care`)
+                  .title(careListTitle(phase))
                   .schemaType('careInstruction')
                   .apiVersion(STUDIO_API_VERSION)
                   .filter('_type == "careInstruction" && phase == $phase')

@@ -1,28 +1,12 @@
-// Conditions, grouped by body region (the region list is read from the schema).
+// Conditions, grouped by body region (the content model's list, model/values.ts, which the
+// schema's `bodyRegion` field offers too).
 import { BookIcon, FolderIcon } from '@sanity/icons'
 import type { ListItemBuilder, StructureBuilder, StructureResolverContext } from 'sanity/structure'
+import { BODY_REGIONS } from '../../model/values.js'
 import { STUDIO_API_VERSION, TEMPLATE_IDS } from '../constants.js'
-import { fieldOptions, typeIcon } from './helpers.js'
-
-/** docs/content-model.md; used only if the schema's `bodyRegion` field has no options.list. */
-const BODY_REGIONS = [
-  'head',
-  'jaw',
-  'neck',
-  'shoulder',
-  'arm-elbow',
-  'wrist-hand',
-  'upper-back',
-  'lower-back',
-  'hip-buttock',
-  'leg',
-  'knee',
-  'ankle-foot',
-  'whole-body',
-] as const
+import { typeIcon } from './helpers.js'
 
 export function conditionsSection(S: StructureBuilder, context: StructureResolverContext): ListItemBuilder {
-  const regions = fieldOptions(context, 'condition', 'bodyRegion', BODY_REGIONS)
   const byName = [{ field: 'name', direction: 'asc' as const }]
   return S.listItem()
     .id('conditions')
@@ -39,7 +23,7 @@ export function conditionsSection(S: StructureBuilder, context: StructureResolve
             .schemaType('condition')
             .child(S.documentTypeList('condition').id('all').title('All conditions').defaultOrdering(byName)),
           S.divider(),
-          ...regions.map((region) =>
+          ...BODY_REGIONS.map((region) =>
             S.listItem()
               .id(region.value)
               .title(region.title)

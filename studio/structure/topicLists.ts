@@ -1,13 +1,12 @@
 // Lists of the documents linked to one treatment or condition, with "create" templates that
 // pre-link new documents to it. Shared by the Treatments, Conditions, FAQs and Care sections.
 import type { DocumentListBuilder, StructureBuilder } from 'sanity/structure'
+import { CARE_PHASES, type CarePhase, titleOf } from '../../model/values.js'
 import { STUDIO_API_VERSION, TEMPLATE_IDS } from '../constants.js'
 
-export type Phase = 'before' | 'after'
-
-export const PHASE_TITLES: Record<Phase, string> = {
-  before: 'Before treatment',
-  after: 'After treatment',
+/** "Before treatment care", "After treatment care". */
+export function careListTitle(phase: CarePhase): string {
+  return `${titleOf(CARE_PHASES, phase) ?? phase} care`
 }
 
 /** FAQs whose topics include the treatment, in display order; "+" creates one linked to it. */
@@ -37,10 +36,10 @@ export function faqsForCondition(S: StructureBuilder, conditionId: string): Docu
 }
 
 /** The treatment's care instructions of one phase (or all); "+" creates one linked to it. */
-export function careForTreatment(S: StructureBuilder, treatmentId: string, phase?: Phase): DocumentListBuilder {
+export function careForTreatment(S: StructureBuilder, treatmentId: string, phase?: CarePhase): DocumentListBuilder {
   const list = S.documentList()
     .id(phase ? `care-${phase}-${treatmentId}` : `care-${treatmentId}`)
-    .title(phase ? `${PHASE_TITLES[phase]} care` : 'Care instructions')
+    .title(phase ? careListTitle(phase) : 'Care instructions')
     .schemaType('careInstruction')
     .apiVersion(STUDIO_API_VERSION)
     .defaultOrdering([{ field: 'title', direction: 'asc' }])

@@ -3,7 +3,7 @@
 import { ClipboardIcon, EditIcon, HelpCircleIcon, ActivityIcon } from '@sanity/icons'
 import type { ListBuilder, ListItemBuilder, StructureBuilder, StructureResolverContext } from 'sanity/structure'
 import { typeIcon } from './helpers.js'
-import { careForTreatment, faqsForTreatment, PHASE_TITLES } from './topicLists.js'
+import { careForTreatment, careListTitle, faqsForTreatment } from './topicLists.js'
 
 /** The pane shown for one treatment: details plus its linked FAQs and care instructions. */
 export function treatmentPane(
@@ -27,12 +27,12 @@ export function treatmentPane(
         .child(faqsForTreatment(S, treatmentId)),
       S.listItem()
         .id('care-before')
-        .title(`${PHASE_TITLES.before} care`)
+        .title(careListTitle('before'))
         .icon(typeIcon(context, 'careInstruction', ClipboardIcon))
         .child(careForTreatment(S, treatmentId, 'before')),
       S.listItem()
         .id('care-after')
-        .title(`${PHASE_TITLES.after} care`)
+        .title(careListTitle('after'))
         .icon(typeIcon(context, 'careInstruction', ClipboardIcon))
         .child(careForTreatment(S, treatmentId, 'after')),
     ])

@@ -1,4 +1,4 @@
-// GROQ conformance (issue 7, "Prove sameness"): the lake checked against the GROQ specification.
+// GROQ conformance: the lake checked against the GROQ specification, so "same as Sanity" is proven, not assumed.
 // The cases (test/lake/fixtures/groq-conformance-cases.ts) each name the spec section they check
 // and carry the spec's value. Every case runs three ways and each must give that value:
 //   http+planner     @sanity/client against a lake on 127.0.0.1 (the planner on, as deployed)

@@ -11,7 +11,7 @@ import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/se
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 import { syndicationPlugin } from '../../delivery/syndication/http.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
-import { openListen, type ListenStream } from '../../scripts/reliability/sse.js'
+import { openListen, type ListenStream } from './helpers/sse.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
 export const SEED = 'content/production.ndjson'

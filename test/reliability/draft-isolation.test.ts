@@ -10,7 +10,7 @@
 // Sizes: DRAFT_SEQUENCES (default 2), DRAFT_STEPS per sequence (default 8); RELIABILITY_SEED replays.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { prng, report, seedFromEnv, sizeFromEnv } from '../../scripts/reliability/figures.js'
+import { prng, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
 import { SEED_CATEGORY, startPlatform, type Output, type Platform, type Slugs } from './_platform.js'
 
 const SEQUENCES = sizeFromEnv('DRAFT_SEQUENCES', 2)

@@ -18,10 +18,10 @@ import path from 'node:path'
 import { createClient, type SanityClient } from '@sanity/client'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
-import { bundleEntries, freshDataDir, ROOT, type Bundles } from '../../scripts/reliability/bundle.js'
-import { spawnLake, type ChildLake } from '../../scripts/reliability/child-lake.js'
-import { prng, report, seedFromEnv, sizeFromEnv } from '../../scripts/reliability/figures.js'
-import { openListen, type ListenEvent, type ListenStream } from '../../scripts/reliability/sse.js'
+import { bundleEntries, freshDataDir, ROOT, type Bundles } from './helpers/bundle.js'
+import { spawnLake, type ChildLake } from './helpers/child-lake.js'
+import { prng, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
+import { openListen, type ListenEvent, type ListenStream } from './helpers/sse.js'
 
 const TRIALS = sizeFromEnv('DURABILITY_TRIALS', 10)
 const IMPORT_SIZE = 150

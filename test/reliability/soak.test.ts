@@ -6,8 +6,8 @@
 // RSS at start and end (and its samples) are printed; memory must stay flat.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mb, prng, quantile, report, seedFromEnv, sizeFromEnv } from '../../scripts/reliability/figures.js'
-import { openListen, type ListenStream } from '../../scripts/reliability/sse.js'
+import { mb, prng, quantile, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
+import { openListen, type ListenStream } from './helpers/sse.js'
 import { startPlatform, type Platform } from './_platform.js'
 
 const SECONDS = sizeFromEnv('SOAK_SECONDS', 60)

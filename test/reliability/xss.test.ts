@@ -8,7 +8,7 @@
 // handlers, no javascript:/data:/vbscript: URLs, no active elements, no JSON-LD break-out.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { report, sizeFromEnv } from '../../scripts/reliability/figures.js'
+import { report, sizeFromEnv } from './helpers/figures.js'
 import { TEXT_PAYLOADS, URL_PAYLOADS } from '../render/xss-corpus.js'
 import { SEED_CATEGORY, startPlatform, type Output, type Platform, type Slugs } from './_platform.js'
 import { scanOutput, type Finding } from './_scan.js'

@@ -1,5 +1,5 @@
 // Test fixtures for the render layer, shaped exactly like the delivery queries' results (TypeGen
-// types), built to docs/content-model.md from the clinic's first post (/work/shared/seeds/*.txt).
+// types), built to docs/content-model.md from the clinic's first post (content/source/first-post.txt).
 // Used until / alongside content/production.ndjson (the seed test prefers the real seed when present).
 
 import type { ArticleInput, ClinicInput, ConditionInput, TreatmentInput } from '../../delivery/render/index.js'

@@ -1,16 +1,16 @@
 // The seed as the renderers receive it: content/production.ndjson queried with the delivery layer's
 // own GROQ queries (evaluated by groq-js, the reference GROQ implementation), so these tests see the
-// exact shapes the HTTP API passes to the renderers. The post itself comes from the shared seeds
-// folder (<repo>/../shared/seeds), as the clinic published it.
+// exact shapes the HTTP API passes to the renderers. The post itself is content/source/first-post.txt,
+// as the clinic published it.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { evaluate, parse } from 'groq-js'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const datasetPath = join(repoRoot, 'content', 'production.ndjson')
-const seedsDir = join(repoRoot, '..', 'shared', 'seeds')
+const postPath = join(repoRoot, 'content', 'source', 'first-post.txt')
 
 export function loadSeedDataset(): unknown[] | null {
   if (!existsSync(datasetPath)) return null
@@ -45,13 +45,7 @@ export interface SeedPost {
 }
 
 export function readSeedPost(): SeedPost {
-  if (!existsSync(seedsDir))
-    throw new Error(`the shared seeds folder ${seedsDir} is missing (expected <repo>/../shared/seeds)`)
-  const file = readdirSync(seedsDir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()[0]
-  if (!file) throw new Error(`no .txt post in ${seedsDir}`)
-  const lines = readFileSync(join(seedsDir, file), 'utf8')
+  const lines = readFileSync(postPath, 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !CHROME.has(l) && !/^\d+ views/.test(l))

@@ -1,7 +1,7 @@
 // The seed dataset (content/production.ndjson) against the Studio's own validation rules and
-// against the post it reproduces (../shared/seeds/*.txt), plus a deliberately broken document
+// against the post it reproduces (content/source/first-post.txt), plus a deliberately broken document
 // that must fail with the editor-facing messages. One process: importing `sanity` is slow.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -39,14 +39,10 @@ const refs = (value: unknown) => (value as Array<{ _ref: string }> | undefined)?
 
 /** The post, as printed: paragraphs and list items, without the Wix page chrome. */
 function readPost(): { title: string; author: string; paragraphs: string[]; footnote: string } {
-  // In CI the shared folder sits beside the clone: <repo>/../shared/seeds.
-  const dir = `${repo}../shared/seeds`
-  const file = readdirSync(dir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()[0]
-  assert.ok(file, `no post in ${dir}`)
+  // The post as the clinic published it, kept beside the seed so the test needs nothing outside the repository.
+  const file = `${repo}content/source/first-post.txt`
   const chrome = new Set(['top of page', '30 views0 comments', 'Recent Posts', 'See All', 'bottom of page'])
-  const lines = readFileSync(`${dir}/${file}`, 'utf8')
+  const lines = readFileSync(file, 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !chrome.has(l))

@@ -1,6 +1,7 @@
 // /api/v1/conditions (all or by body region), /api/v1/conditions/:slug, /api/v1/icd10/:code.
 import type { FastifyPluginAsync } from 'fastify'
-import { BODY_REGIONS, normalizeIcd10Code } from '../../content/conditions.js'
+import { BODY_REGION_VALUES } from '../../../model/values.js'
+import { normalizeIcd10Code } from '../../content/conditions.js'
 import type { DeliveryContext } from '../context.js'
 import { presentContext } from '../context.js'
 import { API_PREFIX, nextPageLink, presentCondition, presentConditionList } from '../present.js'
@@ -23,7 +24,7 @@ export const conditionRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
     {
       schema: {
         summary: 'List conditions by name, optionally of one body region',
-        description: `Conditions ordered by (name, _id), a page at a time: pass \`nextCursor\` as \`cursor\` (or follow \`links.next\`) for the next page. \`bodyRegion\` is one of: ${BODY_REGIONS.join(', ')}.`,
+        description: `Conditions ordered by (name, _id), a page at a time: pass \`nextCursor\` as \`cursor\` (or follow \`links.next\`) for the next page. \`bodyRegion\` is one of: ${BODY_REGION_VALUES.join(', ')}.`,
         tags: ['conditions'],
         querystring: {
           type: 'object',

@@ -13,7 +13,7 @@ import {
   renderNotFoundPage,
   renderTreatmentPage,
 } from '../../render/pages.js'
-import { collectionPath } from '../../routes.js'
+import { collectionPath } from '../../../model/site-paths.js'
 import { clinicSettings, type DeliveryContext } from '../context.js'
 import { API_PREFIX, nextPageLink } from '../present.js'
 import { problem } from '../problem.js'

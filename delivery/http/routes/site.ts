@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { SITEMAP_PAGE_SIZE, type SitemapPageRef } from '../../content/site.js'
 import { escapeHtml } from '../../render/escape.js'
-import { absoluteUrl, isRoutableType, ROUTES, type RoutableType } from '../../routes.js'
+import { absoluteUrl, isRoutableType, ROUTES, type RoutableType } from '../../../model/site-paths.js'
 import type { DeliveryContext } from '../context.js'
 import { presentContext } from '../context.js'
 import { API_PREFIX, presentClinic, sitemapLoc, sitemapUrls } from '../present.js'

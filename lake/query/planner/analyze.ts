@@ -481,7 +481,7 @@ function truthOf(node: ExprNode): boolean | undefined {
 
 type Bound = { value: string | number | boolean; inclusive: boolean }
 
-/** Keys of one groq-js type between optional bounds (see lake/index/ordered-index.ts `KeyRange`). */
+/** Keys of one groq-js type between optional bounds (see lake/indexes/ordered-index.ts `KeyRange`). */
 export interface PathRange {
   type: 'string' | 'number' | 'boolean'
   lower?: Bound

@@ -1,5 +1,5 @@
 /**
- * The lake's query planner (issue 7): evaluates GROQ over an indexed perspective view with the
+ * The lake's query planner: evaluates GROQ over an indexed perspective view with the
  * same result as plain groq-js over that view, only faster. Parsing is groq-js's (and the lake's
  * error shapes); the planner narrows which documents each `*[...]` is evaluated on, answers `->`
  * from the id index, and leaves anything it cannot prove to full groq-js evaluation.
@@ -12,13 +12,13 @@
  */
 import type { ExprNode } from 'groq-js'
 import { LakeError } from '../../errors.js'
-import { indexesFor, type IndexableStore, type ViewName } from '../../index/index.js'
+import { indexesFor, type IndexableStore, type ViewName } from '../../indexes/index.js'
 import { parseGroq } from '../evaluate.js'
 import { isPlannable } from './analyze.js'
 import { evaluateTree, QueryPlanner, type PlanNote } from './plan.js'
 
 export type { PlanNote } from './plan.js'
-export type { ViewName } from '../../index/index.js'
+export type { ViewName } from '../../indexes/index.js'
 
 export interface PlannedQueryInput {
   store: IndexableStore

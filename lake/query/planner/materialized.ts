@@ -1,5 +1,5 @@
 /**
- * Filters over many documents answered from materialized filters (lake/index/filter-index.ts):
+ * Filters over many documents answered from materialized filters (lake/indexes/filter-index.ts):
  * a filter whose whole condition native.ts decides (`_type == $type && defined(slug.current) &&
  * !(seo.noIndex == true)`) and that would otherwise test thousands of documents per query is
  * kept as the list of the documents passing it, in step with every change. Then
@@ -14,8 +14,8 @@
  * on next use.
  */
 import type { ExprNode } from 'groq-js'
-import { sortByPos, type ViewEntry } from '../../index/entry-list.js'
-import type { View } from '../../index/view.js'
+import { sortByPos, type ViewEntry } from '../../indexes/entry-list.js'
+import type { View } from '../../indexes/view.js'
 import type { LakeDocument } from '../../store/types.js'
 import { compileConjuncts } from './native.js'
 

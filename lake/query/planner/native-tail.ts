@@ -19,7 +19,7 @@
  * the caller then leaves the whole expression to groq-js, which decides what happens.
  */
 import type { ExprNode } from 'groq-js'
-import { compareKeys, orderClass } from '../../index/values.js'
+import { compareKeys, orderClass } from '../../indexes/values.js'
 import { elementPath, isConstant, NotConstant } from './analyze.js'
 import { read } from './native.js'
 

@@ -1,5 +1,5 @@
 /**
- * `match` filters and `score()` answered from the text indexes (lake/index/text-index.ts) with the
+ * `match` filters and `score()` answered from the text indexes (lake/indexes/text-index.ts) with the
  * exact values groq-js 1.x gives. What groq-js does (read in groq-js 1.30, dist/_chunks-es
  * shared.mjs and evaluator.mjs):
  *
@@ -36,10 +36,10 @@
  * by groq-js one by one.
  */
 import type { ExprNode } from 'groq-js'
-import { intersectSorted, sortByPos, unionSorted, type ViewEntry } from '../../index/entry-list.js'
-import type { TextIndex, TermFrequencies } from '../../index/text-index.js'
-import type { View } from '../../index/view.js'
-import { patternTerms, termKeyPrefix, termRegex } from '../../index/values.js'
+import { intersectSorted, sortByPos, unionSorted, type ViewEntry } from '../../indexes/entry-list.js'
+import type { TextIndex, TermFrequencies } from '../../indexes/text-index.js'
+import type { View } from '../../indexes/view.js'
+import { patternTerms, termKeyPrefix, termRegex } from '../../indexes/values.js'
 import { isConstant, isTextExpr } from './analyze.js'
 
 type AnyNode = { type: string; [key: string]: unknown }

@@ -1,7 +1,7 @@
 // Plain text, reading time and reading grade of Portable Text or a string.
 //
 // The Studio imports this same module in the browser to show editors the grade while they write,
-// so it has NO dependencies and no Node imports (types only).
+// and delivery uses it for reading time: pure, browser-safe, no dependencies and no Node imports.
 //
 // Reading grade: Flesch-Kincaid grade level,
 //   grade = 0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
@@ -25,8 +25,6 @@
 // On common English words it agrees with a dictionary about 9 times in 10 (see the tests), which
 // is what Flesch-Kincaid tools generally achieve; the grade is a guide for editors, not a verdict.
 
-import type { PortableTextInput } from './types.js'
-
 /** Editors are warned when a text's grade is above this (patient education aims at grade 8 or lower). */
 export const GRADE_WARNING_THRESHOLD = 8
 /** Reading speed used for reading time (adult silent reading of non-fiction, words per minute). */
@@ -45,7 +43,7 @@ function spanText(block: Obj): string {
  * The text segments of Portable Text: one per text block, list item, callout title; callout bodies
  * recursively. Images, unknown objects and non-block junk contribute nothing.
  */
-export function textSegments(blocks: PortableTextInput | unknown): string[] {
+export function textSegments(blocks: unknown): string[] {
   if (!Array.isArray(blocks)) return []
   const out: string[] = []
   for (const block of blocks as unknown[]) {
@@ -62,7 +60,7 @@ export function textSegments(blocks: PortableTextInput | unknown): string[] {
 }
 
 /** Plain text of Portable Text: blocks separated by a blank line. */
-export function toPlainText(blocks: PortableTextInput | unknown): string {
+export function toPlainText(blocks: unknown): string {
   return textSegments(blocks).join('\n\n')
 }
 
@@ -171,7 +169,7 @@ export function readingTimeMinutes(wordCount: number, wordsPerMinute: number = W
  * Readability of a string (paragraphs separated by line breaks) or of Portable Text. Each block,
  * list item and heading is its own segment, so a heading without a period still ends a sentence.
  */
-export function analyseReadability(input: string | PortableTextInput | unknown): Readability {
+export function analyseReadability(input: unknown): Readability {
   const segments = typeof input === 'string' ? input.split(/\n+/) : textSegments(input)
   let wordCount = 0
   let sentenceCount = 0

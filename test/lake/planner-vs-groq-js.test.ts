@@ -1,4 +1,4 @@
-// Differential test of the query planner (issue 7): every query is run both ways, plain groq-js
+// Differential test of the query planner: every query is run both ways, plain groq-js
 // over the lake's own perspective view (lake/query perspectiveDocuments) and the planner over its
 // indexes (lake/query/planner runPlannedQuery), and the results must be identical. The queries:
 // the delivery queries with parameters from the data, and a few hundred random ones (filters,
@@ -15,11 +15,11 @@ import * as assert from 'uvu/assert'
 import type { Identity } from '../../lake/auth/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
 import { perspectiveDocuments } from '../../lake/query/index.js'
-import { indexesFor } from '../../lake/index/index.js'
+import { indexesFor } from '../../lake/indexes/index.js'
 import { explainQuery, runPlannedQuery, type ViewName } from '../../lake/query/planner/index.js'
 import { LakeStore, type DatasetStore, type LakeDocument } from '../../lake/store/index.js'
 import { generateDataset } from '../../scripts/bench/dataset.js'
-import { deliveryQueries, issueQueries, pickParams } from '../../scripts/bench/queries.js'
+import { deliveryQueries, referenceQueries, pickParams } from '../../scripts/bench/queries.js'
 import { createRandom, type Random } from '../../scripts/bench/random.js'
 
 const ADMIN: Identity = {
@@ -636,7 +636,7 @@ differential('random and delivery queries give identical results over random, th
     for (const phase of ['after import', 'after random transactions']) {
       if (phase !== 'after import') await mutate(store, random.fork('mutate'), 60)
       const picked = pickParams(store.documents())
-      const fixed = [...issueQueries(picked), ...(await deliveryQueries(picked)).queries].map((q) => ({
+      const fixed = [...referenceQueries(picked), ...(await deliveryQueries(picked)).queries].map((q) => ({
         query: q.query,
         params: q.params,
       }))
@@ -763,7 +763,7 @@ planning.after(cleanUp)
 
 planning('Q1-Q5 are answered from indexes, with the same results', async () => {
   const picked = pickParams(store.documents())
-  const [q1, q2, q3, q4, q5] = issueQueries(picked)
+  const [q1, q2, q3, q4, q5] = referenceQueries(picked)
   const how = async (q: { query: string; params: Record<string, unknown> } | undefined): Promise<string> => {
     if (!q) throw new Error('missing query')
     const ex = await explainQuery({ store, perspective: 'published', query: q.query, params: q.params, timestamp: NOW })
@@ -1086,7 +1086,7 @@ planning('a bulk import after the indexes exist (rebuilt, not patched) keeps res
     { mode: 'replace' },
   )
   const picked = pickParams(store.documents())
-  for (const q of issueQueries(picked)) {
+  for (const q of referenceQueries(picked)) {
     for (const perspective of PERSPECTIVES) {
       assert.equal(
         await planned(store, perspective, q.query, q.params),

@@ -4,7 +4,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { ValidationContext } from 'sanity'
-import { analyseReadability, countSentences } from '../../delivery/render/readability.js'
+import { analyseReadability, countSentences } from '../../model/readability.js'
 import {
   analyseReadingLevel,
   DEFAULT_TARGET_GRADE,
@@ -13,7 +13,7 @@ import {
   readingLevelSummary,
   splitSentences,
   targetGradeOf,
-} from '../../delivery/render/readingLevel.js'
+} from '../../model/readingLevel.js'
 import { medicalReviewOf } from '../../delivery/render/review.js'
 import { readingGradeProblem, readingGradeSettings } from '../../schemas/readingGrade.js'
 import { checkIndependentReview } from '../../schemas/validation.js'

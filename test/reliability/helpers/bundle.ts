@@ -10,10 +10,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 export const ENTRIES = {
-  lake: 'scripts/reliability/lake-child.ts',
+  lake: 'test/reliability/helpers/lake-child.ts',
   import: 'scripts/import.ts',
 } as const
 
@@ -50,6 +50,8 @@ export async function bundleEntries(): Promise<Bundles> {
     })
     paths[name] = outfile
   }
+  // The lake starts its bulk write worker from this file beside its own module (lake/store/bulk-thread.ts).
+  fs.copyFileSync(path.join(ROOT, 'lake/store/bulk-worker.built.mjs'), path.join(dir, 'bulk-worker.built.mjs'))
   return {
     paths,
     dir,

@@ -10,7 +10,7 @@ import {
   requirePathFor,
   slugOf,
   urlFor,
-} from '../../delivery/routes.js'
+} from '../../model/site-paths.js'
 
 const routes = suite('routes')
 

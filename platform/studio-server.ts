@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { RUNTIME_CONFIG_GLOBAL, type InjectedStudioConfig } from '../runtimeConfig.js'
+import { RUNTIME_CONFIG_GLOBAL, type InjectedStudioConfig } from '../studio/runtimeConfig.js'
 
 export interface StudioServerOptions {
   /** Directory of a `sanity build` (with index.html). */

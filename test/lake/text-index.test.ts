@@ -1,13 +1,13 @@
-// The scored text index (lake/index/text-index.ts) kept in step by add/remove, including the
+// The scored text index (lake/indexes/text-index.ts) kept in step by add/remove, including the
 // compaction of removed documents' postings: its term frequencies always equal those of an index
 // built afresh over the same documents, and those counted by hand the way groq-js counts.
 import { evaluateSync, parse, type ExprNode } from 'groq-js'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { ViewEntry } from '../../lake/index/entry-list.js'
-import { TextIndex, type TermFrequencies } from '../../lake/index/text-index.js'
-import { nativeTextReader, UNSURE } from '../../lake/index/text-value.js'
-import { matchTokenKeys, matchTokens, termKeyPrefix, termRegex, tokenKey } from '../../lake/index/values.js'
+import type { ViewEntry } from '../../lake/indexes/entry-list.js'
+import { TextIndex, type TermFrequencies } from '../../lake/indexes/text-index.js'
+import { nativeTextReader, UNSURE } from '../../lake/indexes/text-value.js'
+import { matchTokenKeys, matchTokens, termKeyPrefix, termRegex, tokenKey } from '../../lake/indexes/values.js'
 import { generateDataset } from '../../scripts/bench/dataset.js'
 import { createRandom } from '../../scripts/bench/random.js'
 
@@ -128,7 +128,7 @@ test('long posting lists (typed arrays after a build) stay exact through adds, r
   }
 })
 
-// The text of each indexed expression is computed natively (lake/index/text-value.ts) when that is
+// The text of each indexed expression is computed natively (lake/indexes/text-value.ts) when that is
 // certainly groq-js's value: it must be exactly evaluateSync's, and UNSURE shapes must be reported.
 const NATIVE_EXPRESSIONS = [
   'title',

@@ -4,7 +4,7 @@
  * and prints one line `LAKE_READY {"httpUrl": ...}` once it listens. Spawned by `spawnLake`
  * (child-lake.ts) from a bundle, so it starts in well under a second.
  */
-import { startLake } from '../../lake/index.js'
+import { startLake } from '../../../lake/index.js'
 
 const lake = await startLake({ httpsPort: -1 })
 process.stdout.write(`LAKE_READY ${JSON.stringify({ httpUrl: lake.httpUrl, pid: process.pid })}\n`)

@@ -2,7 +2,9 @@
 // Portable Text, the sitemap, JSON-LD `url`s, canonical links and syndication all resolve document
 // URLs through here, so a path changes in one place only.
 //
-// Pure and browser-safe (the Studio can import it for "open on site" links): no Node imports.
+// Pure and browser-safe (the Studio imports it for "open on site" links): no Node imports.
+
+import { isPathSlug } from './slug.js'
 
 /**
  * Document types that have a page of their own on the clinic's site (and so can be the target of
@@ -27,9 +29,6 @@ export interface RoutableRef {
   slug?: SlugValue
 }
 
-/** Slugs are lowercase words joined by hyphens (what Sanity's slugify produces from a title). */
-const SLUG_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/
-
 export function isRoutableType(type: unknown): type is RoutableType {
   return typeof type === 'string' && Object.hasOwn(ROUTES, type)
 }
@@ -40,10 +39,6 @@ export function slugOf(slug: SlugValue): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
 }
 
-export function isValidSlug(slug: string): boolean {
-  return SLUG_PATTERN.test(slug)
-}
-
 /**
  * The site path of a document (`/articles/why-needles`), or null when it has no route: an unknown
  * type, a missing slug, or a slug that is not a valid slug (never a path built from arbitrary text).
@@ -51,7 +46,7 @@ export function isValidSlug(slug: string): boolean {
 export function pathFor(ref: RoutableRef | null | undefined): string | null {
   if (!ref || !isRoutableType(ref._type)) return null
   const slug = slugOf(ref.slug)
-  if (slug === null || !isValidSlug(slug)) return null
+  if (slug === null || !isPathSlug(slug)) return null
   return `${ROUTES[ref._type].collection}/${slug}`
 }
 
@@ -120,7 +115,7 @@ export function matchPath(path: string): { _type: RoutableType; slug: string } |
     const prefix = `${ROUTES[type].collection}/`
     if (!clean.startsWith(prefix)) continue
     const slug = clean.slice(prefix.length)
-    return isValidSlug(slug) ? { _type: type, slug } : null
+    return isPathSlug(slug) ? { _type: type, slug } : null
   }
   return null
 }

@@ -1,4 +1,4 @@
-// The Studio's static server and build bookkeeping (studio/server/), through HTTP and the file system.
+// The Studio's static server and build bookkeeping (platform/), through HTTP and the file system.
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -6,8 +6,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { injectRuntimeConfig, startStudioServer, type RunningStudioServer } from '../../studio/server/serve.js'
-import { BUILD_STAMP, studioBuildState, studioFingerprint, studioSourceFiles } from '../../studio/server/build.js'
+import { injectRuntimeConfig, startStudioServer, type RunningStudioServer } from '../../platform/studio-server.js'
+import {
+  BUILD_STAMP,
+  ensureStudioBuild,
+  lastBuildDurationMs,
+  studioBuildState,
+  studioFingerprint,
+  studioSourceFiles,
+} from '../../platform/studio-build.js'
 
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
@@ -110,14 +117,14 @@ build('the fingerprint covers what the bundle imports, not type-only imports', (
     'studio/plugin.ts',
     'studio/structure/articles.ts',
     'schemas/index.ts',
-    'delivery/render/readability.ts',
+    'model/readability.ts',
     'package-lock.json',
   ]) {
     assert.ok(files.includes(expected), `${expected} is part of the Studio's sources`)
   }
   assert.not.ok(files.includes('sanity.types.ts'), 'TypeGen output is imported for types only')
   assert.not.ok(
-    files.some((f) => f.startsWith('studio/server/')),
+    files.some((f) => f.startsWith('platform/')),
     'the Node server is not in the bundle',
   )
 })
@@ -136,6 +143,50 @@ build('a build without a matching stamp is missing or stale', () => {
     assert.equal(studioBuildState(root, dir), { state: 'fresh' })
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+build('a build shows its progress while the builder is quiet, and the next one estimates from it', async () => {
+  // A project whose `sanity build` is a stand-in: quiet for a while, then writes index.html.
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  const dist = path.join(project, 'dist', 'studio')
+  try {
+    fs.writeFileSync(path.join(project, 'sanity.config.ts'), 'export default {}\n')
+    fs.mkdirSync(path.join(project, 'node_modules', 'sanity', 'bin'), { recursive: true })
+    fs.writeFileSync(
+      path.join(project, 'node_modules', 'sanity', 'bin', 'sanity'),
+      `const fs = require('node:fs'); const path = require('node:path')
+setTimeout(() => {
+  fs.mkdirSync(process.argv[3], { recursive: true })
+  fs.writeFileSync(path.join(process.argv[3], 'index.html'), '<html><head></head></html>')
+  console.log('Build Sanity Studio')
+}, 1200)\n`,
+    )
+    fs.writeFileSync(path.join(project, 'node_modules', 'sanity', 'package.json'), '{"type": "commonjs"}\n')
+    const lines: string[] = []
+    const first = await ensureStudioBuild(project, dist, { log: (line) => lines.push(line), progressEveryMs: 200 })
+    assert.equal(first, { state: 'missing' })
+    assert.match(lines[0] ?? '', /no build in .* yet: building it/)
+    assert.ok(
+      lines.some((line) => /^building\.\.\. \d+ s so far/.test(line)),
+      lines.join('\n'),
+    )
+    assert.ok(lines.includes('Build Sanity Studio'), "the builder's own lines are passed on")
+    assert.match(lines[lines.length - 1] ?? '', /^built in \d+ s$/)
+    assert.ok((lastBuildDurationMs(dist) ?? 0) >= 1000, 'the stamp records how long the build took')
+
+    fs.appendFileSync(path.join(project, 'sanity.config.ts'), '// changed\n')
+    lines.length = 0
+    const second = await ensureStudioBuild(project, dist, { log: (line) => lines.push(line), progressEveryMs: 200 })
+    assert.is(second.state, 'stale')
+    assert.match(lines[0] ?? '', /sources changed since the build of .*: rebuilding/)
+    assert.ok(
+      lines.some((line) => /^building\.\.\. \d+ s of about \d+ s \(the last build\), ~\d+%$/.test(line)),
+      lines.join('\n'),
+    )
+    assert.equal(studioBuildState(project, dist), { state: 'fresh' })
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true })
   }
 })
 

@@ -1,8 +1,8 @@
 // Keeps a `sanity build` of the Studio up to date (Node only; not part of the Studio bundle).
 //
 // The build is stale when the source it was built from changed: the files reachable from
-// sanity.config.ts by relative imports (studio/, schemas/, the delivery modules the Studio
-// reuses), sanity.cli.ts and package-lock.json (dependency versions). A fingerprint of those
+// sanity.config.ts by relative imports (studio/, schemas/, model/), sanity.cli.ts and
+// package-lock.json (dependency versions). A fingerprint of those
 // files is written next to the build. Port numbers and URLs are NOT baked in: the Studio server
 // injects them at request time (studio/runtimeConfig.ts), so one build serves any configuration.
 import { spawn } from 'node:child_process'
@@ -16,6 +16,8 @@ interface BuildStamp {
   fingerprint: string
   builtAt: string
   files: number
+  /** How long the build took (absent in stamps of older builds). */
+  durationMs?: number
 }
 
 const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g
@@ -80,13 +82,43 @@ export function studioBuildState(root: string, distDir: string): BuildState {
 }
 
 export interface BuildOptions {
-  /** Receives the build's output lines (default: discarded). */
+  /** Receives the build's output lines and its progress lines (default: discarded). */
   log?: (line: string) => void
+  /**
+   * How often a progress line is logged while `sanity build` is quiet (it prints nothing for
+   * minutes when not on a terminal); default 15 s, 0 = never.
+   */
+  progressEveryMs?: number
+  /**
+   * Run the build at a lower CPU priority (`nice`), so servers starting beside it get the CPU
+   * first; default false.
+   */
+  lowPriority?: boolean
   /** Extra environment for `sanity build`. */
   env?: NodeJS.ProcessEnv
   /** Aborting stops the build (its temporary output is removed). */
   signal?: AbortSignal
 }
+
+/** How long the last build into `distDir` took, when its stamp says (a stale build counts). */
+export function lastBuildDurationMs(distDir: string): number | undefined {
+  try {
+    const stamp = JSON.parse(fs.readFileSync(path.join(distDir, BUILD_STAMP), 'utf8')) as BuildStamp
+    return typeof stamp.durationMs === 'number' && stamp.durationMs > 0 ? stamp.durationMs : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** "45 s of about 175 s (the last build)" or "45 s". */
+export function buildProgressLine(elapsedMs: number, estimateMs: number | undefined): string {
+  const elapsed = `${Math.round(elapsedMs / 1000)} s`
+  if (estimateMs === undefined) return `building... ${elapsed} so far (a first build takes a few minutes)`
+  const percent = Math.min(99, Math.floor((elapsedMs / estimateMs) * 100))
+  return `building... ${elapsed} of about ${Math.round(estimateMs / 1000)} s (the last build), ~${percent}%`
+}
+
+const NICE = ['/usr/bin/nice', '/bin/nice'].find((file) => fs.existsSync(file))
 
 /**
  * Runs `sanity build` into a temporary sibling directory, then swaps it into `distDir`, so a
@@ -101,8 +133,17 @@ export async function buildStudio(root: string, distDir: string, options: BuildO
     throw new Error(`Cannot build the Studio: ${sanityBin} is missing. Run "npm install" first.`)
   }
   const output: string[] = []
+  const started = Date.now()
+  const estimateMs = lastBuildDurationMs(distDir)
+  const progressEveryMs = options.progressEveryMs ?? 15_000
+  const progress =
+    progressEveryMs > 0 && options.log
+      ? setInterval(() => options.log?.(buildProgressLine(Date.now() - started, estimateMs)), progressEveryMs)
+      : undefined
+  const command = [process.execPath, sanityBin, 'build', tmpDir, '--yes']
+  if (options.lowPriority && NICE) command.unshift(NICE, '-n', '10')
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [sanityBin, 'build', tmpDir, '--yes'], {
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: root,
       env: { ...process.env, ...options.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,7 +164,7 @@ export async function buildStudio(root: string, distDir: string, options: BuildO
       options.signal?.removeEventListener('abort', abort)
       resolve(exitCode ?? 1)
     })
-  })
+  }).finally(() => clearInterval(progress))
   if (options.signal?.aborted) {
     fs.rmSync(tmpDir, { recursive: true, force: true })
     throw new Error('The Studio build was stopped.')
@@ -132,7 +173,7 @@ export async function buildStudio(root: string, distDir: string, options: BuildO
     fs.rmSync(tmpDir, { recursive: true, force: true })
     throw new Error(`sanity build failed (exit ${code}):\n${output.slice(-30).join('\n')}`)
   }
-  const stamp: BuildStamp = { fingerprint, builtAt: new Date().toISOString(), files }
+  const stamp: BuildStamp = { fingerprint, builtAt: new Date().toISOString(), files, durationMs: Date.now() - started }
   fs.writeFileSync(path.join(tmpDir, BUILD_STAMP), JSON.stringify(stamp, null, 2))
   const oldDir = `${distDir}.old-${process.pid}-${Date.now()}`
   if (fs.existsSync(distDir)) fs.renameSync(distDir, oldDir)
@@ -147,6 +188,14 @@ export async function ensureStudioBuild(
   options: BuildOptions = {},
 ): Promise<BuildState> {
   const state = studioBuildState(root, distDir)
-  if (state.state !== 'fresh') await buildStudio(root, distDir, options)
+  if (state.state === 'fresh') return state
+  options.log?.(
+    state.state === 'missing'
+      ? `no build in ${distDir} yet: building it (a first build takes a few minutes)`
+      : `the sources changed since the build of ${state.builtAt}: rebuilding`,
+  )
+  const started = Date.now()
+  await buildStudio(root, distDir, options)
+  options.log?.(`built in ${Math.round((Date.now() - started) / 1000)} s`)
   return state
 }
