@@ -196,8 +196,8 @@ export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && sl
   "whatToExpect": whatToExpect[]${PORTABLE_TEXT},
   sideEffects,
   complementaryTreatments,
-  "faqs": faqs[]->${FAQ},
-  "careInstructions": *[_type == "careInstruction" && (treatment._ref == ^._id || _id in ^.careInstructions[]._ref)] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
+  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ},
+  "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
   "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY}
 }`)
 

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { DEFAULT_LOGIN_LIMITS, type LoginThrottleLimits } from './auth/throttle.js'
 
 /** How a lake is configured. Every field has an env var (see README "Local Content Lake"). */
 export interface LakeConfig {
@@ -20,6 +21,8 @@ export interface LakeConfig {
   corsOrigins: string[]
   /** `LAKE_KEEPALIVE_MS` (30000): interval of keep-alive comments on listener streams. */
   keepAliveMs: number
+  /** Sign-in throttling (`LAKE_LOGIN_MAX_FAILURES_ACCOUNT` 10, `..._ADDRESS` 30, `LAKE_LOGIN_WINDOW_SECONDS` 900): see auth/throttle.ts. */
+  login: LoginThrottleLimits
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,5 +47,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LakeConfig 
       .map((s) => s.trim())
       .filter(Boolean),
     keepAliveMs: intFromEnv(env, 'LAKE_KEEPALIVE_MS', 30_000),
+    login: {
+      maxFailuresPerAccount: intFromEnv(
+        env,
+        'LAKE_LOGIN_MAX_FAILURES_ACCOUNT',
+        DEFAULT_LOGIN_LIMITS.maxFailuresPerAccount,
+      ),
+      maxFailuresPerAddress: intFromEnv(
+        env,
+        'LAKE_LOGIN_MAX_FAILURES_ADDRESS',
+        DEFAULT_LOGIN_LIMITS.maxFailuresPerAddress,
+      ),
+      windowSeconds: intFromEnv(env, 'LAKE_LOGIN_WINDOW_SECONDS', DEFAULT_LOGIN_LIMITS.windowSeconds),
+    },
   }
 }

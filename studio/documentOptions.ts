@@ -6,6 +6,8 @@ import type {
   DocumentBadgesResolver,
   NewDocumentOptionsResolver,
 } from 'sanity'
+import { withPublishedAtOnFirstPublish } from './actions/PublishWithDateAction.js'
+import { UnpublishFromDraftAction } from './actions/UnpublishAction.js'
 import { SINGLETON_TYPES, TEMPLATE_IDS } from './constants.js'
 import { MarkReviewedAction } from './review/MarkReviewedAction.js'
 import { ReviewDueBadge } from './review/ReviewDueBadge.js'
@@ -17,15 +19,25 @@ export function actionsForSingleton(previous: DocumentActionComponent[]): Docume
   return previous.filter((action) => action.action !== undefined && SINGLETON_ACTIONS.has(action.action))
 }
 
+/** Unpublish reachable from the draft view (the built-in one shows only in the Published view). */
+function withDraftViewUnpublish(actions: DocumentActionComponent[]): DocumentActionComponent[] {
+  return actions.map((action) => (action.action === 'unpublish' ? UnpublishFromDraftAction : action))
+}
+
 export const resolveDocumentActions: DocumentActionsResolver = (previous, context) => {
   if (SINGLETON_TYPES.has(context.schemaType)) return actionsForSingleton(previous)
+  const actions = withDraftViewUnpublish(previous)
   if (context.schemaType === 'article') {
-    // "Mark as reviewed" right after Publish, ahead of the menu of lesser actions.
-    const publishAt = previous.findIndex((action) => action.action === 'publish')
-    const at = publishAt === -1 ? previous.length : publishAt + 1
-    return [...previous.slice(0, at), MarkReviewedAction, ...previous.slice(at)]
+    // Publish stamps publishedAt the first time; "Mark as reviewed" right after it, ahead of the
+    // menu of lesser actions.
+    const withDate = actions.map((action) =>
+      action.action === 'publish' ? withPublishedAtOnFirstPublish(action) : action,
+    )
+    const publishAt = withDate.findIndex((action) => action.action === 'publish')
+    const at = publishAt === -1 ? withDate.length : publishAt + 1
+    return [...withDate.slice(0, at), MarkReviewedAction, ...withDate.slice(at)]
   }
-  return previous
+  return actions
 }
 
 export const resolveDocumentBadges: DocumentBadgesResolver = (previous, context) =>

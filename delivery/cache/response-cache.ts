@@ -17,6 +17,8 @@ export interface CachedResponse {
    * encoding the (often 30+ KB) string on every request. Absent on responses built elsewhere.
    */
   payload?: Buffer
+  /** Served through Fastify only (a rate-limited route), never by the server's fast path. */
+  metered?: boolean
 }
 
 interface Entry {
@@ -99,11 +101,18 @@ export class ResponseCache {
   /**
    * The response under `key` only when it is fresh (counted as a hit and refreshed in the LRU);
    * otherwise undefined without counting anything, so the caller can fall back to `get` (the
-   * server's fast path for hits, see delivery/http/fast-path.ts).
+   * server's fast path for hits, see delivery/http/fast-path.ts). A metered response (of a
+   * rate-limited route) is never a fast hit: its route must count the request.
    */
   freshHit(key: string): CachedResponse | undefined {
     const entry = this.#entries.get(key)
-    if (!entry || entry.generation !== this.#generation || this.#now() - entry.storedAt >= this.#ttlMs) return undefined
+    if (
+      !entry ||
+      entry.response.metered ||
+      entry.generation !== this.#generation ||
+      this.#now() - entry.storedAt >= this.#ttlMs
+    )
+      return undefined
     this.#entries.delete(key)
     this.#entries.set(key, entry)
     this.#stats.hits++

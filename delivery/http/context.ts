@@ -36,3 +36,8 @@ export function clinicSettings(context: DeliveryContext): Promise<ClinicSettings
 export async function presentContext(context: DeliveryContext): Promise<PresentContext> {
   return { clinic: await clinicSettings(context), images: context.images }
 }
+
+/** The options of every route plugin: the shared context (one object, so its memos are shared). */
+export interface RouteOptions {
+  context: DeliveryContext
+}

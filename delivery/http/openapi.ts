@@ -2,7 +2,8 @@
 // (collected with an onRoute hook), so every route is listed and the documented parameters are
 // exactly the validated ones. Also the human-readable docs page rendered from that document.
 import { escapeHtml } from '../render/escape.js'
-import { PROBLEM_CONTENT_TYPE } from './problem.js'
+import { JSON_CONTENT_TYPE, mediaType, PROBLEM_CONTENT_TYPE } from './content-types.js'
+import { PROBLEM_TYPES } from './problem.js'
 
 // Route schemas carry their documentation (as @fastify/swagger's do): Fastify ignores these keys
 // when validating, the OpenAPI builder reads them.
@@ -13,6 +14,8 @@ declare module 'fastify' {
     tags?: readonly string[]
     /** Leave the route out of the OpenAPI document (CORS preflight). */
     hide?: boolean
+    /** The Content-Type of a successful answer (from content-types.ts); JSON when not given. */
+    produces?: string
   }
 }
 
@@ -31,6 +34,7 @@ export interface RouteSchema {
   querystring?: ObjectSchema
   response?: Record<string | number, JsonSchema & { description?: string }>
   hide?: boolean
+  produces?: string
 }
 
 type JsonSchema = { [keyword: string]: unknown }
@@ -84,11 +88,9 @@ function withoutDescription(schema: JsonSchema & { description?: string }): Json
   return rest
 }
 
-function contentTypeFor(url: string, status: string): string {
-  if (Number(status) >= 400) return PROBLEM_CONTENT_TYPE.split(';')[0]!
-  if (url.endsWith('.xml')) return 'application/xml'
-  if (!url.startsWith('/api/') && url !== '/health') return 'text/html'
-  return 'application/json'
+function contentTypeFor(status: string, produces: string | undefined): string {
+  if (Number(status) >= 400) return mediaType(PROBLEM_CONTENT_TYPE)
+  return mediaType(produces ?? JSON_CONTENT_TYPE)
 }
 
 export function buildOpenApiDocument(
@@ -121,11 +123,14 @@ export function buildOpenApiDocument(
     for (const [status, response] of Object.entries(schema.response ?? {})) {
       responses[status] = {
         description: response.description ?? `HTTP ${status}`,
-        content: { [contentTypeFor(route.url, status)]: { schema: withoutDescription(response) } },
+        content: { [contentTypeFor(status, schema.produces)]: { schema: withoutDescription(response) } },
       }
     }
     if (!responses['200']) {
-      responses['200'] = { description: 'OK', content: { [contentTypeFor(route.url, '200')]: { schema: {} } } }
+      responses['200'] = {
+        description: 'OK',
+        content: { [contentTypeFor('200', schema.produces)]: { schema: {} } },
+      }
     }
     if (method === 'get') responses['304'] = { description: 'Not modified (the If-None-Match ETag matches)' }
     const operation: OpenApiOperation = {
@@ -157,24 +162,6 @@ export function buildOpenApiDocument(
   }
 }
 
-const PROBLEM_TYPES: Array<[string, string]> = [
-  [
-    'invalid-parameters',
-    'A path or query parameter is missing, unknown or malformed; `errors` lists each one with what to fix.',
-  ],
-  ['not-found', 'No published document has this slug or code, or the path names no resource.'],
-  ['method-not-allowed', 'The resource exists but not for this HTTP method (the API is read-only except the webhook).'],
-  ['unsupported-media-type', 'The request body has a content type this endpoint does not take.'],
-  ['payload-too-large', 'The request body is larger than this endpoint accepts.'],
-  [
-    'content-source-unavailable',
-    'The Content Lake cannot be reached and nothing is cached for this resource yet; retry shortly.',
-  ],
-  ['webhook-refused', 'A webhook call was unsigned, badly signed, too old or a replay.'],
-  ['webhook-not-configured', 'The server has no webhook secret (SANITY_WEBHOOK_SECRET).'],
-  ['internal-error', 'Something failed on the server; the detail says what, and the error is logged.'],
-]
-
 /** The human-readable docs page: every operation, its parameters and responses, and the problem types. */
 export function renderDocsPage(document: OpenApiDocument): string {
   const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
@@ -196,9 +183,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
       return `<section class="op" id="${id}"><h3><span class="method">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3><p>${escapeHtml(op.summary)}</p>${op.description ? `<p>${escapeHtml(op.description)}</p>` : ''}${params}<ul>${responses}</ul></section>`
     }),
   )
-  const problems = PROBLEM_TYPES.map(
-    ([type, text]) => `<dt id="problem-${type}"><code>${type}</code></dt><dd>${escapeHtml(text)}</dd>`,
-  ).join('')
+  const problems = Object.entries(PROBLEM_TYPES)
+    .map(([type, text]) => `<dt id="problem-${type}"><code>${type}</code></dt><dd>${escapeHtml(text)}</dd>`)
+    .join('')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(document.info.title)} — API documentation</title>

@@ -1,21 +1,35 @@
-// Errors in one shape: RFC 9457 problem details (`application/problem+json`) with type, title,
-// status, detail and instance, plus `errors` (one per bad parameter) on validation failures.
+// Errors in one shape for the whole delivery server (content API, pages, syndication, feeds):
+// RFC 9457 problem details (`application/problem+json`) with type, title, status, detail and
+// instance, plus `errors` (one per bad parameter) on validation failures. Every `type` is a link
+// to its section of the docs page, `/api/docs#problem-<type>`.
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
+export { PROBLEM_CONTENT_TYPE } from './content-types.js'
 
 /** Where problem types are described (the docs page has a section per type). */
 export const PROBLEM_TYPE_BASE = '/api/docs#problem-'
 
-export type ProblemType =
-  | 'invalid-parameters'
-  | 'not-found'
-  | 'method-not-allowed'
-  | 'unsupported-media-type'
-  | 'payload-too-large'
-  | 'content-source-unavailable'
-  | 'webhook-refused'
-  | 'webhook-not-configured'
-  | 'internal-error'
+/** Every problem type, with what it means (the docs page lists these). */
+export const PROBLEM_TYPES = {
+  'invalid-parameters':
+    'A path or query parameter is missing, unknown or malformed; `errors` lists each one with what to fix.',
+  'not-found': 'No published document has this slug or code, or the path names no resource.',
+  'method-not-allowed': 'The resource exists but not for this HTTP method (the API is read-only except the webhook).',
+  'unsupported-media-type': 'The request body has a content type this endpoint does not take.',
+  'payload-too-large': 'The request body is larger than this endpoint accepts.',
+  unauthorized:
+    'Syndication: the API key or feed token is missing, malformed, unknown or revoked, or the partner is suspended.',
+  'rate-limited': 'Too many requests from this key, feed token or address: wait the Retry-After seconds.',
+  'not-implemented': 'A format this API does not produce (oEmbed answers format=json only).',
+  'clinic-not-configured': 'The clinic settings are incomplete (name, site URL): syndication cannot build payloads.',
+  'content-source-unavailable':
+    'The Content Lake cannot be reached and nothing is cached for this resource yet; retry shortly.',
+  'webhook-refused': 'A webhook call was unsigned, badly signed, too old or a replay.',
+  'webhook-not-configured': 'The server has no webhook secret (SANITY_WEBHOOK_SECRET).',
+  'internal-error':
+    'Something failed on the server. The body never carries the error itself: it is logged on the server with the request id given in the detail.',
+} as const
+
+export type ProblemType = keyof typeof PROBLEM_TYPES
 
 export interface ParameterProblem {
   /** Where the bad value was: `path.slug`, `query.limit`, ... */
@@ -42,6 +56,30 @@ export function problem(
   extensions: Record<string, unknown> = {},
 ): Problem {
   return { type: `${PROBLEM_TYPE_BASE}${type}`, title, status, detail, instance, ...extensions }
+}
+
+/**
+ * A request that cannot be answered, thrown by a route: the server's error handler answers it as a
+ * problem (with `headers`, e.g. Retry-After or WWW-Authenticate).
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: ProblemType,
+    readonly title: string,
+    readonly detail: string,
+    readonly options: { errors?: ParameterProblem[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail)
+    this.name = 'HttpProblem'
+  }
+}
+
+/** A 400 naming one bad parameter (`query.limit`, `path.slug`) and what to do about it. */
+export function invalidParameter(parameter: string, message: string): HttpProblem {
+  return new HttpProblem(400, 'invalid-parameters', 'Invalid parameters', `${parameter} ${message}`, {
+    errors: [{ parameter, message }],
+  })
 }
 
 /** The JSON schema of a problem body (used in the OpenAPI document for error responses). */

@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
 import { isSourceUnavailable, type SourceHealth } from '../cache/source-health.js'
-import { problem, PROBLEM_CONTENT_TYPE } from './problem.js'
+import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from './content-types.js'
+import { problem } from './problem.js'
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
-export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8'
-export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
+export { HTML_CONTENT_TYPE, JSON_CONTENT_TYPE, XML_CONTENT_TYPE } from './content-types.js'
 
 /** Default Cache-Control of content responses: short freshness downstream, long grace periods. */
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=30, stale-while-revalidate=300, stale-if-error=86400'
@@ -22,6 +21,11 @@ export interface Produced {
   contentType: string
   body: string
   headers?: Record<string, string>
+  /**
+   * Answer hits through Fastify only, never from the server's fast path: routes with a rate limit
+   * (public feeds) must count every request, cached or not.
+   */
+  metered?: boolean
 }
 
 export function jsonBody(status: number, value: unknown): Produced {
@@ -132,6 +136,7 @@ function flightFor(context: ServeContext, key: string, produce: () => Promise<Pr
       etag: etagOfBytes(payload),
       headers: produced.headers,
       payload,
+      ...(produced.metered ? { metered: true } : {}),
     }
     if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
     return response
@@ -210,4 +215,22 @@ export async function serveCached(
     request.url,
   )
   return reply.code(503).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+}
+
+/**
+ * Answers with a body that is not cached on the server (private or per-caller answers): with an
+ * ETag, and a 304 when If-None-Match matches it.
+ */
+export function sendWithEtag(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  contentType: string,
+  cacheControl: string,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  const etag = etagOf(body)
+  reply.headers({ ...headers, etag, 'cache-control': cacheControl })
+  if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
+  return reply.code(200).type(contentType).send(body)
 }

@@ -6,30 +6,35 @@
 //   await fetch(`${server.url}/api/v1/articles`)
 //   await server.close()
 import http from 'node:http'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { asDeliveryClient } from '../client.js'
 import { startPublishListener, type PublishListener } from '../cache/listener.js'
 import { ResponseCache } from '../cache/response-cache.js'
-import { isSourceUnavailable, SourceHealth } from '../cache/source-health.js'
+import { SourceHealth } from '../cache/source-health.js'
 import { WebhookVerifier } from '../cache/webhook.js'
-import { createContentApi, InvalidInputError } from '../content/index.js'
+import { createContentApi } from '../content/index.js'
 import type { ImageConfig } from '../render/types.js'
 import type { DeliveryContext } from './context.js'
 import { ALWAYS_HEADERS, PUBLIC_READ_HEADERS, serveFreshHit } from './fast-path.js'
-import { buildOpenApiDocument, renderDocsPage, type RouteRecord, type RouteSchema } from './openapi.js'
+import type { RouteRecord, RouteSchema } from './openapi.js'
 import { API_PREFIX } from './present.js'
+import { notFoundHandler, problemErrorHandler } from './errors.js'
+import { DEFAULT_CACHE_CONTROL } from './respond.js'
+import { articleRoutes } from './routes/articles/index.js'
+import { clinicRoutes } from './routes/clinic/index.js'
+import { conditionRoutes } from './routes/conditions/index.js'
+import { docsRoutes } from './routes/docs/index.js'
+import { faqRoutes } from './routes/faqs/index.js'
+import { healthRoutes } from './routes/health/index.js'
+import { icd10Routes } from './routes/icd10/index.js'
+import { pageRoutes } from './routes/pages/index.js'
+import { searchRoutes } from './routes/search/index.js'
+import { sitemapRoutes } from './routes/sitemap/index.js'
+import { sitemapXmlRoutes } from './routes/sitemap-xml/index.js'
+import { treatmentRoutes } from './routes/treatments/index.js'
+import { webhookRoutes } from './routes/webhooks/index.js'
 import { securityHeadersHook } from './security-headers.js'
-import { problem, PROBLEM_CONTENT_TYPE, type ParameterProblem, type ProblemType } from './problem.js'
-import { DEFAULT_CACHE_CONTROL, HTML_CONTENT_TYPE, JSON_CONTENT_TYPE } from './respond.js'
-import { articleRoutes } from './routes/articles.js'
-import { conditionRoutes } from './routes/conditions.js'
-import { healthRoutes } from './routes/health.js'
-import { pageRoutes } from './routes/pages.js'
-import { searchRoutes } from './routes/search.js'
-import { siteRoutes } from './routes/site.js'
-import { treatmentRoutes } from './routes/treatments.js'
-import { webhookRoutes } from './routes/webhook.js'
 
 export const API_VERSION = '1.0.0'
 
@@ -56,6 +61,11 @@ export interface DeliveryServerOptions {
   staleAfterMs?: number
   /** Timeout of the /health probe (default 2000 ms). */
   probeTimeoutMs?: number
+  /**
+   * Where unexpected errors (answered 500 without their text) are reported; default the request
+   * logger when `logger` is on, else stderr.
+   */
+  logError?: (error: unknown, request: FastifyRequest) => void
   /** Fastify request logging (default off). With logging on, cache hits go through Fastify too (and are logged). */
   logger?: boolean
   /**
@@ -70,9 +80,10 @@ export interface DeliveryServerOptions {
   frameAncestors?: readonly string[] | (() => readonly string[])
   /**
    * Registers more route groups on the app (after the built-in ones), e.g. partner syndication's
-   * `syndicationRoutes(...).register`; they share the server's CORS and not-found handling.
+   * `syndicationRoutes(...).register`; they share the server's CORS, error and not-found handling
+   * and its response cache (the context).
    */
-  extraRoutes?: (app: FastifyInstance) => Promise<void>
+  extraRoutes?: (app: FastifyInstance, context: DeliveryContext) => Promise<void>
 }
 
 export interface DeliveryServer {
@@ -97,60 +108,6 @@ function defaultImages(client: SanityClient): ImageConfig | null {
   const { projectId, dataset, apiHost } = client.config()
   if (!projectId || !dataset) return null
   return isHostedSanity(client) ? { projectId, dataset } : { projectId, dataset, baseUrl: apiHost }
-}
-
-interface ValidationIssue {
-  instancePath?: string
-  message?: string
-  keyword?: string
-  params?: Record<string, unknown>
-}
-
-/** Ajv errors -> one entry per bad parameter, in words: `query.limit: must be <= 50`. */
-function parameterProblems(issues: readonly ValidationIssue[], where: string | undefined): ParameterProblem[] {
-  const location = where === 'querystring' ? 'query' : where === 'params' ? 'path' : (where ?? 'request')
-  // `anyOf: [{required: [a]}, {required: [b]}]` (at least one of a, b) reports each `required`
-  // and then the anyOf: say it once, in words.
-  const anyOf = issues.find((issue) => issue.keyword === 'anyOf')
-  if (anyOf) {
-    const alternatives = issues.filter((i) => i.keyword === 'required' && typeof i.params?.missingProperty === 'string')
-    const names = alternatives.map((i) => String(i.params?.missingProperty))
-    const rest = issues.filter((i) => i !== anyOf && !alternatives.includes(i))
-    return [
-      { parameter: location, message: `needs at least one of: ${names.join(', ')}` },
-      ...parameterProblems(rest, where),
-    ]
-  }
-  return issues.map((issue) => {
-    const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
-    const params = issue.params ?? {}
-    if (issue.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-      return {
-        parameter: `${location}.${params.additionalProperty}`,
-        message: 'is not a parameter of this resource: remove it (see /api/docs)',
-      }
-    }
-    if (issue.keyword === 'required' && typeof params.missingProperty === 'string') {
-      return { parameter: `${location}.${params.missingProperty}`, message: 'is required' }
-    }
-    if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) {
-      return { parameter: `${location}.${path}`, message: `must be one of: ${params.allowedValues.join(', ')}` }
-    }
-    if (issue.keyword === 'pattern') {
-      return {
-        parameter: `${location}.${path}`,
-        message: 'has characters that are not allowed (letters, digits and "-" only)',
-      }
-    }
-    return { parameter: path ? `${location}.${path}` : location, message: issue.message ?? 'is not valid' }
-  })
-}
-
-const STATUS_PROBLEMS: Record<number, [ProblemType, string]> = {
-  404: ['not-found', 'Not found'],
-  405: ['method-not-allowed', 'Method not allowed'],
-  413: ['payload-too-large', 'Payload too large'],
-  415: ['unsupported-media-type', 'Unsupported media type'],
 }
 
 /** Builds the Fastify app (not listening). Used by startDeliveryServer and by tests via `inject`. */
@@ -199,7 +156,8 @@ export async function buildDeliveryApp(
           },
         }
       : {}),
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true } },
+    // `verbose`: errors carry the failing schema and value, so messages can state the whole rule.
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: true, verbose: true } },
     // Slugs and codes are case-sensitive; trailing slashes are forgiven.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
   })
@@ -231,112 +189,37 @@ export async function buildDeliveryApp(
       .send(),
   )
 
-  app.setErrorHandler((error: FastifyError | InvalidInputError | Error, request, reply) => {
-    const send = (status: number, body: ReturnType<typeof problem>) =>
-      reply.code(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
-    const fastifyError = error as FastifyError
-    if (fastifyError.validation) {
-      const errors = parameterProblems(
-        fastifyError.validation as readonly ValidationIssue[],
-        fastifyError.validationContext,
-      )
-      return send(
-        400,
-        problem(
-          'invalid-parameters',
-          400,
-          'Invalid parameters',
-          errors.map((e) => `${e.parameter} ${e.message}`).join('; '),
-          request.url,
-          { errors },
-        ),
-      )
-    }
-    if (error instanceof InvalidInputError) {
-      const errors = [{ parameter: error.parameter, message: `${error.problem}. ${error.fix}` }]
-      return send(400, problem('invalid-parameters', 400, 'Invalid parameters', error.message, request.url, { errors }))
-    }
-    if (isSourceUnavailable(error)) {
-      health.recordFailure(error)
-      reply.header('Retry-After', '5')
-      return send(
-        503,
-        problem(
-          'content-source-unavailable',
-          503,
-          'Content source unavailable',
-          'The Content Lake cannot be reached; retry shortly.',
-          request.url,
-        ),
-      )
-    }
-    const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500
-    if (status >= 400 && status < 500) {
-      const [type, title] = STATUS_PROBLEMS[status] ?? ['invalid-parameters', 'Bad request']
-      return send(status, problem(type, status, title, error.message, request.url))
-    }
-    request.log.error(error)
-    return send(
-      500,
-      problem('internal-error', 500, 'Internal error', `The server failed to answer: ${error.message}`, request.url),
-    )
-  })
-
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(
-        JSON.stringify(
-          problem(
-            'not-found',
-            404,
-            'Not found',
-            `Nothing is served at ${request.method} ${request.url.split('?')[0]}. The API is described at /api/docs.`,
-            request.url,
-          ),
-        ),
-      )
-  })
+  // One error handler and one not-found handler for every route, syndication's included.
+  app.setErrorHandler(problemErrorHandler({ health, logError: options.logError }))
+  app.setNotFoundHandler(notFoundHandler)
 
   let verifier: WebhookVerifier | null = null
   if (options.webhookSecret)
     verifier = new WebhookVerifier({ secret: options.webhookSecret, toleranceMs: options.webhookToleranceMs })
 
-  await app.register(healthRoutes, { ...context, probeTimeoutMs: options.probeTimeoutMs })
-  await app.register(articleRoutes, context)
-  await app.register(conditionRoutes, context)
-  await app.register(treatmentRoutes, context)
-  await app.register(searchRoutes, context)
-  await app.register(siteRoutes, context)
-  await app.register(pageRoutes, context)
-  await app.register(webhookRoutes, { ...context, verifier })
-  if (options.extraRoutes) await options.extraRoutes(app)
+  // One plugin per resource folder (routes/<resource>/index.ts); the path prefix is given here.
+  await app.register(healthRoutes, { context, probeTimeoutMs: options.probeTimeoutMs, prefix: '/health' })
+  await app.register(articleRoutes, { context, prefix: `${API_PREFIX}/articles` })
+  await app.register(conditionRoutes, { context, prefix: `${API_PREFIX}/conditions` })
+  await app.register(icd10Routes, { context, prefix: `${API_PREFIX}/icd10` })
+  await app.register(treatmentRoutes, { context, prefix: `${API_PREFIX}/treatments` })
+  await app.register(faqRoutes, { context, prefix: `${API_PREFIX}/faqs` })
+  await app.register(searchRoutes, { context, prefix: `${API_PREFIX}/search` })
+  await app.register(clinicRoutes, { context, prefix: `${API_PREFIX}/clinic` })
+  await app.register(sitemapRoutes, { context, prefix: `${API_PREFIX}/sitemap` })
+  await app.register(sitemapXmlRoutes, { context })
+  await app.register(pageRoutes, { context })
+  await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
+  if (options.extraRoutes) await options.extraRoutes(app, context)
 
-  let openApi: string | null = null
-  const openApiDocument = () =>
-    buildOpenApiDocument(routes, {
+  await app.register(docsRoutes, {
+    routes,
+    info: () => ({
       title: 'Dynamic Physical Therapy & Wellness content API',
       version: API_VERSION,
       serverUrl: options.publicUrl(),
-    })
-  app.get(
-    `${API_PREFIX}/openapi.json`,
-    { schema: { summary: 'This OpenAPI 3.1 document', tags: ['operations'] } },
-    async (_request, reply) => {
-      openApi ??= JSON.stringify(openApiDocument())
-      return reply.type(JSON_CONTENT_TYPE).header('Cache-Control', 'public, max-age=300').send(openApi)
-    },
-  )
-  app.get(
-    '/api/docs',
-    { schema: { summary: 'API documentation (HTML)', tags: ['operations'] } },
-    async (_request, reply) =>
-      reply
-        .type(HTML_CONTENT_TYPE)
-        .header('Cache-Control', 'public, max-age=300')
-        .send(renderDocsPage(openApiDocument())),
-  )
+    }),
+  })
 
   return { app, context, client }
 }

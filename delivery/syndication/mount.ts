@@ -6,13 +6,18 @@
 //   SYNDICATION_RATE_PER_MINUTE  requests per minute per API key (default 120)
 //   SYNDICATION_RATE_BURST       burst per API key (default 60)
 //   SYNDICATION_FEED_RATE_PER_MINUTE  requests per minute per feed token (default 30)
+//   SYNDICATION_PUBLIC_RATE_PER_MINUTE  requests per minute per client address on the public paths
+//                                (public feeds, embed, oEmbed, the index) and for failed credentials
+//                                (default 120)
+//   SYNDICATION_PUBLIC_RATE_BURST  burst per client address (default 60)
 //   SYNDICATION_WORKER           `false`: this instance serves requests but does not listen to the
 //                                lake or send webhooks (run exactly the workers you want)
 //   SYNDICATION_ALLOW_HTTP_WEBHOOKS  `true` to allow plain-http webhook URLs beyond loopback
 import type { SanityClient } from '@sanity/client'
 import type { FastifyInstance } from 'fastify'
 import type { ImageConfig } from '../render/types.js'
-import { syndicationPlugin } from './http.js'
+import type { DeliveryContext } from '../http/context.js'
+import { syndicationApi } from './routes/index.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from './service.js'
 
 export class SyndicationConfigError extends Error {
@@ -45,6 +50,7 @@ export interface SyndicationEnvConfig {
   websubHub: string | null
   rateLimit: { perMinute: number; burst: number }
   feedRateLimit: { perMinute: number }
+  publicRateLimit: { perMinute: number; burst: number }
   worker: boolean
   allowInsecureWebhooks: boolean
 }
@@ -72,6 +78,10 @@ export function syndicationConfigFromEnv(env: Env = process.env): SyndicationEnv
       burst: positive(env, 'SYNDICATION_RATE_BURST', 60),
     },
     feedRateLimit: { perMinute: positive(env, 'SYNDICATION_FEED_RATE_PER_MINUTE', 30) },
+    publicRateLimit: {
+      perMinute: positive(env, 'SYNDICATION_PUBLIC_RATE_PER_MINUTE', 120),
+      burst: positive(env, 'SYNDICATION_PUBLIC_RATE_BURST', 60),
+    },
     worker: flag(env, 'SYNDICATION_WORKER', true),
     allowInsecureWebhooks: flag(env, 'SYNDICATION_ALLOW_HTTP_WEBHOOKS', false),
   }
@@ -91,7 +101,7 @@ export interface MountOptions extends Omit<SyndicationOptions, 'client'> {
  * close stops it.
  */
 export function syndicationRoutes(options: MountOptions): {
-  register: (app: FastifyInstance) => Promise<void>
+  register: (app: FastifyInstance, context: DeliveryContext) => Promise<void>
   syndication: Syndication
 } {
   const { token, worker = true, client, ...rest } = options
@@ -101,8 +111,8 @@ export function syndicationRoutes(options: MountOptions): {
   })
   return {
     syndication,
-    register: async (app) => {
-      await app.register(syndicationPlugin, { syndication })
+    register: async (app, context) => {
+      await app.register(syndicationApi, { syndication, responses: context })
       app.addHook('onReady', async () => {
         if (worker) syndication.start()
       })
@@ -133,7 +143,7 @@ export function syndicationRoutesFromEnv(
   images: ImageConfig | null | undefined,
   env: Env = process.env,
 ):
-  | { register: (app: FastifyInstance) => Promise<void>; syndication: Syndication }
+  | { register: (app: FastifyInstance, context: DeliveryContext) => Promise<void>; syndication: Syndication }
   | { register: null; reason: string } {
   const config = syndicationConfigFromEnv(env)
   if (!config.token) {
@@ -150,6 +160,7 @@ export function syndicationRoutesFromEnv(
     websubHub: config.websubHub,
     rateLimit: config.rateLimit,
     feedRateLimit: config.feedRateLimit,
+    publicRateLimit: config.publicRateLimit,
     worker: config.worker,
     webhooks: { allowInsecureUrls: config.allowInsecureWebhooks },
   })

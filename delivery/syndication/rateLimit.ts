@@ -75,6 +75,21 @@ export class RateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), limit: this.burst }
   }
 
+  /**
+   * Whether `key` has a token now, without taking it (nothing is stored for an unseen key): lets a
+   * caller refuse early, before work that only some requests pay for (failed credentials).
+   */
+  peek(key: string): RateDecision {
+    const bucket = this.buckets.get(key)
+    const refillPerMs = this.perMinute / 60_000
+    const tokens = bucket
+      ? Math.min(this.burst, bucket.tokens + (this.clock() - bucket.updatedAt) * refillPerMs)
+      : this.burst
+    if (tokens >= 1) return { allowed: true, remaining: Math.floor(tokens), limit: this.burst }
+    const waitMs = (1 - tokens) / refillPerMs
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), limit: this.burst }
+  }
+
   /** Forgets a key (e.g. when it is revoked). */
   forget(key: string): void {
     this.buckets.delete(key)

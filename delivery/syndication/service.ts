@@ -1,9 +1,9 @@
 // The syndication runtime: configuration, the reconciler trigger (lake listener + timer + reads),
 // the webhook dispatcher, WebSub pings, rate limiting and usage counting. The HTTP routes
-// (http.ts) are a Fastify plugin over one Syndication instance.
+// (routes/) are Fastify plugins over one Syndication instance, mounted on the delivery server.
 //
 //   const syndication = createSyndication({client, publicUrl: () => 'https://api.clinic.example'})
-//   await app.register(syndicationPlugin, {syndication})
+//   await app.register(syndicationApi, {syndication, responses})   // see mount.ts
 //   syndication.start()             // listener, timers, webhook dispatcher
 //   ...
 //   await syndication.stop()
@@ -32,6 +32,11 @@ export interface SyndicationOptions {
   rateLimit?: RateLimitConfig
   /** Per feed token (default 30/minute, burst 30: feed readers poll). */
   feedRateLimit?: RateLimitConfig
+  /**
+   * Per client address on the public paths (public feeds, embed, oEmbed, the index), and for
+   * failed API keys and feed tokens (default 120/minute, burst 60).
+   */
+  publicRateLimit?: RateLimitConfig
   /** WebSub hub URL: advertised as rel=hub and pinged when a feed changes. */
   websubHub?: string | null
   /** Webhook dispatcher options (backoff, timeouts); `enabled: false` to not send webhooks from this instance. */
@@ -56,10 +61,13 @@ export interface Syndication {
   readonly options: SyndicationOptions
   readonly limiter: RateLimiter
   readonly feedLimiter: RateLimiter
+  readonly publicLimiter: RateLimiter
   readonly usage: UsageRecorder
   readonly dispatcher: WebhookDispatcher
   now(): Date
   apiBaseUrl(): string
+  /** Calls `listener` after an audience's ledger gained entries; returns the unsubscribe function. */
+  onAppended(listener: (audience: Audience) => void): () => void
   /** Brings all ledgers up to date (coalesced: concurrent calls share one run, plus one follow-up). */
   reconcile(): Promise<ReconcileResult>
   start(): void
@@ -73,6 +81,8 @@ export function createSyndication(options: SyndicationOptions): Syndication {
   const now = options.now ?? (() => new Date())
   const limiter = new RateLimiter(options.rateLimit ?? { perMinute: 120, burst: 60 })
   const feedLimiter = new RateLimiter(options.feedRateLimit ?? { perMinute: 30, burst: 30 })
+  const publicLimiter = new RateLimiter(options.publicRateLimit ?? { perMinute: 120, burst: 60 })
+  const appendedListeners = new Set<(audience: Audience) => void>()
   const usage = new UsageRecorder(client, {
     flushIntervalMs: options.usageFlushMs,
     onError: (e) => onError(e, 'usage flush'),
@@ -104,6 +114,7 @@ export function createSyndication(options: SyndicationOptions): Syndication {
   }
 
   const onAppended = (audience: Audience, _appended: LedgerEntry[]) => {
+    for (const listener of appendedListeners) listener(audience)
     if (audience.kind === 'partner') dispatcher.wake()
     const hub = options.websubHub
     if (!hub) return
@@ -148,10 +159,15 @@ export function createSyndication(options: SyndicationOptions): Syndication {
     options,
     limiter,
     feedLimiter,
+    publicLimiter,
     usage,
     dispatcher,
     now,
     apiBaseUrl,
+    onAppended(listener) {
+      appendedListeners.add(listener)
+      return () => appendedListeners.delete(listener)
+    },
     reconcile,
     start() {
       if (started) return

@@ -45,13 +45,21 @@ export interface ArchiveAssetHookFunctions {
   ndjsonResolver: (dir: string) => (marker: string, line: number) => Promise<Record<string, unknown>>
 }
 
-/** `LAKE_ASSET_BASE_URL`, else the lake's plain-HTTP listener (`http://<host>:<httpPort>`). */
+/**
+ * `LAKE_ASSET_BASE_URL`, else the lake's HTTPS listener when it is on with a fixed port
+ * (`https://<host>:<httpsPort>`), else its plain-HTTP listener (`http://<host>:<httpPort>`).
+ * HTTPS first because Sanity's importer only accepts an existing asset whose `url` is `https:`
+ * (hosted asset URLs always are): with an `http:` URL a re-import retries and fails.
+ */
 export function assetBaseUrl(
-  config: Pick<LakeConfig, 'host' | 'httpPort'>,
+  config: Pick<LakeConfig, 'host' | 'httpPort'> & Partial<Pick<LakeConfig, 'httpsPort'>>,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
   if (env.LAKE_ASSET_BASE_URL) return env.LAKE_ASSET_BASE_URL.replace(/\/+$/, '')
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const unspecified = config.host === '0.0.0.0' || config.host === '::'
+  const name = unspecified ? 'localhost' : config.host
+  const host = name.includes(':') ? `[${name}]` : name
+  if (config.httpsPort !== undefined && config.httpsPort > 0) return `https://${host}:${config.httpsPort}`
   return `http://${host}:${config.httpPort}`
 }
 

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { promisify } from 'node:util'
 import { LakeError } from '../errors.js'
 import type { SqliteDatabase } from '../store/db.js'
 
@@ -29,6 +30,26 @@ export function canReadPrivate(identity: Identity): boolean {
 
 export function canWrite(identity: Identity): boolean {
   return identity.kind === 'user' && identity.user.role !== 'viewer'
+}
+
+/**
+ * History (revisions, transactions, events) needs the `history` grant, which the ACL gives every
+ * signed-in role and never an anonymous caller: a document's past holds deleted and unpublished
+ * content, drafts that were never published and the user ids of their authors. Hosted Sanity
+ * likewise requires every history request to be authenticated.
+ */
+export function canReadHistory(identity: Identity): boolean {
+  return identity.kind === 'user'
+}
+
+/** Throws 401 with the reason unless the identity may read history. */
+export function requireHistory(identity: Identity, what: string): void {
+  if (canReadHistory(identity)) return
+  throw new LakeError(
+    401,
+    'unauthorizedError',
+    `${what} needs a token with history rights (an editor or viewer token): send "Authorization: Bearer <token>" (create one with \`npm run lake -- create-token\`). Anonymous callers may read published documents only, not their history`,
+  )
 }
 
 /** Throws 401 (anonymous) or 403 (read-only user) unless the identity may write. */
@@ -66,6 +87,11 @@ function toUser(row: UserRow): User {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/
+
+const scryptAsync = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>
+
+/** Compared against when the email is unknown, so both answers take one hash (no account probing by time). */
+const NO_PASSWORD = `scrypt$${crypto.randomBytes(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`
 
 export class Accounts {
   private readonly db: SqliteDatabase
@@ -136,7 +162,10 @@ export class Accounts {
     return row ? toUser(row) : undefined
   }
 
-  /** Sets (or replaces) the password an editor signs in with on the Studio's login screen. */
+  /**
+   * Sets (or replaces) the password an editor signs in with on the Studio's login screen. Only the
+   * CLI calls this (no HTTP route sets a password), so the synchronous hash blocks nothing shared.
+   */
   setPassword(userId: string, password: string): void {
     if (password.length < 8) throw new LakeError(400, 'invalidUserError', 'a password needs at least 8 characters')
     const salt = crypto.randomBytes(16)
@@ -147,15 +176,25 @@ export class Accounts {
     }
   }
 
-  /** The user whose email and password match, or undefined (same answer for unknown email and wrong password). */
-  verifyPassword(email: string, password: string): User | undefined {
+  /**
+   * The user whose email and password match, or undefined (same answer, and one hash, for an
+   * unknown email and a wrong password). The hash runs on libuv's thread pool (async scrypt): a
+   * synchronous scrypt blocks the lake's event loop for its whole duration, so a burst of sign-in
+   * attempts stalled every other request.
+   */
+  async verifyPassword(email: string, password: string): Promise<User | undefined> {
     const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim().toLowerCase()) as
       | (UserRow & { password_hash: string | null })
       | undefined
-    const [scheme, salt, hash] = (row?.password_hash ?? 'scrypt$$').split('$')
+    const stored = row?.password_hash ?? NO_PASSWORD
+    const [scheme, salt, hash] = stored.split('$')
     const expected = Buffer.from(hash ?? '', 'base64')
-    const actual = crypto.scryptSync(password, Buffer.from(salt ?? '', 'base64'), 32)
-    const ok = scheme === 'scrypt' && expected.length === actual.length && crypto.timingSafeEqual(expected, actual)
+    const actual = await scryptAsync(password, Buffer.from(salt ?? '', 'base64'), 32)
+    const ok =
+      typeof row?.password_hash === 'string' &&
+      scheme === 'scrypt' &&
+      expected.length === actual.length &&
+      crypto.timingSafeEqual(expected, actual)
     return row && ok ? toUser(row) : undefined
   }
 

@@ -10,6 +10,7 @@ import http2 from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { ANONYMOUS, type Identity } from '../auth/index.js'
 import { LakeError } from '../errors.js'
+import { invalidDatasetReason } from '../ids.js'
 import type { LakeContext, RouteOptions } from './context.js'
 import { parseApiVersion } from './util.js'
 import accountRoutes from './routes/account.js'
@@ -21,6 +22,7 @@ import historyRoutes from './routes/history.js'
 import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
 import referenceRoutes from './routes/references.js'
+import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
 
 /**
@@ -37,7 +39,23 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   accountRoutes,
   authApiRoutes,
   referenceRoutes,
+  studioServiceRoutes,
 ]
+
+/**
+ * Routes whose request may create the dataset it names: writes. Each checks that the caller may
+ * write before it touches the store, so an anonymous or read-only caller gets 401/403 and nothing
+ * is created. Every other route answers 404 `datasetNotFound` for a dataset that does not exist,
+ * as hosted Sanity does: a read never creates one (each would be kept in memory and polled for
+ * the life of the process).
+ */
+const DATASET_CREATING_ROUTES = new Set([
+  'POST /:apiVersion/data/mutate/:dataset',
+  'POST /:apiVersion/data/actions/:dataset',
+  'POST /:apiVersion/assets/images/:dataset',
+  'POST /:apiVersion/assets/files/:dataset',
+  'PUT /:apiVersion/datasets/:dataset',
+])
 
 export interface LakeServers {
   app: FastifyInstance
@@ -114,6 +132,19 @@ export async function buildServers(
     request.identity = ANONYMOUS
     if (request.method === 'OPTIONS') return reply.code(204).send()
     request.identity = ctx.accounts.identify(request.headers.authorization)
+    const dataset = (request.params as Record<string, unknown> | undefined)?.dataset
+    if (
+      typeof dataset === 'string' &&
+      invalidDatasetReason(dataset) === undefined &&
+      !DATASET_CREATING_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`) &&
+      !ctx.store.hasDataset(dataset)
+    ) {
+      throw new LakeError(
+        404,
+        'datasetNotFound',
+        `Dataset "${dataset}" not found for project ID "${ctx.config.projectId}": check the dataset name (an editor's first write, or \`npm run import\`, creates a dataset)`,
+      )
+    }
   })
 
   app.setErrorHandler((error: FastifyError | LakeError | Error, _request: FastifyRequest, reply: FastifyReply) => {
@@ -184,7 +215,13 @@ export async function buildServers(
     { prefix: '/:apiVersion' },
   )
   // Assets: uploads under /v<date>/assets/..., originals and image variants at /images/... and /files/... (no version segment).
-  await app.register(assetRoutes, { ctx })
+  await app.register(assetRoutes, {
+    ctx,
+    httpsPort: () => {
+      const address = httpsServer?.listening ? httpsServer.address() : null
+      return address && typeof address === 'object' ? address.port : undefined
+    },
+  })
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
   await app.register(homeRoutes, { ctx })
   await app.register(loginPageRoutes, { ctx })

@@ -45,7 +45,7 @@ export function openDatabase(dataDir: string): SqliteDatabase {
   return db
 }
 
-const SCHEMA_VERSION = 3
+const SCHEMA_VERSION = 4
 
 function migrate(db: SqliteDatabase): void {
   if (Number(db.pragma('user_version', { simple: true })) >= SCHEMA_VERSION) return
@@ -124,6 +124,11 @@ function migrateSteps(db: SqliteDatabase): void {
     // `documents.doc` is '' and `rev_seq` names the revision (seq) that holds it. Other writes store
     // the JSON in `doc` with `rev_seq` NULL. See DatasetStore.persistBulk.
     db.exec('ALTER TABLE documents ADD COLUMN rev_seq INTEGER')
+  }
+  if (version < 4) {
+    // v4: datasets created empty (`PUT /datasets/<name>`): a dataset otherwise exists by its
+    // documents and transactions, and an empty one would be forgotten at restart.
+    db.exec('CREATE TABLE IF NOT EXISTS datasets (name TEXT PRIMARY KEY, created_at TEXT NOT NULL) WITHOUT ROWID')
   }
   db.pragma(`user_version = ${SCHEMA_VERSION}`)
 }

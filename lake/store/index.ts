@@ -3,6 +3,7 @@
  * `DatasetStore` (dataset.ts) for the per-dataset API: commit/transact, get, documents, subscribe,
  * history. Nothing here knows HTTP.
  */
+import type { Statement } from 'better-sqlite3'
 import { LakeError } from '../errors.js'
 import { invalidDatasetReason } from '../ids.js'
 import { BulkThread } from './bulk-thread.js'
@@ -22,9 +23,15 @@ export class LakeStore {
   private readonly poll: NodeJS.Timeout
   /** Started on the first large bulk write (imports): see bulk-thread.ts. */
   private bulkThread: BulkThread | undefined
+  private readonly existence: { transactions: Statement; documents: Statement; created: Statement }
 
   constructor(dataDir: string, opts: { pollMs?: number } = {}) {
     this.db = openDatabase(dataDir)
+    this.existence = {
+      transactions: this.db.prepare('SELECT 1 FROM transactions WHERE dataset = ? LIMIT 1'),
+      documents: this.db.prepare('SELECT 1 FROM documents WHERE dataset = ? LIMIT 1'),
+      created: this.db.prepare('SELECT 1 FROM datasets WHERE name = ?'),
+    }
     // Pick up transactions other processes commit (CLI imports) even when nobody reads.
     this.poll = setInterval(() => {
       for (const store of this.datasets.values()) store.refresh()
@@ -32,7 +39,39 @@ export class LakeStore {
     this.poll.unref()
   }
 
-  /** The dataset named `name`, created (empty) on first use. Throws 400 on an invalid name. */
+  /**
+   * Whether a dataset exists: opened in this process (the configured default, or written to),
+   * created empty (`createDataset`), or holding documents or transactions in the database (another
+   * process may have imported it). Indexed lookups, so cheap enough to ask on every request.
+   */
+  hasDataset(name: string): boolean {
+    if (this.datasets.has(name)) return true
+    if (!this.db.open) return false
+    return (
+      this.existence.transactions.get(name) !== undefined ||
+      this.existence.documents.get(name) !== undefined ||
+      this.existence.created.get(name) !== undefined
+    )
+  }
+
+  /** Creates an empty dataset that outlives a restart; false when it existed already. Throws 400 on an invalid name. */
+  createDataset(name: string): boolean {
+    const reason = invalidDatasetReason(name)
+    if (reason) throw new LakeError(400, 'invalidDatasetError', reason)
+    const existed = this.hasDataset(name)
+    this.db
+      .prepare('INSERT OR IGNORE INTO datasets (name, created_at) VALUES (?, ?)')
+      .run(name, new Date().toISOString())
+    this.dataset(name)
+    return !existed
+  }
+
+  /**
+   * The dataset named `name`, created (empty) on first use. Throws 400 on an invalid name.
+   * Creating one costs memory and a slot in the poll for the life of the process, so the HTTP
+   * layer lets only writers' writes reach this for a dataset that does not exist yet
+   * (`hasDataset`); reads of an unknown dataset are answered 404 before they get here.
+   */
   dataset(name: string): DatasetStore {
     let store = this.datasets.get(name)
     if (!store) {
@@ -52,9 +91,11 @@ export class LakeStore {
     return store
   }
 
-  /** Names of datasets that hold documents or were opened in this process. */
+  /** Names of datasets that hold documents, were created empty, or were opened in this process. */
   datasetNames(): string[] {
-    const rows = this.db.prepare('SELECT DISTINCT dataset FROM documents').all() as Array<{ dataset: string }>
+    const rows = this.db
+      .prepare('SELECT DISTINCT dataset FROM documents UNION SELECT name FROM datasets')
+      .all() as Array<{ dataset: string }>
     return [...new Set([...rows.map((r) => r.dataset), ...this.datasets.keys()])].sort()
   }
 

@@ -90,8 +90,7 @@ export const article = defineType({
       title: 'Published at',
       type: 'datetime',
       group: 'content',
-      initialValue: () => new Date().toISOString(),
-      validation: (rule) => rule.required().error('Set the publication date: article lists are ordered by it.'),
+      description: 'Left empty, it is set to the moment you first publish. Article lists are ordered by it.',
     }),
     defineField({
       name: 'medicalReviewer',

@@ -78,23 +78,6 @@ export const treatment = defineType({
       of: [defineArrayMember({ type: 'reference', to: [{ type: 'condition' }] })],
       validation: (rule) => rule.unique().error('Each condition can be added only once.'),
     }),
-    defineField({
-      name: 'faqs',
-      title: 'FAQs',
-      type: 'array',
-      group: 'relations',
-      description: 'Shown in this order.',
-      of: [defineArrayMember({ type: 'reference', to: [{ type: 'faq' }] })],
-      validation: (rule) => rule.unique().error('Each FAQ can be added only once.'),
-    }),
-    defineField({
-      name: 'careInstructions',
-      title: 'Care instructions',
-      type: 'array',
-      group: 'relations',
-      of: [defineArrayMember({ type: 'reference', to: [{ type: 'careInstruction' }] })],
-      validation: (rule) => rule.unique().error('Each care instruction can be added only once.'),
-    }),
   ],
   preview: {
     select: { title: 'name', summary: 'summary', conditions: 'conditions' },

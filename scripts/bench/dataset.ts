@@ -301,8 +301,6 @@ function treatment(ctx: Context, n: number): GeneratedDocument {
     whatToExpect: richBlocks(ctx, 2, 4),
     sideEffects: Array.from({ length: random.int(0, 3) }, () => text.phrase(1, 3)),
     complementaryTreatments: random.sample(TREATMENT_WORDS, random.int(0, 2)),
-    faqs: refs(ctx, 'faq', counts.faq, 0, 4),
-    careInstructions: refs(ctx, 'careInstruction', counts.careInstruction, 0, 2),
   })
 }
 

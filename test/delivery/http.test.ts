@@ -185,7 +185,7 @@ test('400s name each bad parameter and how to fix it', async () => {
     ['/api/v1/articles?cursor=abc', /cursor/],
     ['/api/v1/conditions?bodyRegion=elbow', /one of: .*arm-elbow/],
     ['/api/v1/conditions?limit=0', /query\.limit/],
-    ['/api/v1/conditions?limit=201', /query\.limit must be <= 200/],
+    ['/api/v1/conditions?limit=201', /query\.limit must be a whole number from 1 to 200, got "201"/],
     ['/api/v1/conditions?cursor=abc', /cursor: "abc" is not a cursor this API issued/],
     ['/api/v1/treatments?cursor=abc', /cursor/],
     ['/api/v1/treatments?limit=x', /query\.limit/],

@@ -1,15 +1,15 @@
 // The whole platform on 127.0.0.1 for reliability tests: a seeded local lake (test/helpers/lake.ts),
 // the delivery server (reading with the editor's token, to prove the published perspective and
-// not the token keeps drafts out), syndication on its own Fastify server with its background work
+// not the token keeps drafts out), syndication mounted on a second delivery server with its background work
 // running (reconcile on lake changes, webhook dispatcher), one partner in the seed's category with
 // a webhook receiver that records every call, and a crawler that fetches every output.
-import Fastify, { type FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { SanityClient } from '@sanity/client'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
-import { syndicationPlugin } from '../../delivery/syndication/http.js'
+import { syndicationApi } from '../../delivery/syndication/routes/index.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
 import { openListen, type ListenStream } from './helpers/sse.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
@@ -112,13 +112,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     onError: () => undefined,
     rateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
     feedRateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
+    publicRateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
     reconcileDebounceMs: 50,
     webhooks: { enabled: true, intervalMs: 200, timeoutMs: 2000, backoff: { baseMs: 200, maxMs: 1000 } },
     ...options.syndication,
   })
-  const syndicationApp = Fastify({ logger: false })
-  await syndicationApp.register(syndicationPlugin, { syndication })
-  syndicationUrl = (await syndicationApp.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
+  const syndicationServer = await startDeliveryServer({
+    client: lake.anonymousClient,
+    port: 0,
+    extraRoutes: async (app, context) => {
+      await app.register(syndicationApi, { syndication, responses: context })
+    },
+  })
+  const syndicationApp = syndicationServer.app
+  syndicationUrl = syndicationServer.url.replace(/\/$/, '')
   const partner = await createPartner(editor, {
     name: 'Reliability Partner',
     siteUrl: 'https://partner.example',
@@ -243,7 +250,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     async close() {
       anonymousListen.close()
       await syndication.stop().catch(() => undefined)
-      await syndicationApp.close()
+      await syndicationServer.close()
       await delivery.close()
       await receiver.close()
       await lake.close()

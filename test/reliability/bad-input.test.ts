@@ -376,6 +376,75 @@ test('API versions, tokens', async () => {
   )
 })
 
+test('access: anonymous history, unknown datasets, the dataset list, sign-in guessing', async () => {
+  const anonymous = (p: string, init: RequestInit = {}) => call(api(p), init)
+  // A published document, then deleted: its last content is in the history, for editors only.
+  await mutate([{ create: { _id: 'bad-history', _type: 'category', title: 'Deleted category' } }])
+  await mutate([{ delete: { id: 'bad-history' } }])
+  for (const p of [
+    '/data/history/production/documents/bad-history?lastRevision=true',
+    '/data/history/production/transactions/bad-history',
+    '/data/history/production/events/documents/bad-history',
+  ]) {
+    const answer = await refused(`anonymous GET ${p.split('?')[0]}`, () => anonymous(p), 401, /history/)
+    assert.not.match(answer.text, /Deleted category/)
+  }
+  for (const [where, request] of [
+    ['anonymous query of an unknown dataset', () => anonymous('/data/query/flood1?query=1')],
+    [
+      'anonymous POST query of an unknown dataset',
+      () =>
+        anonymous('/data/query/flood2', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"1"}',
+        }),
+    ],
+    ['anonymous doc of an unknown dataset', () => anonymous('/data/doc/flood3/x')],
+    ['anonymous listen on an unknown dataset', () => anonymous('/data/listen/flood4?query=*')],
+    ['anonymous export of an unknown dataset', () => anonymous('/data/export/flood5')],
+    ['editor query of an unknown dataset', () => call(api('/data/query/flood6?query=1'), { headers: auth() })],
+  ] as const) {
+    await refused(where, request, 404, /Dataset "flood\d" not found/)
+  }
+  await refused(
+    'anonymous mutation into an unknown dataset',
+    () =>
+      call(api('/data/mutate/flood7'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mutations: [{ create: { _id: 'x', _type: 'category' } }] }),
+      }),
+    401,
+    /token/,
+  )
+  for (let i = 1; i <= 7; i++) assert.not.ok(lake.lake.store.hasDataset(`flood${i}`), `flood${i} was created`)
+  await refused('anonymous dataset list', () => anonymous('/projects/local/datasets'), 401, /token/)
+
+  // Sign-in guessing: past the per-account limit the page answers 429 with Retry-After and does not
+  // check the password any more (nothing is written either way).
+  const user = lake.lake.accounts.createUser({ name: 'Guess Target', email: 'guess@clinic.test' })
+  lake.lake.accounts.setPassword(user.id, 'the right password')
+  const login = (password: string) =>
+    fetch(`${lake.httpUrl}/auth/login/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ origin: 'http://localhost:3333', email: 'guess@clinic.test', password }).toString(),
+      redirect: 'manual',
+    })
+  const before = snapshot()
+  const statuses: number[] = []
+  for (let i = 0; i < 12; i++) statuses.push((await login(`wrong ${i}`)).status)
+  const locked = await login('the right password')
+  assert.equal(statuses.slice(0, 10), Array(10).fill(401))
+  assert.equal(statuses.slice(10), [429, 429])
+  assert.is(locked.status, 429, 'the account stays throttled for the window, right password or not')
+  assert.ok(Number(locked.headers.get('retry-after')) > 0, 'a 429 says when to retry')
+  assert.match(await locked.text(), /Too many failed sign-in attempts for this account/)
+  assert.equal(snapshot(), before, 'sign-in guessing wrote nothing')
+  cases.push({ where: 'sign-in past the account limit', status: 429, reason: 'Too many failed sign-in attempts' })
+})
+
 test('delivery: bad parameters, methods and content types', async () => {
   await refused('limit not a number', () => call(`${delivery.url}/api/v1/articles?limit=lots`), 400, /limit/)
   await refused('unknown parameter', () => call(`${delivery.url}/api/v1/articles?colour=red`), 400, /colour/)

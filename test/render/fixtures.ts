@@ -360,7 +360,7 @@ export const treatment: TreatmentInput = {
   whatToExpect: [paragraph('A twitch response is normal and may be felt momentarily.')],
   sideEffects: ['Soreness for 24-48 hours', 'Mild bruising'],
   complementaryTreatments: ['Manual therapy', 'Therapeutic exercise'],
-  faqs: article.faqs,
+  faqs: (article.faqs ?? []).filter((f) => f !== null),
   careInstructions: article.careInstructions ?? [],
   articles: condition.articles,
 }

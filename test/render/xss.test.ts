@@ -286,7 +286,7 @@ xss('article, condition, treatment and index pages with hostile content in every
         sideEffects: [payload],
         complementaryTreatments: [payload],
         careInstructions: a.careInstructions ?? [],
-        faqs: a.faqs,
+        faqs: (a.faqs ?? []).filter((f) => f !== null),
       }
       assertPageSafe(renderTreatmentPage(treat, c, { images, onWarning: () => {} }), `treatment ${where}`)
       assertPageSafe(

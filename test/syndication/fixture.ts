@@ -1,11 +1,13 @@
 // A syndication test bed: a real local lake seeded with the clinic's dataset, the syndication
-// routes on a Fastify server on 127.0.0.1:0, partners created the way the CLI creates them, and
-// helpers to write articles through @sanity/client.
-import Fastify, { type FastifyInstance } from 'fastify'
+// routes mounted on a delivery server on 127.0.0.1:0 (as in production: its error handling and
+// response cache), partners created the way the CLI creates them, and helpers to write articles
+// through @sanity/client.
+import type { FastifyInstance } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { startDeliveryServer } from '../../delivery/http/server.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
-import { syndicationPlugin } from '../../delivery/syndication/http.js'
+import { syndicationApi } from '../../delivery/syndication/routes/index.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 
 export const SEED = 'content/production.ndjson'
@@ -89,9 +91,15 @@ export async function startBed(options: Partial<Omit<SyndicationOptions, 'client
     webhooks: { enabled: false },
     ...options,
   })
-  const app = Fastify({ logger: false })
-  await app.register(syndicationPlugin, { syndication })
-  url = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
+  const server = await startDeliveryServer({
+    client: lake.anonymousClient,
+    port: 0,
+    extraRoutes: async (app, context) => {
+      await app.register(syndicationApi, { syndication, responses: context })
+    },
+  })
+  const app = server.app
+  url = server.url.replace(/\/$/, '')
   return {
     lake,
     client,
@@ -113,7 +121,7 @@ export async function startBed(options: Partial<Omit<SyndicationOptions, 'client
     },
     async close() {
       await syndication.stop()
-      await app.close()
+      await server.close()
       await lake.close()
     },
   }

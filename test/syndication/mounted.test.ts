@@ -73,6 +73,12 @@ test('configuration from the environment: off without a token, clear errors for 
   assert.is(off.register, null)
   assert.match('reason' in off ? off.reason : '', /no SYNDICATION_TOKEN/)
   assert.equal(syndicationConfigFromEnv({ SANITY_API_TOKEN: 't' }).rateLimit, { perMinute: 120, burst: 60 })
+  assert.equal(syndicationConfigFromEnv({}).publicRateLimit, { perMinute: 120, burst: 60 })
+  assert.equal(
+    syndicationConfigFromEnv({ SYNDICATION_PUBLIC_RATE_PER_MINUTE: '10', SYNDICATION_PUBLIC_RATE_BURST: '5' })
+      .publicRateLimit,
+    { perMinute: 10, burst: 5 },
+  )
   assert.throws(
     () => syndicationConfigFromEnv({ SYNDICATION_RATE_PER_MINUTE: 'lots' }),
     (e: unknown) => e instanceof SyndicationConfigError && /SYNDICATION_RATE_PER_MINUTE="lots"/.test(e.message),

@@ -36,6 +36,18 @@ test('sustained rate equals the configured rate', () => {
   assert.ok(allowed >= 119 && allowed <= 121, `allowed ${allowed}`)
 })
 
+test('peek reports without taking, and refills like take', () => {
+  let now = 0
+  const limiter = new RateLimiter({ perMinute: 60, burst: 2 }, () => now)
+  assert.equal(limiter.peek('k'), { allowed: true, remaining: 2, limit: 2 })
+  assert.equal(limiter.peek('k'), { allowed: true, remaining: 2, limit: 2 }, 'peeking takes nothing')
+  limiter.take('k')
+  limiter.take('k')
+  assert.equal(limiter.peek('k'), { allowed: false, retryAfterSeconds: 1, limit: 2 })
+  now = 1000
+  assert.ok(limiter.peek('k').allowed, 'a token came back after a second')
+})
+
 test('bad configuration is rejected', () => {
   assert.throws(
     () => new RateLimiter({ perMinute: 0 }),

@@ -2,8 +2,6 @@
 import type { Feed, FeedLinks, FeedPerson } from './model.js'
 import { attributes, element, rfc3339 } from './xml.js'
 
-export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8'
-
 function person(tag: string, p: FeedPerson): string {
   return `<${tag}>${element('name', p.name)}${p.url ? element('uri', p.url) : ''}</${tag}>`
 }

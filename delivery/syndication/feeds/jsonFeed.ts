@@ -6,7 +6,6 @@
 import type { Feed, FeedLinks, FeedPerson } from './model.js'
 import { rfc3339 } from './xml.js'
 
-export const JSON_FEED_CONTENT_TYPE = 'application/feed+json; charset=utf-8'
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
 
 export interface JsonFeedAuthor {

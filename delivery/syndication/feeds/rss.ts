@@ -5,8 +5,6 @@ import { escapeHtml } from '../../render/escape.js'
 import type { Feed, FeedLinks } from './model.js'
 import { attributes, cdata, element, rfc822 } from './xml.js'
 
-export const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8'
-
 export function renderRss(feed: Feed, links: FeedLinks): string {
   const out: string[] = []
   out.push('<?xml version="1.0" encoding="UTF-8"?>')

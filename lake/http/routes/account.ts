@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { User } from '../../auth/index.js'
+import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 
@@ -83,17 +83,33 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
     return { id, displayName: id, studioHost: null, isBlocked: false, isDisabled: false, members, metadata: {} }
   })
 
-  app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async () =>
-    ctx.store
+  // `client.datasets.create(name)` (hosted: `sanity dataset create`): writers only, like every way
+  // of creating a dataset here; 409 when it exists.
+  app.put<{ Params: { dataset: string } }>('/datasets/:dataset', async (request) => {
+    requireWriter(request.identity, 'Creating a dataset')
+    const name = request.params.dataset
+    if (!ctx.store.createDataset(name)) throw new LakeError(409, 'conflict', `dataset "${name}" already exists`)
+    return { datasetName: name, aclMode: 'public' }
+  })
+
+  // The list of datasets is project data, for signed-in callers only (the Studio reads it signed
+  // in, for its dataset switcher): anonymously it listed every name ever read or written.
+  app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async (request) => {
+    signedIn(request.identity, 'Listing datasets')
+    return ctx.store
       .datasetNames()
       .concat(ctx.store.datasetNames().includes(ctx.config.dataset) ? [] : [ctx.config.dataset])
-      .map((name) => ({ name, aclMode: 'public' })),
-  )
+      .map((name) => ({ name, aclMode: 'public' }))
+  })
 }
 
-function signedIn(identity: import('../../auth/index.js').Identity): User {
+function signedIn(identity: import('../../auth/index.js').Identity, what = 'This'): User {
   if (identity.kind !== 'user')
-    throw new LakeError(401, 'unauthorizedError', 'sign in first: this needs an editor token')
+    throw new LakeError(
+      401,
+      'unauthorizedError',
+      `${what} needs a token: sign in first, or send "Authorization: Bearer <token>" (\`npm run lake -- create-token\`)`,
+    )
   return identity.user
 }
 

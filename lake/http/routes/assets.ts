@@ -16,7 +16,10 @@
  * Configuration (environment): `LAKE_ASSET_MAX_BYTES` (upload limit, 64 MiB),
  * `LAKE_ASSET_MAX_PIXELS` (100 MP), `LAKE_ASSET_MAX_DIMENSION` (largest rendered side, 8192),
  * `LAKE_ASSET_CACHE_BYTES` (variant LRU, 64 MiB), `LAKE_ASSET_BASE_URL` (origin written into
- * asset documents' `url`; default: the origin the upload request was sent to).
+ * asset documents' `url`; default: the lake's HTTPS listener when it is on, at the host name the
+ * upload was sent to, else the origin the upload request was sent to). Hosted asset URLs are
+ * always `https:`, and Sanity's importer (`@sanity/import`) accepts an existing asset only at an
+ * `https:` URL: with `http:` a re-import into a dataset holding the asset retries and fails.
  */
 import { createHash } from 'node:crypto'
 import path from 'node:path'
@@ -48,8 +51,10 @@ const COMPUTED_META: readonly MetadataKind[] = ['lqip', 'palette']
 export interface AssetRouteOptions extends RouteOptions {
   /** Overrides of the `LAKE_ASSET_*` limits. */
   limits?: Partial<AssetLimits>
-  /** Origin for asset documents' `url` (default `LAKE_ASSET_BASE_URL`, else the request's origin). */
+  /** Origin for asset documents' `url` (default `LAKE_ASSET_BASE_URL`, else HTTPS, else the request's origin). */
   baseUrl?: string
+  /** The port of the lake's HTTPS listener, or undefined while it is off (asset URLs then use the request's origin). */
+  httpsPort?: () => number | undefined
 }
 
 /** Where a lake keeps asset originals: `<dataDir>/assets`. */
@@ -129,7 +134,13 @@ const assetRoutes: FastifyPluginAsync<AssetRouteOptions> = async (app, options) 
 
   function baseUrlOf(request: FastifyRequest): string {
     if (configuredBaseUrl) return configuredBaseUrl.replace(/\/+$/, '')
-    return `${request.protocol}://${request.host}`
+    if (request.protocol === 'https') return `https://${request.host}`
+    const httpsPort = options.httpsPort?.()
+    if (httpsPort === undefined) return `${request.protocol}://${request.host}`
+    // The host the client used, on the HTTPS port (the local certificate names localhost and loopback).
+    const name = request.hostname
+    const host = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name
+    return `https://${host}:${httpsPort}`
   }
 
   async function upload(kind: AssetKind, request: FastifyRequest<{ Params: { apiVersion: string; dataset: string } }>) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { LoginThrottle, isRefusal } from '../../auth/throttle.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 import { queryString, stringParam } from '../util.js'
@@ -11,6 +12,9 @@ import { queryString, stringParam } from '../util.js'
  *    to `<origin>#sid=<one-time session id>`.
  * 3. The Studio exchanges it: `GET /auth/fetch?sid=` -> `{token}`, and sends that token from then on.
  * `POST /auth/logout` revokes the token sent with it.
+ *
+ * Failed sign-ins are throttled per account and per client address (auth/throttle.ts): past the
+ * limit the page answers 429 with `Retry-After` and the password is not checked.
  */
 export const LOGIN_PATH = '/auth/login/local'
 
@@ -92,6 +96,7 @@ export const authApiRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx
 
 /** The login page itself (unversioned: the provider URL). */
 export const loginPageRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  const throttle = new LoginThrottle(ctx.config.login)
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))))
   })
@@ -123,7 +128,24 @@ export const loginPageRoutes: FastifyPluginAsync<RouteOptions> = async (app, { c
         .type('text/html')
         .send(page('Sign-in error', '<p class="error">Invalid origin to return to.</p>'))
     }
-    const user = ctx.accounts.verifyPassword(email, password)
+    const attempt = throttle.begin(email, request.ip)
+    if (isRefusal(attempt)) {
+      const minutes = Math.ceil(attempt.retryAfterSeconds / 60)
+      const who = attempt.scope === 'account' ? 'this account' : 'your address'
+      return reply
+        .code(429)
+        .type('text/html')
+        .header('retry-after', String(attempt.retryAfterSeconds))
+        .header('cache-control', 'no-store')
+        .send(
+          loginForm(
+            origin,
+            `Too many failed sign-in attempts for ${who} (${attempt.limit} within ${Math.round(throttle.limits.windowSeconds / 60)} minutes). Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator for a token (npm run lake -- create-token).`,
+          ),
+        )
+    }
+    const user = await ctx.accounts.verifyPassword(email, password)
+    if (user) attempt.succeeded()
     if (!user)
       return reply
         .code(401)

@@ -10,6 +10,10 @@ import { boolParam, groqParamsFromQuery, queryString, stringParam } from '../uti
  * `GET /data/listen/<dataset>`: server-sent events. `welcome` first (or `welcomeback` when a
  * `Last-Event-ID` could be resumed with `enableResume=true`), then one `mutation` event per document
  * change the listener may see, keep-alive comments while idle.
+ *
+ * An anonymous listener's events carry an empty `identity`: the id of the editor who made the
+ * change is account data, and anonymous callers get none (no history, no member list, an empty
+ * `/users/me`). Signed-in listeners (the Studio) get the author's user id as before.
  */
 const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get<{ Params: { dataset: string } }>('/data/listen/:dataset', async (request, reply) => {
@@ -51,8 +55,11 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const write = (chunk: string): void => {
       if (!closed) raw.write(chunk)
     }
-    const send = (event: MutationEvent): void =>
-      write(`id: ${event.eventId}\nevent: mutation\ndata: ${JSON.stringify(event)}\n\n`)
+    const showAuthors = request.identity.kind === 'user'
+    const send = (event: MutationEvent): void => {
+      const shown = showAuthors ? event : { ...event, identity: '' }
+      write(`id: ${event.eventId}\nevent: mutation\ndata: ${JSON.stringify(shown)}\n\n`)
+    }
 
     // Events are produced in commit order: each transaction waits for the previous one.
     let chain: Promise<void> = Promise.resolve()

@@ -1,18 +1,18 @@
-// /api/v1/treatments, /api/v1/treatments/:slug, /api/v1/treatments/:slug/care-instructions,
-// /api/v1/faqs (by topic).
-import type { FastifyPluginAsync } from 'fastify'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
+// /api/v1/treatments, /api/v1/treatments/:slug and /api/v1/treatments/:slug/care-instructions;
+// the prefix is given where the plugin is registered.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { RouteOptions } from '../../context.js'
+import { presentContext } from '../../context.js'
 import {
   API_PREFIX,
   nextPageLink,
   presentCareInstructions,
-  presentFaqs,
   presentTreatment,
   presentTreatmentList,
-} from '../present.js'
-import { problem } from '../problem.js'
-import { jsonBody, problemBody, serveCached } from '../respond.js'
+} from '../../present.js'
+import { problem } from '../../problem.js'
+import { jsonBody, problemBody, serveCached } from '../../respond.js'
 import {
   carePhaseSchema,
   cursorSchema,
@@ -20,25 +20,21 @@ import {
   errorResponses,
   listResponse,
   problemResponse,
+  queryOf,
   slugParams,
-  slugSchema,
   treatmentPageSizeSchema,
-} from '../schemas.js'
+} from '../../route-schemas.js'
 
-export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
-    `${API_PREFIX}/treatments`,
+export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
+  app.get(
+    '/',
     {
       schema: {
         summary: 'List treatments by name',
         description:
           'Treatments ordered by (name, _id), a page at a time: pass `nextCursor` as `cursor` (or follow `links.next`) for the next page.',
         tags: ['treatments'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { limit: treatmentPageSizeSchema, cursor: cursorSchema },
-        },
+        querystring: queryOf({ limit: Type.Optional(treatmentPageSizeSchema), cursor: Type.Optional(cursorSchema) }),
         response: { 200: listResponse('A page of treatment summaries'), ...errorResponses },
       },
     },
@@ -53,8 +49,8 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
-    `${API_PREFIX}/treatments/:slug`,
+  app.get(
+    '/:slug',
     {
       schema: {
         summary: 'One treatment by slug',
@@ -91,8 +87,8 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
       }),
   )
 
-  app.get<{ Params: { slug: string }; Querystring: { phase?: string } }>(
-    `${API_PREFIX}/treatments/:slug/care-instructions`,
+  app.get(
+    '/:slug/care-instructions',
     {
       schema: {
         summary: "A treatment's care instructions",
@@ -100,7 +96,7 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
           'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { phase: carePhaseSchema } },
+        querystring: queryOf({ phase: Type.Optional(carePhaseSchema) }),
         response: {
           200: listResponse('Care instructions'),
           404: problemResponse('No treatment has this slug'),
@@ -127,30 +123,6 @@ export const treatmentRoutes: FastifyPluginAsync<DeliveryContext> = async (app, 
           )
         }
         return jsonBody(200, presentCareInstructions(care, request.url))
-      }),
-  )
-
-  app.get<{ Querystring: { treatment?: string; condition?: string } }>(
-    `${API_PREFIX}/faqs`,
-    {
-      schema: {
-        summary: 'FAQs by topic',
-        description:
-          'FAQs about a treatment and/or a condition (slugs; at least one), in display order; answers as HTML and Portable Text; FAQPage JSON-LD.',
-        tags: ['faqs'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          anyOf: [{ required: ['treatment'] }, { required: ['condition'] }],
-          properties: { treatment: slugSchema, condition: slugSchema },
-        },
-        response: { 200: listResponse('FAQs in display order'), ...errorResponses },
-      },
-    },
-    (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [faqs, present] = await Promise.all([context.content.faqsByTopic(request.query), presentContext(context)])
-        return jsonBody(200, presentFaqs(faqs, request.url, present))
       }),
   )
 }

@@ -1,26 +1,25 @@
 // The reference frontend: plain HTML pages per article, condition and treatment, and the home
 // page, rendered by delivery/render/pages.ts (with their JSON-LD in the page), through the same
-// cache, ETags and stale serving as the API.
-import type { FastifyPluginAsync } from 'fastify'
-import { MAX_PAGE_SIZE } from '../../content/articles.js'
-import { MAX_CONDITION_PAGE_SIZE } from '../../content/conditions.js'
-import { MAX_TREATMENT_PAGE_SIZE } from '../../content/treatments.js'
-import type { ClinicSettings } from '../../content/site.js'
+// cache, ETags and stale serving as the API. Registered without a prefix: the page paths come from
+// the site's route table (delivery/routes.ts).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { MAX_PAGE_SIZE } from '../../../content/articles.js'
+import { MAX_CONDITION_PAGE_SIZE } from '../../../content/conditions.js'
+import { MAX_TREATMENT_PAGE_SIZE } from '../../../content/treatments.js'
+import type { ClinicSettings } from '../../../content/site.js'
 import {
   renderArticlePage,
   renderConditionPage,
   renderIndexPage,
   renderNotFoundPage,
   renderTreatmentPage,
-} from '../../render/pages.js'
-import { collectionPath } from '../../../model/site-paths.js'
-import { clinicSettings, type DeliveryContext } from '../context.js'
-import { API_PREFIX, nextPageLink } from '../present.js'
-import { problem } from '../problem.js'
-import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../respond.js'
-import { slugParams } from '../schemas.js'
-
-const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const
+} from '../../../render/pages.js'
+import { collectionPath } from '../../../../model/site-paths.js'
+import { clinicSettings, type RouteOptions } from '../../context.js'
+import { API_PREFIX, nextPageLink } from '../../present.js'
+import { problem } from '../../problem.js'
+import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../../respond.js'
+import { noQuery, slugParams } from '../../route-schemas.js'
 
 function html(status: number, body: string): Produced {
   return { status, contentType: HTML_CONTENT_TYPE, body }
@@ -40,7 +39,7 @@ function clinicMissing(url: string): Produced {
   )
 }
 
-export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
+export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
   const clinicOrNull = async (): Promise<ClinicSettings | null> => {
     const clinic = await clinicSettings(context)
     return clinic?.siteUrl && clinic.name ? clinic : null
@@ -54,6 +53,7 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
         summary: 'Home page (HTML)',
         description: `The newest ${MAX_PAGE_SIZE} articles and the first ${MAX_CONDITION_PAGE_SIZE} conditions (by body region) and ${MAX_TREATMENT_PAGE_SIZE} treatments by name, each with a link to the next page of the API list when there are more.`,
         tags: ['pages'],
+        produces: HTML_CONTENT_TYPE,
         querystring: noQuery,
       },
     },
@@ -76,13 +76,14 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     `${collectionPath('article')}/:slug`,
     {
       schema: {
         summary: 'Article page (HTML)',
         description: 'The article as a patient sees it, with MedicalWebPage JSON-LD.',
         tags: ['pages'],
+        produces: HTML_CONTENT_TYPE,
         params: slugParams,
         querystring: noQuery,
       },
@@ -96,13 +97,14 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     `${collectionPath('condition')}/:slug`,
     {
       schema: {
         summary: 'Condition page (HTML)',
         description: 'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.',
         tags: ['pages'],
+        produces: HTML_CONTENT_TYPE,
         params: slugParams,
         querystring: noQuery,
       },
@@ -119,13 +121,14 @@ export const pageRoutes: FastifyPluginAsync<DeliveryContext> = async (app, conte
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     `${collectionPath('treatment')}/:slug`,
     {
       schema: {
         summary: 'Treatment page (HTML)',
         description: 'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.',
         tags: ['pages'],
+        produces: HTML_CONTENT_TYPE,
         params: slugParams,
         querystring: noQuery,
       },

@@ -1,20 +1,18 @@
-// POST /api/v1/webhooks/sanity: hosted cache invalidation by a Sanity GROQ-powered webhook.
+// POST /api/v1/webhooks/sanity: hosted cache invalidation by a Sanity GROQ-powered webhook (the
+// prefix /api/v1/webhooks is given where the plugin is registered).
 // The body is taken raw (the signature covers the exact bytes sent), checked by WebhookVerifier,
 // and only then parsed. Encapsulated: the raw-body parser applies to this route only.
 import type { FastifyPluginAsync } from 'fastify'
-import type { WebhookVerifier } from '../../cache/webhook.js'
-import { SIGNATURE_HEADER_NAME } from '../../cache/webhook.js'
-import type { DeliveryContext } from '../context.js'
-import { API_PREFIX } from '../present.js'
-import { problem, PROBLEM_CONTENT_TYPE } from '../problem.js'
-import { problemResponse } from '../schemas.js'
-import { JSON_CONTENT_TYPE } from '../respond.js'
-
-export const WEBHOOK_PATH = `${API_PREFIX}/webhooks/sanity`
+import type { WebhookVerifier } from '../../../cache/webhook.js'
+import { SIGNATURE_HEADER_NAME } from '../../../cache/webhook.js'
+import type { RouteOptions } from '../../context.js'
+import { HttpProblem } from '../../problem.js'
+import { problemResponse } from '../../route-schemas.js'
+import { JSON_CONTENT_TYPE } from '../../respond.js'
 
 export const webhookRoutes: FastifyPluginAsync<
-  DeliveryContext & { verifier: WebhookVerifier | null; onInvalidate?: () => void }
-> = async (app, context) => {
+  RouteOptions & { verifier: WebhookVerifier | null; onInvalidate?: () => void }
+> = async (app, { context, verifier, onInvalidate }) => {
   // Only JSON, and only raw: any other content type is a 415.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
@@ -26,7 +24,7 @@ export const webhookRoutes: FastifyPluginAsync<
   )
 
   app.post<{ Body: string }>(
-    WEBHOOK_PATH,
+    '/sanity',
     {
       schema: {
         summary: 'Sanity webhook: invalidate the cache on publish',
@@ -47,40 +45,29 @@ export const webhookRoutes: FastifyPluginAsync<
     },
     async (request, reply) => {
       const refuse = (status: number, title: string, detail: string) =>
-        reply
-          .code(status)
-          .type(PROBLEM_CONTENT_TYPE)
-          .send(JSON.stringify(problem('webhook-refused', status, title, detail, request.url)))
-      if (!context.verifier) {
-        return reply
-          .code(503)
-          .type(PROBLEM_CONTENT_TYPE)
-          .send(
-            JSON.stringify(
-              problem(
-                'webhook-not-configured',
-                503,
-                'Webhook not configured',
-                'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.',
-                request.url,
-              ),
-            ),
-          )
+        new HttpProblem(status, 'webhook-refused', title, detail)
+      if (!verifier) {
+        throw new HttpProblem(
+          503,
+          'webhook-not-configured',
+          'Webhook not configured',
+          'Set SANITY_WEBHOOK_SECRET on the delivery server to accept Sanity webhooks.',
+        )
       }
       const raw = typeof request.body === 'string' ? request.body : ''
-      const verdict = await context.verifier.verify(raw, request.headers)
-      if (!verdict.accepted) return refuse(verdict.status, verdict.title, verdict.detail)
+      const verdict = await verifier.verify(raw, request.headers)
+      if (!verdict.accepted) throw refuse(verdict.status, verdict.title, verdict.detail)
       try {
         JSON.parse(raw)
       } catch {
-        return refuse(
+        throw refuse(
           400,
           'Webhook body is not JSON',
           'A Sanity webhook sends a JSON body (the projection of the changed document).',
         )
       }
       context.cache.invalidateAll()
-      context.onInvalidate?.()
+      onInvalidate?.()
       return reply
         .code(200)
         .type(JSON_CONTENT_TYPE)

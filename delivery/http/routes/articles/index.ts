@@ -1,10 +1,12 @@
-// /api/v1/articles: cursor-paginated lists and one article by slug.
-import type { FastifyPluginAsync } from 'fastify'
-import type { DeliveryContext } from '../context.js'
-import { presentContext } from '../context.js'
-import { API_PREFIX, presentArticle, presentArticlePage } from '../present.js'
-import { problem } from '../problem.js'
-import { jsonBody, problemBody, serveCached } from '../respond.js'
+// /api/v1/articles (the prefix is given where the plugin is registered): cursor-paginated lists
+// and one article by slug.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { RouteOptions } from '../../context.js'
+import { presentContext } from '../../context.js'
+import { API_PREFIX, presentArticle, presentArticlePage } from '../../present.js'
+import { problem } from '../../problem.js'
+import { jsonBody, problemBody, serveCached } from '../../respond.js'
 import {
   cursorSchema,
   documentResponse,
@@ -12,38 +14,27 @@ import {
   listResponse,
   pageSizeSchema,
   problemResponse,
+  queryOf,
   slugParams,
   slugSchema,
-} from '../schemas.js'
+} from '../../route-schemas.js'
 
-interface ListQuery {
-  category?: string
-  condition?: string
-  treatment?: string
-  limit?: number
-  cursor?: string
-}
-
-export const articleRoutes: FastifyPluginAsync<DeliveryContext> = async (app, context) => {
-  app.get<{ Querystring: ListQuery }>(
-    `${API_PREFIX}/articles`,
+export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
+  app.get(
+    '/',
     {
       schema: {
         summary: 'List articles, newest first',
         description:
           'Published articles ordered by (publishedAt, _id) descending, optionally only those of a category, condition or treatment. Pages are cursor-based: pass `nextCursor` as `cursor` for the next page.',
         tags: ['articles'],
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            category: slugSchema,
-            condition: slugSchema,
-            treatment: slugSchema,
-            limit: pageSizeSchema,
-            cursor: cursorSchema,
-          },
-        },
+        querystring: queryOf({
+          category: Type.Optional(slugSchema),
+          condition: Type.Optional(slugSchema),
+          treatment: Type.Optional(slugSchema),
+          limit: Type.Optional(pageSizeSchema),
+          cursor: Type.Optional(cursorSchema),
+        }),
         response: { 200: listResponse('A page of article summaries'), ...errorResponses },
       },
     },
@@ -60,8 +51,8 @@ export const articleRoutes: FastifyPluginAsync<DeliveryContext> = async (app, co
       }),
   )
 
-  app.get<{ Params: { slug: string } }>(
-    `${API_PREFIX}/articles/:slug`,
+  app.get(
+    '/:slug',
     {
       schema: {
         summary: 'One article by slug',

@@ -1,19 +1,23 @@
 // /health: is the content source answering (probed now, with a short timeout), is the listen
 // stream connected, and what the cache holds. "degraded" while the source is unreachable: cached
-// responses are then served marked stale. Never cached.
+// responses are then served marked stale. Never cached. The prefix (/health) is given where the
+// plugin is registered.
 import type { FastifyPluginAsync } from 'fastify'
-import { reconfigureClient, runQuery } from '../../client.js'
-import { HEALTH_PROBE_QUERY } from '../../queries.js'
-import type { DeliveryContext } from '../context.js'
-import { JSON_CONTENT_TYPE } from '../respond.js'
+import { reconfigureClient, runQuery } from '../../../client.js'
+import { HEALTH_PROBE_QUERY } from '../../../queries.js'
+import type { RouteOptions } from '../../context.js'
+import { JSON_CONTENT_TYPE } from '../../respond.js'
 
-export const healthRoutes: FastifyPluginAsync<DeliveryContext & { probeTimeoutMs?: number }> = async (app, context) => {
+export const healthRoutes: FastifyPluginAsync<RouteOptions & { probeTimeoutMs?: number }> = async (
+  app,
+  { context, probeTimeoutMs },
+) => {
   const probeClient = reconfigureClient(context.content.client, {
-    timeout: context.probeTimeoutMs ?? 2000,
+    timeout: probeTimeoutMs ?? 2000,
     maxRetries: 0,
   })
   app.get(
-    '/health',
+    '/',
     {
       schema: {
         summary: 'Health of the delivery server',

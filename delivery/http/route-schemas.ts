@@ -1,69 +1,70 @@
-// JSON schemas shared by the routes: request validation (Fastify/Ajv) and, from the same objects,
-// the OpenAPI document. Kept as plain `as const` objects so they are both data and documentation.
+// The JSON schemas of the routes, written once in TypeBox: Fastify (Ajv) validates requests with
+// them, the TypeBox type provider derives each handler's request types from them, and the OpenAPI
+// document is built from the same objects. Enumerations are `Type.Unsafe` over a plain `enum` so
+// the documented schema stays `{type: 'string', enum: [...]}`.
+import { type TSchema, Type } from '@sinclair/typebox'
 import { MAX_PAGE_SIZE } from '../content/articles.js'
 import { LOOKUP_SLUG_PATTERN } from '../../model/slug.js'
-import { BODY_REGION_VALUES, CARE_PHASE_VALUES } from '../../model/values.js'
+import { BODY_REGION_VALUES, type BodyRegion, CARE_PHASE_VALUES, type CarePhase } from '../../model/values.js'
 import { CONDITION_PAGE_SIZE, MAX_CONDITION_PAGE_SIZE } from '../content/conditions.js'
 import { MAX_SEARCH_RESULTS } from '../content/search.js'
 import { MAX_TREATMENT_PAGE_SIZE, TREATMENT_PAGE_SIZE } from '../content/treatments.js'
 import { PROBLEM_SCHEMA } from './problem.js'
 
-export const slugSchema = {
-  type: 'string',
+export const slugSchema = Type.String({
   minLength: 1,
   maxLength: 200,
   pattern: LOOKUP_SLUG_PATTERN,
   description: 'A slug: letters, digits and "-", e.g. "tennis-elbow"',
-} as const
+})
 
-export const slugParams = {
-  type: 'object',
-  required: ['slug'],
-  additionalProperties: false,
-  properties: { slug: slugSchema },
-} as const
+export const slugParams = Type.Object({ slug: slugSchema }, { additionalProperties: false })
 
-export const bodyRegionSchema = {
+/** A query string with these parameters and no others (an unknown parameter is a 400 naming it). */
+export function queryOf<P extends Record<string, TSchema>>(properties: P) {
+  return Type.Object(properties, { additionalProperties: false })
+}
+
+/** No query parameters at all. */
+export const noQuery = queryOf({})
+
+/** A whole number from `minimum` to `maximum` (query strings are coerced). */
+export function wholeNumber(minimum: number, maximum: number, description: string) {
+  return Type.Integer({ minimum, maximum, description })
+}
+
+export const bodyRegionSchema = Type.Unsafe<BodyRegion>({
   type: 'string',
   enum: [...BODY_REGION_VALUES],
   description: 'A body region of the content model',
-} as const
-export const carePhaseSchema = {
+})
+export const carePhaseSchema = Type.Unsafe<CarePhase>({
   type: 'string',
   enum: [...CARE_PHASE_VALUES],
   description: 'before or after treatment',
-} as const
-export const pageSizeSchema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: MAX_PAGE_SIZE,
-  description: `Page size (1-${MAX_PAGE_SIZE}, default 10)`,
-} as const
-export const conditionPageSizeSchema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: MAX_CONDITION_PAGE_SIZE,
-  description: `Page size (1-${MAX_CONDITION_PAGE_SIZE}, default ${CONDITION_PAGE_SIZE})`,
-} as const
-export const treatmentPageSizeSchema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: MAX_TREATMENT_PAGE_SIZE,
-  description: `Page size (1-${MAX_TREATMENT_PAGE_SIZE}, default ${TREATMENT_PAGE_SIZE})`,
-} as const
-export const searchLimitSchema = {
-  type: 'integer',
-  minimum: 1,
-  maximum: MAX_SEARCH_RESULTS,
-  description: `Most results to return (1-${MAX_SEARCH_RESULTS}, default 20)`,
-} as const
-export const cursorSchema = {
-  type: 'string',
+})
+export const pageSizeSchema = wholeNumber(1, MAX_PAGE_SIZE, `Page size (1-${MAX_PAGE_SIZE}, default 10)`)
+export const conditionPageSizeSchema = wholeNumber(
+  1,
+  MAX_CONDITION_PAGE_SIZE,
+  `Page size (1-${MAX_CONDITION_PAGE_SIZE}, default ${CONDITION_PAGE_SIZE})`,
+)
+export const treatmentPageSizeSchema = wholeNumber(
+  1,
+  MAX_TREATMENT_PAGE_SIZE,
+  `Page size (1-${MAX_TREATMENT_PAGE_SIZE}, default ${TREATMENT_PAGE_SIZE})`,
+)
+export const searchLimitSchema = wholeNumber(
+  1,
+  MAX_SEARCH_RESULTS,
+  `Most results to return (1-${MAX_SEARCH_RESULTS}, default 20)`,
+)
+export const cursorSchema = Type.String({
   minLength: 1,
   maxLength: 700,
   pattern: '^[A-Za-z0-9_-]+$',
   description: 'The nextCursor of the previous page',
-} as const
+})
 
 /** A JSON body of the API: documented loosely (content shapes come from the content model). */
 function envelope(description: string, properties: Record<string, unknown>) {

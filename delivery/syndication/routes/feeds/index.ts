@@ -1,0 +1,143 @@
+// The feeds (the prefix /feeds is given where the plugin is registered):
+//
+//   GET /feeds/{rss.xml,atom.xml,feed.json}                  public feeds, metered by address and
+//                                                            served from the delivery server's
+//                                                            response cache (ETag, 304)
+//   GET /feeds/partners/:token/{rss.xml,atom.xml,feed.json}  a partner's feeds (the feed token in the
+//                                                            URL stands in for the API key; private)
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { CONTENT_TYPES } from '../../../http/content-types.js'
+import { type Produced, sendWithEtag, serveCached } from '../../../http/respond.js'
+import { noQuery } from '../../../http/route-schemas.js'
+import { normaliseSiteUrl } from '../../../../model/site-paths.js'
+import { buildSyndicatedArticle, fetchScopedArticles, heroImageUrl } from '../../articles.js'
+import { renderAtom } from '../../feeds/atom.js'
+import { buildFeed, feedItemOf } from '../../feeds/build.js'
+import { renderJsonFeed } from '../../feeds/jsonFeed.js'
+import type { FeedLinks } from '../../feeds/model.js'
+import { renderRss } from '../../feeds/rss.js'
+import type { Audience } from '../../scope.js'
+import type { Syndication } from '../../service.js'
+import {
+  FEEDS_PREFIX,
+  PRIVATE,
+  PUBLIC_FEED,
+  partnerAudience,
+  payloadContext,
+  SYNDICATION_PREFIX,
+  type SyndicationRouteOptions,
+  VARY,
+} from '../common.js'
+import { guardOf } from '../guard.js'
+
+const FORMATS = {
+  'rss.xml': { contentType: CONTENT_TYPES.rss, render: renderRss },
+  'atom.xml': { contentType: CONTENT_TYPES.atom, render: renderAtom },
+  'feed.json': { contentType: CONTENT_TYPES.jsonFeed, render: renderJsonFeed },
+} as const
+type FeedFormat = keyof typeof FORMATS
+
+const tokenParams = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200, description: 'The feed token the clinic issued' }) },
+  { additionalProperties: false },
+)
+
+/** A feed of an audience's articles, newest first, as one of the formats. */
+async function produceFeed(
+  syndication: Syndication,
+  audience: Audience,
+  format: FeedFormat,
+  where: { selfBase: string; id: string; title: string },
+): Promise<Produced> {
+  const now = syndication.now()
+  const page = await fetchScopedArticles(syndication.client, audience, now, {
+    offset: 0,
+    limit: syndication.options.feedItems ?? 50,
+  })
+  const items = page.articles.map((source) => {
+    const article = buildSyndicatedArticle({ clinic: page.clinic, article: source }, payloadContext(syndication))
+    return feedItemOf(article, page.clinic, heroImageUrl(source, syndication.options.images), now)
+  })
+  const feed = buildFeed({
+    id: where.id,
+    title: where.title,
+    description: `Patient-education articles from ${page.clinic.name}, licensed for republication with attribution.`,
+    clinic: page.clinic,
+    items,
+    builtAt: now,
+  })
+  const links: FeedLinks = {
+    self: `${where.selfBase}/${format}`,
+    homePage: normaliseSiteUrl(page.clinic.siteUrl),
+    extensionAbout: `${syndication.apiBaseUrl()}${SYNDICATION_PREFIX}/#json-feed-extension`,
+  }
+  if (syndication.options.websubHub) links.hub = syndication.options.websubHub
+  const link = [`<${links.self}>; rel="self"`, ...(links.hub ? [`<${links.hub}>; rel="hub"`] : [])].join(', ')
+  const { contentType, render } = FORMATS[format]
+  return { status: 200, contentType, body: render(feed, links), headers: { link, ...VARY } }
+}
+
+export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = async (
+  app,
+  { syndication, responses },
+) => {
+  const guard = guardOf(syndication)
+  // The public feeds change with the public scope; an embargo can end without any write, which
+  // only the syndication ledger notices: drop cached copies then too.
+  const unsubscribe = syndication.onAppended((audience) => {
+    if (audience.kind === 'public') responses.cache.invalidateAll()
+  })
+  app.addHook('onClose', async () => unsubscribe())
+  const publicFeeds = { ...responses, cacheControl: PUBLIC_FEED }
+
+  for (const format of Object.keys(FORMATS) as FeedFormat[]) {
+    app.get(
+      `/${format}`,
+      {
+        onRequest: guard.publicPath,
+        schema: {
+          summary: 'Public feed of articles licensed for republication (RSS 2.0, Atom 1.0 or JSON Feed 1.1)',
+          tags: ['syndication'],
+          produces: FORMATS[format].contentType,
+          querystring: noQuery,
+        },
+      },
+      (request, reply) =>
+        serveCached(publicFeeds, request, reply, async () => {
+          const base = `${syndication.apiBaseUrl()}${FEEDS_PREFIX}`
+          const produced = await produceFeed(syndication, { kind: 'public' }, format, {
+            selfBase: base,
+            id: `${base}/public`,
+            title: 'Patient education',
+          })
+          // Rate limited: every request must reach the route, a cache hit too.
+          return { ...produced, metered: true }
+        }),
+    )
+
+    app.get(
+      `/partners/:token/${format}`,
+      {
+        onRequest: guard.feedToken,
+        schema: {
+          summary: "A partner's feed; the feed token in the URL stands in for the API key",
+          tags: ['syndication'],
+          produces: FORMATS[format].contentType,
+          params: tokenParams,
+          querystring: noQuery,
+        },
+      },
+      async (request, reply) => {
+        const partner = guard.partnerOf(request)
+        const base = `${syndication.apiBaseUrl()}${FEEDS_PREFIX}`
+        const produced = await produceFeed(syndication, partnerAudience(partner), format, {
+          selfBase: `${base}/partners/${request.params.token}`,
+          id: `${base}/partners/${encodeURIComponent(partner.id)}`,
+          title: `Patient education for ${partner.name}`,
+        })
+        return sendWithEtag(request, reply, produced.body, produced.contentType, PRIVATE, produced.headers)
+      },
+    )
+  }
+}
