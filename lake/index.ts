@@ -8,6 +8,7 @@ import { Accounts, type Role, type User } from './auth/index.js'
 import { configFromEnv, type LakeConfig } from './config.js'
 import type { RouteOptions } from './http/context.js'
 import { buildServers, listen } from './http/server.js'
+import { ReleaseScheduler, type SchedulerClock } from './releases/scheduler.js'
 import { LakeStore } from './store/index.js'
 import { ensureTls } from './tls.js'
 import type { FastifyPluginAsync } from 'fastify'
@@ -25,6 +26,8 @@ export interface StartLakeOptions extends Partial<LakeConfig> {
   routes?: Array<FastifyPluginAsync<RouteOptions>>
   /** Read unset options from LAKE_* env vars (default true); false = built-in defaults only. */
   env?: boolean
+  /** The clock scheduled releases publish by (tests); default the system clock. */
+  clock?: SchedulerClock
 }
 
 export interface RunningLake {
@@ -42,7 +45,7 @@ export interface RunningLake {
 }
 
 export async function startLake(options: StartLakeOptions = {}): Promise<RunningLake> {
-  const { routes = [], env = true, ...overrides } = options
+  const { routes = [], env = true, clock, ...overrides } = options
   const base = configFromEnv(env ? process.env : {})
   const config: LakeConfig = {
     ...base,
@@ -51,6 +54,10 @@ export async function startLake(options: StartLakeOptions = {}): Promise<Running
   const store = new LakeStore(config.dataDir)
   const accounts = new Accounts(store.db)
   store.dataset(config.dataset)
+  // Every dataset with a scheduled release must be open for its scheduler to run, also after a restart.
+  for (const name of store.datasetNames()) store.dataset(name)
+  const schedulers: ReleaseScheduler[] = []
+  store.onDatasetOpen((dataset) => schedulers.push(new ReleaseScheduler(dataset, clock)))
   const tls = config.httpsPort >= 0 ? ensureTls(config.dataDir, config.projectId) : undefined
   const { app, httpServer, httpsServer } = await buildServers(
     { store, accounts, config },
@@ -86,6 +93,7 @@ export async function startLake(options: StartLakeOptions = {}): Promise<Running
         httpServer.close(() => resolve())
         httpServer.closeAllConnections()
       })
+      for (const scheduler of schedulers) scheduler.close()
       store.close()
     },
   }

@@ -11,6 +11,10 @@
 //   npm run partner -- activate <partnerId>
 //   npm run partner -- deliveries [<partnerId>] [--limit 20]   the webhook delivery log
 //   npm run partner -- usage [<partnerId>] [--days 7]          daily request counts
+//   npm run partner -- migrate [--dry-run]   move partners at public ids to private ids (idempotent)
+//
+// Partner documents live at private ids, `syndication.partner.<partnerId>`; commands take the
+// partner id (or that document id, as the Studio shows it).
 //
 // Add --json for machine-readable output. Secrets (API key, feed token, webhook secret) are shown
 // once, when issued; only the API key's hash is stored.
@@ -27,6 +31,7 @@ import {
   createPartner,
   listCredentials,
   listPartners,
+  migratePartners,
   requirePartner,
   revoke,
   rotateApiKey,
@@ -51,6 +56,7 @@ commands:
   activate PARTNER_ID
   deliveries [PARTNER_ID] [--limit N]
   usage [PARTNER_ID] [--days N]
+  migrate [--dry-run]   move partner documents still at public ids to private ids (idempotent)
 
 options: --json (machine-readable output)
 environment: LAKE_URL or SANITY_PROJECT_ID/SANITY_DATASET; SYNDICATION_TOKEN or SANITY_API_TOKEN (write access)`
@@ -121,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
       limit: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   })
   const json = values.json === true
@@ -238,8 +245,7 @@ async function main(argv: string[]): Promise<void> {
       return
     }
     case 'deliveries': {
-      const partnerId = positionals[0]
-      if (partnerId) await requirePartner(client, partnerId)
+      const partnerId = positionals[0] ? (await requirePartner(client, positionals[0])).id : undefined
       const deliveries = await listDeliveries(client, { partnerId, limit: positiveInt(values.limit, 'limit', 20) })
       print(json, deliveries, () =>
         deliveries.length === 0
@@ -254,8 +260,7 @@ async function main(argv: string[]): Promise<void> {
       return
     }
     case 'usage': {
-      const partnerId = positionals[0] ?? null
-      if (partnerId) await requirePartner(client, partnerId)
+      const partnerId = positionals[0] ? (await requirePartner(client, positionals[0])).id : null
       const days = positiveInt(values.days, 'days', 7)
       const today = new Date()
       const usage = await readUsage(
@@ -278,6 +283,24 @@ async function main(argv: string[]): Promise<void> {
               )
               .join('\n'),
       )
+      return
+    }
+    case 'migrate': {
+      if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`)
+      const dryRun = values['dry-run'] === true
+      const result = await migratePartners(client, { dryRun })
+      print(json, { dryRun, ...result }, () => {
+        const lines = result.moved.map(
+          (m) =>
+            `${dryRun ? 'would move' : 'moved'} ${m.from} -> ${m.to}${m.referrers.length ? ` (references updated in ${m.referrers.join(', ')})` : ''}`,
+        )
+        for (const c of result.conflicts)
+          lines.push(
+            `CONFLICT ${c.from}: ${c.to} already exists; nothing changed for this partner. Compare both in the Studio, keep one, delete the other, and run migrate again.`,
+          )
+        return lines.length ? lines.join('\n') : 'Nothing to migrate: every partner is at a private id.'
+      })
+      if (result.conflicts.length > 0) process.exitCode = 1
       return
     }
     default:

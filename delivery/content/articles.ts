@@ -2,6 +2,8 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_BY_SLUG_QUERY, ARTICLE_LIST_QUERY } from '../queries.js'
+import { conformDocument, conformList } from './conform.js'
+import { ARTICLE, ARTICLE_SUMMARY } from './shapes.js'
 import { decodeTupleCursor, encodeTupleCursor, pageSizeOf } from './pagination.js'
 import { found, notFound, optionalSlug, requireSlug, type Lookup } from './result.js'
 
@@ -12,7 +14,9 @@ export type ArticleSummary = QueryResult<typeof ARTICLE_LIST_QUERY>[number]
 export async function getArticleBySlug(client: SanityClient, slug: string): Promise<Lookup<Article>> {
   requireSlug('slug', slug)
   const article = await runQuery(client, ARTICLE_BY_SLUG_QUERY, { slug }, 'article-by-slug')
-  return article ? found(article) : notFound('article', slug)
+  const clean = article && conformDocument(article, ARTICLE, 'article', 'article page')
+  // A slug that is not a valid slug has no page (and no canonical URL): not found, as on the site.
+  return clean?.slug ? found(clean) : notFound('article', slug)
 }
 
 export const DEFAULT_PAGE_SIZE = 10
@@ -73,11 +77,12 @@ export async function listArticles(client: SanityClient, options: ArticleListOpt
     limit: limit + 1,
   }
   const rows = await runQuery(client, ARTICLE_LIST_QUERY, params, 'article-list')
-  const items = rows.slice(0, limit)
-  const last = items[items.length - 1]
+  const page = rows.slice(0, limit)
+  // The cursor is the last row read, valid or not, so a skipped document never repeats or hides a page.
+  const last = page[page.length - 1]
   const nextCursor =
-    rows.length > limit && last && last.publishedAt
+    rows.length > limit && last && typeof last.publishedAt === 'string'
       ? encodeCursor({ publishedAt: last.publishedAt, id: last._id })
       : null
-  return { items, nextCursor }
+  return { items: conformList(page, ARTICLE_SUMMARY, 'article', 'article list'), nextCursor }
 }

@@ -3,7 +3,9 @@ import type { SanityClient } from '@sanity/client'
 import { CARE_PHASE_VALUES, isCarePhase } from '../../model/values.js'
 import { runQuery, type QueryResult } from '../client.js'
 import { CARE_INSTRUCTIONS_QUERY } from '../queries.js'
+import { conformList } from './conform.js'
 import { InvalidInputError, requireSlug } from './result.js'
+import { CARE_INSTRUCTION } from './shapes.js'
 
 export type CareInstruction = QueryResult<typeof CARE_INSTRUCTIONS_QUERY>[number]
 
@@ -21,5 +23,10 @@ export async function listCareInstructions(
       `Use one of: ${CARE_PHASE_VALUES.join(', ')}`,
     )
   }
-  return runQuery(client, CARE_INSTRUCTIONS_QUERY, { treatment, phase }, 'care-instructions')
+  return conformList(
+    await runQuery(client, CARE_INSTRUCTIONS_QUERY, { treatment, phase }, 'care-instructions'),
+    CARE_INSTRUCTION,
+    'careInstruction',
+    'care instruction list',
+  )
 }

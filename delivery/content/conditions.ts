@@ -9,6 +9,8 @@ import {
   CONDITIONS_BY_BODY_REGION_QUERY,
   CONDITIONS_BY_ICD10_QUERY,
 } from '../queries.js'
+import { conformDocument, conformList } from './conform.js'
+import { CONDITION, CONDITION_SUMMARY } from './shapes.js'
 import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
 import { found, InvalidInputError, notFound, requireSlug, type Lookup } from './result.js'
 
@@ -27,7 +29,8 @@ function notABodyRegion(value: unknown): InvalidInputError {
 export async function getConditionBySlug(client: SanityClient, slug: string): Promise<Lookup<Condition>> {
   requireSlug('slug', slug)
   const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, { slug }, 'condition-by-slug')
-  return condition ? found(condition) : notFound('condition', slug)
+  const clean = condition && conformDocument(condition, CONDITION, 'condition', 'condition page')
+  return clean?.slug ? found(clean) : notFound('condition', slug)
 }
 
 /** Conditions of one body region, by name (an empty list when none). */
@@ -38,7 +41,8 @@ export async function listConditionsByBodyRegion(
   if (!isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
-  return runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
+  const rows = await runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
+  return conformList(rows, CONDITION_SUMMARY, 'condition', 'condition list')
 }
 
 /** Page sizes of the condition list: a whole body region usually fits in the maximum. */
@@ -65,9 +69,12 @@ export async function listConditions(
   if (bodyRegion !== null && !isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
-  return nameOrderedPage(options, { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE }, (page) =>
-    runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...page }, 'condition-list'),
+  const page = await nameOrderedPage(
+    options,
+    { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE },
+    (params) => runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...params }, 'condition-list'),
   )
+  return { ...page, items: conformList(page.items, CONDITION_SUMMARY, 'condition', 'condition list') }
 }
 
 /**
@@ -92,6 +99,11 @@ export async function getConditionsByIcd10Code(
   code: string,
 ): Promise<Lookup<{ code: string; conditions: ConditionSummary[] }>> {
   const normalized = normalizeIcd10Code(code)
-  const conditions = await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized }, 'conditions-by-icd10')
+  const conditions = conformList(
+    await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized }, 'conditions-by-icd10'),
+    CONDITION_SUMMARY,
+    'condition',
+    'ICD-10 code list',
+  )
   return conditions.length > 0 ? found({ code: normalized, conditions }) : notFound('icd10Code', normalized)
 }

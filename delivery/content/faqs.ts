@@ -2,7 +2,9 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { FAQS_BY_TOPIC_QUERY } from '../queries.js'
+import { conformList } from './conform.js'
 import { InvalidInputError, optionalSlug } from './result.js'
+import { FAQ } from './shapes.js'
 
 export type Faq = QueryResult<typeof FAQS_BY_TOPIC_QUERY>[number]
 
@@ -20,5 +22,10 @@ export async function listFaqsByTopic(client: SanityClient, topic: FaqTopic): Pr
   if (treatment === null && condition === null) {
     throw new InvalidInputError('topic', 'no topic was given', 'Pass a treatment slug, a condition slug, or both')
   }
-  return runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition }, 'faqs-by-topic')
+  return conformList(
+    await runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition }, 'faqs-by-topic'),
+    FAQ,
+    'faq',
+    'FAQ list',
+  )
 }

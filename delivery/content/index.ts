@@ -16,11 +16,12 @@ import {
 } from './conditions.js'
 import { listFaqsByTopic, type FaqTopic } from './faqs.js'
 import { searchArticles } from './search.js'
-import { getClinicSettings, getSitemapIndex, getSitemapPage } from './site.js'
+import { getClinicSettings, getSitemapIndex, getSitemapPage, type ClinicSettingsOptions } from './site.js'
 import { getTreatmentBySlug, listTreatments } from './treatments.js'
 import type { PageOptions } from './pagination.js'
 
 export * from './articles.js'
+export { setContentProblemHandler, formatContentProblem, type ContentProblem } from './conform.js'
 export * from './care.js'
 export * from './conditions.js'
 export * from './faqs.js'
@@ -30,8 +31,8 @@ export * from './search.js'
 export * from './site.js'
 export * from './treatments.js'
 
-/** The content functions bound to one client. */
-export function createContentApi(client: SanityClient) {
+/** The content functions bound to one client (`options.fallbackSiteUrl`: see getClinicSettings). */
+export function createContentApi(client: SanityClient, options: ClinicSettingsOptions = {}) {
   return {
     client,
     articleBySlug: (slug: string) => getArticleBySlug(client, slug),
@@ -47,7 +48,7 @@ export function createContentApi(client: SanityClient) {
     search: (options: { q: string; limit?: number }) => searchArticles(client, options),
     sitemapIndex: () => getSitemapIndex(client),
     sitemapPage: (type: string, page: number) => getSitemapPage(client, type, page),
-    clinicSettings: () => getClinicSettings(client),
+    clinicSettings: () => getClinicSettings(client, options),
   }
 }
 

@@ -2,7 +2,9 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_SEARCH_QUERY } from '../queries.js'
+import { conformList } from './conform.js'
 import { InvalidInputError } from './result.js'
+import { SEARCH_HIT } from './shapes.js'
 
 export type SearchHit = QueryResult<typeof ARTICLE_SEARCH_QUERY>[number]
 
@@ -44,5 +46,10 @@ export async function searchArticles(
       `Use a whole number from 1 to ${MAX_SEARCH_RESULTS}`,
     )
   }
-  return runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit }, 'article-search')
+  return conformList(
+    await runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit }, 'article-search'),
+    SEARCH_HIT,
+    'article',
+    'search results',
+  )
 }

@@ -3,7 +3,9 @@ import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { CLINIC_SETTINGS_QUERY, SITEMAP_INDEX_QUERY, SITEMAP_PAGE_QUERY } from '../queries.js'
 import { isRoutableType, ROUTES, type RoutableType } from '../../model/site-paths.js'
+import { conformDocument, conformList } from './conform.js'
 import { found, InvalidInputError, notFound, type Lookup } from './result.js'
+import { CLINIC, SITEMAP_ENTRY, siteUrlProblem } from './shapes.js'
 
 export type SitemapEntry = QueryResult<typeof SITEMAP_PAGE_QUERY>[number]
 export type ClinicSettings = NonNullable<QueryResult<typeof CLINIC_SETTINGS_QUERY>>
@@ -69,17 +71,42 @@ export async function getSitemapPage(
     )
   }
   const start = (page - 1) * SITEMAP_PAGE_SIZE
-  const entries = await runQuery(
+  const rows = await runQuery(
     client,
     SITEMAP_PAGE_QUERY,
     { type, start, end: start + SITEMAP_PAGE_SIZE },
     'sitemap-page',
   )
-  return entries.length > 0 || page === 1 ? found(entries) : notFound('sitemap', `${type}-${page}`)
+  const entries = conformList(rows, SITEMAP_ENTRY, type, 'sitemap')
+  return rows.length > 0 || page === 1 ? found(entries) : notFound('sitemap', `${type}-${page}`)
+}
+
+export interface ClinicSettingsOptions {
+  /**
+   * The base URL used instead of a `siteUrl` that is set but unusable (not an absolute http(s) URL):
+   * the delivery server passes its public URL, so pages, canonical links and sitemaps stay correct
+   * for this server while the setting is fixed. Without it such a `siteUrl` reads as not set.
+   */
+  fallbackSiteUrl?: () => string
 }
 
 /** The clinic singleton (`_id` "clinic"); not found until it is published. */
-export async function getClinicSettings(client: SanityClient): Promise<Lookup<ClinicSettings>> {
-  const clinic = await runQuery(client, CLINIC_SETTINGS_QUERY, {}, 'clinic-settings')
-  return clinic ? found(clinic) : notFound('clinic', 'clinic')
+export async function getClinicSettings(
+  client: SanityClient,
+  options: ClinicSettingsOptions = {},
+): Promise<Lookup<ClinicSettings>> {
+  const result = await runQuery(client, CLINIC_SETTINGS_QUERY, {}, 'clinic-settings')
+  if (!result) return notFound('clinic', 'clinic')
+  const fallback = options.fallbackSiteUrl?.() ?? null
+  const usable = fallback !== null && siteUrlProblem(fallback) === null ? fallback : null
+  const clinic = conformDocument(
+    result,
+    CLINIC,
+    'clinic',
+    'clinic settings',
+    usable ? { siteUrl: `links use this server's public URL ${usable} meanwhile` } : {},
+  )
+  if (clinic.siteUrl === null && typeof result.siteUrl === 'string' && usable !== null)
+    return found({ ...clinic, siteUrl: usable } as ClinicSettings)
+  return found(clinic)
 }

@@ -121,7 +121,7 @@ export async function buildDeliveryApp(
   // Publishes during an outage were not seen: when the source answers again, refetch everything.
   health.onRecovered(() => cache.invalidateAll())
   const context: DeliveryContext = {
-    content: createContentApi(client),
+    content: createContentApi(client, { fallbackSiteUrl: options.publicUrl }),
     cache,
     health,
     cacheControl: options.cacheControl ?? DEFAULT_CACHE_CONTROL,

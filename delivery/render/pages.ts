@@ -98,6 +98,12 @@ function clinicianName(person: Maybe<ClinicianShape>): string {
   return escapeHtml(credentials.length > 0 ? `${name}, ${credentials.join(', ')}` : name)
 }
 
+/** `why-needles-help` -> `Why needles help`. */
+function headingFromSlug(slug: string): string {
+  const words = slug.replace(/[-_.~]+/g, ' ').trim()
+  return words === '' ? 'Untitled' : `${words[0]!.toUpperCase()}${words.slice(1)}`
+}
+
 function requireDoc(value: unknown, what: string): void {
   if (!value || typeof value !== 'object') {
     throw new TypeError(
@@ -136,10 +142,17 @@ function setUpPage(
   requireDoc(doc, fn)
   requireDoc(clinic, `${fn} clinic`)
   const siteUrl = requireSiteUrl(clinic)
-  const title = text(heading.value)
-  if (title === '') throw new TypeError(`${fn}: ${type} ${JSON.stringify(heading.id)} has no ${heading.field}`)
-  const label = `${type[0]!.toUpperCase()}${type.slice(1)} ${JSON.stringify(title)}`
+  const given = text(heading.value)
+  const label = `${type[0]!.toUpperCase()}${type.slice(1)} ${JSON.stringify(given || heading.id)}`
   const path = requirePath(doc, type, label)
+  // A page without its heading is a content problem (the Studio requires it; an API write may not):
+  // the page still renders, headed by its slug in words, and says what to fix.
+  const title = given || headingFromSlug(slugOf(doc.slug) ?? '')
+  if (given === '')
+    options.onWarning?.({
+      code: `missing-${heading.field}`,
+      message: `${type} ${JSON.stringify(heading.id ?? slugOf(doc.slug))} has no ${heading.field}: the page is headed "${title}" until one is set in the Studio`,
+    })
   const builder = builderFrom(options.images)
   const pt: PortableTextRenderOptions = { siteUrl, images: builder, citations, onWarning: options.onWarning }
   return { title, path, builder, pt }

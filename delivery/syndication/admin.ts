@@ -6,12 +6,16 @@ import {
   createFeedToken,
   getPartner,
   listCredentials,
+  migratePartnersToPrivateIds,
+  PARTNER_ID_PREFIX,
+  partnerDocId,
   listPartners,
   revokeCredential,
   setPartnerStatus,
   setWebhookSecret,
   type CredentialInfo,
   type PartnerRecord,
+  type PartnerMigrationResult,
   type PartnerStatus,
 } from './partners.js'
 
@@ -31,7 +35,7 @@ export interface NewPartner {
   allowedCategories: string[]
   webhookUrl?: string | null
   status?: PartnerStatus
-  /** Document id; default `partner-<slug of name>` (no dots: dotted ids are private paths). */
+  /** Partner id; default `partner-<slug of name>`. The document is `syndication.partner.<id>` (private). */
   id?: string
 }
 
@@ -103,12 +107,15 @@ export async function createPartner(client: SanityClient, input: NewPartner): Pr
   if (!input.name.trim()) throw new AdminError('a partner needs a name (--name "Partner Clinic")')
   checkUrl(input.siteUrl, 'site URL')
   checkUrl(input.webhookUrl, 'webhook URL')
-  const id = input.id ?? `partner-${slugify(input.name)}`
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(id) || id.startsWith('drafts.'))
-    throw new AdminError(`partner id ${JSON.stringify(id)} is not a valid document id`)
+  const given = input.id?.startsWith(PARTNER_ID_PREFIX) ? input.id.slice(PARTNER_ID_PREFIX.length) : input.id
+  const id = given ?? `partner-${slugify(input.name)}`
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,100}$/.test(id))
+    throw new AdminError(
+      `partner id ${JSON.stringify(id)} is not valid: use letters, digits, "-" and "_" (at most 101), e.g. partner-harbor-physio`,
+    )
   const categories = await resolveCategories(client, input.allowedCategories)
   const doc: Record<string, unknown> & { _id: string; _type: string } = {
-    _id: id,
+    _id: partnerDocId(id),
     _type: 'partner',
     name: input.name.trim(),
     status: input.status ?? 'active',
@@ -161,11 +168,11 @@ export async function rotateApiKey(
   partnerId: string,
   options: { keepOld?: boolean } = {},
 ): Promise<{ apiKey: string; apiKeyId: string; revoked: string[] }> {
-  await requirePartner(client, partnerId)
-  const key = await createApiKey(client, partnerId, 'rotated')
+  const { id } = await requirePartner(client, partnerId)
+  const key = await createApiKey(client, id, 'rotated')
   const revoked: string[] = []
   if (!options.keepOld) {
-    for (const c of await listCredentials(client, partnerId)) {
+    for (const c of await listCredentials(client, id)) {
       if (c.kind === 'apiKey' && c.id !== key.id && c.revokedAt === null) {
         await revokeCredential(client, c.id)
         revoked.push(c.id)
@@ -180,10 +187,10 @@ export async function rotateFeedToken(
   client: SanityClient,
   partnerId: string,
 ): Promise<{ feedToken: string; feedTokenId: string; revoked: string[] }> {
-  await requirePartner(client, partnerId)
-  const token = await createFeedToken(client, partnerId)
+  const { id } = await requirePartner(client, partnerId)
+  const token = await createFeedToken(client, id)
   const revoked: string[] = []
-  for (const c of await listCredentials(client, partnerId)) {
+  for (const c of await listCredentials(client, id)) {
     if (c.kind === 'feedToken' && c.id !== token.id && c.revokedAt === null) {
       await revokeCredential(client, c.id)
       revoked.push(c.id)
@@ -193,8 +200,8 @@ export async function rotateFeedToken(
 }
 
 export async function rotateWebhookSecret(client: SanityClient, partnerId: string): Promise<string> {
-  await requirePartner(client, partnerId)
-  return setWebhookSecret(client, partnerId)
+  const { id } = await requirePartner(client, partnerId)
+  return setWebhookSecret(client, id)
 }
 
 export async function revoke(client: SanityClient, credentialId: string): Promise<CredentialInfo> {
@@ -207,8 +214,16 @@ export async function revoke(client: SanityClient, credentialId: string): Promis
 }
 
 export async function setStatus(client: SanityClient, partnerId: string, status: PartnerStatus): Promise<void> {
-  await requirePartner(client, partnerId)
-  await setPartnerStatus(client, partnerId, status)
+  const { id } = await requirePartner(client, partnerId)
+  await setPartnerStatus(client, id, status)
+}
+
+/** Moves partners still at public (root) ids to private ids; see migratePartnersToPrivateIds. */
+export async function migratePartners(
+  client: SanityClient,
+  options: { dryRun?: boolean } = {},
+): Promise<PartnerMigrationResult> {
+  return migratePartnersToPrivateIds(client, options)
 }
 
 export { listCredentials, listPartners }

@@ -4,6 +4,8 @@
 // The article projection is delivery's own ARTICLE_BY_SLUG_QUERY projection (so syndicated copies
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
 import type { SanityClient } from '@sanity/client'
+import { acceptListItem, conformDocument } from '../content/conform.js'
+import { CLINIC, SYNDICATED_ARTICLE, siteUrlProblem } from '../content/shapes.js'
 import { ARTICLE_BY_SLUG_QUERY, CLINIC_SETTINGS_QUERY } from '../queries.js'
 import { absoluteUrl, normaliseSiteUrl, pathFor, slugOf, urlFor, type SlugValue } from '../../model/site-paths.js'
 import { renderPortableTextWithInfo } from '../render/portableText.js'
@@ -47,19 +49,27 @@ export interface SyndicationClinic extends ClinicInput {
   targetReadingGrade?: number | null
 }
 
-function toArticle(value: unknown): SyndicatedArticleSource | null {
+/**
+ * An article as the renderers may read it. `single`: one article (its page, embed, oEmbed): fields
+ * that do not match the content model are dropped and reported. Otherwise (lists, feeds, changes)
+ * an article with any such field is left out and reported, so one malformed document never takes
+ * a list of others down.
+ */
+function toArticle(value: unknown, where: string, single = false): SyndicatedArticleSource | null {
   if (!isRecord(value) || typeof value._id !== 'string') return null
   // An article whose slug is not a valid slug has no page on the clinic's site, hence no canonical
   // URL, and is not syndicated (the Studio's validation prevents it; an API write or an import may
   // not). Skipping it here keeps one bad document from taking lists, changes and feeds down.
-  if (pathFor({ _type: 'article', slug: value.slug as SlugValue }) === null) return null
-  // Every ArticleInput field is optional and nullable, and the renderers validate what they read,
-  // so an object with an id is an acceptable article source.
-  return value as unknown as SyndicatedArticleSource
+  if (typeof value.slug !== 'string' || pathFor({ _type: 'article', slug: value.slug as SlugValue }) === null)
+    return null
+  if (single) return conformDocument(value, SYNDICATED_ARTICLE, 'article', where) as unknown as SyndicatedArticleSource
+  return acceptListItem(value, SYNDICATED_ARTICLE, 'article', where)
+    ? (value as unknown as SyndicatedArticleSource)
+    : null
 }
 
 function toClinic(value: unknown): SyndicationClinic | null {
-  return isRecord(value) ? (value as SyndicationClinic) : null
+  return isRecord(value) ? (conformDocument(value, CLINIC, 'clinic', 'syndication') as SyndicationClinic) : null
 }
 
 export class ClinicNotConfiguredError extends Error {
@@ -73,8 +83,16 @@ function requireClinic(value: unknown): SyndicationClinic & { name: string; site
   const clinic = toClinic(value)
   if (!clinic) throw new ClinicNotConfiguredError('it does not exist; create and publish it in the Studio')
   if (typeof clinic.name !== 'string' || clinic.name.trim() === '') throw new ClinicNotConfiguredError('set its name')
-  if (typeof clinic.siteUrl !== 'string' || safeLinkUrl(clinic.siteUrl) === null)
-    throw new ClinicNotConfiguredError('set its site URL (https://...)')
+  if (typeof clinic.siteUrl !== 'string' || safeLinkUrl(clinic.siteUrl) === null) {
+    // Partners are told where the article lives (canonical URL, attribution): with an unusable site
+    // URL there is no right answer, so syndication says what to fix instead of guessing.
+    const raw = isRecord(value) ? value.siteUrl : undefined
+    throw new ClinicNotConfiguredError(
+      typeof raw === 'string' && raw !== ''
+        ? `its site URL ${JSON.stringify(raw.slice(0, 80))} is not usable (${siteUrlProblem(raw) ?? 'not an http(s) URL'}); set it to e.g. https://clinic.example`
+        : 'set its site URL (https://...)',
+    )
+  }
   return clinic as SyndicationClinic & { name: string; siteUrl: string }
 }
 
@@ -97,7 +115,7 @@ export async function fetchScopedArticle(
     { perspective: 'published', tag: 'syndication.article' },
   )
   if (!isRecord(result)) return null
-  const article = toArticle(result.article)
+  const article = toArticle(result.article, 'syndicated article', true)
   if (!article) return null
   return { clinic: requireClinic(result.clinic), article }
 }
@@ -124,7 +142,9 @@ export async function fetchScopedArticles(
   )
   if (!isRecord(result)) throw new Error('syndication: the lake answered the article list query with a non-object')
   const articles = Array.isArray(result.articles)
-    ? result.articles.map(toArticle).filter((a): a is SyndicatedArticleSource => a !== null)
+    ? result.articles
+        .map((a) => toArticle(a, 'syndication list and feeds'))
+        .filter((a): a is SyndicatedArticleSource => a !== null)
     : []
   return {
     clinic: requireClinic(result.clinic),
@@ -367,7 +387,7 @@ export async function fetchScopedArticlesByIds(
   if (!isRecord(result)) throw new Error('syndication: the lake answered the changes article query with a non-object')
   const articles = new Map<string, SyndicatedArticleSource>()
   for (const raw of Array.isArray(result.articles) ? result.articles : []) {
-    const article = toArticle(raw)
+    const article = toArticle(raw, 'syndication changes')
     if (article) articles.set(article._id, article)
   }
   return { clinic: requireClinic(result.clinic), articles }

@@ -2,6 +2,7 @@
 // server-side token. On hosted Sanity and in the local lake, dotted ids are never readable
 // anonymously, so none of this is visible through the public API or the CDN.
 //
+//   syndication.partner.<partnerId>      the partner (type `partner`, edited in the Studio; partners.ts)
 //   syndication.key.<keyId>              one API key: public id, SHA-256 hash, partner, revokedAt
 //   syndication.feedToken.<tokenId>      one feed token (as issued: WebSub pings need the URL)
 //   syndication.webhookSecret.<partner>  the HMAC secret pushes to that partner are signed with

@@ -23,16 +23,44 @@ export interface PartnerRecord {
   webhookUrl: string | null
 }
 
+// A partner document holds the partner's contact e-mail, webhook URL and licensed categories, so
+// it lives at a private id like every other syndication record: `syndication.partner.<partnerId>`.
+// On hosted Sanity and in the local lake a dotted id is never readable without a token (query,
+// doc, export, listen). The partner id (what keys, ledgers, usage and webhooks name) is the part
+// after the prefix, so moving an older root-id partner here keeps every key and record working.
+
+/** Document id prefix of partners (a private path). */
+export const PARTNER_ID_PREFIX = 'syndication.partner.'
+
+/** The partner's document id. Accepts a partner id or, as typed from the Studio, a document id. */
+export function partnerDocId(partnerId: string): string {
+  return partnerId.startsWith(PARTNER_ID_PREFIX) ? partnerId : `${PARTNER_ID_PREFIX}${partnerId}`
+}
+
+/** The partner id of a published partner document id; null for any other id (drafts, root ids). */
+export function partnerIdOfDoc(docId: string): string | null {
+  if (!docId.startsWith(PARTNER_ID_PREFIX)) return null
+  const id = docId.slice(PARTNER_ID_PREFIX.length)
+  return id === '' ? null : id
+}
+
 /** GROQ projection producing what toPartner reads. */
 export const PARTNER_FIELDS = /* groq */ `{_id, name, status, siteUrl, "allowedCategories": allowedCategories[]._ref, webhookUrl}`
 
-/** Published partners only: a partner's draft (edited in the Studio, not yet published) never counts. */
-export const PUBLISHED_PARTNER_FILTER = /* groq */ `_type == "partner" && !(_id in path("drafts.**")) && !(_id in path("versions.**"))`
+/**
+ * Published partners only, at their private id: a partner's draft (edited in the Studio, not yet
+ * published) never counts, nor does a root-id partner document (public: readable by anyone; the
+ * migration below moves it). `string::startsWith`, not `path()`: a path pattern's "." matches any
+ * character in some engines, which would let `syndication-partner-x` pass.
+ */
+export const PUBLISHED_PARTNER_FILTER = /* groq */ `_type == "partner" && string::startsWith(_id, "${PARTNER_ID_PREFIX}")`
 
 export function toPartner(value: unknown): PartnerRecord | null {
   if (!isRecord(value) || typeof value._id !== 'string') return null
+  const id = partnerIdOfDoc(value._id)
+  if (id === null) return null
   return {
-    id: value._id,
+    id,
     name: optString(value.name) ?? value._id,
     // Anything but an explicit "active" is treated as suspended: fail closed.
     status: value.status === 'active' ? 'active' : 'suspended',
@@ -53,7 +81,7 @@ export type AuthResult =
 
 const KEY_LOOKUP = /* groq */ `*[_id == $docId][0]{
   _type, keyId, tokenId, hash, token, revokedAt, partnerId,
-  "partner": *[_id == ^.partnerId && ${PUBLISHED_PARTNER_FILTER}][0]${PARTNER_FIELDS}
+  "partner": *[_id == "${PARTNER_ID_PREFIX}" + ^.partnerId && ${PUBLISHED_PARTNER_FILTER}][0]${PARTNER_FIELDS}
 }`
 
 /**
@@ -95,7 +123,7 @@ export async function authenticate(
 export async function getPartner(client: SanityClient, partnerId: string): Promise<PartnerRecord | null> {
   const found: unknown = await client.fetch(
     `*[_id == $id && ${PUBLISHED_PARTNER_FILTER}][0]${PARTNER_FIELDS}`,
-    { id: partnerId },
+    { id: partnerDocId(partnerId) },
     { perspective: 'raw', useCdn: false, tag: 'syndication.partner' },
   )
   return toPartner(found)
@@ -234,13 +262,163 @@ export async function revokeCredential(
 
 /** Sets a partner's status (published document; a draft, if any, is patched too so it does not revert it on publish). */
 export async function setPartnerStatus(client: SanityClient, partnerId: string, status: PartnerStatus): Promise<void> {
-  const draftId = `drafts.${partnerId}`
+  const docId = partnerDocId(partnerId)
+  const draftId = `drafts.${docId}`
   const hasDraft: unknown = await client.fetch(
     `defined(*[_id == $draftId][0]._id)`,
     { draftId },
     { perspective: 'raw', useCdn: false },
   )
-  const tx = client.transaction().patch(partnerId, (p) => p.set({ status }))
+  const tx = client.transaction().patch(docId, (p) => p.set({ status }))
   if (hasDraft === true) tx.patch(draftId, (p) => p.set({ status }))
   await tx.commit({ tag: 'syndication.partner.status' })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migration: root-id partners to private ids
+
+/** One partner document moved (or, with `dryRun`, to be moved). */
+export interface PartnerMove {
+  from: string
+  to: string
+  /** Documents whose references to `from` now point at `to`. */
+  referrers: string[]
+}
+
+export interface PartnerMigrationResult {
+  moved: PartnerMove[]
+  /** Legacy ids left in place because their private id already exists (fix by hand; nothing was changed). */
+  conflicts: Array<{ from: string; to: string }>
+}
+
+/** `drafts.x` -> `drafts.syndication.partner.x`, `versions.r.x` -> `versions.r.syndication.partner.x`, `x` -> `syndication.partner.x`. */
+export function privatePartnerIdFor(legacyId: string): string {
+  if (legacyId.startsWith('drafts.')) return `drafts.${partnerDocId(legacyId.slice('drafts.'.length))}`
+  const version = /^(versions\.[^.]+\.)(.+)$/.exec(legacyId)
+  if (version) return `${version[1]}${partnerDocId(version[2]!)}`
+  return partnerDocId(legacyId)
+}
+
+/** Published partner documents not at a private partner id (what the migration moves). */
+const LEGACY_PARTNERS_QUERY = /* groq */ `*[_type == "partner" && !string::startsWith(_id, $prefix)
+  && !(_id in path("drafts.**")) && !(_id in path("versions.**"))]`
+
+/** Drafts and release versions of partners (few: grouped in code with their published document). */
+const PARTNER_EDITS_QUERY = /* groq */ `*[_type == "partner" && (_id in path("drafts.**") || _id in path("versions.**"))]`
+
+/** `drafts.x` / `versions.r.x` -> `x`. */
+function publishedIdOf(id: string): string {
+  if (id.startsWith('drafts.')) return id.slice('drafts.'.length)
+  const version = /^versions\.[^.]+\.(.+)$/.exec(id)
+  return version ? version[1]! : id
+}
+
+/** Replaces `_ref: from` by `_ref: to` anywhere in a value; returns the new value and whether it changed. */
+function rewriteRefs(value: unknown, from: string, to: string): { value: unknown; changed: boolean } {
+  if (Array.isArray(value)) {
+    let changed = false
+    const out = value.map((item) => {
+      const r = rewriteRefs(item, from, to)
+      changed ||= r.changed
+      return r.value
+    })
+    return { value: changed ? out : value, changed }
+  }
+  if (isRecord(value)) {
+    let changed = false
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '_ref' && v === from) {
+        out[k] = to
+        changed = true
+        continue
+      }
+      const r = rewriteRefs(v, from, to)
+      changed ||= r.changed
+      out[k] = r.value
+    }
+    return { value: changed ? out : value, changed }
+  }
+  return { value, changed: false }
+}
+
+/**
+ * Moves every partner document that still has a public (root-path) id, with its draft and release
+ * versions, to its private id `syndication.partner.<id>`, keeping the partner id (so API keys, feed
+ * tokens, webhook secrets, ledgers, deliveries and usage records, which name the partner by id,
+ * keep working) and rewriting references to it. Each partner moves in one transaction (the new
+ * document is created, referrers patched guarded by their revision, the old one deleted), so a
+ * crash leaves each partner either moved or untouched. Idempotent: a second run finds nothing.
+ *
+ * A legacy document whose private id already exists is left alone and reported as a conflict
+ * (something other than this migration wrote both; a person must decide which to keep).
+ */
+export async function migratePartnersToPrivateIds(
+  client: SanityClient,
+  options: { dryRun?: boolean } = {},
+): Promise<PartnerMigrationResult> {
+  const raw = client.withConfig({ perspective: 'raw', useCdn: false })
+  const result: PartnerMigrationResult = { moved: [], conflicts: [] }
+  const found: unknown = await raw.fetch(
+    LEGACY_PARTNERS_QUERY,
+    { prefix: PARTNER_ID_PREFIX },
+    { tag: 'syndication.partner.migrate' },
+  )
+  const legacy = Array.isArray(found) ? found.filter(isRecord) : []
+  if (legacy.length === 0) return result
+  const edits: unknown = await raw.fetch(PARTNER_EDITS_QUERY, {}, { tag: 'syndication.partner.migrate' })
+  const groups = new Map<string, Array<Record<string, unknown> & { _id: string }>>()
+  for (const doc of legacy)
+    if (typeof doc._id === 'string') groups.set(doc._id, [doc as Record<string, unknown> & { _id: string }])
+  for (const doc of Array.isArray(edits) ? edits.filter(isRecord) : []) {
+    if (typeof doc._id !== 'string') continue
+    groups.get(publishedIdOf(doc._id))?.push(doc as Record<string, unknown> & { _id: string })
+  }
+  for (const [partnerId, group] of groups) {
+    // A partner that is only a draft (an editor is creating it) is private already: it moves with
+    // its published document once that exists.
+    const moves = group.map((d) => ({ doc: d, to: privatePartnerIdFor(d._id) }))
+    const taken: unknown = await raw.fetch(
+      `*[_id in $ids]._id`,
+      { ids: moves.map((m) => m.to) },
+      { tag: 'syndication.partner.migrate' },
+    )
+    if (Array.isArray(taken) && taken.length > 0) {
+      for (const m of moves) if (taken.includes(m.to)) result.conflicts.push({ from: m.doc._id, to: m.to })
+      continue
+    }
+    const from = partnerId
+    const to = partnerDocId(partnerId)
+    const referrers: unknown = await raw.fetch(
+      `*[references($from) && !(_id in $moving)]`,
+      { from, moving: moves.map((m) => m.doc._id) },
+      { tag: 'syndication.partner.migrate' },
+    )
+    const tx = raw.transaction()
+    const patched: string[] = []
+    for (const m of moves) {
+      const { _rev, _updatedAt, _id, ...fields } = m.doc
+      void _rev
+      void _updatedAt
+      void _id
+      const rewritten = rewriteRefs(fields, from, to).value as Record<string, unknown>
+      tx.create({ ...rewritten, _id: m.to, _type: 'partner' })
+    }
+    for (const referrer of Array.isArray(referrers) ? referrers.filter(isRecord) : []) {
+      if (typeof referrer._id !== 'string' || typeof referrer._rev !== 'string') continue
+      const set: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(referrer)) {
+        if (k.startsWith('_')) continue
+        const r = rewriteRefs(v, from, to)
+        if (r.changed) set[k] = r.value
+      }
+      if (Object.keys(set).length === 0) continue
+      tx.patch(referrer._id, (p) => p.ifRevisionId(referrer._rev as string).set(set))
+      patched.push(referrer._id)
+    }
+    for (const m of moves) tx.delete(m.doc._id)
+    if (!options.dryRun) await tx.commit({ tag: 'syndication.partner.migrate', visibility: 'sync' })
+    for (const m of moves) result.moved.push({ from: m.doc._id, to: m.to, referrers: m.to === to ? patched : [] })
+  }
+  return result
 }

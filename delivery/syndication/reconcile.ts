@@ -64,6 +64,28 @@ const SNAPSHOT_QUERY = /* groq */ `{
   "ledgers": *[_type == $ledgerType]{_id, _rev, audience, epoch, lastSeq, entries}
 }`
 
+/**
+ * An article's scope fields as the scope rule reads them. Content is data: a field of the wrong
+ * type (written by an API client or an import) reads as not set, which keeps the article out of
+ * every scope instead of failing the whole reconcile.
+ */
+function toScopeArticle(value: unknown): (ScopeArticle & { _rev: string }) | null {
+  if (!isRecord(value) || typeof value._id !== 'string' || typeof value._rev !== 'string') return null
+  const str = (v: unknown) => (typeof v === 'string' ? v : null)
+  const bool = (v: unknown) => (typeof v === 'boolean' ? v : null)
+  return {
+    _id: value._id,
+    _rev: value._rev,
+    slug: str(value.slug),
+    allowed: bool(value.allowed),
+    embargoUntil: str(value.embargoUntil),
+    categories: Array.isArray(value.categories)
+      ? value.categories.filter((c): c is string => typeof c === 'string')
+      : null,
+    noIndex: bool(value.noIndex),
+  }
+}
+
 function toLedgerEntry(value: unknown, where: string): LedgerEntry {
   if (
     !isRecord(value) ||
@@ -156,9 +178,9 @@ async function reconcilePass(client: SanityClient, options: ReconcileOptions): P
   )
   if (!isRecord(snapshot))
     throw new Error('syndication reconcile: the lake answered the snapshot query with a non-object')
-  const articles = (Array.isArray(snapshot.articles) ? snapshot.articles : []).filter(isRecord) as unknown as Array<
-    ScopeArticle & { _rev: string }
-  >
+  const articles = (Array.isArray(snapshot.articles) ? snapshot.articles : [])
+    .map(toScopeArticle)
+    .filter((a): a is ScopeArticle & { _rev: string } => a !== null)
   const byId = new Map(articles.map((a) => [a._id, a]))
   const drafts = new Set(
     Array.isArray(snapshot.draftIds) ? snapshot.draftIds.filter((x): x is string => typeof x === 'string') : [],

@@ -14,6 +14,7 @@ import type { SanityClient } from '@sanity/client'
 import type { ImageConfig } from '../render/types.js'
 import type { LedgerEntry } from './ledger.js'
 import { DOC_TYPES } from './documents.js'
+import { migratePartnersToPrivateIds, type PartnerMigrationResult } from './partners.js'
 import { RateLimiter, type RateLimitConfig } from './rateLimit.js'
 import { reconcileOnce, type ReconcileResult } from './reconcile.js'
 import type { Audience } from './scope.js'
@@ -52,6 +53,8 @@ export interface SyndicationOptions {
   now?: () => Date
   /** Problems in background work (reconcile, webhooks, pings); default console.error. */
   onError?: (error: unknown, where: string) => void
+  /** Notes about background work (a partner moved to its private id); default console.log. */
+  log?: (message: string) => void
   /** Observes WebSub pings (tests, logs). */
   onHubPing?: (results: HubPingResult[]) => void
 }
@@ -128,7 +131,33 @@ export function createSyndication(options: SyndicationOptions): Syndication {
       .catch((e: unknown) => onError(e, 'websub ping'))
   }
 
-  const runOnce = () => reconcileOnce(client, { apiBaseUrl: apiBaseUrl(), now: now(), onAppended })
+  const log = options.log ?? ((message: string) => console.log(`[syndication] ${message}`))
+
+  // Partners published at a public (root) id (an older dataset, an import, a Studio without the
+  // partners structure) are moved to their private id before every reconcile: one indexed query
+  // when there is nothing to move. A failure is reported and does not stop reconciling.
+  const migrate = async (): Promise<PartnerMigrationResult | null> => {
+    try {
+      const result = await migratePartnersToPrivateIds(client)
+      for (const m of result.moved) log(`partner document ${m.from} moved to its private id ${m.to}`)
+      for (const c of result.conflicts)
+        onError(
+          new Error(
+            `partner document ${c.from} is public but ${c.to} exists too: nothing moved; keep one of them (npm run partner -- migrate explains)`,
+          ),
+          'partner migration',
+        )
+      return result
+    } catch (error) {
+      onError(error, 'partner migration')
+      return null
+    }
+  }
+
+  const runOnce = async () => {
+    await migrate()
+    return reconcileOnce(client, { apiBaseUrl: apiBaseUrl(), now: now(), onAppended })
+  }
 
   const reconcile = (): Promise<ReconcileResult> => {
     if (!running) {

@@ -6,6 +6,9 @@
 import { isRecord } from '../errors.js'
 import { DRAFTS_PREFIX, invalidIdReason, isDraftId, isVersionId, publishedIdOf } from '../ids.js'
 import type { LakeDocument, TransactionBuilder } from '../store/index.js'
+import { applyReleaseAction, lockedVersionReason, RELEASE_ACTIONS, type ReleaseHistory } from './releases.js'
+
+export type { ReleaseHistory } from './releases.js'
 
 const ACTIONS = [
   'sanity.action.document.create',
@@ -19,6 +22,7 @@ const ACTIONS = [
   'sanity.action.document.version.discard',
   'sanity.action.document.version.replace',
   'sanity.action.document.version.unpublish',
+  ...RELEASE_ACTIONS,
 ]
 
 /** Strips the system fields a copy must not carry over (`_system` is a version's bookkeeping). */
@@ -51,7 +55,39 @@ function strengthenReferences(value: unknown, exists: (id: string) => boolean): 
   return out
 }
 
-export async function applyAction(tx: TransactionBuilder, action: unknown, index: number): Promise<void> {
+/** No history: releases cannot be unarchived (the lake's routes always pass the store's). */
+const NO_HISTORY: ReleaseHistory = { revision: () => undefined }
+
+/**
+ * Applies one action. A document action may not change a version of a scheduled release (those
+ * are locked until the release is unscheduled).
+ */
+export async function applyAction(
+  tx: TransactionBuilder,
+  action: unknown,
+  index: number,
+  history: ReleaseHistory = NO_HISTORY,
+): Promise<void> {
+  await applyOneAction(tx, action, index, history)
+  if (
+    isRecord(action) &&
+    typeof action.actionType === 'string' &&
+    action.actionType.startsWith('sanity.action.release.')
+  )
+    return
+  for (const change of tx.changes()) {
+    if (change.index !== index) continue
+    const reason = lockedVersionReason(tx, change.id)
+    if (reason) tx.fail(index, 409, 'releaseLockedError', reason, change.id)
+  }
+}
+
+async function applyOneAction(
+  tx: TransactionBuilder,
+  action: unknown,
+  index: number,
+  history: ReleaseHistory,
+): Promise<void> {
   const fail = (status: number, type: string, description: string, id?: string): never =>
     tx.fail(index, status, type, description, id)
   if (!isRecord(action)) return fail(400, 'invalidActionError', `action ${index} must be an object with "actionType"`)
@@ -93,6 +129,15 @@ export async function applyAction(tx: TransactionBuilder, action: unknown, index
     }
     return id
   }
+
+  if ((RELEASE_ACTIONS as readonly string[]).includes(type))
+    return applyReleaseAction(
+      tx,
+      action,
+      index,
+      history,
+      (doc) => strengthenReferences(doc, (id) => tx.get(id) !== null) as Record<string, unknown>,
+    )
 
   switch (type) {
     case 'sanity.action.document.create': {

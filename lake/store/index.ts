@@ -24,6 +24,7 @@ export class LakeStore {
   /** Started on the first large bulk write (imports): see bulk-thread.ts. */
   private bulkThread: BulkThread | undefined
   private readonly existence: { transactions: Statement; documents: Statement; created: Statement }
+  private readonly openListeners: Array<(store: DatasetStore) => void> = []
 
   constructor(dataDir: string, opts: { pollMs?: number } = {}) {
     this.db = openDatabase(dataDir)
@@ -87,8 +88,15 @@ export class LakeStore {
           .map((entry) => entry.doc),
       )
       this.datasets.set(name, store)
+      for (const listener of this.openListeners) listener(store)
     }
     return store
+  }
+
+  /** Calls `listener` for every dataset opened so far and every one opened later. */
+  onDatasetOpen(listener: (store: DatasetStore) => void): void {
+    this.openListeners.push(listener)
+    for (const store of this.datasets.values()) listener(store)
   }
 
   /** Names of datasets that hold documents, were created empty, or were opened in this process. */

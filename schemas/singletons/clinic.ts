@@ -4,6 +4,27 @@ import { CLINIC_ID } from '../../model/values.js'
 import { DEFAULT_TARGET_GRADE } from '../readingGrade.js'
 import { checkEmail, checkWebUrl } from '../validation.js'
 
+/**
+ * The site URL is the base of every canonical link, sitemap entry and feed link, so beyond being an
+ * http(s) address (checkWebUrl) it must be a plain site address: a host, no user name or password,
+ * no query or fragment (they would end up inside every generated URL).
+ */
+export function checkSiteUrl(value: unknown): true | string {
+  if (typeof value !== 'string' || value === '') return true
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return true // checkWebUrl explains what is wrong
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return true
+  if (!url.hostname) return `"${value}" has no site name after ${url.protocol}//.`
+  if (url.username || url.password) return 'Remove the user name and password from the website address.'
+  if (url.search || url.hash)
+    return `Use the website's address without "?..." or "#...": ${url.origin}${url.pathname === '/' ? '' : url.pathname}`
+  return true
+}
+
 /** The clinic's settings. A singleton: the one document has `_id` `clinic` (CLINIC_ID). */
 export const clinic = defineType({
   name: 'clinic',
@@ -43,7 +64,8 @@ export const clinic = defineType({
           .custom((value: unknown) =>
             value ? true : "Enter the clinic's website address: pages and feeds link to it.",
           )
-          .custom(checkWebUrl),
+          .custom(checkWebUrl)
+          .custom(checkSiteUrl),
     }),
     defineField({
       name: 'bookingUrl',

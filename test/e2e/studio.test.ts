@@ -10,7 +10,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { SanityClient } from '@sanity/client'
+import { createClient, type SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
 import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
@@ -428,6 +428,63 @@ function defineBrowserTests(): void {
     )
     const found = failures.filter((f) => f !== '')
     assert.ok(found.length === 0, `axe found violations in our Studio components:\n${found.join('\n')}`)
+  })
+
+  test('a partner created from the Partners list is private from its first draft, listed and editable', async () => {
+    const { page, shot } = state.browser
+    const name = `Harbor Physio ${state.runId}`
+    await page.goto(`${state.start.info.studioUrl}/local/content/partners`)
+    await page.locator('a[data-testid="action-intent-button"]').first().click()
+    const input = page.locator('input#name')
+    await input.waitFor({ timeout: 60_000 })
+    await input.fill(name)
+    await page.locator('input#contactEmail').fill('contact@harbor.example')
+    await shot('partner-draft')
+    const draft = await eventually('the partner draft to reach the lake', () =>
+      state.client.fetch<string | null>(
+        '*[_type == "partner" && name == $name][0]._id',
+        { name },
+        { perspective: 'raw' },
+      ),
+    )
+    assert.match(draft, /^drafts\.syndication\.partner\./, `the draft is at a private id: ${draft}`)
+    const publish = page.locator('[data-testid="action-publish"]')
+    await eventually('the Publish button to be enabled', () => publish.isEnabled())
+    const published = await publishAndWait(page, shot, 'the partner to be published', () =>
+      state.client.fetch<string | null>(
+        '*[_type == "partner" && name == $name && !(_id in path("drafts.**"))][0]._id',
+        { name },
+        { perspective: 'raw' },
+      ),
+    )
+    assert.match(published, /^syndication\.partner\.[A-Za-z0-9-]+$/)
+    // Anonymous readers never see it (dotted ids are private), in any perspective.
+    const anonymous = createClient({
+      projectId: state.start.info.projectId,
+      dataset: state.start.info.dataset,
+      apiHost: state.start.info.lakeHttpUrl,
+      useProjectHostname: false,
+      apiVersion: '2025-02-19',
+      useCdn: false,
+    })
+    for (const perspective of ['published', 'raw', 'drafts'] as const) {
+      const seen = JSON.stringify(await anonymous.fetch('*[_type == "partner"]', {}, { perspective }))
+      assert.not.ok(seen.includes('contact@harbor.example'), `anonymous ${perspective} query sees the partner`)
+    }
+    // The Studio lists it and opens it for editing.
+    await page.goto(`${state.start.info.studioUrl}/local/content/partners`)
+    await page.getByText(name).first().click()
+    await page.locator('input#name').waitFor({ timeout: 60_000 })
+    assert.is(await page.locator('input#name').inputValue(), name)
+    await page.locator('input#contactName').fill('Ana')
+    await eventually('the edit to reach the draft of the private document', () =>
+      state.client.fetch<string | null>(
+        '*[_id == $id][0].contactName',
+        { id: `drafts.${published}` },
+        { perspective: 'raw' },
+      ),
+    )
+    await shot('partner-edited')
   })
 
   test('Ctrl-C stops everything; a restart keeps the data and does not re-seed', async () => {

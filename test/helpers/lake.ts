@@ -14,6 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { importNdjson } from '../../lake/io/ndjson.js'
 import { createEditor, startLake, type RunningLake } from '../../lake/index.js'
+import type { SchedulerClock } from '../../lake/releases/scheduler.js'
 
 export interface TestLake {
   lake: RunningLake
@@ -44,6 +45,8 @@ export interface TestLakeOptions {
   dataDir?: string
   /** Interval of keep-alive comments on listener streams (default 5000 ms). */
   keepAliveMs?: number
+  /** The clock scheduled releases publish by (default the system clock). */
+  clock?: SchedulerClock
 }
 
 export async function startTestLake(options: TestLakeOptions = {}): Promise<TestLake> {
@@ -58,6 +61,7 @@ export async function startTestLake(options: TestLakeOptions = {}): Promise<Test
     projectId: options.projectId ?? 'local',
     dataset: options.dataset ?? 'production',
     keepAliveMs: options.keepAliveMs ?? 5_000,
+    clock: options.clock,
   })
   try {
     if (options.seed) {

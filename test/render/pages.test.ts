@@ -230,7 +230,14 @@ article('bad input gets a clear error', () => {
     () => renderArticlePage(null as unknown as ArticleInput, seed.clinic),
     /expected a document object, got null \(handle a not-found result/,
   )
-  assert.throws(() => renderArticlePage({ ...seed.article, title: ' ' }, seed.clinic), /has no title/)
+  // A missing title is a content problem, not a programming error: the page renders, headed by its
+  // slug in words, and a warning says what to fix.
+  const warnings: string[] = []
+  const untitled = renderArticlePage({ ...seed.article, title: ' ' }, seed.clinic, {
+    onWarning: (w) => warnings.push(`${w.code}: ${w.message}`),
+  })
+  assert.match(untitled, /<h1[^>]*>Why you shouldnt be afraid of needles<\/h1>/)
+  assert.match(warnings.join('\n'), /missing-title: article .* has no title/)
   assert.throws(
     () => renderArticlePage({ ...seed.article, slug: 'Not a slug' }, seed.clinic),
     /has no valid slug \("Not a slug"\)/,

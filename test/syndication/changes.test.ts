@@ -5,6 +5,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { CreatedPartner } from '../../delivery/syndication/admin.js'
+import { partnerDocId } from '../../delivery/syndication/partners.js'
 import { articleDocument, startBed, type Bed } from './fixture.js'
 
 const test = suite('syndication changes feed')
@@ -135,7 +136,7 @@ test('replaying from any cursor converges after a random series of changes', asy
       // The partner's own scope changes.
       const both = random() < 0.5
       await bed.client
-        .patch(partner.id)
+        .patch(partnerDocId(partner.id))
         .set({
           allowedCategories: [
             { _key: 't', _type: 'reference', _ref: 'category-treatments' },

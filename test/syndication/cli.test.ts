@@ -64,7 +64,7 @@ test('create issues an API key, feed token and webhook secret once; only the key
   assert.not.ok(JSON.stringify(keyDoc).includes(out.apiKey), 'the key itself is not stored')
   const auth = await authenticate(lake.client, out.apiKey, 'apiKey')
   assert.ok(auth.ok)
-  const partner = await lake.client.getDocument('partner-harbor-physio')
+  const partner = await lake.client.getDocument('syndication.partner.partner-harbor-physio')
   assert.equal(partner?.allowedCategories, [
     { _key: 'category-treatments', _type: 'reference', _ref: 'category-treatments' },
   ])

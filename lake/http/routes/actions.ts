@@ -20,7 +20,8 @@ const actionRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const store = ctx.store.dataset(request.params.dataset)
     const result = await store.transact(
       async (tx) => {
-        for (let i = 0; i < actions.length; i++) await applyAction(tx, actions[i], i)
+        const history = { revision: (id: string, rev: string) => store.revision(id, rev)?.document }
+        for (let i = 0; i < actions.length; i++) await applyAction(tx, actions[i], i, history)
       },
       {
         transactionId: body.transactionId as string | undefined,
