@@ -205,6 +205,8 @@ export type Clinic = {
   medicalDisclaimer?: string;
   syndicationLicence?: string;
   attributionText?: string;
+  targetReadingGrade?: number;
+  readingGradeBlocksPublish?: boolean;
 };
 
 export type CategoryReference = {
@@ -1898,7 +1900,7 @@ export type SITEMAP_PAGE_QUERY_RESULT = Array<
 
 // Source: delivery/queries.ts
 // Variable: CLINIC_SETTINGS_QUERY
-// Query: *[_id == "clinic"][0]{  _id,  _type,  _updatedAt,  name,  siteUrl,  bookingUrl,  phone,  email,  address,  logo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  medicalDisclaimer,  syndicationLicence,  attributionText}
+// Query: *[_id == "clinic"][0]{  _id,  _type,  _updatedAt,  name,  siteUrl,  bookingUrl,  phone,  email,  address,  logo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  medicalDisclaimer,  syndicationLicence,  attributionText,  targetReadingGrade,  readingGradeBlocksPublish}
 export type CLINIC_SETTINGS_QUERY_RESULT =
   | {
       _id: "clinic";
@@ -1914,6 +1916,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1929,6 +1933,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1944,6 +1950,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1977,6 +1985,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: string | null;
       syndicationLicence: string | null;
       attributionText: string | null;
+      targetReadingGrade: number | null;
+      readingGradeBlocksPublish: boolean | null;
     }
   | {
       _id: "clinic";
@@ -1992,6 +2002,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2007,6 +2019,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2022,6 +2036,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2037,6 +2053,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2052,6 +2070,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2067,6 +2087,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2082,6 +2104,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | null;
 
@@ -2187,6 +2211,8 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       medicalDisclaimer?: string;
       syndicationLicence?: string;
       attributionText?: string;
+      targetReadingGrade?: number;
+      readingGradeBlocksPublish?: boolean;
     }
   | {
       _id: string;
@@ -2781,7 +2807,7 @@ declare module "@sanity/client" {
     '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
     '{\n  "article": {\n    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "condition": {\n    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "treatment": {\n    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  }\n}': SITEMAP_INDEX_QUERY_RESULT;
     '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt\n}': SITEMAP_PAGE_QUERY_RESULT;
-    '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText\n}': CLINIC_SETTINGS_QUERY_RESULT;
+    '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText,\n  targetReadingGrade,\n  readingGradeBlocksPublish\n}': CLINIC_SETTINGS_QUERY_RESULT;
     'count(*[_id == "clinic"])': HEALTH_PROBE_QUERY_RESULT;
     '*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]': PUBLISHED_CHANGES_LISTEN_QUERY_RESULT;
     '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_ICD10_QUERY_RESULT;

@@ -280,7 +280,9 @@ export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{
   logo${IMAGE},
   medicalDisclaimer,
   syndicationLicence,
-  attributionText
+  attributionText,
+  targetReadingGrade,
+  readingGradeBlocksPublish
 }`)
 
 /** A cheap probe of the content source for /health. */

@@ -37,6 +37,7 @@ import { webhookRoutes } from './routes/webhooks/index.js'
 import { fhirRoutes } from './routes/fhir/index.js'
 import { infobuttonRoutes } from './routes/infobutton/index.js'
 import { ehrAccessFromEnv, type EhrAccess } from '../ehr/access.js'
+import { securityHeadersHook } from './security-headers.js'
 
 export const API_VERSION = '1.0.0'
 
@@ -75,6 +76,11 @@ export interface DeliveryServerOptions {
    * unless `logger` is on. Only for comparisons: the answers are the same.
    */
   fastHits?: boolean
+  /**
+   * Origins that may frame the HTML pages (CSP frame-ancestors), e.g. the Studio for its Preview
+   * pane; default none. A function is read per answer (the Studio's port may be known later).
+   */
+  frameAncestors?: readonly string[] | (() => readonly string[])
   /**
    * Registers more route groups on the app (after the built-in ones), e.g. partner syndication's
    * `syndicationRoutes(...).register`; they share the server's CORS, error and not-found handling
@@ -133,6 +139,8 @@ export async function buildDeliveryApp(
     publicUrl: options.publicUrl,
   }
 
+  const frameAncestors = (): readonly string[] =>
+    typeof options.frameAncestors === 'function' ? options.frameAncestors() : (options.frameAncestors ?? [])
   const fastHits = options.fastHits ?? !options.logger
   const app = Fastify({
     logger: options.logger ?? false,
@@ -145,7 +153,7 @@ export async function buildDeliveryApp(
             fastifyOptions: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number },
           ) => {
             const server = http.createServer((req, res) => {
-              if (!serveFreshHit(cache, context.cacheControl, req, res)) handler(req, res)
+              if (!serveFreshHit(cache, context.cacheControl, req, res, frameAncestors())) handler(req, res)
             })
             if (typeof fastifyOptions.keepAliveTimeout === 'number')
               server.keepAliveTimeout = fastifyOptions.keepAliveTimeout
@@ -177,6 +185,9 @@ export async function buildDeliveryApp(
     reply.headers(ALWAYS_HEADERS)
     return payload
   })
+  // CSP with frame-ancestors, Referrer-Policy, Permissions-Policy on every HTML answer (pages, docs,
+  // syndication's embed page, error pages), whichever plugin sent it.
+  app.addHook('onSend', securityHeadersHook(frameAncestors))
   app.options('/*', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .code(204)
