@@ -205,6 +205,8 @@ export type Clinic = {
   medicalDisclaimer?: string;
   syndicationLicence?: string;
   attributionText?: string;
+  targetReadingGrade?: number;
+  readingGradeBlocksPublish?: boolean;
 };
 
 export type CategoryReference = {
@@ -403,6 +405,7 @@ export type Condition = {
   summary?: string;
   symptoms?: Array<string>;
   icd10Codes?: Array<string>;
+  snomedCodes?: Array<string>;
   treatments?: Array<
     {
       _key: string;
@@ -1897,7 +1900,7 @@ export type SITEMAP_PAGE_QUERY_RESULT = Array<
 
 // Source: delivery/queries.ts
 // Variable: CLINIC_SETTINGS_QUERY
-// Query: *[_id == "clinic"][0]{  _id,  _type,  _updatedAt,  name,  siteUrl,  bookingUrl,  phone,  email,  address,  logo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  medicalDisclaimer,  syndicationLicence,  attributionText}
+// Query: *[_id == "clinic"][0]{  _id,  _type,  _updatedAt,  name,  siteUrl,  bookingUrl,  phone,  email,  address,  logo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  medicalDisclaimer,  syndicationLicence,  attributionText,  targetReadingGrade,  readingGradeBlocksPublish}
 export type CLINIC_SETTINGS_QUERY_RESULT =
   | {
       _id: "clinic";
@@ -1913,6 +1916,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1928,6 +1933,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1943,6 +1950,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -1976,6 +1985,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: string | null;
       syndicationLicence: string | null;
       attributionText: string | null;
+      targetReadingGrade: number | null;
+      readingGradeBlocksPublish: boolean | null;
     }
   | {
       _id: "clinic";
@@ -1991,6 +2002,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2006,6 +2019,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2021,6 +2036,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2036,6 +2053,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2051,6 +2070,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2066,6 +2087,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | {
       _id: "clinic";
@@ -2081,6 +2104,8 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
       medicalDisclaimer: null;
       syndicationLicence: null;
       attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
     }
   | null;
 
@@ -2186,6 +2211,8 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       medicalDisclaimer?: string;
       syndicationLicence?: string;
       attributionText?: string;
+      targetReadingGrade?: number;
+      readingGradeBlocksPublish?: boolean;
     }
   | {
       _id: string;
@@ -2228,6 +2255,7 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       summary?: string;
       symptoms?: Array<string>;
       icd10Codes?: Array<string>;
+      snomedCodes?: Array<string>;
       treatments?: Array<
         {
           _key: string;
@@ -2347,6 +2375,421 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
     }
 >;
 
+// Source: delivery/queries.ts
+// Variable: EHR_CONDITIONS_BY_ICD10_QUERY
+// Query: *[  _type == "condition" && defined(slug.current) && defined(name)  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  alsoCalled,  summary,  icd10Codes,  snomedCodes,  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed  },  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {    _id, _type, _updatedAt, name, "slug": slug.current, summary,    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {      _id, _type, _updatedAt, title, "slug": slug.current, phase    }  }}
+export type EHR_CONDITIONS_BY_ICD10_QUERY_RESULT = Array<{
+  _id: string;
+  _type: "condition";
+  _updatedAt: string;
+  name: string | null;
+  slug: string | null;
+  alsoCalled: Array<string> | null;
+  summary: string | null;
+  icd10Codes: Array<string> | null;
+  snomedCodes: Array<string> | null;
+  articles: Array<{
+    _id: string;
+    _type: "article";
+    _updatedAt: string;
+    title: string | null;
+    slug: string | null;
+    excerpt: string | null;
+    publishedAt: string | null;
+    lastReviewed: string | null;
+  }>;
+  treatments: Array<{
+    _id: string;
+    _type: "treatment";
+    _updatedAt: string;
+    name: string | null;
+    slug: string | null;
+    summary: string | null;
+    careInstructions: Array<{
+      _id: string;
+      _type: "careInstruction";
+      _updatedAt: string;
+      title: string | null;
+      slug: string | null;
+      phase: "after" | "before" | null;
+    }>;
+  }>;
+}>;
+
+// Source: delivery/queries.ts
+// Variable: EHR_CONDITIONS_BY_SNOMED_QUERY
+// Query: *[  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  alsoCalled,  summary,  icd10Codes,  snomedCodes,  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed  },  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {    _id, _type, _updatedAt, name, "slug": slug.current, summary,    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {      _id, _type, _updatedAt, title, "slug": slug.current, phase    }  }}
+export type EHR_CONDITIONS_BY_SNOMED_QUERY_RESULT = Array<{
+  _id: string;
+  _type: "condition";
+  _updatedAt: string;
+  name: string | null;
+  slug: string | null;
+  alsoCalled: Array<string> | null;
+  summary: string | null;
+  icd10Codes: Array<string> | null;
+  snomedCodes: Array<string> | null;
+  articles: Array<{
+    _id: string;
+    _type: "article";
+    _updatedAt: string;
+    title: string | null;
+    slug: string | null;
+    excerpt: string | null;
+    publishedAt: string | null;
+    lastReviewed: string | null;
+  }>;
+  treatments: Array<{
+    _id: string;
+    _type: "treatment";
+    _updatedAt: string;
+    name: string | null;
+    slug: string | null;
+    summary: string | null;
+    careInstructions: Array<{
+      _id: string;
+      _type: "careInstruction";
+      _updatedAt: string;
+      title: string | null;
+      slug: string | null;
+      phase: "after" | "before" | null;
+    }>;
+  }>;
+}>;
+
+// Source: delivery/queries.ts
+// Variable: EHR_CODE_SEARCH_QUERY
+// Query: {  "articles": *[_type == "article" && references($conditionIds)]._id,  "listedTreatments": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,  "referencingTreatments": *[_type == "treatment" && references($conditionIds)]._id}
+export type EHR_CODE_SEARCH_QUERY_RESULT = {
+  articles: Array<string>;
+  listedTreatments: Array<string | null>;
+  referencingTreatments: Array<string>;
+};
+
+// Source: delivery/queries.ts
+// Variable: EHR_TREATMENT_CARE_QUERY
+// Query: *[_type == "careInstruction" && treatment._ref in $treatmentIds]._id
+export type EHR_TREATMENT_CARE_QUERY_RESULT = Array<string>;
+
+// Source: delivery/queries.ts
+// Variable: EHR_DOCUMENTS_QUERY
+// Query: {  "total": count(*[(  (_type == "article" && defined(slug.current) && defined(publishedAt))  || (_type == "condition" && defined(slug.current) && defined(name))  || (_type == "careInstruction" && defined(slug.current) && defined(title))) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)]),  "items": *[(  (_type == "article" && defined(slug.current) && defined(publishedAt))  || (_type == "condition" && defined(slug.current) && defined(name))  || (_type == "careInstruction" && defined(slug.current) && defined(title))) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)] | order(_type asc, _id asc) [$start...$end] {    _id,    _type,    _updatedAt,    _type == "article" => {      title,      "slug": slug.current,      excerpt,      publishedAt,      lastReviewed,      nextReviewDue,      "body": body[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},      "author": author->{name, credentials},      "medicalReviewer": medicalReviewer->{name, credentials},      citations,      "conditions": conditions[]->{name, icd10Codes, snomedCodes}    },    _type == "condition" => {      name,      "slug": slug.current,      summary,      alsoCalled,      "sections": sections[]{_key, aspect, "body": body[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}}},      "conditions": [{name, icd10Codes, snomedCodes}]    },    _type == "careInstruction" => {      title,      "slug": slug.current,      phase,      steps,      contactTherapistWhen,      "treatment": treatment->{name, "slug": slug.current},      "conditions": *[_type == "condition" && defined(name) && (_id in ^.treatment->conditions[]._ref || ^.treatment._ref in treatments[]._ref)]{name, icd10Codes, snomedCodes}    }  }}
+export type EHR_DOCUMENTS_QUERY_RESULT = {
+  total: number;
+  items: Array<
+    | {
+        _id: string;
+        _type: "article";
+        _updatedAt: string;
+        title: string | null;
+        slug: string | null;
+        excerpt: string | null;
+        publishedAt: string | null;
+        lastReviewed: string | null;
+        nextReviewDue: string | null;
+        body: Array<
+          | {
+              _key: string;
+              _type: "accessibleImage";
+              asset: {
+                _id: string;
+                url: string | null;
+                metadata: {
+                  lqip: string | null;
+                  dimensions: {
+                    width: number | null;
+                    height: number | null;
+                  } | null;
+                } | null;
+              } | null;
+              media?: unknown;
+              hotspot?: SanityImageHotspot;
+              crop?: SanityImageCrop;
+              alt?: string;
+              caption?: string;
+            }
+          | {
+              children?: Array<{
+                marks?: Array<string>;
+                text?: string;
+                _type: "span";
+                _key: string;
+              }>;
+              style?: "blockquote" | "h2" | "h3" | "normal";
+              listItem?: "bullet" | "number";
+              markDefs: Array<
+                | {
+                    citationKey?: string;
+                    _type: "citationRef";
+                    _key: string;
+                  }
+                | {
+                    reference?:
+                      | ArticleReference
+                      | ConditionReference
+                      | TreatmentReference;
+                    _type: "internalLink";
+                    _key: string;
+                    target:
+                      | {
+                          _type: "article";
+                          slug: string | null;
+                        }
+                      | {
+                          _type: "condition";
+                          slug: string | null;
+                        }
+                      | {
+                          _type: "treatment";
+                          slug: string | null;
+                        }
+                      | null;
+                  }
+                | {
+                    href?: string;
+                    _type: "link";
+                    _key: string;
+                  }
+              > | null;
+              level?: number;
+              _type: "block";
+              _key: string;
+            }
+          | {
+              _key: string;
+              _type: "callout";
+              tone?: "info" | "tip" | "warning";
+              title?: string;
+              body: Array<{
+                children?: Array<{
+                  marks?: Array<string>;
+                  text?: string;
+                  _type: "span";
+                  _key: string;
+                }>;
+                style?: "normal";
+                listItem?: "bullet" | "number";
+                markDefs: Array<
+                  | {
+                      reference?:
+                        | ArticleReference
+                        | ConditionReference
+                        | TreatmentReference;
+                      _type: "internalLink";
+                      _key: string;
+                      target:
+                        | {
+                            _type: "article";
+                            slug: string | null;
+                          }
+                        | {
+                            _type: "condition";
+                            slug: string | null;
+                          }
+                        | {
+                            _type: "treatment";
+                            slug: string | null;
+                          }
+                        | null;
+                    }
+                  | {
+                      href?: string;
+                      _type: "link";
+                      _key: string;
+                    }
+                > | null;
+                level?: number;
+                _type: "block";
+                _key: string;
+              }> | null;
+            }
+        > | null;
+        author: {
+          name: string | null;
+          credentials: Array<string> | null;
+        } | null;
+        medicalReviewer: {
+          name: string | null;
+          credentials: Array<string> | null;
+        } | null;
+        citations: Array<
+          {
+            _key: string;
+          } & Citation
+        > | null;
+        conditions: Array<{
+          name: string | null;
+          icd10Codes: Array<string> | null;
+          snomedCodes: Array<string> | null;
+        }> | null;
+      }
+    | {
+        _id: string;
+        _type: "careInstruction";
+        _updatedAt: string;
+        title: string | null;
+        slug: string | null;
+        phase: "after" | "before" | null;
+        steps: Array<
+          {
+            _key: string;
+          } & CareStep
+        > | null;
+        contactTherapistWhen: string | null;
+        treatment: {
+          name: string | null;
+          slug: string | null;
+        } | null;
+        conditions: Array<{
+          name: string | null;
+          icd10Codes: Array<string> | null;
+          snomedCodes: Array<string> | null;
+        }>;
+      }
+    | {
+        _id: string;
+        _type: "condition";
+        _updatedAt: string;
+        name: string | null;
+        slug: string | null;
+        summary: string | null;
+        alsoCalled: Array<string> | null;
+        sections: Array<{
+          _key: string;
+          aspect:
+            | "causes"
+            | "overview"
+            | "self-care"
+            | "symptoms"
+            | "treatments"
+            | null;
+          body: Array<
+            | {
+                _key: string;
+                _type: "accessibleImage";
+                asset: {
+                  _id: string;
+                  url: string | null;
+                  metadata: {
+                    lqip: string | null;
+                    dimensions: {
+                      width: number | null;
+                      height: number | null;
+                    } | null;
+                  } | null;
+                } | null;
+                media?: unknown;
+                hotspot?: SanityImageHotspot;
+                crop?: SanityImageCrop;
+                alt?: string;
+                caption?: string;
+              }
+            | {
+                children?: Array<{
+                  marks?: Array<string>;
+                  text?: string;
+                  _type: "span";
+                  _key: string;
+                }>;
+                style?: "blockquote" | "h2" | "h3" | "normal";
+                listItem?: "bullet" | "number";
+                markDefs: Array<
+                  | {
+                      citationKey?: string;
+                      _type: "citationRef";
+                      _key: string;
+                    }
+                  | {
+                      reference?:
+                        | ArticleReference
+                        | ConditionReference
+                        | TreatmentReference;
+                      _type: "internalLink";
+                      _key: string;
+                      target:
+                        | {
+                            _type: "article";
+                            slug: string | null;
+                          }
+                        | {
+                            _type: "condition";
+                            slug: string | null;
+                          }
+                        | {
+                            _type: "treatment";
+                            slug: string | null;
+                          }
+                        | null;
+                    }
+                  | {
+                      href?: string;
+                      _type: "link";
+                      _key: string;
+                    }
+                > | null;
+                level?: number;
+                _type: "block";
+                _key: string;
+              }
+            | {
+                _key: string;
+                _type: "callout";
+                tone?: "info" | "tip" | "warning";
+                title?: string;
+                body: Array<{
+                  children?: Array<{
+                    marks?: Array<string>;
+                    text?: string;
+                    _type: "span";
+                    _key: string;
+                  }>;
+                  style?: "normal";
+                  listItem?: "bullet" | "number";
+                  markDefs: Array<
+                    | {
+                        reference?:
+                          | ArticleReference
+                          | ConditionReference
+                          | TreatmentReference;
+                        _type: "internalLink";
+                        _key: string;
+                        target:
+                          | {
+                              _type: "article";
+                              slug: string | null;
+                            }
+                          | {
+                              _type: "condition";
+                              slug: string | null;
+                            }
+                          | {
+                              _type: "treatment";
+                              slug: string | null;
+                            }
+                          | null;
+                      }
+                    | {
+                        href?: string;
+                        _type: "link";
+                        _key: string;
+                      }
+                  > | null;
+                  level?: number;
+                  _type: "block";
+                  _key: string;
+                }> | null;
+              }
+          > | null;
+        }> | null;
+        conditions: Array<{
+          name: string | null;
+          icd10Codes: Array<string> | null;
+          snomedCodes: Array<string> | null;
+        }>;
+      }
+  >;
+};
+
 // Query TypeMap
 import "@sanity/client";
 declare module "@sanity/client" {
@@ -2364,8 +2807,13 @@ declare module "@sanity/client" {
     '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
     '{\n  "article": {\n    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "condition": {\n    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "treatment": {\n    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  }\n}': SITEMAP_INDEX_QUERY_RESULT;
     '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt\n}': SITEMAP_PAGE_QUERY_RESULT;
-    '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText\n}': CLINIC_SETTINGS_QUERY_RESULT;
+    '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText,\n  targetReadingGrade,\n  readingGradeBlocksPublish\n}': CLINIC_SETTINGS_QUERY_RESULT;
     'count(*[_id == "clinic"])': HEALTH_PROBE_QUERY_RESULT;
     '*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]': PUBLISHED_CHANGES_LISTEN_QUERY_RESULT;
+    '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_ICD10_QUERY_RESULT;
+    '*[\n  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_SNOMED_QUERY_RESULT;
+    '{\n  "articles": *[_type == "article" && references($conditionIds)]._id,\n  "listedTreatments": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,\n  "referencingTreatments": *[_type == "treatment" && references($conditionIds)]._id\n}': EHR_CODE_SEARCH_QUERY_RESULT;
+    '*[_type == "careInstruction" && treatment._ref in $treatmentIds]._id': EHR_TREATMENT_CARE_QUERY_RESULT;
+    '{\n  "total": count(*[(\n  (_type == "article" && defined(slug.current) && defined(publishedAt))\n  || (_type == "condition" && defined(slug.current) && defined(name))\n  || (_type == "careInstruction" && defined(slug.current) && defined(title))\n) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)]),\n  "items": *[(\n  (_type == "article" && defined(slug.current) && defined(publishedAt))\n  || (_type == "condition" && defined(slug.current) && defined(name))\n  || (_type == "careInstruction" && defined(slug.current) && defined(title))\n) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)] | order(_type asc, _id asc) [$start...$end] {\n    _id,\n    _type,\n    _updatedAt,\n    _type == "article" => {\n      title,\n      "slug": slug.current,\n      excerpt,\n      publishedAt,\n      lastReviewed,\n      nextReviewDue,\n      "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n      "author": author->{name, credentials},\n      "medicalReviewer": medicalReviewer->{name, credentials},\n      citations,\n      "conditions": conditions[]->{name, icd10Codes, snomedCodes}\n    },\n    _type == "condition" => {\n      name,\n      "slug": slug.current,\n      summary,\n      alsoCalled,\n      "sections": sections[]{_key, aspect, "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n}},\n      "conditions": [{name, icd10Codes, snomedCodes}]\n    },\n    _type == "careInstruction" => {\n      title,\n      "slug": slug.current,\n      phase,\n      steps,\n      contactTherapistWhen,\n      "treatment": treatment->{name, "slug": slug.current},\n      "conditions": *[_type == "condition" && defined(name) && (_id in ^.treatment->conditions[]._ref || ^.treatment._ref in treatments[]._ref)]{name, icd10Codes, snomedCodes}\n    }\n  }\n}': EHR_DOCUMENTS_QUERY_RESULT;
   }
 }

@@ -280,7 +280,9 @@ export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{
   logo${IMAGE},
   medicalDisclaimer,
   syndicationLicence,
-  attributionText
+  attributionText,
+  targetReadingGrade,
+  readingGradeBlocksPublish
 }`)
 
 /** A cheap probe of the content source for /health. */
@@ -293,3 +295,116 @@ export const HEALTH_PROBE_QUERY = defineQuery(`count(*[_id == "clinic"])`)
 export const PUBLISHED_CHANGES_LISTEN_QUERY = defineQuery(
   `*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]`,
 )
+
+// ---------------------------------------------------------------------------------------------
+// Partner EHRs (delivery/ehr/): HL7 Infobutton knowledge requests and FHIR R4 DocumentReferences.
+
+/**
+ * What an EHR answer needs of a matched condition: its codes (for ranking and `context.related`),
+ * the newest articles about it and its treatments with their care instructions (bounded: an
+ * infobutton answer is a short ranked list, not a catalogue).
+ */
+const EHR_CONDITION = /* groq */ `{
+  _id,
+  _type,
+  _updatedAt,
+  name,
+  "slug": slug.current,
+  alsoCalled,
+  summary,
+  icd10Codes,
+  snomedCodes,
+  "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {
+    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed
+  },
+  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {
+    _id, _type, _updatedAt, name, "slug": slug.current, summary,
+    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {
+      _id, _type, _updatedAt, title, "slug": slug.current, phase
+    }
+  }
+}`
+
+/**
+ * Conditions matching an ICD-10-CM code hierarchically: `$codes` is the code and its ancestors
+ * (M54.21 -> ["M54.21", "M54.2", "M54"]), `$prefix` the code itself, which every descendant starts
+ * with (M54 -> M54.2, M54.30). delivery/ehr/codes.ts ranks exact, descendant and ancestor matches.
+ */
+export const EHR_CONDITIONS_BY_ICD10_QUERY = defineQuery(`*[
+  _type == "condition" && defined(slug.current) && defined(name)
+  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)
+] | order(name asc, _id asc) [0...$limit] ${EHR_CONDITION}`)
+
+/** Conditions carrying a SNOMED CT concept id (exact: SNOMED's hierarchy is not in the code's text). */
+export const EHR_CONDITIONS_BY_SNOMED_QUERY = defineQuery(`*[
+  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes
+] | order(name asc, _id asc) [0...$limit] ${EHR_CONDITION}`)
+
+/** The documents an EHR can be given as FHIR DocumentReferences: published articles, condition pages, care instructions. */
+const EHR_DOCUMENT_FILTER = /* groq */ `(
+  (${LISTABLE_ARTICLE})
+  || (_type == "condition" && defined(slug.current) && defined(name))
+  || (_type == "careInstruction" && defined(slug.current) && defined(title))
+) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)`
+
+/**
+ * What a FHIR `code` search finds besides the matched conditions themselves: the articles about
+ * them and their treatments (either side may hold the link). Reference look-ups the lake answers
+ * from its index, instead of a test of every document in EHR_DOCUMENTS_QUERY's filter.
+ */
+export const EHR_CODE_SEARCH_QUERY = defineQuery(`{
+  "articles": *[_type == "article" && references($conditionIds)]._id,
+  "listedTreatments": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,
+  "referencingTreatments": *[_type == "treatment" && references($conditionIds)]._id
+}`)
+
+/** The care instructions of some treatments (a care instruction holds its treatment relation). */
+export const EHR_TREATMENT_CARE_QUERY = defineQuery(
+  `*[_type == "careInstruction" && treatment._ref in $treatmentIds]._id`,
+)
+
+/**
+ * One page of FHIR DocumentReference sources in (_type, _id) order, and how many there are in all.
+ * `$ids` narrows to given documents (a read by id; a `code` search's condition pages, articles and
+ * care instructions, from the two queries above) or is null; `$kinds` to some of the three types or is null; `$start`/`$end` slice the page
+ * (FHIR paging is by offset: `_count` and `_offset`). Each carries what the resource and its HTML
+ * attachment need, including the codes of the conditions it is about (`context.related`).
+ */
+export const EHR_DOCUMENTS_QUERY = defineQuery(`{
+  "total": count(*[${EHR_DOCUMENT_FILTER}]),
+  "items": *[${EHR_DOCUMENT_FILTER}] | order(_type asc, _id asc) [$start...$end] {
+    _id,
+    _type,
+    _updatedAt,
+    _type == "article" => {
+      title,
+      "slug": slug.current,
+      excerpt,
+      publishedAt,
+      lastReviewed,
+      nextReviewDue,
+      "body": body[]${PORTABLE_TEXT},
+      "author": author->{name, credentials},
+      "medicalReviewer": medicalReviewer->{name, credentials},
+      citations,
+      "conditions": conditions[]->{name, icd10Codes, snomedCodes}
+    },
+    _type == "condition" => {
+      name,
+      "slug": slug.current,
+      summary,
+      alsoCalled,
+      "sections": sections[]{_key, aspect, "body": body[]${PORTABLE_TEXT}},
+      "conditions": [{name, icd10Codes, snomedCodes}]
+    },
+    _type == "careInstruction" => {
+      title,
+      "slug": slug.current,
+      phase,
+      steps,
+      contactTherapistWhen,
+      "treatment": treatment->{name, "slug": slug.current},
+      "conditions": *[_type == "condition" && defined(name) && (_id in ^.treatment->conditions[]._ref || ^.treatment._ref in treatments[]._ref)]{name, icd10Codes, snomedCodes}
+    }
+  }
+}`)

@@ -173,12 +173,15 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       token: lake.editor.token,
       publicUrl: () => deliveryBase,
     })
+    // The Studio's Preview pane frames the pages: its origin may (it is known once it listens).
+    let studioOrigins: readonly string[] = []
     const delivery = await startDeliveryServer({
       client: deliveryClient,
       host: options.host,
       port: options.deliveryPort,
       listen: true,
       extraRoutes: syndication.register,
+      frameAncestors: () => studioOrigins,
     })
     deliveryBase = delivery.url
     closers.push({ name: 'delivery API', close: () => delivery.close() })
@@ -211,6 +214,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       config,
     })
     closers.push({ name: 'Studio server', close: () => studio.close() })
+    studioOrigins = studioOriginsOf(studio.url)
     return { ...serving, studio, studioBuild, close: closeAll }
   } catch (error) {
     buildAbort.abort()
@@ -218,4 +222,15 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     await buildState.catch(() => undefined)
     throw error
   }
+}
+
+/** The Studio's origin as browsers reach it: 127.0.0.1 is also reached as localhost, and back. */
+function studioOriginsOf(studioUrl: string): readonly string[] {
+  const url = new URL(studioUrl)
+  const origins = new Set([url.origin])
+  if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') {
+    for (const host of ['127.0.0.1', 'localhost'])
+      origins.add(`${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`)
+  }
+  return [...origins]
 }

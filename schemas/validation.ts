@@ -169,6 +169,23 @@ export function checkNextReviewNotPast(value: unknown): CustomValidatorResult {
   return true
 }
 
+/**
+ * Advice (use as a warning on `medicalReviewer`): the reviewer is the author. A review by the
+ * author is not an independent check; another clinician should review patient information.
+ */
+export function checkIndependentReview(value: unknown, context: ValidationContext): CustomValidatorResult {
+  const reviewer = refOf(value)
+  const author = refOf((context.document as Record<string, unknown> | undefined)?.author)
+  if (!reviewer || !author || reviewer !== author) return true
+  return 'The author is also the medical reviewer: a review by the author is not independent. Ask another clinician to review the article and choose them here.'
+}
+
+function refOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null
+  const ref = (value as { _ref?: unknown })._ref
+  return typeof ref === 'string' && ref !== '' ? ref.replace(/^drafts\./, '') : null
+}
+
 /** The latest calendar date anywhere on Earth (UTC+14), so an editor's local "today" is never "future". */
 const LATEST_UTC_OFFSET_MS = 14 * 60 * 60 * 1000
 

@@ -6,6 +6,7 @@
 // DELIVERY_PORT (default 3000) and DELIVERY_HOST (default 127.0.0.1) choose where it listens.
 import { createDeliveryClient } from '../delivery/client.js'
 import { ConfigError, loadDeliveryConfig } from '../delivery/config.js'
+import { parseFrameAncestors } from '../delivery/http/security-headers.js'
 import { startDeliveryServer } from '../delivery/http/server.js'
 import { syndicationRoutesFromEnv } from '../delivery/syndication/mount.js'
 
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
       process.exit(2)
     }
     throw error
+  }
+  let frameAncestors: string[]
+  try {
+    frameAncestors = parseFrameAncestors(process.env.DELIVERY_FRAME_ANCESTORS)
+  } catch (error) {
+    console.error(`delivery: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(2)
   }
   const client = createDeliveryClient(config.source)
   // Partner syndication (/syndication/v1, /feeds) needs a server-side token with write access.
@@ -35,6 +43,8 @@ async function main(): Promise<void> {
     cacheEntries: config.cacheEntries,
     cacheTtlSeconds: config.cacheTtlSeconds,
     logger: process.env.DELIVERY_LOG === '1',
+    // The Studio's origin, for its Preview pane (e.g. https://clinic.sanity.studio); default none.
+    frameAncestors,
   })
   const source =
     config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`

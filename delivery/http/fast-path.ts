@@ -7,6 +7,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
 import { cacheKeyOfUrl, etagMatches } from './respond.js'
+import { securityHeadersFor } from './security-headers.js'
 
 /** Headers on every public read response (GET, HEAD, OPTIONS): the read API is open to any origin. */
 export const PUBLIC_READ_HEADERS: Readonly<Record<string, string>> = {
@@ -19,6 +20,7 @@ export const ALWAYS_HEADERS: Readonly<Record<string, string>> = { 'x-content-typ
 
 interface Prepared {
   cacheControl: string
+  ancestors: string
   full: OutgoingHttpHeaders
   notModified: OutgoingHttpHeaders
 }
@@ -26,10 +28,15 @@ interface Prepared {
 /** Headers of a response, built on its first hit (a response lives in one server's cache). */
 const prepared = new WeakMap<CachedResponse, Prepared>()
 
-function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl: string): Prepared {
+function headersOf(
+  response: CachedResponse & { payload: Buffer },
+  cacheControl: string,
+  frameAncestors: readonly string[],
+): Prepared {
   const known = prepared.get(response)
-  if (known && known.cacheControl === cacheControl) return known
-  // The same headers, in the same order, as respond.ts `send` and the server's onSend hook give.
+  const ancestors = frameAncestors.join(' ')
+  if (known && known.cacheControl === cacheControl && known.ancestors === ancestors) return known
+  // The same headers as respond.ts `send` and the server's onSend hooks give.
   const notModified: OutgoingHttpHeaders = {
     etag: response.etag,
     'cache-control': cacheControl,
@@ -42,8 +49,10 @@ function headersOf(response: CachedResponse & { payload: Buffer }, cacheControl:
     ...notModified,
     'content-type': response.contentType,
     'content-length': response.payload.length,
+    // Cached responses come from the delivery routes, none of which is embeddable.
+    ...securityHeadersFor(response.contentType, 'page', frameAncestors),
   }
-  const made = { cacheControl, full, notModified }
+  const made = { cacheControl, ancestors, full, notModified }
   prepared.set(response, made)
   return made
 }
@@ -57,6 +66,7 @@ export function serveFreshHit(
   cacheControl: string,
   req: IncomingMessage,
   res: ServerResponse,
+  frameAncestors: readonly string[] = [],
 ): boolean {
   const method = req.method
   if (method !== 'GET' && method !== 'HEAD') return false
@@ -71,7 +81,7 @@ export function serveFreshHit(
   }
   const response = cache.freshHit(key)
   if (!response?.payload) return false
-  const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl)
+  const headers = headersOf(response as CachedResponse & { payload: Buffer }, cacheControl, frameAncestors)
   if (
     (response.status === 200 || response.status === 404) &&
     etagMatches(req.headers['if-none-match'], response.etag)

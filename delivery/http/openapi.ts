@@ -16,6 +16,8 @@ declare module 'fastify' {
     hide?: boolean
     /** The Content-Type of a successful answer (from content-types.ts); JSON when not given. */
     produces?: string
+    /** The Content-Type of error answers, when they are not problem+json (FHIR's OperationOutcome). */
+    producesErrors?: string
   }
 }
 
@@ -35,6 +37,7 @@ export interface RouteSchema {
   response?: Record<string | number, JsonSchema & { description?: string }>
   hide?: boolean
   produces?: string
+  producesErrors?: string
 }
 
 type JsonSchema = { [keyword: string]: unknown }
@@ -88,8 +91,8 @@ function withoutDescription(schema: JsonSchema & { description?: string }): Json
   return rest
 }
 
-function contentTypeFor(status: string, produces: string | undefined): string {
-  if (Number(status) >= 400) return mediaType(PROBLEM_CONTENT_TYPE)
+function contentTypeFor(status: string, produces: string | undefined, producesErrors?: string): string {
+  if (Number(status) >= 400) return mediaType(producesErrors ?? PROBLEM_CONTENT_TYPE)
   return mediaType(produces ?? JSON_CONTENT_TYPE)
 }
 
@@ -123,13 +126,15 @@ export function buildOpenApiDocument(
     for (const [status, response] of Object.entries(schema.response ?? {})) {
       responses[status] = {
         description: response.description ?? `HTTP ${status}`,
-        content: { [contentTypeFor(status, schema.produces)]: { schema: withoutDescription(response) } },
+        content: {
+          [contentTypeFor(status, schema.produces, schema.producesErrors)]: { schema: withoutDescription(response) },
+        },
       }
     }
     if (!responses['200']) {
       responses['200'] = {
         description: 'OK',
-        content: { [contentTypeFor('200', schema.produces)]: { schema: {} } },
+        content: { [contentTypeFor('200', schema.produces, schema.producesErrors)]: { schema: {} } },
       }
     }
     if (method === 'get') responses['304'] = { description: 'Not modified (the If-None-Match ETag matches)' }
@@ -191,6 +196,7 @@ export function renderDocsPage(document: OpenApiDocument): string {
 <title>${escapeHtml(document.info.title)} — API documentation</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1d2733}code{background:#f1f3f5;padding:0 .25em;border-radius:3px}.op{border-top:1px solid #dde;padding:.5rem 0}.method{display:inline-block;min-width:3.5rem;font-size:.8em;background:#0b5394;color:#fff;padding:.1em .4em;border-radius:3px;text-align:center}table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #dde;padding:.25rem .5rem;text-align:left;vertical-align:top}</style>
 </head><body>
+<main>
 <h1>${escapeHtml(document.info.title)} <small>v${escapeHtml(document.info.version)}</small></h1>
 <p>${escapeHtml(document.info.description)}</p>
 <p>Machine-readable: <a href="/api/v1/openapi.json">OpenAPI 3.1 document</a>.</p>
@@ -199,6 +205,7 @@ ${operations.join('\n')}
 <h2>Problem types</h2>
 <p>Errors are <code>application/problem+json</code> with <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code> and <code>instance</code>.</p>
 <dl>${problems}</dl>
+</main>
 </body></html>
 `
 }

@@ -22,6 +22,8 @@ import {
 } from '../render/jsonld.js'
 import { renderPortableTextWithInfo } from '../render/portableText.js'
 import { analyseReadability } from '../../model/readability.js'
+import { readingLevelSummary, targetGradeOf } from '../../model/readingLevel.js'
+import { medicalReviewOf } from '../render/review.js'
 import type { ImageConfig } from '../render/types.js'
 import { pathFor, urlFor, type RoutableRef } from '../../model/site-paths.js'
 
@@ -93,12 +95,18 @@ export function presentArticle(article: Article, context: PresentContext) {
     html: renderPortableTextWithInfo(faq.answer, { ...renderOptions(context), variant: 'simple' }).html,
   }))
   for (const w of body.warnings) warnings.push(w.message)
+  const review = medicalReviewOf(article)
+  if (review.reviewed && !review.independent)
+    warnings.push('The medical review is not independent: the author is also the medical reviewer.')
   return {
     data: { ...article, faqs },
     html: body.html + footnotes,
     portableText: article.body,
     jsonLd: jsonLdOrWarning((clinic) => articleJsonLd(article, clinic, { images: context.images }), context, warnings),
     readability: analyseReadability(article.body),
+    // Partners and frontends filter on readingLevel.grade (also JSON-LD educationalLevel).
+    readingLevel: readingLevelSummary(article.body, targetGradeOf(context.clinic)),
+    medicalReview: review,
     links: {
       ...documentLinks(article, context.clinic),
       author: article.author ? { page: pathFor({ _type: 'clinician', slug: article.author.slug }) } : null,

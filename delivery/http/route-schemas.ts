@@ -90,6 +90,16 @@ export function documentResponse(description: string) {
     links: { type: 'object', description: 'API, page and canonical URLs' },
     warnings: { type: 'array', items: { type: 'string' } },
     readability: anyJson,
+    readingLevel: {
+      type: 'object',
+      description:
+        "Articles: Flesch-Kincaid `grade`, the clinic's `targetGrade`, `aboveTarget` and the `hardestSentences` with why",
+    },
+    medicalReview: {
+      type: 'object',
+      description:
+        'Articles: `reviewed` (a medical reviewer is set) and `independent` (the reviewer is not the author)',
+    },
   })
 }
 

@@ -34,6 +34,10 @@ import { sitemapRoutes } from './routes/sitemap/index.js'
 import { sitemapXmlRoutes } from './routes/sitemap-xml/index.js'
 import { treatmentRoutes } from './routes/treatments/index.js'
 import { webhookRoutes } from './routes/webhooks/index.js'
+import { fhirRoutes } from './routes/fhir/index.js'
+import { infobuttonRoutes } from './routes/infobutton/index.js'
+import { ehrAccessFromEnv, type EhrAccess } from '../ehr/access.js'
+import { securityHeadersHook } from './security-headers.js'
 
 export const API_VERSION = '1.0.0'
 
@@ -73,11 +77,21 @@ export interface DeliveryServerOptions {
    */
   fastHits?: boolean
   /**
+   * Origins that may frame the HTML pages (CSP frame-ancestors), e.g. the Studio for its Preview
+   * pane; default none. A function is read per answer (the Studio's port may be known later).
+   */
+  frameAncestors?: readonly string[] | (() => readonly string[])
+  /**
    * Registers more route groups on the app (after the built-in ones), e.g. partner syndication's
    * `syndicationRoutes(...).register`; they share the server's CORS, error and not-found handling
    * and its response cache (the context).
    */
   extraRoutes?: (app: FastifyInstance, context: DeliveryContext) => Promise<void>
+  /**
+   * Who may call the EHR interfaces (/infobutton, /fhir/r4): open, or partners with an API key.
+   * Default: from EHR_ACCESS (delivery/ehr/access.ts), open when unset.
+   */
+  ehr?: EhrAccess
 }
 
 export interface DeliveryServer {
@@ -125,6 +139,8 @@ export async function buildDeliveryApp(
     publicUrl: options.publicUrl,
   }
 
+  const frameAncestors = (): readonly string[] =>
+    typeof options.frameAncestors === 'function' ? options.frameAncestors() : (options.frameAncestors ?? [])
   const fastHits = options.fastHits ?? !options.logger
   const app = Fastify({
     logger: options.logger ?? false,
@@ -137,7 +153,7 @@ export async function buildDeliveryApp(
             fastifyOptions: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number },
           ) => {
             const server = http.createServer((req, res) => {
-              if (!serveFreshHit(cache, context.cacheControl, req, res)) handler(req, res)
+              if (!serveFreshHit(cache, context.cacheControl, req, res, frameAncestors())) handler(req, res)
             })
             if (typeof fastifyOptions.keepAliveTimeout === 'number')
               server.keepAliveTimeout = fastifyOptions.keepAliveTimeout
@@ -169,6 +185,9 @@ export async function buildDeliveryApp(
     reply.headers(ALWAYS_HEADERS)
     return payload
   })
+  // CSP with frame-ancestors, Referrer-Policy, Permissions-Policy on every HTML answer (pages, docs,
+  // syndication's embed page, error pages), whichever plugin sent it.
+  app.addHook('onSend', securityHeadersHook(frameAncestors))
   app.options('/*', { schema: { hide: true } }, async (_request, reply) =>
     reply
       .code(204)
@@ -199,6 +218,9 @@ export async function buildDeliveryApp(
   await app.register(sitemapXmlRoutes, { context })
   await app.register(pageRoutes, { context })
   await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
+  const ehrAccess = options.ehr ?? ehrAccessFromEnv(options.client)
+  await app.register(infobuttonRoutes, { context, client, access: ehrAccess, prefix: '/infobutton' })
+  await app.register(fhirRoutes, { context, client, access: ehrAccess, prefix: '/fhir/r4' })
   if (options.extraRoutes) await options.extraRoutes(app, context)
 
   await app.register(docsRoutes, {

@@ -3,7 +3,7 @@
 // image builder, or an allow-listed link (http/https only), never from free text.
 
 import type { ImageUrlBuilder } from '@sanity/image-url'
-import { toPlainText } from '../../model/readability.js'
+import { analyseReadability, toPlainText } from '../../model/readability.js'
 import { absoluteUrl, normaliseSiteUrl, urlFor } from '../../model/site-paths.js'
 import { BODY_REGIONS, titleOf } from '../../model/values.js'
 import { doiUrl, normaliseDoi, pubmedUrl } from './citations.js'
@@ -368,6 +368,22 @@ function withoutContext(value: JsonLdObject | undefined): JsonLdObject | undefin
  * `author` (Person), `about` (its conditions and treatments), `citation`s (ScholarlyArticle with
  * DOI), `publisher` (the clinic), and its FAQs / care instructions as `hasPart`.
  */
+/**
+ * The reading grade as schema.org `educationalLevel`: a DefinedTerm whose `termCode` is the
+ * Flesch-Kincaid grade (a number as text, e.g. "10.5"), so partners can filter on it.
+ */
+export function educationalLevel(body: unknown): JsonLdObject | undefined {
+  const readability = analyseReadability(body)
+  if (readability.words === 0) return undefined
+  const grade = readability.grade.toFixed(1)
+  return {
+    '@type': 'DefinedTerm',
+    name: `US school grade ${grade} (Flesch-Kincaid)`,
+    termCode: grade,
+    inDefinedTermSet: 'https://en.wikipedia.org/wiki/Flesch%E2%80%93Kincaid_readability_tests',
+  }
+}
+
 export function articleJsonLd(article: ArticleInput, clinic: ClinicInput, options: JsonLdOptions = {}): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
   const url = urlFor({ _type: 'article', slug: article.slug }, siteUrl)
@@ -398,6 +414,7 @@ export function articleJsonLd(article: ArticleInput, clinic: ClinicInput, option
     author: personJsonLd(article.author, clinic),
     image: imageObject(article.heroImage, builder),
     medicalAudience: { '@type': 'MedicalAudience', audienceType: 'Patient' },
+    educationalLevel: educationalLevel(article.body),
     about: [
       ...present(article.conditions).map((c) => conditionRef(c, siteUrl)),
       ...present(article.treatments).map((t) => therapyRef(t, siteUrl)),

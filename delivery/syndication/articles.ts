@@ -13,6 +13,8 @@ import { renderFootnotesHtml } from '../render/citations.js'
 import { escapeHtml, safeLinkUrl } from '../render/escape.js'
 import { createImageBuilder, renderImageHtml, responsiveImage } from '../render/images.js'
 import { articleJsonLd, jsonLdScriptTag, type JsonLdObject } from '../render/jsonld.js'
+import { readingLevelSummary, targetGradeOf, type ReadingLevelSummary } from '../../model/readingLevel.js'
+import { medicalReviewOf, type MedicalReviewFacts } from '../render/review.js'
 import type { ArticleInput, ClinicInput, ImageConfig } from '../render/types.js'
 import { isRecord, optString } from './documents.js'
 import { scopeFilter, type Audience } from './scope.js'
@@ -44,6 +46,7 @@ export interface SyndicatedArticleSource extends ArticleInput {
 export interface SyndicationClinic extends ClinicInput {
   syndicationLicence?: string | null
   attributionText?: string | null
+  targetReadingGrade?: number | null
 }
 
 /**
@@ -187,6 +190,10 @@ export interface SyndicatedArticle {
   nextReviewDue: string | null
   author: PersonSummary | null
   medicalReviewer: PersonSummary | null
+  /** `reviewed`, and `independent`: the reviewer is not the author. */
+  medicalReview: MedicalReviewFacts
+  /** Flesch-Kincaid grade of the body against the clinic's target: partners filter on `grade`. */
+  readingLevel: ReadingLevelSummary
   categories: Array<{ title: string | null; slug: string | null }>
   /** Embed-ready HTML: the article, its references, the medical disclaimer and the attribution block. */
   html: string
@@ -330,6 +337,8 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
     nextReviewDue: article.nextReviewDue ?? null,
     author,
     medicalReviewer: reviewer,
+    medicalReview: medicalReviewOf(article),
+    readingLevel: readingLevelSummary(article.body, targetGradeOf(clinic)),
     categories: (article.categories ?? []).filter(isRecord).map((c) => ({
       title: optString(c.title),
       slug: slugOf(c.slug as SlugValue),

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify'
 import http from 'node:http'
+import type { Duplex } from 'node:stream'
 import http2 from 'node:http2'
 import type { AddressInfo } from 'node:net'
 import { ANONYMOUS, type Identity } from '../auth/index.js'
@@ -81,6 +82,34 @@ function isLoopbackOrigin(origin: string): boolean {
  * Builds the Fastify app and the two servers feeding it: plain HTTP/1.1 (Node clients) and, when
  * `tls` is given, HTTPS with HTTP/2 and HTTP/1.1 fallback (browsers; the Studio needs HTTP/2).
  */
+/** Request line and headers together; a longer GET query belongs in a POST body. */
+const MAX_HEADER_BYTES = 64 * 1024
+
+/**
+ * Node answers a request it cannot parse with a bare status line; say what was wrong instead, in
+ * the lake's error shape. A GROQ query too long for a URL is the usual cause.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const tooLong = error.code === 'HPE_HEADER_OVERFLOW'
+  const status = tooLong ? '431 Request Header Fields Too Large' : '400 Bad Request'
+  const body = JSON.stringify(
+    new LakeError(
+      tooLong ? 431 : 400,
+      tooLong ? 'requestHeaderFieldsTooLarge' : 'httpBadRequest',
+      tooLong
+        ? `The request line and headers are over ${MAX_HEADER_BYTES} bytes: send a long GROQ query as POST /data/query/<dataset> with a JSON body {"query": ..., "params": ...}`
+        : 'The request could not be parsed as HTTP/1.1',
+    ).toBody(),
+  )
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
 export async function buildServers(
   ctx: LakeContext,
   tls?: { key: string; cert: string },
@@ -94,7 +123,8 @@ export async function buildServers(
     // Ids and GROQ can be long: allow long URLs, like Sanity's 16 KB query strings.
     routerOptions: { maxParamLength: 16_384 },
     serverFactory: (handler) => {
-      httpServer = http.createServer({ maxHeaderSize: 64 * 1024 }, handler)
+      httpServer = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler)
+      httpServer.on('clientError', answerClientError)
       if (tls) {
         httpsServer = http2.createSecureServer(
           { ...tls, allowHTTP1: true },

@@ -3,6 +3,7 @@ import { defineArrayMember, defineField, defineType } from 'sanity'
 import {
   checkExcerptAdvised,
   checkExcerptMax,
+  checkIndependentReview,
   checkNextReviewAfterLastReview,
   checkNextReviewNotPast,
   checkNotInFuture,
@@ -10,6 +11,7 @@ import {
   requireSlug,
   todayIsoDate,
 } from '../validation.js'
+import { checkReadingGrade } from '../readingGrade.js'
 
 export const article = defineType({
   name: 'article',
@@ -68,7 +70,12 @@ export const article = defineType({
       title: 'Body',
       type: 'blockContent',
       group: 'content',
-      validation: (rule) => rule.required().min(1).error('Write the article body: it is empty.'),
+      validation: (rule) => [
+        rule.required().min(1).error('Write the article body: it is empty.'),
+        // Above the clinic's target grade: a warning, or an error if the clinic chose to block.
+        rule.custom(checkReadingGrade('warning')).warning(),
+        rule.custom(checkReadingGrade('error')).error(),
+      ],
     }),
     defineField({
       name: 'author',
@@ -92,10 +99,12 @@ export const article = defineType({
       to: [{ type: 'clinician' }],
       group: 'medicalReview',
       description: 'The clinician who checked the article is medically accurate.',
-      validation: (rule) =>
+      validation: (rule) => [
         rule
           .required()
           .error('Choose the clinician who reviewed the article: patient information must be medically reviewed.'),
+        rule.custom(checkIndependentReview).warning(),
+      ],
     }),
     defineField({
       name: 'lastReviewed',

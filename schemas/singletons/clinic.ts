@@ -1,6 +1,7 @@
 import { HomeIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
 import { CLINIC_ID } from '../../model/values.js'
+import { DEFAULT_TARGET_GRADE } from '../readingGrade.js'
 import { checkEmail, checkWebUrl } from '../validation.js'
 
 /**
@@ -42,6 +43,7 @@ export const clinic = defineType({
   groups: [
     { name: 'details', title: 'Details', default: true },
     { name: 'legal', title: 'Disclaimer and syndication' },
+    { name: 'writing', title: 'Writing' },
   ],
   fields: [
     defineField({
@@ -107,6 +109,30 @@ export const clinic = defineType({
       rows: 2,
       group: 'legal',
       description: 'What partners must show with a republished article.',
+    }),
+    defineField({
+      name: 'targetReadingGrade',
+      title: 'Target reading grade',
+      type: 'number',
+      group: 'writing',
+      initialValue: DEFAULT_TARGET_GRADE,
+      description:
+        'Articles should read at or below this US school grade (Flesch-Kincaid). NIH advises grade 8 for patient education, the AMA grade 6. Left empty: grade 8.',
+      validation: (rule) =>
+        rule.custom((value: unknown) =>
+          value === undefined || value === null || (typeof value === 'number' && value >= 1 && value <= 18)
+            ? true
+            : 'Enter a grade between 1 and 18 (8 is the usual target for patient education).',
+        ),
+    }),
+    defineField({
+      name: 'readingGradeBlocksPublish',
+      title: 'Block publishing above the target grade',
+      type: 'boolean',
+      group: 'writing',
+      initialValue: false,
+      description:
+        'Off: an article above the target gets a warning and can still be published. On: it cannot be published until it reads at the target.',
     }),
   ],
   preview: {

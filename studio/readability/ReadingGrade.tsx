@@ -1,13 +1,29 @@
 // The reading grade of an article's body, shown above the Portable Text editor while the editor
-// writes, computed by the same code delivery uses (model/readability.ts).
-import { useDeferredValue, useMemo } from 'react'
+// writes: the grade against the clinic's target (clinic settings, default 8) and the hardest
+// sentences above it, each highlighted in its paragraph with why it is hard (long sentence, long
+// words). Computed by the pure modules every layer shares (model/readability.ts,
+// model/readingLevel.ts), so the Studio, `npm run validate` and the API agree.
+import { useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { CheckmarkCircleIcon, WarningOutlineIcon } from '@sanity/icons'
-import { Card, Flex, Stack, Text } from '@sanity/ui'
-import { isArrayOfBlocksInputProps, useFormValue, type InputProps } from 'sanity'
+import { Box, Card, Flex, Stack, Text } from '@sanity/ui'
+import { isArrayOfBlocksInputProps, useClient, useFormValue, type InputProps } from 'sanity'
 import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../model/readability.js'
+import { analyseReadingLevel, type ParagraphLevel, type SentenceLevel } from '../../model/readingLevel.js'
+import {
+  READING_GRADE_SETTINGS_QUERY,
+  readingGradeSettings,
+  type ReadingGradeSettings,
+} from '../../schemas/readingGrade.js'
+import { SINGLETONS, STUDIO_API_VERSION } from '../constants.js'
+
+/** How many of the hardest sentences the panel lists. */
+const HARDEST_SHOWN = 3
 
 /** The words an editor reads in the status line, e.g. "Reading grade 7.2 · 850 words · 5 min read". */
-export function describeReadability(r: Readability): {
+export function describeReadability(
+  r: Readability,
+  targetGrade: number = GRADE_WARNING_THRESHOLD,
+): {
   tone: 'positive' | 'caution' | 'default'
   summary: string
   advice: string | null
@@ -16,20 +32,61 @@ export function describeReadability(r: Readability): {
     return { tone: 'default', summary: 'Reading grade: write some text to see it.', advice: null }
   }
   const summary = `Reading grade ${r.grade.toFixed(1)} · ${r.words} words · ${r.readingTimeMinutes} min read`
-  if (r.aboveGradeTarget) {
+  if (r.grade > targetGrade) {
     return {
       tone: 'caution',
       summary,
-      advice: `Above grade ${GRADE_WARNING_THRESHOLD}: patient education should be easy to read. Use shorter sentences and everyday words (e.g. "pain" rather than "discomfort").`,
+      advice: `Above grade ${targetGrade}, the clinic's target: patient education should be easy to read. Use shorter sentences and everyday words (e.g. "pain" rather than "discomfort").`,
     }
   }
   return { tone: 'positive', summary, advice: null }
 }
 
-export function ReadingGradeStatus({ value }: { value: unknown }) {
+/** The clinic's reading-grade settings, read once per mount (defaults until they arrive). */
+function useReadingGradeSettings(): ReadingGradeSettings {
+  const client = useClient({ apiVersion: STUDIO_API_VERSION })
+  const [settings, setSettings] = useState<ReadingGradeSettings>(() => readingGradeSettings(null))
+  useEffect(() => {
+    let live = true
+    client
+      .fetch<unknown>(READING_GRADE_SETTINGS_QUERY, { id: SINGLETONS.clinic }, { perspective: 'published' })
+      .then((clinic) => {
+        if (live) setSettings(readingGradeSettings(clinic))
+      })
+      .catch(() => undefined)
+    return () => {
+      live = false
+    }
+  }, [client])
+  return settings
+}
+
+/** A paragraph with one sentence marked. `<mark>` is announced as highlighted by screen readers. */
+function HighlightedParagraph({ paragraph, sentence }: { paragraph: ParagraphLevel; sentence: SentenceLevel }) {
+  const before = paragraph.text.slice(0, sentence.start)
+  const after = paragraph.text.slice(sentence.end)
+  return (
+    <Text size={1} muted>
+      {before}
+      <mark
+        data-testid="hardest-sentence-mark"
+        style={{ background: '#fde68a', color: '#1d2433', padding: '0 2px', borderRadius: 2 }}
+      >
+        {sentence.text}
+      </mark>
+      {after}
+    </Text>
+  )
+}
+
+export function ReadingGradeStatus({ value, targetGrade }: { value: unknown; targetGrade?: number }) {
   const deferred = useDeferredValue(value)
+  const target = targetGrade ?? GRADE_WARNING_THRESHOLD
   const readability = useMemo(() => analyseReadability(deferred), [deferred])
-  const { tone, summary, advice } = describeReadability(readability)
+  const level = useMemo(() => analyseReadingLevel(deferred, target, HARDEST_SHOWN), [deferred, target])
+  const { tone, summary, advice } = describeReadability(readability, target)
+  const above = readability.words > 0 && readability.grade > target
+  const paragraphByPath = new Map(level.paragraphs.map((p) => [p.path.join('/'), p]))
   return (
     <Card
       padding={3}
@@ -38,18 +95,54 @@ export function ReadingGradeStatus({ value }: { value: unknown }) {
       border
       data-testid="reading-grade"
       data-grade={readability.words > 0 ? readability.grade : ''}
-      data-warning={readability.aboveGradeTarget ? 'true' : 'false'}
+      data-target={target}
+      data-warning={above ? 'true' : 'false'}
     >
       <Flex gap={3} align="flex-start">
-        <Text size={1}>{readability.aboveGradeTarget ? <WarningOutlineIcon /> : <CheckmarkCircleIcon />}</Text>
-        <Stack space={2} flex={1}>
+        <Text size={1}>
+          {above ? <WarningOutlineIcon aria-label="Warning" role="img" /> : <CheckmarkCircleIcon aria-hidden="true" />}
+        </Text>
+        <Stack space={3} flex={1}>
           <Text size={1} weight="medium">
-            {summary}
+            {summary} · target {target}
           </Text>
           {advice ? (
             <Text size={1} muted>
               {advice}
             </Text>
+          ) : null}
+          {level.hardest.length > 0 ? (
+            <Stack
+              space={3}
+              as="ol"
+              aria-label="Hardest sentences"
+              style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }}
+            >
+              {level.hardest.map((sentence) => {
+                const paragraph = paragraphByPath.get(sentence.path.join('/'))
+                return (
+                  <Box
+                    as="li"
+                    key={`${sentence.path.join('/')}:${sentence.start}`}
+                    data-testid="hardest-sentence"
+                    data-grade={sentence.grade}
+                    data-reasons={sentence.reasons.map((r) => r.kind).join(' ')}
+                  >
+                    <Stack space={2}>
+                      <Text size={1} weight="medium">
+                        Sentence at grade {sentence.grade.toFixed(1)}
+                      </Text>
+                      {paragraph ? <HighlightedParagraph paragraph={paragraph} sentence={sentence} /> : null}
+                      {sentence.why.map((why) => (
+                        <Text key={why} size={1} data-testid="hardest-sentence-reason">
+                          {why}
+                        </Text>
+                      ))}
+                    </Stack>
+                  </Box>
+                )
+              })}
+            </Stack>
           ) : null}
         </Stack>
       </Flex>
@@ -59,10 +152,11 @@ export function ReadingGradeStatus({ value }: { value: unknown }) {
 
 function ArticleBodyWithGrade(props: InputProps) {
   const documentType = useFormValue(['_type'])
+  const settings = useReadingGradeSettings()
   if (documentType !== 'article') return props.renderDefault(props)
   return (
     <Stack space={3}>
-      <ReadingGradeStatus value={props.value} />
+      <ReadingGradeStatus value={props.value} targetGrade={settings.targetGrade} />
       {props.renderDefault(props)}
     </Stack>
   )

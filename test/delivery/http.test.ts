@@ -456,6 +456,10 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
     'get /api/v1/treatments/{slug}',
     'get /api/v1/treatments/{slug}/care-instructions',
     'post /api/v1/webhooks/sanity',
+    'get /fhir/r4/DocumentReference',
+    'get /fhir/r4/DocumentReference/{id}',
+    'get /fhir/r4/metadata',
+    'get /infobutton',
     'get /articles/{slug}',
     'get /conditions/{slug}',
     'get /health',
@@ -500,6 +504,7 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
       .replace('{code}', 'M77.10')
       .replace('{type}/{page}', 'article/1')
       .replace('{file}', 'articles-1.xml')
+      .replace('{id}', 'article-dry-needling')
     const status = (await get(path)).status
     assert.ok(
       status !== 404 ||

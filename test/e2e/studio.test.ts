@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert'
 import { createClient, type SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
+import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
 import {
   browserAvailability,
   editorClient,
@@ -332,6 +333,101 @@ function defineBrowserTests(): void {
     assert.is(draft.nextReviewDue, addMonths(today, 12))
     assert.ok(draft.medicalReviewer?._ref, 'a reviewer is set')
     await shot('reviewed-badge-gone')
+  })
+
+  test('the seed article: its hardest sentence is highlighted with why; our components pass axe', async () => {
+    const { page, shot } = state.browser
+    const seedId = 'article-dry-needling'
+    // Due for review in 10 days, so the "Review due" badge shows on it too.
+    await state.client
+      .patch(seedId)
+      .set({ nextReviewDue: addDays(localToday(), 10) })
+      .commit()
+    await page.goto(`${state.start.info.studioUrl}/local/content/articles;all;${seedId}`)
+    const grade = page.locator('[data-testid="reading-grade"]')
+    await grade.waitFor()
+    // The seed text is the clinic's post, verbatim: grade 10.5 against the target of 8.
+    await eventually('the clinic target to be read', async () => (await grade.getAttribute('data-target')) === '8')
+    assert.is(await grade.getAttribute('data-grade'), '10.5')
+    assert.is(await grade.getAttribute('data-warning'), 'true')
+    const hardest = grade.locator('[data-testid="hardest-sentence"]').first()
+    const mark = hardest.locator('[data-testid="hardest-sentence-mark"]')
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
+    assert.match(await mark.innerText(), /^Yes, Integrative Dry Needling works best when incorporated/)
+    assert.match((await hardest.getAttribute('data-reasons')) ?? '', /long-sentence long-words/)
+    const reasons = await hardest.locator('[data-testid="hardest-sentence-reason"]').allInnerTexts()
+    assert.ok(
+      reasons.some((r) => /^Long sentence: \d+ words/.test(r)),
+      reasons.join(' | '),
+    )
+    assert.ok(
+      reasons.some((r) => /^Long words: .*stabilization/.test(r)),
+      reasons.join(' | '),
+    )
+    await hardest.scrollIntoViewIfNeeded()
+    await shot('reading-grade-hardest-sentence')
+    const failures: string[] = []
+    failures.push(
+      describeViolations('reading grade', (await runAxe(page, '[data-testid="reading-grade"]', WCAG_TAGS)).violations),
+    )
+
+    // The author reviewed her own article: a warning (not an error) on the reviewer field.
+    await page.locator('[data-testid="group-tab-all-fields"]').click()
+    // A reference field has no field-<name> test id: its box is the innermost element holding both
+    // its actions menu and a warning marker.
+    const reviewerWarning = page
+      .locator('div', { has: page.locator('[data-testid="field-actions-menu-medicalReviewer"]') })
+      .filter({ has: page.locator('[data-testid="input-validation-icon-warning"]') })
+      .last()
+      .locator('[data-testid="input-validation-icon-warning"]')
+      .first()
+    await reviewerWarning.waitFor({ timeout: 60_000 })
+    await reviewerWarning.scrollIntoViewIfNeeded()
+    await reviewerWarning.hover()
+    await page.getByText('The author is also the medical reviewer').first().waitFor()
+    await shot('review-not-independent-warning')
+
+    // The "Review due" badge.
+    const pane = page.locator('[data-testid="document-pane"]').last()
+    const badge = pane.getByText('Review due', { exact: true }).first()
+    await badge.waitFor()
+    await badge.evaluate((el) => el.setAttribute('data-a11y-scope', 'review-due-badge'))
+    failures.push(
+      describeViolations(
+        'review due badge',
+        (await runAxe(page, '[data-a11y-scope="review-due-badge"]', WCAG_TAGS)).violations,
+      ),
+    )
+
+    // The "Mark as reviewed" dialog (this editor matches no clinician, so it asks who reviewed).
+    await page.locator('[data-testid="action-menu-button"]').last().click()
+    await page.getByRole('menuitem', { name: /Mark as reviewed/ }).click()
+    const dialog = page.locator('[data-testid="mark-reviewed-dialog"]')
+    await dialog.waitFor()
+    await shot('review-dialog')
+    failures.push(
+      describeViolations(
+        'review dialog',
+        (await runAxe(page, '[data-testid="mark-reviewed-dialog"]', WCAG_TAGS)).violations,
+      ),
+    )
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+
+    // The Preview pane frames the page (the delivery lets the Studio's origin frame it).
+    await page.getByRole('tab', { name: 'Preview' }).click()
+    await page.locator('[data-testid="preview-pane"]').waitFor()
+    await page
+      .frameLocator('[data-testid="preview-frame"]')
+      .locator('h1')
+      .getByText('afraid of needles')
+      .waitFor({ timeout: 30_000 })
+    await shot('preview-pane')
+    failures.push(
+      describeViolations('preview pane', (await runAxe(page, '[data-testid="preview-pane"]', WCAG_TAGS)).violations),
+    )
+    const found = failures.filter((f) => f !== '')
+    assert.ok(found.length === 0, `axe found violations in our Studio components:\n${found.join('\n')}`)
   })
 
   test('a partner created from the Partners list is private from its first draft, listed and editable', async () => {

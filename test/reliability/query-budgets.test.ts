@@ -7,7 +7,7 @@
 //   queryResultTooLarge;
 // - operator chains (`1+1+...`, groq-js parses them in superlinear time) of 16 KB (GET) and 30 KB
 //   (POST) answer within the limit (a parse error or a timeout), one of 100 KB is refused up front
-//   (413 naming LAKE_QUERY_MAX_SIZE for POST, the HTTP header limit for GET);
+//   (413 naming LAKE_QUERY_MAX_SIZE for POST; 431 naming the header limit and POST for GET);
 // - a query trusted to run without the watchdog (fast before) does not carry that trust over to
 //   parameter values that make it explode;
 // - one caller's slow queries are capped (429 tooManyQueries) and do not hold up an editor's.
@@ -205,9 +205,12 @@ test('operator chains cannot freeze the parser: 16 KB GET, 30 KB POST, 100 KB re
     ['16 KB GET', get16],
     ['30 KB POST', post30],
   ] as const) {
-    // groq-js gives up on such a chain (a parse error) or the time limit stops it.
+    // groq-js answers such a chain in time (its sum), gives up on it (a parse error), or the time
+    // limit stops it; which one depends on the machine's speed, and each is a clear answer.
+    const terms = name === '16 KB GET' ? Math.floor((16 * 1024) / 2) : Math.floor((30 * 1024) / 2)
     assert.ok(
-      (got.status === 400 && got.body.error?.type === 'queryParseError') ||
+      (got.status === 200 && got.body.result === terms) ||
+        (got.status === 400 && got.body.error?.type === 'queryParseError') ||
         (got.status === 504 && got.body.error?.type === 'queryTimeout'),
       `${name}: ${got.status} ${JSON.stringify(got.body).slice(0, 200)}`,
     )
@@ -216,7 +219,9 @@ test('operator chains cannot freeze the parser: 16 KB GET, 30 KB POST, 100 KB re
   assert.is(post100.status, 413)
   assert.is(post100.body.error?.type, 'queryTooLarge')
   assert.match(post100.body.error?.description ?? '', 'LAKE_QUERY_MAX_SIZE')
-  assert.ok(get100.status >= 400 && get100.status < 500, `100 KB GET: ${get100.status}`)
+  assert.is(get100.status, 431, `100 KB GET: ${get100.status}`)
+  assert.is(get100.body.error?.type, 'requestHeaderFieldsTooLarge')
+  assert.match(get100.body.error?.description ?? '', 'POST')
   assertResponsive(pings, 'operator chains')
   await assertAlive()
 })

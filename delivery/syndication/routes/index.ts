@@ -17,6 +17,7 @@
 // does not exist.
 import type { FastifyPluginAsync } from 'fastify'
 import { HttpProblem } from '../../http/problem.js'
+import { securityHeadersHook } from '../../http/security-headers.js'
 import { ClinicNotConfiguredError } from '../articles.js'
 import { aboutRoutes } from './about/index.js'
 import { articleRoutes } from './articles/index.js'
@@ -38,6 +39,9 @@ export const syndicationApi: FastifyPluginAsync<SyndicationRouteOptions> = async
       throw new HttpProblem(503, 'clinic-not-configured', 'Syndication is not configured', `${error.message}.`)
     throw error
   })
+  // The delivery server adds these too; here they also cover an app that mounts only this API
+  // (the embed page keeps its frame policy). Applying them twice gives the same headers.
+  app.addHook('onSend', securityHeadersHook())
   await app.register(aboutRoutes, { ...options, prefix: SYNDICATION_PREFIX })
   await app.register(articleRoutes, { ...options, prefix: `${SYNDICATION_PREFIX}/articles` })
   await app.register(changeRoutes, { ...options, prefix: `${SYNDICATION_PREFIX}/changes` })

@@ -10,10 +10,6 @@ import { buildSyndicatedArticle, fetchScopedArticle } from '../../articles.js'
 import { notFoundArticle, PUBLIC_EMBED, payloadContext, type SyndicationRouteOptions, VARY } from '../common.js'
 import { guardOf } from '../guard.js'
 
-/** The page runs no script and loads nothing but images; links open outside the frame. */
-const EMBED_CSP =
-  "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-
 export const embedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = async (app, { syndication }) => {
   const guard = guardOf(syndication)
   app.get(
@@ -27,6 +23,9 @@ export const embedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = a
         params: slugParams,
         querystring: noQuery,
       },
+      // The one HTML other sites may frame (frame-ancestors *; no script may run): the policy lives
+      // in delivery/http/security-headers.ts with every other HTML answer's.
+      config: { embeddable: true },
     },
     async (request, reply) => {
       const { slug } = request.params
@@ -44,11 +43,8 @@ export const embedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = a
         `<style>body{font:1rem/1.6 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;color:#1b1b1b}` +
         `img{max-width:100%;height:auto}.syndication-disclaimer{border-left:4px solid #b35c00;padding:.5rem 1rem;background:#fff7ec}` +
         `.syndication-attribution{border-top:1px solid #ccc;margin-top:2rem;font-size:.9rem}</style>` +
-        `</head><body>${article.html}</body></html>`
-      return sendWithEtag(request, reply, page, HTML_CONTENT_TYPE, PUBLIC_EMBED, {
-        ...VARY,
-        'content-security-policy': EMBED_CSP,
-      })
+        `</head><body><main>${article.html}</main></body></html>`
+      return sendWithEtag(request, reply, page, HTML_CONTENT_TYPE, PUBLIC_EMBED, VARY)
     },
   )
 }
