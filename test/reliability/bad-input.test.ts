@@ -248,6 +248,32 @@ test('queries: invalid GROQ and parameters', async () => {
   await refused('listen without a query', () => call(api('/data/listen/production'), { headers: auth() }), 400, /query/)
 })
 
+test('queries over their budget: too long, too large a result, too long a URL', async () => {
+  const anonymous = (query: string) =>
+    call(api('/data/query/production'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    })
+  const chain = (bytes: number) =>
+    Array(Math.floor(bytes / 2))
+      .fill('1')
+      .join('+')
+  await refused('query text over LAKE_QUERY_MAX_SIZE', () => anonymous(chain(100 * 1024)), 413, /LAKE_QUERY_MAX_SIZE/)
+  await refused(
+    'GET query too long for a URL',
+    () => call(api(`/data/query/production?query=${chain(100 * 1024)}`)),
+    431,
+    /POST/,
+  )
+  await refused(
+    'result over LAKE_QUERY_MAX_RESULT_SIZE',
+    () => anonymous('*[]{"y": *[]{"z": *[]}}'),
+    [422, 504],
+    /LAKE_QUERY_/,
+  )
+})
+
 test('oversized bodies and uploads; uploads that are not what they claim', async () => {
   const big = JSON.stringify({
     mutations: [{ create: { _id: 'big', _type: 'category', title: 'x'.repeat(5 * 1024 * 1024) } }],
