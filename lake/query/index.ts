@@ -105,7 +105,10 @@ function buildView(all: readonly LakeDocument[], perspective: Perspective): read
       const matches = layer === 'drafts' ? isDraftId(doc._id) : isVersionId(doc._id) && releaseOf(doc._id) === layer
       if (!matches) continue
       const id = publishedIdOf(doc._id)
-      byId.set(id, { ...doc, _id: id, _originalId: doc._id })
+      // A release version marked for unpublishing hides the document in that release's view.
+      const system = doc._system as { delete?: unknown } | undefined
+      if (layer !== 'drafts' && system?.delete === true) byId.delete(id)
+      else byId.set(id, { ...doc, _id: id, _originalId: doc._id })
     }
   }
   return [...byId.values()]

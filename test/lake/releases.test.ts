@@ -63,6 +63,10 @@ test('unpublish in a release removes the published document when the release pub
   await t.client.createVersion({ baseId: 'old-faq', publishedId: 'old-faq', releaseId: 'cleanup' })
   await t.client.unpublishVersion({ publishedId: 'old-faq', releaseId: 'cleanup' })
   assert.ok(await raw('old-faq'))
+  // Viewed through the release, the document is already gone; through drafts it is still there.
+  const inRelease = t.makeClient({ perspective: ['cleanup', 'drafts'] })
+  assert.is(await inRelease.fetch('*[_id == "old-faq"][0]._id'), null)
+  assert.is(await t.makeClient({ perspective: 'drafts' }).fetch('*[_id == "old-faq"][0]._id'), 'old-faq')
   await t.client.releases.publish({ releaseId: 'cleanup' })
   assert.is(await raw('old-faq'), undefined)
 })
