@@ -8,6 +8,14 @@
 import type { View } from '../../indexes/view.js'
 import { IndexNeeded } from '../evaluate.js'
 
+/** A gated view answers this key with the view it wraps: per-view state must use that one. */
+export const UNGATED = Symbol('ungated view')
+
+/** The view itself, when `view` is a gated wrapper of it. */
+export function ungated(view: View): View {
+  return (view as View & { [UNGATED]?: View })[UNGATED] ?? view
+}
+
 // Per view: the indexes built (or tried) outside a watchdog. A view is replaced when its store is
 // re-indexed, and its set goes with it.
 const asked = new WeakMap<View, Set<string>>()
@@ -40,6 +48,7 @@ export function gatedView(view: View): View {
   }
   return new Proxy(view, {
     get(target, prop) {
+      if (prop === UNGATED) return target
       const own = (gated as Record<PropertyKey, unknown>)[prop]
       if (own !== undefined) return own
       const value = Reflect.get(target, prop, target) as unknown

@@ -17,6 +17,7 @@ import type { ExprNode } from 'groq-js'
 import { sortByPos, type ViewEntry } from '../../indexes/entry-list.js'
 import type { View } from '../../indexes/view.js'
 import type { LakeDocument } from '../../store/types.js'
+import { ungated } from './index-gate.js'
 import { compileConjuncts } from './native.js'
 
 /**
@@ -41,8 +42,10 @@ function materializeMin(): number {
 const SEEN_LIMIT = 512
 const seen = new WeakMap<View, Set<string>>()
 
-function secondUse(view: View, key: string): boolean {
+function secondUse(gatedOrView: View, key: string): boolean {
   if (materializeMin() === 0) return true
+  // Each watched attempt sees the view through a new gated wrapper: count uses on the view itself.
+  const view = ungated(gatedOrView)
   let keys = seen.get(view)
   if (!keys) seen.set(view, (keys = new Set()))
   if (keys.delete(key)) return true
