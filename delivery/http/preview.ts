@@ -74,7 +74,7 @@ function bearerToken(request: FastifyRequest): string {
   )
 }
 
-/** A content source error that is about the caller's token: the 401/403 the caller gets. */
+/** A content source error that is about the caller's token: the 401/403/429 the caller gets. */
 export function previewTokenProblem(error: unknown): HttpProblem | null {
   const status = (error as { statusCode?: unknown } | null)?.statusCode
   if (status === 401)
@@ -91,6 +91,16 @@ export function previewTokenProblem(error: unknown): HttpProblem | null {
       'preview-forbidden',
       'The token may not read unpublished content',
       'The content source refused this read for the token: use a token that may read drafts and releases (viewer or above).',
+    )
+  // A rate limit on the caller's token is the caller's to wait out: answered as such, it must not
+  // count as the source being down (that would serve every public answer stale).
+  if (status === 429)
+    return new HttpProblem(
+      429,
+      'rate-limited',
+      'Too many review requests',
+      'The content source is rate-limiting reads with this token: wait a few seconds and try again.',
+      { headers: { 'retry-after': '5' } },
     )
   return null
 }

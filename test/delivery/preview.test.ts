@@ -4,6 +4,7 @@
 // refuses) the answer is a 401 problem, and the public answers are untouched.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { parsePreviewPerspective, previewTokenProblem } from '../../delivery/http/preview.js'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { createEditor } from '../../lake/index.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
@@ -175,6 +176,22 @@ test('the other content routes take the parameter; the OpenAPI document describe
     assert.is(param?.in, 'query')
     assert.match(param?.description ?? '', /private, no-store/)
   }
+})
+
+test('perspective values and source refusals, as the routes read them', () => {
+  assert.is(parsePreviewPerspective(undefined), null)
+  assert.is(parsePreviewPerspective('published'), null)
+  assert.equal(parsePreviewPerspective('spring'), ['spring', 'drafts'])
+  assert.equal(parsePreviewPerspective('a,b'), ['a', 'b', 'drafts'])
+  assert.equal(parsePreviewPerspective('a,published'), ['a', 'published'])
+  assert.equal(parsePreviewPerspective('drafts'), ['drafts'])
+  for (const bad of ['raw', 'a,raw', 'published,a', 'a,,b', 'previewDrafts', 'x'.repeat(65)])
+    assert.throws(() => parsePreviewPerspective(bad), /query\.perspective/, bad)
+  assert.is(previewTokenProblem({ statusCode: 401 })?.status, 401)
+  assert.is(previewTokenProblem({ statusCode: 403 })?.status, 403)
+  // A rate limit on the caller's token is answered as one, not taken for an outage of the source.
+  assert.is(previewTokenProblem({ statusCode: 429 })?.status, 429)
+  assert.is(previewTokenProblem({ statusCode: 503 }), null)
 })
 
 test.run()
