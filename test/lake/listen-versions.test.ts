@@ -89,4 +89,35 @@ test('version mutations reach only listeners with includeAllVersions; drafts rea
   }
 })
 
+test("the Studio's release listener: *[sanity::partOfRelease(...)] with includeAllVersions", async () => {
+  const studio = await collect(t.client, '*[sanity::partOfRelease("summer")]', {
+    includeResult: true,
+    includeAllVersions: true,
+    visibility: 'query',
+  })
+  const without = await collect(t.client, '*[sanity::partOfRelease("summer")]', { includeResult: true })
+  try {
+    await t.client.releases.create({ releaseId: 'summer' })
+    const created = await t.client.createVersion({
+      publishedId: 'faq-summer',
+      releaseId: 'summer',
+      document: { _type: 'faq', question: 'Summer?' },
+    })
+    const events = await transactionDone(studio.events, created.transactionId)
+    assert.is(events[0]?.documentId, 'versions.summer.faq-summer')
+    assert.is(events[0]?.transition, 'appear')
+    assert.is((events[0]?.result as { question?: string } | undefined)?.question, 'Summer?')
+    const discarded = await t.client.action({
+      actionType: 'sanity.action.document.version.discard',
+      versionId: 'versions.summer.faq-summer',
+    })
+    const gone = await transactionDone(studio.events, discarded.transactionId)
+    assert.is(gone[0]?.transition, 'disappear')
+    assert.equal(without.events, [], 'nothing without includeAllVersions')
+  } finally {
+    studio.stop()
+    without.stop()
+  }
+})
+
 test.run()
