@@ -33,7 +33,9 @@ export async function serveContent(
   reply: FastifyReply,
   produce: (view: ContentView) => Promise<Produced>,
 ): Promise<FastifyReply> {
-  const preview = await previewOf(context, request)
+  // Public requests (nearly all) go straight to the cache, without waiting on a review check.
+  const asked = (request.query as Record<string, unknown> | undefined)?.perspective !== undefined
+  const preview = asked ? await previewOf(context, request) : null
   if (!preview)
     return serveCached(context, request, reply, () =>
       produce({ content: context.content, present: () => presentContext(context) }),
