@@ -5,9 +5,6 @@ import { liveLogOf, type LiveAudience, type LiveEntry } from '../../listen/live.
 import type { RouteOptions } from '../context.js'
 import { boolParam, queryString, stringParam } from '../util.js'
 
-/** Live connections one lake serves at a time; past it a new one gets `goaway` (poll instead). */
-const DEFAULT_MAX_CONNECTIONS = 1000
-
 /**
  * `GET /data/live/events/<dataset>`: Sanity's Live Content API, server-sent events that
  * `@sanity/client`'s `client.live.events()` reads unchanged.
@@ -25,7 +22,8 @@ const DEFAULT_MAX_CONNECTIONS = 1000
  *   lake shuts down streams end and clients reconnect (their `reconnect` event).
  */
 const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
-  const maxConnections = positiveInt(process.env.LAKE_LIVE_MAX_CONNECTIONS) ?? DEFAULT_MAX_CONNECTIONS
+  // Live connections one lake serves at a time; past it a new one gets `goaway` (poll instead).
+  const maxConnections = ctx.config.liveMaxConnections
   const open = new Set<() => void>()
 
   app.get<{ Params: { dataset: string } }>('/data/live/events/:dataset', async (request, reply) => {
@@ -122,13 +120,6 @@ const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
 
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v
-}
-
-function positiveInt(v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`LAKE_LIVE_MAX_CONNECTIONS must be a positive integer, got "${v}"`)
-  return n
 }
 
 export default liveRoutes
