@@ -300,6 +300,8 @@ test('whenever a result changes, one of its tags is in the change event', async 
     answers: 0,
     needless: 0,
     unchanged: 0,
+    deliveryAnswers: 0,
+    deliveryCoarse: 0,
     byMode: new Map<string, { answers: number; coarse: number; changed: number; needless: number }>(),
   }
   for (const seed of seeds) {
@@ -341,9 +343,15 @@ test('whenever a result changes, one of its tags is in the change event', async 
           stats.byMode.set(mode.name, m)
           m.answers++
           stats.answers++
-          if (a.tags.length === 1 && a.tags[0] === datasetTag) {
+          const coarse = a.tags.length === 1 && a.tags[0] === datasetTag
+          if (coarse) {
             m.coarse++
             stats.coarseAnswers++
+          }
+          // The delivery queries in the perspectives the site reads (published, by the planner).
+          if (!q.name.startsWith('random') && mode.perspective === 'published' && !mode.plannerOff) {
+            stats.deliveryAnswers++
+            if (coarse) stats.deliveryCoarse++
           }
         }
       }
@@ -399,7 +407,8 @@ test('whenever a result changes, one of its tags is in the change event', async 
   const pct = (a: number, b: number) => `${b ? ((100 * a) / b).toFixed(1) : '0.0'}%`
   console.log(
     `\n  sync tags: ${stats.checks} checks, ${stats.changed} changed results, all invalidated; ` +
-      `coarse (dataset tag) answers ${pct(stats.coarseAnswers, stats.answers)}; ` +
+      `coarse (dataset tag) answers ${pct(stats.coarseAnswers, stats.answers)} ` +
+      `(delivery queries, published: ${pct(stats.deliveryCoarse, stats.deliveryAnswers)}); ` +
       `unchanged results invalidated anyway ${pct(stats.needless, stats.unchanged)}; restarts ${stats.restarts}`,
   )
   for (const [name, m] of stats.byMode) {
