@@ -216,6 +216,8 @@ export function staticReads(tree: ExprNode): StaticReads {
       return
     }
     if (n.type === 'Everything') out.coarse = true
+    // groq-js's `releases::all()` reads every document without a `*` in the tree.
+    if (n.type === 'FuncCall' && n.namespace === 'releases') out.coarse = true
     if (n.type === 'Deref') out.derefs = true
     for (const c of childNodes(n)) visit(c)
   }

@@ -152,6 +152,8 @@ function randomQueries(random: Random, docs: readonly LakeDocument[], count: num
       `*[${f}][0]{..., "author": author->}`,
       `*[_id == ${param(random.pick(ids))}][0]{_id, title, "c": categories[]->{_id, title, "s": slug.current}}`,
       `*[slug.current == ${param(random.pick(slugs))}]{_id, _type}`,
+      // Reads every document without a `*`.
+      `releases::all() | order(_id asc){_id, title}`,
     ])
     out.push({ name: `random ${q}`, query, params })
   }
@@ -173,7 +175,7 @@ function randomTransaction(random: Random, store: DatasetStore, round: number): 
   const mutations: unknown[] = []
   for (let i = random.int(1, 3); i > 0; i--) {
     const d = random.pick(docs)
-    switch (random.int(0, 12)) {
+    switch (random.int(0, 13)) {
       case 0:
         mutations.push({ patch: { id: d._id, set: { title: `Edited ${round}` } } })
         break
@@ -239,6 +241,11 @@ function randomTransaction(random: Random, store: DatasetStore, round: number): 
       }
       case 11:
         mutations.push({ patch: { id: d._id, unset: ['slug', 'categories'] } })
+        break
+      case 12:
+        mutations.push({
+          createOrReplace: { _id: '_.releases.r1', _type: 'system.release', title: `Release ${round}` },
+        })
         break
       default:
         mutations.push({ patch: { id: d._id, set: { publishedAt: random.pick([null, '2025-01-01T00:00:00.000Z']) } } })
