@@ -11,6 +11,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startLake } from '../../lake/index.js'
+import { importDocuments } from '../../lake/io/ndjson.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
 const test = suite('lake: live events (Live Content API)')
@@ -277,6 +278,21 @@ test('a dropped stream reconnects with Last-Event-ID and gets what it missed', a
     for (const s of sockets) s.destroy()
     await new Promise((resolve) => proxy.close(resolve))
   }
+})
+
+test('a transaction of more than 1,000 documents (an import) sends restart', async () => {
+  const l = live(t.anonymousClient)
+  await l.welcome
+  const docs = Array.from({ length: 1001 }, (_, i) => ({ _id: `bulk-${i}`, _type: 'bulk', n: i }))
+  await importDocuments(
+    t.lake.store.dataset(t.dataset),
+    docs.map((doc, i) => ({ line: i + 1, doc })),
+  )
+  await l.until(() => l.events.some((e) => e.type === 'restart'), 'restart')
+  assert.is(l.messages().length, 0)
+  const restart = l.events.find((e) => e.type === 'restart') as { id?: string }
+  assert.ok(restart.id, 'restart carries the position after the import')
+  l.stop()
 })
 
 test('lastLiveEventId on a query is accepted', async () => {
