@@ -77,6 +77,13 @@ test('query responses carry syncTags of hosted Sanity shape', async () => {
   const body = (await res.json()) as { syncTags: string[]; query?: string }
   assert.equal(body.syncTags, byId)
   assert.is(body.query, undefined)
+  // POST (long queries) answers the same way.
+  const posted = await fetch(`${t.httpUrl}/v2025-02-19/data/query/${t.dataset}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '*[_id == $id][0]', params: { id: 'tagged1' } }),
+  })
+  assert.equal(((await posted.json()) as { syncTags: string[] }).syncTags, byId)
 })
 
 test('welcome, then one message per transaction carrying the tags it touched', async () => {
