@@ -180,9 +180,10 @@ export class QueryRunner {
 
   /**
    * The Content Source Map of a query's answer (source-map.ts): the query traced again over the
-   * same view, only when a caller asks for it (nothing of this runs for other queries). Timed like
-   * a query's inline piece; a trace that does not fit its budget answers an empty map (no
-   * mapping rather than a late or wrong one).
+   * same view, only when a caller asks for it (nothing of this runs for other queries). Watched
+   * like a query's inline piece, with SOURCE_MAP_BUDGET times its budget (a map walks every leaf
+   * of the result); a trace that does not fit answers an empty map (no mapping rather than a late
+   * or wrong one).
    */
   sourceMap(input: QueryInput, resultJson: string, mode: SourceMapMode): ContentSourceMap {
     const authenticated = input.identity.kind === 'user'
@@ -222,7 +223,7 @@ export class QueryRunner {
       }
       try {
         return withoutCatchUp(input.store, () =>
-          runWatched(() => buildSourceMap(tree, result, source, mode), limits.inlineMs),
+          runWatched(() => buildSourceMap(tree, result, source, mode), limits.inlineMs * SOURCE_MAP_BUDGET),
         )
       } catch (err) {
         if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
@@ -408,6 +409,12 @@ function withoutCatchUp<T>(store: DatasetStore, fn: () => T): T {
     guard.refreshing = false
   }
 }
+
+/**
+ * A source map's budget in inline budgets (LAKE_QUERY_INLINE_MS[_AUTHENTICATED]): 200 ms
+ * anonymous, 1 s for editors (the Presentation tool's previews) by default.
+ */
+const SOURCE_MAP_BUDGET = 4
 
 /** Milliseconds before each further inline attempt of a query the watchdog stopped. */
 const RETRY_DELAYS = [0, 25, 100, 250]

@@ -52,11 +52,13 @@ export function emptySourceMap(): ContentSourceMap {
   return { documents: [], paths: [], mappings: {} }
 }
 
-type Seg = string | number | { key: string; index: number }
+/** A path segment; `first`: a `_key` selector would find this very item (keys can repeat). */
+type Seg = string | number | { key: string; index: number; first: boolean }
 interface Origin {
   doc: LakeDocument
   path: Seg[]
 }
+/** A value and, when it is a document's value as stored, where (`v` is then exactly that value). */
 interface Traced {
   v: unknown
   src?: Origin
@@ -93,8 +95,25 @@ function item(t: Traced, i: number): Traced {
   if (t.items) return t.items[i] ?? NULL
   const v = t.v[i] ?? null
   if (!t.src) return { v }
-  const seg: Seg = isObject(v) && typeof v._key === 'string' ? { key: v._key, index: i } : i
+  const seg: Seg =
+    isObject(v) && typeof v._key === 'string' ? { key: v._key, index: i, first: firstWithKey(t.v, v._key) === i } : i
   return { v, src: { doc: t.src.doc, path: [...t.src.path, seg] } }
+}
+
+const keyIndexes = new WeakMap<readonly unknown[], Map<string, number>>()
+
+/** The index a `[?(@._key=='k')]` selector finds (the first item with that key). */
+function firstWithKey(array: readonly unknown[], key: string): number | undefined {
+  let map = keyIndexes.get(array)
+  if (!map) {
+    map = new Map()
+    for (let i = 0; i < array.length; i++) {
+      const k = (array[i] as { _key?: unknown } | null)?._key
+      if (typeof k === 'string' && !map.has(k)) map.set(k, i)
+    }
+    keyIndexes.set(array, map)
+  }
+  return map.get(key)
 }
 
 /** The scope chain groq-js builds: a hidden scope (`[]` maps) hands its parent to nested scopes. */
@@ -155,9 +174,13 @@ class Tracer {
     if (Array.isArray(value)) return { v: value, items: value.map((x) => this.adopt(x)) }
     if (isObject(value) && typeof value._id === 'string') {
       const doc = this.source.document(value._id)
-      // `score()` copies documents with `_score` added: still every attribute of the document.
-      if (doc && (doc === value || Object.keys(doc).every((k) => value[k] === doc[k]))) {
-        return { v: value, src: { doc, path: [] } }
+      if (doc === value) return { v: value, src: { doc, path: [] } }
+      // `score()` copies documents with `_score` added: the document's attributes keep their origin.
+      if (doc && Object.keys(doc).every((k) => value[k] === doc[k])) {
+        const whole: Traced = { v: doc, src: { doc, path: [] } }
+        const fields = new Map<string, Traced>()
+        for (const k of Object.keys(value)) fields.set(k, hasOwn(doc, k) ? child(whole, k) : { v: value[k] ?? null })
+        return { v: value, fields }
       }
     }
     return { v: value ?? null }
@@ -304,19 +327,6 @@ function segment(seg: Seg, mode: SourceMapMode): string {
   return `[${seg.index}]`
 }
 
-/** The document's value at a path, read as a consumer reads the path (a key selector by `_key`). */
-function valueAt(doc: unknown, path: readonly Seg[], mode: SourceMapMode): unknown {
-  let v: unknown = doc
-  for (const seg of path) {
-    if (typeof seg === 'string') v = isObject(v) && hasOwn(v, seg) ? v[seg] : undefined
-    else if (!Array.isArray(v)) return undefined
-    else if (typeof seg === 'number') v = v[seg]
-    else if (mode === 'key') v = v.find((x) => isObject(x) && x._key === seg.key)
-    else v = v[seg.index]
-  }
-  return v
-}
-
 /**
  * The source map of `result` (the query's answer, as sent): `tree` is the parsed query with its
  * parameters in place, evaluated again by the tracer over `source`.
@@ -350,7 +360,10 @@ export function buildSourceMap(
     const originalId = typeof doc._originalId === 'string' ? doc._originalId : doc._id
     // A drafts or release view renames `_id` (and adds `_originalId`): not what the source document holds.
     if (originalId !== doc._id && (src.path[0] === '_id' || src.path[0] === '_originalId')) return
-    if (valueAt(doc, src.path, mode) !== r) return
+    // `t.v` is the document's value at the path (child/item read it there): it must be the result's.
+    if (t.v !== r) return
+    // A `_key` selector must find this item: with a repeated key it would find another.
+    if (mode === 'key' && src.path.some((s) => typeof s === 'object' && !s.first)) return
     let d = docIndex.get(originalId)
     if (d === undefined) {
       d = map.documents.length
