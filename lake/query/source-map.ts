@@ -320,8 +320,18 @@ class Tracer {
 
 const ESCAPE: Record<string, string> = { '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', "'": "\\'", '\\': '\\\\' }
 
+const attributeSegments = new Map<string, string>()
+
 function segment(seg: Seg, mode: SourceMapMode): string {
-  if (typeof seg === 'string') return `['${seg.replace(/[\f\n\r\t'\\]/g, (m) => ESCAPE[m] as string)}']`
+  if (typeof seg === 'string') {
+    // Attribute names repeat in every item (`_key`, `_type`, `text`): escaped once.
+    let text = attributeSegments.get(seg)
+    if (text === undefined) {
+      text = `['${seg.replace(/[\f\n\r\t'\\]/g, (m) => ESCAPE[m] as string)}']`
+      if (attributeSegments.size < 10_000) attributeSegments.set(seg, text)
+    }
+    return text
+  }
   if (typeof seg === 'number') return `[${seg}]`
   if (mode === 'key') return `[?(@._key=='${seg.key.replace(/['\\]/g, (m) => ESCAPE[m] as string)}')]`
   return `[${seg.index}]`
