@@ -146,6 +146,8 @@ class Tracer {
 
   /** groq-js's value of `n` in `scope`: the scope chain rebuilt around it (projections, a map). */
   raw(n: Node, scope: Scope): { ok: true; value: unknown } | { ok: false } {
+    const quick = equalsConstant(n, scope.value.v)
+    if (quick !== undefined) return { ok: true, value: quick }
     const chain: Scope[] = []
     for (let s: Scope | null = scope; s?.parent; s = s.parent) chain.unshift(s)
     let expr: Node = n
@@ -316,6 +318,29 @@ class Tracer {
     }
     return { v, fields }
   }
+}
+
+/**
+ * `attr.path == "constant"` (the `_type == "block" => {...}` of Portable Text projections) decided
+ * without groq-js: groq-js's `==` of a string, number or boolean constant is true exactly for the
+ * same type and value (a missing attribute is null, never equal). Undefined for anything else.
+ */
+function equalsConstant(n: Node, self: unknown): boolean | undefined {
+  if (n.type !== 'OpCall' || n.op !== '==') return undefined
+  const right = n.right as Node
+  if (right.type !== 'Value') return undefined
+  const c = right.value
+  if (typeof c !== 'string' && typeof c !== 'boolean' && (typeof c !== 'number' || Number.isNaN(c))) return undefined
+  const names: string[] = []
+  let left = n.left as Node | undefined
+  while (left && left.type === 'AccessAttribute') {
+    names.unshift(left.name as string)
+    left = left.base as Node | undefined
+  }
+  if (names.length === 0 || (left !== undefined && left.type !== 'This')) return undefined
+  let v: unknown = self
+  for (const name of names) v = isObject(v) && hasOwn(v, name) ? v[name] : null
+  return v === c
 }
 
 const ESCAPE: Record<string, string> = { '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', "'": "\\'", '\\': '\\\\' }

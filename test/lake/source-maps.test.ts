@@ -48,6 +48,11 @@ async function checkMappings(
   cache = new Map<string, unknown>(),
 ): Promise<number> {
   let n = 0
+  const missing = [...new Set(csm.documents.map((d) => d._id))].filter((id) => !cache.has(id))
+  if (missing.length > 0) {
+    const found = await client.getDocuments(missing)
+    missing.forEach((id, i) => cache.set(id, found[i] ?? undefined))
+  }
   for (const [resultPath, mapping] of Object.entries(csm.mappings)) {
     assert.is(mapping.type, 'value')
     assert.is(mapping.source.type, 'documentValue')
@@ -55,7 +60,6 @@ async function checkMappings(
     const doc = csm.documents[source.document]
     const sourcePath = csm.paths[source.path]
     assert.ok(doc && sourcePath, `${label}: ${resultPath} names a document and path that exist`)
-    if (!cache.has(doc._id)) cache.set(doc._id, await client.getDocument(doc._id))
     const stored = cache.get(doc._id) as { _type?: string } | undefined
     assert.ok(stored, `${label}: ${resultPath}: document ${doc._id} exists`)
     assert.is(stored?._type, doc._type)
@@ -84,8 +88,9 @@ function stringLeaves(value: unknown, p = '$', out: string[] = []): string[] {
 type Doc = { _id: string; _type: string; [field: string]: unknown }
 
 /**
- * Parameters for the delivery queries the bench does not run (partner EHR queries, the listen
- * filter), so that the property covers every `*_QUERY` export of delivery/queries.ts.
+ * Parameters for the delivery queries the bench does not run (partner EHR queries), so that the
+ * property covers every query delivery runs. PUBLISHED_CHANGES_LISTEN_QUERY is a listen filter,
+ * never run as a query (it would return the whole dataset).
  */
 function otherDeliveryQueries(
   docs: readonly Doc[],
@@ -108,7 +113,6 @@ function otherDeliveryQueries(
     item('EHR_TREATMENT_CARE_QUERY', { treatmentIds: treatments.map((d) => d._id) }),
     item('EHR_DOCUMENTS_QUERY', { ids: null, kinds: null, start: 0, end: 30 }),
     item('EHR_DOCUMENTS_QUERY', { ids: null, kinds: ['condition', 'careInstruction'], start: 0, end: 30 }),
-    item('PUBLISHED_CHANGES_LISTEN_QUERY', {}),
   ]
 }
 
@@ -330,7 +334,9 @@ for (const [size, seed] of [
       const queries = [...bench.queries, ...otherDeliveryQueries(docs)]
       const covered = new Set(queries.map((q) => q.query))
       for (const [name, text] of Object.entries(deliveryModule)) {
-        if (name.endsWith('_QUERY')) assert.ok(covered.has(text as string), `${name} is in the property test`)
+        if (name.endsWith('_QUERY') && name !== 'PUBLISHED_CHANGES_LISTEN_QUERY') {
+          assert.ok(covered.has(text as string), `${name} is in the property test`)
+        }
       }
       let checked = 0
       const coverage: string[] = []
