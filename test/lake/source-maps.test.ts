@@ -283,6 +283,45 @@ seeded('drafts perspective: a value from a draft names the draft document', asyn
   await t.client.delete(`drafts.${articleId}`)
 })
 
+seeded('a release perspective: a value from a release version names that version', async () => {
+  const published = await t.client.getDocument(articleId)
+  assert.ok(published)
+  const versionId = `versions.rsourcemap.${articleId}`
+  await t.client.createOrReplace({ ...published, _id: versionId, excerpt: 'Excerpt in a release' })
+  const inRelease = t.makeClient({ perspective: ['rsourcemap', 'drafts'] })
+  const res = (await inRelease.fetch(
+    '*[_id == $id][0]{title, excerpt}',
+    { id: articleId },
+    { resultSourceMap: true, filterResponse: false },
+  )) as unknown as Answer
+  assert.is((res.result as { excerpt: string }).excerpt, 'Excerpt in a release')
+  const m = res.resultSourceMap.mappings["$['excerpt']"]
+  assert.ok(m && m.source.type === 'documentValue')
+  assert.is(res.resultSourceMap.documents[(m.source as { document: number }).document]?._id, versionId)
+  await checkMappings(t.client, res.result, res.resultSourceMap, 'release')
+  await t.client.delete(versionId)
+})
+
+seeded('the same map without the planner (plain groq-js over the view, as release stacks are read)', async () => {
+  const ask = async () =>
+    (
+      (await t.client.fetch(
+        ARTICLE_BY_SLUG_QUERY,
+        { slug },
+        { resultSourceMap: 'withKeyArraySelector', filterResponse: false },
+      )) as unknown as Answer
+    ).resultSourceMap
+  const planned = await ask()
+  const before = process.env.LAKE_QUERY_PLANNER
+  process.env.LAKE_QUERY_PLANNER = 'off'
+  try {
+    assert.equal(await ask(), planned)
+  } finally {
+    if (before === undefined) delete process.env.LAKE_QUERY_PLANNER
+    else process.env.LAKE_QUERY_PLANNER = before
+  }
+})
+
 seeded('no resultSourceMap unless asked for; a bad value is a 400 that says what to send', async () => {
   const plain = (await t.client.fetch(
     '*[_id == $id][0]{title}',
