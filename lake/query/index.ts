@@ -183,7 +183,7 @@ export class QueryRunner {
    * same view, only when a caller asks for it (nothing of this runs for other queries). Watched
    * like a query's inline piece, with SOURCE_MAP_BUDGET times its budget (a map walks every leaf
    * of the result); a trace that does not fit answers an empty map (no mapping rather than a late
-   * or wrong one).
+   * or wrong one), and so does a tracer failure: the answer itself stands.
    */
   sourceMap(input: QueryInput, resultJson: string, mode: SourceMapMode): ContentSourceMap {
     const authenticated = input.identity.kind === 'user'
@@ -231,8 +231,8 @@ export class QueryRunner {
           err.build()
           continue
         }
-        if (err instanceof InlineBudgetExceeded || err instanceof IndexNeeded) return emptySourceMap()
-        throw err
+        // Over budget, or anything the tracer could not handle: the answer stands, without mappings.
+        return emptySourceMap()
       }
     }
   }
