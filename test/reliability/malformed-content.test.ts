@@ -231,17 +231,11 @@ const CASES: Case[] = [
   },
 ]
 
+/** The public and partner feeds, each in its three formats. */
+const FEEDS = ['public RSS', 'public Atom', 'public JSON Feed', 'partner RSS', 'partner Atom', 'partner JSON Feed']
+
 function FEEDS_AND_SYNDICATION(): string[] {
-  return [
-    'syndication article list',
-    'syndication changes',
-    'public RSS',
-    'public Atom',
-    'public JSON Feed',
-    'partner RSS',
-    'partner Atom',
-    'partner JSON Feed',
-  ]
+  return ['syndication article list', 'syndication changes', ...FEEDS]
 }
 
 const test = suite('reliability: malformed content is skipped, never a 500')
@@ -325,18 +319,7 @@ async function fetchAll(badSlug: string | undefined): Promise<Named[]> {
 const BAD_OUTPUTS = ['bad article page', 'api bad article', 'syndication bad article', 'bad embed', 'bad oEmbed']
 
 /** Lists that every case's good documents must be in (the seed's article and the twin). */
-const MUST_LIST_GOOD = [
-  'home page',
-  'api article list',
-  'article sitemap',
-  'syndication article list',
-  'public RSS',
-  'public Atom',
-  'public JSON Feed',
-  'partner RSS',
-  'partner Atom',
-  'partner JSON Feed',
-]
+const MUST_LIST_GOOD = ['home page', 'api article list', 'article sitemap', 'syndication article list', ...FEEDS]
 
 async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 15_000
