@@ -39,37 +39,34 @@ const PERSPECTIVES: ViewName[] = ['raw', 'published', 'public', 'drafts']
 const NOW = new Date('2025-06-01T12:00:00.000Z')
 
 type Outcome = { ok: true; value: unknown } | { ok: false }
-
-async function naive(
+/** One way of running a query; both ways must agree on the result, or both fail. */
+type Runner = (
   store: DatasetStore,
   perspective: ViewName,
   query: string,
   params: Record<string, unknown>,
-): Promise<Outcome> {
-  try {
-    const docs =
-      perspective === 'public'
-        ? perspectiveDocuments(store, 'published', ANONYMOUS)
-        : perspectiveDocuments(store, perspective, ADMIN)
-    const value = await evaluate(parse(query, { params }), { dataset: docs, params, timestamp: NOW })
-    return { ok: true, value: await value.get() }
-  } catch {
-    return { ok: false }
-  }
+) => Promise<unknown>
+
+function outcome(run: Runner): (...args: Parameters<Runner>) => Promise<Outcome> {
+  return (...args) =>
+    run(...args).then(
+      (value): Outcome => ({ ok: true, value }),
+      (): Outcome => ({ ok: false }),
+    )
 }
 
-async function planned(
-  store: DatasetStore,
-  perspective: ViewName,
-  query: string,
-  params: Record<string, unknown>,
-): Promise<Outcome> {
-  try {
-    return { ok: true, value: await runPlannedQuery({ store, perspective, query, params, timestamp: NOW }) }
-  } catch {
-    return { ok: false }
-  }
-}
+const naive = outcome(async (store, perspective, query, params) => {
+  const docs =
+    perspective === 'public'
+      ? perspectiveDocuments(store, 'published', ANONYMOUS)
+      : perspectiveDocuments(store, perspective, ADMIN)
+  const value = await evaluate(parse(query, { params }), { dataset: docs, params, timestamp: NOW })
+  return value.get()
+})
+
+const planned = outcome(async (store, perspective, query, params) =>
+  runPlannedQuery({ store, perspective, query, params, timestamp: NOW }),
+)
 
 /** Odd documents: values of unexpected types, doc-level `_ref`, non-ASCII text, ties, versions. */
 function oddDocuments(): Record<string, unknown>[] {
