@@ -2,10 +2,11 @@
 // by slug, a 404 `not-found` problem naming the slug and where the list is when none has it. The
 // collections differ only in words and in which content function finds and presents the document.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { ContentApi } from '../content/index.js'
 import type { Lookup } from '../content/result.js'
 import type { RouteOptions } from './context.js'
 import { API_PREFIX, type PresentContext } from './present.js'
-import { documentResponse, errorResponses, problemResponse, slugParams } from './route-schemas.js'
+import { documentResponse, errorResponses, problemResponse, reviewQuery, slugParams } from './route-schemas.js'
 import { serveDocument } from './serve-content.js'
 
 type RouteApp = Parameters<FastifyPluginAsyncTypebox<RouteOptions>>[0]
@@ -19,7 +20,8 @@ export interface SlugRoute<T> {
   qualifier?: string
   /** The OpenAPI description of the response. */
   description: string
-  find: (slug: string) => Promise<Lookup<T>>
+  /** Finds the document in the content the request may see (published, or a review perspective). */
+  find: (content: ContentApi, slug: string) => Promise<Lookup<T>>
   present: (value: T, present: PresentContext) => unknown
 }
 
@@ -34,6 +36,7 @@ export function registerSlugRoute<T>(app: RouteApp, { context }: RouteOptions, r
         description: route.description,
         tags: [collection],
         params: slugParams,
+        querystring: reviewQuery,
         response: {
           200: documentResponse(`The ${noun}`),
           404: problemResponse(`No ${qualifier}${noun} has this slug`),
@@ -43,7 +46,7 @@ export function registerSlugRoute<T>(app: RouteApp, { context }: RouteOptions, r
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: () => route.find(request.params.slug),
+        find: (content) => route.find(content, request.params.slug),
         title: `${capitalised} not found`,
         detail: (slug) =>
           `No ${qualifier}${noun} has the slug "${slug}". List ${collection} at ${API_PREFIX}/${collection}.`,

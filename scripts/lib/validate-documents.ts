@@ -11,15 +11,16 @@
 //   const validator = await createDocumentValidator({ documents })
 //   const problems = await validator.validate(documents)   // [{line, id, path, level, message}]
 //   await validator.close()
-import { createClient, type SanityClient } from '@sanity/client'
-import { createWorkspaceFromConfig, validateDocument, type SanityDocument, type Workspace } from 'sanity'
-import { schemaTypes } from '../../schemas/index.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { createClient, type SanityClient } from '@sanity/client'
+import { createWorkspaceFromConfig, validateDocument, type SanityDocument, type Workspace } from 'sanity'
 import { invalidIdReason } from '../../lake/ids.js'
 import { createEditor, startLake } from '../../lake/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
+import { schemaTypes } from '../../schemas/index.js'
+import { translationsPlugin } from '../../studio/translation/plugin.js'
 
 export type ProblemLevel = 'error' | 'warning' | 'info'
 
@@ -183,6 +184,26 @@ const CURRENT_USER = {
 }
 
 /**
+ * Ids that only exist as drafts but are referenced with `_strengthenOnPublish`: such a reference is
+ * pending by design (the Studio makes it strong when the draft is published, as the translation
+ * plugin's metadata does for a translation not yet published), so it is not "unpublished".
+ */
+function pendingReferenceTargets(docs: ReadonlyArray<Record<string, unknown>>, ids: ReadonlySet<string>): Set<string> {
+  const pending = new Set<string>()
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const item of value) visit(item)
+    else if (typeof value === 'object' && value !== null) {
+      const obj = value as Record<string, unknown>
+      if (typeof obj._ref === 'string' && obj._strengthenOnPublish && ids.has(`drafts.${obj._ref}`))
+        pending.add(obj._ref)
+      for (const child of Object.values(obj)) visit(child)
+    }
+  }
+  visit(docs)
+  return pending
+}
+
+/**
  * A throwaway local lake holding `documents` and an editor's client of it. The lake stores only what
  * an import would take (a valid and unique `_id`, a `_type`, no asset file to upload): the others
  * are reported by the structural checks, and a rule's query cannot see them.
@@ -240,12 +261,14 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
   let lake: { close(): Promise<void> } | undefined
   let client = options.client
   let ids: Set<string> | undefined
+  let pending: Set<string> = new Set()
   if (!client) {
     const docs = options.documents ?? []
     const started = await startValidationLake(docs)
     lake = started
     client = started.client
     ids = new Set(docs.flatMap((d) => (typeof d._id === 'string' ? [d._id] : [])))
+    pending = pendingReferenceTargets(docs, ids)
   }
   const baseClient = client
   const workspace = await createWorkspaceFromConfig({
@@ -254,6 +277,8 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
     name: 'default',
     basePath: '/',
     schema: { types: schemaTypes },
+    // The translation plugin brings its own document type (translation.metadata).
+    plugins: [translationsPlugin()],
     currentUser: CURRENT_USER,
     getClient: ({ apiVersion }) => baseClient.withConfig({ apiVersion }),
   })
@@ -302,7 +327,10 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
       // so downgrades the other rules of object-typed fields (e.g. slugs) to warnings, so only its
       // unknown-field markers are kept, as errors.
       const existence = datasetIds
-        ? { getDocumentExists: ({ id: refId }: { id: string }) => Promise.resolve(datasetIds.has(refId)) }
+        ? {
+            getDocumentExists: ({ id: refId }: { id: string }) =>
+              Promise.resolve(datasetIds.has(refId) || pending.has(refId)),
+          }
         : {}
       const [studioMarkers, cliMarkers] = await Promise.all(
         (['studio', 'cli'] as const).map((environment) =>

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { startServerFor } from '../helpers/syndicated-server.js'
+import type { DeliveryServer } from '../../delivery/http/server.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 
@@ -18,6 +19,8 @@ export interface Bed {
   client: SanityClient
   syndication: Syndication
   app: FastifyInstance
+  /** The delivery server the routes are mounted on (its response cache: `server.cache`). */
+  server: DeliveryServer
   url: string
   get(path: string, headers?: Record<string, string>): Promise<Response>
   key(partner: CreatedPartner): Record<string, string>
@@ -98,6 +101,7 @@ export async function startBed(options: Partial<Omit<SyndicationOptions, 'client
     client,
     syndication,
     app,
+    server,
     url,
     get: (path, headers = {}) => fetch(`${url}${path}`, { headers }),
     key: (partner) => ({ authorization: `Bearer ${partner.apiKey}` }),

@@ -6,7 +6,15 @@ import { serveList } from '../../serve-content.js'
 import { registerSlugRoute } from '../../slug-route.js'
 import type { RouteOptions } from '../../context.js'
 import { presentArticle, presentArticlePage } from '../../present.js'
-import { cursorSchema, errorResponses, listResponse, pageSizeSchema, queryOf, slugSchema } from '../../route-schemas.js'
+import {
+  cursorSchema,
+  errorResponses,
+  listResponse,
+  pageSizeSchema,
+  perspectiveSchema,
+  queryOf,
+  slugSchema,
+} from '../../route-schemas.js'
 
 export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, options) => {
   const { context } = options
@@ -24,6 +32,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
           treatment: Type.Optional(slugSchema),
           limit: Type.Optional(pageSizeSchema),
           cursor: Type.Optional(cursorSchema),
+          perspective: Type.Optional(perspectiveSchema),
         }),
         response: { 200: listResponse('A page of article summaries'), ...errorResponses },
       },
@@ -33,7 +42,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         context,
         request,
         reply,
-        () => context.content.articles(request.query),
+        (content) => content.articles(request.query),
         (items, self, present, links) =>
           presentArticlePage({ items, nextCursor: links.nextCursor }, self, links.next, present),
       ),
@@ -45,7 +54,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     qualifier: 'published ',
     description:
       'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
-    find: (slug) => context.content.articleBySlug(slug),
+    find: (content, slug) => content.articleBySlug(slug),
     present: presentArticle,
   })
 }

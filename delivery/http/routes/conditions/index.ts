@@ -13,6 +13,7 @@ import {
   cursorSchema,
   errorResponses,
   listResponse,
+  perspectiveSchema,
   queryOf,
 } from '../../route-schemas.js'
 
@@ -29,6 +30,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           bodyRegion: Type.Optional(bodyRegionSchema),
           limit: Type.Optional(conditionPageSizeSchema),
           cursor: Type.Optional(cursorSchema),
+          perspective: Type.Optional(perspectiveSchema),
         }),
         response: {
           200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'),
@@ -37,7 +39,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveList(context, request, reply, () => context.content.conditions(request.query), presentConditionList),
+      serveList(context, request, reply, (content) => content.conditions(request.query), presentConditionList),
   )
 
   registerSlugRoute(app, options, {
@@ -45,7 +47,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     collection: 'conditions',
     description:
       'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
-    find: (slug) => context.content.conditionBySlug(slug),
+    find: (content, slug) => content.conditionBySlug(slug),
     present: presentCondition,
   })
 }

@@ -2,17 +2,18 @@
 // the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { notFoundProblem, serveList } from '../../serve-content.js'
+import { notFoundProblem, serveContent, serveList } from '../../serve-content.js'
 import { registerSlugRoute } from '../../slug-route.js'
 import type { RouteOptions } from '../../context.js'
 import { presentCareInstructions, presentTreatment, presentTreatmentList } from '../../present.js'
-import { jsonBody, serveCached } from '../../respond.js'
+import { jsonBody } from '../../respond.js'
 import {
   carePhaseSchema,
   cursorSchema,
   errorResponses,
   listResponse,
   problemResponse,
+  perspectiveSchema,
   queryOf,
   slugParams,
   treatmentPageSizeSchema,
@@ -28,12 +29,16 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         description:
           'Treatments ordered by (name, _id), a page at a time: pass `nextCursor` as `cursor` (or follow `links.next`) for the next page.',
         tags: ['treatments'],
-        querystring: queryOf({ limit: Type.Optional(treatmentPageSizeSchema), cursor: Type.Optional(cursorSchema) }),
+        querystring: queryOf({
+          limit: Type.Optional(treatmentPageSizeSchema),
+          cursor: Type.Optional(cursorSchema),
+          perspective: Type.Optional(perspectiveSchema),
+        }),
         response: { 200: listResponse('A page of treatment summaries'), ...errorResponses },
       },
     },
     (request, reply) =>
-      serveList(context, request, reply, () => context.content.treatments(request.query), presentTreatmentList),
+      serveList(context, request, reply, (content) => content.treatments(request.query), presentTreatmentList),
   )
 
   registerSlugRoute(app, options, {
@@ -41,7 +46,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     collection: 'treatments',
     description:
       'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
-    find: (slug) => context.content.treatmentBySlug(slug),
+    find: (content, slug) => content.treatmentBySlug(slug),
     present: presentTreatment,
   })
 
@@ -54,7 +59,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
-        querystring: queryOf({ phase: Type.Optional(carePhaseSchema) }),
+        querystring: queryOf({ phase: Type.Optional(carePhaseSchema), perspective: Type.Optional(perspectiveSchema) }),
         response: {
           200: listResponse('Care instructions'),
           404: problemResponse('No treatment has this slug'),
@@ -63,10 +68,10 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
+      serveContent(context, request, reply, async ({ content }) => {
         const [treatment, care] = await Promise.all([
-          context.content.treatmentBySlug(request.params.slug),
-          context.content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
+          content.treatmentBySlug(request.params.slug),
+          content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
         ])
         if (!treatment.found) {
           return notFoundProblem(request.url, 'Treatment not found', `No treatment has the slug "${treatment.key}".`)
