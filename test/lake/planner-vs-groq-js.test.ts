@@ -12,7 +12,6 @@ import { isDeepStrictEqual } from 'node:util'
 import { evaluate, parse } from 'groq-js'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Identity } from '../../lake/auth/index.js'
 import { LakeError } from '../../lake/errors.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
 import { perspectiveDocuments } from '../../lake/query/index.js'
@@ -22,18 +21,8 @@ import { LakeStore, type DatasetStore, type LakeDocument } from '../../lake/stor
 import { generateDataset } from '../../scripts/bench/dataset.js'
 import { deliveryQueries, referenceQueries, pickParams } from '../../scripts/bench/queries.js'
 import { createRandom, type Random } from '../../scripts/bench/random.js'
+import { ADMIN, ANONYMOUS } from './fixtures/identities.js'
 
-const ADMIN: Identity = {
-  kind: 'user',
-  user: {
-    id: 'tester',
-    name: 'Tester',
-    email: 't@example.com',
-    role: 'administrator',
-    createdAt: '2025-01-01T00:00:00Z',
-  },
-}
-const ANONYMOUS: Identity = { kind: 'anonymous' }
 // 'public' is what anonymous callers read: the naive side gets it as an anonymous 'published' read.
 const PERSPECTIVES: ViewName[] = ['raw', 'published', 'public', 'drafts']
 const NOW = new Date('2025-06-01T12:00:00.000Z')
