@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { LakeError } from '../errors.js'
+import { lazyJson } from '../store/lazy.js'
 import { queryMemoryLimit, queryResultTooLarge, queryTimeout, tooManyQueries } from './budget.js'
 
 export interface Snapshot {
@@ -167,7 +168,7 @@ async function answer(msg) {
 parentPort.on('message', (msg) => {
   if (msg.type === 'docs') {
     if (msg.first) incoming = []
-    for (const doc of msg.docs) incoming.push(doc)
+    for (const doc of msg.docs) incoming.push(typeof doc === 'string' ? JSON.parse(doc) : doc)
     if (msg.last) { docs = incoming; incoming = null }
     return
   }
@@ -392,7 +393,8 @@ export class QueryPool {
           type: 'docs',
           first: at === 0,
           last: at + SLICE >= docs.length,
-          docs: docs.slice(at, at + SLICE),
+          // A document whose long fields are read from SQLite goes as its JSON (lake/store/lazy.ts).
+          docs: docs.slice(at, at + SLICE).map((doc) => lazyJson(doc as object) ?? doc),
         })
         await new Promise((resolve) => setImmediate(resolve))
       }

@@ -65,6 +65,15 @@ export function lazyParts(value: object): LazyParts | undefined {
   return (value as WithInfo)[LAZY]
 }
 
+/**
+ * The JSON of a document with lazy fields, as its revision row holds it (read, not parsed: for
+ * copying documents to a query worker, which parses it there), else undefined.
+ */
+export function lazyJson(value: object): string | undefined {
+  const info = (value as WithInfo)[LAZY]
+  return info ? info.source.json(info) : undefined
+}
+
 const getters = new Map<string, () => unknown>()
 
 function getterFor(key: string): () => unknown {
@@ -213,7 +222,8 @@ export class LazySource {
     return hit.doc[key]
   }
 
-  private load(info: LazyInfo): Loaded {
+  /** The revision row's JSON. */
+  json(info: LazyInfo): string {
     if (!this.db.open) {
       throw new Error(
         `lake: the field(s) ${info.keys.join(', ')} of "${info.id}" are read from the database when used, and it is closed: read documents while their lake is open`,
@@ -225,6 +235,11 @@ export class LazySource {
         `lake: revision ${info.seq} of "${info.id}" in dataset "${this.dataset}" is missing: the database is damaged`,
       )
     }
+    return json
+  }
+
+  private load(info: LazyInfo): Loaded {
+    const json = this.json(info)
     return { doc: JSON.parse(json) as Record<string, unknown>, chars: json.length }
   }
 }

@@ -12,14 +12,14 @@
 // collection. RSS is VmRSS; heapUsed/external come from the lake process itself. Then each
 // delivery query is timed in that process (median of MEMORY_RUNS). Figures go to
 // bench-results/memory-<time>.json.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { writeDatasetNdjson } from '../generate-dataset.js'
-import { queryOverHttp } from './lake-process.js'
-import type { MemoryReport, MemoryRequest } from './memory-lake.js'
+import { queryOverHttp, startLakeProcess } from './lake-process.js'
+import type { MemoryReport } from './memory-lake.js'
 import { deliveryQueries, pickParams, type BenchQuery } from './queries.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
@@ -87,70 +87,6 @@ async function paramDocuments(file: string): Promise<Array<{ _id: string; _type:
   return out
 }
 
-interface LakeChild {
-  url: string
-  request<T>(msg: MemoryRequest): Promise<T>
-  stop(): Promise<void>
-}
-
-function startChild(dataDir: string): Promise<LakeChild> {
-  const env = {
-    ...process.env,
-    LAKE_DATA_DIR: dataDir,
-    LAKE_DATASET: DATASET,
-    LAKE_HTTP_PORT: '0',
-    LAKE_HTTPS_PORT: '-1',
-    LAKE_HOST: '127.0.0.1',
-  }
-  // `npm run lake`'s V8 flags (package.json), so the figures are the production process's.
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=64', '--loader', 'ts-node/esm', '--no-warnings', 'scripts/bench/memory-lake.ts'],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
-  )
-  let chain: Promise<unknown> = Promise.resolve()
-  const request = <T>(msg: MemoryRequest): Promise<T> => {
-    const next = chain.then(
-      () =>
-        new Promise<T>((resolve, reject) => {
-          child.once('message', (raw) => {
-            const answer = raw as { type: string; report?: MemoryReport; medians?: number[]; message?: string }
-            if (answer.type === 'error') reject(new Error(answer.message))
-            else resolve((answer.type === 'report' ? answer.report : answer.medians) as T)
-          })
-          child.send(msg)
-        }),
-    )
-    chain = next.catch(() => undefined)
-    return next
-  }
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const onExit = (code: number | null): void => reject(new Error(`the lake exited (${code}): ${out.slice(-500)}`))
-    child.once('exit', onExit)
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const url = /HTTP {2}\(Node clients\):\s+(http:\/\/\S+)/.exec(out)?.[1]
-      if (!url) return
-      child.off('exit', onExit)
-      resolve({ url, request, stop: () => stop(child) })
-    })
-  })
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.kill('SIGTERM')
-  })
-}
-
 /** Memory of a lake process on `dataDir` (the dataset already imported) against `ndjsonBytes`. */
 export async function measureMemory(
   dataDir: string,
@@ -159,10 +95,10 @@ export async function measureMemory(
   queries: readonly BenchQuery[],
   runs: number,
 ): Promise<MemoryFigures> {
-  const lake = await startChild(dataDir)
+  const lake = await startLakeProcess(dataDir, DATASET)
   const failures: string[] = []
   try {
-    const loaded = await lake.request<MemoryReport>({ type: 'report' })
+    const loaded = await lake.report()
     // A cold query may pass the lake's time limit on a loaded machine (index builds): noted, and
     // the next round runs it again.
     const round = async (): Promise<void> => {
@@ -177,15 +113,14 @@ export async function measureMemory(
       }
     }
     await round()
-    const afterFirstRound = await lake.request<MemoryReport>({ type: 'report' })
+    const afterFirstRound = await lake.report()
     await round()
-    const warm = await lake.request<MemoryReport>({ type: 'report' })
-    const times = await lake.request<number[]>({
-      type: 'time',
-      queries: queries.map((q) => ({ query: q.query, params: q.params })),
+    const warm = await lake.report()
+    const times = await lake.time(
+      queries.map((q) => ({ query: q.query, params: q.params })),
       runs,
-    })
-    const afterGc = await lake.request<MemoryReport>({ type: 'report', gc: true })
+    )
+    const afterGc = await lake.report(true)
     return {
       size,
       ndjsonBytes,
