@@ -15,7 +15,7 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { LakeError } from '../errors.js'
-import { lazyJson } from '../store/lazy.js'
+import { lazyWire, type LazyOrigin } from '../store/lazy.js'
 import { queryMemoryLimit, queryResultTooLarge, queryTimeout, tooManyQueries } from './budget.js'
 
 export interface Snapshot {
@@ -67,6 +67,23 @@ const SLICE = 2000
 const IDLE_MS = 30_000
 
 const groqPath = createRequire(import.meta.url).resolve('groq-js')
+const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3')
+
+/**
+ * A slice of documents as a worker is sent them: a document whose long fields are read from SQLite
+ * (lake/store/lazy.ts) goes without them, and the worker reads them from the database itself when
+ * used; copying them would read and parse every one of them on the lake's thread.
+ */
+function wireSlice(slice: readonly unknown[]): { docs: unknown[]; origin: LazyOrigin | undefined } {
+  let origin: LazyOrigin | undefined
+  const docs = slice.map((doc) => {
+    const lazy = lazyWire(doc as object)
+    if (!lazy) return doc
+    origin ??= lazy.origin
+    return lazy.wire
+  })
+  return { docs, origin }
+}
 
 // CommonJS, run with `eval: true`: the same source whether the lake runs under ts-node, bundled or
 // compiled. Mirrors evaluate.ts: groq-js parse (parameters given), a missing parameter is a parse
@@ -78,6 +95,50 @@ const groq = require(workerData.groqPath)
 try { const os = require('node:os'); os.setPriority(Math.min(19, os.getPriority() + 10)) } catch {}
 let docs = []
 let incoming = null
+
+// Documents whose long fields the lake keeps in SQLite (lake/store/lazy.ts) arrive as
+// [id, seq, keys, lazy keys, other values]; their long fields are read here, from a read-only
+// connection of this thread, when used (most queries never read them), the last ones read kept parsed.
+const LAZY = Symbol('lazy')
+const lazyGetters = new Map()
+const lazySelects = new Map()
+const lazyCache = new Map()
+function lazyDocument(info) {
+  let doc = lazyCache.get(info)
+  if (doc) { lazyCache.delete(info); lazyCache.set(info, doc); return doc }
+  let select = lazySelects.get(info.origin.file)
+  if (!select) {
+    const Database = require(workerData.sqlitePath)
+    const db = new Database(info.origin.file, { readonly: true, fileMustExist: true })
+    select = db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?').pluck()
+    lazySelects.set(info.origin.file, select)
+  }
+  const json = select.get(info.origin.dataset, info.id, info.seq)
+  if (typeof json !== 'string') throw new Error('lake: revision ' + info.seq + ' of "' + info.id + '" is missing: the database is damaged')
+  doc = JSON.parse(json)
+  lazyCache.set(info, doc)
+  if (lazyCache.size > 512) lazyCache.delete(lazyCache.keys().next().value)
+  return doc
+}
+function lazyGetter(key) {
+  let getter = lazyGetters.get(key)
+  if (!getter) {
+    getter = function () { const info = this[LAZY]; return info ? lazyDocument(info)[key] : undefined }
+    lazyGetters.set(key, getter)
+  }
+  return getter
+}
+function fromWire(wire, origin) {
+  const [id, seq, keys, lazy, values] = wire
+  const out = {}
+  for (const key of keys) {
+    Object.defineProperty(out, key, lazy.includes(key)
+      ? { get: lazyGetter(key), enumerable: true, configurable: true }
+      : { value: values[key], writable: true, enumerable: true, configurable: true })
+  }
+  Object.defineProperty(out, LAZY, { value: { origin, id, seq } })
+  return out
+}
 
 class TooLarge extends Error {}
 
@@ -168,7 +229,7 @@ async function answer(msg) {
 parentPort.on('message', (msg) => {
   if (msg.type === 'docs') {
     if (msg.first) incoming = []
-    for (const doc of msg.docs) incoming.push(typeof doc === 'string' ? JSON.parse(doc) : doc)
+    for (const doc of msg.docs) incoming.push(Array.isArray(doc) ? fromWire(doc, msg.origin) : doc)
     if (msg.last) { docs = incoming; incoming = null }
     return
   }
@@ -320,7 +381,7 @@ export class QueryPool {
   private spawn(): Worker {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { groqPath },
+      workerData: { groqPath, sqlitePath },
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 64 },
       stdout: false,
       stderr: false,
@@ -393,8 +454,7 @@ export class QueryPool {
           type: 'docs',
           first: at === 0,
           last: at + SLICE >= docs.length,
-          // A document whose long fields are read from SQLite goes as its JSON (lake/store/lazy.ts).
-          docs: docs.slice(at, at + SLICE).map((doc) => lazyJson(doc as object) ?? doc),
+          ...wireSlice(docs.slice(at, at + SLICE)),
         })
         await new Promise((resolve) => setImmediate(resolve))
       }

@@ -66,12 +66,40 @@ export function lazyParts(value: object): LazyParts | undefined {
 }
 
 /**
- * The JSON of a document with lazy fields, as its revision row holds it (read, not parsed: for
- * copying documents to a query worker, which parses it there), else undefined.
+ * How a query worker is sent a document with lazy fields (structured clone would read them all on
+ * the lake's thread): its id, revision seq, keys in order, lazy keys and the other fields' values.
+ * The worker reads the lazy fields from the database itself when used (lake/query/pool.ts).
  */
-export function lazyJson(value: object): string | undefined {
+export type LazyWire = [
+  id: string,
+  seq: number,
+  keys: string[],
+  lazy: readonly string[],
+  values: Record<string, unknown>,
+]
+
+/** Where a document's lazy fields are read from: the database file and the dataset. */
+export interface LazyOrigin {
+  file: string
+  dataset: string
+}
+
+/** The document as a LazyWire and its origin, or undefined when all its fields are in memory. */
+export function lazyWire(value: object): { wire: LazyWire; origin: LazyOrigin } | undefined {
   const info = (value as WithInfo)[LAZY]
-  return info ? info.source.json(info) : undefined
+  if (!info) return undefined
+  const keys = Object.keys(value)
+  const values: Record<string, unknown> = {}
+  for (const key of keys) {
+    if (!info.keys.includes(key))
+      Object.defineProperty(values, key, {
+        value: (value as Record<string, unknown>)[key],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      })
+  }
+  return { wire: [info.id, info.seq, keys, info.keys, values], origin: info.source.origin }
 }
 
 const getters = new Map<string, () => unknown>()
@@ -141,6 +169,7 @@ export class LazySource {
   private readonly db: SqliteDatabase
   private readonly dataset: string
   private readonly select: Statement
+  readonly origin: LazyOrigin
   /**
    * Documents read once lately (at most PROBATION, oldest first), and documents read again while
    * there (least recently read first, at most LAZY_CACHE_CHARS of JSON): a scan over every
@@ -154,6 +183,7 @@ export class LazySource {
   constructor(db: SqliteDatabase, dataset: string) {
     this.db = db
     this.dataset = dataset
+    this.origin = { file: db.name, dataset }
     this.select = db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?').pluck()
   }
 
@@ -222,8 +252,7 @@ export class LazySource {
     return hit.doc[key]
   }
 
-  /** The revision row's JSON. */
-  json(info: LazyInfo): string {
+  private load(info: LazyInfo): Loaded {
     if (!this.db.open) {
       throw new Error(
         `lake: the field(s) ${info.keys.join(', ')} of "${info.id}" are read from the database when used, and it is closed: read documents while their lake is open`,
@@ -235,11 +264,6 @@ export class LazySource {
         `lake: revision ${info.seq} of "${info.id}" in dataset "${this.dataset}" is missing: the database is damaged`,
       )
     }
-    return json
-  }
-
-  private load(info: LazyInfo): Loaded {
-    const json = this.json(info)
     return { doc: JSON.parse(json) as Record<string, unknown>, chars: json.length }
   }
 }
