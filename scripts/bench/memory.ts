@@ -40,7 +40,7 @@ export interface MemoryFigures {
   warmVsNdjson: number
   /** Queries that failed over HTTP in a round (e.g. a cold index build past the time limit). */
   failures: string[]
-  /** In-process median ms of each delivery query (warm). */
+  /** In-process median ms of each delivery query (warm; Infinity when most runs failed). */
   medians: Array<{ name: string; ms: number }>
 }
 
