@@ -97,7 +97,7 @@ let docs = []
 let incoming = null
 
 // Documents whose long fields the lake keeps in SQLite (lake/store/lazy.ts) arrive as
-// [id, seq, keys, lazy keys, other values]; their long fields are read here, from a read-only
+// [id, seq, keys, lazy keys, values in key order]; their long fields are read here, from a read-only
 // connection of this thread, when used (most queries never read them), the last ones read kept parsed.
 const LAZY = Symbol('lazy')
 const lazyGetters = new Map()
@@ -131,10 +131,11 @@ function lazyGetter(key) {
 function fromWire(wire, origin) {
   const [id, seq, keys, lazy, values] = wire
   const out = {}
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]
     Object.defineProperty(out, key, lazy.includes(key)
       ? { get: lazyGetter(key), enumerable: true, configurable: true }
-      : { value: values[key], writable: true, enumerable: true, configurable: true })
+      : { value: values[i], writable: true, enumerable: true, configurable: true })
   }
   Object.defineProperty(out, LAZY, { value: { origin, id, seq } })
   return out

@@ -67,16 +67,11 @@ export function lazyParts(value: object): LazyParts | undefined {
 
 /**
  * How a query worker is sent a document with lazy fields (structured clone would read them all on
- * the lake's thread): its id, revision seq, keys in order, lazy keys and the other fields' values.
- * The worker reads the lazy fields from the database itself when used (lake/query/pool.ts).
+ * the lake's thread): its id, revision seq, keys in order, lazy keys, and the value of each key in
+ * that order (null for a lazy one). The worker reads the lazy fields from the database itself when
+ * used (lake/query/pool.ts).
  */
-export type LazyWire = [
-  id: string,
-  seq: number,
-  keys: string[],
-  lazy: readonly string[],
-  values: Record<string, unknown>,
-]
+export type LazyWire = [id: string, seq: number, keys: string[], lazy: readonly string[], values: unknown[]]
 
 /** Where a document's lazy fields are read from: the database file and the dataset. */
 export interface LazyOrigin {
@@ -89,16 +84,7 @@ export function lazyWire(value: object): { wire: LazyWire; origin: LazyOrigin } 
   const info = (value as WithInfo)[LAZY]
   if (!info) return undefined
   const keys = Object.keys(value)
-  const values: Record<string, unknown> = {}
-  for (const key of keys) {
-    if (!info.keys.includes(key))
-      Object.defineProperty(values, key, {
-        value: (value as Record<string, unknown>)[key],
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      })
-  }
+  const values = keys.map((key) => (info.keys.includes(key) ? null : (value as Record<string, unknown>)[key]))
   return { wire: [info.id, info.seq, keys, info.keys, values], origin: info.source.origin }
 }
 
