@@ -67,9 +67,7 @@ test('the mention and assignee pickers: members, their profiles and groups grant
   for (const id of [meId, other.id, viewer.id]) assert.ok(memberIds.includes(id), `member ${id}`)
   const users = (await t.client.request({ uri: `/users/${memberIds.join(',')}` })) as Array<Record<string, unknown>>
   const ola = users.find((u) => u.id === other.id)
-  assert.is(ola?.displayName, 'Ola Nordmann')
-  assert.is(ola?.isCurrentUser, false)
-  assert.is(users.find((u) => u.id === meId)?.isCurrentUser, true)
+  assert.is(ola?.displayName, 'Ola Nordmann', 'the pickers list editors by displayName')
   const single = (await t.client.request({ uri: `/users/${other.id}` })) as Record<string, unknown>
   assert.is(single.displayName, 'Ola Nordmann', 'one id: the user object itself')
   assert.is((await failure(t.client.request({ uri: '/users/pnobody' }))).statusCode, 404)

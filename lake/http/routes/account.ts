@@ -10,8 +10,12 @@ export function userView(user: User): Record<string, unknown> {
   return {
     id: user.id,
     name: user.name,
+    // What `/users/<ids>` answers on hosted Sanity: the Studio lists mentionable editors and
+    // task assignees by `displayName` (and sorts them by it).
+    displayName: user.name,
     email: user.email,
     profileImage: null,
+    imageUrl: null,
     role: user.role,
     roles: [{ name: user.role, title: ROLE_TITLES[user.role] ?? user.role }],
     provider: 'local',
@@ -29,6 +33,24 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".
     return request.identity.kind === 'user' ? userView(request.identity.user) : {}
+  })
+
+  // Other editors by id (`/users/<id>` or `/users/<id1>,<id2>`), as the Studio resolves the
+  // people behind presence avatars, mentions and document authors. Signed-in callers only: an
+  // anonymous caller sees no editor's identity anywhere. One id answers the user (404 if unknown),
+  // several answer the known ones in a list.
+  app.get<{ Params: { ids: string } }>('/users/:ids', async (request) => {
+    signedIn(request.identity, 'Looking up editors')
+    const ids = request.params.ids.split(',').filter(Boolean)
+    if (ids.length === 1) {
+      const user = ctx.accounts.findById(ids[0])
+      if (!user) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this lake`)
+      return userView(user)
+    }
+    return ids.flatMap((id) => {
+      const user = ctx.accounts.findById(id)
+      return user ? [userView(user)] : []
+    })
   })
 
   app.get<{ Params: { keys: string } }>('/users/me/keyvalue/:keys', async (request) => {

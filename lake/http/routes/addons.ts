@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { setUpAddon } from '../../addons.js'
-import { requireWriter, type User } from '../../auth/index.js'
-import { LakeError } from '../../errors.js'
+import { requireWriter } from '../../auth/index.js'
 import type { LakeContext, RouteOptions } from '../context.js'
 
 /**
@@ -42,36 +41,9 @@ export function listDatasets(ctx: LakeContext, query: Record<string, unknown>): 
 }
 
 /**
- * A user as `/users/<ids>` answers (hosted's public user profile): the Studio shows comment
- * authors, mentions and task assignees by these.
- */
-function publicUser(user: User, currentUserId: string): Record<string, unknown> {
-  const [givenName = user.name, ...rest] = user.name.split(/\s+/)
-  return {
-    id: user.id,
-    displayName: user.name,
-    givenName,
-    familyName: rest.length > 0 ? rest.join(' ') : null,
-    middleName: null,
-    imageUrl: null,
-    email: user.email,
-    createdAt: user.createdAt,
-    updatedAt: user.createdAt,
-    isCurrentUser: user.id === currentUserId,
-    projectUserId: user.id,
-    provider: 'local',
-    sanityUserId: user.id,
-  }
-}
-
-/** At most this many ids in one `/users/<ids>` request (the Studio batches up to 400). */
-const MAX_USER_IDS = 1000
-
-/**
  * What the Studio's comments and tasks need besides the document API:
  * - `POST /comments/<dataset>/setup`: creates the dataset's comments add-on (`<dataset>-comments`)
  *   on the first comment or task, or answers the existing one; `{datasetName}`;
- * - `GET /users/<id1>,<id2>`: the editors named in comments, mentions and tasks;
  * - the add-on lookup (`/projects/<id>/datasets?datasetProfile=comments&addonFor=...`) and
  *   `/features` are answered by the account routes with `listDatasets` and `PROJECT_FEATURES`.
  * Comments (`comment`) and tasks (`tasks.task`) are ordinary documents in the add-on dataset,
@@ -82,32 +54,6 @@ const addonRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     requireWriter(request.identity, 'Setting up comments and tasks')
     const addon = await setUpAddon(ctx, request.params.dataset, 'comments')
     return { datasetName: addon.name, addonFor: addon.addonFor, datasetProfile: addon.profile, aclMode: 'private' }
-  })
-
-  app.get<{ Params: { ids: string } }>('/users/:ids', async (request) => {
-    const identity = request.identity
-    if (identity.kind !== 'user')
-      throw new LakeError(
-        401,
-        'unauthorizedError',
-        'Reading editors\' profiles needs a token: sign in first, or send "Authorization: Bearer <token>"',
-      )
-    const ids = request.params.ids.split(',').filter(Boolean)
-    if (ids.length > MAX_USER_IDS)
-      throw new LakeError(
-        400,
-        'httpBadRequest',
-        `ask for at most ${MAX_USER_IDS} user ids at a time, not ${ids.length}`,
-      )
-    const users = ids.map((id) => ctx.accounts.findById(id)).filter((user): user is User => user !== undefined)
-    const views = users.map((user) => publicUser(user, identity.user.id))
-    // Hosted answers one id with the user object (404 when unknown) and several with an array.
-    if (ids.length === 1) {
-      const only = views[0]
-      if (!only) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this project`)
-      return only
-    }
-    return views
   })
 }
 
