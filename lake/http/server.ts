@@ -166,7 +166,13 @@ export async function buildServers(
     request.identity = ctx.accounts.identify(request.headers.authorization)
     const dataset = (request.params as Record<string, unknown> | undefined)?.dataset
     // Add-on datasets (comments, tasks) are private, like drafts: nothing in them for anonymous callers.
-    if (typeof dataset === 'string' && request.identity.kind === 'anonymous' && ctx.addons.isAddon(dataset)) {
+    // (The Studio's latency probe, `/data/ping/<dataset>`, is sent without credentials and says nothing.)
+    if (
+      typeof dataset === 'string' &&
+      request.identity.kind === 'anonymous' &&
+      ctx.addons.isAddon(dataset) &&
+      !request.routeOptions.url?.endsWith('/data/ping/:dataset')
+    ) {
       throw new LakeError(
         401,
         'unauthorizedError',
