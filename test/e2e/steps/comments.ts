@@ -41,6 +41,9 @@ export async function openDocument(page: Page, info: Pick<StackLike, 'studioUrl'
   await page.locator('[data-testid="document-pane"]').last().waitFor()
 }
 
+/** How long the comment input takes to pass an inserted mention on (its editor's change throttle). */
+const MENTION_SETTLE_MS = 1_500
+
 function pane(page: Page): Locator {
   return page.locator('[data-testid="document-pane"]').last()
 }
@@ -48,7 +51,8 @@ function pane(page: Page): Locator {
 /**
  * Adds a comment to `field` (its name, as in `data-testid="field-<name>"`) of the open document:
  * hover the field, "Add comment", type `text`, mention `mention` (an editor's display name) with
- * "@", send. Resolves when the comment shows in the field's comment thread as sent.
+ * "@", send. The field must have no comment yet (its button then reads "Open comments"); the
+ * caller checks the lake for the comment (`addonClient`, `waitForAddon`).
  */
 export async function commentOnField(
   page: Page,
@@ -63,18 +67,28 @@ export async function commentOnField(
   await input.click()
   await page.keyboard.type(options.text)
   if (options.mention) {
-    // "@" and the start of the name narrow the picker to that editor; Enter picks them.
-    await page.keyboard.type(` @${options.mention.split(' ')[0]}`)
+    // "@" and the start of the name narrow the picker to that editor; Enter picks the active one,
+    // so wait until the picker lists that editor alone (before, Enter could pick someone else, or
+    // send the comment if the picker had not opened yet).
+    const first = options.mention.split(' ')[0] ?? options.mention
+    await page.keyboard.type(` @${first}`)
     const menu = page.locator('[data-testid="comments-mentions-menu"]')
     await menu.waitFor()
-    // The picker lists project members; only those the project's groups let read the document
-    // are enabled (an "Unauthorized" one is a disabled button).
     const option = menu.getByRole('button', { name: new RegExp(options.mention) }).first()
     await option.waitFor()
+    await waitUntil(
+      `the picker to list ${options.mention} alone`,
+      async () => (await menu.getByRole('button').count()) === 1,
+    )
+    // Only editors the project's groups let read the document are enabled; others are "Unauthorized".
     if (await option.isDisabled())
       throw new Error(`"${options.mention}" is listed but cannot be mentioned (Unauthorized)`)
     await page.keyboard.press('Enter')
     await menu.waitFor({ state: 'detached' })
+    if (options.mention !== first) await input.getByText(options.mention).waitFor()
+    // The comment input hands its text to the Studio after its editor's change throttle (about a
+    // second); sent sooner, the comment would carry the text from before the mention.
+    await page.waitForTimeout(MENTION_SETTLE_MS)
   }
   await page.locator('[data-testid="comment-input-send-button"]').last().click()
 }
@@ -198,5 +212,13 @@ export async function waitForAddon<T>(
     if (value !== undefined && value !== null && value !== false) return value
     if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now()
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
