@@ -31,6 +31,7 @@ import {
   createTask,
   openComments,
   openDocument,
+  openTasks,
   reopenThread,
   resolveThread,
   waitForAddon,
@@ -213,6 +214,7 @@ function defineBrowserTests(): void {
     assert.is(task.status, 'open')
     assert.is(task.target.document._ref, state.condition._id)
     await shot('task-created')
+    await openTasks(page, 'Active Document')
     await completeTask(page, title)
     await waitForAddon('the task done', async () => {
       const doc = await state.addon.getDocument(task._id)

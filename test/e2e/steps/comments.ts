@@ -184,10 +184,22 @@ async function taskRow(page: Page, title: string): Promise<Locator> {
 }
 
 /**
+ * Opens the Tasks sidebar (the top bar's Tasks button) on one of its tabs: "Assigned" (tasks
+ * assigned to the signed-in editor), "Subscribed" or "Active Document".
+ */
+export async function openTasks(page: Page, tab: 'Assigned' | 'Subscribed' | 'Active Document'): Promise<void> {
+  const newTask = page.getByRole('button', { name: 'New task' })
+  if (!(await newTask.isVisible())) await page.locator('[data-testid="tasks-toolbar"]').first().click()
+  await newTask.waitFor()
+  await page.getByRole('tab', { name: tab, exact: true }).click()
+}
+
+/**
  * Completes task `title` in the Tasks sidebar (its checkbox), as its assignee would. One click:
  * the done task moves to "Done", and a retried click would land on the next task's checkbox.
  */
 export async function completeTask(page: Page, title: string): Promise<void> {
+  if (!(await page.getByRole('button', { name: 'New task' }).isVisible())) await openTasks(page, 'Assigned')
   const row = await taskRow(page, title)
   const box = row.locator('input[type="checkbox"]').first()
   await box.waitFor()
