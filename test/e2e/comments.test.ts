@@ -1,7 +1,8 @@
 // Comments and tasks in the real Studio, offline, against `npm start`'s stack: a comment on a
 // field that mentions another editor, the thread resolved and re-opened, a task created, assigned
 // to that editor and completed. Each step is checked in the lake's comments add-on dataset, and
-// the steps themselves make no console errors and get no HTTP answer >= 400.
+// the whole run makes no console errors, gets no HTTP answer >= 400 and sends no request off the
+// machine (counted with test/e2e/traffic.ts, as the two-editor tour counts them).
 //
 //   node --loader ts-node/esm test/e2e/comments.test.ts
 //
@@ -36,6 +37,7 @@ import {
   resolveThread,
   waitForAddon,
 } from './steps/comments.js'
+import { Traffic } from './traffic.js'
 
 const availability = browserAvailability()
 const test = suite('Studio comments and tasks in a real browser (npm start stack)')
@@ -63,27 +65,12 @@ interface State {
   other: { id: string; name: string }
   condition: { _id: string; name: string }
   runId: string
-  /** Console errors and HTTP answers >= 400 seen while `recording`. */
-  problems: string[]
-  recording: boolean
+  /** Console errors, HTTP answers >= 400 and requests leaving the machine, from sign-in on. */
+  traffic: Traffic
 }
 
-/**
- * Not part of comments and tasks, and answered by other parts of the Studio's offline set-up
- * (presence socket, latency probe, the npm update check): the two-editor tour asserts them. Each
- * is matched exactly, so anything else still counts.
- */
-const OTHER_FEATURES = [
-  /^GET \S+\/socket\/[^/?\s]+\?\S* -> 404$/,
-  /^GET \S+\/data\/ping\/[^/?\s]+ -> 404$/,
-  /^console error: .* \(at \S+\/data\/ping\/[^/?\s]+\)$/,
-  /^console error: WebSocket connection to '\S+\/socket\/[^/?\s]+\?\S*' failed/,
-  /^console error: Failed to fetch version for package/,
-  /^console error: Failed to load resource: net::ERR_FAILED \(at https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/,
-]
-
 function defineBrowserTests(): void {
-  const state = { problems: [], recording: false } as unknown as State
+  const state = { traffic: new Traffic() } as State
 
   test.before(async () => {
     state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
@@ -119,18 +106,7 @@ function defineBrowserTests(): void {
     if (!condition) throw new Error('The seeded lake has no condition: is content/production.ndjson complete?')
     state.condition = condition
     state.browser = await launchBrowser()
-    const { page } = state.browser
-    page.on('console', (message) => {
-      if (state.recording && message.type() === 'error')
-        state.problems.push(`console error: ${message.text()} (at ${message.location().url})`)
-    })
-    page.on('response', (response) => {
-      if (state.recording && response.status() >= 400)
-        state.problems.push(`${response.request().method()} ${response.url()} -> ${response.status()}`)
-    })
-    page.on('pageerror', (error) => {
-      if (state.recording) state.problems.push(`page error: ${error.message}`)
-    })
+    state.traffic.watch(state.browser.page, 'editor')
   })
 
   test.after(async () => {
@@ -151,7 +127,6 @@ function defineBrowserTests(): void {
     await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
     await openDocument(page, state.start.info, state.condition._id, 'condition')
     await page.locator('[data-testid="field-summary"]').first().waitFor()
-    state.recording = true
   })
 
   test('a comment on a field mentions the other editor', async () => {
@@ -223,9 +198,13 @@ function defineBrowserTests(): void {
     await shot('task-completed')
   })
 
-  test('no console errors and no HTTP answers >= 400 during the comment and task steps', () => {
-    state.recording = false
-    const own = state.problems.filter((problem) => !OTHER_FEATURES.some((pattern) => pattern.test(problem)))
-    assert.equal(own, [], `problems during the steps:\n  ${own.join('\n  ')}`)
+  test('no console errors, no HTTP answers >= 400, no request off the machine, from sign-in on', () => {
+    const { consoleErrors, failedResponses, foreignRequests } = state.traffic.report
+    assert.ok(state.traffic.report.requests > 0, 'the tour made requests')
+    assert.equal(
+      { consoleErrors, failedResponses, foreignRequests },
+      { consoleErrors: [], failedResponses: [], foreignRequests: [] },
+      state.traffic.summary(),
+    )
   })
 }
