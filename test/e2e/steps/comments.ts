@@ -99,8 +99,10 @@ export async function openComments(page: Page): Promise<Locator> {
   if (!(await list.isVisible())) await pane(page).locator('button[aria-label="Comments"]').first().click()
   await list.waitFor()
   // First use shows an onboarding note over the pane; dismiss it so it hides nothing.
+  // It may also go by itself while being clicked (the Studio re-renders it): then it is gone too.
   const gotIt = page.getByRole('button', { name: 'Got it' })
-  if (await gotIt.isVisible()) await gotIt.click()
+  if (await gotIt.isVisible()) await gotIt.click({ timeout: 5_000 }).catch(() => undefined)
+  await gotIt.waitFor({ state: 'hidden' })
   return list
 }
 
