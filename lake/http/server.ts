@@ -15,6 +15,7 @@ import { invalidDatasetReason } from '../ids.js'
 import type { LakeContext, RouteOptions } from './context.js'
 import { parseApiVersion } from './util.js'
 import accountRoutes from './routes/account.js'
+import addonRoutes from './routes/addons.js'
 import actionRoutes from './routes/actions.js'
 import { authApiRoutes, loginPageRoutes } from './routes/auth.js'
 import dataRoutes from './routes/data.js'
@@ -44,6 +45,7 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   authApiRoutes,
   referenceRoutes,
   studioServiceRoutes,
+  addonRoutes,
 ]
 
 /**
@@ -166,6 +168,20 @@ export async function buildServers(
     if (request.method === 'OPTIONS') return reply.code(204).send()
     request.identity = ctx.accounts.identify(request.headers.authorization)
     const dataset = (request.params as Record<string, unknown> | undefined)?.dataset
+    // Add-on datasets (comments, tasks) are private, like drafts: nothing in them for anonymous callers.
+    // (The Studio's latency probe, `/data/ping/<dataset>`, is sent without credentials and says nothing.)
+    if (
+      typeof dataset === 'string' &&
+      request.identity.kind === 'anonymous' &&
+      ctx.addons.isAddon(dataset) &&
+      !request.routeOptions.url?.endsWith('/data/ping/:dataset')
+    ) {
+      throw new LakeError(
+        401,
+        'unauthorizedError',
+        `Dataset "${dataset}" holds the Studio's comments and tasks and is private: send "Authorization: Bearer <token>" (sign in to the Studio, or \`npm run lake -- create-token\`)`,
+      )
+    }
     if (
       typeof dataset === 'string' &&
       invalidDatasetReason(dataset) === undefined &&

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
+import { listDatasets, PROJECT_FEATURES } from './addons.js'
 
 const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
 
@@ -27,7 +28,7 @@ export function userView(user: User): Record<string, unknown> {
  */
 const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
-  app.get('/features', async () => [])
+  app.get('/features', async () => PROJECT_FEATURES)
 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".
@@ -118,10 +119,8 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   // in, for its dataset switcher): anonymously it listed every name ever read or written.
   app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async (request) => {
     signedIn(request.identity, 'Listing datasets')
-    return ctx.store
-      .datasetNames()
-      .concat(ctx.store.datasetNames().includes(ctx.config.dataset) ? [] : [ctx.config.dataset])
-      .map((name) => ({ name, aclMode: 'public' }))
+    // `?datasetProfile=comments&addonFor=<dataset>`: the Studio's lookup of its comments add-on.
+    return listDatasets(ctx, request.query as Record<string, unknown>)
   })
 }
 
