@@ -9,6 +9,8 @@ import http from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { asDeliveryClient } from '../client.js'
+import { applyToCache, ChangeFeed } from '../cache/changes.js'
+import { startLiveInvalidation } from '../cache/live-events.js'
 import { startPublishListener, type PublishListener } from '../cache/listener.js'
 import { ResponseCache } from '../cache/response-cache.js'
 import { SourceHealth } from '../cache/source-health.js'
@@ -49,8 +51,14 @@ export interface DeliveryServerOptions {
   port?: number
   /** Public base URL (for absolute links when the clinic has no site URL); default the listen address. */
   publicUrl?: string
-  /** Invalidate through the listen stream (default: on unless the client reads hosted Sanity). */
+  /** Invalidate through a change stream (default: on unless the client reads hosted Sanity). */
   listen?: boolean
+  /**
+   * With `listen`: `tags` (default) follows the Live Content API and invalidates only the cached
+   * responses whose sync tags changed (falling back to `flush` when it is unavailable); `flush`
+   * follows the listen API and flushes the whole cache on every publish.
+   */
+  invalidation?: 'tags' | 'flush'
   /** Accept signed Sanity webhooks at /api/v1/webhooks/sanity with this secret. */
   webhookSecret?: string
   /** How far a webhook signature's timestamp may be off (default 5 minutes). */
@@ -99,6 +107,8 @@ export interface DeliveryServer {
   app: FastifyInstance
   cache: ResponseCache
   health: SourceHealth
+  /** Every change the server learns of (stream, webhook, recovery), as applied to the cache. */
+  changes: ChangeFeed
   close(): Promise<void>
 }
 
@@ -126,9 +136,12 @@ export async function buildDeliveryApp(
   const cacheTtlSeconds = options.cacheTtlSeconds ?? 3600
   const cache = new ResponseCache({ maxEntries: options.cacheEntries ?? 1000, ttlMs: cacheTtlSeconds * 1000 })
   const health = new SourceHealth()
+  const changes = new ChangeFeed()
+  changes.subscribe(applyToCache(cache))
   // Publishes during an outage were not seen: when the source answers again, refetch everything.
-  health.onRecovered(() => cache.invalidateAll())
+  health.onRecovered(() => changes.emit({ kind: 'all', reason: 'recovered' }))
   const context: DeliveryContext = {
+    changes,
     content: createContentApi(client, { fallbackSiteUrl: options.publicUrl }),
     cache,
     health,
@@ -245,7 +258,8 @@ export async function startDeliveryServer(options: DeliveryServerOptions): Promi
 
   let listener: PublishListener | null = null
   if (options.listen ?? !isHostedSanity(client)) {
-    listener = startPublishListener({ client, cache: context.cache, health: context.health })
+    const streams = { client, cache: context.cache, health: context.health, changes: context.changes }
+    listener = options.invalidation === 'flush' ? startPublishListener(streams) : startLiveInvalidation(streams)
     try {
       await listener.ready(5000)
     } catch (error) {
@@ -259,6 +273,7 @@ export async function startDeliveryServer(options: DeliveryServerOptions): Promi
     app,
     cache: context.cache,
     health: context.health,
+    changes: context.changes,
     async close() {
       listener?.close()
       await app.close()
