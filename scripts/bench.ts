@@ -28,6 +28,7 @@ import { runLoad, startRawServer, type LoadResult } from './bench/http.js'
 import { queryOverHttp, startLakeProcess, waitForCount, type LakeProcess } from './bench/lake-process.js'
 import { measureListenLatency, type ListenResult } from './bench/listen.js'
 import { deliveryQueries, referenceQueries, pickParams, type BenchQuery } from './bench/queries.js'
+import { evenSubset, type NaivePoint, predictNaiveMs } from './bench/predict.js'
 import { fmtMs, table, time, type Timing } from './bench/stats.js'
 
 /** Bump when the generator's output changes, so cached datasets are regenerated. */
@@ -63,7 +64,8 @@ const config = {
   queryBudgetMs: envInt('BENCH_QUERY_BUDGET_MS', 1500),
   /**
    * Plain groq-js is quadratic on some delivery queries (each `->` scans the dataset): a naive run
-   * predicted (linearly from the previous size: a lower bound) to take longer than this is not run.
+   * predicted to take longer than this is skipped (a power law through the smaller sizes' timings,
+   * or through timings on subsets of the dataset: scripts/bench/predict.ts).
    */
   naiveLimitMs: envInt('BENCH_NAIVE_LIMIT_MS', 60_000),
   httpSeconds: envInt('BENCH_HTTP_SECONDS', 5),
@@ -133,6 +135,8 @@ interface QueryResult {
   sameResult: boolean
   /** Plain groq-js was predicted too slow to run at this size (see BENCH_NAIVE_LIMIT_MS). */
   naiveSkipped?: boolean
+  /** The predicted ms of one naive run (0: not predicted, a small dataset). */
+  naivePredictedMs?: number
   resultBytes: number
   error?: string
 }
@@ -258,8 +262,28 @@ async function measureLakeProcess(
   }
 }
 
-/** Naive median ms per query name at the last size measured (to predict the next size). */
-const lastNaive = new Map<string, { size: number; ms: number }>()
+/** Naive median ms per query name at each size measured (published documents), to predict the next. */
+const naiveHistory = new Map<string, NaivePoint[]>()
+
+/**
+ * The predicted ms of one naive run of `q` over `published`: from the smaller sizes timed in this
+ * run; without two of them (a run of one size), from timing it once on two even subsets of the
+ * dataset (a thirtieth and a tenth). Small datasets are not predicted (always run).
+ */
+async function predictNaive(q: BenchQuery, published: readonly Record<string, unknown>[]): Promise<number> {
+  const n = published.length
+  if (n <= 5_000) return 0
+  const points = [...(naiveHistory.get(q.name) ?? [])]
+  if (points.filter((p) => p.size < n).length < 2) {
+    for (const count of [Math.round(n / 30), Math.round(n / 10)]) {
+      const subset = evenSubset(published, count)
+      const t0 = performance.now()
+      await (await evaluate(parse(q.query, { params: q.params }), { dataset: subset, params: q.params })).get()
+      points.push({ size: subset.length, ms: performance.now() - t0 })
+    }
+  }
+  return predictNaiveMs(points, n) ?? 0
+}
 
 async function benchQueries(
   store: DatasetStore,
@@ -276,8 +300,7 @@ async function benchQueries(
   const large = size >= 50_000
   for (const q of queries) {
     try {
-      const previous = lastNaive.get(q.name)
-      const predicted = previous ? previous.ms * (size / previous.size) : 0
+      const predicted = await predictNaive(q, published)
       const runNaive = async (): Promise<unknown> => {
         const tree = parse(q.query, { params: q.params })
         return (await evaluate(tree, { dataset: published, params: q.params })).get() as Promise<unknown>
@@ -287,7 +310,7 @@ async function benchQueries(
       if (predicted > config.naiveLimitMs) {
         naiveSkipped = true
         naive = { timing: { runs: 0, medianMs: Number.NaN, p95Ms: Number.NaN, minMs: Number.NaN }, result: undefined }
-        log(`${size}: ${q.name}: naive groq-js not run (predicted ${(predicted / 1000).toFixed(0)} s per run)`)
+        log(`${size}: ${q.name}: naive groq-js skipped (predicted ${(predicted / 1000).toFixed(0)} s)`)
       } else {
         // A slow first run is the only run (minRuns 1 once past the budget).
         const first = performance.now()
@@ -308,7 +331,9 @@ async function benchQueries(
                 result: firstResult,
               }
             : await time(runNaive, { budgetMs: config.queryBudgetMs, minRuns: 3, maxRuns: 200, warmup: large ? 0 : 1 })
-        lastNaive.set(q.name, { size, ms: naive.timing.medianMs })
+        const history = naiveHistory.get(q.name) ?? []
+        history.push({ size: published.length, ms: naive.timing.medianMs })
+        naiveHistory.set(q.name, history)
       }
       const lake = await time(
         () =>
@@ -336,6 +361,7 @@ async function benchQueries(
         ratio: naive.timing.medianMs / lake.timing.medianMs,
         sameResult: same,
         naiveSkipped,
+        naivePredictedMs: predicted,
         resultBytes: JSON.stringify(lake.result ?? null).length,
       })
       log(
@@ -696,7 +722,9 @@ function printSize(r: SizeResult): void {
       ],
       r.queries.map((q) => [
         q.name,
-        fmtMs(q.naive.medianMs),
+        q.naiveSkipped
+          ? `skipped (predicted ${((q.naivePredictedMs ?? 0) / 1000).toFixed(0)} s)`
+          : fmtMs(q.naive.medianMs),
         fmtMs(q.naive.p95Ms),
         fmtMs(q.naive.cpuMedianMs ?? Number.NaN),
         fmtMs(q.lake.medianMs),
