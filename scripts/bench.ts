@@ -10,7 +10,11 @@
 // the whole published dataset vs the lake's query path (median, p95, ratio, and a check that both
 // give the same result) -> HTTP req/s and p99 of a cached and an uncached delivery
 // endpoint next to a raw `node:http` server sending a body of the same size -> listen latency
-// (commit -> event). Figures go to bench-results/bench-<time>.json; a table is printed.
+// (commit -> event) -> at the largest size, the busy-newsroom load: readers on a Zipf mix of 1,000
+// delivery URLs while an editor publishes one article a second, flush-all vs tag invalidation
+// (scripts/bench/live-load.ts; BENCH_LIVE_SECONDS, BENCH_LIVE_CONNECTIONS, BENCH_LIVE_URLS,
+// BENCH_LIVE_PUBLISH_MS, BENCH_LIVE_ZIPF; BENCH_LIVE=off skips it).
+// Figures go to bench-results/bench-<time>.json; a table is printed.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,13 +22,14 @@ import readline from 'node:readline'
 import { isDeepStrictEqual } from 'node:util'
 import { evaluate, parse } from 'groq-js'
 import { createClient } from '@sanity/client'
-import { startLake } from '../lake/index.js'
+import { createEditor, startLake } from '../lake/index.js'
 import { ANONYMOUS } from '../lake/auth/index.js'
 import { importDocuments, type ImportEntry, type ImportResult } from '../lake/io/ndjson.js'
 import { perspectiveDocuments, runQuery } from '../lake/query/index.js'
 import type { DatasetStore } from '../lake/store/index.js'
 import { writeDatasetNdjson } from './generate-dataset.js'
 import { runLoad, startRawServer, type LoadResult } from './bench/http.js'
+import { benchLiveLoad, type LiveLoadResult } from './bench/live-load.js'
 import { queryOverHttp, startLakeProcess, waitForCount, type LakeProcess } from './bench/lake-process.js'
 import { measureListenLatency, type ListenResult } from './bench/listen.js'
 import { deliveryQueries, referenceQueries, pickParams, type BenchQuery } from './bench/queries.js'
@@ -78,6 +83,19 @@ const config = {
    * varies by a second or more on a shared 2-core machine (writeback, other tenants).
    */
   importRuns: envInt('BENCH_IMPORT_RUNS', 3),
+  /**
+   * The busy-newsroom scenario (scripts/bench/live-load.ts), at the largest size only: readers on
+   * a Zipf mix of delivery URLs while an editor publishes; `BENCH_LIVE=off` skips it.
+   */
+  live: {
+    enabled: !['off', '0', 'false', 'no'].includes((process.env.BENCH_LIVE ?? '').trim().toLowerCase()),
+    urls: envInt('BENCH_LIVE_URLS', 1000),
+    connections: envInt('BENCH_LIVE_CONNECTIONS', 50),
+    durationSeconds: envInt('BENCH_LIVE_SECONDS', 60),
+    publishEveryMs: envInt('BENCH_LIVE_PUBLISH_MS', 1000),
+    zipf: envInt('BENCH_LIVE_ZIPF', 1),
+    seed: process.env.BENCH_SEED ?? 'bench',
+  },
 }
 
 const gc = (): void => {
@@ -194,6 +212,8 @@ interface SizeResult {
   /** Exports of delivery/queries.ts that are not queries the API runs (e.g. the listen filter), and why. */
   notTimedDeliveryQueries?: Array<{ name: string; why: string }>
   http: HttpResult | { error: string }
+  /** The busy-newsroom scenario (largest size only): flush-all vs tags, and no publishing. */
+  live?: LiveLoadResult | { error: string }
   listen: ListenResult | { error: string }
 }
 
@@ -565,6 +585,34 @@ async function benchSize(size: number): Promise<SizeResult> {
       log(`${size}: HTTP FAILED ${http.error}`)
     }
 
+    let live: SizeResult['live']
+    if (config.live.enabled && size === Math.max(...config.sizes)) {
+      try {
+        const { token } = createEditor(lake, { name: 'Bench Editor', email: `bench-${Date.now()}@clinic.invalid` })
+        live = await benchLiveLoad(
+          {
+            lakeUrl: lake.httpUrl,
+            dataset: store.name,
+            token,
+            client: createClient({
+              projectId: 'local',
+              dataset: store.name,
+              apiHost: lake.httpUrl,
+              useProjectHostname: false,
+              apiVersion: '2025-02-19',
+              useCdn: false,
+            }),
+            published: perspectiveDocuments(store, 'published', ANONYMOUS),
+            log: (message) => log(`${size}: ${message}`),
+          },
+          config.live,
+        )
+      } catch (err) {
+        live = { error: err instanceof Error ? err.message : String(err) }
+        log(`${size}: live load FAILED ${live.error}`)
+      }
+    }
+
     let listen: SizeResult['listen']
     try {
       const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')
@@ -608,6 +656,7 @@ async function benchSize(size: number): Promise<SizeResult> {
       skippedDeliveryQueries: skipped,
       notTimedDeliveryQueries: notTimed,
       http,
+      live,
       listen,
     }
   } finally {
@@ -671,6 +720,28 @@ function checkTargets(r: SizeResult): TargetCheck[] {
     reached: r.import.docsPerSec >= 20_000,
     value: `${r.import.docsPerSec.toFixed(0)} docs/s`,
   })
+  if (r.live && 'runs' in r.live) {
+    const tags = r.live.runs.find((x) => x.name === 'tags')
+    if (tags) {
+      out.push({
+        target: 'live load, tags: hit ratio >= 95%',
+        reached: tags.hitRatio >= 0.95,
+        value: `${(tags.hitRatio * 100).toFixed(1)}%`,
+      })
+      out.push({
+        target: 'live load, tags: req/s >= 80% of no publishing',
+        reached: r.live.tagsVsNoPublish >= 0.8,
+        value: `${(r.live.tagsVsNoPublish * 100).toFixed(0)}%`,
+      })
+    }
+    const stale = r.live.runs.reduce((n, x) => n + x.staleAsFresh, 0)
+    out.push({
+      target: 'live load: 0 responses older than 1 s after a publish served fresh',
+      reached: stale === 0,
+      value: r.live.runs.map((x) => `${x.name} ${x.staleAsFresh}`).join(', '),
+    })
+  } else if (r.live)
+    out.push({ target: 'live load (tags vs flush-all)', reached: null, value: `not measured: ${r.live.error}` })
   const lp = r.memory.lakeProcess
   if ('error' in lp)
     out.push({ target: 'memory < 3x NDJSON size (lake process)', reached: null, value: `not measured: ${lp.error}` })
@@ -767,6 +838,58 @@ function printSize(r: SizeResult): void {
       console.log(
         `rounds (cached/raw req/s): ${h.rounds.map((r) => `${r.cachedRps.toFixed(0)}/${r.rawRps.toFixed(0)} (${((r.cachedRps / r.rawRps) * 100).toFixed(0)}%)`).join(', ')}`,
       )
+  }
+  if (r.live && 'error' in r.live) console.log(`live load: not measured (${r.live.error})`)
+  else if (r.live) {
+    const l = r.live
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+    console.log(
+      `live load (${l.urls} URLs, Zipf, ${config.live.connections} connections, ${config.live.durationSeconds} s; a publish every ${config.live.publishEveryMs} ms over ${l.publishedArticles} articles; mix ${Object.entries(
+        l.urlMix,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}):`,
+    )
+    console.log(
+      table(
+        [
+          'strategy',
+          'hit ratio',
+          'req/s',
+          'vs no-publish',
+          'p50 ms',
+          'p99 ms',
+          'stale (fresh)',
+          'stale (marked)',
+          'publishes',
+          'flushes',
+          'tag events',
+          'entries by tag',
+          'evictions',
+          'errors',
+        ],
+        l.runs.map((x) => [
+          x.name,
+          pct(x.hitRatio),
+          x.rps.toFixed(0),
+          pct(x.rps / (l.runs[0]?.rps ?? Number.NaN)),
+          fmtMs(x.latency.p50),
+          fmtMs(x.latency.p99),
+          String(x.staleAsFresh),
+          String(x.staleMarked),
+          String(x.publishes),
+          String(x.cache.flushes),
+          String(x.cache.tagEvents),
+          String(x.cache.entriesInvalidatedByTag),
+          String(x.cache.evictions),
+          String(x.errors + x.non2xx),
+        ]),
+      ),
+    )
+    for (const x of l.runs) {
+      if (x.editorError) console.log(`  ${x.name}: the editor failed: ${x.editorError}`)
+      for (const e of x.examples) console.log(`  ${x.name}: stale: ${e}`)
+    }
   }
   if ('p99Ms' in r.listen)
     console.log(

@@ -60,10 +60,15 @@ export function startLiveInvalidation(options: LiveInvalidationOptions): LiveInv
   const giveUp = (why: string, error?: unknown) => {
     subscription?.unsubscribe()
     subscription = null
-    if (error !== undefined && isSourceUnavailable(error)) health.recordFailure(error)
-    cache.setLive(false)
-    flush('stream-lost')
     if (closed) return
+    if (fallback) {
+      // A retry of the Live Content API failed while the listen fallback runs: it keeps vouching.
+      note(`retry failed: ${why}`)
+    } else {
+      if (error !== undefined && isSourceUnavailable(error)) health.recordFailure(error)
+      cache.setLive(false)
+      flush('stream-lost')
+    }
     if (!fallback) {
       mode = 'fallback'
       note(`fallback: ${why}`)

@@ -85,6 +85,8 @@ export interface CacheStats {
   /** Change events carrying tags, and how many stored entries they made stale in all. */
   tagInvalidations: number
   entriesInvalidatedByTag: number
+  /** Entries dropped to stay within the entry or byte budget. */
+  evictions: number
   /** False while the change stream is down: nothing is served fresh then. */
   live: boolean
 }
@@ -114,6 +116,7 @@ export class ResponseCache {
     lastInvalidatedAt: null as string | null,
     tagInvalidations: 0,
     entriesInvalidatedByTag: 0,
+    evictions: 0,
   }
 
   constructor(options: ResponseCacheOptions) {
@@ -224,6 +227,7 @@ export class ResponseCache {
       if (oldest === undefined) break
       const evicted = this.#entries.get(oldest)
       if (evicted) this.#remove(oldest, evicted)
+      this.#stats.evictions++
     }
   }
 

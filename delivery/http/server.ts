@@ -64,6 +64,8 @@ export interface DeliveryServerOptions {
   /** How far a webhook signature's timestamp may be off (default 5 minutes). */
   webhookToleranceMs?: number
   cacheEntries?: number
+  /** Upper bound of the cached bodies' estimated size (default 64 MiB; see ResponseCache). */
+  cacheMaxBytes?: number
   cacheTtlSeconds?: number
   cacheControl?: string
   /** Image source for renderers; default derived from the client (the lake serves images itself). */
@@ -134,7 +136,11 @@ export async function buildDeliveryApp(
 ) {
   const client = asDeliveryClient(options.client)
   const cacheTtlSeconds = options.cacheTtlSeconds ?? 3600
-  const cache = new ResponseCache({ maxEntries: options.cacheEntries ?? 1000, ttlMs: cacheTtlSeconds * 1000 })
+  const cache = new ResponseCache({
+    maxEntries: options.cacheEntries ?? 1000,
+    maxBytes: options.cacheMaxBytes,
+    ttlMs: cacheTtlSeconds * 1000,
+  })
   const health = new SourceHealth()
   const changes = new ChangeFeed()
   changes.subscribe(applyToCache(cache))
