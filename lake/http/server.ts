@@ -22,6 +22,7 @@ import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
 import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
+import liveRoutes from './routes/live.js'
 import referenceRoutes from './routes/references.js'
 import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
@@ -34,6 +35,7 @@ import assetRoutes from './routes/assets.js'
 export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   dataRoutes,
   listenRoutes,
+  liveRoutes,
   actionRoutes,
   historyRoutes,
   exportRoutes,
