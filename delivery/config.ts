@@ -13,6 +13,9 @@
 //   DELIVERY_PORT         port to listen on (default 3000; 0 = any free port)
 //   DELIVERY_PUBLIC_URL   the public base URL of the API (default http://<host>:<port>)
 //   DELIVERY_CACHE_ENTRIES  response cache size in entries (default 1000)
+//   DELIVERY_CACHE_MAX_MB   upper bound of the cached bodies' estimated size in MiB (default 64)
+//   DELIVERY_CACHE_GRACE_MS for how long after a publish the previous copy of a response it touched
+//                         may be answered while the refresh runs (default 0; at most 500)
 //   DELIVERY_CACHE_TTL_SECONDS  how long a cached response is fresh without an invalidation
 //                         signal (default 60 hosted without webhook or stream, else 3600)
 //   DELIVERY_INVALIDATION how cached responses learn of changes: `tags` (the Live Content API:
@@ -37,6 +40,8 @@ export interface DeliveryConfig {
   publicUrl?: string
   webhookSecret?: string
   cacheEntries: number
+  cacheMaxBytes: number
+  cacheGraceMs: number
   cacheTtlSeconds: number
   /** The change stream: Live Content API (`tags`), listen API (`flush`), or none (webhook / TTL). */
   invalidation: 'tags' | 'flush' | 'none'
@@ -126,6 +131,8 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     publicUrl: publicUrl ? httpUrl(env, 'DELIVERY_PUBLIC_URL', 'https://clinic.example') : undefined,
     webhookSecret,
     cacheEntries: integer(env, 'DELIVERY_CACHE_ENTRIES', 1000, 1, 1_000_000),
+    cacheMaxBytes: integer(env, 'DELIVERY_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
+    cacheGraceMs: integer(env, 'DELIVERY_CACHE_GRACE_MS', 0, 0, 500),
     cacheTtlSeconds: integer(env, 'DELIVERY_CACHE_TTL_SECONDS', hasPushInvalidation ? 3600 : 60, 1, 86_400 * 7),
     invalidation,
   }

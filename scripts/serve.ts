@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     invalidation: config.invalidation === 'flush' ? 'flush' : 'tags',
     webhookSecret: config.webhookSecret,
     cacheEntries: config.cacheEntries,
+    cacheMaxBytes: config.cacheMaxBytes,
+    cacheGraceMs: config.cacheGraceMs,
     cacheTtlSeconds: config.cacheTtlSeconds,
     logger: process.env.DELIVERY_LOG === '1',
     // The Studio's origin, for its Preview pane (e.g. https://clinic.sanity.studio); default none.

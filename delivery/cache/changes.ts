@@ -53,6 +53,6 @@ export class ChangeFeed {
 export function applyToCache(cache: ResponseCache): ChangeListener {
   return (change) => {
     if (change.kind === 'tags') cache.invalidateTags(change.tags, change.id)
-    else cache.invalidateAll()
+    else cache.invalidateAll(change.reason)
   }
 }

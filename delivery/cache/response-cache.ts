@@ -39,6 +39,8 @@ interface Entry {
   tags: ResponseTags
   /** Invalidated by a tag change. */
   stale: boolean
+  /** When a tag change first made it stale (the start of its grace, see `graceMs`). */
+  staleSince?: number
 }
 
 /**
@@ -59,6 +61,11 @@ export interface CacheLookup {
   response: CachedResponse
   /** False once invalidated (or older than the TTL): refetch if the source answers. */
   fresh: boolean
+  /**
+   * Not fresh, but made stale by a publish less than `graceMs` ago: it may be answered while its
+   * refresh runs (the publish is at most that old), never later.
+   */
+  inGrace: boolean
   /** Milliseconds since the response was stored. */
   ageMs: number
 }
@@ -69,6 +76,14 @@ export interface ResponseCacheOptions {
   maxBytes?: number
   /** A response older than this is stale even without an invalidation. */
   ttlMs: number
+  /**
+   * For how long after a publish made a response stale the previous copy may still be answered while
+   * its refresh runs (default 0: never). Bounded well under the one second a publish may take to
+   * show, so the hottest resources do not make every reader wait for their refresh after each
+   * publish. Only publishes qualify (a tag change, or a flush for one mutation), never a flush for a
+   * lost or reopened stream, and never while the stream is down.
+   */
+  graceMs?: number
   now?: () => number
 }
 
@@ -87,6 +102,10 @@ export interface CacheStats {
   entriesInvalidatedByTag: number
   /** Entries dropped to stay within the entry or byte budget. */
   evictions: number
+  /** Previous copies answered while their refresh ran, just after a publish (see `graceMs`). */
+  graceServed: number
+  /** Flushes by reason (mutation, reconnected, restart, stream-lost, webhook, recovered). */
+  flushReasons: Record<string, number>
   /** False while the change stream is down: nothing is served fresh then. */
   live: boolean
 }
@@ -108,6 +127,9 @@ export class ResponseCache {
   #floorSeq = 0
   #live = true
   #lastLiveEventId: string | undefined
+  readonly #graceMs: number
+  /** When the last flush for a single publish happened, and the generation it ended. */
+  #graceFlush: { at: number; generation: number } | null = null
   #stats = {
     hits: 0,
     misses: 0,
@@ -117,6 +139,8 @@ export class ResponseCache {
     tagInvalidations: 0,
     entriesInvalidatedByTag: 0,
     evictions: 0,
+    graceServed: 0,
+    flushReasons: {} as Record<string, number>,
   }
 
   constructor(options: ResponseCacheOptions) {
@@ -128,6 +152,7 @@ export class ResponseCache {
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024
     this.#ttlMs = options.ttlMs
     this.#now = options.now ?? Date.now
+    this.#graceMs = Math.max(0, options.graceMs ?? 0)
   }
 
   /** The current flush generation. */
@@ -178,11 +203,32 @@ export class ResponseCache {
     // Refresh the LRU position.
     this.#entries.delete(key)
     this.#entries.set(key, entry)
-    const ageMs = this.#now() - entry.storedAt
+    const now = this.#now()
+    const ageMs = now - entry.storedAt
     const fresh = this.#isFresh(entry)
     if (fresh) this.#stats.hits++
     else this.#stats.misses++
-    return { response: entry.response, fresh, ageMs }
+    return { response: entry.response, fresh, ageMs, inGrace: !fresh && this.#inGrace(entry, now) }
+  }
+
+  #inGrace(entry: Entry, now: number): boolean {
+    if (!this.#live || this.#graceMs === 0 || now - entry.storedAt >= this.#ttlMs) return false
+    if (entry.generation === this.#generation)
+      return entry.staleSince !== undefined && now - entry.staleSince < this.#graceMs
+    // Stale by one flush for a single publish (the listen API's mutation), and by nothing before it.
+    const flush = this.#graceFlush
+    return (
+      flush !== null &&
+      !entry.stale &&
+      entry.generation === flush.generation - 1 &&
+      flush.generation === this.#generation &&
+      now - flush.at < this.#graceMs
+    )
+  }
+
+  /** Counts a previous copy answered while its refresh ran. */
+  noteGraceServed(): void {
+    this.#stats.graceServed++
   }
 
   /**
@@ -273,6 +319,7 @@ export class ResponseCache {
         const entry = this.#entries.get(key)
         if (!entry || entry.stale) continue
         entry.stale = true
+        entry.staleSince = this.#now()
         count++
         // Out of the index under its other tags too: a stale entry needs no further invalidation.
         for (const other of entry.tags ?? []) {
@@ -300,11 +347,16 @@ export class ResponseCache {
     return this.#live
   }
 
-  /** Marks every stored response stale (kept for serving while the source is down). */
-  invalidateAll(): void {
+  /**
+   * Marks every stored response stale (kept for serving while the source is down). `reason`
+   * `mutation` (one publish seen through the listen API) opens a grace (see `graceMs`).
+   */
+  invalidateAll(reason = 'unspecified'): void {
     this.#generation++
     // Fresh entries are all stale now: the tag index starts over.
     this.#byTag.clear()
+    this.#graceFlush = reason === 'mutation' ? { at: this.#now(), generation: this.#generation } : null
+    this.#stats.flushReasons[reason] = (this.#stats.flushReasons[reason] ?? 0) + 1
     this.#stats.invalidations++
     this.#stats.lastInvalidatedAt = new Date(this.#now()).toISOString()
   }
@@ -330,6 +382,7 @@ export class ResponseCache {
       bytes: this.#bytes,
       generation: this.#generation,
       ...this.#stats,
+      flushReasons: { ...this.#stats.flushReasons },
       live: this.#live,
     }
   }

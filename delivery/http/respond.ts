@@ -166,6 +166,8 @@ type Outcome = { response: CachedResponse } | { error: unknown } | 'slow'
  * errors; InvalidInputError and other request errors propagate to the error handler (not cached).
  *
  * - fresh copy: served (`X-Cache: HIT`);
+ * - a copy a publish made stale less than the cache's grace ago: served (`UPDATING`) while the
+ *   refresh runs;
  * - otherwise the content is fetched (`MISS`); but when a copy exists and the source is known to
  *   be down, or does not answer within `staleAfterMs`, or fails, the copy is served marked stale
  *   (`STALE`, `Warning: 110`) and the fetch, if running, still refreshes the cache when it ends;
@@ -182,6 +184,13 @@ export async function serveCached(
   if (cached?.fresh) return send(request, reply, cached.response, 'HIT', context.cacheControl)
 
   const flight = flightFor(context, key, produce)
+  if (cached?.inGrace && context.health.reachable) {
+    // Just made stale by a publish: the previous copy while the refresh runs (the publish is at
+    // most the cache's grace old, well under the second a publish may take to show).
+    flight.catch(() => {})
+    context.cache.noteGraceServed()
+    return send(request, reply, cached.response, 'UPDATING', context.cacheControl)
+  }
   const serveStale = () => {
     context.cache.noteStaleServed()
     return send(request, reply, cached!.response, 'STALE', context.cacheControl)

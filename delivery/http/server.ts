@@ -66,6 +66,12 @@ export interface DeliveryServerOptions {
   cacheEntries?: number
   /** Upper bound of the cached bodies' estimated size (default 64 MiB; see ResponseCache). */
   cacheMaxBytes?: number
+  /**
+   * For how long after a publish made a cached response stale its previous copy may be answered
+   * (`X-Cache: UPDATING`) while the refresh runs (default 0: never; at most a few hundred ms, the
+   * rest of the second a publish may take to show is the change event's). See ResponseCache.
+   */
+  cacheGraceMs?: number
   cacheTtlSeconds?: number
   cacheControl?: string
   /** Image source for renderers; default derived from the client (the lake serves images itself). */
@@ -140,6 +146,7 @@ export async function buildDeliveryApp(
     maxEntries: options.cacheEntries ?? 1000,
     maxBytes: options.cacheMaxBytes,
     ttlMs: cacheTtlSeconds * 1000,
+    graceMs: options.cacheGraceMs ?? 0,
   })
   const health = new SourceHealth()
   const changes = new ChangeFeed()

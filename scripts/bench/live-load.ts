@@ -5,8 +5,11 @@
 //   flush-all       the listen API: every publish flushes the whole response cache
 //   tags            the Live Content API: a publish invalidates only the responses whose sync tags it
 //                   touched (the article's pages, the lists and pages it is in)
+//   tags + grace    the same, and for 250 ms after a publish the previous copy of a response it
+//                   touched is answered while the refresh runs (DELIVERY_CACHE_GRACE_MS)
 //
-// Reported per run: hit ratio (X-Cache: HIT among all answers), req/s, p50/p99 and the stale
+// Reported per run: hit ratio (X-Cache: HIT among all answers; UPDATING, the previous copy answered
+// just after a publish while the refresh runs, is counted apart), req/s, p50/p99 and the stale
 // responses: answers that showed an article older than a revision the lake had committed more than
 // a second before the request was sent (scripts/bench/live-worker.mjs explains how it is checked).
 import { execFile } from 'node:child_process'
@@ -24,19 +27,23 @@ export interface LiveLoadConfig {
   /** Zipf exponent of the URL popularity (rank r has weight 1 / r^zipf). */
   zipf: number
   seed: string
+  /** The cache grace of the fourth run (DELIVERY_CACHE_GRACE_MS; the server's default is 0). */
+  graceMs: number
 }
 
 export interface LiveRun {
-  name: 'no publishing' | 'flush-all' | 'tags'
+  name: 'no publishing' | 'flush-all' | 'tags' | 'tags + grace'
   seconds: number
   requests: number
   rps: number
   hitRatio: number
   hits: number
+  /** Previous copies answered while their refresh ran, just after a publish (`X-Cache: UPDATING`). */
+  updating: number
   misses: number
   /** Answers marked `X-Cache: STALE` (served stale while the source was slow or down). */
   staleMarked: number
-  /** Answers served as fresh (HIT or MISS) that showed an article older than 1 s before the request. */
+  /** Answers served as current (HIT, UPDATING or MISS) that showed an article older than 1 s before the request. */
   staleAsFresh: number
   /** Answers marked STALE that were also out of date (not a violation: they said so). */
   staleMarkedOld: number
@@ -55,6 +62,7 @@ export interface LiveRun {
     tagEvents: number
     entriesInvalidatedByTag: number
     evictions: number
+    flushReasons: Record<string, number>
   }
 }
 
@@ -65,6 +73,7 @@ export interface LiveLoadResult {
   runs: LiveRun[]
   /** tags req/s over no-publishing req/s. */
   tagsVsNoPublish: number
+  tagsGraceVsNoPublish: number
   flushVsNoPublish: number
 }
 
@@ -201,10 +210,11 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
   if (publishes.length === 0) throw new Error('no published article among the URLs to publish')
 
   const runs: LiveRun[] = []
-  const plan: Array<{ name: LiveRun['name']; invalidation: 'tags' | 'flush'; publish: boolean }> = [
-    { name: 'no publishing', invalidation: 'tags', publish: false },
-    { name: 'flush-all', invalidation: 'flush', publish: true },
-    { name: 'tags', invalidation: 'tags', publish: true },
+  const plan: Array<{ name: LiveRun['name']; invalidation: 'tags' | 'flush'; publish: boolean; graceMs: number }> = [
+    { name: 'no publishing', invalidation: 'tags', publish: false, graceMs: 0 },
+    { name: 'flush-all', invalidation: 'flush', publish: true, graceMs: 0 },
+    { name: 'tags', invalidation: 'tags', publish: true, graceMs: 0 },
+    { name: 'tags + grace', invalidation: 'tags', publish: true, graceMs: config.graceMs },
   ]
   for (const [n, step] of plan.entries()) {
     const server = await startDeliveryServer({
@@ -216,6 +226,7 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
       // Room for every URL: the scenario measures invalidation, not eviction (evictions are reported).
       cacheEntries: Math.max(1000, paths.length * 2),
       cacheMaxBytes: 1024 * 1024 * 1024,
+      cacheGraceMs: step.graceMs,
     })
     try {
       target.log(
@@ -249,6 +260,7 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
           tagEvents: stats.tagInvalidations,
           entriesInvalidatedByTag: stats.entriesInvalidatedByTag,
           evictions: stats.evictions,
+          flushReasons: stats.flushReasons,
         },
       })
     } finally {
@@ -262,6 +274,7 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
     publishedArticles: publishes.length,
     runs,
     tagsVsNoPublish: rps('tags') / rps('no publishing'),
+    tagsGraceVsNoPublish: rps('tags + grace') / rps('no publishing'),
     flushVsNoPublish: rps('flush-all') / rps('no publishing'),
   }
 }

@@ -10,8 +10,8 @@
 //
 // A response is stale when it shows an article at a revision older than one the lake had committed
 // more than `staleAfterMs` before the request was sent (the markers are found in the raw bytes, in
-// JSON and HTML alike). Stale responses are counted apart by X-Cache (HIT/MISS: served as fresh;
-// STALE: marked stale, e.g. during an outage).
+// JSON and HTML alike). Stale responses are counted apart by X-Cache (HIT/UPDATING/MISS: served as
+// current; STALE: marked stale, e.g. during an outage).
 //
 // Reads one JSON argument and prints one JSON line (see `result` at the end).
 import http from 'node:http'
@@ -133,6 +133,7 @@ function staleIn(body, sentAt) {
 const stats = {
   requests: 0,
   hits: 0,
+  updating: 0,
   misses: 0,
   staleMarked: 0,
   staleAsFresh: 0,
@@ -156,6 +157,7 @@ async function reader(until) {
     if (res.status === 0) stats.errors++
     else if (res.status >= 300) stats.non2xx++
     if (res.cache === 'HIT') stats.hits++
+    else if (res.cache === 'UPDATING') stats.updating++
     else if (res.cache === 'STALE') stats.staleMarked++
     else stats.misses++
     if (history.length > 0) {
@@ -216,6 +218,7 @@ async function main() {
       rps: stats.requests / seconds,
       hitRatio: stats.requests ? stats.hits / stats.requests : Number.NaN,
       hits: stats.hits,
+      updating: stats.updating,
       misses: stats.misses,
       staleMarked: stats.staleMarked,
       staleAsFresh: stats.staleAsFresh,

@@ -110,6 +110,30 @@ cache('while the change stream is down nothing is fresh; copies stay for outages
   assert.ok(c.get('a')?.fresh)
 })
 
+cache('grace: a copy a publish just made stale may be answered briefly, never after a lost stream', () => {
+  let now = 1_000
+  const c = new ResponseCache({ maxEntries: 10, ttlMs: 60_000, graceMs: 250, now: () => now })
+  c.set('a', response('a'), c.stamp(), ['s1:a'])
+  c.invalidateTags(['s1:a'])
+  now += 100
+  assert.equal([c.get('a')?.fresh, c.get('a')?.inGrace], [false, true])
+  c.invalidateTags(['s1:a'])
+  now += 200
+  assert.equal(c.get('a')?.inGrace, false, 'counted from the first change, not the last')
+  c.set('b', response('b'), c.stamp(), ['s1:b'])
+  c.invalidateAll('mutation')
+  assert.equal(c.get('b')?.inGrace, true, 'one publish through the listen API')
+  c.invalidateAll('mutation')
+  assert.equal(c.get('b')?.inGrace, false, 'two flushes: it may miss an older publish')
+  c.set('c', response('c'), c.stamp(), ['s1:c'])
+  c.invalidateAll('reconnected')
+  assert.equal(c.get('c')?.inGrace, false, 'a reopened stream says nothing of when the change was')
+  c.set('d', response('d'), c.stamp(), ['s1:d'])
+  c.invalidateTags(['s1:d'])
+  c.setLive(false)
+  assert.equal(c.get('d')?.inGrace, false, 'not while the stream is down')
+})
+
 cache.run()
 
 // ---------------------------------------------------------------------------------------------
