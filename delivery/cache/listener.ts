@@ -4,6 +4,9 @@
 // made stale. The `tags` strategy (delivery/cache/live-events.ts) is the precise one; this one is
 // its fallback when the Live Content API is not available, and the `flush` strategy itself.
 //
+// A transaction is one invalidation: a release publish's documents change together, so its events
+// (one per document, one transaction id) flush once (transactions.ts).
+//
 // `@sanity/client` reconnects on its own after a dropped connection. From the drop until the next
 // welcome nothing is served fresh (a publish could go unseen), and every welcome flushes (changes
 // may have been missed while disconnected, or before the stream first opened).
@@ -13,6 +16,7 @@ import { PUBLISHED_CHANGES_LISTEN_QUERY } from '../queries.js'
 import { applyToCache, type ChangeFeed } from './changes.js'
 import type { ResponseCache } from './response-cache.js'
 import type { SourceHealth } from './source-health.js'
+import { SeenTransactions } from './transactions.js'
 
 export interface PublishListener {
   /** Resolves on the first welcome (the stream is open), or rejects after `timeoutMs`. */
@@ -40,6 +44,8 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
   let retryTimer: NodeJS.Timeout | null = null
   let closed = false
   let welcomed = false
+  // One invalidation per transaction, however many documents it changed (transactions.ts).
+  const seen = new SeenTransactions()
   let resolveReady: () => void = () => {}
   const readyPromise = new Promise<void>((resolve) => (resolveReady = resolve))
 
@@ -77,7 +83,7 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
             welcomed = true
             resolveReady()
           } else if (event.type === 'mutation') {
-            invalidate('mutation')
+            if (seen.firstReport(event.transactionId)) invalidate('mutation')
           } else if (event.type === 'reconnect') {
             health.setListener('reconnecting')
             cache.setLive(false)

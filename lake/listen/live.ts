@@ -18,14 +18,15 @@
 import { randomBytes } from 'node:crypto'
 import { draftIdOf, isPrivateId, isPublicId, publishedIdOf } from '../ids.js'
 import { addDocumentKeys, DATASET_KEY, syncTag, type TagKey } from '../query/sync-tags.js'
-import type { CommittedTransaction, DatasetStore } from '../store/index.js'
+import type { CommittedTransaction, DatasetStore, DocumentChange } from '../store/index.js'
 
 export type LiveAudience = 'public' | 'published' | 'all'
 
 const AUDIENCES: readonly LiveAudience[] = ['public', 'published', 'all']
 
-/** Transactions kept for resuming. */
+/** Transactions kept for resuming, at most (and at most LIVE_LOG_TAGS tags in all). */
 export const LIVE_LOG_SIZE = 4096
+const LIVE_LOG_TAGS = 200_000
 
 /** More changed documents than this in one transaction: a `restart` rather than a message. */
 export const MAX_EVENT_DOCUMENTS = 1000
@@ -43,6 +44,7 @@ export class LiveLog {
   readonly store: DatasetStore
   readonly epoch = randomBytes(4).toString('hex')
   private entries: LiveEntry[] = []
+  private tagCount = 0
   private n = 0
   private readonly subscribers = new Set<(entry: LiveEntry) => void>()
 
@@ -90,7 +92,19 @@ export class LiveLog {
     this.n++
     const entry: LiveEntry = { n: this.n, id: this.idOf(this.n), outcome: transactionTags(this.store, tx) }
     this.entries.push(entry)
-    if (this.entries.length > LIVE_LOG_SIZE) this.entries = this.entries.slice(-LIVE_LOG_SIZE / 2)
+    this.tagCount += tagsIn(entry)
+    if (this.entries.length > LIVE_LOG_SIZE || this.tagCount > LIVE_LOG_TAGS) {
+      // Older positions then get `restart`, which hosted Sanity allows for any position.
+      let drop = 0
+      while (
+        drop < this.entries.length - 1 &&
+        (this.entries.length - drop > LIVE_LOG_SIZE / 2 || this.tagCount > LIVE_LOG_TAGS / 2)
+      ) {
+        this.tagCount -= tagsIn(this.entries[drop] as LiveEntry)
+        drop++
+      }
+      this.entries = this.entries.slice(drop)
+    }
     for (const fn of this.subscribers) {
       try {
         fn(entry)
@@ -101,43 +115,65 @@ export class LiveLog {
   }
 }
 
+function tagsIn(entry: LiveEntry): number {
+  const seen = new Set<LiveOutcome>()
+  let n = 0
+  for (const audience of AUDIENCES) {
+    const o = entry.outcome[audience]
+    if (Array.isArray(o) && !seen.has(o)) n += o.length
+    seen.add(o)
+  }
+  return n
+}
+
 /** Tags of a transaction for each audience (exported for tests). */
 export function transactionTags(store: DatasetStore, tx: CommittedTransaction): Record<LiveAudience, LiveOutcome> {
   const out = {} as Record<LiveAudience, LiveOutcome>
   const changed = new Set(tx.changes.map((c) => c.id))
+  let previous: { count: number; outcome: LiveOutcome } | undefined
   for (const audience of AUDIENCES) {
     const changes = tx.changes.filter((c) =>
       audience === 'public' ? isPublicId(c.id) : audience === 'published' ? !isPrivateId(c.id) : true,
     )
-    if (changes.length === 0) {
-      out[audience] = null
-      continue
-    }
-    if (changes.length > MAX_EVENT_DOCUMENTS) {
-      out[audience] = 'restart'
-      continue
-    }
-    const keys = new Set<TagKey>([DATASET_KEY])
-    for (const change of changes) {
-      if (change.before) addDocumentKeys(change.before, keys)
-      if (change.after) addDocumentKeys(change.after, keys)
-      else keys.add(`d:${publishedIdOf(change.id)}`)
-      if (audience !== 'all') continue
-      // A perspective view shows one of a document's draft and published versions under its id:
-      // a change to one can bring the other into view (discarding a draft shows the published
-      // document again), so the other one's tags are the change's too.
-      const published = publishedIdOf(change.id)
-      for (const other of [published, draftIdOf(published)]) {
-        if (changed.has(other)) continue
-        const doc = store.get(other)
-        if (doc) addDocumentKeys(doc, keys)
-      }
-    }
-    const tags = new Set<string>()
-    for (const k of keys) tags.add(syncTag(store.name, k))
-    out[audience] = [...tags].sort()
+    // The same changes as the narrower audience (no private ids in the transaction): the same
+    // outcome, one array kept. Not for 'all', which adds the draft/published counterparts.
+    const outcome =
+      audience !== 'all' && previous?.count === changes.length
+        ? previous.outcome
+        : outcomeOf(store, changes, changed, audience === 'all')
+    out[audience] = outcome
+    previous = { count: changes.length, outcome }
   }
   return out
+}
+
+function outcomeOf(
+  store: DatasetStore,
+  changes: readonly DocumentChange[],
+  changed: ReadonlySet<string>,
+  counterparts: boolean,
+): LiveOutcome {
+  if (changes.length === 0) return null
+  if (changes.length > MAX_EVENT_DOCUMENTS) return 'restart'
+  const keys = new Set<TagKey>([DATASET_KEY])
+  for (const change of changes) {
+    if (change.before) addDocumentKeys(change.before, keys)
+    if (change.after) addDocumentKeys(change.after, keys)
+    else keys.add(`d:${publishedIdOf(change.id)}`)
+    if (!counterparts) continue
+    // A perspective view shows one of a document's draft and published versions under its id:
+    // a change to one can bring the other into view (discarding a draft shows the published
+    // document again), so the other one's tags are the change's too.
+    const published = publishedIdOf(change.id)
+    for (const other of [published, draftIdOf(published)]) {
+      if (changed.has(other)) continue
+      const doc = store.get(other)
+      if (doc) addDocumentKeys(doc, keys)
+    }
+  }
+  const tags = new Set<string>()
+  for (const k of keys) tags.add(syncTag(store.name, k))
+  return [...tags].sort()
 }
 
 const logs = new WeakMap<DatasetStore, LiveLog>()

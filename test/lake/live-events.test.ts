@@ -11,6 +11,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startLake } from '../../lake/index.js'
+import { importDocuments } from '../../lake/io/ndjson.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
 const test = suite('lake: live events (Live Content API)')
@@ -64,7 +65,7 @@ test('query responses carry syncTags of hosted Sanity shape', async () => {
   const byId = await tagsOf(t.anonymousClient, '*[_id == $id][0]', { id: 'tagged1' })
   const byType = await tagsOf(t.anonymousClient, '*[_type == "lesson"]')
   const coarse = await tagsOf(t.anonymousClient, '*[defined(title)]')
-  for (const tag of [...byId, ...byType, ...coarse]) assert.match(tag, /^s1:[0-9a-z]{11}$/)
+  for (const tag of [...byId, ...byType, ...coarse]) assert.match(tag, /^s1:[0-9a-f]{13}$/)
   assert.is(byId.length, 1)
   assert.is(byType.length, 1)
   assert.is(coarse.length, 1)
@@ -76,6 +77,13 @@ test('query responses carry syncTags of hosted Sanity shape', async () => {
   const body = (await res.json()) as { syncTags: string[]; query?: string }
   assert.equal(body.syncTags, byId)
   assert.is(body.query, undefined)
+  // POST (long queries) answers the same way.
+  const posted = await fetch(`${t.httpUrl}/v2025-02-19/data/query/${t.dataset}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '*[_id == $id][0]', params: { id: 'tagged1' } }),
+  })
+  assert.equal(((await posted.json()) as { syncTags: string[] }).syncTags, byId)
 })
 
 test('welcome, then one message per transaction carrying the tags it touched', async () => {
@@ -277,6 +285,21 @@ test('a dropped stream reconnects with Last-Event-ID and gets what it missed', a
     for (const s of sockets) s.destroy()
     await new Promise((resolve) => proxy.close(resolve))
   }
+})
+
+test('a transaction of more than 1,000 documents (an import) sends restart', async () => {
+  const l = live(t.anonymousClient)
+  await l.welcome
+  const docs = Array.from({ length: 1001 }, (_, i) => ({ _id: `bulk-${i}`, _type: 'bulk', n: i }))
+  await importDocuments(
+    t.lake.store.dataset(t.dataset),
+    docs.map((doc, i) => ({ line: i + 1, doc })),
+  )
+  await l.until(() => l.events.some((e) => e.type === 'restart'), 'restart')
+  assert.is(l.messages().length, 0)
+  const restart = l.events.find((e) => e.type === 'restart') as { id?: string }
+  assert.ok(restart.id, 'restart carries the position after the import')
+  l.stop()
 })
 
 test('lastLiveEventId on a query is accepted', async () => {

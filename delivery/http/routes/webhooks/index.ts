@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { WebhookVerifier } from '../../../cache/webhook.js'
 import { SIGNATURE_HEADER_NAME } from '../../../cache/webhook.js'
+import { SeenTransactions } from '../../../cache/transactions.js'
 import type { RouteOptions } from '../../context.js'
 import { HttpProblem } from '../../problem.js'
 import { problemResponse } from '../../route-schemas.js'
@@ -16,6 +17,7 @@ import { JSON_CONTENT_TYPE } from '../../respond.js'
 export const webhookRoutes: FastifyPluginAsync<
   RouteOptions & { verifier: WebhookVerifier | null; onInvalidate?: () => void }
 > = async (app, { context, verifier, onInvalidate }) => {
+  const seen = new SeenTransactions()
   // Only JSON, and only raw: any other content type is a 415.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
@@ -36,7 +38,7 @@ export const webhookRoutes: FastifyPluginAsync<
         response: {
           200: {
             description:
-              'Accepted: the cached responses holding one of the body\'s `syncTags` were invalidated (`scope: "tags"`, `entries` of them), or, without `syncTags`, every cached response',
+              'Accepted: the cached responses holding one of the body\'s `syncTags` were invalidated (`scope: "tags"`, `entries` of them), or, without `syncTags`, every cached response (`invalidated: false` when an earlier call of the same transaction, `sanity-transaction-id`, already did)',
             type: 'object',
             properties: {
               invalidated: { type: 'boolean' },
@@ -77,16 +79,24 @@ export const webhookRoutes: FastifyPluginAsync<
       }
       const tags = syncTagsOf(body)
       if (typeof tags === 'string') throw refuse(400, 'Malformed syncTags in the webhook body', tags)
-      let answer: { invalidated: true; scope?: 'tags'; entries?: number }
+      let answer: { invalidated: boolean; scope?: 'tags'; entries?: number }
       if (tags) {
+        // Each document's call names its own tags: every one counts, whatever its transaction.
         const before = context.cache.stats().entriesInvalidatedByTag
         context.changes.emit({ kind: 'tags', tags })
         answer = { invalidated: true, scope: 'tags', entries: context.cache.stats().entriesInvalidatedByTag - before }
+        onInvalidate?.()
       } else {
-        context.changes.emit({ kind: 'all', reason: 'webhook' })
-        answer = { invalidated: true }
+        // Sanity sends one webhook per document of a transaction (a release publish: every document
+        // of the release), each naming the transaction: the first one flushes.
+        const transactionId = request.headers['sanity-transaction-id']
+        const invalidated = seen.firstReport(typeof transactionId === 'string' ? transactionId : undefined)
+        if (invalidated) {
+          context.changes.emit({ kind: 'all', reason: 'webhook' })
+          onInvalidate?.()
+        }
+        answer = { invalidated }
       }
-      onInvalidate?.()
       return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify(answer))
     },
   )

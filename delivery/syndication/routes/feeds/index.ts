@@ -89,7 +89,8 @@ export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = as
   // The public feeds change with the public scope. Their cached copies carry the sync tags of the
   // query that built them (a publish refreshes them like any response), plus a tag of their own:
   // an embargo can end without any write, which only the syndication ledger notices, and then
-  // only the feeds are dropped, not the whole cache.
+  // only the feeds are dropped, not the whole cache (so a release publish is still one flush at
+  // most, and with tags none).
   const unsubscribe = syndication.onAppended((audience) => {
     if (audience.kind === 'public') responses.cache.invalidateTags([PUBLIC_FEEDS_TAG])
   })
