@@ -152,7 +152,13 @@ export async function buildDeliveryApp(
   const changes = new ChangeFeed()
   changes.subscribe(applyToCache(cache))
   // Publishes during an outage were not seen: when the source answers again, refetch everything.
-  health.onRecovered(() => changes.emit({ kind: 'all', reason: 'recovered' }))
+  // Not needed while a change stream stayed connected through it (a query that timed out under
+  // load is not an outage of the stream): a stream that dropped flushed on its own reconnect.
+  const streaming = { inUse: false }
+  health.onRecovered(() => {
+    if (!(streaming.inUse && cache.live && health.report().listener === 'connected'))
+      changes.emit({ kind: 'all', reason: 'recovered' })
+  })
   const context: DeliveryContext = {
     changes,
     content: createContentApi(client, { fallbackSiteUrl: options.publicUrl }),
@@ -258,13 +264,13 @@ export async function buildDeliveryApp(
     }),
   })
 
-  return { app, context, client }
+  return { app, context, client, streaming }
 }
 
 /** Starts the delivery server; resolves once it listens (and the listen stream is open, when used). */
 export async function startDeliveryServer(options: DeliveryServerOptions): Promise<DeliveryServer> {
   let base = options.publicUrl?.replace(/\/+$/, '') ?? ''
-  const { app, context, client } = await buildDeliveryApp({ ...options, publicUrl: () => base })
+  const { app, context, client, streaming } = await buildDeliveryApp({ ...options, publicUrl: () => base })
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 3000 })
   const url = address.replace('[::1]', 'localhost')
   if (!base) base = url
@@ -273,6 +279,7 @@ export async function startDeliveryServer(options: DeliveryServerOptions): Promi
   if (options.listen ?? !isHostedSanity(client)) {
     const streams = { client, cache: context.cache, health: context.health, changes: context.changes }
     listener = options.invalidation === 'flush' ? startPublishListener(streams) : startLiveInvalidation(streams)
+    streaming.inUse = true
     try {
       await listener.ready(5000)
     } catch (error) {
