@@ -4,6 +4,7 @@
 // The article projection is delivery's own ARTICLE_BY_SLUG_QUERY projection (so syndicated copies
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
 import type { SanityClient } from '@sanity/client'
+import { fetchTagged } from '../client.js'
 import { acceptListItem, conformDocument } from '../content/conform.js'
 import { CLINIC, SYNDICATED_ARTICLE, siteUrlProblem } from '../content/shapes.js'
 import { ARTICLE_BY_SLUG_QUERY, CLINIC_SETTINGS_QUERY } from '../queries.js'
@@ -134,7 +135,9 @@ export async function fetchScopedArticles(
   page: { offset: number; limit: number },
 ): Promise<ScopedArticlePage> {
   const { filter, params } = scopeFilter(audience, now)
-  const result: unknown = await client.fetch(
+  // Tagged: the public feeds are cached, and a change to what this read must refresh them.
+  const result: unknown = await fetchTagged(
+    client,
     `{"clinic": ${CLINIC_SETTINGS_QUERY}, "total": count(*[${filter}]), ` +
       `"articles": *[${filter}] | order(publishedAt desc, _id desc) [$from...$to]${ARTICLE_PROJECTION}}`,
     { ...params, from: page.offset, to: page.offset + page.limit },

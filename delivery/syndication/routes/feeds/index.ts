@@ -38,6 +38,9 @@ const FORMATS = {
 } as const
 type FeedFormat = keyof typeof FORMATS
 
+/** The public feeds' own cache tag (not a sync tag: those start with `s1:`). */
+const PUBLIC_FEEDS_TAG = 'clinic:syndication.public-feeds'
+
 const tokenParams = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 200, description: 'The feed token the clinic issued' }) },
   { additionalProperties: false },
@@ -83,15 +86,13 @@ export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = as
   { syndication, responses },
 ) => {
   const guard = guardOf(syndication)
-  // The public feeds change with the public scope; an embargo can end without any write, which
-  // only the syndication ledger notices: drop cached copies then too. A change a lake write made
-  // (a publish, a release) already invalidated the cache through the listen stream, once per
-  // transaction; invalidating again here would make a release two invalidations. Without a
-  // connected listener (hosted, webhooks) every change invalidates here as before.
-  const unsubscribe = syndication.onAppended((audience, cause) => {
-    if (audience.kind !== 'public') return
-    if (!cause.clock && responses.health.report().listener === 'connected') return
-    responses.cache.invalidateAll()
+  // The public feeds change with the public scope. Their cached copies carry the sync tags of the
+  // query that built them (a publish refreshes them like any response), plus a tag of their own:
+  // an embargo can end without any write, which only the syndication ledger notices, and then
+  // only the feeds are dropped, not the whole cache (so a release publish is still one flush at
+  // most, and with tags none).
+  const unsubscribe = syndication.onAppended((audience) => {
+    if (audience.kind === 'public') responses.cache.invalidateTags([PUBLIC_FEEDS_TAG])
   })
   app.addHook('onClose', async () => unsubscribe())
   const publicFeeds = { ...responses, cacheControl: PUBLIC_FEED }
@@ -117,7 +118,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = as
             title: 'Patient education',
           })
           // Rate limited: every request must reach the route, a cache hit too.
-          return { ...produced, metered: true }
+          return { ...produced, metered: true, extraTags: [PUBLIC_FEEDS_TAG] }
         }),
     )
 
