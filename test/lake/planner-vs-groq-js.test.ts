@@ -299,17 +299,8 @@ function describe(store: DatasetStore): Dataset {
     ids,
     slugs,
     codes: codes.length ? codes : ['M10.1'],
-    types: [
-      'article',
-      'condition',
-      'treatment',
-      'faq',
-      'careInstruction',
-      'clinician',
-      'category',
-      'clinic',
-      'nothing',
-    ],
+    // The types the dataset holds, and one it does not.
+    types: [...new Set(docs.map((d) => d._type)), 'nothing'],
     terms: [
       'tendon',
       'gentle*',

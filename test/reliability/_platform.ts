@@ -17,6 +17,35 @@ import { startTestLake, type TestLake } from '../helpers/lake.js'
 export const SEED = 'content/production.ndjson'
 export const SEED_CATEGORY = 'category-treatments'
 
+/**
+ * The draft of an article partners may republish, in the seed's category, with one paragraph of
+ * `text` (what an editor creates before publishing it); `fields` go over the defaults.
+ */
+export function syndicatedArticleDraft(
+  id: string,
+  fields: { title: string; slug: string; text: string } & Record<string, unknown>,
+): { _id: string; _type: string } & Record<string, unknown> {
+  const { slug, text, ...rest } = fields
+  return {
+    _id: `drafts.${id}`,
+    _type: 'article',
+    slug: { _type: 'slug', current: slug },
+    publishedAt: '2026-01-01T10:00:00Z',
+    categories: [{ _key: 'c', _type: 'reference', _ref: SEED_CATEGORY }],
+    syndication: { _type: 'syndicationSettings', allowed: true },
+    body: [
+      {
+        _type: 'block',
+        _key: 'b',
+        style: 'normal',
+        markDefs: [],
+        children: [{ _type: 'span', _key: 's', text, marks: [] }],
+      },
+    ],
+    ...rest,
+  }
+}
+
 /** One fetched output: where, what came back. */
 export interface Output {
   url: string
