@@ -454,6 +454,9 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
     'get /sitemap.xml',
     'get /sitemaps/{file}',
     'get /treatments/{slug}',
+    'get /es/articles/{slug}',
+    'get /es/conditions/{slug}',
+    'get /es/treatments/{slug}',
   ]
   const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
   assert.equal(listed.sort(), expected.sort())
