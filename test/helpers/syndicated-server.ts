@@ -7,6 +7,8 @@
  */
 import { type DeliveryServer, startDeliveryServer } from '../../delivery/http/server.js'
 import { type MountOptions, syndicationRoutes } from '../../delivery/syndication/mount.js'
+import { syndicationApi } from '../../delivery/syndication/routes/index.js'
+import type { Syndication } from '../../delivery/syndication/service.js'
 import type { TestLake } from './lake.js'
 
 export async function startSyndicatedServer(
@@ -29,4 +31,18 @@ export async function startSyndicatedServer(
   })
   base = server.url
   return server
+}
+
+/**
+ * A delivery server on a free loopback port serving the routes of a syndication the caller created
+ * (and starts, or not: its background work is the caller's), reading the given test lake.
+ */
+export function startServerFor(lake: TestLake, syndication: Syndication): Promise<DeliveryServer> {
+  return startDeliveryServer({
+    client: lake.anonymousClient,
+    port: 0,
+    extraRoutes: async (app, context) => {
+      await app.register(syndicationApi, { syndication, responses: context })
+    },
+  })
 }

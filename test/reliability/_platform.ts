@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net'
 import type { SanityClient } from '@sanity/client'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
-import { syndicationApi } from '../../delivery/syndication/routes/index.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
 import { openListen, type ListenStream } from './helpers/sse.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { startServerFor } from '../helpers/syndicated-server.js'
 
 export const SEED = 'content/production.ndjson'
 export const SEED_CATEGORY = 'category-treatments'
@@ -146,13 +146,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     webhooks: { enabled: true, intervalMs: 200, timeoutMs: 2000, backoff: { baseMs: 200, maxMs: 1000 } },
     ...options.syndication,
   })
-  const syndicationServer = await startDeliveryServer({
-    client: lake.anonymousClient,
-    port: 0,
-    extraRoutes: async (app, context) => {
-      await app.register(syndicationApi, { syndication, responses: context })
-    },
-  })
+  const syndicationServer = await startServerFor(lake, syndication)
   const syndicationApp = syndicationServer.app
   syndicationUrl = syndicationServer.url.replace(/\/$/, '')
   const partner = await createPartner(editor, {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { requireWriter, type User } from '../../auth/index.js'
+import { type Identity, requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 
@@ -18,6 +18,23 @@ export function userView(user: User): Record<string, unknown> {
 }
 
 /**
+ * Another user as hosted Sanity's `/users/<id>` describes a project member: `displayName` and
+ * `imageUrl` (the Studio's avatars and mentions read these, not `/users/me`'s `name` and
+ * `profileImage`), no email.
+ */
+function projectUserView(user: User, caller: Identity): Record<string, unknown> {
+  const [givenName, ...rest] = user.name.split(/\s+/)
+  return {
+    id: user.id,
+    displayName: user.name,
+    givenName: givenName ?? user.name,
+    familyName: rest.join(' ') || null,
+    imageUrl: null,
+    isCurrentUser: caller.kind === 'user' && caller.user.id === user.id,
+  }
+}
+
+/**
  * What the Studio asks about the project and the signed-in user: `/users/me`, key-value settings,
  * the dataset ACL, `/projects/<id>`, `/features`, `/ping`.
  */
@@ -28,6 +45,24 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".
     return request.identity.kind === 'user' ? userView(request.identity.user) : {}
+  })
+
+  // Other editors by id (`/users/<id>` or `/users/<id1>,<id2>`), as the Studio resolves the
+  // people behind presence avatars, mentions and document authors. Signed-in callers only: an
+  // anonymous caller sees no editor's identity anywhere. One id answers the user (404 if unknown),
+  // several answer the known ones in a list.
+  app.get<{ Params: { ids: string } }>('/users/:ids', async (request) => {
+    signedIn(request.identity, 'Looking up editors')
+    const ids = request.params.ids.split(',').filter(Boolean)
+    if (ids.length === 1) {
+      const user = ctx.accounts.findById(ids[0])
+      if (!user) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this lake`)
+      return projectUserView(user, request.identity)
+    }
+    return ids.flatMap((id) => {
+      const user = ctx.accounts.findById(id)
+      return user ? [projectUserView(user, request.identity)] : []
+    })
   })
 
   app.get<{ Params: { keys: string } }>('/users/me/keyvalue/:keys', async (request) => {
