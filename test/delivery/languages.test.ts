@@ -6,11 +6,17 @@
 import * as assert from 'uvu/assert'
 import { deliverySuite } from '../helpers/delivery-suite.js'
 import { waitFor } from '../helpers/wait.js'
-import { loadSeed, type SeedDoc, slugOf } from './_seed.js'
+import fs from 'node:fs'
+import { SEED_PATH, type SeedDoc, slugOf } from './_seed.js'
 
 const { test, t } = deliverySuite('delivery: Spanish translations (?lang=es, /es/...)')
 
-const seed = loadSeed()
+// Every seed document, the Spanish drafts awaiting review included (loadSeed has the published ones).
+const seed = fs
+  .readFileSync(SEED_PATH, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as SeedDoc)
 const byId = (id: string): SeedDoc => {
   const doc = seed.find((d) => d._id === id)
   if (!doc) throw new Error(`the seed has no ${id}`)
@@ -180,6 +186,58 @@ test('sitemaps list both versions with xhtml:link alternates', async () => {
   assert.match(xml, new RegExp(`<loc>[^<]*/es/articles/${esSlug}</loc>`))
   assert.match(xml, new RegExp(`<xhtml:link rel="alternate" hreflang="es-US" href="[^"]*/es/articles/${esSlug}"/>`))
   assert.match(xml, new RegExp(`<xhtml:link rel="alternate" hreflang="en-US" href="[^"]*/articles/${enSlug}"/>`))
+})
+
+test('OpenAPI documents lang and fallback on the content routes', async () => {
+  const doc = (await get('/api/v1/openapi.json')).json() as {
+    paths: Record<
+      string,
+      Record<string, { parameters?: Array<{ name: string; in: string; schema: { enum?: string[] } }> }>
+    >
+  }
+  for (const path of [
+    '/api/v1/articles',
+    '/api/v1/articles/{slug}',
+    '/api/v1/conditions',
+    '/api/v1/conditions/{slug}',
+    '/api/v1/treatments',
+    '/api/v1/treatments/{slug}',
+    '/api/v1/faqs',
+    '/api/v1/search',
+    '/api/v1/icd10/{code}',
+  ]) {
+    const params = doc.paths[path]?.get?.parameters ?? []
+    const lang = params.find((p) => p.name === 'lang' && p.in === 'query')
+    assert.ok(lang, `${path} documents lang`)
+    assert.equal(lang!.schema.enum, ['en', 'es'])
+    assert.ok(
+      params.some((p) => p.name === 'fallback'),
+      `${path} documents fallback`,
+    )
+  }
+})
+
+test('a hostile Spanish document is escaped on its /es/ page and in the API', async () => {
+  const payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+  const { _id, ...rest } = spanish
+  void _id
+  await t.lake.client.createOrReplace({
+    ...rest,
+    _id: 'article-hostile-es',
+    title: `Título ${payload}`,
+    excerpt: payload,
+    slug: { _type: 'slug', current: 'articulo-hostil' },
+    publishedAt: '2026-01-01T00:00:00Z',
+  })
+  const waited = await waitFor(async () => (await get('/es/articles/articulo-hostil')).status === 200, 10_000)
+  assert.ok(waited >= 0)
+  const html = (await get('/es/articles/articulo-hostil')).text
+  assert.not.match(html, '<script>alert(1)')
+  assert.not.match(html, '<img src=x')
+  assert.match(html, '&lt;script&gt;')
+  const api = await get('/api/v1/articles/articulo-hostil?lang=es')
+  assert.is(api.headers.get('content-type')?.split(';')[0], 'application/json')
+  assert.not.match(JSON.stringify(api.json().html), '<script>alert(1)')
 })
 
 test.run()
