@@ -132,6 +132,7 @@ test('a reviewed, published Spanish article is served at /es/... and ?lang=es, h
   const esPage = await get(`/es/articles/${esSlug}`)
   assert.is(esPage.status, 200)
   assert.match(esPage.text, '<html lang="es-US">')
+  assert.is(esPage.headers.get('content-language'), 'es-US')
   assert.match(esPage.text, new RegExp(`<link rel="alternate" hreflang="en-US" href="[^"]*/articles/${enSlug}">`))
   assert.match(esPage.text, new RegExp(`<link rel="alternate" hreflang="es-US" href="[^"]*/es/articles/${esSlug}">`))
   assert.match(esPage.text, /"inLanguage":"es-US"/)

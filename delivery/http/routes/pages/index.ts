@@ -17,7 +17,7 @@ import {
   renderNotFoundPage,
   renderTreatmentPage,
 } from '../../../render/pages.js'
-import { DEFAULT_LANGUAGE, LANGUAGE_IDS, LANGUAGES } from '../../../../model/languages.js'
+import { DEFAULT_LANGUAGE, LANGUAGE_IDS, LANGUAGES, languageOf, localeOf } from '../../../../model/languages.js'
 import { collectionPath, languagePrefix } from '../../../../model/site-paths.js'
 import { clinicSettings, type RouteOptions } from '../../context.js'
 import { API_PREFIX, nextPageLink } from '../../present.js'
@@ -74,7 +74,8 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       const [clinic, result] = await Promise.all([clinicOrNull(), find()])
       if (!clinic) return clinicMissing(request.url)
       if (!result.found) return html(404, renderNotFoundPage(clinic, `We could not find that ${what}.`))
-      return html(200, render(result.value, clinic, options))
+      const page = html(200, render(result.value, clinic, options))
+      return { ...page, headers: { 'content-language': localeOf(languageOf(result.value as object)) } }
     })
 
   app.get(
