@@ -45,6 +45,7 @@ if (!availability.ok) {
 test.run()
 
 interface Editor {
+  id: string
   name: string
   email: string
   token: string
@@ -66,13 +67,13 @@ interface State {
 const SECOND_EDITOR = { name: 'Ben Second', email: 'ben.second@clinic.localhost' }
 
 /** A second local editor account (and a token for it) in the data dir of the running lake. */
-function secondEditor(dataDir: string): { name: string; email: string; token: string } {
+function secondEditor(dataDir: string): { id: string; name: string; email: string; token: string } {
   const store = new LakeStore(dataDir)
   try {
     const accounts = new Accounts(store.db)
     const user = accounts.findByEmail(SECOND_EDITOR.email) ?? accounts.createUser(SECOND_EDITOR)
     const { token } = accounts.issueToken(user.id, 'two-editor browser test')
-    return { ...SECOND_EDITOR, token }
+    return { ...SECOND_EDITOR, id: user.id, token }
   } finally {
     store.close()
   }
@@ -90,6 +91,9 @@ function defineTour(): void {
   }
 
   async function openEditor(name: string, email: string, token: string, label: string): Promise<Editor> {
+    const me = await editorClient({ ...state.start.info, editor: { name, email, token } }).request<{ id: string }>({
+      uri: '/users/me',
+    })
     const context = await state.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } })
     // Offline: nothing but this machine answers (the tour also counts any attempt).
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
@@ -106,7 +110,7 @@ function defineTour(): void {
     await page.goto(`${state.start.info.studioUrl}/sign-in#token=${encodeURIComponent(token)}`)
     await page.waitForURL(/\/local(\/|$)/)
     await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 120_000 })
-    return { name, email, token, page }
+    return { id: me.id, name, email, token, page }
   }
 
   test.before(async () => {
@@ -215,6 +219,9 @@ function defineTour(): void {
     assert.ok((state.traffic.report.refusals['delete of a referenced condition'] ?? 0) >= 1, 'the lake answered 409')
     const still = await state.client.fetch<number>('count(*[_id == $id])', { id: target._id })
     assert.is(still, 1, 'the condition is still published')
+    // Chromium logs the refused request to the console a moment after the response arrives.
+    await page.waitForTimeout(1000)
+    state.traffic.settle('delete of a referenced condition')
   })
 
   test("both editors see each other's avatar on the same document", async () => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { type Identity, requireWriter, type User } from '../../auth/index.js'
+import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 
@@ -9,28 +9,15 @@ export function userView(user: User): Record<string, unknown> {
   return {
     id: user.id,
     name: user.name,
+    // What `/users/<ids>` answers on hosted Sanity: the Studio lists mentionable editors and
+    // task assignees by `displayName` (and sorts them by it).
+    displayName: user.name,
     email: user.email,
     profileImage: null,
+    imageUrl: null,
     role: user.role,
     roles: [{ name: user.role, title: ROLE_TITLES[user.role] ?? user.role }],
     provider: 'local',
-  }
-}
-
-/**
- * Another user as hosted Sanity's `/users/<id>` describes a project member: `displayName` and
- * `imageUrl` (the Studio's avatars and mentions read these, not `/users/me`'s `name` and
- * `profileImage`), no email.
- */
-function projectUserView(user: User, caller: Identity): Record<string, unknown> {
-  const [givenName, ...rest] = user.name.split(/\s+/)
-  return {
-    id: user.id,
-    displayName: user.name,
-    givenName: givenName ?? user.name,
-    familyName: rest.join(' ') || null,
-    imageUrl: null,
-    isCurrentUser: caller.kind === 'user' && caller.user.id === user.id,
   }
 }
 
@@ -57,11 +44,11 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
     if (ids.length === 1) {
       const user = ctx.accounts.findById(ids[0])
       if (!user) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this lake`)
-      return projectUserView(user, request.identity)
+      return userView(user)
     }
     return ids.flatMap((id) => {
       const user = ctx.accounts.findById(id)
-      return user ? [projectUserView(user, request.identity)] : []
+      return user ? [userView(user)] : []
     })
   })
 
