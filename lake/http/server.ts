@@ -23,6 +23,7 @@ import historyRoutes from './routes/history.js'
 import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
 import referenceRoutes from './routes/references.js'
+import releaseRoutes from './routes/releases.js'
 import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
 
@@ -41,6 +42,7 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   authApiRoutes,
   referenceRoutes,
   studioServiceRoutes,
+  releaseRoutes,
 ]
 
 /**

@@ -167,7 +167,7 @@ test('/users/me, ACL, /ping, /features', async () => {
   assert.ok(acl[0].permissions.includes('update'))
   assert.is(await (await fetch(`${t.httpUrl}/v2025-02-19/ping`)).text(), 'PONG')
   assert.is(await (await fetch(`${t.httpUrl}/ping`)).text(), 'PONG')
-  assert.equal(await (await fetch(`${t.httpUrl}/vX/features`)).json(), [])
+  assert.equal(await (await fetch(`${t.httpUrl}/vX/features`)).json(), ['contentReleases', 'singleDocRelease'])
 })
 
 test('CORS: OPTIONS 204 echoing origin and requested headers; SSE carries the headers too', async () => {

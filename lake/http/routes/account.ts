@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
+import { LAKE_FEATURES } from './releases.js'
 
 const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
 
@@ -23,7 +24,7 @@ export function userView(user: User): Record<string, unknown> {
  */
 const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
-  app.get('/features', async () => [])
+  app.get('/features', async () => LAKE_FEATURES)
 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".

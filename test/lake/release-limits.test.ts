@@ -1,0 +1,78 @@
+import * as assert from 'uvu/assert'
+import { failure, lakeSuite } from '../helpers/lake-suite.js'
+
+// What the Studio's Releases tool and "Schedule publish" ask a lake besides the actions API: the
+// plan features (`/features`) and the release limits
+// (`vX/projects/<projectId>/new-content-release-allowed`), asked the way the Studio asks them:
+// through @sanity/client's request().
+const { test, t } = lakeSuite('lake: release limits and features for the Releases tool')
+
+interface LimitsResponse {
+  data: {
+    orgActiveReleaseCount: number
+    orgMeteredActiveReleaseCount: number
+    datasetReleaseLimit: number
+    orgActiveReleaseLimit: number | null
+  }
+}
+
+const limits = (): Promise<LimitsResponse> =>
+  t.client
+    .withConfig({ apiVersion: 'vX' })
+    .request<LimitsResponse>({ uri: `projects/${t.projectId}/new-content-release-allowed` })
+
+test('/features lists content releases and single-document scheduling', async () => {
+  const features = await t.client.request<string[]>({ uri: '/features' })
+  assert.ok(features.includes('contentReleases'), JSON.stringify(features))
+  assert.ok(features.includes('singleDocRelease'), JSON.stringify(features))
+})
+
+test('release limits count active releases; schedules of one document are not metered', async () => {
+  const before = await limits()
+  assert.is(before.data.orgActiveReleaseCount, 0)
+  assert.is(before.data.orgMeteredActiveReleaseCount, 0)
+  assert.ok(before.data.datasetReleaseLimit > 0, 'a positive dataset limit')
+  assert.is(before.data.orgActiveReleaseLimit, null, 'no organisation limit (0 would mean misconfigured)')
+
+  await t.client.releases.create({ releaseId: 'monday', metadata: { title: 'Monday', releaseType: 'asap' } })
+  // "Schedule publish" on one draft: a release of cardinality one.
+  await t.client.releases.create({
+    releaseId: 'one-draft',
+    metadata: { title: 'One draft', releaseType: 'scheduled', cardinality: 'one' },
+  })
+  const during = await limits()
+  assert.is(during.data.orgActiveReleaseCount, 2)
+  assert.is(during.data.orgMeteredActiveReleaseCount, 1)
+
+  // Archived and published releases no longer count; scheduled ones still do.
+  await t.client.releases.archive({ releaseId: 'monday' })
+  await t.client.createVersion({
+    publishedId: 'faq-limits',
+    releaseId: 'one-draft',
+    document: { _type: 'faq', question: 'Counted?' },
+  })
+  await t.client.releases.schedule({ releaseId: 'one-draft', publishAt: '2099-01-01T09:00:00.000Z' })
+  const after = await limits()
+  assert.is(after.data.orgActiveReleaseCount, 1)
+  assert.is(after.data.orgMeteredActiveReleaseCount, 0)
+  await t.client.releases.unschedule({ releaseId: 'one-draft' })
+  await t.client.releases.publish({ releaseId: 'one-draft' })
+  assert.is((await limits()).data.orgActiveReleaseCount, 0)
+})
+
+test('release limits: anonymous callers get 401, another project 404, both saying why', async () => {
+  const anonymous = await failure(
+    t.anonymousClient
+      .withConfig({ apiVersion: 'vX' })
+      .request({ uri: `projects/${t.projectId}/new-content-release-allowed` }),
+  )
+  assert.is(anonymous.statusCode, 401)
+  assert.match(anonymous.message, /token/)
+  const other = await failure(
+    t.client.withConfig({ apiVersion: 'vX' }).request({ uri: 'projects/not-this-one/new-content-release-allowed' }),
+  )
+  assert.is(other.statusCode, 404)
+  assert.match(other.message, /not-this-one/)
+})
+
+test.run()
