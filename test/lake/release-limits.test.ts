@@ -75,4 +75,27 @@ test('release limits: anonymous callers get 401, another project 404, both sayin
   assert.match(other.message, /not-this-one/)
 })
 
+test('an empty release can be probed (dry run), scheduled and published: it publishes nothing', async () => {
+  await t.client.releases.create({ releaseId: 'empty', metadata: { title: 'Empty', releaseType: 'asap' } })
+  // The Studio's permission probes right after it creates a release.
+  for (const action of [
+    { actionType: 'sanity.action.release.publish', releaseId: 'empty' },
+    { actionType: 'sanity.action.release.schedule', releaseId: 'empty', publishAt: '2099-01-01T09:00:00.000Z' },
+  ] as const)
+    await t.client.action(action, { dryRun: true })
+  assert.is((await t.client.getDocument('_.releases.empty'))?.state, 'active', 'a dry run changes nothing')
+  await t.client.releases.schedule({ releaseId: 'empty', publishAt: '2099-01-01T09:00:00.000Z' })
+  await t.client.releases.unschedule({ releaseId: 'empty' })
+  await t.client.releases.publish({ releaseId: 'empty' })
+  const release = await t.client.getDocument('_.releases.empty')
+  assert.is(release?.state, 'published')
+  assert.equal(release?.finalDocumentStates, [])
+})
+
+test('/data/ping/<dataset> answers (the Studio pings it before its first save)', async () => {
+  const res = await fetch(`${t.httpUrl}/v2025-02-19/data/ping/${t.dataset}`)
+  assert.is(res.status, 200)
+  assert.is(await res.text(), 'PONG')
+})
+
 test.run()

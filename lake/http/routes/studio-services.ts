@@ -14,6 +14,7 @@ const MAX_DESCRIPTORS = 20_000
  * - `/schedules/<project>/<dataset>`: the legacy Scheduled Publishing plugin's list, always
  *   empty (scheduling is done with releases);
  * - `/projects/<id>/user-applications`: no deployed Studios or apps;
+ * - `/data/ping/<dataset>`: the Studio pings it before its first save to measure latency;
  * - `/descriptors/claim` and `/descriptors/synchronize`: the schema descriptor exchange. The
  *   Studio claims its schema by id; the lake answers which descriptors it lacks, stores those the
  *   Studio then sends, and says "complete" once it holds them all.
@@ -26,6 +27,7 @@ const studioServiceRoutes: FastifyPluginAsync<RouteOptions> = async (app) => {
   app.get('/help', async () => ({}))
   app.get('/schedules/:projectId/:dataset', async () => ({ schedules: [] }))
   app.get('/projects/:projectId/user-applications', async () => [])
+  app.get('/data/ping/:dataset', async (_request, reply) => reply.type('text/plain').send('PONG'))
 
   /** What the lake still needs of descriptor `id` and everything it refers to. */
   function synchronization(id: string): { type: 'complete' } | { type: 'incomplete'; missingIds: string[] } {
