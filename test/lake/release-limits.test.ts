@@ -98,4 +98,20 @@ test('/data/ping/<dataset> answers (the Studio pings it before its first save)',
   assert.is(await res.text(), 'PONG')
 })
 
+test('/users/<ids> names the editors and the release scheduler (authors in release activity)', async () => {
+  const me = await t.client.request<{ id: string }>({ uri: '/users/me' })
+  const both = await t.client.request<Array<{ id: string; displayName: string }>>({
+    uri: `/users/${me.id},system:release-scheduler,nobody`,
+  })
+  assert.equal(
+    both.map((u) => u.id),
+    [me.id, 'system:release-scheduler'],
+  )
+  assert.is(both[1]?.displayName, 'Scheduled publishing')
+  const one = await t.client.request<{ id: string; displayName: string }>({ uri: `/users/${me.id}` })
+  assert.is(one.id, me.id)
+  assert.is(await t.client.request({ uri: '/users/nobody' }), null)
+  assert.is((await failure(t.anonymousClient.request({ uri: `/users/${me.id}` }))).statusCode, 401)
+})
+
 test.run()

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
+import { SCHEDULER_AUTHOR } from '../../releases/scheduler.js'
 import { LAKE_FEATURES } from './releases.js'
 
 const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
@@ -29,6 +30,22 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".
     return request.identity.kind === 'user' ? userView(request.identity.user) : {}
+  })
+
+  // `/users/<id>,<id>` (the Studio's user store, for the authors in history and release activity):
+  // the local editors, and the release scheduler that authors scheduled publishes. Unknown ids are
+  // left out; one id answers one user (or null), as hosted Sanity does.
+  app.get<{ Params: { ids: string } }>('/users/:ids', async (request, reply) => {
+    signedIn(request.identity, 'Looking up users')
+    const ids = request.params.ids.split(',').filter(Boolean)
+    const known = new Map<string, Record<string, unknown>>([
+      [SCHEDULER_AUTHOR, { id: SCHEDULER_AUTHOR, displayName: 'Scheduled publishing', imageUrl: null }],
+    ])
+    for (const user of ctx.accounts.listUsers())
+      known.set(user.id, { id: user.id, displayName: user.name, email: user.email, imageUrl: null })
+    const found = ids.map((id) => known.get(id)).filter((user) => user !== undefined)
+    if (ids.length === 1) return reply.type('application/json').send(JSON.stringify(found[0] ?? null))
+    return found
   })
 
   app.get<{ Params: { keys: string } }>('/users/me/keyvalue/:keys', async (request) => {
