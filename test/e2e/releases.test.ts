@@ -316,7 +316,7 @@ function defineBrowserTests(): void {
       .getByRole('button', { name: /^Schedule/ })
       .first()
       .click()
-    state.releaseAt = nextMinute(50_000)
+    state.releaseAt = nextMinute(60_000)
     await setScheduleDate(page, state.releaseAt)
     await shot('release-schedule-dialog')
     await page.locator('[role="dialog"] [data-testid="confirm-button"]').last().click()
@@ -326,10 +326,6 @@ function defineBrowserTests(): void {
       }),
     )
     assert.is(Date.parse(release.publishAt), state.releaseAt, 'publishAt is the time chosen in the dialog')
-    await page
-      .getByRole('button', { name: /Unschedule/ })
-      .first()
-      .waitFor()
     await shot('release-scheduled')
     await noUnableToast(page, 'scheduling the release')
   })
@@ -340,6 +336,9 @@ function defineBrowserTests(): void {
     assert.ok(at, 'the release was scheduled')
     const { lakeHttpUrl, lakePid } = state.start.info
     const killedAt = Date.now()
+    // A restart takes up to ~20 s on a loaded machine: killed later, the release would publish at
+    // the restart (correct, but not the timing this tour measures).
+    assert.ok(at - killedAt > 30_000, `only ${at - killedAt} ms were left before the release time to kill the lake`)
     process.kill(lakePid, 'SIGKILL')
     await eventually('the killed lake to stop answering', async () => !(await pings(lakeHttpUrl)), 10_000)
     await eventually('the supervisor to restart the lake', () => pings(lakeHttpUrl), 120_000)

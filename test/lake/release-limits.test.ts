@@ -1,3 +1,4 @@
+import { applyPatch } from 'mendoza'
 import * as assert from 'uvu/assert'
 import { failure, lakeSuite } from '../helpers/lake-suite.js'
 
@@ -112,6 +113,46 @@ test('/users/<ids> names the editors and the release scheduler (authors in relea
   assert.is(one.id, me.id)
   assert.is(await t.client.request({ uri: '/users/nobody' }), null)
   assert.is((await failure(t.anonymousClient.request({ uri: `/users/${me.id}` }))).statusCode, 401)
+})
+
+test("history effects of a release apply to the Studio's copy (without _rev) in both directions", async () => {
+  // The Releases tool rebuilds a release's past states from its transaction log by applying each
+  // revert effect to its copy without `_rev`; a wrong delete index removed `metadata`.
+  await t.client.releases.create({ releaseId: 'effects', metadata: { title: 'Effects', releaseType: 'asap' } })
+  await t.client.createVersion({
+    publishedId: 'faq-effects',
+    releaseId: 'effects',
+    document: { _type: 'faq', question: 'Reverted?' },
+  })
+  await t.client.releases.schedule({ releaseId: 'effects', publishAt: '2099-01-01T09:00:00.000Z' })
+  await t.client.releases.unschedule({ releaseId: 'effects' })
+  await t.client.releases.publish({ releaseId: 'effects' })
+  const id = '_.releases.effects'
+  const res = await fetch(
+    `${t.httpUrl}/v2025-02-19/data/history/${t.dataset}/transactions/${id}?effectFormat=mendoza&excludeContent=true&reverse=true`,
+    { headers: { authorization: `Bearer ${t.token}` } },
+  )
+  const log = (await res.text())
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { id: string; effects: Record<string, { apply: unknown[]; revert: unknown[] }> })
+  assert.is(log.length, 4, 'create, schedule, unschedule, publish')
+  const withoutRev = (doc: Record<string, unknown> | null | undefined): Record<string, unknown> | null => {
+    if (!doc) return null
+    const { _rev, ...rest } = doc
+    void _rev
+    return rest
+  }
+  let current = withoutRev(await t.client.getDocument(id))
+  for (const entry of log) {
+    const effect = entry.effects[id]
+    if (!effect) continue
+    const before = withoutRev(applyPatch(current, effect.revert) as Record<string, unknown> | null)
+    if (before) assert.ok(before.metadata, `the state before ${entry.id} keeps its metadata`)
+    assert.equal(withoutRev(applyPatch(before, effect.apply) as Record<string, unknown> | null), current)
+    current = before
+  }
+  assert.is(current, null, 'reverting every transaction leads back to before the release existed')
 })
 
 test.run()
