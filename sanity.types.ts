@@ -15,6 +15,19 @@
 export declare const internalGroqTypeReferenceTo: unique symbol;
 
 // Source: schema.json
+export type ClinicianReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "clinician";
+};
+
+export type TranslationReview = {
+  status?: "awaiting-clinical-review" | "reviewed";
+  reviewer?: ClinicianReference;
+  reviewedAt?: string;
+};
+
 export type TreatmentComparison = {
   _type: "treatmentComparison";
   comparedTo?: string;
@@ -252,12 +265,55 @@ export type Slug = {
   source?: string;
 };
 
+export type TranslationMetadata = {
+  _id: string;
+  _type: "translation.metadata";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  translations?: InternationalizedArrayReference;
+  schemaTypes?: Array<string>;
+};
+
+export type InternationalizedArrayReference = Array<
+  {
+    _key: string;
+  } & InternationalizedArrayReferenceValue
+>;
+
+export type FaqReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "faq";
+};
+
+export type CareInstructionReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "careInstruction";
+};
+
+export type InternationalizedArrayReferenceValue = {
+  _type: "internationalizedArrayReferenceValue";
+  value?:
+    | ArticleReference
+    | ConditionReference
+    | TreatmentReference
+    | FaqReference
+    | CareInstructionReference;
+  language?: string;
+};
+
 export type CareInstruction = {
   _id: string;
   _type: "careInstruction";
   _createdAt: string;
   _updatedAt: string;
   _rev: string;
+  language?: "en" | "es";
+  translationReview?: TranslationReview;
   title?: string;
   slug?: Slug;
   treatment?: TreatmentReference;
@@ -276,6 +332,8 @@ export type Faq = {
   _createdAt: string;
   _updatedAt: string;
   _rev: string;
+  language?: "en" | "es";
+  translationReview?: TranslationReview;
   question?: string;
   answer?: SimpleBlockContent;
   treatments?: Array<
@@ -291,33 +349,18 @@ export type Faq = {
   order?: number;
 };
 
-export type ClinicianReference = {
-  _ref: string;
-  _type: "reference";
-  _weak?: boolean;
-  [internalGroqTypeReferenceTo]?: "clinician";
-};
-
-export type FaqReference = {
-  _ref: string;
-  _type: "reference";
-  _weak?: boolean;
-  [internalGroqTypeReferenceTo]?: "faq";
-};
-
-export type CareInstructionReference = {
-  _ref: string;
-  _type: "reference";
-  _weak?: boolean;
-  [internalGroqTypeReferenceTo]?: "careInstruction";
-};
-
 export type Article = {
   _id: string;
   _type: "article";
   _createdAt: string;
   _updatedAt: string;
   _rev: string;
+  language?: "en" | "es";
+  translationReview?: {
+    status?: "awaiting-clinical-review" | "reviewed";
+    reviewer?: ClinicianReference;
+    reviewedAt?: string;
+  };
   title?: string;
   slug?: Slug;
   excerpt?: string;
@@ -363,28 +406,18 @@ export type Article = {
   syndication?: SyndicationSettings;
 };
 
-export type Clinician = {
-  _id: string;
-  _type: "clinician";
-  _createdAt: string;
-  _updatedAt: string;
-  _rev: string;
-  name?: string;
-  handle?: string;
-  slug?: Slug;
-  role?: string;
-  credentials?: Array<string>;
-  certifications?: Array<string>;
-  bio?: string;
-  photo?: AccessibleImage;
-};
-
 export type Condition = {
   _id: string;
   _type: "condition";
   _createdAt: string;
   _updatedAt: string;
   _rev: string;
+  language?: "en" | "es";
+  translationReview?: {
+    status?: "awaiting-clinical-review" | "reviewed";
+    reviewer?: ClinicianReference;
+    reviewedAt?: string;
+  };
   name?: string;
   slug?: Slug;
   alsoCalled?: Array<string>;
@@ -424,6 +457,12 @@ export type Treatment = {
   _createdAt: string;
   _updatedAt: string;
   _rev: string;
+  language?: "en" | "es";
+  translationReview?: {
+    status?: "awaiting-clinical-review" | "reviewed";
+    reviewer?: ClinicianReference;
+    reviewedAt?: string;
+  };
   name?: string;
   slug?: Slug;
   summary?: string;
@@ -442,6 +481,22 @@ export type Treatment = {
       _key: string;
     } & ConditionReference
   >;
+};
+
+export type Clinician = {
+  _id: string;
+  _type: "clinician";
+  _createdAt: string;
+  _updatedAt: string;
+  _rev: string;
+  name?: string;
+  handle?: string;
+  slug?: Slug;
+  role?: string;
+  credentials?: Array<string>;
+  certifications?: Array<string>;
+  bio?: string;
+  photo?: AccessibleImage;
 };
 
 export type SanityImageCrop = {
@@ -558,6 +613,8 @@ export type Geopoint = {
 };
 
 export type AllSanitySchemaTypes =
+  | ClinicianReference
+  | TranslationReview
   | TreatmentComparison
   | SyndicationSettings
   | Seo
@@ -579,15 +636,17 @@ export type AllSanitySchemaTypes =
   | Partner
   | Category
   | Slug
-  | CareInstruction
-  | Faq
-  | ClinicianReference
+  | TranslationMetadata
+  | InternationalizedArrayReference
   | FaqReference
   | CareInstructionReference
+  | InternationalizedArrayReferenceValue
+  | CareInstruction
+  | Faq
   | Article
-  | Clinician
   | Condition
   | Treatment
+  | Clinician
   | SanityImageCrop
   | SanityImageHotspot
   | SanityImagePaletteSwatch
@@ -2092,6 +2151,23 @@ export type CLINIC_SETTINGS_QUERY_RESULT =
     }
   | {
       _id: "clinic";
+      _type: "translation.metadata";
+      _updatedAt: string;
+      name: null;
+      siteUrl: null;
+      bookingUrl: null;
+      phone: null;
+      email: null;
+      address: null;
+      logo: null;
+      medicalDisclaimer: null;
+      syndicationLicence: null;
+      attributionText: null;
+      targetReadingGrade: null;
+      readingGradeBlocksPublish: null;
+    }
+  | {
+      _id: "clinic";
       _type: "treatment";
       _updatedAt: string;
       name: string | null;
@@ -2124,6 +2200,12 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       _createdAt: string;
       _updatedAt: string;
       _rev: string;
+      language?: "en" | "es";
+      translationReview?: {
+        status?: "awaiting-clinical-review" | "reviewed";
+        reviewer?: ClinicianReference;
+        reviewedAt?: string;
+      };
       title?: string;
       slug?: Slug;
       excerpt?: string;
@@ -2174,6 +2256,8 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       _createdAt: string;
       _updatedAt: string;
       _rev: string;
+      language?: "en" | "es";
+      translationReview?: TranslationReview;
       title?: string;
       slug?: Slug;
       treatment?: TreatmentReference;
@@ -2235,6 +2319,12 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       _createdAt: string;
       _updatedAt: string;
       _rev: string;
+      language?: "en" | "es";
+      translationReview?: {
+        status?: "awaiting-clinical-review" | "reviewed";
+        reviewer?: ClinicianReference;
+        reviewedAt?: string;
+      };
       name?: string;
       slug?: Slug;
       alsoCalled?: Array<string>;
@@ -2273,6 +2363,8 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
       _createdAt: string;
       _updatedAt: string;
       _rev: string;
+      language?: "en" | "es";
+      translationReview?: TranslationReview;
       question?: string;
       answer?: SimpleBlockContent;
       treatments?: Array<
@@ -2350,10 +2442,25 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
     }
   | {
       _id: string;
+      _type: "translation.metadata";
+      _createdAt: string;
+      _updatedAt: string;
+      _rev: string;
+      translations?: InternationalizedArrayReference;
+      schemaTypes?: Array<string>;
+    }
+  | {
+      _id: string;
       _type: "treatment";
       _createdAt: string;
       _updatedAt: string;
       _rev: string;
+      language?: "en" | "es";
+      translationReview?: {
+        status?: "awaiting-clinical-review" | "reviewed";
+        reviewer?: ClinicianReference;
+        reviewedAt?: string;
+      };
       name?: string;
       slug?: Slug;
       summary?: string;

@@ -22,6 +22,8 @@ export interface LakeConfig {
   corsOrigins: string[]
   /** `LAKE_KEEPALIVE_MS` (30000): interval of keep-alive comments on listener streams. */
   keepAliveMs: number
+  /** `LAKE_LIVE_MAX_CONNECTIONS` (1000): open live event streams; past it a new one gets `goaway`. */
+  liveMaxConnections: number
   /** `LAKE_QUERY_*`: what one query may cost (lake/query/budget.ts, docs/lake.md "Query limits"). */
   query: QueryBudgetConfig
   /** Sign-in throttling (`LAKE_LOGIN_MAX_FAILURES_ACCOUNT` 10, `..._ADDRESS` 30, `LAKE_LOGIN_WINDOW_SECONDS` 900): see auth/throttle.ts. */
@@ -50,6 +52,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): LakeConfig 
       .map((s) => s.trim())
       .filter(Boolean),
     keepAliveMs: intFromEnv(env, 'LAKE_KEEPALIVE_MS', 30_000),
+    liveMaxConnections: intFromEnv(env, 'LAKE_LIVE_MAX_CONNECTIONS', 1000),
     query: queryBudgetFromEnv(env),
     login: {
       maxFailuresPerAccount: intFromEnv(

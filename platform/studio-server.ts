@@ -3,7 +3,8 @@
 // - Static files from the build; every other GET path answers index.html (the Studio routes
 //   in the browser: /local/structure/...).
 // - index.html gets `globalThis.__CLINIC_STUDIO__` injected (lake URL, preview URL, ...), read
-//   by studio/runtimeConfig.ts, so one build serves any ports.
+//   by studio/runtimeConfig.ts, so one build serves any ports, and is made to work offline
+//   (studio-offline.ts: no font host, no dashboard bridge, no calls to sanity.io's CDN).
 // - /sign-in stores a local editor token where the Studio's token login reads it
 //   (localStorage `__studio_auth_token_<projectId>`) and opens the Studio. The token travels in
 //   the URL fragment (`/sign-in#token=...`), which browsers never send to a server.
@@ -12,6 +13,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { RUNTIME_CONFIG_GLOBAL, type InjectedStudioConfig } from '../studio/runtimeConfig.js'
+import { offlineIndexHtml } from './studio-offline.js'
 
 export interface StudioServerOptions {
   /** Directory of a `sanity build` (with index.html). */
@@ -123,7 +125,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<R
   }
   const studioPath = options.studioPath ?? '/local'
   // Read per request: a rebuild swaps the directory underneath a running server.
-  const indexHtml = () => injectRuntimeConfig(fs.readFileSync(indexFile, 'utf8'), options.config)
+  const indexHtml = () => injectRuntimeConfig(offlineIndexHtml(fs.readFileSync(indexFile, 'utf8')), options.config)
   const signIn = signInPage(options.config.lakeProjectId, studioPath)
 
   const server = http.createServer((req, res) => {

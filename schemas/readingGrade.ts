@@ -5,6 +5,8 @@
 import type { CustomValidatorResult, ValidationContext } from 'sanity'
 import { analyseReadingLevel, DEFAULT_TARGET_GRADE } from '../model/readingLevel.js'
 import { CLINIC_ID } from '../model/values.js'
+import { languageOf, type Language } from '../model/languages.js'
+import { analyseSpanishReadability, INFLESZ_TARGET } from '../model/readability-es.js'
 
 export { DEFAULT_TARGET_GRADE }
 
@@ -44,8 +46,20 @@ async function settingsFor(context: ValidationContext): Promise<ReadingGradeSett
   return settings
 }
 
-/** The message for a body above `targetGrade`, or null when it is at or below it. */
-export function readingGradeProblem(body: unknown, targetGrade: number): string | null {
+/**
+ * The message for a body harder than the clinic's target, or null when it is not. English is held
+ * to `targetGrade` (Flesch-Kincaid); Spanish to INFLESZ "normal" (model/readability-es.ts), since a
+ * US grade formula says nothing about Spanish text.
+ */
+export function readingGradeProblem(body: unknown, targetGrade: number, language: Language = 'en'): string | null {
+  if (language === 'es') {
+    const r = analyseSpanishReadability(body)
+    if (!r.belowTarget) return null
+    return (
+      `INFLESZ readability ${r.inflesz.toFixed(1)} ("${r.band}", ${r.bandEn}) is below ${INFLESZ_TARGET}, the "normal" ` +
+      'level Spanish patient education aims at. Use shorter sentences and everyday words; the panel above the body shows the score as you write.'
+    )
+  }
   const level = analyseReadingLevel(body, targetGrade, 1)
   if (!level.aboveTarget) return null
   const hardest = level.hardest[0]
@@ -71,6 +85,6 @@ export function checkReadingGrade(level: 'warning' | 'error') {
     if (!Array.isArray(value) || value.length === 0) return true
     const settings = await settingsFor(context)
     if (settings.blocksPublish !== (level === 'error')) return true
-    return readingGradeProblem(value, settings.targetGrade) ?? true
+    return readingGradeProblem(value, settings.targetGrade, languageOf(context.document)) ?? true
   }
 }

@@ -11,6 +11,9 @@ import { UnpublishFromDraftAction } from './actions/UnpublishAction.js'
 import { SINGLETON_TYPES, TEMPLATE_IDS } from './constants.js'
 import { MarkReviewedAction } from './review/MarkReviewedAction.js'
 import { ReviewDueBadge } from './review/ReviewDueBadge.js'
+import { withTranslationReviewGate } from './translation/ReviewedPublishAction.js'
+import { TranslationBadge } from './translation/TranslationBadge.js'
+import { isTranslatableType } from '../model/languages.js'
 
 /** The only built-in actions a singleton keeps: no duplicate, delete or unpublish. */
 const SINGLETON_ACTIONS: ReadonlySet<string> = new Set(['publish', 'discardChanges', 'restore'])
@@ -24,9 +27,15 @@ function withDraftViewUnpublish(actions: DocumentActionComponent[]): DocumentAct
   return actions.map((action) => (action.action === 'unpublish' ? UnpublishFromDraftAction : action))
 }
 
+/** Translations publish only once clinically reviewed (studio/translation/ReviewedPublishAction). */
+function withTranslationGate(actions: DocumentActionComponent[], schemaType: string): DocumentActionComponent[] {
+  if (!isTranslatableType(schemaType)) return actions
+  return actions.map((action) => (action.action === 'publish' ? withTranslationReviewGate(action) : action))
+}
+
 export const resolveDocumentActions: DocumentActionsResolver = (previous, context) => {
   if (SINGLETON_TYPES.has(context.schemaType)) return actionsForSingleton(previous)
-  const actions = withDraftViewUnpublish(previous)
+  const actions = withTranslationGate(withDraftViewUnpublish(previous), context.schemaType)
   if (context.schemaType === 'article') {
     // Publish stamps publishedAt the first time; "Mark as reviewed" right after it, ahead of the
     // menu of lesser actions.
@@ -40,8 +49,10 @@ export const resolveDocumentActions: DocumentActionsResolver = (previous, contex
   return actions
 }
 
-export const resolveDocumentBadges: DocumentBadgesResolver = (previous, context) =>
-  context.schemaType === 'article' ? [...previous, ReviewDueBadge] : previous
+export const resolveDocumentBadges: DocumentBadgesResolver = (previous, context) => {
+  const badges = context.schemaType === 'article' ? [...previous, ReviewDueBadge] : previous
+  return isTranslatableType(context.schemaType) ? [...badges, TranslationBadge] : badges
+}
 
 const CONTEXT_TEMPLATE_IDS: ReadonlySet<string> = new Set(Object.values(TEMPLATE_IDS))
 

@@ -1,5 +1,5 @@
 // Everything the editors' Studio adds to a workspace, as one plugin: structure, document
-// views, templates, actions, badges, the readability input and Vision.
+// views, templates, actions, badges, the readability input, translations and Vision.
 import { definePlugin } from 'sanity'
 import { structureTool } from 'sanity/structure'
 import { visionTool } from '@sanity/vision'
@@ -11,6 +11,7 @@ import { ReadabilityInput } from './readability/ReadingGrade.js'
 import { runtimeConfig } from './runtimeConfig.js'
 import { structure } from './structure/index.js'
 import { resolveTemplates } from './templates.js'
+import { translationsPlugin } from './translation/plugin.js'
 
 export const clinicStudio = definePlugin({
   name: 'clinic-studio',
@@ -18,6 +19,7 @@ export const clinicStudio = definePlugin({
     structureTool({ name: 'content', title: 'Content', structure, defaultDocumentNode }),
     // Vision: the GROQ playground for developers.
     visionTool({ name: 'vision', title: 'Vision', defaultApiVersion: STUDIO_API_VERSION }),
+    translationsPlugin(),
   ],
   schema: { templates: resolveTemplates },
   document: {

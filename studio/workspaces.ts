@@ -8,6 +8,22 @@ import type { StudioRuntimeConfig } from './runtimeConfig.js'
 
 export const STUDIO_TITLE = 'Dynamic Physical Therapy & Wellness'
 
+/**
+ * Features of the local workspace that need sanity.io's hosted services and cannot work with
+ * only the local lake, switched off so that the Studio sends no request off the machine and
+ * shows no control that can only fail: Canvas (sanity.io's AI writing app), the Media Library
+ * (an organisation-wide asset service), the "Start in Create" flow, sanity.io's product
+ * announcements, and the legacy Scheduled Publishing plugin (scheduling is done with releases).
+ * The hosted workspace keeps them.
+ */
+const OFFLINE_FEATURES = {
+  apps: { canvas: { enabled: false } },
+  mediaLibrary: { enabled: false },
+  announcements: { enabled: false },
+  beta: { create: { startInCreateEnabled: false } },
+  scheduledPublishing: { enabled: false },
+} satisfies Partial<WorkspaceOptions>
+
 export function clinicWorkspaces(config: StudioRuntimeConfig, schemaTypes: SchemaTypeDefinition[]): WorkspaceOptions[] {
   const workspaces: WorkspaceOptions[] = []
   if (config.localWorkspace) {
@@ -26,6 +42,7 @@ export function clinicWorkspaces(config: StudioRuntimeConfig, schemaTypes: Schem
       auth: { loginMethod: 'token', apiHost: config.lakeUrl },
       schema: { types: schemaTypes },
       plugins: [clinicStudio()],
+      ...OFFLINE_FEATURES,
     })
   }
   if (config.hosted) {

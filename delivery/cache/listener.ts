@@ -3,6 +3,9 @@
 // content from many documents (an article shows its FAQs, conditions, author...), so a targeted
 // invalidation would have to know every reverse dependency; a generation bump is exact and cheap.
 //
+// A transaction is one invalidation: a release publish's documents change together, so its events
+// (one per document, one transaction id) bump the generation once (transactions.ts).
+//
 // `@sanity/client` reconnects on its own after a dropped connection; the welcome that follows a
 // reconnect invalidates too (events may have been missed while disconnected).
 import type { SanityClient } from '@sanity/client'
@@ -10,6 +13,7 @@ import { listenerClient } from '../client.js'
 import { PUBLISHED_CHANGES_LISTEN_QUERY } from '../queries.js'
 import type { ResponseCache } from './response-cache.js'
 import type { SourceHealth } from './source-health.js'
+import { SeenTransactions } from './transactions.js'
 
 export interface PublishListener {
   /** Resolves on the first welcome (the stream is open), or rejects after `timeoutMs`. */
@@ -35,6 +39,8 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
   let retryTimer: NodeJS.Timeout | null = null
   let closed = false
   let welcomed = false
+  // One invalidation per transaction, however many documents it changed (transactions.ts).
+  const seen = new SeenTransactions()
   let resolveReady: () => void = () => {}
   const readyPromise = new Promise<void>((resolve) => (resolveReady = resolve))
 
@@ -66,7 +72,7 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
             welcomed = true
             resolveReady()
           } else if (event.type === 'mutation') {
-            invalidate('mutation')
+            if (seen.firstReport(event.transactionId)) invalidate('mutation')
           } else if (event.type === 'reconnect') {
             health.setListener('reconnecting')
           }

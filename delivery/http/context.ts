@@ -37,6 +37,16 @@ export async function presentContext(context: DeliveryContext): Promise<PresentC
   return { clinic: await clinicSettings(context), images: context.images }
 }
 
+/**
+ * The presentation context read through other content functions (a review's perspective): the
+ * clinic settings as that perspective shows them, not memoized (review answers are not cached).
+ */
+export async function presentContextOf(context: DeliveryContext, content: ContentApi): Promise<PresentContext> {
+  if (content === context.content) return presentContext(context)
+  const clinic = await content.clinicSettings()
+  return { clinic: clinic.found ? clinic.value : null, images: context.images }
+}
+
 /** The options of every route plugin: the shared context (one object, so its memos are shared). */
 export interface RouteOptions {
   context: DeliveryContext

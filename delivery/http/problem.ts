@@ -18,6 +18,10 @@ export const PROBLEM_TYPES = {
   'payload-too-large': 'The request body is larger than this endpoint accepts.',
   unauthorized:
     'Syndication: the API key or feed token is missing, malformed, unknown or revoked, or the partner is suspended.',
+  'preview-unauthorized':
+    'Reviewing unpublished content (`perspective`) needs `Authorization: Bearer <Sanity token>`; the token was missing, malformed or refused by the content source.',
+  'preview-forbidden': 'The token is valid but may not read drafts and releases: use a viewer token or above.',
+  'release-not-found': 'The `perspective` names a release that does not exist (or the token may not read it).',
   'rate-limited': 'Too many requests from this key, feed token or address: wait the Retry-After seconds.',
   'not-implemented': 'A format this API does not produce (oEmbed answers format=json only).',
   'clinic-not-configured': 'The clinic settings are incomplete (name, site URL): syndication cannot build payloads.',

@@ -228,9 +228,11 @@ export function sendWithEtag(
   contentType: string,
   cacheControl: string,
   headers: Record<string, string> = {},
+  status = 200,
 ): FastifyReply {
   const etag = etagOf(body)
   reply.headers({ ...headers, etag, 'cache-control': cacheControl })
-  if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
-  return reply.code(200).type(contentType).send(body)
+  if ((status === 200 || status === 404) && etagMatches(request.headers['if-none-match'], etag))
+    return reply.code(304).send()
+  return reply.code(status).type(contentType).send(body)
 }

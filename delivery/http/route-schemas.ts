@@ -25,6 +25,23 @@ export function queryOf<P extends Record<string, TSchema>>(properties: P) {
   return Type.Object(properties, { additionalProperties: false })
 }
 
+/** The `perspective` query parameter, as the content routes document it. */
+export const perspectiveSchema = Type.String({
+  minLength: 1,
+  maxLength: 400,
+  description:
+    'Review a release before it publishes: a release id (the stack [release, drafts, published]), ' +
+    'a comma-separated list of release ids (first wins), optionally ending with `drafts` or `published`, ' +
+    'or `drafts` alone. Needs `Authorization: Bearer <Sanity token>` (a token that may read drafts); ' +
+    'the answer is never cached (`Cache-Control: private, no-store`). `published` (or no parameter) is the public answer.',
+})
+
+/**
+ * The query of a one-document route: `perspective` (a review, see preview.ts); other parameters
+ * are ignored, as they always were on these routes.
+ */
+export const reviewQuery = Type.Object({ perspective: Type.Optional(perspectiveSchema) })
+
 /** No query parameters at all. */
 export const noQuery = queryOf({})
 

@@ -2,13 +2,57 @@
 // slug or a code), where a key that finds nothing is a 404 `not-found` problem naming the key, and
 // a keyset page of a list with the link to the next page. The content and the presentation
 // context are fetched together. Routes keep their own schemas; only the handler's logic is here.
+//
+// Every content route answers through `serveContent`: the public answer through the response
+// cache, or, with `?perspective=<release>` and a token, a review answer read with the caller's
+// token that is never cached (preview.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ContentApi } from '../content/index.js'
 import type { Page } from '../content/pagination.js'
 import type { Lookup } from '../content/result.js'
-import { type DeliveryContext, presentContext } from './context.js'
+import { type DeliveryContext, presentContext, presentContextOf } from './context.js'
 import { nextPageLink, type PageLinks, type PresentContext } from './present.js'
+import { PREVIEW_CACHE_CONTROL, previewOf, withPreviewErrors } from './preview.js'
 import { problem } from './problem.js'
-import { jsonBody, type Produced, problemBody, serveCached } from './respond.js'
+import { jsonBody, type Produced, problemBody, sendWithEtag, serveCached } from './respond.js'
+
+/** What a content route reads with: the content functions and the presentation context. */
+export interface ContentView {
+  content: ContentApi
+  /** The clinic settings and image config (from the same perspective as `content`). */
+  present: () => Promise<PresentContext>
+}
+
+/**
+ * Answers a content route: publicly through the response cache, or as a review of a release
+ * (`?perspective=`) read with the caller's token, answered `private, no-store` and never stored.
+ */
+export async function serveContent(
+  context: DeliveryContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  produce: (view: ContentView) => Promise<Produced>,
+): Promise<FastifyReply> {
+  // Public requests (nearly all) go straight to the cache, without waiting on a review check.
+  const asked = (request.query as Record<string, unknown> | undefined)?.perspective !== undefined
+  const preview = asked ? await previewOf(context, request) : null
+  if (!preview)
+    return serveCached(context, request, reply, () =>
+      produce({ content: context.content, present: () => presentContext(context) }),
+    )
+  const produced = await withPreviewErrors(() =>
+    produce({ content: preview.content, present: () => presentContextOf(context, preview.content) }),
+  )
+  return sendWithEtag(
+    request,
+    reply,
+    produced.body,
+    produced.contentType,
+    PREVIEW_CACHE_CONTROL,
+    { ...produced.headers, vary: 'Authorization', 'x-cache': 'BYPASS', 'x-perspective': preview.perspective.join(',') },
+    produced.status,
+  )
+}
 
 /** A 404 `not-found` problem about the request URL. */
 export function notFoundProblem(url: string, title: string, detail: string): Produced {
@@ -17,7 +61,7 @@ export function notFoundProblem(url: string, title: string, detail: string): Pro
 
 export interface OneDocument<T> {
   /** Fetches the document; called only when the cache has no fresh copy. */
-  find: () => Promise<Lookup<T>>
+  find: (content: ContentApi) => Promise<Lookup<T>>
   /** The 404 problem's title. */
   title: string
   /** The 404 problem's detail, given the key that found nothing. */
@@ -32,8 +76,8 @@ export function serveDocument<T>(
   reply: FastifyReply,
   document: OneDocument<T>,
 ): Promise<FastifyReply> {
-  return serveCached(context, request, reply, async () => {
-    const [result, present] = await Promise.all([document.find(), presentContext(context)])
+  return serveContent(context, request, reply, async (view) => {
+    const [result, present] = await Promise.all([document.find(view.content), view.present()])
     if (!result.found) return notFoundProblem(request.url, document.title, document.detail(result.key))
     return jsonBody(200, document.present(result.value, present))
   })
@@ -44,11 +88,11 @@ export function serveList<T>(
   context: DeliveryContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  list: () => Promise<Page<T>>,
+  list: (content: ContentApi) => Promise<Page<T>>,
   present: (items: T[], selfPath: string, present: PresentContext, links: PageLinks) => unknown,
 ): Promise<FastifyReply> {
-  return serveCached(context, request, reply, async () => {
-    const [page, presentWith] = await Promise.all([list(), presentContext(context)])
+  return serveContent(context, request, reply, async (view) => {
+    const [page, presentWith] = await Promise.all([list(view.content), view.present()])
     const links = { nextCursor: page.nextCursor, next: nextPageLink(request.url, page.nextCursor) }
     return jsonBody(200, present(page.items, request.url, presentWith, links))
   })

@@ -192,7 +192,7 @@ export async function buildDeliveryApp(
     reply
       .code(204)
       .header('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS')
-      .header('Access-Control-Allow-Headers', 'If-None-Match, Content-Type')
+      .header('Access-Control-Allow-Headers', 'If-None-Match, Content-Type, Authorization')
       .header('Access-Control-Max-Age', '86400')
       .send(),
   )

@@ -8,6 +8,11 @@
 // with exactly the current scope, whatever `c` was. Articles the audience never saw never appear, so
 // the ledger reveals nothing outside the scope.
 //
+// Entries recorded together form a change set (`changeSet`: the seq of its first entry): one
+// reconcile pass reads the lake at one point in time, so the documents of one lake transaction (a
+// release publish writes all of its documents at once) always land in the same set. A page of
+// changes never ends inside a set, so a partner applying page by page never shows half a release.
+//
 // Cursors are opaque strings `<epoch>.<seq>`: `epoch` is random per ledger, so a cursor from a ledger
 // that was reset cannot be mistaken for one of the new ledger (the partner is told to resync).
 import { randomBytes } from 'node:crypto'
@@ -28,6 +33,16 @@ export interface LedgerEntry {
   reason?: ExclusionReason
   /** ISO time the change was recorded. */
   at: string
+  /**
+   * The change set: the seq of the first entry recorded together with this one. Absent on entries
+   * written before change sets existed (each is a set of its own).
+   */
+  changeSet?: number
+}
+
+/** The change set of an entry (an entry of an older ledger is a set of its own). */
+export function changeSetOf(entry: LedgerEntry): number {
+  return entry.changeSet ?? entry.seq
 }
 
 export interface LedgerState {
@@ -65,6 +80,7 @@ export function advanceLedger(
   const latest = new Map(ledger.entries.map((e) => [e.articleId, e]))
   const appended: LedgerEntry[] = []
   let seq = ledger.lastSeq
+  const changeSet = seq + 1
   const iso = at.toISOString()
   const visibleIds = new Set<string>()
   // Deterministic order of new entries: by article id.
@@ -82,6 +98,7 @@ export function advanceLedger(
       op: 'upsert',
       version: article.version,
       at: iso,
+      changeSet,
     }
     latest.set(article.articleId, entry)
     appended.push(entry)
@@ -95,6 +112,7 @@ export function advanceLedger(
       op: 'delete',
       reason: reasonFor(previous.articleId),
       at: iso,
+      changeSet,
     }
     latest.set(previous.articleId, entry)
     appended.push(entry)
@@ -146,13 +164,19 @@ export interface ChangesPage {
   reset: boolean
 }
 
-/** The changes after `since` (undefined = from the beginning), at most `limit` of them. */
+/**
+ * The changes after `since` (undefined = from the beginning): at most `limit` of them, except that
+ * a page never ends inside a change set (it takes the rest of the set, however many that is).
+ */
 export function changesSince(ledger: LedgerState, since: Cursor | undefined, limit: number): ChangesPage {
   const reset = since !== undefined && since.epoch !== ledger.epoch
   let after = since === undefined || reset ? 0 : since.seq
   if (after > ledger.lastSeq) after = ledger.lastSeq // a cursor from the future: nothing new yet
   const pending = ledger.entries.filter((e) => e.seq > after).sort((a, b) => a.seq - b.seq)
-  const entries = pending.slice(0, limit)
+  let end = Math.min(limit, pending.length)
+  const lastSet = end > 0 ? changeSetOf(pending[end - 1]!) : undefined
+  while (end < pending.length && changeSetOf(pending[end]!) === lastSet) end++
+  const entries = pending.slice(0, end)
   const hasMore = pending.length > entries.length
   const nextSeq = hasMore ? entries[entries.length - 1]!.seq : ledger.lastSeq
   return { entries, next: { epoch: ledger.epoch, seq: nextSeq }, hasMore, reset }

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import type { SanityClient } from '@sanity/client'
 import { DOC_TYPES, docIds, isRecord, optString, StateDocumentError } from './documents.js'
-import { advanceLedger, emptyLedger, encodeCursor, type LedgerEntry, type LedgerState } from './ledger.js'
+import { advanceLedger, changeSetOf, emptyLedger, encodeCursor, type LedgerEntry, type LedgerState } from './ledger.js'
 import { PARTNER_FIELDS, PUBLISHED_PARTNER_FILTER, toPartner, type PartnerRecord } from './partners.js'
 import {
   audienceKey,
@@ -35,6 +35,13 @@ export interface WebhookEvent {
   reason: ExclusionReason | null
   /** The changes-feed cursor just after this change. */
   cursor: string
+  /**
+   * The change set this change belongs to (the seq of its first change) and how many changes of
+   * yours it holds: the changes of one set were published together (e.g. a content release), so
+   * a receiver may wait for all `changeSetSize` of them before showing any.
+   */
+  changeSet: number
+  changeSetSize: number
 }
 
 interface StoredLedger {
@@ -47,7 +54,16 @@ export interface ReconcileOptions {
   apiBaseUrl: string
   now?: Date
   /** Called after a ledger gained entries (for WebSub pings and waking the webhook dispatcher). */
-  onAppended?: (audience: Audience, appended: LedgerEntry[]) => void
+  onAppended?: (audience: Audience, appended: LedgerEntry[], cause: AppendCause) => void
+}
+
+/** Why a ledger gained entries. */
+export interface AppendCause {
+  /**
+   * Some entry may come from the clock rather than from a lake write: an article whose embargo
+   * ended shows up without any document changing, so nothing but the ledger notices it.
+   */
+  clock: boolean
 }
 
 export interface ReconcileResult {
@@ -106,6 +122,7 @@ function toLedgerEntry(value: unknown, where: string): LedgerEntry {
   }
   if (typeof value.version === 'string') entry.version = value.version
   if (typeof value.reason === 'string') entry.reason = value.reason as ExclusionReason
+  if (typeof value.changeSet === 'number') entry.changeSet = value.changeSet
   return entry
 }
 
@@ -253,6 +270,8 @@ async function reconcilePass(client: SanityClient, options: ReconcileOptions): P
           },
           reason: entry.reason ?? null,
           cursor: encodeCursor({ epoch: state.epoch, seq: entry.seq }),
+          changeSet: changeSetOf(entry),
+          changeSetSize: appended.length,
         }
         tx.create({
           _id: docIds.delivery(key, state.epoch, entry.seq),
@@ -274,7 +293,8 @@ async function reconcilePass(client: SanityClient, options: ReconcileOptions): P
     await tx.commit({ tag: 'syndication.reconcile.write', visibility: 'sync' })
     result.appended[key] = appended.length
     result.webhookEvents += events
-    options.onAppended?.(audience, appended)
+    const clock = appended.some((entry) => entry.op === 'upsert' && Boolean(byId.get(entry.articleId)?.embargoUntil))
+    options.onAppended?.(audience, appended, { clock })
   }
   return result
 }

@@ -16,7 +16,7 @@ import type { LedgerEntry } from './ledger.js'
 import { DOC_TYPES } from './documents.js'
 import { migratePartnersToPrivateIds, type PartnerMigrationResult } from './partners.js'
 import { RateLimiter, type RateLimitConfig } from './rateLimit.js'
-import { reconcileOnce, type ReconcileResult } from './reconcile.js'
+import { type AppendCause, reconcileOnce, type ReconcileResult } from './reconcile.js'
 import type { Audience } from './scope.js'
 import { UsageRecorder } from './usage.js'
 import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.js'
@@ -70,7 +70,7 @@ export interface Syndication {
   now(): Date
   apiBaseUrl(): string
   /** Calls `listener` after an audience's ledger gained entries; returns the unsubscribe function. */
-  onAppended(listener: (audience: Audience) => void): () => void
+  onAppended(listener: (audience: Audience, cause: AppendCause) => void): () => void
   /** Brings all ledgers up to date (coalesced: concurrent calls share one run, plus one follow-up). */
   reconcile(): Promise<ReconcileResult>
   start(): void
@@ -85,7 +85,7 @@ export function createSyndication(options: SyndicationOptions): Syndication {
   const limiter = new RateLimiter(options.rateLimit ?? { perMinute: 120, burst: 60 })
   const feedLimiter = new RateLimiter(options.feedRateLimit ?? { perMinute: 30, burst: 30 })
   const publicLimiter = new RateLimiter(options.publicRateLimit ?? { perMinute: 120, burst: 60 })
-  const appendedListeners = new Set<(audience: Audience) => void>()
+  const appendedListeners = new Set<(audience: Audience, cause: AppendCause) => void>()
   const usage = new UsageRecorder(client, {
     flushIntervalMs: options.usageFlushMs,
     onError: (e) => onError(e, 'usage flush'),
@@ -116,8 +116,8 @@ export function createSyndication(options: SyndicationOptions): Syndication {
     return list.flatMap((t) => ['rss.xml', 'atom.xml', 'feed.json'].map((f) => `${base}/feeds/partners/${t}/${f}`))
   }
 
-  const onAppended = (audience: Audience, _appended: LedgerEntry[]) => {
-    for (const listener of appendedListeners) listener(audience)
+  const onAppended = (audience: Audience, _appended: LedgerEntry[], cause: AppendCause) => {
+    for (const listener of appendedListeners) listener(audience, cause)
     if (audience.kind === 'partner') dispatcher.wake()
     const hub = options.websubHub
     if (!hub) return

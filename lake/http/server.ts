@@ -22,8 +22,10 @@ import exportRoutes from './routes/export.js'
 import historyRoutes from './routes/history.js'
 import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
+import liveRoutes from './routes/live.js'
 import referenceRoutes from './routes/references.js'
 import releaseRoutes from './routes/releases.js'
+import { PresenceHub } from './routes/socket.js'
 import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
 
@@ -35,6 +37,7 @@ import assetRoutes from './routes/assets.js'
 export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   dataRoutes,
   listenRoutes,
+  liveRoutes,
   actionRoutes,
   historyRoutes,
   exportRoutes,
@@ -258,8 +261,19 @@ export async function buildServers(
   await app.register(homeRoutes, { ctx })
   await app.register(loginPageRoutes, { ctx })
 
+  // The Studio's presence socket is a WebSocket: an HTTP/1.1 upgrade on either listener (a browser
+  // opens it on an HTTP/1.1 connection of its own, as the HTTP/2 listener does not offer
+  // extended CONNECT).
+  const presence = new PresenceHub(ctx, (origin) => isLoopbackOrigin(origin) || ctx.config.corsOrigins.includes(origin))
+  app.addHook('preClose', async () => presence.closeAll())
+
   await app.ready()
   if (!httpServer) throw new Error('lake: the HTTP server was not created')
+  for (const server of [httpServer, httpsServer]) {
+    server?.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      presence.handleUpgrade(request, socket, head),
+    )
+  }
   return { app, httpServer, httpsServer }
 }
 

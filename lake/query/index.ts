@@ -3,6 +3,7 @@
  * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so the
  * query planner (planner/) sits in front of the full groq-js evaluation without touching routes.
  */
+import type { ExprNode } from 'groq-js'
 import { LakeError } from '../errors.js'
 import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
 import { canReadPrivate, type Identity } from '../auth/index.js'
@@ -18,7 +19,15 @@ import {
   type QueryBudgetConfig,
 } from './budget.js'
 import { evaluateGroqSync, IndexNeeded, NeedsAsyncEvaluation } from './evaluate.js'
-import { plannerEnabled, queryFailure, runPlannedQuerySync, viewDocuments, type ViewName } from './planner/index.js'
+import {
+  parsedQuery,
+  plannerEnabled,
+  queryFailure,
+  runPlannedQuerySync,
+  viewDocuments,
+  type ViewName,
+} from './planner/index.js'
+import { queryTagKeys, staticReads, tagsOf, type QueryReads } from './sync-tags.js'
 import { QueryPool } from './pool.js'
 
 export { evaluateGroq, parseGroq } from './evaluate.js'
@@ -148,12 +157,21 @@ export class QueryRunner {
 
   /** The result as JSON text (what the HTTP answer carries), within the result-size limit. */
   async json(input: QueryInput): Promise<string> {
-    return (await this.run(input, true)) as string
+    return (await this.run(input, true)).out as string
   }
 
   /** The result as a value. */
   async value(input: QueryInput): Promise<unknown> {
-    return this.run(input, false)
+    return (await this.run(input, false)).out
+  }
+
+  /**
+   * The result as JSON text and its sync tags (sync-tags.ts): tags of what the query could read,
+   * one of which is in the live event of every change that can alter the result.
+   */
+  async answer(input: QueryInput): Promise<{ json: string; syncTags: string[] }> {
+    const { out, syncTags } = await this.run(input, true, true)
+    return { json: out as string, syncTags: syncTags ?? [] }
   }
 
   close(): Promise<void> {
@@ -162,7 +180,11 @@ export class QueryRunner {
     return pool ? pool.close() : Promise.resolve()
   }
 
-  private async run(input: QueryInput, asJson: boolean): Promise<unknown> {
+  private async run(
+    input: QueryInput,
+    asJson: boolean,
+    withTags = false,
+  ): Promise<{ out: unknown; syncTags?: string[] }> {
     const started = performance.now()
     const authenticated = input.identity.kind === 'user'
     const limits = authenticated ? this.config.authenticated : this.config.anonymous
@@ -184,6 +206,15 @@ export class QueryRunner {
     const caller = input.caller ?? (identity ? `user:${identity}` : 'anonymous')
     const key = trustKey(`${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`, params, input.query)
 
+    // Without the planner's record of what it read: dereferences and keys of enclosing documents
+    // are unknown (queryTagKeys makes such a query coarse); release stacks are not analysed at all.
+    const syncTagsFor = (reads: QueryReads | undefined, parsed?: ExprNode): string[] | undefined => {
+      if (!withTags) return undefined
+      if (typeof effective !== 'string') return tagsOf(input.store.name, undefined)
+      return tagsOf(input.store.name, queryTagKeys(staticReads(parsed ?? parsedQuery(input.query, params)), reads))
+    }
+    let reads: { reads: QueryReads; parsed: ExprNode } | undefined
+
     const trusted = key !== undefined && this.trust.isTrusted(key)
     // A caller with a query in the workers or one being retried is busy: its next queries get one
     // inline attempt each, taking turns with other retries, so one caller's burst of slow queries
@@ -193,24 +224,28 @@ export class QueryRunner {
     const busy = !trusted && (pending > 0 || this.retrying.has(caller))
     if (trusted || pending < 2) {
       const attempt = (): unknown => {
-        const value = view
-          ? runPlannedQuerySync({
-              store: input.store,
-              perspective: view,
-              query: input.query,
-              params,
-              identity,
-              sanity,
-              timestamp,
-              gated: !trusted,
-            }).result
-          : evaluateGroqSync({
-              query: input.query,
-              params,
-              documents: perspectiveDocuments(input.store, input.perspective, input.identity),
-              identity,
-              sanity,
-            })
+        let value: unknown
+        if (view) {
+          const planned = runPlannedQuerySync({
+            store: input.store,
+            perspective: view,
+            query: input.query,
+            params,
+            identity,
+            sanity,
+            timestamp,
+            gated: !trusted,
+          })
+          reads = planned
+          value = planned.result
+        } else
+          value = evaluateGroqSync({
+            query: input.query,
+            params,
+            documents: perspectiveDocuments(input.store, input.perspective, input.identity),
+            identity,
+            sanity,
+          })
         return asJson ? toJson(value) : value
       }
       // When the watchdog stops it, tried again a few times, spaced out and one query at a time
@@ -242,7 +277,8 @@ export class QueryRunner {
             if (asJson && (out as string).length > limits.maxResultSize) {
               throw queryResultTooLarge(limits.maxResultSize, authenticated)
             }
-            return out
+            const planned = reads as { reads: QueryReads; parsed: ExprNode } | undefined
+            return { out, syncTags: syncTagsFor(planned?.reads, planned?.parsed) }
           } catch (err) {
             if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
             if (err instanceof NeedsAsyncEvaluation) break
@@ -283,7 +319,7 @@ export class QueryRunner {
       maxResultSize: limits.maxResultSize,
       maxQueued: limits.maxQueued,
     })
-    return asJson ? json : JSON.parse(json)
+    return { out: asJson ? json : JSON.parse(json), syncTags: syncTagsFor(undefined) }
   }
 
   private poolOf(): QueryPool {

@@ -12,6 +12,7 @@ import {
   todayIsoDate,
 } from '../validation.js'
 import { checkReadingGrade } from '../readingGrade.js'
+import { languageField, translationReviewField } from '../fields/translation.js'
 
 export const article = defineType({
   name: 'article',
@@ -27,6 +28,8 @@ export const article = defineType({
   ],
   fieldsets: [{ name: 'reviewDates', title: 'Review dates', options: { columns: 2 } }],
   fields: [
+    languageField,
+    { ...translationReviewField, group: 'medicalReview' },
     defineField({
       name: 'title',
       title: 'Title',

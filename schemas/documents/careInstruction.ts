@@ -2,6 +2,7 @@ import { ClipboardIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { CARE_PHASES, titleOf } from '../../model/values.js'
 import { checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
+import { languageField, translationReviewField } from '../fields/translation.js'
 
 export const careInstruction = defineType({
   name: 'careInstruction',
@@ -9,6 +10,8 @@ export const careInstruction = defineType({
   type: 'document',
   icon: ClipboardIcon,
   fields: [
+    languageField,
+    translationReviewField,
     defineField({
       name: 'title',
       title: 'Title',

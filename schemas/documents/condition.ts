@@ -2,6 +2,7 @@ import { ActivityIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { BODY_REGIONS, titleOf } from '../../model/values.js'
 import { checkIcd10Code, checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
+import { languageField, translationReviewField } from '../fields/translation.js'
 
 /** Verhoeff's dihedral-group tables: SNOMED CT identifiers end in a Verhoeff check digit. */
 const VERHOEFF_D = [
@@ -71,6 +72,8 @@ export const condition = defineType({
     { name: 'content', title: 'Sections' },
   ],
   fields: [
+    languageField,
+    { ...translationReviewField, group: 'main' },
     defineField({
       name: 'name',
       title: 'Name',

@@ -1,5 +1,6 @@
 import { HelpCircleIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
+import { languageField, translationReviewField } from '../fields/translation.js'
 
 export const faq = defineType({
   name: 'faq',
@@ -17,6 +18,8 @@ export const faq = defineType({
       })
       .warning(),
   fields: [
+    languageField,
+    translationReviewField,
     defineField({
       name: 'question',
       title: 'Question',

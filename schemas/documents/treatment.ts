@@ -1,6 +1,7 @@
 import { HeartIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { checkSlugFormat, requireSlug } from '../validation.js'
+import { languageField, translationReviewField } from '../fields/translation.js'
 
 export const treatment = defineType({
   name: 'treatment',
@@ -13,6 +14,8 @@ export const treatment = defineType({
     { name: 'relations', title: 'Relations' },
   ],
   fields: [
+    languageField,
+    { ...translationReviewField, group: 'about' },
     defineField({
       name: 'name',
       title: 'Name',

@@ -13,6 +13,7 @@
 import { createClient, type SanityClient } from '@sanity/client'
 import { createWorkspaceFromConfig, validateDocument, type SanityDocument, type Workspace } from 'sanity'
 import { schemaTypes } from '../../schemas/index.js'
+import { translationsPlugin } from '../../studio/translation/plugin.js'
 import { startMemoryQueryServer, type MemoryQueryServer } from './memory-query-server.js'
 
 export type ProblemLevel = 'error' | 'warning' | 'info'
@@ -176,16 +177,38 @@ const CURRENT_USER = {
   roles: [{ name: 'administrator', title: 'Administrator' }],
 }
 
+/**
+ * Ids that only exist as drafts but are referenced with `_strengthenOnPublish`: such a reference is
+ * pending by design (the Studio makes it strong when the draft is published, as the translation
+ * plugin's metadata does for a translation not yet published), so it is not "unpublished".
+ */
+function pendingReferenceTargets(docs: ReadonlyArray<Record<string, unknown>>, ids: ReadonlySet<string>): Set<string> {
+  const pending = new Set<string>()
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const item of value) visit(item)
+    else if (typeof value === 'object' && value !== null) {
+      const obj = value as Record<string, unknown>
+      if (typeof obj._ref === 'string' && obj._strengthenOnPublish && ids.has(`drafts.${obj._ref}`))
+        pending.add(obj._ref)
+      for (const child of Object.values(obj)) visit(child)
+    }
+  }
+  visit(docs)
+  return pending
+}
+
 export async function createDocumentValidator(options: DocumentValidatorOptions = {}): Promise<DocumentValidator> {
   let server: MemoryQueryServer | undefined
   let client = options.client
   let ids: Set<string> | undefined
+  let pending: Set<string> = new Set()
   if (!client) {
     const docs = (options.documents ?? []).filter(
       (d): d is { _id: string } & Record<string, unknown> => typeof d._id === 'string',
     )
     server = await startMemoryQueryServer(docs)
     ids = new Set(docs.map((d) => d._id))
+    pending = pendingReferenceTargets(docs, ids)
     client = createClient({
       projectId: 'local',
       dataset: 'production',
@@ -203,6 +226,8 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
     name: 'default',
     basePath: '/',
     schema: { types: schemaTypes },
+    // The translation plugin brings its own document type (translation.metadata).
+    plugins: [translationsPlugin()],
     currentUser: CURRENT_USER,
     getClient: ({ apiVersion }) => baseClient.withConfig({ apiVersion }),
   })
@@ -251,7 +276,10 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
       // so downgrades the other rules of object-typed fields (e.g. slugs) to warnings, so only its
       // unknown-field markers are kept, as errors.
       const existence = datasetIds
-        ? { getDocumentExists: ({ id: refId }: { id: string }) => Promise.resolve(datasetIds.has(refId)) }
+        ? {
+            getDocumentExists: ({ id: refId }: { id: string }) =>
+              Promise.resolve(datasetIds.has(refId) || pending.has(refId)),
+          }
         : {}
       const [studioMarkers, cliMarkers] = await Promise.all(
         (['studio', 'cli'] as const).map((environment) =>

@@ -9,6 +9,8 @@ import { Box, Card, Flex, Stack, Text } from '@sanity/ui'
 import { isArrayOfBlocksInputProps, useClient, useFormValue, type InputProps } from 'sanity'
 import { analyseReadability, GRADE_WARNING_THRESHOLD, type Readability } from '../../model/readability.js'
 import { analyseReadingLevel, type ParagraphLevel, type SentenceLevel } from '../../model/readingLevel.js'
+import { analyseSpanishReadability, INFLESZ_BANDS, INFLESZ_TARGET } from '../../model/readability-es.js'
+import { languageOf } from '../../model/languages.js'
 import {
   READING_GRADE_SETTINGS_QUERY,
   readingGradeSettings,
@@ -150,13 +152,68 @@ export function ReadingGradeStatus({ value, targetGrade }: { value: unknown; tar
   )
 }
 
+/**
+ * A Spanish body's readability on the INFLESZ scale (model/readability-es.ts): the score, its band
+ * and the bands themselves, since Spanish editors read "normal" or "algo difícil", not US grades.
+ */
+export function SpanishReadabilityStatus({ value }: { value: unknown }) {
+  const deferred = useDeferredValue(value)
+  const r = useMemo(() => analyseSpanishReadability(deferred), [deferred])
+  const tone = r.words === 0 ? 'default' : r.belowTarget ? 'caution' : 'positive'
+  return (
+    <Card
+      padding={3}
+      radius={2}
+      tone={tone}
+      border
+      data-testid="reading-grade"
+      data-scale="inflesz"
+      data-score={r.words > 0 ? r.inflesz : ''}
+      data-warning={r.belowTarget ? 'true' : 'false'}
+    >
+      <Flex gap={3} align="flex-start">
+        <Text size={1}>
+          {r.belowTarget ? (
+            <WarningOutlineIcon aria-label="Warning" role="img" />
+          ) : (
+            <CheckmarkCircleIcon aria-hidden="true" />
+          )}
+        </Text>
+        <Stack space={3} flex={1}>
+          <Text size={1} weight="medium">
+            {r.words === 0
+              ? 'Legibilidad INFLESZ: escriba texto para verla.'
+              : `INFLESZ ${r.inflesz.toFixed(1)} · ${r.band} (${r.bandEn}) · ${r.words} palabras · ${r.readingTimeMinutes} min · objetivo ${INFLESZ_TARGET} o más`}
+          </Text>
+          {r.belowTarget ? (
+            <Text size={1} muted>
+              Below "normal" (INFLESZ {INFLESZ_TARGET}), the level Spanish patient education aims at: use shorter
+              sentences and everyday words.
+            </Text>
+          ) : null}
+          <Text size={1} muted>
+            {INFLESZ_BANDS.map((b, i) => `${b.label} ${i === 0 ? `< ${INFLESZ_BANDS[1].min}` : `≥ ${b.min}`}`).join(
+              ' · ',
+            )}
+          </Text>
+        </Stack>
+      </Flex>
+    </Card>
+  )
+}
+
 function ArticleBodyWithGrade(props: InputProps) {
   const documentType = useFormValue(['_type'])
+  const language = useFormValue(['language'])
   const settings = useReadingGradeSettings()
   if (documentType !== 'article') return props.renderDefault(props)
   return (
     <Stack space={3}>
-      <ReadingGradeStatus value={props.value} targetGrade={settings.targetGrade} />
+      {languageOf({ language }) === 'es' ? (
+        <SpanishReadabilityStatus value={props.value} />
+      ) : (
+        <ReadingGradeStatus value={props.value} targetGrade={settings.targetGrade} />
+      )}
       {props.renderDefault(props)}
     </Stack>
   )

@@ -2,6 +2,7 @@
 // section; a document type no section claims (a new one, before anyone gives it a section) is
 // listed under "Other types", so it is never invisible. Assets and system types stay out of the way.
 import { DocumentsIcon } from '@sanity/icons'
+import { TRANSLATION_METADATA_TYPE } from '../../model/languages.js'
 import type { ListItemBuilder, StructureBuilder, StructureResolver } from 'sanity/structure'
 import { articlesSection } from './articles.js'
 import { careInstructionsSection } from './careInstructions.js'
@@ -11,6 +12,7 @@ import { conditionsSection } from './conditions.js'
 import { faqsSection } from './faqs.js'
 import { partnersSection } from './partners.js'
 import { peopleSection } from './people.js'
+import { translationsSection } from './translations.js'
 import { treatmentsSection } from './treatments.js'
 
 /** The document types the sections below list; keep it in step when a section is added. */
@@ -26,11 +28,14 @@ export const SECTION_TYPES: ReadonlySet<string> = new Set([
   'clinic',
 ])
 
+/** Plugins' own document types, reached from the documents they serve, never listed on their own. */
+const PLUGIN_TYPES: ReadonlySet<string> = new Set([TRANSLATION_METADATA_TYPE])
+
 /** The schema's document types that no section lists, as Sanity's default list items. */
 export function unclaimedTypeItems(S: StructureBuilder): ListItemBuilder[] {
   return S.documentTypeListItems().filter((item) => {
     const id = item.getId()
-    return id !== undefined && !SECTION_TYPES.has(id)
+    return id !== undefined && !SECTION_TYPES.has(id) && !PLUGIN_TYPES.has(id)
   })
 }
 
@@ -58,6 +63,7 @@ export const structure: StructureResolver = (S, context) =>
       treatmentsSection(S, context),
       faqsSection(S, context),
       careInstructionsSection(S, context),
+      translationsSection(S),
       S.divider(),
       peopleSection(S, context),
       categoriesSection(S, context),

@@ -16,12 +16,17 @@ export interface Ref {
   _ref: string
 }
 
+/** Drafts and release versions: the seed ships some (the Spanish translation awaiting review). */
+export const isPrivateId = (id: string) => id.startsWith('drafts.') || id.startsWith('versions.')
+
+/** The published seed documents: what delivery serves (drafts never reach it). */
 export function loadSeed(): SeedDoc[] {
   return fs
     .readFileSync(SEED_PATH, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as SeedDoc)
+    .filter((doc) => !isPrivateId(doc._id))
 }
 
 export function slugOf(doc: SeedDoc): string {

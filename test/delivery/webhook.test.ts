@@ -109,6 +109,24 @@ test('refused: unsigned, wrong secret, tampered body, malformed header, expired 
   assert.is(server.cache.stats().generation, generationBefore + 1, 'only the one accepted call invalidated')
 })
 
+test('the webhooks of one transaction (a release publish: one per document) invalidate once', async () => {
+  const generationBefore = server.cache.stats().generation
+  const send = async (n: string, transaction: string) => {
+    const body = payload(n)
+    return post(body, {
+      [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now(), SECRET),
+      'idempotency-key': `msg-${n}`,
+      'sanity-transaction-id': transaction,
+    })
+  }
+  assert.equal((await send('r1', 'tx-release')).body, { invalidated: true })
+  assert.equal((await send('r2', 'tx-release')).body, { invalidated: false })
+  assert.equal((await send('r3', 'tx-release')).body, { invalidated: false })
+  assert.is(server.cache.stats().generation, generationBefore + 1)
+  assert.equal((await send('r4', 'tx-next')).body, { invalidated: true })
+  assert.is(server.cache.stats().generation, generationBefore + 2)
+})
+
 test('wrong content type -> 415 problem; a server without a secret refuses every call', async () => {
   const response = await fetch(`${server.url}/api/v1/webhooks/sanity`, {
     method: 'POST',

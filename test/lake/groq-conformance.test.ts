@@ -4,6 +4,8 @@
 //   http+planner     @sanity/client against a lake on 127.0.0.1 (the planner on, as deployed)
 //   http-no-planner  the same with LAKE_QUERY_PLANNER=off (plain groq-js over the view)
 //   runQuery-raw     lake/query runQuery in-process for perspective 'raw'
+// A case with a `perspective` (published, drafts, a release stack) runs in each mode with it, and
+// groq-js's reference value comes from the view `hostedView` builds by hosted Sanity's rules.
 //   http-anonymous   without a token (the planner's 'public' view), for sections whose documents
 //                    all have root-path ids, where that view holds the same documents as 'raw'
 // Plain groq-js over the same documents is run too: where it departs from the spec the case
@@ -20,11 +22,14 @@ import type { Identity } from '../../lake/auth/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
 import { perspectiveDocuments, runQuery } from '../../lake/query/index.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
+import type { Perspective as LakePerspective } from '../../lake/query/index.js'
 import {
   SECTIONS,
   type ConformanceCase,
   type ConformanceSection,
+  type Doc,
   type Mode,
+  type Perspective,
 } from './fixtures/groq-conformance-cases.js'
 
 const ADMIN: Identity = {
@@ -73,13 +78,60 @@ async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
+/** A client of the section's dataset reading with the case's perspective (made once per pair). */
+function perspectiveClient(s: ConformanceSection, perspective: Perspective): SanityClient {
+  const key = `${s.dataset}\u0000${JSON.stringify(perspective)}`
+  let client = clients.get(key)
+  if (!client) clients.set(key, (client = t.makeClient({ dataset: s.dataset, perspective })))
+  return client
+}
+
+/**
+ * The documents a perspective shows, by hosted Sanity's rules, written here on their own (not the
+ * lake's perspectiveDocuments) so the lake's views are checked, not copied: `published` leaves out
+ * drafts and versions; a stack shows, for each published id, the first of its layers that has the
+ * document (a release name: versions.<name>.<id>; drafts: drafts.<id>; published: <id>, always
+ * last), renamed to the published id with `_originalId`, or nothing when that first one is a
+ * version marked `_system.delete`. Other documents (release documents) are shown as they are.
+ */
+function hostedView(docs: readonly Doc[], perspective: Perspective): Doc[] {
+  if (perspective === 'raw') return [...docs]
+  const isDraft = (id: string) => id.startsWith('drafts.')
+  const isVersion = (id: string) => id.startsWith('versions.')
+  const publishedIdOf = (id: string) =>
+    isDraft(id) ? id.slice('drafts.'.length) : isVersion(id) ? id.split('.').slice(2).join('.') : id
+  if (perspective === 'published') return docs.filter((d) => !isDraft(d._id) && !isVersion(d._id))
+  const layers = (perspective === 'drafts' ? ['drafts'] : perspective).filter((l) => l !== 'published')
+  const byId = new Map(docs.map((d) => [d._id, d]))
+  const ids = [...new Set(docs.map((d) => publishedIdOf(d._id)))]
+  const shown: Doc[] = []
+  for (const id of ids) {
+    const chosen = layers
+      .map((layer) => byId.get(layer === 'drafts' ? `drafts.${id}` : `versions.${layer}.${id}`))
+      .find((doc) => doc !== undefined)
+    if (!chosen) {
+      const published = byId.get(id)
+      if (published) shown.push(published)
+    } else if (!(isVersion(chosen._id) && (chosen._system as { delete?: unknown } | undefined)?.delete === true)) {
+      shown.push({ ...chosen, _id: id, _originalId: chosen._id })
+    }
+  }
+  return shown
+}
+
+function lakePerspective(perspective: Perspective): LakePerspective {
+  return Array.isArray(perspective) ? { stack: perspective } : perspective
+}
+
 async function viaHttp(
   s: ConformanceSection,
   c: ConformanceCase,
   planner: boolean,
   anonymous = false,
 ): Promise<Outcome> {
-  const client = (anonymous ? anonymousClients : clients).get(s.dataset)
+  const client = c.perspective
+    ? perspectiveClient(s, c.perspective)
+    : (anonymous ? anonymousClients : clients).get(s.dataset)
   if (!client) throw new Error(`no client for dataset ${s.dataset}`)
   // plannerEnabled() reads the variable per query, and the lake runs in this process.
   const before = process.env.LAKE_QUERY_PLANNER
@@ -95,7 +147,14 @@ async function viaHttp(
 function viaRunQuery(s: ConformanceSection, c: ConformanceCase): Promise<Outcome> {
   const store = t.lake.store.dataset(s.dataset)
   return outcome(() =>
-    runQuery({ store, query: c.query, params: c.params, perspective: 'raw', identity: ADMIN, projectId: t.projectId }),
+    runQuery({
+      store,
+      query: c.query,
+      params: c.params,
+      perspective: lakePerspective(c.perspective ?? 'raw'),
+      identity: ADMIN,
+      projectId: t.projectId,
+    }),
   )
 }
 
@@ -107,7 +166,7 @@ function viaGroqJs(s: ConformanceSection, c: ConformanceCase): Promise<Outcome> 
     const tree = parse(c.query, { params })
     if (JSON.stringify(tree).includes('"type":"Parameter"')) throw new Error('a parameter is not provided')
     const value = await evaluate(tree, {
-      dataset: perspectiveDocuments(store, 'raw', ADMIN),
+      dataset: c.perspective ? hostedView(s.documents, c.perspective) : perspectiveDocuments(store, 'raw', ADMIN),
       params,
       identity: ADMIN.kind === 'user' ? ADMIN.user.id : undefined,
       sanity: { projectId: t.projectId, dataset: s.dataset },

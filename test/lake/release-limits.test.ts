@@ -111,7 +111,11 @@ test('/users/<ids> names the editors and the release scheduler (authors in relea
   assert.is(both[1]?.displayName, 'Scheduled publishing')
   const one = await t.client.request<{ id: string; displayName: string }>({ uri: `/users/${me.id}` })
   assert.is(one.id, me.id)
-  assert.is(await t.client.request({ uri: '/users/nobody' }), null)
+  assert.is((await failure(t.client.request({ uri: '/users/nobody' }))).statusCode, 404)
+  const scheduler = await t.client.request<{ id: string; displayName: string }>({
+    uri: '/users/system:release-scheduler',
+  })
+  assert.is(scheduler.displayName, 'Scheduled publishing')
   assert.is((await failure(t.anonymousClient.request({ uri: `/users/${me.id}` }))).statusCode, 401)
 })
 

@@ -36,6 +36,14 @@ test('telemetry is denied, no upsell, no remote help, no legacy schedules, no us
   assert.equal(await get('/v2025-02-19/projects/local/user-applications'), { status: 200, body: [] })
 })
 
+test('the latency probe answers with the shard name the Studio reads', async () => {
+  const response = await fetch(`${t.httpUrl}/v2025-02-19/data/ping/${t.dataset}`)
+  assert.is(response.status, 200)
+  assert.is(response.headers.get('x-sanity-shard'), 'local')
+  assert.is(await response.text(), 'PONG')
+  assert.is((await fetch(`${t.httpUrl}/v2025-02-19/data/ping/nope`)).status, 404, 'an unknown dataset is a 404')
+})
+
 test('schema descriptors: claim, upload what is missing, then complete', async () => {
   const field = { id: 'uFieldDescriptor', type: 'sanity.schema.field', name: 'title' }
   const typeDescriptor = { id: 'uTypeDescriptor', type: 'sanity.schema.namedType', name: 'article' }

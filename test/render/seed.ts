@@ -12,12 +12,14 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const datasetPath = join(repoRoot, 'content', 'production.ndjson')
 const postPath = join(repoRoot, 'content', 'source', 'first-post.txt')
 
+/** The published seed documents (drafts, such as the Spanish translation awaiting review, left out). */
 export function loadSeedDataset(): unknown[] | null {
   if (!existsSync(datasetPath)) return null
   return readFileSync(datasetPath, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as unknown)
+    .map((line) => JSON.parse(line) as { _id: string })
+    .filter((doc) => !doc._id.startsWith('drafts.') && !doc._id.startsWith('versions.'))
 }
 
 /** Runs a GROQ query over documents, like the Content Lake would (published perspective). */

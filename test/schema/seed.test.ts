@@ -65,23 +65,34 @@ validation.after(async () => {
 })
 validation('every line parses', () => {
   assert.equal(parsed.problems, [])
-  assert.is(docs.length, 27)
+  // 27 English documents, 9 Spanish drafts and the 9 translation.metadata documents linking them.
+  assert.is(docs.length, 45)
 })
-validation("no errors; the only warnings are the verbatim post's reading grade and its self-review", () => {
-  // The seed keeps the clinic's post verbatim: it reads at grade 10.5 against the target of 8, and
-  // its author is also its reviewer. Both are advice (warnings), never errors.
-  assert.equal(
-    seedProblems.map((p) => [p.level, p.id, p.path]),
-    [
-      ['warning', 'article-dry-needling', 'medicalReviewer'],
-      ['warning', 'article-dry-needling', 'body'],
-    ],
-    seedProblems.map(formatProblem).join('\n'),
-  )
-  const [review, grade] = seedProblems.map((p) => p.message)
-  assert.match(review!, 'The author is also the medical reviewer')
-  assert.match(grade!, "Reading grade 10.5 is above the clinic's target of 8.")
-})
+validation(
+  "no errors; the only warnings are the verbatim post's reading grade, its self-review and the unreviewed translations",
+  () => {
+    // The seed keeps the clinic's post verbatim: it reads at grade 10.5 against the target of 8, and
+    // its author is also its reviewer. Its Spanish drafts await a clinician's review. All are advice
+    // (warnings), never errors.
+    const spanishDrafts = docs.filter((d) => d.language === 'es').map((d) => d._id)
+    assert.is(spanishDrafts.length, 9)
+    assert.equal(
+      seedProblems.map((p) => [p.level, p.id, p.path]),
+      [
+        ['warning', 'article-dry-needling', 'medicalReviewer'],
+        ['warning', 'article-dry-needling', 'body'],
+        ['warning', 'drafts.article-dry-needling-es', 'translationReview'],
+        ['warning', 'drafts.article-dry-needling-es', 'medicalReviewer'],
+        ...spanishDrafts.slice(1).map((id) => ['warning', id, 'translationReview']),
+      ],
+      seedProblems.map(formatProblem).join('\n'),
+    )
+    const [review, grade] = seedProblems.map((p) => p.message)
+    assert.match(review!, 'The author is also the medical reviewer')
+    assert.match(grade!, "Reading grade 10.5 is above the clinic's target of 8.")
+    assert.match(seedProblems[2]!.message, 'This translation awaits clinical review')
+  },
+)
 validation("above the clinic's target grade is an error when the clinic blocks publishing", async () => {
   const strict = docs.map((d) =>
     d._id === 'clinic' ? { ...d, targetReadingGrade: 11, readingGradeBlocksPublish: true } : d,

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { startDeliveryServer } from '../../delivery/http/server.js'
+import { type DeliveryServer, startDeliveryServer } from '../../delivery/http/server.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
 import { syndicationApi } from '../../delivery/syndication/routes/index.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
@@ -19,6 +19,8 @@ export interface Bed {
   client: SanityClient
   syndication: Syndication
   app: FastifyInstance
+  /** The delivery server the routes are mounted on (its response cache: `server.cache`). */
+  server: DeliveryServer
   url: string
   get(path: string, headers?: Record<string, string>): Promise<Response>
   key(partner: CreatedPartner): Record<string, string>
@@ -105,6 +107,7 @@ export async function startBed(options: Partial<Omit<SyndicationOptions, 'client
     client,
     syndication,
     app,
+    server,
     url,
     get: (path, headers = {}) => fetch(`${url}${path}`, { headers }),
     key: (partner) => ({ authorization: `Bearer ${partner.apiKey}` }),

@@ -2,6 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   advanceLedger,
+  changeSetOf,
   changesSince,
   CursorError,
   decodeCursor,
@@ -120,12 +121,16 @@ test('replaying from any cursor converges to the current scope (random histories
 
 test('pages are in stable seq order and a cursor from another epoch resets', () => {
   let ledger = emptyLedger('bbbbbbbbbbbb')
-  ledger = advanceLedger(
-    ledger,
-    ['x', 'y', 'z'].map((id) => ({ articleId: id, slug: id, version: '1' })),
-    () => 'deleted',
-    at,
-  ).state
+  // Three passes, three change sets of one entry each.
+  for (const id of ['x', 'y', 'z']) {
+    const visible = ['x', 'y', 'z'].slice(0, ['x', 'y', 'z'].indexOf(id) + 1)
+    ledger = advanceLedger(
+      ledger,
+      visible.map((v) => ({ articleId: v, slug: v, version: '1' })),
+      () => 'deleted',
+      at,
+    ).state
+  }
   const p1 = changesSince(ledger, undefined, 2)
   assert.equal(
     p1.entries.map((e) => e.seq),
@@ -142,6 +147,42 @@ test('pages are in stable seq order and a cursor from another epoch resets', () 
   const reset = changesSince(ledger, { epoch: 'cccccccccccc', seq: 2 }, 10)
   assert.ok(reset.reset)
   assert.is(reset.entries.length, 3)
+})
+
+test('what one pass records is one change set, and a page never ends inside it', () => {
+  const x = { articleId: 'x', slug: 'x', version: '1' }
+  const ledger = advanceLedger(emptyLedger('dddddddddddd'), [x], () => 'deleted', at).state
+  // A release publish: three articles appear in one transaction, seen by one pass.
+  const release = advanceLedger(
+    ledger,
+    [x, ...['a', 'b', 'c'].map((id) => ({ articleId: id, slug: id, version: '1' }))],
+    () => 'deleted',
+    at,
+  )
+  assert.equal(
+    release.appended.map((e) => [e.articleId, e.seq, changeSetOf(e)]),
+    [
+      ['a', 2, 2],
+      ['b', 3, 2],
+      ['c', 4, 2],
+    ],
+  )
+  const first = changesSince(release.state, undefined, 1)
+  assert.equal(
+    first.entries.map((e) => e.articleId),
+    ['x'],
+  )
+  assert.ok(first.hasMore)
+  // Limit 1, but the release comes whole.
+  const second = changesSince(release.state, first.next, 1)
+  assert.equal(
+    second.entries.map((e) => e.articleId),
+    ['a', 'b', 'c'],
+  )
+  assert.not.ok(second.hasMore)
+  assert.is(second.next.seq, 4)
+  // Entries of an older ledger (no changeSet) are sets of their own.
+  assert.is(changeSetOf({ seq: 7, articleId: 'o', slug: 'o', op: 'upsert', at: at.toISOString() }), 7)
 })
 
 test('bad cursors are rejected with an explanation', () => {

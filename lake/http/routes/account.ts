@@ -1,9 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { requireWriter, type User } from '../../auth/index.js'
+import { type Identity, requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 import { SCHEDULER_AUTHOR } from '../../releases/scheduler.js'
 import { LAKE_FEATURES } from './releases.js'
+
+/** The author of the transactions the release scheduler commits, as a project member. */
+const SCHEDULER_MEMBER: Record<string, unknown> = {
+  id: SCHEDULER_AUTHOR,
+  displayName: 'Scheduled publishing',
+  givenName: 'Scheduled publishing',
+  familyName: null,
+  imageUrl: null,
+  isCurrentUser: false,
+}
 
 const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
 
@@ -20,6 +30,23 @@ export function userView(user: User): Record<string, unknown> {
 }
 
 /**
+ * Another user as hosted Sanity's `/users/<id>` describes a project member: `displayName` and
+ * `imageUrl` (the Studio's avatars and mentions read these, not `/users/me`'s `name` and
+ * `profileImage`), no email.
+ */
+function projectUserView(user: User, caller: Identity): Record<string, unknown> {
+  const [givenName, ...rest] = user.name.split(/\s+/)
+  return {
+    id: user.id,
+    displayName: user.name,
+    givenName: givenName ?? user.name,
+    familyName: rest.join(' ') || null,
+    imageUrl: null,
+    isCurrentUser: caller.kind === 'user' && caller.user.id === user.id,
+  }
+}
+
+/**
  * What the Studio asks about the project and the signed-in user: `/users/me`, key-value settings,
  * the dataset ACL, `/projects/<id>`, `/features`, `/ping`.
  */
@@ -32,20 +59,28 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
     return request.identity.kind === 'user' ? userView(request.identity.user) : {}
   })
 
-  // `/users/<id>,<id>` (the Studio's user store, for the authors in history and release activity):
-  // the local editors, and the release scheduler that authors scheduled publishes. Unknown ids are
-  // left out; one id answers one user (or null), as hosted Sanity does.
-  app.get<{ Params: { ids: string } }>('/users/:ids', async (request, reply) => {
-    signedIn(request.identity, 'Looking up users')
+  // Other editors by id (`/users/<id>` or `/users/<id1>,<id2>`), as the Studio resolves the
+  // people behind presence avatars, mentions and document authors (the release scheduler, which
+  // authors scheduled publishes, included). Signed-in callers only: an anonymous caller sees no
+  // editor's identity anywhere. One id answers the user (404 if unknown), several answer the
+  // known ones in a list.
+  app.get<{ Params: { ids: string } }>('/users/:ids', async (request) => {
+    signedIn(request.identity, 'Looking up editors')
     const ids = request.params.ids.split(',').filter(Boolean)
-    const known = new Map<string, Record<string, unknown>>([
-      [SCHEDULER_AUTHOR, { id: SCHEDULER_AUTHOR, displayName: 'Scheduled publishing', imageUrl: null }],
-    ])
-    for (const user of ctx.accounts.listUsers())
-      known.set(user.id, { id: user.id, displayName: user.name, email: user.email, imageUrl: null })
-    const found = ids.map((id) => known.get(id)).filter((user) => user !== undefined)
-    if (ids.length === 1) return reply.type('application/json').send(JSON.stringify(found[0] ?? null))
-    return found
+    const find = (id: string): Record<string, unknown> | undefined => {
+      if (id === SCHEDULER_AUTHOR) return SCHEDULER_MEMBER
+      const user = ctx.accounts.findById(id)
+      return user ? projectUserView(user, request.identity) : undefined
+    }
+    if (ids.length === 1) {
+      const user = find(ids[0]!)
+      if (!user) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this lake`)
+      return user
+    }
+    return ids.flatMap((id) => {
+      const user = find(id)
+      return user ? [user] : []
+    })
   })
 
   app.get<{ Params: { keys: string } }>('/users/me/keyvalue/:keys', async (request) => {

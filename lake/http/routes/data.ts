@@ -3,6 +3,7 @@ import { requireWriter } from '../../auth/index.js'
 import { badRequest, isRecord } from '../../errors.js'
 import { invalidIdReason } from '../../ids.js'
 import { mayRead, parsePerspective, QueryRunner } from '../../query/index.js'
+import { liveLogOf } from '../../listen/live.js'
 import type { RouteOptions } from '../context.js'
 import { apiVersionOf, boolParam, groqParamsFromQuery, queryString, stringParam } from '../util.js'
 
@@ -31,7 +32,16 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const store = ctx.store.dataset(dataset)
     const perspective = parsePerspective(perspectiveValue, apiVersionOf(request))
     const identity = request.identity
-    const result = await runner.json({
+    // `lastLiveEventId` (a live event's id, sent by clients that saw it): asks for a result at
+    // least as fresh as that event. Every event is announced after its commit is in the store
+    // queries read, so any position the lake handed out is already visible: nothing to wait for.
+    // The live log starts with the first query, so the tags of every answer can be followed.
+    liveLogOf(store)
+    const lastLiveEventId = stringParam(queryString(request), 'lastLiveEventId')
+    if (lastLiveEventId !== undefined && lastLiveEventId.length > 256) {
+      throw badRequest('lastLiveEventId is longer than any live event id: send the `id` of a live event as it came')
+    }
+    const { json: result, syncTags } = await runner.answer({
       store,
       query,
       params,
@@ -42,9 +52,10 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     })
     const ms = Math.round(performance.now() - started)
     // The result is JSON already (serialised within the query's budget): spliced in, not re-encoded.
+    const tags = JSON.stringify(syncTags)
     const body = returnQuery
-      ? `{"query":${JSON.stringify(query)},"result":${result},"ms":${ms}}`
-      : `{"result":${result},"ms":${ms}}`
+      ? `{"query":${JSON.stringify(query)},"result":${result},"syncTags":${tags},"ms":${ms}}`
+      : `{"result":${result},"syncTags":${tags},"ms":${ms}}`
     return reply.type('application/json; charset=utf-8').send(body)
   }
 

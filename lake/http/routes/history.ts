@@ -54,6 +54,32 @@ function transactionLog(store: DatasetStore, ids: string[]): LogEntry[] {
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq)
 }
 
+/**
+ * A document at revision `rev`, which may be one of its own revisions or any transaction of the
+ * dataset (the Studio asks for a draft at the id of the transaction that published it, or at a
+ * transaction from before the draft existed):
+ * - a revision that left the document in place: the document as it left it;
+ * - a revision that deleted it (a publish deletes the draft): its state just before, which is what
+ *   that transaction published or deleted;
+ * - another transaction of the dataset: the document as it was after that transaction, if it existed.
+ */
+function documentAtRevision(store: DatasetStore, history: RevisionEntry[], rev: string): LakeDocument | null {
+  const index = history.findIndex((r) => r.rev === rev || r.transactionId === rev)
+  if (index >= 0) {
+    const entry = history[index]
+    if (entry.document) return entry.document
+    return (
+      history
+        .slice(0, index)
+        .reverse()
+        .find((r) => r.document)?.document ?? null
+    )
+  }
+  const seq = store.sequenceOf(rev)
+  if (seq === undefined) return null
+  return [...history].reverse().find((r) => r.seq <= seq)?.document ?? null
+}
+
 const historyRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   function readableIds(identity: Identity, raw: string): string[] {
     requireHistory(identity, 'Reading document history')
@@ -75,28 +101,22 @@ const historyRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
     const revision = stringParam(q, 'revision')
     const time = stringParam(q, 'time')
     const documents: LakeDocument[] = []
+    let anyHistory = false
     for (const id of ids) {
-      const entry = revision
-        ? store.revision(id, revision)
+      const history = store.revisions(id, { limit: 100_000 })
+      if (history.length > 0) anyHistory = true
+      const document = revision
+        ? documentAtRevision(store, history, revision)
         : time
-          ? store.documentAt(id, time)
-          : store.revisions(id, { limit: 1 }).at(-1)
-      if (entry?.document) documents.push(entry.document)
-      else if (!revision && !time) {
-        // lastRevision of a deleted document: its last existing state.
-        const last = store
-          .revisions(id, { limit: 100_000 })
-          .reverse()
-          .find((r) => r.document)
-        if (last?.document) documents.push(last.document)
-      }
+          ? (store.documentAt(id, time)?.document ?? null)
+          : // lastRevision (or no parameter): the current document, or a deleted one's last existing state.
+            ([...history].reverse().find((r) => r.document)?.document ?? null)
+      if (document) documents.push(document)
     }
-    if (ids.length === 1 && documents.length === 0) {
-      throw new LakeError(
-        404,
-        'notFoundError',
-        `document "${ids[0]}" has no ${revision ? `revision "${revision}"` : time ? `version at ${time}` : 'history'}`,
-      )
+    // Like /data/doc, a document that did not exist at that point is simply not in the list; only a
+    // document with no history at all is a 404.
+    if (ids.length === 1 && !anyHistory) {
+      throw new LakeError(404, 'notFoundError', `document "${ids[0]}" has no history`)
     }
     return { documents }
   })

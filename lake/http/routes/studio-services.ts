@@ -14,7 +14,7 @@ const MAX_DESCRIPTORS = 20_000
  * - `/schedules/<project>/<dataset>`: the legacy Scheduled Publishing plugin's list, always
  *   empty (scheduling is done with releases);
  * - `/projects/<id>/user-applications`: no deployed Studios or apps;
- * - `/data/ping/<dataset>`: the Studio pings it before its first save to measure latency;
+ * - `/data/ping/<dataset>`: the latency probe (`X-Sanity-Shard: local`);
  * - `/descriptors/claim` and `/descriptors/synchronize`: the schema descriptor exchange. The
  *   Studio claims its schema by id; the lake answers which descriptors it lacks, stores those the
  *   Studio then sends, and says "complete" once it holds them all.
@@ -27,7 +27,11 @@ const studioServiceRoutes: FastifyPluginAsync<RouteOptions> = async (app) => {
   app.get('/help', async () => ({}))
   app.get('/schedules/:projectId/:dataset', async () => ({ schedules: [] }))
   app.get('/projects/:projectId/user-applications', async () => [])
-  app.get('/data/ping/:dataset', async (_request, reply) => reply.type('text/plain').send('PONG'))
+  // The Studio measures its latency to the dataset's shard here and reads the shard's name from
+  // `X-Sanity-Shard`; a local lake is one shard.
+  app.get('/data/ping/:dataset', async (_request, reply) =>
+    reply.header('x-sanity-shard', 'local').type('text/plain').send('PONG'),
+  )
 
   /** What the lake still needs of descriptor `id` and everything it refers to. */
   function synchronization(id: string): { type: 'complete' } | { type: 'incomplete'; missingIds: string[] } {

@@ -14,6 +14,7 @@ import type { ExprNode } from 'groq-js'
 import { LakeError } from '../../errors.js'
 import { indexesFor, type IndexableStore, type ViewName } from '../../indexes/index.js'
 import { parseGroq } from '../evaluate.js'
+import type { QueryReads } from '../sync-tags.js'
 import { isPlannable } from './analyze.js'
 import { gatedView } from './index-gate.js'
 import { evaluateTree, evaluateTreeSync, NeedsAsyncEvaluation, QueryPlanner, type PlanNote } from './plan.js'
@@ -70,6 +71,7 @@ function plan(input: PlannedQueryInput): {
   planner: QueryPlanner
   tree: ExprNode
   plannable: boolean
+  parsed: ExprNode
 } {
   const params = input.params ?? {}
   const tree = parseCached(input.query, params)
@@ -81,7 +83,7 @@ function plan(input: PlannedQueryInput): {
     sanity: input.sanity,
   })
   const plannable = isPlannable(tree)
-  return { planner, tree: plannable ? planner.rewrite(tree) : tree, plannable }
+  return { planner, tree: plannable ? planner.rewrite(tree) : tree, plannable, parsed: tree }
 }
 
 /**
@@ -93,10 +95,19 @@ export function runPlannedQuerySync(input: PlannedQueryInput): {
   result: unknown
   notes: PlanNote[]
   plannable: boolean
+  /** What the evaluation read (sync-tags.ts). */
+  reads: QueryReads
+  /** The parsed query (parameters in place), as staticReads() takes it. */
+  parsed: ExprNode
 } {
-  const { planner, tree, plannable } = plan(input)
+  const { planner, tree, plannable, parsed } = plan(input)
   const result = evaluateTreeSync(tree, planner.evaluateOptions())
-  return { result, notes: planner.notes, plannable }
+  return { result, notes: planner.notes, plannable, reads: planner.reads, parsed }
+}
+
+/** The parsed query (parameters in place), shared with the planner's cache. */
+export function parsedQuery(query: string, params: Record<string, unknown>): ExprNode {
+  return parseCached(query, params)
 }
 
 /** The failure of a query as the lake answers it: LakeErrors as they are, others a queryError. */

@@ -31,6 +31,7 @@ import type { KeyRange } from '../../indexes/ordered-index.js'
 import { ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING } from '../../indexes/values.js'
 import type { LakeDocument } from '../../store/types.js'
 import { IndexNeeded, NeedsAsyncEvaluation } from '../evaluate.js'
+import { derefSlugKeys, QueryReads, restrictionOf, staticKeys, type KeysOf, type TagKey } from '../sync-tags.js'
 import { compileConjuncts, Undecidable } from './native.js'
 import { materializedCount, materializedSlice } from './materialized.js'
 import { compileOrder, compileProjectionNode, elementAt, sliceArray } from './native-tail.js'
@@ -78,6 +79,8 @@ const NONCE = randomBytes(8).toString('hex')
 const PREFIX = `\u0000planner:${NONCE}:`
 const SEP = `\u0001${NONCE}\u0001`
 const SEP2 = `\u0002${NONCE}\u0002`
+/** The fallback of a runtime lookup whose keys are not strings: every document (recorded as coarse). */
+const ALL_MARKER = `${PREFIX}all`
 
 /** Above this many constant candidates (and twice the slice's end) an ordered slice walks the ordered index. */
 const SMALL_CANDIDATE_SET = 64
@@ -99,6 +102,8 @@ const value = (v: unknown): ExprNode => node({ type: 'Value', value: v })
 
 export class QueryPlanner {
   readonly notes: PlanNote[] = []
+  /** What the evaluation read, for the query's sync tags (sync-tags.ts). */
+  readonly reads = new QueryReads()
   private readonly plans: Spec[] = []
   private readonly memo = new Map<string, readonly LakeDocument[] | null>()
   private readonly view: View
@@ -124,17 +129,49 @@ export class QueryPlanner {
   }
 
   private dereference(ref: string): LakeDocument | readonly LakeDocument[] | null {
-    if (!ref.startsWith(PREFIX)) return this.view.get(ref)?.doc ?? null
+    if (!ref.startsWith(PREFIX)) {
+      this.reads.derefs.add(ref)
+      return this.view.get(ref)?.doc ?? null
+    }
+    if (ref === ALL_MARKER) {
+      this.reads.coarse = true
+      return this.view.documents()
+    }
     if (this.memo.has(ref)) return this.memo.get(ref) ?? null
     const [head, ...slots] = ref.slice(PREFIX.length).split(SEP)
     const spec = this.plans[Number(head)]
     if (!spec) throw new Error('query planner: unknown runtime plan (internal error)')
     const values = slots.map((s) => (s.startsWith('s') ? [s.slice(1)] : s.slice(1).split(SEP2)))
+    this.recordRuntimeRead(spec, values)
     const cursor = { i: 0 }
     const resolved = this.resolve(spec, values, cursor)
     const docs = resolved.all ? this.view.documents() : resolved.entries.map((e) => e.doc)
     this.memo.set(ref, docs)
     return docs
+  }
+
+  /**
+   * The restriction of a filter resolved with keys of the enclosing document, for the sync tags:
+   * every document it keeps has one of these ids, slugs, references or types.
+   */
+  private recordRuntimeRead(spec: Spec, values: string[][]): void {
+    const byLookup = new Map<Spec, string[]>()
+    let i = 0
+    // The same order as runtimeKeys(), in which the values were encoded.
+    const walk = (s: Spec): void => {
+      if (s.k === 'lookup' && s.key.kind === 'runtime') byLookup.set(s, values[i++] ?? [])
+      if (s.k === 'and' || s.k === 'or') for (const p of s.parts) walk(p)
+    }
+    walk(spec)
+    const keysOf: KeysOf = (l) => (l.key.kind === 'runtime' ? byLookup.get(l) : staticKeys(l))
+    const restricted = restrictionOf(spec, keysOf)
+    const extras = new Set<TagKey>()
+    if (!restricted || !derefSlugKeys(spec, keysOf, extras)) {
+      this.reads.coarse = true
+      return
+    }
+    for (const k of restricted) this.reads.keys.add(k)
+    for (const k of extras) this.reads.keys.add(k)
   }
 
   /** groq-js's value of a constant expression (parameters are literals after parsing). */
@@ -576,6 +613,7 @@ export class QueryPlanner {
       return { ...n, base: value(resolved.entries.map((e) => e.doc)), expr }
     }
     const planId = this.plans.push(spec) - 1
+    this.reads.runtimeFilters.add(n)
     this.notes.push({ at, how: `runtime index lookup #${planId} (${keys.length} key(s) from the enclosing scope)` })
     return { ...n, base: runtimeSource(planId, keys) as unknown as AnyNode, expr }
   }
@@ -901,7 +939,15 @@ function runtimeSource(planId: number, keys: ExprNode[]): ExprNode {
     type: 'Deref',
     base: node({ type: 'Object', attributes: [{ type: 'ObjectAttributeValue', name: '_ref', value: marker }] }),
   })
-  return node({ type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [deref, node({ type: 'Everything' })] })
+  // Not `*` as the fallback: a dereference the hook sees, so the sync tags know it was every document.
+  const all = node<ExprNode>({
+    type: 'Deref',
+    base: node({
+      type: 'Object',
+      attributes: [{ type: 'ObjectAttributeValue', name: '_ref', value: str(ALL_MARKER) }],
+    }),
+  })
+  return node({ type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [deref, all] })
 }
 
 export { childNodes, NeedsAsyncEvaluation }

@@ -12,7 +12,9 @@ import {
   listResponse,
   pageSizeSchema,
   problemResponse,
+  perspectiveSchema,
   queryOf,
+  reviewQuery,
   slugParams,
   slugSchema,
 } from '../../route-schemas.js'
@@ -32,6 +34,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
           treatment: Type.Optional(slugSchema),
           limit: Type.Optional(pageSizeSchema),
           cursor: Type.Optional(cursorSchema),
+          perspective: Type.Optional(perspectiveSchema),
         }),
         response: { 200: listResponse('A page of article summaries'), ...errorResponses },
       },
@@ -41,7 +44,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         context,
         request,
         reply,
-        () => context.content.articles(request.query),
+        (content) => content.articles(request.query),
         (items, self, present, links) =>
           presentArticlePage({ items, nextCursor: links.nextCursor }, self, links.next, present),
       ),
@@ -56,6 +59,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
           'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
         tags: ['articles'],
         params: slugParams,
+        querystring: reviewQuery,
         response: {
           200: documentResponse('The article'),
           404: problemResponse('No published article has this slug'),
@@ -65,7 +69,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: () => context.content.articleBySlug(request.params.slug),
+        find: (content) => content.articleBySlug(request.params.slug),
         title: 'Article not found',
         detail: (slug) => `No published article has the slug "${slug}". List articles at ${API_PREFIX}/articles.`,
         present: presentArticle,

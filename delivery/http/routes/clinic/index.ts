@@ -1,11 +1,12 @@
 // /api/v1/clinic: the clinic's settings; the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
 import { presentClinic } from '../../present.js'
 import { problem } from '../../problem.js'
-import { jsonBody, problemBody, serveCached } from '../../respond.js'
-import { documentResponse, errorResponses, noQuery, problemResponse } from '../../route-schemas.js'
+import { jsonBody, problemBody } from '../../respond.js'
+import { serveContent } from '../../serve-content.js'
+import { Type } from '@sinclair/typebox'
+import { documentResponse, errorResponses, perspectiveSchema, problemResponse, queryOf } from '../../route-schemas.js'
 
 export const clinicRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
   app.get(
@@ -16,7 +17,7 @@ export const clinicRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         description:
           'Name, site and booking URLs, contact details, address, logo, medical disclaimer, syndication licence and attribution; MedicalClinic JSON-LD.',
         tags: ['site'],
-        querystring: noQuery,
+        querystring: queryOf({ perspective: Type.Optional(perspectiveSchema) }),
         response: {
           200: documentResponse('The clinic'),
           404: problemResponse('The clinic settings are not published yet'),
@@ -25,8 +26,8 @@ export const clinicRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const present = await presentContext(context)
+      serveContent(context, request, reply, async (view) => {
+        const present = await view.present()
         if (!present.clinic) {
           return problemBody(
             404,

@@ -14,7 +14,9 @@ import {
   errorResponses,
   listResponse,
   problemResponse,
+  perspectiveSchema,
   queryOf,
+  reviewQuery,
   slugParams,
 } from '../../route-schemas.js'
 
@@ -30,6 +32,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           bodyRegion: Type.Optional(bodyRegionSchema),
           limit: Type.Optional(conditionPageSizeSchema),
           cursor: Type.Optional(cursorSchema),
+          perspective: Type.Optional(perspectiveSchema),
         }),
         response: {
           200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'),
@@ -38,7 +41,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveList(context, request, reply, () => context.content.conditions(request.query), presentConditionList),
+      serveList(context, request, reply, (content) => content.conditions(request.query), presentConditionList),
   )
 
   app.get(
@@ -50,6 +53,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
         tags: ['conditions'],
         params: slugParams,
+        querystring: reviewQuery,
         response: {
           200: documentResponse('The condition'),
           404: problemResponse('No condition has this slug'),
@@ -59,7 +63,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: () => context.content.conditionBySlug(request.params.slug),
+        find: (content) => content.conditionBySlug(request.params.slug),
         title: 'Condition not found',
         detail: (slug) => `No condition has the slug "${slug}". List conditions at ${API_PREFIX}/conditions.`,
         present: presentCondition,

@@ -3,14 +3,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
 import { presentFaqs } from '../../present.js'
-import { jsonBody, serveCached } from '../../respond.js'
-import { errorResponses, listResponse, slugSchema } from '../../route-schemas.js'
+import { jsonBody } from '../../respond.js'
+import { serveContent } from '../../serve-content.js'
+import { errorResponses, listResponse, perspectiveSchema, slugSchema } from '../../route-schemas.js'
 
 /** At least one of treatment, condition. */
 const faqQuery = Type.Object(
-  { treatment: Type.Optional(slugSchema), condition: Type.Optional(slugSchema) },
+  {
+    treatment: Type.Optional(slugSchema),
+    condition: Type.Optional(slugSchema),
+    perspective: Type.Optional(perspectiveSchema),
+  },
   { additionalProperties: false, anyOf: [{ required: ['treatment'] }, { required: ['condition'] }] },
 )
 
@@ -28,8 +32,8 @@ export const faqRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { 
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [faqs, present] = await Promise.all([context.content.faqsByTopic(request.query), presentContext(context)])
+      serveContent(context, request, reply, async (view) => {
+        const [faqs, present] = await Promise.all([view.content.faqsByTopic(request.query), view.present()])
         return jsonBody(200, presentFaqs(faqs, request.url, present))
       }),
   )

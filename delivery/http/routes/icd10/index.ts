@@ -6,7 +6,7 @@ import { normalizeIcd10Code } from '../../../content/conditions.js'
 import { serveDocument } from '../../serve-content.js'
 import type { RouteOptions } from '../../context.js'
 import { presentConditionList } from '../../present.js'
-import { errorResponses, listResponse, problemResponse } from '../../route-schemas.js'
+import { errorResponses, listResponse, problemResponse, reviewQuery } from '../../route-schemas.js'
 
 const icd10Params = Type.Object(
   {
@@ -30,6 +30,7 @@ export const icd10Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
           'The conditions carrying an ICD-10-CM code. Case and a missing dot are forgiven ("m771" finds "M77.1").',
         tags: ['conditions'],
         params: icd10Params,
+        querystring: reviewQuery,
         response: {
           200: listResponse('The conditions with this code'),
           404: problemResponse('No condition has this code'),
@@ -39,7 +40,7 @@ export const icd10Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: () => context.content.conditionsByIcd10Code(normalizeIcd10Code(request.params.code)),
+        find: (content) => content.conditionsByIcd10Code(normalizeIcd10Code(request.params.code)),
         title: 'ICD-10 code not found',
         detail: (code) => `No condition carries the ICD-10-CM code "${code}".`,
         present: ({ code, conditions }, present) => ({

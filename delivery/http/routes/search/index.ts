@@ -3,10 +3,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { RouteOptions } from '../../context.js'
-import { presentContext } from '../../context.js'
 import { presentSearch } from '../../present.js'
-import { jsonBody, serveCached } from '../../respond.js'
-import { errorResponses, listResponse, queryOf, searchLimitSchema } from '../../route-schemas.js'
+import { jsonBody } from '../../respond.js'
+import { serveContent } from '../../serve-content.js'
+import { errorResponses, listResponse, perspectiveSchema, queryOf, searchLimitSchema } from '../../route-schemas.js'
 
 export const searchRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
   app.get(
@@ -20,13 +20,14 @@ export const searchRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
         querystring: queryOf({
           q: Type.String({ minLength: 1, maxLength: 200, description: 'Words to search for' }),
           limit: Type.Optional(searchLimitSchema),
+          perspective: Type.Optional(perspectiveSchema),
         }),
         response: { 200: listResponse('Matching article summaries with a score'), ...errorResponses },
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
-        const [hits, present] = await Promise.all([context.content.search(request.query), presentContext(context)])
+      serveContent(context, request, reply, async (view) => {
+        const [hits, present] = await Promise.all([view.content.search(request.query), view.present()])
         return jsonBody(200, presentSearch(request.query.q, hits, request.url, present))
       }),
   )

@@ -2,10 +2,10 @@
 // the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { notFoundProblem, serveDocument, serveList } from '../../serve-content.js'
+import { notFoundProblem, serveContent, serveDocument, serveList } from '../../serve-content.js'
 import type { RouteOptions } from '../../context.js'
 import { API_PREFIX, presentCareInstructions, presentTreatment, presentTreatmentList } from '../../present.js'
-import { jsonBody, serveCached } from '../../respond.js'
+import { jsonBody } from '../../respond.js'
 import {
   carePhaseSchema,
   cursorSchema,
@@ -13,7 +13,9 @@ import {
   errorResponses,
   listResponse,
   problemResponse,
+  perspectiveSchema,
   queryOf,
+  reviewQuery,
   slugParams,
   treatmentPageSizeSchema,
 } from '../../route-schemas.js'
@@ -27,12 +29,16 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
         description:
           'Treatments ordered by (name, _id), a page at a time: pass `nextCursor` as `cursor` (or follow `links.next`) for the next page.',
         tags: ['treatments'],
-        querystring: queryOf({ limit: Type.Optional(treatmentPageSizeSchema), cursor: Type.Optional(cursorSchema) }),
+        querystring: queryOf({
+          limit: Type.Optional(treatmentPageSizeSchema),
+          cursor: Type.Optional(cursorSchema),
+          perspective: Type.Optional(perspectiveSchema),
+        }),
         response: { 200: listResponse('A page of treatment summaries'), ...errorResponses },
       },
     },
     (request, reply) =>
-      serveList(context, request, reply, () => context.content.treatments(request.query), presentTreatmentList),
+      serveList(context, request, reply, (content) => content.treatments(request.query), presentTreatmentList),
   )
 
   app.get(
@@ -44,6 +50,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
+        querystring: reviewQuery,
         response: {
           200: documentResponse('The treatment'),
           404: problemResponse('No treatment has this slug'),
@@ -53,7 +60,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: () => context.content.treatmentBySlug(request.params.slug),
+        find: (content) => content.treatmentBySlug(request.params.slug),
         title: 'Treatment not found',
         detail: (slug) => `No treatment has the slug "${slug}". List treatments at ${API_PREFIX}/treatments.`,
         present: presentTreatment,
@@ -69,7 +76,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
-        querystring: queryOf({ phase: Type.Optional(carePhaseSchema) }),
+        querystring: queryOf({ phase: Type.Optional(carePhaseSchema), perspective: Type.Optional(perspectiveSchema) }),
         response: {
           200: listResponse('Care instructions'),
           404: problemResponse('No treatment has this slug'),
@@ -78,10 +85,10 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
+      serveContent(context, request, reply, async ({ content }) => {
         const [treatment, care] = await Promise.all([
-          context.content.treatmentBySlug(request.params.slug),
-          context.content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
+          content.treatmentBySlug(request.params.slug),
+          content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
         ])
         if (!treatment.found) {
           return notFoundProblem(request.url, 'Treatment not found', `No treatment has the slug "${treatment.key}".`)

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { WebhookVerifier } from '../../../cache/webhook.js'
 import { SIGNATURE_HEADER_NAME } from '../../../cache/webhook.js'
+import { SeenTransactions } from '../../../cache/transactions.js'
 import type { RouteOptions } from '../../context.js'
 import { HttpProblem } from '../../problem.js'
 import { problemResponse } from '../../route-schemas.js'
@@ -13,6 +14,7 @@ import { JSON_CONTENT_TYPE } from '../../respond.js'
 export const webhookRoutes: FastifyPluginAsync<
   RouteOptions & { verifier: WebhookVerifier | null; onInvalidate?: () => void }
 > = async (app, { context, verifier, onInvalidate }) => {
+  const seen = new SeenTransactions()
   // Only JSON, and only raw: any other content type is a 415.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
@@ -32,7 +34,8 @@ export const webhookRoutes: FastifyPluginAsync<
         tags: ['operations'],
         response: {
           200: {
-            description: 'Accepted: the cache was invalidated',
+            description:
+              'Accepted: the cache was invalidated (`invalidated: false` when an earlier call of the same transaction, `sanity-transaction-id`, already did)',
             type: 'object',
             properties: { invalidated: { type: 'boolean' } },
           },
@@ -66,12 +69,15 @@ export const webhookRoutes: FastifyPluginAsync<
           'A Sanity webhook sends a JSON body (the projection of the changed document).',
         )
       }
-      context.cache.invalidateAll()
-      onInvalidate?.()
-      return reply
-        .code(200)
-        .type(JSON_CONTENT_TYPE)
-        .send(JSON.stringify({ invalidated: true }))
+      // Sanity sends one webhook per document of a transaction (a release publish: every document
+      // of the release), each naming the transaction: the first one invalidates.
+      const transactionId = request.headers['sanity-transaction-id']
+      const invalidated = seen.firstReport(typeof transactionId === 'string' ? transactionId : undefined)
+      if (invalidated) {
+        context.cache.invalidateAll()
+        onInvalidate?.()
+      }
+      return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify({ invalidated }))
     },
   )
 }

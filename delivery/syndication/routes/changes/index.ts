@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox'
 import { invalidParameter } from '../../../http/problem.js'
 import { queryOf, wholeNumber } from '../../../http/route-schemas.js'
 import { buildSyndicatedArticle, fetchScopedArticlesByIds } from '../../articles.js'
-import { type Cursor, CursorError, changesSince, decodeCursor, encodeCursor } from '../../ledger.js'
+import { type Cursor, CursorError, changeSetOf, changesSince, decodeCursor, encodeCursor } from '../../ledger.js'
 import { loadLedger } from '../../reconcile.js'
 import { audienceKey } from '../../scope.js'
 import { PRIVATE, partnerAudience, payloadContext, type SyndicationRouteOptions, sendJson } from '../common.js'
@@ -13,7 +13,13 @@ import { guardOf } from '../guard.js'
 
 const changesQuery = queryOf({
   since: Type.Optional(Type.String({ maxLength: 2000, description: 'The `next` cursor of the previous answer' })),
-  limit: Type.Optional(wholeNumber(1, 500, 'Most changes to return (1-500, default 100)')),
+  limit: Type.Optional(
+    wholeNumber(
+      1,
+      500,
+      'Most changes to return (1-500, default 100); a page never ends inside a change set, so it can hold more to finish one',
+    ),
+  ),
 })
 
 function parseSince(since: string | undefined): Cursor | undefined {
@@ -61,6 +67,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = 
             id: entry.articleId,
             slug: entry.slug,
             at: entry.at,
+            changeSet: changeSetOf(entry),
             article: buildSyndicatedArticle({ clinic: current.clinic, article: source }, payloadContext(syndication)),
           }
         }
@@ -71,6 +78,7 @@ export const changeRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = 
           id: entry.articleId,
           slug: entry.slug,
           at: entry.at,
+          changeSet: changeSetOf(entry),
           reason: entry.reason ?? 'out-of-scope',
         }
       })

@@ -84,9 +84,14 @@ export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = as
 ) => {
   const guard = guardOf(syndication)
   // The public feeds change with the public scope; an embargo can end without any write, which
-  // only the syndication ledger notices: drop cached copies then too.
-  const unsubscribe = syndication.onAppended((audience) => {
-    if (audience.kind === 'public') responses.cache.invalidateAll()
+  // only the syndication ledger notices: drop cached copies then too. A change a lake write made
+  // (a publish, a release) already invalidated the cache through the listen stream, once per
+  // transaction; invalidating again here would make a release two invalidations. Without a
+  // connected listener (hosted, webhooks) every change invalidates here as before.
+  const unsubscribe = syndication.onAppended((audience, cause) => {
+    if (audience.kind !== 'public') return
+    if (!cause.clock && responses.health.report().listener === 'connected') return
+    responses.cache.invalidateAll()
   })
   app.addHook('onClose', async () => unsubscribe())
   const publicFeeds = { ...responses, cacheControl: PUBLIC_FEED }
