@@ -252,10 +252,11 @@ function defineBrowserTests(): void {
   test('a new care instruction is added to the release', async () => {
     const { page, shot } = state.browser
     const rel = releaseIdOf(state)
-    await page.goto(`${state.start.info.studioUrl}/local/content?perspective=${rel}`)
-    await page.locator('[data-testid="pane-item-Care instructions"]').click()
-    await page.locator('[data-testid="pane-item-All care instructions"]').click()
-    await page.locator('a[data-testid="action-intent-button"]').first().click()
+    // The "create" intent the care instruction list's "+" links to, in the release.
+    await page.goto(
+      `${state.start.info.studioUrl}/local/intent/create/template=careInstruction;type=careInstruction;version=${rel}/?perspective=${rel}`,
+    )
+    await page.locator('input#title').waitFor()
     await page.locator('input#title').fill(state.careTitle)
     await page.locator('[data-testid="field-slug"] button', { hasText: 'Generate' }).click()
     await pickReference(page, page.locator('input#treatment'), 'Dry')
