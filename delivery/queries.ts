@@ -83,14 +83,17 @@ const CARE_INSTRUCTION = /* groq */ `{
   "treatment": treatment->{_id, name, "slug": slug.current}
 }`
 
-/** What an article list item carries (no body). */
-const ARTICLE_SUMMARY_FIELDS = /* groq */ `
-  _id,
+/** The head of an article's projection, in a list or on its page. */
+const ARTICLE_HEAD = /* groq */ `_id,
   _type,
   _updatedAt,
   title,
   "slug": slug.current,
-  excerpt,
+  excerpt`
+
+/** What an article list item carries (no body). */
+const ARTICLE_SUMMARY_FIELDS = /* groq */ `
+  ${ARTICLE_HEAD},
   publishedAt,
   heroImage${IMAGE},
   "author": author->{_id, name, handle, "slug": slug.current, role, credentials},
@@ -101,14 +104,29 @@ const ARTICLE_SUMMARY = /* groq */ `{${ARTICLE_SUMMARY_FIELDS}}`
 /** Articles that can be listed: published (the client's perspective), slugged and dated. */
 const LISTABLE_ARTICLE = /* groq */ `_type == "article" && defined(slug.current) && defined(publishedAt)`
 
-/** One article with everything a page about it needs resolved. */
-export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.current == $slug][0]{
-  _id,
+/** The head of a named document's projection (conditions, treatments). */
+const NAMED_HEAD = /* groq */ `_id,
   _type,
   _updatedAt,
-  title,
-  "slug": slug.current,
-  excerpt,
+  name,
+  "slug": slug.current`
+
+/** The listable articles that reference the enclosing document, newest first. */
+const REFERRING_ARTICLES = /* groq */ `*[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc)`
+
+/** The FAQs that reference the enclosing document, in display order. */
+const REFERRING_FAQS = /* groq */ `*[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ}`
+
+/**
+ * Keyset pagination by (name, _id) ascending: `$afterName`/`$afterId` are the last item of the
+ * previous page (both null for the first page), `$limit` the page size plus one.
+ */
+const AFTER_NAME = /* groq */ `($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))`
+const BY_NAME_PAGE = /* groq */ `order(name asc, _id asc) [0...$limit]`
+
+/** One article with everything a page about it needs resolved. */
+export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.current == $slug][0]{
+  ${ARTICLE_HEAD},
   heroImage${IMAGE},
   "body": body[]${PORTABLE_TEXT},
   "author": author->${CLINICIAN},
@@ -142,11 +160,7 @@ export const ARTICLE_LIST_QUERY = defineQuery(`*[
 
 /** A condition with the articles, treatments and FAQs that reference it (or that it references). */
 export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && slug.current == $slug][0]{
-  _id,
-  _type,
-  _updatedAt,
-  name,
-  "slug": slug.current,
+  ${NAMED_HEAD},
   alsoCalled,
   bodyRegion,
   summary,
@@ -154,8 +168,8 @@ export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && sl
   icd10Codes,
   "sections": sections[]{_key, aspect, "body": body[]${PORTABLE_TEXT}},
   "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) ${TREATMENT_SUMMARY},
-  "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY},
-  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ}
+  "articles": ${REFERRING_ARTICLES} ${ARTICLE_SUMMARY},
+  "faqs": ${REFERRING_FAQS}
 }`)
 
 /** Conditions of one body region, by name. */
@@ -178,16 +192,12 @@ export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
 export const CONDITION_LIST_QUERY = defineQuery(`*[
   _type == "condition" && defined(slug.current) && defined(name)
   && ($bodyRegion == null || bodyRegion == $bodyRegion)
-  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))
-] | order(name asc, _id asc) [0...$limit] ${CONDITION_SUMMARY}`)
+  && ${AFTER_NAME}
+] | ${BY_NAME_PAGE} ${CONDITION_SUMMARY}`)
 
 /** A treatment with its FAQs (in order) and its care instructions (before-care first). */
 export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && slug.current == $slug][0]{
-  _id,
-  _type,
-  _updatedAt,
-  name,
-  "slug": slug.current,
+  ${NAMED_HEAD},
   summary,
   "howItWorks": howItWorks[]${PORTABLE_TEXT},
   differsFrom,
@@ -196,16 +206,16 @@ export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && sl
   "whatToExpect": whatToExpect[]${PORTABLE_TEXT},
   sideEffects,
   complementaryTreatments,
-  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ},
+  "faqs": ${REFERRING_FAQS},
   "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
-  "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) ${ARTICLE_SUMMARY}
+  "articles": ${REFERRING_ARTICLES} ${ARTICLE_SUMMARY}
 }`)
 
 /** A page of treatments by (name, _id) ascending: the same keyset pagination as CONDITION_LIST_QUERY. */
 export const TREATMENT_LIST_QUERY = defineQuery(`*[
   _type == "treatment" && defined(slug.current) && defined(name)
-  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))
-] | order(name asc, _id asc) [0...$limit] ${TREATMENT_SUMMARY}`)
+  && ${AFTER_NAME}
+] | ${BY_NAME_PAGE} ${TREATMENT_SUMMARY}`)
 
 /** FAQs about a treatment and/or a condition (slugs; null = any), in display order. */
 export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
@@ -305,16 +315,12 @@ export const PUBLISHED_CHANGES_LISTEN_QUERY = defineQuery(
  * infobutton answer is a short ranked list, not a catalogue).
  */
 const EHR_CONDITION = /* groq */ `{
-  _id,
-  _type,
-  _updatedAt,
-  name,
-  "slug": slug.current,
+  ${NAMED_HEAD},
   alsoCalled,
   summary,
   icd10Codes,
   snomedCodes,
-  "articles": *[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {
+  "articles": ${REFERRING_ARTICLES} [0...10] {
     _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed
   },
   "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {

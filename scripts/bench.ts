@@ -199,7 +199,7 @@ interface LakeProcessMemory {
   /** After it picked up the bench's import (as a running lake picks up `npm run import`). */
   afterImportRssBytes: number
   catchUpMs: number
-  /** After each delivery query ran once over HTTP (its indexes built). */
+  /** After each delivery query ran twice over HTTP (warm: its indexes built). */
   afterQueriesRssBytes: number
   /** The same lake restarted on the imported database (it loads every document at start). */
   restartMs: number
@@ -207,11 +207,14 @@ interface LakeProcessMemory {
   afterRestartQueriesRssBytes: number
   /** The larger of the two with-indexes figures, against the NDJSON size. */
   withIndexesVsNdjson: number
+  /** The restarted lake's own heapUsed and external memory (ArrayBuffers included), warm. */
+  warmHeapUsedBytes: number
+  warmExternalBytes: number
 }
 
 /**
  * Memory of the lake in a process of its own: started empty on the bench's data directory before
- * the import, it picks the import up (its poll), then answers each delivery query once; then it is
+ * the import, it picks the import up (its poll), then answers each delivery query twice (warm); then it is
  * restarted on the imported database and does the same. VmRSS after each step.
  */
 async function measureLakeProcess(
@@ -227,7 +230,10 @@ async function measureLakeProcess(
     const queries = (
       await deliveryQueries(pickParams(store.documents())).catch(() => ({ queries: [] as BenchQuery[] }))
     ).queries
+    // Every delivery query warm: run twice, the first run allowed to fail (a cold index build may
+    // pass the anonymous time limit on a loaded machine; the lake builds it all the same).
     const runAll = async (): Promise<void> => {
+      for (const q of queries) await queryOverHttp(lake.url, store.name, q.query, q.params).catch(() => undefined)
       for (const q of queries) await queryOverHttp(lake.url, store.name, q.query, q.params)
     }
     const t0 = performance.now()
@@ -243,7 +249,10 @@ async function measureLakeProcess(
     const afterRestartRssBytes = lake.rss()
     await runAll()
     const afterRestartQueriesRssBytes = lake.rss()
+    const warm = await lake.report()
     return {
+      warmHeapUsedBytes: warm.heapUsed,
+      warmExternalBytes: warm.external,
       emptyRssBytes,
       afterImportRssBytes,
       catchUpMs,
@@ -265,7 +274,9 @@ async function benchQueries(
   store: DatasetStore,
   size: number,
 ): Promise<{ results: QueryResult[]; skipped: string[]; notTimed: Array<{ name: string; why: string }> }> {
-  const published = perspectiveDocuments(store, 'published', ANONYMOUS)
+  // Plain objects for naive groq-js: the lake's documents read their long fields from SQLite when
+  // used (lake/store/lazy.ts), and naive is groq-js over documents held in memory.
+  const published = structuredClone(perspectiveDocuments(store, 'published', ANONYMOUS))
   const picked = pickParams(store.documents())
   const delivery = await deliveryQueries(picked).catch((err: unknown) => {
     log(`delivery queries unavailable: ${err instanceof Error ? err.message : String(err)}`)
@@ -647,11 +658,11 @@ function checkTargets(r: SizeResult): TargetCheck[] {
   })
   const lp = r.memory.lakeProcess
   if ('error' in lp)
-    out.push({ target: 'memory < 3x NDJSON size (lake process)', reached: null, value: `not measured: ${lp.error}` })
+    out.push({ target: 'memory <= 2x NDJSON size (lake process)', reached: null, value: `not measured: ${lp.error}` })
   else
     out.push({
-      target: 'memory < 3x NDJSON size (lake process)',
-      reached: lp.withIndexesVsNdjson < 3,
+      target: 'memory <= 2x NDJSON size (lake process)',
+      reached: lp.withIndexesVsNdjson <= 2,
       value: `${lp.withIndexesVsNdjson.toFixed(2)}x with indexes (in-process figure ${r.memory.withIndexesVsNdjson.toFixed(2)}x)`,
     })
   return out
@@ -673,7 +684,8 @@ function printSize(r: SizeResult): void {
     console.log(
       `lake process RSS (VmRSS; NDJSON ${mb(r.ndjsonBytes)} MB): empty ${mb(lp.emptyRssBytes)} MB; after picking up the import ${x(lp.afterImportRssBytes)} (${fmtMs(lp.catchUpMs)} ms), ` +
         `with indexes ${x(lp.afterQueriesRssBytes)}; restarted ${x(lp.afterRestartRssBytes)} (start ${fmtMs(lp.restartMs)} ms), with indexes ${x(lp.afterRestartQueriesRssBytes)}; ` +
-        `growth over the empty lake with indexes ${x(Math.max(lp.afterQueriesRssBytes, lp.afterRestartQueriesRssBytes) - lp.emptyRssBytes)}`,
+        `growth over the empty lake with indexes ${x(Math.max(lp.afterQueriesRssBytes, lp.afterRestartQueriesRssBytes) - lp.emptyRssBytes)}; ` +
+        `restarted and warm: heapUsed ${mb(lp.warmHeapUsedBytes)} MB, external ${mb(lp.warmExternalBytes)} MB`,
     )
   }
   console.log(

@@ -177,6 +177,39 @@ function setUpNamedPage(
   return setUpPage(fn, type, doc, clinic, heading, options)
 }
 
+/** Links to condition or treatment pages, each named and with its summary beneath. */
+function summaryLinks(
+  type: 'condition' | 'treatment',
+  list: Maybe<ReadonlyArray<Maybe<{ slug?: Parameters<typeof slugOf>[0]; name?: unknown; summary?: unknown }>>>,
+): string {
+  return linkList(
+    present(list).map((d) => ({
+      href: pathFor({ _type: type, slug: d.slug }),
+      label: text(d.name),
+      note: text(d.summary) || undefined,
+    })),
+  )
+}
+
+/** The whole document of a condition or treatment page, described by the document's summary. */
+function namedPageDocument(
+  type: 'condition' | 'treatment',
+  doc: { summary?: unknown },
+  page: { title: string; path: string },
+  clinic: ClinicInput,
+  body: { main: string; jsonLd: Parameters<typeof renderDocument>[0]['jsonLd'] },
+): string {
+  return renderDocument({
+    clinic,
+    title: page.title,
+    description: text(doc.summary),
+    path: page.path,
+    jsonLd: body.jsonLd,
+    main: body.main,
+    section: type,
+  })
+}
+
 function linkList(
   items: Array<{ href: string | null; label: string; note?: string }>,
   className = 'card-list',
@@ -433,12 +466,8 @@ const ASPECT_HEADINGS: Record<string, string> = {
  * action; with MedicalWebPage/MedicalCondition JSON-LD (ICD-10-CM codes).
  */
 export function renderConditionPage(condition: ConditionInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  const {
-    title: name,
-    path,
-    builder,
-    pt,
-  } = setUpNamedPage('renderConditionPage', 'condition', condition, clinic, options)
+  const page = setUpNamedPage('renderConditionPage', 'condition', condition, clinic, options)
+  const { title: name, pt } = page
   const alsoCalled = texts(condition.alsoCalled)
   const region = bodyRegionName(condition.bodyRegion)
   const symptoms = texts(condition.symptoms)
@@ -469,30 +498,15 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
         )
       : '',
     sections,
-    section(
-      'page-treatments',
-      'Treatments we offer',
-      linkList(
-        present(condition.treatments).map((t) => ({
-          href: pathFor({ _type: 'treatment', slug: t.slug }),
-          label: text(t.name),
-          note: text(t.summary) || undefined,
-        })),
-      ),
-    ),
+    section('page-treatments', 'Treatments we offer', summaryLinks('treatment', condition.treatments)),
     section('page-articles', 'Articles', articleList(condition.articles)),
     faqsHtml(condition.faqs, pt),
     ctaHtml(null, clinic),
     '</article>',
   ].join('')
-  return renderDocument({
-    clinic,
-    title: name,
-    description: text(condition.summary),
-    path,
-    jsonLd: conditionPageJsonLd(condition, clinic, { images: builder }),
+  return namedPageDocument('condition', condition, page, clinic, {
     main,
-    section: 'condition',
+    jsonLd: conditionPageJsonLd(condition, clinic, { images: page.builder }),
   })
 }
 
@@ -502,12 +516,8 @@ export function renderConditionPage(condition: ConditionInput, clinic: ClinicInp
  * FAQs, related articles, call to action; with MedicalWebPage/MedicalTherapy JSON-LD.
  */
 export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInput, options: PageOptions = {}): string {
-  const {
-    title: name,
-    path,
-    builder,
-    pt,
-  } = setUpNamedPage('renderTreatmentPage', 'treatment', treatment, clinic, options)
+  const page = setUpNamedPage('renderTreatmentPage', 'treatment', treatment, clinic, options)
+  const { title: name, pt } = page
   const differs = present(treatment.differsFrom)
     .filter((d) => text(d.comparedTo) !== '' && text(d.difference) !== '')
     .map((d) => `<dt>${escapeHtml(text(d.comparedTo))}</dt><dd>${escapeHtml(text(d.difference))}</dd>`)
@@ -531,31 +541,16 @@ export function renderTreatmentPage(treatment: TreatmentInput, clinic: ClinicInp
     section('page-expect', 'What to expect', renderPortableTextWithInfo(treatment.whatToExpect, pt).html),
     section('page-side-effects', 'Possible side effects', bullets(treatment.sideEffects)),
     section('page-complementary', 'Works well with', bullets(treatment.complementaryTreatments)),
-    section(
-      'page-conditions',
-      'Conditions it may help',
-      linkList(
-        present(treatment.conditions).map((c) => ({
-          href: pathFor({ _type: 'condition', slug: c.slug }),
-          label: text(c.name),
-          note: text(c.summary) || undefined,
-        })),
-      ),
-    ),
+    section('page-conditions', 'Conditions it may help', summaryLinks('condition', treatment.conditions)),
     careHtml(treatment.careInstructions),
     faqsHtml(treatment.faqs, pt),
     section('page-articles', 'Articles', articleList(treatment.articles)),
     ctaHtml(null, clinic),
     '</article>',
   ].join('')
-  return renderDocument({
-    clinic,
-    title: name,
-    description: text(treatment.summary),
-    path,
-    jsonLd: treatmentPageJsonLd(treatment, clinic, { images: builder }),
+  return namedPageDocument('treatment', treatment, page, clinic, {
     main,
-    section: 'treatment',
+    jsonLd: treatmentPageJsonLd(treatment, clinic, { images: page.builder }),
   })
 }
 
@@ -591,10 +586,7 @@ export function renderIndexPage(content: IndexPageContent, clinic: ClinicInput, 
   }
   const conditionsHtml = [...regions.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([region, list]) =>
-        `<h3>${escapeHtml(region)}</h3>${linkList(list.map((c) => ({ href: pathFor({ _type: 'condition', slug: c.slug }), label: text(c.name), note: text(c.summary) || undefined })))}`,
-    )
+    .map(([region, list]) => `<h3>${escapeHtml(region)}</h3>${summaryLinks('condition', list)}`)
     .join('')
   const main = [
     `<h1>${escapeHtml(name)}</h1>`,
@@ -613,13 +605,8 @@ export function renderIndexPage(content: IndexPageContent, clinic: ClinicInput, 
     section(
       'treatments',
       'Treatments',
-      (linkList(
-        present(content?.treatments).map((t) => ({
-          href: pathFor({ _type: 'treatment', slug: t.slug }),
-          label: text(t.name),
-          note: text(t.summary) || undefined,
-        })),
-      ) || '<p>No treatments yet.</p>') + moreLink(content?.more?.treatments, 'More treatments'),
+      (summaryLinks('treatment', content?.treatments) || '<p>No treatments yet.</p>') +
+        moreLink(content?.more?.treatments, 'More treatments'),
     ),
     ctaHtml(null, clinic),
   ].join('')

@@ -7,6 +7,7 @@ import {
   issueCredential,
   issueWebhookSecret,
   parseCredential,
+  type CredentialKind,
   type IssuedCredential,
 } from './credentials.js'
 import { DOC_TYPES, docIds, isRecord, optString, reqString, StateDocumentError, stringArray } from './documents.js'
@@ -170,48 +171,46 @@ export async function listCredentials(client: SanityClient, partnerId?: string):
   return Array.isArray(found) ? found.map(toCredentialInfo) : []
 }
 
+const CREATE_TAGS = { apiKey: 'syndication.key.create', feedToken: 'syndication.feedToken.create' } as const
+
+/**
+ * Issues a credential of `kind` for a partner and stores it: what is stored (a key's hash, a
+ * token as issued) is `stored(credential)`. Returns the credential (the only time it is shown).
+ */
+async function storeCredential(
+  client: SanityClient,
+  kind: CredentialKind,
+  partnerId: string,
+  now: Date,
+  stored: (credential: IssuedCredential) => Record<string, unknown>,
+): Promise<IssuedCredential> {
+  const credential = issueCredential(kind)
+  await client.create(
+    {
+      _id: docIds[kind](credential.id),
+      _type: DOC_TYPES[kind],
+      ...stored(credential),
+      partnerId,
+      createdAt: now.toISOString(),
+    },
+    { tag: CREATE_TAGS[kind] },
+  )
+  return credential
+}
+
 /** Issues and stores a new API key for a partner; returns it (the only time it is shown). */
-export async function createApiKey(
+export function createApiKey(
   client: SanityClient,
   partnerId: string,
   label: string | null,
   now = new Date(),
 ): Promise<IssuedCredential> {
-  const key = issueCredential('apiKey')
-  await client.create(
-    {
-      _id: docIds.apiKey(key.id),
-      _type: DOC_TYPES.apiKey,
-      keyId: key.id,
-      partnerId,
-      hash: key.hash,
-      label,
-      createdAt: now.toISOString(),
-    },
-    { tag: 'syndication.key.create' },
-  )
-  return key
+  return storeCredential(client, 'apiKey', partnerId, now, (key) => ({ keyId: key.id, hash: key.hash, label }))
 }
 
 /** Issues and stores a new feed token for a partner. */
-export async function createFeedToken(
-  client: SanityClient,
-  partnerId: string,
-  now = new Date(),
-): Promise<IssuedCredential> {
-  const token = issueCredential('feedToken')
-  await client.create(
-    {
-      _id: docIds.feedToken(token.id),
-      _type: DOC_TYPES.feedToken,
-      tokenId: token.id,
-      partnerId,
-      token: token.value,
-      createdAt: now.toISOString(),
-    },
-    { tag: 'syndication.feedToken.create' },
-  )
-  return token
+export function createFeedToken(client: SanityClient, partnerId: string, now = new Date()): Promise<IssuedCredential> {
+  return storeCredential(client, 'feedToken', partnerId, now, (token) => ({ tokenId: token.id, token: token.value }))
 }
 
 /** Creates (or replaces, when `rotate`) a partner's webhook signing secret; returns it. */

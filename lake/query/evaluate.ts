@@ -9,6 +9,8 @@ export interface EvaluateInput {
   /** User id for `identity()`. */
   identity?: string
   sanity?: { projectId: string; dataset: string }
+  /** What `now()` answers (default: the time of evaluation). */
+  timestamp?: Date
 }
 
 type ParsedQuery = ReturnType<typeof parse>
@@ -109,6 +111,7 @@ export async function evaluateGroq(input: EvaluateInput): Promise<unknown> {
       params,
       identity: input.identity,
       sanity: input.sanity,
+      timestamp: input.timestamp,
     })
     return await value.get()
   } catch (err) {

@@ -12,10 +12,13 @@
  * perspective); they are sent in slices, a macrotask apart, so copying 100,000 documents never holds
  * the lake's thread for long.
  */
-import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { LakeError } from '../errors.js'
+import { lazyWire, type LazyOrigin } from '../store/lazy.js'
 import { queryMemoryLimit, queryResultTooLarge, queryTimeout, tooManyQueries } from './budget.js'
+import type { QueryMessage, QueryWorkerAnswer, QueryWorkerMessage } from './query-worker.js'
 
 export interface Snapshot {
   /** Changes whenever the documents do (store, version, perspective); asked when the job starts. */
@@ -45,12 +48,6 @@ interface Job extends WorkerQuery {
   timer?: NodeJS.Timeout
 }
 
-type WorkerAnswer =
-  | { type: 'result'; json: string }
-  | { type: 'tooLarge' }
-  | { type: 'parseError'; description: string; start: number; end: number }
-  | { type: 'queryError'; description: string }
-
 interface Slot {
   worker: Worker
   /** Replaced: its worker's late events are ignored. */
@@ -65,115 +62,44 @@ const SLICE = 2000
 /** An idle query worker (and its copy of the documents) is ended after this long. */
 const IDLE_MS = 30_000
 
-const groqPath = createRequire(import.meta.url).resolve('groq-js')
-
-// CommonJS, run with `eval: true`: the same source whether the lake runs under ts-node, bundled or
-// compiled. Mirrors evaluate.ts: groq-js parse (parameters given), a missing parameter is a parse
-// error, groq-js's asynchronous evaluator, the result serialised with a size cap.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const groq = require(workerData.groqPath)
-// This thread only (Linux: niceness is per thread): slow queries yield the CPU to the lake's thread.
-try { const os = require('node:os'); os.setPriority(Math.min(19, os.getPriority() + 10)) } catch {}
-let docs = []
-let incoming = null
-
-class TooLarge extends Error {}
-
-function missingParameter(node) {
-  if (Array.isArray(node)) {
-    for (const item of node) { const found = missingParameter(item); if (found !== undefined) return found }
-    return undefined
-  }
-  if (node === null || typeof node !== 'object') return undefined
-  if (node.type === 'Parameter' && typeof node.name === 'string') return node.name
-  if (node.type === 'Value') return undefined
-  for (const key of Object.keys(node)) { const found = missingParameter(node[key]); if (found !== undefined) return found }
-  return undefined
+/**
+ * A slice of documents as a worker is sent them: a document whose long fields are read from SQLite
+ * (lake/store/lazy.ts) goes without them (a LazyWire), and the worker reads them from the database
+ * itself when used (query-worker.ts); copying them would read and parse every one of them on the
+ * lake's thread.
+ */
+function wireSlice(slice: readonly unknown[]): { docs: unknown[]; origin: LazyOrigin | undefined } {
+  let origin: LazyOrigin | undefined
+  const docs = slice.map((doc) => {
+    const lazy = lazyWire(doc as object)
+    if (!lazy) return doc
+    origin ??= lazy.origin
+    return lazy.wire
+  })
+  return { docs, origin }
 }
 
-function serialize(value, limit) {
-  const parts = []
-  let size = 0
-  const push = (s) => { size += s.length; if (size > limit) throw new TooLarge(); parts.push(s) }
-  const walk = (v) => {
-    if (v === null || typeof v !== 'object') { const s = JSON.stringify(v); push(s === undefined ? 'null' : s); return }
-    if (typeof v.toJSON === 'function') { walk(v.toJSON()); return }
-    if (Array.isArray(v)) {
-      push('[')
-      for (let i = 0; i < v.length; i++) {
-        if (i) push(',')
-        const x = v[i]
-        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') push('null'); else walk(x)
-      }
-      push(']')
-      return
-    }
-    push('{')
-    let first = true
-    for (const key of Object.keys(v)) {
-      const x = v[key]
-      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue
-      push((first ? '' : ',') + JSON.stringify(key) + ':')
-      first = false
-      walk(x)
-    }
-    push('}')
-  }
-  walk(value)
-  return parts.join('')
-}
+/**
+ * The worker's code: query-worker.ts compiled to plain JavaScript, beside this module (or beside a
+ * bundle of it: a bundler must copy the file there, as test/reliability/helpers/bundle.ts does).
+ */
+const WORKER_FILE = new URL('query-worker.built.mjs', import.meta.url)
 
-async function answer(msg) {
-  let tree
-  try {
-    tree = groq.parse(msg.query, { params: msg.params })
-  } catch (err) {
-    const start = typeof err.position === 'number' ? err.position : 0
-    const end = typeof err.position === 'number' ? Math.min(msg.query.length, start + 1) : msg.query.length
-    return { type: 'parseError', description: String(err && err.message), start, end }
+/** Why no query can reach a worker (its code is missing), or null; looked at once. */
+let missingWorker: LakeError | null | undefined
+function workerMissing(): LakeError | null {
+  if (missingWorker === undefined) {
+    const file = fileURLToPath(WORKER_FILE)
+    missingWorker = fs.existsSync(file)
+      ? null
+      : new LakeError(
+          500,
+          'internalError',
+          `the query worker's code ${file} is missing: npm run build:worker writes it (a bundle of the lake needs a copy beside it)`,
+        )
   }
-  const missing = missingParameter(tree)
-  if (missing !== undefined) {
-    const at = msg.query.indexOf('$' + missing)
-    return {
-      type: 'parseError',
-      description: 'param $' + missing + ' referenced, but not provided: send it as $' + missing + '=<JSON value> (GET) or in "params" (POST)',
-      start: Math.max(0, at),
-      end: at < 0 ? msg.query.length : at + missing.length + 1,
-    }
-  }
-  let data
-  try {
-    const value = await groq.evaluate(tree, {
-      dataset: docs,
-      params: msg.params,
-      identity: msg.identity,
-      sanity: msg.sanity,
-      timestamp: new Date(msg.timestamp),
-    })
-    data = await value.get()
-  } catch (err) {
-    return { type: 'queryError', description: String(err && err.message) }
-  }
-  try {
-    return { type: 'result', json: serialize(data === undefined ? null : data, msg.maxResultSize) }
-  } catch (err) {
-    if (err instanceof TooLarge) return { type: 'tooLarge' }
-    return { type: 'queryError', description: String(err && err.message) }
-  }
+  return missingWorker
 }
-
-parentPort.on('message', (msg) => {
-  if (msg.type === 'docs') {
-    if (msg.first) incoming = []
-    for (const doc of msg.docs) incoming.push(doc)
-    if (msg.last) { docs = incoming; incoming = null }
-    return
-  }
-  answer(msg).then((out) => parentPort.postMessage(out), (err) => parentPort.postMessage({ type: 'queryError', description: String(err && err.message) }))
-})
-`
 
 export class QueryPool {
   private readonly slots: Slot[] = []
@@ -197,6 +123,8 @@ export class QueryPool {
   /** The query's JSON result, or a LakeError (timeout, too large, memory, parse or query error). */
   run(query: WorkerQuery): Promise<string> {
     if (this.closed) return Promise.reject(new LakeError(503, 'serviceUnavailable', 'the lake is shutting down'))
+    const missing = workerMissing()
+    if (missing) return Promise.reject(missing)
     const count = this.pending(query.caller)
     if (count >= query.maxQueued) return Promise.reject(tooManyQueries(query.maxQueued, query.authenticated))
     return new Promise<string>((resolve, reject) => {
@@ -317,9 +245,10 @@ export class QueryPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { groqPath },
+    // No loader flags for the thread (execArgv []): its code is plain JavaScript, and a TypeScript
+    // loader inherited from the lake's process would take longer to start than the query.
+    const worker = new Worker(WORKER_FILE, {
+      execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 64 },
       stdout: false,
       stderr: false,
@@ -330,7 +259,7 @@ export class QueryPool {
 
   private attach(slot: Slot): void {
     const worker = slot.worker
-    worker.on('message', (answer: WorkerAnswer) => {
+    worker.on('message', (answer: QueryWorkerAnswer) => {
       if (slot.dead) return
       const job = slot.job
       if (!job) return
@@ -388,18 +317,19 @@ export class QueryPool {
       slot.snapshotId = undefined
       for (let at = 0; at === 0 || at < docs.length; at += SLICE) {
         if (slot.dead || slot.job !== job) return
-        worker.postMessage({
+        const slice: QueryWorkerMessage = {
           type: 'docs',
           first: at === 0,
           last: at + SLICE >= docs.length,
-          docs: docs.slice(at, at + SLICE),
-        })
+          ...wireSlice(docs.slice(at, at + SLICE)),
+        }
+        worker.postMessage(slice)
         await new Promise((resolve) => setImmediate(resolve))
       }
       slot.snapshotId = snapshotId
     }
     if (slot.dead || slot.job !== job) return
-    worker.postMessage({
+    const query: QueryMessage = {
       type: 'query',
       query: job.query,
       params: job.params,
@@ -407,23 +337,18 @@ export class QueryPool {
       sanity: job.sanity,
       timestamp: job.timestamp.getTime(),
       maxResultSize: job.maxResultSize,
-    })
+    }
+    worker.postMessage(query)
   }
 }
 
-function outcomeOf(answer: WorkerAnswer, job: Job): LakeError | string {
+function outcomeOf(answer: QueryWorkerAnswer, job: Job): LakeError | string {
   switch (answer.type) {
     case 'result':
       return answer.json
     case 'tooLarge':
       return queryResultTooLarge(job.maxResultSize, job.authenticated)
-    case 'parseError':
-      return new LakeError(400, 'queryParseError', answer.description, {
-        query: job.query,
-        start: answer.start,
-        end: answer.end,
-      })
-    case 'queryError':
-      return new LakeError(400, 'queryError', `GROQ query failed: ${answer.description}`, { query: job.query })
+    case 'error':
+      return new LakeError(answer.statusCode, answer.errorType, answer.description, answer.details)
   }
 }

@@ -5,16 +5,22 @@
 //
 // Queries made by validation rules (unique slugs) are answered either by a real `@sanity/client` you
 // pass (e.g. one pointed at the local lake or a hosted project) or, by default, by a `@sanity/client`
-// pointed at an in-memory GROQ endpoint holding exactly the documents being validated.
+// pointed at a throwaway local lake (lake/, on a free loopback port, in a temporary directory)
+// holding the documents being validated.
 //
 //   const validator = await createDocumentValidator({ documents })
 //   const problems = await validator.validate(documents)   // [{line, id, path, level, message}]
 //   await validator.close()
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { createClient, type SanityClient } from '@sanity/client'
 import { createWorkspaceFromConfig, validateDocument, type SanityDocument, type Workspace } from 'sanity'
+import { invalidIdReason } from '../../lake/ids.js'
+import { createEditor, startLake } from '../../lake/index.js'
+import { importDocuments } from '../../lake/io/ndjson.js'
 import { schemaTypes } from '../../schemas/index.js'
 import { translationsPlugin } from '../../studio/translation/plugin.js'
-import { startMemoryQueryServer, type MemoryQueryServer } from './memory-query-server.js'
 
 export type ProblemLevel = 'error' | 'warning' | 'info'
 
@@ -197,27 +203,72 @@ function pendingReferenceTargets(docs: ReadonlyArray<Record<string, unknown>>, i
   return pending
 }
 
-export async function createDocumentValidator(options: DocumentValidatorOptions = {}): Promise<DocumentValidator> {
-  let server: MemoryQueryServer | undefined
-  let client = options.client
-  let ids: Set<string> | undefined
-  let pending: Set<string> = new Set()
-  if (!client) {
-    const docs = (options.documents ?? []).filter(
-      (d): d is { _id: string } & Record<string, unknown> => typeof d._id === 'string',
+/**
+ * A throwaway local lake holding `documents` and an editor's client of it. The lake stores only what
+ * an import would take (a valid and unique `_id`, a `_type`, no asset file to upload): the others
+ * are reported by the structural checks, and a rule's query cannot see them.
+ */
+async function startValidationLake(
+  documents: ReadonlyArray<Record<string, unknown>>,
+): Promise<{ client: SanityClient; close(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-validate-'))
+  const lake = await startLake({
+    env: false,
+    dataDir,
+    host: '127.0.0.1',
+    httpPort: 0,
+    httpsPort: -1,
+    projectId: 'local',
+    dataset: 'production',
+  })
+  const close = async () => {
+    await lake.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+  try {
+    const seen = new Set<string>()
+    const importable = documents.filter((doc) => {
+      if (invalidIdReason(doc._id) !== undefined || typeof doc._type !== 'string' || doc._type === '') return false
+      const id = doc._id as string
+      if (seen.has(id) || JSON.stringify(doc).includes('"_sanityAsset"')) return false
+      seen.add(id)
+      return true
+    })
+    await importDocuments(
+      lake.store.dataset(lake.dataset),
+      importable.map((doc, index) => ({ line: index + 1, doc })),
+      { mode: 'replace' },
     )
-    server = await startMemoryQueryServer(docs)
-    ids = new Set(docs.map((d) => d._id))
-    pending = pendingReferenceTargets(docs, ids)
-    client = createClient({
-      projectId: 'local',
-      dataset: 'production',
-      apiHost: server.url,
+    const { token } = createEditor(lake, { name: CURRENT_USER.name, email: CURRENT_USER.email })
+    const client = createClient({
+      projectId: lake.projectId,
+      dataset: lake.dataset,
+      apiHost: lake.httpUrl,
       useProjectHostname: false,
       useCdn: false,
       apiVersion: '2025-02-19',
       perspective: 'raw',
+      token,
     })
+    return { client, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
+
+export async function createDocumentValidator(options: DocumentValidatorOptions = {}): Promise<DocumentValidator> {
+  let lake: { close(): Promise<void> } | undefined
+  let client = options.client
+  let ids: Set<string> | undefined
+  let pending: Set<string> = new Set()
+  if (!client) {
+    const docs = options.documents ?? []
+    const started = await startValidationLake(docs)
+    lake = started
+    client = started.client
+    ids = new Set(docs.flatMap((d) => (typeof d._id === 'string' ? [d._id] : [])))
+    pending = pendingReferenceTargets(docs, ids)
   }
   const baseClient = client
   const workspace = await createWorkspaceFromConfig({
@@ -309,7 +360,7 @@ export async function createDocumentValidator(options: DocumentValidatorOptions 
     workspace,
     validate,
     close: async () => {
-      await server?.close()
+      await lake?.close()
     },
   }
 }

@@ -7,10 +7,10 @@
 import type { SanityClient } from '@sanity/client'
 import sharp from 'sharp'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
-import { syndicationRoutes } from '../../delivery/syndication/mount.js'
-import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
+import type { DeliveryServer } from '../../delivery/http/server.js'
 import { SEED_PATH, loadSeed, slugOf } from '../delivery/_seed.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { startSyndicatedServer } from '../helpers/syndicated-server.js'
 
 export const SEED_CATEGORY = 'category-treatments'
 
@@ -351,21 +351,7 @@ export async function startStack(): Promise<Stack> {
       allowedCategories: [SEED_CATEGORY],
       status: 'active',
     })
-    let base = ''
-    const mounted = syndicationRoutes({
-      client: lake.anonymousClient,
-      token: lake.token,
-      publicUrl: () => base,
-      onError: () => undefined,
-      worker: false,
-    })
-    server = await startDeliveryServer({
-      client: lake.anonymousClient,
-      port: 0,
-      host: '127.0.0.1',
-      extraRoutes: mounted.register,
-    })
-    base = server.url
+    server = await startSyndicatedServer(lake, { worker: false })
     const seed = loadSeed()
     const seedSlugs = (type: string) => seed.filter((d) => d._type === type && d.slug).map(slugOf)
     const running = server

@@ -1,26 +1,14 @@
 // The delivery HTTP API over real HTTP against a lake seeded with content/production.ndjson:
 // 200/304/400/404 paths, problem+json bodies, caching headers, CORS, pages, sitemap, OpenAPI.
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parse } from 'parse5'
-import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+import { startDeliveryServer } from '../../delivery/http/server.js'
+import { deliverySuite } from '../helpers/delivery-suite.js'
+import { seedFacts, slugOf } from './_seed.js'
 
 const seed = seedFacts()
 const articlePath = `/api/v1/articles/${slugOf(seed.article)}`
-const test = suite('delivery: HTTP API')
-let lake: TestLake
-let server: DeliveryServer
-
-test.before(async () => {
-  lake = await startTestLake({ seed: SEED_PATH })
-  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0 })
-})
-test.after(async () => {
-  await server.close()
-  await lake.close()
-})
+const { test, t } = deliverySuite('delivery: HTTP API')
 
 interface Got {
   status: number
@@ -30,7 +18,7 @@ interface Got {
 }
 
 async function get(path: string, init: RequestInit = {}): Promise<Got> {
-  const response = await fetch(server.url + path, init)
+  const response = await fetch(t.server.url + path, init)
   const text = await response.text()
   return {
     status: response.status,
@@ -108,13 +96,13 @@ test('ETag + If-None-Match -> 304 (also a weak or listed tag); a second request 
   }
   const changed = await get(articlePath, { headers: { 'if-none-match': '"something-else"' } })
   assert.is(changed.status, 200)
-  const head = await fetch(server.url + articlePath, { method: 'HEAD' })
+  const head = await fetch(t.server.url + articlePath, { method: 'HEAD' })
   assert.is(head.status, 200)
   assert.is(head.headers.get('etag'), etag)
 })
 
 test('cache hits answered before Fastify (fast path) are the same answers as through Fastify: 200, 404, HEAD, 304', async () => {
-  const viaFastify = await startDeliveryServer({ client: lake.anonymousClient, port: 0, fastHits: false })
+  const viaFastify = await startDeliveryServer({ client: t.lake.anonymousClient, port: 0, fastHits: false })
   try {
     const answer = async (base: string, path: string, init: RequestInit = {}) => {
       const response = await fetch(base + path, init)
@@ -131,8 +119,8 @@ test('cache hits answered before Fastify (fast path) are the same answers as thr
       `/articles/${slugOf(seed.article)}`,
     ]
     for (const path of paths) {
-      for (const base of [server.url, viaFastify.url]) await fetch(base + path) // fill both caches
-      const fast = await answer(server.url, path)
+      for (const base of [t.server.url, viaFastify.url]) await fetch(base + path) // fill both caches
+      const fast = await answer(t.server.url, path)
       const slow = await answer(viaFastify.url, path)
       assert.equal(fast, slow, `GET ${path}`)
       assert.ok(
@@ -140,17 +128,17 @@ test('cache hits answered before Fastify (fast path) are the same answers as thr
         `${path} is a hit`,
       )
       assert.equal(
-        await answer(server.url, path, { method: 'HEAD' }),
+        await answer(t.server.url, path, { method: 'HEAD' }),
         await answer(viaFastify.url, path, { method: 'HEAD' }),
         `HEAD ${path}`,
       )
       const etag = fast.headers.find(([name]) => name === 'etag')?.[1] ?? ''
       const conditional = { headers: { 'if-none-match': `W/${etag}` } }
-      const notModified = await answer(server.url, path, conditional)
+      const notModified = await answer(t.server.url, path, conditional)
       assert.is(notModified.status, 304, `304 ${path}`)
       assert.equal(notModified, await answer(viaFastify.url, path, conditional), `304 ${path}`)
     }
-    const stats = server.cache.stats()
+    const stats = t.server.cache.stats()
     assert.ok(stats.hits > 0)
   } finally {
     await viaFastify.close()
@@ -382,7 +370,7 @@ test('/sitemap.xml is a sitemap index of one child sitemap per type (seed); chil
     assertProblem(await get(missing), 404, missing)
   }
 
-  const preflight = await fetch(server.url + articlePath, {
+  const preflight = await fetch(t.server.url + articlePath, {
     method: 'OPTIONS',
     headers: { origin: 'https://partner.example', 'access-control-request-method': 'GET' },
   })

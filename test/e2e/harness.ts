@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient, type SanityClient } from '@sanity/client'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { spawnStart } from '../helpers/run.js'
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -72,22 +73,7 @@ export async function startNpmStart(dataDir: string, timeoutMs = 12 * 60_000): P
   if (reuse) return attachToRunningStack(reuse)
   const infoFile = path.join(dataDir, 'start-info.json')
   fs.rmSync(infoFile, { force: true })
-  const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/start.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LAKE_DATA_DIR: dataDir,
-      LAKE_HOST: '127.0.0.1',
-      LAKE_HTTP_PORT: '0',
-      LAKE_HTTPS_PORT: '0',
-      DELIVERY_PORT: '0',
-      STUDIO_PORT: '0',
-      START_INFO_FILE: infoFile,
-      SANITY_STUDIO_PROJECT_ID: '',
-      SANITY_STUDIO_DATASET: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnStart(dataDir, infoFile)
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))

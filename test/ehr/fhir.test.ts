@@ -2,12 +2,10 @@
 // searchset Bundles (code, language, category, paging) and reads. Every resource the server
 // answers, errors included, is validated as R4 (test/ehr/fhirValidate.ts: the `fhir` package's
 // validator plus a strict pass over its R4 definitions).
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHash } from 'node:crypto'
-import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { SEED_PATH, loadSeed } from '../delivery/_seed.js'
+import { deliverySuite } from '../helpers/delivery-suite.js'
+import { loadSeed } from '../delivery/_seed.js'
 import { r4Problems } from './fhirValidate.js'
 
 const seed = loadSeed()
@@ -19,18 +17,7 @@ const publishable = seed.filter(
     (d._type === 'careInstruction' && d.slug && d.title),
 )
 
-const test = suite('ehr: FHIR R4 DocumentReference')
-let lake: TestLake
-let server: DeliveryServer
-
-test.before(async () => {
-  lake = await startTestLake({ seed: SEED_PATH })
-  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0, ehr: { mode: 'open' } })
-})
-test.after(async () => {
-  await server?.close()
-  await lake?.close()
-})
+const { test, t } = deliverySuite('ehr: FHIR R4 DocumentReference', { ehr: { mode: 'open' } })
 
 interface Resource {
   resourceType: string
@@ -54,7 +41,7 @@ async function fhir(
   path: string,
   init: RequestInit = {},
 ): Promise<{ status: number; headers: Headers; body: Resource }> {
-  const response = await fetch(server.url + path, { headers: { accept: 'application/fhir+json' }, ...init })
+  const response = await fetch(t.server.url + path, { headers: { accept: 'application/fhir+json' }, ...init })
   const text = await response.text()
   assert.match(response.headers.get('content-type') ?? '', /^application\/fhir\+json/, `${path}: ${text.slice(0, 200)}`)
   return { status: response.status, headers: response.headers, body: JSON.parse(text) as Resource }
@@ -122,7 +109,7 @@ test('search everything: every published article, condition page and care instru
   let next: string | null = '/fhir/r4/DocumentReference?_count=5'
   let pages = 0
   while (next) {
-    const got = await fhir(next.replace(server.url, ''))
+    const got = await fhir(next.replace(t.server.url, ''))
     assert.is(got.status, 200)
     const bundle = got.body as Bundle
     assert.is(bundle.resourceType, 'Bundle')

@@ -2,11 +2,9 @@
 // with the requests EHRs send: full infobutton URLs (as Epic/athena/Cerner configure them), ICD-10-CM
 // and SNOMED CT, several codes, Spanish, unknown codes, malformed parameters. The Atom answer is
 // parsed by python3-feedparser; the JSON read the way MedlinePlus Connect clients read it.
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { SEED_PATH, loadSeed, slugOf } from '../delivery/_seed.js'
+import { deliverySuite } from '../helpers/delivery-suite.js'
+import { loadSeed, slugOf } from '../delivery/_seed.js'
 import { feedparserAvailable, parseWithFeedparser } from '../syndication/feedTools.js'
 
 const ICD10 = '2.16.840.1.113883.6.90'
@@ -22,18 +20,7 @@ const articlesAboutNeckPain = seed.filter(
     ((d.conditions as Array<{ _ref: string }> | undefined) ?? []).some((r) => r._ref === neckPain._id),
 )
 
-const test = suite('ehr: HL7 Infobutton knowledge requests')
-let lake: TestLake
-let server: DeliveryServer
-
-test.before(async () => {
-  lake = await startTestLake({ seed: SEED_PATH })
-  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0, ehr: { mode: 'open' } })
-})
-test.after(async () => {
-  await server?.close()
-  await lake?.close()
-})
+const { test, t } = deliverySuite('ehr: HL7 Infobutton knowledge requests', { ehr: { mode: 'open' } })
 
 interface Got {
   status: number
@@ -42,7 +29,7 @@ interface Got {
 }
 
 async function get(path: string, init: RequestInit = {}): Promise<Got> {
-  const response = await fetch(server.url + path, { redirect: 'manual', ...init })
+  const response = await fetch(t.server.url + path, { redirect: 'manual', ...init })
   return { status: response.status, headers: response.headers, text: await response.text() }
 }
 

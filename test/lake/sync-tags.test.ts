@@ -25,18 +25,7 @@ import { type DatasetStore, type LakeDocument, LakeStore } from '../../lake/stor
 import { generateDataset } from '../../scripts/bench/dataset.js'
 import { deliveryQueries, pickParams } from '../../scripts/bench/queries.js'
 import { createRandom, type Random } from '../../scripts/bench/random.js'
-
-const ADMIN: Identity = {
-  kind: 'user',
-  user: {
-    id: 'tester',
-    name: 'Tester',
-    email: 't@example.com',
-    role: 'administrator',
-    createdAt: '2025-01-01T00:00:00Z',
-  },
-}
-const ANONYMOUS: Identity = { kind: 'anonymous' }
+import { ADMIN, ANONYMOUS } from './fixtures/identities.js'
 
 interface Mode {
   name: string

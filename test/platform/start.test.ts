@@ -3,7 +3,7 @@
 // (the lake's origin too, and its HTTPS origin as the Studio calls it); the raw editor token is
 // printed only on request. The Studio build is a stand-in stamped as fresh (so no `sanity build`
 // runs here; test/e2e builds and drives the real one): the Studio server serves it the same way.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import https from 'node:https'
 import os from 'node:os'
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { BUILD_STAMP, studioFingerprint } from '../../platform/studio-build.js'
+import { spawnStart } from '../helpers/run.js'
 
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const SERVING = 'the lake and the delivery API are up'
@@ -39,25 +40,7 @@ function fakeStudioBuild(dir: string): void {
 async function startNpmStart(dataDir: string, distDir: string, extraEnv: NodeJS.ProcessEnv): Promise<Started> {
   const infoFile = path.join(dataDir, 'start-info.json')
   const began = Date.now()
-  const child = spawn(process.execPath, ['--loader', 'ts-node/esm', '--no-warnings', 'scripts/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      LAKE_DATA_DIR: dataDir,
-      LAKE_HOST: '127.0.0.1',
-      LAKE_HTTP_PORT: '0',
-      LAKE_HTTPS_PORT: '0',
-      DELIVERY_PORT: '0',
-      STUDIO_PORT: '0',
-      STUDIO_DIST_DIR: distDir,
-      START_INFO_FILE: infoFile,
-      SANITY_STUDIO_PROJECT_ID: '',
-      SANITY_STUDIO_DATASET: '',
-      START_SHOW_TOKEN: '',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnStart(dataDir, infoFile, { STUDIO_DIST_DIR: distDir, START_SHOW_TOKEN: '', ...extraEnv })
   let output = ''
   let servingMs = -1
   let readyMs = -1

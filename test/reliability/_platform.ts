@@ -9,13 +9,42 @@ import type { AddressInfo } from 'node:net'
 import type { SanityClient } from '@sanity/client'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
-import { syndicationApi } from '../../delivery/syndication/routes/index.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
 import { openListen, type ListenStream } from './helpers/sse.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { startServerFor } from '../helpers/syndicated-server.js'
 
 export const SEED = 'content/production.ndjson'
 export const SEED_CATEGORY = 'category-treatments'
+
+/**
+ * The draft of an article partners may republish, in the seed's category, with one paragraph of
+ * `text` (what an editor creates before publishing it); `fields` go over the defaults.
+ */
+export function syndicatedArticleDraft(
+  id: string,
+  fields: { title: string; slug: string; text: string } & Record<string, unknown>,
+): { _id: string; _type: string } & Record<string, unknown> {
+  const { slug, text, ...rest } = fields
+  return {
+    _id: `drafts.${id}`,
+    _type: 'article',
+    slug: { _type: 'slug', current: slug },
+    publishedAt: '2026-01-01T10:00:00Z',
+    categories: [{ _key: 'c', _type: 'reference', _ref: SEED_CATEGORY }],
+    syndication: { _type: 'syndicationSettings', allowed: true },
+    body: [
+      {
+        _type: 'block',
+        _key: 'b',
+        style: 'normal',
+        markDefs: [],
+        children: [{ _type: 'span', _key: 's', text, marks: [] }],
+      },
+    ],
+    ...rest,
+  }
+}
 
 /** One fetched output: where, what came back. */
 export interface Output {
@@ -117,13 +146,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     webhooks: { enabled: true, intervalMs: 200, timeoutMs: 2000, backoff: { baseMs: 200, maxMs: 1000 } },
     ...options.syndication,
   })
-  const syndicationServer = await startDeliveryServer({
-    client: lake.anonymousClient,
-    port: 0,
-    extraRoutes: async (app, context) => {
-      await app.register(syndicationApi, { syndication, responses: context })
-    },
-  })
+  const syndicationServer = await startServerFor(lake, syndication)
   const syndicationApp = syndicationServer.app
   syndicationUrl = syndicationServer.url.replace(/\/$/, '')
   const partner = await createPartner(editor, {

@@ -21,7 +21,7 @@ import { spawnLake, type ChildLake } from './helpers/child-lake.js'
 import { quantile, report } from './helpers/figures.js'
 import { startSwitchProxy } from './helpers/switch-proxy.js'
 import { startTestLake } from '../helpers/lake.js'
-import { startPlatform } from './_platform.js'
+import { startPlatform, syndicatedArticleDraft } from './_platform.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 const SEED = 'content/production.ndjson'
@@ -221,24 +221,11 @@ test('a partner webhook receiver that hangs never slows publishing', async () =>
         {
           actionType: 'sanity.action.document.create',
           publishedId: id,
-          attributes: {
-            _id: `drafts.${id}`,
-            _type: 'article',
+          attributes: syndicatedArticleDraft(id, {
             title: `Published while the partner hangs ${i}`,
-            slug: { _type: 'slug', current: `hang-${i}` },
-            publishedAt: '2026-01-01T10:00:00Z',
-            categories: [{ _key: 'c', _type: 'reference', _ref: 'category-treatments' }],
-            syndication: { _type: 'syndicationSettings', allowed: true },
-            body: [
-              {
-                _type: 'block',
-                _key: 'b',
-                style: 'normal',
-                markDefs: [],
-                children: [{ _type: 'span', _key: 's', text: `Body ${i}`, marks: [] }],
-              },
-            ],
-          },
+            slug: `hang-${i}`,
+            text: `Body ${i}`,
+          }),
           ifExists: 'fail',
         },
         { actionType: 'sanity.action.document.publish', draftId: `drafts.${id}`, publishedId: id },

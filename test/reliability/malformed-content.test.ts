@@ -20,7 +20,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { type ContentProblem, setContentProblemHandler } from '../../delivery/content/conform.js'
-import { SEED_CATEGORY, startPlatform, type Output, type Platform } from './_platform.js'
+import { articleDocument } from '../syndication/fixture.js'
+import { startPlatform, type Output, type Platform } from './_platform.js'
 
 const GOOD_SLUG = 'why-you-shouldnt-be-afraid-of-needles'
 const TREATMENT_SLUG = 'integrative-dry-needling'
@@ -28,30 +29,16 @@ const CONDITION_SLUG = 'tennis-elbow'
 
 type Doc = Record<string, unknown> & { _id: string; _type: string }
 
+/** The public and partner feeds, each in its three formats. */
+const FEEDS = ['public RSS', 'public Atom', 'public JSON Feed', 'partner RSS', 'partner Atom', 'partner JSON Feed']
+
+/** An article with relations to the seed's condition and treatment; `fields` go over it. */
 function article(id: string, slug: string, fields: Record<string, unknown> = {}): Doc {
   return {
-    _id: id,
-    _type: 'article',
-    title: `Article ${slug}`,
-    slug: { _type: 'slug', current: slug },
-    excerpt: `About ${slug}`,
+    ...articleDocument(id, { slug }),
     publishedAt: '2026-02-01T10:00:00Z',
-    lastReviewed: '2026-01-01',
-    nextReviewDue: '2027-01-01',
-    author: { _type: 'reference', _ref: 'clinician-kelliegomia' },
-    categories: [{ _key: 'c0', _type: 'reference', _ref: SEED_CATEGORY }],
     conditions: [{ _key: 'd0', _type: 'reference', _ref: 'condition-tennis-elbow' }],
     treatments: [{ _key: 't0', _type: 'reference', _ref: 'treatment-integrative-dry-needling' }],
-    body: [
-      {
-        _key: 'b1',
-        _type: 'block',
-        style: 'normal',
-        markDefs: [],
-        children: [{ _key: 's1', _type: 'span', marks: [], text: `Body of ${slug}.` }],
-      },
-    ],
-    syndication: { _type: 'syndicationSettings', allowed: true },
     ...fields,
   }
 }
@@ -232,16 +219,7 @@ const CASES: Case[] = [
 ]
 
 function FEEDS_AND_SYNDICATION(): string[] {
-  return [
-    'syndication article list',
-    'syndication changes',
-    'public RSS',
-    'public Atom',
-    'public JSON Feed',
-    'partner RSS',
-    'partner Atom',
-    'partner JSON Feed',
-  ]
+  return ['syndication article list', 'syndication changes', ...FEEDS]
 }
 
 const test = suite('reliability: malformed content is skipped, never a 500')
@@ -325,18 +303,7 @@ async function fetchAll(badSlug: string | undefined): Promise<Named[]> {
 const BAD_OUTPUTS = ['bad article page', 'api bad article', 'syndication bad article', 'bad embed', 'bad oEmbed']
 
 /** Lists that every case's good documents must be in (the seed's article and the twin). */
-const MUST_LIST_GOOD = [
-  'home page',
-  'api article list',
-  'article sitemap',
-  'syndication article list',
-  'public RSS',
-  'public Atom',
-  'public JSON Feed',
-  'partner RSS',
-  'partner Atom',
-  'partner JSON Feed',
-]
+const MUST_LIST_GOOD = ['home page', 'api article list', 'article sitemap', 'syndication article list', ...FEEDS]
 
 async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 15_000

@@ -8,7 +8,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { mb, prng, quantile, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
 import { openListen, type ListenStream } from './helpers/sse.js'
-import { startPlatform, type Platform } from './_platform.js'
+import { startPlatform, syndicatedArticleDraft, type Platform } from './_platform.js'
 import { sleep } from '../helpers/wait.js'
 
 const SECONDS = sizeFromEnv('SOAK_SECONDS', 60)
@@ -152,25 +152,12 @@ async function soak(): Promise<void> {
               actionType: 'sanity.action.document.create',
               publishedId: id,
               ifExists: 'fail',
-              attributes: {
-                _id: `drafts.${id}`,
-                _type: 'article',
+              attributes: syndicatedArticleDraft(id, {
                 title: 'Soak article',
-                slug: { _type: 'slug', current: 'soak-article' },
+                slug: 'soak-article',
+                text: 'Soak body.',
                 excerpt: `Soak edit ${n}`,
-                publishedAt: '2026-01-01T10:00:00Z',
-                categories: [{ _key: 'c', _type: 'reference', _ref: 'category-treatments' }],
-                syndication: { _type: 'syndicationSettings', allowed: true },
-                body: [
-                  {
-                    _type: 'block',
-                    _key: 'b',
-                    style: 'normal',
-                    markDefs: [],
-                    children: [{ _type: 'span', _key: 's', text: 'Soak body.', marks: [] }],
-                  },
-                ],
-              },
+              }),
             },
           ]
       actions.push({ actionType: 'sanity.action.document.publish', draftId: `drafts.${id}`, publishedId: id })

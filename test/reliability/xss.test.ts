@@ -9,7 +9,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { report, sizeFromEnv } from './helpers/figures.js'
-import { TEXT_PAYLOADS, URL_PAYLOADS } from '../render/xss-corpus.js'
+import { hostileCitation, TEXT_PAYLOADS, URL_PAYLOADS } from '../render/xss-corpus.js'
 import { SEED_CATEGORY, startPlatform, type Output, type Platform, type Slugs } from './_platform.js'
 import { scanOutput, type Finding } from './_scan.js'
 
@@ -167,22 +167,7 @@ function documentsFor(i: number, payload: string): Array<Record<string, unknown>
       treatments: refs([`treatment-xss-${i}`]),
       faqs: refs([`faq-xss-${i}`]),
       careInstructions: refs([`careInstruction-xss-${i}`]),
-      citations: [
-        {
-          _type: 'citation',
-          _key: 'cit1',
-          authors: [payload],
-          title: payload,
-          journal: payload,
-          year: 2017,
-          volume: payload,
-          issue: payload,
-          pages: payload,
-          doi: `10.1234/${payload}`,
-          pmid: payload,
-          url,
-        },
-      ],
+      citations: [hostileCitation('cit1', payload, url)],
       callToAction: { _type: 'callToAction', heading: payload, text: payload, buttonLabel: payload, url },
       seo: { _type: 'seo', metaTitle: payload, metaDescription: payload },
       syndication: { _type: 'syndicationSettings', allowed: true, ...(i % 2 ? { canonicalUrl: url } : {}) },

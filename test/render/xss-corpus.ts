@@ -66,3 +66,21 @@ export const URL_PAYLOADS = [
   'mailto:a@example.com?body="><script>alert(1)</script>',
   'tel:+1"><img src=x onerror=alert(1)>',
 ]
+
+/** A citation with the payload in every text field and the URL payload as its link. */
+export function hostileCitation(key: string, payload: string, url: string) {
+  return {
+    _key: key,
+    _type: 'citation' as const,
+    authors: [payload],
+    title: payload,
+    journal: payload,
+    year: 2017,
+    volume: payload,
+    issue: payload,
+    pages: payload,
+    doi: `10.1234/${payload}`,
+    pmid: payload,
+    url,
+  }
+}

@@ -19,7 +19,7 @@ import {
 } from '../../delivery/render/index.js'
 import { article, clinic, condition, treatment } from './fixtures.js'
 import { jsonLdScripts, parseDocument, parseHtmlFragment, safetyProblems, type ParsedHtml } from './html.js'
-import { TEXT_PAYLOADS, URL_PAYLOADS } from './xss-corpus.js'
+import { hostileCitation, TEXT_PAYLOADS, URL_PAYLOADS } from './xss-corpus.js'
 
 const images = { projectId: 'local', dataset: 'production', baseUrl: 'http://127.0.0.1:3333' }
 
@@ -201,22 +201,7 @@ function hostileArticle(payload: string, url: string): ArticleInput {
         steps: [{ _key: 'a', _type: 'careStep', instruction: payload, timing: payload }],
       },
     ],
-    citations: [
-      {
-        _key: 'c1',
-        _type: 'citation',
-        authors: [payload],
-        title: payload,
-        journal: payload,
-        year: 2017,
-        volume: payload,
-        issue: payload,
-        pages: payload,
-        doi: `10.1234/${payload}`,
-        pmid: payload,
-        url,
-      },
-    ],
+    citations: [hostileCitation('c1', payload, url)],
     conditions: [{ ...article.conditions![0]!, name: payload, summary: payload, slug: payload, icd10Codes: [payload] }],
     callToAction: { _type: 'callToAction', heading: payload, text: payload, buttonLabel: payload, url },
     seo: { _type: 'seo', metaTitle: payload, metaDescription: payload },

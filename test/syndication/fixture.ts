@@ -5,9 +5,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { type DeliveryServer, startDeliveryServer } from '../../delivery/http/server.js'
+import { startServerFor } from '../helpers/syndicated-server.js'
+import type { DeliveryServer } from '../../delivery/http/server.js'
 import { createSyndication, type Syndication, type SyndicationOptions } from '../../delivery/syndication/service.js'
-import { syndicationApi } from '../../delivery/syndication/routes/index.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 
 export const SEED = 'content/production.ndjson'
@@ -93,13 +93,7 @@ export async function startBed(options: Partial<Omit<SyndicationOptions, 'client
     webhooks: { enabled: false },
     ...options,
   })
-  const server = await startDeliveryServer({
-    client: lake.anonymousClient,
-    port: 0,
-    extraRoutes: async (app, context) => {
-      await app.register(syndicationApi, { syndication, responses: context })
-    },
-  })
+  const server = await startServerFor(lake, syndication)
   const app = server.app
   url = server.url.replace(/\/$/, '')
   return {

@@ -3,15 +3,15 @@
 // stops the syndication worker.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
+import type { DeliveryServer } from '../../delivery/http/server.js'
 import {
   syndicationConfigFromEnv,
-  syndicationRoutes,
   syndicationRoutesFromEnv,
   SyndicationConfigError,
 } from '../../delivery/syndication/mount.js'
 import { createPartner, type CreatedPartner } from '../../delivery/syndication/admin.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { startSyndicatedServer } from '../helpers/syndicated-server.js'
 import { SEED, SEED_ARTICLE_SLUG, SEED_CATEGORY } from './fixture.js'
 
 const test = suite('syndication on the delivery server')
@@ -25,20 +25,7 @@ test.before(async () => {
     name: 'Mounted Clinic',
     allowedCategories: [SEED_CATEGORY],
   })
-  let base = ''
-  const mounted = syndicationRoutes({
-    client: lake.anonymousClient,
-    token: lake.token,
-    publicUrl: () => base,
-    onError: () => undefined,
-  })
-  server = await startDeliveryServer({
-    client: lake.anonymousClient,
-    port: 0,
-    host: '127.0.0.1',
-    extraRoutes: mounted.register,
-  })
-  base = server.url
+  server = await startSyndicatedServer(lake)
 })
 test.after(async () => {
   await server?.close()

@@ -104,86 +104,78 @@ export function rankEntries(input: RankInput): KnowledgeEntry[] {
     entries.push(entry)
   }
 
-  for (const { match, codes } of ordered) {
-    const c = match.condition
-    const url = pageUrl(c, clinic, publicUrl)
-    if (!url) continue
-    const alsoCalled = (c.alsoCalled ?? []).filter((name) => name.trim() !== '')
+  // What every entry shares: the page it is shown on (none: no entry), the language, how its
+  // condition matched, the codes it answers and the clinic's attribution after its summary.
+  type Found = { match: ConditionMatch; codes: string[] }
+  type Own = Pick<KnowledgeEntry, 'id' | 'kind' | 'title' | 'updated'> & { summary: string }
+  const addFound = ({ match, codes }: Found, page: RoutableRef, own: Own) => {
+    const url = pageUrl(page, clinic, publicUrl)
+    if (!url) return
     add({
-      id: c._id,
-      kind: 'condition',
-      title: c.name ?? '',
+      id: own.id,
+      kind: own.kind,
+      title: own.title,
       url,
-      summaryHtml:
-        (alsoCalled.length > 0 ? `<p class="alsoCalled">Also called: ${escapeHtml(alsoCalled.join(', '))}</p>` : '') +
-        (c.summary ? `<p>${escapeHtml(c.summary)}</p>` : '') +
-        attribution,
-      updated: c._updatedAt,
+      summaryHtml: own.summary + attribution,
+      updated: own.updated,
       language,
       match: match.level,
       codes: [...codes],
     })
   }
+
+  for (const found of ordered) {
+    const c = found.match.condition
+    const alsoCalled = (c.alsoCalled ?? []).filter((name) => name.trim() !== '')
+    addFound(found, c, {
+      id: c._id,
+      kind: 'condition',
+      title: c.name ?? '',
+      summary:
+        (alsoCalled.length > 0 ? `<p class="alsoCalled">Also called: ${escapeHtml(alsoCalled.join(', '))}</p>` : '') +
+        (c.summary ? `<p>${escapeHtml(c.summary)}</p>` : ''),
+      updated: c._updatedAt,
+    })
+  }
   const articles = ordered
-    .flatMap(({ match, codes }) => match.condition.articles.map((article) => ({ article, match, codes })))
+    .flatMap((found) => found.match.condition.articles.map((article) => ({ article, found })))
     .sort(
       (a, b) =>
         (b.article.publishedAt ?? '').localeCompare(a.article.publishedAt ?? '') ||
         a.article._id.localeCompare(b.article._id),
     )
-  for (const { article, match, codes } of articles) {
-    const url = pageUrl(article, clinic, publicUrl)
-    if (!url) continue
-    add({
+  for (const { article, found } of articles) {
+    addFound(found, article, {
       id: article._id,
       kind: 'article',
       title: article.title ?? '',
-      url,
-      summaryHtml:
+      summary:
         (article.excerpt ? `<p>${escapeHtml(article.excerpt)}</p>` : '') +
-        (article.lastReviewed ? `<p class="reviewed">Medically reviewed ${escapeHtml(article.lastReviewed)}</p>` : '') +
-        attribution,
+        (article.lastReviewed ? `<p class="reviewed">Medically reviewed ${escapeHtml(article.lastReviewed)}</p>` : ''),
       updated: newest(article._updatedAt, article.publishedAt),
-      language,
-      match: match.level,
-      codes: [...codes],
     })
   }
-  const treatments = ordered.flatMap(({ match, codes }) =>
-    match.condition.treatments.map((treatment) => ({ treatment, match, codes })),
+  const treatments = ordered.flatMap((found) =>
+    found.match.condition.treatments.map((treatment) => ({ treatment, found })),
   )
-  for (const { treatment, match, codes } of treatments) {
-    const url = pageUrl(treatment, clinic, publicUrl)
-    if (!url) continue
-    add({
+  for (const { treatment, found } of treatments) {
+    addFound(found, treatment, {
       id: treatment._id,
       kind: 'treatment',
       title: treatment.name ?? '',
-      url,
-      summaryHtml: (treatment.summary ? `<p>${escapeHtml(treatment.summary)}</p>` : '') + attribution,
+      summary: treatment.summary ? `<p>${escapeHtml(treatment.summary)}</p>` : '',
       updated: treatment._updatedAt,
-      language,
-      match: match.level,
-      codes: [...codes],
     })
   }
-  for (const { treatment, match, codes } of treatments) {
-    // Care instructions are shown on their treatment's page.
-    const url = pageUrl(treatment, clinic, publicUrl)
-    if (!url) continue
+  for (const { treatment, found } of treatments) {
     for (const care of treatment.careInstructions) {
-      add({
+      // Care instructions are shown on their treatment's page.
+      addFound(found, treatment, {
         id: care._id,
         kind: 'careInstruction',
         title: care.title ?? '',
-        url,
-        summaryHtml:
-          `<p>${escapeHtml(care.phase === 'before' ? 'What to do before' : 'What to do after')} your ${escapeHtml(treatment.name ?? 'treatment')} appointment.</p>` +
-          attribution,
+        summary: `<p>${escapeHtml(care.phase === 'before' ? 'What to do before' : 'What to do after')} your ${escapeHtml(treatment.name ?? 'treatment')} appointment.</p>`,
         updated: care._updatedAt,
-        language,
-        match: match.level,
-        codes: [...codes],
       })
     }
   }

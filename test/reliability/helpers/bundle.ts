@@ -50,8 +50,11 @@ export async function bundleEntries(): Promise<Bundles> {
     })
     paths[name] = outfile
   }
-  // The lake starts its bulk write worker from this file beside its own module (lake/store/bulk-thread.ts).
-  fs.copyFileSync(path.join(ROOT, 'lake/store/bulk-worker.built.mjs'), path.join(dir, 'bulk-worker.built.mjs'))
+  // The lake starts its worker threads from these files beside its own module (lake/store/bulk-thread.ts,
+  // lake/query/pool.ts).
+  for (const worker of ['lake/store/bulk-worker.built.mjs', 'lake/query/query-worker.built.mjs']) {
+    fs.copyFileSync(path.join(ROOT, worker), path.join(dir, path.basename(worker)))
+  }
   return {
     paths,
     dir,

@@ -2,24 +2,22 @@
 // and one article by slug.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { serveDocument, serveList } from '../../serve-content.js'
+import { serveList } from '../../serve-content.js'
+import { registerSlugRoute } from '../../slug-route.js'
 import type { RouteOptions } from '../../context.js'
-import { API_PREFIX, presentArticle, presentArticlePage } from '../../present.js'
+import { presentArticle, presentArticlePage } from '../../present.js'
 import {
   cursorSchema,
-  documentResponse,
   errorResponses,
   listResponse,
   pageSizeSchema,
-  problemResponse,
   perspectiveSchema,
   queryOf,
-  reviewQuery,
-  slugParams,
   slugSchema,
 } from '../../route-schemas.js'
 
-export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
+export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, options) => {
+  const { context } = options
   app.get(
     '/',
     {
@@ -50,29 +48,13 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       ),
   )
 
-  app.get(
-    '/:slug',
-    {
-      schema: {
-        summary: 'One article by slug',
-        description:
-          'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
-        tags: ['articles'],
-        params: slugParams,
-        querystring: reviewQuery,
-        response: {
-          200: documentResponse('The article'),
-          404: problemResponse('No published article has this slug'),
-          ...errorResponses,
-        },
-      },
-    },
-    (request, reply) =>
-      serveDocument(context, request, reply, {
-        find: (content) => content.articleBySlug(request.params.slug),
-        title: 'Article not found',
-        detail: (slug) => `No published article has the slug "${slug}". List articles at ${API_PREFIX}/articles.`,
-        present: presentArticle,
-      }),
-  )
+  registerSlugRoute(app, options, {
+    noun: 'article',
+    collection: 'articles',
+    qualifier: 'published ',
+    description:
+      'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
+    find: (content, slug) => content.articleBySlug(slug),
+    present: presentArticle,
+  })
 }

@@ -3,24 +3,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { BODY_REGION_VALUES } from '../../../../model/values.js'
-import { serveDocument, serveList } from '../../serve-content.js'
+import { serveList } from '../../serve-content.js'
+import { registerSlugRoute } from '../../slug-route.js'
 import type { RouteOptions } from '../../context.js'
-import { API_PREFIX, presentCondition, presentConditionList } from '../../present.js'
+import { presentCondition, presentConditionList } from '../../present.js'
 import {
   bodyRegionSchema,
   conditionPageSizeSchema,
   cursorSchema,
-  documentResponse,
   errorResponses,
   listResponse,
-  problemResponse,
   perspectiveSchema,
   queryOf,
-  reviewQuery,
-  slugParams,
 } from '../../route-schemas.js'
 
-export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
+export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, options) => {
+  const { context } = options
   app.get(
     '/',
     {
@@ -44,29 +42,12 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       serveList(context, request, reply, (content) => content.conditions(request.query), presentConditionList),
   )
 
-  app.get(
-    '/:slug',
-    {
-      schema: {
-        summary: 'One condition by slug',
-        description:
-          'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
-        tags: ['conditions'],
-        params: slugParams,
-        querystring: reviewQuery,
-        response: {
-          200: documentResponse('The condition'),
-          404: problemResponse('No condition has this slug'),
-          ...errorResponses,
-        },
-      },
-    },
-    (request, reply) =>
-      serveDocument(context, request, reply, {
-        find: (content) => content.conditionBySlug(request.params.slug),
-        title: 'Condition not found',
-        detail: (slug) => `No condition has the slug "${slug}". List conditions at ${API_PREFIX}/conditions.`,
-        present: presentCondition,
-      }),
-  )
+  registerSlugRoute(app, options, {
+    noun: 'condition',
+    collection: 'conditions',
+    description:
+      'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
+    find: (content, slug) => content.conditionBySlug(slug),
+    present: presentCondition,
+  })
 }

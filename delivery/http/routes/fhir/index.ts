@@ -27,6 +27,21 @@ function sendOutcome(reply: FastifyReply, status: number, outcome: OperationOutc
   return sendFhir(reply, status, outcome)
 }
 
+/** A 404 OperationOutcome saying what was not found and where to look instead. */
+function sendNotFound(reply: FastifyReply, diagnostics: string): FastifyReply {
+  return sendOutcome(reply, 404, operationOutcome([{ severity: 'error', code: 'not-found', diagnostics }]))
+}
+
+/** The OperationOutcomes the DocumentReference routes answer besides their resource. */
+const OUTCOME_RESPONSES = {
+  400: {
+    description: 'OperationOutcome: an unknown or malformed search parameter, named in issue.expression',
+    type: 'object',
+  },
+  401: { description: 'OperationOutcome: a partner key is required (EHR_ACCESS=partner)', type: 'object' },
+  404: { description: 'OperationOutcome: no such resource', type: 'object' },
+} as const
+
 export const fhirRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions & { prefix?: string }> = async (app, options) => {
   const { context, client, access } = options
   const prefix = options.prefix ?? '/fhir/r4'
@@ -34,16 +49,9 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions & { prefix?: 
 
   // Everything under the FHIR base answers FHIR: a path that names nothing is an OperationOutcome.
   app.setNotFoundHandler((request, reply) =>
-    sendOutcome(
+    sendNotFound(
       reply,
-      404,
-      operationOutcome([
-        {
-          severity: 'error',
-          code: 'not-found',
-          diagnostics: `Nothing is served at ${request.method} ${request.url.split('?')[0]}: this server has metadata and DocumentReference (see ${prefix}/metadata).`,
-        },
-      ]),
+      `Nothing is served at ${request.method} ${request.url.split('?')[0]}: this server has metadata and DocumentReference (see ${prefix}/metadata).`,
     ),
   )
 
@@ -96,12 +104,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions & { prefix?: 
         producesErrors: FHIR_JSON,
         response: {
           200: { description: 'Bundle (searchset) of DocumentReferences, with next/previous links', type: 'object' },
-          400: {
-            description: 'OperationOutcome: an unknown or malformed search parameter, named in issue.expression',
-            type: 'object',
-          },
-          401: { description: 'OperationOutcome: a partner key is required (EHR_ACCESS=partner)', type: 'object' },
-          404: { description: 'OperationOutcome: no such resource', type: 'object' },
+          ...OUTCOME_RESPONSES,
         },
         tags: ['ehr'],
         // Documented here, checked by parseDocumentSearch (an unknown one is a 400 OperationOutcome).
@@ -144,12 +147,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions & { prefix?: 
         producesErrors: FHIR_JSON,
         response: {
           200: { description: 'DocumentReference (FHIR R4)', type: 'object' },
-          400: {
-            description: 'OperationOutcome: an unknown or malformed search parameter, named in issue.expression',
-            type: 'object',
-          },
-          401: { description: 'OperationOutcome: a partner key is required (EHR_ACCESS=partner)', type: 'object' },
-          404: { description: 'OperationOutcome: no such resource', type: 'object' },
+          ...OUTCOME_RESPONSES,
         },
         params: Type.Object({ id: Type.String({ description: 'The resource id (the document\u2019s id)' }) }),
       },
@@ -163,16 +161,9 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<EhrRouteOptions & { prefix?: 
         images: context.images,
       })
       if (!resource) {
-        return sendOutcome(
+        return sendNotFound(
           reply,
-          404,
-          operationOutcome([
-            {
-              severity: 'error',
-              code: 'not-found',
-              diagnostics: `No published DocumentReference has the id "${request.params.id.slice(0, 80)}". Search with ${prefix}/DocumentReference?code=...`,
-            },
-          ]),
+          `No published DocumentReference has the id "${request.params.id.slice(0, 80)}". Search with ${prefix}/DocumentReference?code=...`,
         )
       }
       reply.header('Cache-Control', ehrCacheControl(access))

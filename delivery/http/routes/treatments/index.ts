@@ -2,25 +2,25 @@
 // the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { notFoundProblem, serveContent, serveDocument, serveList } from '../../serve-content.js'
+import { notFoundProblem, serveContent, serveList } from '../../serve-content.js'
+import { registerSlugRoute } from '../../slug-route.js'
 import type { RouteOptions } from '../../context.js'
-import { API_PREFIX, presentCareInstructions, presentTreatment, presentTreatmentList } from '../../present.js'
+import { presentCareInstructions, presentTreatment, presentTreatmentList } from '../../present.js'
 import { jsonBody } from '../../respond.js'
 import {
   carePhaseSchema,
   cursorSchema,
-  documentResponse,
   errorResponses,
   listResponse,
   problemResponse,
   perspectiveSchema,
   queryOf,
-  reviewQuery,
   slugParams,
   treatmentPageSizeSchema,
 } from '../../route-schemas.js'
 
-export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
+export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, options) => {
+  const { context } = options
   app.get(
     '/',
     {
@@ -41,31 +41,14 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       serveList(context, request, reply, (content) => content.treatments(request.query), presentTreatmentList),
   )
 
-  app.get(
-    '/:slug',
-    {
-      schema: {
-        summary: 'One treatment by slug',
-        description:
-          'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
-        tags: ['treatments'],
-        params: slugParams,
-        querystring: reviewQuery,
-        response: {
-          200: documentResponse('The treatment'),
-          404: problemResponse('No treatment has this slug'),
-          ...errorResponses,
-        },
-      },
-    },
-    (request, reply) =>
-      serveDocument(context, request, reply, {
-        find: (content) => content.treatmentBySlug(request.params.slug),
-        title: 'Treatment not found',
-        detail: (slug) => `No treatment has the slug "${slug}". List treatments at ${API_PREFIX}/treatments.`,
-        present: presentTreatment,
-      }),
-  )
+  registerSlugRoute(app, options, {
+    noun: 'treatment',
+    collection: 'treatments',
+    description:
+      'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
+    find: (content, slug) => content.treatmentBySlug(slug),
+    present: presentTreatment,
+  })
 
   app.get(
     '/:slug/care-instructions',
