@@ -25,6 +25,7 @@ import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
 import liveRoutes from './routes/live.js'
 import referenceRoutes from './routes/references.js'
+import releaseRoutes from './routes/releases.js'
 import { PresenceHub } from './routes/socket.js'
 import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
@@ -46,6 +47,7 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   referenceRoutes,
   studioServiceRoutes,
   addonRoutes,
+  releaseRoutes,
 ]
 
 /**

@@ -3,6 +3,18 @@ import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
 import { listDatasets, PROJECT_FEATURES } from './addons.js'
+import { SCHEDULER_AUTHOR } from '../../releases/scheduler.js'
+import { LAKE_FEATURES } from './releases.js'
+
+/** The author of the transactions the release scheduler commits, as a project member. */
+const SCHEDULER_MEMBER: Record<string, unknown> = {
+  id: SCHEDULER_AUTHOR,
+  displayName: 'Scheduled publishing',
+  givenName: 'Scheduled publishing',
+  familyName: null,
+  imageUrl: null,
+  isCurrentUser: false,
+}
 
 const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
 
@@ -28,7 +40,9 @@ export function userView(user: User): Record<string, unknown> {
  */
 const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
-  app.get('/features', async () => PROJECT_FEATURES)
+  // Comments and tasks (add-on datasets) and content releases: the Studio shows upsell screens
+  // or refuses the actions of any feature not listed.
+  app.get('/features', async () => [...PROJECT_FEATURES, ...LAKE_FEATURES])
 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".
@@ -36,20 +50,26 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   })
 
   // Other editors by id (`/users/<id>` or `/users/<id1>,<id2>`), as the Studio resolves the
-  // people behind presence avatars, mentions and document authors. Signed-in callers only: an
-  // anonymous caller sees no editor's identity anywhere. One id answers the user (404 if unknown),
-  // several answer the known ones in a list.
+  // people behind presence avatars, mentions and document authors (the release scheduler, which
+  // authors scheduled publishes, included). Signed-in callers only: an anonymous caller sees no
+  // editor's identity anywhere. One id answers the user (404 if unknown), several answer the
+  // known ones in a list.
   app.get<{ Params: { ids: string } }>('/users/:ids', async (request) => {
     signedIn(request.identity, 'Looking up editors')
     const ids = request.params.ids.split(',').filter(Boolean)
+    const find = (id: string): Record<string, unknown> | undefined => {
+      if (id === SCHEDULER_AUTHOR) return SCHEDULER_MEMBER
+      const user = ctx.accounts.findById(id)
+      return user ? userView(user) : undefined
+    }
     if (ids.length === 1) {
-      const user = ctx.accounts.findById(ids[0])
+      const user = find(ids[0]!)
       if (!user) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this lake`)
-      return userView(user)
+      return user
     }
     return ids.flatMap((id) => {
-      const user = ctx.accounts.findById(id)
-      return user ? [userView(user)] : []
+      const user = find(id)
+      return user ? [user] : []
     })
   })
 
