@@ -245,6 +245,7 @@ export type Partner = {
       _key: string;
     } & CategoryReference
   >;
+  languages?: Array<string>;
   webhookUrl?: string;
 };
 
@@ -2459,6 +2460,7 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
           _key: string;
         } & CategoryReference
       >;
+      languages?: Array<string>;
       webhookUrl?: string;
     }
   | {
