@@ -38,7 +38,9 @@ test('articles publish through the wrapper that stamps publishedAt, the same one
   )
   assert.is(first[first.indexOf(publish as DocumentActionComponent) + 1]?.displayName, 'MarkReviewedAction')
   const faqPublish = resolveDocumentActions(BUILT_IN, contextFor('faq')).find((a) => a.action === 'publish')
-  assert.is(faqPublish?.displayName, 'publishAction', 'other types keep the built-in Publish')
+  assert.is(faqPublish?.displayName, 'ReviewedPublishAction', 'translatable types wait for a translation review')
+  const clinicianPublish = resolveDocumentActions(BUILT_IN, contextFor('clinician')).find((a) => a.action === 'publish')
+  assert.is(clinicianPublish?.displayName, 'publishAction', 'other types keep the built-in Publish')
 })
 
 test('the clinic singleton keeps only publish and discard', () => {
