@@ -215,6 +215,21 @@ class Tracer {
         const index = n.index as number
         return item(base, index < 0 ? index + base.v.length : index)
       }
+      case 'Filter': {
+        // A filter over an array the trace already holds (not a document stream): each kept item
+        // keeps its origin, so `(faqs[]->{"v": ...})[defined(v)]` stays mapped.
+        if (isDocumentStream(n)) return this.fallback(n, scope)
+        const base = this.trace(n.base as Node, scope)
+        if (!Array.isArray(base.v)) return this.fallback(n, scope)
+        const items: Traced[] = []
+        for (let i = 0; i < base.v.length; i++) {
+          const candidate = item(base, i)
+          const kept = this.raw(n.expr as Node, nested(scope, candidate))
+          if (!kept.ok) return this.fallback(n, scope)
+          if (kept.value === true) items.push(candidate)
+        }
+        return { v: items.map((t) => t.v), items }
+      }
       case 'Slice': {
         if (isDocumentStream(n)) return this.fallback(n, scope)
         const base = this.trace(n.base as Node, scope)

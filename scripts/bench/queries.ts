@@ -220,6 +220,18 @@ function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; 
  * Exports of delivery/queries.ts that are not queries the API runs, and why the bench does not time
  * them as delivery queries.
  */
+/**
+ * The language parameters of a delivery query that takes them: English, no fallback (what every
+ * request without `?lang=` runs). Only the ones the query names: a parameter the query uses but
+ * is not sent is an error.
+ */
+export function languageParams(query: string): Record<string, unknown> {
+  return {
+    ...(/\$lang\b/.test(query) ? { lang: 'en' } : {}),
+    ...(/\$fallback\b/.test(query) ? { fallback: false } : {}),
+  }
+}
+
 export const NOT_TIMED: Readonly<Record<string, string>> = {
   PUBLISHED_CHANGES_LISTEN_QUERY:
     'a listen filter (cache invalidation subscribes with it), never run as a query: its cost is the listen latency figure',
@@ -255,7 +267,7 @@ export async function deliveryQueries(
         name: `${name.replace(/_QUERY$/, '')}${v.label ? ` (${v.label})` : ''}`,
         kind: 'delivery',
         query: value,
-        params: v.params,
+        params: { ...languageParams(value), ...v.params },
       })
     }
   }

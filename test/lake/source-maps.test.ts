@@ -116,6 +116,9 @@ function otherDeliveryQueries(
   ]
 }
 
+/** The language parameters every delivery query takes: English, no fallback. */
+const ENGLISH = { lang: 'en', fallback: false }
+
 type Answer = { result: unknown; resultSourceMap: ContentSourceMap; ms: number }
 
 const seeded = suite('lake: content source maps (seed content)')
@@ -138,7 +141,7 @@ seeded.after(async () => {
 seeded('withKeyArraySelector: documents, paths with _key selectors, joins and array projections', async () => {
   const res = (await t.client.fetch(
     ARTICLE_BY_SLUG_QUERY,
-    { slug },
+    { slug, ...ENGLISH },
     { resultSourceMap: 'withKeyArraySelector', filterResponse: false },
   )) as unknown as Answer
   const csm = res.resultSourceMap
@@ -175,7 +178,7 @@ seeded('withKeyArraySelector: documents, paths with _key selectors, joins and ar
 seeded('resultSourceMap=true: array items by index', async () => {
   const res = (await t.client.fetch(
     ARTICLE_BY_SLUG_QUERY,
-    { slug },
+    { slug, ...ENGLISH },
     { resultSourceMap: true, filterResponse: false },
   )) as unknown as Answer
   const csm = res.resultSourceMap
@@ -230,12 +233,12 @@ seeded('computed values get no mapping; coalesce maps to the branch that gave th
 })
 
 seeded('stega: @sanity/client encodes edit links from the map and stegaClean gives the plain result', async () => {
-  const plain = await t.client.fetch(ARTICLE_BY_SLUG_QUERY, { slug })
+  const plain = await t.client.fetch(ARTICLE_BY_SLUG_QUERY, { slug, ...ENGLISH })
   const stega = createStegaClient({
     ...t.client.config(),
     stega: { enabled: true, studioUrl: '/studio' },
   })
-  const encoded = await stega.fetch(ARTICLE_BY_SLUG_QUERY, { slug })
+  const encoded = await stega.fetch(ARTICLE_BY_SLUG_QUERY, { slug, ...ENGLISH })
   assert.ok(encoded && plain)
   assert.is.not(encoded.title, plain.title, 'the title carries stega characters')
   assert.equal(stegaClean(encoded), plain)
@@ -250,7 +253,7 @@ seeded('stega: @sanity/client encodes edit links from the map and stegaClean giv
 
   const res = (await t.client.fetch(
     ARTICLE_BY_SLUG_QUERY,
-    { slug },
+    { slug, ...ENGLISH },
     { resultSourceMap: 'withKeyArraySelector', filterResponse: false },
   )) as unknown as Answer
   const url = resolveEditUrl({
@@ -307,7 +310,7 @@ seeded('the same map without the planner (plain groq-js over the view, as releas
     (
       (await t.client.fetch(
         ARTICLE_BY_SLUG_QUERY,
-        { slug },
+        { slug, ...ENGLISH },
         { resultSourceMap: 'withKeyArraySelector', filterResponse: false },
       )) as unknown as Answer
     ).resultSourceMap
@@ -409,7 +412,7 @@ property('FAQS_BY_TOPIC: every question and answer span is mapped (nothing silen
   assert.ok(lake)
   const res = (await lake.client.fetch(
     FAQS_BY_TOPIC_QUERY,
-    { treatment: null, condition: null },
+    { treatment: null, condition: null, ...ENGLISH },
     { resultSourceMap: 'withKeyArraySelector', filterResponse: false },
   )) as unknown as Answer
   const faqs = res.result as Array<{ question?: string; answer?: Array<{ children?: Array<{ text?: string }> }> }>
