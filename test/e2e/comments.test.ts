@@ -16,7 +16,7 @@ import type { SanityClient } from '@sanity/client'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  browserAvailability,
+  whenBrowserAvailable,
   editorClient,
   launchBrowser,
   ROOT,
@@ -39,21 +39,9 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-const availability = browserAvailability()
 const test = suite('Studio comments and tasks in a real browser (npm start stack)')
 
-if (!availability.ok) {
-  if (process.env.CI) {
-    test('chromium is available for the browser tests', () => {
-      assert.unreachable(availability.reason)
-    })
-  } else {
-    console.log(`SKIPPED browser tests: ${availability.reason}`)
-    test.skip(`Studio comments and tasks (${availability.reason})`, () => undefined)
-  }
-} else {
-  defineBrowserTests()
-}
+whenBrowserAvailable(test, 'Studio comments and tasks', defineBrowserTests)
 test.run()
 
 interface State {

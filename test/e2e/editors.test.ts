@@ -17,7 +17,7 @@ import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
 import {
   ARTIFACTS,
-  browserAvailability,
+  whenBrowserAvailable,
   CHROMIUM,
   CHROMIUM_FLAGS,
   editorClient,
@@ -38,21 +38,9 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-const availability = browserAvailability()
 const test = suite('Two editors in the Studio (npm start stack)')
 
-if (!availability.ok) {
-  if (process.env.CI) {
-    test('chromium is available for the browser tests', () => {
-      assert.unreachable(availability.reason)
-    })
-  } else {
-    console.log(`SKIPPED browser tests: ${availability.reason}`)
-    test.skip(`Two-editor browser tests (${availability.reason})`, () => undefined)
-  }
-} else {
-  defineTour()
-}
+whenBrowserAvailable(test, 'Two-editor browser tests', defineTour)
 test.run()
 
 interface Editor {

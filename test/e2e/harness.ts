@@ -7,6 +7,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient, type SanityClient } from '@sanity/client'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Test } from 'uvu'
+import * as assert from 'uvu/assert'
 import { spawnStart } from '../helpers/run.js'
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -35,6 +37,23 @@ export function browserAvailability(): { ok: true } | { ok: false; reason: strin
     ok: false,
     reason: `chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (Debian), never "npx playwright install"`,
   }
+}
+
+/**
+ * Defines a browser suite's tests when chromium is available. Without it the suite reports ONE
+ * skip naming `what` and how to install chromium; under CI (`CI` set) one failure instead.
+ */
+export function whenBrowserAvailable(test: Test, what: string, define: () => void): void {
+  const availability = browserAvailability()
+  if (availability.ok) return define()
+  if (process.env.CI) {
+    test('chromium is available for the browser tests', () => {
+      assert.unreachable(availability.reason)
+    })
+    return
+  }
+  console.log(`SKIPPED browser tests: ${availability.reason}`)
+  test.skip(`${what} (${availability.reason})`, () => undefined)
 }
 
 /** What `npm start` writes to START_INFO_FILE once everything is up. */

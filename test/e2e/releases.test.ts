@@ -15,7 +15,7 @@ import type { SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { createPartner } from '../../delivery/syndication/admin.js'
 import {
-  browserAvailability,
+  whenBrowserAvailable,
   editorClient,
   eventually,
   launchBrowser,
@@ -25,21 +25,9 @@ import {
   type RunningStart,
 } from './harness.js'
 
-const availability = browserAvailability()
 const test = suite('Content Releases in the Studio (npm start stack)')
 
-if (!availability.ok) {
-  if (process.env.CI) {
-    test('chromium is available for the browser tests', () => {
-      assert.unreachable(availability.reason)
-    })
-  } else {
-    console.log(`SKIPPED browser tests: ${availability.reason}`)
-    test.skip(`Releases browser tests (${availability.reason})`, () => undefined)
-  }
-} else {
-  defineBrowserTests()
-}
+whenBrowserAvailable(test, 'Releases browser tests', defineBrowserTests)
 test.run()
 
 const TREATMENT_ID = 'treatment-integrative-dry-needling'

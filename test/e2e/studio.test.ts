@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
 import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
 import {
-  browserAvailability,
+  whenBrowserAvailable,
   editorClient,
   eventually,
   launchBrowser,
@@ -25,21 +25,9 @@ import {
   type RunningStart,
 } from './harness.js'
 
-const availability = browserAvailability()
 const test = suite('Studio in a real browser (npm start stack)')
 
-if (!availability.ok) {
-  if (process.env.CI) {
-    test('chromium is available for the browser tests', () => {
-      assert.unreachable(availability.reason)
-    })
-  } else {
-    console.log(`SKIPPED browser tests: ${availability.reason}`)
-    test.skip(`Studio browser tests (${availability.reason})`, () => undefined)
-  }
-} else {
-  defineBrowserTests()
-}
+whenBrowserAvailable(test, 'Studio browser tests', defineBrowserTests)
 test.run()
 
 interface State {
