@@ -16,7 +16,7 @@
 // triphthongs count one ("tra-ta-mien-to", "buey"), hiatuses two ("i-de-a", "dí-a", "le-er").
 // A silent "u" in "que/qui/gue/gui" joins its vowel's run and adds nothing, as it should.
 // Pure and dependency-free like readability.ts: the Studio runs it in the browser.
-import { countSentences, readingTimeMinutes, textSegments, words } from './readability.js'
+import { countSentences, countText, readingTimeMinutes } from './readability.js'
 
 /** INFLESZ band boundaries, lowest score first. */
 export const INFLESZ_BANDS = [
@@ -93,19 +93,10 @@ export interface SpanishReadability {
 
 /** Readability of a Spanish string (paragraphs by line) or Portable Text, per block like English. */
 export function analyseSpanishReadability(input: unknown): SpanishReadability {
-  const segments = typeof input === 'string' ? input.split(/\n+/) : textSegments(input)
-  let wordCount = 0
-  let sentenceCount = 0
-  let syllableCount = 0
-  for (const segment of segments) {
-    const ws = words(segment)
-    if (ws.length === 0) continue
-    wordCount += ws.length
-    sentenceCount += countSpanishSentences(segment)
-    for (const w of ws) {
-      for (const part of w.split('-')) if (part !== '') syllableCount += countSpanishSyllables(part)
-    }
-  }
+  const counts = countText(input, { sentences: countSpanishSentences, syllables: countSpanishSyllables })
+  const wordCount = counts.words
+  const sentenceCount = counts.sentences
+  const syllableCount = counts.syllables
   const score =
     Math.round(szigrisztPazos({ words: wordCount, sentences: sentenceCount, syllables: syllableCount }) * 10) / 10
   const band = infleszBand(score)

@@ -133,14 +133,6 @@ export function countSyllables(word: string): number {
   return Math.max(1, count)
 }
 
-function syllablesOfWord(token: string): number {
-  // Hyphenated words count each part ("well-being" = well + being).
-  return token
-    .split(/[-]/)
-    .filter((part) => part !== '')
-    .reduce((sum, part) => sum + countSyllables(part), 0)
-}
-
 export interface Readability {
   words: number
   sentences: number
@@ -165,11 +157,21 @@ export function readingTimeMinutes(wordCount: number, wordsPerMinute: number = W
   return Math.max(1, Math.ceil(wordCount / wordsPerMinute))
 }
 
+/** How a language counts: sentences of a segment and syllables of one word part (no hyphens). */
+export interface LanguageCounters {
+  sentences: (segment: string) => number
+  syllables: (wordPart: string) => number
+}
+
 /**
- * Readability of a string (paragraphs separated by line breaks) or of Portable Text. Each block,
- * list item and heading is its own segment, so a heading without a period still ends a sentence.
+ * Words, sentences and syllables of a string (paragraphs separated by line breaks) or of Portable
+ * Text. Each block, list item and heading is its own segment, so a heading without a period still
+ * ends a sentence; hyphenated words count each part ("well-being" = well + being).
  */
-export function analyseReadability(input: unknown): Readability {
+export function countText(
+  input: unknown,
+  counters: LanguageCounters,
+): { words: number; sentences: number; syllables: number } {
   const segments = typeof input === 'string' ? input.split(/\n+/) : textSegments(input)
   let wordCount = 0
   let sentenceCount = 0
@@ -178,9 +180,20 @@ export function analyseReadability(input: unknown): Readability {
     const ws = words(segment)
     if (ws.length === 0) continue
     wordCount += ws.length
-    sentenceCount += countSentences(segment)
-    for (const w of ws) syllableCount += syllablesOfWord(w)
+    sentenceCount += counters.sentences(segment)
+    for (const w of ws) {
+      for (const part of w.split('-')) if (part !== '') syllableCount += counters.syllables(part)
+    }
   }
+  return { words: wordCount, sentences: sentenceCount, syllables: syllableCount }
+}
+
+/** Readability of a string or of Portable Text, counted as {@link countText} does, in English. */
+export function analyseReadability(input: unknown): Readability {
+  const counts = countText(input, { sentences: countSentences, syllables: countSyllables })
+  const wordCount = counts.words
+  const sentenceCount = counts.sentences
+  const syllableCount = counts.syllables
   const grade =
     Math.round(fleschKincaidGrade({ words: wordCount, sentences: sentenceCount, syllables: syllableCount }) * 10) / 10
   return {
