@@ -123,7 +123,7 @@ function defineTour(): void {
     await page.getByText(/This translation awaits clinical review\. Under "Translation review"/).waitFor()
     const grade = page.locator('[data-testid="reading-grade"]').first()
     await grade.getByText(/INFLESZ \d+(\.\d)? · /).waitFor()
-    const text = await grade.innerText()
+    const text = (await grade.textContent()) ?? ''
     assert.match(text, /INFLESZ \d+(\.\d)? · [a-záéíóú ]+ \(/i, `the INFLESZ score and its band: ${text}`)
     await shot('spanish-article-awaiting-review')
   })
