@@ -190,7 +190,7 @@ function defineTour(): void {
     const publish = page.locator('[data-testid="action-publish"]')
     await eventually('Publish to be held back', () => publish.isDisabled(), 30_000)
     await page.getByRole('radio', { name: 'Clinically reviewed' }).check()
-    const reviewer = page.locator('[data-testid="field-translationReview.reviewer"] input').first()
+    const reviewer = page.locator('[data-testid="field-translationReview"]').getByPlaceholder('Type to search').first()
     await pickReference(page, reviewer, 'kellie')
     const reviewedAt = page.locator('[data-testid="field-translationReview.reviewedAt"] input').first()
     const when = new Date(Date.now() - 3_600_000)
