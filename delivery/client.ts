@@ -10,6 +10,7 @@
 // - Every request carries a tag (`clinic.delivery.<name>`), visible in Sanity's request logs.
 import { createClient, type ClientConfig, type QueryParams, type SanityClient } from '@sanity/client'
 import type { ClientReturn } from '@sanity/client'
+import { currentLastLiveEventId, recordSyncTags } from './cache/sync-tags.js'
 import type { ContentSourceConfig } from './config.js'
 
 /** The Content Lake API version every delivery query is written against. */
@@ -99,6 +100,9 @@ export type QueryResult<Q extends string> = ClientReturn<Q, unknown>
 /**
  * Runs one delivery query with its parameters and a request tag (`[a-z0-9._-]`). Typed by the
  * query string: the result is the TypeGen type of that exact query.
+ *
+ * The response's `syncTags` go to the cached response being produced, if any
+ * (delivery/cache/sync-tags.ts), so a change invalidates exactly the responses that read it.
  */
 export async function runQuery<const Q extends string>(
   client: SanityClient,
@@ -106,6 +110,28 @@ export async function runQuery<const Q extends string>(
   params: QueryParams,
   tag: string,
 ): Promise<QueryResult<Q>> {
-  const result: unknown = await client.fetch(query, params, { tag })
+  const result: unknown = await fetchTagged(client, query, params, { tag })
   return result as QueryResult<Q>
+}
+
+/**
+ * `client.fetch` for everything a cached response is built from: asks for the raw response, reports
+ * its `syncTags` to the production in progress and returns the result. With a Live Content API
+ * event seen, its id goes along as `lastLiveEventId` (the API CDN then answers with content at
+ * least that new).
+ */
+export async function fetchTagged(
+  client: SanityClient,
+  query: string,
+  params: QueryParams,
+  options: { tag: string; perspective?: 'published' | 'raw' },
+): Promise<unknown> {
+  const lastLiveEventId = currentLastLiveEventId()
+  const response = await client.fetch(query, params, {
+    ...options,
+    filterResponse: false,
+    ...(lastLiveEventId ? { lastLiveEventId } : {}),
+  })
+  recordSyncTags(response.syncTags)
+  return response.result
 }

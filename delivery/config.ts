@@ -13,8 +13,15 @@
 //   DELIVERY_PORT         port to listen on (default 3000; 0 = any free port)
 //   DELIVERY_PUBLIC_URL   the public base URL of the API (default http://<host>:<port>)
 //   DELIVERY_CACHE_ENTRIES  response cache size in entries (default 1000)
+//   DELIVERY_CACHE_MAX_MB   upper bound of the cached bodies' estimated size in MiB (default 64)
+//   DELIVERY_CACHE_GRACE_MS for how long after a publish the previous copy of a response it touched
+//                         may be answered while the refresh runs (default 0; at most 500)
 //   DELIVERY_CACHE_TTL_SECONDS  how long a cached response is fresh without an invalidation
-//                         signal (default 60 hosted without webhook, else 3600)
+//                         signal (default 60 hosted without webhook or stream, else 3600)
+//   DELIVERY_INVALIDATION how cached responses learn of changes: `tags` (the Live Content API:
+//                         only the responses whose sync tags changed; default for the local lake),
+//                         `flush` (the listen API: every publish flushes the cache) or `none` (no
+//                         stream: a webhook or the TTL; default for a hosted project)
 
 export const DEFAULT_DATASET = 'production'
 export const DEFAULT_LAKE_URL = 'http://127.0.0.1:3333'
@@ -33,7 +40,11 @@ export interface DeliveryConfig {
   publicUrl?: string
   webhookSecret?: string
   cacheEntries: number
+  cacheMaxBytes: number
+  cacheGraceMs: number
   cacheTtlSeconds: number
+  /** The change stream: Live Content API (`tags`), listen API (`flush`), or none (webhook / TTL). */
+  invalidation: 'tags' | 'flush' | 'none'
 }
 
 export class ConfigError extends Error {
@@ -103,7 +114,15 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     source = { kind: 'local', lakeUrl: httpUrl(env, 'LAKE_URL', DEFAULT_LAKE_URL), dataset, token }
   }
   const webhookSecret = nonEmpty(env, 'SANITY_WEBHOOK_SECRET')
-  const hasPushInvalidation = source.kind === 'local' || webhookSecret !== undefined
+  const invalidationRaw = nonEmpty(env, 'DELIVERY_INVALIDATION')?.toLowerCase()
+  if (invalidationRaw !== undefined && !['tags', 'flush', 'none'].includes(invalidationRaw)) {
+    throw new ConfigError(
+      `DELIVERY_INVALIDATION="${invalidationRaw}" is not valid: use tags (Live Content API), flush (listen API) or none (webhook or TTL only).`,
+    )
+  }
+  const invalidation = (invalidationRaw ??
+    (source.kind === 'local' ? 'tags' : 'none')) as DeliveryConfig['invalidation']
+  const hasPushInvalidation = invalidation !== 'none' || webhookSecret !== undefined
   const publicUrl = nonEmpty(env, 'DELIVERY_PUBLIC_URL')
   return {
     source,
@@ -112,6 +131,9 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     publicUrl: publicUrl ? httpUrl(env, 'DELIVERY_PUBLIC_URL', 'https://clinic.example') : undefined,
     webhookSecret,
     cacheEntries: integer(env, 'DELIVERY_CACHE_ENTRIES', 1000, 1, 1_000_000),
+    cacheMaxBytes: integer(env, 'DELIVERY_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
+    cacheGraceMs: integer(env, 'DELIVERY_CACHE_GRACE_MS', 0, 0, 500),
     cacheTtlSeconds: integer(env, 'DELIVERY_CACHE_TTL_SECONDS', hasPushInvalidation ? 3600 : 60, 1, 86_400 * 7),
+    invalidation,
   }
 }

@@ -4,6 +4,7 @@
  * - `createEditor(lake, {name, email, role?})` -> `{user, token}` (token shown once)
  * - `LakeStore` / `DatasetStore` (store/): the internal store API for import/export and assets
  */
+import { type AddonDataset, AddonDatasets, type AddonProfile, setUpAddon, syncGroupsOfAddons } from './addons.js'
 import { Accounts, type Role, type User } from './auth/index.js'
 import { configFromEnv, type LakeConfig } from './config.js'
 import type { RouteOptions } from './http/context.js'
@@ -41,8 +42,18 @@ export interface RunningLake {
   config: LakeConfig
   store: LakeStore
   accounts: Accounts
+  /** Add-on datasets (the Studio's comments and tasks). */
+  addons: AddonDatasets
+  /**
+   * Sets up (or finds) the comments add-on of `dataset`, as the Studio's first comment or task
+   * does, and keeps the project's `system.group` documents in both from then on.
+   */
+  setUpAddon(dataset: string, profile?: AddonProfile): Promise<AddonDataset>
   close(): Promise<void>
 }
+
+/** How often the lake looks for accounts made by another process (the CLI). */
+const GROUP_SYNC_MS = 2_000
 
 export async function startLake(options: StartLakeOptions = {}): Promise<RunningLake> {
   const { routes = [], env = true, clock, ...overrides } = options
@@ -58,9 +69,27 @@ export async function startLake(options: StartLakeOptions = {}): Promise<Running
   for (const name of store.datasetNames()) store.dataset(name)
   const schedulers: ReleaseScheduler[] = []
   store.onDatasetOpen((dataset) => schedulers.push(new ReleaseScheduler(dataset, clock)))
+  const addons = new AddonDatasets(store.db)
+  // The Studio's mention and assignee pickers read the project's roles from `system.group`
+  // documents in the dataset it edits (auth/groups.ts), kept in step with the accounts: at once
+  // for an account made in this process, within GROUP_SYNC_MS for one made by the CLI.
+  let syncing: Promise<void> = Promise.resolve()
+  let fingerprint = accounts.fingerprint()
+  const syncGroups = (): void => {
+    fingerprint = accounts.fingerprint()
+    syncing = syncing
+      .then(() => syncGroupsOfAddons({ store, accounts, addons }))
+      .catch((err: unknown) => console.error('lake: could not update the system groups', err))
+  }
+  await syncGroupsOfAddons({ store, accounts, addons })
+  const stopGroupSync = accounts.onUsersChanged(syncGroups)
+  const groupPoll = setInterval(() => {
+    if (store.db.open && accounts.fingerprint() !== fingerprint) syncGroups()
+  }, GROUP_SYNC_MS)
+  groupPoll.unref()
   const tls = config.httpsPort >= 0 ? ensureTls(config.dataDir, config.projectId) : undefined
   const { app, httpServer, httpsServer } = await buildServers(
-    { store, accounts, config },
+    { store, accounts, config, addons },
     tls ? { key: tls.key, cert: tls.cert } : undefined,
     routes,
   )
@@ -77,9 +106,14 @@ export async function startLake(options: StartLakeOptions = {}): Promise<Running
     config,
     store,
     accounts,
+    addons,
+    setUpAddon: (dataset, profile = 'comments') => setUpAddon({ store, accounts, addons }, dataset, profile),
     async close() {
       if (closed) return
       closed = true
+      stopGroupSync()
+      clearInterval(groupPoll)
+      await syncing
       await app.close()
       if (httpsServer) {
         await new Promise<void>((resolve) => {

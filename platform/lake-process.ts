@@ -119,6 +119,10 @@ async function main(): Promise<void> {
   process.on('disconnect', stop)
   const seeded = await seedOnFirstStart(lake, root, seedFile)
   const editor = ensureLocalEditor(lake)
+  // The Studio's comments and tasks live in the dataset's comments add-on; with it the lake keeps
+  // the project's roles (system.group documents) in the dataset, which the Studio's mention and
+  // assignee pickers need from an editor's first session on. Idempotent.
+  await lake.setUpAddon(lake.dataset)
   await send({
     type: 'ready',
     pid: process.pid,

@@ -13,16 +13,33 @@ const REMOTE_FONT =
 /** The dashboard bridge `sanity build` adds (only used when sanity.io's dashboard embeds the Studio). */
 const BRIDGE_SCRIPT = /<script\b[^>]*\bsrc="https:\/\/core\.sanity-cdn\.(?:com|work)\/bridge\.js"[^>]*><\/script>\s*/g
 
+/** Where the Studio server serves Inter from: the `@fontsource/inter` package's own files. */
+export const FONT_PATH = '/fonts/'
+/** The font files the Studio server may serve (Latin covers English and Spanish, ¿ ¡ ñ included). */
+export const FONT_FILE = /^inter-latin-(?:[1-9]00)-(?:normal|italic)\.woff2$/
+
+const WEIGHTS: Record<string, number> = { '': 400, Medium: 500, SemiBold: 600, Bold: 700, ExtraBold: 800, Black: 900 }
+
+/** `Inter-SemiBoldItalic` -> `inter-latin-600-italic.woff2`; null for a face Fontsource lacks. */
+export function localFontFile(remoteName: string): string | null {
+  const style = remoteName.slice('Inter-'.length)
+  const italic = style.endsWith('Italic')
+  const weightName = (italic ? style.slice(0, -'Italic'.length) : style).replace(/^Regular$/, '')
+  const weight = WEIGHTS[weightName]
+  return weight === undefined ? null : `inter-latin-${weight}-${italic ? 'italic' : 'normal'}.woff2`
+}
+
 /**
- * Each `@font-face` of Inter uses the copy installed on the machine if there is one (`local()`);
- * otherwise the browser falls back to the theme's next fonts (system-ui, sans-serif). No Inter
- * font files come with the project's packages, so none are served.
+ * Each `@font-face` of Inter loads the same face from this machine: the copy installed in the
+ * system if there is one (`local()`), else the file from `@fontsource/inter` that the Studio
+ * server serves under {@link FONT_PATH}.
  */
 export function localizeFonts(indexHtml: string): string {
   return indexHtml.replace(REMOTE_FONT, (_match, file: string) => {
     const style = file.slice('Inter-'.length)
     const fullName = style === 'Regular' ? 'Inter' : `Inter ${style.replace(/([a-z])([A-Z])/g, '$1 $2')}`
-    return `src: local("${fullName}"), local("${file}")`
+    const local = localFontFile(file)
+    return `src: local("${fullName}"), local("${file}")${local ? `, url("${FONT_PATH}${local}") format("woff2")` : ''}`
   })
 }
 

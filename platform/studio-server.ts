@@ -9,11 +9,12 @@
 //   (localStorage `__studio_auth_token_<projectId>`) and opens the Studio. The token travels in
 //   the URL fragment (`/sign-in#token=...`), which browsers never send to a server.
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { RUNTIME_CONFIG_GLOBAL, type InjectedStudioConfig } from '../studio/runtimeConfig.js'
-import { offlineIndexHtml } from './studio-offline.js'
+import { FONT_FILE, FONT_PATH, offlineIndexHtml } from './studio-offline.js'
 
 export interface StudioServerOptions {
   /** Directory of a `sanity build` (with index.html). */
@@ -117,6 +118,12 @@ function send(
   res.end(res.req.method === 'HEAD' ? undefined : body)
 }
 
+/** Inter's files, from the installed `@fontsource/inter` (served offline instead of Sanity's font host). */
+const FONT_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@fontsource/inter/package.json')),
+  'files',
+)
+
 export async function startStudioServer(options: StudioServerOptions): Promise<RunningStudioServer> {
   const distDir = path.resolve(options.distDir)
   const indexFile = path.join(distDir, 'index.html')
@@ -146,6 +153,17 @@ export async function startStudioServer(options: StudioServerOptions): Promise<R
       send(res, 200, 'text/html; charset=utf-8', signIn, {
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
+      })
+      return
+    }
+    if (pathname.startsWith(FONT_PATH)) {
+      const name = pathname.slice(FONT_PATH.length)
+      if (!FONT_FILE.test(name)) {
+        send(res, 404, 'text/plain; charset=utf-8', `Not found: ${pathname} is not one of the Studio's fonts.`)
+        return
+      }
+      send(res, 200, 'font/woff2', fs.readFileSync(path.join(FONT_DIR, name)), {
+        'cache-control': 'public, max-age=31536000, immutable',
       })
       return
     }

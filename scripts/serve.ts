@@ -38,9 +38,12 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     publicUrl: config.publicUrl,
-    listen: config.source.kind === 'local',
+    listen: config.invalidation !== 'none',
+    invalidation: config.invalidation === 'flush' ? 'flush' : 'tags',
     webhookSecret: config.webhookSecret,
     cacheEntries: config.cacheEntries,
+    cacheMaxBytes: config.cacheMaxBytes,
+    cacheGraceMs: config.cacheGraceMs,
     cacheTtlSeconds: config.cacheTtlSeconds,
     logger: process.env.DELIVERY_LOG === '1',
     // The Studio's origin, for its Preview pane (e.g. https://clinic.sanity.studio); default none.

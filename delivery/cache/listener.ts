@@ -1,16 +1,19 @@
-// Local invalidation: the lake's listen stream (`client.listen`), as a hosted project's would
-// work too. Any change to a published document invalidates the response cache: pages embed
-// content from many documents (an article shows its FAQs, conditions, author...), so a targeted
-// invalidation would have to know every reverse dependency; a generation bump is exact and cheap.
+// Flush-all invalidation: the listen stream (`client.listen`), locally or on a hosted project. Any
+// change to a published document flushes the response cache: a mutation event does not say which
+// queries could have read the document (pages embed content from many documents), so everything is
+// made stale. The `tags` strategy (delivery/cache/live-events.ts) is the precise one; this one is
+// its fallback when the Live Content API is not available, and the `flush` strategy itself.
 //
 // A transaction is one invalidation: a release publish's documents change together, so its events
-// (one per document, one transaction id) bump the generation once (transactions.ts).
+// (one per document, one transaction id) flush once (transactions.ts).
 //
-// `@sanity/client` reconnects on its own after a dropped connection; the welcome that follows a
-// reconnect invalidates too (events may have been missed while disconnected).
+// `@sanity/client` reconnects on its own after a dropped connection. From the drop until the next
+// welcome nothing is served fresh (a publish could go unseen), and every welcome flushes (changes
+// may have been missed while disconnected, or before the stream first opened).
 import type { SanityClient } from '@sanity/client'
 import { listenerClient } from '../client.js'
 import { PUBLISHED_CHANGES_LISTEN_QUERY } from '../queries.js'
+import { applyToCache, type ChangeFeed } from './changes.js'
 import type { ResponseCache } from './response-cache.js'
 import type { SourceHealth } from './source-health.js'
 import { SeenTransactions } from './transactions.js'
@@ -25,6 +28,8 @@ export interface PublishListenerOptions {
   client: SanityClient
   cache: ResponseCache
   health: SourceHealth
+  /** Where changes go (default: straight to `cache`). */
+  changes?: ChangeFeed
   /** Called after each invalidation (tests and logs). */
   onInvalidate?: (reason: 'mutation' | 'reconnected') => void
   /** Delay before resubscribing after a fatal stream error (default 1000 ms). */
@@ -44,13 +49,17 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
   let resolveReady: () => void = () => {}
   const readyPromise = new Promise<void>((resolve) => (resolveReady = resolve))
 
+  const apply = options.changes
+    ? (c: Parameters<ChangeFeed['emit']>[0]) => options.changes?.emit(c)
+    : applyToCache(cache)
   const invalidate = (reason: 'mutation' | 'reconnected') => {
-    cache.invalidateAll()
+    apply({ kind: 'all', reason })
     options.onInvalidate?.(reason)
   }
 
   const subscribe = () => {
     health.setListener(welcomed ? 'reconnecting' : 'connecting')
+    cache.setLive(false)
     subscription = client
       .listen(
         PUBLISHED_CHANGES_LISTEN_QUERY,
@@ -68,17 +77,21 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
           if (event.type === 'welcome') {
             health.setListener('connected')
             health.recordSuccess()
-            if (welcomed) invalidate('reconnected')
+            // Whatever was stored before the stream was open may have missed a change.
+            if (welcomed || cache.size > 0) invalidate('reconnected')
+            cache.setLive(true)
             welcomed = true
             resolveReady()
           } else if (event.type === 'mutation') {
             if (seen.firstReport(event.transactionId)) invalidate('mutation')
           } else if (event.type === 'reconnect') {
             health.setListener('reconnecting')
+            cache.setLive(false)
           }
         },
         error: (error: unknown) => {
           health.setListener('reconnecting')
+          cache.setLive(false)
           health.recordFailure(error)
           subscription = null
           if (closed) return

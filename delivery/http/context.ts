@@ -1,5 +1,8 @@
 // What every route plugin of the delivery server gets: the content functions, the response cache
 // and source health, image settings for the renderers, and the server's public base URL.
+import { collectTags, recordTags, type ResponseTags } from '../cache/sync-tags.js'
+import type { ChangeFeed } from '../cache/changes.js'
+import type { CacheStamp } from '../cache/response-cache.js'
 import type { ContentApi } from '../content/index.js'
 import type { ClinicSettings } from '../content/site.js'
 import type { ImageConfig } from '../render/types.js'
@@ -7,6 +10,8 @@ import type { ServeContext } from './respond.js'
 import type { PresentContext } from './present.js'
 
 export interface DeliveryContext extends ServeContext {
+  /** The server's change signal (stream, webhook, recovery): syndication follows it too. */
+  changes: ChangeFeed
   content: ContentApi
   images: ImageConfig | null
   /** Base URL of this server (for absolute links when the clinic has no site URL yet). */
@@ -14,22 +19,46 @@ export interface DeliveryContext extends ServeContext {
 }
 
 /**
- * The clinic settings, fetched once per cache generation: every resource embeds them (JSON-LD
- * publisher, canonical URLs), so a cache miss costs one query, not two. A publish (new generation)
- * or a failed fetch fetches them again.
+ * The clinic settings, fetched once and kept until a change touches them: every resource embeds
+ * them (JSON-LD publisher, canonical URLs), so a cache miss costs one query, not two. The memo
+ * keeps the sync tags of its query; each response built with it is tagged with them too. A change
+ * to those tags, a flush, or a failed fetch fetches them again.
  */
-const clinicMemo = new WeakMap<DeliveryContext, { generation: number; clinic: Promise<ClinicSettings | null> }>()
+interface ClinicMemo {
+  stamp: CacheStamp
+  clinic: Promise<{ value: ClinicSettings | null; tags: ResponseTags }>
+  tags: ResponseTags | undefined
+}
+const clinicMemo = new WeakMap<DeliveryContext, ClinicMemo>()
 
-export function clinicSettings(context: DeliveryContext): Promise<ClinicSettings | null> {
-  const generation = context.cache.generation
-  const memo = clinicMemo.get(context)
-  if (memo && memo.generation === generation) return memo.clinic
-  const clinic = context.content.clinicSettings().then((result) => (result.found ? result.value : null))
-  clinicMemo.set(context, { generation, clinic })
-  clinic.catch(() => {
-    if (clinicMemo.get(context)?.clinic === clinic) clinicMemo.delete(context)
-  })
-  return clinic
+export async function clinicSettings(context: DeliveryContext): Promise<ClinicSettings | null> {
+  let memo = clinicMemo.get(context)
+  // Until its query answered the memo's tags are unknown: reuse it only within the same version.
+  const current =
+    memo &&
+    (memo.tags === undefined
+      ? context.cache.version === `${memo.stamp.generation}.${memo.stamp.seq}`
+      : !context.cache.changedSince(memo.stamp, memo.tags))
+  if (!memo || !current) {
+    const stamp = context.cache.stamp()
+    const clinic = collectTags(() =>
+      context.content.clinicSettings().then((result) => (result.found ? result.value : null)),
+    )
+    const made: ClinicMemo = { stamp, clinic, tags: undefined }
+    memo = made
+    clinicMemo.set(context, made)
+    clinic.then(
+      (done) => {
+        made.tags = done.tags
+      },
+      () => {
+        if (clinicMemo.get(context) === made) clinicMemo.delete(context)
+      },
+    )
+  }
+  const { value, tags } = await memo.clinic
+  recordTags(tags)
+  return value
 }
 
 /** The clinic settings and image config the presenters need (clinic null until published). */

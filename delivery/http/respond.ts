@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { CachedResponse, ResponseCache } from '../cache/response-cache.js'
 import { isSourceUnavailable, type SourceHealth } from '../cache/source-health.js'
+import { collectTags, type ResponseTags } from '../cache/sync-tags.js'
 import { JSON_CONTENT_TYPE, PROBLEM_CONTENT_TYPE } from './content-types.js'
 import { problem } from './problem.js'
 
@@ -26,6 +27,11 @@ export interface Produced {
    * (public feeds) must count every request, cached or not.
    */
   metered?: boolean
+  /**
+   * Tags of the cache entry besides the sync tags of the queries that built it: a signal of this
+   * server's own that must also invalidate it (e.g. the public feeds when an embargo ends).
+   */
+  extraTags?: readonly string[]
 }
 
 export function jsonBody(status: number, value: unknown): Produced {
@@ -110,18 +116,23 @@ function send(
 }
 
 /**
- * The one fetch of `key` in the current cache generation: started if none is running, shared by
- * every request that needs it. It stores its result and tells source health how it went.
+ * The one fetch of `key` since the last invalidation: started if none is running, shared by every
+ * request that needs it. It stores its result with the sync tags of the queries that built it
+ * (delivery/cache/sync-tags.ts) and tells source health how it went.
  */
 function flightFor(context: ServeContext, key: string, produce: () => Promise<Produced>): Promise<CachedResponse> {
-  const generation = context.cache.generation
-  const flightKey = `${generation}\u0000${key}`
+  // A request that arrives after an invalidation never joins a fetch that started before it.
+  const flightKey = `${context.cache.version}\u0000${key}`
   const running = context.inflight.get(flightKey)
   if (running) return running
+  const stamp = context.cache.stamp()
   const flight = (async () => {
     let produced: Produced
+    let tags: ResponseTags
     try {
-      produced = await produce()
+      const collected = await collectTags(produce, context.cache.lastLiveEventId)
+      produced = collected.value
+      tags = collected.tags
     } catch (error) {
       if (isSourceUnavailable(error)) context.health.recordFailure(error)
       throw error
@@ -138,7 +149,8 @@ function flightFor(context: ServeContext, key: string, produce: () => Promise<Pr
       payload,
       ...(produced.metered ? { metered: true } : {}),
     }
-    if (produced.status === 200 || produced.status === 404) context.cache.set(key, response, generation)
+    if (produced.status === 200 || produced.status === 404)
+      context.cache.set(key, response, stamp, produced.extraTags && tags ? [...tags, ...produced.extraTags] : tags)
     return response
   })()
   context.inflight.set(flightKey, flight)
@@ -154,6 +166,8 @@ type Outcome = { response: CachedResponse } | { error: unknown } | 'slow'
  * errors; InvalidInputError and other request errors propagate to the error handler (not cached).
  *
  * - fresh copy: served (`X-Cache: HIT`);
+ * - a copy a publish made stale less than the cache's grace ago: served (`UPDATING`) while the
+ *   refresh runs;
  * - otherwise the content is fetched (`MISS`); but when a copy exists and the source is known to
  *   be down, or does not answer within `staleAfterMs`, or fails, the copy is served marked stale
  *   (`STALE`, `Warning: 110`) and the fetch, if running, still refreshes the cache when it ends;
@@ -170,6 +184,13 @@ export async function serveCached(
   if (cached?.fresh) return send(request, reply, cached.response, 'HIT', context.cacheControl)
 
   const flight = flightFor(context, key, produce)
+  if (cached?.inGrace && context.health.reachable) {
+    // Just made stale by a publish: the previous copy while the refresh runs (the publish is at
+    // most the cache's grace old, well under the second a publish may take to show).
+    flight.catch(() => {})
+    context.cache.noteGraceServed()
+    return send(request, reply, cached.response, 'UPDATING', context.cacheControl)
+  }
   const serveStale = () => {
     context.cache.noteStaleServed()
     return send(request, reply, cached!.response, 'STALE', context.cacheControl)

@@ -9,6 +9,8 @@ import http from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { asDeliveryClient } from '../client.js'
+import { applyToCache, ChangeFeed } from '../cache/changes.js'
+import { startLiveInvalidation } from '../cache/live-events.js'
 import { startPublishListener, type PublishListener } from '../cache/listener.js'
 import { ResponseCache } from '../cache/response-cache.js'
 import { SourceHealth } from '../cache/source-health.js'
@@ -49,13 +51,27 @@ export interface DeliveryServerOptions {
   port?: number
   /** Public base URL (for absolute links when the clinic has no site URL); default the listen address. */
   publicUrl?: string
-  /** Invalidate through the listen stream (default: on unless the client reads hosted Sanity). */
+  /** Invalidate through a change stream (default: on unless the client reads hosted Sanity). */
   listen?: boolean
+  /**
+   * With `listen`: `tags` (default) follows the Live Content API and invalidates only the cached
+   * responses whose sync tags changed (falling back to `flush` when it is unavailable); `flush`
+   * follows the listen API and flushes the whole cache on every publish.
+   */
+  invalidation?: 'tags' | 'flush'
   /** Accept signed Sanity webhooks at /api/v1/webhooks/sanity with this secret. */
   webhookSecret?: string
   /** How far a webhook signature's timestamp may be off (default 5 minutes). */
   webhookToleranceMs?: number
   cacheEntries?: number
+  /** Upper bound of the cached bodies' estimated size (default 64 MiB; see ResponseCache). */
+  cacheMaxBytes?: number
+  /**
+   * For how long after a publish made a cached response stale its previous copy may be answered
+   * (`X-Cache: UPDATING`) while the refresh runs (default 0: never; at most a few hundred ms, the
+   * rest of the second a publish may take to show is the change event's). See ResponseCache.
+   */
+  cacheGraceMs?: number
   cacheTtlSeconds?: number
   cacheControl?: string
   /** Image source for renderers; default derived from the client (the lake serves images itself). */
@@ -99,6 +115,8 @@ export interface DeliveryServer {
   app: FastifyInstance
   cache: ResponseCache
   health: SourceHealth
+  /** Every change the server learns of (stream, webhook, recovery), as applied to the cache. */
+  changes: ChangeFeed
   close(): Promise<void>
 }
 
@@ -124,11 +142,25 @@ export async function buildDeliveryApp(
 ) {
   const client = asDeliveryClient(options.client)
   const cacheTtlSeconds = options.cacheTtlSeconds ?? 3600
-  const cache = new ResponseCache({ maxEntries: options.cacheEntries ?? 1000, ttlMs: cacheTtlSeconds * 1000 })
+  const cache = new ResponseCache({
+    maxEntries: options.cacheEntries ?? 1000,
+    maxBytes: options.cacheMaxBytes,
+    ttlMs: cacheTtlSeconds * 1000,
+    graceMs: options.cacheGraceMs ?? 0,
+  })
   const health = new SourceHealth()
+  const changes = new ChangeFeed()
+  changes.subscribe(applyToCache(cache))
   // Publishes during an outage were not seen: when the source answers again, refetch everything.
-  health.onRecovered(() => cache.invalidateAll())
+  // Not needed while a change stream stayed connected through it (a query that timed out under
+  // load is not an outage of the stream): a stream that dropped flushed on its own reconnect.
+  const streaming = { inUse: false }
+  health.onRecovered(() => {
+    if (!(streaming.inUse && cache.live && health.report().listener === 'connected'))
+      changes.emit({ kind: 'all', reason: 'recovered' })
+  })
   const context: DeliveryContext = {
+    changes,
     content: createContentApi(client, { fallbackSiteUrl: options.publicUrl }),
     cache,
     health,
@@ -232,20 +264,22 @@ export async function buildDeliveryApp(
     }),
   })
 
-  return { app, context, client }
+  return { app, context, client, streaming }
 }
 
 /** Starts the delivery server; resolves once it listens (and the listen stream is open, when used). */
 export async function startDeliveryServer(options: DeliveryServerOptions): Promise<DeliveryServer> {
   let base = options.publicUrl?.replace(/\/+$/, '') ?? ''
-  const { app, context, client } = await buildDeliveryApp({ ...options, publicUrl: () => base })
+  const { app, context, client, streaming } = await buildDeliveryApp({ ...options, publicUrl: () => base })
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 3000 })
   const url = address.replace('[::1]', 'localhost')
   if (!base) base = url
 
   let listener: PublishListener | null = null
   if (options.listen ?? !isHostedSanity(client)) {
-    listener = startPublishListener({ client, cache: context.cache, health: context.health })
+    const streams = { client, cache: context.cache, health: context.health, changes: context.changes }
+    listener = options.invalidation === 'flush' ? startPublishListener(streams) : startLiveInvalidation(streams)
+    streaming.inUse = true
     try {
       await listener.ready(5000)
     } catch (error) {
@@ -259,6 +293,7 @@ export async function startDeliveryServer(options: DeliveryServerOptions): Promi
     app,
     cache: context.cache,
     health: context.health,
+    changes: context.changes,
     async close() {
       listener?.close()
       await app.close()

@@ -113,6 +113,8 @@ export function syndicationRoutes(options: MountOptions): {
     syndication,
     register: async (app, context) => {
       await app.register(syndicationApi, { syndication, responses: context })
+      // Reconcile on the same change signal the response cache follows.
+      syndication.followChanges(context.changes)
       app.addHook('onReady', async () => {
         if (worker) syndication.start()
       })

@@ -11,6 +11,7 @@
 // `client` must carry a token that may read and write the private syndication documents (on hosted
 // Sanity: a robot token with write access, server-side only).
 import type { SanityClient } from '@sanity/client'
+import type { ChangeListener } from '../cache/changes.js'
 import type { ImageConfig } from '../render/types.js'
 import type { LedgerEntry } from './ledger.js'
 import { DOC_TYPES } from './documents.js'
@@ -73,6 +74,12 @@ export interface Syndication {
   onAppended(listener: (audience: Audience, cause: AppendCause) => void): () => void
   /** Brings all ledgers up to date (coalesced: concurrent calls share one run, plus one follow-up). */
   reconcile(): Promise<ReconcileResult>
+  /**
+   * Follow the delivery server's change signal (delivery/cache/changes.ts) for published content
+   * instead of a listen stream of its own; call before `start`. The private partner documents,
+   * which no public change stream covers, are still followed through the listen API.
+   */
+  followChanges(changes: { subscribe(listener: ChangeListener): () => void }): void
   start(): void
   stop(): Promise<void>
 }
@@ -99,6 +106,8 @@ export function createSyndication(options: SyndicationOptions): Syndication {
   let running: Promise<ReconcileResult> | null = null
   let queued: Promise<ReconcileResult> | null = null
   let subscription: { unsubscribe(): void } | null = null
+  let followed: { subscribe(listener: ChangeListener): () => void } | null = null
+  let unfollow: (() => void) | null = null
   let debounce: NodeJS.Timeout | null = null
   let interval: NodeJS.Timeout | null = null
   let started = false
@@ -198,24 +207,31 @@ export function createSyndication(options: SyndicationOptions): Syndication {
       return () => appendedListeners.delete(listener)
     },
     reconcile,
+    followChanges(changes) {
+      followed = changes
+    },
     start() {
       if (started) return
       started = true
       usage.start()
       if (options.webhooks?.enabled !== false) dispatcher.start()
+      const soon = () => {
+        if (debounce) clearTimeout(debounce)
+        debounce = setTimeout(background, options.reconcileDebounceMs ?? 250)
+        debounce.unref()
+      }
+      // Published content: the delivery server's signal when given (any change, tags or a flush:
+      // the tags are opaque, so any change may concern an article's scope), else a listen stream.
+      if (followed) unfollow = followed.subscribe(soon)
       subscription = client
         .listen(
-          '*[_type in ["article", "partner", "clinic", "category"]]',
+          followed ? '*[_type == "partner"]' : '*[_type in ["article", "partner", "clinic", "category"]]',
           {},
           { includeResult: false, visibility: 'query', events: ['welcome', 'mutation', 'reconnect'] },
         )
         .subscribe({
-          next: () => {
-            // welcome (also after a reconnect: changes may have been missed) or a mutation.
-            if (debounce) clearTimeout(debounce)
-            debounce = setTimeout(background, options.reconcileDebounceMs ?? 250)
-            debounce.unref()
-          },
+          // welcome (also after a reconnect: changes may have been missed) or a mutation.
+          next: soon,
           error: (e: unknown) => onError(e, 'lake listener'),
         })
       interval = setInterval(background, options.reconcileIntervalMs ?? 60_000)
@@ -225,6 +241,8 @@ export function createSyndication(options: SyndicationOptions): Syndication {
       started = false
       subscription?.unsubscribe()
       subscription = null
+      unfollow?.()
+      unfollow = null
       if (debounce) clearTimeout(debounce)
       if (interval) clearInterval(interval)
       await dispatcher.stop()

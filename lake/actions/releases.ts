@@ -150,8 +150,6 @@ export async function applyReleaseAction(
       const publishAt = action.publishAt
       if (typeof publishAt !== 'string' || Number.isNaN(Date.parse(publishAt)))
         return fail(400, 'invalidActionError', `${type} (action ${index}) needs "publishAt", an ISO date-time`)
-      if (versionsOf(tx, releaseId).length === 0)
-        return fail(409, 'releaseStateError', `Cannot schedule release "${releaseId}": it has no documents`, id)
       return update(doc, { state: 'scheduled', publishAt: new Date(publishAt).toISOString() })
     }
     case 'sanity.action.release.unschedule': {
@@ -162,9 +160,10 @@ export async function applyReleaseAction(
     case 'sanity.action.release.publish': {
       const doc = requireRelease()
       requireState(doc, ['active', 'scheduled'], 'publish')
+      // An empty release may be published (it publishes nothing) and scheduled: the Studio probes
+      // both with a dry run right after it creates a release, and remembers a refusal as "not
+      // permitted" for the rest of the session, which would leave its buttons disabled.
       const versions = versionsOf(tx, releaseId)
-      if (versions.length === 0)
-        return fail(409, 'releaseStateError', `Cannot publish release "${releaseId}": it has no documents`, id)
       const finalDocumentStates: Array<{ id: string }> = []
       for (const version of versions) {
         const publishedId = publishedIdOf(version._id)

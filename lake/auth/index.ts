@@ -95,9 +95,19 @@ const NO_PASSWORD = `scrypt$${crypto.randomBytes(16).toString('base64')}$${Buffe
 
 export class Accounts {
   private readonly db: SqliteDatabase
+  private readonly changeListeners: Array<() => void> = []
 
   constructor(db: SqliteDatabase) {
     this.db = db
+  }
+
+  /** Calls `listener` after an account is added (the lake rewrites its `system.group` documents). */
+  onUsersChanged(listener: () => void): () => void {
+    this.changeListeners.push(listener)
+    return () => {
+      const at = this.changeListeners.indexOf(listener)
+      if (at !== -1) this.changeListeners.splice(at, 1)
+    }
   }
 
   /** Creates a local editor account; throws 400/409 with the reason on bad input or a taken email. */
@@ -120,6 +130,7 @@ export class Accounts {
     this.db
       .prepare('INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(user.id, user.name, user.email, user.role, user.createdAt)
+    for (const listener of [...this.changeListeners]) listener()
     return user
   }
 
@@ -133,6 +144,19 @@ export class Accounts {
   findById(id: string): User | undefined {
     const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
     return row ? toUser(row) : undefined
+  }
+
+  /** Changes whenever an account is added or changes role, in this process or another. */
+  fingerprint(): string {
+    const row = this.db
+      .prepare(
+        "SELECT count(*) AS n, group_concat(member, ',') AS roles FROM (SELECT id || ':' || role AS member FROM users ORDER BY id)",
+      )
+      .get() as {
+      n: number
+      roles: string | null
+    }
+    return `${row.n}|${row.roles ?? ''}`
   }
 
   listUsers(): User[] {

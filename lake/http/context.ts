@@ -1,3 +1,4 @@
+import type { AddonDatasets } from '../addons.js'
 import type { Accounts, Identity } from '../auth/index.js'
 import type { LakeConfig } from '../config.js'
 import type { LakeStore } from '../store/index.js'
@@ -7,6 +8,8 @@ export interface LakeContext {
   store: LakeStore
   accounts: Accounts
   config: LakeConfig
+  /** Add-on datasets (the Studio's comments and tasks), private to signed-in callers. */
+  addons: AddonDatasets
 }
 
 /** Options of a route plugin (`app.register(plugin, {ctx})`). */

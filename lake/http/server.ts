@@ -15,6 +15,7 @@ import { invalidDatasetReason } from '../ids.js'
 import type { LakeContext, RouteOptions } from './context.js'
 import { parseApiVersion } from './util.js'
 import accountRoutes from './routes/account.js'
+import addonRoutes from './routes/addons.js'
 import actionRoutes from './routes/actions.js'
 import { authApiRoutes, loginPageRoutes } from './routes/auth.js'
 import dataRoutes from './routes/data.js'
@@ -24,6 +25,7 @@ import homeRoutes from './routes/home.js'
 import listenRoutes from './routes/listen.js'
 import liveRoutes from './routes/live.js'
 import referenceRoutes from './routes/references.js'
+import releaseRoutes from './routes/releases.js'
 import { PresenceHub } from './routes/socket.js'
 import studioServiceRoutes from './routes/studio-services.js'
 import assetRoutes from './routes/assets.js'
@@ -44,6 +46,8 @@ export const ROUTE_GROUPS: Array<FastifyPluginAsync<RouteOptions>> = [
   authApiRoutes,
   referenceRoutes,
   studioServiceRoutes,
+  addonRoutes,
+  releaseRoutes,
 ]
 
 /**
@@ -166,6 +170,20 @@ export async function buildServers(
     if (request.method === 'OPTIONS') return reply.code(204).send()
     request.identity = ctx.accounts.identify(request.headers.authorization)
     const dataset = (request.params as Record<string, unknown> | undefined)?.dataset
+    // Add-on datasets (comments, tasks) are private, like drafts: nothing in them for anonymous callers.
+    // (The Studio's latency probe, `/data/ping/<dataset>`, is sent without credentials and says nothing.)
+    if (
+      typeof dataset === 'string' &&
+      request.identity.kind === 'anonymous' &&
+      ctx.addons.isAddon(dataset) &&
+      !request.routeOptions.url?.endsWith('/data/ping/:dataset')
+    ) {
+      throw new LakeError(
+        401,
+        'unauthorizedError',
+        `Dataset "${dataset}" holds the Studio's comments and tasks and is private: send "Authorization: Bearer <token>" (sign in to the Studio, or \`npm run lake -- create-token\`)`,
+      )
+    }
     if (
       typeof dataset === 'string' &&
       invalidDatasetReason(dataset) === undefined &&

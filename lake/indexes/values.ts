@@ -4,6 +4,8 @@
  * match (a superset is fine, the planner re-evaluates; a missing document is a wrong result).
  */
 
+import { lazyParts } from '../store/lazy.js'
+
 /** groq-js `getType` for JSON data: arrays are 'array', plain objects 'object'. */
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -39,8 +41,11 @@ export function collectRefs(value: unknown, out: Set<string> = new Set()): Set<s
   } else if (isObject(value)) {
     const ref = value._ref
     if (typeof ref === 'string') out.add(ref)
+    // A store document's long fields are read from SQLite when used: their refs were kept aside.
+    const lazy = lazyParts(value)
+    if (lazy) for (const r of lazy.refs) out.add(r)
     for (const key in value) {
-      if (key !== '_ref') collectRefs(value[key], out)
+      if (key !== '_ref' && !lazy?.keys.includes(key)) collectRefs(value[key], out)
     }
   }
   return out

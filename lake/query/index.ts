@@ -3,7 +3,7 @@
  * evaluate GROQ (evaluate.ts). `runQuery` is the single entry point the HTTP layer calls, so the
  * query planner (planner/) sits in front of the full groq-js evaluation without touching routes.
  */
-import type { ExprNode } from 'groq-js'
+import { evaluateSync, type ExprNode } from 'groq-js'
 import { LakeError } from '../errors.js'
 import { DRAFTS_PREFIX, isDraftId, isPrivateId, isPublicId, isVersionId, publishedIdOf, releaseOf } from '../ids.js'
 import { canReadPrivate, type Identity } from '../auth/index.js'
@@ -21,6 +21,7 @@ import {
 import { evaluateGroqSync, IndexNeeded, NeedsAsyncEvaluation } from './evaluate.js'
 import {
   parsedQuery,
+  plannedTraceSource,
   plannerEnabled,
   queryFailure,
   runPlannedQuerySync,
@@ -29,8 +30,11 @@ import {
 } from './planner/index.js'
 import { queryTagKeys, staticReads, tagsOf, type QueryReads } from './sync-tags.js'
 import { QueryPool } from './pool.js'
+import type { TraceSource } from './source-map.js'
+import { buildSourceMap, emptySourceMap, type ContentSourceMap, type SourceMapMode } from './source-map.js'
 
 export { evaluateGroq, parseGroq } from './evaluate.js'
+export { parseSourceMapMode, type ContentSourceMap, type SourceMapMode } from './source-map.js'
 export type { QueryBudgetConfig, QueryLimits } from './budget.js'
 
 /**
@@ -172,6 +176,65 @@ export class QueryRunner {
   async answer(input: QueryInput): Promise<{ json: string; syncTags: string[] }> {
     const { out, syncTags } = await this.run(input, true, true)
     return { json: out as string, syncTags: syncTags ?? [] }
+  }
+
+  /**
+   * The Content Source Map of a query's answer (source-map.ts): the query traced again over the
+   * same view, only when a caller asks for it (nothing of this runs for other queries). Watched
+   * like a query's inline piece, with SOURCE_MAP_BUDGET times its budget (a map walks every leaf
+   * of the result); a trace that does not fit answers an empty map (no mapping rather than a late
+   * or wrong one), and so does a tracer failure: the answer itself stands.
+   */
+  sourceMap(input: QueryInput, resultJson: string, mode: SourceMapMode): ContentSourceMap {
+    const authenticated = input.identity.kind === 'user'
+    const limits = authenticated ? this.config.authenticated : this.config.anonymous
+    const params = input.params ?? {}
+    const privateOk = canReadPrivate(input.identity)
+    const effective: Perspective = privateOk ? input.perspective : 'published'
+    const view: ViewName | undefined =
+      typeof effective === 'string' && plannerEnabled() ? (privateOk ? effective : 'public') : undefined
+    const identity = input.identity.kind === 'user' ? input.identity.user.id : undefined
+    const sanity = { projectId: input.projectId, dataset: input.store.name }
+    const tree = parsedQuery(input.query, params)
+    const result: unknown = JSON.parse(resultJson)
+    const timestamp = new Date()
+    let builds = 0
+    for (;;) {
+      let source: TraceSource
+      if (view) {
+        viewDocuments(input.store, view)
+        source = plannedTraceSource({
+          store: input.store,
+          perspective: view,
+          params,
+          identity,
+          sanity,
+          timestamp,
+          gated: true,
+        })
+      } else {
+        const documents = perspectiveDocuments(input.store, input.perspective, input.identity)
+        const byId = idMapOf(documents)
+        source = {
+          evaluate: (t) => evaluateSync(t, { dataset: documents, params, identity, sanity, timestamp }).data,
+          dereference: (id) => byId.get(id) ?? null,
+          document: (id) => byId.get(id),
+        }
+      }
+      try {
+        return withoutCatchUp(input.store, () =>
+          runWatched(() => buildSourceMap(tree, result, source, mode), limits.inlineMs * SOURCE_MAP_BUDGET),
+        )
+      } catch (err) {
+        if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
+          builds++
+          err.build()
+          continue
+        }
+        // Over budget, or anything the tracer could not handle: the answer stands, without mappings.
+        return emptySourceMap()
+      }
+    }
   }
 
   close(): Promise<void> {
@@ -347,6 +410,12 @@ function withoutCatchUp<T>(store: DatasetStore, fn: () => T): T {
   }
 }
 
+/**
+ * A source map's budget in inline budgets (LAKE_QUERY_INLINE_MS[_AUTHENTICATED]): 200 ms
+ * anonymous, 1 s for editors (the Presentation tool's previews) by default.
+ */
+const SOURCE_MAP_BUDGET = 4
+
 /** Milliseconds before each further inline attempt of a query the watchdog stopped. */
 const RETRY_DELAYS = [0, 25, 100, 250]
 
@@ -372,6 +441,19 @@ function toJson(value: unknown): string {
     if (err instanceof RangeError) throw new ResultTooLong()
     throw err
   }
+}
+
+const idMaps = new WeakMap<readonly LakeDocument[], Map<string, LakeDocument>>()
+
+/** A view's documents by `_id` (what `->` finds first), kept as long as the view array is. */
+function idMapOf(documents: readonly LakeDocument[]): Map<string, LakeDocument> {
+  let map = idMaps.get(documents)
+  if (!map) {
+    map = new Map()
+    for (const doc of documents) if (!map.has(doc._id)) map.set(doc._id, doc)
+    idMaps.set(documents, map)
+  }
+  return map
 }
 
 const storeUids = new WeakMap<DatasetStore, number>()

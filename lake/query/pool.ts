@@ -16,6 +16,7 @@ import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { LakeError } from '../errors.js'
+import { lazyWire, type LazyOrigin } from '../store/lazy.js'
 import { queryMemoryLimit, queryResultTooLarge, queryTimeout, tooManyQueries } from './budget.js'
 import type { QueryMessage, QueryWorkerAnswer, QueryWorkerMessage } from './query-worker.js'
 
@@ -60,6 +61,23 @@ interface Slot {
 const SLICE = 2000
 /** An idle query worker (and its copy of the documents) is ended after this long. */
 const IDLE_MS = 30_000
+
+/**
+ * A slice of documents as a worker is sent them: a document whose long fields are read from SQLite
+ * (lake/store/lazy.ts) goes without them (a LazyWire), and the worker reads them from the database
+ * itself when used (query-worker.ts); copying them would read and parse every one of them on the
+ * lake's thread.
+ */
+function wireSlice(slice: readonly unknown[]): { docs: unknown[]; origin: LazyOrigin | undefined } {
+  let origin: LazyOrigin | undefined
+  const docs = slice.map((doc) => {
+    const lazy = lazyWire(doc as object)
+    if (!lazy) return doc
+    origin ??= lazy.origin
+    return lazy.wire
+  })
+  return { docs, origin }
+}
 
 /**
  * The worker's code: query-worker.ts compiled to plain JavaScript, beside this module (or beside a
@@ -303,7 +321,7 @@ export class QueryPool {
           type: 'docs',
           first: at === 0,
           last: at + SLICE >= docs.length,
-          docs: docs.slice(at, at + SLICE),
+          ...wireSlice(docs.slice(at, at + SLICE)),
         }
         worker.postMessage(slice)
         await new Promise((resolve) => setImmediate(resolve))

@@ -3,6 +3,7 @@
 // lake/query/query-worker.ts
 import os from "node:os";
 import { parentPort } from "node:worker_threads";
+import Database from "better-sqlite3";
 
 // lake/errors.ts
 var LakeError = class extends Error {
@@ -167,6 +168,57 @@ async function answerQuery(message, documents) {
     return errorAnswer(err, message.query);
   }
 }
+var LAZY = /* @__PURE__ */ Symbol("lazy");
+var lazyGetters = /* @__PURE__ */ new Map();
+var lazySelects = /* @__PURE__ */ new Map();
+var lazyCache = /* @__PURE__ */ new Map();
+var LAZY_CACHE_DOCUMENTS = 512;
+function lazyDocument(info) {
+  let doc = lazyCache.get(info);
+  if (doc) {
+    lazyCache.delete(info);
+    lazyCache.set(info, doc);
+    return doc;
+  }
+  let select = lazySelects.get(info.origin.file);
+  if (!select) {
+    const db = new Database(info.origin.file, { readonly: true, fileMustExist: true });
+    select = db.prepare("SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?").pluck();
+    lazySelects.set(info.origin.file, select);
+  }
+  const json = select.get(info.origin.dataset, info.id, info.seq);
+  if (typeof json !== "string")
+    throw new Error(`lake: revision ${info.seq} of "${info.id}" is missing: the database is damaged`);
+  doc = JSON.parse(json);
+  lazyCache.set(info, doc);
+  if (lazyCache.size > LAZY_CACHE_DOCUMENTS) lazyCache.delete(lazyCache.keys().next().value);
+  return doc;
+}
+function lazyGetter(key) {
+  let getter = lazyGetters.get(key);
+  if (!getter) {
+    getter = function() {
+      const info = this[LAZY];
+      return info ? lazyDocument(info)[key] : void 0;
+    };
+    lazyGetters.set(key, getter);
+  }
+  return getter;
+}
+function fromWire(wire, origin) {
+  const [id, seq, keys, lazy, values] = wire;
+  const out = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    Object.defineProperty(
+      out,
+      key,
+      lazy.includes(key) ? { get: lazyGetter(key), enumerable: true, configurable: true } : { value: values[i], writable: true, enumerable: true, configurable: true }
+    );
+  }
+  Object.defineProperty(out, LAZY, { value: { origin, id, seq } });
+  return out;
+}
 function serve(port) {
   try {
     os.setPriority(Math.min(19, os.getPriority() + 10));
@@ -177,7 +229,8 @@ function serve(port) {
   port.on("message", (message) => {
     if (message.type === "docs") {
       if (message.first || incoming === null) incoming = [];
-      for (const doc of message.docs) incoming.push(doc);
+      for (const doc of message.docs)
+        incoming.push(Array.isArray(doc) && message.origin ? fromWire(doc, message.origin) : doc);
       if (message.last) {
         documents = incoming;
         incoming = null;

@@ -13,7 +13,9 @@
  */
 import os from 'node:os'
 import { parentPort } from 'node:worker_threads'
+import Database, { type Statement } from 'better-sqlite3'
 import { LakeError } from '../errors.js'
+import type { LazyOrigin, LazyWire } from '../store/lazy.js'
 import { evaluateGroq } from './evaluate.js'
 
 /** A slice of the documents `*` ranges over; the slices of one snapshot arrive `first` to `last`. */
@@ -21,7 +23,10 @@ export interface DocsMessage {
   type: 'docs'
   first: boolean
   last: boolean
+  /** Documents, and documents with lazy fields as LazyWire arrays (a document is never an array). */
   docs: unknown[]
+  /** Where the lazy fields of this slice's LazyWire documents are read from. */
+  origin?: LazyOrigin
 }
 
 /** A query over the last complete set of documents. */
@@ -137,6 +142,72 @@ export async function answerQuery(message: QueryMessage, documents: readonly unk
   }
 }
 
+// Documents whose long fields the lake keeps in SQLite (lake/store/lazy.ts) arrive as a LazyWire;
+// their long fields are read here, from a read-only connection of this thread, when a query uses
+// them (most never do), the last ones read kept parsed. As on the lake's thread, each is an own
+// enumerable accessor in the field's place, getters shared per field name.
+const LAZY = Symbol('lazy')
+interface WireInfo {
+  origin: LazyOrigin
+  id: string
+  seq: number
+}
+const lazyGetters = new Map<string, () => unknown>()
+const lazySelects = new Map<string, Statement>()
+const lazyCache = new Map<WireInfo, Record<string, unknown>>()
+const LAZY_CACHE_DOCUMENTS = 512
+
+function lazyDocument(info: WireInfo): Record<string, unknown> {
+  let doc = lazyCache.get(info)
+  if (doc) {
+    lazyCache.delete(info)
+    lazyCache.set(info, doc)
+    return doc
+  }
+  let select = lazySelects.get(info.origin.file)
+  if (!select) {
+    const db = new Database(info.origin.file, { readonly: true, fileMustExist: true })
+    select = db.prepare('SELECT doc FROM revisions WHERE dataset = ? AND document_id = ? AND seq = ?').pluck()
+    lazySelects.set(info.origin.file, select)
+  }
+  const json = select.get(info.origin.dataset, info.id, info.seq) as string | null | undefined
+  if (typeof json !== 'string')
+    throw new Error(`lake: revision ${info.seq} of "${info.id}" is missing: the database is damaged`)
+  doc = JSON.parse(json) as Record<string, unknown>
+  lazyCache.set(info, doc)
+  if (lazyCache.size > LAZY_CACHE_DOCUMENTS) lazyCache.delete(lazyCache.keys().next().value as WireInfo)
+  return doc
+}
+
+function lazyGetter(key: string): () => unknown {
+  let getter = lazyGetters.get(key)
+  if (!getter) {
+    getter = function (this: { [LAZY]?: WireInfo }): unknown {
+      const info = this[LAZY]
+      return info ? lazyDocument(info)[key] : undefined
+    }
+    lazyGetters.set(key, getter)
+  }
+  return getter
+}
+
+function fromWire(wire: LazyWire, origin: LazyOrigin): Record<string, unknown> {
+  const [id, seq, keys, lazy, values] = wire
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
+    Object.defineProperty(
+      out,
+      key,
+      lazy.includes(key)
+        ? { get: lazyGetter(key), enumerable: true, configurable: true }
+        : { value: values[i], writable: true, enumerable: true, configurable: true },
+    )
+  }
+  Object.defineProperty(out, LAZY, { value: { origin, id, seq } })
+  return out
+}
+
 function serve(port: NonNullable<typeof parentPort>): void {
   // This thread only (Linux: niceness is per thread): slow queries yield the CPU to the lake's thread.
   try {
@@ -149,7 +220,8 @@ function serve(port: NonNullable<typeof parentPort>): void {
   port.on('message', (message: QueryWorkerMessage) => {
     if (message.type === 'docs') {
       if (message.first || incoming === null) incoming = []
-      for (const doc of message.docs) incoming.push(doc)
+      for (const doc of message.docs)
+        incoming.push(Array.isArray(doc) && message.origin ? fromWire(doc as LazyWire, message.origin) : doc)
       if (message.last) {
         documents = incoming
         incoming = null

@@ -19,6 +19,7 @@ import {
   type BulkWrite,
 } from './bulk.js'
 import { checkReferentialIntegrity, hasReference, type ReferrersLookup } from './integrity.js'
+import { LazySource } from './lazy.js'
 import { STORE_SQL } from './statements.js'
 import { TransactionBuilder } from './transaction.js'
 import type {
@@ -52,6 +53,8 @@ export class DatasetStore {
   readonly name: string
   private readonly db: SqliteDatabase
   private readonly docs = new Map<string, LakeDocument>()
+  /** Reads the documents' long fields from SQLite when used (lazy.ts). */
+  private readonly lazy: LazySource
   private readonly listeners = new Set<TransactionListener>()
   private lock: Promise<unknown> = Promise.resolve()
   private cachedList: LakeDocument[] | null = null
@@ -69,15 +72,18 @@ export class DatasetStore {
     this.db = db
     this.name = name
     this.bulkThread = bulkThread
+    this.lazy = new LazySource(db, name)
     // A bulk-imported document's JSON is in its revision row (`rev_seq`), not in `documents.doc`.
+    // Either way its newest revision row holds the same JSON (`seq`: where its long fields are read
+    // from, see lazy.ts).
     const load = db.prepare(
-      'SELECT CASE WHEN d.rev_seq IS NULL THEN d.doc ELSE r.doc END AS doc FROM documents d LEFT JOIN revisions r ON d.rev_seq IS NOT NULL AND r.dataset = d.dataset AND r.document_id = d.id AND r.seq = d.rev_seq WHERE d.dataset = ? ORDER BY d.id',
+      'SELECT CASE WHEN d.rev_seq IS NULL THEN d.doc ELSE r.doc END AS doc, COALESCE(d.rev_seq, (SELECT MAX(l.seq) FROM revisions l WHERE l.dataset = d.dataset AND l.document_id = d.id)) AS seq FROM documents d LEFT JOIN revisions r ON d.rev_seq IS NOT NULL AND r.dataset = d.dataset AND r.document_id = d.id AND r.seq = d.rev_seq WHERE d.dataset = ? ORDER BY d.id',
     )
-    for (const row of load.iterate(name) as Iterable<{ doc: string | null }>) {
-      if (row.doc === null)
+    for (const row of load.iterate(name) as Iterable<{ doc: string | null; seq: number | null }>) {
+      if (row.doc === null || row.seq === null)
         throw new Error(`lake: dataset "${name}" has a document whose revision row is missing: the database is damaged`)
       const doc = JSON.parse(row.doc) as LakeDocument
-      this.docs.set(doc._id, doc)
+      this.docs.set(doc._id, this.lazy.lazify(doc, row.seq))
     }
     const seq = db.prepare(STORE_SQL.headSeq).get(name) as { seq: number | null }
     this.lastSeq = seq.seq ?? 0
@@ -112,7 +118,8 @@ export class DatasetStore {
   private applyCommitted(transaction: CommittedTransaction): void {
     this.lastSeq = transaction.seq
     for (const change of transaction.changes) {
-      if (change.after) this.docs.set(change.id, change.after)
+      // The transaction is durable: its revision rows hold the documents' long fields.
+      if (change.after) this.docs.set(change.id, this.lazy.lazify(change.after, transaction.seq))
       else this.docs.delete(change.id)
     }
     this.cachedList = null
@@ -532,7 +539,8 @@ export class DatasetStore {
       const changes = ids.map((id) => {
         const b = nothingBefore ? undefined : (before.get(this.name, id, t.seq) as { doc: string | null } | undefined)
         const a = after.get(this.name, id, t.seq) as { doc: string | null } | undefined
-        const afterDoc = a?.doc ? (JSON.parse(a.doc) as LakeDocument) : null
+        // Kept lazy from the start: catching up with a large import must not hold it all parsed.
+        const afterDoc = a?.doc ? this.lazy.lazify(JSON.parse(a.doc) as LakeDocument, t.seq) : null
         return {
           id,
           before: b?.doc ? (JSON.parse(b.doc) as LakeDocument) : null,

@@ -1,10 +1,12 @@
-// The lake as it runs in production, for `npm run bench`'s memory figures: `scripts/lake.ts` in a
-// child process of its own (ts-node loader included, as `npm run lake` runs it), whose resident
+// The lake as it runs in production, for `npm run bench`'s memory figures: `startLake()` in a
+// child process of its own (ts-node loader included, `npm run lake`'s V8 flags: memory-lake.ts,
+// which starts it as `scripts/lake.ts` does and answers memory reports over IPC), whose resident
 // memory is read from /proc/<pid>/status (VmRSS). The bench's own process cannot tell: it also
 // holds the parsed NDJSON, naive groq-js evaluations and its own copy of the lake.
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { MemoryReport, MemoryRequest } from './memory-lake.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 
@@ -13,10 +15,14 @@ export interface LakeProcess {
   pid: number
   /** Resident memory (VmRSS) of the child now, in bytes. */
   rss(): number
+  /** The child's own account of its memory (`gc`: after a full collection). */
+  report(gc?: boolean): Promise<MemoryReport>
+  /** In-process median ms of each query, `runs` runs each (anonymous, published). */
+  time(queries: Array<{ query: string; params: Record<string, unknown> }>, runs: number): Promise<number[]>
   stop(): Promise<void>
 }
 
-/** Starts `scripts/lake.ts` on `dataDir` (any free port, no HTTPS) and waits until it listens. */
+/** Starts the lake on `dataDir` (any free port, no HTTPS) in a child process and waits until it listens. */
 export function startLakeProcess(dataDir: string, dataset: string): Promise<LakeProcess> {
   const env = {
     ...process.env,
@@ -29,9 +35,25 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
   // The same V8 flags as `npm run lake` (package.json): the memory figure includes their cost.
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=64', '--loader', 'ts-node/esm', '--no-warnings', 'scripts/lake.ts'],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--max-semi-space-size=64', '--loader', 'ts-node/esm', '--no-warnings', 'scripts/bench/memory-lake.ts'],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   )
+  let chain: Promise<unknown> = Promise.resolve()
+  const request = <T>(msg: MemoryRequest): Promise<T> => {
+    const next = chain.then(
+      () =>
+        new Promise<T>((resolve, reject) => {
+          child.once('message', (raw) => {
+            const answer = raw as { type: string; report?: MemoryReport; medians?: number[]; message?: string }
+            if (answer.type === 'error') reject(new Error(answer.message))
+            else resolve((answer.type === 'report' ? answer.report : answer.medians) as T)
+          })
+          child.send(msg)
+        }),
+    )
+    chain = next.catch(() => undefined)
+    return next
+  }
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => {
@@ -50,7 +72,14 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
       if (!url) return
       clearTimeout(timer)
       child.off('exit', onExit)
-      resolve({ url, pid: child.pid!, rss: () => vmRss(child.pid!), stop: () => stop(child) })
+      resolve({
+        url,
+        pid: child.pid!,
+        rss: () => vmRss(child.pid!),
+        report: (gc) => request<MemoryReport>({ type: 'report', gc }),
+        time: (queries, runs) => request<number[]>({ type: 'time', queries, runs }),
+        stop: () => stop(child),
+      })
     })
   })
 }

@@ -5,6 +5,7 @@ import { encodeSignatureHeader, SIGNATURE_HEADER_NAME } from '@sanity/webhook'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
+import { ARTICLE_BY_SLUG_QUERY } from '../../delivery/queries.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
 
@@ -107,6 +108,42 @@ test('refused: unsigned, wrong secret, tampered body, malformed header, expired 
   })
   assert.is(resigned.status, 409, 'a seen message id is a replay even with a fresh signature')
   assert.is(server.cache.stats().generation, generationBefore + 1, 'only the one accepted call invalidated')
+})
+
+test('a call carrying syncTags invalidates only the responses holding them', async () => {
+  const other = '/api/v1/treatments'
+  assert.is((await fetch(server.url + other)).status, 200)
+  assert.is((await fetch(server.url + other)).headers.get('x-cache'), 'HIT')
+  await fetch(server.url + articlePath)
+  assert.is((await fetch(server.url + articlePath)).headers.get('x-cache'), 'HIT')
+  await lake.client.patch(seed.article._id).set({ title: 'Edited, announced by tags' }).commit()
+  // What the hosted webhook would carry: the tags of the changed content (here: the article query's).
+  const raw = (await lake.anonymousClient.fetch(
+    ARTICLE_BY_SLUG_QUERY,
+    { slug: slugOf(seed.article) },
+    { filterResponse: false, perspective: 'published' },
+  )) as { syncTags?: string[] }
+  assert.ok(raw.syncTags && raw.syncTags.length > 0, 'the lake tags query responses')
+  const generation = server.cache.stats().generation
+  const body = JSON.stringify({ _id: seed.article._id, syncTags: raw.syncTags })
+  const accepted = await post(body, {
+    [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now(), SECRET),
+    'idempotency-key': 'msg-tags',
+  })
+  assert.is(accepted.status, 200)
+  assert.is(accepted.body.scope, 'tags')
+  assert.ok(Number(accepted.body.entries) >= 1, JSON.stringify(accepted.body))
+  assert.is(await title(), 'Edited, announced by tags')
+  assert.is((await fetch(server.url + other)).headers.get('x-cache'), 'HIT', 'untouched by these tags')
+  assert.is(server.cache.stats().generation, generation, 'no flush')
+
+  const bad = JSON.stringify({ syncTags: 'not-a-list' })
+  const refused = await post(bad, {
+    [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(bad, Date.now(), SECRET),
+    'idempotency-key': 'msg-bad-tags',
+  })
+  assert.is(refused.status, 400)
+  assert.match(String(refused.body.detail), /non-empty array/)
 })
 
 test('the webhooks of one transaction (a release publish: one per document) invalidate once', async () => {

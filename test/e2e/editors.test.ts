@@ -25,6 +25,17 @@ import {
   type RunningStart,
   startNpmStart,
 } from './harness.js'
+import {
+  addonClient,
+  commentOnField,
+  completeTask,
+  createTask,
+  openComments,
+  openDocument,
+  openTasks,
+  resolveThread,
+  waitForAddon,
+} from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
 const availability = browserAvailability()
@@ -45,6 +56,7 @@ if (!availability.ok) {
 test.run()
 
 interface Editor {
+  id: string
   name: string
   email: string
   token: string
@@ -66,13 +78,13 @@ interface State {
 const SECOND_EDITOR = { name: 'Ben Second', email: 'ben.second@clinic.localhost' }
 
 /** A second local editor account (and a token for it) in the data dir of the running lake. */
-function secondEditor(dataDir: string): { name: string; email: string; token: string } {
+function secondEditor(dataDir: string): { id: string; name: string; email: string; token: string } {
   const store = new LakeStore(dataDir)
   try {
     const accounts = new Accounts(store.db)
     const user = accounts.findByEmail(SECOND_EDITOR.email) ?? accounts.createUser(SECOND_EDITOR)
     const { token } = accounts.issueToken(user.id, 'two-editor browser test')
-    return { ...SECOND_EDITOR, token }
+    return { ...SECOND_EDITOR, id: user.id, token }
   } finally {
     store.close()
   }
@@ -90,6 +102,9 @@ function defineTour(): void {
   }
 
   async function openEditor(name: string, email: string, token: string, label: string): Promise<Editor> {
+    const me = await editorClient({ ...state.start.info, editor: { name, email, token } }).request<{ id: string }>({
+      uri: '/users/me',
+    })
     const context = await state.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } })
     // Offline: nothing but this machine answers (the tour also counts any attempt).
     await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
@@ -106,7 +121,7 @@ function defineTour(): void {
     await page.goto(`${state.start.info.studioUrl}/sign-in#token=${encodeURIComponent(token)}`)
     await page.waitForURL(/\/local(\/|$)/)
     await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 120_000 })
-    return { name, email, token, page }
+    return { id: me.id, name, email, token, page }
   }
 
   test.before(async () => {
@@ -215,6 +230,9 @@ function defineTour(): void {
     assert.ok((state.traffic.report.refusals['delete of a referenced condition'] ?? 0) >= 1, 'the lake answered 409')
     const still = await state.client.fetch<number>('count(*[_id == $id])', { id: target._id })
     assert.is(still, 1, 'the condition is still published')
+    // Chromium logs the refused request to the console a moment after the response arrives.
+    await page.waitForTimeout(1000)
+    state.traffic.settle('delete of a referenced condition')
   })
 
   test("both editors see each other's avatar on the same document", async () => {
@@ -316,6 +334,61 @@ function defineTour(): void {
     await page.goto(`${deliveryUrl}/treatments/${treatment.slug}`)
     await page.getByText(question).first().waitFor()
     await shot(state.ben, 'treatment-page-faq')
+  })
+
+  test('a comment on a field mentions the other editor; the thread is resolved', async () => {
+    const { page } = state.ana
+    const info = state.start.info
+    const addon = addonClient(info)
+    const condition = await state.client.fetch<{ _id: string; name: string }>(
+      '*[_type == "condition" && !(_id in path("drafts.**"))] | order(name asc)[1]{_id, name}',
+    )
+    // A new account reaches the lake's system groups (who may be mentioned) within seconds.
+    await waitForAddon('the second editor in the system groups', async () => {
+      const groups = await state.client.fetch<Array<{ members: string[] }>>('*[_type == "system.group"]{members}')
+      return groups.some((group) => group.members.includes(state.ben.id))
+    })
+    await openDocument(page, info, condition._id, 'condition')
+    await page.locator('[data-testid="field-summary"]').first().waitFor()
+    const text = `Is this summary clear enough for patients (${state.runId})?`
+    await commentOnField(page, { field: 'summary', text, mention: state.ben.name })
+    const comment = await waitForAddon('the comment in the add-on dataset', () =>
+      addon.fetch<{ _id: string; status: string; field: string; mentions: string[] } | null>(
+        '*[_type == "comment" && pt::text(message) match $run][0]{_id, status, "field": target.path.field, "mentions": message[].children[_type == "mention"].userId}',
+        { run: state.runId },
+      ),
+    )
+    assert.is(comment.field, 'summary')
+    assert.equal(comment.mentions, [state.ben.id], 'the mention names the other editor by id')
+    await openComments(page)
+    await page.getByText(`@${state.ben.name}`).first().waitFor()
+    await shot(state.ana, 'comment-with-mention')
+    await resolveThread(page, state.runId)
+    await waitForAddon(
+      'the comment resolved',
+      async () => (await addon.fetch<string | null>('*[_id == $id][0].status', { id: comment._id })) === 'resolved',
+    )
+    await shot(state.ana, 'comment-resolved')
+  })
+
+  test('a task is created and assigned to the other editor, who completes it', async () => {
+    const info = state.start.info
+    const addon = addonClient(info)
+    const title = `Check the ICD-10 code (${state.runId})`
+    await createTask(state.ana.page, { title, assignee: state.ben.name })
+    const task = await waitForAddon('the task assigned in the add-on dataset', () =>
+      addon.fetch<{ _id: string; status: string; assignedTo?: string } | null>(
+        '*[_type == "tasks.task" && title == $title && defined(assignedTo)][0]{_id, status, assignedTo}',
+        { title },
+      ),
+    )
+    assert.is(task.assignedTo, state.ben.id)
+    await shot(state.ana, 'task-created')
+    // The assignee completes it from their own Tasks sidebar ("Assigned" to them).
+    await openTasks(state.ben.page, 'Assigned')
+    await completeTask(state.ben.page, title)
+    await waitForAddon('the task done', async () => (await addon.getDocument(task._id))?.status === 'closed')
+    await shot(state.ben, 'task-completed')
   })
 
   test('across the tour: no console errors, no failed responses, no request off the machine', () => {

@@ -51,6 +51,8 @@ export interface StackInfo {
   dataDir: string
   seeded: boolean
   pid: number
+  /** The lake child process at start (platform/lake-supervisor.ts restarts it when it dies). */
+  lakePid: number
 }
 
 export interface RunningStart {
@@ -145,10 +147,22 @@ export interface Browser {
   close(): Promise<void>
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Starts chromium. With `name`, screenshots are test-artifacts/e2e/<name>-NN-<step>.png and only
+ * that test's older ones are removed (so two browser test files keep each other's); without it
+ * the whole directory is this run's.
+ */
+export async function launchBrowser(options: { name?: string } = {}): Promise<Browser> {
   // Screenshots are this run's only: older ones would mislead whoever looks at them.
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true })
-  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  const prefix = options.name ? `${options.name}-` : ''
+  if (prefix) {
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    for (const file of fs.readdirSync(ARTIFACTS))
+      if (file.startsWith(prefix)) fs.rmSync(path.join(ARTIFACTS, file), { force: true })
+  } else {
+    fs.rmSync(ARTIFACTS, { recursive: true, force: true })
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+  }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-chromium-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -186,7 +200,7 @@ export async function launchBrowser(): Promise<Browser> {
     page,
     async shot(name: string) {
       n += 1
-      const file = path.join(ARTIFACTS, `${String(n).padStart(2, '0')}-${name}.png`)
+      const file = path.join(ARTIFACTS, `${prefix}${String(n).padStart(2, '0')}-${name}.png`)
       await page.screenshot({ path: file })
       return file
     },

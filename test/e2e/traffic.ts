@@ -91,6 +91,12 @@ export class Traffic {
     this.expected.push(refusal)
   }
 
+  /** Ends a declared refusal: from now on such a response counts as a failure again. */
+  settle(what: string): void {
+    const index = this.expected.findIndex((e) => e.what === what)
+    if (index >= 0) this.expected.splice(index, 1)
+  }
+
   private isDeliberateConsoleLine(text: string, url: string | undefined): boolean {
     const match = /status of (\d{3})/.exec(text)
     if (!match || !url) return false

@@ -97,20 +97,31 @@ test('the dataset list needs a token; signed in it lists the datasets', async ()
 
 test('anonymous listeners get no editor id; signed-in listeners do', async () => {
   const me = await t.client.request<{ id: string }>({ uri: '/users/me' })
-  const first = (client: typeof t.client) =>
-    new Promise<{ identity: string }>((resolve, reject) => {
-      const subscription = client.listen('*[_type == "listened"]', {}, { events: ['mutation'] }).subscribe({
+  // Each listener reports "welcome" once it is connected; the document is created only then, so a
+  // slow connection (a loaded machine) cannot miss the mutation and leave the test waiting forever.
+  const first = (client: typeof t.client) => {
+    let ready!: () => void
+    const welcomed = new Promise<void>((resolve) => {
+      ready = resolve
+    })
+    const mutation = new Promise<{ identity: string }>((resolve, reject) => {
+      const subscription = client.listen('*[_type == "listened"]', {}, { events: ['welcome', 'mutation'] }).subscribe({
         next: (event) => {
+          if (event.type === 'welcome') return ready()
           subscription.unsubscribe()
           resolve(event as unknown as { identity: string })
         },
         error: reject,
       })
     })
-  const anonymous = first(t.anonymousClient)
-  const editor = first(t.client)
-  await new Promise((resolve) => setTimeout(resolve, 300))
+    return { welcomed, mutation }
+  }
+  const anonymousListener = first(t.anonymousClient)
+  const editorListener = first(t.client)
+  await Promise.all([anonymousListener.welcomed, editorListener.welcomed])
   await t.client.create({ _id: 'listened-1', _type: 'listened' })
+  const anonymous = anonymousListener.mutation
+  const editor = editorListener.mutation
   assert.is((await anonymous).identity, '')
   assert.is((await editor).identity, me.id)
 })

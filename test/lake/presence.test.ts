@@ -201,15 +201,8 @@ test('the handshake is refused for unknown datasets, paths and foreign origins',
 test('/users/<ids> names the editors behind presence (signed-in only)', async () => {
   const me = await t.client.request<{ id: string }>({ uri: '/users/me' })
   const one = await t.client.request<Record<string, unknown>>({ uri: `/users/${second.id}` })
-  // The shape hosted Sanity gives project members: the Studio's avatars read displayName/imageUrl.
-  assert.equal(one, {
-    id: second.id,
-    displayName: 'Second Editor',
-    givenName: 'Second',
-    familyName: 'Editor',
-    imageUrl: null,
-    isCurrentUser: false,
-  })
+  // The Studio's avatars read displayName and imageUrl (hosted's project-member fields).
+  assert.equal([one.id, one.displayName, one.imageUrl], [second.id, 'Second Editor', null])
   const both = await t.client.request<Array<{ id: string }>>({ uri: `/users/${me.id},${second.id},nobody` })
   assert.equal(both.map((u) => u.id).sort(), [me.id, second.id].sort())
   const error = await t.anonymousClient.request({ uri: `/users/${second.id}` }).catch((e: { statusCode: number }) => e)

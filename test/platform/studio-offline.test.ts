@@ -3,7 +3,7 @@
 import vm from 'node:vm'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { localizeFonts, OFFLINE_FETCH_SHIM, offlineIndexHtml } from '../../platform/studio-offline.js'
+import { localFontFile, localizeFonts, OFFLINE_FETCH_SHIM, offlineIndexHtml } from '../../platform/studio-offline.js'
 
 const test = suite('studio index.html offline')
 
@@ -31,7 +31,11 @@ test('fonts come from the machine, the dashboard bridge is gone, the shim runs f
   assert.not.match(html, /studio-static\.sanity\.io/)
   assert.not.match(html, /bridge\.js/)
   assert.match(html, /src: local\("Inter"\), local\("Inter-Regular"\)/)
-  assert.match(html, /src: local\("Inter Semi Bold Italic"\), local\("Inter-SemiBoldItalic"\)/)
+  assert.match(
+    html,
+    /src: local\("Inter Semi Bold Italic"\), local\("Inter-SemiBoldItalic"\), url\("\/fonts\/inter-latin-600-italic\.woff2"\)/,
+  )
+  assert.match(html, /url\("\/fonts\/inter-latin-400-normal\.woff2"\) format\("woff2"\)/)
   assert.ok(html.indexOf(OFFLINE_FETCH_SHIM) < html.indexOf('/static/sanity-abc.js'), 'the shim runs before the Studio')
   const urls = [...html.matchAll(/https?:\/\/[^"')\s]+/g)].map((m) => m[0])
   assert.equal(
@@ -40,6 +44,10 @@ test('fonts come from the machine, the dashboard bridge is gone, the shim runs f
     'no other remote URL is left in the page (the shim names the hosts it answers for)',
   )
   assert.is(localizeFonts('<p>no fonts</p>'), '<p>no fonts</p>')
+  assert.is(localFontFile('Inter-Regular'), 'inter-latin-400-normal.woff2')
+  assert.is(localFontFile('Inter-Italic'), 'inter-latin-400-italic.woff2')
+  assert.is(localFontFile('Inter-BlackItalic'), 'inter-latin-900-italic.woff2')
+  assert.is(localFontFile('Inter-Unknown'), null)
 })
 
 test('the shim answers the version check and the feedback probe without a request', async () => {

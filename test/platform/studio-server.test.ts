@@ -68,6 +68,17 @@ server('serves hashed bundle files as immutable and 404s unknown assets', async 
   assert.match(await missing.text(), /not part of the Studio build/)
 })
 
+server('serves Inter from the installed font package, and nothing else under /fonts/', async () => {
+  const font = await fetch(`${running.url}/fonts/inter-latin-400-normal.woff2`)
+  assert.is(font.status, 200)
+  assert.is(font.headers.get('content-type'), 'font/woff2')
+  const bytes = Buffer.from(await font.arrayBuffer())
+  assert.is(bytes.subarray(0, 4).toString('latin1'), 'wOF2', 'a WOFF2 file')
+  for (const name of ['inter-latin-400-normal.woff', '..%2fpackage.json', 'inter-cyrillic-400-normal.woff2']) {
+    assert.is((await fetch(`${running.url}/fonts/${name}`)).status, 404, name)
+  }
+})
+
 server('never serves files outside the build and only answers GET/HEAD', async () => {
   // Raw paths (fetch would normalise them away): encoded slashes and dots must not climb out.
   for (const raw of [

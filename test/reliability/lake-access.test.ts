@@ -153,8 +153,14 @@ test('a flood of reads of made-up datasets creates none; the dataset list needs 
 })
 
 test('editors user ids: not in anonymous listen events or project answers; editors still see them', async () => {
+  // Each stream resolves `welcomed` once the lake says "welcome"; the document is created only then,
+  // so a slow connection on a loaded machine cannot miss the mutation.
   const events = (token?: string) => {
     const controller = new AbortController()
+    let ready!: () => void
+    const welcomed = new Promise<void>((resolve) => {
+      ready = resolve
+    })
     const received = (async () => {
       const res = await fetch(api('/data/listen/production?query=*[_type=="ping"]'), {
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -166,18 +172,19 @@ test('editors user ids: not in anonymous listen events or project answers; edito
         const { value, done } = await reader.read()
         if (done) break
         text += Buffer.from(value).toString()
+        if (text.includes('event: welcome')) ready()
       }
       controller.abort()
       return JSON.parse(/event: mutation\ndata: (.*)\n/.exec(text)?.[1] ?? '{}') as { identity?: string }
     })()
-    return received
+    return { welcomed, received }
   }
   const anonymousEvent = events()
   const editorEvent = events(t.token)
-  await new Promise((resolve) => setTimeout(resolve, 300))
+  await Promise.all([anonymousEvent.welcomed, editorEvent.welcomed])
   await t.client.create({ _id: 'probe-ping', _type: 'ping' })
-  assert.is((await anonymousEvent).identity, '', 'anonymous listeners get no user id')
-  assert.is((await editorEvent).identity, editorId, 'signed-in listeners (the Studio) still do')
+  assert.is((await anonymousEvent.received).identity, '', 'anonymous listeners get no user id')
+  assert.is((await editorEvent.received).identity, editorId, 'signed-in listeners (the Studio) still do')
   const project = (await (await fetch(api('/projects/local'))).json()) as { members: unknown[] }
   assert.equal(project.members, [])
   assert.equal(await (await fetch(api('/users/me'))).json(), {})

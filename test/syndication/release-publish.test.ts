@@ -96,6 +96,8 @@ test('one transaction: one cache invalidation, one change set, webhooks after th
   assert.ok(await articleTitle(SEED_ARTICLE_SLUG))
   const hooksBefore = hook.received.length
   await sleep(500)
+  // At most one flush (listen API); with the Live Content API none: the transaction's tag event
+  // (and the syndication ledger's own writes, tags no cached response holds) invalidate by tags.
   const invalidationsBefore = bed.server.cache.stats().invalidations
 
   const { transactionId } = await bed.client.releases.publish({ releaseId: 'monday' })
@@ -110,9 +112,8 @@ test('one transaction: one cache invalidation, one change set, webhooks after th
   assert.is(await articleTitle('monday-aftercare'), 'Aftercare, new Monday', 'all of it at once')
   // Every document of the transaction has been reported by now (the webhooks come later still).
   await hook.waitFor((r) => r.length >= hooksBefore + 2)
-  assert.is(
-    bed.server.cache.stats().invalidations,
-    invalidationsBefore + 1,
+  assert.ok(
+    bed.server.cache.stats().invalidations <= invalidationsBefore + 1,
     `one invalidation for transaction ${transactionId} (three documents, a release document, three versions)`,
   )
 

@@ -1,7 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { type Identity, requireWriter, type User } from '../../auth/index.js'
+import { requireWriter, type User } from '../../auth/index.js'
 import { LakeError, badRequest, isRecord } from '../../errors.js'
 import type { RouteOptions } from '../context.js'
+import { listDatasets, PROJECT_FEATURES } from './addons.js'
+import { SCHEDULER_AUTHOR } from '../../releases/scheduler.js'
+import { LAKE_FEATURES } from './releases.js'
+
+/** The author of the transactions the release scheduler commits, as a project member. */
+const SCHEDULER_MEMBER: Record<string, unknown> = {
+  id: SCHEDULER_AUTHOR,
+  displayName: 'Scheduled publishing',
+  givenName: 'Scheduled publishing',
+  familyName: null,
+  imageUrl: null,
+  isCurrentUser: false,
+}
 
 const ROLE_TITLES: Record<string, string> = { administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer' }
 
@@ -9,28 +22,15 @@ export function userView(user: User): Record<string, unknown> {
   return {
     id: user.id,
     name: user.name,
+    // What `/users/<ids>` answers on hosted Sanity: the Studio lists mentionable editors and
+    // task assignees by `displayName` (and sorts them by it).
+    displayName: user.name,
     email: user.email,
     profileImage: null,
+    imageUrl: null,
     role: user.role,
     roles: [{ name: user.role, title: ROLE_TITLES[user.role] ?? user.role }],
     provider: 'local',
-  }
-}
-
-/**
- * Another user as hosted Sanity's `/users/<id>` describes a project member: `displayName` and
- * `imageUrl` (the Studio's avatars and mentions read these, not `/users/me`'s `name` and
- * `profileImage`), no email.
- */
-function projectUserView(user: User, caller: Identity): Record<string, unknown> {
-  const [givenName, ...rest] = user.name.split(/\s+/)
-  return {
-    id: user.id,
-    displayName: user.name,
-    givenName: givenName ?? user.name,
-    familyName: rest.join(' ') || null,
-    imageUrl: null,
-    isCurrentUser: caller.kind === 'user' && caller.user.id === user.id,
   }
 }
 
@@ -40,7 +40,9 @@ function projectUserView(user: User, caller: Identity): Record<string, unknown> 
  */
 const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   app.get('/ping', async (_request, reply) => reply.type('text/plain').send('PONG'))
-  app.get('/features', async () => [])
+  // Comments and tasks (add-on datasets) and content releases: the Studio shows upsell screens
+  // or refuses the actions of any feature not listed.
+  app.get('/features', async () => [...PROJECT_FEATURES, ...LAKE_FEATURES])
 
   app.get('/users/me', async (request) => {
     // Sanity answers an anonymous /users/me with an empty object: "not logged in".
@@ -48,20 +50,26 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   })
 
   // Other editors by id (`/users/<id>` or `/users/<id1>,<id2>`), as the Studio resolves the
-  // people behind presence avatars, mentions and document authors. Signed-in callers only: an
-  // anonymous caller sees no editor's identity anywhere. One id answers the user (404 if unknown),
-  // several answer the known ones in a list.
+  // people behind presence avatars, mentions and document authors (the release scheduler, which
+  // authors scheduled publishes, included). Signed-in callers only: an anonymous caller sees no
+  // editor's identity anywhere. One id answers the user (404 if unknown), several answer the
+  // known ones in a list.
   app.get<{ Params: { ids: string } }>('/users/:ids', async (request) => {
     signedIn(request.identity, 'Looking up editors')
     const ids = request.params.ids.split(',').filter(Boolean)
+    const find = (id: string): Record<string, unknown> | undefined => {
+      if (id === SCHEDULER_AUTHOR) return SCHEDULER_MEMBER
+      const user = ctx.accounts.findById(id)
+      return user ? userView(user) : undefined
+    }
     if (ids.length === 1) {
-      const user = ctx.accounts.findById(ids[0])
+      const user = find(ids[0]!)
       if (!user) throw new LakeError(404, 'notFoundError', `no editor with id "${ids[0]}" in this lake`)
-      return projectUserView(user, request.identity)
+      return user
     }
     return ids.flatMap((id) => {
-      const user = ctx.accounts.findById(id)
-      return user ? [projectUserView(user, request.identity)] : []
+      const user = find(id)
+      return user ? [user] : []
     })
   })
 
@@ -131,10 +139,8 @@ const accountRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => 
   // in, for its dataset switcher): anonymously it listed every name ever read or written.
   app.get<{ Params: { projectId: string } }>('/projects/:projectId/datasets', async (request) => {
     signedIn(request.identity, 'Listing datasets')
-    return ctx.store
-      .datasetNames()
-      .concat(ctx.store.datasetNames().includes(ctx.config.dataset) ? [] : [ctx.config.dataset])
-      .map((name) => ({ name, aclMode: 'public' }))
+    // `?datasetProfile=comments&addonFor=<dataset>`: the Studio's lookup of its comments add-on.
+    return listDatasets(ctx, request.query as Record<string, unknown>)
   })
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { requireWriter } from '../../auth/index.js'
 import { badRequest, isRecord } from '../../errors.js'
 import { invalidIdReason } from '../../ids.js'
-import { mayRead, parsePerspective, QueryRunner } from '../../query/index.js'
+import { mayRead, parsePerspective, parseSourceMapMode, QueryRunner, type SourceMapMode } from '../../query/index.js'
 import { liveLogOf } from '../../listen/live.js'
 import type { RouteOptions } from '../context.js'
 import { apiVersionOf, boolParam, groqParamsFromQuery, queryString, stringParam } from '../util.js'
@@ -21,12 +21,19 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     params: Record<string, unknown>,
     perspectiveValue: unknown,
     returnQuery: boolean,
+    sourceMapValue: unknown,
   ): Promise<FastifyReply> {
     if (typeof query !== 'string' || query.trim() === '') {
       throw badRequest(
         'the "query" parameter is missing: send a GROQ query, e.g. ?query=*[_type == "article"]',
         'queryParseError',
       )
+    }
+    let sourceMap: SourceMapMode | undefined
+    try {
+      sourceMap = parseSourceMapMode(sourceMapValue)
+    } catch (err) {
+      throw badRequest((err as Error).message)
     }
     const started = performance.now()
     const store = ctx.store.dataset(dataset)
@@ -41,7 +48,7 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     if (lastLiveEventId !== undefined && lastLiveEventId.length > 256) {
       throw badRequest('lastLiveEventId is longer than any live event id: send the `id` of a live event as it came')
     }
-    const { json: result, syncTags } = await runner.answer({
+    const input = {
       store,
       query,
       params,
@@ -49,13 +56,16 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
       identity,
       projectId: ctx.config.projectId,
       caller: identity.kind === 'user' ? `user:${identity.user.id}` : `ip:${request.ip}`,
-    })
+    }
+    const { json: result, syncTags } = await runner.answer(input)
+    // Content Source Maps (lake/query/source-map.ts): traced only when asked for.
+    const csm = sourceMap ? `,"resultSourceMap":${JSON.stringify(runner.sourceMap(input, result, sourceMap))}` : ''
     const ms = Math.round(performance.now() - started)
     // The result is JSON already (serialised within the query's budget): spliced in, not re-encoded.
     const tags = JSON.stringify(syncTags)
     const body = returnQuery
-      ? `{"query":${JSON.stringify(query)},"result":${result},"syncTags":${tags},"ms":${ms}}`
-      : `{"result":${result},"syncTags":${tags},"ms":${ms}}`
+      ? `{"query":${JSON.stringify(query)},"result":${result}${csm},"syncTags":${tags},"ms":${ms}}`
+      : `{"result":${result}${csm},"syncTags":${tags},"ms":${ms}}`
     return reply.type('application/json; charset=utf-8').send(body)
   }
 
@@ -69,6 +79,7 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
       groqParamsFromQuery(q),
       q.perspective,
       boolParam(q, 'returnQuery', true),
+      q.resultSourceMap,
     )
   })
 
@@ -87,6 +98,7 @@ const dataRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
       params,
       perspective,
       boolParam(q, 'returnQuery', true),
+      q.resultSourceMap ?? body.resultSourceMap,
     )
   })
 

@@ -15,6 +15,7 @@ import { LakeError } from '../../errors.js'
 import { indexesFor, type IndexableStore, type ViewName } from '../../indexes/index.js'
 import { parseGroq } from '../evaluate.js'
 import type { QueryReads } from '../sync-tags.js'
+import { readsDataset, type TraceSource } from '../source-map.js'
 import { isPlannable } from './analyze.js'
 import { gatedView } from './index-gate.js'
 import { evaluateTree, evaluateTreeSync, NeedsAsyncEvaluation, QueryPlanner, type PlanNote } from './plan.js'
@@ -160,4 +161,29 @@ export async function explainQuery(input: PlannedQueryInput): Promise<Explanatio
 /** The documents of a perspective view, in `*` order (for comparisons and exports). */
 export function viewDocuments(store: IndexableStore, perspective: ViewName): readonly unknown[] {
   return indexesFor(store).view(perspective).documents()
+}
+
+/**
+ * What the source-map tracer (source-map.ts) evaluates with: trees that read `*` planned over
+ * the view's indexes (gated as a watched query's are), `->` from the id index.
+ */
+export function plannedTraceSource(input: Omit<PlannedQueryInput, 'query'>): TraceSource {
+  const params = input.params ?? {}
+  const view = indexesFor(input.store).view(input.perspective)
+  const planner = new QueryPlanner(input.gated ? gatedView(view) : view, {
+    params,
+    timestamp: input.timestamp ?? new Date(),
+    identity: input.identity,
+    sanity: input.sanity,
+  })
+  const options = planner.evaluateOptions()
+  const deref = options?.dereference as unknown as (ref: { _ref: string }) => unknown
+  return {
+    evaluate: (tree) => {
+      const planned = readsDataset(tree) && isPlannable(tree) ? planner.rewrite(tree) : tree
+      return evaluateTreeSync(planned, options)
+    },
+    dereference: (id) => deref({ _ref: id }) ?? null,
+    document: (id) => view.get(id)?.doc,
+  }
 }

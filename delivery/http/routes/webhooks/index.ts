@@ -2,6 +2,9 @@
 // prefix /api/v1/webhooks is given where the plugin is registered).
 // The body is taken raw (the signature covers the exact bytes sent), checked by WebhookVerifier,
 // and only then parsed. Encapsulated: the raw-body parser applies to this route only.
+// A body with `syncTags` (an array of the sync tags that changed, as the Live Content API names
+// them) invalidates only the cached responses holding one of them; any other body flushes the
+// whole cache (a webhook projection that does not name tags cannot say what a query read).
 import type { FastifyPluginAsync } from 'fastify'
 import type { WebhookVerifier } from '../../../cache/webhook.js'
 import { SIGNATURE_HEADER_NAME } from '../../../cache/webhook.js'
@@ -35,9 +38,13 @@ export const webhookRoutes: FastifyPluginAsync<
         response: {
           200: {
             description:
-              'Accepted: the cache was invalidated (`invalidated: false` when an earlier call of the same transaction, `sanity-transaction-id`, already did)',
+              'Accepted: the cached responses holding one of the body\'s `syncTags` were invalidated (`scope: "tags"`, `entries` of them), or, without `syncTags`, every cached response (`invalidated: false` when an earlier call of the same transaction, `sanity-transaction-id`, already did)',
             type: 'object',
-            properties: { invalidated: { type: 'boolean' } },
+            properties: {
+              invalidated: { type: 'boolean' },
+              scope: { type: 'string', enum: ['tags'] },
+              entries: { type: 'integer', description: 'Cached responses made stale by the tags' },
+            },
           },
           400: problemResponse('Malformed signature header or body'),
           401: problemResponse('Unsigned, badly signed or expired call'),
@@ -60,8 +67,9 @@ export const webhookRoutes: FastifyPluginAsync<
       const raw = typeof request.body === 'string' ? request.body : ''
       const verdict = await verifier.verify(raw, request.headers)
       if (!verdict.accepted) throw refuse(verdict.status, verdict.title, verdict.detail)
+      let body: unknown
       try {
-        JSON.parse(raw)
+        body = JSON.parse(raw)
       } catch {
         throw refuse(
           400,
@@ -69,15 +77,47 @@ export const webhookRoutes: FastifyPluginAsync<
           'A Sanity webhook sends a JSON body (the projection of the changed document).',
         )
       }
-      // Sanity sends one webhook per document of a transaction (a release publish: every document
-      // of the release), each naming the transaction: the first one invalidates.
-      const transactionId = request.headers['sanity-transaction-id']
-      const invalidated = seen.firstReport(typeof transactionId === 'string' ? transactionId : undefined)
-      if (invalidated) {
-        context.cache.invalidateAll()
+      const tags = syncTagsOf(body)
+      if (typeof tags === 'string') throw refuse(400, 'Malformed syncTags in the webhook body', tags)
+      let answer: { invalidated: boolean; scope?: 'tags'; entries?: number }
+      if (tags) {
+        // Each document's call names its own tags: every one counts, whatever its transaction.
+        const before = context.cache.stats().entriesInvalidatedByTag
+        context.changes.emit({ kind: 'tags', tags })
+        answer = { invalidated: true, scope: 'tags', entries: context.cache.stats().entriesInvalidatedByTag - before }
         onInvalidate?.()
+      } else {
+        // Sanity sends one webhook per document of a transaction (a release publish: every document
+        // of the release), each naming the transaction: the first one flushes.
+        const transactionId = request.headers['sanity-transaction-id']
+        const invalidated = seen.firstReport(typeof transactionId === 'string' ? transactionId : undefined)
+        if (invalidated) {
+          context.changes.emit({ kind: 'all', reason: 'webhook' })
+          onInvalidate?.()
+        }
+        answer = { invalidated }
       }
-      return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify({ invalidated }))
+      return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify(answer))
     },
   )
+}
+
+/** At most this many tags in one call (a change event names a handful). */
+const MAX_TAGS = 10_000
+
+/**
+ * The `syncTags` of a webhook body: undefined when the body has none (flush everything), the tags,
+ * or a message saying what is wrong with them.
+ */
+function syncTagsOf(body: unknown): string[] | undefined | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('syncTags' in body)) return undefined
+  const tags = (body as { syncTags: unknown }).syncTags
+  if (!Array.isArray(tags) || tags.length === 0 || tags.length > MAX_TAGS) {
+    return `"syncTags" must be a non-empty array of at most ${MAX_TAGS} tag strings (e.g. ["s1:abc"]); leave the field out to invalidate everything.`
+  }
+  const bad = tags.findIndex((tag) => typeof tag !== 'string' || tag === '' || tag.length > 200)
+  if (bad !== -1) {
+    return `"syncTags"[${bad}] must be a non-empty string of at most 200 characters, got ${JSON.stringify(tags[bad])?.slice(0, 80)}.`
+  }
+  return tags as string[]
 }

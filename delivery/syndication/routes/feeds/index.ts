@@ -17,7 +17,15 @@ import { buildFeed, feedItemOf } from '../../feeds/build.js'
 import { renderJsonFeed } from '../../feeds/jsonFeed.js'
 import type { FeedLinks } from '../../feeds/model.js'
 import { renderRss } from '../../feeds/rss.js'
-import type { Audience } from '../../scope.js'
+import { type Audience, audienceLanguages } from '../../scope.js'
+import {
+  DEFAULT_LANGUAGE,
+  isLanguage,
+  type Language,
+  LANGUAGE_IDS,
+  LANGUAGES,
+  localeOf,
+} from '../../../../model/languages.js'
 import type { Syndication } from '../../service.js'
 import {
   FEEDS_PREFIX,
@@ -38,10 +46,23 @@ const FORMATS = {
 } as const
 type FeedFormat = keyof typeof FORMATS
 
+/** The public feeds' own cache tag (not a sync tag: those start with `s1:`). */
+const PUBLIC_FEEDS_TAG = 'clinic:syndication.public-feeds'
+
 const tokenParams = Type.Object(
   { token: Type.String({ minLength: 1, maxLength: 200, description: 'The feed token the clinic issued' }) },
   { additionalProperties: false },
 )
+
+/**
+ * The language a feed declares: its audience's only language, or the source language when a
+ * partner is licensed for several (each item's payload still names its own `language`).
+ */
+function feedLanguage(audience: Audience): Language {
+  const languages = audienceLanguages(audience) ?? []
+  const only = languages.length === 1 ? languages[0] : undefined
+  return isLanguage(only) ? only : DEFAULT_LANGUAGE
+}
 
 /** A feed of an audience's articles, newest first, as one of the formats. */
 async function produceFeed(
@@ -66,6 +87,7 @@ async function produceFeed(
     clinic: page.clinic,
     items,
     builtAt: now,
+    language: localeOf(feedLanguage(audience)),
   })
   const links: FeedLinks = {
     self: `${where.selfBase}/${format}`,
@@ -83,43 +105,48 @@ export const feedRoutes: FastifyPluginAsyncTypebox<SyndicationRouteOptions> = as
   { syndication, responses },
 ) => {
   const guard = guardOf(syndication)
-  // The public feeds change with the public scope; an embargo can end without any write, which
-  // only the syndication ledger notices: drop cached copies then too. A change a lake write made
-  // (a publish, a release) already invalidated the cache through the listen stream, once per
-  // transaction; invalidating again here would make a release two invalidations. Without a
-  // connected listener (hosted, webhooks) every change invalidates here as before.
-  const unsubscribe = syndication.onAppended((audience, cause) => {
-    if (audience.kind !== 'public') return
-    if (!cause.clock && responses.health.report().listener === 'connected') return
-    responses.cache.invalidateAll()
+  // The public feeds change with the public scope. Their cached copies carry the sync tags of the
+  // query that built them (a publish refreshes them like any response), plus a tag of their own:
+  // an embargo can end without any write, which only the syndication ledger notices, and then
+  // only the feeds are dropped, not the whole cache (so a release publish is still one flush at
+  // most, and with tags none).
+  const unsubscribe = syndication.onAppended((audience) => {
+    if (audience.kind === 'public') responses.cache.invalidateTags([PUBLIC_FEEDS_TAG])
   })
   app.addHook('onClose', async () => unsubscribe())
   const publicFeeds = { ...responses, cacheControl: PUBLIC_FEED }
 
   for (const format of Object.keys(FORMATS) as FeedFormat[]) {
-    app.get(
-      `/${format}`,
-      {
-        onRequest: guard.publicPath,
-        schema: {
-          summary: 'Public feed of articles licensed for republication (RSS 2.0, Atom 1.0 or JSON Feed 1.1)',
-          tags: ['syndication'],
-          produces: FORMATS[format].contentType,
-          querystring: noQuery,
+    // One public feed per language: `/rss.xml` in English, `/es/rss.xml` in Spanish.
+    for (const language of LANGUAGE_IDS) {
+      const prefix = language === DEFAULT_LANGUAGE ? '' : `/${language}`
+      app.get(
+        `${prefix}/${format}`,
+        {
+          onRequest: guard.publicPath,
+          schema: {
+            summary: `Public feed of articles in ${LANGUAGES.find((l) => l.id === language)?.title} licensed for republication (RSS 2.0, Atom 1.0 or JSON Feed 1.1)`,
+            tags: ['syndication'],
+            produces: FORMATS[format].contentType,
+            querystring: noQuery,
+          },
         },
-      },
-      (request, reply) =>
-        serveCached(publicFeeds, request, reply, async () => {
-          const base = `${syndication.apiBaseUrl()}${FEEDS_PREFIX}`
-          const produced = await produceFeed(syndication, { kind: 'public' }, format, {
-            selfBase: base,
-            id: `${base}/public`,
-            title: 'Patient education',
-          })
-          // Rate limited: every request must reach the route, a cache hit too.
-          return { ...produced, metered: true }
-        }),
-    )
+        (request, reply) =>
+          serveCached(publicFeeds, request, reply, async () => {
+            const base = `${syndication.apiBaseUrl()}${FEEDS_PREFIX}`
+            const produced = await produceFeed(syndication, { kind: 'public', languages: [language] }, format, {
+              selfBase: `${base}${prefix}`,
+              id: `${base}${prefix}/public`,
+              title:
+                language === DEFAULT_LANGUAGE
+                  ? 'Patient education'
+                  : `Patient education (${LANGUAGES.find((l) => l.id === language)?.title})`,
+            })
+            // Rate limited: every request must reach the route, a cache hit too.
+            return { ...produced, metered: true, extraTags: [PUBLIC_FEEDS_TAG] }
+          }),
+      )
+    }
 
     app.get(
       `/partners/:token/${format}`,

@@ -1,0 +1,210 @@
+// Comments and tasks in the real Studio, offline, against `npm start`'s stack: a comment on a
+// field that mentions another editor, the thread resolved and re-opened, a task created, assigned
+// to that editor and completed. Each step is checked in the lake's comments add-on dataset, and
+// the whole run makes no console errors, gets no HTTP answer >= 400 and sends no request off the
+// machine (counted with test/e2e/traffic.ts, as the two-editor tour counts them).
+//
+//   node --loader ts-node/esm test/e2e/comments.test.ts
+//
+// The steps live in test/e2e/steps/comments.ts (the two-editor tour uses them too).
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import type { SanityClient } from '@sanity/client'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import {
+  browserAvailability,
+  editorClient,
+  launchBrowser,
+  ROOT,
+  reusingStack,
+  startNpmStart,
+  type Browser,
+  type RunningStart,
+} from './harness.js'
+import {
+  addonClient,
+  commentOnField,
+  completeTask,
+  createTask,
+  openComments,
+  openDocument,
+  openTasks,
+  reopenThread,
+  resolveThread,
+  waitForAddon,
+} from './steps/comments.js'
+import { Traffic } from './traffic.js'
+
+const availability = browserAvailability()
+const test = suite('Studio comments and tasks in a real browser (npm start stack)')
+
+if (!availability.ok) {
+  if (process.env.CI) {
+    test('chromium is available for the browser tests', () => {
+      assert.unreachable(availability.reason)
+    })
+  } else {
+    console.log(`SKIPPED browser tests: ${availability.reason}`)
+    test.skip(`Studio comments and tasks (${availability.reason})`, () => undefined)
+  }
+} else {
+  defineBrowserTests()
+}
+test.run()
+
+interface State {
+  dataDir: string
+  start: RunningStart
+  browser: Browser
+  client: SanityClient
+  addon: SanityClient
+  other: { id: string; name: string }
+  condition: { _id: string; name: string }
+  runId: string
+  /** Console errors, HTTP answers >= 400 and requests leaving the machine, from sign-in on. */
+  traffic: Traffic
+}
+
+function defineBrowserTests(): void {
+  const state = { traffic: new Traffic() } as State
+
+  test.before(async () => {
+    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+    state.start = await startNpmStart(state.dataDir)
+    state.client = editorClient(state.start.info)
+    state.addon = addonClient(state.start.info)
+    state.runId = Math.random().toString(36).slice(2, 7)
+    // A second editor, made the way a clinic adds one (the CLI, another process than the lake).
+    const name = 'Ola Nordmann'
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--loader',
+        'ts-node/esm',
+        '--no-warnings',
+        'scripts/lake.ts',
+        'create-editor',
+        '--name',
+        name,
+        '--email',
+        `ola-${state.runId}@clinic.test`,
+        '--role',
+        'editor',
+      ],
+      { cwd: ROOT, env: { ...process.env, LAKE_DATA_DIR: state.start.info.dataDir } },
+    )
+    const id = /\(id (p[0-9a-f]+)\)/.exec(stdout)?.[1]
+    if (!id) throw new Error(`create-editor printed no id:\n${stdout}`)
+    state.other = { id, name }
+    const condition = await state.client.fetch<{ _id: string; name: string } | null>(
+      '*[_type == "condition" && !(_id in path("drafts.**"))] | order(name asc)[0]{_id, name}',
+    )
+    if (!condition) throw new Error('The seeded lake has no condition: is content/production.ndjson complete?')
+    state.condition = condition
+    state.browser = await launchBrowser()
+    state.traffic.watch(state.browser.page, 'editor')
+  })
+
+  test.after(async () => {
+    await state.browser?.close().catch(() => undefined)
+    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
+    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+  })
+
+  test('the other editor can be mentioned: a member, in a group that may read', async () => {
+    // The CLI's account reaches the lake's system groups within seconds (docs/lake.md).
+    await waitForAddon('the new editor in the system groups', async () => {
+      const groups = await state.client.fetch<Array<{ members: string[] }>>('*[_type == "system.group"]{members}')
+      return groups.some((group) => group.members.includes(state.other.id))
+    })
+    const { page } = state.browser
+    await page.goto(state.start.info.signInUrl)
+    await page.waitForURL(/\/local(\/|$)/)
+    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await openDocument(page, state.start.info, state.condition._id, 'condition')
+    await page.locator('[data-testid="field-summary"]').first().waitFor()
+  })
+
+  test('a comment on a field mentions the other editor', async () => {
+    const { page, shot } = state.browser
+    const text = `Is this summary clear enough for patients (${state.runId})?`
+    await commentOnField(page, { field: 'summary', text, mention: state.other.name })
+    const comment = await waitForAddon('the comment in the add-on dataset', () =>
+      state.addon.fetch<{
+        _id: string
+        status: string
+        target: { document: { _ref: string; _weak: boolean }; path: { field: string } }
+        mentions: string[]
+      } | null>(
+        '*[_type == "comment" && pt::text(message) match $run][0]{_id, status, target, "mentions": message[].children[_type == "mention"].userId}',
+        { run: state.runId },
+      ),
+    )
+    assert.is(comment.target.document._ref, state.condition._id)
+    assert.is(comment.target.document._weak, true)
+    assert.is(comment.target.path.field, 'summary')
+    assert.equal(comment.mentions, [state.other.id], 'the mention names the other editor by id')
+    assert.is(comment.status, 'open')
+    await openComments(page)
+    await page.getByText(`@${state.other.name}`).first().waitFor()
+    await shot('comment-with-mention')
+  })
+
+  test('the thread is resolved, then re-opened', async () => {
+    const { page, shot } = state.browser
+    const status = () =>
+      state.addon.fetch<string | null>('*[_type == "comment" && pt::text(message) match $run][0].status', {
+        run: state.runId,
+      })
+    await resolveThread(page, state.runId)
+    await waitForAddon('the comment resolved', async () => (await status()) === 'resolved')
+    await shot('comment-resolved')
+    await reopenThread(page, state.runId)
+    await waitForAddon('the comment open again', async () => (await status()) === 'open')
+    await shot('comment-reopened')
+  })
+
+  test('a task is created, assigned to the other editor and completed', async () => {
+    const { page, shot } = state.browser
+    const title = `Check the ICD-10 code (${state.runId})`
+    await createTask(page, { title, assignee: state.other.name })
+    const task = await waitForAddon('the task assigned in the add-on dataset', () =>
+      state.addon.fetch<{
+        _id: string
+        status: string
+        assignedTo?: string
+        target: { document: { _ref: string } }
+      } | null>(
+        '*[_type == "tasks.task" && title == $title && defined(assignedTo)][0]{_id, status, assignedTo, target}',
+        {
+          title,
+        },
+      ),
+    )
+    assert.is(task.assignedTo, state.other.id)
+    assert.is(task.status, 'open')
+    assert.is(task.target.document._ref, state.condition._id)
+    await shot('task-created')
+    await openTasks(page, 'Active Document')
+    await completeTask(page, title)
+    await waitForAddon('the task done', async () => {
+      const doc = await state.addon.getDocument(task._id)
+      return doc?.status === 'closed'
+    })
+    await shot('task-completed')
+  })
+
+  test('no console errors, no HTTP answers >= 400, no request off the machine, from sign-in on', () => {
+    const { consoleErrors, failedResponses, foreignRequests } = state.traffic.report
+    assert.ok(state.traffic.report.requests > 0, 'the tour made requests')
+    assert.equal(
+      { consoleErrors, failedResponses, foreignRequests },
+      { consoleErrors: [], failedResponses: [], foreignRequests: [] },
+      state.traffic.summary(),
+    )
+  })
+}
