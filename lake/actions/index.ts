@@ -55,6 +55,21 @@ function strengthenReferences(value: unknown, exists: (id: string) => boolean): 
   return out
 }
 
+/**
+ * The other half of `_strengthenOnPublish`: a published document that referred weakly to a
+ * document not yet published (e.g. a link to a translation still in draft) gets a strong
+ * reference once that document is published, as Sanity's Content Lake does. Only published
+ * referrers: drafts and versions strengthen when they are published themselves.
+ */
+async function strengthenReferrersOf(tx: TransactionBuilder, id: string, index: number): Promise<void> {
+  for (const referrer of tx.mayReference(id)) {
+    if (referrer._id === id || isDraftId(referrer._id) || isVersionId(referrer._id)) continue
+    const strengthened = strengthenReferences(referrer, (target) => target === id) as LakeDocument
+    if (JSON.stringify(strengthened) === JSON.stringify(referrer)) continue
+    await tx.apply({ createOrReplace: strengthened }, index)
+  }
+}
+
 /** No history: releases cannot be unarchived (the lake's routes always pass the store's). */
 const NO_HISTORY: ReleaseHistory = { revision: () => undefined }
 
@@ -214,7 +229,8 @@ async function applyOneAction(
       const doc = strengthenReferences(copyAs(draft, pub), (id) => tx.get(id) !== null) as Record<string, unknown>
       doc._createdAt = published?._createdAt ?? draft._createdAt
       await tx.apply({ createOrReplace: doc }, index)
-      return tx.apply({ delete: { id: draftId } }, index)
+      await tx.apply({ delete: { id: draftId } }, index)
+      return strengthenReferrersOf(tx, pub, index)
     }
     case 'sanity.action.document.unpublish': {
       const pub = publishedId()

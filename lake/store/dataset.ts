@@ -251,6 +251,7 @@ export class DatasetStore {
       autoGenerateArrayKeys: opts.autoGenerateArrayKeys,
       preserveSystemFields: opts.preserveSystemFields,
       errorKind: opts.errorKind,
+      referrersOf: this.referrersOf,
     })
     await body(tx)
     checkReferentialIntegrity(tx, this.referrersOf)

@@ -30,6 +30,7 @@ export class TransactionBuilder {
   private readonly autoKeys: boolean
   private readonly preserveSystemFields: boolean
   readonly errorKind: 'mutationError' | 'actionError'
+  private readonly referrersLookup: ((id: string) => Iterable<LakeDocument>) | undefined
 
   constructor(
     base: ReadonlyMap<string, LakeDocument>,
@@ -39,8 +40,11 @@ export class TransactionBuilder {
       autoGenerateArrayKeys?: boolean
       preserveSystemFields?: boolean
       errorKind?: 'mutationError' | 'actionError'
+      /** The store's fast "who references X" (its reference index); without it, a scan. */
+      referrersOf?: (id: string) => Iterable<LakeDocument>
     },
   ) {
+    this.referrersLookup = opts.referrersOf
     this.base = base
     this.transactionId = opts.transactionId
     this.timestamp = opts.timestamp
@@ -60,6 +64,23 @@ export class TransactionBuilder {
     const out: LakeDocument[] = []
     for (const [id, doc] of this.base) if (!this.touched.has(id)) out.push(doc)
     for (const t of this.touched.values()) if (t.after) out.push(t.after)
+    return out
+  }
+
+  /**
+   * The documents that may reference `id`, as this transaction currently sees them (a superset:
+   * callers check the references themselves).
+   */
+  mayReference(id: string): LakeDocument[] {
+    const ids = new Set<string>()
+    const committed = this.referrersLookup ? this.referrersLookup(id) : this.base.values()
+    for (const doc of committed) ids.add(doc._id)
+    for (const [touchedId, t] of this.touched) if (t.after) ids.add(touchedId)
+    const out: LakeDocument[] = []
+    for (const docId of ids) {
+      const doc = this.get(docId)
+      if (doc) out.push(doc)
+    }
     return out
   }
 

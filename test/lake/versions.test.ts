@@ -206,4 +206,47 @@ test('publish strengthens references marked _strengthenOnPublish (when the targe
   )
 })
 
+test('publishing a document strengthens the weak references other published documents hold to it', async () => {
+  // A link document (like translation metadata) refers weakly to a draft that is not published yet.
+  await t.client
+    .transaction()
+    .create({ _id: 'source-doc', _type: 'faq' })
+    .create({ _id: 'drafts.linked-doc', _type: 'faq' })
+    .create({
+      _id: 'link-doc',
+      _type: 'link',
+      values: [
+        { _key: 'a', value: { _type: 'reference', _ref: 'source-doc' } },
+        {
+          _key: 'b',
+          value: { _type: 'reference', _ref: 'linked-doc', _weak: true, _strengthenOnPublish: { type: 'faq' } },
+        },
+      ],
+    })
+    .create({
+      _id: 'drafts.link-doc-2',
+      _type: 'link',
+      value: { _type: 'reference', _ref: 'linked-doc', _weak: true, _strengthenOnPublish: { type: 'faq' } },
+    })
+    .commit()
+  await t.client.action({
+    actionType: 'sanity.action.document.publish',
+    publishedId: 'linked-doc',
+    draftId: 'drafts.linked-doc',
+  })
+  const link = (await raw('link-doc')) as { values: Array<{ value: Record<string, unknown> }> } | undefined
+  assert.equal(link?.values[1]?.value, { _type: 'reference', _ref: 'linked-doc' }, 'now a strong reference')
+  const draft = (await raw('drafts.link-doc-2')) as { value: Record<string, unknown> } | undefined
+  assert.is(draft?.value._weak, true, 'a draft referrer strengthens when it is published itself')
+  assert.is(
+    (
+      await failure(
+        t.client.action({ actionType: 'sanity.action.document.delete', publishedId: 'linked-doc', includeDrafts: [] }),
+      )
+    ).statusCode,
+    409,
+    'the strong reference now protects the published document',
+  )
+})
+
 test.run()

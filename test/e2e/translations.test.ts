@@ -1,0 +1,249 @@
+// English and Spanish in a real browser (Debian chromium via playwright-core) against `npm start`'s
+// stack: the translation workflow as an editor meets it, with Sanity's document-internationalization
+// plugin running offline against the local lake. Screenshots: test-artifacts/e2e/translations-*.png.
+//
+//   node --loader ts-node/esm --no-warnings test/e2e/translations.test.ts
+//
+// Across the tour the test counts console errors, responses >= 400 and requests to any host other
+// than this machine; each must be 0.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { SanityClient } from '@sanity/client'
+import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import {
+  ARTIFACTS,
+  browserAvailability,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  editorClient,
+  eventually,
+  type RunningStart,
+  startNpmStart,
+} from './harness.js'
+import { Traffic } from './traffic.js'
+
+const availability = browserAvailability()
+const test = suite('English and Spanish in the Studio (npm start stack)')
+
+if (!availability.ok) {
+  if (process.env.CI) {
+    test('chromium is available for the browser tests', () => {
+      assert.unreachable(availability.reason)
+    })
+  } else {
+    console.log(`SKIPPED browser tests: ${availability.reason}`)
+    test.skip(`Translation browser tests (${availability.reason})`, () => undefined)
+  }
+} else {
+  defineTour()
+}
+test.run()
+
+const ARTICLE = 'article-dry-needling'
+const ARTICLE_ES = 'article-dry-needling-es'
+const ARTICLE_ES_TITLE = 'Por qué no debe tener miedo a las agujas'
+const FAQ_ES = 'faq-dry-needling-sterile-needles-es'
+const CONDITION = 'condition-neck-pain'
+
+interface State {
+  dataDir: string
+  start: RunningStart
+  client: SanityClient
+  browser: PlaywrightBrowser
+  traffic: Traffic
+  page: Page
+  shots: number
+}
+
+function defineTour(): void {
+  const state = {} as State
+
+  async function shot(name: string): Promise<void> {
+    state.shots += 1
+    await state.page.screenshot({
+      path: path.join(ARTIFACTS, `translations-${String(state.shots).padStart(2, '0')}-${name}.png`),
+    })
+  }
+
+  async function openDocument(id: string, type: string): Promise<void> {
+    await state.page.goto(`${state.start.info.studioUrl}/local/intent/edit/id=${id};type=${type}/`)
+    await state.page.locator('[data-testid="pane-footer"]').last().waitFor()
+  }
+
+  const badge = (label: string) => state.page.locator('[data-ui="Badge"]', { hasText: label })
+
+  test.before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    for (const file of fs.readdirSync(ARTIFACTS))
+      if (file.startsWith('translations-')) fs.rmSync(path.join(ARTIFACTS, file))
+    state.shots = 0
+    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+    state.start = await startNpmStart(state.dataDir)
+    state.client = editorClient(state.start.info)
+    state.traffic = new Traffic()
+    state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
+    const context = await state.browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1400, height: 1000 },
+    })
+    // Offline: nothing but this machine answers (the tour also counts any attempt).
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
+      route.abort(),
+    )
+    let pages = 0
+    context.on('page', (opened) => {
+      pages += 1
+      state.traffic.watch(opened, pages === 1 ? 'editor' : `editor (page ${pages})`)
+    })
+    state.page = await context.newPage()
+    state.page.setDefaultTimeout(60_000)
+    await state.page.goto(state.start.info.signInUrl)
+    await state.page.waitForURL(/\/local(\/|$)/)
+    await state.page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 120_000 })
+  })
+
+  test.after(async () => {
+    if (state.traffic) console.log(`Translation tour traffic:\n  ${state.traffic.summary()}`)
+    await state.browser?.close().catch(() => undefined)
+    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
+    if (state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true })
+  })
+
+  test('the Spanish article awaits review: badge, Publish held back with the reason, INFLESZ', async () => {
+    const { page } = state
+    await openDocument(ARTICLE_ES, 'article')
+    await badge('Awaiting clinical review').first().waitFor()
+    const publish = page.locator('[data-testid="action-publish"]')
+    await publish.waitFor()
+    await eventually('Publish to be held back', () => publish.isDisabled(), 30_000)
+    await publish.hover({ force: true })
+    await page.getByText(/This translation awaits clinical review\. Under "Translation review"/).waitFor()
+    const grade = page.locator('[data-testid="reading-grade"]').first()
+    await grade.getByText(/INFLESZ \d+(\.\d)? · /).waitFor()
+    const text = (await grade.textContent()) ?? ''
+    assert.match(text, /INFLESZ \d+(\.\d)? · [a-záéíóú ]+ \(/i, `the INFLESZ score and its band: ${text}`)
+    await shot('spanish-article-awaiting-review')
+  })
+
+  test('an English edit marks the Spanish article "may be out of date", also in Translations', async () => {
+    const { page } = state
+    const before = await state.client.fetch<string>('*[_id == $id][0]._updatedAt', { id: ARTICLE })
+    await openDocument(ARTICLE, 'article')
+    const excerpt = page.locator('textarea#excerpt')
+    await excerpt.waitFor()
+    await excerpt.fill(`${await excerpt.inputValue()} Updated by the translation tour.`)
+    await waitUntilSaved(page)
+    const publish = page.locator('[data-testid="action-publish"]')
+    await eventually('the Publish button to be enabled', () => publish.isEnabled())
+    await publish.click()
+    await eventually('the English edit to be published', async () => {
+      const doc = await state.client.fetch<{ _updatedAt: string; excerpt: string } | null>(
+        '*[_id == $id][0]{_updatedAt, excerpt}',
+        { id: ARTICLE },
+      )
+      return Boolean(doc && doc._updatedAt !== before && doc.excerpt.endsWith('translation tour.'))
+    })
+    await shot('english-article-published')
+    await openDocument(ARTICLE_ES, 'article')
+    await badge('Translation may be out of date').first().waitFor()
+    await shot('spanish-article-may-be-out-of-date')
+    await page.goto(`${state.start.info.studioUrl}/local/content/translations;stale-es`)
+    // Only the structure is open: the title can only be the list's entry.
+    await page.getByText(ARTICLE_ES_TITLE).first().waitFor()
+    await shot('translations-may-be-out-of-date-list')
+  })
+
+  test("the plugin's menu creates a Spanish translation of a condition", async () => {
+    const { page } = state
+    await openDocument(CONDITION, 'condition')
+    await page.getByRole('button', { name: 'Translations' }).click()
+    await shot('translation-menu')
+    const spanish = page.getByRole('button', { name: /Español/ })
+    await spanish.click()
+    const created = await eventually('the Spanish draft and its metadata', () =>
+      state.client
+        .fetch<{
+          metadata: { _id: string; translations: Array<{ language: string; value: { _ref: string } }> } | null
+          draft: { _id: string; language: string } | null
+        } | null>(
+          `{
+          "metadata": *[_type == "translation.metadata" && references($id)][0]{_id, translations[]{language, value}},
+          "draft": *[_type == "condition" && language == "es" && _id in path("drafts.**")][0]{_id, language}
+        }`,
+          { id: CONDITION },
+        )
+        .then((r) => (r?.metadata && r.draft ? r : null)),
+    )
+    const es = created.metadata?.translations.find((t) => t.language === 'es')
+    assert.ok(es, 'the metadata links a Spanish version')
+    assert.is(`drafts.${es.value._ref}`, created.draft?._id, 'the metadata points at the new Spanish draft')
+    assert.ok(created.metadata?.translations.some((t) => t.language === 'en' && t.value._ref === CONDITION))
+    await shot('spanish-condition-created')
+  })
+
+  test('recording the review on a Spanish FAQ enables Publish, and publishing strengthens the link', async () => {
+    const { page } = state
+    await openDocument(FAQ_ES, 'faq')
+    const publish = page.locator('[data-testid="action-publish"]')
+    await eventually('Publish to be held back', () => publish.isDisabled(), 30_000)
+    await page.getByRole('radio', { name: 'Clinically reviewed' }).check()
+    const reviewer = page.locator('[data-testid="field-translationReview"]').getByPlaceholder('Type to search').first()
+    await pickReference(page, reviewer, 'kellie')
+    const reviewedAt = page.locator('[data-testid="field-translationReview.reviewedAt"] input').first()
+    const when = new Date(Date.now() - 3_600_000)
+    const pad = (n: number) => String(n).padStart(2, '0')
+    await reviewedAt.fill(
+      `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}:${pad(when.getMinutes())}`,
+    )
+    await reviewedAt.press('Enter')
+    await waitUntilSaved(page)
+    await shot('spanish-faq-reviewed')
+    await eventually('Publish to be enabled', () => publish.isEnabled(), 60_000)
+    await publish.click()
+    const published = await eventually('the Spanish FAQ to be published', () =>
+      state.client.fetch<{ _id: string; translationReview: { status: string; reviewer: { _ref: string } } } | null>(
+        '*[_id == $id][0]{_id, translationReview}',
+        { id: FAQ_ES },
+      ),
+    )
+    assert.is(published.translationReview.status, 'reviewed')
+    assert.is(published.translationReview.reviewer._ref, 'clinician-kelliegomia')
+    const link = await eventually('the metadata reference to be strong', async () => {
+      const value = await state.client.fetch<{ _weak?: boolean; _strengthenOnPublish?: unknown } | null>(
+        '*[_type == "translation.metadata" && references($id)][0].translations[language == "es"][0].value',
+        { id: FAQ_ES },
+      )
+      return value && !value._weak && !value._strengthenOnPublish ? value : null
+    })
+    assert.ok(link)
+    await shot('spanish-faq-published')
+  })
+
+  test('the tour caused no console errors, no failed responses, no foreign requests', () => {
+    const r = state.traffic.report
+    assert.ok(r.requests > 0, 'the tour was watched')
+    assert.is(r.consoleErrors.length, 0, `console errors:\n${r.consoleErrors.join('\n')}`)
+    assert.is(r.failedResponses.length, 0, `responses >= 400:\n${r.failedResponses.join('\n')}`)
+    assert.is(r.foreignRequests.length, 0, `requests to other hosts:\n${r.foreignRequests.join('\n')}`)
+  })
+}
+
+/** Types into a reference input and picks the first suggestion. */
+async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
+  await input.click()
+  await input.fill(search)
+  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
+  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
+  await option.waitFor()
+  await option.click()
+}
+
+/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
+async function waitUntilSaved(page: Page): Promise<void> {
+  const footer = page.locator('[data-testid="pane-footer"]').last()
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
+  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
+}
