@@ -40,7 +40,7 @@ export function translationsSection(S: StructureBuilder): ListItemBuilder {
         .title('Translations')
         .items(
           targets.flatMap((l) => [
-            translationList(S, `missing-${l.id}`, `Missing a ${l.title} version`, MISSING_TRANSLATION_FILTER, l.id),
+            translationList(S, `missing-${l.id}`, `${l.title}: no translation yet`, MISSING_TRANSLATION_FILTER, l.id),
             translationList(
               S,
               `awaiting-${l.id}`,

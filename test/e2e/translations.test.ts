@@ -15,7 +15,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   ARTIFACTS,
-  browserAvailability,
+  whenBrowserAvailable,
   CHROMIUM,
   CHROMIUM_FLAGS,
   editorClient,
@@ -25,21 +25,9 @@ import {
 } from './harness.js'
 import { Traffic } from './traffic.js'
 
-const availability = browserAvailability()
 const test = suite('English and Spanish in the Studio (npm start stack)')
 
-if (!availability.ok) {
-  if (process.env.CI) {
-    test('chromium is available for the browser tests', () => {
-      assert.unreachable(availability.reason)
-    })
-  } else {
-    console.log(`SKIPPED browser tests: ${availability.reason}`)
-    test.skip(`Translation browser tests (${availability.reason})`, () => undefined)
-  }
-} else {
-  defineTour()
-}
+whenBrowserAvailable(test, 'Translation browser tests', defineTour)
 test.run()
 
 const ARTICLE = 'article-dry-needling'
