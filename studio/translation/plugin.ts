@@ -12,4 +12,8 @@ export const translationsPlugin = () =>
     schemaTypes: [...TRANSLATABLE_TYPES],
     languageField: 'language',
     apiVersion: STUDIO_API_VERSION,
+    // No "English Article" / "Español Article" create templates: a new document is English (the
+    // field's initial value) and a translation is made from its source with the Translations
+    // menu, so it is linked and copied from the start. The create menus stay one item per type.
+    addTemplates: false,
   })
