@@ -11,7 +11,6 @@ import {
   errorResponses,
   listResponse,
   pageSizeSchema,
-  languageQuery,
   perspectiveSchema,
   queryOf,
   slugSchema,
@@ -34,7 +33,6 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
           limit: Type.Optional(pageSizeSchema),
           cursor: Type.Optional(cursorSchema),
           perspective: Type.Optional(perspectiveSchema),
-          ...languageQuery(),
         }),
         response: { 200: listResponse('A page of article summaries'), ...errorResponses },
       },
@@ -56,7 +54,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     qualifier: 'published ',
     description:
       'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
-    find: (content, slug, language) => content.articleBySlug(slug, language),
+    find: (content, slug) => content.articleBySlug(slug),
     present: presentArticle,
   })
 }

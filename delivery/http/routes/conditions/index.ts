@@ -13,7 +13,6 @@ import {
   cursorSchema,
   errorResponses,
   listResponse,
-  languageQuery,
   perspectiveSchema,
   queryOf,
 } from '../../route-schemas.js'
@@ -32,7 +31,6 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           limit: Type.Optional(conditionPageSizeSchema),
           cursor: Type.Optional(cursorSchema),
           perspective: Type.Optional(perspectiveSchema),
-          ...languageQuery(),
         }),
         response: {
           200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'),
@@ -49,7 +47,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     collection: 'conditions',
     description:
       'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
-    find: (content, slug, language) => content.conditionBySlug(slug, language),
+    find: (content, slug) => content.conditionBySlug(slug),
     present: presentCondition,
   })
 }
