@@ -245,7 +245,6 @@ export type Partner = {
       _key: string;
     } & CategoryReference
   >;
-  languages?: Array<string>;
   webhookUrl?: string;
 };
 
@@ -2396,7 +2395,6 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
           _key: string;
         } & CategoryReference
       >;
-      languages?: Array<string>;
       webhookUrl?: string;
     }
   | {
