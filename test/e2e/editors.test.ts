@@ -372,7 +372,9 @@ function defineTour(): void {
     )
     assert.is(task.assignedTo, state.ben.id)
     await shot(state.ana, 'task-created')
-    // The assignee completes it from their own Tasks sidebar ("Assigned" to them).
+    // The assignee completes it from their own Tasks sidebar ("Assigned" to them), in the Studio
+    // (the previous step left their page on the site's treatment page).
+    await state.ben.page.goto(`${info.studioUrl}/local`)
     await openTasks(state.ben.page, 'Assigned')
     await completeTask(state.ben.page, title)
     await waitForAddon('the task done', async () => (await addon.getDocument(task._id))?.status === 'closed')
