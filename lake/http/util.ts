@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { badRequest, isRecord } from '../errors.js'
 
 /** `v2025-02-19` -> `2025-02-19`, `vX` -> `X`, `v1` -> `1`; anything else is a 404-worthy path. */
@@ -48,4 +48,21 @@ export function groqParamsFromQuery(q: Record<string, unknown>): Record<string, 
     }
   }
   return params
+}
+
+/**
+ * Takes the response over as a server-sent event stream (listen, live events): the headers Fastify
+ * already set (CORS) are kept, then the event-stream ones; nothing may buffer or transform it.
+ */
+export function startEventStream(request: FastifyRequest, reply: FastifyReply): FastifyReply['raw'] {
+  reply.hijack()
+  const raw = reply.raw
+  const headers: Record<string, string | number | string[]> = {}
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v
+  headers['content-type'] = 'text/event-stream; charset=utf-8'
+  headers['cache-control'] = 'no-cache, no-transform'
+  headers['x-accel-buffering'] = 'no'
+  if (request.raw.httpVersionMajor < 2) headers.connection = 'keep-alive'
+  raw.writeHead(200, headers)
+  return raw
 }

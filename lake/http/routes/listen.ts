@@ -4,7 +4,7 @@ import { randomId } from '../../ids.js'
 import { Listener, type MutationEvent } from '../../listen/listener.js'
 import type { CommittedTransaction } from '../../store/index.js'
 import type { RouteOptions } from '../context.js'
-import { boolParam, groqParamsFromQuery, queryString, stringParam } from '../util.js'
+import { boolParam, groqParamsFromQuery, queryString, startEventStream, stringParam } from '../util.js'
 
 /**
  * `GET /data/listen/<dataset>`: server-sent events. `welcome` first (or `welcomeback` when a
@@ -41,15 +41,7 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const enableResume = boolParam(q, 'enableResume', false)
     const lastEventId = headerValue(request.headers['last-event-id'])
 
-    reply.hijack()
-    const raw = reply.raw
-    const headers: Record<string, string | number | string[]> = {}
-    for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v
-    headers['content-type'] = 'text/event-stream; charset=utf-8'
-    headers['cache-control'] = 'no-cache, no-transform'
-    headers['x-accel-buffering'] = 'no'
-    if (request.raw.httpVersionMajor < 2) headers.connection = 'keep-alive'
-    raw.writeHead(200, headers)
+    const raw = startEventStream(request, reply)
 
     let closed = false
     const write = (chunk: string): void => {

@@ -3,7 +3,7 @@ import { canReadPrivate } from '../../auth/index.js'
 import { badRequest, LakeError } from '../../errors.js'
 import { liveLogOf, type LiveAudience, type LiveEntry } from '../../listen/live.js'
 import type { RouteOptions } from '../context.js'
-import { boolParam, queryString, stringParam } from '../util.js'
+import { boolParam, queryString, startEventStream, stringParam } from '../util.js'
 
 /**
  * `GET /data/live/events/<dataset>`: Sanity's Live Content API, server-sent events that
@@ -55,15 +55,7 @@ const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const log = liveLogOf(store)
     const lastEventId = headerValue(request.headers['last-event-id'])
 
-    reply.hijack()
-    const raw = reply.raw
-    const headers: Record<string, string | number | string[]> = {}
-    for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v
-    headers['content-type'] = 'text/event-stream; charset=utf-8'
-    headers['cache-control'] = 'no-cache, no-transform'
-    headers['x-accel-buffering'] = 'no'
-    if (request.raw.httpVersionMajor < 2) headers.connection = 'keep-alive'
-    raw.writeHead(200, headers)
+    const raw = startEventStream(request, reply)
 
     let closed = false
     const write = (chunk: string): void => {
