@@ -107,19 +107,7 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
 
   return {
     ready(timeoutMs = 10_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(`The listen stream did not open within ${timeoutMs} ms: is the content source reachable?`),
-            ),
-          timeoutMs,
-        )
-        readyPromise.then(() => {
-          clearTimeout(timer)
-          resolve()
-        }, reject)
-      })
+      return readyWithin(readyPromise, timeoutMs, 'listen stream')
     },
     close() {
       closed = true
@@ -128,4 +116,18 @@ export function startPublishListener(options: PublishListenerOptions): PublishLi
       subscription = null
     },
   }
+}
+
+/** `opened`, or a clear error when the stream (`what`) has not opened within `timeoutMs`. */
+export function readyWithin(opened: Promise<void>, timeoutMs: number, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The ${what} did not open within ${timeoutMs} ms: is the content source reachable?`)),
+      timeoutMs,
+    )
+    opened.then(() => {
+      clearTimeout(timer)
+      resolve()
+    }, reject)
+  })
 }

@@ -14,7 +14,7 @@
 import type { SanityClient } from '@sanity/client'
 import { listenerClient } from '../client.js'
 import type { ChangeFeed, FlushReason } from './changes.js'
-import { type PublishListener, startPublishListener } from './listener.js'
+import { type PublishListener, readyWithin, startPublishListener } from './listener.js'
 import type { ResponseCache } from './response-cache.js'
 import { isSourceUnavailable, type SourceHealth } from './source-health.js'
 
@@ -137,19 +137,7 @@ export function startLiveInvalidation(options: LiveInvalidationOptions): LiveInv
       return mode
     },
     ready(timeoutMs = 10_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(`The change stream did not open within ${timeoutMs} ms: is the content source reachable?`),
-            ),
-          timeoutMs,
-        )
-        readyPromise.then(() => {
-          clearTimeout(timer)
-          resolve()
-        }, reject)
-      })
+      return readyWithin(readyPromise, timeoutMs, 'change stream')
     },
     close() {
       closed = true
