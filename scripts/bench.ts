@@ -908,6 +908,15 @@ function printSize(r: SizeResult): void {
             .join(', ')}`,
         )
       if (x.editorError) console.log(`  ${x.name}: the editor failed: ${x.editorError}`)
+      const causes = Object.entries(x.errorCauses ?? {}).sort((a, b) => b[1] - a[1])
+      if (causes.length)
+        console.log(
+          `  ${x.name}: errors by cause: ${causes
+            .slice(0, 6)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}${causes.length > 6 ? ` and ${causes.length - 6} more` : ''}`,
+        )
+      for (const e of (x.errorExamples ?? []).slice(0, 3)) console.log(`  ${x.name}: error: ${e}`)
       for (const e of x.examples) console.log(`  ${x.name}: stale: ${e}`)
     }
   }

@@ -15,8 +15,8 @@ export interface LakeProcess {
   pid: number
   /** Resident memory (VmRSS) of the child now, in bytes. */
   rss(): number
-  /** The child's own account of its memory (`gc`: after a full collection). */
-  report(gc?: boolean): Promise<MemoryReport>
+  /** The child's own account of its memory (`gc`: after a full collection; `snapshot`: a heap snapshot file written first). */
+  report(gc?: boolean, snapshot?: string): Promise<MemoryReport>
   /** In-process median ms of each query, `runs` runs each (anonymous, published). */
   time(queries: Array<{ query: string; params: Record<string, unknown> }>, runs: number): Promise<number[]>
   stop(): Promise<void>
@@ -76,7 +76,7 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
         url,
         pid: child.pid!,
         rss: () => vmRss(child.pid!),
-        report: (gc) => request<MemoryReport>({ type: 'report', gc }),
+        report: (gc, snapshot) => request<MemoryReport>({ type: 'report', gc, snapshot }),
         time: (queries, runs) => request<number[]>({ type: 'time', queries, runs }),
         stop: () => stop(child),
       })

@@ -22,7 +22,7 @@ export interface MemoryReport {
 }
 
 export type MemoryRequest =
-  | { type: 'report'; gc?: boolean }
+  | { type: 'report'; gc?: boolean; snapshot?: string }
   | { type: 'time'; queries: Array<{ query: string; params: Record<string, unknown> }>; runs: number }
 
 function vmRss(): number {
@@ -60,6 +60,7 @@ process.on('message', (raw) => {
   void (async () => {
     if (msg.type === 'report') {
       if (msg.gc) collect()
+      if (msg.snapshot) v8.writeHeapSnapshot(msg.snapshot)
       process.send?.({ type: 'report', report: report() })
       return
     }
