@@ -64,6 +64,17 @@ function notConfigured(why: string): HttpProblem {
   )
 }
 
+/** The session's perspective stack: as `?perspective=` takes it (preview.ts), default drafts. */
+function perspectiveOf(value: string | undefined): string[] {
+  try {
+    return parsePreviewPerspective(value ?? 'drafts') ?? ['published']
+  } catch (error) {
+    const message = error instanceof HttpProblem ? error.options.errors?.[0]?.message : undefined
+    if (message === undefined) throw error
+    throw invalidParameter(`query.${PERSPECTIVE}`, message)
+  }
+}
+
 export const draftModeRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
   app.get(
     '/enable',
@@ -87,7 +98,7 @@ export const draftModeRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           `query.${PATHNAME}`,
           'must be a path on this server starting with a single "/" (no scheme, host or backslash), e.g. /articles/my-article',
         )
-      const perspective = parsePreviewPerspective(query[PERSPECTIVE] ?? 'drafts') ?? ['published']
+      const perspective = perspectiveOf(query[PERSPECTIVE])
       const secret = query[SECRET]
       if (!secret || secret.trim() === '') throw secretRefused()
       const mode = context.previewMode
