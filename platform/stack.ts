@@ -175,6 +175,9 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     })
     // The Studio's Preview pane frames the pages: its origin may (it is known once it listens).
     let studioOrigins: readonly string[] = []
+    // Preview mode (Presentation tool): the editor's token checks preview secrets and reads drafts
+    // on the server; stega links point into the Studio's local workspace once it listens.
+    let studioWorkspaceUrl: string | null = null
     const delivery = await startDeliveryServer({
       client: deliveryClient,
       host: options.host,
@@ -182,6 +185,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       listen: true,
       extraRoutes: syndication.register,
       frameAncestors: () => studioOrigins,
+      preview: { token: lake.editor.token, studioUrl: () => studioWorkspaceUrl },
     })
     deliveryBase = delivery.url
     closers.push({ name: 'delivery API', close: () => delivery.close() })
@@ -215,6 +219,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     })
     closers.push({ name: 'Studio server', close: () => studio.close() })
     studioOrigins = studioOriginsOf(studio.url)
+    studioWorkspaceUrl = `${studio.url.replace(/\/+$/, '')}/local`
     return { ...serving, studio, studioBuild, close: closeAll }
   } catch (error) {
     buildAbort.abort()
