@@ -49,7 +49,7 @@ const endScans = (): void => {
  * fields read meanwhile are parsed, handed out and dropped, and the caches of documents read lately
  * stay as they were. Why: kept even briefly, each of the 66k bodies a text index build reads
  * outlives the young generation's collections and is promoted to the old one as garbage; at 100k
- * documents that grew the lake's heap by hundreds of MB that V8 kept (resident) after the build.
+ * documents that garbage raised the heap (and RSS, which V8 does not give back) by about 100 MB.
  */
 export function scanning<T>(fn: () => T): T {
   // A watchdog that terminates the running JavaScript (lake/query/budget.ts) skips `finally`:
