@@ -186,6 +186,9 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     )
     // The Studio's Preview pane frames the pages: its origin may (it is known once it listens).
     let studioOrigins: readonly string[] = []
+    // Preview mode (Presentation tool): the editor's token checks preview secrets and reads drafts
+    // on the server; stega links point into the Studio's local workspace once it listens.
+    let studioWorkspaceUrl: string | null = null
     const delivery = await startDeliveryServer({
       client: deliveryClient,
       host: options.host,
@@ -196,6 +199,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         await app.register(visualEditingRoutes, { bundle: visualEditing })
       },
       frameAncestors: () => studioOrigins,
+      preview: { token: lake.editor.token, studioUrl: () => studioWorkspaceUrl },
     })
     deliveryBase = delivery.url
     closers.push({ name: 'delivery API', close: () => delivery.close() })
@@ -233,6 +237,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     })
     closers.push({ name: 'Studio server', close: () => studio.close() })
     studioOrigins = studioOriginsOf(studio.url)
+    studioWorkspaceUrl = `${studio.url.replace(/\/+$/, '')}/local`
     return { ...serving, studio, studioBuild, close: closeAll }
   } catch (error) {
     buildAbort.abort()

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     logger: process.env.DELIVERY_LOG === '1',
     // The Studio's origin, for its Preview pane (e.g. https://clinic.sanity.studio); default none.
     frameAncestors,
+    // Preview mode (Presentation tool): SANITY_API_TOKEN checks the secrets and reads drafts.
+    preview: { studioUrl: config.studioUrl, sessionSecret: config.previewSecret },
   })
   const source =
     config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`
