@@ -63,6 +63,12 @@ export const LOCATIONS_QUERY = /* groq */ `*[_id == $id][0]{
   "treatment": treatment->{_type, "slug": slug.current, "title": name}
 }`
 
+/**
+ * Which changes refetch LOCATIONS_QUERY: the document (published or draft) and the documents that
+ * reference it (an article adding an FAQ). The lake matches a listen query per changed document.
+ */
+export const LOCATIONS_LISTEN = /* groq */ `*[_id in [$id, $draftId] || references($id)]`
+
 const LABEL: Record<string, string> = { faq: 'FAQ', careInstruction: 'care instruction' }
 
 function location(page: PageRef | null | undefined): { title: string; href: string } | null {

@@ -3,6 +3,7 @@
 // (`LOCATIONS_QUERY` + `locationsOf`), and the Preview pane's preview-mode URL.
 import * as assert from 'uvu/assert'
 import {
+  LOCATIONS_LISTEN,
   LOCATIONS_QUERY,
   type LocationsResult,
   locationsOf,
@@ -73,6 +74,33 @@ test('no page: a message saying how to get one, never a wrong link', async () =>
   const unslugged = await locations('art-new', 'article')
   assert.match(unslugged?.message ?? '', /slug/)
   assert.is(locationsOf('clinician', { _type: 'clinician' }), null, 'types without pages get no banner')
+})
+
+test('the locations refetch when a page starts listing the document, or its draft changes', async () => {
+  const seen: string[] = []
+  let welcomed: () => void = () => undefined
+  const open = new Promise<void>((resolve) => (welcomed = resolve))
+  const subscription = t.client
+    .listen(LOCATIONS_LISTEN, { id: 'faq-lonely', draftId: 'drafts.faq-lonely' }, { events: ['welcome', 'mutation'] })
+    .subscribe((event) => {
+      if (event.type === 'welcome') welcomed()
+      if (event.type === 'mutation') seen.push(event.documentId)
+    })
+  try {
+    await open
+    await t.client.patch('tr-needling').set({ name: 'Dry needling (IDN)' }).commit()
+    await t.client.patch('art-needles').append('faqs', [ref('faq-lonely', 'f2')]).commit()
+    await t.client.createOrReplace({ _id: 'drafts.faq-lonely', _type: 'faq', question: 'Now on a page?' })
+    const started = Date.now()
+    while (seen.length < 2 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 50))
+    // Events come in commit order: the unrelated treatment's would have come first.
+    assert.equal(seen, ['art-needles', 'drafts.faq-lonely'], 'only the document and pages listing it')
+  } finally {
+    subscription.unsubscribe()
+  }
+  assert.equal(await locations('faq-lonely', 'faq'), {
+    locations: [{ title: 'Why needles', href: '/articles/why-needles' }],
+  })
 })
 
 test('every page route resolves to the document it shows', async () => {
