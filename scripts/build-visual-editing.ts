@@ -5,11 +5,7 @@
 // serves it but does not build it. `npm start` builds it on its own when it is missing or stale.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  buildVisualEditing,
-  VISUAL_EDITING_FILE,
-  visualEditingBuildState,
-} from '../platform/visual-editing-build.js'
+import { buildVisualEditing, VISUAL_EDITING_FILE, visualEditingBuildState } from '../platform/visual-editing-build.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outDir = path.resolve(root, process.env.VISUAL_EDITING_DIR?.trim() || 'dist/visual-editing')

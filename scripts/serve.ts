@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   const syndication = syndicationRoutesFromEnv(client, () => publicBase, undefined)
   // Preview pages' overlays, as `npm run build:visual-editing` built them (this server never builds).
   const visualEditing = prebuiltVisualEditing(
-    path.resolve(fileURLToPath(new URL('..', import.meta.url)), process.env.VISUAL_EDITING_DIR?.trim() || 'dist/visual-editing'),
+    path.resolve(
+      fileURLToPath(new URL('..', import.meta.url)),
+      process.env.VISUAL_EDITING_DIR?.trim() || 'dist/visual-editing',
+    ),
   )
   const server = await startDeliveryServer({
     extraRoutes: async (app, context) => {

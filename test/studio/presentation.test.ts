@@ -21,10 +21,25 @@ test.before(async () => {
   await t.client
     .transaction()
     .create({ _id: 'cond-knee', _type: 'condition', name: 'Knee pain', slug: { _type: 'slug', current: 'knee-pain' } })
-    .create({ _id: 'tr-needling', _type: 'treatment', name: 'Dry needling', slug: { _type: 'slug', current: 'dry-needling' } })
-    .create({ _id: 'faq-sterile', _type: 'faq', question: 'Are the needles sterile?', conditions: [ref('cond-knee', 'c1')] })
+    .create({
+      _id: 'tr-needling',
+      _type: 'treatment',
+      name: 'Dry needling',
+      slug: { _type: 'slug', current: 'dry-needling' },
+    })
+    .create({
+      _id: 'faq-sterile',
+      _type: 'faq',
+      question: 'Are the needles sterile?',
+      conditions: [ref('cond-knee', 'c1')],
+    })
     .create({ _id: 'faq-lonely', _type: 'faq', question: 'Is it on any page?' })
-    .create({ _id: 'care-after', _type: 'careInstruction', title: 'After needling', treatment: { _type: 'reference', _ref: 'tr-needling' } })
+    .create({
+      _id: 'care-after',
+      _type: 'careInstruction',
+      title: 'After needling',
+      treatment: { _type: 'reference', _ref: 'tr-needling' },
+    })
     .create({
       _id: 'art-needles',
       _type: 'article',
@@ -43,7 +58,9 @@ async function locations(id: string, type: string) {
 }
 
 test('a routable document is shown on its own page', async () => {
-  assert.equal(await locations('art-needles', 'article'), { locations: [{ title: 'Why needles', href: '/articles/why-needles' }] })
+  assert.equal(await locations('art-needles', 'article'), {
+    locations: [{ title: 'Why needles', href: '/articles/why-needles' }],
+  })
   assert.equal(await locations('tr-needling', 'treatment'), {
     locations: [{ title: 'Dry needling', href: '/treatments/dry-needling' }],
   })
@@ -89,7 +106,10 @@ test('the locations refetch when a page starts listing the document, or its draf
   try {
     await open
     await t.client.patch('tr-needling').set({ name: 'Dry needling (IDN)' }).commit()
-    await t.client.patch('art-needles').append('faqs', [ref('faq-lonely', 'f2')]).commit()
+    await t.client
+      .patch('art-needles')
+      .append('faqs', [ref('faq-lonely', 'f2')])
+      .commit()
     await t.client.createOrReplace({ _id: 'drafts.faq-lonely', _type: 'faq', question: 'Now on a page?' })
     const started = Date.now()
     while (seen.length < 2 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 50))
@@ -112,7 +132,11 @@ test('every page route resolves to the document it shows', async () => {
   for (const [route, slug, id] of cases) {
     const resolver = MAIN_DOCUMENTS.find((entry) => entry.route === route)
     if (!resolver?.resolve) throw new Error(`no resolver for ${route}`)
-    const resolved = resolver.resolve({ origin: 'http://127.0.0.1:3000', params: { slug }, path: route.replace(':slug', slug) })
+    const resolved = resolver.resolve({
+      origin: 'http://127.0.0.1:3000',
+      params: { slug },
+      path: route.replace(':slug', slug),
+    })
     if (!resolved) throw new Error(`${route} resolved to nothing for ${slug}`)
     const found = await t.client.fetch<string | null>(`*[${resolved.filter}][0]._id`, resolved.params ?? {})
     assert.is(found, id, `${route} with ${slug}`)
