@@ -26,13 +26,15 @@ import { openPresentation, previewFrame, publicRead, STEGA_RUN, waitForHeading }
 
 const test = suite('Presentation tool: draft preview, overlays, live refresh (npm start stack)')
 
-whenBrowserAvailable(test, 'Presentation tool', defineBrowserTests)
-test.run()
-
 /** The issue's bound: the frame shows an edit this soon after the editor stops typing. */
 const REFRESH_BOUND_MS = 2_000
 const ARTICLE_ID = 'article-dry-needling'
 const FAQ_ID = 'faq-dry-needling-sterile-needles'
+/** The article carries its FAQs' questions in its body, so its FAQ documents show on this treatment's page. */
+const TREATMENT_ID = 'treatment-integrative-dry-needling'
+
+whenBrowserAvailable(test, 'Presentation tool', defineBrowserTests)
+test.run()
 
 interface State {
   dataDir: string
@@ -41,7 +43,8 @@ interface State {
   client: SanityClient
   runId: string
   article: { _id: string; _type: string; title: string; slug: string }
-  faqAnswerStart: string
+  faq: { question: string; answerStart: string }
+  treatment: { _id: string; _type: string; slug: string }
   draftTitle: string
 }
 
@@ -59,9 +62,18 @@ function defineBrowserTests(): void {
     )
     if (!article) throw new Error(`The seeded lake has no ${ARTICLE_ID}: is content/production.ndjson complete?`)
     state.article = article
-    const answer = await state.client.fetch<string | null>('pt::text(*[_id == $id][0].answer)', { id: FAQ_ID })
-    if (!answer) throw new Error(`The seeded lake has no answer in ${FAQ_ID}`)
-    state.faqAnswerStart = answer.split(/[.,]/, 1)[0]!.trim()
+    const faq = await state.client.fetch<{ question: string; answer: string } | null>(
+      '*[_id == $id][0]{question, "answer": pt::text(answer)}',
+      { id: FAQ_ID },
+    )
+    if (!faq?.answer) throw new Error(`The seeded lake has no answer in ${FAQ_ID}`)
+    state.faq = { question: faq.question, answerStart: faq.answer.split(/[.,]/, 1)[0]!.trim() }
+    const treatment = await state.client.fetch<State['treatment'] | null>(
+      '*[_id == $id][0]{_id, _type, "slug": slug.current}',
+      { id: TREATMENT_ID },
+    )
+    if (!treatment) throw new Error(`The seeded lake has no ${TREATMENT_ID}`)
+    state.treatment = treatment
     state.draftTitle = `${article.title} (draft ${state.runId})`
     state.browser = await launchBrowser({ name: 'presentation' })
   })
@@ -128,7 +140,11 @@ function defineBrowserTests(): void {
   test('clicking the overlay on an FAQ answer opens that field in the form', async () => {
     const { page, shot } = state.browser
     const { info } = state.start
-    const answer = previewFrame(page, info.deliveryUrl).getByText(state.faqAnswerStart, { exact: false }).first()
+    await openPresentation(page, info.studioUrl, state.treatment, `/treatments/${state.treatment.slug}`)
+    const answer = previewFrame(page, info.deliveryUrl)
+      .locator('#page-faqs .faq', { hasText: state.faq.question })
+      .getByText(state.faq.answerStart, { exact: false })
+      .first()
     await answer.scrollIntoViewIfNeeded()
     await answer.hover()
     await shot('faq-answer-overlay')
