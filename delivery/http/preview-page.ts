@@ -62,6 +62,9 @@ export function withoutStega(text: string): string {
   return text.replace(ANY_STEGA, '')
 }
 
+/** The document head, whole. */
+const HEAD = /<head\b[^>]*>[\s\S]*?<\/head\s*>/i
+
 /** The elements whose whole content is not reader-visible text (or not text at all). */
 const RAW_ELEMENTS = /<(script|style|title|textarea)\b[^>]*>[\s\S]*?<\/\1\s*>/gi
 
@@ -72,7 +75,7 @@ const RAW_ELEMENTS = /<(script|style|title|textarea)\b[^>]*>[\s\S]*?<\/\1\s*>/gi
  */
 export function confineStega(html: string): string {
   return html
-    .replace(/<head\b[^>]*>[\s\S]*?<\/head\s*>/i, withoutStega)
+    .replace(HEAD, withoutStega)
     .replace(RAW_ELEMENTS, withoutStega)
     .replace(/<[^>]*>/g, withoutStega)
 }
@@ -84,13 +87,19 @@ const PREVIEW_META_CSP =
 /**
  * A rendered page as a preview session gets it: stega confined to body text, `noindex`, the page's
  * `<meta>` CSP widened to the overlay script, and the script itself before `</body>`.
+ *
+ * `clean` is the same page rendered from the same reads without stega: its `<head>` replaces the
+ * encoded one whole. Stripping alone is not enough there: renderers that collapse whitespace
+ * (`\s` matches U+FEFF) turn part of an encoding into spaces before the strip can see it.
  */
-export function previewPage(html: string): string {
-  let page = confineStega(html)
+export function previewPage(html: string, clean?: string): string {
+  const cleanHead = clean === undefined ? undefined : HEAD.exec(clean)?.[0]
+  let page = confineStega(cleanHead === undefined ? html : html.replace(HEAD, () => cleanHead))
   page = page.replace(
     /<meta http-equiv="Content-Security-Policy" content="[^"]*">/i,
     `<meta http-equiv="Content-Security-Policy" content="${PREVIEW_META_CSP.replace(/'/g, '&#x27;')}">`,
   )
-  if (!/<meta name="robots"/i.test(page)) page = page.replace(/<\/title>/i, '</title>\n<meta name="robots" content="noindex">')
+  if (!/<meta name="robots"/i.test(page))
+    page = page.replace(/<\/title>/i, '</title>\n<meta name="robots" content="noindex">')
   return page.replace(/<\/body>/i, `${VISUAL_EDITING_SCRIPT_TAG}\n</body>`)
 }

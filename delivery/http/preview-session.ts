@@ -87,7 +87,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /** Whether a request carries a preview cookie at all (cheap: the cache-hit fast path asks). */
 export function hasPreviewCookie(header: string | undefined): boolean {
-  return header !== undefined && header.includes(`${PREVIEW_COOKIE}=`)
+  return header?.includes(`${PREVIEW_COOKIE}=`) === true
 }
 
 /** The Set-Cookie value that stores a session (`secure` for HTTPS deployments). */
@@ -108,7 +108,6 @@ export function clearedSessionCookie(secure: boolean): string {
  */
 export function sameOriginPath(value: string): string | null {
   if (value.length > 2000 || !value.startsWith('/') || value.startsWith('//')) return null
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\\\u0000-\u001f\u007f]/.test(value)) return null
   let url: URL
   try {

@@ -21,7 +21,7 @@ import type { DeliveryContext } from './context.js'
 import { stegaFilter } from './preview-page.js'
 import { clearedSessionCookie, cookieValue, PREVIEW_COOKIE, type PreviewSessions } from './preview-session.js'
 import { HttpProblem, invalidParameter } from './problem.js'
-import { usePreviewPolicy } from './security-headers.js'
+import { markPreviewReply } from './security-headers.js'
 
 /** Cache-Control of every review answer: for the caller only, stored nowhere. */
 export const PREVIEW_CACHE_CONTROL = 'private, no-store'
@@ -216,7 +216,7 @@ export function sessionPreviewOf(
     reply.header('set-cookie', clearedSessionCookie(isHttps(request)))
     return null
   }
-  usePreviewPolicy(reply)
+  markPreviewReply(reply)
   const perspective = session.perspective
   const client = reconfigureClient(context.content.client, {
     token: mode.token,

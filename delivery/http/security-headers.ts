@@ -26,7 +26,7 @@ export type FramePolicy = 'page' | 'embed' | 'preview'
 const previewReplies = new WeakSet<FastifyReply>()
 
 /** Marks a reply as a preview session's: its HTML may run the same-origin overlay script. */
-export function usePreviewPolicy(reply: FastifyReply): void {
+export function markPreviewReply(reply: FastifyReply): void {
   previewReplies.add(reply)
 }
 

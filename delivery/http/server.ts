@@ -209,7 +209,10 @@ export async function buildDeliveryApp(
           ) => {
             const server = http.createServer((req, res) => {
               // A preview session is never answered from the cache (nor is a stale cookie cleared there).
-              if (hasPreviewCookie(req.headers.cookie) || !serveFreshHit(cache, context.cacheControl, req, res, frameAncestors()))
+              if (
+                hasPreviewCookie(req.headers.cookie) ||
+                !serveFreshHit(cache, context.cacheControl, req, res, frameAncestors())
+              )
                 handler(req, res)
             })
             if (typeof fastifyOptions.keepAliveTimeout === 'number')

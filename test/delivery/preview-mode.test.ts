@@ -85,6 +85,9 @@ test.before(async () => {
     _id: `drafts.${seed.article._id}`,
     title: DRAFT_TITLE,
     excerpt: DRAFT_EXCERPT,
+    // Without SEO overrides the <title> and meta description come from the (stega-encoded) title
+    // and excerpt: what the render boundary must clean.
+    seo: { _type: 'seo' },
   } as { _id: string; _type: string })
 })
 test.after(async () => {
@@ -197,10 +200,15 @@ test('in the session the page shows the draft, with stega in body text only, nev
   assert.ok(head.length > 0)
   assert.not.ok(ANY_STEGA.test(head), 'the head holds no stega character')
   for (const script of jsonLdScripts(html)) assert.not.ok(ANY_STEGA.test(script.raw), 'JSON-LD without stega')
-  assert.ok(jsonLdScripts(html).some((s) => s.raw.includes(DRAFT_TITLE)), 'JSON-LD shows the draft, clean')
+  assert.ok(
+    jsonLdScripts(html).some((s) => s.raw.includes(DRAFT_TITLE)),
+    'JSON-LD shows the draft, clean',
+  )
   for (const element of page.elements)
     for (const a of element.attrs)
       assert.not.ok(ANY_STEGA.test(a.value), `<${element.tagName} ${a.name}> without stega: ${JSON.stringify(a.value)}`)
+  const description = byTag(page, 'meta').find((m) => attr(m, 'name') === 'description')
+  assert.is(description && attr(description, 'content'), DRAFT_EXCERPT)
   const meta = byTag(page, 'meta').find((m) => attr(m, 'name') === 'robots')
   assert.is(meta && attr(meta, 'content'), 'noindex')
   // Stega links to the Studio given in the configuration.
@@ -248,7 +256,9 @@ test('preview reads never reach the public cache: the public answers stay publis
 test('a forged, tampered or expired cookie is ignored (public answer) and cleared', async () => {
   const cookie = await openSession()
   const value = cookie.slice(PREVIEW_COOKIE.length + 1)
-  const expired = new PreviewSessions(SESSION_SECRET, () => Date.now() - 2 * 3600_000).issue({ perspective: ['drafts'] })
+  const expired = new PreviewSessions(SESSION_SECRET, () => Date.now() - 2 * 3600_000).issue({
+    perspective: ['drafts'],
+  })
   const otherKey = new PreviewSessions('another-key-another-key-another-key-0123').issue({ perspective: ['drafts'] })
   for (const bad of [
     `${value.slice(0, -2)}AA`,

@@ -120,7 +120,7 @@ interface Figures {
   markers: number
   actions: Record<string, number>
 }
-const figures: Figures & { previewReads: number; previewWithDrafts: number } = {
+const figures: Figures & { previewReads: number; previewWithDrafts: number; previewFound: number } = {
   steps: 0,
   checks: 0,
   outputs: 0,
@@ -128,6 +128,7 @@ const figures: Figures & { previewReads: number; previewWithDrafts: number } = {
   actions: {},
   previewReads: 0,
   previewWithDrafts: 0,
+  previewFound: 0,
 }
 const everPublished = new Set<string>()
 const slugsSeen: Slugs = { article: [], condition: [], treatment: [] }
@@ -188,7 +189,10 @@ async function check(where: string): Promise<void> {
   const previewUrls = [
     `${d}/`,
     `${d}/api/v1/articles?limit=50`,
-    ...slugsSeen.article.flatMap((slug) => [`${d}/articles/${encodeURIComponent(slug)}`, `${d}/api/v1/articles/${encodeURIComponent(slug)}`]),
+    ...slugsSeen.article.flatMap((slug) => [
+      `${d}/articles/${encodeURIComponent(slug)}`,
+      `${d}/api/v1/articles/${encodeURIComponent(slug)}`,
+    ]),
     ...slugsSeen.treatment.map((slug) => `${d}/treatments/${encodeURIComponent(slug)}`),
     ...slugsSeen.condition.map((slug) => `${d}/conditions/${encodeURIComponent(slug)}`),
   ]
@@ -197,6 +201,7 @@ async function check(where: string): Promise<void> {
     assert.ok(seen.status < 500, `${where}: preview of ${url} answered ${seen.status}: ${seen.body.slice(0, 300)}`)
     figures.previewReads++
     if (markersIn(seen.body).some((m) => !everPublished.has(m))) figures.previewWithDrafts++
+    if (previewFindings(seen).length > 0) figures.previewFound++
   }
   const t0 = Date.now()
   await platform.syndication.reconcile()
@@ -343,6 +348,8 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
   assert.ok(figures.steps >= SEQUENCES * STEPS * 0.8, `only ${figures.steps} steps ran`)
   // Positive control of the preview side: the session did read drafts the public never saw.
   assert.ok(figures.previewWithDrafts > 0, 'the preview session showed draft-only content at least once')
+  // ... and the scan that finds nothing in public outputs finds stega and markers in preview ones.
+  assert.ok(figures.previewFound > 0, 'the preview scan finds stega and preview markers in preview answers')
   // Positive control: what is published does reach delivery (the crawl is not looking at nothing).
   const { published } = await lakeState()
   const articles = published.filter((d) => d._type === 'article' && d._id.includes('-rel-'))
@@ -376,6 +383,7 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     anonymousListenEvents: platform.anonymousListen.events.length,
     previewReads: figures.previewReads,
     previewReadsWithDrafts: figures.previewWithDrafts,
+    previewReadsWithStega: figures.previewFound,
     leaks: 0,
     stegaOrPreviewMarkersInPublic: 0,
   })

@@ -86,15 +86,19 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   ): Promise<FastifyReply> => {
     const session = sessionPreviewOf(context, request, reply)
     if (!session) return serveCached(context, request, reply, () => produce(publicView))
-    const content = session.pages
-    const produced = await produce({
+    const viewOf = (content: ContentApi): PageView => ({
       content,
       clinic: async () => {
         const clinic = await content.clinicSettings()
         return usableClinic(clinic.found ? clinic.value : null)
       },
     })
-    const body = produced.contentType === HTML_CONTENT_TYPE ? previewPage(produced.body) : produced.body
+    // The page with stega for its body, and the same reads without it for its head (previewPage).
+    const [produced, clean] = await Promise.all([produce(viewOf(session.pages)), produce(viewOf(session.content))])
+    const body =
+      produced.contentType === HTML_CONTENT_TYPE
+        ? previewPage(produced.body, clean.contentType === HTML_CONTENT_TYPE ? clean.body : undefined)
+        : produced.body
     return sendWithEtag(
       request,
       reply,
