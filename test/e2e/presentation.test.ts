@@ -157,6 +157,13 @@ function defineBrowserTests(): void {
       decodeURIComponent(url.pathname + url.search).includes('answer'),
       `the Studio URL names the answer field: ${page.url()}`,
     )
+    // The form says where the FAQ is shown (the pages listing it, from the site's route table).
+    await page
+      .locator('[data-testid="document-pane"]')
+      .last()
+      .getByText(/Used on \d+ pages?/)
+      .first()
+      .waitFor({ timeout: 30_000 })
     await shot('faq-answer-field-opened')
   })
 

@@ -64,7 +64,12 @@ function check(): Promise<void> {
   checking = (async () => {
     do {
       checkAgain = false
-      const before = await onScreen
+      let before = await onScreen
+      // The copy taken at load may have failed for a moment (a busy server): take it again once.
+      if (before === null) {
+        onScreen = fetchPage()
+        before = await onScreen
+      }
       if (before === null) {
         await sleep(Math.max(0, lastEditAt + FALLBACK_RELOAD_MS - Date.now()))
         window.location.reload()
