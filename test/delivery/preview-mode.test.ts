@@ -8,6 +8,8 @@ import { stegaClean } from '@sanity/client/stega'
 import { createPreviewSecret } from '@sanity/preview-url-secret/create-secret'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { vercelStegaCombine } from '@vercel/stega'
+import { encodeNameCursor } from '../../delivery/content/pagination.js'
 import { PREVIEW_COOKIE, PreviewSessions } from '../../delivery/http/preview-session.js'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { importNdjson } from '../../lake/io/ndjson.js'
@@ -293,6 +295,12 @@ test('a release perspective that does not exist is a 404 problem, with no cookie
   assert.is(answer.status, 404, answer.body)
   assert.match(answer.body, /release-not-found/)
   assert.is(answer.headers.get('set-cookie'), null)
+})
+
+test('a list cursor built from a stega-encoded name is the cursor of the clean name', () => {
+  const encoded = vercelStegaCombine('Tennis elbow', { origin: 'sanity.io', href: '/intent/edit/id=x' }, false)
+  assert.ok(STEGA.test(encoded))
+  assert.is(encodeNameCursor({ name: encoded, id: 'x' }), encodeNameCursor({ name: 'Tennis elbow', id: 'x' }))
 })
 
 test.run()
