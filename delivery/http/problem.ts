@@ -31,6 +31,8 @@ export const PROBLEM_TYPES = {
     'The Content Lake cannot be reached and nothing is cached for this resource yet; retry shortly.',
   'webhook-refused': 'A webhook call was unsigned, badly signed, too old or a replay.',
   'webhook-not-configured': 'The server has no webhook secret (SANITY_WEBHOOK_SECRET).',
+  'preview-script-unavailable':
+    'The click-to-edit script of preview pages (/preview/visual-editing.js) is not built on this server; preview pages still show drafts.',
   'internal-error':
     'Something failed on the server. The body never carries the error itself: it is logged on the server with the request id given in the detail.',
 } as const
