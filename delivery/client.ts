@@ -10,6 +10,12 @@
 // - Every request carries a tag (`clinic.delivery.<name>`), visible in Sanity's request logs.
 import { createClient, type ClientConfig, type QueryParams, type SanityClient } from '@sanity/client'
 import type { ClientReturn } from '@sanity/client'
+import {
+  DEFAULT_SOURCE_RETRY_BUDGET_MS,
+  retryTooMany,
+  SourceGate,
+  type SourceGateOptions,
+} from './cache/source-gate.js'
 import { currentLastLiveEventId, recordSyncTags } from './cache/sync-tags.js'
 import type { ContentSourceConfig } from './config.js'
 
@@ -72,18 +78,29 @@ export function reconfigureClient(client: SanityClient, overrides: Partial<Clien
   return createClient({ ...config, ...overrides })
 }
 
+/** The gate of each delivery client (delivery/cache/source-gate.ts): its queries at the source. */
+const gates = new WeakMap<SanityClient, SourceGate>()
+
 /**
  * Takes any client pointed at a lake (e.g. one a test helper or another area built) and returns a
  * new client with delivery's settings: pinned API version, published perspective, request tags,
- * fail-fast retries. The original client is not changed.
+ * fail-fast retries, and a gate bounding its concurrent queries (`gate`, default
+ * DELIVERY_SOURCE_CONCURRENCY queries at once). The original client is not changed.
  */
-export function asDeliveryClient(client: SanityClient): SanityClient {
-  return reconfigureClient(client, {
+export function asDeliveryClient(client: SanityClient, gate: SourceGateOptions = {}): SanityClient {
+  const delivery = reconfigureClient(client, {
     apiVersion: DELIVERY_API_VERSION,
     perspective: 'published',
     requestTagPrefix: REQUEST_TAG_PREFIX,
     ...NETWORK,
   })
+  gates.set(delivery, new SourceGate(gate))
+  return delivery
+}
+
+/** The gate of a client made by `asDeliveryClient` (undefined for any other client). */
+export function sourceGateOf(client: SanityClient): SourceGate | undefined {
+  return gates.get(client)
 }
 
 /** A client for `client.listen` (the listen API is never served by the CDN). */
@@ -127,11 +144,15 @@ export async function fetchTagged(
   options: { tag: string; perspective?: 'published' | 'raw' },
 ): Promise<unknown> {
   const lastLiveEventId = currentLastLiveEventId()
-  const response = await client.fetch(query, params, {
-    ...options,
-    filterResponse: false,
-    ...(lastLiveEventId ? { lastLiveEventId } : {}),
-  })
+  const request = () =>
+    client.fetch(query, params, {
+      ...options,
+      filterResponse: false,
+      ...(lastLiveEventId ? { lastLiveEventId } : {}),
+    })
+  // A client without a gate (a preview or probe client) still waits out a brief 429.
+  const gate = gates.get(client)
+  const response = await (gate ? gate.run(request) : retryTooMany(request, DEFAULT_SOURCE_RETRY_BUDGET_MS))
   recordSyncTags(response.syncTags)
   return response.result
 }

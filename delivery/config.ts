@@ -18,6 +18,8 @@
 //                         may be answered while the refresh runs (default 0; at most 500)
 //   DELIVERY_CACHE_TTL_SECONDS  how long a cached response is fresh without an invalidation
 //                         signal (default 60 hosted without webhook or stream, else 3600)
+//   DELIVERY_SOURCE_CONCURRENCY  queries delivery has at the content source at once; more wait
+//                         their turn (default 4, the local lake's anonymous per-caller queue)
 //   DELIVERY_INVALIDATION how cached responses learn of changes: `tags` (the Live Content API:
 //                         only the responses whose sync tags changed; default for the local lake),
 //                         `flush` (the listen API: every publish flushes the cache) or `none` (no
@@ -27,10 +29,13 @@
 //   DELIVERY_STUDIO_URL   the Studio workspace URL stega in preview pages links to, e.g.
 //                         https://clinic.sanity.studio/production (default the secret's Studio origin)
 
+import { DEFAULT_SOURCE_CONCURRENCY } from './cache/source-gate.js'
+
 export const DEFAULT_DATASET = 'production'
 export const DEFAULT_LAKE_URL = 'http://127.0.0.1:3333'
 export const DEFAULT_DELIVERY_HOST = '127.0.0.1'
 export const DEFAULT_DELIVERY_PORT = 3000
+export { DEFAULT_SOURCE_CONCURRENCY }
 
 /** Where content comes from: the local lake, or a hosted Sanity project. */
 export type ContentSourceConfig =
@@ -47,6 +52,8 @@ export interface DeliveryConfig {
   cacheMaxBytes: number
   cacheGraceMs: number
   cacheTtlSeconds: number
+  /** Queries at the content source at once (delivery/cache/source-gate.ts). */
+  sourceConcurrency: number
   /** The change stream: Live Content API (`tags`), listen API (`flush`), or none (webhook / TTL). */
   invalidation: 'tags' | 'flush' | 'none'
   /** HMAC key of preview session cookies (default random per process). */
@@ -100,6 +107,16 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name}="${raw}" is not a boolean: use true or false.`)
 }
 
+/**
+ * DELIVERY_SOURCE_CONCURRENCY: how many queries delivery has at the content source at once. The
+ * default is the local lake's anonymous per-caller queue (LAKE_QUERY_MAX_QUEUED), so delivery
+ * never overruns it; raise it with a token (the authenticated queue is 16) or for hosted Sanity,
+ * whose answers take longer to arrive.
+ */
+export function sourceConcurrencyFromEnv(env: Env = process.env): number {
+  return integer(env, 'DELIVERY_SOURCE_CONCURRENCY', DEFAULT_SOURCE_CONCURRENCY, 1, 1024)
+}
+
 /** Reads and validates the delivery configuration (throws a ConfigError naming the variable). */
 export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
   const dataset = nonEmpty(env, 'SANITY_DATASET') ?? DEFAULT_DATASET
@@ -148,6 +165,7 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     cacheMaxBytes: integer(env, 'DELIVERY_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024,
     cacheGraceMs: integer(env, 'DELIVERY_CACHE_GRACE_MS', 0, 0, 500),
     cacheTtlSeconds: integer(env, 'DELIVERY_CACHE_TTL_SECONDS', hasPushInvalidation ? 3600 : 60, 1, 86_400 * 7),
+    sourceConcurrency: sourceConcurrencyFromEnv(env),
     invalidation,
     previewSecret,
     studioUrl: studioUrl ? httpUrl(env, 'DELIVERY_STUDIO_URL', 'https://clinic.sanity.studio/production') : undefined,

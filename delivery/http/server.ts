@@ -9,6 +9,7 @@ import http from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import type { SanityClient } from '@sanity/client'
 import { asDeliveryClient } from '../client.js'
+import { sourceConcurrencyFromEnv } from '../config.js'
 import { applyToCache, ChangeFeed } from '../cache/changes.js'
 import { startLiveInvalidation } from '../cache/live-events.js'
 import { startPublishListener, type PublishListener } from '../cache/listener.js'
@@ -80,6 +81,15 @@ export interface DeliveryServerOptions {
   images?: ImageConfig | null
   /** With a cached copy, how long to wait for a slow source before serving the copy stale (default 2000 ms). */
   staleAfterMs?: number
+  /**
+   * Queries at the content source at once; more wait their turn (default DELIVERY_SOURCE_CONCURRENCY,
+   * else 4). `sourceQueueWaitMs`: the longest wait for a turn, then the source counts as
+   * unavailable (default 5000, the client's request timeout). `sourceRetryBudgetMs`: the longest
+   * total wait to retry one query's 429s (default 2000).
+   */
+  sourceConcurrency?: number
+  sourceQueueWaitMs?: number
+  sourceRetryBudgetMs?: number
   /** Timeout of the /health probe (default 2000 ms). */
   probeTimeoutMs?: number
   /**
@@ -155,7 +165,11 @@ function defaultImages(client: SanityClient): ImageConfig | null {
 export async function buildDeliveryApp(
   options: Omit<DeliveryServerOptions, 'publicUrl'> & { publicUrl: () => string },
 ) {
-  const client = asDeliveryClient(options.client)
+  const client = asDeliveryClient(options.client, {
+    concurrency: options.sourceConcurrency ?? sourceConcurrencyFromEnv(),
+    maxWaitMs: options.sourceQueueWaitMs,
+    retryBudgetMs: options.sourceRetryBudgetMs,
+  })
   const cacheTtlSeconds = options.cacheTtlSeconds ?? 3600
   const cache = new ResponseCache({
     maxEntries: options.cacheEntries ?? 1000,
