@@ -32,6 +32,8 @@ config('defaults read the local lake; a project id switches to hosted Sanity wit
   })
   assert.is(local.port, 3000)
   assert.is(local.host, '127.0.0.1')
+  assert.is(local.sourceConcurrency, 4, "the lake's anonymous per-caller queue")
+  assert.is(loadDeliveryConfig({ DELIVERY_SOURCE_CONCURRENCY: '16' }).sourceConcurrency, 16)
   const hosted = loadDeliveryConfig({
     SANITY_PROJECT_ID: 'abc123',
     SANITY_DATASET: 'staging',
@@ -62,6 +64,8 @@ config('bad settings fail with the variable name and the fix', () => {
     [{ SANITY_PROJECT_ID: 'My Project' }, /SANITY_PROJECT_ID/],
     [{ LAKE_URL: 'ftp://lake' }, /LAKE_URL.*http/],
     [{ SANITY_PROJECT_ID: 'abc', SANITY_USE_CDN: 'maybe' }, /SANITY_USE_CDN.*true or false/],
+    [{ DELIVERY_SOURCE_CONCURRENCY: '0' }, /DELIVERY_SOURCE_CONCURRENCY="0".*1 to 1024/],
+    [{ DELIVERY_SOURCE_CONCURRENCY: 'many' }, /DELIVERY_SOURCE_CONCURRENCY="many"/],
   ]
   for (const [env, message] of cases) {
     try {
