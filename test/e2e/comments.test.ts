@@ -13,10 +13,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { SanityClient } from '@sanity/client'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  whenBrowserAvailable,
+  browserSuite,
   editorClient,
   launchBrowser,
   ROOT,
@@ -39,10 +39,11 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-const test = suite('Studio comments and tasks in a real browser (npm start stack)')
-
-whenBrowserAvailable(test, 'Studio comments and tasks', defineBrowserTests)
-test.run()
+browserSuite(
+  'Studio comments and tasks in a real browser (npm start stack)',
+  'Studio comments and tasks',
+  defineBrowserTests,
+)
 
 interface State {
   dataDir: string
@@ -57,7 +58,7 @@ interface State {
   traffic: Traffic
 }
 
-function defineBrowserTests(): void {
+function defineBrowserTests(test: Test): void {
   const state = { traffic: new Traffic() } as State
 
   test.before(async () => {

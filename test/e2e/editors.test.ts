@@ -11,13 +11,13 @@ import os from 'node:os'
 import path from 'node:path'
 import type { SanityClient } from '@sanity/client'
 import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
 import {
   ARTIFACTS,
-  whenBrowserAvailable,
+  browserSuite,
   CHROMIUM,
   CHROMIUM_FLAGS,
   editorClient,
@@ -25,6 +25,7 @@ import {
   type RunningStart,
   startNpmStart,
 } from './harness.js'
+import { waitUntilSaved } from './steps/documents.js'
 import {
   addonClient,
   commentOnField,
@@ -38,10 +39,7 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-const test = suite('Two editors in the Studio (npm start stack)')
-
-whenBrowserAvailable(test, 'Two-editor browser tests', defineTour)
-test.run()
+browserSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', defineTour)
 
 interface Editor {
   id: string
@@ -78,7 +76,7 @@ function secondEditor(dataDir: string): { id: string; name: string; email: strin
   }
 }
 
-function defineTour(): void {
+function defineTour(test: Test): void {
   const state = {} as State
 
   async function shot(editor: Editor, name: string): Promise<void> {
@@ -394,11 +392,4 @@ function defineTour(): void {
 function initials(name: string): string {
   const parts = name.split(/\s+/).filter(Boolean)
   return `${parts[0]?.[0] ?? ''}${parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : ''}`.toUpperCase()
-}
-
-/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient, type SanityClient } from '@sanity/client'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import type { Test } from 'uvu'
+import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawnStart } from '../helpers/run.js'
 
@@ -54,6 +54,16 @@ export function whenBrowserAvailable(test: Test, what: string, define: () => voi
   }
   console.log(`SKIPPED browser tests: ${availability.reason}`)
   test.skip(`${what} (${availability.reason})`, () => undefined)
+}
+
+/**
+ * A browser test file's suite: `define(test)` adds its tests when chromium is available (without
+ * it, one skip or under CI one failure, as `whenBrowserAvailable` says), then the suite runs.
+ */
+export function browserSuite(title: string, what: string, define: (test: Test) => void): void {
+  const test = suite(title)
+  whenBrowserAvailable(test, what, () => define(test))
+  test.run()
 }
 
 /** What `npm start` writes to START_INFO_FILE once everything is up. */

@@ -9,13 +9,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { createPartner } from '../../delivery/syndication/admin.js'
 import {
-  whenBrowserAvailable,
+  browserSuite,
   editorClient,
   eventually,
   launchBrowser,
@@ -24,11 +24,9 @@ import {
   type Browser,
   type RunningStart,
 } from './harness.js'
+import { pickReference, waitUntilSaved } from './steps/documents.js'
 
-const test = suite('Content Releases in the Studio (npm start stack)')
-
-whenBrowserAvailable(test, 'Releases browser tests', defineBrowserTests)
-test.run()
+browserSuite('Content Releases in the Studio (npm start stack)', 'Releases browser tests', defineBrowserTests)
 
 const TREATMENT_ID = 'treatment-integrative-dry-needling'
 const TREATMENT_SLUG = 'integrative-dry-needling'
@@ -69,7 +67,7 @@ interface State {
   failedResponses: string[]
 }
 
-function defineBrowserTests(): void {
+function defineBrowserTests(test: Test): void {
   const state = { toasts: [], consoleErrors: [], failedResponses: [] } as unknown as State
 
   test.before(async () => {
@@ -528,21 +526,4 @@ function summarize(lines: string[]): string[] {
   const counts = new Map<string, number>()
   for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1)
   return [...counts].sort((a, b) => b[1] - a[1]).map(([line, n]) => `${n} x ${line}`)
-}
-
-/** Types into a reference input and picks the first suggestion whose text contains `search`. */
-async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
-  await input.click()
-  await input.fill(search)
-  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
-  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
-  await option.waitFor()
-  await option.click()
-}
-
-/** Waits until the document footer no longer says "Saving…". */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }

@@ -8,14 +8,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createClient, type SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
 import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
 import {
-  whenBrowserAvailable,
+  browserSuite,
   editorClient,
   eventually,
   launchBrowser,
@@ -24,11 +24,9 @@ import {
   type Browser,
   type RunningStart,
 } from './harness.js'
+import { pickReference, waitUntilSaved } from './steps/documents.js'
 
-const test = suite('Studio in a real browser (npm start stack)')
-
-whenBrowserAvailable(test, 'Studio browser tests', defineBrowserTests)
-test.run()
+browserSuite('Studio in a real browser (npm start stack)', 'Studio browser tests', defineBrowserTests)
 
 interface State {
   dataDir: string
@@ -44,7 +42,7 @@ interface State {
   articleId?: string
 }
 
-function defineBrowserTests(): void {
+function defineBrowserTests(test: Test): void {
   const state = {} as State
 
   test.before(async () => {
@@ -495,17 +493,6 @@ function defineBrowserTests(): void {
   })
 }
 
-/** Types into a reference input and picks the first suggestion whose text contains `search`. */
-async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
-  await input.click()
-  await input.fill(search)
-  // Array item ids look like faqs[_key=="abc"]: escape the quotes inside the CSS string.
-  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
-  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
-  await option.waitFor()
-  await option.click()
-}
-
 /**
  * Clicks Publish and waits for `published` to find the document in the lake. If nothing was
  * published after a minute and Publish is still enabled, it is clicked once more (and a screenshot
@@ -527,14 +514,6 @@ async function publishAndWait<T>(
     if (await publish.isEnabled()) await publish.click()
     return eventually(what, published, 120_000)
   }
-}
-
-/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // innerText, not textContent: only the status the editor can see counts (Playwright's locator, not a DOM node).
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }
 
 /** Opens the document actions menu and runs "Mark as reviewed", choosing a reviewer if asked. */

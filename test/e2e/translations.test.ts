@@ -11,11 +11,11 @@ import os from 'node:os'
 import path from 'node:path'
 import type { SanityClient } from '@sanity/client'
 import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   ARTIFACTS,
-  whenBrowserAvailable,
+  browserSuite,
   CHROMIUM,
   CHROMIUM_FLAGS,
   editorClient,
@@ -23,12 +23,10 @@ import {
   type RunningStart,
   startNpmStart,
 } from './harness.js'
+import { pickReference, waitUntilSaved } from './steps/documents.js'
 import { Traffic } from './traffic.js'
 
-const test = suite('English and Spanish in the Studio (npm start stack)')
-
-whenBrowserAvailable(test, 'Translation browser tests', defineTour)
-test.run()
+browserSuite('English and Spanish in the Studio (npm start stack)', 'Translation browser tests', defineTour)
 
 const ARTICLE = 'article-dry-needling'
 const ARTICLE_ES = 'article-dry-needling-es'
@@ -46,7 +44,7 @@ interface State {
   shots: number
 }
 
-function defineTour(): void {
+function defineTour(test: Test): void {
   const state = {} as State
 
   async function shot(name: string): Promise<void> {
@@ -217,21 +215,4 @@ function defineTour(): void {
     assert.is(r.failedResponses.length, 0, `responses >= 400:\n${r.failedResponses.join('\n')}`)
     assert.is(r.foreignRequests.length, 0, `requests to other hosts:\n${r.foreignRequests.join('\n')}`)
   })
-}
-
-/** Types into a reference input and picks the first suggestion. */
-async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
-  await input.click()
-  await input.fill(search)
-  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
-  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
-  await option.waitFor()
-  await option.click()
-}
-
-/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }
