@@ -8,22 +8,18 @@
 //
 // The steps live in test/e2e/steps/comments.ts (the two-editor tour uses them too).
 import { execFile } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { promisify } from 'node:util'
 import type { SanityClient } from '@sanity/client'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
   browserSuite,
-  editorClient,
   launchBrowser,
   ROOT,
-  reusingStack,
-  startNpmStart,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
   type Browser,
-  type RunningStart,
 } from './harness.js'
 import {
   addonClient,
@@ -45,11 +41,8 @@ browserSuite(
   defineBrowserTests,
 )
 
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourStack {
   browser: Browser
-  client: SanityClient
   addon: SanityClient
   other: { id: string; name: string }
   condition: { _id: string; name: string }
@@ -62,9 +55,7 @@ function defineBrowserTests(test: Test): void {
   const state = { traffic: new Traffic() } as State
 
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.addon = addonClient(state.start.info)
     state.runId = Math.random().toString(36).slice(2, 7)
     // A second editor, made the way a clinic adds one (the CLI, another process than the lake).
@@ -100,8 +91,7 @@ function defineBrowserTests(test: Test): void {
 
   test.after(async () => {
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('the other editor can be mentioned: a member, in a group that may read', async () => {

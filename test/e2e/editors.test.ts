@@ -7,9 +7,7 @@
 // Across the whole tour the test counts console errors, responses >= 400 (other than the refusals
 // a step provokes on purpose) and requests to any host other than this machine; each must be 0.
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import type { SanityClient } from '@sanity/client'
 import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -22,8 +20,9 @@ import {
   CHROMIUM_FLAGS,
   editorClient,
   eventually,
-  type RunningStart,
-  startNpmStart,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
 } from './harness.js'
 import { waitUntilSaved } from './steps/documents.js'
 import {
@@ -49,10 +48,7 @@ interface Editor {
   page: Page
 }
 
-interface State {
-  dataDir: string
-  start: RunningStart
-  client: SanityClient
+interface State extends TourStack {
   browser: PlaywrightBrowser
   traffic: Traffic
   ana: Editor
@@ -115,9 +111,7 @@ function defineTour(test: Test): void {
     for (const file of fs.readdirSync(ARTIFACTS)) if (file.startsWith('editors-')) fs.rmSync(path.join(ARTIFACTS, file))
     state.shots = 0
     state.runId = Math.random().toString(36).slice(2, 7)
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.traffic = new Traffic()
     state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
     const first = state.start.info.editor
@@ -129,8 +123,7 @@ function defineTour(test: Test): void {
   test.after(async () => {
     if (state.traffic) console.log(`Two-editor tour traffic:\n  ${state.traffic.summary()}`)
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('both editors are signed in, each as themselves', async () => {

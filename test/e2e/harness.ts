@@ -135,6 +135,31 @@ export async function startNpmStart(dataDir: string, timeoutMs = 12 * 60_000): P
   }
 }
 
+/** What every tour runs on: `npm start` on a fresh temp data dir and an editor's client on its lake. */
+export interface TourStack {
+  dataDir: string
+  start: RunningStart
+  client: SanityClient
+}
+
+/** Starts a tour's stack (see `startNpmStart`); the data dir is removed again if the start fails. */
+export async function startTourStack(): Promise<TourStack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  try {
+    const start = await startNpmStart(dataDir)
+    return { dataDir, start, client: editorClient(start.info) }
+  } catch (error) {
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/** Stops a tour's stack with Ctrl-C, as an editor stops it, and removes its data dir; safe after a failed start. */
+export async function stopTourStack(stack: Partial<TourStack>): Promise<void> {
+  if (stack.start && stack.start.child.exitCode === null) await stack.start.interrupt().catch(() => undefined)
+  if (stack.dataDir) fs.rmSync(stack.dataDir, { recursive: true, force: true })
+}
+
 /**
  * Developer shortcut: `E2E_STACK_INFO=<START_INFO_FILE of a running npm start>` runs the browser
  * steps against that stack instead of starting one (the Ctrl-C/restart step is then skipped).

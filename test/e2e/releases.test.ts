@@ -6,23 +6,19 @@
 // runs alongside. Screenshots: test-artifacts/e2e/releases-*.png.
 //
 //   node --loader ts-node/esm test/e2e/releases.test.ts
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { createPartner } from '../../delivery/syndication/admin.js'
 import {
   browserSuite,
-  editorClient,
   eventually,
   launchBrowser,
   reusingStack,
-  startNpmStart,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
   type Browser,
-  type RunningStart,
 } from './harness.js'
 import { pickReference, waitUntilSaved } from './steps/documents.js'
 
@@ -46,11 +42,8 @@ interface Probe {
 /** When each probe first passed, in ms after `at` (negative: before the time). */
 type Timings = Record<string, number>
 
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourStack {
   browser: Browser
-  client: SanityClient
   runId: string
   partnerKey: string
   feedCursor: string
@@ -71,9 +64,7 @@ function defineBrowserTests(test: Test): void {
   const state = { toasts: [], consoleErrors: [], failedResponses: [] } as unknown as State
 
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.runId = Math.random().toString(36).slice(2, 7)
     state.faqQuestion = `Can I exercise the day after dry needling (${state.runId})?`
     state.careTitle = `After dry needling: your first 48 hours (${state.runId})`
@@ -127,8 +118,7 @@ function defineBrowserTests(test: Test): void {
       `Responses >= 400 from this machine (${state.failedResponses.length}):\n  ${summarize(state.failedResponses).join('\n  ') || '(none)'}`,
     )
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('the Releases tool opens and offers a new release', async () => {

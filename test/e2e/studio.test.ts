@@ -4,13 +4,11 @@
 //   node --loader ts-node/esm test/e2e/studio.test.ts
 //
 // The first run may spend a few minutes building the Studio (dist/studio); later runs reuse it.
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createClient, type SanityClient } from '@sanity/client'
+import { createClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
 import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
@@ -21,18 +19,17 @@ import {
   launchBrowser,
   reusingStack,
   startNpmStart,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
   type Browser,
-  type RunningStart,
 } from './harness.js'
 import { pickReference, waitUntilSaved } from './steps/documents.js'
 
 browserSuite('Studio in a real browser (npm start stack)', 'Studio browser tests', defineBrowserTests)
 
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourStack {
   browser: Browser
-  client: SanityClient
   treatment: { _id: string; name: string }
   runId: string
   faqQuestion: string
@@ -46,9 +43,7 @@ function defineBrowserTests(test: Test): void {
   const state = {} as State
 
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.browser = await launchBrowser()
     state.runId = Math.random().toString(36).slice(2, 7)
     state.faqQuestion = `Can I exercise after dry needling (${state.runId})?`
@@ -64,8 +59,7 @@ function defineBrowserTests(test: Test): void {
     const problems = state.browser?.problems() ?? []
     if (problems.length > 0) console.log(`Browser-side problems during the run:\n  ${problems.join('\n  ')}`)
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('npm start printed the Studio, sign-in, API docs, article preview and lake', () => {

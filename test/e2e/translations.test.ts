@@ -7,9 +7,7 @@
 // Across the tour the test counts console errors, responses >= 400 and requests to any host other
 // than this machine; each must be 0.
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import type { SanityClient } from '@sanity/client'
 import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -18,10 +16,10 @@ import {
   browserSuite,
   CHROMIUM,
   CHROMIUM_FLAGS,
-  editorClient,
   eventually,
-  type RunningStart,
-  startNpmStart,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
 } from './harness.js'
 import { pickReference, waitUntilSaved } from './steps/documents.js'
 import { Traffic } from './traffic.js'
@@ -34,10 +32,7 @@ const ARTICLE_ES_TITLE = 'Por qué no debe tener miedo a las agujas'
 const FAQ_ES = 'faq-dry-needling-sterile-needles-es'
 const CONDITION = 'condition-neck-pain'
 
-interface State {
-  dataDir: string
-  start: RunningStart
-  client: SanityClient
+interface State extends TourStack {
   browser: PlaywrightBrowser
   traffic: Traffic
   page: Page
@@ -66,9 +61,7 @@ function defineTour(test: Test): void {
     for (const file of fs.readdirSync(ARTIFACTS))
       if (file.startsWith('translations-')) fs.rmSync(path.join(ARTIFACTS, file))
     state.shots = 0
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.traffic = new Traffic()
     state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
     const context = await state.browser.newContext({
@@ -94,8 +87,7 @@ function defineTour(test: Test): void {
   test.after(async () => {
     if (state.traffic) console.log(`Translation tour traffic:\n  ${state.traffic.summary()}`)
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('the Spanish article awaits review: badge, Publish held back with the reason, INFLESZ', async () => {
