@@ -16,6 +16,7 @@ import {
   browserSuite,
   launchBrowser,
   ROOT,
+  signIn,
   startTourStack,
   stopTourStack,
   type TourStack,
@@ -101,9 +102,7 @@ function defineBrowserTests(test: Test): void {
       return groups.some((group) => group.members.includes(state.other.id))
     })
     const { page } = state.browser
-    await page.goto(state.start.info.signInUrl)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await signIn(page, state.start.info.signInUrl)
     await openDocument(page, state.start.info, state.condition._id, 'condition')
     await page.locator('[data-testid="field-summary"]').first().waitFor()
   })

@@ -15,6 +15,7 @@ import {
   eventually,
   launchBrowser,
   reusingStack,
+  signIn,
   startTourStack,
   stopTourStack,
   type TourStack,
@@ -123,9 +124,7 @@ function defineBrowserTests(test: Test): void {
 
   test('the Releases tool opens and offers a new release', async () => {
     const { page, shot } = state.browser
-    await page.goto(state.start.info.signInUrl)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await signIn(page, state.start.info.signInUrl)
     await page.goto(`${state.start.info.studioUrl}/local/releases`)
     await page.getByRole('button', { name: 'New release' }).first().waitFor()
     await shot('releases-tool')

@@ -19,6 +19,7 @@ import {
   launchBrowser,
   reusingStack,
   startNpmStart,
+  signIn,
   startTourStack,
   stopTourStack,
   type TourStack,
@@ -83,9 +84,7 @@ function defineBrowserTests(test: Test): void {
 
   test('the Studio opens signed in', async () => {
     const { page } = state.browser
-    await page.goto(state.start.info.signInUrl)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await signIn(page, state.start.info.signInUrl)
     for (const section of [
       'Articles',
       'Conditions',

@@ -6,17 +6,16 @@
 //
 // Across the tour the test counts console errors, responses >= 400 and requests to any host other
 // than this machine; each must be 0.
-import fs from 'node:fs'
-import path from 'node:path'
-import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
+import type { Browser as PlaywrightBrowser, Page } from 'playwright-core'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  ARTIFACTS,
   browserSuite,
-  CHROMIUM,
-  CHROMIUM_FLAGS,
   eventually,
+  launchChromium,
+  openWatchedPage,
+  screenshotSeries,
+  signIn,
   startTourStack,
   stopTourStack,
   type TourStack,
@@ -36,17 +35,14 @@ interface State extends TourStack {
   browser: PlaywrightBrowser
   traffic: Traffic
   page: Page
-  shots: number
+  screenshot: (page: Page, step: string) => Promise<string>
 }
 
 function defineTour(test: Test): void {
   const state = {} as State
 
   async function shot(name: string): Promise<void> {
-    state.shots += 1
-    await state.page.screenshot({
-      path: path.join(ARTIFACTS, `translations-${String(state.shots).padStart(2, '0')}-${name}.png`),
-    })
+    await state.screenshot(state.page, name)
   }
 
   async function openDocument(id: string, type: string): Promise<void> {
@@ -57,31 +53,12 @@ function defineTour(test: Test): void {
   const badge = (label: string) => state.page.locator('[data-ui="Badge"]', { hasText: label })
 
   test.before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    for (const file of fs.readdirSync(ARTIFACTS))
-      if (file.startsWith('translations-')) fs.rmSync(path.join(ARTIFACTS, file))
-    state.shots = 0
+    state.screenshot = screenshotSeries('translations')
     Object.assign(state, await startTourStack())
     state.traffic = new Traffic()
-    state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
-    const context = await state.browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1400, height: 1000 },
-    })
-    // Offline: nothing but this machine answers (the tour also counts any attempt).
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
-      route.abort(),
-    )
-    let pages = 0
-    context.on('page', (opened) => {
-      pages += 1
-      state.traffic.watch(opened, pages === 1 ? 'editor' : `editor (page ${pages})`)
-    })
-    state.page = await context.newPage()
-    state.page.setDefaultTimeout(60_000)
-    await state.page.goto(state.start.info.signInUrl)
-    await state.page.waitForURL(/\/local(\/|$)/)
-    await state.page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 120_000 })
+    state.browser = await launchChromium()
+    state.page = await openWatchedPage(state.browser, state.traffic, 'editor')
+    await signIn(state.page, state.start.info.signInUrl, 120_000)
   })
 
   test.after(async () => {
