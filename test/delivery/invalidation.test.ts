@@ -7,7 +7,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startLake, type RunningLake } from '../../lake/index.js'
+import { type RunningLake, startPrivateLake } from '../../lake/index.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
 import { waitUntil } from '../helpers/wait.js'
@@ -180,16 +180,7 @@ outage(
     assert.ok(uncached.headers.get('retry-after'))
 
     // The lake comes back on the same address with the same data: no restart of delivery needed.
-    restarted = await startLake({
-      env: false,
-      dataDir,
-      host: '127.0.0.1',
-      httpPort: port,
-      httpsPort: -1,
-      projectId: 'local',
-      dataset: 'production',
-      keepAliveMs: 5_000,
-    })
+    restarted = await startPrivateLake({ dataDir, httpPort: port, keepAliveMs: 5_000 })
     await waitUntil(
       async () => {
         const r = await getJson(outageServer, articlePath)

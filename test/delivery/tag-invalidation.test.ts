@@ -10,7 +10,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ResponseCache } from '../../delivery/cache/response-cache.js'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startLake, type RunningLake } from '../../lake/index.js'
+import { type RunningLake, startPrivateLake } from '../../lake/index.js'
 import { importNdjson } from '../../lake/io/ndjson.js'
 import { createClient } from '@sanity/client'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
@@ -215,14 +215,8 @@ let busyServer: DeliveryServer
 
 away.before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-  busyLake = await startLake({
-    env: false,
+  busyLake = await startPrivateLake({
     dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: -1,
-    projectId: 'local',
-    dataset: 'production',
     // Every live connection is over the limit: the lake answers goaway and closes it.
     liveMaxConnections: 0,
   })

@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startLake } from '../../lake/index.js'
+import { startPrivateLake } from '../../lake/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 
@@ -315,14 +315,7 @@ test('lastLiveEventId on a query is accepted', async () => {
 
 test('past LAKE_LIVE_MAX_CONNECTIONS a new stream gets goaway', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-  const lake = await startLake({
-    env: false,
-    dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: -1,
-    liveMaxConnections: 1,
-  })
+  const lake = await startPrivateLake({ dataDir, liveMaxConnections: 1 })
   try {
     const client = t.makeClient({ apiHost: lake.httpUrl, token: undefined, dataset: lake.dataset })
     const first = live(client)
