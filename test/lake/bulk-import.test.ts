@@ -21,6 +21,13 @@ function open(dir?: string): { lake: LakeStore; dir: string } {
   return { lake: new LakeStore(d), dir: d }
 }
 
+/** The production documents as `lake` holds them, then the lake closed and its data dir opened again. */
+function reopen(lake: LakeStore, dir: string): { before: readonly LakeDocument[]; reopened: LakeStore } {
+  const before = structuredClone(lake.dataset('production').documents())
+  lake.close()
+  return { before, reopened: open(dir).lake }
+}
+
 test.after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
@@ -101,9 +108,7 @@ test('imported documents come back identical after a restart; a later edit and h
     .map((d) => JSON.stringify(d, null, d._id === 'c' ? 1 : 0).replace(/\n/g, ' '))
     .join('\n')}\n`
   await importNdjson(lake.dataset('production'), text)
-  const before = structuredClone(lake.dataset('production').documents())
-  lake.close()
-  const reopened = open(dir).lake
+  const { before, reopened } = reopen(lake, dir)
   try {
     const store = reopened.dataset('production')
     const byId = (list: readonly LakeDocument[]): LakeDocument[] => [...list].sort((x, y) => (x._id < y._id ? -1 : 1))
@@ -250,9 +255,7 @@ test('the source text is written as UTF-8 bytes: whitespace, non-ASCII text and 
   ]
   const entries = lines.map(({ line, json }) => ({ line, json, doc: JSON.parse(json) as Record<string, unknown> }))
   await importDocuments(lake.dataset('production'), entries)
-  const before = structuredClone(lake.dataset('production').documents())
-  lake.close()
-  const reopened = open(dir).lake
+  const { before, reopened } = reopen(lake, dir)
   try {
     const store = reopened.dataset('production')
     for (const doc of before) {
