@@ -3,6 +3,7 @@
 // skip when names repeat, and a cursor stays valid while content changes. Articles have their own
 // (publishedAt, _id) cursor in articles.ts.
 import { InvalidInputError } from './result.js'
+import { stegaClean } from '@sanity/client/stega'
 
 /** A page of a keyset-paginated list. */
 export interface Page<T> {
@@ -51,9 +52,12 @@ export function decodeTupleCursor(cursor: string, valid: (parts: string[]) => bo
   return decoded
 }
 
-/** A name-ordered list's cursor: `["n", name, _id]` of the page's last item. */
+/**
+ * A name-ordered list's cursor: `["n", name, _id]` of the page's last item. The name as the lake
+ * compares it: a preview read (delivery/http/preview-page.ts) hands names with stega appended.
+ */
 export function encodeNameCursor(position: NamePosition): string {
-  return encodeTupleCursor(['n', position.name, position.id])
+  return encodeTupleCursor(['n', stegaClean(position.name), position.id])
 }
 
 export function decodeNameCursor(cursor: string): NamePosition {
