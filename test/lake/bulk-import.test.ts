@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ImportError, importDocuments, importNdjson, parseNdjson } from '../../lake/io/ndjson.js'
-import { LakeStore, type CommittedTransaction, type LakeDocument } from '../../lake/store/index.js'
+import { type CommittedTransaction, type DatasetStore, type LakeDocument, LakeStore } from '../../lake/store/index.js'
 
 /**
  * The store's bulk path (`DatasetStore.bulkWrite`, used by imports) must leave exactly what
@@ -19,6 +19,14 @@ function open(dir?: string): { lake: LakeStore; dir: string } {
   const d = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bulk-'))
   if (!dir) dirs.push(d)
   return { lake: new LakeStore(d), dir: d }
+}
+
+/** The ids the store's last transaction changed, in its order. */
+function lastTransactionIds(store: DatasetStore): string[] {
+  return store
+    .transactionsAfter(0)
+    .at(-1)!
+    .changes.map((c) => c.id)
 }
 
 /** The production documents as `lake` holds them, then the lake closed and its data dir opened again. */
@@ -374,14 +382,7 @@ test('a large import is written in id order but keeps the file order in the tran
       fileOrder,
       'the store keeps the file order',
     )
-    assert.equal(
-      store
-        .transactionsAfter(0)
-        .at(-1)!
-        .changes.map((c) => c.id),
-      fileOrder,
-      'so does the transaction',
-    )
+    assert.equal(lastTransactionIds(store), fileOrder, 'so does the transaction')
   } finally {
     lake.close()
   }
@@ -389,14 +390,7 @@ test('a large import is written in id order but keeps the file order in the tran
   try {
     const store = again.dataset('production')
     assert.is(store.size, 1500)
-    assert.equal(
-      store
-        .transactionsAfter(0)
-        .at(-1)!
-        .changes.map((c) => c.id),
-      fileOrder,
-      'the stored transaction lists the file order',
-    )
+    assert.equal(lastTransactionIds(store), fileOrder, 'the stored transaction lists the file order')
     for (const id of [fileOrder[0], fileOrder[700], fileOrder[1499]])
       assert.is(store.revisions(id)[0].document!._id, id)
     const rows = again.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE rev_seq IS NOT NULL').get() as {
