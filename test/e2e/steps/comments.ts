@@ -5,6 +5,7 @@
 // dataset, where the Studio keeps them.
 import { createClient, type SanityClient } from '@sanity/client'
 import type { Locator, Page } from 'playwright-core'
+import { eventually } from '../harness.js'
 
 /** What a step needs of the running stack (a subset of the harness's StackInfo). */
 export interface StackLike {
@@ -220,13 +221,7 @@ export async function waitForAddon<T>(
   probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe().catch(() => undefined)
-    if (value !== undefined && value !== null && value !== false) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
+  return eventually(what, probe, timeoutMs)
 }
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
