@@ -8,21 +8,12 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startPrivateLake } from '../../lake/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: live events (Live Content API)')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: live events (Live Content API)')
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
