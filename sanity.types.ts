@@ -245,6 +245,7 @@ export type Partner = {
       _key: string;
     } & CategoryReference
   >;
+  languages?: Array<string>;
   webhookUrl?: string;
 };
 
@@ -2395,6 +2396,7 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
           _key: string;
         } & CategoryReference
       >;
+      languages?: Array<string>;
       webhookUrl?: string;
     }
   | {
