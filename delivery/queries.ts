@@ -49,6 +49,37 @@ const CLINICIAN = /* groq */ `{
 
 const CATEGORY = /* groq */ `{_id, _type, title, "slug": slug.current, description}`
 
+/**
+ * Languages (model/languages.ts). A document without `language` is in the source language, English.
+ * `$lang` is the requested language; `$fallback` (boolean) lets a document of the source language
+ * stand in where `$lang` has no version, only when the caller asked for it.
+ */
+const LANGUAGE = /* groq */ `"language": coalesce(language, "en")`
+
+/** A document in the requested language (or, with `$fallback`, an English one with no version in it). */
+const IN_REQUESTED_LANGUAGE = /* groq */ `(coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en" && !defined(*[_type == "translation.metadata" && references(^._id)][0].translations[language == $lang][0].value->_id)))`
+
+/**
+ * The version of the dereferenced document `@` in `$lang`: itself when it is in `$lang`, else its
+ * translation through its translation.metadata (null while that translation is unpublished), else
+ * itself again only with `$fallback`. Relations stay on the source (English) documents, so a
+ * Spanish page reaches the Spanish FAQ through the English one's metadata.
+ */
+const VERSION_IN_LANGUAGE = /* groq */ `{"v": coalesce(
+  select(coalesce(language, "en") == $lang => @),
+  *[_type == "translation.metadata" && references(^._id)][0].translations[language == $lang][0].value->,
+  select($fallback => @)
+)}`
+
+/** The published versions of the enclosing document, per language, with their slugs (hreflang). */
+const TRANSLATIONS = /* groq */ `"translations": *[_type == "translation.metadata" && references(^._id)][0].translations[defined(value->slug.current)]{
+    language,
+    "slug": value->slug.current
+  }`
+
+/** Every version of the enclosing document: references to any of them count (relations stay on the source). */
+const VERSION_IDS = /* groq */ `coalesce(*[_type == "translation.metadata" && references(^.^._id)][0].translations[].value._ref, [^._id])`
+
 const CONDITION_SUMMARY = /* groq */ `{
   _id,
   _type,
@@ -57,10 +88,11 @@ const CONDITION_SUMMARY = /* groq */ `{
   alsoCalled,
   bodyRegion,
   summary,
-  icd10Codes
+  icd10Codes,
+  ${LANGUAGE}
 }`
 
-const TREATMENT_SUMMARY = /* groq */ `{_id, _type, name, "slug": slug.current, summary}`
+const TREATMENT_SUMMARY = /* groq */ `{_id, _type, name, "slug": slug.current, summary, ${LANGUAGE}}`
 
 const FAQ = /* groq */ `{
   _id,
@@ -68,8 +100,9 @@ const FAQ = /* groq */ `{
   question,
   "answer": answer[]${SIMPLE_PORTABLE_TEXT},
   order,
-  "treatments": treatments[]->{_id, name, "slug": slug.current},
-  "conditions": conditions[]->{_id, name, "slug": slug.current}
+  ${LANGUAGE},
+  "treatments": (treatments[]->${VERSION_IN_LANGUAGE})[defined(v)][].v{_id, name, "slug": slug.current},
+  "conditions": (conditions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v{_id, name, "slug": slug.current}
 }`
 
 const CARE_INSTRUCTION = /* groq */ `{
@@ -80,7 +113,8 @@ const CARE_INSTRUCTION = /* groq */ `{
   phase,
   steps,
   contactTherapistWhen,
-  "treatment": treatment->{_id, name, "slug": slug.current}
+  ${LANGUAGE},
+  "treatment": treatment->${VERSION_IN_LANGUAGE}.v{_id, name, "slug": slug.current}
 }`
 
 /** The head of an article's projection, in a list or on its page. */
@@ -89,7 +123,8 @@ const ARTICLE_HEAD = /* groq */ `_id,
   _updatedAt,
   title,
   "slug": slug.current,
-  excerpt`
+  excerpt,
+  ${LANGUAGE}`
 
 /** What an article list item carries (no body). */
 const ARTICLE_SUMMARY_FIELDS = /* groq */ `
@@ -109,13 +144,17 @@ const NAMED_HEAD = /* groq */ `_id,
   _type,
   _updatedAt,
   name,
-  "slug": slug.current`
+  "slug": slug.current,
+  ${LANGUAGE}`
 
 /** The listable articles that reference the enclosing document, newest first. */
 const REFERRING_ARTICLES = /* groq */ `*[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc)`
 
+/** The listable articles in the requested language that reference any version of the enclosing document. */
+const REFERRING_ARTICLES_IN_LANGUAGE = /* groq */ `*[${LISTABLE_ARTICLE} && ${IN_REQUESTED_LANGUAGE} && references(${VERSION_IDS})] | order(publishedAt desc, _id desc)`
+
 /** The FAQs that reference the enclosing document, in display order. */
-const REFERRING_FAQS = /* groq */ `*[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ}`
+const REFERRING_FAQS = /* groq */ `*[_type == "faq" && ${IN_REQUESTED_LANGUAGE} && references(${VERSION_IDS})] | order(order asc, _id asc) ${FAQ}`
 
 /**
  * Keyset pagination by (name, _id) ascending: `$afterName`/`$afterId` are the last item of the
@@ -125,7 +164,9 @@ const AFTER_NAME = /* groq */ `($afterId == null || name > $afterName || (name =
 const BY_NAME_PAGE = /* groq */ `order(name asc, _id asc) [0...$limit]`
 
 /** One article with everything a page about it needs resolved. */
-export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.current == $slug][0]{
+export const ARTICLE_BY_SLUG_QUERY =
+  defineQuery(`*[_type == "article" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]{
+  ${TRANSLATIONS},
   ${ARTICLE_HEAD},
   heroImage${IMAGE},
   "body": body[]${PORTABLE_TEXT},
@@ -135,10 +176,10 @@ export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.c
   nextReviewDue,
   publishedAt,
   "categories": categories[]->${CATEGORY},
-  "conditions": conditions[]->${CONDITION_SUMMARY},
-  "treatments": treatments[]->${TREATMENT_SUMMARY},
-  "faqs": faqs[]->${FAQ},
-  "careInstructions": careInstructions[]->${CARE_INSTRUCTION},
+  "conditions": (conditions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${CONDITION_SUMMARY},
+  "treatments": (treatments[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${TREATMENT_SUMMARY},
+  "faqs": (faqs[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${FAQ},
+  "careInstructions": (careInstructions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${CARE_INSTRUCTION},
   citations,
   callToAction,
   seo
@@ -152,6 +193,7 @@ export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.c
  */
 export const ARTICLE_LIST_QUERY = defineQuery(`*[
   ${LISTABLE_ARTICLE}
+  && ${IN_REQUESTED_LANGUAGE}
   && ($category == null || $category in categories[]->slug.current)
   && ($condition == null || $condition in conditions[]->slug.current)
   && ($treatment == null || $treatment in treatments[]->slug.current)
@@ -159,7 +201,9 @@ export const ARTICLE_LIST_QUERY = defineQuery(`*[
 ] | order(publishedAt desc, _id desc) [0...$limit] ${ARTICLE_SUMMARY}`)
 
 /** A condition with the articles, treatments and FAQs that reference it (or that it references). */
-export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && slug.current == $slug][0]{
+export const CONDITION_BY_SLUG_QUERY =
+  defineQuery(`*[_type == "condition" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]{
+  ${TRANSLATIONS},
   ${NAMED_HEAD},
   alsoCalled,
   bodyRegion,
@@ -167,19 +211,19 @@ export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && sl
   symptoms,
   icd10Codes,
   "sections": sections[]{_key, aspect, "body": body[]${PORTABLE_TEXT}},
-  "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) ${TREATMENT_SUMMARY},
-  "articles": ${REFERRING_ARTICLES} ${ARTICLE_SUMMARY},
+  "treatments": (*[_type == "treatment" && coalesce(language, "en") == "en" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) ${VERSION_IN_LANGUAGE})[defined(v)][].v${TREATMENT_SUMMARY},
+  "articles": ${REFERRING_ARTICLES_IN_LANGUAGE} ${ARTICLE_SUMMARY},
   "faqs": ${REFERRING_FAQS}
 }`)
 
 /** Conditions of one body region, by name. */
 export const CONDITIONS_BY_BODY_REGION_QUERY = defineQuery(
-  `*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion] | order(name asc) ${CONDITION_SUMMARY}`,
+  `*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion && ${IN_REQUESTED_LANGUAGE}] | order(name asc) ${CONDITION_SUMMARY}`,
 )
 
 /** Conditions carrying an ICD-10-CM code (normally one; a code may be shared). */
 export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
-  `*[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) ${CONDITION_SUMMARY}`,
+  `*[_type == "condition" && defined(slug.current) && $code in icd10Codes && ${IN_REQUESTED_LANGUAGE}] | order(name asc) ${CONDITION_SUMMARY}`,
 )
 
 /**
@@ -192,34 +236,39 @@ export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
 export const CONDITION_LIST_QUERY = defineQuery(`*[
   _type == "condition" && defined(slug.current) && defined(name)
   && ($bodyRegion == null || bodyRegion == $bodyRegion)
+  && ${IN_REQUESTED_LANGUAGE}
   && ${AFTER_NAME}
 ] | ${BY_NAME_PAGE} ${CONDITION_SUMMARY}`)
 
 /** A treatment with its FAQs (in order) and its care instructions (before-care first). */
-export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && slug.current == $slug][0]{
+export const TREATMENT_BY_SLUG_QUERY =
+  defineQuery(`*[_type == "treatment" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]{
+  ${TRANSLATIONS},
   ${NAMED_HEAD},
   summary,
   "howItWorks": howItWorks[]${PORTABLE_TEXT},
   differsFrom,
   whoMayPerform,
-  "conditions": conditions[]->${CONDITION_SUMMARY},
+  "conditions": (conditions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${CONDITION_SUMMARY},
   "whatToExpect": whatToExpect[]${PORTABLE_TEXT},
   sideEffects,
   complementaryTreatments,
   "faqs": ${REFERRING_FAQS},
-  "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
-  "articles": ${REFERRING_ARTICLES} ${ARTICLE_SUMMARY}
+  "careInstructions": *[_type == "careInstruction" && ${IN_REQUESTED_LANGUAGE} && treatment._ref in ${VERSION_IDS}] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
+  "articles": ${REFERRING_ARTICLES_IN_LANGUAGE} ${ARTICLE_SUMMARY}
 }`)
 
 /** A page of treatments by (name, _id) ascending: the same keyset pagination as CONDITION_LIST_QUERY. */
 export const TREATMENT_LIST_QUERY = defineQuery(`*[
   _type == "treatment" && defined(slug.current) && defined(name)
+  && ${IN_REQUESTED_LANGUAGE}
   && ${AFTER_NAME}
 ] | ${BY_NAME_PAGE} ${TREATMENT_SUMMARY}`)
 
 /** FAQs about a treatment and/or a condition (slugs; null = any), in display order. */
 export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
   _type == "faq"
+  && ${IN_REQUESTED_LANGUAGE}
   && ($treatment == null || $treatment in treatments[]->slug.current)
   && ($condition == null || $condition in conditions[]->slug.current)
 ] | order(order asc, _id asc) ${FAQ}`)
@@ -227,6 +276,7 @@ export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
 /** Care instructions of a treatment (slug), optionally of one phase (null = both), before first. */
 export const CARE_INSTRUCTIONS_QUERY = defineQuery(`*[
   _type == "careInstruction"
+  && ${IN_REQUESTED_LANGUAGE}
   && treatment->slug.current == $treatment
   && ($phase == null || phase == $phase)
 ] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION}`)
@@ -237,6 +287,7 @@ export const CARE_INSTRUCTIONS_QUERY = defineQuery(`*[
  */
 export const ARTICLE_SEARCH_QUERY = defineQuery(`*[
   ${LISTABLE_ARTICLE}
+  && ${IN_REQUESTED_LANGUAGE}
   && [title, excerpt, pt::text(body)] match $terms
 ] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)
   | order(_score desc, publishedAt desc, _id desc) [0...$limit] {
@@ -273,7 +324,9 @@ export const SITEMAP_PAGE_QUERY = defineQuery(`*[${SITEMAP_ENTRY}] | order(slug.
   _id,
   _type,
   "slug": slug.current,
-  _updatedAt
+  _updatedAt,
+  ${LANGUAGE},
+  ${TRANSLATIONS}
 }`)
 
 /** The clinic singleton. */

@@ -2,6 +2,7 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_BY_SLUG_QUERY, ARTICLE_LIST_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
 import { conformDocument, conformList } from './conform.js'
 import { ARTICLE, ARTICLE_SUMMARY } from './shapes.js'
 import { decodeTupleCursor, encodeTupleCursor, keysetPage, pageSizeOf } from './pagination.js'
@@ -11,9 +12,14 @@ export type Article = NonNullable<QueryResult<typeof ARTICLE_BY_SLUG_QUERY>>
 export type ArticleSummary = QueryResult<typeof ARTICLE_LIST_QUERY>[number]
 
 /** An article with its author, reviewer, conditions, treatments, FAQs, care and citations. */
-export async function getArticleBySlug(client: SanityClient, slug: string): Promise<Lookup<Article>> {
+export async function getArticleBySlug(
+  client: SanityClient,
+  slug: string,
+  language?: LanguageOptions,
+): Promise<Lookup<Article>> {
   requireSlug('slug', slug)
-  const article = await runQuery(client, ARTICLE_BY_SLUG_QUERY, { slug }, 'article-by-slug')
+  const params = { slug, ...languageParams(language) }
+  const article = await runQuery(client, ARTICLE_BY_SLUG_QUERY, params, 'article-by-slug')
   const clean = article && conformDocument(article, ARTICLE, 'article', 'article page')
   // A slug that is not a valid slug has no page (and no canonical URL): not found, as on the site.
   return clean?.slug ? found(clean) : notFound('article', slug)
@@ -22,7 +28,7 @@ export async function getArticleBySlug(client: SanityClient, slug: string): Prom
 export const DEFAULT_PAGE_SIZE = 10
 export const MAX_PAGE_SIZE = 50
 
-export interface ArticleListOptions {
+export interface ArticleListOptions extends LanguageOptions {
   /** Category slug. */
   category?: string | null
   /** Condition slug. */
@@ -75,6 +81,7 @@ export async function listArticles(client: SanityClient, options: ArticleListOpt
     afterPublishedAt: after?.publishedAt ?? null,
     afterId: after?.id ?? null,
     limit: limit + 1,
+    ...languageParams(options),
   }
   const rows = await runQuery(client, ARTICLE_LIST_QUERY, params, 'article-list')
   // The cursor is the last row read, valid or not, so a skipped document never repeats or hides a page.

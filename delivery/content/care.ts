@@ -3,6 +3,7 @@ import type { SanityClient } from '@sanity/client'
 import { CARE_PHASE_VALUES, isCarePhase } from '../../model/values.js'
 import { runQuery, type QueryResult } from '../client.js'
 import { CARE_INSTRUCTIONS_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
 import { conformList } from './conform.js'
 import { InvalidInputError, requireSlug } from './result.js'
 import { CARE_INSTRUCTION } from './shapes.js'
@@ -12,7 +13,7 @@ export type CareInstruction = QueryResult<typeof CARE_INSTRUCTIONS_QUERY>[number
 /** A treatment's care instructions (treatment slug), of one phase or both (before first). */
 export async function listCareInstructions(
   client: SanityClient,
-  options: { treatment: string; phase?: string | null },
+  options: { treatment: string; phase?: string | null } & LanguageOptions,
 ): Promise<CareInstruction[]> {
   const treatment = requireSlug('treatment', options.treatment)
   const phase = options.phase ?? null
@@ -24,7 +25,12 @@ export async function listCareInstructions(
     )
   }
   return conformList(
-    await runQuery(client, CARE_INSTRUCTIONS_QUERY, { treatment, phase }, 'care-instructions'),
+    await runQuery(
+      client,
+      CARE_INSTRUCTIONS_QUERY,
+      { treatment, phase, ...languageParams(options) },
+      'care-instructions',
+    ),
     CARE_INSTRUCTION,
     'careInstruction',
     'care instruction list',

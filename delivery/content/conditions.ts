@@ -9,6 +9,7 @@ import {
   CONDITIONS_BY_BODY_REGION_QUERY,
   CONDITIONS_BY_ICD10_QUERY,
 } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
 import { conformDocument, conformList } from './conform.js'
 import { CONDITION, CONDITION_SUMMARY } from './shapes.js'
 import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
@@ -26,9 +27,14 @@ function notABodyRegion(value: unknown): InvalidInputError {
 }
 
 /** A condition with its treatments, the articles that reference it and its FAQs (in order). */
-export async function getConditionBySlug(client: SanityClient, slug: string): Promise<Lookup<Condition>> {
+export async function getConditionBySlug(
+  client: SanityClient,
+  slug: string,
+  language?: LanguageOptions,
+): Promise<Lookup<Condition>> {
   requireSlug('slug', slug)
-  const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, { slug }, 'condition-by-slug')
+  const params = { slug, ...languageParams(language) }
+  const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, params, 'condition-by-slug')
   const clean = condition && conformDocument(condition, CONDITION, 'condition', 'condition page')
   return clean?.slug ? found(clean) : notFound('condition', slug)
 }
@@ -37,11 +43,17 @@ export async function getConditionBySlug(client: SanityClient, slug: string): Pr
 export async function listConditionsByBodyRegion(
   client: SanityClient,
   bodyRegion: string,
+  language?: LanguageOptions,
 ): Promise<ConditionSummary[]> {
   if (!isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
-  const rows = await runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
+  const rows = await runQuery(
+    client,
+    CONDITIONS_BY_BODY_REGION_QUERY,
+    { bodyRegion, ...languageParams(language) },
+    'conditions-by-body-region',
+  )
   return conformList(rows, CONDITION_SUMMARY, 'condition', 'condition list')
 }
 
@@ -69,10 +81,11 @@ export async function listConditions(
   if (bodyRegion !== null && !isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
+  const language = languageParams(options)
   const page = await nameOrderedPage(
     options,
     { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE },
-    (params) => runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...params }, 'condition-list'),
+    (params) => runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...language, ...params }, 'condition-list'),
   )
   return { ...page, items: conformList(page.items, CONDITION_SUMMARY, 'condition', 'condition list') }
 }
@@ -97,10 +110,12 @@ export function normalizeIcd10Code(input: string): string {
 export async function getConditionsByIcd10Code(
   client: SanityClient,
   code: string,
+  language?: LanguageOptions,
 ): Promise<Lookup<{ code: string; conditions: ConditionSummary[] }>> {
   const normalized = normalizeIcd10Code(code)
+  const params = { code: normalized, ...languageParams(language) }
   const conditions = conformList(
-    await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized }, 'conditions-by-icd10'),
+    await runQuery(client, CONDITIONS_BY_ICD10_QUERY, params, 'conditions-by-icd10'),
     CONDITION_SUMMARY,
     'condition',
     'ICD-10 code list',

@@ -2,13 +2,14 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { FAQS_BY_TOPIC_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
 import { conformList } from './conform.js'
 import { InvalidInputError, optionalSlug } from './result.js'
 import { FAQ } from './shapes.js'
 
 export type Faq = QueryResult<typeof FAQS_BY_TOPIC_QUERY>[number]
 
-export interface FaqTopic {
+export interface FaqTopic extends LanguageOptions {
   /** Treatment slug. */
   treatment?: string | null
   /** Condition slug. */
@@ -23,7 +24,7 @@ export async function listFaqsByTopic(client: SanityClient, topic: FaqTopic): Pr
     throw new InvalidInputError('topic', 'no topic was given', 'Pass a treatment slug, a condition slug, or both')
   }
   return conformList(
-    await runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition }, 'faqs-by-topic'),
+    await runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition, ...languageParams(topic) }, 'faqs-by-topic'),
     FAQ,
     'faq',
     'FAQ list',

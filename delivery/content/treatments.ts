@@ -2,6 +2,7 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { TREATMENT_BY_SLUG_QUERY, TREATMENT_LIST_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
 import { conformDocument, conformList } from './conform.js'
 import { TREATMENT, TREATMENT_SUMMARY } from './shapes.js'
 import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
@@ -18,9 +19,14 @@ export type Treatment = TreatmentQueryResult & {
 export type TreatmentSummary = QueryResult<typeof TREATMENT_LIST_QUERY>[number]
 
 /** A treatment with its FAQs (in order), before- and after-care, conditions and articles. */
-export async function getTreatmentBySlug(client: SanityClient, slug: string): Promise<Lookup<Treatment>> {
+export async function getTreatmentBySlug(
+  client: SanityClient,
+  slug: string,
+  language?: LanguageOptions,
+): Promise<Lookup<Treatment>> {
   requireSlug('slug', slug)
-  const result = await runQuery(client, TREATMENT_BY_SLUG_QUERY, { slug }, 'treatment-by-slug')
+  const params = { slug, ...languageParams(language) }
+  const result = await runQuery(client, TREATMENT_BY_SLUG_QUERY, params, 'treatment-by-slug')
   if (!result) return notFound('treatment', slug)
   const treatment = conformDocument(result, TREATMENT, 'treatment', 'treatment page')
   if (!treatment.slug) return notFound('treatment', slug)
@@ -36,10 +42,11 @@ export const MAX_TREATMENT_PAGE_SIZE = 200
 
 /** A page of treatments by name (ties by _id); pass `nextCursor` as `cursor` for the next page. */
 export async function listTreatments(client: SanityClient, options: PageOptions = {}): Promise<Page<TreatmentSummary>> {
+  const language = languageParams(options)
   const page = await nameOrderedPage(
     options,
     { fallback: TREATMENT_PAGE_SIZE, max: MAX_TREATMENT_PAGE_SIZE },
-    (params) => runQuery(client, TREATMENT_LIST_QUERY, params, 'treatment-list'),
+    (params) => runQuery(client, TREATMENT_LIST_QUERY, { ...language, ...params }, 'treatment-list'),
   )
   return { ...page, items: conformList(page.items, TREATMENT_SUMMARY, 'treatment', 'treatment list') }
 }

@@ -3,6 +3,7 @@
 //
 // The article projection is delivery's own ARTICLE_BY_SLUG_QUERY projection (so syndicated copies
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
+import { type Language, languageOf, localeOf } from '../../model/languages.js'
 import type { SanityClient } from '@sanity/client'
 import { fetchTagged } from '../client.js'
 import { acceptListItem, conformDocument } from '../content/conform.js'
@@ -20,7 +21,9 @@ import type { ArticleInput, ClinicInput, ImageConfig } from '../render/types.js'
 import { isRecord, optString } from './documents.js'
 import { scopeFilter, type Audience } from './scope.js'
 
-const BY_SLUG_PREFIX = '*[_type == "article" && slug.current == $slug][0]'
+// The by-slug filter, in the requested language (English only with $fallback), best match first.
+const BY_SLUG_PREFIX =
+  '*[_type == "article" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]'
 if (
   !ARTICLE_BY_SLUG_QUERY.startsWith(BY_SLUG_PREFIX) ||
   !ARTICLE_BY_SLUG_QUERY.slice(BY_SLUG_PREFIX.length).trimStart().startsWith('{')
@@ -183,6 +186,9 @@ export interface LicenceTerms {
 export interface SyndicatedArticle {
   id: string
   slug: string
+  /** The article's language (model/languages.ts) and its BCP 47 locale. */
+  language: Language
+  inLanguage: string
   title: string
   excerpt: string | null
   /** Where the article lives on the clinic's site: partners must point rel=canonical here. */
@@ -231,7 +237,7 @@ function personLine(p: PersonSummary): string {
 export function canonicalUrlOf(article: SyndicatedArticleSource, clinic: { siteUrl: string }): string {
   const override = article.syndicationCanonicalUrl ? safeLinkUrl(article.syndicationCanonicalUrl) : null
   if (override && /^https?:/.test(override)) return override
-  const url = urlFor({ _type: 'article', slug: article.slug }, clinic.siteUrl)
+  const url = urlFor({ _type: 'article', slug: article.slug, language: languageOf(article) }, clinic.siteUrl)
   if (url === null)
     throw new TypeError(`article ${article._id} has no valid slug, so it has no URL on the clinic's site`)
   return url
@@ -312,7 +318,7 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
       ? renderImageHtml(article.heroImage, images, { loading: 'eager', className: 'syndication-hero' })
       : ''
   const html =
-    `<article class="syndicated-article" lang="en-US" data-canonical-url="${escapeHtml(canonicalUrl)}">` +
+    `<article class="syndicated-article" lang="${escapeHtml(localeOf(languageOf(article)))}" data-canonical-url="${escapeHtml(canonicalUrl)}">` +
     `<h1>${escapeHtml(title)}</h1>` +
     (byline.length > 0 ? `<p class="syndication-byline">${byline.join(' ')}</p>` : '') +
     hero +
@@ -331,6 +337,8 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
   return {
     id: article._id,
     slug,
+    language: languageOf(article),
+    inLanguage: localeOf(languageOf(article)),
     title,
     excerpt: article.excerpt ?? null,
     canonicalUrl,
