@@ -305,10 +305,12 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     const slug = a.slug?.current ?? ''
     const full = await platform.editor.getDocument<{ title?: string }>(a._id)
     const deadlineShown = Date.now() + 5000
-    let got = await platform.get(`${platform.delivery.url}/api/v1/articles/${encodeURIComponent(slug)}`)
+    const lang = (a.language ?? 'en') === 'en' ? '' : `?lang=${a.language}`
+    const url = `${platform.delivery.url}/api/v1/articles/${encodeURIComponent(slug)}${lang}`
+    let got = await platform.get(url)
     while (!got.body.includes(String(full?.title)) && Date.now() < deadlineShown) {
       await new Promise((r) => setTimeout(r, 100))
-      got = await platform.get(`${platform.delivery.url}/api/v1/articles/${encodeURIComponent(slug)}`)
+      got = await platform.get(url)
     }
     assert.ok(got.body.includes(String(full?.title)), `published article ${slug} is served with its published title`)
   }
