@@ -53,32 +53,45 @@ const CATEGORY = /* groq */ `{_id, _type, title, "slug": slug.current, descripti
  * Languages (model/languages.ts). A document without `language` is in the source language, English.
  * `$lang` is the requested language; `$fallback` (boolean) lets a document of the source language
  * stand in where `$lang` has no version, only when the caller asked for it.
+ *
+ * No query here looks a translation up per document or per related item (a `*[...]` inside a
+ * filter or a relation's projection costs a scan of the dataset each time under plain GROQ): the
+ * content functions read the translation metadata of the documents they serve ONCE per request
+ * (TRANSLATION_VERSIONS_QUERY, by `references($ids)`) and pass what they found as parameters:
+ * `$versions` (for related documents) and `$versionIds` (every version of a page's document).
  */
 const LANGUAGE = /* groq */ `"language": coalesce(language, "en")`
 
-/** A document in the requested language (or, with `$fallback`, an English one with no version in it). */
-const IN_REQUESTED_LANGUAGE = /* groq */ `(coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en" && !defined(*[_type == "translation.metadata" && references(^._id)][0].translations[language == $lang][0].value->_id)))`
+/**
+ * A document in the requested language, or of the source language when that was asked for
+ * (`$lang` English) or may stand in (`$fallback`). Written so the lake's planner can fold the
+ * constant part and serve `language == $lang` from an index (`coalesce(...) == $lang` it cannot).
+ * With `$fallback`, English documents that do have a version in `$lang` are left out by the
+ * content functions, from the translation metadata they read (delivery/content/versions.ts).
+ */
+const IN_REQUESTED_LANGUAGE = /* groq */ `(language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))`
+
+/** A document of the source language (English): no `language`, or `en`. */
+const IN_SOURCE_LANGUAGE = /* groq */ `(!defined(language) || language == "en")`
 
 /**
  * The version of the dereferenced document `@` in `$lang`: itself when it is in `$lang`, else its
- * translation through its translation.metadata (null while that translation is unpublished), else
- * itself again only with `$fallback`. Relations stay on the source (English) documents, so a
- * Spanish page reaches the Spanish FAQ through the English one's metadata.
+ * published translation as the content function found it (`$versions`: `[{source, version}]`,
+ * `version` a reference), else itself again only with `$fallback`. Relations stay on the source
+ * (English) documents, so a Spanish page reaches the Spanish FAQ through the English one.
  */
 const VERSION_IN_LANGUAGE = /* groq */ `{"v": coalesce(
   select(coalesce(language, "en") == $lang => @),
-  *[_type == "translation.metadata" && references(^._id)][0].translations[language == $lang][0].value->,
+  $versions[source == ^._id][0].version->,
   select($fallback => @)
 )}`
 
-/** The published versions of the enclosing document, per language, with their slugs (hreflang). */
-const TRANSLATIONS = /* groq */ `"translations": *[_type == "translation.metadata" && references(^._id)][0].translations[defined(value->slug.current)]{
-    language,
-    "slug": value->slug.current
-  }`
-
-/** Every version of the enclosing document: references to any of them count (relations stay on the source). */
-const VERSION_IDS = /* groq */ `coalesce(*[_type == "translation.metadata" && references(^.^._id)][0].translations[].value._ref, [^._id])`
+/**
+ * Documents that reference the enclosing document or any of its versions (`$versionIds`, empty
+ * for a document without translations): relations stay on the source document, so a Spanish
+ * page's FAQs reference its English version. Both are reference-index lookups.
+ */
+const REFERENCES_ANY_VERSION = /* groq */ `(references(^._id) || references($versionIds))`
 
 const CONDITION_SUMMARY = /* groq */ `{
   _id,
@@ -151,10 +164,10 @@ const NAMED_HEAD = /* groq */ `_id,
 const REFERRING_ARTICLES = /* groq */ `*[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc)`
 
 /** The listable articles in the requested language that reference any version of the enclosing document. */
-const REFERRING_ARTICLES_IN_LANGUAGE = /* groq */ `*[${LISTABLE_ARTICLE} && ${IN_REQUESTED_LANGUAGE} && references(${VERSION_IDS})] | order(publishedAt desc, _id desc)`
+const REFERRING_ARTICLES_IN_LANGUAGE = /* groq */ `*[${LISTABLE_ARTICLE} && ${IN_REQUESTED_LANGUAGE} && ${REFERENCES_ANY_VERSION}] | order(publishedAt desc, _id desc)`
 
-/** The FAQs that reference the enclosing document, in display order. */
-const REFERRING_FAQS = /* groq */ `*[_type == "faq" && ${IN_REQUESTED_LANGUAGE} && references(${VERSION_IDS})] | order(order asc, _id asc) ${FAQ}`
+/** The FAQs in the requested language that reference any version of the enclosing document, in display order. */
+const REFERRING_FAQS = /* groq */ `*[_type == "faq" && ${IN_REQUESTED_LANGUAGE} && ${REFERENCES_ANY_VERSION}] | order(order asc, _id asc) ${FAQ}`
 
 /**
  * Keyset pagination by (name, _id) ascending: `$afterName`/`$afterId` are the last item of the
@@ -165,8 +178,7 @@ const BY_NAME_PAGE = /* groq */ `order(name asc, _id asc) [0...$limit]`
 
 /** One article with everything a page about it needs resolved. */
 export const ARTICLE_BY_SLUG_QUERY =
-  defineQuery(`*[_type == "article" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]{
-  ${TRANSLATIONS},
+  defineQuery(`*[_type == "article" && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{
   ${ARTICLE_HEAD},
   heroImage${IMAGE},
   "body": body[]${PORTABLE_TEXT},
@@ -202,8 +214,7 @@ export const ARTICLE_LIST_QUERY = defineQuery(`*[
 
 /** A condition with the articles, treatments and FAQs that reference it (or that it references). */
 export const CONDITION_BY_SLUG_QUERY =
-  defineQuery(`*[_type == "condition" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]{
-  ${TRANSLATIONS},
+  defineQuery(`*[_type == "condition" && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{
   ${NAMED_HEAD},
   alsoCalled,
   bodyRegion,
@@ -211,7 +222,7 @@ export const CONDITION_BY_SLUG_QUERY =
   symptoms,
   icd10Codes,
   "sections": sections[]{_key, aspect, "body": body[]${PORTABLE_TEXT}},
-  "treatments": (*[_type == "treatment" && coalesce(language, "en") == "en" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) ${VERSION_IN_LANGUAGE})[defined(v)][].v${TREATMENT_SUMMARY},
+  "treatments": (*[_type == "treatment" && ${IN_SOURCE_LANGUAGE} && (_id in ^.treatments[]._ref || ${REFERENCES_ANY_VERSION})] | order(name asc) ${VERSION_IN_LANGUAGE})[defined(v)][].v${TREATMENT_SUMMARY},
   "articles": ${REFERRING_ARTICLES_IN_LANGUAGE} ${ARTICLE_SUMMARY},
   "faqs": ${REFERRING_FAQS}
 }`)
@@ -242,8 +253,7 @@ export const CONDITION_LIST_QUERY = defineQuery(`*[
 
 /** A treatment with its FAQs (in order) and its care instructions (before-care first). */
 export const TREATMENT_BY_SLUG_QUERY =
-  defineQuery(`*[_type == "treatment" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]{
-  ${TRANSLATIONS},
+  defineQuery(`*[_type == "treatment" && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{
   ${NAMED_HEAD},
   summary,
   "howItWorks": howItWorks[]${PORTABLE_TEXT},
@@ -254,7 +264,7 @@ export const TREATMENT_BY_SLUG_QUERY =
   sideEffects,
   complementaryTreatments,
   "faqs": ${REFERRING_FAQS},
-  "careInstructions": *[_type == "careInstruction" && ${IN_REQUESTED_LANGUAGE} && treatment._ref in ${VERSION_IDS}] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
+  "careInstructions": *[_type == "careInstruction" && ${IN_REQUESTED_LANGUAGE} && (treatment._ref == ^._id || (references($versionIds) && treatment._ref in $versionIds))] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
   "articles": ${REFERRING_ARTICLES_IN_LANGUAGE} ${ARTICLE_SUMMARY}
 }`)
 
@@ -325,9 +335,31 @@ export const SITEMAP_PAGE_QUERY = defineQuery(`*[${SITEMAP_ENTRY}] | order(slug.
   _type,
   "slug": slug.current,
   _updatedAt,
-  ${LANGUAGE},
-  ${TRANSLATIONS}
+  ${LANGUAGE}
 }`)
+
+/**
+ * The language versions of some documents, read once per request instead of per item: the
+ * translation.metadata documents that reference any of `$ids` (a reference-index lookup), each
+ * with its versions: language, id, and the published document's type and slug (null while that
+ * version is unpublished, or gone).
+ */
+export const TRANSLATION_VERSIONS_QUERY = defineQuery(`*[_type == "translation.metadata" && references($ids)]{
+  "versions": translations[]{
+    language,
+    "id": value._ref,
+    "published": value->{_type, "slug": slug.current}
+  }
+}`)
+
+/**
+ * Which document a page in `$lang` (or English standing in, with `$fallback`) shows: its id, so
+ * the content function can read its versions before the page query (whose related documents
+ * reference the English version).
+ */
+export const DOCUMENT_IN_LANGUAGE_QUERY = defineQuery(
+  `*[_type == $type && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{_id, ${LANGUAGE}}`,
+)
 
 /** The clinic singleton. */
 export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{

@@ -4,6 +4,7 @@ import { CARE_PHASE_VALUES, isCarePhase } from '../../model/values.js'
 import { runQuery, type QueryResult } from '../client.js'
 import { CARE_INSTRUCTIONS_QUERY } from '../queries.js'
 import { type LanguageOptions, languageParams } from './language.js'
+import { runWithVersions, withoutTranslated } from './versions.js'
 import { conformList } from './conform.js'
 import { InvalidInputError, requireSlug } from './result.js'
 import { CARE_INSTRUCTION } from './shapes.js'
@@ -24,13 +25,17 @@ export async function listCareInstructions(
       `Use one of: ${CARE_PHASE_VALUES.join(', ')}`,
     )
   }
-  return conformList(
-    await runQuery(
+  const language = languageParams(options)
+  const { result, versions } = await runWithVersions(client, language, (versionOptions) =>
+    runQuery(
       client,
       CARE_INSTRUCTIONS_QUERY,
-      { treatment, phase, ...languageParams(options) },
+      { treatment, phase, ...language, ...versionOptions },
       'care-instructions',
     ),
+  )
+  return conformList(
+    await withoutTranslated(client, result, language, versions),
     CARE_INSTRUCTION,
     'careInstruction',
     'care instruction list',

@@ -10,12 +10,14 @@ import {
   CONDITIONS_BY_ICD10_QUERY,
 } from '../queries.js'
 import { type LanguageOptions, languageParams } from './language.js'
+import { readPage, type Translation, withoutTranslated } from './versions.js'
 import { conformDocument, conformList } from './conform.js'
 import { CONDITION, CONDITION_SUMMARY } from './shapes.js'
 import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
 import { found, InvalidInputError, notFound, requireSlug, type Lookup } from './result.js'
 
-export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>>
+/** A condition page; `translations`: its published language versions (for `hreflang`). */
+export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>> & { translations: Translation[] }
 export type ConditionSummary = QueryResult<typeof CONDITION_LIST_QUERY>[number]
 
 function notABodyRegion(value: unknown): InvalidInputError {
@@ -33,9 +35,14 @@ export async function getConditionBySlug(
   language?: LanguageOptions,
 ): Promise<Lookup<Condition>> {
   requireSlug('slug', slug)
-  const params = { slug, ...languageParams(language) }
-  const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, params, 'condition-by-slug')
-  const clean = condition && conformDocument(condition, CONDITION, 'condition', 'condition page')
+  const lang = languageParams(language)
+  const condition = await readPage(client, 'condition', slug, lang, (versions) =>
+    runQuery(client, CONDITION_BY_SLUG_QUERY, { slug, ...lang, ...versions }, 'condition-by-slug'),
+  )
+  const clean = condition && {
+    ...conformDocument(condition, CONDITION, 'condition', 'condition page'),
+    translations: condition.translations,
+  }
   return clean?.slug ? found(clean) : notFound('condition', slug)
 }
 
@@ -48,13 +55,14 @@ export async function listConditionsByBodyRegion(
   if (!isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
+  const lang = languageParams(language)
   const rows = await runQuery(
     client,
     CONDITIONS_BY_BODY_REGION_QUERY,
-    { bodyRegion, ...languageParams(language) },
+    { bodyRegion, ...lang },
     'conditions-by-body-region',
   )
-  return conformList(rows, CONDITION_SUMMARY, 'condition', 'condition list')
+  return conformList(await withoutTranslated(client, rows, lang), CONDITION_SUMMARY, 'condition', 'condition list')
 }
 
 /** Page sizes of the condition list: a whole body region usually fits in the maximum. */
@@ -87,7 +95,8 @@ export async function listConditions(
     { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE },
     (params) => runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...language, ...params }, 'condition-list'),
   )
-  return { ...page, items: conformList(page.items, CONDITION_SUMMARY, 'condition', 'condition list') }
+  const items = await withoutTranslated(client, page.items, language)
+  return { ...page, items: conformList(items, CONDITION_SUMMARY, 'condition', 'condition list') }
 }
 
 /**
@@ -113,9 +122,10 @@ export async function getConditionsByIcd10Code(
   language?: LanguageOptions,
 ): Promise<Lookup<{ code: string; conditions: ConditionSummary[] }>> {
   const normalized = normalizeIcd10Code(code)
-  const params = { code: normalized, ...languageParams(language) }
+  const lang = languageParams(language)
+  const rows = await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized, ...lang }, 'conditions-by-icd10')
   const conditions = conformList(
-    await runQuery(client, CONDITIONS_BY_ICD10_QUERY, params, 'conditions-by-icd10'),
+    await withoutTranslated(client, rows, lang),
     CONDITION_SUMMARY,
     'condition',
     'ICD-10 code list',

@@ -3,6 +3,7 @@ import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_SEARCH_QUERY } from '../queries.js'
 import { type LanguageOptions, languageParams } from './language.js'
+import { withoutTranslated } from './versions.js'
 import { conformList } from './conform.js'
 import { InvalidInputError } from './result.js'
 import { SEARCH_HIT } from './shapes.js'
@@ -47,10 +48,7 @@ export async function searchArticles(
       `Use a whole number from 1 to ${MAX_SEARCH_RESULTS}`,
     )
   }
-  return conformList(
-    await runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit, ...languageParams(options) }, 'article-search'),
-    SEARCH_HIT,
-    'article',
-    'search results',
-  )
+  const language = languageParams(options)
+  const hits = await runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit, ...language }, 'article-search')
+  return conformList(await withoutTranslated(client, hits, language), SEARCH_HIT, 'article', 'search results')
 }

@@ -3,7 +3,8 @@
 //
 // The article projection is delivery's own ARTICLE_BY_SLUG_QUERY projection (so syndicated copies
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
-import { type Language, languageOf, localeOf } from '../../model/languages.js'
+import { DEFAULT_LANGUAGE, isLanguage, type Language, languageOf, localeOf } from '../../model/languages.js'
+import { runWithVersions, type VersionRun } from '../content/versions.js'
 import type { SanityClient } from '@sanity/client'
 import { fetchTagged } from '../client.js'
 import { acceptListItem, conformDocument } from '../content/conform.js'
@@ -23,7 +24,7 @@ import { scopeFilter, type Audience } from './scope.js'
 
 // The by-slug filter, in the requested language (English only with $fallback), best match first.
 const BY_SLUG_PREFIX =
-  '*[_type == "article" && slug.current == $slug && (coalesce(language, "en") == $lang || ($fallback && coalesce(language, "en") == "en"))] | order(coalesce(language, "en") == $lang desc) [0]'
+  '*[_type == "article" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]'
 if (
   !ARTICLE_BY_SLUG_QUERY.startsWith(BY_SLUG_PREFIX) ||
   !ARTICLE_BY_SLUG_QUERY.slice(BY_SLUG_PREFIX.length).trimStart().startsWith('{')
@@ -72,6 +73,20 @@ function toArticle(value: unknown, where: string, single = false): SyndicatedArt
     : null
 }
 
+/**
+ * Runs a syndication query whose article projection shows related documents in the audience's
+ * language (`params.lang`; English stands in where one has no version): their versions are read
+ * once for the whole answer (delivery/content/versions.ts), never per article.
+ */
+async function fetchInLanguage(
+  client: SanityClient,
+  params: Record<string, unknown>,
+  run: (versions: VersionRun) => Promise<unknown>,
+): Promise<unknown> {
+  const lang: Language = isLanguage(params.lang) ? params.lang : DEFAULT_LANGUAGE
+  return (await runWithVersions(client, { lang, fallback: true }, run)).result
+}
+
 function toClinic(value: unknown): SyndicationClinic | null {
   return isRecord(value) ? (conformDocument(value, CLINIC, 'clinic', 'syndication') as SyndicationClinic) : null
 }
@@ -113,10 +128,12 @@ export async function fetchScopedArticle(
   now: Date,
 ): Promise<ScopedArticle | null> {
   const { filter, params } = scopeFilter(audience, now)
-  const result: unknown = await client.fetch(
-    `{"clinic": ${CLINIC_SETTINGS_QUERY}, "article": *[${filter} && slug.current == $slug][0]${ARTICLE_PROJECTION}}`,
-    { ...params, slug },
-    { perspective: 'published', tag: 'syndication.article' },
+  const result: unknown = await fetchInLanguage(client, params, (versions) =>
+    client.fetch(
+      `{"clinic": ${CLINIC_SETTINGS_QUERY}, "article": *[${filter} && slug.current == $slug][0]${ARTICLE_PROJECTION}}`,
+      { ...params, ...versions, slug },
+      { perspective: 'published', tag: 'syndication.article' },
+    ),
   )
   if (!isRecord(result)) return null
   const article = toArticle(result.article, 'syndicated article', true)
@@ -139,12 +156,14 @@ export async function fetchScopedArticles(
 ): Promise<ScopedArticlePage> {
   const { filter, params } = scopeFilter(audience, now)
   // Tagged: the public feeds are cached, and a change to what this read must refresh them.
-  const result: unknown = await fetchTagged(
-    client,
-    `{"clinic": ${CLINIC_SETTINGS_QUERY}, "total": count(*[${filter}]), ` +
-      `"articles": *[${filter}] | order(publishedAt desc, _id desc) [$from...$to]${ARTICLE_PROJECTION}}`,
-    { ...params, from: page.offset, to: page.offset + page.limit },
-    { perspective: 'published', tag: 'syndication.articles' },
+  const result: unknown = await fetchInLanguage(client, params, (versions) =>
+    fetchTagged(
+      client,
+      `{"clinic": ${CLINIC_SETTINGS_QUERY}, "total": count(*[${filter}]), ` +
+        `"articles": *[${filter}] | order(publishedAt desc, _id desc) [$from...$to]${ARTICLE_PROJECTION}}`,
+      { ...params, ...versions, from: page.offset, to: page.offset + page.limit },
+      { perspective: 'published', tag: 'syndication.articles' },
+    ),
   )
   if (!isRecord(result)) throw new Error('syndication: the lake answered the article list query with a non-object')
   const articles = Array.isArray(result.articles)
@@ -390,10 +409,12 @@ export async function fetchScopedArticlesByIds(
   now: Date,
 ): Promise<{ clinic: ScopedArticle['clinic']; articles: Map<string, SyndicatedArticleSource> }> {
   const { filter, params } = scopeFilter(audience, now)
-  const result: unknown = await client.fetch(
-    `{"clinic": ${CLINIC_SETTINGS_QUERY}, "articles": *[${filter} && _id in $ids]${ARTICLE_PROJECTION}}`,
-    { ...params, ids: [...ids] },
-    { perspective: 'published', tag: 'syndication.changes.articles' },
+  const result: unknown = await fetchInLanguage(client, params, (versions) =>
+    client.fetch(
+      `{"clinic": ${CLINIC_SETTINGS_QUERY}, "articles": *[${filter} && _id in $ids]${ARTICLE_PROJECTION}}`,
+      { ...params, ...versions, ids: [...ids] },
+      { perspective: 'published', tag: 'syndication.changes.articles' },
+    ),
   )
   if (!isRecord(result)) throw new Error('syndication: the lake answered the changes article query with a non-object')
   const articles = new Map<string, SyndicatedArticleSource>()

@@ -103,6 +103,17 @@ export function scopeDecision(article: ScopeArticle, audience: Audience, now: Da
 }
 
 /**
+ * An article in one of `$languages`. A document without `language` is English; `$withSource` says
+ * whether English is among them (a parameter, so the planner folds it away instead of evaluating
+ * `coalesce(language, "en")` on every article).
+ */
+const IN_LANGUAGES = /* groq */ `(language in $languages || ($withSource && !defined(language)))`
+
+function sourceLanguageParam(languages: ReadonlyArray<string> | null): { withSource?: boolean } {
+  return languages ? { withSource: languages.includes(DEFAULT_LANGUAGE) } : {}
+}
+
+/**
  * The GROQ filter of an audience's scope, with its parameters (`$now`, and `$allowedCategories`
  * for partners). Compose it into queries as `*[${filter} && ...]`.
  */
@@ -115,17 +126,24 @@ export function scopeFilter(audience: Audience, now: Date): { filter: string; pa
   // version): the audience's language when it has one, else English.
   const languages = audience.kind === 'embed' ? null : audienceLanguages(audience)
   const lang = languages?.length === 1 ? languages[0] : DEFAULT_LANGUAGE
-  const common = { now: now.toISOString(), lang, fallback: true }
+  // `versions`: none yet; delivery/content/versions.ts fills it where the projection maps relations.
+  const common = {
+    now: now.toISOString(),
+    lang,
+    fallback: true,
+    versions: [] as unknown[],
+    ...sourceLanguageParam(languages),
+  }
   if (audience.kind === 'partner') {
     return {
-      filter: `${base} && count((categories[]._ref)[@ in $allowedCategories]) > 0 && coalesce(language, "en") in $languages`,
+      filter: `${base} && count((categories[]._ref)[@ in $allowedCategories]) > 0 && ${IN_LANGUAGES}`,
       params: { ...common, allowedCategories: [...audience.allowedCategories], languages },
     }
   }
   if (audience.kind === 'embed') return { filter: base, params: common }
   if (languages)
     return {
-      filter: `${base} && !(seo.noIndex == true) && coalesce(language, "en") in $languages`,
+      filter: `${base} && !(seo.noIndex == true) && ${IN_LANGUAGES}`,
       params: { ...common, languages },
     }
   return { filter: `${base} && !(seo.noIndex == true)`, params: common }
