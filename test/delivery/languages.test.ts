@@ -65,6 +65,22 @@ test('the unpublished Spanish drafts appear in no public output', async () => {
   assert.match(html, '<html lang="en-US">')
 })
 
+test('no delivery query looks translation metadata up per document or per related item', async () => {
+  // Only TRANSLATION_VERSIONS_QUERY reads translation.metadata (once per request, by a list of
+  // ids); a `*[...]` of it inside another query runs per list item or per relation.
+  const queries = (await import('../../delivery/queries.js')) as unknown as Record<string, unknown>
+  const readers = Object.entries(queries)
+    .filter(([name, q]) => name.endsWith('_QUERY') && typeof q === 'string' && q.includes('translation.metadata'))
+    .map(([name]) => name)
+  assert.equal(readers, ['TRANSLATION_VERSIONS_QUERY'])
+  assert.match(String(queries.TRANSLATION_VERSIONS_QUERY), /references\(\$ids\)/)
+  for (const [name, q] of Object.entries(queries)) {
+    // (A `select()` on one dereferenced document is not a filter: it costs nothing per dataset.)
+    if (typeof q === 'string')
+      assert.not.match(q, /(?<!select\()coalesce\(language, "en"\) (==|in) /, `${name} filters on coalesce()`)
+  }
+})
+
 test('lang and fallback are validated: a 400 naming the parameter and the allowed values', async () => {
   const bad = await get(`/api/v1/articles/${enSlug}?lang=fr`)
   assert.is(bad.status, 400)
