@@ -45,7 +45,7 @@ export function apiPathFor(ref: RoutableRef | null | undefined): string | null {
   return languagePrefix(ref?.language) ? `${API_PREFIX}${page}?lang=${languageOf(ref)}` : `${API_PREFIX}${page}`
 }
 
-/** A published language version of a document, as its query projects it (`translations`). */
+/** A published language version of a document, as its content function reads it (`translations`). */
 export interface TranslationRef {
   language?: string | null
   slug?: string | null

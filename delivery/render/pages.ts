@@ -193,7 +193,7 @@ function summaryLinks(
 }
 
 /**
- * The language versions of a page (`translations` as the queries project them: published versions
+ * The language versions of a page (`translations` as the content functions read them: published versions
  * with a slug), each with its locale and site path, for `hreflang` links.
  */
 function alternatesFor(type: RoutableType, doc: object): { hreflang: string; path: string }[] {
