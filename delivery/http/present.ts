@@ -78,6 +78,12 @@ function slugText(slug: RoutableRef['slug']): string | null {
   return typeof slug === 'string' ? slug : (slug?.current ?? null)
 }
 
+/** The slug of a document's source-language (English) version: relations and topic filters name it. */
+function sourceSlugOf(doc: { slug?: string | null; translations?: TranslationRef[] | null }): string | null {
+  const source = (doc.translations ?? []).find((t) => t.language === DEFAULT_LANGUAGE && t.slug)
+  return source?.slug ?? doc.slug ?? null
+}
+
 /** `?lang=` of a document's API links: empty for the source language. */
 function langQuery(ref: RoutableRef): string {
   return languagePrefix(ref.language) ? `?lang=${languageOf(ref)}` : ''
@@ -274,8 +280,9 @@ export function presentTreatment(treatment: Treatment, context: PresentContext) 
     links: {
       ...documentLinks(treatment, context.clinic),
       alternates: alternatesOf(treatment, context.clinic),
-      careInstructions: `${apiPathFor({ ...treatment, language: null })}/care-instructions${langQuery(treatment)}`,
-      faqs: `${API_PREFIX}/faqs?treatment=${encodeURIComponent(treatment.slug ?? '')}${langQuery(treatment).replace('?', '&')}`,
+      // Care and FAQs are listed by the source (English) treatment, which they reference.
+      careInstructions: `${apiPathFor({ ...treatment, slug: sourceSlugOf(treatment), language: null })}/care-instructions${langQuery(treatment)}`,
+      faqs: `${API_PREFIX}/faqs?treatment=${encodeURIComponent(sourceSlugOf(treatment) ?? '')}${langQuery(treatment).replace('?', '&')}`,
     },
     warnings,
   }

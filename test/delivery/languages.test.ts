@@ -205,6 +205,96 @@ test('sitemaps list both versions with xhtml:link alternates', async () => {
   assert.match(xml, new RegExp(`<xhtml:link rel="alternate" hreflang="en-US" href="[^"]*/articles/${enSlug}"/>`))
 })
 
+test('a Spanish treatment page lists the Spanish FAQs and care that reference the English one', async () => {
+  // Relations stay on the English treatment: the Spanish FAQs and care reference it, and a Spanish
+  // treatment page finds them through its translation metadata (all versions' ids at once).
+  const client = t.lake.client
+  const source = byId('treatment-integrative-dry-needling')
+  const esTreatmentSlug = 'puncion-seca-integrativa'
+  await client.createOrReplace({
+    ...source,
+    _id: 'treatment-integrative-dry-needling-es',
+    language: 'es',
+    name: 'Punción seca integrativa',
+    slug: { _type: 'slug', current: esTreatmentSlug },
+  })
+  await client.createOrReplace({
+    _id: 'translations-treatment-integrative-dry-needling',
+    _type: 'translation.metadata',
+    schemaTypes: ['treatment'],
+    translations: [
+      {
+        _key: 'en',
+        _type: 'internationalizedArrayReferenceValue',
+        language: 'en',
+        value: { _type: 'reference', _ref: source._id },
+      },
+      {
+        _key: 'es',
+        _type: 'internationalizedArrayReferenceValue',
+        language: 'es',
+        value: { _type: 'reference', _ref: 'treatment-integrative-dry-needling-es', _weak: true },
+      },
+    ],
+  })
+  const path = `/api/v1/treatments/${esTreatmentSlug}?lang=es`
+  const waited = await waitFor(async () => (await get(path)).status === 200, 10_000)
+  assert.ok(waited >= 0, 'the Spanish treatment is served')
+  const body = (await get(path)).json()
+  assert.is(body.language, 'es')
+  const data = body.data as { name: string; faqs: Item[]; careInstructions: Item[]; articles: Item[] }
+  assert.is(data.name, 'Punción seca integrativa')
+  const spanishFaqs = spanishDrafts.filter((d) => d._type === 'faq').map((d) => d._id.slice('drafts.'.length))
+  assert.equal(data.faqs.map((f) => f._id).sort(), [...spanishFaqs].sort())
+  for (const faq of data.faqs as Array<Item & { treatments: Item[] }>) {
+    // Each FAQ's own relation (to the English treatment) comes in Spanish too.
+    assert.equal(
+      faq.treatments.map((tr) => tr.slug),
+      [esTreatmentSlug],
+    )
+  }
+  assert.equal(
+    data.careInstructions.map((c) => c.language),
+    ['es', 'es'],
+  )
+  assert.equal(
+    data.articles.map((a) => a.slug),
+    [esSlug],
+  )
+  const links = body.links as { alternates: Array<{ hreflang: string; page: string }> }
+  assert.equal(
+    links.alternates.map((a) => [a.hreflang, a.page]),
+    [
+      ['en-US', `/treatments/${slugOf(source)}`],
+      ['es-US', `/treatments/${esTreatmentSlug}`.replace('/treatments', '/es/treatments')],
+    ],
+  )
+  // Its care and FAQ links (listed by the English treatment, in Spanish) answer in Spanish.
+  const treatmentLinks = body.links as { careInstructions: string; faqs: string }
+  const care = (await get(treatmentLinks.careInstructions)).json()
+  assert.equal(
+    (care.data as Item[]).map((c) => c.language),
+    ['es', 'es'],
+    treatmentLinks.careInstructions,
+  )
+  const linkedFaqs = (await get(treatmentLinks.faqs)).json()
+  assert.is((linkedFaqs.data as Item[]).length, spanishFaqs.length, treatmentLinks.faqs)
+  // And the Spanish FAQ list names the Spanish treatment.
+  const faqs = (await get('/api/v1/faqs?treatment=integrative-dry-needling&lang=es')).json()
+  for (const faq of faqs.data as Array<Item & { treatments: Item[] }>) {
+    assert.equal(
+      faq.treatments.map((tr) => tr.slug),
+      [esTreatmentSlug],
+    )
+  }
+  // The English page links to the Spanish one.
+  const en = (await get(`/api/v1/treatments/${slugOf(source)}`)).json()
+  assert.equal(
+    (en.links as { alternates: Array<{ language: string }> }).alternates.map((a) => a.language),
+    ['en', 'es'],
+  )
+})
+
 test('OpenAPI documents lang and fallback on the content routes', async () => {
   const doc = (await get('/api/v1/openapi.json')).json() as {
     paths: Record<
