@@ -87,9 +87,10 @@ const VERSION_IN_LANGUAGE = /* groq */ `{"v": coalesce(
 )}`
 
 /**
- * Documents that reference the enclosing document or any of its versions (`$versionIds`, empty
- * for a document without translations): relations stay on the source document, so a Spanish
- * page's FAQs reference its English version. Both are reference-index lookups.
+ * Documents that reference the enclosing document or any of its versions (`$versionIds`: every
+ * version's id on a page in another language; empty for English, whose related documents reference
+ * it directly): relations stay on the source document, so a Spanish page's FAQs reference its
+ * English version. Both are reference-index lookups.
  */
 const REFERENCES_ANY_VERSION = /* groq */ `(references(^._id) || references($versionIds))`
 

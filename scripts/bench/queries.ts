@@ -37,6 +37,8 @@ export interface PickedParams {
   articleSitemapMiddleStart: number
   /** Ids of the chosen article and its condition and treatment (a translation-versions read of a page). */
   pageIds: string[]
+  conditionId: string
+  treatmentId: string
 }
 
 const slugOf = (d: Doc | undefined): string | undefined => {
@@ -114,6 +116,8 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
     sitemapPageSize: SITEMAP_PAGE_SIZE,
     articleSitemapMiddleStart: Math.floor(sitemapArticles / 2 / SITEMAP_PAGE_SIZE) * SITEMAP_PAGE_SIZE,
     pageIds: [article._id, condition._id, treatment._id],
+    conditionId: condition._id,
+    treatmentId: treatment._id,
   }
 }
 
@@ -188,7 +192,8 @@ function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; 
     ],
     CONDITION_BY_SLUG_QUERY: [
       { label: '', params: { slug: p.conditionSlug } },
-      { label: 'es, fallback en', params: { slug: p.conditionSlug, ...esFallback, versionIds: p.pageIds } },
+      // A Spanish page's `$versionIds`: the ids of its document's versions (here only the English one).
+      { label: 'es, fallback en', params: { slug: p.conditionSlug, ...esFallback, versionIds: [p.conditionId] } },
     ],
     CONDITIONS_BY_BODY_REGION_QUERY: [
       { label: '', params: { bodyRegion: p.bodyRegion } },
@@ -208,7 +213,7 @@ function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; 
     ],
     TREATMENT_BY_SLUG_QUERY: [
       { label: '', params: { slug: p.treatmentSlug } },
-      { label: 'es, fallback en', params: { slug: p.treatmentSlug, ...esFallback, versionIds: p.pageIds } },
+      { label: 'es, fallback en', params: { slug: p.treatmentSlug, ...esFallback, versionIds: [p.treatmentId] } },
     ],
     TREATMENT_LIST_QUERY: [
       { label: 'first page', params: { ...treatmentPage, afterName: null, afterId: null } },
