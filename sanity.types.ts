@@ -1940,49 +1940,49 @@ export type SITEMAP_INDEX_QUERY_RESULT = {
 
 // Source: delivery/queries.ts
 // Variable: SITEMAP_PAGE_QUERY
-// Query: *[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {  _id,  _type,  "slug": slug.current,  _updatedAt,  "language": coalesce(language, "en")}
+// Query: *[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {  _id,  _type,  "slug": slug.current,  _updatedAt,  language}
 export type SITEMAP_PAGE_QUERY_RESULT = Array<
   | {
       _id: string;
       _type: "article";
       slug: string | null;
       _updatedAt: string;
-      language: "en" | "es";
+      language: "en" | "es" | null;
     }
   | {
       _id: string;
       _type: "careInstruction";
       slug: string | null;
       _updatedAt: string;
-      language: "en" | "es";
+      language: "en" | "es" | null;
     }
   | {
       _id: string;
       _type: "category";
       slug: string | null;
       _updatedAt: string;
-      language: "en";
+      language: null;
     }
   | {
       _id: string;
       _type: "clinician";
       slug: string | null;
       _updatedAt: string;
-      language: "en";
+      language: null;
     }
   | {
       _id: string;
       _type: "condition";
       slug: string | null;
       _updatedAt: string;
-      language: "en" | "es";
+      language: "en" | "es" | null;
     }
   | {
       _id: string;
       _type: "treatment";
       slug: string | null;
       _updatedAt: string;
-      language: "en" | "es";
+      language: "en" | "es" | null;
     }
 >;
 
@@ -2991,7 +2991,7 @@ declare module "@sanity/client" {
     '*[\n  _type == "careInstruction"\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && treatment->slug.current == $treatment\n  && ($phase == null || phase == $phase)\n] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "language": coalesce(language, "en"),\n  "treatment": treatment->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)}.v{_id, name, "slug": slug.current}\n}': CARE_INSTRUCTIONS_QUERY_RESULT;
     '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  "language": coalesce(language, "en"),\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
     '{\n  "article": {\n    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "condition": {\n    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "treatment": {\n    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  }\n}': SITEMAP_INDEX_QUERY_RESULT;
-    '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt,\n  "language": coalesce(language, "en")\n}': SITEMAP_PAGE_QUERY_RESULT;
+    '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt,\n  language\n}': SITEMAP_PAGE_QUERY_RESULT;
     '*[_type == "translation.metadata" && references($ids)]{\n  "versions": translations[]{\n    language,\n    "id": value._ref,\n    "published": value->{_type, "slug": slug.current}\n  }\n}': TRANSLATION_VERSIONS_QUERY_RESULT;
     '*[_type == $type && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{_id, "language": coalesce(language, "en")}': DOCUMENT_IN_LANGUAGE_QUERY_RESULT;
     '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText,\n  targetReadingGrade,\n  readingGradeBlocksPublish\n}': CLINIC_SETTINGS_QUERY_RESULT;

@@ -329,14 +329,16 @@ export const SITEMAP_INDEX_QUERY = defineQuery(`{
 /**
  * One child sitemap: the entries `$start` (inclusive) to `$end` (exclusive) of a routable `$type`
  * (article, condition, treatment) in (slug, _id) order, with their last modification. A slice, not
- * a keyset: a child sitemap is addressed by its page number from the index.
+ * a keyset: a child sitemap is addressed by its page number from the index. `language` as stored
+ * (null is English): a projection of plain attributes is built natively by the lake's planner, a
+ * `coalesce()` in it would send each of the page's 1,000 entries through groq-js.
  */
 export const SITEMAP_PAGE_QUERY = defineQuery(`*[${SITEMAP_ENTRY}] | order(slug.current asc, _id asc) [$start...$end] {
   _id,
   _type,
   "slug": slug.current,
   _updatedAt,
-  ${LANGUAGE}
+  language
 }`)
 
 /**
