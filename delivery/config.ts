@@ -22,6 +22,10 @@
 //                         only the responses whose sync tags changed; default for the local lake),
 //                         `flush` (the listen API: every publish flushes the cache) or `none` (no
 //                         stream: a webhook or the TTL; default for a hosted project)
+//   DELIVERY_PREVIEW_SECRET  key that signs preview session cookies (at least 32 characters); default a
+//                         random key per process (a restart ends every preview session)
+//   DELIVERY_STUDIO_URL   the Studio workspace URL stega in preview pages links to, e.g.
+//                         https://clinic.sanity.studio/production (default the secret's Studio origin)
 
 export const DEFAULT_DATASET = 'production'
 export const DEFAULT_LAKE_URL = 'http://127.0.0.1:3333'
@@ -45,6 +49,10 @@ export interface DeliveryConfig {
   cacheTtlSeconds: number
   /** The change stream: Live Content API (`tags`), listen API (`flush`), or none (webhook / TTL). */
   invalidation: 'tags' | 'flush' | 'none'
+  /** HMAC key of preview session cookies (default random per process). */
+  previewSecret?: string
+  /** Where stega in preview pages links to (default the Studio origin the preview secret names). */
+  studioUrl?: string
 }
 
 export class ConfigError extends Error {
@@ -124,6 +132,12 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     (source.kind === 'local' ? 'tags' : 'none')) as DeliveryConfig['invalidation']
   const hasPushInvalidation = invalidation !== 'none' || webhookSecret !== undefined
   const publicUrl = nonEmpty(env, 'DELIVERY_PUBLIC_URL')
+  const previewSecret = nonEmpty(env, 'DELIVERY_PREVIEW_SECRET')
+  if (previewSecret !== undefined && previewSecret.length < 32)
+    throw new ConfigError(
+      `DELIVERY_PREVIEW_SECRET is ${previewSecret.length} characters long: use at least 32 random characters (e.g. the output of \`openssl rand -base64 32\`), or leave it unset for a random key per process.`,
+    )
+  const studioUrl = nonEmpty(env, 'DELIVERY_STUDIO_URL')
   return {
     source,
     host: nonEmpty(env, 'DELIVERY_HOST') ?? DEFAULT_DELIVERY_HOST,
@@ -135,5 +149,7 @@ export function loadDeliveryConfig(env: Env = process.env): DeliveryConfig {
     cacheGraceMs: integer(env, 'DELIVERY_CACHE_GRACE_MS', 0, 0, 500),
     cacheTtlSeconds: integer(env, 'DELIVERY_CACHE_TTL_SECONDS', hasPushInvalidation ? 3600 : 60, 1, 86_400 * 7),
     invalidation,
+    previewSecret,
+    studioUrl: studioUrl ? httpUrl(env, 'DELIVERY_STUDIO_URL', 'https://clinic.sanity.studio/production') : undefined,
   }
 }

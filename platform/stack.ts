@@ -2,6 +2,8 @@
 // process (seeded on first start, restarted if it dies), the delivery API, and the Studio (built
 // when missing or stale, then served with the lake and delivery URLs injected). The lake and
 // delivery come up first (`onServing`), while the Studio builds beside them.
+import path from 'node:path'
+import { visualEditingRoutes } from '../delivery/http/routes/visual-editing/index.js'
 import type { DeliveryServer } from '../delivery/http/server.js'
 import { pathFor } from '../model/site-paths.js'
 import { STUDIO_API_VERSION } from '../studio/constants.js'
@@ -9,6 +11,7 @@ import type { InjectedStudioConfig } from '../studio/runtimeConfig.js'
 import { type LocalEditor, type SupervisedLake, startSupervisedLake } from './lake-supervisor.js'
 import { type BuildState, ensureStudioBuild } from './studio-build.js'
 import { type RunningStudioServer, startStudioServer } from './studio-server.js'
+import { visualEditingBundle } from './visual-editing-build.js'
 
 export type { LocalEditor } from './lake-supervisor.js'
 
@@ -24,6 +27,8 @@ export interface StackOptions {
   studioPort: number
   /** Where the Studio build lives (default <root>/dist/studio). */
   studioDistDir: string
+  /** Where preview pages' /preview/visual-editing.js is built (default <root>/dist/visual-editing). */
+  visualEditingDir?: string
   /** NDJSON imported on the first start (default <root>/content/production.ndjson). */
   seedFile: string
   /** The hosted workspace, offered beside the local one when set. */
@@ -173,15 +178,28 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       token: lake.editor.token,
       publicUrl: () => deliveryBase,
     })
+    // Preview pages' overlays for the Studio's Presentation tool: built on first use (seconds).
+    const visualEditing = visualEditingBundle(
+      options.root,
+      options.visualEditingDir ?? path.join(options.root, 'dist', 'visual-editing'),
+      { log: (line) => log(`visual editing: ${line}`) },
+    )
     // The Studio's Preview pane frames the pages: its origin may (it is known once it listens).
     let studioOrigins: readonly string[] = []
+    // Preview mode (Presentation tool): the editor's token checks preview secrets and reads drafts
+    // on the server; stega links point into the Studio's local workspace once it listens.
+    let studioWorkspaceUrl: string | null = null
     const delivery = await startDeliveryServer({
       client: deliveryClient,
       host: options.host,
       port: options.deliveryPort,
       listen: true,
-      extraRoutes: syndication.register,
+      extraRoutes: async (app, context) => {
+        await syndication.register(app, context)
+        await app.register(visualEditingRoutes, { bundle: visualEditing })
+      },
       frameAncestors: () => studioOrigins,
+      preview: { token: lake.editor.token, studioUrl: () => studioWorkspaceUrl },
     })
     deliveryBase = delivery.url
     closers.push({ name: 'delivery API', close: () => delivery.close() })
@@ -197,6 +215,10 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       studioBuild: buildState,
     }
     options.onServing?.(serving)
+    // Built now, while the Studio builds, so the first preview page need not wait for it.
+    visualEditing().catch((error: unknown) =>
+      log(`visual editing: ${error instanceof Error ? error.message : String(error)}`),
+    )
 
     const studioBuild = await buildState
     const config: InjectedStudioConfig & { lakeProjectId: string } = {
@@ -215,6 +237,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     })
     closers.push({ name: 'Studio server', close: () => studio.close() })
     studioOrigins = studioOriginsOf(studio.url)
+    studioWorkspaceUrl = `${studio.url.replace(/\/+$/, '')}/local`
     return { ...serving, studio, studioBuild, close: closeAll }
   } catch (error) {
     buildAbort.abort()

@@ -4,11 +4,15 @@
 //   SANITY_PROJECT_ID=abc123 SANITY_DATASET=production SANITY_WEBHOOK_SECRET=... npm run serve
 //
 // DELIVERY_PORT (default 3000) and DELIVERY_HOST (default 127.0.0.1) choose where it listens.
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createDeliveryClient } from '../delivery/client.js'
 import { ConfigError, loadDeliveryConfig } from '../delivery/config.js'
 import { parseFrameAncestors } from '../delivery/http/security-headers.js'
+import { visualEditingRoutes } from '../delivery/http/routes/visual-editing/index.js'
 import { startDeliveryServer } from '../delivery/http/server.js'
 import { syndicationRoutesFromEnv } from '../delivery/syndication/mount.js'
+import { prebuiltVisualEditing } from '../platform/visual-editing-build.js'
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadDeliveryConfig>
@@ -32,8 +36,18 @@ async function main(): Promise<void> {
   // Partner syndication (/syndication/v1, /feeds) needs a server-side token with write access.
   let publicBase = config.publicUrl ?? `http://${config.host}:${config.port}`
   const syndication = syndicationRoutesFromEnv(client, () => publicBase, undefined)
+  // Preview pages' overlays, as `npm run build:visual-editing` built them (this server never builds).
+  const visualEditing = prebuiltVisualEditing(
+    path.resolve(
+      fileURLToPath(new URL('..', import.meta.url)),
+      process.env.VISUAL_EDITING_DIR?.trim() || 'dist/visual-editing',
+    ),
+  )
   const server = await startDeliveryServer({
-    extraRoutes: syndication.register ?? undefined,
+    extraRoutes: async (app, context) => {
+      await syndication.register?.(app, context)
+      await app.register(visualEditingRoutes, { bundle: visualEditing })
+    },
     client,
     host: config.host,
     port: config.port,
@@ -48,6 +62,8 @@ async function main(): Promise<void> {
     logger: process.env.DELIVERY_LOG === '1',
     // The Studio's origin, for its Preview pane (e.g. https://clinic.sanity.studio); default none.
     frameAncestors,
+    // Preview mode (Presentation tool): SANITY_API_TOKEN checks the secrets and reads drafts.
+    preview: { studioUrl: config.studioUrl, sessionSecret: config.previewSecret },
   })
   const source =
     config.source.kind === 'local' ? `local lake ${config.source.lakeUrl}` : `Sanity project ${config.source.projectId}`

@@ -4,6 +4,7 @@
 // (publishedAt, _id) cursor in articles.ts.
 import type { LanguageOptions } from './language.js'
 import { InvalidInputError } from './result.js'
+import { stegaClean } from '@sanity/client/stega'
 
 /** A page of a keyset-paginated list. */
 export interface Page<T> {
@@ -52,9 +53,12 @@ export function decodeTupleCursor(cursor: string, valid: (parts: string[]) => bo
   return decoded
 }
 
-/** A name-ordered list's cursor: `["n", name, _id]` of the page's last item. */
+/**
+ * A name-ordered list's cursor: `["n", name, _id]` of the page's last item. The name as the lake
+ * compares it: a preview read (delivery/http/preview-page.ts) hands names with stega appended.
+ */
 export function encodeNameCursor(position: NamePosition): string {
-  return encodeTupleCursor(['n', position.name, position.id])
+  return encodeTupleCursor(['n', stegaClean(position.name), position.id])
 }
 
 export function decodeNameCursor(cursor: string): NamePosition {

@@ -8,6 +8,7 @@ import type { ClinicSettings } from '../content/site.js'
 import type { ImageConfig } from '../render/types.js'
 import type { ServeContext } from './respond.js'
 import type { PresentContext } from './present.js'
+import type { PreviewMode } from './preview.js'
 
 export interface DeliveryContext extends ServeContext {
   /** The server's change signal (stream, webhook, recovery): syndication follows it too. */
@@ -16,6 +17,8 @@ export interface DeliveryContext extends ServeContext {
   images: ImageConfig | null
   /** Base URL of this server (for absolute links when the clinic has no site URL yet). */
   publicUrl: () => string
+  /** Preview sessions for the Studio's Presentation tool (routes/draft-mode); always present. */
+  previewMode: PreviewMode
 }
 
 /**

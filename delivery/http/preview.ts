@@ -7,15 +7,40 @@
 //
 // A review answer is never shared: it bypasses the response cache (neither read from nor stored
 // in it, so the fast path never sees it) and goes out with `Cache-Control: private, no-store`.
+//
+// The Studio's Presentation tool previews the other way: `/api/draft-mode/enable` checks its
+// preview URL secret and gives the browser a signed session cookie (preview-session.ts); requests
+// carrying a valid one are read with the delivery server's own token in the session's perspective
+// (`sessionPreviewOf`), pages with stega (preview-page.ts). The same rules hold: never cached,
+// `private, no-store`, `noindex`.
 import type { SanityClient } from '@sanity/client'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { reconfigureClient } from '../client.js'
 import { type ContentApi, createContentApi } from '../content/index.js'
 import type { DeliveryContext } from './context.js'
+import { stegaFilter } from './preview-page.js'
+import { clearedSessionCookie, cookieValue, PREVIEW_COOKIE, type PreviewSessions } from './preview-session.js'
 import { HttpProblem, invalidParameter } from './problem.js'
+import { markPreviewReply } from './security-headers.js'
 
 /** Cache-Control of every review answer: for the caller only, stored nowhere. */
 export const PREVIEW_CACHE_CONTROL = 'private, no-store'
+
+/** Headers of every preview-session answer besides Cache-Control. */
+export const SESSION_PREVIEW_HEADERS: Readonly<Record<string, string>> = {
+  'x-robots-tag': 'noindex',
+  vary: 'Cookie',
+  'x-cache': 'BYPASS',
+}
+
+/** What the server needs for preview sessions (Presentation tool); absent: the enable route refuses. */
+export interface PreviewMode {
+  sessions: PreviewSessions
+  /** The server-side read token (SANITY_API_TOKEN): checks the secrets and reads the drafts. */
+  token: string | undefined
+  /** The Studio's URL stega links to (default: the origin the secret document names). */
+  studioUrl: () => string | null | undefined
+}
 
 /** Release ids as the Content Lake accepts them. */
 const RELEASE_NAME = /^[A-Za-z0-9_-]{1,64}$/
@@ -56,6 +81,24 @@ export function parsePreviewPerspective(value: string | undefined): string[] | n
   const last = names[names.length - 1]
   // A release list reads over drafts, as the Studio shows a release; "published" ends it explicitly.
   return last === 'drafts' || last === 'published' ? names : [...names, 'drafts']
+}
+
+/** The release documents a stack names that do not exist, read with `client`'s token. */
+export async function missingReleases(client: SanityClient, perspective: string[]): Promise<string[]> {
+  const releases = perspective.filter((name) => !RESERVED.has(name))
+  if (releases.length === 0) return []
+  const existing = await existingReleases(client, releases)
+  return releases.filter((id) => !existing.has(`_.releases.${id}`))
+}
+
+/** The 404 problem of releases that do not exist. */
+export function releaseNotFound(missing: string[]): HttpProblem {
+  return new HttpProblem(
+    404,
+    'release-not-found',
+    'Release not found',
+    `There is no release ${missing.map((id) => `"${id}"`).join(', ')} (or the token may not read it): check the id in the Studio's Releases tool.`,
+  )
 }
 
 /** The bearer token of a request, or a 401 problem saying how to send one. */
@@ -136,20 +179,59 @@ export async function previewOf(context: DeliveryContext, request: FastifyReques
   const token = bearerToken(request)
   const client = reconfigureClient(context.content.client, { token, perspective, useCdn: false })
   const releases = perspective.filter((name) => !RESERVED.has(name))
-  if (releases.length > 0) {
-    const existing = await withPreviewErrors(() => existingReleases(client, releases))
-    const missing = releases.filter((id) => !existing.has(`_.releases.${id}`))
-    if (missing.length > 0)
-      throw new HttpProblem(
-        404,
-        'release-not-found',
-        'Release not found',
-        `There is no release ${missing.map((id) => `"${id}"`).join(', ')} (or the token may not read it): check the id in the Studio's Releases tool.`,
-      )
-  }
+  const missing = await withPreviewErrors(() => missingReleases(client, perspective))
+  if (missing.length > 0) throw releaseNotFound(missing)
   return {
     perspective,
     releases,
     content: createContentApi(client, { fallbackSiteUrl: context.publicUrl }),
+  }
+}
+
+/** A preview session's reads: JSON from `content`, pages from `pages` (the same reads with stega). */
+export interface SessionPreview extends Preview {
+  pages: ContentApi
+}
+
+/** Whether a request came over HTTPS (cookies then get `Secure`). */
+export function isHttps(request: FastifyRequest): boolean {
+  return request.protocol === 'https'
+}
+
+/**
+ * The preview session of a request's cookie, or null for the public answer. A cookie that is
+ * malformed, forged or expired (or a server without preview mode) is ignored and cleared: the
+ * request gets the public answer, never an error, so a stale tab keeps working.
+ */
+export function sessionPreviewOf(
+  context: DeliveryContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): SessionPreview | null {
+  const value = cookieValue(request.headers.cookie, PREVIEW_COOKIE)
+  if (value === undefined) return null
+  const mode = context.previewMode
+  const session = mode?.token ? mode.sessions.verify(value) : null
+  if (!mode?.token || !session) {
+    reply.header('set-cookie', clearedSessionCookie(isHttps(request)))
+    return null
+  }
+  markPreviewReply(reply)
+  const perspective = session.perspective
+  const client = reconfigureClient(context.content.client, {
+    token: mode.token,
+    perspective,
+    useCdn: false,
+  })
+  const studioUrl = mode.studioUrl() ?? session.studioOrigin
+  const stegaClient = studioUrl
+    ? reconfigureClient(client, { stega: { enabled: true, studioUrl, filter: stegaFilter } })
+    : client
+  const options = { fallbackSiteUrl: context.publicUrl }
+  return {
+    perspective,
+    releases: perspective.filter((name) => !RESERVED.has(name)),
+    content: createContentApi(client, options),
+    pages: createContentApi(stegaClient, options),
   }
 }

@@ -19,7 +19,9 @@ export const PROBLEM_TYPES = {
   unauthorized:
     'Syndication: the API key or feed token is missing, malformed, unknown or revoked, or the partner is suspended.',
   'preview-unauthorized':
-    'Reviewing unpublished content (`perspective`) needs `Authorization: Bearer <Sanity token>`; the token was missing, malformed or refused by the content source.',
+    'Reviewing unpublished content (`perspective`) needs `Authorization: Bearer <Sanity token>`; the token was missing, malformed or refused by the content source. Preview mode (`/api/draft-mode/enable`): the preview secret was missing, unknown, expired or deleted.',
+  'preview-not-configured':
+    'Preview mode (`/api/draft-mode/enable`) needs a server-side read token (SANITY_API_TOKEN) the content source accepts.',
   'preview-forbidden': 'The token is valid but may not read drafts and releases: use a viewer token or above.',
   'release-not-found': 'The `perspective` names a release that does not exist (or the token may not read it).',
   'rate-limited': 'Too many requests from this key, feed token or address: wait the Retry-After seconds.',
@@ -29,6 +31,8 @@ export const PROBLEM_TYPES = {
     'The Content Lake cannot be reached and nothing is cached for this resource yet; retry shortly.',
   'webhook-refused': 'A webhook call was unsigned, badly signed, too old or a replay.',
   'webhook-not-configured': 'The server has no webhook secret (SANITY_WEBHOOK_SECRET).',
+  'preview-script-unavailable':
+    'The click-to-edit script of preview pages (/preview/visual-editing.js) is not built on this server; preview pages still show drafts.',
   'internal-error':
     'Something failed on the server. The body never carries the error itself: it is logged on the server with the request id given in the detail.',
 } as const

@@ -16,8 +16,19 @@ declare module 'fastify' {
   }
 }
 
-/** Whether an HTML response may be framed by other sites. */
-export type FramePolicy = 'page' | 'embed'
+/**
+ * Whether an HTML response may be framed by other sites. `preview`: a page of a preview session,
+ * framed by the Studio's Presentation tool and running its overlay script (same origin only).
+ */
+export type FramePolicy = 'page' | 'embed' | 'preview'
+
+/** Replies of preview sessions (marked by preview.ts): their pages get the preview CSP. */
+const previewReplies = new WeakSet<FastifyReply>()
+
+/** Marks a reply as a preview session's: its HTML may run the same-origin overlay script. */
+export function markPreviewReply(reply: FastifyReply): void {
+  previewReplies.add(reply)
+}
 
 const BASE_POLICY = [
   "default-src 'none'",
@@ -38,6 +49,21 @@ export const PAGE_CSP = pageCsp([])
 export function pageCsp(frameAncestors: readonly string[]): string {
   const ancestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'"
   return [...BASE_POLICY, 'img-src http: https:', `frame-ancestors ${ancestors}`].join('; ')
+}
+
+/**
+ * CSP of a preview session's pages: as `pageCsp`, but the overlay script
+ * (/preview/visual-editing.js, same origin) may run and talk to this server.
+ */
+export function previewPageCsp(frameAncestors: readonly string[]): string {
+  const ancestors = frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'"
+  return [
+    ...BASE_POLICY.filter((directive) => !directive.startsWith('script-src')),
+    "script-src 'self'",
+    "connect-src 'self'",
+    'img-src http: https: data:',
+    `frame-ancestors ${ancestors}`,
+  ].join('; ')
 }
 
 /**
@@ -107,9 +133,10 @@ export function securityHeadersFor(
   frameAncestors: readonly string[] = [],
 ): Record<string, string> {
   if (!isHtml(contentType)) return { 'x-content-type-options': 'nosniff' }
-  const page = policy === 'page'
+  const page = policy !== 'embed'
   return {
-    'content-security-policy': page ? pageCsp(frameAncestors) : EMBED_CSP,
+    'content-security-policy':
+      policy === 'page' ? pageCsp(frameAncestors) : policy === 'preview' ? previewPageCsp(frameAncestors) : EMBED_CSP,
     'referrer-policy': REFERRER_POLICY,
     'permissions-policy': PERMISSIONS_POLICY,
     'x-content-type-options': 'nosniff',
@@ -124,7 +151,11 @@ export function securityHeadersFor(
  */
 export function securityHeadersHook(frameAncestors: () => readonly string[] = () => []) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-    const policy: FramePolicy = request.routeOptions.config?.embeddable ? 'embed' : 'page'
+    const policy: FramePolicy = request.routeOptions.config?.embeddable
+      ? 'embed'
+      : previewReplies.has(reply)
+        ? 'preview'
+        : 'page'
     reply.headers(securityHeadersFor(reply.getHeader('content-type'), policy, frameAncestors()))
     return payload
   }

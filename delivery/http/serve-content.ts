@@ -5,7 +5,8 @@
 //
 // Every content route answers through `serveContent`: the public answer through the response
 // cache, or, with `?perspective=<release>` and a token, a review answer read with the caller's
-// token that is never cached (preview.ts).
+// token, or, with a preview session cookie, the session's perspective read with the server's
+// token: both never cached (preview.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DEFAULT_LANGUAGE, isLanguage, type Language, languageOf, localeOf } from '../../model/languages.js'
 import type { ContentApi } from '../content/index.js'
@@ -13,7 +14,13 @@ import type { Page } from '../content/pagination.js'
 import type { Lookup } from '../content/result.js'
 import { type DeliveryContext, presentContext, presentContextOf } from './context.js'
 import { nextPageLink, type PageLinks, type PresentContext } from './present.js'
-import { PREVIEW_CACHE_CONTROL, previewOf, withPreviewErrors } from './preview.js'
+import {
+  PREVIEW_CACHE_CONTROL,
+  previewOf,
+  SESSION_PREVIEW_HEADERS,
+  sessionPreviewOf,
+  withPreviewErrors,
+} from './preview.js'
 import { problem } from './problem.js'
 import { jsonBody, type Produced, problemBody, sendWithEtag, serveCached } from './respond.js'
 
@@ -36,22 +43,47 @@ export async function serveContent(
 ): Promise<FastifyReply> {
   // Public requests (nearly all) go straight to the cache, without waiting on a review check.
   const asked = (request.query as Record<string, unknown> | undefined)?.perspective !== undefined
-  const preview = asked ? await previewOf(context, request) : null
-  if (!preview)
-    return serveCached(context, request, reply, () =>
-      produce({ content: context.content, present: () => presentContext(context) }),
+  if (asked) {
+    const preview = await previewOf(context, request)
+    if (preview) {
+      const produced = await withPreviewErrors(() =>
+        produce({ content: preview.content, present: () => presentContextOf(context, preview.content) }),
+      )
+      return sendWithEtag(
+        request,
+        reply,
+        produced.body,
+        produced.contentType,
+        PREVIEW_CACHE_CONTROL,
+        {
+          ...produced.headers,
+          vary: 'Authorization',
+          'x-cache': 'BYPASS',
+          'x-perspective': preview.perspective.join(','),
+        },
+        produced.status,
+      )
+    }
+  }
+  // A preview session (the Presentation tool's cookie): drafts read with the server's token.
+  const session = asked ? null : sessionPreviewOf(context, request, reply)
+  if (session) {
+    const produced = await produce({
+      content: session.content,
+      present: () => presentContextOf(context, session.content),
+    })
+    return sendWithEtag(
+      request,
+      reply,
+      produced.body,
+      produced.contentType,
+      PREVIEW_CACHE_CONTROL,
+      { ...produced.headers, ...SESSION_PREVIEW_HEADERS, 'x-perspective': session.perspective.join(',') },
+      produced.status,
     )
-  const produced = await withPreviewErrors(() =>
-    produce({ content: preview.content, present: () => presentContextOf(context, preview.content) }),
-  )
-  return sendWithEtag(
-    request,
-    reply,
-    produced.body,
-    produced.contentType,
-    PREVIEW_CACHE_CONTROL,
-    { ...produced.headers, vary: 'Authorization', 'x-cache': 'BYPASS', 'x-perspective': preview.perspective.join(',') },
-    produced.status,
+  }
+  return serveCached(context, request, reply, () =>
+    produce({ content: context.content, present: () => presentContext(context) }),
   )
 }
 

@@ -40,6 +40,8 @@ import { fhirRoutes } from './routes/fhir/index.js'
 import { infobuttonRoutes } from './routes/infobutton/index.js'
 import { ehrAccessFromEnv, type EhrAccess } from '../ehr/access.js'
 import { securityHeadersHook } from './security-headers.js'
+import { hasPreviewCookie, PreviewSessions } from './preview-session.js'
+import { draftModeRoutes } from './routes/draft-mode/index.js'
 
 export const API_VERSION = '1.0.0'
 
@@ -108,6 +110,19 @@ export interface DeliveryServerOptions {
    * Default: from EHR_ACCESS (delivery/ehr/access.ts), open when unset.
    */
   ehr?: EhrAccess
+  /**
+   * Preview sessions for the Studio's Presentation tool (`/api/draft-mode/enable`, docs/preview.md).
+   * `token`: the server-side read token that checks preview URL secrets and reads drafts
+   * (SANITY_API_TOKEN; default the client's own token; without one the enable route answers 503).
+   * `studioUrl`: where stega links to (default the Studio origin named in the secret).
+   * `sessionSecret`: HMAC key of the session cookies (DELIVERY_PREVIEW_SECRET; default random per
+   * process, so a restart ends every session).
+   */
+  preview?: {
+    token?: string
+    studioUrl?: string | (() => string | null | undefined)
+    sessionSecret?: string
+  }
 }
 
 export interface DeliveryServer {
@@ -169,6 +184,14 @@ export async function buildDeliveryApp(
     staleAfterMs: options.staleAfterMs,
     images: options.images === undefined ? defaultImages(client) : options.images,
     publicUrl: options.publicUrl,
+    previewMode: {
+      sessions: new PreviewSessions(options.preview?.sessionSecret),
+      token: options.preview?.token ?? options.client.config().token,
+      studioUrl: () => {
+        const studioUrl = options.preview?.studioUrl
+        return typeof studioUrl === 'function' ? studioUrl() : studioUrl
+      },
+    },
   }
 
   const frameAncestors = (): readonly string[] =>
@@ -185,7 +208,12 @@ export async function buildDeliveryApp(
             fastifyOptions: { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number },
           ) => {
             const server = http.createServer((req, res) => {
-              if (!serveFreshHit(cache, context.cacheControl, req, res, frameAncestors())) handler(req, res)
+              // A preview session is never answered from the cache (nor is a stale cookie cleared there).
+              if (
+                hasPreviewCookie(req.headers.cookie) ||
+                !serveFreshHit(cache, context.cacheControl, req, res, frameAncestors())
+              )
+                handler(req, res)
             })
             if (typeof fastifyOptions.keepAliveTimeout === 'number')
               server.keepAliveTimeout = fastifyOptions.keepAliveTimeout
@@ -249,6 +277,7 @@ export async function buildDeliveryApp(
   await app.register(sitemapRoutes, { context, prefix: `${API_PREFIX}/sitemap` })
   await app.register(sitemapXmlRoutes, { context })
   await app.register(pageRoutes, { context })
+  await app.register(draftModeRoutes, { context, prefix: '/api/draft-mode' })
   await app.register(webhookRoutes, { context, verifier, prefix: `${API_PREFIX}/webhooks` })
   const ehrAccess = options.ehr ?? ehrAccessFromEnv(options.client)
   await app.register(infobuttonRoutes, { context, client, access: ehrAccess, prefix: '/infobutton' })

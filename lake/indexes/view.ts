@@ -4,6 +4,7 @@
  * Every change goes through `put`/`delete`, so all indexes move in step.
  */
 import type { ExprNode } from 'groq-js'
+import { scanning } from '../store/lazy.js'
 import type { LakeDocument } from '../store/types.js'
 import { insertSorted, removeSorted, type ViewEntry } from './entry-list.js'
 import { FilteredOrderedIndex, FilterIndex, type DocumentTest } from './filter-index.js'
@@ -185,7 +186,8 @@ export class View {
     if (this.derived.has(key)) return this.derived.get(key) ?? undefined
     let index: DerivedIndex | null
     try {
-      index = build()
+      // A build reads every entry once: lazy fields it reads are not kept (lake/store/lazy.ts).
+      index = scanning(build)
     } catch {
       index = null
     }

@@ -15,10 +15,13 @@ export interface LakeProcess {
   pid: number
   /** Resident memory (VmRSS) of the child now, in bytes. */
   rss(): number
-  /** The child's own account of its memory (`gc`: after a full collection). */
-  report(gc?: boolean): Promise<MemoryReport>
-  /** In-process median ms of each query, `runs` runs each (anonymous, published). */
-  time(queries: Array<{ query: string; params: Record<string, unknown> }>, runs: number): Promise<number[]>
+  /** The child's own account of its memory (`gc`: after a full collection; `snapshot`: a heap snapshot file written first). */
+  report(gc?: boolean, snapshot?: string): Promise<MemoryReport>
+  /** In-process median ms (wall and CPU) of each query, `runs` runs each (anonymous, published). */
+  time(
+    queries: Array<{ query: string; params: Record<string, unknown> }>,
+    runs: number,
+  ): Promise<{ medians: number[]; cpuMedians: number[] }>
   stop(): Promise<void>
 }
 
@@ -44,9 +47,9 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
       () =>
         new Promise<T>((resolve, reject) => {
           child.once('message', (raw) => {
-            const answer = raw as { type: string; report?: MemoryReport; medians?: number[]; message?: string }
+            const answer = raw as { type: string; report?: MemoryReport; message?: string }
             if (answer.type === 'error') reject(new Error(answer.message))
-            else resolve((answer.type === 'report' ? answer.report : answer.medians) as T)
+            else resolve((answer.type === 'report' ? answer.report : answer) as T)
           })
           child.send(msg)
         }),
@@ -76,8 +79,8 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
         url,
         pid: child.pid!,
         rss: () => vmRss(child.pid!),
-        report: (gc) => request<MemoryReport>({ type: 'report', gc }),
-        time: (queries, runs) => request<number[]>({ type: 'time', queries, runs }),
+        report: (gc, snapshot) => request<MemoryReport>({ type: 'report', gc, snapshot }),
+        time: (queries, runs) => request<{ medians: number[]; cpuMedians: number[] }>({ type: 'time', queries, runs }),
         stop: () => stop(child),
       })
     })

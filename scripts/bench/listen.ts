@@ -98,3 +98,66 @@ export async function measureListenLatency(
     events: samples.length,
   }
 }
+
+// Standalone, to tell the commit path's cost from the bench process's state (its heap holds the
+// parsed dataset and every earlier step's garbage):
+//
+//   LAKE_DATA_DIR=<dir with an imported dataset> node --max-semi-space-size=64 --loader ts-node/esm \
+//     --no-warnings scripts/bench/listen.ts [events, default 200] [delivery servers listening, default 0]
+//
+// The delivery servers subscribe to the lake's live events (tag invalidation) as `npm start`'s do,
+// so each commit also computes and sends its sync tags to them.
+async function main(): Promise<void> {
+  const dataDir = process.env.LAKE_DATA_DIR
+  if (!dataDir) throw new Error('set LAKE_DATA_DIR to a data dir a dataset was imported into')
+  const events = Number(process.argv[2] ?? 200)
+  const servers = Number(process.argv[3] ?? 0)
+  const { startLake } = await import('../../lake/index.js')
+  const { ANONYMOUS } = await import('../../lake/auth/index.js')
+  const { perspectiveDocuments } = await import('../../lake/query/index.js')
+  const { createClient } = await import('@sanity/client')
+  const { startDeliveryServer } = await import('../../delivery/http/server.js')
+  const lake = await startLake({
+    dataDir,
+    httpPort: 0,
+    httpsPort: -1,
+    env: false,
+    dataset: 'production',
+    projectId: 'local',
+  })
+  const store = lake.store.dataset('production')
+  const delivery = []
+  try {
+    for (let i = 0; i < servers; i++) {
+      const client = createClient({
+        projectId: 'local',
+        dataset: 'production',
+        apiHost: lake.httpUrl,
+        useProjectHostname: false,
+        apiVersion: '2025-02-19',
+        useCdn: false,
+      })
+      delivery.push(await startDeliveryServer({ client, port: 0, host: '127.0.0.1', listen: true }))
+    }
+    const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')
+    if (!target) throw new Error('no published article to patch')
+    const query = encodeURIComponent(`*[_id == "${target._id}"]`)
+    const url = `${lake.httpUrl}/v2025-02-19/data/listen/production?query=${query}&includeResult=false`
+    // A first round warms the path up (JIT, the listener's filter), as the bench's earlier steps do.
+    await measureListenLatency(store, url, target._id, 20)
+    const r = await measureListenLatency(store, url, target._id, events)
+    console.log(
+      `listen commit->event, ${servers} delivery server(s) listening: median ${r.medianMs.toFixed(3)} ms, p95 ${r.p95Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms (${r.events} events)`,
+    )
+  } finally {
+    for (const d of delivery) await d.close()
+    await lake.close()
+  }
+}
+
+if (process.argv[1] && process.argv[1] === new URL(import.meta.url).pathname) {
+  main().catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

@@ -48,8 +48,14 @@ export interface LiveRun {
   /** Answers marked STALE that were also out of date (not a violation: they said so). */
   staleMarkedOld: number
   latency: { p50: number; p90: number; p99: number; max: number }
+  /** Requests that got no answer (connection errors). */
   errors: number
+  /** Answers with a status >= 300. */
   non2xx: number
+  /** Cause -> count: an error code (no answer) or a status and the path's first segments. */
+  errorCauses: Record<string, number>
+  /** The first few answers with a status >= 300 (status, path, X-Cache, start of the body). */
+  errorExamples: string[]
   publishes: number
   publishMedianMs: number
   editorError: string | null
@@ -291,4 +297,75 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
     tagsGraceVsNoPublish: rps('tags + grace') / rps('no publishing'),
     flushVsNoPublish: rps('flush-all') / rps('no publishing'),
   }
+}
+
+// Standalone, on a data dir a dataset was imported into (the bench's other steps skipped):
+//
+//   LAKE_DATA_DIR=<dir> node --max-semi-space-size=64 --loader ts-node/esm --no-warnings \
+//     scripts/bench/live-load.ts
+//
+// with the bench's BENCH_LIVE_* variables (BENCH_LIVE_SECONDS, default 60). Prints each run's
+// figures and its errors by cause as JSON lines.
+async function main(): Promise<void> {
+  const dataDir = process.env.LAKE_DATA_DIR
+  if (!dataDir) throw new Error('set LAKE_DATA_DIR to a data dir a dataset was imported into')
+  const int = (name: string, fallback: number): number => {
+    const v = process.env[name]
+    return v === undefined || v === '' ? fallback : Number(v)
+  }
+  const { createEditor, startLake } = await import('../../lake/index.js')
+  const { ANONYMOUS } = await import('../../lake/auth/index.js')
+  const { perspectiveDocuments } = await import('../../lake/query/index.js')
+  const { createClient } = await import('@sanity/client')
+  const lake = await startLake({
+    dataDir,
+    httpPort: 0,
+    httpsPort: -1,
+    env: false,
+    dataset: 'production',
+    projectId: 'local',
+  })
+  try {
+    const store = lake.store.dataset('production')
+    const { token } = createEditor(lake, { name: 'Bench Editor', email: `bench-${Date.now()}@clinic.invalid` })
+    const result = await benchLiveLoad(
+      {
+        lakeUrl: lake.httpUrl,
+        dataset: store.name,
+        token,
+        client: createClient({
+          projectId: 'local',
+          dataset: store.name,
+          apiHost: lake.httpUrl,
+          useProjectHostname: false,
+          apiVersion: '2025-02-19',
+          useCdn: false,
+        }),
+        published: perspectiveDocuments(store, 'published', ANONYMOUS) as readonly Doc[],
+        log: (message) => process.stderr.write(`[live ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
+      },
+      {
+        urls: int('BENCH_LIVE_URLS', 1000),
+        connections: int('BENCH_LIVE_CONNECTIONS', 50),
+        durationSeconds: int('BENCH_LIVE_SECONDS', 60),
+        publishEveryMs: int('BENCH_LIVE_PUBLISH_MS', 1000),
+        zipf: int('BENCH_LIVE_ZIPF', 1),
+        graceMs: int('BENCH_LIVE_GRACE_MS', 250),
+        seed: process.env.BENCH_SEED ?? 'bench',
+      },
+    )
+    for (const run of result.runs) {
+      const { name, hitRatio, rps, latency, errors, non2xx, errorCauses, errorExamples } = run
+      console.log(JSON.stringify({ name, hitRatio, rps, latency, errors, non2xx, errorCauses, errorExamples }))
+    }
+  } finally {
+    await lake.close()
+  }
+}
+
+if (process.argv[1] && process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
 }

@@ -63,6 +63,11 @@ const pick = () => {
 const target = new URL(o.url)
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
 
+/** A request that got no answer: status 0, its cause kept (error code and where it happened). */
+function failed(err, where) {
+  return { status: 0, cache: '', body: Buffer.alloc(0), cause: `${err?.code ?? err?.message ?? 'unknown'} (${where})` }
+}
+
 function get(path) {
   return new Promise((resolve) => {
     const req = http.request(
@@ -73,10 +78,10 @@ function get(path) {
         res.on('end', () =>
           resolve({ status: res.statusCode ?? 0, cache: res.headers['x-cache'] ?? '', body: Buffer.concat(chunks) }),
         )
-        res.on('error', () => resolve({ status: 0, cache: '', body: Buffer.alloc(0) }))
+        res.on('error', (err) => resolve(failed(err, 'response')))
       },
     )
-    req.on('error', () => resolve({ status: 0, cache: '', body: Buffer.alloc(0) }))
+    req.on('error', (err) => resolve(failed(err, req.reusedSocket ? 'request (reused socket)' : 'request')))
     req.end()
   })
 }
@@ -139,6 +144,10 @@ const stats = {
   staleAsFresh: 0,
   staleMarkedOld: 0,
   errors: 0,
+  /** Cause of each request that got no answer (error code) or a status >= 300 (status and path) -> count. */
+  errorCauses: {},
+  /** The first few answers with a status >= 300: status, path, X-Cache, the start of the body. */
+  errorExamples: [],
   non2xx: 0,
   latencies: [],
   examples: [],
@@ -154,8 +163,18 @@ async function reader(until) {
     if (Date.now() > until) break
     stats.requests++
     stats.latencies.push(ms)
-    if (res.status === 0) stats.errors++
-    else if (res.status >= 300) stats.non2xx++
+    if (res.status === 0) {
+      stats.errors++
+      stats.errorCauses[res.cause] = (stats.errorCauses[res.cause] ?? 0) + 1
+    } else if (res.status >= 300) {
+      stats.non2xx++
+      const cause = `${res.status} ${path.split('?')[0].split('/').slice(0, 4).join('/')}`
+      stats.errorCauses[cause] = (stats.errorCauses[cause] ?? 0) + 1
+      if (stats.errorExamples.length < 5)
+        stats.errorExamples.push(
+          `${res.status} ${path} (${res.cache || 'no X-Cache'}): ${res.body.toString('utf8', 0, 160)}`,
+        )
+    }
     if (res.cache === 'HIT') stats.hits++
     else if (res.cache === 'UPDATING') stats.updating++
     else if (res.cache === 'STALE') stats.staleMarked++
@@ -225,6 +244,8 @@ async function main() {
       staleMarkedOld: stats.staleMarkedOld,
       latency: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted.length ? sorted[sorted.length - 1] : Number.NaN },
       errors: stats.errors,
+      errorCauses: stats.errorCauses,
+      errorExamples: stats.errorExamples,
       non2xx: stats.non2xx,
       publishes: publishMs.length,
       publishMedianMs: publishMs.length ? [...publishMs].sort((a, b) => a - b)[publishMs.length >> 1] : Number.NaN,

@@ -3,6 +3,11 @@
 //   node --loader ts-node/esm --no-warnings scripts/bench/memory.ts [sizes, default 10000,100000]
 //   MEMORY_DATA_DIR=<dir>   reuse a data dir the size's dataset was already imported into
 //   MEMORY_RUNS=15          in-process runs per delivery query for the latency check (median)
+//   MEMORY_PICK_UP=1        start the lake on an empty data dir and import beside it (as the
+//                           bench's figure: the lake picks the import up), instead of a restart
+//   MEMORY_TRACE=1          print the lake's memory after each query of the rounds
+//   MEMORY_HEAP_SNAPSHOT=f  write a heap snapshot of the lake process to f after the full collection
+//                           (open it in Chrome DevTools' Memory tab; a 100k snapshot is ~0.5 GB)
 //
 // For each size: the bench's dataset (bench-results/datasets/, generated when missing) is imported
 // with `scripts/import.ts` into a fresh data dir; then the lake is started on it in a process of
@@ -18,7 +23,7 @@ import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { writeDatasetNdjson } from '../generate-dataset.js'
-import { queryOverHttp, startLakeProcess } from './lake-process.js'
+import { queryOverHttp, startLakeProcess, waitForCount } from './lake-process.js'
 import type { MemoryReport } from './memory-lake.js'
 import { deliveryQueries, pickParams, type BenchQuery } from './queries.js'
 
@@ -41,7 +46,7 @@ export interface MemoryFigures {
   /** Queries that failed over HTTP in a round (e.g. a cold index build past the time limit). */
   failures: string[]
   /** In-process median ms of each delivery query (warm; Infinity when most runs failed). */
-  medians: Array<{ name: string; ms: number }>
+  medians: Array<{ name: string; ms: number; cpuMs: number }>
 }
 
 const log = (msg: string): void => {
@@ -87,6 +92,17 @@ async function paramDocuments(file: string): Promise<Array<{ _id: string; _type:
   return out
 }
 
+/** Documents of the NDJSON file an anonymous reader sees (no drafts, versions or other dotted ids). */
+async function publicCount(file: string): Promise<number> {
+  let n = 0
+  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
+  for await (const line of lines) {
+    const id = /"_id":"([^"]*)"/.exec(line)?.[1]
+    if (id !== undefined && !id.includes('.')) n++
+  }
+  return n
+}
+
 /** Memory of a lake process on `dataDir` (the dataset already imported) against `ndjsonBytes`. */
 export async function measureMemory(
   dataDir: string,
@@ -94,18 +110,28 @@ export async function measureMemory(
   ndjsonBytes: number,
   queries: readonly BenchQuery[],
   runs: number,
+  /** Runs once the lake listens, before it is measured (e.g. an import it then picks up). */
+  prepare?: (url: string) => Promise<void>,
 ): Promise<MemoryFigures> {
   const lake = await startLakeProcess(dataDir, DATASET)
   const failures: string[] = []
   try {
+    await prepare?.(lake.url)
     const loaded = await lake.report()
     // A cold query may pass the lake's time limit on a loaded machine (index builds): noted, and
     // the next round runs it again.
+    const trace = process.env.MEMORY_TRACE === '1'
     const round = async (): Promise<void> => {
       for (const q of queries) {
         const t0 = performance.now()
         try {
           await queryOverHttp(lake.url, DATASET, q.query, q.params)
+          if (trace) {
+            const r = await lake.report()
+            log(
+              `${q.name}: ${(performance.now() - t0).toFixed(0)} ms; rss ${mb(r.rss)} MB, heapUsed ${mb(r.heapUsed)} of ${mb(r.heapTotal)} MB, old space ${mb(r.spaces.old_space ?? 0)} MB`,
+            )
+          }
         } catch (err) {
           log(`${q.name} failed after ${(performance.now() - t0).toFixed(0)} ms: ${String(err).slice(0, 120)}`)
           failures.push(q.name)
@@ -121,6 +147,11 @@ export async function measureMemory(
       runs,
     )
     const afterGc = await lake.report(true)
+    const snapshot = process.env.MEMORY_HEAP_SNAPSHOT
+    if (snapshot) {
+      await lake.report(false, path.resolve(snapshot))
+      log(`heap snapshot: ${snapshot}`)
+    }
     return {
       size,
       ndjsonBytes,
@@ -130,7 +161,11 @@ export async function measureMemory(
       afterGc,
       warmVsNdjson: warm.rss / ndjsonBytes,
       failures,
-      medians: queries.map((q, i) => ({ name: q.name, ms: times[i] as number })),
+      medians: queries.map((q, i) => ({
+        name: q.name,
+        ms: times.medians[i] as number,
+        cpuMs: times.cpuMedians[i] as number,
+      })),
     }
   } finally {
     await lake.stop()
@@ -151,7 +186,7 @@ export function formatMemory(f: MemoryFigures): string[] {
     row('every query warm', f.warm),
     row('after a full GC', f.afterGc),
     ...(f.failures.length ? [`  failed over HTTP (see the log): ${f.failures.join(', ')}`] : []),
-    `  delivery query medians in process: all ${f.medians.every((m) => m.ms < 10) ? 'under' : 'NOT under'} 10 ms; slowest ${slowest.map((m) => `${m.name} ${m.ms.toFixed(2)} ms`).join(', ')}`,
+    `  delivery query medians in process: all ${f.medians.every((m) => m.ms < 10) ? 'under' : 'NOT under'} 10 ms; slowest ${slowest.map((m) => `${m.name} ${m.ms.toFixed(2)} ms (CPU ${m.cpuMs.toFixed(2)})`).join(', ')}`,
   ]
 }
 
@@ -166,20 +201,35 @@ async function main(): Promise<void> {
     const ndjsonBytes = fs.statSync(file).size
     let dataDir = process.env.MEMORY_DATA_DIR
     let temporary = false
-    if (!dataDir || sizes.length > 1) {
+    const pickUp = process.env.MEMORY_PICK_UP === '1'
+    const importInto = (dir: string) =>
+      run(['--loader', 'ts-node/esm', '--no-warnings', 'scripts/import.ts', file], {
+        ...process.env,
+        LAKE_DATA_DIR: dir,
+        LAKE_DATASET: DATASET,
+      })
+    if (pickUp) {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-memory-'))
+      temporary = true
+    } else if (!dataDir || sizes.length > 1) {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-memory-'))
       temporary = true
       log(`${size}: importing ${path.relative(root, file)} into ${dataDir}`)
-      await run(['--loader', 'ts-node/esm', '--no-warnings', 'scripts/import.ts', file], {
-        ...process.env,
-        LAKE_DATA_DIR: dataDir,
-        LAKE_DATASET: DATASET,
-      })
+      await importInto(dataDir)
     }
     try {
       const { queries } = await deliveryQueries(pickParams(await paramDocuments(file)))
       log(`${size}: measuring`)
-      const figures = await measureMemory(dataDir, size, ndjsonBytes, queries, runs)
+      const dir = dataDir
+      // As `npm run bench` measures it: the lake started empty picks up an import made beside it.
+      const prepare = pickUp
+        ? async (url: string) => {
+            log(`${size}: importing into the running lake's data dir`)
+            await importInto(dir)
+            await waitForCount(url, DATASET, await publicCount(file))
+          }
+        : undefined
+      const figures = await measureMemory(dir, size, ndjsonBytes, queries, runs, prepare)
       all.push(figures)
       for (const line of formatMemory(figures)) console.log(line)
     } finally {

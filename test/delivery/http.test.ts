@@ -432,6 +432,8 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
   const expected = [
     'get /',
     'get /api/docs',
+    'get /api/draft-mode/disable',
+    'get /api/draft-mode/enable',
     'get /api/v1/articles',
     'get /api/v1/articles/{slug}',
     'get /api/v1/clinic',

@@ -190,6 +190,36 @@ test('a bulk import (many documents in one transaction) is read back identical',
   await sameAsGroqJs('after a bulk import and a restart')
 })
 
+test('references and types shared by many documents: edits of one leave the others as they were', async () => {
+  // The store keeps one copy of each `_ref`, `_type` and `_rev` string (lake/store/lazy.ts).
+  const tx = t.client.transaction()
+  const shared = (i: number) => ({
+    _id: `shared-${i}`,
+    _type: 'article',
+    title: `Shared ${i}`,
+    conditions: [0, 1, 2].map((c) => ({ _key: `c${c}`, _type: 'reference', _ref: `condition-${c}` })),
+    body: body(500 + i, 8, 'condition-3'),
+  })
+  for (let i = 0; i < 12; i++) tx.createOrReplace(shared(i))
+  await tx.commit()
+  for (let i = 0; i < 12; i++) remember(shared(i))
+  await restart()
+  await t.client.patch('shared-3').set({ 'conditions[0]._ref': 'condition-3', _type: 'article' }).commit()
+  const edited = structuredClone(expected.get('shared-3')) as { conditions: Array<{ _ref: string }> }
+  edited.conditions[0]!._ref = 'condition-3'
+  remember(edited as unknown as Record<string, unknown>)
+  for (let i = 0; i < 12; i++)
+    assert.equal(content(await t.client.getDocument(`shared-${i}`)), expected.get(`shared-${i}`), `shared-${i}`)
+  const referencing = await t.client.fetch(
+    '*[references("condition-0")] | order(_id asc)._id',
+    {},
+    { perspective: 'raw' },
+  )
+  assert.equal(referencing, await plainGroq('*[references("condition-0")] | order(_id asc)._id'))
+  assert.not.ok((referencing as string[]).includes('shared-3'))
+  await sameAsGroqJs('after edits of shared references')
+})
+
 test('a query answered in a query worker sees the long fields', async () => {
   await t.close()
   const { startLake, createEditor } = await import('../../lake/index.js')

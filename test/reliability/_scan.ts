@@ -201,3 +201,42 @@ export function scanOutput(output: Output, options: { trustedFrames?: string[] }
   }
   return []
 }
+
+/**
+ * The zero-width characters `@vercel/stega` (inside `@sanity/client`'s stega) encodes with: U+200B,
+ * U+200C, U+200D and U+FEFF, plus U+2060-U+2064 and U+1D173-U+1D17A of its older alphabet. A run of
+ * two or more is stega (an encoded byte is four characters; text never holds such runs; a single
+ * U+200D inside an emoji sequence is not reported).
+ */
+const STEGA_RUN = /[\u200b-\u200d\u2060-\u2064\ufeff\u{1d173}-\u{1d17a}]{2,}/gu
+
+/** What only a preview session's answers may hold: the overlay script, the session cookie's name. */
+const PREVIEW_MARKERS = ['/preview/visual-editing.js', 'clinic_preview'] as const
+
+/**
+ * Stega characters and preview markers in a public output: each is a finding (a preview answer,
+ * or its encoding, reached the public).
+ */
+export function previewFindings(output: Output): Finding[] {
+  const out: Finding[] = []
+  for (const m of output.body.matchAll(STEGA_RUN)) {
+    const at = m.index ?? 0
+    out.push({
+      url: output.url,
+      where: `offset ${at}`,
+      problem: 'stega characters in a public output',
+      detail: JSON.stringify(output.body.slice(Math.max(0, at - 60), at)),
+    })
+  }
+  for (const marker of PREVIEW_MARKERS) {
+    const at = output.body.indexOf(marker)
+    if (at >= 0)
+      out.push({
+        url: output.url,
+        where: `offset ${at}`,
+        problem: 'preview marker in a public output',
+        detail: JSON.stringify(output.body.slice(Math.max(0, at - 60), at + marker.length + 20)),
+      })
+  }
+  return out
+}

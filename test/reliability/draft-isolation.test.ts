@@ -7,11 +7,18 @@
 // a marker may appear only once the draft holding it was published. The partner's article list is
 // also compared with the published, licensed, past-embargo articles in its category.
 //
+// Preview mode runs alongside: before every crawl, a preview session (opened through
+// /api/draft-mode/enable with a secret created as the Studio's Presentation tool creates it) reads
+// the same pages and API resources, drafts and stega included. No public output may then hold a
+// marker, a stega character or a preview marker (the overlay script, the session cookie's name).
+//
 // Sizes: DRAFT_SEQUENCES (default 2), DRAFT_STEPS per sequence (default 8); RELIABILITY_SEED replays.
+import { createPreviewSecret } from '@sanity/preview-url-secret/create-secret'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { prng, report, seedFromEnv, sizeFromEnv } from './helpers/figures.js'
 import { SEED_CATEGORY, startPlatform, type Output, type Platform, type Slugs } from './_platform.js'
+import { previewFindings } from './_scan.js'
 
 const SEQUENCES = sizeFromEnv('DRAFT_SEQUENCES', 2)
 const STEPS = sizeFromEnv('DRAFT_STEPS', 8)
@@ -22,9 +29,19 @@ const MARKER = /zq\d+draftq/g
 
 const test = suite('reliability: draft isolation')
 let platform: Platform
+/** The Cookie header of a preview session on the platform's delivery server. */
+let previewCookie = ''
 
 test.before(async () => {
   platform = await startPlatform()
+  const { secret } = await createPreviewSecret(platform.editor, 'sanity/presentation', 'http://127.0.0.1:1/local')
+  const enable = await fetch(
+    `${platform.delivery.url}/api/draft-mode/enable?sanity-preview-secret=${encodeURIComponent(secret)}&sanity-preview-pathname=/`,
+    { redirect: 'manual' },
+  )
+  assert.is(enable.status, 307, 'preview mode is enabled with a fresh secret')
+  previewCookie = (enable.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  assert.ok(previewCookie.includes('='), 'the enable route set a session cookie')
 })
 test.after(async () => platform?.close())
 
@@ -111,7 +128,16 @@ interface Figures {
   markers: number
   actions: Record<string, number>
 }
-const figures: Figures = { steps: 0, checks: 0, outputs: 0, markers: 0, actions: {} }
+const figures: Figures & { previewReads: number; previewWithDrafts: number; previewFound: number } = {
+  steps: 0,
+  checks: 0,
+  outputs: 0,
+  markers: 0,
+  actions: {},
+  previewReads: 0,
+  previewWithDrafts: 0,
+  previewFound: 0,
+}
 const everPublished = new Set<string>()
 const slugsSeen: Slugs = { article: [], condition: [], treatment: [] }
 
@@ -167,6 +193,26 @@ async function check(where: string): Promise<void> {
   for (const m of markersIn(JSON.stringify(published))) everPublished.add(m)
   remember(published)
   remember(drafts)
+  // Preview reads of the same resources first: had one reached the response cache, the public
+  // crawl below would find its drafts and stega.
+  const d = platform.delivery.url
+  const previewUrls = [
+    `${d}/`,
+    `${d}/api/v1/articles?limit=50`,
+    ...slugsSeen.article.flatMap((slug) => [
+      `${d}/articles/${encodeURIComponent(slug)}`,
+      `${d}/api/v1/articles/${encodeURIComponent(slug)}`,
+    ]),
+    ...slugsSeen.treatment.map((slug) => `${d}/treatments/${encodeURIComponent(slug)}`),
+    ...slugsSeen.condition.map((slug) => `${d}/conditions/${encodeURIComponent(slug)}`),
+  ]
+  for (const url of previewUrls) {
+    const seen = await platform.get(url, { cookie: previewCookie })
+    assert.ok(seen.status < 500, `${where}: preview of ${url} answered ${seen.status}: ${seen.body.slice(0, 300)}`)
+    figures.previewReads++
+    if (markersIn(seen.body).some((m) => !everPublished.has(m))) figures.previewWithDrafts++
+    if (previewFindings(seen).length > 0) figures.previewFound++
+  }
   const t0 = Date.now()
   await platform.syndication.reconcile()
   const t1 = Date.now()
@@ -187,6 +233,8 @@ async function check(where: string): Promise<void> {
         : []
     const leaked = markersIn(output.body).filter((m) => !everPublished.has(m) && !reflected.includes(m))
     assert.equal(leaked, [], `${where}: ${output.url} shows draft-only content ${leaked.join(', ')} (seed ${SEED})`)
+    const previewLeaks = previewFindings(output)
+    assert.equal(previewLeaks, [], `${where}: ${output.url} holds preview output (seed ${SEED})`)
   }
   const list = outputs.find((o) => o.url.includes('/syndication/v1/articles?'))
   assert.ok(list && list.status === 200, `${where}: the partner's article list answered`)
@@ -308,6 +356,10 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
   }
   figures.markers = markerCount
   assert.ok(figures.steps >= SEQUENCES * STEPS * 0.8, `only ${figures.steps} steps ran`)
+  // Positive control of the preview side: the session did read drafts the public never saw.
+  assert.ok(figures.previewWithDrafts > 0, 'the preview session showed draft-only content at least once')
+  // ... and the scan that finds nothing in public outputs finds stega and markers in preview ones.
+  assert.ok(figures.previewFound > 0, 'the preview scan finds stega and preview markers in preview answers')
   // Positive control: what is published does reach delivery (the crawl is not looking at nothing).
   const { published } = await lakeState()
   const articles = published.filter((d) => d._type === 'article' && d._id.includes('-rel-'))
@@ -341,7 +393,11 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     outputsSearched: figures.outputs,
     webhookCalls: platform.receiver.calls.length,
     anonymousListenEvents: platform.anonymousListen.events.length,
+    previewReads: figures.previewReads,
+    previewReadsWithDrafts: figures.previewWithDrafts,
+    previewReadsWithStega: figures.previewFound,
     leaks: 0,
+    stegaOrPreviewMarkersInPublic: 0,
   })
 })
 

@@ -2,12 +2,18 @@
 // page, rendered by delivery/render/pages.ts (with their JSON-LD in the page), through the same
 // cache, ETags and stale serving as the API. Registered without a prefix: the page paths come from
 // the site's route table (delivery/routes.ts).
+//
+// A request with a preview session cookie (the Studio's Presentation tool, preview.ts) gets the
+// page as the session's perspective shows it, with stega-encoded text for the overlays, never
+// cached (preview-page.ts). Public pages vary on Cookie so a browser never reuses its public copy
+// in a preview session, or the reverse.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Lookup } from '../../../content/result.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MAX_PAGE_SIZE } from '../../../content/articles.js'
 import { MAX_CONDITION_PAGE_SIZE } from '../../../content/conditions.js'
 import { MAX_TREATMENT_PAGE_SIZE } from '../../../content/treatments.js'
+import type { ContentApi } from '../../../content/index.js'
 import type { ClinicSettings } from '../../../content/site.js'
 import {
   renderArticlePage,
@@ -21,13 +27,24 @@ import { DEFAULT_LANGUAGE, LANGUAGE_IDS, LANGUAGES, languageOf, localeOf } from 
 import { collectionPath, languagePrefix } from '../../../../model/site-paths.js'
 import { clinicSettings, type RouteOptions } from '../../context.js'
 import { API_PREFIX, nextPageLink } from '../../present.js'
+import { PREVIEW_CACHE_CONTROL, SESSION_PREVIEW_HEADERS, sessionPreviewOf } from '../../preview.js'
+import { previewPage } from '../../preview-page.js'
 import { problem } from '../../problem.js'
-import { HTML_CONTENT_TYPE, problemBody, serveCached, type Produced } from '../../respond.js'
+import { HTML_CONTENT_TYPE, problemBody, sendWithEtag, serveCached, type Produced } from '../../respond.js'
 import { noQuery, slugParams } from '../../route-schemas.js'
 
 function html(status: number, body: string): Produced {
-  return { status, contentType: HTML_CONTENT_TYPE, body }
+  return { status, contentType: HTML_CONTENT_TYPE, body, headers: { vary: 'Cookie' } }
 }
+
+/** What a page reads with: the content functions and the clinic (null until it has a name and site URL). */
+interface PageView {
+  content: ContentApi
+  clinic: () => Promise<ClinicSettings | null>
+}
+
+const usableClinic = (clinic: ClinicSettings | null): ClinicSettings | null =>
+  clinic?.siteUrl && clinic.name ? clinic : null
 
 /** Pages need the clinic (name, site URL, disclaimer); until it is published they cannot render. */
 function clinicMissing(url: string): Produced {
@@ -56,22 +73,54 @@ function documentPageSchema(summary: string, description: string) {
 }
 
 export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { context }) => {
-  const clinicOrNull = async (): Promise<ClinicSettings | null> => {
-    const clinic = await clinicSettings(context)
-    return clinic?.siteUrl && clinic.name ? clinic : null
+  const publicView: PageView = {
+    content: context.content,
+    clinic: async () => usableClinic(await clinicSettings(context)),
   }
   const options = { images: context.images }
+
+  /** A page: publicly through the cache, or in a preview session read fresh and never stored. */
+  const servePage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    produce: (view: PageView) => Promise<Produced>,
+  ): Promise<FastifyReply> => {
+    const session = sessionPreviewOf(context, request, reply)
+    if (!session) return serveCached(context, request, reply, () => produce(publicView))
+    const viewOf = (content: ContentApi): PageView => ({
+      content,
+      clinic: async () => {
+        const clinic = await content.clinicSettings()
+        return usableClinic(clinic.found ? clinic.value : null)
+      },
+    })
+    // The page with stega for its body, and the same reads without it for its head (previewPage).
+    const [produced, clean] = await Promise.all([produce(viewOf(session.pages)), produce(viewOf(session.content))])
+    const body =
+      produced.contentType === HTML_CONTENT_TYPE
+        ? previewPage(produced.body, clean.contentType === HTML_CONTENT_TYPE ? clean.body : undefined)
+        : produced.body
+    return sendWithEtag(
+      request,
+      reply,
+      body,
+      produced.contentType,
+      PREVIEW_CACHE_CONTROL,
+      { ...produced.headers, ...SESSION_PREVIEW_HEADERS, 'x-perspective': session.perspective.join(',') },
+      produced.status,
+    )
+  }
 
   /** A page of one document: the clinic and the document fetched together, the clinic checked first. */
   const serveDocumentPage = <T>(
     request: FastifyRequest,
     reply: FastifyReply,
-    find: () => Promise<Lookup<T>>,
+    find: (content: ContentApi) => Promise<Lookup<T>>,
     what: string,
     render: (value: T, clinic: ClinicSettings, options: PageOptions) => string,
   ) =>
-    serveCached(context, request, reply, async () => {
-      const [clinic, result] = await Promise.all([clinicOrNull(), find()])
+    servePage(request, reply, async (view) => {
+      const [clinic, result] = await Promise.all([view.clinic(), find(view.content)])
       if (!clinic) return clinicMissing(request.url)
       if (!result.found) return html(404, renderNotFoundPage(clinic, `We could not find that ${what}.`))
       const page = html(200, render(result.value, clinic, options))
@@ -90,12 +139,12 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       },
     },
     (request, reply) =>
-      serveCached(context, request, reply, async () => {
+      servePage(request, reply, async (view) => {
         const [clinic, articles, conditions, treatments] = await Promise.all([
-          clinicOrNull(),
-          context.content.articles({ limit: MAX_PAGE_SIZE }),
-          context.content.conditions({ limit: MAX_CONDITION_PAGE_SIZE }),
-          context.content.treatments({ limit: MAX_TREATMENT_PAGE_SIZE }),
+          view.clinic(),
+          view.content.articles({ limit: MAX_PAGE_SIZE }),
+          view.content.conditions({ limit: MAX_CONDITION_PAGE_SIZE }),
+          view.content.treatments({ limit: MAX_TREATMENT_PAGE_SIZE }),
         ])
         if (!clinic) return clinicMissing(request.url)
         const more = {
@@ -125,7 +174,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         serveDocumentPage(
           request,
           reply,
-          () => context.content.articleBySlug(request.params.slug, pageOf),
+          (content) => content.articleBySlug(request.params.slug, pageOf),
           'article',
           renderArticlePage,
         ),
@@ -143,7 +192,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         serveDocumentPage(
           request,
           reply,
-          () => context.content.conditionBySlug(request.params.slug, pageOf),
+          (content) => content.conditionBySlug(request.params.slug, pageOf),
           'condition',
           renderConditionPage,
         ),
@@ -161,7 +210,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         serveDocumentPage(
           request,
           reply,
-          () => context.content.treatmentBySlug(request.params.slug, pageOf),
+          (content) => content.treatmentBySlug(request.params.slug, pageOf),
           'treatment',
           renderTreatmentPage,
         ),
