@@ -124,7 +124,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       if (!clinic) return clinicMissing(request.url)
       if (!result.found) return html(404, renderNotFoundPage(clinic, `We could not find that ${what}.`))
       const page = html(200, render(result.value, clinic, options))
-      return { ...page, headers: { 'content-language': localeOf(languageOf(result.value as object)) } }
+      return { ...page, headers: { ...page.headers, 'content-language': localeOf(languageOf(result.value as object)) } }
     })
 
   app.get(
