@@ -245,6 +245,7 @@ export type Partner = {
       _key: string;
     } & CategoryReference
   >;
+  languages?: Array<string>;
   webhookUrl?: string;
 };
 
@@ -660,7 +661,7 @@ export type AllSanitySchemaTypes =
 
 // Source: delivery/queries.ts
 // Variable: ARTICLE_BY_SLUG_QUERY
-// Query: *[_type == "article" && slug.current == $slug][0]{  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "body": body[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  "author": author->{  _id,  _type,  name,  handle,  "slug": slug.current,  role,  credentials,  certifications,  bio,  photo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  "medicalReviewer": medicalReviewer->{  _id,  _type,  name,  handle,  "slug": slug.current,  role,  credentials,  certifications,  bio,  photo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  lastReviewed,  nextReviewDue,  publishedAt,  "categories": categories[]->{_id, _type, title, "slug": slug.current, description},  "conditions": conditions[]->{  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes},  "treatments": treatments[]->{_id, _type, name, "slug": slug.current, summary},  "faqs": faqs[]->{  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "treatments": treatments[]->{_id, name, "slug": slug.current},  "conditions": conditions[]->{_id, name, "slug": slug.current}},  "careInstructions": careInstructions[]->{  _id,  _type,  title,  "slug": slug.current,  phase,  steps,  contactTherapistWhen,  "treatment": treatment->{_id, name, "slug": slug.current}},  citations,  callToAction,  seo}
+// Query: *[_type == "article" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  "language": coalesce(language, "en"),  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "body": body[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  "author": author->{  _id,  _type,  name,  handle,  "slug": slug.current,  role,  credentials,  certifications,  bio,  photo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  "medicalReviewer": medicalReviewer->{  _id,  _type,  name,  handle,  "slug": slug.current,  role,  credentials,  certifications,  bio,  photo{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  lastReviewed,  nextReviewDue,  publishedAt,  "categories": categories[]->{_id, _type, title, "slug": slug.current, description},  "conditions": (conditions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes,  "language": coalesce(language, "en")},  "treatments": (treatments[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, _type, name, "slug": slug.current, summary, "language": coalesce(language, "en")},  "faqs": (faqs[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "language": coalesce(language, "en"),  "treatments": (treatments[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current},  "conditions": (conditions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current}},  "careInstructions": (careInstructions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{  _id,  _type,  title,  "slug": slug.current,  phase,  steps,  contactTherapistWhen,  "language": coalesce(language, "en"),  "treatment": treatment->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))}.v{_id, name, "slug": slug.current}},  citations,  callToAction,  seo}
 export type ARTICLE_BY_SLUG_QUERY_RESULT = {
   _id: string;
   _type: "article";
@@ -668,6 +669,7 @@ export type ARTICLE_BY_SLUG_QUERY_RESULT = {
   title: string | null;
   slug: string | null;
   excerpt: string | null;
+  language: "en" | "es";
   heroImage: {
     _type: "accessibleImage";
     asset: {
@@ -893,6 +895,7 @@ export type ARTICLE_BY_SLUG_QUERY_RESULT = {
       | null;
     summary: string | null;
     icd10Codes: Array<string> | null;
+    language: "en" | "es";
   }> | null;
   treatments: Array<{
     _id: string;
@@ -900,6 +903,7 @@ export type ARTICLE_BY_SLUG_QUERY_RESULT = {
     name: string | null;
     slug: string | null;
     summary: string | null;
+    language: "en" | "es";
   }> | null;
   faqs: Array<{
     _id: string;
@@ -946,6 +950,7 @@ export type ARTICLE_BY_SLUG_QUERY_RESULT = {
       _key: string;
     }> | null;
     order: number | null;
+    language: "en" | "es";
     treatments: Array<{
       _id: string;
       name: string | null;
@@ -969,6 +974,7 @@ export type ARTICLE_BY_SLUG_QUERY_RESULT = {
       } & CareStep
     > | null;
     contactTherapistWhen: string | null;
+    language: "en" | "es";
     treatment: {
       _id: string;
       name: string | null;
@@ -986,7 +992,7 @@ export type ARTICLE_BY_SLUG_QUERY_RESULT = {
 
 // Source: delivery/queries.ts
 // Variable: ARTICLE_LIST_QUERY
-// Query: *[  _type == "article" && defined(slug.current) && defined(publishedAt)  && ($category == null || $category in categories[]->slug.current)  && ($condition == null || $condition in conditions[]->slug.current)  && ($treatment == null || $treatment in treatments[]->slug.current)  && ($afterId == null || publishedAt < $afterPublishedAt || (publishedAt == $afterPublishedAt && _id < $afterId))] | order(publishedAt desc, _id desc) [0...$limit] {  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}}
+// Query: *[  _type == "article" && defined(slug.current) && defined(publishedAt)  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))  && ($category == null || $category in categories[]->slug.current)  && ($condition == null || $condition in conditions[]->slug.current)  && ($treatment == null || $treatment in treatments[]->slug.current)  && ($afterId == null || publishedAt < $afterPublishedAt || (publishedAt == $afterPublishedAt && _id < $afterId))] | order(publishedAt desc, _id desc) [0...$limit] {  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  "language": coalesce(language, "en"),  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}}
 export type ARTICLE_LIST_QUERY_RESULT = Array<{
   _id: string;
   _type: "article";
@@ -994,6 +1000,7 @@ export type ARTICLE_LIST_QUERY_RESULT = Array<{
   title: string | null;
   slug: string | null;
   excerpt: string | null;
+  language: "en" | "es";
   publishedAt: string | null;
   heroImage: {
     _type: "accessibleImage";
@@ -1033,13 +1040,14 @@ export type ARTICLE_LIST_QUERY_RESULT = Array<{
 
 // Source: delivery/queries.ts
 // Variable: CONDITION_BY_SLUG_QUERY
-// Query: *[_type == "condition" && slug.current == $slug][0]{  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  symptoms,  icd10Codes,  "sections": sections[]{_key, aspect, "body": body[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}}},  "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) {_id, _type, name, "slug": slug.current, summary},  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) {  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}},  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) {  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "treatments": treatments[]->{_id, name, "slug": slug.current},  "conditions": conditions[]->{_id, name, "slug": slug.current}}}
+// Query: *[_type == "condition" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  "language": coalesce(language, "en"),  alsoCalled,  bodyRegion,  summary,  symptoms,  icd10Codes,  "sections": sections[]{_key, aspect, "body": body[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}}},  "treatments": (*[_type == "treatment" && (!defined(language) || language == "en") && (_id in ^.treatments[]._ref || (references(^._id) || references($versionIds)))] | order(name asc) {"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, _type, name, "slug": slug.current, summary, "language": coalesce(language, "en")},  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(publishedAt desc, _id desc) {  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  "language": coalesce(language, "en"),  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}},  "faqs": *[_type == "faq" && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(order asc, _id asc) {  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "language": coalesce(language, "en"),  "treatments": (treatments[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current},  "conditions": (conditions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current}}}
 export type CONDITION_BY_SLUG_QUERY_RESULT = {
   _id: string;
   _type: "condition";
   _updatedAt: string;
   name: string | null;
   slug: string | null;
+  language: "en" | "es";
   alsoCalled: Array<string> | null;
   bodyRegion:
     | "ankle-foot"
@@ -1183,6 +1191,7 @@ export type CONDITION_BY_SLUG_QUERY_RESULT = {
     name: string | null;
     slug: string | null;
     summary: string | null;
+    language: "en" | "es";
   }>;
   articles: Array<{
     _id: string;
@@ -1191,6 +1200,7 @@ export type CONDITION_BY_SLUG_QUERY_RESULT = {
     title: string | null;
     slug: string | null;
     excerpt: string | null;
+    language: "en" | "es";
     publishedAt: string | null;
     heroImage: {
       _type: "accessibleImage";
@@ -1272,6 +1282,7 @@ export type CONDITION_BY_SLUG_QUERY_RESULT = {
       _key: string;
     }> | null;
     order: number | null;
+    language: "en" | "es";
     treatments: Array<{
       _id: string;
       name: string | null;
@@ -1287,7 +1298,7 @@ export type CONDITION_BY_SLUG_QUERY_RESULT = {
 
 // Source: delivery/queries.ts
 // Variable: CONDITIONS_BY_BODY_REGION_QUERY
-// Query: *[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion] | order(name asc) {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes}
+// Query: *[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(name asc) {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes,  "language": coalesce(language, "en")}
 export type CONDITIONS_BY_BODY_REGION_QUERY_RESULT = Array<{
   _id: string;
   _type: "condition";
@@ -1311,11 +1322,12 @@ export type CONDITIONS_BY_BODY_REGION_QUERY_RESULT = Array<{
     | null;
   summary: string | null;
   icd10Codes: Array<string> | null;
+  language: "en" | "es";
 }>;
 
 // Source: delivery/queries.ts
 // Variable: CONDITIONS_BY_ICD10_QUERY
-// Query: *[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes}
+// Query: *[_type == "condition" && defined(slug.current) && $code in icd10Codes && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(name asc) {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes,  "language": coalesce(language, "en")}
 export type CONDITIONS_BY_ICD10_QUERY_RESULT = Array<{
   _id: string;
   _type: "condition";
@@ -1339,11 +1351,12 @@ export type CONDITIONS_BY_ICD10_QUERY_RESULT = Array<{
     | null;
   summary: string | null;
   icd10Codes: Array<string> | null;
+  language: "en" | "es";
 }>;
 
 // Source: delivery/queries.ts
 // Variable: CONDITION_LIST_QUERY
-// Query: *[  _type == "condition" && defined(slug.current) && defined(name)  && ($bodyRegion == null || bodyRegion == $bodyRegion)  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes}
+// Query: *[  _type == "condition" && defined(slug.current) && defined(name)  && ($bodyRegion == null || bodyRegion == $bodyRegion)  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes,  "language": coalesce(language, "en")}
 export type CONDITION_LIST_QUERY_RESULT = Array<{
   _id: string;
   _type: "condition";
@@ -1367,17 +1380,19 @@ export type CONDITION_LIST_QUERY_RESULT = Array<{
     | null;
   summary: string | null;
   icd10Codes: Array<string> | null;
+  language: "en" | "es";
 }>;
 
 // Source: delivery/queries.ts
 // Variable: TREATMENT_BY_SLUG_QUERY
-// Query: *[_type == "treatment" && slug.current == $slug][0]{  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  summary,  "howItWorks": howItWorks[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  differsFrom,  whoMayPerform,  "conditions": conditions[]->{  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes},  "whatToExpect": whatToExpect[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  sideEffects,  complementaryTreatments,  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) {  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "treatments": treatments[]->{_id, name, "slug": slug.current},  "conditions": conditions[]->{_id, name, "slug": slug.current}},  "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) {  _id,  _type,  title,  "slug": slug.current,  phase,  steps,  contactTherapistWhen,  "treatment": treatment->{_id, name, "slug": slug.current}},  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) {  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}}}
+// Query: *[_type == "treatment" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  "language": coalesce(language, "en"),  summary,  "howItWorks": howItWorks[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  differsFrom,  whoMayPerform,  "conditions": (conditions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{  _id,  _type,  name,  "slug": slug.current,  alsoCalled,  bodyRegion,  summary,  icd10Codes,  "language": coalesce(language, "en")},  "whatToExpect": whatToExpect[]{  ...,  _type == "block" => {markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  _type == "callout" => {"body": body[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }}},  _type == "accessibleImage" => {  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}}},  sideEffects,  complementaryTreatments,  "faqs": *[_type == "faq" && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(order asc, _id asc) {  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "language": coalesce(language, "en"),  "treatments": (treatments[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current},  "conditions": (conditions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current}},  "careInstructions": *[_type == "careInstruction" && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (treatment._ref == ^._id || (references($versionIds) && treatment._ref in $versionIds))] | order(phase desc, title asc, _id asc) {  _id,  _type,  title,  "slug": slug.current,  phase,  steps,  contactTherapistWhen,  "language": coalesce(language, "en"),  "treatment": treatment->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))}.v{_id, name, "slug": slug.current}},  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(publishedAt desc, _id desc) {  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  "language": coalesce(language, "en"),  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}}}
 export type TREATMENT_BY_SLUG_QUERY_RESULT = {
   _id: string;
   _type: "treatment";
   _updatedAt: string;
   name: string | null;
   slug: string | null;
+  language: "en" | "es";
   summary: string | null;
   howItWorks: Array<
     | {
@@ -1521,6 +1536,7 @@ export type TREATMENT_BY_SLUG_QUERY_RESULT = {
       | null;
     summary: string | null;
     icd10Codes: Array<string> | null;
+    language: "en" | "es";
   }> | null;
   whatToExpect: Array<
     | {
@@ -1682,6 +1698,7 @@ export type TREATMENT_BY_SLUG_QUERY_RESULT = {
       _key: string;
     }> | null;
     order: number | null;
+    language: "en" | "es";
     treatments: Array<{
       _id: string;
       name: string | null;
@@ -1705,6 +1722,7 @@ export type TREATMENT_BY_SLUG_QUERY_RESULT = {
       } & CareStep
     > | null;
     contactTherapistWhen: string | null;
+    language: "en" | "es";
     treatment: {
       _id: string;
       name: string | null;
@@ -1718,6 +1736,7 @@ export type TREATMENT_BY_SLUG_QUERY_RESULT = {
     title: string | null;
     slug: string | null;
     excerpt: string | null;
+    language: "en" | "es";
     publishedAt: string | null;
     heroImage: {
       _type: "accessibleImage";
@@ -1758,18 +1777,19 @@ export type TREATMENT_BY_SLUG_QUERY_RESULT = {
 
 // Source: delivery/queries.ts
 // Variable: TREATMENT_LIST_QUERY
-// Query: *[  _type == "treatment" && defined(slug.current) && defined(name)  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))] | order(name asc, _id asc) [0...$limit] {_id, _type, name, "slug": slug.current, summary}
+// Query: *[  _type == "treatment" && defined(slug.current) && defined(name)  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))] | order(name asc, _id asc) [0...$limit] {_id, _type, name, "slug": slug.current, summary, "language": coalesce(language, "en")}
 export type TREATMENT_LIST_QUERY_RESULT = Array<{
   _id: string;
   _type: "treatment";
   name: string | null;
   slug: string | null;
   summary: string | null;
+  language: "en" | "es";
 }>;
 
 // Source: delivery/queries.ts
 // Variable: FAQS_BY_TOPIC_QUERY
-// Query: *[  _type == "faq"  && ($treatment == null || $treatment in treatments[]->slug.current)  && ($condition == null || $condition in conditions[]->slug.current)] | order(order asc, _id asc) {  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "treatments": treatments[]->{_id, name, "slug": slug.current},  "conditions": conditions[]->{_id, name, "slug": slug.current}}
+// Query: *[  _type == "faq"  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))  && ($treatment == null || $treatment in treatments[]->slug.current)  && ($condition == null || $condition in conditions[]->slug.current)] | order(order asc, _id asc) {  _id,  _type,  question,  "answer": answer[]{  ...,  markDefs[]{    ...,    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}  }},  order,  "language": coalesce(language, "en"),  "treatments": (treatments[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current},  "conditions": (conditions[]->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))})[defined(v)][].v{_id, name, "slug": slug.current}}
 export type FAQS_BY_TOPIC_QUERY_RESULT = Array<{
   _id: string;
   _type: "faq";
@@ -1815,6 +1835,7 @@ export type FAQS_BY_TOPIC_QUERY_RESULT = Array<{
     _key: string;
   }> | null;
   order: number | null;
+  language: "en" | "es";
   treatments: Array<{
     _id: string;
     name: string | null;
@@ -1829,7 +1850,7 @@ export type FAQS_BY_TOPIC_QUERY_RESULT = Array<{
 
 // Source: delivery/queries.ts
 // Variable: CARE_INSTRUCTIONS_QUERY
-// Query: *[  _type == "careInstruction"  && treatment->slug.current == $treatment  && ($phase == null || phase == $phase)] | order(phase desc, title asc, _id asc) {  _id,  _type,  title,  "slug": slug.current,  phase,  steps,  contactTherapistWhen,  "treatment": treatment->{_id, name, "slug": slug.current}}
+// Query: *[  _type == "careInstruction"  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))  && treatment->slug.current == $treatment  && ($phase == null || phase == $phase)] | order(phase desc, title asc, _id asc) {  _id,  _type,  title,  "slug": slug.current,  phase,  steps,  contactTherapistWhen,  "language": coalesce(language, "en"),  "treatment": treatment->{"v": coalesce(  select(coalesce(language, "en") == $lang => @),  $versions[source == ^._id][0].version->,  select($fallback => @))}.v{_id, name, "slug": slug.current}}
 export type CARE_INSTRUCTIONS_QUERY_RESULT = Array<{
   _id: string;
   _type: "careInstruction";
@@ -1842,6 +1863,7 @@ export type CARE_INSTRUCTIONS_QUERY_RESULT = Array<{
     } & CareStep
   > | null;
   contactTherapistWhen: string | null;
+  language: "en" | "es";
   treatment: {
     _id: string;
     name: string | null;
@@ -1851,7 +1873,7 @@ export type CARE_INSTRUCTIONS_QUERY_RESULT = Array<{
 
 // Source: delivery/queries.ts
 // Variable: ARTICLE_SEARCH_QUERY
-// Query: *[  _type == "article" && defined(slug.current) && defined(publishedAt)  && [title, excerpt, pt::text(body)] match $terms] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {  "score": _score,  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}}
+// Query: *[  _type == "article" && defined(slug.current) && defined(publishedAt)  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))  && [title, excerpt, pt::text(body)] match $terms] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {  "score": _score,  _id,  _type,  _updatedAt,  title,  "slug": slug.current,  excerpt,  "language": coalesce(language, "en"),  publishedAt,  heroImage{  ...,  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}},  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}}
 export type ARTICLE_SEARCH_QUERY_RESULT = Array<{
   score: null;
   _id: string;
@@ -1860,6 +1882,7 @@ export type ARTICLE_SEARCH_QUERY_RESULT = Array<{
   title: string | null;
   slug: string | null;
   excerpt: string | null;
+  language: "en" | "es";
   publishedAt: string | null;
   heroImage: {
     _type: "accessibleImage";
@@ -1917,45 +1940,97 @@ export type SITEMAP_INDEX_QUERY_RESULT = {
 
 // Source: delivery/queries.ts
 // Variable: SITEMAP_PAGE_QUERY
-// Query: *[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {  _id,  _type,  "slug": slug.current,  _updatedAt}
+// Query: *[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {  _id,  _type,  "slug": slug.current,  _updatedAt,  language}
 export type SITEMAP_PAGE_QUERY_RESULT = Array<
   | {
       _id: string;
       _type: "article";
       slug: string | null;
       _updatedAt: string;
+      language: "en" | "es" | null;
     }
   | {
       _id: string;
       _type: "careInstruction";
       slug: string | null;
       _updatedAt: string;
+      language: "en" | "es" | null;
     }
   | {
       _id: string;
       _type: "category";
       slug: string | null;
       _updatedAt: string;
+      language: null;
     }
   | {
       _id: string;
       _type: "clinician";
       slug: string | null;
       _updatedAt: string;
+      language: null;
     }
   | {
       _id: string;
       _type: "condition";
       slug: string | null;
       _updatedAt: string;
+      language: "en" | "es" | null;
     }
   | {
       _id: string;
       _type: "treatment";
       slug: string | null;
       _updatedAt: string;
+      language: "en" | "es" | null;
     }
 >;
+
+// Source: delivery/queries.ts
+// Variable: TRANSLATION_VERSIONS_QUERY
+// Query: *[_type == "translation.metadata" && references($ids)]{  "versions": translations[]{    language,    "id": value._ref,    "published": value->{_type, "slug": slug.current}  }}
+export type TRANSLATION_VERSIONS_QUERY_RESULT = Array<{
+  versions: Array<{
+    language: string | null;
+    id: string | null;
+    published:
+      | {
+          _type: "article";
+          slug: string | null;
+        }
+      | {
+          _type: "careInstruction";
+          slug: string | null;
+        }
+      | {
+          _type: "condition";
+          slug: string | null;
+        }
+      | {
+          _type: "faq";
+          slug: null;
+        }
+      | {
+          _type: "treatment";
+          slug: string | null;
+        }
+      | null;
+  }> | null;
+}>;
+
+// Source: delivery/queries.ts
+// Variable: DOCUMENT_IN_LANGUAGE_QUERY
+// Query: *[_type == $type && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{_id, "language": coalesce(language, "en")}
+export type DOCUMENT_IN_LANGUAGE_QUERY_RESULT =
+  | {
+      _id: string;
+      language: "en" | "es";
+    }
+  | {
+      _id: string;
+      language: "en";
+    }
+  | null;
 
 // Source: delivery/queries.ts
 // Variable: CLINIC_SETTINGS_QUERY
@@ -2395,6 +2470,7 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
           _key: string;
         } & CategoryReference
       >;
+      languages?: Array<string>;
       webhookUrl?: string;
     }
   | {
@@ -2484,13 +2560,14 @@ export type PUBLISHED_CHANGES_LISTEN_QUERY_RESULT = Array<
 
 // Source: delivery/queries.ts
 // Variable: EHR_CONDITIONS_BY_ICD10_QUERY
-// Query: *[  _type == "condition" && defined(slug.current) && defined(name)  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  alsoCalled,  summary,  icd10Codes,  snomedCodes,  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed  },  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {    _id, _type, _updatedAt, name, "slug": slug.current, summary,    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {      _id, _type, _updatedAt, title, "slug": slug.current, phase    }  }}
+// Query: *[  _type == "condition" && defined(slug.current) && defined(name)  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  "language": coalesce(language, "en"),  alsoCalled,  summary,  icd10Codes,  snomedCodes,  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed  },  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {    _id, _type, _updatedAt, name, "slug": slug.current, summary,    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {      _id, _type, _updatedAt, title, "slug": slug.current, phase    }  }}
 export type EHR_CONDITIONS_BY_ICD10_QUERY_RESULT = Array<{
   _id: string;
   _type: "condition";
   _updatedAt: string;
   name: string | null;
   slug: string | null;
+  language: "en" | "es";
   alsoCalled: Array<string> | null;
   summary: string | null;
   icd10Codes: Array<string> | null;
@@ -2525,13 +2602,14 @@ export type EHR_CONDITIONS_BY_ICD10_QUERY_RESULT = Array<{
 
 // Source: delivery/queries.ts
 // Variable: EHR_CONDITIONS_BY_SNOMED_QUERY
-// Query: *[  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  alsoCalled,  summary,  icd10Codes,  snomedCodes,  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed  },  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {    _id, _type, _updatedAt, name, "slug": slug.current, summary,    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {      _id, _type, _updatedAt, title, "slug": slug.current, phase    }  }}
+// Query: *[  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes] | order(name asc, _id asc) [0...$limit] {  _id,  _type,  _updatedAt,  name,  "slug": slug.current,  "language": coalesce(language, "en"),  alsoCalled,  summary,  icd10Codes,  snomedCodes,  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed  },  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {    _id, _type, _updatedAt, name, "slug": slug.current, summary,    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {      _id, _type, _updatedAt, title, "slug": slug.current, phase    }  }}
 export type EHR_CONDITIONS_BY_SNOMED_QUERY_RESULT = Array<{
   _id: string;
   _type: "condition";
   _updatedAt: string;
   name: string | null;
   slug: string | null;
+  language: "en" | "es";
   alsoCalled: Array<string> | null;
   summary: string | null;
   icd10Codes: Array<string> | null;
@@ -2901,24 +2979,26 @@ export type EHR_DOCUMENTS_QUERY_RESULT = {
 import "@sanity/client";
 declare module "@sanity/client" {
   interface SanityQueries {
-    '*[_type == "article" && slug.current == $slug][0]{\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  "author": author->{\n  _id,\n  _type,\n  name,\n  handle,\n  "slug": slug.current,\n  role,\n  credentials,\n  certifications,\n  bio,\n  photo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  "medicalReviewer": medicalReviewer->{\n  _id,\n  _type,\n  name,\n  handle,\n  "slug": slug.current,\n  role,\n  credentials,\n  certifications,\n  bio,\n  photo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  lastReviewed,\n  nextReviewDue,\n  publishedAt,\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description},\n  "conditions": conditions[]->{\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n},\n  "treatments": treatments[]->{_id, _type, name, "slug": slug.current, summary},\n  "faqs": faqs[]->{\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n},\n  "careInstructions": careInstructions[]->{\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "treatment": treatment->{_id, name, "slug": slug.current}\n},\n  citations,\n  callToAction,\n  seo\n}': ARTICLE_BY_SLUG_QUERY_RESULT;
-    '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && ($category == null || $category in categories[]->slug.current)\n  && ($condition == null || $condition in conditions[]->slug.current)\n  && ($treatment == null || $treatment in treatments[]->slug.current)\n  && ($afterId == null || publishedAt < $afterPublishedAt || (publishedAt == $afterPublishedAt && _id < $afterId))\n] | order(publishedAt desc, _id desc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_LIST_QUERY_RESULT;
-    '*[_type == "condition" && slug.current == $slug][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  symptoms,\n  icd10Codes,\n  "sections": sections[]{_key, aspect, "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n}},\n  "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) {_id, _type, name, "slug": slug.current, summary},\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n},\n  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n}\n}': CONDITION_BY_SLUG_QUERY_RESULT;
-    '*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': CONDITIONS_BY_BODY_REGION_QUERY_RESULT;
-    '*[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': CONDITIONS_BY_ICD10_QUERY_RESULT;
-    '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && ($bodyRegion == null || bodyRegion == $bodyRegion)\n  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n}': CONDITION_LIST_QUERY_RESULT;
-    '*[_type == "treatment" && slug.current == $slug][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  summary,\n  "howItWorks": howItWorks[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  differsFrom,\n  whoMayPerform,\n  "conditions": conditions[]->{\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes\n},\n  "whatToExpect": whatToExpect[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  sideEffects,\n  complementaryTreatments,\n  "faqs": *[_type == "faq" && references(^._id)] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n},\n  "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "treatment": treatment->{_id, name, "slug": slug.current}\n},\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}\n}': TREATMENT_BY_SLUG_QUERY_RESULT;
-    '*[\n  _type == "treatment" && defined(slug.current) && defined(name)\n  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))\n] | order(name asc, _id asc) [0...$limit] {_id, _type, name, "slug": slug.current, summary}': TREATMENT_LIST_QUERY_RESULT;
-    '*[\n  _type == "faq"\n  && ($treatment == null || $treatment in treatments[]->slug.current)\n  && ($condition == null || $condition in conditions[]->slug.current)\n] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "treatments": treatments[]->{_id, name, "slug": slug.current},\n  "conditions": conditions[]->{_id, name, "slug": slug.current}\n}': FAQS_BY_TOPIC_QUERY_RESULT;
-    '*[\n  _type == "careInstruction"\n  && treatment->slug.current == $treatment\n  && ($phase == null || phase == $phase)\n] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "treatment": treatment->{_id, name, "slug": slug.current}\n}': CARE_INSTRUCTIONS_QUERY_RESULT;
-    '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
+    '*[_type == "article" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  "language": coalesce(language, "en"),\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  "author": author->{\n  _id,\n  _type,\n  name,\n  handle,\n  "slug": slug.current,\n  role,\n  credentials,\n  certifications,\n  bio,\n  photo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  "medicalReviewer": medicalReviewer->{\n  _id,\n  _type,\n  name,\n  handle,\n  "slug": slug.current,\n  role,\n  credentials,\n  certifications,\n  bio,\n  photo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  lastReviewed,\n  nextReviewDue,\n  publishedAt,\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description},\n  "conditions": (conditions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes,\n  "language": coalesce(language, "en")\n},\n  "treatments": (treatments[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, _type, name, "slug": slug.current, summary, "language": coalesce(language, "en")},\n  "faqs": (faqs[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "language": coalesce(language, "en"),\n  "treatments": (treatments[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current},\n  "conditions": (conditions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current}\n},\n  "careInstructions": (careInstructions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "language": coalesce(language, "en"),\n  "treatment": treatment->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)}.v{_id, name, "slug": slug.current}\n},\n  citations,\n  callToAction,\n  seo\n}': ARTICLE_BY_SLUG_QUERY_RESULT;
+    '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && ($category == null || $category in categories[]->slug.current)\n  && ($condition == null || $condition in conditions[]->slug.current)\n  && ($treatment == null || $treatment in treatments[]->slug.current)\n  && ($afterId == null || publishedAt < $afterPublishedAt || (publishedAt == $afterPublishedAt && _id < $afterId))\n] | order(publishedAt desc, _id desc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  "language": coalesce(language, "en"),\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_LIST_QUERY_RESULT;
+    '*[_type == "condition" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  "language": coalesce(language, "en"),\n  alsoCalled,\n  bodyRegion,\n  summary,\n  symptoms,\n  icd10Codes,\n  "sections": sections[]{_key, aspect, "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n}},\n  "treatments": (*[_type == "treatment" && (!defined(language) || language == "en") && (_id in ^.treatments[]._ref || (references(^._id) || references($versionIds)))] | order(name asc) {"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, _type, name, "slug": slug.current, summary, "language": coalesce(language, "en")},\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(publishedAt desc, _id desc) {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  "language": coalesce(language, "en"),\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n},\n  "faqs": *[_type == "faq" && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "language": coalesce(language, "en"),\n  "treatments": (treatments[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current},\n  "conditions": (conditions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current}\n}\n}': CONDITION_BY_SLUG_QUERY_RESULT;
+    '*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes,\n  "language": coalesce(language, "en")\n}': CONDITIONS_BY_BODY_REGION_QUERY_RESULT;
+    '*[_type == "condition" && defined(slug.current) && $code in icd10Codes && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(name asc) {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes,\n  "language": coalesce(language, "en")\n}': CONDITIONS_BY_ICD10_QUERY_RESULT;
+    '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && ($bodyRegion == null || bodyRegion == $bodyRegion)\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes,\n  "language": coalesce(language, "en")\n}': CONDITION_LIST_QUERY_RESULT;
+    '*[_type == "treatment" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  "language": coalesce(language, "en"),\n  summary,\n  "howItWorks": howItWorks[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  differsFrom,\n  whoMayPerform,\n  "conditions": (conditions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{\n  _id,\n  _type,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  bodyRegion,\n  summary,\n  icd10Codes,\n  "language": coalesce(language, "en")\n},\n  "whatToExpect": whatToExpect[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n  sideEffects,\n  complementaryTreatments,\n  "faqs": *[_type == "faq" && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "language": coalesce(language, "en"),\n  "treatments": (treatments[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current},\n  "conditions": (conditions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current}\n},\n  "careInstructions": *[_type == "careInstruction" && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (treatment._ref == ^._id || (references($versionIds) && treatment._ref in $versionIds))] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "language": coalesce(language, "en"),\n  "treatment": treatment->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)}.v{_id, name, "slug": slug.current}\n},\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en"))) && (references(^._id) || references($versionIds))] | order(publishedAt desc, _id desc) {\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  "language": coalesce(language, "en"),\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}\n}': TREATMENT_BY_SLUG_QUERY_RESULT;
+    '*[\n  _type == "treatment" && defined(slug.current) && defined(name)\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && ($afterId == null || name > $afterName || (name == $afterName && _id > $afterId))\n] | order(name asc, _id asc) [0...$limit] {_id, _type, name, "slug": slug.current, summary, "language": coalesce(language, "en")}': TREATMENT_LIST_QUERY_RESULT;
+    '*[\n  _type == "faq"\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && ($treatment == null || $treatment in treatments[]->slug.current)\n  && ($condition == null || $condition in conditions[]->slug.current)\n] | order(order asc, _id asc) {\n  _id,\n  _type,\n  question,\n  "answer": answer[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n},\n  order,\n  "language": coalesce(language, "en"),\n  "treatments": (treatments[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current},\n  "conditions": (conditions[]->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)})[defined(v)][].v{_id, name, "slug": slug.current}\n}': FAQS_BY_TOPIC_QUERY_RESULT;
+    '*[\n  _type == "careInstruction"\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && treatment->slug.current == $treatment\n  && ($phase == null || phase == $phase)\n] | order(phase desc, title asc, _id asc) {\n  _id,\n  _type,\n  title,\n  "slug": slug.current,\n  phase,\n  steps,\n  contactTherapistWhen,\n  "language": coalesce(language, "en"),\n  "treatment": treatment->{"v": coalesce(\n  select(coalesce(language, "en") == $lang => @),\n  $versions[source == ^._id][0].version->,\n  select($fallback => @)\n)}.v{_id, name, "slug": slug.current}\n}': CARE_INSTRUCTIONS_QUERY_RESULT;
+    '*[\n  _type == "article" && defined(slug.current) && defined(publishedAt)\n  && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))\n  && [title, excerpt, pt::text(body)] match $terms\n] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)\n  | order(_score desc, publishedAt desc, _id desc) [0...$limit] {\n  "score": _score,\n  _id,\n  _type,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  excerpt,\n  "language": coalesce(language, "en"),\n  publishedAt,\n  heroImage{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  "author": author->{_id, name, handle, "slug": slug.current, role, credentials},\n  "categories": categories[]->{_id, _type, title, "slug": slug.current, description}\n}': ARTICLE_SEARCH_QUERY_RESULT;
     '{\n  "article": {\n    "count": count(*[_type == "article" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "article" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "condition": {\n    "count": count(*[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "condition" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  },\n  "treatment": {\n    "count": count(*[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)]),\n    "lastmod": *[_type == "treatment" && defined(slug.current) && !(seo.noIndex == true)] | order(_updatedAt desc) [0]._updatedAt\n  }\n}': SITEMAP_INDEX_QUERY_RESULT;
-    '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt\n}': SITEMAP_PAGE_QUERY_RESULT;
+    '*[_type == $type && defined(slug.current) && !(seo.noIndex == true)] | order(slug.current asc, _id asc) [$start...$end] {\n  _id,\n  _type,\n  "slug": slug.current,\n  _updatedAt,\n  language\n}': SITEMAP_PAGE_QUERY_RESULT;
+    '*[_type == "translation.metadata" && references($ids)]{\n  "versions": translations[]{\n    language,\n    "id": value._ref,\n    "published": value->{_type, "slug": slug.current}\n  }\n}': TRANSLATION_VERSIONS_QUERY_RESULT;
+    '*[_type == $type && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]{_id, "language": coalesce(language, "en")}': DOCUMENT_IN_LANGUAGE_QUERY_RESULT;
     '*[_id == "clinic"][0]{\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  siteUrl,\n  bookingUrl,\n  phone,\n  email,\n  address,\n  logo{\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n},\n  medicalDisclaimer,\n  syndicationLicence,\n  attributionText,\n  targetReadingGrade,\n  readingGradeBlocksPublish\n}': CLINIC_SETTINGS_QUERY_RESULT;
     'count(*[_id == "clinic"])': HEALTH_PROBE_QUERY_RESULT;
     '*[!(_id in path("drafts.**")) && !(_id in path("versions.**"))]': PUBLISHED_CHANGES_LISTEN_QUERY_RESULT;
-    '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_ICD10_QUERY_RESULT;
-    '*[\n  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_SNOMED_QUERY_RESULT;
+    '*[\n  _type == "condition" && defined(slug.current) && defined(name)\n  && (count(icd10Codes[@ in $codes]) > 0 || count(icd10Codes[string::startsWith(@, $prefix)]) > 0)\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  "language": coalesce(language, "en"),\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_ICD10_QUERY_RESULT;
+    '*[\n  _type == "condition" && defined(slug.current) && defined(name) && $code in snomedCodes\n] | order(name asc, _id asc) [0...$limit] {\n  _id,\n  _type,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  "language": coalesce(language, "en"),\n  alsoCalled,\n  summary,\n  icd10Codes,\n  snomedCodes,\n  "articles": *[_type == "article" && defined(slug.current) && defined(publishedAt) && references(^._id)] | order(publishedAt desc, _id desc) [0...10] {\n    _id, _type, _updatedAt, title, "slug": slug.current, excerpt, publishedAt, lastReviewed\n  },\n  "treatments": *[_type == "treatment" && defined(slug.current) && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc, _id asc) [0...10] {\n    _id, _type, _updatedAt, name, "slug": slug.current, summary,\n    "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) [0...10] {\n      _id, _type, _updatedAt, title, "slug": slug.current, phase\n    }\n  }\n}': EHR_CONDITIONS_BY_SNOMED_QUERY_RESULT;
     '{\n  "articles": *[_type == "article" && references($conditionIds)]._id,\n  "listedTreatments": *[_type == "condition" && _id in $conditionIds].treatments[]._ref,\n  "referencingTreatments": *[_type == "treatment" && references($conditionIds)]._id\n}': EHR_CODE_SEARCH_QUERY_RESULT;
     '*[_type == "careInstruction" && treatment._ref in $treatmentIds]._id': EHR_TREATMENT_CARE_QUERY_RESULT;
     '{\n  "total": count(*[(\n  (_type == "article" && defined(slug.current) && defined(publishedAt))\n  || (_type == "condition" && defined(slug.current) && defined(name))\n  || (_type == "careInstruction" && defined(slug.current) && defined(title))\n) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)]),\n  "items": *[(\n  (_type == "article" && defined(slug.current) && defined(publishedAt))\n  || (_type == "condition" && defined(slug.current) && defined(name))\n  || (_type == "careInstruction" && defined(slug.current) && defined(title))\n) && ($ids == null || _id in $ids) && ($kinds == null || _type in $kinds)] | order(_type asc, _id asc) [$start...$end] {\n    _id,\n    _type,\n    _updatedAt,\n    _type == "article" => {\n      title,\n      "slug": slug.current,\n      excerpt,\n      publishedAt,\n      lastReviewed,\n      nextReviewDue,\n      "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n},\n      "author": author->{name, credentials},\n      "medicalReviewer": medicalReviewer->{name, credentials},\n      citations,\n      "conditions": conditions[]->{name, icd10Codes, snomedCodes}\n    },\n    _type == "condition" => {\n      name,\n      "slug": slug.current,\n      summary,\n      alsoCalled,\n      "sections": sections[]{_key, aspect, "body": body[]{\n  ...,\n  _type == "block" => {markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }},\n  _type == "callout" => {"body": body[]{\n  ...,\n  markDefs[]{\n    ...,\n    _type == "internalLink" => {"target": reference->{_type, "slug": slug.current}}\n  }\n}},\n  _type == "accessibleImage" => {\n  ...,\n  "asset": asset->{_id, url, metadata{lqip, dimensions{width, height}}}\n}\n}},\n      "conditions": [{name, icd10Codes, snomedCodes}]\n    },\n    _type == "careInstruction" => {\n      title,\n      "slug": slug.current,\n      phase,\n      steps,\n      contactTherapistWhen,\n      "treatment": treatment->{name, "slug": slug.current},\n      "conditions": *[_type == "condition" && defined(name) && (_id in ^.treatment->conditions[]._ref || ^.treatment._ref in treatments[]._ref)]{name, icd10Codes, snomedCodes}\n    }\n  }\n}': EHR_DOCUMENTS_QUERY_RESULT;

@@ -49,6 +49,51 @@ const CLINICIAN = /* groq */ `{
 
 const CATEGORY = /* groq */ `{_id, _type, title, "slug": slug.current, description}`
 
+/**
+ * Languages (model/languages.ts). A document without `language` is in the source language, English.
+ * `$lang` is the requested language; `$fallback` (boolean) lets a document of the source language
+ * stand in where `$lang` has no version, only when the caller asked for it.
+ *
+ * No query here looks a translation up per document or per related item (a `*[...]` inside a
+ * filter or a relation's projection costs a scan of the dataset each time under plain GROQ): the
+ * content functions read the translation metadata of the documents they serve ONCE per request
+ * (TRANSLATION_VERSIONS_QUERY, by `references($ids)`) and pass what they found as parameters:
+ * `$versions` (for related documents) and `$versionIds` (every version of a page's document).
+ */
+const LANGUAGE = /* groq */ `"language": coalesce(language, "en")`
+
+/**
+ * A document in the requested language, or of the source language when that was asked for
+ * (`$lang` English) or may stand in (`$fallback`). Written so the lake's planner can fold the
+ * constant part and serve `language == $lang` from an index (`coalesce(...) == $lang` it cannot).
+ * With `$fallback`, English documents that do have a version in `$lang` are left out by the
+ * content functions, from the translation metadata they read (delivery/content/versions.ts).
+ */
+const IN_REQUESTED_LANGUAGE = /* groq */ `(language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))`
+
+/** A document of the source language (English): no `language`, or `en`. */
+const IN_SOURCE_LANGUAGE = /* groq */ `(!defined(language) || language == "en")`
+
+/**
+ * The version of the dereferenced document `@` in `$lang`: itself when it is in `$lang`, else its
+ * published translation as the content function found it (`$versions`: `[{source, version}]`,
+ * `version` a reference), else itself again only with `$fallback`. Relations stay on the source
+ * (English) documents, so a Spanish page reaches the Spanish FAQ through the English one.
+ */
+const VERSION_IN_LANGUAGE = /* groq */ `{"v": coalesce(
+  select(coalesce(language, "en") == $lang => @),
+  $versions[source == ^._id][0].version->,
+  select($fallback => @)
+)}`
+
+/**
+ * Documents that reference the enclosing document or any of its versions (`$versionIds`: every
+ * version's id on a page in another language; empty for English, whose related documents reference
+ * it directly): relations stay on the source document, so a Spanish page's FAQs reference its
+ * English version. Both are reference-index lookups.
+ */
+const REFERENCES_ANY_VERSION = /* groq */ `(references(^._id) || references($versionIds))`
+
 const CONDITION_SUMMARY = /* groq */ `{
   _id,
   _type,
@@ -57,10 +102,11 @@ const CONDITION_SUMMARY = /* groq */ `{
   alsoCalled,
   bodyRegion,
   summary,
-  icd10Codes
+  icd10Codes,
+  ${LANGUAGE}
 }`
 
-const TREATMENT_SUMMARY = /* groq */ `{_id, _type, name, "slug": slug.current, summary}`
+const TREATMENT_SUMMARY = /* groq */ `{_id, _type, name, "slug": slug.current, summary, ${LANGUAGE}}`
 
 const FAQ = /* groq */ `{
   _id,
@@ -68,8 +114,9 @@ const FAQ = /* groq */ `{
   question,
   "answer": answer[]${SIMPLE_PORTABLE_TEXT},
   order,
-  "treatments": treatments[]->{_id, name, "slug": slug.current},
-  "conditions": conditions[]->{_id, name, "slug": slug.current}
+  ${LANGUAGE},
+  "treatments": (treatments[]->${VERSION_IN_LANGUAGE})[defined(v)][].v{_id, name, "slug": slug.current},
+  "conditions": (conditions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v{_id, name, "slug": slug.current}
 }`
 
 const CARE_INSTRUCTION = /* groq */ `{
@@ -80,7 +127,8 @@ const CARE_INSTRUCTION = /* groq */ `{
   phase,
   steps,
   contactTherapistWhen,
-  "treatment": treatment->{_id, name, "slug": slug.current}
+  ${LANGUAGE},
+  "treatment": treatment->${VERSION_IN_LANGUAGE}.v{_id, name, "slug": slug.current}
 }`
 
 /** The head of an article's projection, in a list or on its page. */
@@ -89,7 +137,8 @@ const ARTICLE_HEAD = /* groq */ `_id,
   _updatedAt,
   title,
   "slug": slug.current,
-  excerpt`
+  excerpt,
+  ${LANGUAGE}`
 
 /** What an article list item carries (no body). */
 const ARTICLE_SUMMARY_FIELDS = /* groq */ `
@@ -109,13 +158,17 @@ const NAMED_HEAD = /* groq */ `_id,
   _type,
   _updatedAt,
   name,
-  "slug": slug.current`
+  "slug": slug.current,
+  ${LANGUAGE}`
 
 /** The listable articles that reference the enclosing document, newest first. */
 const REFERRING_ARTICLES = /* groq */ `*[${LISTABLE_ARTICLE} && references(^._id)] | order(publishedAt desc, _id desc)`
 
-/** The FAQs that reference the enclosing document, in display order. */
-const REFERRING_FAQS = /* groq */ `*[_type == "faq" && references(^._id)] | order(order asc, _id asc) ${FAQ}`
+/** The listable articles in the requested language that reference any version of the enclosing document. */
+const REFERRING_ARTICLES_IN_LANGUAGE = /* groq */ `*[${LISTABLE_ARTICLE} && ${IN_REQUESTED_LANGUAGE} && ${REFERENCES_ANY_VERSION}] | order(publishedAt desc, _id desc)`
+
+/** The FAQs in the requested language that reference any version of the enclosing document, in display order. */
+const REFERRING_FAQS = /* groq */ `*[_type == "faq" && ${IN_REQUESTED_LANGUAGE} && ${REFERENCES_ANY_VERSION}] | order(order asc, _id asc) ${FAQ}`
 
 /**
  * Keyset pagination by (name, _id) ascending: `$afterName`/`$afterId` are the last item of the
@@ -125,7 +178,8 @@ const AFTER_NAME = /* groq */ `($afterId == null || name > $afterName || (name =
 const BY_NAME_PAGE = /* groq */ `order(name asc, _id asc) [0...$limit]`
 
 /** One article with everything a page about it needs resolved. */
-export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.current == $slug][0]{
+export const ARTICLE_BY_SLUG_QUERY =
+  defineQuery(`*[_type == "article" && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{
   ${ARTICLE_HEAD},
   heroImage${IMAGE},
   "body": body[]${PORTABLE_TEXT},
@@ -135,10 +189,10 @@ export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.c
   nextReviewDue,
   publishedAt,
   "categories": categories[]->${CATEGORY},
-  "conditions": conditions[]->${CONDITION_SUMMARY},
-  "treatments": treatments[]->${TREATMENT_SUMMARY},
-  "faqs": faqs[]->${FAQ},
-  "careInstructions": careInstructions[]->${CARE_INSTRUCTION},
+  "conditions": (conditions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${CONDITION_SUMMARY},
+  "treatments": (treatments[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${TREATMENT_SUMMARY},
+  "faqs": (faqs[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${FAQ},
+  "careInstructions": (careInstructions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${CARE_INSTRUCTION},
   citations,
   callToAction,
   seo
@@ -152,6 +206,7 @@ export const ARTICLE_BY_SLUG_QUERY = defineQuery(`*[_type == "article" && slug.c
  */
 export const ARTICLE_LIST_QUERY = defineQuery(`*[
   ${LISTABLE_ARTICLE}
+  && ${IN_REQUESTED_LANGUAGE}
   && ($category == null || $category in categories[]->slug.current)
   && ($condition == null || $condition in conditions[]->slug.current)
   && ($treatment == null || $treatment in treatments[]->slug.current)
@@ -159,7 +214,8 @@ export const ARTICLE_LIST_QUERY = defineQuery(`*[
 ] | order(publishedAt desc, _id desc) [0...$limit] ${ARTICLE_SUMMARY}`)
 
 /** A condition with the articles, treatments and FAQs that reference it (or that it references). */
-export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && slug.current == $slug][0]{
+export const CONDITION_BY_SLUG_QUERY =
+  defineQuery(`*[_type == "condition" && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{
   ${NAMED_HEAD},
   alsoCalled,
   bodyRegion,
@@ -167,19 +223,19 @@ export const CONDITION_BY_SLUG_QUERY = defineQuery(`*[_type == "condition" && sl
   symptoms,
   icd10Codes,
   "sections": sections[]{_key, aspect, "body": body[]${PORTABLE_TEXT}},
-  "treatments": *[_type == "treatment" && (_id in ^.treatments[]._ref || references(^._id))] | order(name asc) ${TREATMENT_SUMMARY},
-  "articles": ${REFERRING_ARTICLES} ${ARTICLE_SUMMARY},
+  "treatments": (*[_type == "treatment" && ${IN_SOURCE_LANGUAGE} && (_id in ^.treatments[]._ref || ${REFERENCES_ANY_VERSION})] | order(name asc) ${VERSION_IN_LANGUAGE})[defined(v)][].v${TREATMENT_SUMMARY},
+  "articles": ${REFERRING_ARTICLES_IN_LANGUAGE} ${ARTICLE_SUMMARY},
   "faqs": ${REFERRING_FAQS}
 }`)
 
 /** Conditions of one body region, by name. */
 export const CONDITIONS_BY_BODY_REGION_QUERY = defineQuery(
-  `*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion] | order(name asc) ${CONDITION_SUMMARY}`,
+  `*[_type == "condition" && defined(slug.current) && bodyRegion == $bodyRegion && ${IN_REQUESTED_LANGUAGE}] | order(name asc) ${CONDITION_SUMMARY}`,
 )
 
 /** Conditions carrying an ICD-10-CM code (normally one; a code may be shared). */
 export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
-  `*[_type == "condition" && defined(slug.current) && $code in icd10Codes] | order(name asc) ${CONDITION_SUMMARY}`,
+  `*[_type == "condition" && defined(slug.current) && $code in icd10Codes && ${IN_REQUESTED_LANGUAGE}] | order(name asc) ${CONDITION_SUMMARY}`,
 )
 
 /**
@@ -192,34 +248,38 @@ export const CONDITIONS_BY_ICD10_QUERY = defineQuery(
 export const CONDITION_LIST_QUERY = defineQuery(`*[
   _type == "condition" && defined(slug.current) && defined(name)
   && ($bodyRegion == null || bodyRegion == $bodyRegion)
+  && ${IN_REQUESTED_LANGUAGE}
   && ${AFTER_NAME}
 ] | ${BY_NAME_PAGE} ${CONDITION_SUMMARY}`)
 
 /** A treatment with its FAQs (in order) and its care instructions (before-care first). */
-export const TREATMENT_BY_SLUG_QUERY = defineQuery(`*[_type == "treatment" && slug.current == $slug][0]{
+export const TREATMENT_BY_SLUG_QUERY =
+  defineQuery(`*[_type == "treatment" && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{
   ${NAMED_HEAD},
   summary,
   "howItWorks": howItWorks[]${PORTABLE_TEXT},
   differsFrom,
   whoMayPerform,
-  "conditions": conditions[]->${CONDITION_SUMMARY},
+  "conditions": (conditions[]->${VERSION_IN_LANGUAGE})[defined(v)][].v${CONDITION_SUMMARY},
   "whatToExpect": whatToExpect[]${PORTABLE_TEXT},
   sideEffects,
   complementaryTreatments,
   "faqs": ${REFERRING_FAQS},
-  "careInstructions": *[_type == "careInstruction" && treatment._ref == ^._id] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
-  "articles": ${REFERRING_ARTICLES} ${ARTICLE_SUMMARY}
+  "careInstructions": *[_type == "careInstruction" && ${IN_REQUESTED_LANGUAGE} && (treatment._ref == ^._id || (references($versionIds) && treatment._ref in $versionIds))] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION},
+  "articles": ${REFERRING_ARTICLES_IN_LANGUAGE} ${ARTICLE_SUMMARY}
 }`)
 
 /** A page of treatments by (name, _id) ascending: the same keyset pagination as CONDITION_LIST_QUERY. */
 export const TREATMENT_LIST_QUERY = defineQuery(`*[
   _type == "treatment" && defined(slug.current) && defined(name)
+  && ${IN_REQUESTED_LANGUAGE}
   && ${AFTER_NAME}
 ] | ${BY_NAME_PAGE} ${TREATMENT_SUMMARY}`)
 
 /** FAQs about a treatment and/or a condition (slugs; null = any), in display order. */
 export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
   _type == "faq"
+  && ${IN_REQUESTED_LANGUAGE}
   && ($treatment == null || $treatment in treatments[]->slug.current)
   && ($condition == null || $condition in conditions[]->slug.current)
 ] | order(order asc, _id asc) ${FAQ}`)
@@ -227,6 +287,7 @@ export const FAQS_BY_TOPIC_QUERY = defineQuery(`*[
 /** Care instructions of a treatment (slug), optionally of one phase (null = both), before first. */
 export const CARE_INSTRUCTIONS_QUERY = defineQuery(`*[
   _type == "careInstruction"
+  && ${IN_REQUESTED_LANGUAGE}
   && treatment->slug.current == $treatment
   && ($phase == null || phase == $phase)
 ] | order(phase desc, title asc, _id asc) ${CARE_INSTRUCTION}`)
@@ -237,6 +298,7 @@ export const CARE_INSTRUCTIONS_QUERY = defineQuery(`*[
  */
 export const ARTICLE_SEARCH_QUERY = defineQuery(`*[
   ${LISTABLE_ARTICLE}
+  && ${IN_REQUESTED_LANGUAGE}
   && [title, excerpt, pt::text(body)] match $terms
 ] | score(boost(title match $terms, 3), boost(excerpt match $terms, 2), pt::text(body) match $terms)
   | order(_score desc, publishedAt desc, _id desc) [0...$limit] {
@@ -267,14 +329,40 @@ export const SITEMAP_INDEX_QUERY = defineQuery(`{
 /**
  * One child sitemap: the entries `$start` (inclusive) to `$end` (exclusive) of a routable `$type`
  * (article, condition, treatment) in (slug, _id) order, with their last modification. A slice, not
- * a keyset: a child sitemap is addressed by its page number from the index.
+ * a keyset: a child sitemap is addressed by its page number from the index. `language` as stored
+ * (null is English): a projection of plain attributes is built natively by the lake's planner, a
+ * `coalesce()` in it would send each of the page's 1,000 entries through groq-js.
  */
 export const SITEMAP_PAGE_QUERY = defineQuery(`*[${SITEMAP_ENTRY}] | order(slug.current asc, _id asc) [$start...$end] {
   _id,
   _type,
   "slug": slug.current,
-  _updatedAt
+  _updatedAt,
+  language
 }`)
+
+/**
+ * The language versions of some documents, read once per request instead of per item: the
+ * translation.metadata documents that reference any of `$ids` (a reference-index lookup), each
+ * with its versions: language, id, and the published document's type and slug (null while that
+ * version is unpublished, or gone).
+ */
+export const TRANSLATION_VERSIONS_QUERY = defineQuery(`*[_type == "translation.metadata" && references($ids)]{
+  "versions": translations[]{
+    language,
+    "id": value._ref,
+    "published": value->{_type, "slug": slug.current}
+  }
+}`)
+
+/**
+ * Which document a page in `$lang` (or English standing in, with `$fallback`) shows: its id, so
+ * the content function can read its versions before the page query (whose related documents
+ * reference the English version).
+ */
+export const DOCUMENT_IN_LANGUAGE_QUERY = defineQuery(
+  `*[_type == $type && slug.current == $slug && ${IN_REQUESTED_LANGUAGE}] | order(language == $lang desc) [0]{_id, ${LANGUAGE}}`,
+)
 
 /** The clinic singleton. */
 export const CLINIC_SETTINGS_QUERY = defineQuery(`*[_id == "clinic"][0]{

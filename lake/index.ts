@@ -52,6 +52,14 @@ export interface RunningLake {
   close(): Promise<void>
 }
 
+/**
+ * A lake only this process talks to (tests, validation, benchmarks): on 127.0.0.1, an HTTP port
+ * the OS picks, no HTTPS listener, nothing read from LAKE_* variables; `options` may override each.
+ */
+export function startPrivateLake(options: StartLakeOptions & { dataDir: string }): Promise<RunningLake> {
+  return startLake({ env: false, host: '127.0.0.1', httpPort: 0, httpsPort: -1, ...options })
+}
+
 /** How often the lake looks for accounts made by another process (the CLI). */
 const GROUP_SYNC_MS = 2_000
 

@@ -16,7 +16,7 @@
 // triphthongs count one ("tra-ta-mien-to", "buey"), hiatuses two ("i-de-a", "dí-a", "le-er").
 // A silent "u" in "que/qui/gue/gui" joins its vowel's run and adds nothing, as it should.
 // Pure and dependency-free like readability.ts: the Studio runs it in the browser.
-import { countSentences, countText, readingTimeMinutes } from './readability.js'
+import { countSentences, readingTimeMinutes, scoreText, type TextCounts } from './readability.js'
 
 /** INFLESZ band boundaries, lowest score first. */
 export const INFLESZ_BANDS = [
@@ -65,7 +65,7 @@ export function countSpanishSentences(segment: string): number {
 }
 
 /** INFLESZ (Szigriszt-Pazos) score from counts; 0 words gives 0. */
-export function szigrisztPazos(counts: { words: number; sentences: number; syllables: number }): number {
+export function szigrisztPazos(counts: TextCounts): number {
   if (counts.words <= 0 || counts.sentences <= 0) return 0
   return 206.835 - 62.3 * (counts.syllables / counts.words) - counts.words / counts.sentences
 }
@@ -93,21 +93,18 @@ export interface SpanishReadability {
 
 /** Readability of a Spanish string (paragraphs by line) or Portable Text, per block like English. */
 export function analyseSpanishReadability(input: unknown): SpanishReadability {
-  const counts = countText(input, { sentences: countSpanishSentences, syllables: countSpanishSyllables })
-  const wordCount = counts.words
-  const sentenceCount = counts.sentences
-  const syllableCount = counts.syllables
-  const score =
-    Math.round(szigrisztPazos({ words: wordCount, sentences: sentenceCount, syllables: syllableCount }) * 10) / 10
+  const { counts, score } = scoreText(
+    input,
+    { sentences: countSpanishSentences, syllables: countSpanishSyllables },
+    szigrisztPazos,
+  )
   const band = infleszBand(score)
   return {
-    words: wordCount,
-    sentences: sentenceCount,
-    syllables: syllableCount,
+    ...counts,
     inflesz: score,
     band: band.label,
     bandEn: band.labelEn,
-    readingTimeMinutes: readingTimeMinutes(wordCount),
-    belowTarget: wordCount > 0 && score < INFLESZ_TARGET,
+    readingTimeMinutes: readingTimeMinutes(counts.words),
+    belowTarget: counts.words > 0 && score < INFLESZ_TARGET,
   }
 }

@@ -146,7 +146,7 @@ export interface Readability {
 }
 
 /** Flesch-Kincaid grade from counts (0 when there are no words). */
-export function fleschKincaidGrade(counts: { words: number; sentences: number; syllables: number }): number {
+export function fleschKincaidGrade(counts: TextCounts): number {
   if (counts.words <= 0 || counts.sentences <= 0) return 0
   return 0.39 * (counts.words / counts.sentences) + 11.8 * (counts.syllables / counts.words) - 15.59
 }
@@ -155,6 +155,13 @@ export function fleschKincaidGrade(counts: { words: number; sentences: number; s
 export function readingTimeMinutes(wordCount: number, wordsPerMinute: number = WORDS_PER_MINUTE): number {
   if (wordCount <= 0) return 0
   return Math.max(1, Math.ceil(wordCount / wordsPerMinute))
+}
+
+/** What a readability formula reads of a text. */
+export interface TextCounts {
+  words: number
+  sentences: number
+  syllables: number
 }
 
 /** How a language counts: sentences of a segment and syllables of one word part (no hyphens). */
@@ -168,10 +175,7 @@ export interface LanguageCounters {
  * Text. Each block, list item and heading is its own segment, so a heading without a period still
  * ends a sentence; hyphenated words count each part ("well-being" = well + being).
  */
-export function countText(
-  input: unknown,
-  counters: LanguageCounters,
-): { words: number; sentences: number; syllables: number } {
+export function countText(input: unknown, counters: LanguageCounters): TextCounts {
   const segments = typeof input === 'string' ? input.split(/\n+/) : textSegments(input)
   let wordCount = 0
   let sentenceCount = 0
@@ -188,20 +192,27 @@ export function countText(
   return { words: wordCount, sentences: sentenceCount, syllables: syllableCount }
 }
 
+/** The counts of `input` ({@link countText}) and `formula`'s score over them, to one decimal. */
+export function scoreText(
+  input: unknown,
+  counters: LanguageCounters,
+  formula: (counts: TextCounts) => number,
+): { counts: TextCounts; score: number } {
+  const counts = countText(input, counters)
+  return { counts, score: Math.round(formula(counts) * 10) / 10 }
+}
+
 /** Readability of a string or of Portable Text, counted as {@link countText} does, in English. */
 export function analyseReadability(input: unknown): Readability {
-  const counts = countText(input, { sentences: countSentences, syllables: countSyllables })
-  const wordCount = counts.words
-  const sentenceCount = counts.sentences
-  const syllableCount = counts.syllables
-  const grade =
-    Math.round(fleschKincaidGrade({ words: wordCount, sentences: sentenceCount, syllables: syllableCount }) * 10) / 10
+  const { counts, score: grade } = scoreText(
+    input,
+    { sentences: countSentences, syllables: countSyllables },
+    fleschKincaidGrade,
+  )
   return {
-    words: wordCount,
-    sentences: sentenceCount,
-    syllables: syllableCount,
+    ...counts,
     grade,
-    readingTimeMinutes: readingTimeMinutes(wordCount),
-    aboveGradeTarget: wordCount > 0 && grade > GRADE_WARNING_THRESHOLD,
+    readingTimeMinutes: readingTimeMinutes(counts.words),
+    aboveGradeTarget: counts.words > 0 && grade > GRADE_WARNING_THRESHOLD,
   }
 }

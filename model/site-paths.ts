@@ -4,6 +4,7 @@
 //
 // Pure and browser-safe (the Studio imports it for "open on site" links): no Node imports.
 
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from './languages.js'
 import { isPathSlug } from './slug.js'
 
 /**
@@ -27,6 +28,8 @@ export type SlugValue = string | { current?: string | null } | null | undefined
 export interface RoutableRef {
   _type?: string | null
   slug?: SlugValue
+  /** The document's language (model/languages.ts); absent or the source language: no prefix. */
+  language?: string | null
 }
 
 export function isRoutableType(type: unknown): type is RoutableType {
@@ -47,7 +50,15 @@ export function pathFor(ref: RoutableRef | null | undefined): string | null {
   if (!ref || !isRoutableType(ref._type)) return null
   const slug = slugOf(ref.slug)
   if (slug === null || !isPathSlug(slug)) return null
-  return `${ROUTES[ref._type].collection}/${slug}`
+  return `${languagePrefix(ref.language)}${ROUTES[ref._type].collection}/${slug}`
+}
+
+/**
+ * The path prefix of a language: none for the source language (English pages keep their URLs), `/es`
+ * for Spanish. An unknown language is treated as the source language, never spliced into a path.
+ */
+export function languagePrefix(language: string | null | undefined): string {
+  return isLanguage(language) && language !== DEFAULT_LANGUAGE ? `/${language}` : ''
 }
 
 /** Like {@link pathFor}, but throws an error saying what was wrong when there is no route. */
@@ -109,13 +120,17 @@ export function urlFor(ref: RoutableRef | null | undefined, siteUrl: string): st
  * The reverse of {@link pathFor}: which document a site path names, or null when it names none.
  * `/articles/why-needles` -> `{_type: 'article', slug: 'why-needles'}`. A trailing slash is allowed.
  */
-export function matchPath(path: string): { _type: RoutableType; slug: string } | null {
-  const clean = path.split(/[?#]/, 1)[0]!.replace(/\/+$/, '')
+export function matchPath(path: string): { _type: RoutableType; slug: string; language?: Language } | null {
+  let clean = path.split(/[?#]/, 1)[0]!.replace(/\/+$/, '')
+  const prefixed = /^\/([a-z]{2})(\/.*)$/.exec(clean)
+  const language = prefixed && isLanguage(prefixed[1]) && prefixed[1] !== DEFAULT_LANGUAGE ? prefixed[1] : null
+  if (language && prefixed) clean = prefixed[2]!
   for (const type of Object.keys(ROUTES) as RoutableType[]) {
     const prefix = `${ROUTES[type].collection}/`
     if (!clean.startsWith(prefix)) continue
     const slug = clean.slice(prefix.length)
-    return isPathSlug(slug) ? { _type: type, slug } : null
+    if (!isPathSlug(slug)) return null
+    return language ? { _type: type, slug, language } : { _type: type, slug }
   }
   return null
 }

@@ -181,6 +181,53 @@ export async function buildStudio(root: string, distDir: string, options: BuildO
   fs.rmSync(oldDir, { recursive: true, force: true })
 }
 
+/** Whether a process with this id is running (a lock whose holder died is stale). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Runs `fn` holding `<distDir>.lock` (a directory: creating one is atomic), so two processes that
+ * find the build stale at once (two browser test files, or `npm start` beside a test) run one
+ * `sanity build` between them instead of two on the same cores. A lock left by a process that
+ * died is taken over.
+ */
+async function withBuildLock<T>(distDir: string, options: BuildOptions, fn: () => Promise<T>): Promise<T> {
+  const lockDir = `${distDir}.lock`
+  const owner = path.join(lockDir, 'pid')
+  fs.mkdirSync(path.dirname(distDir), { recursive: true })
+  let announced = false
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir)
+      fs.writeFileSync(owner, String(process.pid))
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const holder = Number.parseInt(fs.existsSync(owner) ? fs.readFileSync(owner, 'utf8') : '', 10)
+      // A lock without a pid yet is being taken right now; one whose holder is gone is stale.
+      if (Number.isInteger(holder) && !processAlive(holder)) {
+        fs.rmSync(lockDir, { recursive: true, force: true })
+        continue
+      }
+      if (options.signal?.aborted) throw new Error('The Studio build was stopped.')
+      if (!announced) options.log?.(`another process (${holder || 'starting'}) is building the Studio: waiting for it`)
+      announced = true
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true })
+  }
+}
+
 /** Builds when the build is missing or stale; returns what it found. */
 export async function ensureStudioBuild(
   root: string,
@@ -189,13 +236,17 @@ export async function ensureStudioBuild(
 ): Promise<BuildState> {
   const state = studioBuildState(root, distDir)
   if (state.state === 'fresh') return state
-  options.log?.(
-    state.state === 'missing'
-      ? `no build in ${distDir} yet: building it (a first build takes a few minutes)`
-      : `the sources changed since the build of ${state.builtAt}: rebuilding`,
-  )
-  const started = Date.now()
-  await buildStudio(root, distDir, options)
-  options.log?.(`built in ${Math.round((Date.now() - started) / 1000)} s`)
-  return state
+  return withBuildLock(distDir, options, async () => {
+    // Another process may have built it while this one waited for the lock.
+    if (studioBuildState(root, distDir).state === 'fresh') return state
+    options.log?.(
+      state.state === 'missing'
+        ? `no build in ${distDir} yet: building it (a first build takes a few minutes)`
+        : `the sources changed since the build of ${state.builtAt}: rebuilding`,
+    )
+    const started = Date.now()
+    await buildStudio(root, distDir, options)
+    options.log?.(`built in ${Math.round((Date.now() - started) / 1000)} s`)
+    return state
+  })
 }

@@ -2,19 +2,32 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_BY_SLUG_QUERY, ARTICLE_LIST_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
+import { readPage, type Translation, withoutTranslated } from './versions.js'
 import { conformDocument, conformList } from './conform.js'
 import { ARTICLE, ARTICLE_SUMMARY } from './shapes.js'
 import { decodeTupleCursor, encodeTupleCursor, keysetPage, pageSizeOf } from './pagination.js'
 import { found, notFound, optionalSlug, requireSlug, type Lookup } from './result.js'
 
-export type Article = NonNullable<QueryResult<typeof ARTICLE_BY_SLUG_QUERY>>
+/** An article page; `translations`: its published language versions (for `hreflang`). */
+export type Article = NonNullable<QueryResult<typeof ARTICLE_BY_SLUG_QUERY>> & { translations: Translation[] }
 export type ArticleSummary = QueryResult<typeof ARTICLE_LIST_QUERY>[number]
 
 /** An article with its author, reviewer, conditions, treatments, FAQs, care and citations. */
-export async function getArticleBySlug(client: SanityClient, slug: string): Promise<Lookup<Article>> {
+export async function getArticleBySlug(
+  client: SanityClient,
+  slug: string,
+  language?: LanguageOptions,
+): Promise<Lookup<Article>> {
   requireSlug('slug', slug)
-  const article = await runQuery(client, ARTICLE_BY_SLUG_QUERY, { slug }, 'article-by-slug')
-  const clean = article && conformDocument(article, ARTICLE, 'article', 'article page')
+  const lang = languageParams(language)
+  const article = await readPage(client, 'article', slug, lang, (versions) =>
+    runQuery(client, ARTICLE_BY_SLUG_QUERY, { slug, ...lang, ...versions }, 'article-by-slug'),
+  )
+  const clean = article && {
+    ...conformDocument(article, ARTICLE, 'article', 'article page'),
+    translations: article.translations,
+  }
   // A slug that is not a valid slug has no page (and no canonical URL): not found, as on the site.
   return clean?.slug ? found(clean) : notFound('article', slug)
 }
@@ -22,7 +35,7 @@ export async function getArticleBySlug(client: SanityClient, slug: string): Prom
 export const DEFAULT_PAGE_SIZE = 10
 export const MAX_PAGE_SIZE = 50
 
-export interface ArticleListOptions {
+export interface ArticleListOptions extends LanguageOptions {
   /** Category slug. */
   category?: string | null
   /** Condition slug. */
@@ -68,6 +81,7 @@ export function decodeCursor(cursor: string): CursorPosition {
 export async function listArticles(client: SanityClient, options: ArticleListOptions = {}): Promise<ArticlePage> {
   const limit = pageSizeOf(options.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
   const after = options.cursor ? decodeCursor(options.cursor) : null
+  const language = languageParams(options)
   const params = {
     category: optionalSlug('category', options.category),
     condition: optionalSlug('condition', options.condition),
@@ -75,11 +89,14 @@ export async function listArticles(client: SanityClient, options: ArticleListOpt
     afterPublishedAt: after?.publishedAt ?? null,
     afterId: after?.id ?? null,
     limit: limit + 1,
+    ...language,
   }
   const rows = await runQuery(client, ARTICLE_LIST_QUERY, params, 'article-list')
-  // The cursor is the last row read, valid or not, so a skipped document never repeats or hides a page.
+  // The cursor is the last row read, valid or not, so a skipped document never repeats or hides a page
+  // (nor does an English row left out because its translation stands in, with `fallback`).
   const page = keysetPage(rows, limit, (last) =>
     typeof last.publishedAt === 'string' ? encodeCursor({ publishedAt: last.publishedAt, id: last._id }) : null,
   )
-  return { items: conformList(page.items, ARTICLE_SUMMARY, 'article', 'article list'), nextCursor: page.nextCursor }
+  const items = await withoutTranslated(client, page.items, language)
+  return { items: conformList(items, ARTICLE_SUMMARY, 'article', 'article list'), nextCursor: page.nextCursor }
 }

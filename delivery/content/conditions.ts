@@ -9,12 +9,15 @@ import {
   CONDITIONS_BY_BODY_REGION_QUERY,
   CONDITIONS_BY_ICD10_QUERY,
 } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
+import { readPage, type Translation, withoutTranslated } from './versions.js'
 import { conformDocument, conformList } from './conform.js'
 import { CONDITION, CONDITION_SUMMARY } from './shapes.js'
 import { nameOrderedPage, type Page, type PageOptions } from './pagination.js'
 import { found, InvalidInputError, notFound, requireSlug, type Lookup } from './result.js'
 
-export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>>
+/** A condition page; `translations`: its published language versions (for `hreflang`). */
+export type Condition = NonNullable<QueryResult<typeof CONDITION_BY_SLUG_QUERY>> & { translations: Translation[] }
 export type ConditionSummary = QueryResult<typeof CONDITION_LIST_QUERY>[number]
 
 function notABodyRegion(value: unknown): InvalidInputError {
@@ -26,10 +29,20 @@ function notABodyRegion(value: unknown): InvalidInputError {
 }
 
 /** A condition with its treatments, the articles that reference it and its FAQs (in order). */
-export async function getConditionBySlug(client: SanityClient, slug: string): Promise<Lookup<Condition>> {
+export async function getConditionBySlug(
+  client: SanityClient,
+  slug: string,
+  language?: LanguageOptions,
+): Promise<Lookup<Condition>> {
   requireSlug('slug', slug)
-  const condition = await runQuery(client, CONDITION_BY_SLUG_QUERY, { slug }, 'condition-by-slug')
-  const clean = condition && conformDocument(condition, CONDITION, 'condition', 'condition page')
+  const lang = languageParams(language)
+  const condition = await readPage(client, 'condition', slug, lang, (versions) =>
+    runQuery(client, CONDITION_BY_SLUG_QUERY, { slug, ...lang, ...versions }, 'condition-by-slug'),
+  )
+  const clean = condition && {
+    ...conformDocument(condition, CONDITION, 'condition', 'condition page'),
+    translations: condition.translations,
+  }
   return clean?.slug ? found(clean) : notFound('condition', slug)
 }
 
@@ -37,12 +50,19 @@ export async function getConditionBySlug(client: SanityClient, slug: string): Pr
 export async function listConditionsByBodyRegion(
   client: SanityClient,
   bodyRegion: string,
+  language?: LanguageOptions,
 ): Promise<ConditionSummary[]> {
   if (!isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
-  const rows = await runQuery(client, CONDITIONS_BY_BODY_REGION_QUERY, { bodyRegion }, 'conditions-by-body-region')
-  return conformList(rows, CONDITION_SUMMARY, 'condition', 'condition list')
+  const lang = languageParams(language)
+  const rows = await runQuery(
+    client,
+    CONDITIONS_BY_BODY_REGION_QUERY,
+    { bodyRegion, ...lang },
+    'conditions-by-body-region',
+  )
+  return conformList(await withoutTranslated(client, rows, lang), CONDITION_SUMMARY, 'condition', 'condition list')
 }
 
 /** Page sizes of the condition list: a whole body region usually fits in the maximum. */
@@ -69,12 +89,14 @@ export async function listConditions(
   if (bodyRegion !== null && !isBodyRegion(bodyRegion)) {
     throw notABodyRegion(bodyRegion)
   }
+  const language = languageParams(options)
   const page = await nameOrderedPage(
     options,
     { fallback: CONDITION_PAGE_SIZE, max: MAX_CONDITION_PAGE_SIZE },
-    (params) => runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...params }, 'condition-list'),
+    (params) => runQuery(client, CONDITION_LIST_QUERY, { bodyRegion, ...language, ...params }, 'condition-list'),
   )
-  return { ...page, items: conformList(page.items, CONDITION_SUMMARY, 'condition', 'condition list') }
+  const items = await withoutTranslated(client, page.items, language)
+  return { ...page, items: conformList(items, CONDITION_SUMMARY, 'condition', 'condition list') }
 }
 
 /**
@@ -97,10 +119,13 @@ export function normalizeIcd10Code(input: string): string {
 export async function getConditionsByIcd10Code(
   client: SanityClient,
   code: string,
+  language?: LanguageOptions,
 ): Promise<Lookup<{ code: string; conditions: ConditionSummary[] }>> {
   const normalized = normalizeIcd10Code(code)
+  const lang = languageParams(language)
+  const rows = await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized, ...lang }, 'conditions-by-icd10')
   const conditions = conformList(
-    await runQuery(client, CONDITIONS_BY_ICD10_QUERY, { code: normalized }, 'conditions-by-icd10'),
+    await withoutTranslated(client, rows, lang),
     CONDITION_SUMMARY,
     'condition',
     'ICD-10 code list',

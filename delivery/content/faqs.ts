@@ -2,13 +2,15 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { FAQS_BY_TOPIC_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
+import { runWithVersions, withoutTranslated } from './versions.js'
 import { conformList } from './conform.js'
 import { InvalidInputError, optionalSlug } from './result.js'
 import { FAQ } from './shapes.js'
 
 export type Faq = QueryResult<typeof FAQS_BY_TOPIC_QUERY>[number]
 
-export interface FaqTopic {
+export interface FaqTopic extends LanguageOptions {
   /** Treatment slug. */
   treatment?: string | null
   /** Condition slug. */
@@ -22,10 +24,9 @@ export async function listFaqsByTopic(client: SanityClient, topic: FaqTopic): Pr
   if (treatment === null && condition === null) {
     throw new InvalidInputError('topic', 'no topic was given', 'Pass a treatment slug, a condition slug, or both')
   }
-  return conformList(
-    await runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition }, 'faqs-by-topic'),
-    FAQ,
-    'faq',
-    'FAQ list',
+  const language = languageParams(topic)
+  const { result, versions } = await runWithVersions(client, language, (options) =>
+    runQuery(client, FAQS_BY_TOPIC_QUERY, { treatment, condition, ...language, ...options }, 'faqs-by-topic'),
   )
+  return conformList(await withoutTranslated(client, result, language, versions), FAQ, 'faq', 'FAQ list')
 }

@@ -18,6 +18,7 @@ import { listFaqsByTopic, type FaqTopic } from './faqs.js'
 import { searchArticles } from './search.js'
 import { getClinicSettings, getSitemapIndex, getSitemapPage, type ClinicSettingsOptions } from './site.js'
 import { getTreatmentBySlug, listTreatments } from './treatments.js'
+import type { LanguageOptions } from './language.js'
 import type { PageOptions } from './pagination.js'
 
 export * from './articles.js'
@@ -25,6 +26,7 @@ export { setContentProblemHandler, formatContentProblem, type ContentProblem } f
 export * from './care.js'
 export * from './conditions.js'
 export * from './faqs.js'
+export * from './language.js'
 export * from './pagination.js'
 export * from './result.js'
 export * from './search.js'
@@ -35,17 +37,20 @@ export * from './treatments.js'
 export function createContentApi(client: SanityClient, options: ClinicSettingsOptions = {}) {
   return {
     client,
-    articleBySlug: (slug: string) => getArticleBySlug(client, slug),
+    articleBySlug: (slug: string, language?: LanguageOptions) => getArticleBySlug(client, slug, language),
     articles: (options?: ArticleListOptions) => listArticles(client, options),
-    conditionBySlug: (slug: string) => getConditionBySlug(client, slug),
+    conditionBySlug: (slug: string, language?: LanguageOptions) => getConditionBySlug(client, slug, language),
     conditions: (options?: ConditionListOptions) => listConditions(client, options),
-    conditionsByBodyRegion: (bodyRegion: string) => listConditionsByBodyRegion(client, bodyRegion),
-    conditionsByIcd10Code: (code: string) => getConditionsByIcd10Code(client, code),
-    treatmentBySlug: (slug: string) => getTreatmentBySlug(client, slug),
+    conditionsByBodyRegion: (bodyRegion: string, language?: LanguageOptions) =>
+      listConditionsByBodyRegion(client, bodyRegion, language),
+    conditionsByIcd10Code: (code: string, language?: LanguageOptions) =>
+      getConditionsByIcd10Code(client, code, language),
+    treatmentBySlug: (slug: string, language?: LanguageOptions) => getTreatmentBySlug(client, slug, language),
     treatments: (options?: PageOptions) => listTreatments(client, options),
     faqsByTopic: (topic: FaqTopic) => listFaqsByTopic(client, topic),
-    careInstructions: (options: { treatment: string; phase?: string | null }) => listCareInstructions(client, options),
-    search: (options: { q: string; limit?: number }) => searchArticles(client, options),
+    careInstructions: (options: { treatment: string; phase?: string | null } & LanguageOptions) =>
+      listCareInstructions(client, options),
+    search: (options: { q: string; limit?: number } & LanguageOptions) => searchArticles(client, options),
     sitemapIndex: () => getSitemapIndex(client),
     sitemapPage: (type: string, page: number) => getSitemapPage(client, type, page),
     clinicSettings: () => getClinicSettings(client, options),

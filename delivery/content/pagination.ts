@@ -2,6 +2,7 @@
 // after the previous page's last (name, _id) in (name asc, _id asc) order, so pages never overlap or
 // skip when names repeat, and a cursor stays valid while content changes. Articles have their own
 // (publishedAt, _id) cursor in articles.ts.
+import type { LanguageOptions } from './language.js'
 import { InvalidInputError } from './result.js'
 import { stegaClean } from '@sanity/client/stega'
 
@@ -12,7 +13,7 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
-export interface PageOptions {
+export interface PageOptions extends LanguageOptions {
   /** Page size (default and maximum depend on the list). */
   limit?: number
   /** `nextCursor` of the previous page; absent for the first page. */

@@ -2,6 +2,8 @@
 import type { SanityClient } from '@sanity/client'
 import { runQuery, type QueryResult } from '../client.js'
 import { ARTICLE_SEARCH_QUERY } from '../queries.js'
+import { type LanguageOptions, languageParams } from './language.js'
+import { withoutTranslated } from './versions.js'
 import { conformList } from './conform.js'
 import { InvalidInputError } from './result.js'
 import { SEARCH_HIT } from './shapes.js'
@@ -28,7 +30,7 @@ export function searchTerms(text: string): string[] {
 /** Articles matching every word of `q`, best first (title hits weigh most). */
 export async function searchArticles(
   client: SanityClient,
-  options: { q: string; limit?: number },
+  options: { q: string; limit?: number } & LanguageOptions,
 ): Promise<SearchHit[]> {
   const terms = searchTerms(options.q ?? '')
   if (terms.length === 0) {
@@ -46,10 +48,7 @@ export async function searchArticles(
       `Use a whole number from 1 to ${MAX_SEARCH_RESULTS}`,
     )
   }
-  return conformList(
-    await runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit }, 'article-search'),
-    SEARCH_HIT,
-    'article',
-    'search results',
-  )
+  const language = languageParams(options)
+  const hits = await runQuery(client, ARTICLE_SEARCH_QUERY, { terms, limit, ...language }, 'article-search')
+  return conformList(await withoutTranslated(client, hits, language), SEARCH_HIT, 'article', 'search results')
 }

@@ -6,8 +6,10 @@ import { isRoutableType, ROUTES, type RoutableType } from '../../model/site-path
 import { conformDocument, conformList } from './conform.js'
 import { found, InvalidInputError, notFound, type Lookup } from './result.js'
 import { CLINIC, SITEMAP_ENTRY, siteUrlProblem } from './shapes.js'
+import { readVersions, type Translation, translationsOf } from './versions.js'
 
-export type SitemapEntry = QueryResult<typeof SITEMAP_PAGE_QUERY>[number]
+/** A sitemap entry; `translations`: its published language versions (`xhtml:link` alternates). */
+export type SitemapEntry = QueryResult<typeof SITEMAP_PAGE_QUERY>[number] & { translations: Translation[] }
 export type ClinicSettings = NonNullable<QueryResult<typeof CLINIC_SETTINGS_QUERY>>
 
 /**
@@ -77,7 +79,15 @@ export async function getSitemapPage(
     { type, start, end: start + SITEMAP_PAGE_SIZE },
     'sitemap-page',
   )
-  const entries = conformList(rows, SITEMAP_ENTRY, type, 'sitemap')
+  // The versions of the whole page in one query (a reference-index lookup of its ids).
+  const versions = await readVersions(
+    client,
+    rows.map((r) => r._id),
+  )
+  const entries = conformList(rows, SITEMAP_ENTRY, type, 'sitemap').map((entry) => ({
+    ...entry,
+    translations: translationsOf(versions, entry._id),
+  }))
   return rows.length > 0 || page === 1 ? found(entries) : notFound('sitemap', `${type}-${page}`)
 }
 

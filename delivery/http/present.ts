@@ -25,19 +25,73 @@ import { analyseReadability } from '../../model/readability.js'
 import { readingLevelSummary, targetGradeOf } from '../../model/readingLevel.js'
 import { medicalReviewOf } from '../render/review.js'
 import type { ImageConfig } from '../render/types.js'
-import { pathFor, urlFor, type RoutableRef } from '../../model/site-paths.js'
+import { DEFAULT_LANGUAGE, isLanguage, type Language, languageOf, localeOf } from '../../model/languages.js'
+import { languagePrefix, pathFor, urlFor, type RoutableRef } from '../../model/site-paths.js'
 
 export const API_PREFIX = '/api/v1'
 
 export interface PresentContext {
   clinic: ClinicSettings | null
   images: ImageConfig | null
+  /** The language the caller asked for (`?lang=`, `/es/...`); items in another one are fallbacks. */
+  lang?: Language
 }
 
 /** API path of a routable document (`/api/v1/articles/x`), or null. */
 export function apiPathFor(ref: RoutableRef | null | undefined): string | null {
-  const page = pathFor(ref)
-  return page === null ? null : `${API_PREFIX}${page}`
+  // The API names a language by `?lang=`, the site by a path prefix (`/es/articles/x`).
+  const page = pathFor(ref ? { ...ref, language: null } : ref)
+  if (page === null) return null
+  return languagePrefix(ref?.language) ? `${API_PREFIX}${page}?lang=${languageOf(ref)}` : `${API_PREFIX}${page}`
+}
+
+/** A published language version of a document, as its content function reads it (`translations`). */
+export interface TranslationRef {
+  language?: string | null
+  slug?: string | null
+}
+
+/**
+ * The language versions of a document (itself included), for `hreflang`: per version its language,
+ * BCP 47 locale and links. Only published versions with a slug are listed (the query's perspective).
+ */
+export function alternatesOf(
+  doc: RoutableRef & { translations?: TranslationRef[] | null },
+  clinic: ClinicSettings | null,
+) {
+  const versions = (doc.translations ?? []).filter((t) => isLanguage(t.language) && t.slug)
+  if (!versions.some((t) => t.language === languageOf(doc)))
+    versions.push({ language: languageOf(doc), slug: slugText(doc.slug) })
+  return versions
+    .map((t) => {
+      const language = languageOf(t)
+      const ref = { _type: doc._type, slug: t.slug, language }
+      return { language, hreflang: localeOf(language), ...documentLinks(ref, clinic) }
+    })
+    .filter((t) => t.page !== null)
+    .sort((a, b) =>
+      a.language === DEFAULT_LANGUAGE ? -1 : b.language === DEFAULT_LANGUAGE ? 1 : a.language.localeCompare(b.language),
+    )
+}
+
+function slugText(slug: RoutableRef['slug']): string | null {
+  return typeof slug === 'string' ? slug : (slug?.current ?? null)
+}
+
+/** The slug of a document's source-language (English) version: relations and topic filters name it. */
+function sourceSlugOf(doc: { slug?: string | null; translations?: TranslationRef[] | null }): string | null {
+  const source = (doc.translations ?? []).find((t) => t.language === DEFAULT_LANGUAGE && t.slug)
+  return source?.slug ?? doc.slug ?? null
+}
+
+/** `?lang=` of a document's API links: empty for the source language. */
+function langQuery(ref: RoutableRef): string {
+  return languagePrefix(ref.language) ? `?lang=${languageOf(ref)}` : ''
+}
+
+/** `fallback: true` on an item served in English because the requested language has no version. */
+export function fallbackFlag(item: object, context: PresentContext): { fallback?: true } {
+  return context.lang && languageOf(item) !== context.lang ? { fallback: true } : {}
 }
 
 /** Links of one document: its API resource, its page on this server, its canonical site URL. */
@@ -82,8 +136,8 @@ function renderOptions(context: PresentContext) {
   return { images: context.images, siteUrl: null }
 }
 
-function withLinks<T extends RoutableRef>(item: T, clinic: ClinicSettings | null) {
-  return { ...item, links: documentLinks(item, clinic) }
+function withLinks<T extends RoutableRef>(item: T, clinic: ClinicSettings | null, context?: PresentContext) {
+  return { ...item, ...(context ? fallbackFlag(item, context) : {}), links: documentLinks(item, clinic) }
 }
 
 export function presentArticle(article: Article, context: PresentContext) {
@@ -109,6 +163,7 @@ export function presentArticle(article: Article, context: PresentContext) {
     medicalReview: review,
     links: {
       ...documentLinks(article, context.clinic),
+      alternates: alternatesOf(article, context.clinic),
       author: article.author ? { page: pathFor({ _type: 'clinician', slug: article.author.slug }) } : null,
       conditions: (article.conditions ?? []).map((c) => documentLinks(c, context.clinic)),
       treatments: (article.treatments ?? []).map((t) => documentLinks(t, context.clinic)),
@@ -124,7 +179,7 @@ export function presentArticlePage(
   context: PresentContext,
 ) {
   return {
-    data: page.items.map((item: ArticleSummary) => withLinks(item, context.clinic)),
+    data: page.items.map((item: ArticleSummary) => withLinks(item, context.clinic, context)),
     nextCursor: page.nextCursor,
     links: { self: selfPath, next: nextPath },
   }
@@ -146,8 +201,8 @@ export function presentCondition(condition: Condition, context: PresentContext) 
       ...condition,
       sections,
       faqs,
-      articles: condition.articles.map((a) => withLinks(a, context.clinic)),
-      treatments: condition.treatments.map((t) => withLinks(t, context.clinic)),
+      articles: condition.articles.map((a) => withLinks(a, context.clinic, context)),
+      treatments: condition.treatments.map((t) => withLinks(t, context.clinic, context)),
     },
     html: sections.map((s) => s.html).join(''),
     portableText: { sections: (condition.sections ?? []).map((s) => ({ aspect: s.aspect, body: s.body })) },
@@ -156,7 +211,7 @@ export function presentCondition(condition: Condition, context: PresentContext) 
       context,
       warnings,
     ),
-    links: documentLinks(condition, context.clinic),
+    links: { ...documentLinks(condition, context.clinic), alternates: alternatesOf(condition, context.clinic) },
     warnings,
   }
 }
@@ -184,7 +239,7 @@ export function presentConditionList(
 ) {
   const warnings: string[] = []
   return {
-    data: conditions.map((c) => withLinks(c, context.clinic)),
+    data: conditions.map((c) => withLinks(c, context.clinic, context)),
     jsonLd: jsonLdOrWarning(
       (clinic) => ({
         '@context': 'https://schema.org',
@@ -212,8 +267,8 @@ export function presentTreatment(treatment: Treatment, context: PresentContext) 
     data: {
       ...treatment,
       faqs,
-      articles: treatment.articles.map((a) => withLinks(a, context.clinic)),
-      conditions: (treatment.conditions ?? []).map((c) => withLinks(c, context.clinic)),
+      articles: treatment.articles.map((a) => withLinks(a, context.clinic, context)),
+      conditions: (treatment.conditions ?? []).map((c) => withLinks(c, context.clinic, context)),
     },
     html: { howItWorks: howItWorks.html, whatToExpect: whatToExpect.html },
     portableText: { howItWorks: treatment.howItWorks, whatToExpect: treatment.whatToExpect },
@@ -224,8 +279,10 @@ export function presentTreatment(treatment: Treatment, context: PresentContext) 
     ),
     links: {
       ...documentLinks(treatment, context.clinic),
-      careInstructions: `${apiPathFor(treatment)}/care-instructions`,
-      faqs: `${API_PREFIX}/faqs?treatment=${encodeURIComponent(treatment.slug ?? '')}`,
+      alternates: alternatesOf(treatment, context.clinic),
+      // Care and FAQs are listed by the source (English) treatment, which they reference.
+      careInstructions: `${apiPathFor({ ...treatment, slug: sourceSlugOf(treatment), language: null })}/care-instructions${langQuery(treatment)}`,
+      faqs: `${API_PREFIX}/faqs?treatment=${encodeURIComponent(sourceSlugOf(treatment) ?? '')}${langQuery(treatment).replace('?', '&')}`,
     },
     warnings,
   }
@@ -238,7 +295,7 @@ export function presentTreatmentList(
   page: PageLinks,
 ) {
   return {
-    data: treatments.map((t) => withLinks(t, context.clinic)),
+    data: treatments.map((t) => withLinks(t, context.clinic, context)),
     nextCursor: page.nextCursor,
     links: { self: selfPath, next: page.next },
   }
@@ -247,7 +304,7 @@ export function presentTreatmentList(
 export function presentFaqs(faqs: Faq[], selfPath: string, context: PresentContext) {
   const items = faqs.map((faq) => {
     const answer = renderPortableTextWithInfo(faq.answer, { ...renderOptions(context), variant: 'simple' })
-    return { ...faq, html: answer.html }
+    return { ...faq, ...fallbackFlag(faq, context), html: answer.html }
   })
   return {
     data: items,
@@ -257,10 +314,11 @@ export function presentFaqs(faqs: Faq[], selfPath: string, context: PresentConte
   }
 }
 
-export function presentCareInstructions(care: CareInstruction[], selfPath: string) {
+export function presentCareInstructions(care: CareInstruction[], selfPath: string, context?: PresentContext) {
   return {
     data: care.map((c) => ({
       ...c,
+      ...(context ? fallbackFlag(c, context) : {}),
       links: { treatment: apiPathFor(c.treatment ? { _type: 'treatment', slug: c.treatment.slug } : null) },
     })),
     jsonLd: care.map((c) => howToJsonLd(c)).filter((node): node is JsonLdObject => node !== undefined),
@@ -269,7 +327,7 @@ export function presentCareInstructions(care: CareInstruction[], selfPath: strin
 }
 
 export function presentSearch(q: string, hits: SearchHit[], selfPath: string, context: PresentContext) {
-  return { query: q, data: hits.map((hit) => withLinks(hit, context.clinic)), links: { self: selfPath } }
+  return { query: q, data: hits.map((hit) => withLinks(hit, context.clinic, context)), links: { self: selfPath } }
 }
 
 export function presentClinic(clinic: ClinicSettings, context: PresentContext) {
@@ -285,6 +343,8 @@ export function presentClinic(clinic: ClinicSettings, context: PresentContext) {
 export interface SitemapUrl {
   loc: string
   lastmod: string
+  /** The page's language versions (itself included) for `xhtml:link` alternates; empty when it has none. */
+  alternates: { hreflang: string; href: string }[]
 }
 
 /** The absolute URL of a sitemap entry on `base` (the clinic's site), or null when it has no route. */
@@ -297,7 +357,13 @@ export function sitemapUrls(entries: SitemapEntry[], base: string): SitemapUrl[]
   const urls: SitemapUrl[] = []
   for (const entry of entries) {
     const loc = sitemapLoc(entry, base)
-    if (loc) urls.push({ loc, lastmod: entry._updatedAt })
+    if (!loc) continue
+    const versions = alternatesOf(entry, { siteUrl: base } as ClinicSettings)
+    const alternates =
+      versions.length > 1
+        ? versions.flatMap((v) => (v.canonical ? [{ hreflang: v.hreflang, href: v.canonical }] : []))
+        : []
+    urls.push({ loc, lastmod: entry._updatedAt, alternates })
   }
   return urls
 }

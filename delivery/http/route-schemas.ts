@@ -2,6 +2,7 @@
 // them, the TypeBox type provider derives each handler's request types from them, and the OpenAPI
 // document is built from the same objects. Enumerations are `Type.Unsafe` over a plain `enum` so
 // the documented schema stays `{type: 'string', enum: [...]}`.
+import { DEFAULT_LANGUAGE, LANGUAGE_IDS, LANGUAGES, type Language } from '../../model/languages.js'
 import { type TSchema, Type } from '@sinclair/typebox'
 import { MAX_PAGE_SIZE } from '../content/articles.js'
 import { LOOKUP_SLUG_PATTERN } from '../../model/slug.js'
@@ -36,11 +37,30 @@ export const perspectiveSchema = Type.String({
     'the answer is never cached (`Cache-Control: private, no-store`). `published` (or no parameter) is the public answer.',
 })
 
+/** `?lang=`: a language of model/languages.ts; a bad one is a 400 naming `query.lang` and the allowed values. */
+export const langSchema = Type.Unsafe<Language>({
+  type: 'string',
+  enum: [...LANGUAGE_IDS],
+  description: `The language to read in: ${LANGUAGES.map((l) => `\`${l.id}\` (${l.title})`).join(', ')}; default \`${DEFAULT_LANGUAGE}\`. Related documents (FAQs, care, conditions) come in the same language.`,
+})
+
+/** `?fallback=en`: English may stand in where the requested language has no version (flagged `fallback: true`). */
+export const fallbackSchema = Type.Unsafe<typeof DEFAULT_LANGUAGE>({
+  type: 'string',
+  enum: [DEFAULT_LANGUAGE],
+  description: `Serve the \`${DEFAULT_LANGUAGE}\` version where \`lang\` has none; such items carry \`fallback: true\`. Without it, a missing translation is simply not served.`,
+})
+
+/** The language parameters every content route takes (spread into its query object). */
+export function languageQuery() {
+  return { lang: Type.Optional(langSchema), fallback: Type.Optional(fallbackSchema) }
+}
+
 /**
  * The query of a one-document route: `perspective` (a review, see preview.ts); other parameters
  * are ignored, as they always were on these routes.
  */
-export const reviewQuery = Type.Object({ perspective: Type.Optional(perspectiveSchema) })
+export const reviewQuery = Type.Object({ perspective: Type.Optional(perspectiveSchema), ...languageQuery() })
 
 /** No query parameters at all. */
 export const noQuery = queryOf({})

@@ -8,6 +8,7 @@
 // token, or, with a preview session cookie, the session's perspective read with the server's
 // token: both never cached (preview.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { DEFAULT_LANGUAGE, isLanguage, type Language, languageOf, localeOf } from '../../model/languages.js'
 import type { ContentApi } from '../content/index.js'
 import type { Page } from '../content/pagination.js'
 import type { Lookup } from '../content/result.js'
@@ -86,6 +87,18 @@ export async function serveContent(
   )
 }
 
+/** The language a request asks for (`?lang=`; the route schema has checked it), English when none. */
+export function requestedLanguage(request: FastifyRequest): Language {
+  const lang = (request.query as Record<string, unknown> | undefined)?.lang
+  return isLanguage(lang) ? lang : DEFAULT_LANGUAGE
+}
+
+/** `Content-Language` of an answer: the locales of the languages it holds, requested first. */
+export function contentLanguage(requested: Language, languages: Iterable<Language>): Record<string, string> {
+  const all = new Set<Language>([requested, ...languages])
+  return { 'content-language': [...all].map(localeOf).join(', ') }
+}
+
 /** A 404 `not-found` problem about the request URL. */
 export function notFoundProblem(url: string, title: string, detail: string): Produced {
   return problemBody(404, problem('not-found', 404, title, detail, url))
@@ -109,9 +122,18 @@ export function serveDocument<T>(
   document: OneDocument<T>,
 ): Promise<FastifyReply> {
   return serveContent(context, request, reply, async (view) => {
+    const lang = requestedLanguage(request)
     const [result, present] = await Promise.all([document.find(view.content), view.present()])
     if (!result.found) return notFoundProblem(request.url, document.title, document.detail(result.key))
-    return jsonBody(200, document.present(result.value, present))
+    // A document answers in its own language; a list-like answer (an ICD-10 code's conditions) in the requested one.
+    const language =
+      typeof result.value === 'object' && result.value !== null && '_id' in result.value
+        ? languageOf(result.value)
+        : lang
+    const body = document.present(result.value, { ...present, lang })
+    // The language of the answer, and `fallback: true` when English stood in (`?fallback=en`).
+    const flagged = { language, ...(language !== lang ? { fallback: true } : {}), ...(body as object) }
+    return { ...jsonBody(200, flagged), headers: contentLanguage(language, []) }
   })
 }
 
@@ -124,8 +146,16 @@ export function serveList<T>(
   present: (items: T[], selfPath: string, present: PresentContext, links: PageLinks) => unknown,
 ): Promise<FastifyReply> {
   return serveContent(context, request, reply, async (view) => {
+    const lang = requestedLanguage(request)
     const [page, presentWith] = await Promise.all([list(view.content), view.present()])
     const links = { nextCursor: page.nextCursor, next: nextPageLink(request.url, page.nextCursor) }
-    return jsonBody(200, present(page.items, request.url, presentWith, links))
+    const body = present(page.items, request.url, { ...presentWith, lang }, links)
+    return {
+      ...jsonBody(200, { language: lang, ...(body as object) }),
+      headers: contentLanguage(
+        lang,
+        page.items.map((item) => languageOf(item as object)),
+      ),
+    }
   })
 }

@@ -3,6 +3,7 @@
 // collections differ only in words and in which content function finds and presents the document.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { ContentApi } from '../content/index.js'
+import type { LanguageOptions } from '../content/language.js'
 import type { Lookup } from '../content/result.js'
 import type { RouteOptions } from './context.js'
 import { API_PREFIX, type PresentContext } from './present.js'
@@ -20,8 +21,8 @@ export interface SlugRoute<T> {
   qualifier?: string
   /** The OpenAPI description of the response. */
   description: string
-  /** Finds the document in the content the request may see (published, or a review perspective). */
-  find: (content: ContentApi, slug: string) => Promise<Lookup<T>>
+  /** Reads with the request's content functions: the public ones, or a review's (`?perspective=`). */
+  find: (content: ContentApi, slug: string, language: LanguageOptions) => Promise<Lookup<T>>
   present: (value: T, present: PresentContext) => unknown
 }
 
@@ -46,7 +47,8 @@ export function registerSlugRoute<T>(app: RouteApp, { context }: RouteOptions, r
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: (content) => route.find(content, request.params.slug),
+        find: (content) =>
+          route.find(content, request.params.slug, { lang: request.query.lang, fallback: request.query.fallback }),
         title: `${capitalised} not found`,
         detail: (slug) =>
           `No ${qualifier}${noun} has the slug "${slug}". List ${collection} at ${API_PREFIX}/${collection}.`,

@@ -2,6 +2,7 @@
 // Pure and browser-safe. Every URL in the output comes from the route table, a DOI/PubMed id, the
 // image builder, or an allow-listed link (http/https only), never from free text.
 
+import { languageOf, localeOf } from '../../model/languages.js'
 import type { ImageUrlBuilder } from '@sanity/image-url'
 import { analyseReadability, toPlainText } from '../../model/readability.js'
 import { absoluteUrl, normaliseSiteUrl, urlFor } from '../../model/site-paths.js'
@@ -191,7 +192,7 @@ function therapyRef(treatment: TreatmentSummaryShape, siteUrl: string): JsonLdOb
   return node({
     '@type': 'MedicalTherapy',
     name: treatment.name,
-    url: urlFor({ _type: 'treatment', slug: treatment.slug }, siteUrl),
+    url: urlFor({ _type: 'treatment', slug: treatment.slug, language: languageOf(treatment) }, siteUrl),
   })
 }
 
@@ -199,7 +200,7 @@ function conditionRef(condition: ConditionShape, siteUrl: string): JsonLdObject 
   return node({
     '@type': 'MedicalCondition',
     name: condition.name,
-    url: urlFor({ _type: 'condition', slug: condition.slug }, siteUrl),
+    url: urlFor({ _type: 'condition', slug: condition.slug, language: languageOf(condition) }, siteUrl),
     code: icd10Codes(condition.icd10Codes),
   })
 }
@@ -207,7 +208,7 @@ function conditionRef(condition: ConditionShape, siteUrl: string): JsonLdObject 
 /** A condition as `MedicalCondition`, with ICD-10-CM `code`s, symptoms, anatomy and treatments. */
 export function medicalConditionJsonLd(condition: ConditionShape, clinic: ClinicShape): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
-  const url = urlFor({ _type: 'condition', slug: condition.slug }, siteUrl)
+  const url = urlFor({ _type: 'condition', slug: condition.slug, language: languageOf(condition) }, siteUrl)
   return node({
     '@context': SCHEMA_ORG,
     '@type': 'MedicalCondition',
@@ -244,7 +245,7 @@ function stepText(instruction: string, timing: string | null | undefined): strin
 /** A treatment as `MedicalTherapy`: side effects as `adverseOutcome`, before/after care as `preparation`/`followup`. */
 export function medicalTherapyJsonLd(treatment: TreatmentShape, clinic: ClinicShape): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
-  const url = urlFor({ _type: 'treatment', slug: treatment.slug }, siteUrl)
+  const url = urlFor({ _type: 'treatment', slug: treatment.slug, language: languageOf(treatment) }, siteUrl)
   const care = present(treatment.careInstructions)
   return node({
     '@context': SCHEMA_ORG,
@@ -386,7 +387,7 @@ export function educationalLevel(body: unknown): JsonLdObject | undefined {
 
 export function articleJsonLd(article: ArticleInput, clinic: ClinicInput, options: JsonLdOptions = {}): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
-  const url = urlFor({ _type: 'article', slug: article.slug }, siteUrl)
+  const url = urlFor({ _type: 'article', slug: article.slug, language: languageOf(article) }, siteUrl)
   if (url === null) {
     throw new TypeError(
       `articleJsonLd: article ${JSON.stringify(article.title ?? article._id)} has no valid slug; set its slug to build its URL`,
@@ -406,7 +407,7 @@ export function articleJsonLd(article: ArticleInput, clinic: ClinicInput, option
     name: article.seo?.metaTitle || article.title,
     headline: article.title,
     description: article.seo?.metaDescription || article.excerpt,
-    inLanguage: 'en-US',
+    inLanguage: localeOf(languageOf(article)),
     datePublished: published,
     dateModified: isoDate(article._updatedAt) ?? published,
     lastReviewed: isoDate(article.lastReviewed),
@@ -439,7 +440,7 @@ export function conditionPageJsonLd(
   options: JsonLdOptions = {},
 ): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
-  const url = urlFor({ _type: 'condition', slug: condition.slug }, siteUrl)
+  const url = urlFor({ _type: 'condition', slug: condition.slug, language: languageOf(condition) }, siteUrl)
   if (url === null)
     throw new TypeError(`conditionPageJsonLd: condition ${JSON.stringify(condition.name)} has no valid slug`)
   const faq = withoutContext(faqPageJsonLd(condition.faqs, url))
@@ -450,7 +451,7 @@ export function conditionPageJsonLd(
     url,
     name: condition.name,
     description: condition.summary,
-    inLanguage: 'en-US',
+    inLanguage: localeOf(languageOf(condition)),
     dateModified: isoDate(condition._updatedAt),
     mainEntity: withoutContext(medicalConditionJsonLd(condition, clinic)),
     publisher: publisher(clinic, options),
@@ -465,7 +466,7 @@ export function treatmentPageJsonLd(
   options: JsonLdOptions = {},
 ): JsonLdObject {
   const siteUrl = requireSiteUrl(clinic)
-  const url = urlFor({ _type: 'treatment', slug: treatment.slug }, siteUrl)
+  const url = urlFor({ _type: 'treatment', slug: treatment.slug, language: languageOf(treatment) }, siteUrl)
   if (url === null)
     throw new TypeError(`treatmentPageJsonLd: treatment ${JSON.stringify(treatment.name)} has no valid slug`)
   const faq = withoutContext(faqPageJsonLd(treatment.faqs, url))
@@ -479,7 +480,7 @@ export function treatmentPageJsonLd(
     url,
     name: treatment.name,
     description: treatment.summary,
-    inLanguage: 'en-US',
+    inLanguage: localeOf(languageOf(treatment)),
     dateModified: isoDate(treatment._updatedAt),
     mainEntity: withoutContext(medicalTherapyJsonLd(treatment, clinic)),
     about: present(treatment.conditions).map((c) => conditionRef(c, siteUrl)),

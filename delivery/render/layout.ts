@@ -2,6 +2,7 @@
 // robots, inline CSS, JSON-LD), clinic header and navigation, footer with the medical disclaimer.
 // Pure string building, browser-safe.
 
+import { DEFAULT_LANGUAGE, languageOf, localeOf } from '../../model/languages.js'
 import { ROUTES, absoluteUrl, type RoutableType } from '../../model/site-paths.js'
 import { escapeHtml, safeLinkUrl } from './escape.js'
 import { jsonLdScriptTag, requireSiteUrl, type JsonLdObject } from './jsonld.js'
@@ -75,6 +76,10 @@ export interface PageShell {
   jsonLd?: JsonLdObject | JsonLdObject[] | null
   /** Inner HTML of `<main>`. */
   main: string
+  /** The page's language (model/languages.ts): `<html lang>`; English when absent. */
+  language?: string | null
+  /** The page's language versions (itself included), as `<link rel="alternate" hreflang>`. */
+  alternates?: ReadonlyArray<{ hreflang: string; path: string }>
   /** Which navigation entry is the current section. */
   section?: RoutableType | 'home'
 }
@@ -95,6 +100,22 @@ export function addressLine(clinic: ClinicShape): string {
 }
 
 /** A full HTML document around a page's main content. */
+/**
+ * `<link rel="alternate" hreflang>` per language version of a page, and `x-default` at the English
+ * one; nothing when the page has no other version (a lone page needs no alternates).
+ */
+function hreflangLinks(siteUrl: string, alternates: PageShell['alternates']): string {
+  if (!alternates || alternates.length < 2) return ''
+  const links = alternates.map(
+    (a) =>
+      `<link rel="alternate" hreflang="${escapeHtml(a.hreflang)}" href="${escapeHtml(absoluteUrl(siteUrl, a.path))}">`,
+  )
+  const source = alternates.find((a) => a.hreflang === localeOf(DEFAULT_LANGUAGE))
+  if (source)
+    links.push(`<link rel="alternate" hreflang="x-default" href="${escapeHtml(absoluteUrl(siteUrl, source.path))}">`)
+  return links.join('\n')
+}
+
 export function renderDocument(shell: PageShell): string {
   const { clinic } = shell
   const siteUrl = requireSiteUrl(clinic)
@@ -127,7 +148,7 @@ export function renderDocument(shell: PageShell): string {
       : ''
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${escapeHtml(localeOf(languageOf(shell)))}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -135,6 +156,7 @@ export function renderDocument(shell: PageShell): string {
     `<title>${escapeHtml(title)}</title>`,
     description ? `<meta name="description" content="${escapeHtml(description)}">` : '',
     canonical ? `<link rel="canonical" href="${escapeHtml(canonical)}">` : '',
+    hreflangLinks(siteUrl, shell.alternates),
     shell.noIndex ? '<meta name="robots" content="noindex">' : '',
     `<meta property="og:title" content="${escapeHtml(shell.title)}">`,
     canonical ? `<meta property="og:url" content="${escapeHtml(canonical)}">` : '',

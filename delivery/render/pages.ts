@@ -3,8 +3,9 @@
 // description from the SEO fields). The HTTP layer serves them; they are also the visual check
 // that the content model renders well. Pure string building, browser-safe.
 
+import { isLanguage, languageOf, localeOf } from '../../model/languages.js'
 import type { ImageUrlBuilder } from '@sanity/image-url'
-import { absoluteUrl, pathFor, slugOf } from '../../model/site-paths.js'
+import { absoluteUrl, pathFor, type RoutableType, slugOf } from '../../model/site-paths.js'
 import { renderFootnotesHtml } from './citations.js'
 import { escapeHtml, safeLinkUrl } from './escape.js'
 import { createImageBuilder, renderImageHtml } from './images.js'
@@ -191,6 +192,20 @@ function summaryLinks(
   )
 }
 
+/**
+ * The language versions of a page (`translations` as the content functions read them: published versions
+ * with a slug), each with its locale and site path, for `hreflang` links.
+ */
+function alternatesFor(type: RoutableType, doc: object): { hreflang: string; path: string }[] {
+  const translations = (doc as { translations?: unknown }).translations
+  if (!Array.isArray(translations)) return []
+  return translations.flatMap((t: { language?: unknown; slug?: unknown }) => {
+    if (!isLanguage(t?.language) || typeof t.slug !== 'string') return []
+    const path = pathFor({ _type: type, slug: t.slug, language: t.language })
+    return path ? [{ hreflang: localeOf(t.language), path }] : []
+  })
+}
+
 /** The whole document of a condition or treatment page, described by the document's summary. */
 function namedPageDocument(
   type: 'condition' | 'treatment',
@@ -204,6 +219,8 @@ function namedPageDocument(
     title: page.title,
     description: text(doc.summary),
     path: page.path,
+    language: languageOf(doc),
+    alternates: alternatesFor(type, doc),
     jsonLd: body.jsonLd,
     main: body.main,
     section: type,
@@ -445,6 +462,8 @@ export function renderArticlePage(article: ArticleInput, clinic: ClinicInput, op
     titleIsComplete: text(article.seo?.metaTitle) !== '',
     description: text(article.seo?.metaDescription) || excerpt,
     path,
+    language: languageOf(article),
+    alternates: alternatesFor('article', article),
     noIndex: article.seo?.noIndex === true,
     jsonLd: articleJsonLd(article, clinic, { images: builder }),
     main,

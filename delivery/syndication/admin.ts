@@ -1,5 +1,6 @@
 // Partner administration, used by `npm run partner` (scripts/partner.ts) and by tests: the same
 // operations the clinic would otherwise do by hand in the Studio plus the lake's private documents.
+import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_IDS } from '../../model/languages.js'
 import type { SanityClient } from '@sanity/client'
 import {
   createApiKey,
@@ -33,6 +34,8 @@ export interface NewPartner {
   contactEmail?: string | null
   /** Category document ids or slugs. */
   allowedCategories: string[]
+  /** Licensed languages (model/languages.ts ids); English when absent. */
+  languages?: string[]
   webhookUrl?: string | null
   status?: PartnerStatus
   /** Partner id; default `partner-<slug of name>`. The document is `syndication.partner.<id>` (private). */
@@ -114,6 +117,11 @@ export async function createPartner(client: SanityClient, input: NewPartner): Pr
       `partner id ${JSON.stringify(id)} is not valid: use letters, digits, "-" and "_" (at most 101), e.g. partner-harbor-physio`,
     )
   const categories = await resolveCategories(client, input.allowedCategories)
+  const unknown = (input.languages ?? []).filter((l) => !isLanguage(l))
+  if (unknown.length > 0)
+    throw new AdminError(
+      `language ${JSON.stringify(unknown[0])} is not one of this clinic's: use ${LANGUAGE_IDS.join(', ')} (e.g. --language es)`,
+    )
   const doc: Record<string, unknown> & { _id: string; _type: string } = {
     _id: partnerDocId(id),
     _type: 'partner',
@@ -125,6 +133,7 @@ export async function createPartner(client: SanityClient, input: NewPartner): Pr
       _ref: ref,
     })),
   }
+  doc.languages = input.languages && input.languages.length > 0 ? [...new Set(input.languages)] : [DEFAULT_LANGUAGE]
   if (input.siteUrl) doc.siteUrl = input.siteUrl
   if (input.contactName) doc.contactName = input.contactName
   if (input.contactEmail) doc.contactEmail = input.contactEmail

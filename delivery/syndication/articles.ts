@@ -3,6 +3,8 @@
 //
 // The article projection is delivery's own ARTICLE_BY_SLUG_QUERY projection (so syndicated copies
 // carry exactly what the clinic's site renders), extended with `_rev` and the syndication fields.
+import { DEFAULT_LANGUAGE, isLanguage, type Language, languageOf, localeOf } from '../../model/languages.js'
+import { runWithVersions, type VersionRun } from '../content/versions.js'
 import type { SanityClient } from '@sanity/client'
 import { fetchTagged } from '../client.js'
 import { acceptListItem, conformDocument } from '../content/conform.js'
@@ -20,7 +22,9 @@ import type { ArticleInput, ClinicInput, ImageConfig } from '../render/types.js'
 import { isRecord, optString } from './documents.js'
 import { scopeFilter, type Audience } from './scope.js'
 
-const BY_SLUG_PREFIX = '*[_type == "article" && slug.current == $slug][0]'
+// The by-slug filter, in the requested language (English only with $fallback), best match first.
+const BY_SLUG_PREFIX =
+  '*[_type == "article" && slug.current == $slug && (language == $lang || (($lang == "en" || $fallback) && (!defined(language) || language == "en")))] | order(language == $lang desc) [0]'
 if (
   !ARTICLE_BY_SLUG_QUERY.startsWith(BY_SLUG_PREFIX) ||
   !ARTICLE_BY_SLUG_QUERY.slice(BY_SLUG_PREFIX.length).trimStart().startsWith('{')
@@ -69,6 +73,20 @@ function toArticle(value: unknown, where: string, single = false): SyndicatedArt
     : null
 }
 
+/**
+ * Runs a syndication query whose article projection shows related documents in the audience's
+ * language (`params.lang`; English stands in where one has no version): their versions are read
+ * once for the whole answer (delivery/content/versions.ts), never per article.
+ */
+async function fetchInLanguage(
+  client: SanityClient,
+  params: Record<string, unknown>,
+  run: (versions: VersionRun) => Promise<unknown>,
+): Promise<unknown> {
+  const lang: Language = isLanguage(params.lang) ? params.lang : DEFAULT_LANGUAGE
+  return (await runWithVersions(client, { lang, fallback: true }, run)).result
+}
+
 function toClinic(value: unknown): SyndicationClinic | null {
   return isRecord(value) ? (conformDocument(value, CLINIC, 'clinic', 'syndication') as SyndicationClinic) : null
 }
@@ -110,10 +128,12 @@ export async function fetchScopedArticle(
   now: Date,
 ): Promise<ScopedArticle | null> {
   const { filter, params } = scopeFilter(audience, now)
-  const result: unknown = await client.fetch(
-    `{"clinic": ${CLINIC_SETTINGS_QUERY}, "article": *[${filter} && slug.current == $slug][0]${ARTICLE_PROJECTION}}`,
-    { ...params, slug },
-    { perspective: 'published', tag: 'syndication.article' },
+  const result: unknown = await fetchInLanguage(client, params, (versions) =>
+    client.fetch(
+      `{"clinic": ${CLINIC_SETTINGS_QUERY}, "article": *[${filter} && slug.current == $slug][0]${ARTICLE_PROJECTION}}`,
+      { ...params, ...versions, slug },
+      { perspective: 'published', tag: 'syndication.article' },
+    ),
   )
   if (!isRecord(result)) return null
   const article = toArticle(result.article, 'syndicated article', true)
@@ -136,12 +156,14 @@ export async function fetchScopedArticles(
 ): Promise<ScopedArticlePage> {
   const { filter, params } = scopeFilter(audience, now)
   // Tagged: the public feeds are cached, and a change to what this read must refresh them.
-  const result: unknown = await fetchTagged(
-    client,
-    `{"clinic": ${CLINIC_SETTINGS_QUERY}, "total": count(*[${filter}]), ` +
-      `"articles": *[${filter}] | order(publishedAt desc, _id desc) [$from...$to]${ARTICLE_PROJECTION}}`,
-    { ...params, from: page.offset, to: page.offset + page.limit },
-    { perspective: 'published', tag: 'syndication.articles' },
+  const result: unknown = await fetchInLanguage(client, params, (versions) =>
+    fetchTagged(
+      client,
+      `{"clinic": ${CLINIC_SETTINGS_QUERY}, "total": count(*[${filter}]), ` +
+        `"articles": *[${filter}] | order(publishedAt desc, _id desc) [$from...$to]${ARTICLE_PROJECTION}}`,
+      { ...params, ...versions, from: page.offset, to: page.offset + page.limit },
+      { perspective: 'published', tag: 'syndication.articles' },
+    ),
   )
   if (!isRecord(result)) throw new Error('syndication: the lake answered the article list query with a non-object')
   const articles = Array.isArray(result.articles)
@@ -183,6 +205,9 @@ export interface LicenceTerms {
 export interface SyndicatedArticle {
   id: string
   slug: string
+  /** The article's language (model/languages.ts) and its BCP 47 locale. */
+  language: Language
+  inLanguage: string
   title: string
   excerpt: string | null
   /** Where the article lives on the clinic's site: partners must point rel=canonical here. */
@@ -231,7 +256,7 @@ function personLine(p: PersonSummary): string {
 export function canonicalUrlOf(article: SyndicatedArticleSource, clinic: { siteUrl: string }): string {
   const override = article.syndicationCanonicalUrl ? safeLinkUrl(article.syndicationCanonicalUrl) : null
   if (override && /^https?:/.test(override)) return override
-  const url = urlFor({ _type: 'article', slug: article.slug }, clinic.siteUrl)
+  const url = urlFor({ _type: 'article', slug: article.slug, language: languageOf(article) }, clinic.siteUrl)
   if (url === null)
     throw new TypeError(`article ${article._id} has no valid slug, so it has no URL on the clinic's site`)
   return url
@@ -312,7 +337,7 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
       ? renderImageHtml(article.heroImage, images, { loading: 'eager', className: 'syndication-hero' })
       : ''
   const html =
-    `<article class="syndicated-article" lang="en-US" data-canonical-url="${escapeHtml(canonicalUrl)}">` +
+    `<article class="syndicated-article" lang="${escapeHtml(localeOf(languageOf(article)))}" data-canonical-url="${escapeHtml(canonicalUrl)}">` +
     `<h1>${escapeHtml(title)}</h1>` +
     (byline.length > 0 ? `<p class="syndication-byline">${byline.join(' ')}</p>` : '') +
     hero +
@@ -331,6 +356,8 @@ export function buildSyndicatedArticle(source: ScopedArticle, context: PayloadCo
   return {
     id: article._id,
     slug,
+    language: languageOf(article),
+    inLanguage: localeOf(languageOf(article)),
     title,
     excerpt: article.excerpt ?? null,
     canonicalUrl,
@@ -382,10 +409,12 @@ export async function fetchScopedArticlesByIds(
   now: Date,
 ): Promise<{ clinic: ScopedArticle['clinic']; articles: Map<string, SyndicatedArticleSource> }> {
   const { filter, params } = scopeFilter(audience, now)
-  const result: unknown = await client.fetch(
-    `{"clinic": ${CLINIC_SETTINGS_QUERY}, "articles": *[${filter} && _id in $ids]${ARTICLE_PROJECTION}}`,
-    { ...params, ids: [...ids] },
-    { perspective: 'published', tag: 'syndication.changes.articles' },
+  const result: unknown = await fetchInLanguage(client, params, (versions) =>
+    client.fetch(
+      `{"clinic": ${CLINIC_SETTINGS_QUERY}, "articles": *[${filter} && _id in $ids]${ARTICLE_PROJECTION}}`,
+      { ...params, ...versions, ids: [...ids] },
+      { perspective: 'published', tag: 'syndication.changes.articles' },
+    ),
   )
   if (!isRecord(result)) throw new Error('syndication: the lake answered the changes article query with a non-object')
   const articles = new Map<string, SyndicatedArticleSource>()

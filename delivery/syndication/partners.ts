@@ -1,5 +1,6 @@
 // Partners and their credentials in the lake: look-ups for request authentication, and the
 // issuing/revoking operations behind `npm run partner`.
+import { DEFAULT_LANGUAGE, isLanguage } from '../../model/languages.js'
 import type { SanityClient } from '@sanity/client'
 import {
   credentialMatchesHash,
@@ -21,6 +22,8 @@ export interface PartnerRecord {
   siteUrl: string | null
   /** Category document ids. */
   allowedCategories: string[]
+  /** The languages the partner is licensed for (model/languages.ts); English when the document names none. */
+  languages: string[]
   webhookUrl: string | null
 }
 
@@ -46,7 +49,7 @@ export function partnerIdOfDoc(docId: string): string | null {
 }
 
 /** GROQ projection producing what toPartner reads. */
-export const PARTNER_FIELDS = /* groq */ `{_id, name, status, siteUrl, "allowedCategories": allowedCategories[]._ref, webhookUrl}`
+export const PARTNER_FIELDS = /* groq */ `{_id, name, status, siteUrl, "allowedCategories": allowedCategories[]._ref, languages, webhookUrl}`
 
 /**
  * Published partners only, at their private id: a partner's draft (edited in the Studio, not yet
@@ -55,6 +58,12 @@ export const PARTNER_FIELDS = /* groq */ `{_id, name, status, siteUrl, "allowedC
  * character in some engines, which would let `syndication-partner-x` pass.
  */
 export const PUBLISHED_PARTNER_FILTER = /* groq */ `_type == "partner" && string::startsWith(_id, "${PARTNER_ID_PREFIX}")`
+
+/** A partner's licensed languages: the known ones it names, English when it names none (or none known). */
+function licensedLanguages(value: unknown): string[] {
+  const named = stringArray(value).filter(isLanguage)
+  return named.length > 0 ? [...new Set(named)] : [DEFAULT_LANGUAGE]
+}
 
 export function toPartner(value: unknown): PartnerRecord | null {
   if (!isRecord(value) || typeof value._id !== 'string') return null
@@ -67,6 +76,7 @@ export function toPartner(value: unknown): PartnerRecord | null {
     status: value.status === 'active' ? 'active' : 'suspended',
     siteUrl: optString(value.siteUrl),
     allowedCategories: stringArray(value.allowedCategories),
+    languages: licensedLanguages(value.languages),
     webhookUrl: optString(value.webhookUrl),
   }
 }

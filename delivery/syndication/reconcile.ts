@@ -30,7 +30,8 @@ export interface WebhookEvent {
   type: WebhookEventType
   createdAt: string
   partnerId: string
-  article: { id: string; slug: string; href: string | null }
+  /** `language`: the article's (model/languages.ts); null when it is gone (deleted). */
+  article: { id: string; slug: string; language: string | null; href: string | null }
   /** For article.removed: why (unpublished, deleted, embargoed, licence-withdrawn, out-of-scope). */
   reason: ExclusionReason | null
   /** The changes-feed cursor just after this change. */
@@ -99,6 +100,7 @@ function toScopeArticle(value: unknown): (ScopeArticle & { _rev: string }) | nul
       ? value.categories.filter((c): c is string => typeof c === 'string')
       : null,
     noIndex: bool(value.noIndex),
+    language: str(value.language),
   }
 }
 
@@ -222,7 +224,12 @@ async function reconcilePass(client: SanityClient, options: ReconcileOptions): P
   const audiences: Array<{ audience: Audience; partner: PartnerRecord | null }> = [
     { audience: { kind: 'public' }, partner: null },
     ...partners.map((p) => ({
-      audience: { kind: 'partner', partnerId: p.id, allowedCategories: p.allowedCategories } as Audience,
+      audience: {
+        kind: 'partner',
+        partnerId: p.id,
+        allowedCategories: p.allowedCategories,
+        languages: p.languages,
+      } as Audience,
       partner: p,
     })),
   ]
@@ -266,6 +273,7 @@ async function reconcilePass(client: SanityClient, options: ReconcileOptions): P
           article: {
             id: entry.articleId,
             slug: entry.slug,
+            language: byId.get(entry.articleId)?.language ?? null,
             href: entry.op === 'upsert' ? `${base}/syndication/v1/articles/${encodeURIComponent(entry.slug)}` : null,
           },
           reason: entry.reason ?? null,

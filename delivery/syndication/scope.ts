@@ -12,6 +12,7 @@
 //
 // Everything outside the scope answers as if it did not exist (404), so the reasons below are only
 // ever shown to the clinic and in tombstones of articles the partner was once allowed to see.
+import { DEFAULT_LANGUAGE } from '../../model/languages.js'
 
 /** The fields of an article the scope depends on (as projected by SCOPE_FIELDS). */
 export interface ScopeArticle {
@@ -21,6 +22,8 @@ export interface ScopeArticle {
   embargoUntil: string | null
   categories: ReadonlyArray<string> | null
   noIndex: boolean | null
+  /** The article's language (absent: English, the source language). */
+  language?: string | null
 }
 
 /** GROQ projection producing a ScopeArticle. */
@@ -30,12 +33,20 @@ export const SCOPE_FIELDS = /* groq */ `{
   "allowed": syndication.allowed,
   "embargoUntil": syndication.embargoUntil,
   "categories": categories[]._ref,
-  "noIndex": seo.noIndex
+  "noIndex": seo.noIndex,
+  "language": coalesce(language, "en")
 }`
 
 export type Audience =
-  | { kind: 'partner'; partnerId: string; allowedCategories: ReadonlyArray<string> }
-  | { kind: 'public' }
+  | {
+      kind: 'partner'
+      partnerId: string
+      allowedCategories: ReadonlyArray<string>
+      /** The languages the partner is licensed for (its `languages`; English when it names none). */
+      languages?: ReadonlyArray<string>
+    }
+  /** `languages`: only articles in these (a per-language feed); absent: every language. */
+  | { kind: 'public'; languages?: ReadonlyArray<string> }
   /** Embeds (iframe, oEmbed): the public rule without the noIndex exclusion (embed pages are noindex themselves). */
   | { kind: 'embed' }
 
@@ -77,10 +88,29 @@ export function scopeDecision(article: ScopeArticle, audience: Audience, now: Da
   if (audience.kind === 'partner') {
     const allowed = new Set(audience.allowedCategories)
     if (!(article.categories ?? []).some((c) => allowed.has(c))) return { visible: false, reason: 'out-of-scope' }
+    if (!audienceLanguages(audience).includes(article.language ?? DEFAULT_LANGUAGE))
+      return { visible: false, reason: 'out-of-scope' }
   } else if (audience.kind === 'public' && article.noIndex === true) {
     return { visible: false, reason: 'no-index' }
   }
+  if (
+    audience.kind === 'public' &&
+    audience.languages &&
+    !audience.languages.includes(article.language ?? DEFAULT_LANGUAGE)
+  )
+    return { visible: false, reason: 'out-of-scope' }
   return { visible: true }
+}
+
+/**
+ * An article in one of `$languages`. A document without `language` is English; `$withSource` says
+ * whether English is among them (a parameter, so the planner folds it away instead of evaluating
+ * `coalesce(language, "en")` on every article).
+ */
+const IN_LANGUAGES = /* groq */ `(language in $languages || ($withSource && !defined(language)))`
+
+function sourceLanguageParam(languages: ReadonlyArray<string> | null): { withSource?: boolean } {
+  return languages ? { withSource: languages.includes(DEFAULT_LANGUAGE) } : {}
 }
 
 /**
@@ -92,14 +122,44 @@ export function scopeFilter(audience: Audience, now: Date): { filter: string; pa
     '_type == "article" && !(_id in path("drafts.**")) && !(_id in path("versions.**"))' +
     ' && defined(slug.current) && slug.current != "" && syndication.allowed == true' +
     ' && (!defined(syndication.embargoUntil) || dateTime(syndication.embargoUntil) <= dateTime($now))'
+  // The article projection reads related documents in `$lang` (English standing in where one has no
+  // version): the audience's language when it has one, else English.
+  const languages = audience.kind === 'embed' ? null : audienceLanguages(audience)
+  const lang = languages?.length === 1 ? languages[0] : DEFAULT_LANGUAGE
+  // `versions`: none yet; delivery/content/versions.ts fills it where the projection maps relations.
+  const common = {
+    now: now.toISOString(),
+    lang,
+    fallback: true,
+    versions: [] as unknown[],
+    ...sourceLanguageParam(languages),
+  }
   if (audience.kind === 'partner') {
     return {
-      filter: `${base} && count((categories[]._ref)[@ in $allowedCategories]) > 0`,
-      params: { now: now.toISOString(), allowedCategories: [...audience.allowedCategories] },
+      filter: `${base} && count((categories[]._ref)[@ in $allowedCategories]) > 0 && ${IN_LANGUAGES}`,
+      params: { ...common, allowedCategories: [...audience.allowedCategories], languages },
     }
   }
-  if (audience.kind === 'embed') return { filter: base, params: { now: now.toISOString() } }
-  return { filter: `${base} && !(seo.noIndex == true)`, params: { now: now.toISOString() } }
+  if (audience.kind === 'embed') return { filter: base, params: common }
+  if (languages)
+    return {
+      filter: `${base} && !(seo.noIndex == true) && ${IN_LANGUAGES}`,
+      params: { ...common, languages },
+    }
+  return { filter: `${base} && !(seo.noIndex == true)`, params: common }
+}
+
+/**
+ * The languages an audience reads: a partner's licensed ones (English when it names none: a partner
+ * licensed before translations existed keeps what it had); a public audience's, or null for all.
+ */
+export function audienceLanguages(audience: Audience & { kind: 'partner' }): string[]
+export function audienceLanguages(audience: Audience): string[] | null
+export function audienceLanguages(audience: Audience): string[] | null {
+  if (audience.kind === 'partner')
+    return audience.languages && audience.languages.length > 0 ? [...audience.languages] : [DEFAULT_LANGUAGE]
+  if (audience.kind === 'public' && audience.languages) return [...audience.languages]
+  return null
 }
 
 /** A stable name of an audience for document ids and logs: the partner id, or `public`. */

@@ -66,3 +66,66 @@ export function startEventStream(request: FastifyRequest, reply: FastifyReply): 
   raw.writeHead(200, headers)
   return raw
 }
+
+/** An event stream a route holds open (see `EventStreams`). */
+export interface EventStream {
+  readonly raw: FastifyReply['raw']
+  readonly closed: boolean
+  /** Sends `chunk` while the stream is open; nothing after it closed. */
+  write(chunk: string): void
+  /**
+   * Holds the stream open, with a keep-alive comment while idle, until the client leaves, the
+   * connection fails or the server closes; then runs `cleanup` once.
+   */
+  hold(cleanup: () => void): void
+}
+
+/** The event streams one route holds open; `closeAll` ends them (the route's onClose hook). */
+export class EventStreams {
+  private readonly open = new Set<() => void>()
+
+  constructor(private readonly keepAliveMs: number) {}
+
+  get size(): number {
+    return this.open.size
+  }
+
+  /** Takes the response over as an event stream (`startEventStream`). */
+  start(request: FastifyRequest, reply: FastifyReply): EventStream {
+    const raw = startEventStream(request, reply)
+    const open = this.open
+    const keepAliveMs = this.keepAliveMs
+    let closed = false
+    const write = (chunk: string): void => {
+      if (!closed) raw.write(chunk)
+    }
+    return {
+      raw,
+      get closed() {
+        return closed
+      },
+      write,
+      hold(cleanup) {
+        const keepAlive = setInterval(() => write(': keep-alive\n\n'), keepAliveMs)
+        const shutdown = (): void => {
+          close()
+          raw.end()
+        }
+        const close = (): void => {
+          if (closed) return
+          closed = true
+          clearInterval(keepAlive)
+          cleanup()
+          open.delete(shutdown)
+        }
+        raw.on('close', close)
+        raw.on('error', close)
+        open.add(shutdown)
+      },
+    }
+  }
+
+  closeAll(): void {
+    for (const shutdown of [...this.open]) shutdown()
+  }
+}

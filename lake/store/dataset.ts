@@ -38,6 +38,10 @@ export type TransactionListener = (transaction: CommittedTransaction) => void
 
 const TRANSACTION_ID = /^[A-Za-z0-9._-]{1,128}$/
 
+/** A document's revisions with their transaction ids (the `RevisionRow` shape); add conditions and order. */
+const REVISIONS_OF_DOCUMENT =
+  'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ?'
+
 /**
  * One dataset: its documents in memory (the query view), kept in step with SQLite. Writes are
  * serialised (one transaction at a time) and reach disk in one SQLite transaction before `commit`
@@ -468,29 +472,23 @@ export class DatasetStore {
   /** The revisions of a document, oldest first. */
   revisions(documentId: string, opts: { limit?: number } = {}): RevisionEntry[] {
     const rows = this.db
-      .prepare(
-        'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? ORDER BY r.seq DESC LIMIT ?',
-      )
+      .prepare(`${REVISIONS_OF_DOCUMENT} ORDER BY r.seq DESC LIMIT ?`)
       .all(this.name, documentId, opts.limit ?? 1000) as RevisionRow[]
     return rows.reverse().map(toRevision)
   }
 
   /** The document as revision `rev` left it, or undefined when there is no such revision. */
   revision(documentId: string, rev: string): RevisionEntry | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.rev = ?',
-      )
-      .get(this.name, documentId, rev) as RevisionRow | undefined
+    const row = this.db.prepare(`${REVISIONS_OF_DOCUMENT} AND r.rev = ?`).get(this.name, documentId, rev) as
+      | RevisionRow
+      | undefined
     return row ? toRevision(row) : undefined
   }
 
   /** The document as it was at `time` (ISO date), or null when it did not exist then. */
   documentAt(documentId: string, time: string): RevisionEntry | undefined {
     const row = this.db
-      .prepare(
-        'SELECT r.document_id, r.seq, r.rev, r.timestamp, r.author, r.doc, t.id AS tx FROM revisions r JOIN transactions t ON t.dataset = r.dataset AND t.seq = r.seq WHERE r.dataset = ? AND r.document_id = ? AND r.timestamp <= ? ORDER BY r.seq DESC LIMIT 1',
-      )
+      .prepare(`${REVISIONS_OF_DOCUMENT} AND r.timestamp <= ? ORDER BY r.seq DESC LIMIT 1`)
       .get(this.name, documentId, time) as RevisionRow | undefined
     return row ? toRevision(row) : undefined
   }

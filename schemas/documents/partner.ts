@@ -1,5 +1,6 @@
 import { UsersIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../../model/languages.js'
 import { PARTNER_STATUSES, titleOf } from '../../model/values.js'
 import { checkEmail, checkWebUrl, requiredChoice } from '../validation.js'
 
@@ -45,6 +46,16 @@ export const partner = defineType({
       description: 'The partner receives syndicated articles of these categories only.',
       of: [defineArrayMember({ type: 'reference', to: [{ type: 'category' }] })],
       validation: (rule) => rule.unique().error('Each category can be added only once.'),
+    }),
+    defineField({
+      name: 'languages',
+      title: 'Licensed languages',
+      type: 'array',
+      description: 'The partner receives articles in these languages only (English when none is chosen).',
+      of: [defineArrayMember({ type: 'string' })],
+      options: { list: LANGUAGES.map((l) => ({ title: l.title, value: l.id })), layout: 'grid' },
+      initialValue: [DEFAULT_LANGUAGE],
+      validation: (rule) => rule.unique().error('Each language can be added only once.'),
     }),
     defineField({
       name: 'webhookUrl',

@@ -35,6 +35,10 @@ export interface PickedParams {
   /** Sitemap page sizes, and a middle page of the article sitemap (a slice from the middle). */
   sitemapPageSize: number
   articleSitemapMiddleStart: number
+  /** Ids of the chosen article and its condition and treatment (a translation-versions read of a page). */
+  pageIds: string[]
+  conditionId: string
+  treatmentId: string
 }
 
 const slugOf = (d: Doc | undefined): string | undefined => {
@@ -111,6 +115,9 @@ export function pickParams(documents: readonly Doc[]): PickedParams {
     treatmentAfter: middleByName('treatment'),
     sitemapPageSize: SITEMAP_PAGE_SIZE,
     articleSitemapMiddleStart: Math.floor(sitemapArticles / 2 / SITEMAP_PAGE_SIZE) * SITEMAP_PAGE_SIZE,
+    pageIds: [article._id, condition._id, treatment._id],
+    conditionId: condition._id,
+    treatmentId: treatment._id,
   }
 }
 
@@ -167,14 +174,31 @@ function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; 
   // Default page sizes plus one, as the content functions ask.
   const conditionPage = { bodyRegion: null, limit: CONDITION_PAGE_SIZE + 1 }
   const treatmentPage = { limit: TREATMENT_PAGE_SIZE + 1 }
+  // Spanish, as `?lang=es` asks: served from the index of `language` (no Spanish document in a
+  // generated dataset: the lookup's cost, not a page of results). `versions`/`versionIds` as a
+  // content function passes them after reading translation metadata (none here).
+  const es = { lang: 'es', fallback: false }
+  const esFallback = { lang: 'es', fallback: true }
   return {
-    ARTICLE_BY_SLUG_QUERY: [{ label: '', params: { slug: p.articleSlug } }],
+    ARTICLE_BY_SLUG_QUERY: [
+      { label: '', params: { slug: p.articleSlug } },
+      { label: 'es, fallback en', params: { slug: p.articleSlug, ...esFallback } },
+    ],
     ARTICLE_LIST_QUERY: [
       { label: 'first page', params: page },
       { label: 'by category', params: { ...page, category: p.categorySlug } },
+      { label: 'es', params: { ...page, ...es } },
+      { label: 'es, fallback en', params: { ...page, ...esFallback } },
     ],
-    CONDITION_BY_SLUG_QUERY: [{ label: '', params: { slug: p.conditionSlug } }],
-    CONDITIONS_BY_BODY_REGION_QUERY: [{ label: '', params: { bodyRegion: p.bodyRegion } }],
+    CONDITION_BY_SLUG_QUERY: [
+      { label: '', params: { slug: p.conditionSlug } },
+      // A Spanish page's `$versionIds`: the ids of its document's versions (here only the English one).
+      { label: 'es, fallback en', params: { slug: p.conditionSlug, ...esFallback, versionIds: [p.conditionId] } },
+    ],
+    CONDITIONS_BY_BODY_REGION_QUERY: [
+      { label: '', params: { bodyRegion: p.bodyRegion } },
+      { label: 'es', params: { bodyRegion: p.bodyRegion, ...es } },
+    ],
     CONDITIONS_BY_ICD10_QUERY: [{ label: '', params: { code: p.icd10Code } }],
     CONDITION_LIST_QUERY: [
       { label: 'first page', params: { ...conditionPage, afterName: null, afterId: null } },
@@ -187,7 +211,10 @@ function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; 
         params: { ...conditionPage, bodyRegion: p.bodyRegion, afterName: null, afterId: null },
       },
     ],
-    TREATMENT_BY_SLUG_QUERY: [{ label: '', params: { slug: p.treatmentSlug } }],
+    TREATMENT_BY_SLUG_QUERY: [
+      { label: '', params: { slug: p.treatmentSlug } },
+      { label: 'es, fallback en', params: { slug: p.treatmentSlug, ...esFallback, versionIds: [p.treatmentId] } },
+    ],
     TREATMENT_LIST_QUERY: [
       { label: 'first page', params: { ...treatmentPage, afterName: null, afterId: null } },
       {
@@ -195,9 +222,20 @@ function deliveryParams(p: PickedParams): Record<string, Array<{ label: string; 
         params: { ...treatmentPage, afterName: p.treatmentAfter.name, afterId: p.treatmentAfter.id },
       },
     ],
-    FAQS_BY_TOPIC_QUERY: [{ label: '', params: { treatment: p.treatmentSlug, condition: null } }],
+    FAQS_BY_TOPIC_QUERY: [
+      { label: '', params: { treatment: p.treatmentSlug, condition: null } },
+      { label: 'es', params: { treatment: p.treatmentSlug, condition: null, ...es } },
+    ],
     CARE_INSTRUCTIONS_QUERY: [{ label: '', params: { treatment: p.treatmentSlug, phase: null } }],
-    ARTICLE_SEARCH_QUERY: [{ label: '', params: { terms: p.searchTerms, limit: 20 } }],
+    ARTICLE_SEARCH_QUERY: [
+      { label: '', params: { terms: p.searchTerms, limit: 20 } },
+      { label: 'es', params: { terms: p.searchTerms, limit: 20, ...es } },
+    ],
+    TRANSLATION_VERSIONS_QUERY: [{ label: 'a page and its relations', params: { ids: p.pageIds } }],
+    DOCUMENT_IN_LANGUAGE_QUERY: [
+      { label: 'es', params: { type: 'article', slug: p.articleSlug, ...es } },
+      { label: 'es, fallback en', params: { type: 'article', slug: p.articleSlug, ...esFallback } },
+    ],
     SITEMAP_INDEX_QUERY: [{ label: '', params: {} }],
     SITEMAP_PAGE_QUERY: [
       { label: 'articles, first page', params: { type: 'article', start: 0, end: p.sitemapPageSize } },
@@ -229,6 +267,8 @@ export function languageParams(query: string): Record<string, unknown> {
   return {
     ...(/\$lang\b/.test(query) ? { lang: 'en' } : {}),
     ...(/\$fallback\b/.test(query) ? { fallback: false } : {}),
+    ...(/\$versions\b/.test(query) ? { versions: [] } : {}),
+    ...(/\$versionIds\b/.test(query) ? { versionIds: [] } : {}),
   }
 }
 

@@ -17,7 +17,7 @@ import path from 'node:path'
 import { createClient, type SanityClient } from '@sanity/client'
 import { createWorkspaceFromConfig, validateDocument, type SanityDocument, type Workspace } from 'sanity'
 import { invalidIdReason } from '../../lake/ids.js'
-import { createEditor, startLake } from '../../lake/index.js'
+import { createEditor, startPrivateLake } from '../../lake/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
 import { schemaTypes } from '../../schemas/index.js'
 import { translationsPlugin } from '../../studio/translation/plugin.js'
@@ -212,15 +212,7 @@ async function startValidationLake(
   documents: ReadonlyArray<Record<string, unknown>>,
 ): Promise<{ client: SanityClient; close(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-validate-'))
-  const lake = await startLake({
-    env: false,
-    dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: -1,
-    projectId: 'local',
-    dataset: 'production',
-  })
+  const lake = await startPrivateLake({ dataDir })
   const close = async () => {
     await lake.close()
     fs.rmSync(dataDir, { recursive: true, force: true })

@@ -3,7 +3,7 @@
 // sentences above it, each highlighted in its paragraph with why it is hard (long sentence, long
 // words). Computed by the pure modules every layer shares (model/readability.ts,
 // model/readingLevel.ts), so the Studio, `npm run validate` and the API agree.
-import { useDeferredValue, useEffect, useMemo, useState } from 'react'
+import { type ReactNode, useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { CheckmarkCircleIcon, WarningOutlineIcon } from '@sanity/icons'
 import { Box, Card, Flex, Stack, Text } from '@sanity/ui'
 import { isArrayOfBlocksInputProps, useClient, useFormValue, type InputProps } from 'sanity'
@@ -90,65 +90,53 @@ export function ReadingGradeStatus({ value, targetGrade }: { value: unknown; tar
   const above = readability.words > 0 && readability.grade > target
   const paragraphByPath = new Map(level.paragraphs.map((p) => [p.path.join('/'), p]))
   return (
-    <Card
-      padding={3}
-      radius={2}
+    <ReadabilityCard
       tone={tone}
-      border
-      data-testid="reading-grade"
-      data-grade={readability.words > 0 ? readability.grade : ''}
-      data-target={target}
-      data-warning={above ? 'true' : 'false'}
+      warning={above}
+      data={{ 'data-grade': readability.words > 0 ? readability.grade : '', 'data-target': target }}
     >
-      <Flex gap={3} align="flex-start">
-        <Text size={1}>
-          {above ? <WarningOutlineIcon aria-label="Warning" role="img" /> : <CheckmarkCircleIcon aria-hidden="true" />}
+      <Text size={1} weight="medium">
+        {summary} · target {target}
+      </Text>
+      {advice ? (
+        <Text size={1} muted>
+          {advice}
         </Text>
-        <Stack space={3} flex={1}>
-          <Text size={1} weight="medium">
-            {summary} · target {target}
-          </Text>
-          {advice ? (
-            <Text size={1} muted>
-              {advice}
-            </Text>
-          ) : null}
-          {level.hardest.length > 0 ? (
-            <Stack
-              space={3}
-              as="ol"
-              aria-label="Hardest sentences"
-              style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }}
-            >
-              {level.hardest.map((sentence) => {
-                const paragraph = paragraphByPath.get(sentence.path.join('/'))
-                return (
-                  <Box
-                    as="li"
-                    key={`${sentence.path.join('/')}:${sentence.start}`}
-                    data-testid="hardest-sentence"
-                    data-grade={sentence.grade}
-                    data-reasons={sentence.reasons.map((r) => r.kind).join(' ')}
-                  >
-                    <Stack space={2}>
-                      <Text size={1} weight="medium">
-                        Sentence at grade {sentence.grade.toFixed(1)}
-                      </Text>
-                      {paragraph ? <HighlightedParagraph paragraph={paragraph} sentence={sentence} /> : null}
-                      {sentence.why.map((why) => (
-                        <Text key={why} size={1} data-testid="hardest-sentence-reason">
-                          {why}
-                        </Text>
-                      ))}
-                    </Stack>
-                  </Box>
-                )
-              })}
-            </Stack>
-          ) : null}
+      ) : null}
+      {level.hardest.length > 0 ? (
+        <Stack
+          space={3}
+          as="ol"
+          aria-label="Hardest sentences"
+          style={{ margin: 0, paddingLeft: 0, listStyle: 'none' }}
+        >
+          {level.hardest.map((sentence) => {
+            const paragraph = paragraphByPath.get(sentence.path.join('/'))
+            return (
+              <Box
+                as="li"
+                key={`${sentence.path.join('/')}:${sentence.start}`}
+                data-testid="hardest-sentence"
+                data-grade={sentence.grade}
+                data-reasons={sentence.reasons.map((r) => r.kind).join(' ')}
+              >
+                <Stack space={2}>
+                  <Text size={1} weight="medium">
+                    Sentence at grade {sentence.grade.toFixed(1)}
+                  </Text>
+                  {paragraph ? <HighlightedParagraph paragraph={paragraph} sentence={sentence} /> : null}
+                  {sentence.why.map((why) => (
+                    <Text key={why} size={1} data-testid="hardest-sentence-reason">
+                      {why}
+                    </Text>
+                  ))}
+                </Stack>
+              </Box>
+            )
+          })}
         </Stack>
-      </Flex>
-    </Card>
+      ) : null}
+    </ReadabilityCard>
   )
 }
 
@@ -161,41 +149,57 @@ export function SpanishReadabilityStatus({ value }: { value: unknown }) {
   const r = useMemo(() => analyseSpanishReadability(deferred), [deferred])
   const tone = r.words === 0 ? 'default' : r.belowTarget ? 'caution' : 'positive'
   return (
+    <ReadabilityCard
+      tone={tone}
+      warning={r.belowTarget}
+      data={{ 'data-scale': 'inflesz', 'data-score': r.words > 0 ? r.inflesz : '' }}
+    >
+      <Text size={1} weight="medium">
+        {r.words === 0
+          ? 'Legibilidad INFLESZ: escriba texto para verla.'
+          : `INFLESZ ${r.inflesz.toFixed(1)} · ${r.band} (${r.bandEn}) · ${r.words} palabras · ${r.readingTimeMinutes} min · objetivo ${INFLESZ_TARGET} o más`}
+      </Text>
+      {r.belowTarget ? (
+        <Text size={1} muted>
+          Below "normal" (INFLESZ {INFLESZ_TARGET}), the level Spanish patient education aims at: use shorter sentences
+          and everyday words.
+        </Text>
+      ) : null}
+      <Text size={1} muted>
+        {INFLESZ_BANDS.map((b, i) => `${b.label} ${i === 0 ? `< ${INFLESZ_BANDS[1].min}` : `≥ ${b.min}`}`).join(' · ')}
+      </Text>
+    </ReadabilityCard>
+  )
+}
+
+/** The frame of either language's readability: its tone, a warning or a check mark, then `children`. */
+function ReadabilityCard(props: {
+  tone: 'positive' | 'caution' | 'default'
+  warning: boolean
+  /** The figures the e2e tests read (`data-grade`, `data-score`, ...). */
+  data: Record<`data-${string}`, string | number>
+  children: ReactNode
+}) {
+  return (
     <Card
       padding={3}
       radius={2}
-      tone={tone}
+      tone={props.tone}
       border
       data-testid="reading-grade"
-      data-scale="inflesz"
-      data-score={r.words > 0 ? r.inflesz : ''}
-      data-warning={r.belowTarget ? 'true' : 'false'}
+      {...props.data}
+      data-warning={props.warning ? 'true' : 'false'}
     >
       <Flex gap={3} align="flex-start">
         <Text size={1}>
-          {r.belowTarget ? (
+          {props.warning ? (
             <WarningOutlineIcon aria-label="Warning" role="img" />
           ) : (
             <CheckmarkCircleIcon aria-hidden="true" />
           )}
         </Text>
         <Stack space={3} flex={1}>
-          <Text size={1} weight="medium">
-            {r.words === 0
-              ? 'Legibilidad INFLESZ: escriba texto para verla.'
-              : `INFLESZ ${r.inflesz.toFixed(1)} · ${r.band} (${r.bandEn}) · ${r.words} palabras · ${r.readingTimeMinutes} min · objetivo ${INFLESZ_TARGET} o más`}
-          </Text>
-          {r.belowTarget ? (
-            <Text size={1} muted>
-              Below "normal" (INFLESZ {INFLESZ_TARGET}), the level Spanish patient education aims at: use shorter
-              sentences and everyday words.
-            </Text>
-          ) : null}
-          <Text size={1} muted>
-            {INFLESZ_BANDS.map((b, i) => `${b.label} ${i === 0 ? `< ${INFLESZ_BANDS[1].min}` : `≥ ${b.min}`}`).join(
-              ' · ',
-            )}
-          </Text>
+          {props.children}
         </Stack>
       </Flex>
     </Card>

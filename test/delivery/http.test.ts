@@ -353,7 +353,10 @@ test('/sitemap.xml is a sitemap index of one child sitemap per type (seed); chil
     const child = await get(new URL(m[1]!).pathname)
     assert.is(child.status, 200, m[1])
     assert.match(child.headers.get('content-type') ?? '', /xml/)
-    assert.match(child.text, /<urlset xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/)
+    assert.match(
+      child.text,
+      /<urlset xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9" xmlns:xhtml="http:\/\/www\.w3\.org\/1999\/xhtml">/,
+    )
     const urls = [...child.text.matchAll(/<url><loc>([^<]+)<\/loc><lastmod>([^<]+)<\/lastmod><\/url>/g)]
     for (const u of urls) assert.ok(!Number.isNaN(Date.parse(u[2]!)), `lastmod of ${u[1]}`)
     locs.push(...urls.map((u) => u[1]!))
@@ -456,6 +459,9 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
     'get /sitemap.xml',
     'get /sitemaps/{file}',
     'get /treatments/{slug}',
+    'get /es/articles/{slug}',
+    'get /es/conditions/{slug}',
+    'get /es/treatments/{slug}',
   ]
   const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
   assert.equal(listed.sort(), expected.sort())
@@ -501,7 +507,9 @@ test('OpenAPI 3.1 document: structurally valid and listing every route; docs pag
         path.startsWith('/articles/') ||
         path.startsWith('/conditions/') ||
         path.startsWith('/api/v1/articles/') ||
-        path.startsWith('/api/v1/conditions/'),
+        path.startsWith('/api/v1/conditions/') ||
+        // The seed publishes nothing in Spanish: its pages answer a 404 page, not the router's.
+        path.startsWith('/es/'),
       `${path}: ${status}`,
     )
   }

@@ -7,9 +7,10 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startLake, type RunningLake } from '../../lake/index.js'
+import { type RunningLake, startPrivateLake } from '../../lake/index.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const seed = seedFacts()
 const articlePath = `/api/v1/articles/${slugOf(seed.article)}`
@@ -29,16 +30,6 @@ async function getJson(server: DeliveryServer, p: string, headers: Record<string
 
 function titleOf(body: Record<string, unknown>): unknown {
   return (body.data as { title?: unknown } | undefined)?.title
-}
-
-/** Polls until `check` holds; returns the milliseconds it took. Fails after `limitMs`. */
-async function waitFor(check: () => Promise<boolean>, limitMs: number, what: string): Promise<number> {
-  const started = Date.now()
-  for (;;) {
-    if (await check()) return Date.now() - started
-    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 const listen = suite('delivery: publish -> API through the listen stream')
@@ -71,7 +62,7 @@ listen(
 
     await lake.client.action({ actionType: 'sanity.action.document.publish', draftId, publishedId: seed.article._id })
     // The cache TTL is an hour: only the listen stream can make the change visible this soon.
-    const elapsed = await waitFor(
+    const elapsed = await waitUntil(
       async () => titleOf((await getJson(server, articlePath)).body) === 'Dry needling: what to expect',
       PUBLISH_DEADLINE_MS,
       'the published title',
@@ -105,7 +96,7 @@ listen('a new article appears in lists and search; an unpublished one disappears
   assert.is((list.body.data as unknown[]).length, 1)
   assert.is((await getJson(server, '/api/v1/articles/stretching-after-dry-needling')).status, 404)
   await lake.client.create(doc)
-  await waitFor(
+  await waitUntil(
     async () => ((await getJson(server, '/api/v1/articles')).body.data as unknown[]).length === 2,
     PUBLISH_DEADLINE_MS,
     'the new article in the list',
@@ -121,7 +112,7 @@ listen('a new article appears in lists and search; an unpublished one disappears
     ['article-new-one'],
   )
   await lake.client.delete(doc._id)
-  await waitFor(
+  await waitUntil(
     async () => (await getJson(server, '/api/v1/articles/stretching-after-dry-needling')).status === 404,
     PUBLISH_DEADLINE_MS,
     'the deleted article gone',
@@ -159,7 +150,7 @@ outage(
     const seen = () => outageServer.cache.stats().invalidations + outageServer.cache.stats().tagInvalidations
     const invalidations = seen()
     await outageLake.client.patch(seed.article._id).set({ title: 'Published just before the outage' }).commit()
-    await waitFor(async () => seen() > invalidations, 2000, 'the invalidation')
+    await waitUntil(async () => seen() > invalidations, 2000, 'the invalidation')
     const port = Number(new URL(outageLake.httpUrl).port)
     await outageLake.close()
 
@@ -189,17 +180,8 @@ outage(
     assert.ok(uncached.headers.get('retry-after'))
 
     // The lake comes back on the same address with the same data: no restart of delivery needed.
-    restarted = await startLake({
-      env: false,
-      dataDir,
-      host: '127.0.0.1',
-      httpPort: port,
-      httpsPort: -1,
-      projectId: 'local',
-      dataset: 'production',
-      keepAliveMs: 5_000,
-    })
-    await waitFor(
+    restarted = await startPrivateLake({ dataDir, httpPort: port, keepAliveMs: 5_000 })
+    await waitUntil(
       async () => {
         const r = await getJson(outageServer, articlePath)
         return r.headers.get('x-cache') !== 'STALE' && titleOf(r.body) === 'Published just before the outage'
@@ -207,7 +189,11 @@ outage(
       15_000,
       'recovery',
     )
-    await waitFor(async () => (await getJson(outageServer, '/health')).body.status === 'ok', 15_000, 'health ok again')
+    await waitUntil(
+      async () => (await getJson(outageServer, '/health')).body.status === 'ok',
+      15_000,
+      'health ok again',
+    )
     assert.is((await getJson(outageServer, '/api/v1/treatments')).status, 200)
   },
 )

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const seed = seedFacts()
 const test = suite('delivery: relations held by the FAQ and the care instruction')
@@ -21,13 +22,7 @@ test.after(async () => {
   await t.close()
 })
 
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > 10_000) throw new Error(`${what}: not within 10 s`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const eventually = (check: () => Promise<boolean>, what: string) => waitUntil(check, 10_000, what)
 
 test('a new FAQ that points at a treatment shows on its page and API, in display order', async () => {
   const slug = slugOf(seed.treatment)

@@ -117,7 +117,17 @@ test('every HTML answer of every GET route carries the CSP header and the other 
   }
   assert.equal(
     [...htmlRoutes].sort(),
-    ['/', '/api/docs', '/articles/{slug}', '/conditions/{slug}', '/syndication/v1/embed/{slug}', '/treatments/{slug}'],
+    [
+      '/',
+      '/api/docs',
+      '/articles/{slug}',
+      '/conditions/{slug}',
+      '/es/articles/{slug}',
+      '/es/conditions/{slug}',
+      '/es/treatments/{slug}',
+      '/syndication/v1/embed/{slug}',
+      '/treatments/{slug}',
+    ],
     'the HTML routes found',
   )
   assert.ok(checked >= 20, `${checked} HTML answers checked`)

@@ -10,11 +10,12 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ResponseCache } from '../../delivery/cache/response-cache.js'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
-import { startLake, type RunningLake } from '../../lake/index.js'
+import { type RunningLake, startPrivateLake } from '../../lake/index.js'
 import { importNdjson } from '../../lake/io/ndjson.js'
 import { createClient } from '@sanity/client'
 import { startTestLake, type TestLake } from '../helpers/lake.js'
 import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const seed = seedFacts()
 const articleA = `/api/v1/articles/${slugOf(seed.article)}`
@@ -47,15 +48,6 @@ async function get(server: DeliveryServer, p: string) {
 
 const titleOf = (body: { data: unknown }) => (body.data as { title?: unknown }).title
 const titlesIn = (body: { data: unknown }) => (body.data as Array<{ title: string }>).map((a) => a.title)
-
-async function waitFor(check: () => Promise<boolean>, limitMs: number, what: string): Promise<number> {
-  const started = Date.now()
-  for (;;) {
-    if (await check()) return Date.now() - started
-    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 const cache = suite('delivery: response cache with sync tags')
@@ -163,7 +155,7 @@ live('publishing article A refreshes A, the list and its condition; B stays cach
   const { _id: _omit, ...rest } = seed.article
   await lake.client.createOrReplace({ ...rest, _id: draftId, title: 'Dry needling, explained again' })
   await lake.client.action({ actionType: 'sanity.action.document.publish', draftId, publishedId: seed.article._id })
-  const elapsed = await waitFor(
+  const elapsed = await waitUntil(
     async () => titleOf((await get(server, articleA)).body) === 'Dry needling, explained again',
     PUBLISH_DEADLINE_MS,
     'the published title on A',
@@ -197,14 +189,14 @@ live('a new article and a deleted one: lists and the 404 follow, unrelated pages
     publishedAt: '2031-01-01T00:00:00Z',
   }
   await lake.client.create(doc)
-  await waitFor(
+  await waitUntil(
     async () => (await get(server, '/api/v1/articles/brand-new-article')).status === 200,
     PUBLISH_DEADLINE_MS,
     'a cached 404 does not outlive the publish',
   )
   assert.ok(titlesIn((await get(server, listPath)).body).includes('A brand new article'))
   await lake.client.delete(doc._id)
-  await waitFor(
+  await waitUntil(
     async () => (await get(server, '/api/v1/articles/brand-new-article')).status === 404,
     PUBLISH_DEADLINE_MS,
     'the deleted article gone',
@@ -223,14 +215,8 @@ let busyServer: DeliveryServer
 
 away.before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-  busyLake = await startLake({
-    env: false,
+  busyLake = await startPrivateLake({
     dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: -1,
-    projectId: 'local',
-    dataset: 'production',
     // Every live connection is over the limit: the lake answers goaway and closes it.
     liveMaxConnections: 0,
   })
@@ -260,7 +246,7 @@ away('a publish still shows within a second, through a flush', async () => {
   await busyLake.store
     .dataset('production')
     .commit([{ patch: { id: seed.article._id, set: { title: 'Edited while live was away' } } }])
-  await waitFor(
+  await waitUntil(
     async () => titleOf((await get(busyServer, articleA)).body) === 'Edited while live was away',
     PUBLISH_DEADLINE_MS,
     'the edit through the fallback',

@@ -120,7 +120,7 @@ test('a call carrying syncTags invalidates only the responses holding them', asy
   // What the hosted webhook would carry: the tags of the changed content (here: the article query's).
   const raw = (await lake.anonymousClient.fetch(
     ARTICLE_BY_SLUG_QUERY,
-    { slug: slugOf(seed.article), lang: 'en', fallback: false },
+    { slug: slugOf(seed.article), lang: 'en', fallback: false, versions: [], versionIds: [] },
     { filterResponse: false, perspective: 'published' },
   )) as { syncTags?: string[] }
   assert.ok(raw.syncTags && raw.syncTags.length > 0, 'the lake tags query responses')

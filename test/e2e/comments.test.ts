@@ -8,22 +8,19 @@
 //
 // The steps live in test/e2e/steps/comments.ts (the two-editor tour uses them too).
 import { execFile } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { promisify } from 'node:util'
 import type { SanityClient } from '@sanity/client'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  whenBrowserAvailable,
-  editorClient,
+  browserSuite,
   launchBrowser,
   ROOT,
-  reusingStack,
-  startNpmStart,
+  signIn,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
   type Browser,
-  type RunningStart,
 } from './harness.js'
 import {
   addonClient,
@@ -39,16 +36,14 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-const test = suite('Studio comments and tasks in a real browser (npm start stack)')
+browserSuite(
+  'Studio comments and tasks in a real browser (npm start stack)',
+  'Studio comments and tasks',
+  defineBrowserTests,
+)
 
-whenBrowserAvailable(test, 'Studio comments and tasks', defineBrowserTests)
-test.run()
-
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourStack {
   browser: Browser
-  client: SanityClient
   addon: SanityClient
   other: { id: string; name: string }
   condition: { _id: string; name: string }
@@ -57,13 +52,11 @@ interface State {
   traffic: Traffic
 }
 
-function defineBrowserTests(): void {
+function defineBrowserTests(test: Test): void {
   const state = { traffic: new Traffic() } as State
 
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.addon = addonClient(state.start.info)
     state.runId = Math.random().toString(36).slice(2, 7)
     // A second editor, made the way a clinic adds one (the CLI, another process than the lake).
@@ -99,8 +92,7 @@ function defineBrowserTests(): void {
 
   test.after(async () => {
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('the other editor can be mentioned: a member, in a group that may read', async () => {
@@ -110,9 +102,7 @@ function defineBrowserTests(): void {
       return groups.some((group) => group.members.includes(state.other.id))
     })
     const { page } = state.browser
-    await page.goto(state.start.info.signInUrl)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await signIn(page, state.start.info.signInUrl)
     await openDocument(page, state.start.info, state.condition._id, 'condition')
     await page.locator('[data-testid="field-summary"]').first().waitFor()
   })

@@ -6,25 +6,24 @@
 //
 // Across the whole tour the test counts console errors, responses >= 400 (other than the refusals
 // a step provokes on purpose) and requests to any host other than this machine; each must be 0.
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import type { SanityClient } from '@sanity/client'
-import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
-import { suite } from 'uvu'
+import type { Browser as PlaywrightBrowser, Page } from 'playwright-core'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
 import {
-  ARTIFACTS,
-  whenBrowserAvailable,
-  CHROMIUM,
-  CHROMIUM_FLAGS,
+  browserSuite,
   editorClient,
   eventually,
-  type RunningStart,
-  startNpmStart,
+  launchChromium,
+  openWatchedPage,
+  screenshotSeries,
+  signIn,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
 } from './harness.js'
+import { waitUntilSaved } from './steps/documents.js'
 import {
   addonClient,
   commentOnField,
@@ -38,10 +37,7 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-const test = suite('Two editors in the Studio (npm start stack)')
-
-whenBrowserAvailable(test, 'Two-editor browser tests', defineTour)
-test.run()
+browserSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', defineTour)
 
 interface Editor {
   id: string
@@ -51,16 +47,13 @@ interface Editor {
   page: Page
 }
 
-interface State {
-  dataDir: string
-  start: RunningStart
-  client: SanityClient
+interface State extends TourStack {
   browser: PlaywrightBrowser
   traffic: Traffic
   ana: Editor
   ben: Editor
   runId: string
-  shots: number
+  screenshot: (page: Page, step: string) => Promise<string>
 }
 
 const SECOND_EDITOR = { name: 'Ben Second', email: 'ben.second@clinic.localhost' }
@@ -78,50 +71,28 @@ function secondEditor(dataDir: string): { id: string; name: string; email: strin
   }
 }
 
-function defineTour(): void {
+function defineTour(test: Test): void {
   const state = {} as State
 
   async function shot(editor: Editor, name: string): Promise<void> {
-    state.shots += 1
-    const label = editor === state.ana ? 'ana' : 'ben'
-    await editor.page.screenshot({
-      path: path.join(ARTIFACTS, `editors-${String(state.shots).padStart(2, '0')}-${label}-${name}.png`),
-    })
+    await state.screenshot(editor.page, `${editor === state.ana ? 'ana' : 'ben'}-${name}`)
   }
 
   async function openEditor(name: string, email: string, token: string, label: string): Promise<Editor> {
     const me = await editorClient({ ...state.start.info, editor: { name, email, token } }).request<{ id: string }>({
       uri: '/users/me',
     })
-    const context = await state.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } })
-    // Offline: nothing but this machine answers (the tour also counts any attempt).
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
-      route.abort(),
-    )
-    // Every page of the context is watched, this editor's first and any it opens.
-    let pages = 0
-    context.on('page', (opened) => {
-      pages += 1
-      state.traffic.watch(opened, pages === 1 ? label : `${label} (page ${pages})`)
-    })
-    const page = await context.newPage()
-    page.setDefaultTimeout(60_000)
-    await page.goto(`${state.start.info.studioUrl}/sign-in#token=${encodeURIComponent(token)}`)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 120_000 })
+    const page = await openWatchedPage(state.browser, state.traffic, label)
+    await signIn(page, `${state.start.info.studioUrl}/sign-in#token=${encodeURIComponent(token)}`, 120_000)
     return { id: me.id, name, email, token, page }
   }
 
   test.before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    for (const file of fs.readdirSync(ARTIFACTS)) if (file.startsWith('editors-')) fs.rmSync(path.join(ARTIFACTS, file))
-    state.shots = 0
+    state.screenshot = screenshotSeries('editors')
     state.runId = Math.random().toString(36).slice(2, 7)
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.traffic = new Traffic()
-    state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
+    state.browser = await launchChromium()
     const first = state.start.info.editor
     const second = secondEditor(state.start.info.dataDir)
     state.ana = await openEditor(first.name, first.email, first.token, 'editor 1')
@@ -131,8 +102,7 @@ function defineTour(): void {
   test.after(async () => {
     if (state.traffic) console.log(`Two-editor tour traffic:\n  ${state.traffic.summary()}`)
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('both editors are signed in, each as themselves', async () => {
@@ -394,11 +364,4 @@ function defineTour(): void {
 function initials(name: string): string {
   const parts = name.split(/\s+/).filter(Boolean)
   return `${parts[0]?.[0] ?? ''}${parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : ''}`.toUpperCase()
-}
-
-/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }

@@ -6,10 +6,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient, type SanityClient } from '@sanity/client'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import type { Test } from 'uvu'
+import { type Browser as PlaywrightBrowser, chromium, type BrowserContext, type Page } from 'playwright-core'
+import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawnStart } from '../helpers/run.js'
+import type { Traffic } from './traffic.js'
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -54,6 +55,16 @@ export function whenBrowserAvailable(test: Test, what: string, define: () => voi
   }
   console.log(`SKIPPED browser tests: ${availability.reason}`)
   test.skip(`${what} (${availability.reason})`, () => undefined)
+}
+
+/**
+ * A browser test file's suite: `define(test)` adds its tests when chromium is available (without
+ * it, one skip or under CI one failure, as `whenBrowserAvailable` says), then the suite runs.
+ */
+export function browserSuite(title: string, what: string, define: (test: Test) => void): void {
+  const test = suite(title)
+  whenBrowserAvailable(test, what, () => define(test))
+  test.run()
 }
 
 /** What `npm start` writes to START_INFO_FILE once everything is up. */
@@ -125,6 +136,31 @@ export async function startNpmStart(dataDir: string, timeoutMs = 12 * 60_000): P
   }
 }
 
+/** What every tour runs on: `npm start` on a fresh temp data dir and an editor's client on its lake. */
+export interface TourStack {
+  dataDir: string
+  start: RunningStart
+  client: SanityClient
+}
+
+/** Starts a tour's stack (see `startNpmStart`); the data dir is removed again if the start fails. */
+export async function startTourStack(): Promise<TourStack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  try {
+    const start = await startNpmStart(dataDir)
+    return { dataDir, start, client: editorClient(start.info) }
+  } catch (error) {
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/** Stops a tour's stack with Ctrl-C, as an editor stops it, and removes its data dir; safe after a failed start. */
+export async function stopTourStack(stack: Partial<TourStack>): Promise<void> {
+  if (stack.start && stack.start.child.exitCode === null) await stack.start.interrupt().catch(() => undefined)
+  if (stack.dataDir) fs.rmSync(stack.dataDir, { recursive: true, force: true })
+}
+
 /**
  * Developer shortcut: `E2E_STACK_INFO=<START_INFO_FILE of a running npm start>` runs the browser
  * steps against that stack instead of starting one (the Ctrl-C/restart step is then skipped).
@@ -172,16 +208,8 @@ export interface Browser {
  * the whole directory is this run's.
  */
 export async function launchBrowser(options: { name?: string } = {}): Promise<Browser> {
-  // Screenshots are this run's only: older ones would mislead whoever looks at them.
-  const prefix = options.name ? `${options.name}-` : ''
-  if (prefix) {
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    for (const file of fs.readdirSync(ARTIFACTS))
-      if (file.startsWith(prefix)) fs.rmSync(path.join(ARTIFACTS, file), { force: true })
-  } else {
-    fs.rmSync(ARTIFACTS, { recursive: true, force: true })
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-  }
+  if (!options.name) fs.rmSync(ARTIFACTS, { recursive: true, force: true })
+  const screenshot = screenshotSeries(options.name)
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-chromium-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -190,10 +218,7 @@ export async function launchBrowser(options: { name?: string } = {}): Promise<Br
     ignoreHTTPSErrors: true,
     viewport: { width: 1400, height: 1000 },
   })
-  // Offline: only this machine answers. The Studio's calls to sanity.io CDNs fail fast, as offline.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
-    route.abort(),
-  )
+  await keepOffline(context)
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(60_000)
   const problems: string[] = []
@@ -213,22 +238,72 @@ export async function launchBrowser(options: { name?: string } = {}): Promise<Br
       )
     }
   })
-  let n = 0
   return {
     context,
     page,
-    async shot(name: string) {
-      n += 1
-      const file = path.join(ARTIFACTS, `${prefix}${String(n).padStart(2, '0')}-${name}.png`)
-      await page.screenshot({ path: file })
-      return file
-    },
+    shot: (name: string) => screenshot(page, name),
     problems: () => [...problems],
     async close() {
       await context.close()
       fs.rmSync(userDataDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Numbered screenshots: test-artifacts/e2e/<name>-NN-<step>.png (without `name`, NN-<step>.png).
+ * Older ones of the same name are removed first: they would mislead whoever looks at this run's.
+ */
+export function screenshotSeries(name?: string): (page: Page, step: string) => Promise<string> {
+  const prefix = name ? `${name}-` : ''
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  if (prefix)
+    for (const file of fs.readdirSync(ARTIFACTS))
+      if (file.startsWith(prefix)) fs.rmSync(path.join(ARTIFACTS, file), { force: true })
+  let n = 0
+  return async (page, step) => {
+    n += 1
+    const file = path.join(ARTIFACTS, `${prefix}${String(n).padStart(2, '0')}-${step}.png`)
+    await page.screenshot({ path: file })
+    return file
+  }
+}
+
+/** Offline: only this machine answers. The Studio's calls to sanity.io CDNs fail fast, as offline. */
+export async function keepOffline(context: BrowserContext): Promise<void> {
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
+    route.abort(),
+  )
+}
+
+/** Chromium with the tests' flags, for a tour that opens a context of its own per editor. */
+export function launchChromium(): Promise<PlaywrightBrowser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
+}
+
+/**
+ * An editor's offline browser context on `browser`: `traffic` watches every page it opens,
+ * labelled `label` (then `label (page N)`). Returns its first page.
+ */
+export async function openWatchedPage(browser: PlaywrightBrowser, traffic: Traffic, label: string): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } })
+  // The tour counts any attempt to leave the machine as well.
+  await keepOffline(context)
+  let pages = 0
+  context.on('page', (opened) => {
+    pages += 1
+    traffic.watch(opened, pages === 1 ? label : `${label} (page ${pages})`)
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(60_000)
+  return page
+}
+
+/** Opens `signInUrl` (the Studio's sign-in link with a token) and waits for the structure tool. */
+export async function signIn(page: Page, signInUrl: string, timeoutMs = 60_000): Promise<void> {
+  await page.goto(signInUrl)
+  await page.waitForURL(/\/local(\/|$)/)
+  await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: timeoutMs })
 }
 
 /** Polls `probe` until it returns a value other than undefined/null/false. */

@@ -6,29 +6,24 @@
 // runs alongside. Screenshots: test-artifacts/e2e/releases-*.png.
 //
 //   node --loader ts-node/esm test/e2e/releases.test.ts
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { SanityClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { createPartner } from '../../delivery/syndication/admin.js'
 import {
-  whenBrowserAvailable,
-  editorClient,
+  browserSuite,
   eventually,
   launchBrowser,
   reusingStack,
-  startNpmStart,
+  signIn,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
   type Browser,
-  type RunningStart,
 } from './harness.js'
+import { pickReference, waitUntilSaved } from './steps/documents.js'
 
-const test = suite('Content Releases in the Studio (npm start stack)')
-
-whenBrowserAvailable(test, 'Releases browser tests', defineBrowserTests)
-test.run()
+browserSuite('Content Releases in the Studio (npm start stack)', 'Releases browser tests', defineBrowserTests)
 
 const TREATMENT_ID = 'treatment-integrative-dry-needling'
 const TREATMENT_SLUG = 'integrative-dry-needling'
@@ -48,11 +43,8 @@ interface Probe {
 /** When each probe first passed, in ms after `at` (negative: before the time). */
 type Timings = Record<string, number>
 
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourStack {
   browser: Browser
-  client: SanityClient
   runId: string
   partnerKey: string
   feedCursor: string
@@ -69,13 +61,11 @@ interface State {
   failedResponses: string[]
 }
 
-function defineBrowserTests(): void {
+function defineBrowserTests(test: Test): void {
   const state = { toasts: [], consoleErrors: [], failedResponses: [] } as unknown as State
 
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.runId = Math.random().toString(36).slice(2, 7)
     state.faqQuestion = `Can I exercise the day after dry needling (${state.runId})?`
     state.careTitle = `After dry needling: your first 48 hours (${state.runId})`
@@ -129,15 +119,12 @@ function defineBrowserTests(): void {
       `Responses >= 400 from this machine (${state.failedResponses.length}):\n  ${summarize(state.failedResponses).join('\n  ') || '(none)'}`,
     )
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('the Releases tool opens and offers a new release', async () => {
     const { page, shot } = state.browser
-    await page.goto(state.start.info.signInUrl)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await signIn(page, state.start.info.signInUrl)
     await page.goto(`${state.start.info.studioUrl}/local/releases`)
     await page.getByRole('button', { name: 'New release' }).first().waitFor()
     await shot('releases-tool')
@@ -528,21 +515,4 @@ function summarize(lines: string[]): string[] {
   const counts = new Map<string, number>()
   for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1)
   return [...counts].sort((a, b) => b[1] - a[1]).map(([line, n]) => `${n} x ${line}`)
-}
-
-/** Types into a reference input and picks the first suggestion whose text contains `search`. */
-async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
-  await input.click()
-  await input.fill(search)
-  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
-  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
-  await option.waitFor()
-  await option.click()
-}
-
-/** Waits until the document footer no longer says "Saving…". */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }

@@ -4,37 +4,33 @@
 //   node --loader ts-node/esm test/e2e/studio.test.ts
 //
 // The first run may spend a few minutes building the Studio (dist/studio); later runs reuse it.
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createClient, type SanityClient } from '@sanity/client'
+import { createClient } from '@sanity/client'
 import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
 import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
 import {
-  whenBrowserAvailable,
+  browserSuite,
   editorClient,
   eventually,
   launchBrowser,
   reusingStack,
   startNpmStart,
+  signIn,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
   type Browser,
-  type RunningStart,
 } from './harness.js'
+import { pickReference, waitUntilSaved } from './steps/documents.js'
 
-const test = suite('Studio in a real browser (npm start stack)')
+browserSuite('Studio in a real browser (npm start stack)', 'Studio browser tests', defineBrowserTests)
 
-whenBrowserAvailable(test, 'Studio browser tests', defineBrowserTests)
-test.run()
-
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourStack {
   browser: Browser
-  client: SanityClient
   treatment: { _id: string; name: string }
   runId: string
   faqQuestion: string
@@ -44,13 +40,11 @@ interface State {
   articleId?: string
 }
 
-function defineBrowserTests(): void {
+function defineBrowserTests(test: Test): void {
   const state = {} as State
 
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    Object.assign(state, await startTourStack())
     state.browser = await launchBrowser()
     state.runId = Math.random().toString(36).slice(2, 7)
     state.faqQuestion = `Can I exercise after dry needling (${state.runId})?`
@@ -66,8 +60,7 @@ function defineBrowserTests(): void {
     const problems = state.browser?.problems() ?? []
     if (problems.length > 0) console.log(`Browser-side problems during the run:\n  ${problems.join('\n  ')}`)
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('npm start printed the Studio, sign-in, API docs, article preview and lake', () => {
@@ -91,9 +84,7 @@ function defineBrowserTests(): void {
 
   test('the Studio opens signed in', async () => {
     const { page } = state.browser
-    await page.goto(state.start.info.signInUrl)
-    await page.waitForURL(/\/local(\/|$)/)
-    await page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 60_000 })
+    await signIn(page, state.start.info.signInUrl)
     for (const section of [
       'Articles',
       'Conditions',
@@ -495,17 +486,6 @@ function defineBrowserTests(): void {
   })
 }
 
-/** Types into a reference input and picks the first suggestion whose text contains `search`. */
-async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
-  await input.click()
-  await input.fill(search)
-  // Array item ids look like faqs[_key=="abc"]: escape the quotes inside the CSS string.
-  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
-  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
-  await option.waitFor()
-  await option.click()
-}
-
 /**
  * Clicks Publish and waits for `published` to find the document in the lake. If nothing was
  * published after a minute and Publish is still enabled, it is clicked once more (and a screenshot
@@ -527,14 +507,6 @@ async function publishAndWait<T>(
     if (await publish.isEnabled()) await publish.click()
     return eventually(what, published, 120_000)
   }
-}
-
-/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // innerText, not textContent: only the status the editor can see counts (Playwright's locator, not a DOM node).
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }
 
 /** Opens the document actions menu and runs "Mark as reviewed", choosing a reviewer if asked. */

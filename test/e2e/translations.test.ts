@@ -6,29 +6,24 @@
 //
 // Across the tour the test counts console errors, responses >= 400 and requests to any host other
 // than this machine; each must be 0.
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import type { SanityClient } from '@sanity/client'
-import { type Browser as PlaywrightBrowser, chromium, type Page } from 'playwright-core'
-import { suite } from 'uvu'
+import type { Browser as PlaywrightBrowser, Page } from 'playwright-core'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  ARTIFACTS,
-  whenBrowserAvailable,
-  CHROMIUM,
-  CHROMIUM_FLAGS,
-  editorClient,
+  browserSuite,
   eventually,
-  type RunningStart,
-  startNpmStart,
+  launchChromium,
+  openWatchedPage,
+  screenshotSeries,
+  signIn,
+  startTourStack,
+  stopTourStack,
+  type TourStack,
 } from './harness.js'
+import { pickReference, waitUntilSaved } from './steps/documents.js'
 import { Traffic } from './traffic.js'
 
-const test = suite('English and Spanish in the Studio (npm start stack)')
-
-whenBrowserAvailable(test, 'Translation browser tests', defineTour)
-test.run()
+browserSuite('English and Spanish in the Studio (npm start stack)', 'Translation browser tests', defineTour)
 
 const ARTICLE = 'article-dry-needling'
 const ARTICLE_ES = 'article-dry-needling-es'
@@ -36,24 +31,18 @@ const ARTICLE_ES_TITLE = 'Por qué no debe tener miedo a las agujas'
 const FAQ_ES = 'faq-dry-needling-sterile-needles-es'
 const CONDITION = 'condition-neck-pain'
 
-interface State {
-  dataDir: string
-  start: RunningStart
-  client: SanityClient
+interface State extends TourStack {
   browser: PlaywrightBrowser
   traffic: Traffic
   page: Page
-  shots: number
+  screenshot: (page: Page, step: string) => Promise<string>
 }
 
-function defineTour(): void {
+function defineTour(test: Test): void {
   const state = {} as State
 
   async function shot(name: string): Promise<void> {
-    state.shots += 1
-    await state.page.screenshot({
-      path: path.join(ARTIFACTS, `translations-${String(state.shots).padStart(2, '0')}-${name}.png`),
-    })
+    await state.screenshot(state.page, name)
   }
 
   async function openDocument(id: string, type: string): Promise<void> {
@@ -64,40 +53,18 @@ function defineTour(): void {
   const badge = (label: string) => state.page.locator('[data-ui="Badge"]', { hasText: label })
 
   test.before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    for (const file of fs.readdirSync(ARTIFACTS))
-      if (file.startsWith('translations-')) fs.rmSync(path.join(ARTIFACTS, file))
-    state.shots = 0
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
+    state.screenshot = screenshotSeries('translations')
+    Object.assign(state, await startTourStack())
     state.traffic = new Traffic()
-    state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
-    const context = await state.browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1400, height: 1000 },
-    })
-    // Offline: nothing but this machine answers (the tour also counts any attempt).
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/]|[a-z0-9-]+\.localhost[:/])/, (route) =>
-      route.abort(),
-    )
-    let pages = 0
-    context.on('page', (opened) => {
-      pages += 1
-      state.traffic.watch(opened, pages === 1 ? 'editor' : `editor (page ${pages})`)
-    })
-    state.page = await context.newPage()
-    state.page.setDefaultTimeout(60_000)
-    await state.page.goto(state.start.info.signInUrl)
-    await state.page.waitForURL(/\/local(\/|$)/)
-    await state.page.locator('[data-testid="pane-item-Articles"]').waitFor({ timeout: 120_000 })
+    state.browser = await launchChromium()
+    state.page = await openWatchedPage(state.browser, state.traffic, 'editor')
+    await signIn(state.page, state.start.info.signInUrl, 120_000)
   })
 
   test.after(async () => {
     if (state.traffic) console.log(`Translation tour traffic:\n  ${state.traffic.summary()}`)
     await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir) fs.rmSync(state.dataDir, { recursive: true, force: true })
+    await stopTourStack(state)
   })
 
   test('the Spanish article awaits review: badge, Publish held back with the reason, INFLESZ', async () => {
@@ -217,21 +184,4 @@ function defineTour(): void {
     assert.is(r.failedResponses.length, 0, `responses >= 400:\n${r.failedResponses.join('\n')}`)
     assert.is(r.foreignRequests.length, 0, `requests to other hosts:\n${r.foreignRequests.join('\n')}`)
   })
-}
-
-/** Types into a reference input and picks the first suggestion. */
-async function pickReference(page: Page, input: ReturnType<Page['locator']>, search: string): Promise<void> {
-  await input.click()
-  await input.fill(search)
-  const listboxId = `${await input.getAttribute('id')}-listbox`.replace(/["\\]/g, '\\$&')
-  const option = page.locator(`[id="${listboxId}"] [role="option"]`).first()
-  await option.waitFor()
-  await option.click()
-}
-
-/** Waits until the document footer no longer says "Saving…" (edits reached the lake). */
-async function waitUntilSaved(page: Page): Promise<void> {
-  const footer = page.locator('[data-testid="pane-footer"]').last()
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, where innerText is the visible text
-  await eventually('the edits to be saved', async () => !/Saving/.test(await footer.innerText()), 120_000)
 }

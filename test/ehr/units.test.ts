@@ -28,6 +28,7 @@ function condition(id: string, name: string, icd10Codes: string[]): EhrCondition
   return {
     _id: id,
     _type: 'condition',
+    language: 'en',
     _updatedAt: '2026-01-01T00:00:00Z',
     name,
     slug: id.replace(/^condition-/, ''),

@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { importNdjson } from '../../lake/io/ndjson.js'
-import { createEditor, startLake, type RunningLake } from '../../lake/index.js'
+import { createEditor, type RunningLake, startPrivateLake } from '../../lake/index.js'
 import type { SchedulerClock } from '../../lake/releases/scheduler.js'
 
 export interface TestLake {
@@ -52,11 +52,8 @@ export interface TestLakeOptions {
 export async function startTestLake(options: TestLakeOptions = {}): Promise<TestLake> {
   const ownDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-  const lake = await startLake({
-    env: false,
+  const lake = await startPrivateLake({
     dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
     httpsPort: options.https ? 0 : -1,
     projectId: options.projectId ?? 'local',
     dataset: options.dataset ?? 'production',

@@ -11,3 +11,13 @@ export async function waitFor(check: () => Promise<boolean>, boundMs: number): P
   }
   return -1
 }
+
+/** Polls `check` every 20 ms until it passes: how long that took; throws naming `what` after `limitMs`. */
+export async function waitUntil(check: () => Promise<boolean>, limitMs: number, what: string): Promise<number> {
+  const started = Date.now()
+  for (;;) {
+    if (await check()) return Date.now() - started
+    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`)
+    await sleep(20)
+  }
+}

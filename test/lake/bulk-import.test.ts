@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ImportError, importDocuments, importNdjson, parseNdjson } from '../../lake/io/ndjson.js'
-import { LakeStore, type CommittedTransaction, type LakeDocument } from '../../lake/store/index.js'
+import { type CommittedTransaction, type DatasetStore, type LakeDocument, LakeStore } from '../../lake/store/index.js'
 
 /**
  * The store's bulk path (`DatasetStore.bulkWrite`, used by imports) must leave exactly what
@@ -19,6 +19,21 @@ function open(dir?: string): { lake: LakeStore; dir: string } {
   const d = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bulk-'))
   if (!dir) dirs.push(d)
   return { lake: new LakeStore(d), dir: d }
+}
+
+/** The ids the store's last transaction changed, in its order. */
+function lastTransactionIds(store: DatasetStore): string[] {
+  return store
+    .transactionsAfter(0)
+    .at(-1)!
+    .changes.map((c) => c.id)
+}
+
+/** The production documents as `lake` holds them, then the lake closed and its data dir opened again. */
+function reopen(lake: LakeStore, dir: string): { before: readonly LakeDocument[]; reopened: LakeStore } {
+  const before = structuredClone(lake.dataset('production').documents())
+  lake.close()
+  return { before, reopened: open(dir).lake }
 }
 
 test.after(() => {
@@ -101,9 +116,7 @@ test('imported documents come back identical after a restart; a later edit and h
     .map((d) => JSON.stringify(d, null, d._id === 'c' ? 1 : 0).replace(/\n/g, ' '))
     .join('\n')}\n`
   await importNdjson(lake.dataset('production'), text)
-  const before = structuredClone(lake.dataset('production').documents())
-  lake.close()
-  const reopened = open(dir).lake
+  const { before, reopened } = reopen(lake, dir)
   try {
     const store = reopened.dataset('production')
     const byId = (list: readonly LakeDocument[]): LakeDocument[] => [...list].sort((x, y) => (x._id < y._id ? -1 : 1))
@@ -250,9 +263,7 @@ test('the source text is written as UTF-8 bytes: whitespace, non-ASCII text and 
   ]
   const entries = lines.map(({ line, json }) => ({ line, json, doc: JSON.parse(json) as Record<string, unknown> }))
   await importDocuments(lake.dataset('production'), entries)
-  const before = structuredClone(lake.dataset('production').documents())
-  lake.close()
-  const reopened = open(dir).lake
+  const { before, reopened } = reopen(lake, dir)
   try {
     const store = reopened.dataset('production')
     for (const doc of before) {
@@ -371,14 +382,7 @@ test('a large import is written in id order but keeps the file order in the tran
       fileOrder,
       'the store keeps the file order',
     )
-    assert.equal(
-      store
-        .transactionsAfter(0)
-        .at(-1)!
-        .changes.map((c) => c.id),
-      fileOrder,
-      'so does the transaction',
-    )
+    assert.equal(lastTransactionIds(store), fileOrder, 'so does the transaction')
   } finally {
     lake.close()
   }
@@ -386,14 +390,7 @@ test('a large import is written in id order but keeps the file order in the tran
   try {
     const store = again.dataset('production')
     assert.is(store.size, 1500)
-    assert.equal(
-      store
-        .transactionsAfter(0)
-        .at(-1)!
-        .changes.map((c) => c.id),
-      fileOrder,
-      'the stored transaction lists the file order',
-    )
+    assert.equal(lastTransactionIds(store), fileOrder, 'the stored transaction lists the file order')
     for (const id of [fileOrder[0], fileOrder[700], fileOrder[1499]])
       assert.is(store.revisions(id)[0].document!._id, id)
     const rows = again.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE rev_seq IS NOT NULL').get() as {

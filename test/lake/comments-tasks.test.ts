@@ -30,6 +30,15 @@ test.before(async () => {
   meId = ((await t.client.request({ uri: '/users/me' })) as { id: string }).id
 })
 
+/** How the Studio's comments and tasks point at the article they are about (weak, across datasets). */
+const KNEE_ARTICLE = {
+  _type: 'crossDatasetReference',
+  _ref: 'article-knee',
+  _dataset: 'production',
+  _projectId: 'local',
+  _weak: true,
+}
+
 test('/features lists comments and tasks, so the Studio leaves its upsell screens', async () => {
   const features = (await t.client.request({ uri: '/features', tag: 'features' })) as string[]
   assert.ok(features.includes('studioComments'), 'studioComments')
@@ -121,13 +130,7 @@ test('a comment mentioning another editor; the thread resolved and reopened', as
       documentType: 'article',
       documentRevisionId: target._rev,
       path: { field: 'title' },
-      document: {
-        _type: 'crossDatasetReference',
-        _ref: 'article-knee',
-        _dataset: 'production',
-        _projectId: 'local',
-        _weak: true,
-      },
+      document: KNEE_ARTICLE,
     },
   }
   await addon.create(comment)
@@ -171,13 +174,7 @@ test('a task created, assigned to another editor and completed', async () => {
     createdByUser: new Date().toISOString(),
     target: {
       documentType: 'article',
-      document: {
-        _type: 'crossDatasetReference',
-        _ref: 'article-knee',
-        _dataset: 'production',
-        _projectId: 'local',
-        _weak: true,
-      },
+      document: KNEE_ARTICLE,
     },
   })
   await addon.patch(task._id).set({ assignedTo: other.id }).commit()

@@ -1,18 +1,9 @@
 // `/data/history/<ds>/documents/<id>?revision=` as the Studio's history and version views ask it:
 // a draft at the transaction that published it, or at a transaction from before it existed.
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: a document at a revision')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: a document at a revision')
 
 interface Documents {
   documents: Array<{ _id: string; question?: string }>

@@ -1,16 +1,7 @@
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: plain HTTP, errors, identity, CORS, history')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: plain HTTP, errors, identity, CORS, history')
 
 function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${t.httpUrl}${path}`, {

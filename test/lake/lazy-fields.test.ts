@@ -222,13 +222,9 @@ test('references and types shared by many documents: edits of one leave the othe
 
 test('a query answered in a query worker sees the long fields', async () => {
   await t.close()
-  const { startLake, createEditor } = await import('../../lake/index.js')
-  const lake = await startLake({
-    env: false,
+  const { startPrivateLake, createEditor } = await import('../../lake/index.js')
+  const lake = await startPrivateLake({
     dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: -1,
     query: { ...DEFAULT_QUERY_BUDGET, workers: 1 },
   })
   try {

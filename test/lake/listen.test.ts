@@ -1,18 +1,10 @@
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { applyPatch } from 'mendoza'
 import type { MutationEvent, SanityClient } from '@sanity/client'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { startTestLake } from '../helpers/lake.js'
+import { lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: listen (server-sent events)')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: listen (server-sent events)')
 
 function withoutRev(doc: unknown): unknown {
   if (typeof doc !== 'object' || doc === null) return doc

@@ -8,21 +8,12 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startLake } from '../../lake/index.js'
+import { startPrivateLake } from '../../lake/index.js'
 import { importDocuments } from '../../lake/io/ndjson.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: live events (Live Content API)')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: live events (Live Content API)')
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -315,14 +306,7 @@ test('lastLiveEventId on a query is accepted', async () => {
 
 test('past LAKE_LIVE_MAX_CONNECTIONS a new stream gets goaway', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-  const lake = await startLake({
-    env: false,
-    dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    httpsPort: -1,
-    liveMaxConnections: 1,
-  })
+  const lake = await startPrivateLake({ dataDir, liveMaxConnections: 1 })
   try {
     const client = t.makeClient({ apiHost: lake.httpUrl, token: undefined, dataset: lake.dataset })
     const first = live(client)

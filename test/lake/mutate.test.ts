@@ -1,27 +1,11 @@
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { SanityDocument } from '@sanity/client'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { failure, lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite<{ t: TestLake }>('lake: mutations and patches through @sanity/client')
-let t: TestLake
+const { test, t } = lakeSuite('lake: mutations and patches through @sanity/client')
 
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
-
-async function errorOf(promise: Promise<unknown>): Promise<{ message: string; statusCode: number; details?: unknown }> {
-  try {
-    await promise
-  } catch (err) {
-    const e = err as { message: string; statusCode: number; details?: unknown }
-    return e
-  }
-  throw new Error('expected the request to fail')
-}
+const errorOf = (promise: Promise<unknown>) =>
+  failure<{ message: string; statusCode: number; details?: unknown }>(promise)
 
 test('create stamps _rev, _createdAt, _updatedAt; a second create of the same id is a 409', async () => {
   const doc = await t.client.create({ _id: 'm-create', _type: 'note', title: 'One' })

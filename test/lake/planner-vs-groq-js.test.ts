@@ -21,6 +21,7 @@ import { LakeStore, type DatasetStore, type LakeDocument } from '../../lake/stor
 import { generateDataset } from '../../scripts/bench/dataset.js'
 import { deliveryQueries, referenceQueries, pickParams } from '../../scripts/bench/queries.js'
 import { createRandom, type Random } from '../../scripts/bench/random.js'
+import { queryParams } from '../helpers/groq-params.js'
 import { ADMIN, ANONYMOUS } from './fixtures/identities.js'
 
 // 'public' is what anonymous callers read: the naive side gets it as an anonymous 'published' read.
@@ -397,13 +398,7 @@ function scoredQuery(random: Random, data: Dataset, filter: () => string, param:
 
 /** A random query with its parameters. */
 function randomQuery(random: Random, data: Dataset): { query: string; params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {}
-  let n = 0
-  const param = (v: unknown): string => {
-    const name = `p${n++}`
-    params[name] = v
-    return `$${name}`
-  }
+  const { params, param } = queryParams()
   const id = (): string => random.pick(data.ids)
   const atom = (depth: number): string => {
     const r = random.int(0, 33)
@@ -815,12 +810,7 @@ planning(
       const data = describe(store)
       let native = 0
       for (let i = 0; i < count; i++) {
-        const params: Record<string, unknown> = {}
-        let n = 0
-        const param = (v: unknown): string => {
-          params[`p${n}`] = v
-          return `$p${n++}`
-        }
+        const { params, param } = queryParams()
         const query = scoredQuery(
           random,
           data,

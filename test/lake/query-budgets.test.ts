@@ -8,7 +8,7 @@ import { evaluate, parse } from 'groq-js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createEditor, startLake, type RunningLake } from '../../lake/index.js'
+import { createEditor, type RunningLake, startPrivateLake } from '../../lake/index.js'
 import { DEFAULT_QUERY_BUDGET, type QueryBudgetConfig } from '../../lake/query/budget.js'
 
 const test = suite('lake: query budgets')
@@ -54,7 +54,7 @@ async function plainGroq(query: string, params: Record<string, unknown> = {}): P
 
 test.before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-  lake = await startLake({ env: false, dataDir, host: '127.0.0.1', httpPort: 0, httpsPort: -1, query: budget })
+  lake = await startPrivateLake({ dataDir, query: budget })
   const mutations = Array.from({ length: DOCS }, (_, i) => ({
     create: { _id: `note-${i}`, _type: 'note', title: `Note ${i}`, order: i, tags: [`t${i % 3}`] },
   }))

@@ -5,6 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { SchedulerClock } from '../../lake/releases/scheduler.js'
 import { startTestLake } from '../helpers/lake.js'
+import { waitUntil } from '../helpers/wait.js'
 
 // Scheduled releases publish at publishAt, once, also when the lake was down at that time.
 const test = suite('lake: release scheduler')
@@ -35,13 +36,7 @@ class ManualClock implements SchedulerClock {
   }
 }
 
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > 10_000) throw new Error(`${what}: not within 10 s`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+const eventually = (check: () => Promise<boolean>, what: string) => waitUntil(check, 10_000, what)
 
 const T0 = Date.parse('2027-01-04T08:59:00.000Z')
 

@@ -116,8 +116,8 @@ function otherDeliveryQueries(
   ]
 }
 
-/** The language parameters every delivery query takes: English, no fallback. */
-const ENGLISH = { lang: 'en', fallback: false }
+/** The language parameters every delivery query takes: English, no fallback, no translation versions read. */
+const ENGLISH = { lang: 'en', fallback: false, versions: [], versionIds: [] }
 
 type Answer = { result: unknown; resultSourceMap: ContentSourceMap; ms: number }
 

@@ -1,18 +1,9 @@
 // The project services the Studio calls besides the content API: answered (not 404) as a local
 // lake can truthfully answer them, so the browser console stays clean offline.
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
+import { lakeSuite } from '../helpers/lake-suite.js'
 
-const test = suite('lake: Studio project services')
-let t: TestLake
-
-test.before(async () => {
-  t = await startTestLake()
-})
-test.after(async () => {
-  await t.close()
-})
+const { test, t } = lakeSuite('lake: Studio project services')
 
 async function get(path: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${t.httpUrl}${path}`)

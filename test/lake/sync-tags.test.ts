@@ -25,6 +25,7 @@ import { type DatasetStore, type LakeDocument, LakeStore } from '../../lake/stor
 import { generateDataset } from '../../scripts/bench/dataset.js'
 import { deliveryQueries, pickParams } from '../../scripts/bench/queries.js'
 import { createRandom, type Random } from '../../scripts/bench/random.js'
+import { queryParams } from '../helpers/groq-params.js'
 import { ADMIN, ANONYMOUS } from './fixtures/identities.js'
 
 interface Mode {
@@ -71,13 +72,7 @@ function randomQueries(random: Random, docs: readonly LakeDocument[], count: num
   const slugs = [...docs.map(slugOf).filter((s): s is string => s !== undefined), 'new-slug-1', 'new-slug-2']
   const out: Query[] = []
   for (let q = 0; q < count; q++) {
-    const params: Record<string, unknown> = {}
-    let n = 0
-    const param = (v: unknown): string => {
-      const name = `p${n++}`
-      params[name] = v
-      return `$${name}`
-    }
+    const { params, param } = queryParams()
     const atom = (depth: number): string => {
       switch (random.int(0, 19)) {
         case 0:
@@ -307,15 +302,7 @@ test('whenever a result changes, one of its tags is in the change event', async 
     if (si % 2 === 1) process.env.LAKE_PLANNER_MATERIALIZE_MIN = '0'
     else if (materializeMin === undefined) delete process.env.LAKE_PLANNER_MATERIALIZE_MIN
     else process.env.LAKE_PLANNER_MATERIALIZE_MIN = materializeMin
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    dirs.push(dir)
-    const lake = new LakeStore(dir)
-    lakes.push(lake)
-    const store = lake.dataset('production')
-    await importDocuments(
-      store,
-      [...generateDataset({ size: 120, seed })].map((doc, i) => ({ line: i + 1, doc })),
-    )
+    const store = await storeWith([...generateDataset({ size: 120, seed })])
     const random = createRandom(seed)
     const docs = store.documents()
     const delivery = (await deliveryQueries(pickParams(docs))).queries.map((q) => ({
@@ -428,8 +415,8 @@ test('whenever a result changes, one of its tags is in the change event', async 
   )
 })
 
-/** A store with a few documents, its live log, and a way to run one transaction and see its event. */
-async function smallStore(docs: Record<string, unknown>[]) {
+/** A fresh lake's production dataset holding `docs` (the lake is closed and removed after the suite). */
+async function storeWith(docs: Record<string, unknown>[]): Promise<DatasetStore> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
   dirs.push(dir)
   const lake = new LakeStore(dir)
@@ -439,6 +426,12 @@ async function smallStore(docs: Record<string, unknown>[]) {
     store,
     docs.map((doc, i) => ({ line: i + 1, doc })),
   )
+  return store
+}
+
+/** A store with a few documents, its live log, and a way to run one transaction and see its event. */
+async function smallStore(docs: Record<string, unknown>[]) {
+  const store = await storeWith(docs)
   const log = liveLogOf(store)
   let last: LiveEntry | undefined
   log.subscribe((e) => {

@@ -201,5 +201,51 @@ setTimeout(() => {
   }
 })
 
+build("two processes finding the build stale at once run one build; a dead holder's lock is taken over", async () => {
+  // The stand-in builder counts its runs in a file beside the project.
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
+  const dist = path.join(project, 'dist', 'studio')
+  const runs = path.join(project, 'runs.log')
+  try {
+    fs.writeFileSync(path.join(project, 'sanity.config.ts'), 'export default {}\n')
+    fs.mkdirSync(path.join(project, 'node_modules', 'sanity', 'bin'), { recursive: true })
+    fs.writeFileSync(
+      path.join(project, 'node_modules', 'sanity', 'bin', 'sanity'),
+      `const fs = require('node:fs'); const path = require('node:path')
+fs.appendFileSync(${JSON.stringify(runs)}, 'run\\n')
+setTimeout(() => {
+  fs.mkdirSync(process.argv[3], { recursive: true })
+  fs.writeFileSync(path.join(process.argv[3], 'index.html'), '<html><head></head></html>')
+}, 800)\n`,
+    )
+    fs.writeFileSync(path.join(project, 'node_modules', 'sanity', 'package.json'), '{"type": "commonjs"}\n')
+    const waited: string[] = []
+    const [a, b] = await Promise.all([
+      ensureStudioBuild(project, dist, { progressEveryMs: 0 }),
+      ensureStudioBuild(project, dist, { progressEveryMs: 0, log: (line) => waited.push(line) }),
+    ])
+    assert.is(a.state, 'missing')
+    assert.is(b.state, 'missing')
+    assert.is(fs.readFileSync(runs, 'utf8'), 'run\n', 'one sanity build for both callers')
+    assert.ok(
+      waited.some((line) => /is building the Studio: waiting/.test(line)),
+      waited.join('\n'),
+    )
+    assert.equal(studioBuildState(project, dist), { state: 'fresh' })
+    assert.not.ok(fs.existsSync(`${dist}.lock`), 'the lock is released')
+
+    // A lock left by a process that no longer runs does not block the next build.
+    fs.appendFileSync(path.join(project, 'sanity.config.ts'), '// changed\n')
+    fs.mkdirSync(`${dist}.lock`)
+    fs.writeFileSync(path.join(`${dist}.lock`, 'pid'), '999999999')
+    const after = await ensureStudioBuild(project, dist, { progressEveryMs: 0 })
+    assert.is(after.state, 'stale')
+    assert.is(fs.readFileSync(runs, 'utf8'), 'run\nrun\n')
+    assert.equal(studioBuildState(project, dist), { state: 'fresh' })
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true })
+  }
+})
+
 server.run()
 build.run()

@@ -194,6 +194,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       [`${s}/feeds/rss.xml`, {}],
       [`${s}/feeds/atom.xml`, {}],
       [`${s}/feeds/feed.json`, {}],
+      // The same in Spanish: lists, FAQs, feeds.
+      [`${d}/api/v1/articles?limit=50&lang=es`, {}],
+      [`${d}/api/v1/conditions?lang=es`, {}],
+      [`${d}/api/v1/treatments?lang=es`, {}],
+      [`${d}/api/v1/faqs?treatment=integrative-dry-needling&lang=es`, {}],
+      [`${s}/feeds/es/rss.xml`, {}],
+      [`${s}/feeds/es/atom.xml`, {}],
+      [`${s}/feeds/es/feed.json`, {}],
       [`${s}/feeds/partners/${partner.feedToken}/rss.xml`, {}],
       [`${s}/feeds/partners/${partner.feedToken}/atom.xml`, {}],
       [`${s}/feeds/partners/${partner.feedToken}/feed.json`, {}],
@@ -203,19 +211,28 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       urls.push(
         [`${d}/api/v1/articles/${e}`, {}],
         [`${d}/articles/${e}`, {}],
+        [`${d}/api/v1/articles/${e}?lang=es`, {}],
+        [`${d}/es/articles/${e}`, {}],
         [`${s}/syndication/v1/articles/${e}`, key],
         [`${s}/syndication/v1/embed/${e}`, {}],
       )
     }
     for (const slug of slugs.condition) {
       const e = encodeURIComponent(slug)
-      urls.push([`${d}/api/v1/conditions/${e}`, {}], [`${d}/conditions/${e}`, {}])
+      urls.push(
+        [`${d}/api/v1/conditions/${e}`, {}],
+        [`${d}/conditions/${e}`, {}],
+        [`${d}/api/v1/conditions/${e}?lang=es`, {}],
+        [`${d}/es/conditions/${e}`, {}],
+      )
     }
     for (const slug of slugs.treatment) {
       const e = encodeURIComponent(slug)
       urls.push(
         [`${d}/api/v1/treatments/${e}`, {}],
         [`${d}/treatments/${e}`, {}],
+        [`${d}/api/v1/treatments/${e}?lang=es`, {}],
+        [`${d}/es/treatments/${e}`, {}],
         [`${d}/api/v1/treatments/${e}/care-instructions`, {}],
       )
     }

@@ -57,10 +57,20 @@ function problemsOf(parsed: ReturnType<typeof parseHtmlFragment>): ReturnType<ty
   let bases = parsed.elements.filter(
     (e) => e.tagName === 'base' && attr(e, 'href') === undefined && e.attrs.every((a) => a.name === 'target'),
   ).length
+  // A page's language versions: `<link rel="alternate" hreflang href>` to an http(s) URL loads nothing.
+  let alternates = parsed.elements.filter(
+    (e) =>
+      e.tagName === 'link' &&
+      attr(e, 'rel') === 'alternate' &&
+      /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$|^x-default$/.test(attr(e, 'hreflang') ?? '') &&
+      /^https?:\/\//.test(attr(e, 'href') ?? '') &&
+      e.attrs.every((a) => ['rel', 'hreflang', 'href'].includes(a.name)),
+  ).length
   return safetyProblems(parsed).filter((p) => {
     if (p.problem !== 'active element') return true
     if (p.element === 'iframe' && frames > 0) return frames-- <= 0
     if (p.element === 'base' && bases > 0) return bases-- <= 0
+    if (p.element === 'link' && alternates > 0) return alternates-- <= 0
     return true
   })
 }
@@ -104,6 +114,9 @@ export function decodeXmlText(text: string): string {
   })
 }
 
+const SITEMAP_ALTERNATE =
+  /^<xhtml:link rel="alternate" hreflang="[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*" href="https?:\/\/[^"<>\s]*"\/>/
+
 const ACTIVE_XML_ELEMENTS = /^(script|iframe|object|embed|svg|math|form|base|meta|html:\w+|xhtml:\w+)$/i
 
 function xmlFindings(url: string, xml: string): Finding[] {
@@ -112,10 +125,15 @@ function xmlFindings(url: string, xml: string): Finding[] {
   const bare = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '')
   for (const m of bare.matchAll(/<([A-Za-z_][\w:.-]*)/g)) {
     const name = m[1] as string
+    // A sitemap's language alternates are Google's `xhtml:link` vocabulary, inert when exactly
+    // rel="alternate", a language tag and an http(s) href (anything else is still a finding).
+    if (name === 'xhtml:link' && SITEMAP_ALTERNATE.test(bare.slice(m.index ?? 0))) continue
     if (ACTIVE_XML_ELEMENTS.test(name))
       out.push({ url, where: 'xml', problem: 'active element in feed XML', detail: name })
   }
-  if (/xmlns(:\w+)?="http:\/\/www\.w3\.org\/1999\/xhtml"/.test(bare))
+  // A sitemap (`<urlset>`) may declare the XHTML namespace for its `xhtml:link` alternates only.
+  const sitemap = /<urlset[\s>]/.test(bare)
+  if (!sitemap && /xmlns(:\w+)?="http:\/\/www\.w3\.org\/1999\/xhtml"/.test(bare))
     out.push({ url, where: 'xml', problem: 'XHTML namespace in feed XML', detail: '' })
   for (const m of bare.matchAll(/\s(href|src|url)="([^"]*)"/g)) {
     if (isDangerousUrl(decodeXmlText(m[2] as string)))

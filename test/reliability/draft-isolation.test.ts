@@ -97,7 +97,15 @@ function fieldsFor(type: DocType, id: string, marker: string, slugChange: boolea
 }
 
 function newDocument(type: DocType, id: string, marker: string): Record<string, unknown> {
-  const doc: Record<string, unknown> = { _id: `drafts.${id}`, _type: type, ...fieldsFor(type, id, marker, false) }
+  // Half the documents are Spanish, so the Spanish outputs (/es/ pages, ?lang=es, Spanish feeds)
+  // are searched for drafts as well.
+  const language = random() < 0.5 ? 'es' : 'en'
+  const doc: Record<string, unknown> = {
+    _id: `drafts.${id}`,
+    _type: type,
+    language,
+    ...fieldsFor(type, id, marker, false),
+  }
   // FAQs are listed per treatment: attach them to the seed's treatment so its FAQ list is searched.
   if (type === 'faq') doc.treatments = [{ _key: 't0', _type: 'reference', _ref: 'treatment-integrative-dry-needling' }]
   if (type === 'article') {
@@ -139,6 +147,7 @@ interface LakeDoc {
   slug?: { current?: string }
   syndication?: { allowed?: boolean; embargoUntil?: string }
   categories?: Array<{ _ref?: string }>
+  language?: string
 }
 
 async function lakeState(): Promise<{ published: LakeDoc[]; drafts: LakeDoc[] }> {
@@ -167,10 +176,11 @@ function remember(docs: readonly LakeDoc[]): void {
   }
 }
 
-/** Articles the partner may see: published, licensed, past embargo, in its category. */
+/** Articles the partner may see: published, licensed, past embargo, in its category and language (English). */
 function syndicable(published: readonly LakeDoc[], now: Date): string[] {
   return published
     .filter((d) => d._type === 'article' && d.syndication?.allowed === true)
+    .filter((d) => (d.language ?? 'en') === 'en')
     .filter((d) => !d.syndication?.embargoUntil || new Date(d.syndication.embargoUntil) <= now)
     .filter((d) => (d.categories ?? []).some((c) => c._ref === SEED_CATEGORY))
     .map((d) => d.slug?.current ?? '')
@@ -357,10 +367,12 @@ test(`${SEQUENCES} randomized sequences of ${STEPS} Studio actions: no draft con
     const slug = a.slug?.current ?? ''
     const full = await platform.editor.getDocument<{ title?: string }>(a._id)
     const deadlineShown = Date.now() + 5000
-    let got = await platform.get(`${platform.delivery.url}/api/v1/articles/${encodeURIComponent(slug)}`)
+    const lang = (a.language ?? 'en') === 'en' ? '' : `?lang=${a.language}`
+    const url = `${platform.delivery.url}/api/v1/articles/${encodeURIComponent(slug)}${lang}`
+    let got = await platform.get(url)
     while (!got.body.includes(String(full?.title)) && Date.now() < deadlineShown) {
       await new Promise((r) => setTimeout(r, 100))
-      got = await platform.get(`${platform.delivery.url}/api/v1/articles/${encodeURIComponent(slug)}`)
+      got = await platform.get(url)
     }
     assert.ok(got.body.includes(String(full?.title)), `published article ${slug} is served with its published title`)
   }

@@ -22,6 +22,7 @@ import * as assert from 'uvu/assert'
 import { type ContentProblem, setContentProblemHandler } from '../../delivery/content/conform.js'
 import { articleDocument } from '../syndication/fixture.js'
 import { startPlatform, type Output, type Platform } from './_platform.js'
+import { waitUntil } from '../helpers/wait.js'
 
 const GOOD_SLUG = 'why-you-shouldnt-be-afraid-of-needles'
 const TREATMENT_SLUG = 'integrative-dry-needling'
@@ -305,14 +306,7 @@ const BAD_OUTPUTS = ['bad article page', 'api bad article', 'syndication bad art
 /** Lists that every case's good documents must be in (the seed's article and the twin). */
 const MUST_LIST_GOOD = ['home page', 'api article list', 'article sitemap', 'syndication article list', ...FEEDS]
 
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
+const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(check, 15_000, what)
 
 let twinVersion = 0
 let checkedOutputs = 0

@@ -172,6 +172,55 @@ function documentsFor(i: number, payload: string): Array<Record<string, unknown>
       seo: { _type: 'seo', metaTitle: payload, metaDescription: payload },
       syndication: { _type: 'syndicationSettings', allowed: true, ...(i % 2 ? { canonicalUrl: url } : {}) },
     },
+    // Its Spanish translation (its own FAQ, the metadata linking the two): the /es/ pages, ?lang=es
+    // answers, Spanish feeds and hreflang links render the same payloads.
+    {
+      _id: `faq-xss-${i}-es`,
+      _type: 'faq',
+      language: 'es',
+      question: payload,
+      answer: hostileBlocks(payload, true),
+      treatments: refs([`treatment-xss-${i}`]),
+      order: 2,
+    },
+    {
+      _id: `article-xss-${i}-es`,
+      _type: 'article',
+      language: 'es',
+      translationReview: {
+        status: 'reviewed',
+        reviewer: ref(`clinician-xss-${i}`),
+        reviewedAt: '2026-01-02T09:00:00Z',
+      },
+      title: payload,
+      slug: { _type: 'slug', current: `xss-${i}-es` },
+      excerpt: payload,
+      body: hostileBlocks(payload),
+      author: ref(`clinician-xss-${i}`),
+      medicalReviewer: ref(`clinician-xss-${i}`),
+      lastReviewed: '2026-01-01',
+      nextReviewDue: '2027-01-01',
+      publishedAt: '2026-01-02T10:00:00Z',
+      categories: refs([SEED_CATEGORY]),
+      faqs: refs([`faq-xss-${i}-es`]),
+      citations: [hostileCitation('cit1', payload, url)],
+      seo: { _type: 'seo', metaTitle: payload, metaDescription: payload },
+      syndication: { _type: 'syndicationSettings', allowed: true },
+    },
+    {
+      _id: `translations-article-xss-${i}`,
+      _type: 'translation.metadata',
+      schemaTypes: ['article'],
+      translations: [
+        { _key: 'en', _type: 'internationalizedArrayReferenceValue', language: 'en', value: ref(`article-xss-${i}`) },
+        {
+          _key: 'es',
+          _type: 'internationalizedArrayReferenceValue',
+          language: 'es',
+          value: ref(`article-xss-${i}-es`),
+        },
+      ],
+    },
   ]
 }
 
@@ -180,9 +229,10 @@ test(`${PAYLOAD_INDEXES.length} text payloads x ${URL_PAYLOADS.length} URL paylo
   let written = 0
   for (const i of PAYLOAD_INDEXES) {
     const tx = editor.transaction()
-    for (const doc of documentsFor(i, TEXT_PAYLOADS[i] as string)) tx.createOrReplace(doc)
+    const docs = documentsFor(i, TEXT_PAYLOADS[i] as string)
+    for (const doc of docs) tx.createOrReplace(doc)
     await tx.commit({ visibility: 'sync' })
-    written += 7
+    written += docs.length
   }
   // The clinic singleton (on every page, in every feed and syndicated article).
   await editor
@@ -215,7 +265,7 @@ test(`${PAYLOAD_INDEXES.length} text payloads x ${URL_PAYLOADS.length} URL paylo
   while (platform.receiver.calls.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
 
   const slugs: Slugs = {
-    article: PAYLOAD_INDEXES.map((i) => `xss-${i}`),
+    article: PAYLOAD_INDEXES.flatMap((i) => [`xss-${i}`, `xss-${i}-es`]),
     condition: PAYLOAD_INDEXES.map((i) => `xss-condition-${i}`),
     treatment: PAYLOAD_INDEXES.map((i) => `xss-treatment-${i}`),
   }
@@ -248,11 +298,14 @@ test(`${PAYLOAD_INDEXES.length} text payloads x ${URL_PAYLOADS.length} URL paylo
   )
   // The hostile articles are really served (the scan is not looking at error pages).
   for (const slug of slugs.article) {
+    const spanish = slug.endsWith('-es')
     assert.is(
-      outputs.find((o) => o.url === `${platform.delivery.url}/articles/${slug}`)?.status,
+      outputs.find((o) => o.url === `${platform.delivery.url}${spanish ? '/es' : ''}/articles/${slug}`)?.status,
       200,
       `page of ${slug}`,
     )
+    // The partner is licensed for English only: its Spanish articles are not syndicated to it.
+    if (spanish) continue
     assert.is(
       outputs.find((o) => o.url.endsWith(`/syndication/v1/articles/${slug}`))?.status,
       200,

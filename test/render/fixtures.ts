@@ -91,6 +91,7 @@ const faq = (question: string, answer: string[], order: number) => ({
   question,
   answer: answer.map((t) => ({ ...paragraph(t), style: 'normal' as const })),
   order,
+  language: 'en' as const,
   treatments: null,
   conditions: null,
 })
@@ -168,6 +169,7 @@ export const article: ArticleInput = {
   conditions: [
     {
       _id: 'condition-tennis-elbow',
+      language: 'en',
       _type: 'condition',
       name: 'Tennis elbow',
       slug: 'tennis-elbow',
@@ -180,6 +182,7 @@ export const article: ArticleInput = {
   treatments: [
     {
       _id: 'treatment-dry-needling',
+      language: 'en',
       _type: 'treatment',
       name: 'Integrative Dry Needling',
       slug: 'integrative-dry-needling',
@@ -209,6 +212,7 @@ export const article: ArticleInput = {
   careInstructions: [
     {
       _id: 'care-after',
+      language: 'en',
       _type: 'careInstruction',
       title: 'What should I do after treatment?',
       slug: 'after-dry-needling',
@@ -238,6 +242,7 @@ export const article: ArticleInput = {
     },
     {
       _id: 'care-before',
+      language: 'en',
       _type: 'careInstruction',
       title: 'What should I do to prepare for the treatment?',
       slug: 'before-dry-needling',
@@ -318,6 +323,7 @@ export const condition: ConditionInput = {
   treatments: [
     {
       _id: 'treatment-dry-needling',
+      language: 'en',
       _type: 'treatment',
       name: 'Integrative Dry Needling',
       slug: 'integrative-dry-needling',
@@ -327,6 +333,7 @@ export const condition: ConditionInput = {
   articles: [
     {
       _id: 'article-why-needles',
+      language: 'en',
       _type: 'article',
       _updatedAt: '2024-06-02T09:30:00Z',
       title: 'Why you shouldn’t be afraid of needles',

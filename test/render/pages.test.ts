@@ -155,7 +155,7 @@ article('head: title, meta description from SEO, canonical URL, language, inline
   assert.is(attr(description!, 'content'), seed.article.seo!.metaDescription!)
   const canonical = byTag(parsed, 'link').find((l) => attr(l, 'rel') === 'canonical')
   assert.is(attr(canonical!, 'href'), `${seed.clinic.siteUrl!.replace(/\/$/, '')}/articles/${SLUG}`)
-  assert.is(attr(byTag(parsed, 'html')[0]!, 'lang'), 'en')
+  assert.is(attr(byTag(parsed, 'html')[0]!, 'lang'), 'en-US', 'the locale of the page language (model/languages.ts)')
   assert.is(byTag(parsed, 'style').length, 1)
   assert.is(byTag(parsed, 'link').length, 1, 'no stylesheet links: CSS is inline')
   assert.not.ok(byTag(parsed, 'meta').some((m) => attr(m, 'name') === 'robots'))

@@ -28,6 +28,9 @@ export async function runGroq(
   query: string,
   params: Record<string, unknown> = {},
 ): Promise<unknown> {
+  // Delivery's queries read in `$lang` (English unless given), English standing in only with `$fallback`;
+  // no translation versions read (`$versions`, `$versionIds`: delivery/content/versions.ts).
+  params = { lang: 'en', fallback: false, versions: [], versionIds: [], ...params }
   // Params at parse time too: groq-js resolves slice bounds like `[0...$limit]` while parsing.
   const result = await evaluate(parse(query, { params }), { dataset: documents, params })
   return result.get()

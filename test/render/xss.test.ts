@@ -257,7 +257,7 @@ xss('article, condition, treatment and index pages with hostile content in every
             body: a.body as unknown as NonNullable<ConditionInput['sections']>[number]['body'],
           },
         ],
-        treatments: [{ _id: 't', _type: 'treatment', name: payload, slug: payload, summary: payload }],
+        treatments: [{ _id: 't', _type: 'treatment', name: payload, slug: payload, summary: payload, language: 'en' }],
         articles: [{ ...condition.articles![0]!, title: payload, excerpt: payload, slug: payload }],
       }
       assertPageSafe(renderConditionPage(cond, c, { images, onWarning: () => {} }), `condition ${where}`)

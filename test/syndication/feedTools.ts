@@ -11,6 +11,8 @@ export interface ParsedFeed {
   bozo_exception: string | null
   version: string
   title: string
+  /** RSS <language>, Atom xml:lang, JSON Feed language (null when the feed declares none). */
+  language: string | null
   links: Array<{ rel: string; href: string }>
   entries: Array<{
     id: string
@@ -32,6 +34,7 @@ print(json.dumps({
   "bozo_exception": str(d.get("bozo_exception")) if d.bozo else None,
   "version": d.version,
   "title": f.get("title", ""),
+  "language": f.get("language"),
   "links": [{"rel": l.get("rel", ""), "href": l.get("href", "")} for l in f.get("links", [])],
   "entries": [{
     "id": e.get("id", ""),

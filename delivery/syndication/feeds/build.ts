@@ -41,6 +41,8 @@ export function buildFeed(options: {
   clinic: SyndicationClinic & { name: string; siteUrl: string }
   items: FeedItem[]
   builtAt: Date
+  /** BCP 47 locale of the feed's language (`es-US`): RSS `<language>`, Atom `xml:lang`, JSON Feed `language`. */
+  language: string
 }): Feed {
   const updated = options.items.reduce<Date | null>(
     (latest, item) => (!latest || item.dateModified > latest ? item.dateModified : latest),
@@ -50,7 +52,7 @@ export function buildFeed(options: {
     id: options.id,
     title: options.title,
     description: options.description,
-    language: 'en-US',
+    language: options.language,
     updated: updated ?? options.builtAt,
     authors: [{ name: options.clinic.name, url: options.clinic.siteUrl }],
     items: options.items,

@@ -42,7 +42,12 @@ export function payloadContext(syndication: Syndication): PayloadContext {
 }
 
 export function partnerAudience(partner: PartnerRecord): Audience {
-  return { kind: 'partner', partnerId: partner.id, allowedCategories: partner.allowedCategories }
+  return {
+    kind: 'partner',
+    partnerId: partner.id,
+    allowedCategories: partner.allowedCategories,
+    languages: partner.languages,
+  }
 }
 
 /** Outside a partner's scope and nonexistent read the same: nothing tells them apart. */

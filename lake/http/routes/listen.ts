@@ -4,7 +4,7 @@ import { randomId } from '../../ids.js'
 import { Listener, type MutationEvent } from '../../listen/listener.js'
 import type { CommittedTransaction } from '../../store/index.js'
 import type { RouteOptions } from '../context.js'
-import { boolParam, groqParamsFromQuery, queryString, startEventStream, stringParam } from '../util.js'
+import { boolParam, groqParamsFromQuery, queryString, EventStreams, stringParam } from '../util.js'
 
 /**
  * `GET /data/listen/<dataset>`: server-sent events. `welcome` first (or `welcomeback` when a
@@ -16,6 +16,7 @@ import { boolParam, groqParamsFromQuery, queryString, startEventStream, stringPa
  * `/users/me`). Signed-in listeners (the Studio) get the author's user id as before.
  */
 const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
+  const streams = new EventStreams(ctx.config.keepAliveMs)
   app.get<{ Params: { dataset: string } }>('/data/listen/:dataset', async (request, reply) => {
     const q = queryString(request)
     const query = stringParam(q, 'query')
@@ -41,12 +42,8 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const enableResume = boolParam(q, 'enableResume', false)
     const lastEventId = headerValue(request.headers['last-event-id'])
 
-    const raw = startEventStream(request, reply)
-
-    let closed = false
-    const write = (chunk: string): void => {
-      if (!closed) raw.write(chunk)
-    }
+    const stream = streams.start(request, reply)
+    const write = stream.write
     const showAuthors = request.identity.kind === 'user'
     const send = (event: MutationEvent): void => {
       const shown = showAuthors ? event : { ...event, identity: '' }
@@ -59,7 +56,7 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const enqueue = (tx: CommittedTransaction, afterDocumentId?: string): void => {
       chain = chain
         .then(async () => {
-          if (closed) return
+          if (stream.closed) return
           for (const event of await listener.eventsFor(tx, afterDocumentId)) send(event)
         })
         .catch((err: unknown) => {
@@ -89,21 +86,7 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     buffering = false
     for (const tx of pending.splice(0)) enqueue(tx)
 
-    const keepAlive = setInterval(() => write(': keep-alive\n\n'), ctx.config.keepAliveMs)
-    const shutdown = (): void => {
-      close()
-      raw.end()
-    }
-    const close = (): void => {
-      if (closed) return
-      closed = true
-      clearInterval(keepAlive)
-      unsubscribe()
-      closeOnShutdown.delete(shutdown)
-    }
-    raw.on('close', close)
-    raw.on('error', close)
-    closeOnShutdown.add(shutdown)
+    stream.hold(unsubscribe)
 
     function resumePoint(eventId: string): { seq: number; documentId: string } | undefined {
       const hash = eventId.indexOf('#')
@@ -113,10 +96,7 @@ const listenRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     }
   })
 
-  const closeOnShutdown = new Set<() => void>()
-  app.addHook('onClose', async () => {
-    for (const close of closeOnShutdown) close()
-  })
+  app.addHook('onClose', async () => streams.closeAll())
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

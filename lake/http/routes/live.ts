@@ -3,7 +3,7 @@ import { canReadPrivate } from '../../auth/index.js'
 import { badRequest, LakeError } from '../../errors.js'
 import { liveLogOf, type LiveAudience, type LiveEntry } from '../../listen/live.js'
 import type { RouteOptions } from '../context.js'
-import { boolParam, queryString, startEventStream, stringParam } from '../util.js'
+import { boolParam, queryString, EventStreams, stringParam } from '../util.js'
 
 /**
  * `GET /data/live/events/<dataset>`: Sanity's Live Content API, server-sent events that
@@ -24,7 +24,7 @@ import { boolParam, queryString, startEventStream, stringParam } from '../util.j
 const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
   // Live connections one lake serves at a time; past it a new one gets `goaway` (poll instead).
   const maxConnections = ctx.config.liveMaxConnections
-  const open = new Set<() => void>()
+  const streams = new EventStreams(ctx.config.keepAliveMs)
 
   app.get<{ Params: { dataset: string } }>('/data/live/events/:dataset', async (request, reply) => {
     const q = queryString(request)
@@ -55,12 +55,8 @@ const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
     const log = liveLogOf(store)
     const lastEventId = headerValue(request.headers['last-event-id'])
 
-    const raw = startEventStream(request, reply)
-
-    let closed = false
-    const write = (chunk: string): void => {
-      if (!closed) raw.write(chunk)
-    }
+    const stream = streams.start(request, reply)
+    const write = stream.write
     const send = (entry: LiveEntry): void => {
       const outcome = entry.outcome[audience]
       if (outcome === null) return
@@ -68,11 +64,11 @@ const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
       else write(`id: ${entry.id}\nevent: message\ndata: ${JSON.stringify({ id: entry.id, tags: outcome })}\n\n`)
     }
 
-    if (open.size >= maxConnections) {
+    if (streams.size >= maxConnections) {
       write(
         `id: ${log.position}\nevent: goaway\ndata: ${JSON.stringify({ reason: `connection limit reached (${maxConnections} live connections, LAKE_LIVE_MAX_CONNECTIONS)` })}\n\n`,
       )
-      raw.end()
+      stream.raw.end()
       return
     }
 
@@ -88,26 +84,10 @@ const liveRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx }) => {
       write(`id: ${log.position}\nevent: welcome\ndata: {}\n\n`)
     }
 
-    const keepAlive = setInterval(() => write(': keep-alive\n\n'), ctx.config.keepAliveMs)
-    const shutdown = (): void => {
-      close()
-      raw.end()
-    }
-    const close = (): void => {
-      if (closed) return
-      closed = true
-      clearInterval(keepAlive)
-      unsubscribe()
-      open.delete(shutdown)
-    }
-    raw.on('close', close)
-    raw.on('error', close)
-    open.add(shutdown)
+    stream.hold(unsubscribe)
   })
 
-  app.addHook('onClose', async () => {
-    for (const shutdown of [...open]) shutdown()
-  })
+  app.addHook('onClose', async () => streams.closeAll())
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -17,7 +17,7 @@
 // other than `authorization` from a socket that has not authorized is refused and the socket
 // closed with 4001 (bifur's UNAUTHORIZED), and an unauthorized socket is closed after
 // AUTHORIZE_WITHIN_MS. Presence is not stored: it lives as long as the sockets.
-import type { IncomingMessage } from 'node:http'
+import { type IncomingMessage, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type Identity, type User, ANONYMOUS } from '../../auth/index.js'
 import { isRecord, LakeError } from '../../errors.js'
@@ -81,49 +81,43 @@ export class PresenceHub {
     const url = new URL(request.url ?? '/', 'http://lake.invalid')
     const match = SOCKET_PATH.exec(url.pathname)
     if (!match || parseApiVersion(match[1]) === undefined) {
-      refuseUpgrade(
+      refuse(
         socket,
-        404,
-        'Not Found',
         new LakeError(
           404,
           'notFoundError',
           `no WebSocket endpoint at ${url.pathname}: the presence socket is /v2022-06-30/socket/<dataset>`,
-        ).toBody(),
+        ),
       )
       return
     }
     const dataset = decodeURIComponent(match[2])
     const origin = request.headers.origin
     if (origin !== undefined && !this.allowedOrigin(origin)) {
-      refuseUpgrade(
+      refuse(
         socket,
-        403,
-        'Forbidden',
         new LakeError(
           403,
           'forbiddenError',
           `origin ${origin} may not open the presence socket: only localhost origins and those in LAKE_CORS_ORIGINS may`,
-        ).toBody(),
+        ),
       )
       return
     }
     const problem = handshakeProblem(request)
     if (problem) {
-      refuseUpgrade(socket, 400, 'Bad Request', new LakeError(400, 'httpBadRequest', problem).toBody())
+      refuse(socket, new LakeError(400, 'httpBadRequest', problem))
       return
     }
     const invalid = invalidDatasetReason(dataset)
     if (invalid !== undefined || !this.ctx.store.hasDataset(dataset)) {
-      refuseUpgrade(
+      refuse(
         socket,
-        404,
-        'Not Found',
         new LakeError(
           404,
           'datasetNotFound',
           invalid ?? `Dataset "${dataset}" not found for project ID "${this.ctx.config.projectId}"`,
-        ).toBody(),
+        ),
       )
       return
     }
@@ -133,7 +127,7 @@ export class PresenceHub {
       identity = this.ctx.accounts.identify(authorization)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      refuseUpgrade(socket, 401, 'Unauthorized', new LakeError(401, 'unauthorizedError', message).toBody())
+      refuse(socket, new LakeError(401, 'unauthorizedError', message))
       return
     }
     const ws = acceptWebSocket(request, socket, head, { maxMessageBytes: MAX_MESSAGE_BYTES })
@@ -358,4 +352,9 @@ function rpcId(message: unknown): RpcId {
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header?.trim() ?? '')
   return match ? match[1] : undefined
+}
+
+/** Answers an upgrade request with `error` as a lake error body, and closes the socket. */
+function refuse(socket: Duplex, error: LakeError): void {
+  refuseUpgrade(socket, error.statusCode, STATUS_CODES[error.statusCode] ?? 'Error', error.toBody())
 }

@@ -17,6 +17,7 @@ import { parseGroq } from '../evaluate.js'
 import type { QueryReads } from '../sync-tags.js'
 import { readsDataset, type TraceSource } from '../source-map.js'
 import { isPlannable } from './analyze.js'
+import type { View } from '../../indexes/view.js'
 import { gatedView } from './index-gate.js'
 import { evaluateTree, evaluateTreeSync, NeedsAsyncEvaluation, QueryPlanner, type PlanNote } from './plan.js'
 
@@ -68,21 +69,26 @@ function parseCached(query: string, params: Record<string, unknown>): ExprNode {
   return tree
 }
 
+/** A planner over the input's perspective view (gated when the query is a watched one). */
+function plannerFor(input: Omit<PlannedQueryInput, 'query'>): { planner: QueryPlanner; view: View } {
+  const view = indexesFor(input.store).view(input.perspective)
+  const planner = new QueryPlanner(input.gated ? gatedView(view) : view, {
+    params: input.params ?? {},
+    timestamp: input.timestamp ?? new Date(),
+    identity: input.identity,
+    sanity: input.sanity,
+  })
+  return { planner, view }
+}
+
 function plan(input: PlannedQueryInput): {
   planner: QueryPlanner
   tree: ExprNode
   plannable: boolean
   parsed: ExprNode
 } {
-  const params = input.params ?? {}
-  const tree = parseCached(input.query, params)
-  const view = indexesFor(input.store).view(input.perspective)
-  const planner = new QueryPlanner(input.gated ? gatedView(view) : view, {
-    params,
-    timestamp: input.timestamp ?? new Date(),
-    identity: input.identity,
-    sanity: input.sanity,
-  })
+  const tree = parseCached(input.query, input.params ?? {})
+  const { planner } = plannerFor(input)
   const plannable = isPlannable(tree)
   return { planner, tree: plannable ? planner.rewrite(tree) : tree, plannable, parsed: tree }
 }
@@ -168,14 +174,7 @@ export function viewDocuments(store: IndexableStore, perspective: ViewName): rea
  * the view's indexes (gated as a watched query's are), `->` from the id index.
  */
 export function plannedTraceSource(input: Omit<PlannedQueryInput, 'query'>): TraceSource {
-  const params = input.params ?? {}
-  const view = indexesFor(input.store).view(input.perspective)
-  const planner = new QueryPlanner(input.gated ? gatedView(view) : view, {
-    params,
-    timestamp: input.timestamp ?? new Date(),
-    identity: input.identity,
-    sanity: input.sanity,
-  })
+  const { planner, view } = plannerFor(input)
   const options = planner.evaluateOptions()
   const deref = options?.dereference as unknown as (ref: { _ref: string }) => unknown
   return {

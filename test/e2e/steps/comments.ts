@@ -5,6 +5,7 @@
 // dataset, where the Studio keeps them.
 import { createClient, type SanityClient } from '@sanity/client'
 import type { Locator, Page } from 'playwright-core'
+import { eventually } from '../harness.js'
 
 /** What a step needs of the running stack (a subset of the harness's StackInfo). */
 export interface StackLike {
@@ -125,26 +126,26 @@ function thread(page: Page, text: string): Locator {
   return page.locator('[data-testid="comments-list-item"]').filter({ hasText: text }).first()
 }
 
-/** Resolves the thread whose first comment includes `text` ("Mark comment as resolved"). */
-export async function resolveThread(page: Page, text: string): Promise<void> {
+/** In the `which` view, clicks the status button (`button`: its attribute selector) of the thread including `text`. */
+async function toggleThreadStatus(page: Page, text: string, which: 'Open' | 'Resolved', button: string): Promise<void> {
   await openComments(page)
-  await showThreads(page, 'Open')
+  await showThreads(page, which)
   const item = thread(page, text)
   await item.hover()
-  await item.locator('[data-testid="comments-list-item-status-button"]').click()
+  await item.locator(`[data-testid="comments-list-item-status-button"]${button}`).click()
   // Off the list: the next thread moves up under the pointer.
   await page.mouse.move(0, 0)
+}
+
+/** Resolves the thread whose first comment includes `text` ("Mark comment as resolved"). */
+export async function resolveThread(page: Page, text: string): Promise<void> {
+  await toggleThreadStatus(page, text, 'Open', '')
   await thread(page, text).waitFor({ state: 'detached' })
 }
 
 /** Re-opens a resolved thread ("Resolved" view, "Re-open"); the Studio then shows the open threads. */
 export async function reopenThread(page: Page, text: string): Promise<void> {
-  await openComments(page)
-  await showThreads(page, 'Resolved')
-  const item = thread(page, text)
-  await item.hover()
-  await item.locator('[data-testid="comments-list-item-status-button"][aria-label="Re-open"]').click()
-  await page.mouse.move(0, 0)
+  await toggleThreadStatus(page, text, 'Resolved', '[aria-label="Re-open"]')
   await page
     .getByRole('button', { name: /^Open$/ })
     .first()
@@ -220,13 +221,7 @@ export async function waitForAddon<T>(
   probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe().catch(() => undefined)
-    if (value !== undefined && value !== null && value !== false) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
+  return eventually(what, probe, timeoutMs)
 }
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

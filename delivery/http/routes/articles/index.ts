@@ -11,6 +11,7 @@ import {
   errorResponses,
   listResponse,
   pageSizeSchema,
+  languageQuery,
   perspectiveSchema,
   queryOf,
   slugSchema,
@@ -33,6 +34,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
           limit: Type.Optional(pageSizeSchema),
           cursor: Type.Optional(cursorSchema),
           perspective: Type.Optional(perspectiveSchema),
+          ...languageQuery(),
         }),
         response: { 200: listResponse('A page of article summaries'), ...errorResponses },
       },
@@ -54,7 +56,7 @@ export const articleRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     qualifier: 'published ',
     description:
       'The article with its author, medical reviewer, categories, conditions, treatments, FAQs (in order), care instructions and citations resolved; body as HTML (with numbered footnotes) and Portable Text; MedicalWebPage JSON-LD.',
-    find: (content, slug) => content.articleBySlug(slug),
+    find: (content, slug, language) => content.articleBySlug(slug, language),
     present: presentArticle,
   })
 }

@@ -13,6 +13,7 @@ import {
   cursorSchema,
   errorResponses,
   listResponse,
+  languageQuery,
   perspectiveSchema,
   queryOf,
 } from '../../route-schemas.js'
@@ -31,6 +32,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           limit: Type.Optional(conditionPageSizeSchema),
           cursor: Type.Optional(cursorSchema),
           perspective: Type.Optional(perspectiveSchema),
+          ...languageQuery(),
         }),
         response: {
           200: listResponse('A page of condition summaries with MedicalCondition JSON-LD'),
@@ -47,7 +49,7 @@ export const conditionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     collection: 'conditions',
     description:
       'The condition with its sections (HTML and Portable Text), the treatments for it, the articles and FAQs that reference it; MedicalWebPage + MedicalCondition JSON-LD with ICD-10 codes.',
-    find: (content, slug) => content.conditionBySlug(slug),
+    find: (content, slug, language) => content.conditionBySlug(slug, language),
     present: presentCondition,
   })
 }

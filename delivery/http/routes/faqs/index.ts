@@ -2,11 +2,12 @@
 // plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { languageOf } from '../../../../model/languages.js'
 import type { RouteOptions } from '../../context.js'
 import { presentFaqs } from '../../present.js'
 import { jsonBody } from '../../respond.js'
-import { serveContent } from '../../serve-content.js'
-import { errorResponses, listResponse, perspectiveSchema, slugSchema } from '../../route-schemas.js'
+import { contentLanguage, requestedLanguage, serveContent } from '../../serve-content.js'
+import { errorResponses, languageQuery, listResponse, perspectiveSchema, slugSchema } from '../../route-schemas.js'
 
 /** At least one of treatment, condition. */
 const faqQuery = Type.Object(
@@ -14,6 +15,7 @@ const faqQuery = Type.Object(
     treatment: Type.Optional(slugSchema),
     condition: Type.Optional(slugSchema),
     perspective: Type.Optional(perspectiveSchema),
+    ...languageQuery(),
   },
   { additionalProperties: false, anyOf: [{ required: ['treatment'] }, { required: ['condition'] }] },
 )
@@ -33,8 +35,12 @@ export const faqRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { 
     },
     (request, reply) =>
       serveContent(context, request, reply, async (view) => {
+        const lang = requestedLanguage(request)
         const [faqs, present] = await Promise.all([view.content.faqsByTopic(request.query), view.present()])
-        return jsonBody(200, presentFaqs(faqs, request.url, present))
+        return {
+          ...jsonBody(200, { language: lang, ...presentFaqs(faqs, request.url, { ...present, lang }) }),
+          headers: contentLanguage(lang, faqs.map(languageOf)),
+        }
       }),
   )
 }

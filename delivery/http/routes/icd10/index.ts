@@ -40,7 +40,7 @@ export const icd10Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
     },
     (request, reply) =>
       serveDocument(context, request, reply, {
-        find: (content) => content.conditionsByIcd10Code(normalizeIcd10Code(request.params.code)),
+        find: (content) => content.conditionsByIcd10Code(normalizeIcd10Code(request.params.code), request.query),
         title: 'ICD-10 code not found',
         detail: (code) => `No condition carries the ICD-10-CM code "${code}".`,
         present: ({ code, conditions }, present) => ({

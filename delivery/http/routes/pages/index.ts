@@ -23,7 +23,8 @@ import {
   renderNotFoundPage,
   renderTreatmentPage,
 } from '../../../render/pages.js'
-import { collectionPath } from '../../../../model/site-paths.js'
+import { DEFAULT_LANGUAGE, LANGUAGE_IDS, LANGUAGES, languageOf, localeOf } from '../../../../model/languages.js'
+import { collectionPath, languagePrefix } from '../../../../model/site-paths.js'
 import { clinicSettings, type RouteOptions } from '../../context.js'
 import { API_PREFIX, nextPageLink } from '../../present.js'
 import { PREVIEW_CACHE_CONTROL, SESSION_PREVIEW_HEADERS, sessionPreviewOf } from '../../preview.js'
@@ -122,7 +123,8 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       const [clinic, result] = await Promise.all([view.clinic(), find(view.content)])
       if (!clinic) return clinicMissing(request.url)
       if (!result.found) return html(404, renderNotFoundPage(clinic, `We could not find that ${what}.`))
-      return html(200, render(result.value, clinic, options))
+      const page = html(200, render(result.value, clinic, options))
+      return { ...page, headers: { ...page.headers, 'content-language': localeOf(languageOf(result.value as object)) } }
     })
 
   app.get(
@@ -155,57 +157,63 @@ export const pageRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       }),
   )
 
-  app.get(
-    `${collectionPath('article')}/:slug`,
-    {
-      schema: documentPageSchema(
-        'Article page (HTML)',
-        'The article as a patient sees it, with MedicalWebPage JSON-LD.',
-      ),
-    },
-    (request, reply) =>
-      serveDocumentPage(
-        request,
-        reply,
-        (content) => content.articleBySlug(request.params.slug),
-        'article',
-        renderArticlePage,
-      ),
-  )
+  // One page per document type and language: `/articles/x` in English, `/es/articles/x` in Spanish.
+  for (const language of LANGUAGE_IDS) {
+    const prefix = languagePrefix(language)
+    const inLanguage = language === DEFAULT_LANGUAGE ? '' : ` in ${LANGUAGES.find((l) => l.id === language)?.title}`
+    const pageOf = { lang: language }
+    app.get(
+      `${prefix}${collectionPath('article')}/:slug`,
+      {
+        schema: documentPageSchema(
+          `Article page (HTML)${inLanguage}`,
+          'The article as a patient sees it, with MedicalWebPage JSON-LD and hreflang links to its other languages.',
+        ),
+      },
+      (request, reply) =>
+        serveDocumentPage(
+          request,
+          reply,
+          (content) => content.articleBySlug(request.params.slug, pageOf),
+          'article',
+          renderArticlePage,
+        ),
+    )
 
-  app.get(
-    `${collectionPath('condition')}/:slug`,
-    {
-      schema: documentPageSchema(
-        'Condition page (HTML)',
-        'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.',
-      ),
-    },
-    (request, reply) =>
-      serveDocumentPage(
-        request,
-        reply,
-        (content) => content.conditionBySlug(request.params.slug),
-        'condition',
-        renderConditionPage,
-      ),
-  )
+    app.get(
+      `${prefix}${collectionPath('condition')}/:slug`,
+      {
+        schema: documentPageSchema(
+          `Condition page (HTML)${inLanguage}`,
+          'The condition with its treatments, articles and FAQs, with MedicalCondition JSON-LD.',
+        ),
+      },
+      (request, reply) =>
+        serveDocumentPage(
+          request,
+          reply,
+          (content) => content.conditionBySlug(request.params.slug, pageOf),
+          'condition',
+          renderConditionPage,
+        ),
+    )
 
-  app.get(
-    `${collectionPath('treatment')}/:slug`,
-    {
-      schema: documentPageSchema(
-        'Treatment page (HTML)',
-        'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.',
-      ),
-    },
-    (request, reply) =>
-      serveDocumentPage(
-        request,
-        reply,
-        (content) => content.treatmentBySlug(request.params.slug),
-        'treatment',
-        renderTreatmentPage,
-      ),
-  )
+    app.get(
+      `${prefix}${collectionPath('treatment')}/:slug`,
+      {
+        schema: documentPageSchema(
+          `Treatment page (HTML)${inLanguage}`,
+          'The treatment with FAQs and care instructions, with MedicalTherapy JSON-LD.',
+        ),
+      },
+      (request, reply) =>
+        serveDocumentPage(
+          request,
+          reply,
+          (content) => content.treatmentBySlug(request.params.slug, pageOf),
+          'treatment',
+          renderTreatmentPage,
+        ),
+    )
+  }
 }

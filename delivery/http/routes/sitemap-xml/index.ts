@@ -13,6 +13,8 @@ import { childSitemapNotFound, collectionName, parseSitemapFile, siteBase, sitem
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
+/** Google's namespace for a page's language versions in a sitemap (`xhtml:link rel="alternate"`). */
+const XHTML_NS = 'http://www.w3.org/1999/xhtml'
 
 function xml(body: string): Produced {
   return { status: 200, contentType: XML_CONTENT_TYPE, body }
@@ -70,9 +72,19 @@ export const sitemapXmlRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (
         if (!result.found) return childSitemapNotFound(request, `page ${wanted.page} of ${collectionName(wanted.type)}`)
         const urls = sitemapUrls(result.value, base)
         return xml(
-          `${XML_HEAD}<urlset xmlns="${SITEMAP_NS}">\n` +
+          `${XML_HEAD}<urlset xmlns="${SITEMAP_NS}" xmlns:xhtml="${XHTML_NS}">\n` +
             urls
-              .map((u) => `  <url><loc>${escapeHtml(u.loc)}</loc><lastmod>${escapeHtml(u.lastmod)}</lastmod></url>\n`)
+              .map(
+                (u) =>
+                  `  <url><loc>${escapeHtml(u.loc)}</loc><lastmod>${escapeHtml(u.lastmod)}</lastmod>` +
+                  u.alternates
+                    .map(
+                      (a) =>
+                        `<xhtml:link rel="alternate" hreflang="${escapeHtml(a.hreflang)}" href="${escapeHtml(a.href)}"/>`,
+                    )
+                    .join('') +
+                  '</url>\n',
+              )
               .join('') +
             '</urlset>\n',
         )

@@ -2,8 +2,9 @@
 // the prefix is given where the plugin is registered.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { notFoundProblem, serveContent, serveList } from '../../serve-content.js'
+import { contentLanguage, notFoundProblem, requestedLanguage, serveContent, serveList } from '../../serve-content.js'
 import { registerSlugRoute } from '../../slug-route.js'
+import { languageOf } from '../../../../model/languages.js'
 import type { RouteOptions } from '../../context.js'
 import { presentCareInstructions, presentTreatment, presentTreatmentList } from '../../present.js'
 import { jsonBody } from '../../respond.js'
@@ -12,8 +13,9 @@ import {
   cursorSchema,
   errorResponses,
   listResponse,
-  problemResponse,
+  languageQuery,
   perspectiveSchema,
+  problemResponse,
   queryOf,
   slugParams,
   treatmentPageSizeSchema,
@@ -33,6 +35,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           limit: Type.Optional(treatmentPageSizeSchema),
           cursor: Type.Optional(cursorSchema),
           perspective: Type.Optional(perspectiveSchema),
+          ...languageQuery(),
         }),
         response: { 200: listResponse('A page of treatment summaries'), ...errorResponses },
       },
@@ -46,7 +49,7 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     collection: 'treatments',
     description:
       'The treatment with how it works and what to expect (HTML and Portable Text), FAQs in order, before- and after-care, conditions and articles; MedicalWebPage + MedicalTherapy JSON-LD.',
-    find: (content, slug) => content.treatmentBySlug(slug),
+    find: (content, slug, language) => content.treatmentBySlug(slug, language),
     present: presentTreatment,
   })
 
@@ -59,7 +62,11 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           'Before- and after-treatment care instructions with their steps (before first), optionally of one phase; HowTo JSON-LD.',
         tags: ['treatments'],
         params: slugParams,
-        querystring: queryOf({ phase: Type.Optional(carePhaseSchema), perspective: Type.Optional(perspectiveSchema) }),
+        querystring: queryOf({
+          phase: Type.Optional(carePhaseSchema),
+          perspective: Type.Optional(perspectiveSchema),
+          ...languageQuery(),
+        }),
         response: {
           200: listResponse('Care instructions'),
           404: problemResponse('No treatment has this slug'),
@@ -68,15 +75,26 @@ export const treatmentRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       },
     },
     (request, reply) =>
-      serveContent(context, request, reply, async ({ content }) => {
-        const [treatment, care] = await Promise.all([
+      serveContent(context, request, reply, async ({ content, present }) => {
+        const lang = requestedLanguage(request)
+        const [treatment, care, presentWith] = await Promise.all([
           content.treatmentBySlug(request.params.slug),
-          content.careInstructions({ treatment: request.params.slug, phase: request.query.phase }),
+          // Care instructions point at the source (English) treatment: it names them in every language.
+          content.careInstructions({
+            treatment: request.params.slug,
+            phase: request.query.phase,
+            lang: request.query.lang,
+            fallback: request.query.fallback,
+          }),
+          present(),
         ])
         if (!treatment.found) {
           return notFoundProblem(request.url, 'Treatment not found', `No treatment has the slug "${treatment.key}".`)
         }
-        return jsonBody(200, presentCareInstructions(care, request.url))
+        return {
+          ...jsonBody(200, { language: lang, ...presentCareInstructions(care, request.url, { ...presentWith, lang }) }),
+          headers: contentLanguage(lang, care.map(languageOf)),
+        }
       }),
   )
 }
