@@ -7,12 +7,21 @@ export class LakeError extends Error {
   readonly statusCode: number
   readonly type: string
   readonly details: Record<string, unknown>
+  /** Response headers the error needs (e.g. `Retry-After` on a 429). */
+  readonly headers: Record<string, string>
 
-  constructor(statusCode: number, type: string, description: string, details: Record<string, unknown> = {}) {
+  constructor(
+    statusCode: number,
+    type: string,
+    description: string,
+    details: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
     super(description)
     this.statusCode = statusCode
     this.type = type
     this.details = details
+    this.headers = headers
   }
 
   toBody(): { error: Record<string, unknown> } {

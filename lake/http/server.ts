@@ -199,7 +199,7 @@ export async function buildServers(
   })
 
   app.setErrorHandler((error: FastifyError | LakeError | Error, _request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof LakeError) return reply.code(error.statusCode).send(error.toBody())
+    if (error instanceof LakeError) return reply.code(error.statusCode).headers(error.headers).send(error.toBody())
     const fe = error as FastifyError
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply

@@ -144,6 +144,9 @@ export function tooManyQueries(limit: number, authenticated: boolean): LakeError
     'tooManyQueries',
     `this caller already has ${limit} slow queries waiting or running (${limitVariable('maxQueued', authenticated)}): wait for them to finish, or make the queries cheaper`,
     { limit, variable: limitVariable('maxQueued', authenticated) },
+    // A slow query's turn is seconds at most: a client that honours Retry-After (delivery's
+    // source gate, get-it's retry) comes back when a slot is likely free instead of guessing.
+    { 'retry-after': '1' },
   )
 }
 

@@ -10,11 +10,14 @@ var LakeError = class extends Error {
   statusCode;
   type;
   details;
-  constructor(statusCode, type, description, details = {}) {
+  /** Response headers the error needs (e.g. `Retry-After` on a 429). */
+  headers;
+  constructor(statusCode, type, description, details = {}, headers = {}) {
     super(description);
     this.statusCode = statusCode;
     this.type = type;
     this.details = details;
+    this.headers = headers;
   }
   toBody() {
     return { error: { description: this.message, type: this.type, ...this.details } };

@@ -32,6 +32,7 @@ const budget: QueryBudgetConfig = {
 
 interface Answer {
   status: number
+  retryAfter: string | null
   body: { result?: unknown; error?: Record<string, unknown> & { type?: string; description?: string } }
 }
 
@@ -41,7 +42,11 @@ async function post(query: string, params: Record<string, unknown> = {}, auth = 
     headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, params }),
   })
-  return { status: response.status, body: (await response.json()) as Answer['body'] }
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as Answer['body'],
+  }
 }
 
 async function plainGroq(query: string, params: Record<string, unknown> = {}): Promise<unknown> {
@@ -117,6 +122,7 @@ test('one caller with LAKE_QUERY_MAX_QUEUED slow queries gets a 429 for the next
   const refused = [a, b].find((x) => x?.status === 429)
   assert.is(refused?.body.error?.type, 'tooManyQueries')
   assert.is(refused?.body.error?.variable, 'LAKE_QUERY_MAX_QUEUED')
+  assert.is(refused?.retryAfter, '1', 'the 429 says when to come back')
 })
 
 test('queries answered in a query worker are exactly plain groq-js', async () => {
