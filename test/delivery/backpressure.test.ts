@@ -9,13 +9,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { type ClientConfig, createClient, type SanityClient } from '@sanity/client'
+import type { ClientConfig, SanityClient } from '@sanity/client'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { createEditor, startLake, type RunningLake } from '../../lake/index.js'
 import { importNdjson } from '../../lake/io/ndjson.js'
 import { queryBudgetFromEnv } from '../../lake/query/budget.js'
+import { lakeClient } from '../helpers/lake.js'
 import { loadSeed, SEED_PATH, slugOf } from './_seed.js'
 
 const test = suite('delivery: backpressure towards the content source')
@@ -29,15 +30,7 @@ let editor: SanityClient
 
 /** A client of the lake: anonymous unless `config` carries a token. */
 function anonymous(config: Partial<ClientConfig> = {}): SanityClient {
-  return createClient({
-    projectId: 'local',
-    dataset: 'production',
-    apiHost: lake.httpUrl,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    useCdn: false,
-    ...config,
-  })
+  return lakeClient(lake.httpUrl, config)
 }
 const servers: DeliveryServer[] = []
 

@@ -16,6 +16,22 @@ import { importNdjson } from '../../lake/io/ndjson.js'
 import { createEditor, type RunningLake, startPrivateLake } from '../../lake/index.js'
 import type { SchedulerClock } from '../../lake/releases/scheduler.js'
 
+/**
+ * A client of the local lake at `httpUrl` (dataset `production` unless `config` says otherwise):
+ * anonymous unless `config` carries a token. For lakes a test starts without startTestLake.
+ */
+export function lakeClient(httpUrl: string, config: Partial<ClientConfig> = {}): SanityClient {
+  return createClient({
+    projectId: 'local',
+    dataset: 'production',
+    apiHost: httpUrl,
+    useProjectHostname: false,
+    apiVersion: '2025-02-19',
+    useCdn: false,
+    ...config,
+  })
+}
+
 export interface TestLake {
   lake: RunningLake
   /** Editor client: `apiHost: httpUrl`, `useProjectHostname: false`, `apiVersion: '2025-02-19'`, `useCdn: false`, with a token. */

@@ -11,7 +11,6 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import { createClient } from '@sanity/client'
 import { createDeliveryClient } from '../../delivery/client.js'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { Accounts } from '../../lake/auth/index.js'
@@ -20,7 +19,7 @@ import { bundleEntries, freshDataDir, ROOT, type Bundles } from './helpers/bundl
 import { spawnLake, type ChildLake } from './helpers/child-lake.js'
 import { quantile, report } from './helpers/figures.js'
 import { startSwitchProxy } from './helpers/switch-proxy.js'
-import { startTestLake } from '../helpers/lake.js'
+import { lakeClient, startTestLake } from '../helpers/lake.js'
 import { startPlatform, syndicatedArticleDraft } from './_platform.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
@@ -125,15 +124,7 @@ test('the local lake is killed: cached content served stale, /health degraded, a
     assert.is(fresh.status, 200)
     assert.is.not(fresh.cache, 'STALE')
     // A publish after recovery reaches delivery (the listener or the TTL refetch).
-    const editor = createClient({
-      projectId: 'local',
-      dataset: 'production',
-      apiHost: lake.httpUrl,
-      useProjectHostname: false,
-      apiVersion: '2025-02-19',
-      useCdn: false,
-      token,
-    })
+    const editor = lakeClient(lake.httpUrl, { token })
     await editor.patch('article-dry-needling').set({ title: 'Recovered title after the outage' }).commit()
     const shownIn = await waitFor(
       async () => (await get(base, ARTICLE)).text.includes('Recovered title after the outage'),
