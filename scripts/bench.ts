@@ -21,8 +21,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import { isDeepStrictEqual } from 'node:util'
 import { evaluate, parse } from 'groq-js'
-import { createClient } from '@sanity/client'
-import { createEditor, startLake } from '../lake/index.js'
+import { createEditor, startPrivateLake } from '../lake/index.js'
 import { ANONYMOUS } from '../lake/auth/index.js'
 import { importDocuments, type ImportEntry, type ImportResult } from '../lake/io/ndjson.js'
 import { perspectiveDocuments, runQuery } from '../lake/query/index.js'
@@ -30,7 +29,13 @@ import type { DatasetStore } from '../lake/store/index.js'
 import { writeDatasetNdjson } from './generate-dataset.js'
 import { runLoad, startRawServer, type LoadResult } from './bench/http.js'
 import { benchLiveLoad, type LiveLoadResult } from './bench/live-load.js'
-import { queryOverHttp, startLakeProcess, waitForCount, type LakeProcess } from './bench/lake-process.js'
+import {
+  benchLakeClient,
+  queryOverHttp,
+  startLakeProcess,
+  waitForCount,
+  type LakeProcess,
+} from './bench/lake-process.js'
 import { measureListenLatency, type ListenResult } from './bench/listen.js'
 import { deliveryQueries, referenceQueries, pickParams, type BenchQuery } from './bench/queries.js'
 import { evenSubset, type NaivePoint, predictNaiveMs } from './bench/predict.js'
@@ -427,14 +432,7 @@ async function benchQueries(
 
 async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResult> {
   const { startDeliveryServer } = await import('../delivery/http/server.js')
-  const client = createClient({
-    projectId: 'local',
-    dataset: store.name,
-    apiHost: lakeUrl,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    useCdn: false,
-  })
+  const client = benchLakeClient(lakeUrl, store.name)
   const articles = perspectiveDocuments(store, 'published', ANONYMOUS).filter(
     (d) =>
       d._type === 'article' &&
@@ -529,14 +527,7 @@ async function benchSize(size: number): Promise<SizeResult> {
   gc()
   const baselineRssBytes = process.memoryUsage().rss
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-'))
-  const lake = await startLake({
-    dataDir,
-    httpPort: 0,
-    httpsPort: -1,
-    env: false,
-    dataset: 'production',
-    projectId: 'local',
-  })
+  const lake = await startPrivateLake({ dataDir, dataset: 'production', projectId: 'local' })
   let lakeChild: { lake: LakeProcess; emptyRssBytes: number } | undefined
   try {
     const store = lake.store.dataset('production')
@@ -555,14 +546,7 @@ async function benchSize(size: number): Promise<SizeResult> {
     const runsMs: number[] = []
     for (let run = 1; run < config.importRuns; run++) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-bench-import-'))
-      const other = await startLake({
-        dataDir: dir,
-        httpPort: 0,
-        httpsPort: -1,
-        env: false,
-        dataset: 'production',
-        projectId: 'local',
-      })
+      const other = await startPrivateLake({ dataDir: dir, dataset: 'production', projectId: 'local' })
       try {
         runsMs.push((await timedImport(other.store.dataset('production'), entries)).ms)
       } finally {
@@ -613,14 +597,7 @@ async function benchSize(size: number): Promise<SizeResult> {
             lakeUrl: lake.httpUrl,
             dataset: store.name,
             token,
-            client: createClient({
-              projectId: 'local',
-              dataset: store.name,
-              apiHost: lake.httpUrl,
-              useProjectHostname: false,
-              apiVersion: '2025-02-19',
-              useCdn: false,
-            }),
+            client: benchLakeClient(lake.httpUrl, store.name),
             published: perspectiveDocuments(store, 'published', ANONYMOUS),
             log: (message) => log(`${size}: ${message}`),
           },

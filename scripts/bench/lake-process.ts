@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { createClient, type SanityClient } from '@sanity/client'
 import type { MemoryReport, MemoryRequest } from './memory-lake.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
@@ -133,4 +134,16 @@ export async function waitForCount(url: string, dataset: string, expected: numbe
       throw new Error(`the lake process shows ${String(count)} documents, expected ${expected}`)
     await new Promise((r) => setTimeout(r, 250))
   }
+}
+
+/** An anonymous client of a bench lake's HTTP listener, as the delivery servers under test use. */
+export function benchLakeClient(lakeUrl: string, dataset: string): SanityClient {
+  return createClient({
+    projectId: 'local',
+    dataset,
+    apiHost: lakeUrl,
+    useProjectHostname: false,
+    apiVersion: '2025-02-19',
+    useCdn: false,
+  })
 }

@@ -112,31 +112,17 @@ async function main(): Promise<void> {
   if (!dataDir) throw new Error('set LAKE_DATA_DIR to a data dir a dataset was imported into')
   const events = Number(process.argv[2] ?? 200)
   const servers = Number(process.argv[3] ?? 0)
-  const { startLake } = await import('../../lake/index.js')
+  const { startPrivateLake } = await import('../../lake/index.js')
   const { ANONYMOUS } = await import('../../lake/auth/index.js')
   const { perspectiveDocuments } = await import('../../lake/query/index.js')
-  const { createClient } = await import('@sanity/client')
+  const { benchLakeClient } = await import('./lake-process.js')
   const { startDeliveryServer } = await import('../../delivery/http/server.js')
-  const lake = await startLake({
-    dataDir,
-    httpPort: 0,
-    httpsPort: -1,
-    env: false,
-    dataset: 'production',
-    projectId: 'local',
-  })
+  const lake = await startPrivateLake({ dataDir, dataset: 'production', projectId: 'local' })
   const store = lake.store.dataset('production')
   const delivery = []
   try {
     for (let i = 0; i < servers; i++) {
-      const client = createClient({
-        projectId: 'local',
-        dataset: 'production',
-        apiHost: lake.httpUrl,
-        useProjectHostname: false,
-        apiVersion: '2025-02-19',
-        useCdn: false,
-      })
+      const client = benchLakeClient(lake.httpUrl, 'production')
       delivery.push(await startDeliveryServer({ client, port: 0, host: '127.0.0.1', listen: true }))
     }
     const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')

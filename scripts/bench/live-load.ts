@@ -313,18 +313,11 @@ async function main(): Promise<void> {
     const v = process.env[name]
     return v === undefined || v === '' ? fallback : Number(v)
   }
-  const { createEditor, startLake } = await import('../../lake/index.js')
+  const { createEditor, startPrivateLake } = await import('../../lake/index.js')
   const { ANONYMOUS } = await import('../../lake/auth/index.js')
   const { perspectiveDocuments } = await import('../../lake/query/index.js')
-  const { createClient } = await import('@sanity/client')
-  const lake = await startLake({
-    dataDir,
-    httpPort: 0,
-    httpsPort: -1,
-    env: false,
-    dataset: 'production',
-    projectId: 'local',
-  })
+  const { benchLakeClient } = await import('./lake-process.js')
+  const lake = await startPrivateLake({ dataDir, dataset: 'production', projectId: 'local' })
   try {
     const store = lake.store.dataset('production')
     const { token } = createEditor(lake, { name: 'Bench Editor', email: `bench-${Date.now()}@clinic.invalid` })
@@ -333,14 +326,7 @@ async function main(): Promise<void> {
         lakeUrl: lake.httpUrl,
         dataset: store.name,
         token,
-        client: createClient({
-          projectId: 'local',
-          dataset: store.name,
-          apiHost: lake.httpUrl,
-          useProjectHostname: false,
-          apiVersion: '2025-02-19',
-          useCdn: false,
-        }),
+        client: benchLakeClient(lake.httpUrl, store.name),
         published: perspectiveDocuments(store, 'published', ANONYMOUS) as readonly Doc[],
         log: (message) => process.stderr.write(`[live ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
       },
