@@ -46,44 +46,49 @@ export async function serveContent(
   if (asked) {
     const preview = await previewOf(context, request)
     if (preview) {
-      const produced = await withPreviewErrors(() =>
-        produce({ content: preview.content, present: () => presentContextOf(context, preview.content) }),
-      )
-      return sendWithEtag(
-        request,
-        reply,
-        produced.body,
-        produced.contentType,
-        PREVIEW_CACHE_CONTROL,
-        {
-          ...produced.headers,
+      return withPreviewErrors(() =>
+        sendPreview(context, request, reply, produce, preview.content, {
           vary: 'Authorization',
           'x-cache': 'BYPASS',
           'x-perspective': preview.perspective.join(','),
-        },
-        produced.status,
+        }),
       )
     }
   }
   // A preview session (the Presentation tool's cookie): drafts read with the server's token.
   const session = asked ? null : sessionPreviewOf(context, request, reply)
   if (session) {
-    const produced = await produce({
-      content: session.content,
-      present: () => presentContextOf(context, session.content),
+    return sendPreview(context, request, reply, produce, session.content, {
+      ...SESSION_PREVIEW_HEADERS,
+      'x-perspective': session.perspective.join(','),
     })
-    return sendWithEtag(
-      request,
-      reply,
-      produced.body,
-      produced.contentType,
-      PREVIEW_CACHE_CONTROL,
-      { ...produced.headers, ...SESSION_PREVIEW_HEADERS, 'x-perspective': session.perspective.join(',') },
-      produced.status,
-    )
   }
   return serveCached(context, request, reply, () =>
     produce({ content: context.content, present: () => presentContext(context) }),
+  )
+}
+
+/**
+ * One answer read from `content` (a review or a preview session) for this caller only: never
+ * shared, so it bypasses the response cache and goes out `private, no-store` with `headers`.
+ */
+async function sendPreview(
+  context: DeliveryContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  produce: (view: ContentView) => Promise<Produced>,
+  content: ContentApi,
+  headers: Record<string, string>,
+): Promise<FastifyReply> {
+  const produced = await produce({ content, present: () => presentContextOf(context, content) })
+  return sendWithEtag(
+    request,
+    reply,
+    produced.body,
+    produced.contentType,
+    PREVIEW_CACHE_CONTROL,
+    { ...produced.headers, ...headers },
+    produced.status,
   )
 }
 
