@@ -59,6 +59,18 @@ export const citationRefAnnotation = defineArrayMember({
   ],
 })
 
+/** The lists every rich text allows (long-form and short answers alike). */
+export const BLOCK_LISTS = [
+  { title: 'Bullet', value: 'bullet' },
+  { title: 'Numbered', value: 'number' },
+]
+
+/** The decorators every rich text allows: strong and emphasis, nothing presentational. */
+export const BLOCK_DECORATORS = [
+  { title: 'Strong', value: 'strong' },
+  { title: 'Emphasis', value: 'em' },
+]
+
 export const blockContent = defineType({
   name: 'blockContent',
   title: 'Rich text',
@@ -72,15 +84,9 @@ export const blockContent = defineType({
         { title: 'Heading 3', value: 'h3' },
         { title: 'Quote', value: 'blockquote' },
       ],
-      lists: [
-        { title: 'Bullet', value: 'bullet' },
-        { title: 'Numbered', value: 'number' },
-      ],
+      lists: BLOCK_LISTS,
       marks: {
-        decorators: [
-          { title: 'Strong', value: 'strong' },
-          { title: 'Emphasis', value: 'em' },
-        ],
+        decorators: BLOCK_DECORATORS,
         annotations: [linkAnnotation, internalLinkAnnotation, citationRefAnnotation],
       },
     }),

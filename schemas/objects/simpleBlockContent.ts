@@ -1,7 +1,7 @@
 // Portable Text for short answers (FAQ answers, callout bodies): paragraphs and lists only,
 // strong/em, external and internal links. No headings, callouts or images.
 import { defineArrayMember, defineType } from 'sanity'
-import { internalLinkAnnotation, linkAnnotation } from './blockContent.js'
+import { BLOCK_DECORATORS, BLOCK_LISTS, internalLinkAnnotation, linkAnnotation } from './blockContent.js'
 
 export const simpleBlockContent = defineType({
   name: 'simpleBlockContent',
@@ -11,15 +11,9 @@ export const simpleBlockContent = defineType({
     defineArrayMember({
       type: 'block',
       styles: [{ title: 'Normal', value: 'normal' }],
-      lists: [
-        { title: 'Bullet', value: 'bullet' },
-        { title: 'Numbered', value: 'number' },
-      ],
+      lists: BLOCK_LISTS,
       marks: {
-        decorators: [
-          { title: 'Strong', value: 'strong' },
-          { title: 'Emphasis', value: 'em' },
-        ],
+        decorators: BLOCK_DECORATORS,
         annotations: [linkAnnotation, internalLinkAnnotation],
       },
     }),
