@@ -121,6 +121,28 @@ server('script-safe injection: a value cannot close the script element', () => {
 
 const build = suite('studio build freshness')
 
+/**
+ * Makes `project` a Sanity project whose `sanity build` is a stand-in: a CommonJS script with `fs`
+ * and `path` in scope, run as `sanity build <outDir>` (the output folder is `process.argv[3]`).
+ */
+function installStandInBuilder(project: string, script: string): void {
+  const sanity = path.join(project, 'node_modules', 'sanity')
+  fs.writeFileSync(path.join(project, 'sanity.config.ts'), 'export default {}\n')
+  fs.mkdirSync(path.join(sanity, 'bin'), { recursive: true })
+  fs.writeFileSync(
+    path.join(sanity, 'bin', 'sanity'),
+    `const fs = require('node:fs'); const path = require('node:path')\n${script}`,
+  )
+  fs.writeFileSync(path.join(sanity, 'package.json'), '{"type": "commonjs"}\n')
+}
+
+/** The stand-in's build: quiet for `ms`, then an index.html in the output folder, then `then`. */
+const buildsIndexAfter = (ms: number, then = '') => `setTimeout(() => {
+  fs.mkdirSync(process.argv[3], { recursive: true })
+  fs.writeFileSync(path.join(process.argv[3], 'index.html'), '<html><head></head></html>')
+  ${then}
+}, ${ms})\n`
+
 build('the fingerprint covers what the bundle imports, not type-only imports', () => {
   const files = studioSourceFiles(root).map((f) => path.relative(root, f))
   for (const expected of [
@@ -162,18 +184,7 @@ build('a build shows its progress while the builder is quiet, and the next one e
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
   const dist = path.join(project, 'dist', 'studio')
   try {
-    fs.writeFileSync(path.join(project, 'sanity.config.ts'), 'export default {}\n')
-    fs.mkdirSync(path.join(project, 'node_modules', 'sanity', 'bin'), { recursive: true })
-    fs.writeFileSync(
-      path.join(project, 'node_modules', 'sanity', 'bin', 'sanity'),
-      `const fs = require('node:fs'); const path = require('node:path')
-setTimeout(() => {
-  fs.mkdirSync(process.argv[3], { recursive: true })
-  fs.writeFileSync(path.join(process.argv[3], 'index.html'), '<html><head></head></html>')
-  console.log('Build Sanity Studio')
-}, 1200)\n`,
-    )
-    fs.writeFileSync(path.join(project, 'node_modules', 'sanity', 'package.json'), '{"type": "commonjs"}\n')
+    installStandInBuilder(project, buildsIndexAfter(1200, "console.log('Build Sanity Studio')"))
     const lines: string[] = []
     const first = await ensureStudioBuild(project, dist, { log: (line) => lines.push(line), progressEveryMs: 200 })
     assert.equal(first, { state: 'missing' })
@@ -207,18 +218,7 @@ build("two processes finding the build stale at once run one build; a dead holde
   const dist = path.join(project, 'dist', 'studio')
   const runs = path.join(project, 'runs.log')
   try {
-    fs.writeFileSync(path.join(project, 'sanity.config.ts'), 'export default {}\n')
-    fs.mkdirSync(path.join(project, 'node_modules', 'sanity', 'bin'), { recursive: true })
-    fs.writeFileSync(
-      path.join(project, 'node_modules', 'sanity', 'bin', 'sanity'),
-      `const fs = require('node:fs'); const path = require('node:path')
-fs.appendFileSync(${JSON.stringify(runs)}, 'run\\n')
-setTimeout(() => {
-  fs.mkdirSync(process.argv[3], { recursive: true })
-  fs.writeFileSync(path.join(process.argv[3], 'index.html'), '<html><head></head></html>')
-}, 800)\n`,
-    )
-    fs.writeFileSync(path.join(project, 'node_modules', 'sanity', 'package.json'), '{"type": "commonjs"}\n')
+    installStandInBuilder(project, `fs.appendFileSync(${JSON.stringify(runs)}, 'run\\n')\n${buildsIndexAfter(800)}`)
     const waited: string[] = []
     const [a, b] = await Promise.all([
       ensureStudioBuild(project, dist, { progressEveryMs: 0 }),
