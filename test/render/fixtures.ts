@@ -85,6 +85,13 @@ const conditionsParagraph = {
   ],
 }
 
+/** The treatment the article and the condition link to (as a reference and as a listed card). */
+const DRY_NEEDLING = {
+  _id: 'treatment-dry-needling',
+  name: 'Integrative Dry Needling',
+  slug: 'integrative-dry-needling',
+}
+
 const faq = (question: string, answer: string[], order: number) => ({
   _id: k('faq-'),
   _type: 'faq' as const,
@@ -181,11 +188,9 @@ export const article: ArticleInput = {
   ],
   treatments: [
     {
-      _id: 'treatment-dry-needling',
+      ...DRY_NEEDLING,
       language: 'en',
       _type: 'treatment',
-      name: 'Integrative Dry Needling',
-      slug: 'integrative-dry-needling',
       summary: 'Fine filament needles placed in trigger points to ease pain.',
     },
   ],
@@ -238,7 +243,7 @@ export const article: ArticleInput = {
         },
       ],
       contactTherapistWhen: 'your symptoms are still worse after 1-2 days.',
-      treatment: { _id: 'treatment-dry-needling', name: 'Integrative Dry Needling', slug: 'integrative-dry-needling' },
+      treatment: DRY_NEEDLING,
     },
     {
       _id: 'care-before',
@@ -266,7 +271,7 @@ export const article: ArticleInput = {
         },
       ],
       contactTherapistWhen: null,
-      treatment: { _id: 'treatment-dry-needling', name: 'Integrative Dry Needling', slug: 'integrative-dry-needling' },
+      treatment: DRY_NEEDLING,
     },
   ],
   citations: [
@@ -320,16 +325,7 @@ export const condition: ConditionInput = {
       body: [paragraph('Tennis elbow is an overuse injury of the tendons on the outside of the elbow.')],
     },
   ],
-  treatments: [
-    {
-      _id: 'treatment-dry-needling',
-      language: 'en',
-      _type: 'treatment',
-      name: 'Integrative Dry Needling',
-      slug: 'integrative-dry-needling',
-      summary: 'Fine needles in trigger points.',
-    },
-  ],
+  treatments: [{ ...DRY_NEEDLING, language: 'en', _type: 'treatment', summary: 'Fine needles in trigger points.' }],
   articles: [
     {
       _id: 'article-why-needles',
