@@ -83,6 +83,16 @@ const refs = (ids: string[]) => ids.map((id) => ({ ...ref(id), _key: k() }))
 
 function documentsFor(i: number, payload: string): Array<Record<string, unknown> & { _id: string; _type: string }> {
   const url = URL_PAYLOADS[i % URL_PAYLOADS.length] as string
+  // What the English article and its Spanish translation both carry (fresh blocks for each).
+  const hostileArticleFields = () => ({
+    excerpt: payload,
+    body: hostileBlocks(payload),
+    author: ref(`clinician-xss-${i}`),
+    medicalReviewer: ref(`clinician-xss-${i}`),
+    lastReviewed: '2026-01-01',
+    nextReviewDue: '2027-01-01',
+    publishedAt: '2026-01-02T10:00:00Z',
+  })
   return [
     {
       _id: `clinician-xss-${i}`,
@@ -155,13 +165,7 @@ function documentsFor(i: number, payload: string): Array<Record<string, unknown>
       _type: 'article',
       title: payload,
       slug: { _type: 'slug', current: `xss-${i}` },
-      excerpt: payload,
-      body: hostileBlocks(payload),
-      author: ref(`clinician-xss-${i}`),
-      medicalReviewer: ref(`clinician-xss-${i}`),
-      lastReviewed: '2026-01-01',
-      nextReviewDue: '2027-01-01',
-      publishedAt: '2026-01-02T10:00:00Z',
+      ...hostileArticleFields(),
       categories: refs([SEED_CATEGORY, `category-xss-${i}`]),
       conditions: refs([`condition-xss-${i}`]),
       treatments: refs([`treatment-xss-${i}`]),
@@ -194,13 +198,7 @@ function documentsFor(i: number, payload: string): Array<Record<string, unknown>
       },
       title: payload,
       slug: { _type: 'slug', current: `xss-${i}-es` },
-      excerpt: payload,
-      body: hostileBlocks(payload),
-      author: ref(`clinician-xss-${i}`),
-      medicalReviewer: ref(`clinician-xss-${i}`),
-      lastReviewed: '2026-01-01',
-      nextReviewDue: '2027-01-01',
-      publishedAt: '2026-01-02T10:00:00Z',
+      ...hostileArticleFields(),
       categories: refs([SEED_CATEGORY]),
       faqs: refs([`faq-xss-${i}-es`]),
       citations: [hostileCitation('cit1', payload, url)],
