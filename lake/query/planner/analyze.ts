@@ -157,6 +157,21 @@ export function contains(node: ExprNode, types: ReadonlySet<string>): boolean {
   return childNodes(n).some((c) => contains(c as unknown as ExprNode, types))
 }
 
+/**
+ * Is every node of the tree one of `types`, and every function call one that `allowsFunction`
+ * admits (by its `namespace::name`)? The shape of the tree-wide checks below.
+ */
+function builtOnlyFrom(
+  node: ExprNode,
+  types: ReadonlySet<string>,
+  allowsFunction: (qualifiedName: string) => boolean,
+): boolean {
+  const n = node as unknown as AnyNode
+  if (!types.has(n.type)) return false
+  if (n.type === 'FuncCall' && !allowsFunction(`${String(n.namespace)}::${String(n.name)}`)) return false
+  return childNodes(n).every((c) => builtOnlyFrom(c as unknown as ExprNode, types, allowsFunction))
+}
+
 const CONSTANT_NODES = new Set([
   'Value',
   'Group',
@@ -176,14 +191,8 @@ const CONSTANT_NODES = new Set([
  * functions over them. Its value is the same in every scope; `now()` is fixed per query.
  */
 export function isConstant(node: ExprNode): boolean {
-  const n = node as unknown as AnyNode
-  if (!CONSTANT_NODES.has(n.type)) return false
-  if (n.type === 'FuncCall') {
-    const name = `${String(n.namespace)}::${String(n.name)}`
-    // These read `@` (the document's _id) without naming it: never constants.
-    if (!SAFE_FUNCTIONS.has(name) || READS_THIS.has(name)) return false
-  }
-  return childNodes(n).every((c) => isConstant(c as unknown as ExprNode))
+  // Functions that read `@` (the document's _id) without naming it are never constants.
+  return builtOnlyFrom(node, CONSTANT_NODES, (name) => SAFE_FUNCTIONS.has(name) && !READS_THIS.has(name))
 }
 
 /**
@@ -426,10 +435,7 @@ const TEXT_NODES = new Set([
  * arrays of them and `pt::text(...)`; nothing that reads another scope, the dataset or the clock.
  */
 export function isTextExpr(node: ExprNode): boolean {
-  const n = node as unknown as AnyNode
-  if (!TEXT_NODES.has(n.type)) return false
-  if (n.type === 'FuncCall' && !(n.namespace === 'pt' && n.name === 'text')) return false
-  return childNodes(n).every((c) => isTextExpr(c as unknown as ExprNode))
+  return builtOnlyFrom(node, TEXT_NODES, (name) => name === 'pt::text')
 }
 
 /**
