@@ -7,12 +7,11 @@ import {
   checkNextReviewAfterLastReview,
   checkNextReviewNotPast,
   checkNotInFuture,
-  checkSlugFormat,
-  requireSlug,
   todayIsoDate,
 } from '../validation.js'
 import { checkReadingGrade } from '../readingGrade.js'
 import { languageField, translationReviewField } from '../fields/translation.js'
+import { slugField } from '../fields/slug.js'
 
 export const article = defineType({
   name: 'article',
@@ -37,17 +36,11 @@ export const article = defineType({
       group: 'content',
       validation: (rule) => rule.required().error('Give the article a title.'),
     }),
-    defineField({
-      name: 'slug',
-      title: 'Slug',
-      type: 'slug',
+    slugField({
+      source: 'title',
       group: 'content',
       description: 'The last part of the article\'s web address. Click "Generate" to make it from the title.',
-      options: { source: 'title', maxLength: 96 },
-      validation: (rule) =>
-        rule
-          .custom(requireSlug('The article needs a slug for its web address: click "Generate".'))
-          .custom(checkSlugFormat),
+      missing: 'The article needs a slug for its web address: click "Generate".',
     }),
     defineField({
       name: 'excerpt',

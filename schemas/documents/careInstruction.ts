@@ -1,8 +1,9 @@
 import { ClipboardIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { CARE_PHASES, titleOf } from '../../model/values.js'
-import { checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
+import { requiredChoice } from '../validation.js'
 import { languageField, translationReviewField } from '../fields/translation.js'
+import { slugField } from '../fields/slug.js'
 
 export const careInstruction = defineType({
   name: 'careInstruction',
@@ -18,14 +19,7 @@ export const careInstruction = defineType({
       type: 'string',
       validation: (rule) => rule.required().error('Give the care instruction a title, e.g. "Before dry needling".'),
     }),
-    defineField({
-      name: 'slug',
-      title: 'Slug',
-      type: 'slug',
-      options: { source: 'title', maxLength: 96 },
-      validation: (rule) =>
-        rule.custom(requireSlug('The care instruction needs a slug: click "Generate".')).custom(checkSlugFormat),
-    }),
+    slugField({ source: 'title', missing: 'The care instruction needs a slug: click "Generate".' }),
     defineField({
       name: 'treatment',
       title: 'Treatment',

@@ -1,6 +1,6 @@
 import { TagIcon } from '@sanity/icons'
 import { defineField, defineType } from 'sanity'
-import { checkSlugFormat, requireSlug } from '../validation.js'
+import { slugField } from '../fields/slug.js'
 
 export const category = defineType({
   name: 'category',
@@ -14,14 +14,7 @@ export const category = defineType({
       type: 'string',
       validation: (rule) => rule.required().error('Give the category a title.'),
     }),
-    defineField({
-      name: 'slug',
-      title: 'Slug',
-      type: 'slug',
-      options: { source: 'title', maxLength: 96 },
-      validation: (rule) =>
-        rule.custom(requireSlug('The category needs a slug: click "Generate".')).custom(checkSlugFormat),
-    }),
+    slugField({ source: 'title', missing: 'The category needs a slug: click "Generate".' }),
     defineField({ name: 'description', title: 'Description', type: 'text', rows: 2 }),
   ],
   preview: { select: { title: 'title', subtitle: 'description' } },

@@ -1,6 +1,6 @@
 import { UserIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { checkSlugFormat, requireSlug } from '../validation.js'
+import { slugField } from '../fields/slug.js'
 
 export const clinician = defineType({
   name: 'clinician',
@@ -24,16 +24,7 @@ export const clinician = defineType({
           .regex(/^[a-z0-9._-]+$/, { name: 'handle' })
           .error('Use lowercase letters, digits, dots, hyphens or underscores, without spaces.'),
     }),
-    defineField({
-      name: 'slug',
-      title: 'Slug',
-      type: 'slug',
-      options: { source: 'name', maxLength: 96 },
-      validation: (rule) =>
-        rule
-          .custom(requireSlug('The clinician needs a slug for their profile page: click "Generate".'))
-          .custom(checkSlugFormat),
-    }),
+    slugField({ source: 'name', missing: 'The clinician needs a slug for their profile page: click "Generate".' }),
     defineField({ name: 'role', title: 'Role', type: 'string', description: 'e.g. "Physical Therapist"' }),
     defineField({
       name: 'credentials',

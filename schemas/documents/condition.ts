@@ -1,8 +1,9 @@
 import { ActivityIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
 import { BODY_REGIONS, titleOf } from '../../model/values.js'
-import { checkIcd10Code, checkSlugFormat, requireSlug, requiredChoice } from '../validation.js'
+import { checkIcd10Code, requiredChoice } from '../validation.js'
 import { languageField, translationReviewField } from '../fields/translation.js'
+import { slugField } from '../fields/slug.js'
 
 /** Verhoeff's dihedral-group tables: SNOMED CT identifiers end in a Verhoeff check digit. */
 const VERHOEFF_D = [
@@ -82,16 +83,10 @@ export const condition = defineType({
       description: 'The name patients use, e.g. "Tennis elbow".',
       validation: (rule) => rule.required().error('Give the condition a name.'),
     }),
-    defineField({
-      name: 'slug',
-      title: 'Slug',
-      type: 'slug',
+    slugField({
+      source: 'name',
       group: 'main',
-      options: { source: 'name', maxLength: 96 },
-      validation: (rule) =>
-        rule
-          .custom(requireSlug('The condition needs a slug for its web address: click "Generate".'))
-          .custom(checkSlugFormat),
+      missing: 'The condition needs a slug for its web address: click "Generate".',
     }),
     defineField({
       name: 'alsoCalled',

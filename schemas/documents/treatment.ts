@@ -1,7 +1,7 @@
 import { HeartIcon } from '@sanity/icons'
 import { defineArrayMember, defineField, defineType } from 'sanity'
-import { checkSlugFormat, requireSlug } from '../validation.js'
 import { languageField, translationReviewField } from '../fields/translation.js'
+import { slugField } from '../fields/slug.js'
 
 export const treatment = defineType({
   name: 'treatment',
@@ -23,16 +23,10 @@ export const treatment = defineType({
       group: 'about',
       validation: (rule) => rule.required().error('Give the treatment a name.'),
     }),
-    defineField({
-      name: 'slug',
-      title: 'Slug',
-      type: 'slug',
+    slugField({
+      source: 'name',
       group: 'about',
-      options: { source: 'name', maxLength: 96 },
-      validation: (rule) =>
-        rule
-          .custom(requireSlug('The treatment needs a slug for its web address: click "Generate".'))
-          .custom(checkSlugFormat),
+      missing: 'The treatment needs a slug for its web address: click "Generate".',
     }),
     defineField({
       name: 'summary',
