@@ -215,9 +215,19 @@ export function trustKey(scope: string, params: Record<string, unknown>, query: 
   return text.length > 512 ? createHash('sha256').update(text).digest('base64') : text
 }
 
-/** Which queries ran fast inline (trusted: run without the watchdog). */
+/**
+ * Which queries ran fast inline (trusted: run without the watchdog), and how the last watched
+ * inline run of each query text went whatever its parameters (its "shape": `shapeKey`).
+ *
+ * The shape record decides only whether a busy caller's query gets an inline attempt at all, never
+ * whether it runs unwatched: a caller serving many readers (a delivery server is one anonymous
+ * caller for all of them) asks for a new slug on every page, so exact trust never covers its next
+ * query, and a few slow searches in the workers must not send its indexed page queries (a few ms
+ * inline, seconds in plain groq-js) to the workers after them.
+ */
 export class QueryTrust {
   private readonly trusted = new Set<string>()
+  private readonly shapes = new Map<string, boolean>()
 
   /** Whether this query may run without the watchdog. */
   isTrusted(key: string): boolean {
@@ -225,10 +235,25 @@ export class QueryTrust {
   }
 
   /**
-   * Records an inline answer that took `ms` of a budget of `limitMs`: within it, the query is
-   * trusted from now on; a run at or over it (a trusted run is timed too) ends the trust.
+   * How the last watched inline run of this shape went: `true` within the budget, `false` stopped
+   * by the watchdog, `undefined` never run inline (or forgotten).
    */
-  answered(key: string, ms: number, limitMs: number): void {
+  shapeRecord(shape: string): boolean | undefined {
+    return this.shapes.get(shape)
+  }
+
+  /**
+   * Records an inline answer that took `ms` of a budget of `limitMs`: within it, the query is
+   * trusted from now on; a run at or over it (a trusted run is timed too) ends the trust. The
+   * query's shape, when given, keeps the outcome of its last run.
+   */
+  answered(key: string | undefined, ms: number, limitMs: number, shape?: string): void {
+    if (shape !== undefined) {
+      this.shapes.delete(shape)
+      if (this.shapes.size >= TRUST_ENTRIES) this.shapes.delete(this.shapes.keys().next().value as string)
+      this.shapes.set(shape, ms < limitMs)
+    }
+    if (key === undefined) return
     if (ms >= limitMs) {
       this.trusted.delete(key)
       return
@@ -237,4 +262,10 @@ export class QueryTrust {
     if (this.trusted.size >= TRUST_ENTRIES) this.trusted.delete(this.trusted.values().next().value as string)
     this.trusted.add(key)
   }
+}
+
+/** The key of a query's shape: the dataset, the view and the text, whatever the parameters. */
+export function shapeKey(scope: string, query: string): string {
+  const text = `${scope}\u0000${query}`
+  return text.length > 512 ? createHash('sha256').update(text).digest('base64') : text
 }

@@ -15,6 +15,7 @@ import {
   queryResultTooLarge,
   queryTooLarge,
   runWatched,
+  shapeKey,
   trustKey,
   type QueryBudgetConfig,
 } from './budget.js'
@@ -169,6 +170,11 @@ export class QueryRunner {
     return (await this.run(input, false)).out
   }
 
+  /** Queries of `caller` waiting for or running in the query workers. */
+  pending(caller: string): number {
+    return this.pool?.pending(caller) ?? 0
+  }
+
   /**
    * The result as JSON text and its sync tags (sync-tags.ts): tags of what the query could read,
    * one of which is in the live event of every change that can alter the result.
@@ -267,7 +273,9 @@ export class QueryRunner {
     const sanity = { projectId: input.projectId, dataset: input.store.name }
     const timestamp = new Date()
     const caller = input.caller ?? (identity ? `user:${identity}` : 'anonymous')
-    const key = trustKey(`${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`, params, input.query)
+    const scope = `${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`
+    const key = trustKey(scope, params, input.query)
+    const shape = shapeKey(scope, input.query)
 
     // Without the planner's record of what it read: dereferences and keys of enclosing documents
     // are unknown (queryTagKeys makes such a query coarse); release stacks are not analysed at all.
@@ -281,11 +289,16 @@ export class QueryRunner {
     const trusted = key !== undefined && this.trust.isTrusted(key)
     // A caller with a query in the workers or one being retried is busy: its next queries get one
     // inline attempt each, taking turns with other retries, so one caller's burst of slow queries
-    // never holds the lake's thread for several attempts back to back; with two or more in the
-    // workers, none (a burst of slow queries, not a pause).
+    // never holds the lake's thread for several attempts back to back. With two or more in the
+    // workers (a burst of slow queries, not a pause), only a query whose text last ran inline within
+    // the budget gets that attempt, or one never tried inline while the caller has room in the
+    // workers: one caller's slow searches must not send its indexed queries to plain groq-js, and
+    // a caller at its worker limit gets its 429 without costing the lake's thread.
     const pending = this.pool?.pending(caller) ?? 0
     const busy = !trusted && (pending > 0 || this.retrying.has(caller))
-    if (trusted || pending < 2) {
+    const record = this.trust.shapeRecord(shape)
+    const inline = trusted || pending < 2 || record === true || (record === undefined && pending < limits.maxQueued)
+    if (inline) {
       const attempt = (): unknown => {
         let value: unknown
         if (view) {
@@ -336,7 +349,7 @@ export class QueryRunner {
           const at = performance.now()
           try {
             const out = trusted ? attempt() : withoutCatchUp(input.store, () => runWatched(attempt, limits.inlineMs))
-            if (key !== undefined) this.trust.answered(key, performance.now() - at, limits.inlineMs)
+            this.trust.answered(key, performance.now() - at, limits.inlineMs, shape)
             if (asJson && (out as string).length > limits.maxResultSize) {
               throw queryResultTooLarge(limits.maxResultSize, authenticated)
             }
@@ -354,7 +367,7 @@ export class QueryRunner {
             }
             if (err instanceof IndexNeeded) break
             if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
-            if (key !== undefined) this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs)
+            this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs, shape)
           }
         }
       } finally {
