@@ -10,7 +10,7 @@
 // the whole published dataset vs the lake's query path (median, p95, ratio, and a check that both
 // give the same result) -> HTTP req/s and p99 of a cached and an uncached delivery
 // endpoint next to a raw `node:http` server sending a body of the same size -> listen latency
-// (commit -> event) -> at the largest size, the busy-newsroom load: readers on a Zipf mix of 1,000
+// (commit -> event, in the lake's own process) -> at the largest size, the busy-newsroom load: readers on a Zipf mix of 1,000
 // delivery URLs while an editor publishes one article a second, flush-all vs tag invalidation
 // (scripts/bench/live-load.ts; BENCH_LIVE_SECONDS, BENCH_LIVE_CONNECTIONS, BENCH_LIVE_URLS,
 // BENCH_LIVE_PUBLISH_MS, BENCH_LIVE_ZIPF, BENCH_LIVE_GRACE_MS; BENCH_LIVE=off skips it).
@@ -27,16 +27,11 @@ import { importDocuments, type ImportEntry, type ImportResult } from '../lake/io
 import { perspectiveDocuments, runQuery } from '../lake/query/index.js'
 import type { DatasetStore } from '../lake/store/index.js'
 import { writeDatasetNdjson } from './generate-dataset.js'
-import { runLoad, startRawServer, type LoadResult } from './bench/http.js'
+import { startDeliveryProcess } from './bench/delivery-process.js'
+import { runLoad, type LoadResult } from './bench/http.js'
 import { benchLiveLoad, type LiveLoadResult } from './bench/live-load.js'
-import {
-  benchLakeClient,
-  queryOverHttp,
-  startLakeProcess,
-  waitForCount,
-  type LakeProcess,
-} from './bench/lake-process.js'
-import { measureListenLatency, type ListenResult } from './bench/listen.js'
+import { queryOverHttp, startLakeProcess, waitForCount, type LakeProcess } from './bench/lake-process.js'
+import type { ListenResult } from './bench/listen.js'
 import { deliveryQueries, referenceQueries, pickParams, type BenchQuery } from './bench/queries.js'
 import { evenSubset, type NaivePoint, predictNaiveMs } from './bench/predict.js'
 import { fmtMs, table, time, type Timing } from './bench/stats.js'
@@ -220,7 +215,8 @@ interface SizeResult {
   http: HttpResult | { error: string }
   /** The busy-newsroom scenario (largest size only): flush-all vs tags, and no publishing. */
   live?: LiveLoadResult | { error: string }
-  listen: ListenResult | { error: string }
+  /** Commit -> listen event, measured in the lake's own process (`where`). */
+  listen: (ListenResult & { where: string }) | { error: string }
 }
 
 interface LakeProcessMemory {
@@ -431,8 +427,6 @@ async function benchQueries(
 }
 
 async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResult> {
-  const { startDeliveryServer } = await import('../delivery/http/server.js')
-  const client = benchLakeClient(lakeUrl, store.name)
   const articles = perspectiveDocuments(store, 'published', ANONYMOUS).filter(
     (d) =>
       d._type === 'article' &&
@@ -441,16 +435,14 @@ async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResu
   )
   const slugs = articles.slice(0, 200).map((d) => (d.slug as { current: string }).current)
   const endpoint = `/api/v1/articles/${encodeURIComponent(slugs[0] ?? '')}`
-  const cachedServer = await startDeliveryServer({ client, port: 0, host: '127.0.0.1' })
-  // "Uncached": a one-entry cache and 200 different articles in turn, so every request misses.
-  const uncachedServer = await startDeliveryServer({
-    client,
-    port: 0,
-    host: '127.0.0.1',
-    cacheEntries: 1,
-    listen: false,
-  })
+  // Delivery and the raw ceiling in one process of their own, as delivery runs in production
+  // (scripts/bench/delivery-process.ts), not inside the bench's heavy process.
+  const delivery = await startDeliveryProcess()
   try {
+    const lake = { lakeUrl, dataset: store.name }
+    const cachedServer = await delivery.startDelivery({ ...lake, listen: true })
+    // "Uncached": a one-entry cache and 200 different articles in turn, so every request misses.
+    const uncachedServer = await delivery.startDelivery({ ...lake, cacheEntries: 1, listen: false })
     const first = await fetch(cachedServer.url + endpoint)
     const body = await first.text()
     if (first.status !== 200) throw new Error(`${endpoint} answered ${first.status}: ${body.slice(0, 300)}`)
@@ -460,25 +452,21 @@ async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResu
       paths: slugs.map((s) => `/api/v1/articles/${encodeURIComponent(s)}`),
       ...opts,
     })
-    const rawServer = await startRawServer(body, first.headers.get('content-type') ?? 'application/json')
+    const rawServer = await delivery.startRaw(body, first.headers.get('content-type') ?? 'application/json')
     // Cached and raw runs alternate (after a short warm-up of each), so a burst of other work on
     // the machine lowers both rather than one; the best run of each is the figure (interference
     // only ever lowers throughput), and every run is kept in `rounds`.
     const rounds: Array<{ cachedRps: number; rawRps: number }> = []
     let cached: LoadResult | undefined
     let raw: LoadResult | undefined
-    try {
-      await runLoad({ url: cachedServer.url, paths: [endpoint], connections: opts.connections, durationSeconds: 1 })
-      await runLoad({ url: rawServer.url, paths: ['/'], connections: opts.connections, durationSeconds: 1 })
-      for (let round = 0; round < Math.max(1, config.httpRounds); round++) {
-        const rawRun = await runLoad({ url: rawServer.url, paths: ['/'], ...opts })
-        const cachedRun = await runLoad({ url: cachedServer.url, paths: [endpoint], ...opts })
-        rounds.push({ cachedRps: cachedRun.rps, rawRps: rawRun.rps })
-        if (!cached || cachedRun.rps > cached.rps) cached = cachedRun
-        if (!raw || rawRun.rps > raw.rps) raw = rawRun
-      }
-    } finally {
-      await rawServer.close()
+    await runLoad({ url: cachedServer.url, paths: [endpoint], connections: opts.connections, durationSeconds: 1 })
+    await runLoad({ url: rawServer.url, paths: ['/'], connections: opts.connections, durationSeconds: 1 })
+    for (let round = 0; round < Math.max(1, config.httpRounds); round++) {
+      const rawRun = await runLoad({ url: rawServer.url, paths: ['/'], ...opts })
+      const cachedRun = await runLoad({ url: cachedServer.url, paths: [endpoint], ...opts })
+      rounds.push({ cachedRps: cachedRun.rps, rawRps: rawRun.rps })
+      if (!cached || cachedRun.rps > cached.rps) cached = cachedRun
+      if (!raw || rawRun.rps > raw.rps) raw = rawRun
     }
     if (!cached || !raw) throw new Error('no HTTP load run finished')
     return {
@@ -491,8 +479,7 @@ async function benchHttp(lakeUrl: string, store: DatasetStore): Promise<HttpResu
       rounds,
     }
   } finally {
-    await cachedServer.close()
-    await uncachedServer.close()
+    await delivery.stop()
   }
 }
 
@@ -597,7 +584,6 @@ async function benchSize(size: number): Promise<SizeResult> {
             lakeUrl: lake.httpUrl,
             dataset: store.name,
             token,
-            client: benchLakeClient(lake.httpUrl, store.name),
             published: perspectiveDocuments(store, 'published', ANONYMOUS),
             log: (message) => log(`${size}: ${message}`),
           },
@@ -610,19 +596,19 @@ async function benchSize(size: number): Promise<SizeResult> {
     }
 
     let listen: SizeResult['listen']
-    // The live load just dropped four delivery servers and their 1 GiB caches: collect that garbage
-    // now, or its major collection lands inside the 200 listen events and measures the bench.
-    gc()
     try {
       const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')
       if (!target) throw new Error('no published article to patch')
-      const query = encodeURIComponent(`*[_id == "${target._id}"]`)
-      listen = await measureListenLatency(
-        store,
-        `${lake.httpUrl}/v2025-02-19/data/listen/production?query=${query}&includeResult=false`,
-        target._id,
-        config.listenEvents,
-      )
+      // Measured in a lake process of its own, as `npm run lake` runs (started on this size's
+      // database): the bench's own process by now holds the parsed dataset, naive evaluations and
+      // the live load's leftovers (3x the NDJSON), whose collections showed up as 20-30 ms delays
+      // on one event in twenty, not the commit path's.
+      const listenLake = await startLakeProcess(dataDir, store.name)
+      try {
+        listen = { ...(await listenLake.listen(target._id, config.listenEvents)), where: 'lake process' }
+      } finally {
+        await listenLake.stop()
+      }
     } catch (err) {
       listen = { error: err instanceof Error ? err.message : String(err) }
       log(`${size}: listen FAILED ${listen.error}`)
@@ -909,7 +895,7 @@ function printSize(r: SizeResult): void {
   }
   if ('p99Ms' in r.listen)
     console.log(
-      `listen commit->event: median ${fmtMs(r.listen.medianMs)} ms, p95 ${fmtMs(r.listen.p95Ms)} ms, p99 ${fmtMs(r.listen.p99Ms)} ms (${r.listen.events} events)`,
+      `listen commit->event: median ${fmtMs(r.listen.medianMs)} ms, p95 ${fmtMs(r.listen.p95Ms)} ms, p99 ${fmtMs(r.listen.p99Ms)} ms (${r.listen.events} events, in the ${r.listen.where})`,
     )
   else console.log(`listen: not measured (${r.listen.error})`)
   console.log('targets:')

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createClient, type SanityClient } from '@sanity/client'
-import type { MemoryReport, MemoryRequest } from './memory-lake.js'
+import type { ListenResult, MemoryReport, MemoryRequest } from './memory-lake.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 
@@ -23,6 +23,11 @@ export interface LakeProcess {
     queries: Array<{ query: string; params: Record<string, unknown> }>,
     runs: number,
   ): Promise<{ medians: number[]; cpuMedians: number[] }>
+  /**
+   * Listen latency measured inside the lake process (commit -> `mutation` event at an SSE client of
+   * its HTTP listener), `events` timed after `warmup` untimed, patching `documentId` (published).
+   */
+  listen(documentId: string, events: number, warmup?: number): Promise<ListenResult>
   stop(): Promise<void>
 }
 
@@ -48,9 +53,11 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
       () =>
         new Promise<T>((resolve, reject) => {
           child.once('message', (raw) => {
-            const answer = raw as { type: string; report?: MemoryReport; message?: string }
+            const answer = raw as { type: string; report?: MemoryReport; result?: ListenResult; message?: string }
             if (answer.type === 'error') reject(new Error(answer.message))
-            else resolve((answer.type === 'report' ? answer.report : answer) as T)
+            else if (answer.type === 'report') resolve(answer.report as T)
+            else if (answer.type === 'listen') resolve(answer.result as T)
+            else resolve(answer as T)
           })
           child.send(msg)
         }),
@@ -82,6 +89,8 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
         rss: () => vmRss(child.pid!),
         report: (gc, snapshot) => request<MemoryReport>({ type: 'report', gc, snapshot }),
         time: (queries, runs) => request<{ medians: number[]; cpuMedians: number[] }>({ type: 'time', queries, runs }),
+        listen: (documentId, events, warmup = 20) =>
+          request<ListenResult>({ type: 'listen', documentId, events, warmup }),
         stop: () => stop(child),
       })
     })

@@ -50,6 +50,16 @@ function openSse(url: string, onEvent: (event: string, data: string) => void): P
   })
 }
 
+/** The listen URL for one document, as delivery's listeners use it (the id as a `$id` parameter). */
+export function listenUrl(lakeUrl: string, dataset: string, documentId: string): string {
+  const search = new URLSearchParams({
+    query: '*[_id == $id]',
+    $id: JSON.stringify(documentId),
+    includeResult: 'false',
+  })
+  return `${lakeUrl}/v2025-02-19/data/listen/${dataset}?${search}`
+}
+
 /**
  * Commits `count` one-document patches one after another (each waits for its event) and measures
  * commit -> event. `documentId` must be a published document the anonymous listener can see.
@@ -127,8 +137,7 @@ async function main(): Promise<void> {
     }
     const target = perspectiveDocuments(store, 'published', ANONYMOUS).find((d) => d._type === 'article')
     if (!target) throw new Error('no published article to patch')
-    const query = encodeURIComponent(`*[_id == "${target._id}"]`)
-    const url = `${lake.httpUrl}/v2025-02-19/data/listen/production?query=${query}&includeResult=false`
+    const url = listenUrl(lake.httpUrl, 'production', target._id)
     // A first round warms the path up (JIT, the listener's filter), as the bench's earlier steps do.
     await measureListenLatency(store, url, target._id, 20)
     const r = await measureListenLatency(store, url, target._id, events)

@@ -14,8 +14,8 @@
 // a second before the request was sent (scripts/bench/live-worker.mjs explains how it is checked).
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { SanityClient } from '@sanity/client'
 import { pathFor } from '../../model/site-paths.js'
+import { type DeliveryProcess, startDeliveryProcess } from './delivery-process.js'
 import { createRandom } from './random.js'
 
 export interface LiveLoadConfig {
@@ -191,14 +191,26 @@ export interface LiveLoadTarget {
   dataset: string
   /** An editor's token for the lake (the editor publishes through the mutate API). */
   token: string
-  /** A client for the lake (the delivery servers are started on it). */
-  client: SanityClient
   published: readonly Doc[]
   log: (message: string) => void
 }
 
 export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConfig): Promise<LiveLoadResult> {
-  const { startDeliveryServer } = await import('../../delivery/http/server.js')
+  // Delivery in a process of its own, as in production (scripts/bench/delivery-process.ts).
+  const delivery = await startDeliveryProcess()
+  try {
+    return await liveLoadRuns(target, config, delivery)
+  } finally {
+    await delivery.stop()
+  }
+}
+
+async function liveLoadRuns(
+  target: LiveLoadTarget,
+  config: LiveLoadConfig,
+  delivery: DeliveryProcess,
+): Promise<LiveLoadResult> {
+  const lake = { lakeUrl: target.lakeUrl, dataset: target.dataset }
   const mix = deliveryUrls(target.published, config.urls, config.seed)
   const paths = popularityOrder(mix, config.seed, config.urls)
   // The editor's articles: among those whose pages are read, one per publish (cycled when fewer).
@@ -225,7 +237,7 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
   // The lake's first answers to these queries build its indexes (seconds each at 100k, on a loaded
   // machine more): one untimed pass over every URL first, so the first run does not pay for them.
   {
-    const server = await startDeliveryServer({ client: target.client, port: 0, host: '127.0.0.1', listen: false })
+    const server = await delivery.startDelivery({ ...lake, listen: false })
     try {
       target.log(`live load: warming the lake up (every URL once)`)
       await runWorker(
@@ -237,10 +249,8 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
     }
   }
   for (const [n, step] of plan.entries()) {
-    const server = await startDeliveryServer({
-      client: target.client,
-      port: 0,
-      host: '127.0.0.1',
+    const server = await delivery.startDelivery({
+      ...lake,
       listen: true,
       invalidation: step.invalidation,
       // Room for every URL: the scenario measures invalidation, not eviction (evictions are reported).
@@ -269,7 +279,7 @@ export async function benchLiveLoad(target: LiveLoadTarget, config: LiveLoadConf
         },
         config.durationSeconds + 600,
       )
-      const stats = server.cache.stats()
+      const stats = await server.cacheStats()
       runs.push({
         name: step.name,
         ...result,
@@ -316,7 +326,6 @@ async function main(): Promise<void> {
   const { createEditor, startPrivateLake } = await import('../../lake/index.js')
   const { ANONYMOUS } = await import('../../lake/auth/index.js')
   const { perspectiveDocuments } = await import('../../lake/query/index.js')
-  const { benchLakeClient } = await import('./lake-process.js')
   const lake = await startPrivateLake({ dataDir, dataset: 'production', projectId: 'local' })
   try {
     const store = lake.store.dataset('production')
@@ -326,7 +335,6 @@ async function main(): Promise<void> {
         lakeUrl: lake.httpUrl,
         dataset: store.name,
         token,
-        client: benchLakeClient(lake.httpUrl, store.name),
         published: perspectiveDocuments(store, 'published', ANONYMOUS) as readonly Doc[],
         log: (message) => process.stderr.write(`[live ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
       },

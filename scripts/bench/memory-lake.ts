@@ -1,12 +1,14 @@
 // The lake as `npm run lake` starts it (startLake, same V8 flags given by the parent), plus a
-// channel to the parent process (IPC) that reports where its memory is and times queries in
-// process. Started by scripts/bench/memory.ts; not a CLI of its own.
+// channel to the parent process (IPC) that reports where its memory is, times queries in process
+// and measures listen latency (commit -> event over its own HTTP listener). Started by
+// scripts/bench/lake-process.ts; not a CLI of its own.
 import fs from 'node:fs'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { ANONYMOUS } from '../../lake/auth/index.js'
 import { startLake } from '../../lake/index.js'
 import { runQuery } from '../../lake/query/index.js'
+import { type ListenResult, listenUrl, measureListenLatency } from './listen.js'
 
 /** What the child reports: bytes. */
 export interface MemoryReport {
@@ -24,6 +26,9 @@ export interface MemoryReport {
 export type MemoryRequest =
   | { type: 'report'; gc?: boolean; snapshot?: string }
   | { type: 'time'; queries: Array<{ query: string; params: Record<string, unknown> }>; runs: number }
+  | { type: 'listen'; documentId: string; events: number; warmup: number }
+
+export type { ListenResult }
 
 function vmRss(): number {
   const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]
@@ -65,6 +70,15 @@ process.on('message', (raw) => {
       return
     }
     const store = lake.store.dataset(lake.dataset)
+    if (msg.type === 'listen') {
+      // A listener on this one document, as delivery's listeners filter (the untimed first round
+      // warms the path up: JIT, the listener's filter).
+      const url = listenUrl(lake.httpUrl, lake.dataset, msg.documentId)
+      if (msg.warmup > 0) await measureListenLatency(store, url, msg.documentId, msg.warmup)
+      const result = await measureListenLatency(store, url, msg.documentId, msg.events)
+      process.send?.({ type: 'listen', result })
+      return
+    }
     const medians: number[] = []
     const cpuMedians: number[] = []
     for (const q of msg.queries) {
