@@ -7,9 +7,10 @@
 // The parent (startDeliveryProcess) asks the child over IPC to start delivery servers on a lake URL
 // (each with its own options), to start the raw `node:http` ceiling server next to them (the same
 // process, so both pay the same costs), to read a server's cache statistics and to close servers.
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { CacheStats } from '../../delivery/cache/response-cache.js'
+import { stopChild } from './lake-process.js'
 
 /** The options of a delivery server in the child (the client is built there from the lake URL). */
 export interface DeliveryProcessServerOptions {
@@ -107,18 +108,6 @@ export async function startDeliveryProcess(): Promise<DeliveryProcess> {
     },
     stop: () => stopChild(child),
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.disconnect()
-  })
 }
 
 /** The child: serves the parent's requests until the IPC channel closes. */

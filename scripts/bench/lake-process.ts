@@ -91,7 +91,7 @@ export function startLakeProcess(dataDir: string, dataset: string): Promise<Lake
         time: (queries, runs) => request<{ medians: number[]; cpuMedians: number[] }>({ type: 'time', queries, runs }),
         listen: (documentId, events, warmup = 20) =>
           request<ListenResult>({ type: 'listen', documentId, events, warmup }),
-        stop: () => stop(child),
+        stop: () => stopChild(child),
       })
     })
   })
@@ -104,7 +104,8 @@ function vmRss(pid: number): number {
   return Number(kb) * 1024
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** Ends a bench child process: SIGTERM, then SIGKILL if it has not exited within 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
