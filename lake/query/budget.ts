@@ -211,7 +211,11 @@ export function trustKey(scope: string, params: Record<string, unknown>, query: 
     return undefined
   }
   if (json.length > TRUST_PARAMS_MAX) return undefined
-  const text = `${scope}\u0000${json}\u0000${query}`
+  return compactKey(`${scope}\u0000${json}\u0000${query}`)
+}
+
+/** A table key for `text`: itself when short, else its hash (so the tables stay small). */
+function compactKey(text: string): string {
   return text.length > 512 ? createHash('sha256').update(text).digest('base64') : text
 }
 
@@ -266,6 +270,5 @@ export class QueryTrust {
 
 /** The key of a query's shape: the dataset, the view and the text, whatever the parameters. */
 export function shapeKey(scope: string, query: string): string {
-  const text = `${scope}\u0000${query}`
-  return text.length > 512 ? createHash('sha256').update(text).digest('base64') : text
+  return compactKey(`${scope}\u0000${query}`)
 }

@@ -275,7 +275,6 @@ export class QueryRunner {
     const caller = input.caller ?? (identity ? `user:${identity}` : 'anonymous')
     const scope = `${input.store.name}\u0000${view ? 'p' : 'g'}:${viewKey}`
     const key = trustKey(scope, params, input.query)
-    const shape = shapeKey(scope, input.query)
 
     // Without the planner's record of what it read: dereferences and keys of enclosing documents
     // are unknown (queryTagKeys makes such a query coarse); release stacks are not analysed at all.
@@ -294,9 +293,11 @@ export class QueryRunner {
     // the budget gets that attempt, or one never tried inline while the caller has room in the
     // workers: one caller's slow searches must not send its indexed queries to plain groq-js, and
     // a caller at its worker limit gets its 429 without costing the lake's thread.
-    const pending = this.pool?.pending(caller) ?? 0
+    const pending = this.pending(caller)
     const busy = !trusted && (pending > 0 || this.retrying.has(caller))
-    const record = this.trust.shapeRecord(shape)
+    // Trusted runs are unwatched and keep no shape record: no second hash of the text on the hot path.
+    const shape = trusted ? undefined : shapeKey(scope, input.query)
+    const record = shape === undefined ? undefined : this.trust.shapeRecord(shape)
     const inline = trusted || pending < 2 || record === true || (record === undefined && pending < limits.maxQueued)
     if (inline) {
       const attempt = (): unknown => {
