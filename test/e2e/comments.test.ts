@@ -12,16 +12,7 @@ import { promisify } from 'node:util'
 import type { SanityClient } from '@sanity/client'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  browserSuite,
-  launchBrowser,
-  ROOT,
-  signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
-  type Browser,
-} from './harness.js'
+import { type Browser, launchBrowser, ROOT, signIn, type TourState, tourSuite } from './harness.js'
 import {
   addonClient,
   commentOnField,
@@ -36,29 +27,25 @@ import {
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-browserSuite(
+tourSuite(
   'Studio comments and tasks in a real browser (npm start stack)',
   'Studio comments and tasks',
   defineBrowserTests,
+  { traffic: new Traffic() },
 )
 
-interface State extends TourStack {
+interface State extends TourState {
   browser: Browser
   addon: SanityClient
   other: { id: string; name: string }
   condition: { _id: string; name: string }
-  runId: string
   /** Console errors, HTTP answers >= 400 and requests leaving the machine, from sign-in on. */
   traffic: Traffic
 }
 
-function defineBrowserTests(test: Test): void {
-  const state = { traffic: new Traffic() } as State
-
+function defineBrowserTests(test: Test, state: State): void {
   test.before(async () => {
-    Object.assign(state, await startTourStack())
     state.addon = addonClient(state.start.info)
-    state.runId = Math.random().toString(36).slice(2, 7)
     // A second editor, made the way a clinic adds one (the CLI, another process than the lake).
     const name = 'Ola Nordmann'
     const { stdout } = await promisify(execFile)(
@@ -88,11 +75,6 @@ function defineBrowserTests(test: Test): void {
     state.condition = condition
     state.browser = await launchBrowser()
     state.traffic.watch(state.browser.page, 'editor')
-  })
-
-  test.after(async () => {
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
   })
 
   test('the other editor can be mentioned: a member, in a group that may read', async () => {

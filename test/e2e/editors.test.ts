@@ -6,22 +6,18 @@
 //
 // Across the whole tour the test counts console errors, responses >= 400 (other than the refusals
 // a step provokes on purpose) and requests to any host other than this machine; each must be 0.
-import type { Browser as PlaywrightBrowser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
 import {
-  browserSuite,
   editorClient,
   eventually,
-  launchChromium,
   openWatchedPage,
-  screenshotSeries,
   signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
+  type WatchedTourState,
+  watchedTourSuite,
 } from './harness.js'
 import { waitUntilSaved } from './steps/documents.js'
 import {
@@ -35,9 +31,8 @@ import {
   resolveThread,
   waitForAddon,
 } from './steps/comments.js'
-import { Traffic } from './traffic.js'
 
-browserSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', defineTour)
+watchedTourSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', 'editors', defineTour)
 
 interface Editor {
   id: string
@@ -47,13 +42,9 @@ interface Editor {
   page: Page
 }
 
-interface State extends TourStack {
-  browser: PlaywrightBrowser
-  traffic: Traffic
+interface State extends WatchedTourState {
   ana: Editor
   ben: Editor
-  runId: string
-  screenshot: (page: Page, step: string) => Promise<string>
 }
 
 const SECOND_EDITOR = { name: 'Ben Second', email: 'ben.second@clinic.localhost' }
@@ -71,9 +62,7 @@ function secondEditor(dataDir: string): { id: string; name: string; email: strin
   }
 }
 
-function defineTour(test: Test): void {
-  const state = {} as State
-
+function defineTour(test: Test, state: State): void {
   async function shot(editor: Editor, name: string): Promise<void> {
     await state.screenshot(editor.page, `${editor === state.ana ? 'ana' : 'ben'}-${name}`)
   }
@@ -88,21 +77,10 @@ function defineTour(test: Test): void {
   }
 
   test.before(async () => {
-    state.screenshot = screenshotSeries('editors')
-    state.runId = Math.random().toString(36).slice(2, 7)
-    Object.assign(state, await startTourStack())
-    state.traffic = new Traffic()
-    state.browser = await launchChromium()
     const first = state.start.info.editor
     const second = secondEditor(state.start.info.dataDir)
     state.ana = await openEditor(first.name, first.email, first.token, 'editor 1')
     state.ben = await openEditor(second.name, second.email, second.token, 'editor 2')
-  })
-
-  test.after(async () => {
-    if (state.traffic) console.log(`Two-editor tour traffic:\n  ${state.traffic.summary()}`)
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
   })
 
   test('both editors are signed in, each as themselves', async () => {
