@@ -22,6 +22,8 @@ import {
 import { waitUntilSaved } from './steps/documents.js'
 import {
   addonClient,
+  assignedTask,
+  commentOfRun,
   commentOnField,
   completeTask,
   createTask,
@@ -29,7 +31,8 @@ import {
   openDocument,
   openTasks,
   resolveThread,
-  waitForAddon,
+  waitForAddonStatus,
+  waitForGroupMember,
 } from './steps/comments.js'
 
 watchedTourSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', 'editors', defineTour)
@@ -280,30 +283,19 @@ function defineTour(test: Test, state: State): void {
       '*[_type == "condition" && !(_id in path("drafts.**"))] | order(name asc)[1]{_id, name}',
     )
     // A new account reaches the lake's system groups (who may be mentioned) within seconds.
-    await waitForAddon('the second editor in the system groups', async () => {
-      const groups = await state.client.fetch<Array<{ members: string[] }>>('*[_type == "system.group"]{members}')
-      return groups.some((group) => group.members.includes(state.ben.id))
-    })
+    await waitForGroupMember(state.client, state.ben.id, 'the second editor in the system groups')
     await openDocument(page, info, condition._id, 'condition')
     await page.locator('[data-testid="field-summary"]').first().waitFor()
     const text = `Is this summary clear enough for patients (${state.runId})?`
     await commentOnField(page, { field: 'summary', text, mention: state.ben.name })
-    const comment = await waitForAddon('the comment in the add-on dataset', () =>
-      addon.fetch<{ _id: string; status: string; field: string; mentions: string[] } | null>(
-        '*[_type == "comment" && pt::text(message) match $run][0]{_id, status, "field": target.path.field, "mentions": message[].children[_type == "mention"].userId}',
-        { run: state.runId },
-      ),
-    )
-    assert.is(comment.field, 'summary')
+    const comment = await commentOfRun(addon, state.runId)
+    assert.is(comment.target.path.field, 'summary')
     assert.equal(comment.mentions, [state.ben.id], 'the mention names the other editor by id')
     await openComments(page)
     await page.getByText(`@${state.ben.name}`).first().waitFor()
     await shot(state.ana, 'comment-with-mention')
     await resolveThread(page, state.runId)
-    await waitForAddon(
-      'the comment resolved',
-      async () => (await addon.fetch<string | null>('*[_id == $id][0].status', { id: comment._id })) === 'resolved',
-    )
+    await waitForAddonStatus(addon, comment._id, 'resolved', 'the comment resolved')
     await shot(state.ana, 'comment-resolved')
   })
 
@@ -312,12 +304,7 @@ function defineTour(test: Test, state: State): void {
     const addon = addonClient(info)
     const title = `Check the ICD-10 code (${state.runId})`
     await createTask(state.ana.page, { title, assignee: state.ben.name })
-    const task = await waitForAddon('the task assigned in the add-on dataset', () =>
-      addon.fetch<{ _id: string; status: string; assignedTo?: string } | null>(
-        '*[_type == "tasks.task" && title == $title && defined(assignedTo)][0]{_id, status, assignedTo}',
-        { title },
-      ),
-    )
+    const task = await assignedTask(addon, title)
     assert.is(task.assignedTo, state.ben.id)
     await shot(state.ana, 'task-created')
     // The assignee completes it from their own Tasks sidebar ("Assigned" to them), in the Studio
@@ -325,7 +312,7 @@ function defineTour(test: Test, state: State): void {
     await state.ben.page.goto(`${info.studioUrl}/local`)
     await openTasks(state.ben.page, 'Assigned')
     await completeTask(state.ben.page, title)
-    await waitForAddon('the task done', async () => (await addon.getDocument(task._id))?.status === 'closed')
+    await waitForAddonStatus(addon, task._id, 'closed', 'the task done')
     await shot(state.ben, 'task-completed')
   })
 
