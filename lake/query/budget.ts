@@ -39,6 +39,13 @@ export interface QueryBudgetConfig {
   workers: number
   /** Heap cap of each query worker (its copy of the documents included). */
   workerMemoryMb: number
+  /**
+   * The long lane's watchdog (ms): a planned query the inline budget stopped gets one more inline
+   * run within this, when the lane has room (`LongLane`). Not above a caller's own inline budget.
+   */
+  longInlineMs: number
+  /** The share of the lake's thread time long-lane runs may take, in percent. */
+  longInlinePercent: number
 }
 
 /** The env variable of each limit (anonymous; authenticated adds `_AUTHENTICATED`). */
@@ -67,6 +74,8 @@ export const DEFAULT_QUERY_BUDGET: QueryBudgetConfig = {
   },
   workers: 2,
   workerMemoryMb: 1024,
+  longInlineMs: 250,
+  longInlinePercent: 25,
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -92,6 +101,8 @@ export function queryBudgetFromEnv(env: NodeJS.ProcessEnv): QueryBudgetConfig {
     authenticated: limitsFromEnv(env, '_AUTHENTICATED', d.authenticated),
     workers: positiveInt(env, 'LAKE_QUERY_WORKERS', d.workers),
     workerMemoryMb: positiveInt(env, 'LAKE_QUERY_WORKER_MEMORY_MB', d.workerMemoryMb),
+    longInlineMs: positiveInt(env, 'LAKE_QUERY_LONG_INLINE_MS', d.longInlineMs),
+    longInlinePercent: Math.min(100, positiveInt(env, 'LAKE_QUERY_LONG_INLINE_PERCENT', d.longInlinePercent)),
   }
 }
 
@@ -194,6 +205,15 @@ export function runWatched<T>(fn: () => T, watchMs: number | undefined): T {
 
 const TRUST_ENTRIES = 4096
 
+/**
+ * How the last watched inline run of a query shape went: within the inline budget, within the long
+ * lane's, or stopped.
+ */
+export type ShapeOutcome = 'fast' | 'long' | 'slow'
+
+/** How long a shape stopped by the watchdog waits before its next inline attempt (ms). */
+export const SHAPE_RETRY_MS = 1_000
+
 /** Parameters longer than this (as JSON) never make a query trusted: it is always watched. */
 export const TRUST_PARAMS_MAX = 1024
 
@@ -231,7 +251,14 @@ function compactKey(text: string): string {
  */
 export class QueryTrust {
   private readonly trusted = new Set<string>()
-  private readonly shapes = new Map<string, boolean>()
+  /** Per shape: how its last watched inline run went, and when it was. */
+  private readonly shapes = new Map<string, { outcome: ShapeOutcome; at: number }>()
+  private readonly now: () => number
+
+  /** `now`: the clock of shape records in ms (a test's own clock). */
+  constructor(now: () => number = () => performance.now()) {
+    this.now = now
+  }
 
   /** Whether this query may run without the watchdog. */
   isTrusted(key: string): boolean {
@@ -239,23 +266,33 @@ export class QueryTrust {
   }
 
   /**
-   * How the last watched inline run of this shape went: `true` within the budget, `false` stopped
-   * by the watchdog, `undefined` never run inline (or forgotten).
+   * How the last watched inline run of this shape went (`ShapeOutcome`), `undefined` when never run
+   * inline (or forgotten). A shape stopped more than SHAPE_RETRY_MS ago answers `undefined` once
+   * per interval, so it gets another attempt: one run stopped by a pause (a garbage collection, a
+   * busy machine) must not send a caller's page query to the workers for good, since while its
+   * queries are there none of them runs inline again.
    */
-  shapeRecord(shape: string): boolean | undefined {
-    return this.shapes.get(shape)
+  shapeRecord(shape: string): ShapeOutcome | undefined {
+    const record = this.shapes.get(shape)
+    if (!record) return undefined
+    if (record.outcome !== 'slow') return record.outcome
+    const now = this.now()
+    if (now - record.at < SHAPE_RETRY_MS) return 'slow'
+    record.at = now
+    return undefined
   }
 
   /**
    * Records an inline answer that took `ms` of a budget of `limitMs`: within it, the query is
    * trusted from now on; a run at or over it (a trusted run is timed too) ends the trust. The
-   * query's shape, when given, keeps the outcome of its last run.
+   * query's shape, when given, keeps the outcome of its last run (`long`: within `longMs`).
    */
-  answered(key: string | undefined, ms: number, limitMs: number, shape?: string): void {
+  answered(key: string | undefined, ms: number, limitMs: number, shape?: string, longMs = limitMs): void {
     if (shape !== undefined) {
       this.shapes.delete(shape)
       if (this.shapes.size >= TRUST_ENTRIES) this.shapes.delete(this.shapes.keys().next().value as string)
-      this.shapes.set(shape, ms < limitMs)
+      const outcome: ShapeOutcome = ms < limitMs ? 'fast' : ms < longMs ? 'long' : 'slow'
+      this.shapes.set(shape, { outcome, at: this.now() })
     }
     if (key === undefined) return
     if (ms >= limitMs) {
@@ -265,6 +302,42 @@ export class QueryTrust {
     if (this.trusted.has(key)) return
     if (this.trusted.size >= TRUST_ENTRIES) this.trusted.delete(this.trusted.values().next().value as string)
     this.trusted.add(key)
+  }
+}
+
+/**
+ * The long lane's share of the lake's thread: credit in ms that grows with wall time at
+ * `percent`% (at most one long run's worth banked) and is spent by each long run's duration, so
+ * long runs take at most that share of the thread however many callers ask. A query the planner
+ * answers in 100 ms takes a query worker seconds of a core in plain groq-js; the lane keeps such
+ * queries on the thread without letting them crowd out the fast ones.
+ */
+export class LongLane {
+  private credit: number
+  private last: number
+  private readonly rate: number
+  private readonly cap: number
+  private readonly now: () => number
+
+  constructor(longMs: number, percent: number, now: () => number = () => performance.now()) {
+    this.rate = percent / 100
+    this.cap = longMs
+    this.credit = longMs
+    this.now = now
+    this.last = now()
+  }
+
+  /** Whether a long run may start now. */
+  available(): boolean {
+    const now = this.now()
+    this.credit = Math.min(this.cap, this.credit + (now - this.last) * this.rate)
+    this.last = now
+    return this.credit > 0
+  }
+
+  /** A long run took `ms` of the thread. */
+  spent(ms: number): void {
+    this.credit -= ms
   }
 }
 

@@ -10,6 +10,7 @@ import { canReadPrivate, type Identity } from '../auth/index.js'
 import type { DatasetStore, LakeDocument } from '../store/index.js'
 import {
   InlineBudgetExceeded,
+  LongLane,
   QueryTrust,
   queryBudgetFromEnv,
   queryResultTooLarge,
@@ -152,12 +153,14 @@ export interface QueryInput {
 export class QueryRunner {
   readonly config: QueryBudgetConfig
   private readonly trust = new QueryTrust()
+  private readonly longLane: LongLane
   /** Callers with a query between inline attempts (see RETRY_DELAYS). */
   private readonly retrying = new Set<string>()
   private pool: QueryPool | undefined
 
   constructor(config: QueryBudgetConfig) {
     this.config = config
+    this.longLane = new LongLane(config.longInlineMs, config.longInlinePercent)
   }
 
   /** The result as JSON text (what the HTTP answer carries), within the result-size limit. */
@@ -298,7 +301,14 @@ export class QueryRunner {
     // Trusted runs are unwatched and keep no shape record: no second hash of the text on the hot path.
     const shape = trusted ? undefined : shapeKey(scope, input.query)
     const record = shape === undefined ? undefined : this.trust.shapeRecord(shape)
-    const inline = trusted || pending < 2 || record === true || (record === undefined && pending < limits.maxQueued)
+    // The long lane (budget.ts LongLane): a planned query that needs more than the inline budget
+    // but less than LAKE_QUERY_LONG_INLINE_MS is answered on the lake's thread within a bounded
+    // share of its time, since a query worker would take seconds of a core over it in plain groq-js.
+    const longMs = this.config.longInlineMs
+    const hasLane = view !== undefined && longMs > limits.inlineMs
+    const longFirst = !trusted && hasLane && record === 'long' && this.longLane.available()
+    const inline =
+      trusted || pending < 2 || record === 'fast' || longFirst || (record === undefined && pending < limits.maxQueued)
     if (inline) {
       const attempt = (): unknown => {
         let value: unknown
@@ -325,50 +335,77 @@ export class QueryRunner {
           })
         return asJson ? toJson(value) : value
       }
-      // When the watchdog stops it, tried again a few times, spaced out and one query at a time
-      // (RETRY_DELAYS): a pause (garbage collection, a busy machine) must not send a query that is
-      // normally fast to the much slower plain evaluation of a worker, and retries never queue up
-      // back to back in front of other requests.
+      type Tried = { done: true; answer: { out: unknown; syncTags?: string[] } } | { done: false; stopped: boolean }
       let builds = 0
-      let retrying = false
-      try {
-        for (let round = 0; round <= (busy ? 0 : RETRY_DELAYS.length); round++) {
-          if (round === 0 && busy) await retryLane()
-          if (round > 0) {
-            if (!retrying) {
-              if (this.retrying.has(caller)) break
-              this.retrying.add(caller)
-              retrying = true
-            }
-            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[round - 1]))
-            await retryLane()
-          }
+      /** One inline run, under a watchdog of `watchMs` (none: trusted); stopped: by the watchdog. */
+      const tryInline = (watchMs: number | undefined): Tried => {
+        for (;;) {
           // Building a view or copying documents is the lake's own work, not the query's: done
           // before the watchdog starts, so it is never stopped half-way.
           if (view) viewDocuments(input.store, view)
           else perspectiveDocuments(input.store, input.perspective, input.identity)
           const at = performance.now()
+          const long = watchMs !== undefined && watchMs > limits.inlineMs
           try {
-            const out = trusted ? attempt() : withoutCatchUp(input.store, () => runWatched(attempt, limits.inlineMs))
-            this.trust.answered(key, performance.now() - at, limits.inlineMs, shape)
+            const out =
+              watchMs === undefined ? attempt() : withoutCatchUp(input.store, () => runWatched(attempt, watchMs))
+            const ms = performance.now() - at
+            if (long) this.longLane.spent(ms)
+            this.trust.answered(key, ms, limits.inlineMs, shape, longMs)
             if (asJson && (out as string).length > limits.maxResultSize) {
               throw queryResultTooLarge(limits.maxResultSize, authenticated)
             }
             const planned = reads as { reads: QueryReads; parsed: ExprNode } | undefined
-            return { out, syncTags: syncTagsFor(planned?.reads, planned?.parsed) }
+            return { done: true, answer: { out, syncTags: syncTagsFor(planned?.reads, planned?.parsed) } }
           } catch (err) {
+            if (long) this.longLane.spent(performance.now() - at)
             if (err instanceof ResultTooLong) throw queryResultTooLarge(limits.maxResultSize, authenticated)
-            if (err instanceof NeedsAsyncEvaluation) break
+            if (err instanceof NeedsAsyncEvaluation) return { done: false, stopped: false }
             if (err instanceof IndexNeeded && builds < MAX_INDEX_BUILDS) {
               // The lake's own work, for this and every later query: not timed, not counted as a try.
               builds++
               err.build()
-              round--
               continue
             }
-            if (err instanceof IndexNeeded) break
+            if (err instanceof IndexNeeded) return { done: false, stopped: false }
             if (!(err instanceof InlineBudgetExceeded)) throw queryFailure(err, input.query)
-            this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs, shape)
+            this.trust.answered(key, Number.POSITIVE_INFINITY, limits.inlineMs, shape, longMs)
+            return { done: false, stopped: true }
+          }
+        }
+      }
+      // When the watchdog stops it, tried again a few times, spaced out and one query at a time
+      // (RETRY_DELAYS): a pause (garbage collection, a busy machine) must not send a query that is
+      // normally fast to the much slower plain evaluation of a worker, and retries never queue up
+      // back to back in front of other requests. Then, if still stopped, once in the long lane.
+      let retrying = false
+      try {
+        let stopped = false
+        if (longFirst) {
+          if (busy) await retryLane()
+          const tried = tryInline(longMs)
+          if (tried.done) return tried.answer
+        } else {
+          for (let round = 0; round <= (busy ? 0 : RETRY_DELAYS.length); round++) {
+            if (round === 0 && busy) await retryLane()
+            if (round > 0) {
+              if (!retrying) {
+                if (this.retrying.has(caller)) break
+                this.retrying.add(caller)
+                retrying = true
+              }
+              await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[round - 1]))
+              await retryLane()
+            }
+            const tried = tryInline(trusted ? undefined : limits.inlineMs)
+            if (tried.done) return tried.answer
+            stopped = tried.stopped
+            if (!stopped) break
+          }
+          if (stopped && hasLane && this.longLane.available()) {
+            await retryLane()
+            const tried = tryInline(longMs)
+            if (tried.done) return tried.answer
           }
         }
       } finally {

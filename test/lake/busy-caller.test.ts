@@ -10,7 +10,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { ANONYMOUS } from '../../lake/auth/index.js'
 import { type RunningLake, startPrivateLake } from '../../lake/index.js'
-import { DEFAULT_QUERY_BUDGET, type QueryBudgetConfig } from '../../lake/query/budget.js'
+import {
+  DEFAULT_QUERY_BUDGET,
+  type QueryBudgetConfig,
+  LongLane,
+  QueryTrust,
+  SHAPE_RETRY_MS,
+} from '../../lake/query/budget.js'
 import { QueryRunner } from '../../lake/query/index.js'
 import { LakeError } from '../../lake/errors.js'
 
@@ -98,6 +104,85 @@ test('with its slow queries in the workers, a caller still gets its indexed quer
   assert.is(slowSettled, 0)
 
   for (const answer of await Promise.all(slow)) assert.ok([200, 504].includes(answer.status), `status ${answer.status}`)
+})
+
+test('a shape once stopped by the watchdog gets another inline attempt after SHAPE_RETRY_MS', () => {
+  // A pause (a garbage collection) can stop one run of a fast page query; while the caller's
+  // queries are in the workers none runs inline again, so without a retry the shape never recovers.
+  let now = 0
+  const trust = new QueryTrust(() => now)
+  assert.is(trust.shapeRecord('page'), undefined, 'never run inline')
+  trust.answered(undefined, 80, 50, 'page')
+  assert.is(trust.shapeRecord('page'), 'slow', 'stopped: no attempt for a busy caller')
+  now += SHAPE_RETRY_MS - 1
+  assert.is(trust.shapeRecord('page'), 'slow')
+  now += 1
+  assert.is(trust.shapeRecord('page'), undefined, 'due again: one attempt')
+  assert.is(trust.shapeRecord('page'), 'slow', 'only one attempt per interval')
+  trust.answered(undefined, 3, 50, 'page')
+  assert.is(trust.shapeRecord('page'), 'fast', 'fast again')
+  now += 10 * SHAPE_RETRY_MS
+  assert.is(trust.shapeRecord('page'), 'fast', 'a fast record needs no retry')
+  // Over the inline budget but within the long lane's: a long-lane query from then on.
+  trust.answered(undefined, 120, 50, 'search', 250)
+  assert.is(trust.shapeRecord('search'), 'long')
+  trust.answered(undefined, Number.POSITIVE_INFINITY, 50, 'search', 250)
+  assert.is(trust.shapeRecord('search'), 'slow')
+})
+
+test('the long lane takes at most its share of the thread', () => {
+  let now = 0
+  const lane = new LongLane(250, 25, () => now)
+  assert.ok(lane.available(), 'one long run banked at the start')
+  lane.spent(200)
+  assert.ok(lane.available(), '50 ms of credit left')
+  lane.spent(200)
+  assert.not.ok(lane.available(), 'in debt')
+  now += 599
+  assert.not.ok(lane.available(), '600 ms at 25% repays 150 ms')
+  now += 2
+  assert.ok(lane.available())
+  now += 60_000
+  assert.ok(lane.available())
+  lane.spent(250)
+  assert.not.ok(lane.available(), 'no more than one long run banked, however long it was idle')
+})
+
+test('a planned query over the inline budget is answered in the long lane, not by a query worker', async () => {
+  // 600 indexed lookups: well over 1 ms inline, far under a second. The worker is made to fail
+  // (a heap too small to start) so an answer can only have come from the lake's thread.
+  const query = 'count(*[_type == "note"]{"next": *[_type == "note" && order == ^.order + 1][0].title}[defined(next)])'
+  const tight = (longInlineMs: number): QueryRunner =>
+    new QueryRunner({
+      ...budget,
+      anonymous: { ...budget.anonymous, inlineMs: 1 },
+      workerMemoryMb: 1,
+      longInlineMs,
+      longInlinePercent: 100,
+    })
+  const ask = (r: QueryRunner) =>
+    r.value({
+      store: lake.store.dataset('production'),
+      query,
+      perspective: 'published',
+      identity: ANONYMOUS,
+      projectId: 'local',
+      caller: 'ip:127.0.0.2',
+    })
+  const withLane = tight(10_000)
+  const withoutLane = tight(1)
+  try {
+    assert.is(await ask(withLane), DOCS - 1)
+    assert.is(withLane.pending('ip:127.0.0.2'), 0)
+    // The same query without the lane goes to the (failing) worker: it really was over budget.
+    await ask(withoutLane).then(
+      () => assert.unreachable('answered without the lane: the query was not over the inline budget'),
+      (error: unknown) => assert.instance(error, LakeError),
+    )
+  } finally {
+    await withLane.close()
+    await withoutLane.close()
+  }
 })
 
 /** Whether CALLER has `count` queries waiting for or running in the query workers. */

@@ -25,11 +25,46 @@ import { read } from './native.js'
 
 type Node = { type: string; [key: string]: unknown }
 
-/** A compiled `order(...)`: the documents sorted as groq-js sorts them (a new array). */
-export type NativeOrder = (docs: readonly unknown[]) => unknown[]
+/** What part of the order to compute, and of which items. */
+export interface OrderOptions<T> {
+  /** Only the first `limit` items of the order. */
+  limit?: number
+  /**
+   * Only the items it accepts: asked only of an item that would be among the first `limit`, so a
+   * costly test (reading the document) runs on few of them.
+   */
+  accept?: (item: T) => boolean
+  /** groq-js's last tie-break, the position in its input, when the items come in another order. */
+  rank?: (item: T) => number
+}
+
+/** A compiled `order(...)`: the items sorted as groq-js sorts them (a new array). */
+export type NativeOrder<T = unknown> = (items: readonly T[], options?: OrderOptions<T>) => T[]
 
 /** Compiles `order(args)` when every argument is an attribute path of the element, asc or desc. */
 export function compileOrder(args: readonly ExprNode[]): NativeOrder | undefined {
+  return compileOrderOf<unknown>(args, read)
+}
+
+/** An item with the order keys read so far (read lazily: most comparisons end at the first key). */
+interface Row<T> {
+  item: T
+  idx: number
+  readonly cls: number[]
+  readonly vals: unknown[]
+}
+
+/**
+ * `compileOrder` over items that stand for documents: `readPath(item, path)` gives what groq-js's
+ * `AccessAttribute` path would read of the document the item stands for (so a scored document can
+ * be ordered by `_score` without first copying it into `{...doc, _score}`). With a `limit` well
+ * under the items' count, the first `limit` are selected without sorting the rest: a search for a
+ * common word ties tens of thousands of documents on `_score` and wants 20 of them.
+ */
+export function compileOrderOf<T>(
+  args: readonly ExprNode[],
+  readPath: (item: T, path: readonly string[]) => unknown,
+): NativeOrder<T> | undefined {
   const keys: Array<{ path: string[]; sign: number }> = []
   for (const arg of args as unknown as Node[]) {
     const desc = arg.type === 'Desc'
@@ -40,26 +75,64 @@ export function compileOrder(args: readonly ExprNode[]): NativeOrder | undefined
   }
   if (keys.length === 0) return undefined
   const n = keys.length
-  return (docs) => {
-    const rows = docs.map((doc, idx) => {
-      const cls: number[] = []
-      const vals: unknown[] = []
-      for (const k of keys) {
-        const v = read(doc, k.path)
-        cls.push(orderClass(v))
-        vals.push(v)
+  const row = (item: T, idx: number): Row<T> => ({ item, idx, cls: [], vals: [] })
+  const key = (r: Row<T>, i: number): void => {
+    while (r.vals.length <= i) {
+      const v = readPath(r.item, (keys[r.vals.length] as { path: string[] }).path)
+      r.cls.push(orderClass(v))
+      r.vals.push(v)
+    }
+  }
+  // groq-js compares the keys in turn, then the position in its input (its sort is stable).
+  const compare = (a: Row<T>, b: Row<T>): number => {
+    for (let i = 0; i < n; i++) {
+      key(a, i)
+      key(b, i)
+      const c =
+        compareKeys(a.cls[i] as number, a.vals[i], b.cls[i] as number, b.vals[i]) * (keys[i] as { sign: number }).sign
+      if (c !== 0) return c
+    }
+    return a.idx - b.idx
+  }
+  return (items, options = {}) => {
+    const { limit = items.length, accept, rank } = options
+    if (limit <= 0) return []
+    const rowOf = (item: T, idx: number): Row<T> => row(item, rank ? rank(item) : idx)
+    if (limit * 4 >= items.length) {
+      const rows: Row<T>[] = []
+      for (let idx = 0; idx < items.length; idx++) {
+        const item = items[idx] as T
+        if (!accept || accept(item)) rows.push(rowOf(item, idx))
       }
-      return { doc, idx, cls, vals }
-    })
-    rows.sort((a, b) => {
-      for (let i = 0; i < n; i++) {
-        const c =
-          compareKeys(a.cls[i] as number, a.vals[i], b.cls[i] as number, b.vals[i]) * (keys[i] as { sign: number }).sign
-        if (c !== 0) return c
+      rows.sort(compare)
+      return rows.slice(0, limit).map((r) => r.item)
+    }
+    // The best `limit` rows so far, in order: a later row enters only when it sorts before the last.
+    // One scratch row is reused until a row enters: most items are turned away at the first key.
+    const best: Row<T>[] = []
+    let r: Row<T> | undefined
+    for (let idx = 0; idx < items.length; idx++) {
+      const item = items[idx] as T
+      if (r) {
+        r.item = item
+        r.idx = rank ? rank(item) : idx
+        r.cls.length = 0
+        r.vals.length = 0
+      } else r = rowOf(item, idx)
+      if (best.length === limit && compare(r, best[limit - 1] as Row<T>) >= 0) continue
+      if (accept && !accept(item)) continue
+      let lo = 0
+      let hi = best.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (compare(best[mid] as Row<T>, r) < 0) lo = mid + 1
+        else hi = mid
       }
-      return a.idx - b.idx
-    })
-    return rows.map((r) => r.doc)
+      best.splice(lo, 0, r)
+      r = undefined
+      if (best.length > limit) r = best.pop()
+    }
+    return best.map((r) => r.item)
   }
 }
 

@@ -32,9 +32,9 @@ import { ORDER_BOOLEAN, ORDER_NUMBER, ORDER_STRING } from '../../indexes/values.
 import type { LakeDocument } from '../../store/types.js'
 import { IndexNeeded, NeedsAsyncEvaluation } from '../evaluate.js'
 import { derefSlugKeys, QueryReads, restrictionOf, staticKeys, type KeysOf, type TagKey } from '../sync-tags.js'
-import { compileConjuncts, Undecidable } from './native.js'
+import { compileConjuncts, read, Undecidable } from './native.js'
 import { materializedCount, materializedSlice } from './materialized.js'
-import { compileOrder, compileProjectionNode, elementAt, sliceArray } from './native-tail.js'
+import { compileOrder, compileOrderOf, compileProjectionNode, elementAt, sliceArray } from './native-tail.js'
 import {
   argFields,
   matchCondition,
@@ -319,7 +319,7 @@ export class QueryPlanner {
     }
     if (isScoreOverFilter(n)) {
       const scored = this.scoreNatively(n, at, undefined)
-      if (scored) return value(scored) as unknown as AnyNode
+      if (scored) return value(scored.items.map(scoredDocument)) as unknown as AnyNode
     }
     if (n.type === 'Filter' && isEverything(n.base)) return this.filter(n, at)
     if (n.type === 'Map' || n.type === 'Projection') return this.projection(n, at)
@@ -373,9 +373,11 @@ export class QueryPlanner {
 
   /**
    * `*[cond] | score(...) | order(_score desc, ...)[a...b]`: the scored documents computed natively,
-   * and of them only those the slice can reach: every document scoring at least the b-th best
-   * (ties on `_score` are all kept, later order keys decide between them). groq-js then orders
-   * and slices those few exactly as it would have ordered all of them.
+   * and of them only those the slice can reach. When the order's keys are attribute paths the
+   * slice itself is computed (the first b in the order, the rest of the filter tested only on
+   * those that would enter them): a common word ties tens of thousands of documents on `_score`,
+   * and ordering them all took groq-js seconds at 100k. Otherwise every document scoring at least
+   * the b-th best is kept (ties on `_score` too) and groq-js orders and slices those.
    */
   private scoredSlice(n: AnyNode, at: string): AnyNode | undefined {
     const order = n.base as AnyNode
@@ -395,20 +397,31 @@ export class QueryPlanner {
           ? right + 1
           : right
         : undefined
-    const scored = this.scoreNatively(order.base as AnyNode, at, need)
+    const scored = this.scoreNatively(order.base as AnyNode, at, need, args as unknown as ExprNode[])
     if (!scored) return undefined
+    if (scored.ordered) {
+      const sliced = sliceArray(scored.items, left as number, right as number, n.isInclusive === true)
+      return value(sliced.map(scoredDocument)) as unknown as AnyNode
+    }
     const newArgs: AnyNode[] = []
     for (const a of args) newArgs.push(this.visit(a, at))
-    return { ...n, base: { ...order, base: value(scored) as unknown as AnyNode, args: newArgs } }
+    const base = value(scored.items.map(scoredDocument)) as unknown as AnyNode
+    return { ...n, base: { ...order, base, args: newArgs } }
   }
 
   /**
-   * `*[cond] | score(args)` evaluated from the text indexes (text-score.ts): the array groq-js's
-   * score() returns (`{...doc, _score}` sorted by score, stable), or only its documents scoring at
-   * least the `need`-th best. Undefined (groq-js evaluates it) unless every score argument is a
+   * `*[cond] | score(args)` evaluated from the text indexes (text-score.ts): the documents of the
+   * array groq-js's score() returns (sorted by score, stable; `scoredDocument` makes its elements),
+   * or only those scoring at least the `need`-th best; or, given the slice's order (`orderArgs`)
+   * and it compiles, the first `need` of that order (`ordered`). Undefined (groq-js evaluates it) unless every score argument is a
    * `match`/`boost()` the indexes answer exactly and the rest of the filter reads only the document.
    */
-  private scoreNatively(n: AnyNode, at: string, need: number | undefined): Record<string, unknown>[] | undefined {
+  private scoreNatively(
+    n: AnyNode,
+    at: string,
+    need: number | undefined,
+    orderArgs?: readonly ExprNode[],
+  ): { items: Scored[]; ordered: boolean } | undefined {
     const filterNode = n.base as AnyNode
     const original = filterNode.expr as ExprNode
     if (contains(original, new Set(['Parent']))) return undefined
@@ -438,9 +451,9 @@ export class QueryPlanner {
     const entries = scoring.entries
     // Every candidate has a token of the first match's term in one of its fields (scoring() above),
     // so is in one of those indexes; without a match condition the candidates are all entries.
-    const ownScores = matches.length === 0 || lookups.ownScores(matches[0].fields)
+    const readDocuments = matches.length === 0 || lookups.ownScores(matches[0].fields)
     const unproven = new Set(lookups.unproven(fields))
-    const scored: Array<{ entry: ViewEntry; score: number; decided: boolean }> = []
+    const scored: Scored[] = []
     let byGroq = 0
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as ViewEntry
@@ -452,7 +465,7 @@ export class QueryPlanner {
         continue
       }
       if (!matches.every((m) => scoring.passes(m, i))) continue
-      const own = ownScores ? (entry.doc as { _score?: unknown })._score : undefined
+      const own = readDocuments ? (entry.doc as { _score?: unknown })._score : undefined
       let score = typeof own === 'number' ? own : 0
       for (const arg of args) score += scoring.score(arg, i)
       scored.push({ entry, score, decided: false })
@@ -478,6 +491,32 @@ export class QueryPlanner {
       }
       const tree = node<ExprNode>({ type: 'Filter', base: value([entry.doc]), expr: restCond })
       return (evaluateTreeSync(tree, this.evaluateOptions()) as unknown[]).length === 1
+    }
+    const counts = `${entries.length} candidates, ${scored.length} matched${byGroq ? ` (${byGroq} decided by groq-js)` : ''}`
+    const order = need !== undefined && orderArgs && compileOrderOf(orderArgs, scoredReader(readDocuments))
+    if (order) {
+      // The slice's order read natively (an Undecidable document leaves it to the walk below).
+      // groq-js orders score()'s output, which is in score then position order: equal keys keep
+      // the position order.
+      let tested = 0
+      try {
+        const items = order(scored, {
+          limit: need,
+          rank: (item) => item.entry.pos,
+          accept: (item) => {
+            tested++
+            return item.decided || restPasses(item.entry)
+          },
+        })
+        this.notes.push({
+          at,
+          how: `scored natively from text indexes: ${counts}, the slice's ${need} ordered natively (${tested} tested on the rest of the filter)`,
+          candidates: items.length,
+        })
+        return { items, ordered: true }
+      } catch (err) {
+        if (!(err instanceof Undecidable)) throw err
+      }
     }
     /** The walk over `items` (in score order); `done` unless it ran out before the slice was full. */
     const walk = (items: typeof scored): { kept: typeof scored; examined: number; done: boolean } => {
@@ -509,10 +548,10 @@ export class QueryPlanner {
     const { kept, examined } = walked
     this.notes.push({
       at,
-      how: `scored natively from text indexes: ${entries.length} candidates, ${scored.length} matched${byGroq ? ` (${byGroq} decided by groq-js)` : ''}, ${examined} examined in score order${need !== undefined ? ` for the slice's ${need}` : ''}`,
+      how: `scored natively from text indexes: ${counts}, ${examined} examined in score order${need !== undefined ? ` for the slice's ${need}` : ''}`,
       candidates: kept.length,
     })
-    return kept.map(({ entry, score }) => ({ ...entry.doc, _score: score }))
+    return { items: kept, ordered: false }
   }
 
   private visitChildren(n: AnyNode, at: string): AnyNode {
@@ -832,6 +871,37 @@ export async function evaluateTree(tree: ExprNode, options: Parameters<typeof ev
 
 function isNode(v: unknown): v is AnyNode {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string'
+}
+
+/** A document `score()` keeps, with its `_score`; `decided` when groq-js filtered and scored it. */
+interface Scored {
+  entry: ViewEntry
+  score: number
+  decided: boolean
+}
+
+/** What score() gives for a kept document: `{...doc, _score}` (groq-js's Object.assign). */
+function scoredDocument({ entry, score }: Scored): Record<string, unknown> {
+  return { ...entry.doc, _score: score }
+}
+
+/**
+ * Attribute paths of `scoredDocument(item)`, read without making it. `_score` needs no read of the
+ * document unless `readDocuments`: groq-js calls the object's own hasOwnProperty (native.ts `read`),
+ * which a document can shadow, but such a document is never in a text index (its build fails, and
+ * the planner leaves that view's searches to groq-js), so only candidates that are not all from
+ * the text indexes are checked.
+ */
+function scoredReader(readDocuments: boolean): (item: Scored, path: readonly string[]) => unknown {
+  return (item, path) => {
+    if (path[0] !== '_score') return read(item.entry.doc, path)
+    if (
+      readDocuments &&
+      (item.entry.doc as { hasOwnProperty?: unknown }).hasOwnProperty !== Object.prototype.hasOwnProperty
+    )
+      throw new Undecidable()
+    return path.length === 1 ? item.score : null
+  }
 }
 
 /** A planned value known before evaluation: a literal, or an element or slice of a literal array. */
