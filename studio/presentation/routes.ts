@@ -22,14 +22,14 @@ export const MAIN_DOCUMENTS: DocumentResolver[] = (Object.keys(ROUTES) as Routab
   }),
 }))
 
-/** A page candidate as LOCATIONS_QUERY projects it. */
+/** A page candidate as `LOCATIONS.fetch` projects it. */
 export interface PageRef {
   _type?: string | null
   slug?: string | null
   title?: string | null
 }
 
-/** What LOCATIONS_QUERY answers for one document (null when it does not exist). */
+/** What `LOCATIONS.fetch` answers for one document (null when it does not exist). */
 export interface LocationsResult extends PageRef {
   /** Articles that list the document (FAQs, care instructions). */
   articles?: PageRef[] | null
@@ -49,11 +49,18 @@ export function hasLocations(type: string): boolean {
 }
 
 /**
- * The document and the pages that may show it, in one query. Only the fields of the document's
- * own type are read in {@link locationsOf}: an article also references conditions, but is shown
- * on its own page only.
+ * Where a document is shown, as the pair the Studio's `listenQuery` takes (params `$id`, the
+ * published id, and `$draftId`).
+ *
+ * `fetch`: the document and the pages that may show it, in one query. Only the fields of the
+ * document's own type are read in {@link locationsOf}: an article also references conditions, but
+ * is shown on its own page only.
+ *
+ * `listen`: which changes refetch it: the document (published or draft) and the documents that
+ * reference it (an article adding an FAQ). The lake matches a listen query per changed document.
  */
-export const LOCATIONS_QUERY = /* groq */ `*[_id == $id][0]{
+export const LOCATIONS = {
+  fetch: /* groq */ `*[_id == $id][0]{
   _type,
   "slug": slug.current,
   "title": coalesce(title, name, question),
@@ -61,13 +68,9 @@ export const LOCATIONS_QUERY = /* groq */ `*[_id == $id][0]{
   "conditions": conditions[]->{_type, "slug": slug.current, "title": name},
   "treatments": treatments[]->{_type, "slug": slug.current, "title": name},
   "treatment": treatment->{_type, "slug": slug.current, "title": name}
-}`
-
-/**
- * Which changes refetch LOCATIONS_QUERY: the document (published or draft) and the documents that
- * reference it (an article adding an FAQ). The lake matches a listen query per changed document.
- */
-export const LOCATIONS_LISTEN = /* groq */ `*[_id in [$id, $draftId] || references($id)]`
+}`,
+  listen: /* groq */ `*[_id in [$id, $draftId] || references($id)]`,
+} as const
 
 const LABEL: Record<string, string> = { faq: 'FAQ', careInstruction: 'care instruction' }
 

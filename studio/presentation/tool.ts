@@ -12,22 +12,14 @@ import { presentationTool } from 'sanity/presentation'
 import { getDraftId, getPublishedId } from 'sanity'
 import { STUDIO_API_VERSION } from '../constants.js'
 import type { StudioRuntimeConfig } from '../runtimeConfig.js'
-import {
-  hasLocations,
-  LOCATIONS_LISTEN,
-  LOCATIONS_QUERY,
-  type LocationsResult,
-  locationsOf,
-  MAIN_DOCUMENTS,
-  PREVIEW_MODE,
-} from './routes.js'
+import { hasLocations, LOCATIONS, type LocationsResult, locationsOf, MAIN_DOCUMENTS, PREVIEW_MODE } from './routes.js'
 
 /** Where a document is shown, kept current as the document and the pages listing it change. */
 const resolveLocations: DocumentLocationResolver = ({ id, type, perspectiveStack }, { documentStore }) => {
   if (!hasLocations(type)) return null
   return documentStore
     .listenQuery(
-      { fetch: LOCATIONS_QUERY, listen: LOCATIONS_LISTEN },
+      LOCATIONS,
       { id: getPublishedId(id), draftId: getDraftId(id) },
       { perspective: perspectiveStack, apiVersion: STUDIO_API_VERSION, tag: 'clinic.presentation.locations' },
     )

@@ -2,21 +2,18 @@
 // token answers the content as it will be when the release publishes, never from or into the
 // shared response cache (`Cache-Control: private, no-store`); without a token (or with one the lake
 // refuses) the answer is a 401 problem, and the public answers are untouched.
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parsePreviewPerspective, previewTokenProblem } from '../../delivery/http/preview.js'
-import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { createEditor } from '../../lake/index.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+import { deliverySuite } from '../helpers/delivery-suite.js'
+import { seedFacts, slugOf } from './_seed.js'
 
 const seed = seedFacts()
 const articlePath = `/api/v1/articles/${slugOf(seed.article)}`
 const REVIEW_TITLE = 'Dry needling: updated for spring'
 
-const test = suite('delivery: reviewing a release (?perspective=<release>)')
-let lake: TestLake
-let server: DeliveryServer
+// Delivery reads with its own (anonymous) client: published content only.
+const { test, t } = deliverySuite('delivery: reviewing a release (?perspective=<release>)')
 let viewerToken: string
 
 interface Answer {
@@ -26,7 +23,7 @@ interface Answer {
 }
 
 async function get(p: string, token?: string): Promise<Answer> {
-  const response = await fetch(server.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const response = await fetch(t.server.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {} })
   const text = await response.text()
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} }
 }
@@ -34,10 +31,8 @@ async function get(p: string, token?: string): Promise<Answer> {
 const titleOf = (answer: Answer): unknown => (answer.body.data as { title?: unknown } | undefined)?.title
 
 test.before(async () => {
-  lake = await startTestLake({ seed: SEED_PATH })
+  const { lake } = t
   viewerToken = createEditor(lake.lake, { name: 'Reviewer', email: 'reviewer@example.com', role: 'viewer' }).token
-  // Delivery reads with its own (anonymous) client: published content only.
-  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0 })
   await lake.client.releases.create({ releaseId: 'spring', metadata: { title: 'Spring update' } })
   const { _id, _rev, _createdAt, _updatedAt, ...article } = seed.article
   void [_id, _rev, _createdAt, _updatedAt]
@@ -51,10 +46,6 @@ test.before(async () => {
     releaseId: 'spring',
     document: { ...article, title: 'Only in spring', slug: { _type: 'slug', current: 'only-in-spring' } },
   })
-})
-test.after(async () => {
-  await server.close()
-  await lake.close()
 })
 
 test('the public answer is the published article, cached', async () => {
@@ -81,8 +72,8 @@ test('without a token a review is a 401 problem that says what to send', async (
 })
 
 test('with a token the release is shown over drafts and published, never cached', async () => {
-  const entriesBefore = server.cache.stats().entries
-  for (const token of [lake.token, viewerToken]) {
+  const entriesBefore = t.server.cache.stats().entries
+  for (const token of [t.lake.token, viewerToken]) {
     const answer = await get(`${articlePath}?perspective=spring`, token)
     assert.is(answer.status, 200)
     assert.is(titleOf(answer), REVIEW_TITLE)
@@ -92,13 +83,13 @@ test('with a token the release is shown over drafts and published, never cached'
     assert.match(answer.headers.get('vary') ?? '', /Authorization/)
   }
   // Asked again: still not from the cache (no entry was stored for it).
-  assert.is((await get(`${articlePath}?perspective=spring`, lake.token)).headers.get('x-cache'), 'BYPASS')
-  assert.is(server.cache.stats().entries, entriesBefore, 'nothing stored in the shared cache')
+  assert.is((await get(`${articlePath}?perspective=spring`, t.lake.token)).headers.get('x-cache'), 'BYPASS')
+  assert.is(t.server.cache.stats().entries, entriesBefore, 'nothing stored in the shared cache')
   // A document that exists only in the release, and the list.
-  const only = await get('/api/v1/articles/only-in-spring?perspective=spring', lake.token)
+  const only = await get('/api/v1/articles/only-in-spring?perspective=spring', t.lake.token)
   assert.is(only.status, 200)
   assert.is(titleOf(only), 'Only in spring')
-  const list = await get('/api/v1/articles?perspective=spring&limit=50', lake.token)
+  const list = await get('/api/v1/articles?perspective=spring&limit=50', t.lake.token)
   const titles = ((list.body.data as Array<{ title: string }> | undefined) ?? []).map((a) => a.title)
   assert.ok(titles.includes('Only in spring'), JSON.stringify(titles))
   assert.ok(titles.includes(REVIEW_TITLE))
@@ -112,25 +103,25 @@ test('with a token the release is shown over drafts and published, never cached'
 })
 
 test('a release that unpublishes a document hides it in the review', async () => {
-  await lake.client.releases.create({ releaseId: 'retire' })
-  await lake.client.createVersion({ baseId: seed.article._id, publishedId: seed.article._id, releaseId: 'retire' })
-  await lake.client.unpublishVersion({ publishedId: seed.article._id, releaseId: 'retire' })
-  assert.is((await get(`${articlePath}?perspective=retire`, lake.token)).status, 404)
+  await t.lake.client.releases.create({ releaseId: 'retire' })
+  await t.lake.client.createVersion({ baseId: seed.article._id, publishedId: seed.article._id, releaseId: 'retire' })
+  await t.lake.client.unpublishVersion({ publishedId: seed.article._id, releaseId: 'retire' })
+  assert.is((await get(`${articlePath}?perspective=retire`, t.lake.token)).status, 404)
   // Stacked over spring (first wins): spring's version shows.
-  assert.is(titleOf(await get(`${articlePath}?perspective=spring,retire`, lake.token)), REVIEW_TITLE)
+  assert.is(titleOf(await get(`${articlePath}?perspective=spring,retire`, t.lake.token)), REVIEW_TITLE)
   assert.is((await get(articlePath)).status, 200)
 })
 
 test('bad perspectives and unknown releases are clear problems', async () => {
-  const raw = await get(`${articlePath}?perspective=raw`, lake.token)
+  const raw = await get(`${articlePath}?perspective=raw`, t.lake.token)
   assert.is(raw.status, 400)
   assert.match(String(raw.body.detail), /query\.perspective "raw" is not a delivery perspective/)
-  const middle = await get(`${articlePath}?perspective=drafts,spring`, lake.token)
+  const middle = await get(`${articlePath}?perspective=drafts,spring`, t.lake.token)
   assert.is(middle.status, 400)
   assert.match(String(middle.body.detail), /"drafts" may only come last/)
-  const odd = await get(`${articlePath}?perspective=${encodeURIComponent('spr ing')}`, lake.token)
+  const odd = await get(`${articlePath}?perspective=${encodeURIComponent('spr ing')}`, t.lake.token)
   assert.is(odd.status, 400)
-  const missing = await get(`${articlePath}?perspective=autumn`, lake.token)
+  const missing = await get(`${articlePath}?perspective=autumn`, t.lake.token)
   assert.is(missing.status, 404)
   assert.match(String(missing.body.type), /#problem-release-not-found$/)
   assert.match(String(missing.body.detail), /"autumn"/)
@@ -143,9 +134,9 @@ test('bad perspectives and unknown releases are clear problems', async () => {
 test('drafts alone: the Studio drafts view', async () => {
   const { _id, _rev, _createdAt, _updatedAt, ...article } = seed.article
   void [_id, _rev, _createdAt, _updatedAt]
-  await lake.client.createOrReplace({ ...article, _id: `drafts.${seed.article._id}`, title: 'Draft title' })
-  assert.is(titleOf(await get(`${articlePath}?perspective=drafts`, lake.token)), 'Draft title')
-  assert.is(titleOf(await get(`${articlePath}?perspective=spring`, lake.token)), REVIEW_TITLE)
+  await t.lake.client.createOrReplace({ ...article, _id: `drafts.${seed.article._id}`, title: 'Draft title' })
+  assert.is(titleOf(await get(`${articlePath}?perspective=drafts`, t.lake.token)), 'Draft title')
+  assert.is(titleOf(await get(`${articlePath}?perspective=spring`, t.lake.token)), REVIEW_TITLE)
   assert.is(titleOf(await get(articlePath)), seed.article.title)
 })
 
@@ -160,12 +151,12 @@ test('the other content routes take the parameter; the OpenAPI document describe
     `/api/v1/faqs?treatment=${slugOf(seed.treatment)}&perspective=spring`,
     '/api/v1/search?q=needling&perspective=spring',
   ]) {
-    const answer = await get(p, lake.token)
+    const answer = await get(p, t.lake.token)
     assert.is(answer.status, 200, `${p}: ${JSON.stringify(answer.body).slice(0, 200)}`)
     assert.is(answer.headers.get('cache-control'), 'private, no-store', p)
     assert.is((await get(p)).status, 401, `${p} without a token`)
   }
-  const search = await get('/api/v1/search?q=spring&perspective=spring', lake.token)
+  const search = await get('/api/v1/search?q=spring&perspective=spring', t.lake.token)
   assert.ok(JSON.stringify(search.body).includes('Only in spring'), 'search reads the release too')
   const openapi = (await get('/api/v1/openapi.json')).body as {
     paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string; description?: string }> } }>

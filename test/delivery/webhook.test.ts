@@ -2,39 +2,33 @@
 // signature over the raw body. Signed calls invalidate the cache; unsigned, badly signed, expired
 // and replayed calls are refused with problem+json and change nothing.
 import { encodeSignatureHeader, SIGNATURE_HEADER_NAME } from '@sanity/webhook'
-import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startDeliveryServer, type DeliveryServer } from '../../delivery/http/server.js'
 import { ARTICLE_BY_SLUG_QUERY } from '../../delivery/queries.js'
-import { startTestLake, type TestLake } from '../helpers/lake.js'
-import { SEED_PATH, seedFacts, slugOf } from './_seed.js'
+import { deliverySuite } from '../helpers/delivery-suite.js'
+import { seedFacts, slugOf } from './_seed.js'
 
 const seed = seedFacts()
 const SECRET = 'a-long-shared-webhook-secret-for-tests'
 const articlePath = `/api/v1/articles/${slugOf(seed.article)}`
-const test = suite('delivery: Sanity webhook invalidation')
-let lake: TestLake
-let server: DeliveryServer
+// As when hosted: no listen stream, only the webhook.
+const { test, t } = deliverySuite('delivery: Sanity webhook invalidation', { listen: false, webhookSecret: SECRET })
+/** The same server without a webhook secret. */
 let unconfigured: DeliveryServer
 
 test.before(async () => {
-  lake = await startTestLake({ seed: SEED_PATH })
-  // As when hosted: no listen stream, only the webhook.
-  server = await startDeliveryServer({ client: lake.anonymousClient, port: 0, listen: false, webhookSecret: SECRET })
-  unconfigured = await startDeliveryServer({ client: lake.anonymousClient, port: 0, listen: false })
+  unconfigured = await startDeliveryServer({ client: t.lake.anonymousClient, port: 0, listen: false })
 })
 test.after(async () => {
-  await server.close()
-  await unconfigured.close()
-  await lake.close()
+  await unconfigured?.close()
 })
 
 async function title(): Promise<string> {
-  const response = await fetch(server.url + articlePath)
+  const response = await fetch(t.server.url + articlePath)
   return ((await response.json()) as { data: { title: string } }).data.title
 }
 
-async function post(body: string, headers: Record<string, string>, target: DeliveryServer = server) {
+async function post(body: string, headers: Record<string, string>, target: DeliveryServer = t.server) {
   const response = await fetch(`${target.url}/api/v1/webhooks/sanity`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -54,7 +48,7 @@ const payload = (id: string) =>
 
 test('a signed call invalidates the cache: the published edit shows', async () => {
   assert.is(await title(), seed.article.title)
-  await lake.client.patch(seed.article._id).set({ title: 'Edited on the hosted lake' }).commit()
+  await t.lake.client.patch(seed.article._id).set({ title: 'Edited on the hosted lake' }).commit()
   assert.is(await title(), seed.article.title, 'without a signal the cached copy is still served')
   const body = payload('1')
   const signature = await encodeSignatureHeader(body, Date.now(), SECRET)
@@ -65,7 +59,7 @@ test('a signed call invalidates the cache: the published edit shows', async () =
 })
 
 test('refused: unsigned, wrong secret, tampered body, malformed header, expired timestamp, replay', async () => {
-  const generationBefore = server.cache.stats().generation
+  const generationBefore = t.server.cache.stats().generation
   const body = payload('2')
   const now = Date.now()
   const good = await encodeSignatureHeader(body, now, SECRET)
@@ -95,7 +89,7 @@ test('refused: unsigned, wrong secret, tampered body, malformed header, expired 
     assert.match(String(refused.body.detail), detail, name)
     assert.match(String(refused.body.type), /webhook-refused/)
   }
-  assert.is(server.cache.stats().generation, generationBefore, 'refused calls invalidate nothing')
+  assert.is(t.server.cache.stats().generation, generationBefore, 'refused calls invalidate nothing')
 
   const first = await post(body, { [SIGNATURE_HEADER_NAME]: good, 'idempotency-key': 'msg-2' })
   assert.is(first.status, 200)
@@ -107,24 +101,24 @@ test('refused: unsigned, wrong secret, tampered body, malformed header, expired 
     'idempotency-key': 'msg-2',
   })
   assert.is(resigned.status, 409, 'a seen message id is a replay even with a fresh signature')
-  assert.is(server.cache.stats().generation, generationBefore + 1, 'only the one accepted call invalidated')
+  assert.is(t.server.cache.stats().generation, generationBefore + 1, 'only the one accepted call invalidated')
 })
 
 test('a call carrying syncTags invalidates only the responses holding them', async () => {
   const other = '/api/v1/treatments'
-  assert.is((await fetch(server.url + other)).status, 200)
-  assert.is((await fetch(server.url + other)).headers.get('x-cache'), 'HIT')
-  await fetch(server.url + articlePath)
-  assert.is((await fetch(server.url + articlePath)).headers.get('x-cache'), 'HIT')
-  await lake.client.patch(seed.article._id).set({ title: 'Edited, announced by tags' }).commit()
+  assert.is((await fetch(t.server.url + other)).status, 200)
+  assert.is((await fetch(t.server.url + other)).headers.get('x-cache'), 'HIT')
+  await fetch(t.server.url + articlePath)
+  assert.is((await fetch(t.server.url + articlePath)).headers.get('x-cache'), 'HIT')
+  await t.lake.client.patch(seed.article._id).set({ title: 'Edited, announced by tags' }).commit()
   // What the hosted webhook would carry: the tags of the changed content (here: the article query's).
-  const raw = (await lake.anonymousClient.fetch(
+  const raw = (await t.lake.anonymousClient.fetch(
     ARTICLE_BY_SLUG_QUERY,
     { slug: slugOf(seed.article), lang: 'en', fallback: false, versions: [], versionIds: [] },
     { filterResponse: false, perspective: 'published' },
   )) as { syncTags?: string[] }
   assert.ok(raw.syncTags && raw.syncTags.length > 0, 'the lake tags query responses')
-  const generation = server.cache.stats().generation
+  const generation = t.server.cache.stats().generation
   const body = JSON.stringify({ _id: seed.article._id, syncTags: raw.syncTags })
   const accepted = await post(body, {
     [SIGNATURE_HEADER_NAME]: await encodeSignatureHeader(body, Date.now(), SECRET),
@@ -134,8 +128,8 @@ test('a call carrying syncTags invalidates only the responses holding them', asy
   assert.is(accepted.body.scope, 'tags')
   assert.ok(Number(accepted.body.entries) >= 1, JSON.stringify(accepted.body))
   assert.is(await title(), 'Edited, announced by tags')
-  assert.is((await fetch(server.url + other)).headers.get('x-cache'), 'HIT', 'untouched by these tags')
-  assert.is(server.cache.stats().generation, generation, 'no flush')
+  assert.is((await fetch(t.server.url + other)).headers.get('x-cache'), 'HIT', 'untouched by these tags')
+  assert.is(t.server.cache.stats().generation, generation, 'no flush')
 
   const bad = JSON.stringify({ syncTags: 'not-a-list' })
   const refused = await post(bad, {
@@ -147,7 +141,7 @@ test('a call carrying syncTags invalidates only the responses holding them', asy
 })
 
 test('the webhooks of one transaction (a release publish: one per document) invalidate once', async () => {
-  const generationBefore = server.cache.stats().generation
+  const generationBefore = t.server.cache.stats().generation
   const send = async (n: string, transaction: string) => {
     const body = payload(n)
     return post(body, {
@@ -159,13 +153,13 @@ test('the webhooks of one transaction (a release publish: one per document) inva
   assert.equal((await send('r1', 'tx-release')).body, { invalidated: true })
   assert.equal((await send('r2', 'tx-release')).body, { invalidated: false })
   assert.equal((await send('r3', 'tx-release')).body, { invalidated: false })
-  assert.is(server.cache.stats().generation, generationBefore + 1)
+  assert.is(t.server.cache.stats().generation, generationBefore + 1)
   assert.equal((await send('r4', 'tx-next')).body, { invalidated: true })
-  assert.is(server.cache.stats().generation, generationBefore + 2)
+  assert.is(t.server.cache.stats().generation, generationBefore + 2)
 })
 
 test('wrong content type -> 415 problem; a server without a secret refuses every call', async () => {
-  const response = await fetch(`${server.url}/api/v1/webhooks/sanity`, {
+  const response = await fetch(`${t.server.url}/api/v1/webhooks/sanity`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain' },
     body: 'hello',

@@ -12,18 +12,11 @@ import { promisify } from 'node:util'
 import type { SanityClient } from '@sanity/client'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  browserSuite,
-  launchBrowser,
-  ROOT,
-  signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
-  type Browser,
-} from './harness.js'
+import { type Browser, launchBrowser, ROOT, signIn, type TourState, tourSuite } from './harness.js'
 import {
   addonClient,
+  assignedTask,
+  commentOfRun,
   commentOnField,
   completeTask,
   createTask,
@@ -32,33 +25,32 @@ import {
   openTasks,
   reopenThread,
   resolveThread,
-  waitForAddon,
+  waitForAddonStatus,
+  waitForGroupMember,
 } from './steps/comments.js'
 import { Traffic } from './traffic.js'
 
-browserSuite(
+tourSuite(
   'Studio comments and tasks in a real browser (npm start stack)',
   'Studio comments and tasks',
   defineBrowserTests,
+  { traffic: new Traffic() },
 )
 
-interface State extends TourStack {
+interface State extends TourState {
   browser: Browser
   addon: SanityClient
   other: { id: string; name: string }
   condition: { _id: string; name: string }
-  runId: string
+  /** The comment the tour writes (set by its comment step). */
+  commentId: string
   /** Console errors, HTTP answers >= 400 and requests leaving the machine, from sign-in on. */
   traffic: Traffic
 }
 
-function defineBrowserTests(test: Test): void {
-  const state = { traffic: new Traffic() } as State
-
+function defineBrowserTests(test: Test, state: State): void {
   test.before(async () => {
-    Object.assign(state, await startTourStack())
     state.addon = addonClient(state.start.info)
-    state.runId = Math.random().toString(36).slice(2, 7)
     // A second editor, made the way a clinic adds one (the CLI, another process than the lake).
     const name = 'Ola Nordmann'
     const { stdout } = await promisify(execFile)(
@@ -90,17 +82,9 @@ function defineBrowserTests(test: Test): void {
     state.traffic.watch(state.browser.page, 'editor')
   })
 
-  test.after(async () => {
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
-  })
-
   test('the other editor can be mentioned: a member, in a group that may read', async () => {
     // The CLI's account reaches the lake's system groups within seconds (docs/lake.md).
-    await waitForAddon('the new editor in the system groups', async () => {
-      const groups = await state.client.fetch<Array<{ members: string[] }>>('*[_type == "system.group"]{members}')
-      return groups.some((group) => group.members.includes(state.other.id))
-    })
+    await waitForGroupMember(state.client, state.other.id, 'the new editor in the system groups')
     const { page } = state.browser
     await signIn(page, state.start.info.signInUrl)
     await openDocument(page, state.start.info, state.condition._id, 'condition')
@@ -111,17 +95,8 @@ function defineBrowserTests(test: Test): void {
     const { page, shot } = state.browser
     const text = `Is this summary clear enough for patients (${state.runId})?`
     await commentOnField(page, { field: 'summary', text, mention: state.other.name })
-    const comment = await waitForAddon('the comment in the add-on dataset', () =>
-      state.addon.fetch<{
-        _id: string
-        status: string
-        target: { document: { _ref: string; _weak: boolean }; path: { field: string } }
-        mentions: string[]
-      } | null>(
-        '*[_type == "comment" && pt::text(message) match $run][0]{_id, status, target, "mentions": message[].children[_type == "mention"].userId}',
-        { run: state.runId },
-      ),
-    )
+    const comment = await commentOfRun(state.addon, state.runId)
+    state.commentId = comment._id
     assert.is(comment.target.document._ref, state.condition._id)
     assert.is(comment.target.document._weak, true)
     assert.is(comment.target.path.field, 'summary')
@@ -134,15 +109,11 @@ function defineBrowserTests(test: Test): void {
 
   test('the thread is resolved, then re-opened', async () => {
     const { page, shot } = state.browser
-    const status = () =>
-      state.addon.fetch<string | null>('*[_type == "comment" && pt::text(message) match $run][0].status', {
-        run: state.runId,
-      })
     await resolveThread(page, state.runId)
-    await waitForAddon('the comment resolved', async () => (await status()) === 'resolved')
+    await waitForAddonStatus(state.addon, state.commentId, 'resolved', 'the comment resolved')
     await shot('comment-resolved')
     await reopenThread(page, state.runId)
-    await waitForAddon('the comment open again', async () => (await status()) === 'open')
+    await waitForAddonStatus(state.addon, state.commentId, 'open', 'the comment open again')
     await shot('comment-reopened')
   })
 
@@ -150,29 +121,14 @@ function defineBrowserTests(test: Test): void {
     const { page, shot } = state.browser
     const title = `Check the ICD-10 code (${state.runId})`
     await createTask(page, { title, assignee: state.other.name })
-    const task = await waitForAddon('the task assigned in the add-on dataset', () =>
-      state.addon.fetch<{
-        _id: string
-        status: string
-        assignedTo?: string
-        target: { document: { _ref: string } }
-      } | null>(
-        '*[_type == "tasks.task" && title == $title && defined(assignedTo)][0]{_id, status, assignedTo, target}',
-        {
-          title,
-        },
-      ),
-    )
+    const task = await assignedTask(state.addon, title)
     assert.is(task.assignedTo, state.other.id)
     assert.is(task.status, 'open')
     assert.is(task.target.document._ref, state.condition._id)
     await shot('task-created')
     await openTasks(page, 'Active Document')
     await completeTask(page, title)
-    await waitForAddon('the task done', async () => {
-      const doc = await state.addon.getDocument(task._id)
-      return doc?.status === 'closed'
-    })
+    await waitForAddonStatus(state.addon, task._id, 'closed', 'the task done')
     await shot('task-completed')
   })
 

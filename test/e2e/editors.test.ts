@@ -6,26 +6,24 @@
 //
 // Across the whole tour the test counts console errors, responses >= 400 (other than the refusals
 // a step provokes on purpose) and requests to any host other than this machine; each must be 0.
-import type { Browser as PlaywrightBrowser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Accounts } from '../../lake/auth/index.js'
 import { LakeStore } from '../../lake/store/index.js'
 import {
-  browserSuite,
   editorClient,
   eventually,
-  launchChromium,
   openWatchedPage,
-  screenshotSeries,
   signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
+  type WatchedTourState,
+  watchedTourSuite,
 } from './harness.js'
 import { waitUntilSaved } from './steps/documents.js'
 import {
   addonClient,
+  assignedTask,
+  commentOfRun,
   commentOnField,
   completeTask,
   createTask,
@@ -33,11 +31,11 @@ import {
   openDocument,
   openTasks,
   resolveThread,
-  waitForAddon,
+  waitForAddonStatus,
+  waitForGroupMember,
 } from './steps/comments.js'
-import { Traffic } from './traffic.js'
 
-browserSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', defineTour)
+watchedTourSuite('Two editors in the Studio (npm start stack)', 'Two-editor browser tests', 'editors', defineTour)
 
 interface Editor {
   id: string
@@ -47,13 +45,9 @@ interface Editor {
   page: Page
 }
 
-interface State extends TourStack {
-  browser: PlaywrightBrowser
-  traffic: Traffic
+interface State extends WatchedTourState {
   ana: Editor
   ben: Editor
-  runId: string
-  screenshot: (page: Page, step: string) => Promise<string>
 }
 
 const SECOND_EDITOR = { name: 'Ben Second', email: 'ben.second@clinic.localhost' }
@@ -71,9 +65,7 @@ function secondEditor(dataDir: string): { id: string; name: string; email: strin
   }
 }
 
-function defineTour(test: Test): void {
-  const state = {} as State
-
+function defineTour(test: Test, state: State): void {
   async function shot(editor: Editor, name: string): Promise<void> {
     await state.screenshot(editor.page, `${editor === state.ana ? 'ana' : 'ben'}-${name}`)
   }
@@ -88,21 +80,10 @@ function defineTour(test: Test): void {
   }
 
   test.before(async () => {
-    state.screenshot = screenshotSeries('editors')
-    state.runId = Math.random().toString(36).slice(2, 7)
-    Object.assign(state, await startTourStack())
-    state.traffic = new Traffic()
-    state.browser = await launchChromium()
     const first = state.start.info.editor
     const second = secondEditor(state.start.info.dataDir)
     state.ana = await openEditor(first.name, first.email, first.token, 'editor 1')
     state.ben = await openEditor(second.name, second.email, second.token, 'editor 2')
-  })
-
-  test.after(async () => {
-    if (state.traffic) console.log(`Two-editor tour traffic:\n  ${state.traffic.summary()}`)
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
   })
 
   test('both editors are signed in, each as themselves', async () => {
@@ -302,30 +283,19 @@ function defineTour(test: Test): void {
       '*[_type == "condition" && !(_id in path("drafts.**"))] | order(name asc)[1]{_id, name}',
     )
     // A new account reaches the lake's system groups (who may be mentioned) within seconds.
-    await waitForAddon('the second editor in the system groups', async () => {
-      const groups = await state.client.fetch<Array<{ members: string[] }>>('*[_type == "system.group"]{members}')
-      return groups.some((group) => group.members.includes(state.ben.id))
-    })
+    await waitForGroupMember(state.client, state.ben.id, 'the second editor in the system groups')
     await openDocument(page, info, condition._id, 'condition')
     await page.locator('[data-testid="field-summary"]').first().waitFor()
     const text = `Is this summary clear enough for patients (${state.runId})?`
     await commentOnField(page, { field: 'summary', text, mention: state.ben.name })
-    const comment = await waitForAddon('the comment in the add-on dataset', () =>
-      addon.fetch<{ _id: string; status: string; field: string; mentions: string[] } | null>(
-        '*[_type == "comment" && pt::text(message) match $run][0]{_id, status, "field": target.path.field, "mentions": message[].children[_type == "mention"].userId}',
-        { run: state.runId },
-      ),
-    )
-    assert.is(comment.field, 'summary')
+    const comment = await commentOfRun(addon, state.runId)
+    assert.is(comment.target.path.field, 'summary')
     assert.equal(comment.mentions, [state.ben.id], 'the mention names the other editor by id')
     await openComments(page)
     await page.getByText(`@${state.ben.name}`).first().waitFor()
     await shot(state.ana, 'comment-with-mention')
     await resolveThread(page, state.runId)
-    await waitForAddon(
-      'the comment resolved',
-      async () => (await addon.fetch<string | null>('*[_id == $id][0].status', { id: comment._id })) === 'resolved',
-    )
+    await waitForAddonStatus(addon, comment._id, 'resolved', 'the comment resolved')
     await shot(state.ana, 'comment-resolved')
   })
 
@@ -334,12 +304,7 @@ function defineTour(test: Test): void {
     const addon = addonClient(info)
     const title = `Check the ICD-10 code (${state.runId})`
     await createTask(state.ana.page, { title, assignee: state.ben.name })
-    const task = await waitForAddon('the task assigned in the add-on dataset', () =>
-      addon.fetch<{ _id: string; status: string; assignedTo?: string } | null>(
-        '*[_type == "tasks.task" && title == $title && defined(assignedTo)][0]{_id, status, assignedTo}',
-        { title },
-      ),
-    )
+    const task = await assignedTask(addon, title)
     assert.is(task.assignedTo, state.ben.id)
     await shot(state.ana, 'task-created')
     // The assignee completes it from their own Tasks sidebar ("Assigned" to them), in the Studio
@@ -347,7 +312,7 @@ function defineTour(test: Test): void {
     await state.ben.page.goto(`${info.studioUrl}/local`)
     await openTasks(state.ben.page, 'Assigned')
     await completeTask(state.ben.page, title)
-    await waitForAddon('the task done', async () => (await addon.getDocument(task._id))?.status === 'closed')
+    await waitForAddonStatus(addon, task._id, 'closed', 'the task done')
     await shot(state.ben, 'task-completed')
   })
 

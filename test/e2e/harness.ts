@@ -10,7 +10,7 @@ import { type Browser as PlaywrightBrowser, chromium, type BrowserContext, type 
 import { suite, type Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawnStart } from '../helpers/run.js'
-import type { Traffic } from './traffic.js'
+import { Traffic } from './traffic.js'
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -159,6 +159,71 @@ export async function startTourStack(): Promise<TourStack> {
 export async function stopTourStack(stack: Partial<TourStack>): Promise<void> {
   if (stack.start && stack.start.child.exitCode === null) await stack.start.interrupt().catch(() => undefined)
   if (stack.dataDir) fs.rmSync(stack.dataDir, { recursive: true, force: true })
+}
+
+/** What every tour's state holds: its stack, an id that makes this run's documents unique, its browser. */
+export interface TourState extends TourStack {
+  runId: string
+  /** Launched by the tour (in its before hook); closed after its tests. */
+  browser: { close(): Promise<void> }
+}
+
+/**
+ * A tour file's suite (see `browserSuite`) on `npm start`'s stack: before the tour's own before
+ * hook, `state` gets the stack (`startTourStack`) and a fresh `runId`; after its tests and its own
+ * after hook, the browser it launched into `state.browser` is closed and the stack stopped.
+ * `initial` seeds the state (lists the hooks fill, say).
+ */
+export function tourSuite<S extends TourState>(
+  title: string,
+  what: string,
+  define: (test: Test, state: S) => void,
+  initial: Partial<S> = {},
+): void {
+  browserSuite(title, what, (test) => {
+    const state = { ...initial } as S
+    test.before(async () => {
+      Object.assign(state, await startTourStack(), { runId: Math.random().toString(36).slice(2, 7) })
+    })
+    define(test, state)
+    test.after(async () => {
+      await state.browser?.close().catch(() => undefined)
+      await stopTourStack(state)
+    })
+  })
+}
+
+/** A tour whose editors each get a context of their own on one chromium, every page's traffic counted. */
+export interface WatchedTourState extends TourState {
+  browser: PlaywrightBrowser
+  /** Console errors, answers >= 400 and requests off the machine of every page `openWatchedPage` opened. */
+  traffic: Traffic
+  /** Numbered screenshots: test-artifacts/e2e/<name>-NN-<step>.png. */
+  screenshot: (page: Page, step: string) => Promise<string>
+}
+
+/**
+ * A `tourSuite` whose chromium (`launchChromium`) and traffic count are ready before the tour's own
+ * before hook: the tour opens each editor's page with `openWatchedPage(state.browser,
+ * state.traffic, label)`. The traffic summary is printed after the tests.
+ */
+export function watchedTourSuite<S extends WatchedTourState>(
+  title: string,
+  what: string,
+  name: string,
+  define: (test: Test, state: S) => void,
+): void {
+  tourSuite<S>(title, what, (test, state) => {
+    test.before(async () => {
+      state.screenshot = screenshotSeries(name)
+      state.traffic = new Traffic()
+      state.browser = await launchChromium()
+    })
+    define(test, state)
+    test.after(() => {
+      if (state.traffic) console.log(`${what}, traffic:\n  ${state.traffic.summary()}`)
+    })
+  })
 }
 
 /**

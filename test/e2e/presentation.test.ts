@@ -6,25 +6,10 @@
 // test-artifacts/e2e/presentation-*.png.
 //
 //   nice node --loader ts-node/esm --no-warnings test/e2e/presentation.test.ts
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import type { SanityClient } from '@sanity/client'
-import { suite } from 'uvu'
+import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  type Browser,
-  editorClient,
-  eventually,
-  launchBrowser,
-  type RunningStart,
-  reusingStack,
-  startNpmStart,
-  whenBrowserAvailable,
-} from './harness.js'
+import { type Browser, eventually, launchBrowser, type TourState, tourSuite } from './harness.js'
 import { openPresentation, previewFrame, publicRead, STEGA_RUN, waitForHeading } from './steps/presentation.js'
-
-const test = suite('Presentation tool: draft preview, overlays, live refresh (npm start stack)')
 
 /** The issue's bound: the frame shows an edit this soon after the editor stops typing. */
 const REFRESH_BOUND_MS = 2_000
@@ -33,29 +18,22 @@ const FAQ_ID = 'faq-dry-needling-sterile-needles'
 /** The article carries its FAQs' questions in its body, so its FAQ documents show on this treatment's page. */
 const TREATMENT_ID = 'treatment-integrative-dry-needling'
 
-whenBrowserAvailable(test, 'Presentation tool', defineBrowserTests)
-test.run()
+tourSuite(
+  'Presentation tool: draft preview, overlays, live refresh (npm start stack)',
+  'Presentation tool',
+  defineBrowserTests,
+)
 
-interface State {
-  dataDir: string
-  start: RunningStart
+interface State extends TourState {
   browser: Browser
-  client: SanityClient
-  runId: string
   article: { _id: string; _type: string; title: string; slug: string }
   faq: { question: string; answerStart: string }
   treatment: { _id: string; _type: string; slug: string }
   draftTitle: string
 }
 
-function defineBrowserTests(): void {
-  const state = {} as State
-
+function defineBrowserTests(test: Test, state: State): void {
   test.before(async () => {
-    state.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-'))
-    state.start = await startNpmStart(state.dataDir)
-    state.client = editorClient(state.start.info)
-    state.runId = Math.random().toString(36).slice(2, 7)
     const article = await state.client.fetch<State['article'] | null>(
       '*[_id == $id][0]{_id, _type, title, "slug": slug.current}',
       { id: ARTICLE_ID },
@@ -81,9 +59,6 @@ function defineBrowserTests(): void {
   test.after(async () => {
     const problems = state.browser?.problems() ?? []
     if (problems.length > 0) console.log(`Browser-side problems during the run:\n  ${problems.join('\n  ')}`)
-    await state.browser?.close().catch(() => undefined)
-    if (state.start && state.start.child.exitCode === null) await state.start.interrupt().catch(() => undefined)
-    if (state.dataDir && !reusingStack()) fs.rmSync(state.dataDir, { recursive: true, force: true })
   })
 
   test('Presentation opens the article beside its page, through preview mode', async () => {

@@ -10,20 +10,14 @@ import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { Page } from 'playwright-core'
 import { createPartner } from '../../delivery/syndication/admin.js'
-import {
-  browserSuite,
-  eventually,
-  launchBrowser,
-  reusingStack,
-  signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
-  type Browser,
-} from './harness.js'
+import { type Browser, eventually, launchBrowser, reusingStack, signIn, type TourState, tourSuite } from './harness.js'
 import { pickReference, waitUntilSaved } from './steps/documents.js'
 
-browserSuite('Content Releases in the Studio (npm start stack)', 'Releases browser tests', defineBrowserTests)
+tourSuite('Content Releases in the Studio (npm start stack)', 'Releases browser tests', defineBrowserTests, {
+  toasts: [],
+  consoleErrors: [],
+  failedResponses: [],
+})
 
 const TREATMENT_ID = 'treatment-integrative-dry-needling'
 const TREATMENT_SLUG = 'integrative-dry-needling'
@@ -43,9 +37,8 @@ interface Probe {
 /** When each probe first passed, in ms after `at` (negative: before the time). */
 type Timings = Record<string, number>
 
-interface State extends TourStack {
+interface State extends TourState {
   browser: Browser
-  runId: string
   partnerKey: string
   feedCursor: string
   faqQuestion: string
@@ -61,12 +54,8 @@ interface State extends TourStack {
   failedResponses: string[]
 }
 
-function defineBrowserTests(test: Test): void {
-  const state = { toasts: [], consoleErrors: [], failedResponses: [] } as unknown as State
-
+function defineBrowserTests(test: Test, state: State): void {
   test.before(async () => {
-    Object.assign(state, await startTourStack())
-    state.runId = Math.random().toString(36).slice(2, 7)
     state.faqQuestion = `Can I exercise the day after dry needling (${state.runId})?`
     state.careTitle = `After dry needling: your first 48 hours (${state.runId})`
     state.excerpt = `Updated (${state.runId}): what dry needling is, who it helps, and how to care for yourself after it.`
@@ -110,7 +99,7 @@ function defineBrowserTests(test: Test): void {
     })
   })
 
-  test.after(async () => {
+  test.after(() => {
     console.log(`Toasts seen during the tour (${state.toasts.length}):\n  ${state.toasts.join('\n  ') || '(none)'}`)
     console.log(
       `Browser console errors (${state.consoleErrors.length}):\n  ${summarize(state.consoleErrors).join('\n  ') || '(none)'}`,
@@ -118,8 +107,6 @@ function defineBrowserTests(test: Test): void {
     console.log(
       `Responses >= 400 from this machine (${state.failedResponses.length}):\n  ${summarize(state.failedResponses).join('\n  ') || '(none)'}`,
     )
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
   })
 
   test('the Releases tool opens and offers a new release', async () => {

@@ -13,26 +13,23 @@ import type { Page } from 'playwright-core'
 import { addDays, addMonths, localToday } from '../../studio/review/reviewDates.js'
 import { describeViolations, runAxe, WCAG_TAGS } from '../a11y/_axe.js'
 import {
-  browserSuite,
   editorClient,
   eventually,
   launchBrowser,
   reusingStack,
   startNpmStart,
   signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
+  type TourState,
+  tourSuite,
   type Browser,
 } from './harness.js'
 import { pickReference, waitUntilSaved } from './steps/documents.js'
 
-browserSuite('Studio in a real browser (npm start stack)', 'Studio browser tests', defineBrowserTests)
+tourSuite('Studio in a real browser (npm start stack)', 'Studio browser tests', defineBrowserTests)
 
-interface State extends TourStack {
+interface State extends TourState {
   browser: Browser
   treatment: { _id: string; name: string }
-  runId: string
   faqQuestion: string
   faqId?: string
   articleTitle: string
@@ -40,13 +37,9 @@ interface State extends TourStack {
   articleId?: string
 }
 
-function defineBrowserTests(test: Test): void {
-  const state = {} as State
-
+function defineBrowserTests(test: Test, state: State): void {
   test.before(async () => {
-    Object.assign(state, await startTourStack())
     state.browser = await launchBrowser()
-    state.runId = Math.random().toString(36).slice(2, 7)
     state.faqQuestion = `Can I exercise after dry needling (${state.runId})?`
     state.articleTitle = `Moving well after dry needling ${state.runId}`
     const treatment = await state.client.fetch<{ _id: string; name: string } | null>(
@@ -59,8 +52,6 @@ function defineBrowserTests(test: Test): void {
   test.after(async () => {
     const problems = state.browser?.problems() ?? []
     if (problems.length > 0) console.log(`Browser-side problems during the run:\n  ${problems.join('\n  ')}`)
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
   })
 
   test('npm start printed the Studio, sign-in, API docs, article preview and lake', () => {

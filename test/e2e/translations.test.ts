@@ -6,24 +6,18 @@
 //
 // Across the tour the test counts console errors, responses >= 400 and requests to any host other
 // than this machine; each must be 0.
-import type { Browser as PlaywrightBrowser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Test } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  browserSuite,
-  eventually,
-  launchChromium,
-  openWatchedPage,
-  screenshotSeries,
-  signIn,
-  startTourStack,
-  stopTourStack,
-  type TourStack,
-} from './harness.js'
+import { eventually, openWatchedPage, signIn, type WatchedTourState, watchedTourSuite } from './harness.js'
 import { pickReference, waitUntilSaved } from './steps/documents.js'
-import { Traffic } from './traffic.js'
 
-browserSuite('English and Spanish in the Studio (npm start stack)', 'Translation browser tests', defineTour)
+watchedTourSuite(
+  'English and Spanish in the Studio (npm start stack)',
+  'Translation browser tests',
+  'translations',
+  defineTour,
+)
 
 const ARTICLE = 'article-dry-needling'
 const ARTICLE_ES = 'article-dry-needling-es'
@@ -31,16 +25,11 @@ const ARTICLE_ES_TITLE = 'Por qué no debe tener miedo a las agujas'
 const FAQ_ES = 'faq-dry-needling-sterile-needles-es'
 const CONDITION = 'condition-neck-pain'
 
-interface State extends TourStack {
-  browser: PlaywrightBrowser
-  traffic: Traffic
+interface State extends WatchedTourState {
   page: Page
-  screenshot: (page: Page, step: string) => Promise<string>
 }
 
-function defineTour(test: Test): void {
-  const state = {} as State
-
+function defineTour(test: Test, state: State): void {
   async function shot(name: string): Promise<void> {
     await state.screenshot(state.page, name)
   }
@@ -53,18 +42,8 @@ function defineTour(test: Test): void {
   const badge = (label: string) => state.page.locator('[data-ui="Badge"]', { hasText: label })
 
   test.before(async () => {
-    state.screenshot = screenshotSeries('translations')
-    Object.assign(state, await startTourStack())
-    state.traffic = new Traffic()
-    state.browser = await launchChromium()
     state.page = await openWatchedPage(state.browser, state.traffic, 'editor')
     await signIn(state.page, state.start.info.signInUrl, 120_000)
-  })
-
-  test.after(async () => {
-    if (state.traffic) console.log(`Translation tour traffic:\n  ${state.traffic.summary()}`)
-    await state.browser?.close().catch(() => undefined)
-    await stopTourStack(state)
   })
 
   test('the Spanish article awaits review: badge, Publish held back with the reason, INFLESZ', async () => {

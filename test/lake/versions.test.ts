@@ -1,3 +1,4 @@
+import type { IdentifiedSanityDocumentStub } from '@sanity/client'
 import * as assert from 'uvu/assert'
 import { failure, lakeSuite } from '../helpers/lake-suite.js'
 
@@ -21,50 +22,27 @@ test('version.discard deletes a never-published draft (the Studio delete of a ne
   assert.match(published.message, /sanity\.action\.document\.delete/)
 })
 
+/** The version.create action for art-1: from a document, or from a base (copied into `versionId`). */
+const createVersionOfArt1 = (
+  source: { document: IdentifiedSanityDocumentStub } | { baseId: string; versionId: string; ifBaseRevisionId?: string },
+) => t.client.action({ actionType: 'sanity.action.document.version.create', publishedId: 'art-1', ...source })
+
 test('version.create from a document, and from a base with its revision', async () => {
   await t.client.create({ _id: 'art-1', _type: 'article', title: 'Published title' })
   const base = await raw('art-1')
-  await t.client.action({
-    actionType: 'sanity.action.document.version.create',
-    publishedId: 'art-1',
-    document: { _id: 'versions.spring.art-1', _type: 'article', title: 'Spring title' },
-  })
+  await createVersionOfArt1({ document: { _id: 'versions.spring.art-1', _type: 'article', title: 'Spring title' } })
   assert.is((await raw('versions.spring.art-1'))?.title, 'Spring title')
-  await t.client.action({
-    actionType: 'sanity.action.document.version.create',
-    publishedId: 'art-1',
-    baseId: 'art-1',
-    versionId: 'versions.summer.art-1',
-    ifBaseRevisionId: base?._rev,
-  })
+  await createVersionOfArt1({ baseId: 'art-1', versionId: 'versions.summer.art-1', ifBaseRevisionId: base?._rev })
   const summer = await raw('versions.summer.art-1')
   assert.is(summer?.title, 'Published title')
   assert.equal(summer?._system, { base: { id: 'art-1', rev: base?._rev } })
   const stale = await failure(
-    t.client.action({
-      actionType: 'sanity.action.document.version.create',
-      publishedId: 'art-1',
-      baseId: 'art-1',
-      versionId: 'versions.autumn.art-1',
-      ifBaseRevisionId: 'not-the-revision',
-    }),
+    createVersionOfArt1({ baseId: 'art-1', versionId: 'versions.autumn.art-1', ifBaseRevisionId: 'not-the-revision' }),
   )
   assert.is(stale.statusCode, 409)
-  const exists = await failure(
-    t.client.action({
-      actionType: 'sanity.action.document.version.create',
-      publishedId: 'art-1',
-      document: { _id: 'versions.spring.art-1', _type: 'article' },
-    }),
-  )
+  const exists = await failure(createVersionOfArt1({ document: { _id: 'versions.spring.art-1', _type: 'article' } }))
   assert.is(exists.statusCode, 409)
-  const mismatch = await failure(
-    t.client.action({
-      actionType: 'sanity.action.document.version.create',
-      publishedId: 'art-1',
-      document: { _id: 'versions.spring.other', _type: 'article' },
-    }),
-  )
+  const mismatch = await failure(createVersionOfArt1({ document: { _id: 'versions.spring.other', _type: 'article' } }))
   assert.is(mismatch.statusCode, 400)
   assert.match(mismatch.message, /must be the draft/)
   // Versions are private, like drafts.

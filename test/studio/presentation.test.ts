@@ -1,10 +1,9 @@
 // The Presentation tool's knowledge of the site (studio/presentation/routes.ts), run against a
 // real lake: which document a page is about (`MAIN_DOCUMENTS`), on which pages a document is shown
-// (`LOCATIONS_QUERY` + `locationsOf`), and the Preview pane's preview-mode URL.
+// (`LOCATIONS` + `locationsOf`), and the Preview pane's preview-mode URL.
 import * as assert from 'uvu/assert'
 import {
-  LOCATIONS_LISTEN,
-  LOCATIONS_QUERY,
+  LOCATIONS,
   type LocationsResult,
   locationsOf,
   MAIN_DOCUMENTS,
@@ -53,7 +52,7 @@ test.before(async () => {
 })
 
 async function locations(id: string, type: string) {
-  const result = await t.client.fetch<LocationsResult | null>(LOCATIONS_QUERY, { id }, { perspective: 'drafts' })
+  const result = await t.client.fetch<LocationsResult | null>(LOCATIONS.fetch, { id }, { perspective: 'drafts' })
   return locationsOf(type, result)
 }
 
@@ -98,7 +97,7 @@ test('the locations refetch when a page starts listing the document, or its draf
   let welcomed: () => void = () => undefined
   const open = new Promise<void>((resolve) => (welcomed = resolve))
   const subscription = t.client
-    .listen(LOCATIONS_LISTEN, { id: 'faq-lonely', draftId: 'drafts.faq-lonely' }, { events: ['welcome', 'mutation'] })
+    .listen(LOCATIONS.listen, { id: 'faq-lonely', draftId: 'drafts.faq-lonely' }, { events: ['welcome', 'mutation'] })
     .subscribe((event) => {
       if (event.type === 'welcome') welcomed()
       if (event.type === 'mutation') seen.push(event.documentId)

@@ -224,6 +224,56 @@ export async function waitForAddon<T>(
   return eventually(what, probe, timeoutMs)
 }
 
+/** Waits until `userId` is in one of the lake's system groups: until then the Studio cannot mention them. */
+export async function waitForGroupMember(client: SanityClient, userId: string, what: string): Promise<void> {
+  await waitForAddon(what, async () => {
+    const groups = await client.fetch<Array<{ members: string[] }>>('*[_type == "system.group"]{members}')
+    return groups.some((group) => group.members.includes(userId))
+  })
+}
+
+/** A comment as the add-on dataset holds it (the fields the tours check). */
+export interface AddonComment {
+  _id: string
+  status: string
+  target: { document: { _ref: string; _weak: boolean }; path: { field: string } }
+  /** The ids of the users its message mentions. */
+  mentions: string[]
+}
+
+/** The comment whose text contains `run`, once the Studio has written it to the add-on dataset. */
+export function commentOfRun(addon: SanityClient, run: string): Promise<AddonComment> {
+  return waitForAddon('the comment in the add-on dataset', () =>
+    addon.fetch<AddonComment | null>(
+      '*[_type == "comment" && pt::text(message) match $run][0]{_id, status, target, "mentions": message[].children[_type == "mention"].userId}',
+      { run },
+    ),
+  )
+}
+
+/** A task as the add-on dataset holds it (the fields the tours check). */
+export interface AddonTask {
+  _id: string
+  status: string
+  assignedTo?: string
+  target: { document: { _ref: string } }
+}
+
+/** The task titled `title`, once the add-on dataset has it with an assignee. */
+export function assignedTask(addon: SanityClient, title: string): Promise<AddonTask> {
+  return waitForAddon('the task assigned in the add-on dataset', () =>
+    addon.fetch<AddonTask | null>(
+      '*[_type == "tasks.task" && title == $title && defined(assignedTo)][0]{_id, status, assignedTo, target}',
+      { title },
+    ),
+  )
+}
+
+/** Waits until the add-on document `id` (a comment or a task) has `status`. */
+export async function waitForAddonStatus(addon: SanityClient, id: string, status: string, what: string): Promise<void> {
+  await waitForAddon(what, async () => (await addon.fetch<string | null>('*[_id == $id][0].status', { id })) === status)
+}
+
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const started = Date.now()
   while (!(await check())) {
