@@ -48,8 +48,13 @@ test.before(async () => {
     httpsPort: -1,
     projectId: 'local',
     dataset: 'production',
-    // Through the lake's own variables: one slow query per caller, 1 ms on the lake's thread.
-    query: queryBudgetFromEnv({ LAKE_QUERY_MAX_QUEUED: '1', LAKE_QUERY_INLINE_MS: '1' }),
+    // Through the lake's own variables: one slow query per caller, 1 ms on the lake's thread, and
+    // no long lane (a long-lane budget no longer than the inline one), so queries land in the queue.
+    query: queryBudgetFromEnv({
+      LAKE_QUERY_MAX_QUEUED: '1',
+      LAKE_QUERY_INLINE_MS: '1',
+      LAKE_QUERY_LONG_INLINE_MS: '1',
+    }),
   })
   await importNdjson(lake.store.dataset(lake.dataset), fs.readFileSync(SEED_PATH, 'utf8'), { mode: 'replace' })
   const { token } = createEditor(lake, { name: 'Test Editor', email: 'editor-backpressure@clinic.test' })
