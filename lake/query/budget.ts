@@ -74,7 +74,7 @@ export const DEFAULT_QUERY_BUDGET: QueryBudgetConfig = {
   },
   workers: 2,
   workerMemoryMb: 1024,
-  longInlineMs: 250,
+  longInlineMs: 150,
   longInlinePercent: 25,
 }
 
