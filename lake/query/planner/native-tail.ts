@@ -75,7 +75,6 @@ export function compileOrderOf<T>(
   }
   if (keys.length === 0) return undefined
   const n = keys.length
-  const row = (item: T, idx: number): Row<T> => ({ item, idx, cls: [], vals: [] })
   const key = (r: Row<T>, i: number): void => {
     while (r.vals.length <= i) {
       const v = readPath(r.item, (keys[r.vals.length] as { path: string[] }).path)
@@ -97,7 +96,7 @@ export function compileOrderOf<T>(
   return (items, options = {}) => {
     const { limit = items.length, accept, rank } = options
     if (limit <= 0) return []
-    const rowOf = (item: T, idx: number): Row<T> => row(item, rank ? rank(item) : idx)
+    const rowOf = (item: T, idx: number): Row<T> => ({ item, idx: rank ? rank(item) : idx, cls: [], vals: [] })
     if (limit * 4 >= items.length) {
       const rows: Row<T>[] = []
       for (let idx = 0; idx < items.length; idx++) {
@@ -113,12 +112,13 @@ export function compileOrderOf<T>(
     let r: Row<T> | undefined
     for (let idx = 0; idx < items.length; idx++) {
       const item = items[idx] as T
-      if (r) {
+      if (!r) r = rowOf(item, idx)
+      else {
         r.item = item
         r.idx = rank ? rank(item) : idx
         r.cls.length = 0
         r.vals.length = 0
-      } else r = rowOf(item, idx)
+      }
       if (best.length === limit && compare(r, best[limit - 1] as Row<T>) >= 0) continue
       if (accept && !accept(item)) continue
       let lo = 0

@@ -413,8 +413,9 @@ export class QueryPlanner {
    * `*[cond] | score(args)` evaluated from the text indexes (text-score.ts): the documents of the
    * array groq-js's score() returns (sorted by score, stable; `scoredDocument` makes its elements),
    * or only those scoring at least the `need`-th best; or, given the slice's order (`orderArgs`)
-   * and it compiles, the first `need` of that order (`ordered`). Undefined (groq-js evaluates it) unless every score argument is a
-   * `match`/`boost()` the indexes answer exactly and the rest of the filter reads only the document.
+   * and it compiles, the first `need` of that order (`ordered`). Undefined (groq-js evaluates it)
+   * unless every score argument is a `match`/`boost()` the indexes answer exactly and the rest of
+   * the filter reads only the document.
    */
   private scoreNatively(
     n: AnyNode,
