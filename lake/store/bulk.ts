@@ -58,6 +58,8 @@ export interface BulkWrite {
   after: LakeDocument
   head: string
   tail: string
+  /** `after` as the store keeps it (lazy.ts), when made before the commit (see writeBulkInThread). */
+  stored?: LakeDocument
 }
 
 const SYSTEM_FIELDS = ['_id', '_type', '_createdAt', '_updatedAt', '_rev'] as const

@@ -119,11 +119,17 @@ export class DatasetStore {
     return row.seq ?? 0
   }
 
-  private applyCommitted(transaction: CommittedTransaction): void {
+  /**
+   * Makes a durable transaction the store's state and tells the listeners. `stored[i]`, when given,
+   * is `changes[i].after` as the store keeps it, made before (LazySource.lazify).
+   */
+  private applyCommitted(transaction: CommittedTransaction, stored?: ReadonlyArray<LakeDocument | undefined>): void {
     this.lastSeq = transaction.seq
-    for (const change of transaction.changes) {
+    const changes = transaction.changes
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i]
       // The transaction is durable: its revision rows hold the documents' long fields.
-      if (change.after) this.docs.set(change.id, this.lazy.lazify(change.after, transaction.seq))
+      if (change.after) this.docs.set(change.id, stored?.[i] ?? this.lazy.lazify(change.after, transaction.seq))
       else this.docs.delete(change.id)
     }
     this.cachedList = null
@@ -330,7 +336,10 @@ export class DatasetStore {
       const w = writes[i]
       changes[i] = { id: w.id, before: w.before, after: w.after, mutations: [{ [opts.kind]: w.after }] }
     }
-    this.applyCommitted({ ...t, changes })
+    this.applyCommitted(
+      { ...t, changes },
+      writes.map((w) => w.stored),
+    )
     return result
   }
 
@@ -401,6 +410,12 @@ export class DatasetStore {
             if (w) {
               planned[i] = w
               add(w.id, w.after._rev, bulkJsonMaxBytes(w), (into, offset) => encodeBulkJson(w, into, offset))
+              // Made while the worker inserts, not after the commit (its long fields are read from
+              // the revision row `t.seq`, which exists once committed; nothing reads them before).
+              // Without sharing the `_ref` strings inside fields: that took a quarter of an import of
+              // 100k documents, and large writes come from the import CLI, a process that exits; a
+              // lake serving the dataset shares them as it reads the import in (`refresh`).
+              w.stored = this.lazy.lazify(w.after, t.seq, false)
             }
             if (opts.onProgress && (n % 500 === 0 || n === total - 1)) opts.onProgress(n + 1, total)
           }

@@ -141,34 +141,12 @@ function sharedKeys(keys: string[]): readonly string[] {
 }
 
 /**
- * Whether `value`'s JSON is at least `limit` characters long, roughly (numbers are counted short):
- * a walk that stops as soon as it knows.
- */
-function jsonAtLeast(value: unknown, limit: number): boolean {
-  let left = limit
-  const walk = (v: unknown): boolean => {
-    if (typeof v === 'string') left -= v.length + 2
-    else if (Array.isArray(v)) {
-      left -= 1 + v.length
-      for (const item of v) if (walk(item)) return true
-    } else if (v !== null && typeof v === 'object') {
-      left -= 1
-      for (const key in v) {
-        left -= key.length + 4
-        if (walk((v as Record<string, unknown>)[key])) return true
-      }
-    } else left -= 4
-    return left <= 0
-  }
-  return walk(value)
-}
-
-/**
  * One shared copy of each string that repeats across documents by its nature: a `_ref` (the id of a
- * document that many others reference), a `_type`, a `_rev` (one transaction that wrote many
- * documents). JSON.parse gives every occurrence its own copy; at 100k documents the copies of these
- * three took about 45 MB of the lake's heap. Bounded: when full, the table starts over (strings
- * already shared stay shared).
+ * document that many others reference), a document's `_type` and `_rev` (one transaction wrote
+ * many documents). JSON.parse gives every occurrence its own copy; at 100k documents the copies of
+ * `_ref`s alone took about 32 MB of the lake's heap. The `_type`s inside fields are not shared: they
+ * are short (V8 parses most into one copy already), sharing them saved 5 MB and cost half of the
+ * lookups. Bounded: when full, the table starts over (strings already shared stay shared).
  */
 const INTERN_MAX = 1 << 18
 let interned = new Map<string, string>()
@@ -182,23 +160,74 @@ function intern(value: string): string {
 }
 
 /**
- * Replaces, in place, the strings under `_ref`, `_type` and `_rev` in `value` by their shared
- * copies (an equal string: no reader can tell), leaving out the top-level keys in `skip`.
+ * One walk of a field's value: measures its JSON (roughly: numbers count short) until it is known to
+ * reach `limit` characters, meanwhile replacing in place the strings under `_ref` by their shared
+ * copies (an equal string: no reader can tell). A field found long is left partly walked: it is
+ * dropped from memory (lazy) anyway. One walk, not one to measure and one to share: each walk of
+ * the documents' many small objects costs about as much.
  */
-function internShared(value: unknown, skip?: readonly string[]): void {
-  if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') internShared(item)
-    return
+class FieldWalk {
+  private left = 0
+  private share = true
+
+  /** Whether `value`'s JSON reaches `limit` characters; shares its `_ref`s when `share`. */
+  reaches(value: object, limit: number, share: boolean): boolean {
+    this.left = limit
+    this.share = share
+    return this.walk(value)
   }
-  if (value === null || typeof value !== 'object') return
-  const record = value as Record<string, unknown>
-  for (const key in record) {
-    if (skip?.includes(key)) continue
-    const v = record[key]
-    if (typeof v === 'string') {
-      if (key === '_ref' || key === '_type' || key === '_rev') record[key] = intern(v)
-    } else if (v !== null && typeof v === 'object') internShared(v)
+
+  private walk(v: object): boolean {
+    if (Array.isArray(v)) {
+      this.left -= 1 + v.length
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i]
+        if (typeof item === 'string') this.left -= item.length + 2
+        else if (item !== null && typeof item === 'object') {
+          if (this.walk(item)) return true
+        } else this.left -= 4
+      }
+      return this.left <= 0
+    }
+    const record = v as Record<string, unknown>
+    this.left -= 1
+    for (const key in record) {
+      this.left -= key.length + 4
+      const item = record[key]
+      if (typeof item === 'string') {
+        this.left -= item.length + 2
+        if (this.share && key === '_ref') record[key] = intern(item)
+      } else if (item !== null && typeof item === 'object') {
+        if (this.walk(item)) return true
+      } else this.left -= 4
+      if (this.left <= 0) return true
+    }
+    return false
   }
+}
+
+const fieldWalk = new FieldWalk()
+
+/**
+ * The top-level fields of `doc` long enough to be lazy (undefined: none). The others are walked
+ * whole, sharing their strings when `share`.
+ */
+function longFields(doc: LakeDocument, share: boolean, shareRefs: boolean): string[] | undefined {
+  let keys: string[] | undefined
+  for (const key in doc) {
+    const value = doc[key]
+    if (key.charCodeAt(0) === 0x5f /* _ */) {
+      if (share && typeof value === 'string' && (key === '_type' || key === '_rev' || key === '_ref'))
+        doc[key] = intern(value)
+      continue
+    }
+    if (value === null || typeof value !== 'object') continue
+    if (!fieldWalk.reaches(value, LAZY_MIN_CHARS, share && shareRefs)) continue
+    if (getters.has(key) || getters.size < MAX_LAZY_NAMES) (keys ??= []).push(key)
+    // Kept in memory past the limit of field names: walked whole.
+    else fieldWalk.reaches(value, Number.POSITIVE_INFINITY, share && shareRefs)
+  }
+  return keys
 }
 
 /** Every string `_ref` anywhere in `value` (as lake/indexes/values.ts `collectRefs` finds them). */
@@ -238,22 +267,17 @@ export class LazySource {
   /**
    * `doc` as the store keeps it: the same document, its long fields read from the revision row
    * `seq` (which must hold exactly this document) when used. `doc` itself when no field is long, or
-   * when it is already such a document.
+   * when it is already such a document. Its `_type`, `_rev` and (unless not `shareRefs`) the `_ref`s
+   * in its fields kept in memory become shared copies.
    */
-  lazify(doc: LakeDocument, seq: number): LakeDocument {
+  lazify(doc: LakeDocument, seq: number, shareRefs = true): LakeDocument {
     if ((doc as WithInfo)[LAZY]) return doc
     let lazy: string[] | undefined
-    for (const key in doc) {
-      if (key.charCodeAt(0) === 0x5f /* _ */) continue
-      const value = doc[key]
-      if (value === null || typeof value !== 'object') continue
-      if (!getters.has(key) && getters.size >= MAX_LAZY_NAMES) continue
-      if (jsonAtLeast(value, LAZY_MIN_CHARS)) (lazy ??= []).push(key)
-    }
     try {
-      internShared(doc, lazy)
+      lazy = longFields(doc, !Object.isFrozen(doc), shareRefs)
     } catch {
-      // A frozen document (not one the store parsed) keeps its own copies.
+      // A frozen document (not one the store parsed) keeps its own copies of the shared strings.
+      lazy = longFields(doc, false, false)
     }
     if (!lazy) return doc
     const refs = new Set<string>()

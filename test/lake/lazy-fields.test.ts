@@ -186,6 +186,16 @@ test('a bulk import (many documents in one transaction) is read back identical',
   for (const doc of docs)
     assert.equal(content(await t.client.getDocument(doc._id as string)), expected.get(doc._id as string))
   await sameAsGroqJs('after a bulk import')
+  // A large one is written by the store's worker thread, and its documents are made lazy while the
+  // worker inserts them, before the commit: the same documents, the same references.
+  const many = Array.from({ length: 1200 }, (_, i) => article(1000 + i))
+  await importNdjson(t.lake.store.dataset(t.dataset), many.map((d) => JSON.stringify(d)).join('\n'), {
+    mode: 'replace',
+  })
+  for (const doc of many) remember(doc)
+  await sameAsGroqJs('after a large bulk import')
+  const refused = await t.client.delete('condition-1').catch((err: { statusCode: number }) => err)
+  assert.is((refused as { statusCode?: number }).statusCode, 409, 'referenced from long fields')
   await restart()
   await sameAsGroqJs('after a bulk import and a restart')
 })
