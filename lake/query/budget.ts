@@ -207,9 +207,9 @@ const TRUST_ENTRIES = 4096
 
 /**
  * How the last watched inline run of a query shape went: within the inline budget, within the long
- * lane's, or stopped.
+ * lane's, or stopped. `retry`: stopped, and due for another attempt (QueryTrust.shapeRecord).
  */
-export type ShapeOutcome = 'fast' | 'long' | 'slow'
+export type ShapeOutcome = 'fast' | 'long' | 'slow' | 'retry'
 
 /** How long a shape stopped by the watchdog waits before its next inline attempt (ms). */
 export const SHAPE_RETRY_MS = 1_000
@@ -267,10 +267,12 @@ export class QueryTrust {
 
   /**
    * How the last watched inline run of this shape went (`ShapeOutcome`), `undefined` when never run
-   * inline (or forgotten). A shape stopped more than SHAPE_RETRY_MS ago answers `undefined` once
-   * per interval, so it gets another attempt: one run stopped by a pause (a garbage collection, a
-   * busy machine) must not send a caller's page query to the workers for good, since while its
-   * queries are there none of them runs inline again.
+   * inline (or forgotten). A shape stopped more than SHAPE_RETRY_MS ago answers `retry` once per
+   * interval, so it gets another attempt: one run stopped by a pause (a garbage collection, a busy
+   * machine) must not send a caller's page query to the workers for good, since while its queries
+   * are there none of them runs inline again. The attempt goes to the long lane when it has room:
+   * the shape is known to need more than the inline budget, or to have met a pause, and either way
+   * tries at the inline budget would be stopped again.
    */
   shapeRecord(shape: string): ShapeOutcome | undefined {
     const record = this.shapes.get(shape)
@@ -279,7 +281,7 @@ export class QueryTrust {
     const now = this.now()
     if (now - record.at < SHAPE_RETRY_MS) return 'slow'
     record.at = now
-    return undefined
+    return 'retry'
   }
 
   /**

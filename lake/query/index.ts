@@ -306,9 +306,9 @@ export class QueryRunner {
     // share of its time, since a query worker would take seconds of a core over it in plain groq-js.
     const longMs = this.config.longInlineMs
     const hasLane = view !== undefined && longMs > limits.inlineMs
-    const longFirst = !trusted && hasLane && record === 'long' && this.longLane.available()
-    const inline =
-      trusted || pending < 2 || record === 'fast' || longFirst || (record === undefined && pending < limits.maxQueued)
+    const longFirst = !trusted && hasLane && (record === 'long' || record === 'retry') && this.longLane.available()
+    const untried = record === undefined || record === 'retry'
+    const inline = trusted || pending < 2 || record === 'fast' || longFirst || (untried && pending < limits.maxQueued)
     if (inline) {
       const attempt = (): unknown => {
         let value: unknown
@@ -382,9 +382,19 @@ export class QueryRunner {
       try {
         let stopped = false
         if (longFirst) {
-          if (busy) await retryLane()
-          const tried = tryInline(longMs)
-          if (tried.done) return tried.answer
+          // A shape that ran in the lane before and is stopped there now met a busy machine more
+          // likely than a harder query: one more try, a moment later and within the lane's share,
+          // costs the thread far less than a worker's plain evaluation.
+          for (let round = 0; round < (record === 'long' ? 2 : 1); round++) {
+            if (round > 0) {
+              await new Promise((resolve) => setTimeout(resolve, LANE_RETRY_MS))
+              if (!this.longLane.available()) break
+            }
+            if (busy || round > 0) await retryLane()
+            const tried = tryInline(longMs)
+            if (tried.done) return tried.answer
+            if (!tried.stopped) break
+          }
         } else {
           for (let round = 0; round <= (busy ? 0 : RETRY_DELAYS.length); round++) {
             if (round === 0 && busy) await retryLane()
@@ -469,6 +479,8 @@ const SOURCE_MAP_BUDGET = 4
 
 /** Milliseconds before each further inline attempt of a query the watchdog stopped. */
 const RETRY_DELAYS = [0, 25, 100, 250]
+/** The wait before a second try in the long lane (ms). */
+const LANE_RETRY_MS = 50
 
 // Retried attempts take turns, a macrotask apart, so several never run back to back.
 let lane: Promise<void> = Promise.resolve()
