@@ -214,6 +214,7 @@ const fieldWalk = new FieldWalk()
  */
 function longFields(doc: LakeDocument, share: boolean, shareRefs: boolean): string[] | undefined {
   let keys: string[] | undefined
+  const nested = share && shareRefs
   for (const key in doc) {
     const value = doc[key]
     if (key.charCodeAt(0) === 0x5f /* _ */) {
@@ -222,10 +223,10 @@ function longFields(doc: LakeDocument, share: boolean, shareRefs: boolean): stri
       continue
     }
     if (value === null || typeof value !== 'object') continue
-    if (!fieldWalk.reaches(value, LAZY_MIN_CHARS, share && shareRefs)) continue
+    if (!fieldWalk.reaches(value, LAZY_MIN_CHARS, nested)) continue
     if (getters.has(key) || getters.size < MAX_LAZY_NAMES) (keys ??= []).push(key)
     // Kept in memory past the limit of field names: walked whole.
-    else fieldWalk.reaches(value, Number.POSITIVE_INFINITY, share && shareRefs)
+    else fieldWalk.reaches(value, Number.POSITIVE_INFINITY, nested)
   }
   return keys
 }

@@ -62,7 +62,7 @@ const pick = () => {
 // --- HTTP ----------------------------------------------------------------------------------------
 const target = new URL(o.url)
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
-/** The editor's one connection to the lake. */
+/** Where the editor publishes (only given with `publishes`), over one keep-alive connection. */
 const lake = o.lakeUrl ? new URL(o.lakeUrl) : undefined
 const editorAgent = new http.Agent({ keepAlive: true, maxSockets: 1 })
 
