@@ -337,6 +337,12 @@ export class LongLane {
     return this.credit > 0
   }
 
+  /** Milliseconds until a long run may start (0: now), at the lane's share of wall time. */
+  waitMs(): number {
+    if (this.available()) return 0
+    return Math.ceil(-this.credit / this.rate) + 1
+  }
+
   /** A long run took `ms` of the thread. */
   spent(ms: number): void {
     this.credit -= ms

@@ -158,9 +158,10 @@ export class QueryRunner {
   private readonly retrying = new Set<string>()
   private pool: QueryPool | undefined
 
-  constructor(config: QueryBudgetConfig) {
+  /** `lane`: the long lane's account (default: the config's; a test passes one on its own clock). */
+  constructor(config: QueryBudgetConfig, lane = new LongLane(config.longInlineMs, config.longInlinePercent)) {
     this.config = config
-    this.longLane = new LongLane(config.longInlineMs, config.longInlinePercent)
+    this.longLane = lane
   }
 
   /** The result as JSON text (what the HTTP answer carries), within the result-size limit. */
@@ -306,7 +307,13 @@ export class QueryRunner {
     // share of its time, since a query worker would take seconds of a core over it in plain groq-js.
     const longMs = this.config.longInlineMs
     const hasLane = view !== undefined && longMs > limits.inlineMs
-    const longFirst = !trusted && hasLane && (record === 'long' || record === 'retry') && this.longLane.available()
+    // A shape that last ran in the lane waits a moment for the lane's share to come round rather
+    // than be tried at the inline budget it is known to exceed and then sent to a worker: with
+    // every commit a worker is sent a copy of the whole view first (pool.ts), and then evaluates
+    // in plain groq-js what the planner answers in a fraction of the time.
+    const laneShape = !trusted && hasLane && (record === 'long' || record === 'retry')
+    const laneWait = Math.min(LANE_WAIT_MS, started + limits.timeoutMs - performance.now())
+    const longFirst = laneShape && (this.longLane.available() || (record === 'long' && (await this.laneRoom(laneWait))))
     const untried = record === undefined || record === 'retry'
     const inline = trusted || pending < 2 || record === 'fast' || longFirst || (untried && pending < limits.maxQueued)
     if (inline) {
@@ -383,14 +390,16 @@ export class QueryRunner {
         let stopped = false
         if (longFirst) {
           // A shape that ran in the lane before and is stopped there now met a busy machine more
-          // likely than a harder query: one more try, a moment later and within the lane's share,
-          // costs the thread far less than a worker's plain evaluation.
+          // likely than a harder query: one more try, a moment later and within the lane's share
+          // (waiting for it as above), costs the thread far less than a worker's plain evaluation.
           for (let round = 0; round < (record === 'long' ? 2 : 1); round++) {
-            if (round > 0) {
-              await new Promise((resolve) => setTimeout(resolve, LANE_RETRY_MS))
-              if (!this.longLane.available()) break
+            if (round > 0) await new Promise((resolve) => setTimeout(resolve, LANE_RETRY_MS))
+            if (busy || round > 0) {
+              await retryLane()
+              // Others waiting for the lane may have taken its room during the turn.
+              const wait = Math.min(LANE_WAIT_MS, started + limits.timeoutMs - performance.now())
+              if (!(await this.laneRoom(wait))) break
             }
-            if (busy || round > 0) await retryLane()
             const tried = tryInline(longMs)
             if (tried.done) return tried.answer
             if (!tried.stopped) break
@@ -446,6 +455,17 @@ export class QueryRunner {
     return { out: asJson ? json : JSON.parse(json), syncTags: syncTagsFor(undefined) }
   }
 
+  /** Waits at most `maxMs` until the long lane has room; whether it has. */
+  private async laneRoom(maxMs: number): Promise<boolean> {
+    const until = performance.now() + maxMs
+    for (;;) {
+      const wait = this.longLane.waitMs()
+      if (wait === 0) return true
+      if (performance.now() + wait > until) return false
+      await new Promise((resolve) => setTimeout(resolve, wait))
+    }
+  }
+
   private poolOf(): QueryPool {
     this.pool ??= new QueryPool(this.config.workers, this.config.workerMemoryMb)
     return this.pool
@@ -481,6 +501,11 @@ const SOURCE_MAP_BUDGET = 4
 const RETRY_DELAYS = [0, 25, 100, 250]
 /** The wait before a second try in the long lane (ms). */
 const LANE_RETRY_MS = 50
+/**
+ * The longest a query known to need the long lane waits for its room (ms): the lane's default
+ * share (25%) earns a full 150 ms run back in 600 ms.
+ */
+const LANE_WAIT_MS = 1000
 
 // Retried attempts take turns, a macrotask apart, so several never run back to back.
 let lane: Promise<void> = Promise.resolve()

@@ -185,6 +185,54 @@ test('a planned query over the inline budget is answered in the long lane, not b
   }
 })
 
+test('a query known to need the long lane waits for its room, not for a query worker', async () => {
+  // The lane's account runs on a clock of the test's own; the worker fails (a heap too small to
+  // start), so an answer can only have come from the lake's thread.
+  const query = 'count(*[_type == "note"]{"next": *[_type == "note" && order == ^.order + 1][0].title}[defined(next)])'
+  let now = 0
+  const lane = new LongLane(10_000, 50, () => now)
+  const config = {
+    ...budget,
+    anonymous: { ...budget.anonymous, inlineMs: 1 },
+    workerMemoryMb: 1,
+    longInlineMs: 10_000,
+    longInlinePercent: 50,
+  }
+  const lanes = new QueryRunner(config, lane)
+  const ask = () =>
+    lanes.value({
+      store: lake.store.dataset('production'),
+      query,
+      perspective: 'published',
+      identity: ANONYMOUS,
+      projectId: 'local',
+      caller: 'ip:127.0.0.3',
+    })
+  try {
+    assert.is(await ask(), DOCS - 1, 'the first run, in the lane: the shape is known to need it')
+    lane.spent(10_000)
+    assert.not.ok(lane.available(), 'the lane has spent its share')
+    // Its share comes round 600 ms later (the clock moves on), after every retry at the inline
+    // budget would have given up: the query waited for the lane.
+    const waited = ask()
+    setTimeout(() => {
+      now += 1_000
+    }, 600)
+    assert.is(await waited, DOCS - 1)
+    // When the share is not back within the wait (no time passes on the lane's clock), the
+    // query goes on to a query worker, the one that fails here.
+    while (lane.available()) lane.spent(1)
+    const started = performance.now()
+    await ask().then(
+      () => assert.unreachable('answered in the lane without its room'),
+      (error: unknown) => assert.instance(error, LakeError),
+    )
+    assert.ok(performance.now() - started >= 900, 'it waited for the lane first')
+  } finally {
+    await lanes.close()
+  }
+})
+
 /** Whether CALLER has `count` queries waiting for or running in the query workers. */
 function lakeWorkersHold(count: number): boolean {
   return runner.pending(CALLER) >= count
