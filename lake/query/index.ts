@@ -27,6 +27,7 @@ import {
   plannerEnabled,
   queryFailure,
   runPlannedQuerySync,
+  slugTargets,
   viewDocuments,
   type ViewName,
 } from './planner/index.js'
@@ -285,7 +286,13 @@ export class QueryRunner {
     const syncTagsFor = (reads: QueryReads | undefined, parsed?: ExprNode): string[] | undefined => {
       if (!withTags) return undefined
       if (typeof effective !== 'string') return tagsOf(input.store.name, undefined)
-      return tagsOf(input.store.name, queryTagKeys(staticReads(parsed ?? parsedQuery(input.query, params)), reads))
+      const stat = staticReads(parsed ?? parsedQuery(input.query, params))
+      if (!reads || !view) return tagsOf(input.store.name, queryTagKeys(stat, reads))
+      // The view as the planned run left it: asked at once, and without catching up with another
+      // process's commits first (a slug's documents after them are not what the query read).
+      return withoutCatchUp(input.store, () =>
+        tagsOf(input.store.name, queryTagKeys(stat, reads, slugTargets(input.store, view))),
+      )
     }
     let reads: { reads: QueryReads; parsed: ExprNode } | undefined
 

@@ -88,15 +88,26 @@ export const staticKeys: KeysOf = (spec) => {
 
 const RANK: Record<string, number> = { d: 0, s: 1, r: 2, t: 3 }
 
+/** The ids of the documents a view shows with a slug, when the query ran (see `restrictionOf`). */
+export type TargetsOf = (slug: string) => readonly string[]
+
 /**
  * Tag keys every document the filter keeps has one of (`undefined`: no restriction). For `a && b`
  * either side's restriction holds, the more specific one is taken; `a || b` needs both sides'.
+ * `$s in refs[]->slug.current` restricts only given `targetsOf`: a kept document references a
+ * document with slug `$s` (its `_ref` is that document's id), so it has one of their `r:` keys;
+ * a document taking that slug later is caught by the `s:` keys of `derefSlugKeys`.
  */
-export function restrictionOf(spec: Spec, keysOf: KeysOf): Set<TagKey> | undefined {
+export function restrictionOf(spec: Spec, keysOf: KeysOf, targetsOf?: TargetsOf): Set<TagKey> | undefined {
   switch (spec.k) {
     case 'none':
       return new Set()
     case 'lookup': {
+      if (spec.index === 'derefSlug') {
+        const slugs = targetsOf && keysOf(spec)
+        if (!slugs) return undefined
+        return new Set(slugs.flatMap((slug) => targetsOf(slug).map((id) => `r:${id}`)))
+      }
       const prefix =
         spec.index === 'id'
           ? 'd'
@@ -116,7 +127,7 @@ export function restrictionOf(spec: Spec, keysOf: KeysOf): Set<TagKey> | undefin
       let best: Set<TagKey> | undefined
       let bestRank = Number.POSITIVE_INFINITY
       for (const part of spec.parts) {
-        const r = restrictionOf(part, keysOf)
+        const r = restrictionOf(part, keysOf, targetsOf)
         if (!r) continue
         if (r.size === 0) return r
         const first = r.values().next().value as string
@@ -131,7 +142,7 @@ export function restrictionOf(spec: Spec, keysOf: KeysOf): Set<TagKey> | undefin
     case 'or': {
       const out = new Set<TagKey>()
       for (const part of spec.parts) {
-        const r = restrictionOf(part, keysOf)
+        const r = restrictionOf(part, keysOf, targetsOf)
         if (!r) return undefined
         for (const k of r) out.add(k)
       }
@@ -161,11 +172,16 @@ export function derefSlugKeys(spec: Spec, keysOf: KeysOf, out: Set<TagKey>): boo
 // ---------------------------------------------------------------------------------------------
 // What a parsed query could read, before evaluation
 
-/** A `*[filter]` whose restriction needs keys of the enclosing document (recorded by the planner). */
+/**
+ * A `*[filter]` whose restriction needs keys of the enclosing document (recorded by the planner),
+ * or the documents that have a slug it dereferences (`spec`: found in the view the query read).
+ */
 export interface DeferredFilter {
   node: object
   /** The restriction from constant keys alone, for when the planner did not evaluate the query. */
   fallback: Set<TagKey> | undefined
+  /** The filter's lookups, when it reads `$s in refs[]->slug.current` with constant keys only. */
+  spec?: Spec
 }
 
 export interface StaticReads {
@@ -210,6 +226,7 @@ export function staticReads(tree: ExprNode): StaticReads {
       const known = derefSlugKeys(spec, staticKeys, extras) ? restricted : undefined
       if (known) for (const k of extras) known.add(k)
       if (runtimeKeys(spec).length > 0) out.deferred.push({ node: n, fallback: known })
+      else if (known && readsDerefSlug(spec)) out.deferred.push({ node: n, fallback: known, spec })
       else if (known) for (const k of known) out.keys.add(k)
       else out.coarse = true
       visit(n.expr as AnyNode)
@@ -224,6 +241,11 @@ export function staticReads(tree: ExprNode): StaticReads {
   visit(tree as unknown as AnyNode)
   cache.set(tree, out)
   return out
+}
+
+function readsDerefSlug(spec: Spec): boolean {
+  if (spec.k === 'lookup') return spec.index === 'derefSlug'
+  return (spec.k === 'and' || spec.k === 'or') && spec.parts.some(readsDerefSlug)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,23 +266,38 @@ export class QueryReads {
 /**
  * The query's sync tags. `reads` is what the planner recorded, or undefined when the query was
  * evaluated without it (plain groq-js, a query worker): then dereferences and keys of enclosing
- * documents are unknown and make it coarse.
+ * documents are unknown and make it coarse. `targetsOf` reads the view the planner evaluated in,
+ * as it was then (asked before any later commit): with it, a filter through references' slugs is
+ * tagged by the documents that had the slug instead of by every document of its type.
  */
-export function queryTagKeys(stat: StaticReads, reads: QueryReads | undefined): Set<TagKey> | undefined {
+export function queryTagKeys(
+  stat: StaticReads,
+  reads: QueryReads | undefined,
+  targetsOf?: TargetsOf,
+): Set<TagKey> | undefined {
   if (stat.coarse) return undefined
   if (reads?.coarse) return undefined
   if (stat.derefs && !reads) return undefined
   const keys = new Set(stat.keys)
   for (const d of stat.deferred) {
     if (reads?.runtimeFilters.has(d.node)) continue
-    if (!d.fallback) return undefined
-    for (const k of d.fallback) keys.add(k)
+    const narrowed = d.spec && reads && targetsOf ? derefRestriction(d.spec, targetsOf) : undefined
+    const restriction = narrowed ?? d.fallback
+    if (!restriction) return undefined
+    for (const k of restriction) keys.add(k)
   }
   if (reads) {
     for (const k of reads.keys) keys.add(k)
     for (const id of reads.derefs) keys.add(`d:${publishedIdOf(id)}`)
   }
   return keys
+}
+
+/** A filter's restriction with the documents its dereferenced slugs named, and those slugs' keys. */
+function derefRestriction(spec: Spec, targetsOf: TargetsOf): Set<TagKey> | undefined {
+  const restricted = restrictionOf(spec, staticKeys, targetsOf)
+  if (!restricted || !derefSlugKeys(spec, staticKeys, restricted)) return undefined
+  return restricted
 }
 
 /** Hashed tags of a key set (`undefined`: the dataset tag alone), sorted. */

@@ -169,6 +169,12 @@ export function viewDocuments(store: IndexableStore, perspective: ViewName): rea
   return indexesFor(store).view(perspective).documents()
 }
 
+/** The ids of the documents a view shows with a slug (sync-tags.ts `TargetsOf`), as it is now. */
+export function slugTargets(store: IndexableStore, perspective: ViewName): (slug: string) => string[] {
+  const view = indexesFor(store).view(perspective)
+  return (slug) => view.withSlug(slug).map((entry) => entry.id)
+}
+
 /**
  * What the source-map tracer (source-map.ts) evaluates with: trees that read `*` planned over
  * the view's indexes (gated as a watched query's are), `->` from the id index.
