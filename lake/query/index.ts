@@ -319,8 +319,8 @@ export class QueryRunner {
     // every commit a worker is sent a copy of the whole view first (pool.ts), and then evaluates
     // in plain groq-js what the planner answers in a fraction of the time.
     const laneShape = !trusted && hasLane && (record === 'long' || record === 'retry')
-    const laneWait = Math.min(LANE_WAIT_MS, started + limits.timeoutMs - performance.now())
-    const longFirst = laneShape && (this.longLane.available() || (record === 'long' && (await this.laneRoom(laneWait))))
+    const deadline = started + limits.timeoutMs
+    const longFirst = laneShape && (this.longLane.available() || (record === 'long' && (await this.laneRoom(deadline))))
     const untried = record === undefined || record === 'retry'
     const inline = trusted || pending < 2 || record === 'fast' || longFirst || (untried && pending < limits.maxQueued)
     if (inline) {
@@ -404,8 +404,7 @@ export class QueryRunner {
             if (busy || round > 0) {
               await retryLane()
               // Others waiting for the lane may have taken its room during the turn.
-              const wait = Math.min(LANE_WAIT_MS, started + limits.timeoutMs - performance.now())
-              if (!(await this.laneRoom(wait))) break
+              if (!(await this.laneRoom(deadline))) break
             }
             const tried = tryInline(longMs)
             if (tried.done) return tried.answer
@@ -454,7 +453,7 @@ export class QueryRunner {
       identity,
       sanity,
       timestamp,
-      deadline: started + limits.timeoutMs,
+      deadline,
       timeoutMs: limits.timeoutMs,
       maxResultSize: limits.maxResultSize,
       maxQueued: limits.maxQueued,
@@ -462,9 +461,9 @@ export class QueryRunner {
     return { out: asJson ? json : JSON.parse(json), syncTags: syncTagsFor(undefined) }
   }
 
-  /** Waits at most `maxMs` until the long lane has room; whether it has. */
-  private async laneRoom(maxMs: number): Promise<boolean> {
-    const until = performance.now() + maxMs
+  /** Waits until the long lane has room, at most LANE_WAIT_MS and not past `deadline`; whether it has. */
+  private async laneRoom(deadline: number): Promise<boolean> {
+    const until = Math.min(performance.now() + LANE_WAIT_MS, deadline)
     for (;;) {
       const wait = this.longLane.waitMs()
       if (wait === 0) return true

@@ -169,10 +169,16 @@ export function viewDocuments(store: IndexableStore, perspective: ViewName): rea
   return indexesFor(store).view(perspective).documents()
 }
 
-/** The ids of the documents a view shows with a slug (sync-tags.ts `TargetsOf`), as it is now. */
+/**
+ * The ids of the documents a view shows with a slug (sync-tags.ts `TargetsOf`), as it is when
+ * asked: the view is looked up then, so a query whose tags need none costs nothing.
+ */
 export function slugTargets(store: IndexableStore, perspective: ViewName): (slug: string) => string[] {
-  const view = indexesFor(store).view(perspective)
-  return (slug) => view.withSlug(slug).map((entry) => entry.id)
+  return (slug) =>
+    indexesFor(store)
+      .view(perspective)
+      .withSlug(slug)
+      .map((entry) => entry.id)
 }
 
 /**
