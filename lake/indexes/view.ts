@@ -25,8 +25,18 @@ interface DerivedIndex {
  */
 const MATERIALIZED_BUDGET = 400_000
 
+/** Changes a view remembers (ids), so a copy of it can be brought up to date (`changedSince`). */
+const JOURNAL_MAX = 4096
+
+let nextViewUid = 0
+
 export class View {
   readonly name: string
+  /** Distinguishes this view from a rebuilt one of the same name (a copy of one is no use for the other). */
+  readonly uid = nextViewUid++
+  /** Ids put or deleted since the view was built, from change number `journalBase` on. */
+  private journal: string[] = []
+  private journalBase = 0
   private readonly byId = new Map<string, ViewEntry>()
   private readonly all: ViewEntry[] = []
   private readonly byType = new Map<string, ViewEntry[]>()
@@ -78,11 +88,37 @@ export class View {
     if (old && old.doc === doc && old.pos === pos) return
     if (old) this.unlink(old)
     this.link({ id, doc, pos })
+    this.noteChange(id)
   }
 
   delete(id: string): void {
     const old = this.byId.get(id)
-    if (old) this.unlink(old)
+    if (!old) return
+    this.unlink(old)
+    this.noteChange(id)
+  }
+
+  /** How many puts and deletes the view has seen: with `uid`, which state a copy of it holds. */
+  get changeCount(): number {
+    return this.journalBase + this.journal.length
+  }
+
+  /**
+   * The ids put or deleted after change number `count` (repeats possible), or undefined when the
+   * view no longer remembers that far back: then only a whole copy will do.
+   */
+  changedSince(count: number): readonly string[] | undefined {
+    if (count < this.journalBase || count > this.changeCount) return undefined
+    return this.journal.slice(count - this.journalBase)
+  }
+
+  private noteChange(id: string): void {
+    this.journal.push(id)
+    if (this.journal.length > JOURNAL_MAX) {
+      const dropped = this.journal.length - JOURNAL_MAX / 2
+      this.journal.splice(0, dropped)
+      this.journalBase += dropped
+    }
   }
 
   private link(entry: ViewEntry): void {

@@ -10,7 +10,10 @@
  *
  * A worker keeps the last set of documents it was sent (by snapshot id: store, version,
  * perspective); they are sent in slices, a macrotask apart, so copying 100,000 documents never holds
- * the lake's thread for long.
+ * the lake's thread for long. A worker holding an earlier state of the same perspective view is
+ * sent only the entries that changed since (the view remembers the last few thousand ids it
+ * changed): at 100,000 documents a worker query after a commit took 2.4-2.8 s and 3.4-4.2 s of CPU
+ * with a whole copy, 0.42 s with the changes.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -18,12 +21,35 @@ import { Worker } from 'node:worker_threads'
 import { LakeError } from '../errors.js'
 import { lazyWire, type LazyOrigin } from '../store/lazy.js'
 import { queryMemoryLimit, queryResultTooLarge, queryTimeout, tooManyQueries } from './budget.js'
-import type { QueryMessage, QueryWorkerAnswer, QueryWorkerMessage } from './query-worker.js'
+import type { ChangesMessage, QueryMessage, QueryWorkerAnswer, QueryWorkerMessage } from './query-worker.js'
 
 export interface Snapshot {
   /** Changes whenever the documents do (store, version, perspective); asked when the job starts. */
   id: () => string
   documents: () => readonly unknown[]
+  /**
+   * A view's documents with their ids and positions (the order `*` gives), so that a worker can
+   * later be sent only what changed (`changesSince`); without it, every new id means a whole copy.
+   */
+  entries?: () => readonly SnapshotEntry[]
+  /**
+   * What changed since the snapshot `fromId` (asked right after `id()`, for the same state): each
+   * id's entry now, or its removal; undefined when that snapshot cannot be brought up to date.
+   */
+  changesSince?: (fromId: string) => SnapshotChange[] | undefined
+}
+
+/** A document of a view, with its id there and its position in the view's order. */
+export interface SnapshotEntry {
+  id: string
+  doc: unknown
+  pos: number
+}
+
+/** An id's entry as it is now, or (`entry` undefined) its removal. */
+export interface SnapshotChange {
+  id: string
+  entry: SnapshotEntry | undefined
 }
 
 export interface WorkerQuery {
@@ -102,6 +128,8 @@ function workerMissing(): LakeError | null {
 }
 
 export class QueryPool {
+  /** Documents sent to workers: whole copies, and changes that brought a copy up to date. */
+  readonly sent = { copies: 0, copiedDocuments: 0, changeSets: 0, changedDocuments: 0 }
   private readonly slots: Slot[] = []
   private readonly waiting = new Map<string, Job[]>()
   /** Callers with waiting jobs, in the order they are served. */
@@ -312,21 +340,46 @@ export class QueryPool {
     const worker = slot.worker
     const snapshotId = job.snapshot.id()
     if (slot.snapshotId !== snapshotId) {
-      // The array may change while slices are sent (a commit): send the list as it is now.
-      const docs = job.snapshot.documents().slice()
-      slot.snapshotId = undefined
-      for (let at = 0; at === 0 || at < docs.length; at += SLICE) {
-        if (slot.dead || slot.job !== job) return
-        const slice: QueryWorkerMessage = {
-          type: 'docs',
-          first: at === 0,
-          last: at + SLICE >= docs.length,
-          ...wireSlice(docs.slice(at, at + SLICE)),
+      // After a commit, a worker holding an earlier state of the same view gets only what changed:
+      // a whole copy of 100,000 documents takes the lake's thread seconds.
+      const changes = slot.snapshotId !== undefined ? job.snapshot.changesSince?.(slot.snapshotId) : undefined
+      if (changes) {
+        const present = changes.flatMap((c) => (c.entry ? [c.entry.doc] : []))
+        const { docs, origin } = wireSlice(present)
+        let at = 0
+        const message: ChangesMessage = {
+          type: 'changes',
+          changes: changes.map((c) => (c.entry ? { id: c.id, pos: c.entry.pos, doc: docs[at++] } : { id: c.id })),
+          origin,
         }
-        worker.postMessage(slice)
-        await new Promise((resolve) => setImmediate(resolve))
+        worker.postMessage(message)
+        slot.snapshotId = snapshotId
+        this.sent.changeSets++
+        this.sent.changedDocuments += changes.length
+      } else {
+        // The array may change while slices are sent (a commit): send the list as it is now.
+        const entries = job.snapshot.entries?.().slice()
+        const docs = entries ? entries.map((e) => e.doc) : job.snapshot.documents().slice()
+        slot.snapshotId = undefined
+        for (let at = 0; at === 0 || at < docs.length; at += SLICE) {
+          if (slot.dead || slot.job !== job) return
+          const slice: QueryWorkerMessage = {
+            type: 'docs',
+            first: at === 0,
+            last: at + SLICE >= docs.length,
+            ...wireSlice(docs.slice(at, at + SLICE)),
+            ...(entries && {
+              ids: entries.slice(at, at + SLICE).map((e) => e.id),
+              positions: entries.slice(at, at + SLICE).map((e) => e.pos),
+            }),
+          }
+          worker.postMessage(slice)
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        slot.snapshotId = snapshotId
+        this.sent.copies++
+        this.sent.copiedDocuments += docs.length
       }
-      slot.snapshotId = snapshotId
     }
     if (slot.dead || slot.job !== job) return
     const query: QueryMessage = {

@@ -222,25 +222,72 @@ function fromWire(wire, origin) {
   Object.defineProperty(out, LAZY, { value: { origin, id, seq } });
   return out;
 }
+var WorkerDocuments = class {
+  documents = [];
+  positions;
+  posById = /* @__PURE__ */ new Map();
+  incoming = null;
+  receive(message) {
+    if (message.first || this.incoming === null)
+      this.incoming = { docs: [], ids: [], positions: message.positions ? [] : void 0 };
+    const incoming = this.incoming;
+    for (const doc of message.docs) incoming.docs.push(decode(doc, message.origin));
+    if (message.ids && message.positions && incoming.positions) {
+      incoming.ids.push(...message.ids);
+      incoming.positions.push(...message.positions);
+    } else incoming.positions = void 0;
+    if (!message.last) return;
+    this.documents = incoming.docs;
+    this.positions = incoming.positions;
+    this.posById.clear();
+    if (this.positions)
+      for (let i = 0; i < incoming.ids.length; i++)
+        this.posById.set(incoming.ids[i], this.positions[i]);
+    this.incoming = null;
+  }
+  apply(message) {
+    const positions = this.positions;
+    if (!positions) throw new Error("query worker: changes sent for documents without positions (internal error)");
+    for (const change of message.changes) {
+      const old = this.posById.get(change.id);
+      if (old !== void 0) {
+        const at2 = lowerBound(positions, old);
+        if (positions[at2] !== old) throw new Error(`query worker: "${change.id}" is not where it was (internal error)`);
+        positions.splice(at2, 1);
+        this.documents.splice(at2, 1);
+        this.posById.delete(change.id);
+      }
+      if (change.doc === void 0 || change.pos === void 0) continue;
+      const at = lowerBound(positions, change.pos);
+      positions.splice(at, 0, change.pos);
+      this.documents.splice(at, 0, decode(change.doc, message.origin));
+      this.posById.set(change.id, change.pos);
+    }
+  }
+};
+function decode(doc, origin) {
+  return Array.isArray(doc) && origin ? fromWire(doc, origin) : doc;
+}
+function lowerBound(list, target) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 function serve(port) {
   try {
     os.setPriority(Math.min(19, os.getPriority() + 10));
   } catch {
   }
-  let documents = [];
-  let incoming = null;
+  const held = new WorkerDocuments();
   port.on("message", (message) => {
-    if (message.type === "docs") {
-      if (message.first || incoming === null) incoming = [];
-      for (const doc of message.docs)
-        incoming.push(Array.isArray(doc) && message.origin ? fromWire(doc, message.origin) : doc);
-      if (message.last) {
-        documents = incoming;
-        incoming = null;
-      }
-      return;
-    }
-    answerQuery(message, documents).then(
+    if (message.type === "docs") return held.receive(message);
+    if (message.type === "changes") return held.apply(message);
+    answerQuery(message, held.documents).then(
       (answer) => port.postMessage(answer),
       (err) => port.postMessage(errorAnswer(err, message.query))
     );
@@ -248,6 +295,7 @@ function serve(port) {
 }
 if (parentPort) serve(parentPort);
 export {
+  WorkerDocuments,
   answerQuery,
   serializeCapped
 };

@@ -27,6 +27,19 @@ export interface DocsMessage {
   docs: unknown[]
   /** Where the lazy fields of this slice's LazyWire documents are read from. */
   origin?: LazyOrigin
+  /** A view's documents come with their ids and positions there, so changes can be applied later. */
+  ids?: string[]
+  positions?: number[]
+}
+
+/**
+ * What changed in the view since the documents this worker holds: each id's document now and its
+ * position, or (no `doc`) its removal. Only sent to a worker that holds a view with positions.
+ */
+export interface ChangesMessage {
+  type: 'changes'
+  changes: Array<{ id: string; pos?: number; doc?: unknown }>
+  origin?: LazyOrigin
 }
 
 /** A query over the last complete set of documents. */
@@ -42,7 +55,7 @@ export interface QueryMessage {
   maxResultSize: number
 }
 
-export type QueryWorkerMessage = DocsMessage | QueryMessage
+export type QueryWorkerMessage = DocsMessage | ChangesMessage | QueryMessage
 
 /** The worker's answer to a QueryMessage: the result's JSON, or why there is none. */
 export type QueryWorkerAnswer =
@@ -208,6 +221,72 @@ function fromWire(wire: LazyWire, origin: LazyOrigin): Record<string, unknown> {
   return out
 }
 
+/**
+ * The documents `*` ranges over, in the view's order; for a view, with each one's id and position,
+ * kept in step by ChangesMessages (a changed document may move: a draft shown in a published
+ * document's place takes its position).
+ */
+export class WorkerDocuments {
+  documents: unknown[] = []
+  private positions: number[] | undefined
+  private readonly posById = new Map<string, number>()
+  private incoming: { docs: unknown[]; ids: string[]; positions: number[] | undefined } | null = null
+
+  receive(message: DocsMessage): void {
+    if (message.first || this.incoming === null)
+      this.incoming = { docs: [], ids: [], positions: message.positions ? [] : undefined }
+    const incoming = this.incoming
+    for (const doc of message.docs) incoming.docs.push(decode(doc, message.origin))
+    if (message.ids && message.positions && incoming.positions) {
+      incoming.ids.push(...message.ids)
+      incoming.positions.push(...message.positions)
+    } else incoming.positions = undefined
+    if (!message.last) return
+    this.documents = incoming.docs
+    this.positions = incoming.positions
+    this.posById.clear()
+    if (this.positions)
+      for (let i = 0; i < incoming.ids.length; i++)
+        this.posById.set(incoming.ids[i] as string, this.positions[i] as number)
+    this.incoming = null
+  }
+
+  apply(message: ChangesMessage): void {
+    const positions = this.positions
+    if (!positions) throw new Error('query worker: changes sent for documents without positions (internal error)')
+    for (const change of message.changes) {
+      const old = this.posById.get(change.id)
+      if (old !== undefined) {
+        const at = lowerBound(positions, old)
+        if (positions[at] !== old) throw new Error(`query worker: "${change.id}" is not where it was (internal error)`)
+        positions.splice(at, 1)
+        this.documents.splice(at, 1)
+        this.posById.delete(change.id)
+      }
+      if (change.doc === undefined || change.pos === undefined) continue
+      const at = lowerBound(positions, change.pos)
+      positions.splice(at, 0, change.pos)
+      this.documents.splice(at, 0, decode(change.doc, message.origin))
+      this.posById.set(change.id, change.pos)
+    }
+  }
+}
+
+function decode(doc: unknown, origin: LazyOrigin | undefined): unknown {
+  return Array.isArray(doc) && origin ? fromWire(doc as LazyWire, origin) : doc
+}
+
+function lowerBound(list: readonly number[], target: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((list[mid] as number) < target) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 function serve(port: NonNullable<typeof parentPort>): void {
   // This thread only (Linux: niceness is per thread): slow queries yield the CPU to the lake's thread.
   try {
@@ -215,20 +294,11 @@ function serve(port: NonNullable<typeof parentPort>): void {
   } catch {
     // Not allowed here: the query runs at the lake's priority.
   }
-  let documents: unknown[] = []
-  let incoming: unknown[] | null = null
+  const held = new WorkerDocuments()
   port.on('message', (message: QueryWorkerMessage) => {
-    if (message.type === 'docs') {
-      if (message.first || incoming === null) incoming = []
-      for (const doc of message.docs)
-        incoming.push(Array.isArray(doc) && message.origin ? fromWire(doc as LazyWire, message.origin) : doc)
-      if (message.last) {
-        documents = incoming
-        incoming = null
-      }
-      return
-    }
-    answerQuery(message, documents).then(
+    if (message.type === 'docs') return held.receive(message)
+    if (message.type === 'changes') return held.apply(message)
+    answerQuery(message, held.documents).then(
       (answer) => port.postMessage(answer),
       (err: unknown) => port.postMessage(errorAnswer(err, message.query)),
     )

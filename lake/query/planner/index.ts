@@ -14,6 +14,7 @@ import type { ExprNode } from 'groq-js'
 import { LakeError } from '../../errors.js'
 import { indexesFor, type IndexableStore, type ViewName } from '../../indexes/index.js'
 import { parseGroq } from '../evaluate.js'
+import type { Snapshot } from '../pool.js'
 import type { QueryReads } from '../sync-tags.js'
 import { readsDataset, type TraceSource } from '../source-map.js'
 import { isPlannable } from './analyze.js'
@@ -167,6 +168,30 @@ export async function explainQuery(input: PlannedQueryInput): Promise<Explanatio
 /** The documents of a perspective view, in `*` order (for comparisons and exports). */
 export function viewDocuments(store: IndexableStore, perspective: ViewName): readonly unknown[] {
   return indexesFor(store).view(perspective).documents()
+}
+
+/**
+ * A view as the query workers are sent it (pool.ts): named by the view object and its change
+ * count, so a worker holding an earlier state of the same view is sent only the changed entries.
+ */
+export function viewSnapshot(store: IndexableStore, perspective: ViewName): Snapshot {
+  const current = () => indexesFor(store).view(perspective)
+  const prefixOf = (view: View) => `view:${view.uid}:`
+  return {
+    id: () => {
+      const view = current()
+      return `${prefixOf(view)}${view.changeCount}`
+    },
+    documents: () => current().documents(),
+    entries: () => current().entries(),
+    changesSince: (fromId) => {
+      const view = current()
+      const prefix = prefixOf(view)
+      if (!fromId.startsWith(prefix)) return undefined
+      const ids = view.changedSince(Number(fromId.slice(prefix.length)))
+      return ids && [...new Set(ids)].map((id) => ({ id, entry: view.get(id) }))
+    },
+  }
 }
 
 /**
