@@ -8,8 +8,8 @@
  * runs at most one query in the workers at a time, waiting callers are served round-robin, and a
  * caller may have at most `maxQueued` queries waiting or running (budget.ts tooManyQueries).
  *
- * A worker keeps the last set of documents it was sent (by snapshot id: store, version,
- * perspective); they are sent in slices, a macrotask apart, so copying 100,000 documents never holds
+ * A worker keeps the last set of documents it was sent (by snapshot id: a perspective view and
+ * its change count, or the store's version and the perspective); they are sent in slices, a macrotask apart, so copying 100,000 documents never holds
  * the lake's thread for long. A worker holding an earlier state of the same perspective view is
  * sent only the entries that changed since (the view remembers the last few thousand ids it
  * changed): at 100,000 documents a worker query after a commit took 2.4-2.8 s and 3.4-4.2 s of CPU
@@ -24,7 +24,7 @@ import { queryMemoryLimit, queryResultTooLarge, queryTimeout, tooManyQueries } f
 import type { ChangesMessage, QueryMessage, QueryWorkerAnswer, QueryWorkerMessage } from './query-worker.js'
 
 export interface Snapshot {
-  /** Changes whenever the documents do (store, version, perspective); asked when the job starts. */
+  /** Changes whenever the documents do (view and change count, or store version and perspective); asked when the job starts. */
   id: () => string
   documents: () => readonly unknown[]
   /**
