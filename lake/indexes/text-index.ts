@@ -22,6 +22,7 @@
 import { evaluateSync, type ExprNode } from 'groq-js'
 import type { ViewEntry } from './entry-list.js'
 import { PostingList } from './postings.js'
+import { lowerBound } from './sorted.js'
 import { nativeTextReader, UNSURE, type TextValueReader } from './text-value.js'
 import { matchTokenKeys, textParts } from './values.js'
 
@@ -245,15 +246,4 @@ export class TextIndex {
 /** Whether the document has a number as `_score` (documents are never changed in place). */
 function hasNumericScore(entry: ViewEntry): boolean {
   return typeof (entry.doc as { _score?: unknown })._score === 'number'
-}
-
-function lowerBound(keys: readonly string[], target: string): number {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((keys[mid] as string) < target) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }

@@ -24,6 +24,18 @@ var LakeError = class extends Error {
   }
 };
 
+// lake/indexes/sorted.ts
+function lowerBound(list, target) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (list[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // lake/query/evaluate.ts
 import { evaluate, evaluateSync, parse, GroqSyntaxError } from "groq-js";
 function parseGroq(query, params = {}) {
@@ -267,16 +279,6 @@ var WorkerDocuments = class {
 };
 function decode(doc, origin) {
   return Array.isArray(doc) && origin ? fromWire(doc, origin) : doc;
-}
-function lowerBound(list, target) {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (list[mid] < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 function serve(port) {
   try {

@@ -15,6 +15,7 @@ import os from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import Database, { type Statement } from 'better-sqlite3'
 import { LakeError } from '../errors.js'
+import { lowerBound } from '../indexes/sorted.js'
 import type { LazyOrigin, LazyWire } from '../store/lazy.js'
 import { evaluateGroq } from './evaluate.js'
 
@@ -274,17 +275,6 @@ export class WorkerDocuments {
 
 function decode(doc: unknown, origin: LazyOrigin | undefined): unknown {
   return Array.isArray(doc) && origin ? fromWire(doc as LazyWire, origin) : doc
-}
-
-function lowerBound(list: readonly number[], target: number): number {
-  let lo = 0
-  let hi = list.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if ((list[mid] as number) < target) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 function serve(port: NonNullable<typeof parentPort>): void {
